@@ -1,0 +1,42 @@
+import { z } from 'zod';
+
+/** DESIGN §3.4 [contract]: the JSON job in `safety:clips`. Unknown extra fields are kept. */
+export const ClipJobSchema = z.looseObject({
+  v: z.literal(1),
+  id: z.string().min(1).max(256),
+  cameraId: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'cameraId: letters, digits, _ or -, at most 64'),
+  path: z.string().min(1).max(1024),
+  startedAt: z.iso.datetime({ offset: true }),
+  durationMs: z.number().int().nonnegative(),
+  bytes: z.number().int().nonnegative(),
+  attempt: z.number().int().nonnegative(),
+});
+
+export type ClipJob = z.infer<typeof ClipJobSchema>;
+
+export type ParsedJob = { ok: true; job: ClipJob } | { ok: false; reason: string };
+
+/** Parses a raw queue entry; never throws. The reason is stored with the dead letter. */
+export function parseClipJob(raw: string): ParsedJob {
+  let value: unknown;
+  try {
+    value = JSON.parse(raw);
+  } catch (err) {
+    return { ok: false, reason: `job is not JSON: ${(err as Error).message}` };
+  }
+  const result = ClipJobSchema.safeParse(value);
+  if (!result.success) {
+    const detail = result.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
+    return { ok: false, reason: `job fails the clip-job schema: ${detail}` };
+  }
+  return { ok: true, job: result.data };
+}
+
+/** `cam3` + 2026-11-28T20:40:00Z → `cam3-20261128T204000Z`, the id and file stem of a clip. */
+export function clipStamp(date: Date): string {
+  return date.toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
+}
+
+export function clipJobId(cameraId: string, startedAt: Date): string {
+  return `${cameraId}-${clipStamp(startedAt)}`;
+}

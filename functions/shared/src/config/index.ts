@@ -1,0 +1,54 @@
+import { ConfigError } from '../errors';
+import type { EnvVar, Section, SectionValues } from './define';
+import { common } from './common';
+import { queue } from './queue';
+import { publisher } from './publisher';
+import { capture } from './capture';
+import { inference } from './inference';
+import { alerts } from './alerts';
+import { rtspSim } from './rtsp-sim';
+import { vllmSim } from './vllm-sim';
+
+/** Every variable of every part, grouped by section. The README table is checked against this. */
+export const sections = { common, queue, publisher, capture, inference, alerts, rtspSim, vllmSim } as const;
+
+type Sections = typeof sections;
+export type Config = { readonly [S in keyof Sections]: Readonly<SectionValues<Sections[S]>> };
+
+/** Empty or whitespace-only values count as unset (after openai-node's readEnv). */
+function readEnv(env: NodeJS.ProcessEnv, name: string): string | undefined {
+  const value = env[name]?.trim();
+  return value === undefined || value === '' ? undefined : value;
+}
+
+function parseSection<S extends Section>(section: S, env: NodeJS.ProcessEnv, issues: string[]): SectionValues<S> {
+  const out: Record<string, unknown> = {};
+  for (const [key, spec] of Object.entries(section) as [string, EnvVar<unknown>][]) {
+    const raw = readEnv(env, spec.name) ?? spec.default;
+    const result = spec.schema.safeParse(raw);
+    if (result.success) out[key] = result.data;
+    else issues.push(`${spec.name}=${JSON.stringify(raw ?? '')} is invalid: expected ${spec.expected}`);
+  }
+  return out as SectionValues<S>;
+}
+
+/**
+ * Parses and validates the whole configuration once, at start-up. Pure: pass the
+ * environment in (tests do). Nothing else in the code base reads `process.env`.
+ * @throws ConfigError listing every bad variable by name with the expected form.
+ */
+export function parseConfig(env: NodeJS.ProcessEnv): Config {
+  const issues: string[] = [];
+  const config = Object.fromEntries(
+    Object.entries(sections).map(([name, section]) => [name, parseSection(section as Section, env, issues)]),
+  ) as unknown as Config;
+  if (issues.length > 0) throw new ConfigError(issues);
+  return config;
+}
+
+/** All declared variables, flat, in declaration order. */
+export function allEnvVars(): readonly EnvVar<unknown>[] {
+  return Object.values(sections).flatMap((s) => Object.values(s as Section));
+}
+
+export type { EnvVar, Section } from './define';

@@ -1,0 +1,98 @@
+import { z } from 'zod';
+import { ClipJobSchema } from './clip-job';
+import { HazardSchema, VERDICT_STATUSES } from './verdict';
+
+/** DESIGN §3.5 [contract]: every CloudEvent type, in one place. */
+export const EventType = {
+  clipRecorded: 'com.safetyhanta.clip.recorded',
+  clipCaptured: 'com.safetyhanta.clip.captured',
+  verdictCreated: 'com.safetyhanta.verdict.created',
+  alertRaised: 'com.safetyhanta.alert.raised',
+  alertUpdated: 'com.safetyhanta.alert.updated',
+  alertResolved: 'com.safetyhanta.alert.resolved',
+  cameraOffline: 'com.safetyhanta.camera.offline',
+  cameraOnline: 'com.safetyhanta.camera.online',
+} as const;
+export type EventTypeName = (typeof EventType)[keyof typeof EventType];
+
+const cameraId = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/);
+const isoTime = z.iso.datetime({ offset: true });
+
+/** A finished clip on the shared volume (from our recorder or an outside source such as an NVR export). */
+export const ClipRecordedSchema = z.looseObject({
+  cameraId,
+  path: z.string().min(1).max(1024),
+  startedAt: isoTime,
+  durationMs: z.number().int().nonnegative().optional(),
+  bytes: z.number().int().nonnegative().optional(),
+  /** Set by our own recorder, whose clips are validated in-process (no ffprobe; DESIGN §5). */
+  origin: z.enum(['recorder', 'external']).optional(),
+  /** When the segmenter closed the clip (segment-lag metric). */
+  endedAt: isoTime.optional(),
+});
+
+export const ClipCapturedSchema = ClipJobSchema;
+
+export const VerdictCreatedSchema = z.looseObject({
+  jobId: z.string().min(1),
+  cameraId,
+  clipPath: z.string().min(1),
+  status: z.enum([...VERDICT_STATUSES, 'uncertain']),
+  hazards: z.array(HazardSchema),
+  summary: z.string(),
+  model: z.string(),
+  capturedAt: isoTime,
+  analyzedAt: isoTime,
+  /** Why a verdict is `uncertain` (schema broken twice, …). */
+  reason: z.string().optional(),
+});
+
+export const AlertSchema = z.looseObject({
+  incidentId: z.string().min(1),
+  cameraId,
+  /** The latest verdict status for this incident (`safe` on resolve). */
+  status: z.enum([...VERDICT_STATUSES, 'uncertain']),
+  state: z.enum(['open', 'resolved']),
+  severity: z.enum(['warning', 'danger']),
+  hazardType: z.string().min(1),
+  hazards: z.array(HazardSchema),
+  summary: z.string(),
+  clipPath: z.string(),
+  capturedAt: isoTime,
+  analyzedAt: isoTime,
+  model: z.string(),
+  openedAt: isoTime,
+  resolvedAt: isoTime.optional(),
+  clipCount: z.number().int().nonnegative().optional(),
+});
+
+export const CameraStatusEventSchema = z.looseObject({
+  cameraId,
+  status: z.enum(['online', 'offline']),
+  at: isoTime,
+  lastClipAt: isoTime.optional(),
+  owner: z.string().optional(),
+  reason: z.string().optional(),
+});
+
+export const EventDataSchemas = {
+  [EventType.clipRecorded]: ClipRecordedSchema,
+  [EventType.clipCaptured]: ClipCapturedSchema,
+  [EventType.verdictCreated]: VerdictCreatedSchema,
+  [EventType.alertRaised]: AlertSchema,
+  [EventType.alertUpdated]: AlertSchema,
+  [EventType.alertResolved]: AlertSchema,
+  [EventType.cameraOffline]: CameraStatusEventSchema,
+  [EventType.cameraOnline]: CameraStatusEventSchema,
+} as const;
+
+export type ClipRecorded = z.infer<typeof ClipRecordedSchema>;
+export type VerdictCreated = z.infer<typeof VerdictCreatedSchema>;
+export type AlertData = z.infer<typeof AlertSchema>;
+export type CameraStatusEvent = z.infer<typeof CameraStatusEventSchema>;
+export type EventData<T extends EventTypeName> = z.infer<(typeof EventDataSchemas)[T]>;
+
+/** `source` is `/cameras/<cameraId>` (DESIGN §3.5). */
+export function cameraSource(id: string): string {
+  return `/cameras/${id}`;
+}

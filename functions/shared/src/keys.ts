@@ -1,0 +1,68 @@
+/**
+ * The only module that builds Redis key names (DESIGN §3.3 [contract]).
+ * The KEDA manifests name the same queue list; a test checks they agree.
+ */
+export interface RedisKeys {
+  /** LIST of pending clip jobs. Producers LPUSH, consumers BLMOVE RIGHT→LEFT. KEDA `listName`. */
+  readonly clips: string;
+  /** LIST of jobs one consumer has claimed and not yet acked. */
+  processing(consumerId: string): string;
+  /** Pattern matching every processing list (for the reaper's SCAN). */
+  readonly processingPattern: string;
+  /** LIST of jobs that failed for good, each wrapped with its reason. */
+  readonly dead: string;
+  /** STREAM of every verdict (MAXLEN ~). */
+  readonly verdicts: string;
+  /** HASH camera → status JSON. */
+  readonly cameras: string;
+  /** STRING with TTL: a capture replica's lease on one camera (lease mode). */
+  cameraLease(cameraId: string): string;
+  /** STRING with TTL: a consumer is alive while this exists. */
+  consumerHeartbeat(consumerId: string): string;
+  /** SET of consumers that ever claimed; the reaper walks it. */
+  readonly consumers: string;
+  /** HASH jobId → attempts so far (survives requeue). */
+  readonly attempts: string;
+  /** HASH of queue counters (enqueued, dropped, acked, dead, reaped). */
+  readonly queueStats: string;
+  /** STRING marker: a verdict for this job id was stored (idempotency across crashes). */
+  verdictDone(jobId: string): string;
+  /** HASH incidentKey → incident JSON (open incidents, engine state). */
+  readonly incidents: string;
+  /** HASH cameraId → incident-engine window state JSON. */
+  readonly incidentWindows: string;
+  /** HASH alertId → alert JSON, as stored by the alerts function. */
+  readonly alerts: string;
+  /** ZSET of alert ids by time, newest last. */
+  readonly alertsByTime: string;
+  /** SET of clip paths referenced by an incident (kept longer by retention). */
+  readonly incidentClips: string;
+  /** Any other key a part needs, under the same prefix: `${prefix}:${parts.join(':')}`. */
+  key(...parts: string[]): string;
+}
+
+export const DEFAULT_PREFIX = 'safety';
+
+export function redisKeys(prefix: string = DEFAULT_PREFIX): RedisKeys {
+  const k = (...parts: string[]) => [prefix, ...parts].join(':');
+  return {
+    clips: k('clips'),
+    processing: (consumerId) => k('clips', 'processing', consumerId),
+    processingPattern: k('clips', 'processing', '*'),
+    dead: k('clips', 'dead'),
+    verdicts: k('verdicts'),
+    cameras: k('cameras'),
+    cameraLease: (cameraId) => k('cameras', 'lease', cameraId),
+    consumerHeartbeat: (consumerId) => k('consumers', 'heartbeat', consumerId),
+    consumers: k('consumers'),
+    attempts: k('clips', 'attempts'),
+    queueStats: k('clips', 'stats'),
+    verdictDone: (jobId) => k('verdicts', 'done', jobId),
+    incidents: k('incidents'),
+    incidentWindows: k('incidents', 'windows'),
+    alerts: k('alerts'),
+    alertsByTime: k('alerts', 'by-time'),
+    incidentClips: k('incidents', 'clips'),
+    key: k,
+  };
+}

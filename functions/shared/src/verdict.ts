@@ -1,0 +1,67 @@
+import { z } from 'zod';
+
+/** DESIGN §3.6 [contract]: hazard types the model may name. */
+export const HAZARD_TYPES = [
+  'no_hard_hat', 'no_safety_vest', 'restricted_zone_intrusion', 'person_fall', 'fire', 'smoke',
+  'forklift_pedestrian_proximity', 'unsafe_posture', 'blocked_exit', 'spill', 'other',
+] as const;
+export type HazardType = (typeof HAZARD_TYPES)[number];
+
+export const VERDICT_STATUSES = ['safe', 'warning', 'danger'] as const;
+/** `uncertain` is ours, not the model's: an answer that broke the schema twice. Never silently safe. */
+export type VerdictStatus = (typeof VERDICT_STATUSES)[number] | 'uncertain';
+export type Severity = 'warning' | 'danger';
+
+export const HazardSchema = z.object({
+  type: z.enum(HAZARD_TYPES),
+  description: z.string().max(2000),
+  confidence: z.number().min(0).max(1),
+});
+export type Hazard = z.infer<typeof HazardSchema>;
+
+/** The model's answer, validated again on return. `safe` exactly when `hazards` is empty. */
+export const ModelVerdictSchema = z
+  .object({
+    status: z.enum(VERDICT_STATUSES),
+    hazards: z.array(HazardSchema).max(32),
+    summary: z.string().max(4000),
+  })
+  .refine((v) => (v.status === 'safe') === (v.hazards.length === 0), {
+    message: 'status must be "safe" exactly when hazards is empty',
+  });
+export type ModelVerdict = z.infer<typeof ModelVerdictSchema>;
+
+/** The JSON schema sent as `response_format.json_schema.schema` (hand-written so it is stable byte-for-byte). */
+export const VERDICT_JSON_SCHEMA = {
+  type: 'object',
+  properties: {
+    status: { type: 'string', enum: [...VERDICT_STATUSES] },
+    hazards: {
+      type: 'array',
+      maxItems: 32,
+      items: {
+        type: 'object',
+        properties: {
+          type: { type: 'string', enum: [...HAZARD_TYPES] },
+          description: { type: 'string' },
+          confidence: { type: 'number', minimum: 0, maximum: 1 },
+        },
+        required: ['type', 'description', 'confidence'],
+        additionalProperties: false,
+      },
+    },
+    summary: { type: 'string' },
+  },
+  required: ['status', 'hazards', 'summary'],
+  additionalProperties: false,
+} as const;
+
+/** Hazards that raise an incident at once (DESIGN §4.4); the rest need k-of-n confirmation. */
+export const DANGER_HAZARDS: ReadonlySet<HazardType> = new Set<HazardType>(['person_fall', 'fire']);
+
+export function severityOf(type: HazardType): Severity {
+  return DANGER_HAZARDS.has(type) ? 'danger' : 'warning';
+}
+
+/** Korean labels used in summaries and the dashboard. */
+export const STATUS_LABEL_KO: Record<VerdictStatus, string> = { safe: '안전', warning: '경고', danger: '위험', uncertain: '불확실' };

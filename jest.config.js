@@ -1,0 +1,15 @@
+// Two tiers selected by file name (see README "Tests"):
+//   *.test.ts      unit: no network, no child processes
+//   *.int.test.ts  integration: real Redis, real ffmpeg, real HTTP servers and child processes
+// Long soak/fault runs (*.soak.test.ts) live behind `npm run test:reliability`.
+const transform = { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json', diagnostics: false }] };
+const base = { testEnvironment: 'node', transform, moduleFileExtensions: ['ts', 'js', 'json'] };
+const roots = ['<rootDir>/functions', '<rootDir>/simulator', '<rootDir>/test', '<rootDir>/knative', '<rootDir>/keda', '<rootDir>/infra', '<rootDir>/scripts', '<rootDir>/bench'];
+
+/** @type {import('jest').Config} */
+module.exports = {
+  projects: [
+    { ...base, displayName: 'unit', roots, testMatch: ['**/*.test.ts'], testPathIgnorePatterns: ['\\.int\\.test\\.ts$', '\\.soak\\.test\\.ts$', '/node_modules/'] },
+    { ...base, displayName: 'integration', roots, testMatch: ['**/*.int.test.ts'], testTimeout: 120000 },
+  ],
+};
