@@ -1,4 +1,47 @@
-import type { Section } from './define';
+import { z } from 'zod';
+import { envVar, int, num, optional, type Section } from './define';
 
-/** Variables owned by inference. Declare each one here with envVar(); parseConfig picks them up. */
-export const inference = {} satisfies Section;
+/** Variables owned by inference (preparer, vLLM client, prompt, incident engine). */
+export const inference = {
+  concurrency: envVar('INFERENCE_CONCURRENCY', {
+    schema: int(1, 256), default: '4', expected: 'an integer 1–256', doc: 'requests in flight to vLLM per pod (vLLM batches them)',
+  }),
+  prepareAhead: envVar('PREPARE_AHEAD', {
+    schema: optional(int(1, 1024)), expected: 'an integer 1–1024', doc: 'prepared clips buffered by the preparer thread; default 2 × INFERENCE_CONCURRENCY',
+  }),
+  videoInput: envVar('VIDEO_INPUT', {
+    schema: z.enum(['video-frames', 'video-file', 'images']), default: 'video-frames', expected: 'video-frames|video-file|images',
+    doc: 'how a clip is sent: JPEG frames as a video, a zero-copy file:// URL, or one image per frame (any OpenAI-compatible server)',
+  }),
+  videoSampling: envVar('VIDEO_SAMPLING', {
+    schema: z.enum(['fps', 'keyframes']), default: 'fps', expected: 'fps|keyframes', doc: 'decode every frame and sample at VIDEO_FPS, or keyframes only (~4.7× cheaper, 1 fps with a 1 s GOP)',
+  }),
+  videoFps: envVar('VIDEO_FPS', { schema: num(0.1, 30), default: '2', expected: 'frames per second, 0.1–30', doc: 'sampling rate of video-frames/images' }),
+  videoMaxSide: envVar('VIDEO_MAX_SIDE', { schema: int(64, 4096), default: '448', expected: 'pixels, 64–4096', doc: 'long side of sampled frames' }),
+  fewshotDir: envVar('FEWSHOT_DIR', {
+    schema: z.string().min(1), default: 'functions/inference/fewshot', expected: 'a directory path', doc: 'few-shot examples (clip + expected verdict + camera context)',
+  }),
+  camerasFile: envVar('CAMERAS_FILE', {
+    schema: optional(z.string().min(1)), expected: 'a JSON file path', doc: 'per-camera context (site, required PPE, zones); unset = built-in defaults',
+  }),
+  verdictLanguage: envVar('VERDICT_LANGUAGE', { schema: z.enum(['ko', 'en']), default: 'ko', expected: 'ko|en', doc: 'language of verdict summaries' }),
+  requestTimeoutMs: envVar('VLLM_TIMEOUT_MS', {
+    schema: int(1000, 600000), default: '60000', expected: 'milliseconds, 1000–600000', doc: 'timeout of one vLLM request',
+  }),
+  maxRetries: envVar('VLLM_MAX_RETRIES', {
+    schema: int(0, 20), default: '3', expected: 'an integer 0–20', doc: 'retries for timeouts, 408, 429 and 5xx (jittered backoff)',
+  }),
+  apiKey: envVar('VLLM_API_KEY', {
+    schema: optional(z.string().min(1)), expected: 'a token', doc: 'bearer token for the server (vLLM --api-key, hosted APIs); from a Secret',
+  }),
+  confirmK: envVar('INCIDENT_CONFIRM_K', { schema: int(1, 100), default: '2', expected: 'an integer', doc: 'a warning hazard raises when seen in k …' }),
+  confirmN: envVar('INCIDENT_CONFIRM_N', { schema: int(1, 100), default: '3', expected: 'an integer ≥ k', doc: '… of the last n clips of a camera' }),
+  resolveAfter: envVar('INCIDENT_RESOLVE_CLEAN', { schema: int(1, 1000), default: '3', expected: 'an integer', doc: 'clean clips that resolve an open incident' }),
+  cooldownSeconds: envVar('INCIDENT_COOLDOWN_SECONDS', {
+    schema: int(0), default: '60', expected: 'an integer number of seconds', doc: 'per camera and hazard: no new alert this soon after one resolved',
+  }),
+  pullLoop: envVar('INFERENCE_PULL', {
+    schema: z.enum(['true', 'false']).transform((v) => v === 'true'), default: 'true', expected: 'true|false',
+    doc: 'pull jobs from the Redis queue (KEDA-scaled); false = only the pushed `clip.captured` CloudEvents',
+  }),
+} satisfies Section;
