@@ -25,6 +25,8 @@ export interface RedisKeys {
   readonly attempts: string;
   /** HASH of queue counters (enqueued, dropped, acked, dead, reaped). */
   readonly queueStats: string;
+  /** STRING with TTL: this clip id was enqueued once already (re-enqueue after a Redis restart is a no-op). */
+  enqueued(jobId: string): string;
   /** STRING marker: a verdict for this job id was stored (idempotency across crashes). */
   verdictDone(jobId: string): string;
   /** HASH incidentKey → incident JSON (open incidents, engine state). */
@@ -57,6 +59,7 @@ export function redisKeys(prefix: string = DEFAULT_PREFIX): RedisKeys {
     consumers: k('consumers'),
     attempts: k('clips', 'attempts'),
     queueStats: k('clips', 'stats'),
+    enqueued: (jobId) => k('clips', 'enqueued', jobId),
     verdictDone: (jobId) => k('verdicts', 'done', jobId),
     incidents: k('incidents'),
     incidentWindows: k('incidents', 'windows'),

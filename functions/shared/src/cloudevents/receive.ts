@@ -1,0 +1,62 @@
+import { HTTP, type CloudEventV1 } from 'cloudevents';
+import { EventDataSchemas, type EventTypeName } from '../events';
+
+export interface ReceivedEvent<T extends EventTypeName = EventTypeName> {
+  id: string;
+  type: T;
+  source: string;
+  time?: string;
+  data: unknown;
+  /** All attributes, including extensions such as `cameraid`, `incidentid`, `severity`. */
+  attributes: Record<string, unknown>;
+}
+
+export type ReceiveResult = { ok: true; event: ReceivedEvent } | { ok: false; status: 400; reason: string };
+
+/**
+ * Decodes an HTTP request into a CloudEvent (binary or structured mode), checks the type is
+ * one this function accepts and validates `data` with the type's zod schema. Never throws:
+ * a malformed event becomes `{ok:false, status:400, reason}` and changes nothing.
+ */
+export function receiveCloudEvent(
+  headers: Record<string, string | string[] | undefined>,
+  body: string | Buffer | undefined,
+  accepted: readonly EventTypeName[],
+): ReceiveResult {
+  const flatHeaders: Record<string, string> = {};
+  for (const [k, v] of Object.entries(headers)) if (v !== undefined) flatHeaders[k.toLowerCase()] = Array.isArray(v) ? v.join(',') : v;
+  const text = body === undefined ? '' : body.toString();
+  let ce: CloudEventV1<unknown>;
+  try {
+    const decoded = HTTP.toEvent({ headers: flatHeaders, body: text });
+    if (Array.isArray(decoded)) return { ok: false, status: 400, reason: 'batched CloudEvents are not accepted; send one event per request' };
+    ce = decoded as CloudEventV1<unknown>;
+  } catch (err) {
+    return { ok: false, status: 400, reason: `not a valid CloudEvent: ${(err as Error).message}` };
+  }
+  if (!(accepted as readonly string[]).includes(ce.type)) {
+    return { ok: false, status: 400, reason: `event type ${JSON.stringify(ce.type)} is not accepted here; accepted: ${accepted.join(', ')}` };
+  }
+  const type = ce.type as EventTypeName;
+  let data: unknown = ce.data;
+  if (typeof data === 'string') {
+    try {
+      data = JSON.parse(data);
+    } catch {
+      return { ok: false, status: 400, reason: 'event data is not JSON' };
+    }
+  } else if (data === undefined && ce.data_base64 !== undefined) {
+    return { ok: false, status: 400, reason: 'event data must be JSON, not base64' };
+  }
+  const parsed = EventDataSchemas[type].safeParse(data);
+  if (!parsed.success) {
+    const detail = parsed.error.issues.map((i) => `${i.path.join('.') || '(data)'}: ${i.message}`).join('; ');
+    return { ok: false, status: 400, reason: `invalid ${type} data: ${detail}` };
+  }
+  const attributes: Record<string, unknown> = { ...ce };
+  delete attributes.data;
+  return {
+    ok: true,
+    event: { id: ce.id, type, source: ce.source, ...(ce.time ? { time: ce.time } : {}), data: parsed.data, attributes },
+  };
+}

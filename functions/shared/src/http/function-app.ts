@@ -1,0 +1,111 @@
+import type { Server } from 'node:http';
+import { http as registerHttp, type HttpFunction, type Request, type Response } from '@google-cloud/functions-framework';
+import { getTestServer } from '@google-cloud/functions-framework/testing';
+import type { Logger } from 'pino';
+import type { Registry } from 'prom-client';
+import { isUnrecoverable, toError } from '../errors';
+import type { EventTypeName } from '../events';
+import { receiveCloudEvent, type ReceivedEvent } from '../cloudevents/receive';
+
+export type { Request, Response };
+
+export interface Readiness {
+  ready: boolean;
+  /** Shown on /readyz: which dependency is down and what to do. */
+  detail?: Record<string, unknown>;
+}
+
+export interface FunctionAppOptions {
+  /** Function name, as `functions-framework --target=<name>` would use. */
+  name: string;
+  /** CloudEvent types POST / accepts; anything else is 400. */
+  accepted: readonly EventTypeName[];
+  /** Handles one validated CloudEvent. Throw UnrecoverableError → 422, RetryableError/other → 503/500 (Knative redelivers). */
+  onEvent: (event: ReceivedEvent) => Promise<unknown>;
+  readiness: () => Promise<Readiness>;
+  registry: Registry;
+  logger: Logger;
+  /** Extra routes (dashboard, APIs). Return true when the request was handled. */
+  routes?: (req: Request, res: Response) => Promise<boolean> | boolean;
+}
+
+/**
+ * The HTTP surface every Safety-Hanta function shares, as one functions-framework `http`
+ * function: POST / takes a CloudEvent (binary or structured; malformed → 400 with the reason,
+ * nothing changed), GET /healthz, /readyz and /metrics. An http function rather than FF's
+ * `cloudEvent` signature, because only here can a malformed event get a 400 with its reason.
+ */
+export function createFunctionHandler(opts: FunctionAppOptions): HttpFunction {
+  return async (req: Request, res: Response) => {
+    try {
+      if (req.method === 'GET' && req.path === '/healthz') return void res.status(200).json({ status: 'ok', function: opts.name });
+      if (req.method === 'GET' && req.path === '/readyz') {
+        const r = await opts.readiness();
+        return void res.status(r.ready ? 200 : 503).json({ ready: r.ready, ...(r.detail ?? {}) });
+      }
+      if (req.method === 'GET' && req.path === '/metrics') {
+        res.setHeader('content-type', opts.registry.contentType);
+        return void res.status(200).send(await opts.registry.metrics());
+      }
+      if (opts.routes && (await opts.routes(req, res))) return;
+      if (req.method === 'POST' && req.path === '/') return void (await handleEvent(opts, req, res));
+      res.status(404).json({ error: `no route for ${req.method} ${req.path}` });
+    } catch (err) {
+      const e = toError(err);
+      opts.logger.error({ err: e.message, path: req.path }, 'request failed');
+      if (!res.headersSent) res.status(500).json({ error: e.message });
+    }
+  };
+}
+
+async function handleEvent(opts: FunctionAppOptions, req: Request, res: Response): Promise<void> {
+  const body = req.rawBody ?? (typeof req.body === 'string' ? req.body : req.body && Object.keys(req.body).length ? JSON.stringify(req.body) : '');
+  const received = receiveCloudEvent(req.headers, body, opts.accepted);
+  if (!received.ok) {
+    opts.logger.warn({ reason: received.reason }, 'rejected malformed CloudEvent');
+    return void res.status(400).json({ error: received.reason });
+  }
+  try {
+    const result = await opts.onEvent(received.event);
+    res.status(result === undefined ? 204 : 200);
+    if (result === undefined) res.end();
+    else res.json(result);
+  } catch (err) {
+    const e = toError(err);
+    const status = isUnrecoverable(e) ? 422 : e.name === 'RetryableError' ? 503 : 500;
+    opts.logger[status === 422 ? 'warn' : 'error']({ err: e.message, type: received.event.type, id: received.event.id }, 'event handling failed');
+    res.status(status).json({ error: e.message });
+  }
+}
+
+export interface ServedFunction {
+  server: Server;
+  port: number;
+  url: string;
+  close(): Promise<void>;
+}
+
+/**
+ * Registers the handler with functions-framework and serves it on `port` (0 = any free port),
+ * on the same express server the FF CLI would build.
+ */
+export async function serveFunction(name: string, handler: HttpFunction, port: number, host = '0.0.0.0'): Promise<ServedFunction> {
+  registerHttp(name, handler);
+  const server = getTestServer(name);
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => resolve());
+  });
+  const address = server.address();
+  const actual = typeof address === 'object' && address ? address.port : port;
+  let closing: Promise<void> | undefined;
+  return {
+    server,
+    port: actual,
+    url: `http://127.0.0.1:${actual}`,
+    close: () => (closing ??= new Promise<void>((resolve) => {
+      server.close(() => resolve());
+      server.closeAllConnections?.();
+    })),
+  };
+}

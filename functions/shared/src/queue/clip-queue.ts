@@ -1,0 +1,199 @@
+import os from 'node:os';
+import { randomUUID } from 'node:crypto';
+import type { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import type { RedisKeys } from '../keys';
+import { type ClipJob, parseClipJob } from '../clip-job';
+import { queueCommands, type QueueCommands } from './scripts';
+
+export interface ClipQueueOptions {
+  keys: RedisKeys;
+  /** Claims before a job is dead-lettered. */
+  maxAttempts: number;
+  /** A consumer whose heartbeat is older than this is presumed dead. */
+  heartbeatTtlSeconds: number;
+  /** Cap on pending jobs (drop-oldest, into the dead list with a reason); undefined = no cap. */
+  maxLength?: number | undefined;
+  /** How long an enqueued job id is remembered, so enqueueing the same clip twice is a no-op. */
+  dedupTtlSeconds?: number;
+  logger?: Logger;
+}
+
+/** A job a consumer holds. `raw` is the exact queue entry: ack/nack need it byte-for-byte. */
+export interface ClaimedJob {
+  raw: string;
+  /** 1-based claim count (stored beside the job; the JSON's own `attempt` is the producer's). */
+  attempt: number;
+  /** The parsed job, or the reason it fails the schema (then dead-letter it). */
+  parsed: { ok: true; job: ClipJob } | { ok: false; reason: string };
+}
+
+export interface DeadLetter {
+  job: string;
+  reason: string;
+  at: string;
+  consumer?: string;
+  attempts?: number;
+}
+
+export interface EnqueueResult {
+  enqueued: boolean;
+  /** Jobs dropped (oldest first) because the queue hit QUEUE_MAX_LENGTH; they are in the dead list. */
+  dropped: string[];
+}
+
+/**
+ * The reliable clip queue on the `safety:clips` LIST (DESIGN §3.3). Every state change is
+ * one Lua script; claiming is BLMOVE pending → processing:<consumer> (RIGHT → LEFT), so a job
+ * is always in exactly one list and a crashed consumer's jobs can be returned by the reaper.
+ */
+export class ClipQueue {
+  private readonly cmd: QueueCommands;
+  private blocking: Redis | undefined;
+  private closing: Promise<void> | undefined;
+
+  constructor(
+    private readonly redis: Redis,
+    private readonly opts: ClipQueueOptions,
+  ) {
+    this.cmd = queueCommands(redis);
+  }
+
+  /** Adds a job (LPUSH). Idempotent per job id for `dedupTtlSeconds` (default 1 day). */
+  async enqueue(job: ClipJob): Promise<EnqueueResult> {
+    const { keys, maxLength, dedupTtlSeconds = 86_400 } = this.opts;
+    const res = (await this.cmd.enqueue(
+      keys.clips, keys.dead, keys.queueStats,
+      JSON.stringify(job), keys.enqueued(job.id), dedupTtlSeconds, maxLength ?? 0, new Date().toISOString(),
+    )) as [number, number, ...string[]];
+    const dropped = res.slice(2) as string[];
+    if (dropped.length > 0) {
+      this.opts.logger?.warn({ dropped: dropped.length, maxLength }, 'queue full: dropped the oldest jobs into the dead-letter list');
+    }
+    return { enqueued: res[0] === 1, dropped };
+  }
+
+  /** Pushes a raw entry as-is, without schema or dedup (tests and tools that replay dead letters). */
+  async enqueueRaw(raw: string): Promise<void> {
+    await this.redis.lpush(this.opts.keys.clips, raw);
+  }
+
+  /**
+   * Waits up to `timeoutSeconds` for a job and claims it for `consumerId`.
+   * Returns null on timeout, or when the claimed job exceeded MAX_ATTEMPTS (it is dead-lettered).
+   * Uses its own blocking connection so the shared one is never held up.
+   */
+  async claim(consumerId: string, timeoutSeconds: number): Promise<ClaimedJob | null> {
+    const { keys } = this.opts;
+    this.blocking ??= this.redis.duplicate();
+    const raw = await this.blocking.blmove(keys.clips, keys.processing(consumerId), 'RIGHT', 'LEFT', timeoutSeconds);
+    if (raw === null) return null;
+    const attempt = Number(
+      await this.cmd.countAttempt(
+        keys.processing(consumerId), keys.attempts, keys.dead, keys.queueStats,
+        raw, this.opts.maxAttempts, new Date().toISOString(), consumerId,
+      ),
+    );
+    if (attempt < 0) {
+      this.opts.logger?.warn({ consumerId, attempts: -attempt }, 'job exceeded MAX_ATTEMPTS: dead-lettered');
+      return null;
+    }
+    return { raw, attempt, parsed: parseClipJob(raw) };
+  }
+
+  /** Done: the verdict is stored. Returns false when the job was no longer held (reaped). */
+  async ack(consumerId: string, raw: string): Promise<boolean> {
+    const { keys } = this.opts;
+    return Number(await this.cmd.ack(keys.processing(consumerId), keys.attempts, keys.queueStats, raw)) === 1;
+  }
+
+  /** Failed this time: back of the queue; after MAX_ATTEMPTS claims the next claim dead-letters it. */
+  async retry(consumerId: string, raw: string): Promise<boolean> {
+    const { keys } = this.opts;
+    return Number(await this.cmd.nack(keys.processing(consumerId), keys.clips, keys.attempts, keys.queueStats, raw, 'retry')) === 1;
+  }
+
+  /** Never tried (shutdown): front of the queue, attempt not counted. */
+  async release(consumerId: string, raw: string): Promise<boolean> {
+    const { keys } = this.opts;
+    return Number(await this.cmd.nack(keys.processing(consumerId), keys.clips, keys.attempts, keys.queueStats, raw, 'release')) === 1;
+  }
+
+  /** Failed for good (schema, path guard, corrupt clip): to `safety:clips:dead` with the reason. */
+  async deadLetter(consumerId: string, raw: string, reason: string): Promise<boolean> {
+    const { keys } = this.opts;
+    const entry: DeadLetter = { job: raw, reason, at: new Date().toISOString(), consumer: consumerId };
+    const moved = Number(await this.cmd.deadLetter(keys.processing(consumerId), keys.dead, keys.attempts, keys.queueStats, raw, JSON.stringify(entry)));
+    this.opts.logger?.warn({ consumerId, reason }, 'job dead-lettered');
+    return moved === 1;
+  }
+
+  /** Marks the consumer alive for HEARTBEAT_TTL_SECONDS. Call at a fraction of the TTL. */
+  async heartbeat(consumerId: string): Promise<void> {
+    const { keys, heartbeatTtlSeconds } = this.opts;
+    await this.redis.multi().set(keys.consumerHeartbeat(consumerId), Date.now().toString(), 'EX', heartbeatTtlSeconds).sadd(keys.consumers, consumerId).exec();
+  }
+
+  /** Stops the heartbeat at once (graceful exit), so the reaper need not wait for the TTL. */
+  async retire(consumerId: string): Promise<void> {
+    await this.redis.del(this.opts.keys.consumerHeartbeat(consumerId));
+  }
+
+  /**
+   * Returns the jobs of every consumer whose heartbeat expired to the front of the queue.
+   * Safe to run from every consumer at once: each move is one atomic script.
+   * @returns jobs returned, by consumer
+   */
+  async reap(): Promise<Record<string, number>> {
+    const { keys } = this.opts;
+    const consumers = await this.redis.smembers(keys.consumers);
+    const reaped: Record<string, number> = {};
+    for (const consumerId of consumers) {
+      const n = Number(await this.cmd.reap(keys.consumerHeartbeat(consumerId), keys.processing(consumerId), keys.clips, keys.consumers, keys.queueStats, consumerId));
+      if (n > 0) {
+        reaped[consumerId] = n;
+        this.opts.logger?.warn({ consumerId, jobs: n }, 'consumer heartbeat expired: returned its jobs to the queue');
+      }
+    }
+    return reaped;
+  }
+
+  async depth(): Promise<{ pending: number; dead: number }> {
+    const { keys } = this.opts;
+    const [pending, dead] = await Promise.all([this.redis.llen(keys.clips), this.redis.llen(keys.dead)]);
+    return { pending, dead };
+  }
+
+  /** Jobs claimed and not yet acked, over all consumers known to the set. */
+  async inFlight(): Promise<number> {
+    const { keys } = this.opts;
+    const consumers = await this.redis.smembers(keys.consumers);
+    const lengths = await Promise.all(consumers.map((c) => this.redis.llen(keys.processing(c))));
+    return lengths.reduce((a, b) => a + b, 0);
+  }
+
+  async deadLetters(limit = 100): Promise<DeadLetter[]> {
+    const entries = await this.redis.lrange(this.opts.keys.dead, 0, limit - 1);
+    return entries.map((e) => JSON.parse(e) as DeadLetter);
+  }
+
+  async stats(): Promise<Record<string, number>> {
+    const raw = await this.redis.hgetall(this.opts.keys.queueStats);
+    return Object.fromEntries(Object.entries(raw).map(([k, v]) => [k, Number(v)]));
+  }
+
+  /** Closes the blocking connection (the shared one belongs to the caller). Idempotent. */
+  close(): Promise<void> {
+    this.closing ??= (async () => {
+      const b = this.blocking;
+      this.blocking = undefined;
+      if (b) b.disconnect();
+    })();
+    return this.closing;
+  }
+}
+
+/** A consumer id unique per process and start: `<host>-<pid>-<random>`. */
+export function newConsumerId(prefix = os.hostname()): string {
+  return `${prefix}-${process.pid}-${randomUUID().slice(0, 8)}`;
+}

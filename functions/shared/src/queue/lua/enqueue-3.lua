@@ -1,0 +1,34 @@
+--[[
+  Enqueue a clip job (LPUSH), once per job id, with an optional drop-oldest cap.
+  KEYS[1] pending list (safety:clips)
+  KEYS[2] dead list (safety:clips:dead)   -- dropped jobs go here with reason "queue-full": counted, never silent
+  KEYS[3] stats hash (safety:clips:stats)
+  ARGV[1] raw job JSON
+  ARGV[2] dedup key ("" = no dedup): SET NX so a re-enqueue of the same clip is a no-op
+  ARGV[3] dedup TTL seconds
+  ARGV[4] max length (0 = no cap)
+  ARGV[5] now (ISO time) for dead-letter entries
+  Returns { enqueued (0|1), dropped count, dropped raw jobs... }
+]]
+if ARGV[2] ~= "" then
+  local fresh = redis.call("SET", ARGV[2], "1", "NX", "EX", tonumber(ARGV[3]))
+  if not fresh then
+    redis.call("HINCRBY", KEYS[3], "duplicates", 1)
+    return { 0, 0 }
+  end
+end
+redis.call("LPUSH", KEYS[1], ARGV[1])
+redis.call("HINCRBY", KEYS[3], "enqueued", 1)
+local result = { 1, 0 }
+local max = tonumber(ARGV[4])
+if max > 0 then
+  while redis.call("LLEN", KEYS[1]) > max do
+    -- consumers take from the right, so the right end is the oldest job
+    local oldest = redis.call("RPOP", KEYS[1])
+    redis.call("LPUSH", KEYS[2], cjson.encode({ job = oldest, reason = "queue-full: dropped oldest (QUEUE_MAX_LENGTH=" .. max .. ")", at = ARGV[5] }))
+    redis.call("HINCRBY", KEYS[3], "dropped", 1)
+    result[2] = result[2] + 1
+    table.insert(result, oldest)
+  end
+end
+return result
