@@ -46,3 +46,19 @@ export function ffmpegColor(rgb: Rgb): string {
 export const REFERENCE_WIDTH = 1280;
 export const REFERENCE_HEIGHT = 720;
 export const PROXIMITY_PX = 80;
+
+/**
+ * Exact worker/forklift sizes (reference px) the rtsp-sim scenes use, for detectors that want
+ * numbers rather than the "~" wording above. Standing: head centred above the body, helmet
+ * overlapping the head's top 6 px, vest covering the upper half of the torso. Fallen: the same
+ * parts rotated 90° (body WORKER.body.h × WORKER.body.w, head beside it, helmet on the head's outer side).
+ */
+export const WORKER = {
+  body: { w: 40, h: 110 },
+  head: { w: 24, h: 24 },
+  helmet: { w: 30, h: 12, overlap: 6 },
+  vest: { w: 40, h: 55 },
+} as const;
+
+/** rtsp-sim forklift box (reference px): a teal body with a thinner fork in front. */
+export const FORKLIFT = { body: { w: 160, h: 100 }, fork: { w: 60, h: 12 } } as const;
