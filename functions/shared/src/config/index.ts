@@ -8,9 +8,10 @@ import { inference } from './inference';
 import { alerts } from './alerts';
 import { rtspSim } from './rtsp-sim';
 import { vllmSim } from './vllm-sim';
+import { stack } from './stack';
 
 /** Every variable of every part, grouped by section. The README table is checked against this. */
-export const sections = { common, queue, publisher, capture, inference, alerts, rtspSim, vllmSim } as const;
+export const sections = { common, queue, publisher, capture, inference, alerts, rtspSim, vllmSim, stack } as const;
 
 type Sections = typeof sections;
 export type Config = { readonly [S in keyof Sections]: Readonly<SectionValues<Sections[S]>> };
