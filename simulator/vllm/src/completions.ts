@@ -1,0 +1,97 @@
+import { randomUUID } from 'node:crypto';
+import { brokenAnswer, type Faults } from './core/faults';
+import { analyzeClip } from './core/detector';
+import { SimHttpError } from './core/errors';
+import type { Frame } from './core/frame';
+import { renderAnswer, truncateAnswer } from './core/answer';
+import type { PrefixCache } from './core/prefix-cache';
+import type { ChatRequest } from './core/request';
+import { textTokenCount, tokenize, type Segment } from './core/tokens';
+import { buildVerdict, detectLanguage } from './core/verdict';
+import type { MediaLoader } from './adapters/media';
+import type { SimMetrics } from './adapters/metrics';
+import type { Scheduler } from './scheduler';
+
+/** What one completion needs from the server around it. */
+export interface EngineDeps {
+  readonly model: string;
+  readonly media: MediaLoader;
+  readonly cache: PrefixCache;
+  readonly scheduler: Scheduler;
+  readonly metrics: SimMetrics;
+  readonly faults: () => Faults;
+  /** Consumes one schema-breaking answer if the fault is armed; returns its index or undefined. */
+  readonly takeBreak: () => number | undefined;
+  readonly promptTokensDetails: boolean;
+}
+
+/** The OpenAI chat.completion object vLLM returns (the fields clients read). */
+export interface ChatCompletion {
+  id: string;
+  object: 'chat.completion';
+  created: number;
+  model: string;
+  choices: { index: 0; message: { role: 'assistant'; content: string; tool_calls: [] }; logprobs: null; finish_reason: 'stop' | 'length'; stop_reason: null }[];
+  usage: { prompt_tokens: number; completion_tokens: number; total_tokens: number; prompt_tokens_details?: { cached_tokens: number } };
+}
+
+/**
+ * Lays out the prompt the way Qwen's chat template does (role markers, then each part) and
+ * resolves media; only the last user message's media is decoded to pixels — that is the clip
+ * under analysis; earlier media (few-shot examples) only counts and hashes.
+ */
+async function buildPrompt(req: ChatRequest, deps: EngineDeps): Promise<{ segments: Segment[]; frames: Frame[]; promptText: string }> {
+  const lastUser = req.messages.map((m) => m.role).lastIndexOf('user');
+  const segments: Segment[] = [];
+  const frames: Frame[] = [];
+  let promptText = '';
+  for (const [i, m] of req.messages.entries()) {
+    segments.push({ kind: 'text', text: `<|im_start|>${m.role}\n` });
+    for (const p of m.parts) {
+      if (p.kind === 'text') {
+        segments.push({ kind: 'text', text: p.text });
+        if (m.role === 'system' || m.role === 'developer' || i === lastUser) promptText += p.text + '\n';
+        continue;
+      }
+      const r = await deps.media.resolve(p, i === lastUser, req.mediaKwargs);
+      segments.push({ kind: 'media', tokens: r.tokens, hash: r.hash });
+      if (r.frames) frames.push(...r.frames);
+    }
+    segments.push({ kind: 'text', text: '<|im_end|>\n' });
+  }
+  segments.push({ kind: 'text', text: '<|im_start|>assistant\n' });
+  return { segments, frames, promptText };
+}
+
+/** Serves one chat completion: count, cache, look at the frames, answer, and take the modelled time. */
+export async function complete(req: ChatRequest, deps: EngineDeps): Promise<ChatCompletion> {
+  if (req.model !== deps.model) throw new SimHttpError(404, 'NotFoundError', `The model \`${req.model}\` does not exist.`, 'model');
+  const started = performance.now();
+  const { segments, frames, promptText } = await buildPrompt(req, deps);
+  const stream = tokenize(segments);
+  const promptTokens = stream.ids.length;
+  const cached = deps.cache.lookupAndInsert(stream);
+  deps.metrics.cacheLookup(promptTokens, cached);
+
+  const verdict = buildVerdict(analyzeClip(frames), detectLanguage(promptText));
+  const broken = deps.takeBreak();
+  const answer = broken === undefined ? renderAnswer(verdict, req.format) : brokenAnswer(broken);
+  const { content, finishReason } = truncateAnswer(answer, req.maxTokens);
+  const completionTokens = Math.max(1, textTokenCount(content));
+
+  await deps.scheduler.run(promptTokens - cached, completionTokens, deps.faults().delayMs, () =>
+    deps.metrics.firstToken((performance.now() - started) / 1000),
+  );
+  deps.metrics.finished(promptTokens, completionTokens, (performance.now() - started) / 1000, finishReason);
+  const usage: ChatCompletion['usage'] = { prompt_tokens: promptTokens, completion_tokens: completionTokens, total_tokens: promptTokens + completionTokens };
+  // vLLM sets prompt_tokens_details only when enabled AND something was cached.
+  if (deps.promptTokensDetails && cached > 0) usage.prompt_tokens_details = { cached_tokens: cached };
+  return {
+    id: `chatcmpl-${randomUUID().replace(/-/g, '')}`,
+    object: 'chat.completion',
+    created: Math.floor(Date.now() / 1000),
+    model: deps.model,
+    choices: [{ index: 0, message: { role: 'assistant', content, tool_calls: [] }, logprobs: null, finish_reason: finishReason, stop_reason: null }],
+    usage,
+  };
+}

@@ -1,0 +1,142 @@
+import { z } from 'zod';
+import { badRequest } from './errors';
+import type { JsonSchema } from './json-schema';
+
+/** Where a media item's bytes are: inline base64 JPEG frames, a local file, or only a uuid (already cached). */
+export type MediaSource =
+  | { readonly type: 'jpeg'; readonly frames: readonly string[] }
+  | { readonly type: 'file'; readonly path: string }
+  | { readonly type: 'uuid-only' };
+
+export interface MediaPart {
+  readonly kind: 'media';
+  readonly modality: 'video' | 'image';
+  readonly source: MediaSource;
+  readonly uuid: string | undefined;
+}
+export type Part = { readonly kind: 'text'; readonly text: string } | MediaPart;
+export interface Message {
+  readonly role: 'system' | 'user' | 'assistant' | 'developer';
+  readonly parts: readonly Part[];
+}
+
+/** What the response must look like. */
+export type OutputFormat = { readonly type: 'text' } | { readonly type: 'json_object' } | { readonly type: 'json_schema'; readonly schema: JsonSchema };
+
+/** A chat-completions request after validation. */
+export interface ChatRequest {
+  readonly model: string;
+  readonly messages: readonly Message[];
+  readonly format: OutputFormat;
+  readonly maxTokens: number | undefined;
+  /** mm_processor_kwargs + media_io_kwargs: they enter every media item's hash, as in vLLM. */
+  readonly mediaKwargs: string | undefined;
+}
+
+const urlObject = z.object({ url: z.string() }).loose();
+const partSchema = z.union([
+  z.object({ type: z.literal('text'), text: z.string() }).loose(),
+  z.object({ type: z.literal('image_url'), image_url: urlObject.nullable().optional(), uuid: z.string().optional() }).loose(),
+  z.object({ type: z.literal('video_url'), video_url: urlObject.nullable().optional(), uuid: z.string().optional() }).loose(),
+]);
+const messageSchema = z
+  .object({
+    role: z.enum(['system', 'user', 'assistant', 'developer']),
+    content: z.union([z.string(), z.array(z.unknown()), z.null()]).optional(),
+  })
+  .loose();
+const bodySchema = z
+  .object({
+    model: z.string().min(1),
+    messages: z.array(messageSchema).min(1),
+    max_tokens: z.number().int().positive().nullable().optional(),
+    max_completion_tokens: z.number().int().positive().nullable().optional(),
+    stream: z.boolean().nullable().optional(),
+    n: z.number().int().nullable().optional(),
+    response_format: z
+      .union([
+        z.object({ type: z.literal('text') }).loose(),
+        z.object({ type: z.literal('json_object') }).loose(),
+        z.object({ type: z.literal('json_schema'), json_schema: z.object({ name: z.string().optional(), schema: z.record(z.string(), z.unknown()), strict: z.boolean().nullable().optional() }).loose() }).loose(),
+      ])
+      .nullable()
+      .optional(),
+    mm_processor_kwargs: z.record(z.string(), z.unknown()).nullable().optional(),
+    media_io_kwargs: z.record(z.string(), z.unknown()).nullable().optional(),
+  })
+  .loose();
+
+function describe(issues: readonly z.core.$ZodIssue[]): string {
+  return issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; ');
+}
+
+/** Parses a media URL into its source. Only what vllm-sim can decode is accepted; the rest is a clear 400. */
+export function parseMediaUrl(url: string, modality: 'video' | 'image'): MediaSource {
+  if (url.startsWith('data:')) {
+    const comma = url.indexOf(',');
+    const header = url.slice(5, comma < 0 ? undefined : comma);
+    const payload = comma < 0 ? '' : url.slice(comma + 1);
+    const ok = modality === 'video' ? header === 'video/jpeg;base64' : header === 'image/jpeg;base64' || header === 'image/jpg;base64';
+    if (!ok || payload === '') {
+      throw badRequest(
+        modality === 'video'
+          ? `Unsupported video data URL "data:${header}": vllm-sim accepts data:video/jpeg;base64,<frame1>,<frame2>,… (base64 JPEG frames) or file:// URLs`
+          : `Unsupported image data URL "data:${header}": vllm-sim accepts data:image/jpeg;base64,…`,
+      );
+    }
+    const frames = modality === 'video' ? payload.split(',') : [payload];
+    return { type: 'jpeg', frames };
+  }
+  if (url.startsWith('file://')) {
+    let path: string;
+    try {
+      path = decodeURIComponent(new URL(url).pathname);
+    } catch {
+      throw badRequest(`Invalid file URL: ${url}`);
+    }
+    return { type: 'file', path };
+  }
+  if (/^https?:\/\//.test(url)) throw badRequest('vllm-sim does not fetch remote media; send data: or file:// URLs');
+  throw badRequest(`Unsupported media URL scheme in "${url.slice(0, 40)}"`);
+}
+
+function parsePart(raw: unknown, where: string): Part {
+  const r = partSchema.safeParse(raw);
+  if (!r.success) {
+    const type = (raw as { type?: unknown } | null)?.type;
+    throw badRequest(
+      typeof type === 'string' && !['text', 'image_url', 'video_url'].includes(type)
+        ? `Unsupported content part type "${type}" at ${where}: vllm-sim accepts text, image_url and video_url`
+        : `Invalid content part at ${where}: ${describe(r.error.issues)}`,
+    );
+  }
+  const p = r.data;
+  if (p.type === 'text') return { kind: 'text', text: p.text };
+  const modality = p.type === 'video_url' ? 'video' : 'image';
+  const urlObj = p.type === 'video_url' ? p.video_url : p.image_url;
+  if (!urlObj) {
+    if (!p.uuid) throw badRequest(`${p.type} at ${where} has neither a URL nor a uuid`);
+    return { kind: 'media', modality, source: { type: 'uuid-only' }, uuid: p.uuid };
+  }
+  return { kind: 'media', modality, source: parseMediaUrl(urlObj.url, modality), uuid: p.uuid };
+}
+
+/** Validates a request body; throws a 400 SimHttpError naming the problem. */
+export function parseChatRequest(body: unknown): ChatRequest {
+  const r = bodySchema.safeParse(body);
+  if (!r.success) throw badRequest(`Invalid request: ${describe(r.error.issues)}`);
+  const b = r.data;
+  if (b.stream) throw badRequest('stream=true is not supported by vllm-sim', 'stream');
+  if (b.n !== undefined && b.n !== null && b.n !== 1) throw badRequest('only n=1 is supported by vllm-sim', 'n');
+  const messages = b.messages.map((m, i): Message => {
+    const content = m.content ?? '';
+    const parts = typeof content === 'string' ? [{ kind: 'text' as const, text: content }] : content.map((p, j) => parsePart(p, `messages[${i}].content[${j}]`));
+    if (m.role !== 'user' && parts.some((p) => p.kind === 'media')) throw badRequest(`messages[${i}]: media is only allowed in user messages`);
+    return { role: m.role, parts };
+  });
+  const rf = b.response_format;
+  const format: OutputFormat =
+    rf?.type === 'json_schema' ? { type: 'json_schema', schema: rf.json_schema.schema as JsonSchema } : rf?.type === 'json_object' ? { type: 'json_object' } : { type: 'text' };
+  const kwargs = b.mm_processor_kwargs || b.media_io_kwargs ? JSON.stringify([b.mm_processor_kwargs ?? null, b.media_io_kwargs ?? null]) : undefined;
+  return { model: b.model, messages, format, maxTokens: b.max_completion_tokens ?? b.max_tokens ?? undefined, mediaKwargs: kwargs };
+}

@@ -1,0 +1,47 @@
+/** `npm run start:vllm-sim`: the simulator as a process, configured from the environment. */
+import { parseConfig } from '../../../functions/shared/src/config';
+import { createLogger } from '../../../functions/shared/src/logger';
+import { startVllmSim } from './index';
+
+async function main(): Promise<void> {
+  let config;
+  try {
+    config = parseConfig(process.env);
+  } catch (e) {
+    process.stderr.write(`${(e as Error).message}\n`);
+    process.exit(1);
+  }
+  const log = createLogger('vllm-sim', config.common.logLevel);
+  const s = config.vllmSim;
+  const sim = await startVllmSim({
+    port: s.port,
+    host: s.host,
+    model: config.common.vllmModel,
+    ...(s.allowedMediaPath === undefined ? {} : { allowedMediaPath: s.allowedMediaPath }),
+    prefillUsPerToken: s.prefillUsPerToken,
+    decodeMsPerToken: s.decodeMsPerToken,
+    overheadMs: s.overheadMs,
+    maxBatch: s.maxBatch,
+    cacheBlocks: s.cacheBlocks,
+    promptTokensDetails: s.promptTokensDetails,
+    logger: log,
+  });
+  log.info({ url: sim.url, model: config.common.vllmModel, allowedMediaPath: s.allowedMediaPath ?? null }, 'vllm-sim (a simulator of vLLM, not a safety model) listening');
+  const stop = (signal: string) => {
+    log.info({ signal }, 'stopping');
+    sim.close().then(
+      () => process.exit(0),
+      (err: unknown) => {
+        log.error({ err }, 'close failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGINT', () => stop('SIGINT'));
+  process.once('SIGTERM', () => stop('SIGTERM'));
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`vllm-sim failed to start: ${(err as Error).stack ?? String(err)}\n`);
+  process.exit(1);
+});
