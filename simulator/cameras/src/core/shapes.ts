@@ -18,8 +18,11 @@ export interface Prim {
 
 const shift = (track: Track, dx: number, dy: number): Track => track.map(([t, x, y]) => [t, x + dx, y + dy] as const);
 
+interface PartOffset { readonly dx: number; readonly dy: number; readonly w: number; readonly h: number }
+type Pose = Readonly<Record<'body' | 'head' | 'helmet' | 'vest', PartOffset>>;
+
 /** Offsets of a standing worker's parts from the body's top-left. */
-const STANDING = {
+const STANDING: Pose = {
   body: { dx: 0, dy: 0, ...WORKER.body },
   head: { dx: (WORKER.body.w - WORKER.head.w) / 2, dy: -WORKER.head.h, ...WORKER.head },
   helmet: { dx: (WORKER.body.w - WORKER.helmet.w) / 2, dy: -WORKER.head.h - WORKER.helmet.h + WORKER.helmet.overlap, w: WORKER.helmet.w, h: WORKER.helmet.h },
@@ -29,7 +32,7 @@ const STANDING = {
 /** Fallen: body rotated and lying on the floor where the feet were, head to the left. */
 const LYING_DX = (WORKER.body.w - WORKER.body.h) / 2; // centred on the standing position
 const LYING_DY = WORKER.body.h - WORKER.body.w;
-const LYING = {
+const LYING: Pose = {
   body: { dx: LYING_DX, dy: LYING_DY, w: WORKER.body.h, h: WORKER.body.w },
   head: { dx: LYING_DX - WORKER.head.w, dy: LYING_DY + (WORKER.body.w - WORKER.head.h) / 2, w: WORKER.head.h, h: WORKER.head.w },
   helmet: {
@@ -38,7 +41,6 @@ const LYING = {
   },
   vest: { dx: LYING_DX, dy: LYING_DY, w: WORKER.vest.h, h: WORKER.vest.w },
 };
-type Pose = typeof STANDING;
 
 function workerVisible(w: WorkerEntity, duration: number): Interval {
   return w.visible ?? [0, duration];
@@ -72,7 +74,7 @@ export function workerBoxAt(w: WorkerEntity, duration: number, t: number): { box
   if (!lying && !within(poses.standing)) return undefined;
   const pose = lying ? LYING : STANDING;
   const { x, y } = positionAt(w.track, t);
-  const at = (p: { dx: number; dy: number; w: number; h: number }): Box => ({ x: x + p.dx, y: y + p.dy, w: p.w, h: p.h });
+  const at = (p: PartOffset): Box => ({ x: x + p.dx, y: y + p.dy, w: p.w, h: p.h });
   return { box: union(at(pose.body), at(pose.head)), lying };
 }
 

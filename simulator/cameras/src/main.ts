@@ -1,0 +1,72 @@
+/**
+ * `npm run start:rtsp-sim`: renders the scenes (cached), publishes NUM_STREAMS cameras and the
+ * HTTP fault switch, and stops every child on SIGINT/SIGTERM.
+ */
+import { readFileSync } from 'node:fs';
+import { parseConfig } from '../../../functions/shared/src/config';
+import { createLogger } from '../../../functions/shared/src/logger';
+import { startRtspSim, type RtspSimHandle } from './index';
+
+function readMapping(file: string | undefined): Record<string, string> | undefined {
+  if (!file) return undefined;
+  try {
+    const parsed: unknown = JSON.parse(readFileSync(file, 'utf8'));
+    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed) || !Object.values(parsed).every((v) => typeof v === 'string')) {
+      throw new Error('expected a JSON object of camera → scene name');
+    }
+    return parsed as Record<string, string>;
+  } catch (err) {
+    throw new Error(`SCENE_MAP_FILE=${file}: ${(err as Error).message}`);
+  }
+}
+
+async function main(): Promise<void> {
+  let config;
+  try {
+    config = parseConfig(process.env);
+  } catch (err) {
+    process.stderr.write(`${(err as Error).message}\n`);
+    process.exit(1);
+  }
+  const log = createLogger('rtsp-sim', config.common.logLevel);
+  const { rtspSim: c, common } = config;
+  let sim: RtspSimHandle | undefined;
+  let stopping = false;
+  const shutdown = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info({ signal }, 'stopping');
+    void (sim?.stop() ?? Promise.resolve()).then(() => process.exit(0), () => process.exit(1));
+  };
+  process.on('SIGINT', () => shutdown('SIGINT'));
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+
+  sim = await startRtspSim({
+    numStreams: common.numStreams,
+    urlTemplate: common.rtspUrlTemplate,
+    publishPort: c.publishPort,
+    controlPort: c.controlPort,
+    rtpPortStart: c.rtpPortStart,
+    rtpPortCount: c.rtpPortCount,
+    width: c.sceneSize.width,
+    height: c.sceneSize.height,
+    fps: c.sceneFps,
+    cacheDir: c.scenesDir,
+    mapping: readMapping(c.sceneMapFile),
+    staggerMs: c.staggerMs,
+    logger: log,
+    onRender: (r) => log.info({ scene: r.scene.name, rendered: r.rendered, ms: r.elapsedMs, file: r.videoPath }, r.rendered ? 'scene rendered' : 'scene cached'),
+  });
+  if (stopping) return void (await sim.stop());
+  for (const [n, scene] of Object.entries(sim.cameras)) log.info({ camera: Number(n), scene, url: sim.urlFor(Number(n)) }, 'camera');
+  process.stdout.write(
+    `rtsp-sim (simulator) ready: ${Object.keys(sim.cameras).length} cameras\n` +
+      Object.entries(sim.cameras).map(([n, scene]) => `  ${sim!.urlFor(Number(n))}  ${scene}\n`).join('') +
+      `fault switch: ${sim.controlUrl}/cameras  (POST /cameras/N/drop | /cameras/N/restore)\n`,
+  );
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`rtsp-sim failed: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.exit(1);
+});
