@@ -1,0 +1,46 @@
+import { parseConfig } from '../functions/shared/src/config';
+import { ConfigError } from '../functions/shared/src/errors';
+import { machineLine, renderTable, type BenchTable } from './table';
+import { queueHandoffBench } from './queue-handoff.bench';
+
+/**
+ * `npm run bench [-- name …]`: runs the benchmarks (all by default) and prints their tables.
+ * Numbers from a 2-core machine are relative: compare the ratios measured in one run.
+ */
+type Bench = (ctx: { redisUrl: string }) => Promise<BenchTable | BenchTable[]>;
+
+const BENCHES: Record<string, Bench> = {
+  queue: ({ redisUrl }) => queueHandoffBench(redisUrl),
+};
+
+async function main(): Promise<void> {
+  let config;
+  try {
+    config = parseConfig(process.env);
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      console.error(err.message);
+      process.exit(1);
+    }
+    throw err;
+  }
+  const wanted = process.argv.slice(2);
+  const unknown = wanted.filter((w) => !(w in BENCHES));
+  if (unknown.length) {
+    console.error(`unknown benchmark(s): ${unknown.join(', ')}; available: ${Object.keys(BENCHES).join(', ')}`);
+    process.exit(2);
+  }
+  console.log(`# Safety-Hanta benchmarks\n\nMachine: ${machineLine()}\n`);
+  for (const name of wanted.length ? wanted : Object.keys(BENCHES)) {
+    const started = Date.now();
+    console.error(`bench: running ${name} …`);
+    const tables = await BENCHES[name]!({ redisUrl: config.common.redisUrl });
+    for (const t of Array.isArray(tables) ? tables : [tables]) console.log(renderTable(t) + '\n');
+    console.error(`bench: ${name} done in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  }
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});
