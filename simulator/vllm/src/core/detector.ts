@@ -44,6 +44,7 @@ const MIN_SMOKE_AREA = 1200;
 const MIN_FORKLIFT_AREA = 1500;
 const HEAD_SPAN = 50; // head (24) + helmet (12) above the body, plus slack
 const HELMET_AREA = 30 * 12;
+const SEAM_PX = 6; // colour seams between touching shapes (see joinNear)
 
 function scaled(frame: Frame): number {
   return frame.width / REFERENCE_WIDTH;
@@ -82,11 +83,11 @@ export function analyzeFrame(frame: Frame): FrameFindings {
   const a = s * s;
   const map = labelFrame(frame);
   const zones = findBlobs(map, ['zone'], MIN_ZONE_AREA * a);
-  const fires = findBlobs(map, ['fireA', 'fireB'], MIN_FIRE_AREA * a);
+  const fires = findBlobs(map, ['fireA', 'fireB'], MIN_FIRE_AREA * a, Math.max(2, SEAM_PX * s));
   const smoke = findBlobs(map, ['smoke'], MIN_SMOKE_AREA * a);
   const forklifts = findBlobs(map, ['forklift'], MIN_FORKLIFT_AREA * a);
   // Body and vest together make one worker: a worn vest splits the blue coveralls in two.
-  const workers = findBlobs(map, ['body', 'vest'], MIN_WORKER_AREA * a)
+  const workers = findBlobs(map, ['body', 'vest'], MIN_WORKER_AREA * a, Math.max(2, SEAM_PX * s))
     .filter((b) => (b.counts.body ?? 0) >= 0.3 * b.area)
     .map((b) => toWorker(map, b, zones, forklifts, s));
   const hazards = new Set<HazardType>();
