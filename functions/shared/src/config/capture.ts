@@ -28,4 +28,24 @@ export const capture = {
   clipsMaxBytes: envVar('CLIPS_MAX_BYTES', {
     schema: optional(int(1)), expected: 'an integer number of bytes', doc: 'disk cap of CLIPS_DIR; oldest clips are evicted first (never queued ones); unset = no cap',
   }),
+  staggerMs: envVar('CAPTURE_STAGGER_MS', {
+    schema: int(0, 60000), default: '300', expected: 'milliseconds 0–60000',
+    doc: 'delay between starting two recorders (a start-up CPU spike makes the UDP RTSP server drop packets; DESIGN §5)',
+  }),
+  respawnMaxSeconds: envVar('CAPTURE_RESPAWN_MAX_SECONDS', {
+    schema: int(1, 3600), default: '30', expected: 'an integer number of seconds', doc: 'cap of the backoff before a dead ffmpeg is respawned',
+  }),
+  retentionIntervalSeconds: envVar('RETENTION_INTERVAL_SECONDS', {
+    schema: int(1, 86400), default: '60', expected: 'an integer number of seconds', doc: 'how often the retention sweep runs (one replica at a time, by a Redis lock)',
+  }),
+  replicaId: envVar('CAPTURE_REPLICA_ID', {
+    schema: optional(z.string().regex(/^[A-Za-z0-9_.-]{1,128}$/)), expected: 'letters, digits, _ . - (≤128)',
+    doc: 'lease owner name of this replica; unset = `<hostname>-<pid>-<random>`',
+  }),
+  ffmpegPath: envVar('FFMPEG_PATH', {
+    schema: z.string().min(1), default: 'ffmpeg', expected: 'an executable name or path', doc: 'ffmpeg binary (5.1+: `-timeout` is the socket timeout in µs)',
+  }),
+  ffprobePath: envVar('FFPROBE_PATH', {
+    schema: z.string().min(1), default: 'ffprobe', expected: 'an executable name or path', doc: 'ffprobe binary (validates clips from outside sources)',
+  }),
 } satisfies Section;

@@ -1,0 +1,96 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import { toError } from '../../../shared/src/errors';
+import type { RedisKeys } from '../../../shared/src/keys';
+import { claimCandidates, renewIntervalMs, replicaOffset } from '../core/leases';
+
+export interface LeaseManagerOptions {
+  redis: Redis;
+  keys: RedisKeys;
+  replicaId: string;
+  ttlSeconds: number;
+  maxCameras: number;
+  cameras: readonly string[];
+  logger: Logger;
+  onAcquire: (cameraId: string) => void;
+  onLose: (cameraId: string) => void;
+}
+
+const lua = (name: string) => fs.readFileSync(path.join(__dirname, 'lua', `${name}.lua`), 'utf8');
+const RENEW = lua('renew-1');
+const RELEASE = lua('release-1');
+
+/**
+ * Lease mode: every TTL/3 renew our leases (only if still ours), drop cameras whose lease
+ * another replica holds now, and claim free ones (SET NX PX) up to CAPTURE_MAX_CAMERAS.
+ * A replica that dies stops renewing; after the TTL its cameras are free for the others.
+ */
+export class LeaseManager {
+  private readonly owned = new Set<string>();
+  private timer: NodeJS.Timeout | undefined;
+  private ticking: Promise<void> = Promise.resolve();
+  private stopped = false;
+  private claiming = true;
+
+  constructor(private readonly opts: LeaseManagerOptions) {
+    const r = opts.redis as unknown as Record<string, unknown>;
+    if (typeof r.captureLeaseRenew !== 'function') opts.redis.defineCommand('captureLeaseRenew', { numberOfKeys: 1, lua: RENEW });
+    if (typeof r.captureLeaseRelease !== 'function') opts.redis.defineCommand('captureLeaseRelease', { numberOfKeys: 1, lua: RELEASE });
+  }
+
+  ownedCameras(): string[] {
+    return [...this.owned];
+  }
+
+  start(): void {
+    void this.tick();
+    this.timer = setInterval(() => void this.tick(), renewIntervalMs(this.opts.ttlSeconds));
+  }
+
+  /** One round: renew, then claim. Rounds never overlap. */
+  tick(): Promise<void> {
+    this.ticking = this.ticking.then(() => this.round()).catch((err) => {
+      this.opts.logger.warn({ err: toError(err).message }, 'lease round failed (Redis unreachable?)');
+    });
+    return this.ticking;
+  }
+
+  private async round(): Promise<void> {
+    if (this.stopped) return;
+    const { redis, keys, replicaId, ttlSeconds, cameras, maxCameras, logger } = this.opts;
+    const ttlMs = ttlSeconds * 1000;
+    const cmd = redis as unknown as { captureLeaseRenew(key: string, id: string, ttl: number): Promise<number> };
+    for (const cam of [...this.owned]) {
+      if ((await cmd.captureLeaseRenew(keys.cameraLease(cam), replicaId, ttlMs)) === 1) continue;
+      logger.warn({ cameraId: cam }, 'lease lost (expired or taken over): stopping this camera');
+      this.owned.delete(cam);
+      this.opts.onLose(cam);
+    }
+    if (!this.claiming) return;
+    const offset = replicaOffset(replicaId, cameras.length);
+    for (const cam of claimCandidates(cameras, this.owned, maxCameras, offset)) {
+      if (this.stopped) return;
+      if ((await redis.set(keys.cameraLease(cam), replicaId, 'PX', ttlMs, 'NX')) !== 'OK') continue;
+      this.owned.add(cam);
+      logger.info({ cameraId: cam }, 'lease acquired');
+      this.opts.onAcquire(cam);
+    }
+  }
+
+  /** Shutdown, first step: keep renewing what we hold (recorders are finalising) but claim nothing new. */
+  stopClaiming(): void {
+    this.claiming = false;
+  }
+
+  /** Stops renewing and deletes our leases so another replica can take the cameras at once. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearInterval(this.timer);
+    await this.ticking;
+    const cmd = this.opts.redis as unknown as { captureLeaseRelease(key: string, id: string): Promise<number> };
+    await Promise.all([...this.owned].map((cam) => cmd.captureLeaseRelease(this.opts.keys.cameraLease(cam), this.opts.replicaId).catch(() => 0)));
+    this.owned.clear();
+  }
+}

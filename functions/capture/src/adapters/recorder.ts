@@ -1,0 +1,247 @@
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import type { Logger } from 'pino';
+import { clipStamp } from '../../../shared/src/clip-job';
+import { computeBackoffMs, sleep } from '../../../shared/src/cloudevents';
+import { isUnrecoverable, toError } from '../../../shared/src/errors';
+import type { ClipRecorded } from '../../../shared/src/events';
+import { buildRecorderCommand } from '../core/recorder-args';
+import { segmentStart, splitSegmentChunk } from '../core/segment-list';
+import type { CaptureMetrics } from '../metrics';
+import { spawnRecorder, type RecorderExit, type RecorderProcess } from './ffmpeg';
+import { quarantine, STAGING_DIR } from './quarantine';
+import { SegmentTail, type ListedSegment } from './segment-tail';
+
+export interface CameraRecorderOptions {
+  cameraId: string;
+  url: string;
+  clipsDir: string;
+  transport: 'tcp' | 'udp';
+  timeoutSeconds: number;
+  segmentSeconds: number;
+  respawnMaxMs: number;
+  ffmpegPath: string;
+  /** Names this replica's run folders, so a takeover can tell its own runs from a dead replica's. */
+  replicaId: string;
+  logger: Logger;
+  metrics: CaptureMetrics;
+  /** Takes a finished clip that is already in `CLIPS_DIR/<camera>/` (validate, enqueue …). */
+  onClip: (data: ClipRecorded) => Promise<unknown>;
+}
+
+export type RecorderState = 'starting' | 'recording' | 'backoff' | 'stopped';
+
+export interface RecorderStatus {
+  cameraId: string;
+  state: RecorderState;
+  runs: number;
+  clips: number;
+  lastExit?: string | undefined;
+}
+
+const LIST_FILE = 'list.csv';
+
+/**
+ * Records one camera: ffmpeg segmenter into `CLIPS_DIR/.staging/<camera>/<run>/`, a clip is
+ * finished only when its CSV line appears, then renamed into `CLIPS_DIR/<camera>/<stamp>.mp4`
+ * and handed to `onClip`. A dead ffmpeg is respawned with capped backoff (RTSP has no reconnect).
+ */
+export class CameraRecorder {
+  private state: RecorderState = 'starting';
+  private stopping = false;
+  private readonly abort = new AbortController();
+  private proc: RecorderProcess | undefined;
+  private loop: Promise<void> | undefined;
+  private chain: Promise<void> = Promise.resolve();
+  private runs = 0;
+  private clips = 0;
+  private lastExit: string | undefined;
+  private lastStampMs = 0;
+  private runFailures = 0;
+
+  constructor(private readonly opts: CameraRecorderOptions) {}
+
+  get cameraId(): string {
+    return this.opts.cameraId;
+  }
+
+  start(): void {
+    this.loop ??= this.run().catch((err) => {
+      this.opts.logger.error({ cameraId: this.opts.cameraId, err: toError(err).message }, 'recorder loop crashed');
+      this.state = 'stopped';
+    });
+  }
+
+  /** SIGINT to ffmpeg (finalises the open clip), waits until every listed clip was handed over. */
+  async stop(): Promise<void> {
+    this.stopping = true;
+    this.abort.abort(new Error('stopping'));
+    await this.proc?.stop();
+    await this.loop;
+    this.state = 'stopped';
+  }
+
+  status(): RecorderStatus {
+    return { cameraId: this.opts.cameraId, state: this.state, runs: this.runs, clips: this.clips, lastExit: this.lastExit };
+  }
+
+  private cameraStaging(): string {
+    return path.join(this.opts.clipsDir, STAGING_DIR, this.opts.cameraId);
+  }
+
+  private async run(): Promise<void> {
+    const { logger, cameraId } = this.opts;
+    let failures = 0;
+    while (!this.stopping) {
+      const runDir = path.join(this.cameraStaging(), `${this.opts.replicaId}-${Date.now()}`);
+      await fs.mkdir(runDir, { recursive: true });
+      await this.recover(runDir).catch((err) => logger.warn({ cameraId, err: toError(err).message }, 'staging recovery failed'));
+      if (this.stopping) {
+        await fs.rm(runDir, { recursive: true, force: true });
+        break;
+      }
+      const clipsBefore = this.clips;
+      const exit = await this.runOnce(runDir);
+      this.lastExit = exit.message;
+      if (this.stopping) break;
+      this.opts.metrics.reconnects.inc({ camera: cameraId });
+      failures = this.clips > clipsBefore ? 0 : failures + 1;
+      const delay = computeBackoffMs(failures, { capMs: this.opts.respawnMaxMs });
+      logger.warn({ cameraId, exit: exit.message, stderr: exit.stderrTail.slice(-3), respawnInMs: delay }, 'recorder ffmpeg ended; respawning');
+      this.state = 'backoff';
+      await sleep(delay, this.abort.signal).catch(() => undefined);
+    }
+    this.state = 'stopped';
+  }
+
+  private async runOnce(runDir: string): Promise<RecorderExit> {
+    const o = this.opts;
+    const listFile = path.join(runDir, LIST_FILE);
+    this.runFailures = 0;
+    const tail = new SegmentTail(listFile, (entries, bad) => {
+      if (bad.length > 0) o.logger.warn({ cameraId: o.cameraId, bad }, 'unparsable segment-list lines');
+      for (const e of entries) this.chain = this.chain.then(() => this.finish(runDir, e));
+    });
+    tail.start();
+    this.runs++;
+    this.proc = spawnRecorder(
+      buildRecorderCommand({ url: o.url, transport: o.transport, timeoutSeconds: o.timeoutSeconds, segmentSeconds: o.segmentSeconds, listFile, runDir }),
+      o.ffmpegPath,
+    );
+    this.state = 'recording';
+    const exit = await this.proc.exited;
+    this.proc = undefined;
+    await tail.close();
+    await this.chain;
+    await this.closeRun(runDir);
+    return exit;
+  }
+
+  /** Moves a listed segment into CLIPS_DIR under its UTC start stamp and hands it over. */
+  private async finish(runDir: string, seg: ListedSegment): Promise<void> {
+    const o = this.opts;
+    const file = path.basename(seg.file);
+    const staged = path.join(runDir, file);
+    const start = segmentStart(file) ?? new Date(seg.listedAt - (seg.end - seg.start) * 1000);
+    try {
+      const rel = await this.place(staged, start);
+      await this.handOver(rel, seg, new Date(rel.endsWith('.mp4') ? stampToMs(path.basename(rel, '.mp4')) : start.getTime()));
+    } catch (err) {
+      if (!isUnrecoverable(err)) this.runFailures++;
+      o.logger[isUnrecoverable(err) ? 'warn' : 'error']({ cameraId: o.cameraId, file, err: toError(err).message }, 'clip not taken');
+    }
+  }
+
+  private async handOver(rel: string, seg: ListedSegment, startedAt: Date): Promise<void> {
+    this.clips++;
+    await this.opts.onClip({
+      cameraId: this.opts.cameraId, path: rel, startedAt: startedAt.toISOString(),
+      durationMs: Math.round((seg.end - seg.start) * 1000), origin: 'recorder', endedAt: new Date(seg.listedAt).toISOString(),
+    });
+  }
+
+  /** rename() into `<camera>/<stamp>.mp4`; stamps stay unique per camera (a second is bumped if taken). */
+  private async place(staged: string, start: Date): Promise<string> {
+    const dir = path.join(this.opts.clipsDir, this.opts.cameraId);
+    await fs.mkdir(dir, { recursive: true });
+    let ms = Math.max(Math.floor(start.getTime() / 1000) * 1000, this.lastStampMs + 1000);
+    for (;;) {
+      const rel = path.join(this.opts.cameraId, `${clipStamp(new Date(ms))}.mp4`);
+      const taken = await fs.access(path.join(this.opts.clipsDir, rel)).then(() => true, () => false);
+      if (!taken) {
+        await fs.rename(staged, path.join(this.opts.clipsDir, rel));
+        this.lastStampMs = ms;
+        return rel;
+      }
+      ms += 1000;
+    }
+  }
+
+  /** After a run: anything never listed is a partial clip → quarantine; then drop the run folder. */
+  private async closeRun(runDir: string): Promise<void> {
+    if (this.runFailures > 0) return; // keep the CSV: the next recovery re-enqueues (idempotent)
+    await this.quarantineUnlisted(runDir, new Set());
+    await fs.rm(runDir, { recursive: true, force: true });
+  }
+
+  private async quarantineUnlisted(runDir: string, keep: Set<string>): Promise<void> {
+    for (const f of await fs.readdir(runDir)) {
+      if (f === LIST_FILE || keep.has(f)) continue;
+      const abs = path.join(runDir, f);
+      await quarantine(this.opts.clipsDir, abs, {
+        code: 'partial', reason: 'segment never listed by the segmenter (recorder stopped mid-clip)', from: path.relative(this.opts.clipsDir, abs),
+        at: new Date().toISOString(), cameraId: this.opts.cameraId,
+      });
+      this.opts.metrics.rejected.inc({ reason: 'partial' });
+    }
+  }
+
+  /**
+   * Crash recovery for this camera's other run folders (ours from before a crash, or a dead
+   * replica's): listed clips are finished (enqueue is idempotent), unlisted ones quarantined.
+   * Folders touched recently may belong to a live ffmpeg and are left for a later pass.
+   */
+  async recover(currentRunDir?: string): Promise<void> {
+    const graceMs = (this.opts.timeoutSeconds + 2 * this.opts.segmentSeconds) * 1000;
+    const root = this.cameraStaging();
+    const runs = await fs.readdir(root).catch(() => [] as string[]);
+    for (const name of runs) {
+      const runDir = path.join(root, name);
+      if (runDir === currentRunDir) continue;
+      const files = await fs.readdir(runDir).catch(() => undefined);
+      if (!files) continue;
+      const stats = await Promise.all(files.map((f) => fs.stat(path.join(runDir, f)).catch(() => undefined)));
+      if (stats.some((s) => s && Date.now() - s.mtimeMs < graceMs)) continue;
+      const listStat = stats[files.indexOf(LIST_FILE)];
+      const text = await fs.readFile(path.join(runDir, LIST_FILE), 'utf8').catch(() => '');
+      const { entries } = splitSegmentChunk('', text.endsWith('\n') ? text : `${text}\n`);
+      this.runFailures = 0;
+      for (const e of entries) {
+        const seg: ListedSegment = { ...e, listedAt: listStat?.mtimeMs ?? Date.now() };
+        const file = path.basename(e.file);
+        const start = segmentStart(file);
+        if (files.includes(file)) await this.finish(runDir, seg);
+        else if (start) await this.reannounce(seg, start);
+      }
+      this.opts.logger.info({ cameraId: this.opts.cameraId, run: name, listed: entries.length }, 'recovered a previous run’s staging folder');
+      await this.closeRun(runDir);
+    }
+  }
+
+  /** A listed clip already renamed before a crash: enqueue again (a no-op if it was). */
+  private async reannounce(seg: ListedSegment, start: Date): Promise<void> {
+    const rel = path.join(this.opts.cameraId, `${clipStamp(start)}.mp4`);
+    const exists = await fs.access(path.join(this.opts.clipsDir, rel)).then(() => true, () => false);
+    if (!exists) return;
+    await this.handOver(rel, seg, start).catch((err) => {
+      this.opts.logger.warn({ cameraId: this.opts.cameraId, rel, err: toError(err).message }, 'recovered clip not taken');
+    });
+  }
+}
+
+/** `20261128T204000Z` → ms epoch. */
+function stampToMs(stamp: string): number {
+  const m = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/.exec(stamp);
+  if (!m) return NaN;
+  return Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]), Number(m[4]), Number(m[5]), Number(m[6]));
+}

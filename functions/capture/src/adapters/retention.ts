@@ -1,0 +1,111 @@
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import type { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import { toError } from '../../../shared/src/errors';
+import type { RedisKeys } from '../../../shared/src/keys';
+import { parseVerdictMark, planRetention, type ClipFacts, type RetentionPlan } from '../core/retention';
+import type { CaptureMetrics } from '../metrics';
+
+export interface RetentionOptions {
+  redis: Redis;
+  keys: RedisKeys;
+  clipsDir: string;
+  clipRetentionSeconds: number;
+  incidentRetentionDays: number;
+  maxBytes?: number | undefined;
+  metrics: CaptureMetrics;
+  logger: Logger;
+}
+
+export interface SweepResult extends RetentionPlan {
+  clips: number;
+}
+
+const CLIP_NAME = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z\.mp4$/;
+const CAMERA_DIR = /^[A-Za-z0-9_-]{1,64}$/;
+const BATCH = 500;
+
+/**
+ * The retention sweep over `CLIPS_DIR/<camera>/<stamp>.mp4` (the recorder's layout; other files
+ * only count toward the byte cap). Verdict markers come from inference (see core/retention.ts).
+ */
+export class RetentionSweeper {
+  /** Last sweep, for /readyz. */
+  last: (SweepResult & { at: string }) | undefined;
+
+  constructor(private readonly opts: RetentionOptions) {}
+
+  async sweep(now = Date.now()): Promise<SweepResult> {
+    const { clipsDir, keys, redis, metrics, logger } = this.opts;
+    const { clips, otherBytes } = await this.scan();
+    for (let i = 0; i < clips.length; i += BATCH) {
+      const batch = clips.slice(i, i + BATCH);
+      const [marks, members] = await Promise.all([
+        redis.mget(...batch.map((c) => keys.verdictDone(c.jobId))),
+        redis.smismember(keys.incidentClips, ...batch.map((c) => c.path)),
+      ]);
+      batch.forEach((c, j) => {
+        c.verdict = parseVerdictMark(marks[j] ?? null);
+        c.inIncidentSet = members[j] === 1;
+      });
+    }
+    const plan = planRetention(clips, {
+      now, safeRetentionMs: this.opts.clipRetentionSeconds * 1000, incidentRetentionMs: this.opts.incidentRetentionDays * 86_400_000,
+      maxBytes: this.opts.maxBytes, otherBytes,
+    });
+    for (const d of plan.delete) {
+      try {
+        await fs.unlink(path.join(clipsDir, d.path));
+        if (d.reason !== 'safe-expired') await redis.srem(keys.incidentClips, d.path);
+        metrics.retentionDeleted.inc({ reason: d.reason });
+      } catch (err) {
+        logger.warn({ path: d.path, err: toError(err).message }, 'retention could not delete a clip');
+      }
+    }
+    metrics.clipsDirBytes.set(plan.bytesAfter);
+    metrics.diskCapBlocked.set(plan.capBlocked ? 1 : 0);
+    if (plan.capBlocked) {
+      logger.error({ bytes: plan.bytesAfter, maxBytes: this.opts.maxBytes }, 'CLIPS_MAX_BYTES exceeded and every remaining clip is still queued or in processing: nothing can be evicted. Recording continues; inference is behind or stopped.');
+    }
+    if (plan.delete.length > 0) logger.info({ deleted: plan.delete.length, bytesAfter: plan.bytesAfter }, 'retention sweep');
+    const result = { ...plan, clips: clips.length };
+    this.last = { ...result, at: new Date(now).toISOString() };
+    return result;
+  }
+
+  private async scan(): Promise<{ clips: (ClipFacts & { jobId: string })[]; otherBytes: number }> {
+    const { clipsDir } = this.opts;
+    const clips: (ClipFacts & { jobId: string })[] = [];
+    let otherBytes = 0;
+    for (const entry of await fs.readdir(clipsDir, { withFileTypes: true }).catch(() => [])) {
+      const abs = path.join(clipsDir, entry.name);
+      if (!entry.isDirectory() || entry.name.startsWith('.') || !CAMERA_DIR.test(entry.name)) {
+        otherBytes += await du(abs);
+        continue;
+      }
+      for (const f of await fs.readdir(abs, { withFileTypes: true }).catch(() => [])) {
+        const m = CLIP_NAME.exec(f.name);
+        const st = await fs.lstat(path.join(abs, f.name)).catch(() => undefined);
+        if (!st) continue;
+        if (!m || !f.isFile()) {
+          otherBytes += f.isDirectory() ? await du(path.join(abs, f.name)) : st.size;
+          continue;
+        }
+        const startedAt = Date.UTC(+m[1]!, +m[2]! - 1, +m[3]!, +m[4]!, +m[5]!, +m[6]!);
+        clips.push({ path: `${entry.name}/${f.name}`, jobId: `${entry.name}-${f.name.slice(0, -4)}`, startedAt, bytes: st.size, inIncidentSet: false });
+      }
+    }
+    return { clips, otherBytes };
+  }
+}
+
+/** Bytes under a path (files only, symlinks not followed). */
+async function du(p: string): Promise<number> {
+  const st = await fs.lstat(p).catch(() => undefined);
+  if (!st) return 0;
+  if (!st.isDirectory()) return st.isFile() ? st.size : 0;
+  let total = 0;
+  for (const f of await fs.readdir(p).catch(() => [] as string[])) total += await du(path.join(p, f));
+  return total;
+}

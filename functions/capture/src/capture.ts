@@ -1,0 +1,176 @@
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import { randomUUID } from 'node:crypto';
+import { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import type { Registry } from 'prom-client';
+import type { HttpFunction } from '@google-cloud/functions-framework';
+import type { Config } from '../../shared/src/config';
+import { Publisher, sleep } from '../../shared/src/cloudevents';
+import { toError } from '../../shared/src/errors';
+import { serveFunction, type Readiness, type ServedFunction } from '../../shared/src/http';
+import { redisKeys } from '../../shared/src/keys';
+import { createLogger } from '../../shared/src/logger';
+import { createRegistry } from '../../shared/src/metrics';
+import { ClipQueue } from '../../shared/src/queue';
+import { CameraHealth } from './adapters/camera-health';
+import { LeaseManager } from './adapters/leases';
+import { CameraRecorder, type RecorderStatus } from './adapters/recorder';
+import { RetentionSweeper, type SweepResult } from './adapters/retention';
+import { cameraId, cameraUrl } from './core/recorder-args';
+import { createCaptureHandler } from './handler';
+import { ClipIntake } from './intake';
+import { createCaptureMetrics } from './metrics';
+
+/** What the host process may inject (tests, the local stack). Everything has a default. */
+export interface CaptureDeps {
+  logger?: Logger;
+  registry?: Registry;
+  /** A shared Redis connection (it is not closed on stop). Default: a new one from REDIS_URL. */
+  redis?: Redis;
+  /** Serve the HTTP function on PORT (default true). */
+  serve?: boolean;
+}
+
+/** A running capture replica. */
+export interface CaptureHandle {
+  readonly replicaId: string;
+  /** The served function's base URL (when `serve`). */
+  readonly url: string | undefined;
+  readonly handler: HttpFunction;
+  /** Cameras this replica records now. */
+  cameras(): string[];
+  recorders(): RecorderStatus[];
+  readiness(): Promise<Readiness>;
+  /** Runs one retention sweep now (also runs every RETENTION_INTERVAL_SECONDS). */
+  sweepRetention(): Promise<SweepResult>;
+  /** SIGINT to every recorder (last clips finalised and enqueued), release leases, close. Idempotent. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts a capture replica: recorders for the cameras it owns (CAMERA_INDEX, or Redis leases),
+ * camera health, retention and the `capture` CloudEvent function.
+ */
+export async function startCapture(config: Config, deps: CaptureDeps = {}): Promise<CaptureHandle> {
+  const { common, capture: cc } = config;
+  const logger = deps.logger ?? createLogger('capture', common.logLevel);
+  const registry = deps.registry ?? createRegistry('capture');
+  const redis = deps.redis ?? new Redis(common.redisUrl, { maxRetriesPerRequest: null });
+  const replicaId = cc.replicaId ?? `${os.hostname()}-${process.pid}-${randomUUID().slice(0, 6)}`;
+  const keys = redisKeys(common.redisPrefix);
+  await fs.mkdir(common.clipsDir, { recursive: true });
+
+  const metrics = createCaptureMetrics(registry);
+  const queue = new ClipQueue(redis, { keys, maxAttempts: config.queue.maxAttempts, heartbeatTtlSeconds: config.queue.heartbeatTtlSeconds, maxLength: config.queue.maxLength, logger });
+  const publisher = new Publisher({ sink: common.kSink, maxRetries: config.publisher.maxRetries, timeoutMs: config.publisher.timeoutMs, logger, registry });
+  const health = new CameraHealth({ redis, keys, publisher, metrics, logger, owner: replicaId, offlineSeconds: cc.offlineSeconds });
+  const intake = new ClipIntake({
+    clipsDir: common.clipsDir, queue, publisher, metrics, logger, ffprobePath: cc.ffprobePath, onRecorderClip: (cam, at) => health.clip(cam, at),
+  });
+  const retention = new RetentionSweeper({
+    redis, keys, clipsDir: common.clipsDir, clipRetentionSeconds: cc.clipRetentionSeconds, incidentRetentionDays: cc.incidentRetentionDays,
+    maxBytes: cc.clipsMaxBytes, metrics, logger,
+  });
+
+  const recorders = new Map<string, CameraRecorder>();
+  let stopped = false;
+  let starting: Promise<void> = Promise.resolve();
+
+  const acquire = (cam: string, n: number) => {
+    if (stopped || recorders.has(cam)) return;
+    const rec = new CameraRecorder({
+      cameraId: cam, url: cameraUrl(common.rtspUrlTemplate, n), clipsDir: common.clipsDir, transport: cc.rtspTransport,
+      timeoutSeconds: cc.rtspTimeoutSeconds, segmentSeconds: common.segmentSeconds, respawnMaxMs: cc.respawnMaxSeconds * 1000,
+      ffmpegPath: cc.ffmpegPath, replicaId, logger, metrics, onClip: (data) => intake.take(data),
+    });
+    recorders.set(cam, rec);
+    metrics.camerasOwned.set(recorders.size);
+    // staggered: a start-up CPU spike makes the UDP RTSP server drop packets (DESIGN §5)
+    starting = starting.then(async () => {
+      if (stopped || recorders.get(cam) !== rec) return;
+      await health.watch(cam).catch(() => undefined);
+      rec.start();
+      await sleep(cc.staggerMs);
+    });
+  };
+  const lose = (cam: string) => {
+    const rec = recorders.get(cam);
+    if (!rec) return;
+    recorders.delete(cam);
+    metrics.camerasOwned.set(recorders.size);
+    health.unwatch(cam);
+    void rec.stop();
+  };
+
+  const all = Array.from({ length: common.numStreams }, (_, i) => cameraId(i + 1));
+  let leases: LeaseManager | undefined;
+  if (common.cameraIndex !== undefined) {
+    acquire(cameraId(common.cameraIndex + 1), common.cameraIndex + 1);
+  } else {
+    leases = new LeaseManager({
+      redis, keys, replicaId, ttlSeconds: cc.leaseTtlSeconds, maxCameras: cc.maxCameras, cameras: all, logger,
+      onAcquire: (cam) => acquire(cam, Number(cam.slice(3))), onLose: lose,
+    });
+    leases.start();
+  }
+  health.start();
+
+  const lockKey = keys.key('capture', 'retention-lock');
+  const sweepRetention = async () => {
+    await Promise.all([...recorders.values()].map((r) => r.recover().catch(() => undefined)));
+    return retention.sweep();
+  };
+  const retentionTimer = setInterval(() => {
+    void (async () => {
+      // one replica per interval sweeps; the others skip
+      const won = await redis.set(lockKey, replicaId, 'PX', Math.max(1000, cc.retentionIntervalSeconds * 1000 - 500), 'NX');
+      if (won === 'OK') await sweepRetention();
+    })().catch((err) => logger.warn({ err: toError(err).message }, 'retention sweep failed'));
+  }, cc.retentionIntervalSeconds * 1000);
+
+  const readiness = async (): Promise<Readiness> => {
+    const redisOk = await Promise.race([redis.ping().then(() => true, () => false), sleep(1000).then(() => false)]);
+    const statuses = [...recorders.values()].map((r) => r.status());
+    return {
+      ready: redisOk,
+      detail: {
+        redis: redisOk ? 'ok' : 'unreachable: check REDIS_URL; clips stay in CLIPS_DIR until it returns',
+        replicaId, mode: leases ? 'lease' : `camera-index ${common.cameraIndex}`,
+        recorders: statuses, cameras: health.snapshot(),
+        retention: retention.last ? { at: retention.last.at, bytes: retention.last.bytesAfter, capBlocked: retention.last.capBlocked } : undefined,
+        ...(retention.last?.capBlocked ? { warning: 'CLIPS_MAX_BYTES exceeded: only unverdicted clips remain; recording continues' } : {}),
+      },
+    };
+  };
+
+  const handler = createCaptureHandler({ intake, readiness, registry, logger });
+  let served: ServedFunction | undefined;
+  if (deps.serve ?? true) served = await serveFunction('capture', handler, common.port);
+  logger.info({ replicaId, mode: leases ? 'lease' : 'camera-index', url: served?.url }, 'capture started');
+
+  let stopping: Promise<void> | undefined;
+  const stop = () => (stopping ??= (async () => {
+    stopped = true;
+    leases?.stopClaiming();
+    clearInterval(retentionTimer);
+    await Promise.all([...recorders.keys()].map(async (cam) => {
+      const rec = recorders.get(cam);
+      await rec?.stop();
+    }));
+    await starting;
+    await leases?.stop();
+    health.stop();
+    await served?.close();
+    await queue.close();
+    if (!deps.redis) await redis.quit().catch(() => redis.disconnect());
+    logger.info({ replicaId }, 'capture stopped');
+  })());
+
+  return {
+    replicaId, url: served?.url, handler,
+    cameras: () => [...recorders.keys()],
+    recorders: () => [...recorders.values()].map((r) => r.status()),
+    readiness, sweepRetention, stop,
+  };
+}

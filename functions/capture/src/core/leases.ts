@@ -1,0 +1,32 @@
+/**
+ * Which cameras a replica should try to claim this round (lease mode). Pure: the adapter
+ * does SET NX PX / compare-and-pexpire in Redis.
+ */
+
+/**
+ * Candidates to claim: cameras we do not own, at most `maxCameras - owned`. The list is
+ * rotated by a replica-specific offset so that replicas starting together contend for
+ * different cameras first instead of racing for cam1.
+ */
+export function claimCandidates(all: readonly string[], owned: ReadonlySet<string>, maxCameras: number, offset = 0): string[] {
+  const room = maxCameras - owned.size;
+  if (room <= 0) return [];
+  const n = all.length;
+  const rotated = all.map((_, i) => all[(i + offset) % n] as string);
+  return rotated.filter((c) => !owned.has(c)).slice(0, room);
+}
+
+/** Renew at a third of the TTL: two renewals may fail (Redis blip) before the lease lapses. */
+export function renewIntervalMs(ttlSeconds: number): number {
+  return Math.max(200, Math.floor((ttlSeconds * 1000) / 3));
+}
+
+/** A stable small offset from a replica id (FNV-1a). */
+export function replicaOffset(replicaId: string, modulo: number): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < replicaId.length; i++) {
+    h ^= replicaId.charCodeAt(i);
+    h = Math.imul(h, 0x01000193) >>> 0;
+  }
+  return modulo > 0 ? h % modulo : 0;
+}

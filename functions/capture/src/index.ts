@@ -1,0 +1,8 @@
+export { startCapture } from './capture';
+export type { CaptureDeps, CaptureHandle } from './capture';
+export { createCaptureHandler } from './handler';
+export { ClipIntake } from './intake';
+export type { IntakeOptions, IntakeResult } from './intake';
+export type { RecorderStatus, RecorderState } from './adapters/recorder';
+export type { SweepResult } from './adapters/retention';
+export type { CameraStatusRecord } from './adapters/camera-health';
