@@ -44,4 +44,14 @@ export const inference = {
     schema: z.enum(['true', 'false']).transform((v) => v === 'true'), default: 'true', expected: 'true|false',
     doc: 'pull jobs from the Redis queue (KEDA-scaled); false = only the pushed `clip.captured` CloudEvents',
   }),
+  pipeline: envVar('INFERENCE_PIPELINE', {
+    schema: z.enum(['thread', 'sequential']), default: 'thread', expected: 'thread|sequential',
+    doc: 'preparer in a worker thread overlapping the model requests, or one job at a time in the main thread (baseline for benchmarks)',
+  }),
+  healthIntervalMs: envVar('VLLM_HEALTH_INTERVAL_MS', {
+    schema: int(100, 60000), default: '1000', expected: 'milliseconds, 100–60000', doc: 'how often vLLM `/health` is polled while it is down (jobs wait meanwhile)',
+  }),
+  maxTokens: envVar('VLLM_MAX_TOKENS', {
+    schema: int(16, 8192), default: '512', expected: 'an integer 16–8192', doc: 'max_tokens of one verdict answer',
+  }),
 } satisfies Section;

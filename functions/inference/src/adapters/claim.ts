@@ -1,0 +1,62 @@
+import type { Logger } from 'pino';
+import type { ClipJob } from '../../../shared/src/clip-job';
+import { isUnrecoverable, toError } from '../../../shared/src/errors';
+import type { ClipQueue } from '../../../shared/src/queue';
+import type { PreparedMedia } from '../core/media';
+import { prepareClip, type PrepareSettings } from './prepare';
+
+/** A claimed job with its media ready: what the preparer hands to the model loop. */
+export interface PreparedJob {
+  raw: string;
+  attempt: number;
+  job: ClipJob;
+  media: PreparedMedia;
+  /** ms since epoch when claimed (queue-wait metric). */
+  claimedAt: number;
+  prepareMs: number;
+}
+
+/** Side effects worth a metric, reported by whoever prepares (possibly another thread). */
+export type PrepareEvent =
+  | { type: 'dead'; reason: string }
+  | { type: 'retry'; reason: string }
+  | { type: 'prepared'; prepareMs: number; queueWaitMs: number };
+
+/**
+ * Claims one job and prepares it. A job that fails the schema, the path guard, or decoding
+ * (corrupt/empty clip) is dead-lettered with the reason — the guard runs before the file is
+ * opened; other failures go back to the queue (attempt counted). Null when nothing was ready.
+ */
+export async function claimAndPrepare(
+  queue: ClipQueue, consumerId: string, settings: PrepareSettings, claimTimeoutSeconds: number,
+  report: (e: PrepareEvent) => void, logger: Logger,
+): Promise<PreparedJob | null> {
+  const claimed = await queue.claim(consumerId, claimTimeoutSeconds);
+  if (!claimed) return null;
+  const claimedAt = Date.now();
+  if (!claimed.parsed.ok) {
+    await queue.deadLetter(consumerId, claimed.raw, claimed.parsed.reason);
+    report({ type: 'dead', reason: claimed.parsed.reason });
+    return null;
+  }
+  const job = claimed.parsed.job;
+  const started = performance.now();
+  try {
+    const media = await prepareClip(job, settings);
+    const prepareMs = performance.now() - started;
+    const clipEnd = Date.parse(job.startedAt) + job.durationMs;
+    report({ type: 'prepared', prepareMs, queueWaitMs: Math.max(0, claimedAt - clipEnd) });
+    return { raw: claimed.raw, attempt: claimed.attempt, job, media, claimedAt, prepareMs };
+  } catch (err) {
+    const e = toError(err);
+    if (isUnrecoverable(e)) {
+      await queue.deadLetter(consumerId, claimed.raw, `${e.name}: ${e.message}`);
+      report({ type: 'dead', reason: e.message });
+    } else {
+      logger.warn({ jobId: job.id, err: e.message }, 'preparing a clip failed; returned to the queue');
+      await queue.retry(consumerId, claimed.raw);
+      report({ type: 'retry', reason: e.message });
+    }
+    return null;
+  }
+}

@@ -1,0 +1,116 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Redis } from 'ioredis';
+import type { RedisKeys } from '../../../shared/src/keys';
+import { INCIDENT_TYPES, type CameraState, type Incident, type IncidentType, type WindowEntry } from '../core/incidents';
+
+const COMMIT_LUA = fs.readFileSync(path.join(__dirname, 'lua', 'commit-6.lua'), 'utf8');
+
+/** A camera's engine state as read, plus the exact strings read (the compare-and-set expectations). */
+export interface LoadedCamera {
+  state: CameraState;
+  rawWindow: string;
+  rawIncidents: Partial<Record<IncidentType, string>>;
+}
+
+export interface CommitInput {
+  /** Marker proving this job/event was committed (verdicts:done:<jobId> for verdicts). */
+  markerKey: string;
+  markerValue: string;
+  outcomeKey: string;
+  outcome: string;
+  /** Verdict JSON for the stream; undefined for camera status events. */
+  verdictJson: string | undefined;
+  jobId: string;
+  loaded: LoadedCamera;
+  next: CameraState;
+  /** Clip path to keep as incident evidence. */
+  evidenceClip: string | undefined;
+}
+
+export type CommitResult = { status: 'committed' } | { status: 'conflict' } | { status: 'replay'; outcome: string };
+
+const field = (cameraId: string, type: IncidentType) => `${cameraId}:${type}`;
+
+/**
+ * Redis side of verdicts and incident state. `commit` is one Lua script: at most once per
+ * marker (a job processed twice after a crash yields one verdict), and compare-and-set on the
+ * camera's state (pods judging one camera concurrently never lose an update: on conflict the
+ * caller re-reads and re-applies the pure engine).
+ */
+export class StateStore {
+  constructor(
+    private readonly redis: Redis,
+    private readonly keys: RedisKeys,
+    private readonly opts: { verdictsMaxLen: number; markerTtlSeconds: number },
+  ) {
+    if (typeof (redis as unknown as Record<string, unknown>).sh_inferenceCommit !== 'function') {
+      redis.defineCommand('sh_inferenceCommit', { numberOfKeys: 6, lua: COMMIT_LUA });
+    }
+  }
+
+  /** Where a committed job's outcome (the events it publishes) is kept for replay. */
+  outcomeKey(markerId: string): string {
+    return this.keys.key('inference', 'outcome', markerId);
+  }
+
+  /** Marker key of a camera status event (offline/online), by CloudEvent id. */
+  cameraEventMarker(eventId: string): string {
+    return this.keys.key('inference', 'camera-event', eventId);
+  }
+
+  async loadCamera(cameraId: string): Promise<LoadedCamera> {
+    const [rawWindow, values] = await Promise.all([
+      this.redis.hget(this.keys.incidentWindows, cameraId),
+      this.redis.hmget(this.keys.incidents, ...INCIDENT_TYPES.map((t) => field(cameraId, t))),
+    ]);
+    const rawIncidents: Partial<Record<IncidentType, string>> = {};
+    const incidents: Partial<Record<IncidentType, Incident>> = {};
+    INCIDENT_TYPES.forEach((t, i) => {
+      const v = values[i];
+      if (v) {
+        rawIncidents[t] = v;
+        incidents[t] = JSON.parse(v) as Incident;
+      }
+    });
+    const window = rawWindow ? (JSON.parse(rawWindow) as { window: WindowEntry[] }).window : [];
+    return { state: { window, incidents }, rawWindow: rawWindow ?? '', rawIncidents };
+  }
+
+  /** The stored outcome of a committed job, or null. */
+  async outcomeOf(markerKey: string, outcomeKey: string): Promise<string | null> {
+    const [done, outcome] = await Promise.all([this.redis.exists(markerKey), this.redis.get(outcomeKey)]);
+    return done ? (outcome ?? '') : null;
+  }
+
+  async commit(input: CommitInput, cameraId: string): Promise<CommitResult> {
+    const { loaded, next } = input;
+    const nextWindow = JSON.stringify({ window: next.window });
+    const triplets: string[] = [];
+    for (const t of INCIDENT_TYPES) {
+      const after = next.incidents[t];
+      if (!after) continue;
+      const value = JSON.stringify(after);
+      const before = loaded.rawIncidents[t] ?? '';
+      if (value !== before) triplets.push(field(cameraId, t), before, value);
+    }
+    const cmd = (this.redis as unknown as Record<string, (...a: (string | number)[]) => Promise<unknown>>).sh_inferenceCommit!.bind(this.redis);
+    const res = (await cmd(
+      input.markerKey, input.outcomeKey, this.keys.verdicts, this.keys.incidents, this.keys.incidentWindows, this.keys.incidentClips,
+      input.markerValue, input.outcome, this.opts.markerTtlSeconds, this.opts.verdictsMaxLen, input.verdictJson ?? '', input.jobId,
+      cameraId, loaded.rawWindow, nextWindow === JSON.stringify({ window: loaded.state.window }) ? '' : nextWindow,
+      input.evidenceClip ?? '', triplets.length / 3, ...triplets,
+    )) as [number, string?];
+    if (res[0] === 2) return { status: 'replay', outcome: res[1] ?? '' };
+    return res[0] === 1 ? { status: 'committed' } : { status: 'conflict' };
+  }
+
+  /** True when this CloudEvent id was delivered already (so a replay does not send it twice). */
+  async wasPublished(eventId: string): Promise<boolean> {
+    return (await this.redis.exists(this.keys.key('inference', 'published', eventId))) === 1;
+  }
+
+  async markPublished(eventId: string): Promise<void> {
+    await this.redis.set(this.keys.key('inference', 'published', eventId), '1', 'EX', this.opts.markerTtlSeconds);
+  }
+}

@@ -1,0 +1,22 @@
+import { ModelVerdictSchema, type ModelVerdict } from '../../../shared/src/verdict';
+
+export type ParsedAnswer = { ok: true; verdict: ModelVerdict } | { ok: false; reason: string };
+
+/**
+ * Validates the model's answer again on return (DESIGN §3.6): a server may ignore the schema
+ * (e.g. an unknown field is dropped silently), so the answer is never trusted as-is.
+ */
+export function parseAnswer(content: string | null | undefined): ParsedAnswer {
+  if (content === null || content === undefined || content.trim() === '') return { ok: false, reason: 'empty answer' };
+  let value: unknown;
+  try {
+    value = JSON.parse(content);
+  } catch (err) {
+    return { ok: false, reason: `answer is not JSON: ${(err as Error).message}` };
+  }
+  const r = ModelVerdictSchema.safeParse(value);
+  if (!r.success) {
+    return { ok: false, reason: `answer breaks the verdict schema: ${r.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')}` };
+  }
+  return { ok: true, verdict: r.data };
+}

@@ -1,0 +1,111 @@
+import { createHash } from 'node:crypto';
+import { HAZARD_TYPES, VERDICT_JSON_SCHEMA, type HazardType, type ModelVerdict } from '../../../shared/src/verdict';
+import { renderContext, type CameraContext } from './camera-context';
+import { mediaParts, type ContentPart, type MediaMode, type PreparedMedia } from './media';
+
+export type VerdictLanguage = 'ko' | 'en';
+
+/** One few-shot example: a clip, the camera it is from, and the verdict it should get. */
+export interface FewShotExample {
+  name: string;
+  cameraId: string;
+  context: CameraContext;
+  media: PreparedMedia;
+  /** Expected answer per language (from the scene's ground truth, see scripts/make-fewshot.ts). */
+  answers: Record<VerdictLanguage, ModelVerdict>;
+}
+
+export type ChatMessage =
+  | { role: 'system'; content: string }
+  | { role: 'user'; content: ContentPart[] }
+  | { role: 'assistant'; content: string };
+
+const HAZARD_HELP: Record<HazardType, string> = {
+  no_hard_hat: 'a person without a hard hat where one is required',
+  no_safety_vest: 'a person without a hi-vis safety vest where one is required',
+  restricted_zone_intrusion: 'a person inside a restricted zone',
+  person_fall: 'a person fallen or lying on the floor',
+  fire: 'open flames',
+  smoke: 'smoke without visible flames',
+  forklift_pedestrian_proximity: 'a forklift dangerously close to a pedestrian',
+  unsafe_posture: 'unsafe lifting or working posture',
+  blocked_exit: 'an emergency exit or escape route blocked',
+  spill: 'a liquid spill on the floor',
+  other: 'any other clear safety hazard (describe it)',
+};
+
+/** The system prompt: taxonomy, answer format, language. Fixed text: it starts the cached prefix. */
+export function systemPrompt(language: VerdictLanguage): string {
+  const lang = language === 'ko' ? 'Korean (한국어)' : 'English';
+  return [
+    'You are an industrial safety monitor. You watch short CCTV clips from a plant floor and report safety hazards.',
+    'Hazard types (use exactly these names):',
+    ...HAZARD_TYPES.map((t) => `- ${t}: ${HAZARD_HELP[t]}`),
+    'Status: "safe" when there is no hazard (then hazards is empty); "danger" when any hazard is person_fall or fire; otherwise "warning".',
+    'Report each hazard type once, with a short description of what you see and your confidence from 0 to 1.',
+    `Write "summary" and every "description" in ${lang}.`,
+    'Answer with one JSON object only, matching the schema: {"status", "hazards": [{"type", "description", "confidence"}], "summary"}.',
+  ].join('\n');
+}
+
+/** A verdict as the assistant turn of an example: fixed key order, so the bytes never vary. */
+export function canonicalVerdict(v: ModelVerdict): string {
+  return JSON.stringify({
+    status: v.status,
+    hazards: v.hazards.map((h) => ({ type: h.type, description: h.description, confidence: h.confidence })),
+    summary: v.summary,
+  });
+}
+
+/**
+ * Everything before the final user turn: system prompt, then each example as user (clip +
+ * camera context) and assistant (expected JSON), in the given (sorted) order.
+ */
+export function buildPrefix(examples: readonly FewShotExample[], mode: MediaMode, language: VerdictLanguage): ChatMessage[] {
+  const messages: ChatMessage[] = [{ role: 'system', content: systemPrompt(language) }];
+  for (const ex of examples) {
+    messages.push({ role: 'user', content: [...mediaParts(ex.media, mode), { type: 'text', text: renderContext(ex.cameraId, ex.context) }] });
+    messages.push({ role: 'assistant', content: canonicalVerdict(ex.answers[language]) });
+  }
+  return messages;
+}
+
+/** The final user turn: the clip under analysis and its camera's context. */
+export function buildFinalTurn(cameraId: string, context: CameraContext, media: PreparedMedia, mode: MediaMode): ChatMessage {
+  return { role: 'user', content: [...mediaParts(media, mode), { type: 'text', text: renderContext(cameraId, context) }] };
+}
+
+/**
+ * Per-request processor kwargs: constant for a configuration, because they enter every media
+ * item's hash (a change would miss the cache). `images` sends none: plain OpenAI-compatible
+ * servers reject unknown fields.
+ */
+export function mmProcessorKwargs(mode: MediaMode, fps: number): Record<string, unknown> | undefined {
+  if (mode === 'images') return undefined;
+  // Frames are already sampled by the preparer; a file is sampled by the server at the same rate.
+  return mode === 'video-file' ? { fps, do_sample_frames: true } : { fps, do_sample_frames: false };
+}
+
+export interface RequestOptions {
+  model: string;
+  maxTokens: number;
+  mmKwargs: Record<string, unknown> | undefined;
+}
+
+/** The chat-completions body: temperature 0 and the §3.6 JSON schema as `response_format`. */
+export function buildRequestBody(prefix: readonly ChatMessage[], final: ChatMessage, opts: RequestOptions): Record<string, unknown> {
+  return {
+    model: opts.model,
+    messages: [...prefix, final],
+    temperature: 0,
+    max_tokens: opts.maxTokens,
+    response_format: { type: 'json_schema', json_schema: { name: 'safety_verdict', schema: VERDICT_JSON_SCHEMA, strict: true } },
+    ...(opts.mmKwargs ? { mm_processor_kwargs: opts.mmKwargs } : {}),
+  };
+}
+
+/** sha256 of a request's prefix (messages before the final one, plus the fields that enter media hashes). */
+export function prefixHash(body: { messages: readonly unknown[]; mm_processor_kwargs?: unknown; model?: unknown }): string {
+  const prefix = JSON.stringify([body.model, body.mm_processor_kwargs ?? null, body.messages.slice(0, -1)]);
+  return createHash('sha256').update(prefix).digest('hex');
+}

@@ -1,0 +1,40 @@
+import type { Hazard, ModelVerdict, VerdictStatus } from '../../shared/src/verdict';
+import { parseAnswer } from './core/answer';
+import type { Usage, VllmClient } from './adapters/vllm-client';
+
+/** The verdict a clip gets: the model's (validated), or `uncertain` with the reason. */
+export interface Judgement {
+  status: VerdictStatus;
+  hazards: Hazard[];
+  summary: string;
+  reason?: string;
+  /** One entry per model call (2 when the first answer broke the schema). */
+  usage: Usage[];
+  modelMs: number;
+}
+
+/**
+ * Asks the model; an answer that breaks the schema (not JSON, or ModelVerdictSchema fails) is
+ * retried once, then becomes `uncertain` with the reason: kept and counted, never silently safe.
+ * Transport errors propagate (the caller decides wait / retry / dead-letter).
+ */
+export async function judge(client: VllmClient, body: Record<string, unknown>, signal?: AbortSignal): Promise<Judgement> {
+  const started = performance.now();
+  const usage: Usage[] = [];
+  let lastReason = '';
+  for (let attempt = 0; attempt < 2; attempt++) {
+    const res = await client.complete(body, signal);
+    usage.push(res.usage);
+    const parsed = parseAnswer(res.content);
+    if (parsed.ok) return { ...fromVerdict(parsed.verdict), usage, modelMs: performance.now() - started };
+    lastReason = parsed.reason;
+  }
+  return {
+    status: 'uncertain', hazards: [], summary: 'The model answer broke the verdict schema twice; the clip needs a human look.',
+    reason: lastReason, usage, modelMs: performance.now() - started,
+  };
+}
+
+function fromVerdict(v: ModelVerdict): Pick<Judgement, 'status' | 'hazards' | 'summary'> {
+  return { status: v.status, hazards: v.hazards, summary: v.summary };
+}

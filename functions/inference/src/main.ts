@@ -1,0 +1,34 @@
+import { parseConfig } from '../../shared/src/config';
+import { ConfigError, toError } from '../../shared/src/errors';
+import { createLogger } from '../../shared/src/logger';
+import { startInference } from './service';
+
+/** `npm run start:inference`: parse the environment once, start, stop cleanly on SIGTERM/SIGINT. */
+async function main(): Promise<void> {
+  let config;
+  try {
+    config = parseConfig(process.env);
+  } catch (err) {
+    process.stderr.write(`${err instanceof ConfigError ? err.message : toError(err).message}\n`);
+    process.exit(1);
+  }
+  const logger = createLogger('inference', config.common.logLevel);
+  const handle = await startInference(config, { logger });
+  let signalled = false;
+  const shutdown = (signal: string) => {
+    if (signalled) return;
+    signalled = true;
+    logger.info({ signal }, 'stopping: no new claims, finishing in-flight jobs');
+    handle.stop().then(() => process.exit(0), (err) => {
+      logger.error({ err: toError(err).message }, 'unclean stop');
+      process.exit(1);
+    });
+  };
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  process.on('SIGINT', () => shutdown('SIGINT'));
+}
+
+main().catch((err) => {
+  process.stderr.write(`inference failed to start: ${toError(err).message}\n`);
+  process.exit(1);
+});

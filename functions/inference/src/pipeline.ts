@@ -1,0 +1,153 @@
+import type { Logger } from 'pino';
+import { computeBackoffMs, sleep } from '../../shared/src/cloudevents';
+import { isUnrecoverable, toError } from '../../shared/src/errors';
+import type { ClipQueue } from '../../shared/src/queue';
+import type { PreparedJob } from './adapters/claim';
+import type { HealthGate } from './adapters/health-gate';
+import { VllmUnavailableError, type VllmClient } from './adapters/vllm-client';
+import { judge, type Judgement } from './judge';
+import { reasonClass, type InferenceMetrics } from './metrics';
+import { replayIfDone, storeVerdict, type OutcomeDeps } from './outcome';
+import type { PromptKit } from './prompt-kit';
+import type { JobSource } from './sources';
+
+export interface ModelLoopDeps {
+  source: JobSource;
+  queue: ClipQueue;
+  consumerId: string;
+  client: VllmClient;
+  gate: HealthGate;
+  prompt: PromptKit;
+  outcome: OutcomeDeps;
+  /** Requests in flight (vLLM batches them). */
+  concurrency: number;
+  metrics: InferenceMetrics;
+  logger: Logger;
+}
+
+class Stopping extends Error {}
+
+/**
+ * The main loop: takes prepared jobs and keeps up to `concurrency` model requests in flight.
+ * Per job: (replay if already committed) → model → store verdict + incidents → publish → ack.
+ */
+export class ModelLoop {
+  private readonly inFlight = new Set<Promise<void>>();
+  private readonly abort = new AbortController();
+  private stopping = false;
+  private slotFreed: (() => void) | undefined;
+  private running: Promise<void> | undefined;
+
+  constructor(private readonly d: ModelLoopDeps) {}
+
+  start(): void {
+    this.running = this.loop();
+  }
+
+  private async loop(): Promise<void> {
+    while (!this.stopping) {
+      if (this.inFlight.size >= this.d.concurrency) {
+        await new Promise<void>((resolve) => (this.slotFreed = resolve));
+        continue;
+      }
+      const job = await this.d.source.take();
+      if (!job) break;
+      if (this.stopping) {
+        await this.d.queue.release(this.d.consumerId, job.raw);
+        break;
+      }
+      const p = this.handle(job).finally(() => {
+        this.inFlight.delete(p);
+        this.d.metrics.inFlight.set(this.inFlight.size);
+        this.slotFreed?.();
+      });
+      this.inFlight.add(p);
+      this.d.metrics.inFlight.set(this.inFlight.size);
+    }
+  }
+
+  /**
+   * SIGTERM path: stop taking, release prepared-but-unstarted jobs (front of the queue, attempt
+   * not counted), let in-flight jobs finish for `graceMs`, then abort and release the rest.
+   */
+  async stop(graceMs: number): Promise<void> {
+    this.stopping = true;
+    this.slotFreed?.();
+    const leftover = await this.d.source.stop();
+    for (const job of leftover) await this.d.queue.release(this.d.consumerId, job.raw);
+    await this.running;
+    const timer = setTimeout(() => this.abort.abort(new Stopping('shutting down')), graceMs);
+    await Promise.allSettled([...this.inFlight]);
+    clearTimeout(timer);
+  }
+
+  private async handle(p: PreparedJob): Promise<void> {
+    const { queue, consumerId, logger } = this.d;
+    const log = logger.child({ jobId: p.job.id, cameraId: p.job.cameraId });
+    try {
+      if ((await replayIfDone(this.d.outcome, p.job.id)) !== null) {
+        log.info('verdict already stored (redelivery): events replayed, acking');
+        await queue.ack(consumerId, p.raw);
+        return;
+      }
+      const judgement = await this.ask(p);
+      await this.store(p, judgement);
+      await queue.ack(consumerId, p.raw);
+    } catch (err) {
+      const e = toError(err);
+      if (e instanceof Stopping || this.abort.signal.aborted || (this.stopping && !isUnrecoverable(e))) {
+        await queue.release(consumerId, p.raw);
+        log.info('released an unfinished job for another consumer');
+      } else if (isUnrecoverable(e)) {
+        await queue.deadLetter(consumerId, p.raw, `${e.name}: ${e.message}`);
+        this.d.metrics.deadLetters.inc({ reason: reasonClass(e.message) });
+      } else {
+        log.warn({ err: e.message }, 'job failed; back to the queue');
+        await queue.retry(consumerId, p.raw);
+      }
+    }
+  }
+
+  /** Waits for a healthy vLLM and asks; a request that finds vLLM down waits and is sent again. */
+  private async ask(p: PreparedJob): Promise<Judgement> {
+    const body = this.d.prompt.body(p.job.cameraId, p.media);
+    for (;;) {
+      await this.d.gate.waitHealthy(this.abort.signal);
+      try {
+        const j = await judge(this.d.client, body, this.abort.signal);
+        this.record(j);
+        return j;
+      } catch (err) {
+        if (!(err instanceof VllmUnavailableError) || this.abort.signal.aborted) throw err;
+        this.d.metrics.vllmWaits.inc();
+        this.d.logger.warn({ jobId: p.job.id, err: err.message }, 'vLLM unavailable; the job waits for /health');
+        this.d.gate.markDown();
+      }
+    }
+  }
+
+  private record(j: Judgement): void {
+    const m = this.d.metrics;
+    m.model.observe(j.modelMs / 1000);
+    if (j.usage.length > 1) m.schemaRetries.inc(j.usage.length - 1);
+    for (const u of j.usage) m.recordUsage(u.prompt, u.cached);
+  }
+
+  /** Stores and publishes; a sink outage keeps the job here (retrying with backoff), never dropped. */
+  private async store(p: PreparedJob, j: Judgement): Promise<void> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        // After a failure the commit may or may not have happened: replay it, or commit now.
+        if (attempt === 0 || (await replayIfDone(this.d.outcome, p.job.id)) === null) await storeVerdict(this.d.outcome, p.job, j, new Date());
+        const clipEnd = Date.parse(p.job.startedAt) + p.job.durationMs;
+        this.d.metrics.clipToVerdict.observe(Math.max(0, Date.now() - clipEnd) / 1000);
+        return;
+      } catch (err) {
+        const e = toError(err);
+        if (isUnrecoverable(e) || this.stopping) throw e;
+        this.d.logger.warn({ jobId: p.job.id, err: e.message, attempt }, 'storing/publishing the verdict failed; retrying');
+        await sleep(computeBackoffMs(Math.min(attempt, 5)), this.abort.signal);
+      }
+    }
+  }
+}

@@ -1,0 +1,30 @@
+import { contextFor, type CamerasFile } from './core/camera-context';
+import type { MediaMode, PreparedMedia } from './core/media';
+import { buildFinalTurn, buildPrefix, buildRequestBody, mmProcessorKwargs, prefixHash, type ChatMessage, type FewShotExample, type VerdictLanguage } from './core/prompt';
+
+export interface PromptKitOptions {
+  examples: readonly FewShotExample[];
+  cameras: CamerasFile | undefined;
+  mode: MediaMode;
+  language: VerdictLanguage;
+  fps: number;
+  model: string;
+  maxTokens: number;
+}
+
+/** The prompt, built once at start-up: the cached prefix is the same object (and bytes) for every request. */
+export interface PromptKit {
+  readonly prefix: readonly ChatMessage[];
+  /** sha256 of the prefix as sent (logged at start-up, compared across pods by the tests). */
+  readonly prefixHash: string;
+  body(cameraId: string, media: PreparedMedia): Record<string, unknown>;
+}
+
+export function createPromptKit(o: PromptKitOptions): PromptKit {
+  const prefix = buildPrefix(o.examples, o.mode, o.language);
+  const mmKwargs = mmProcessorKwargs(o.mode, o.fps);
+  const opts = { model: o.model, maxTokens: o.maxTokens, mmKwargs };
+  const body = (cameraId: string, media: PreparedMedia) => buildRequestBody(prefix, buildFinalTurn(cameraId, contextFor(cameraId, o.cameras), media, o.mode), opts);
+  const sample = body('x', { kind: 'file', url: 'file:///x' }) as { messages: unknown[] };
+  return { prefix, prefixHash: prefixHash(sample), body };
+}

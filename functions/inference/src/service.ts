@@ -1,0 +1,159 @@
+import fs from 'node:fs/promises';
+import { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import type { Registry } from 'prom-client';
+import type { ClipJob } from '../../shared/src/clip-job';
+import { Publisher } from '../../shared/src/cloudevents';
+import type { Config } from '../../shared/src/config';
+import { RetryableError, toError } from '../../shared/src/errors';
+import type { CameraStatusEvent } from '../../shared/src/events';
+import { serveFunction, type ServedFunction } from '../../shared/src/http';
+import { redisKeys } from '../../shared/src/keys';
+import { createLogger } from '../../shared/src/logger';
+import { createRegistry } from '../../shared/src/metrics';
+import { ClipQueue, newConsumerId } from '../../shared/src/queue';
+import { loadFewShot } from './adapters/fewshot';
+import { HealthGate } from './adapters/health-gate';
+import type { PrepareEvent } from './adapters/claim';
+import { prepareClip, type PrepareSettings } from './adapters/prepare';
+import { StateStore } from './adapters/state-store';
+import { VllmClient } from './adapters/vllm-client';
+import { parseCamerasFile } from './core/camera-context';
+import type { FewShotExample } from './core/prompt';
+import { createInferenceHandler } from './handler';
+import { judge } from './judge';
+import { InferenceMetrics, reasonClass } from './metrics';
+import { applyCameraEvent, replayIfDone, storeVerdict, type OutcomeDeps } from './outcome';
+import { ModelLoop } from './pipeline';
+import { createPromptKit, type PromptKit } from './prompt-kit';
+import { SequentialSource, ThreadSource, type JobSource } from './sources';
+
+/** Optional overrides for tests, the local stack and benchmarks. */
+export interface InferenceDeps {
+  logger?: Logger;
+  registry?: Registry;
+  /** Transport for vLLM and the sink. */
+  fetch?: typeof fetch;
+  /** Overrides INFERENCE_PIPELINE: preparer thread, or one job at a time (benchmark baseline). */
+  pipeline?: 'thread' | 'sequential';
+  /** Serve the CloudEvent/health/metrics HTTP surface on config.common.port. @default true */
+  serveHttp?: boolean;
+  /** Overrides INFERENCE_PULL. */
+  pull?: boolean;
+  /** Pre-loaded few-shot examples (default: loaded from FEWSHOT_DIR). */
+  fewShot?: FewShotExample[];
+  /** Seconds a claim blocks before re-checking for shutdown. @default 1 */
+  claimTimeoutSeconds?: number;
+}
+
+/** A running inference instance. */
+export interface InferenceHandle {
+  consumerId: string;
+  prefixHash: string;
+  /** HTTP surface URL, when served. */
+  url: string | undefined;
+  registry: Registry;
+  prompt: PromptKit;
+  /** Graceful stop: stop claiming, finish (or release after `graceMs`) in-flight jobs, retire. Idempotent. */
+  stop(graceMs?: number): Promise<void>;
+}
+
+/**
+ * Starts inference: loads the few-shot prefix once, then (unless pull is off) the preparer
+ * and the model loop, the heartbeat and reaper timers, and the HTTP function.
+ */
+export async function startInference(config: Config, deps: InferenceDeps = {}): Promise<InferenceHandle> {
+  const { common, queue: qc, inference: ic } = config;
+  const logger = deps.logger ?? createLogger('inference', common.logLevel);
+  const registry = deps.registry ?? createRegistry('inference');
+  if (!common.vllmBaseUrl) throw new Error('VLLM_BASE_URL is not set: inference needs an OpenAI-compatible server (vLLM, or vllm-sim locally)');
+  const metrics = new InferenceMetrics(registry);
+  const keys = redisKeys(common.redisPrefix);
+  const redis = new Redis(common.redisUrl, { maxRetriesPerRequest: null });
+  const queue = new ClipQueue(redis, { keys, maxAttempts: qc.maxAttempts, heartbeatTtlSeconds: qc.heartbeatTtlSeconds, maxLength: qc.maxLength, logger });
+  const consumerId = newConsumerId('inference');
+
+  const examples = deps.fewShot ?? (await loadFewShot(ic.fewshotDir));
+  const cameras = ic.camerasFile ? parseCamerasFile(await fs.readFile(ic.camerasFile, 'utf8')) : undefined;
+  const prompt = createPromptKit({ examples, cameras, mode: ic.videoInput, language: ic.verdictLanguage, fps: ic.videoFps, model: common.vllmModel, maxTokens: ic.maxTokens });
+  logger.info({ prefixHash: prompt.prefixHash, examples: examples.map((e) => e.name), mode: ic.videoInput }, 'few-shot prefix ready');
+
+  const client = new VllmClient({ baseUrl: common.vllmBaseUrl, apiKey: ic.apiKey, timeoutMs: ic.requestTimeoutMs, maxRetries: ic.maxRetries, logger, ...(deps.fetch ? { fetch: deps.fetch } : {}) });
+  const gate = new HealthGate(client, ic.healthIntervalMs, logger);
+  await gate.start();
+  const publisher = new Publisher({ sink: common.kSink, maxRetries: config.publisher.maxRetries, timeoutMs: config.publisher.timeoutMs, logger, registry, ...(deps.fetch ? { fetch: deps.fetch } : {}) });
+  const store = new StateStore(redis, keys, { verdictsMaxLen: qc.verdictsMaxLen, markerTtlSeconds: 7 * 86_400 });
+  const outcome: OutcomeDeps = {
+    store, publisher, keys, model: common.vllmModel, metrics, logger,
+    policy: { confirmK: ic.confirmK, confirmN: Math.max(ic.confirmN, ic.confirmK), resolveAfter: ic.resolveAfter, cooldownMs: ic.cooldownSeconds * 1000 },
+  };
+  const settings: PrepareSettings = { clipsDir: common.clipsDir, mode: ic.videoInput, sampling: ic.videoSampling, fps: ic.videoFps, maxSide: ic.videoMaxSide };
+  const report = (e: PrepareEvent) => {
+    if (e.type === 'dead') metrics.deadLetters.inc({ reason: reasonClass(e.reason) });
+    if (e.type === 'prepared') {
+      metrics.prepare.observe(e.prepareMs / 1000);
+      metrics.queueWait.observe(e.queueWaitMs / 1000);
+    }
+  };
+
+  // Pull loop (KEDA-scaled): preparer thread or sequential, then the model loop.
+  const pull = deps.pull ?? ic.pullLoop;
+  const pipeline = deps.pipeline ?? ic.pipeline;
+  const claimTimeoutSeconds = deps.claimTimeoutSeconds ?? 1;
+  let loop: ModelLoop | undefined;
+  const timers: NodeJS.Timeout[] = [];
+  if (pull) {
+    await queue.heartbeat(consumerId);
+    const prepareAhead = ic.prepareAhead ?? 2 * ic.concurrency;
+    const source: JobSource = pipeline === 'thread'
+      ? new ThreadSource({
+        redisUrl: common.redisUrl, redisPrefix: common.redisPrefix, consumerId, maxAttempts: qc.maxAttempts,
+        heartbeatTtlSeconds: qc.heartbeatTtlSeconds, prepareAhead, claimTimeoutSeconds, settings, logLevel: common.logLevel,
+      }, report, logger)
+      : new SequentialSource(queue, consumerId, settings, claimTimeoutSeconds, report, logger);
+    loop = new ModelLoop({ source, queue, consumerId, client, gate, prompt, outcome, concurrency: pipeline === 'thread' ? ic.concurrency : 1, metrics, logger });
+    loop.start();
+    const every = (ms: number, fn: () => Promise<unknown>, what: string) =>
+      timers.push(setInterval(() => void fn().catch((err) => logger.warn({ err: toError(err).message }, `${what} failed`)), ms));
+    every((qc.heartbeatTtlSeconds * 1000) / 3, () => queue.heartbeat(consumerId), 'heartbeat');
+    every(qc.reaperIntervalSeconds * 1000, () => queue.reap(), 'reaper');
+  }
+
+  // Push path (Knative Eventing): the same core, directly, without the queue.
+  const processClip = async (job: ClipJob) => {
+    const done = await replayIfDone(outcome, job.id);
+    if (done !== null) return { jobId: job.id, replayed: true };
+    const media = await prepareClip(job, settings);
+    if (!gate.healthy) throw new RetryableError('vLLM is not healthy yet; redeliver later');
+    const j = await judge(client, prompt.body(job.cameraId, media));
+    const stored = await storeVerdict(outcome, job, j, new Date());
+    return stored.verdict;
+  };
+  const cameraStatus = async (eventId: string, e: CameraStatusEvent) => {
+    const events = await applyCameraEvent(outcome, eventId, { cameraId: e.cameraId, status: e.status, atMs: Date.parse(e.at) }, new Date());
+    return { alerts: events.map((x) => x.id) };
+  };
+  const readiness = async () => {
+    const redisOk = redis.status === 'ready';
+    return { ready: redisOk && gate.healthy, detail: { redis: redis.status, vllm: gate.healthy ? 'healthy' : 'unhealthy: jobs wait', prefixHash: prompt.prefixHash } };
+  };
+
+  let served: ServedFunction | undefined;
+  if (deps.serveHttp ?? true) {
+    served = await serveFunction('inference', createInferenceHandler({ processClip, cameraStatus, readiness }, registry, logger), common.port);
+    logger.info({ url: served.url, consumerId, pipeline, pull }, 'inference listening');
+  }
+
+  let stopping: Promise<void> | undefined;
+  const stop = (graceMs = 20_000) => (stopping ??= (async () => {
+    for (const t of timers) clearInterval(t);
+    await loop?.stop(graceMs);
+    gate.stop();
+    await served?.close();
+    if (pull) await queue.retire(consumerId).catch(() => undefined);
+    await queue.close();
+    redis.disconnect();
+    logger.info({ consumerId }, 'inference stopped');
+  })());
+  return { consumerId, prefixHash: prompt.prefixHash, url: served?.url, registry, prompt, stop };
+}
