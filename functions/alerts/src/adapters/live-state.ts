@@ -1,0 +1,143 @@
+import type { Logger } from 'pino';
+import type { KedaScalingSettings } from '../../../shared/src/scaling';
+import { mergeCameras, type CameraView } from '../core/cameras';
+import { buildCounters, countersChanged, type Counters } from '../core/counters';
+import type { IncidentRecord } from '../core/incidents';
+import { scanLatestClips } from './latest-clips';
+import type { AlertStore, StoredVerdict, StoreUpdate } from './redis-store';
+import type { SseHub, SseMessage } from './sse-hub';
+
+/** An incident as listed (history left out; `GET /api/incidents/:id` has it). */
+export type IncidentSummary = Omit<IncidentRecord, 'history'> & { readonly historyCount: number };
+
+/** Body of `GET /api/state` and of the `state` SSE event sent on connect. */
+export interface DashboardState {
+  readonly serverTime: string;
+  readonly cameras: readonly CameraView[];
+  /** Newest first (by openedAt): the newest {@link FEED_LIMIT} plus every open one. */
+  readonly incidents: readonly IncidentSummary[];
+  /** Newest first. */
+  readonly verdicts: readonly StoredVerdict[];
+  readonly counters: Counters;
+}
+
+export const FEED_LIMIT = 200;
+const VERDICT_LIMIT = 30;
+
+export interface LiveStateOptions {
+  readonly store: AlertStore;
+  readonly hub: SseHub;
+  readonly clipsDir: string;
+  readonly keda: KedaScalingSettings;
+  readonly expectedCameras: number;
+  readonly clipFreshMs: number;
+  readonly pollMs: number;
+  readonly logger: Logger;
+  readonly now?: () => number;
+}
+
+export function summarize(rec: IncidentRecord): IncidentSummary {
+  const { history, ...rest } = rec;
+  return { ...rest, historyCount: history.length };
+}
+
+/**
+ * Keeps the slow-moving part of the dashboard (cameras, latest clips, counters) fresh by polling
+ * every `pollMs` — once per process, not per browser — and pushes what changed; forwards
+ * store updates (from Redis pub/sub, so every replica's browsers see every event) to the hub.
+ */
+export class LiveState {
+  private cameras: CameraView[] = [];
+  private counters: Counters | undefined;
+  private timer: NodeJS.Timeout | undefined;
+  private refreshing: Promise<void> | undefined;
+  private again = false;
+  private readonly now: () => number;
+
+  constructor(private readonly opts: LiveStateOptions) {
+    this.now = opts.now ?? Date.now;
+  }
+
+  start(): void {
+    const tick = (): void => {
+      void this.refresh().finally(() => {
+        if (this.timer !== undefined) this.timer = setTimeout(tick, this.opts.pollMs);
+      });
+    };
+    this.timer = setTimeout(tick, 0);
+  }
+
+  stop(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+  }
+
+  /** Called with every update published by any replica. */
+  onUpdate(update: StoreUpdate): void {
+    if (update.type === 'incident') {
+      this.opts.hub.broadcast({ event: 'incident', data: { change: update.change, alert: update.alert, incident: summarize(update.record) } });
+    } else if (update.type === 'verdict') {
+      this.opts.hub.broadcast({ event: 'verdict', data: update.verdict });
+    }
+    void this.refresh();
+  }
+
+  /** Re-reads cameras and counters; coalesces concurrent calls into at most one extra run. */
+  refresh(): Promise<void> {
+    if (this.refreshing) {
+      this.again = true;
+      return this.refreshing;
+    }
+    this.refreshing = this.compute()
+      .catch((err: Error) => this.opts.logger.warn({ err: err.message }, 'dashboard refresh failed'))
+      .finally(() => {
+        this.refreshing = undefined;
+        if (this.again) {
+          this.again = false;
+          void this.refresh();
+        }
+      });
+    return this.refreshing;
+  }
+
+  private async compute(): Promise<void> {
+    const { store, hub } = this.opts;
+    const [open, reports, lastVerdicts, latestClips] = await Promise.all([
+      store.openIncidents(), store.cameraReports(), store.lastVerdicts(), scanLatestClips(this.opts.clipsDir),
+    ]);
+    const now = this.now();
+    const cameras = mergeCameras({
+      reports, latestClips, lastVerdicts, openIncidents: open,
+      expectedCameras: this.opts.expectedCameras, clipFreshMs: this.opts.clipFreshMs, now,
+    });
+    const online = cameras.filter((c) => c.status === 'online').length;
+    const inputs = await store.counterInputs(now, open, { online, total: cameras.length });
+    const counters = buildCounters(inputs, this.opts.keda, new Date(now));
+    if (JSON.stringify(cameras) !== JSON.stringify(this.cameras)) {
+      this.cameras = cameras;
+      hub.broadcast({ event: 'cameras', data: cameras });
+    }
+    if (countersChanged(this.counters, counters)) hub.broadcast({ event: 'counters', data: counters });
+    this.counters = counters;
+  }
+
+  /** The full state, read fresh (used by `GET /api/state` and on every SSE connect). */
+  async snapshot(): Promise<DashboardState> {
+    await this.refresh();
+    const { store } = this.opts;
+    const [incidents, verdicts] = await Promise.all([store.listIncidents(FEED_LIMIT), store.recentVerdicts(VERDICT_LIMIT)]);
+    const counters = this.counters;
+    if (!counters) throw new Error('dashboard counters unavailable (is Redis reachable?)');
+    return { serverTime: new Date(this.now()).toISOString(), cameras: this.cameras, incidents: incidents.map(summarize), verdicts, counters };
+  }
+
+  /** The initial SSE messages for a (re)connecting browser. */
+  async initialMessages(): Promise<SseMessage[]> {
+    return [{ event: 'state', data: await this.snapshot() }];
+  }
+
+  /** Latest clip path of a camera, as last scanned. */
+  latestClipOf(cameraId: string): string | undefined {
+    return this.cameras.find((c) => c.cameraId === cameraId)?.latestClip;
+  }
+}

@@ -1,0 +1,199 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Redis } from 'ioredis';
+import { RetryableError } from '../../../shared/src/errors';
+import type { AlertData, CameraStatusEvent, VerdictCreated } from '../../../shared/src/events';
+import type { VerdictStatus } from '../../../shared/src/verdict';
+import { parseStatusReport, type StatusReport } from '../core/cameras';
+import type { CounterInputs } from '../core/counters';
+import { acknowledge, applyAlertEvent, type AlertEventKind, type Applied, type IncidentRecord } from '../core/incidents';
+import type { AlertKeys } from './store-keys';
+
+/** A verdict as stored for the dashboard. */
+export interface StoredVerdict extends VerdictCreated {
+  readonly eventId: string;
+  readonly receivedAt: string;
+  readonly analyzedAtMs: number;
+}
+
+/** Every change a browser should see; travels over Redis pub/sub so all replicas' browsers get it. */
+export type StoreUpdate =
+  | { readonly type: 'incident'; readonly change: Applied['kind'] | 'acknowledged'; readonly alert: boolean; readonly record: IncidentRecord }
+  | { readonly type: 'verdict'; readonly verdict: StoredVerdict }
+  | { readonly type: 'camera'; readonly cameraId: string; readonly status: 'online' | 'offline'; readonly at: string };
+
+export interface AlertStoreOptions {
+  readonly recentVerdicts: number;
+  readonly maxIncidents: number;
+  /** How long a CloudEvent id is remembered for redelivery dedup. @default 7 days */
+  readonly seenTtlSeconds?: number;
+}
+
+type Cmd = (...args: (string | number)[]) => Promise<unknown>;
+const SCRIPTS = ['put-incident-4', 'add-verdict-4', 'put-camera-2'] as const;
+const lua = new Map(SCRIPTS.map((n) => [n, fs.readFileSync(path.join(__dirname, 'lua', `${n}.lua`), 'utf8')]));
+
+function command(redis: Redis, name: (typeof SCRIPTS)[number]): Cmd {
+  const r = redis as unknown as Record<string, Cmd>;
+  const cmd = `alerts_${name.replace(/-\d+$/, '').replace(/-/g, '_')}`;
+  if (typeof r[cmd] !== 'function') redis.defineCommand(cmd, { numberOfKeys: Number(name.split('-').pop()), lua: lua.get(name) ?? '' });
+  const fn = r[cmd];
+  if (!fn) throw new Error(`script ${name} not defined`);
+  return (...args) => fn.apply(redis, args);
+}
+
+const parse = <T>(json: string | null | undefined): T | undefined => (json ? (JSON.parse(json) as T) : undefined);
+
+/**
+ * The alerts function's state in Redis: incidents (compare-and-set on `rev`, once per event id),
+ * recent verdicts, camera events, and the read side for the dashboard. Every stored change is
+ * published on the updates channel.
+ */
+export class AlertStore {
+  private readonly putIncident: Cmd;
+  private readonly addVerdictCmd: Cmd;
+  private readonly putCameraCmd: Cmd;
+  private readonly seenTtl: number;
+
+  constructor(private readonly redis: Redis, readonly keys: AlertKeys, private readonly opts: AlertStoreOptions) {
+    this.putIncident = command(redis, 'put-incident-4');
+    this.addVerdictCmd = command(redis, 'add-verdict-4');
+    this.putCameraCmd = command(redis, 'put-camera-2');
+    this.seenTtl = opts.seenTtlSeconds ?? 7 * 24 * 3600;
+  }
+
+  /** Applies an alert event; `undefined` when the event id was already stored. */
+  async applyAlert(eventId: string, kind: AlertEventKind, data: AlertData, receivedAt: string): Promise<Applied | undefined> {
+    for (let attempt = 0; attempt < 8; attempt++) {
+      const prev = await this.getIncident(data.incidentId);
+      const applied = applyAlertEvent(prev, { eventId, kind, data, receivedAt });
+      if (applied.kind === 'duplicate') return undefined;
+      const res = await this.writeIncident(applied.record, prev?.rev ?? 0, this.keys.seen(eventId), String(this.seenTtl));
+      if (res === 'dup') return undefined;
+      if (res === 'ok') {
+        await this.publish({ type: 'incident', change: applied.kind, alert: applied.alert, record: applied.record });
+        return applied;
+      }
+    }
+    throw new RetryableError(`incident ${data.incidentId}: too many concurrent writers; retry the event`);
+  }
+
+  /** Acknowledges an incident; `undefined` when it does not exist. Idempotent. */
+  async acknowledge(incidentId: string, at: string, by: string | undefined): Promise<IncidentRecord | undefined> {
+    for (let attempt = 0; attempt < 8; attempt++) {
+      const prev = await this.getIncident(incidentId);
+      if (!prev) return undefined;
+      const next = acknowledge(prev, at, by);
+      if (next === prev) return prev;
+      const res = await this.writeIncident(next, prev.rev, this.keys.seen(`ack:${incidentId}`), '');
+      if (res === 'ok') {
+        await this.publish({ type: 'incident', change: 'acknowledged', alert: false, record: next });
+        return next;
+      }
+    }
+    throw new RetryableError(`incident ${incidentId}: too many concurrent writers; retry`);
+  }
+
+  private async writeIncident(rec: IncidentRecord, expectedRev: number, seenKey: string, seenTtl: string): Promise<unknown> {
+    return this.putIncident(
+      this.keys.incidents, this.keys.incidentsByTime, this.keys.open, seenKey,
+      rec.incidentId, expectedRev, JSON.stringify(rec), Date.parse(rec.openedAt), rec.state, seenTtl, this.opts.maxIncidents,
+    );
+  }
+
+  /** Stores a verdict once per event id; false for a redelivery. */
+  async addVerdict(eventId: string, data: VerdictCreated, receivedAt: string): Promise<boolean> {
+    const verdict: StoredVerdict = { ...data, eventId, receivedAt, analyzedAtMs: Date.parse(data.analyzedAt) };
+    const stored = await this.addVerdictCmd(
+      this.keys.seen(eventId), this.keys.verdicts, this.keys.verdictCounts, this.keys.cameraVerdicts,
+      JSON.stringify(verdict), this.opts.recentVerdicts, data.status, this.seenTtl, data.cameraId, verdict.analyzedAtMs,
+    );
+    if (stored === 1) await this.publish({ type: 'verdict', verdict });
+    return stored === 1;
+  }
+
+  /** Stores a camera.* event once per event id (older-than-stored events are kept out); false for a redelivery. */
+  async putCamera(eventId: string, data: CameraStatusEvent): Promise<boolean> {
+    const atMs = Date.parse(data.at);
+    const res = await this.putCameraCmd(this.keys.seen(eventId), this.keys.cameraEvents, data.cameraId, JSON.stringify({ ...data, atMs }), atMs, this.seenTtl);
+    if (res === 1) await this.publish({ type: 'camera', cameraId: data.cameraId, status: data.status, at: data.at });
+    return res !== 0;
+  }
+
+  async getIncident(id: string): Promise<IncidentRecord | undefined> {
+    return parse<IncidentRecord>(await this.redis.hget(this.keys.incidents, id));
+  }
+
+  /** The newest `limit` incidents plus every open one, newest (by openedAt) first. */
+  async listIncidents(limit: number): Promise<IncidentRecord[]> {
+    const [newest, open] = await Promise.all([this.redis.zrevrange(this.keys.incidentsByTime, 0, limit - 1), this.redis.smembers(this.keys.open)]);
+    const ids = [...new Set([...newest, ...open])];
+    if (ids.length === 0) return [];
+    const rows = await this.redis.hmget(this.keys.incidents, ...ids);
+    return rows
+      .map((r) => parse<IncidentRecord>(r))
+      .filter((r): r is IncidentRecord => r !== undefined)
+      .sort((a, b) => Date.parse(b.openedAt) - Date.parse(a.openedAt));
+  }
+
+  /** Every open incident. */
+  async openIncidents(): Promise<IncidentRecord[]> {
+    const ids = await this.redis.smembers(this.keys.open);
+    if (ids.length === 0) return [];
+    const rows = await this.redis.hmget(this.keys.incidents, ...ids);
+    return rows.map((r) => parse<IncidentRecord>(r)).filter((r): r is IncidentRecord => r !== undefined && r.state === 'open');
+  }
+
+  async recentVerdicts(limit: number): Promise<StoredVerdict[]> {
+    const rows = await this.redis.lrange(this.keys.verdicts, 0, limit - 1);
+    return rows.map((r) => JSON.parse(r) as StoredVerdict);
+  }
+
+  /** Raw counter inputs. Throughput comes from the verdict stream (ids are ms timestamps); without a stream, from our own list. */
+  async counterInputs(now: number, open: readonly IncidentRecord[], cameras: { online: number; total: number }): Promise<CounterInputs> {
+    const since = now - 60_000;
+    const [queueDepth, streamExists, counts] = await Promise.all([
+      this.redis.llen(this.keys.clipQueue),
+      this.redis.exists(this.keys.verdictStream),
+      this.redis.hgetall(this.keys.verdictCounts),
+    ]);
+    let verdictsLastMinute: number;
+    if (streamExists) {
+      const entries = (await this.redis.xrange(this.keys.verdictStream, `${since}-0`, '+', 'COUNT', 100_000)) as unknown[];
+      verdictsLastMinute = entries.length;
+    } else {
+      const recent = await this.recentVerdicts(this.opts.recentVerdicts);
+      verdictsLastMinute = recent.filter((v) => Date.parse(v.receivedAt) >= since).length;
+    }
+    return {
+      queueDepth, verdictsLastMinute, verdictsByStatus: counts,
+      openIncidents: open.length, unacknowledged: open.filter((i) => !i.acknowledgedAt).length,
+      camerasOnline: cameras.online, camerasTotal: cameras.total,
+    };
+  }
+
+  /** Status reports per camera: capture's hash and the camera.* events we received. */
+  async cameraReports(): Promise<Map<string, StatusReport[]>> {
+    const [capture, events] = await Promise.all([this.redis.hgetall(this.keys.captureCameras), this.redis.hgetall(this.keys.cameraEvents)]);
+    const out = new Map<string, StatusReport[]>();
+    for (const hash of [capture, events]) {
+      for (const [id, json] of Object.entries(hash)) {
+        const report = parseStatusReport(json);
+        if (report) out.set(id, [...(out.get(id) ?? []), report]);
+      }
+    }
+    return out;
+  }
+
+  async lastVerdicts(): Promise<Map<string, { status: VerdictStatus; analyzedAt: string; summary: string }>> {
+    const hash = await this.redis.hgetall(this.keys.cameraVerdicts);
+    return new Map(Object.entries(hash).map(([id, json]) => {
+      const v = JSON.parse(json) as StoredVerdict;
+      return [id, { status: v.status, analyzedAt: v.analyzedAt, summary: v.summary }];
+    }));
+  }
+
+  private async publish(update: StoreUpdate): Promise<void> {
+    await this.redis.publish(this.keys.updates, JSON.stringify(update));
+  }
+}

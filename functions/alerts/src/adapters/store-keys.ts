@@ -1,0 +1,47 @@
+import { createHash } from 'node:crypto';
+import { redisKeys } from '../../../shared/src/keys';
+
+/** Every Redis key the alerts function uses (built from the shared `redisKeys`, never by hand elsewhere). */
+export interface AlertKeys {
+  /** HASH incidentId → IncidentRecord JSON. */
+  readonly incidents: string;
+  /** ZSET incidentId by openedAt (ms). */
+  readonly incidentsByTime: string;
+  /** SET of open incident ids. */
+  readonly open: string;
+  /** LIST of recent verdicts, newest first (capped at ALERTS_RECENT_VERDICTS). */
+  readonly verdicts: string;
+  /** HASH status → verdicts received. */
+  readonly verdictCounts: string;
+  /** HASH cameraId → latest verdict JSON. */
+  readonly cameraVerdicts: string;
+  /** HASH cameraId → latest camera.* event JSON (capture's own hash is read, never written). */
+  readonly cameraEvents: string;
+  /** Pub/sub channel carrying updates to every replica's browsers. */
+  readonly updates: string;
+  /** STRING with TTL marking a CloudEvent id as stored. */
+  seen(eventId: string): string;
+  /** Shared keys read by the dashboard: capture's camera hash, the clip queue, the verdict stream. */
+  readonly captureCameras: string;
+  readonly clipQueue: string;
+  readonly verdictStream: string;
+}
+
+/** Builds the alerts function's keys under `prefix`. Long event ids are hashed to keep keys short. */
+export function alertKeys(prefix: string): AlertKeys {
+  const k = redisKeys(prefix);
+  return {
+    incidents: k.alerts,
+    incidentsByTime: k.alertsByTime,
+    open: k.key('alerts', 'open'),
+    verdicts: k.key('alerts', 'verdicts'),
+    verdictCounts: k.key('alerts', 'verdict-counts'),
+    cameraVerdicts: k.key('alerts', 'camera-verdicts'),
+    cameraEvents: k.key('alerts', 'cameras'),
+    updates: k.key('alerts', 'updates'),
+    seen: (eventId) => k.key('alerts', 'seen', eventId.length <= 128 ? eventId : createHash('sha256').update(eventId).digest('hex')),
+    captureCameras: k.cameras,
+    clipQueue: k.clips,
+    verdictStream: k.verdicts,
+  };
+}

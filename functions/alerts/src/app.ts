@@ -1,0 +1,120 @@
+import { Redis } from 'ioredis';
+import type { HttpFunction } from '@google-cloud/functions-framework';
+import type { Config } from '../../shared/src/config';
+import { toError } from '../../shared/src/errors';
+import { createFunctionHandler, serveFunction } from '../../shared/src/http';
+import { createLogger, type Logger } from '../../shared/src/logger';
+import { Counter, createRegistry, Gauge, type Registry } from '../../shared/src/metrics';
+import { LiveState } from './adapters/live-state';
+import { AlertStore, type StoreUpdate } from './adapters/redis-store';
+import { SseHub } from './adapters/sse-hub';
+import { loadStaticAssets } from './adapters/static-assets';
+import { alertKeys } from './adapters/store-keys';
+import { ThumbnailCache } from './adapters/thumbnails';
+import { ACCEPTED_TYPES, createEventHandler } from './handler';
+import { dashboardRoutes } from './routes';
+
+/** Optional overrides for {@link startAlerts} (tests and the local stack). */
+export interface AlertsDeps {
+  readonly logger?: Logger;
+  readonly registry?: Registry;
+  /** Port to listen on; defaults to `config.common.port` (0 = any free port). */
+  readonly port?: number;
+  /** Interface to bind. @default '0.0.0.0' */
+  readonly host?: string;
+}
+
+/** A running alerts function. */
+export interface RunningAlerts {
+  /** Base URL, e.g. `http://127.0.0.1:8080` (POST CloudEvents here; the dashboard is at `/`). */
+  readonly url: string;
+  readonly port: number;
+  /** Closes browsers' streams, the HTTP server and the Redis connections. Idempotent. */
+  stop(): Promise<void>;
+}
+
+function metrics(registry: Registry) {
+  return {
+    received: new Counter({ name: 'safetyhanta_alerts_events_received_total', help: 'Valid CloudEvents received, by type', labelNames: ['type'], registers: [registry] }),
+    duplicates: new Counter({ name: 'safetyhanta_alerts_events_duplicate_total', help: 'Redelivered CloudEvents (same id) ignored', labelNames: ['type'], registers: [registry] }),
+    rejected: new Counter({ name: 'safetyhanta_alerts_events_rejected_total', help: 'Malformed CloudEvents answered with 400', registers: [registry] }),
+    sseClients: new Gauge({ name: 'safetyhanta_alerts_sse_clients', help: 'Browsers connected to /api/stream', registers: [registry] }),
+  };
+}
+
+/**
+ * Starts the alerts function: CloudEvent subscriber (POST /), dashboard (GET /), JSON API,
+ * server-sent events, clips and thumbnails, on functions-framework.
+ */
+export async function startAlerts(config: Config, deps: AlertsDeps = {}): Promise<RunningAlerts> {
+  const { common, alerts } = config;
+  const logger = deps.logger ?? createLogger('alerts', common.logLevel);
+  const registry = deps.registry ?? createRegistry('alerts');
+  const m = metrics(registry);
+  const redis = new Redis(common.redisUrl, { maxRetriesPerRequest: null, lazyConnect: true });
+  const sub = new Redis(common.redisUrl, { maxRetriesPerRequest: null, lazyConnect: true });
+  for (const c of [redis, sub]) c.on('error', (err: Error) => logger.warn({ err: err.message }, 'redis connection error'));
+  await Promise.all([redis.connect(), sub.connect()]);
+
+  const keys = alertKeys(common.redisPrefix);
+  const store = new AlertStore(redis, keys, { recentVerdicts: alerts.recentVerdicts, maxIncidents: alerts.maxIncidents });
+  const hub = new SseHub({ heartbeatMs: alerts.heartbeatMs, clientsGauge: m.sseClients });
+  const live = new LiveState({
+    store, hub, clipsDir: common.clipsDir, pollMs: alerts.pollMs, logger, expectedCameras: common.numStreams,
+    clipFreshMs: 3 * common.segmentSeconds * 1000,
+    keda: {
+      listLength: alerts.kedaListLength, activationListLength: alerts.kedaActivationListLength,
+      minReplicas: alerts.kedaMinReplicas, maxReplicas: alerts.kedaMaxReplicas,
+    },
+  });
+  sub.on('message', (_channel: string, message: string) => {
+    try {
+      live.onUpdate(JSON.parse(message) as StoreUpdate);
+    } catch (err) {
+      logger.warn({ err: toError(err).message }, 'bad update message');
+    }
+  });
+  await sub.subscribe(keys.updates);
+
+  const onEvent = createEventHandler(store);
+  const inner = createFunctionHandler({
+    name: 'alerts',
+    accepted: ACCEPTED_TYPES,
+    logger,
+    registry,
+    onEvent: async (event) => {
+      m.received.inc({ type: event.type });
+      const result = await onEvent(event);
+      if (result.duplicate) m.duplicates.inc({ type: event.type });
+      return result;
+    },
+    readiness: async () => {
+      const ok = await redis.ping().then(() => true, () => false);
+      return { ready: ok, detail: { redis: ok ? 'ok' : `not answering at ${common.redisUrl}` } };
+    },
+    routes: dashboardRoutes({
+      clipsDir: common.clipsDir, store, live, hub, logger, assets: loadStaticAssets(),
+      thumbs: new ThumbnailCache({ clipsDir: common.clipsDir, ffmpegPath: alerts.ffmpegPath }),
+    }),
+  });
+  const handler: HttpFunction = (req, res) => {
+    if (req.method === 'POST' && req.path === '/') res.on('finish', () => res.statusCode === 400 && m.rejected.inc());
+    return inner(req, res);
+  };
+
+  live.start();
+  const served = await serveFunction('alerts', handler, deps.port ?? common.port, deps.host);
+  logger.info({ url: served.url, clipsDir: common.clipsDir, prefix: common.redisPrefix }, 'alerts dashboard listening');
+
+  let stopping: Promise<void> | undefined;
+  return {
+    url: served.url,
+    port: served.port,
+    stop: () => (stopping ??= (async () => {
+      live.stop();
+      hub.close();
+      await served.close();
+      await Promise.allSettled([sub.quit(), redis.quit()]);
+    })()),
+  };
+}

@@ -1,0 +1,63 @@
+import { kedaDesiredReplicas, type KedaScalingSettings } from '../../../shared/src/scaling';
+import type { VerdictStatus } from '../../../shared/src/verdict';
+
+/** Every verdict status, in display order. */
+export const VERDICT_STATUS_ORDER: readonly VerdictStatus[] = ['danger', 'warning', 'safe', 'uncertain'];
+
+/** The dashboard's counter strip. */
+export interface Counters {
+  /** LLEN of the clip queue (what KEDA reads). */
+  readonly queueDepth: number;
+  /** Verdicts written to the verdict stream in the last 60 s. */
+  readonly verdictsPerMin: number;
+  /** Verdicts received by this function, by status (since its store was created). */
+  readonly verdictsByStatus: Readonly<Record<VerdictStatus, number>>;
+  readonly openIncidents: number;
+  /** Open incidents nobody has acknowledged yet. */
+  readonly unacknowledged: number;
+  /** Replicas KEDA + the HPA would converge to for `queueDepth` (same formula as the manifests). */
+  readonly kedaReplicas: number;
+  readonly keda: KedaScalingSettings;
+  readonly camerasOnline: number;
+  readonly camerasTotal: number;
+  /** When these numbers were taken (ISO). */
+  readonly at: string;
+}
+
+/** Raw numbers the store reads from Redis. */
+export interface CounterInputs {
+  readonly queueDepth: number;
+  readonly verdictsLastMinute: number;
+  readonly verdictsByStatus: Readonly<Record<string, string | number>>;
+  readonly openIncidents: number;
+  readonly unacknowledged: number;
+  readonly camerasOnline: number;
+  readonly camerasTotal: number;
+}
+
+/** Builds the counters (pure): normalises the status hash and applies KEDA's formula. */
+export function buildCounters(input: CounterInputs, keda: KedaScalingSettings, now: Date): Counters {
+  const byStatus = Object.fromEntries(
+    VERDICT_STATUS_ORDER.map((s) => [s, Number(input.verdictsByStatus[s] ?? 0) || 0]),
+  ) as Record<VerdictStatus, number>;
+  return {
+    queueDepth: input.queueDepth,
+    verdictsPerMin: input.verdictsLastMinute,
+    verdictsByStatus: byStatus,
+    openIncidents: input.openIncidents,
+    unacknowledged: input.unacknowledged,
+    kedaReplicas: kedaDesiredReplicas({ queueLength: input.queueDepth, ...keda }),
+    keda,
+    camerasOnline: input.camerasOnline,
+    camerasTotal: input.camerasTotal,
+    at: now.toISOString(),
+  };
+}
+
+/** True when two counter snapshots differ in anything but their timestamp (push only changes). */
+export function countersChanged(a: Counters | undefined, b: Counters): boolean {
+  if (!a) return true;
+  const { at: _a, ...restA } = a;
+  const { at: _b, ...restB } = b;
+  return JSON.stringify(restA) !== JSON.stringify(restB);
+}

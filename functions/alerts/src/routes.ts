@@ -1,0 +1,90 @@
+import type { Logger } from 'pino';
+import { resolveClipPath } from '../../shared/src/clip-path';
+import { isUnrecoverable, toError } from '../../shared/src/errors';
+import type { Request, Response } from '../../shared/src/http';
+import type { StaticAssets } from './adapters/static-assets';
+import { sendFile } from './adapters/clip-file';
+import type { LiveState } from './adapters/live-state';
+import type { AlertStore } from './adapters/redis-store';
+import type { SseHub } from './adapters/sse-hub';
+import type { ThumbnailCache } from './adapters/thumbnails';
+import { summarize } from './adapters/live-state';
+import { clipPathFromUrl } from './core/clip-url';
+
+export interface RouteDeps {
+  readonly clipsDir: string;
+  readonly store: AlertStore;
+  readonly live: LiveState;
+  readonly hub: SseHub;
+  readonly thumbs: ThumbnailCache;
+  readonly assets: StaticAssets;
+  readonly logger: Logger;
+}
+
+const CAMERA_ID = /^[A-Za-z0-9_-]{1,64}$/;
+
+function reject(res: Response, err: unknown): void {
+  const e = toError(err);
+  // A path the guard refuses, or one that does not exist: never say more than that.
+  res.status(isUnrecoverable(e) ? 404 : 500).json({ error: isUnrecoverable(e) ? 'not found' : e.message });
+}
+
+/**
+ * The dashboard's HTTP routes (everything but POST / and the health/metrics endpoints):
+ * the page and its assets, the JSON API, the SSE stream, clips (Range) and thumbnails.
+ * Returns false for anything it does not handle.
+ */
+export function dashboardRoutes(deps: RouteDeps): (req: Request, res: Response) => Promise<boolean> {
+  return async (req, res) => {
+    const p = req.path;
+    const get = req.method === 'GET' || req.method === 'HEAD';
+    if (get && (p === '/' || p === '/index.html')) return deps.assets.send(res, 'index.html'), true;
+    if (get && p.startsWith('/assets/')) return deps.assets.send(res, p.slice('/assets/'.length)), true;
+    if (get && p === '/favicon.ico') return deps.assets.send(res, 'favicon.svg'), true;
+    if (get && p === '/api/state') return res.status(200).set('cache-control', 'no-store').json(await deps.live.snapshot()), true;
+    if (get && p === '/api/stream') {
+      deps.hub.connect(res, await deps.live.initialMessages());
+      return true;
+    }
+    const ack = /^\/api\/incidents\/([^/]+)\/ack$/.exec(p);
+    if (ack?.[1] !== undefined && req.method === 'POST') {
+      const id = decodeURIComponent(ack[1]);
+      const body = (req.body ?? {}) as { by?: unknown };
+      const by = typeof body.by === 'string' && body.by.trim() !== '' ? body.by.trim().slice(0, 100) : undefined;
+      const rec = await deps.store.acknowledge(id, new Date().toISOString(), by);
+      if (!rec) return res.status(404).json({ error: `no incident ${id}` }), true;
+      return res.status(200).json(summarize(rec)), true;
+    }
+    const one = /^\/api\/incidents\/([^/]+)$/.exec(p);
+    if (one?.[1] !== undefined && get) {
+      const rec = await deps.store.getIncident(decodeURIComponent(one[1]));
+      return (rec ? res.status(200).json(rec) : res.status(404).json({ error: 'no such incident' })), true;
+    }
+    if (get && p.startsWith('/clips/')) {
+      const parsed = clipPathFromUrl(p, '/clips/');
+      if (!parsed.ok) return res.status(parsed.status).json({ error: parsed.reason }), true;
+      const real = await resolveClipPath(deps.clipsDir, parsed.relPath).catch((err: unknown) => err as Error);
+      if (real instanceof Error) return reject(res, real), true;
+      await sendFile(req, res, real, 'video/mp4');
+      return true;
+    }
+    const thumb = /^\/thumbs\/([^/]+)\.jpg$/.exec(p);
+    if (get && thumb?.[1] !== undefined) {
+      const cameraId = thumb[1];
+      if (!CAMERA_ID.test(cameraId)) return res.status(400).json({ error: 'bad camera id' }), true;
+      const asked = typeof req.query.clip === 'string' ? req.query.clip : undefined;
+      if (asked !== undefined && !asked.startsWith(`${cameraId}/`)) return res.status(400).json({ error: `clip must belong to ${cameraId}` }), true;
+      const clip = asked ?? deps.live.latestClipOf(cameraId);
+      if (!clip) return res.status(404).json({ error: `no clip yet for ${cameraId}` }), true;
+      try {
+        const jpeg = await deps.thumbs.get(clip);
+        res.status(200).set({ 'content-type': 'image/jpeg', 'cache-control': asked ? 'private, max-age=86400' : 'no-cache' }).send(jpeg);
+      } catch (err) {
+        deps.logger.debug({ err: toError(err).message, clip }, 'thumbnail failed');
+        reject(res, err);
+      }
+      return true;
+    }
+    return false;
+  };
+}
