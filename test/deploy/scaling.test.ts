@@ -1,0 +1,82 @@
+/**
+ * Scaling model (offline: no KEDA, no HPA): the replicas the manifests' ScaledObject settings
+ * imply for a queue-length trace follow KEDA's formula, computed by the same
+ * `kedaDesiredReplicas` the alerts dashboard uses, with the settings read from the manifests;
+ * and the dashboard's KEDA settings (its env in each overlay, else the config defaults) are
+ * the manifests' numbers.
+ */
+import { parseConfig } from '../../functions/shared/src/config';
+import { redisKeys } from '../../functions/shared/src/keys';
+import { kedaDesiredReplicas, scalingSettingsFromManifest, type KedaScalingSettings } from '../../functions/shared/src/scaling';
+import { isKnativeService, OVERLAYS, overlayDir, resolveKustomization, type Doc, type OverlayName } from './manifests';
+
+/** The document that carries an overlay's inference scaling settings. */
+function scalerOf(docs: Doc[]): Doc {
+  const override = docs.find((d) => isKnativeService(d) && d.metadata.name === 'inference');
+  const so = docs.find((d) => d.kind === 'ScaledObject' && d.metadata.name === 'inference');
+  const found = [override, so].filter((d): d is Doc => d !== undefined);
+  if (found.length !== 1) throw new Error(`expected one inference scaler, found ${found.length}`);
+  return found[0] as Doc;
+}
+
+function settingsOf(overlay: OverlayName) {
+  return scalingSettingsFromManifest(scalerOf(resolveKustomization(overlayDir(overlay)).docs));
+}
+
+/** What the alerts dashboard will assume in this overlay: its env there, over the config defaults. */
+function dashboardSettings(overlay: OverlayName): KedaScalingSettings {
+  const alerts = resolveKustomization(overlayDir(overlay)).docs.find((d) => isKnativeService(d) && d.metadata.name === 'alerts') as Doc;
+  const env = Object.fromEntries((alerts.spec.template.spec.containers[0].env as Doc[]).filter((e) => e.value !== undefined).map((e) => [e.name, e.value]));
+  const a = parseConfig(env).alerts;
+  return { listLength: a.kedaListLength, activationListLength: a.kedaActivationListLength, minReplicas: a.kedaMinReplicas, maxReplicas: a.kedaMaxReplicas };
+}
+
+// A morning: cameras start, a burst (a backlog after a GPU node loss), drain, night.
+const TRACE = [0, 1, 3, 8, 9, 16, 17, 30, 64, 65, 200, 120, 40, 9, 2, 0];
+
+describe('scaling model (offline: KEDA/HPA formula, no cluster)', () => {
+  it.each(OVERLAYS.map((o) => [o] as const))('%s: the scaler watches safety:clips', (o) => {
+    expect(settingsOf(o).listName).toBe(redisKeys('safety').clips);
+  });
+
+  it('autoscaler-keda: 1 warm replica, ceil(len / 8) up to 8', () => {
+    const s = settingsOf('autoscaler-keda');
+    expect(s).toMatchObject({ listLength: 8, minReplicas: 1, maxReplicas: 8 });
+    const replicas = TRACE.map((queueLength) => kedaDesiredReplicas({ ...s, queueLength }));
+    expect(replicas).toEqual([1, 1, 1, 1, 2, 2, 3, 4, 8, 8, 8, 8, 5, 2, 1, 1]);
+  });
+
+  it('plain-keda: scales to zero when the list is empty, activation at > 0', () => {
+    const s = settingsOf('plain-keda');
+    expect(s).toMatchObject({ listLength: 8, activationListLength: 0, minReplicas: 0, maxReplicas: 8 });
+    const replicas = TRACE.map((queueLength) => kedaDesiredReplicas({ ...s, queueLength }));
+    expect(replicas).toEqual([0, 1, 1, 1, 2, 2, 3, 4, 8, 8, 8, 8, 5, 2, 1, 0]);
+  });
+
+  it.each(OVERLAYS.map((o) => [o] as const))('%s: every step follows KEDA’s formula (activation, ceil, clamp)', (o) => {
+    const s = settingsOf(o);
+    for (const queueLength of TRACE) {
+      const active = s.minReplicas >= 1 || queueLength > s.activationListLength;
+      const expected = active ? Math.min(s.maxReplicas, Math.max(1, s.minReplicas, Math.ceil(queueLength / s.listLength))) : 0;
+      expect(kedaDesiredReplicas({ ...s, queueLength })).toBe(expected);
+    }
+  });
+
+  it.each(OVERLAYS.map((o) => [o] as const))('%s: the alerts dashboard estimates with the manifest’s numbers', (o) => {
+    const { listName: _ignored, ...manifest } = settingsOf(o);
+    expect(dashboardSettings(o)).toEqual(manifest);
+  });
+
+  it('the comparison fails when the manifest and the dashboard disagree', () => {
+    const s = settingsOf('plain-keda');
+    expect(dashboardSettings('autoscaler-keda')).not.toEqual({ listLength: s.listLength, activationListLength: s.activationListLength, minReplicas: s.minReplicas, maxReplicas: s.maxReplicas });
+  });
+
+  it('listLength follows the documented derivation: μ × wait budget', () => {
+    // docs/deploy.md "Scaling": μ = INFERENCE_CONCURRENCY / service time, budget = 10 s − 3 s − 1 s.
+    const concurrency = 4; // INFERENCE_CONCURRENCY in the manifests
+    const serviceSeconds = 3; // assumed (no GPU here)
+    const waitBudgetSeconds = 10 - serviceSeconds - 1;
+    expect(Math.round((concurrency / serviceSeconds) * waitBudgetSeconds)).toBe(settingsOf('autoscaler-keda').listLength);
+  });
+});
