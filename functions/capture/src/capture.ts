@@ -100,7 +100,7 @@ export async function startCapture(config: Config, deps: CaptureDeps = {}): Prom
     recorders.delete(cam);
     metrics.camerasOwned.set(recorders.size);
     health.unwatch(cam);
-    void rec.stop();
+    return rec.stop();
   };
 
   const all = Array.from({ length: common.numStreams }, (_, i) => cameraId(i + 1));
@@ -110,7 +110,7 @@ export async function startCapture(config: Config, deps: CaptureDeps = {}): Prom
   } else {
     leases = new LeaseManager({
       redis, keys, replicaId, ttlSeconds: cc.leaseTtlSeconds, maxCameras: cc.maxCameras, cameras: all, logger,
-      onAcquire: (cam) => acquire(cam, Number(cam.slice(3))), onLose: lose,
+      onAcquire: (cam) => acquire(cam, Number(cam.slice(3))), onLose: (cam) => lose(cam),
     });
     leases.start();
   }

@@ -4,7 +4,7 @@ import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { toError } from '../../../shared/src/errors';
 import type { RedisKeys } from '../../../shared/src/keys';
-import { claimCandidates, renewIntervalMs, replicaOffset } from '../core/leases';
+import { claimCandidates, fairShare, renewIntervalMs, replicaOffset, surplus } from '../core/leases';
 
 export interface LeaseManagerOptions {
   redis: Redis;
@@ -15,7 +15,8 @@ export interface LeaseManagerOptions {
   cameras: readonly string[];
   logger: Logger;
   onAcquire: (cameraId: string) => void;
-  onLose: (cameraId: string) => void;
+  /** Stop recording the camera; awaited before a surplus lease is handed back. */
+  onLose: (cameraId: string) => Promise<void> | void;
 }
 
 const lua = (name: string) => fs.readFileSync(path.join(__dirname, 'lua', `${name}.lua`), 'utf8');
@@ -69,14 +70,39 @@ export class LeaseManager {
       this.opts.onLose(cam);
     }
     if (!this.claiming) return;
+    const share = fairShare(cameras.length, await this.liveReplicas(ttlMs), maxCameras);
+    for (const cam of surplus([...this.owned], share)) {
+      logger.info({ cameraId: cam, share }, 'more cameras than our share: handing one back');
+      this.owned.delete(cam);
+      await this.opts.onLose(cam);
+      await this.release(cam);
+    }
     const offset = replicaOffset(replicaId, cameras.length);
-    for (const cam of claimCandidates(cameras, this.owned, maxCameras, offset)) {
+    for (const cam of claimCandidates(cameras, this.owned, share, offset)) {
       if (this.stopped) return;
       if ((await redis.set(keys.cameraLease(cam), replicaId, 'PX', ttlMs, 'NX')) !== 'OK') continue;
       this.owned.add(cam);
       logger.info({ cameraId: cam }, 'lease acquired');
       this.opts.onAcquire(cam);
     }
+  }
+
+  /** Heartbeats this replica in the replicas ZSET and counts the live ones (seen within a TTL). */
+  private async liveReplicas(ttlMs: number): Promise<number> {
+    const { redis, replicaId } = this.opts;
+    const key = this.replicasKey();
+    const now = Date.now();
+    const res = await redis.multi().zadd(key, now, replicaId).zremrangebyscore(key, '-inf', now - ttlMs).zcard(key).exec();
+    return Number(res?.[2]?.[1] ?? 1);
+  }
+
+  private replicasKey(): string {
+    return this.opts.keys.key('cameras', 'replicas');
+  }
+
+  private async release(cam: string): Promise<void> {
+    const cmd = this.opts.redis as unknown as { captureLeaseRelease(key: string, id: string): Promise<number> };
+    await cmd.captureLeaseRelease(this.opts.keys.cameraLease(cam), this.opts.replicaId).catch(() => 0);
   }
 
   /** Shutdown, first step: keep renewing what we hold (recorders are finalising) but claim nothing new. */
@@ -89,8 +115,8 @@ export class LeaseManager {
     this.stopped = true;
     if (this.timer) clearInterval(this.timer);
     await this.ticking;
-    const cmd = this.opts.redis as unknown as { captureLeaseRelease(key: string, id: string): Promise<number> };
-    await Promise.all([...this.owned].map((cam) => cmd.captureLeaseRelease(this.opts.keys.cameraLease(cam), this.opts.replicaId).catch(() => 0)));
+    await Promise.all([...this.owned].map((cam) => this.release(cam)));
+    await this.opts.redis.zrem(this.replicasKey(), this.opts.replicaId).catch(() => 0);
     this.owned.clear();
   }
 }

@@ -30,3 +30,19 @@ export function replicaOffset(replicaId: string, modulo: number): number {
   }
   return modulo > 0 ? h % modulo : 0;
 }
+
+/**
+ * How many cameras this replica should hold: an even share over the live replicas (so two
+ * replicas split ten cameras 5/5 instead of the first one taking all), capped by CAPTURE_MAX_CAMERAS.
+ */
+export function fairShare(numCameras: number, liveReplicas: number, maxCameras: number): number {
+  return Math.min(maxCameras, Math.ceil(numCameras / Math.max(1, liveReplicas)));
+}
+
+/**
+ * Cameras to hand back when we hold more than our share (a replica joined). One per round, so
+ * the group converges without every replica dropping cameras at once.
+ */
+export function surplus(owned: readonly string[], share: number): string[] {
+  return owned.length > share ? owned.slice(-1) : [];
+}

@@ -1,0 +1,25 @@
+import os from 'node:os';
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { Redis } from 'ioredis';
+import { startCapture } from '../src/capture';
+import { startSim, simTemplate, testConfig, newPrefix, cleanRedis } from '../test/helpers';
+(async () => {
+  let t = Date.now();
+  const sim = await startSim(2);
+  console.log('sim up', Date.now() - t, simTemplate(sim));
+  const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'cap-'));
+  const prefix = newPrefix();
+  const cfg = testConfig({ CLIPS_DIR: dir, REDIS_PREFIX: prefix, NUM_STREAMS: '2', RTSP_URL_TEMPLATE: simTemplate(sim), LOG_LEVEL: 'info' });
+  const cap = await startCapture(cfg);
+  await new Promise((r) => setTimeout(r, 16000));
+  const redis = new Redis();
+  const jobs = await redis.lrange(`${prefix}:clips`, 0, -1);
+  console.log(jobs);
+  console.log(cap.recorders());
+  await cap.stop();
+  console.log('after stop', (await redis.lrange(`${prefix}:clips`, 0, -1)).length);
+  console.log(await fs.readdir(dir, { recursive: true }));
+  await cleanRedis(redis, prefix); redis.disconnect();
+  await sim.stop();
+})();
