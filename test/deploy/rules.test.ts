@@ -319,7 +319,7 @@ describe('network policies and Redis', () => {
     const from = np.spec.ingress[0].from as Doc[];
     expect(from).toHaveLength(2);
     expect(from[0]).toEqual({ podSelector: { matchLabels: { 'safety-hanta.io/redis-client': 'true' } } });
-    expect(from[1].namespaceSelector.matchLabels['kubernetes.io/metadata.name']).toBe('keda');
+    expect(from[1]?.namespaceSelector.matchLabels['kubernetes.io/metadata.name']).toBe('keda');
     expect(find('NetworkPolicy', 'default-deny-ingress').spec).toEqual({ podSelector: {}, policyTypes: ['Ingress'] });
   });
 
