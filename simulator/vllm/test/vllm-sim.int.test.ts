@@ -8,6 +8,8 @@ import { startVllmSim, type VllmSimHandle } from '../src/index';
 import { extractJpegFrames, renderClip, videoFile, videoFrames } from './media-helpers';
 import { CASES, drawboxFilter } from './synthetic-scene';
 
+jest.setTimeout(60000);
+
 const MODEL = 'Qwen/Qwen3-VL-8B-Instruct';
 const SYSTEM = 'You are a CCTV safety monitor. Answer in Korean (한국어) with JSON only.';
 const format = { type: 'json_schema', json_schema: { name: 'verdict', schema: VERDICT_JSON_SCHEMA, strict: true } };
