@@ -2,6 +2,7 @@ import { parseConfig } from '../functions/shared/src/config';
 import { ConfigError } from '../functions/shared/src/errors';
 import { machineLine, renderTable, type BenchTable } from './table';
 import { queueHandoffBench } from './queue-handoff.bench';
+import { captureCostBench } from './capture-cost.bench';
 
 /**
  * `npm run bench [-- name …]`: runs the benchmarks (all by default) and prints their tables.
@@ -10,6 +11,7 @@ import { queueHandoffBench } from './queue-handoff.bench';
 type Bench = (ctx: { redisUrl: string }) => Promise<BenchTable | BenchTable[]>;
 
 const BENCHES: Record<string, Bench> = {
+  capture: () => captureCostBench(),
   queue: ({ redisUrl }) => queueHandoffBench(redisUrl),
 };
 
