@@ -1,0 +1,172 @@
+import { spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import fs from 'node:fs/promises';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { Redis } from 'ioredis';
+import { findScene, renderScene, type GroundTruth } from '../../../simulator/cameras/src';
+import { clipJobId, type ClipJob } from '../../shared/src/clip-job';
+import { parseConfig, type Config } from '../../shared/src/config';
+import { prefixHash } from '../src/core/prompt';
+import { hazardWindow } from '../scripts/scene-windows';
+import type { HazardType } from '../../shared/src/verdict';
+
+export const REDIS_URL = 'redis://127.0.0.1:6379';
+
+/** Polls `cond` until it returns a truthy value or the deadline passes (never a bare sleep). */
+export async function waitFor<T>(cond: () => Promise<T> | T, timeoutMs: number, what: string, everyMs = 100): Promise<NonNullable<T>> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const v = await cond();
+      if (v) return v as NonNullable<T>;
+    } catch (err) {
+      last = err;
+    }
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? `: ${(last as Error).message}` : ''}`);
+    await new Promise((r) => setTimeout(r, everyMs));
+  }
+}
+
+/** Deletes every key under a test prefix. */
+export async function deletePrefix(redis: Redis, prefix: string): Promise<void> {
+  let cursor = '0';
+  do {
+    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
+    cursor = next;
+    if (keys.length) await redis.del(...keys);
+  } while (cursor !== '0');
+}
+
+/** Env for a test instance: random Redis prefix, temp clips dir, silent logs, fast timers. */
+export function testEnv(over: Record<string, string>): Record<string, string> {
+  return {
+    REDIS_URL, REDIS_PREFIX: `test-${randomUUID()}`, PORT: '0', LOG_LEVEL: 'silent',
+    HEARTBEAT_TTL_SECONDS: '3', REAPER_INTERVAL_SECONDS: '1', VLLM_HEALTH_INTERVAL_MS: '200', VLLM_MAX_RETRIES: '2',
+    PUBLISH_MAX_RETRIES: '2', INFERENCE_CONCURRENCY: '2', VERDICT_LANGUAGE: 'en', INCIDENT_CONFIRM_K: '1',
+    FEWSHOT_DIR: path.join(__dirname, '..', 'fewshot'),
+    ...over,
+  };
+}
+
+export const testConfig = (env: Record<string, string>): Config => parseConfig(env);
+
+export async function tempDir(label: string): Promise<string> {
+  return fs.mkdtemp(path.join(os.tmpdir(), `inference-${label}-`));
+}
+
+/** A CloudEvent sink that records what it receives (binary mode). */
+export interface Sink {
+  url: string;
+  events: { id: string; type: string; incidentid?: string; data: Record<string, unknown> }[];
+  close(): Promise<void>;
+}
+
+export async function startSink(): Promise<Sink> {
+  const events: Sink['events'] = [];
+  const server = http.createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const h = req.headers;
+      const incidentid = h['ce-incidentid'] as string | undefined;
+      events.push({ id: String(h['ce-id']), type: String(h['ce-type']), ...(incidentid ? { incidentid } : {}), data: JSON.parse(Buffer.concat(chunks).toString() || '{}') });
+      res.writeHead(202).end();
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const { port } = server.address() as AddressInfo;
+  return { url: `http://127.0.0.1:${port}/`, events, close: () => new Promise((r) => { server.close(() => r()); server.closeAllConnections(); }) };
+}
+
+/** One chat request seen by the recording proxy. */
+export interface SeenRequest {
+  prefixHash: string;
+  finalTurn: string;
+  usage?: { prompt_tokens: number; prompt_tokens_details?: { cached_tokens?: number } };
+}
+
+/**
+ * A recording HTTP proxy in front of vllm-sim: hashes the prefix (every message before the
+ * final user turn) of each chat request exactly as sent, and keeps the answer's usage.
+ */
+export async function startRecordingProxy(target: string): Promise<{ url: string; seen: SeenRequest[]; close(): Promise<void> }> {
+  const seen: SeenRequest[] = [];
+  const t = new URL(target);
+  const server = http.createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const body = Buffer.concat(chunks);
+      let record: SeenRequest | undefined;
+      if (req.url?.endsWith('/chat/completions')) {
+        const parsed = JSON.parse(body.toString()) as { messages: unknown[]; model: string; mm_processor_kwargs?: unknown };
+        record = { prefixHash: prefixHash(parsed), finalTurn: JSON.stringify(parsed.messages.at(-1)).slice(0, 200) };
+        seen.push(record);
+      }
+      const up = http.request({ host: t.hostname, port: t.port, path: req.url, method: req.method, headers: { ...req.headers, host: t.host } }, (r) => {
+        const out: Buffer[] = [];
+        r.on('data', (c: Buffer) => out.push(c));
+        r.on('end', () => {
+          const text = Buffer.concat(out);
+          if (record && r.statusCode === 200) record.usage = (JSON.parse(text.toString()) as { usage: SeenRequest['usage'] }).usage;
+          res.writeHead(r.statusCode ?? 502, r.headers).end(text);
+        });
+      });
+      up.on('error', () => res.writeHead(502).end());
+      up.end(body);
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const { port } = server.address() as AddressInfo;
+  return { url: `http://127.0.0.1:${port}/v1`, seen, close: () => new Promise((r) => { server.close(() => r()); server.closeAllConnections(); }) };
+}
+
+/** Small rendered scenes shared by the tests (rtsp-sim's render cache). */
+export const SCENE_RENDER = { width: 640, height: 360, fps: 10 };
+
+/** A 5-s clip cut (stream copy, on a keyframe) from a scene where its hazard is present. */
+export interface SceneClip {
+  scene: string;
+  job: ClipJob;
+  expected: HazardType[];
+}
+
+/** Cuts `seconds` starting at `start` from a rendered scene into `<clipsDir>/<camera>/<stamp>.mp4` and builds its job. */
+export async function cutClip(videoPath: string, start: number, seconds: number, clipsDir: string, cameraId: string, startedAt: Date): Promise<ClipJob> {
+  const id = clipJobId(cameraId, startedAt);
+  const rel = `${cameraId}/${id.slice(cameraId.length + 1)}.mp4`;
+  const out = path.join(clipsDir, rel);
+  await fs.mkdir(path.dirname(out), { recursive: true });
+  await run('ffmpeg', ['-hide_banner', '-v', 'error', '-y', '-ss', String(start), '-t', String(seconds), '-i', videoPath, '-c', 'copy', '-an', out]);
+  const { size } = await fs.stat(out);
+  return { v: 1, id, cameraId, path: rel, startedAt: startedAt.toISOString(), durationMs: seconds * 1000, bytes: size, attempt: 0 };
+}
+
+/** Renders (cached) a scene and cuts its hazard window for a camera. */
+export async function sceneClip(name: string, clipsDir: string, cameraId: string, startedAt: Date): Promise<SceneClip> {
+  const scene = findScene(name);
+  if (!scene) throw new Error(`no scene ${name}`);
+  const r = await renderScene(scene, SCENE_RENDER);
+  const w = hazardWindow(r.groundTruth as GroundTruth, 5);
+  return { scene: name, job: await cutClip(r.videoPath, w.start, 5, clipsDir, cameraId, startedAt), expected: w.types };
+}
+
+export function run(bin: string, args: string[]): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(bin, args, { stdio: ['ignore', 'ignore', 'pipe'] });
+    let err = '';
+    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => (code === 0 ? resolve() : reject(new Error(`${bin} exited with ${code}: ${err}`))));
+  });
+}
+
+/** Verdict stream entries as parsed objects. */
+export async function verdicts(redis: Redis, key: string): Promise<{ jobId: string; status: string; hazards: { type: string }[]; reason?: string }[]> {
+  const entries = await redis.xrange(key, '-', '+');
+  return entries.map(([, fields]) => JSON.parse(fields[fields.indexOf('verdict') + 1] ?? '{}') as { jobId: string; status: string; hazards: { type: string }[] });
+}
