@@ -64,7 +64,10 @@ export async function startCapture(config: Config, deps: CaptureDeps = {}): Prom
   const metrics = createCaptureMetrics(registry);
   const queue = new ClipQueue(redis, { keys, maxAttempts: config.queue.maxAttempts, heartbeatTtlSeconds: config.queue.heartbeatTtlSeconds, maxLength: config.queue.maxLength, logger });
   const publisher = new Publisher({ sink: common.kSink, maxRetries: config.publisher.maxRetries, timeoutMs: config.publisher.timeoutMs, logger, registry });
-  const health = new CameraHealth({ redis, keys, publisher, metrics, logger, owner: replicaId, offlineSeconds: cc.offlineSeconds });
+  const health = new CameraHealth({ redis, keys, publisher, metrics, logger, owner: replicaId, offlineSeconds: cc.offlineSeconds, segmentSeconds: common.segmentSeconds });
+  if (cc.offlineSeconds <= common.segmentSeconds) {
+    logger.warn({ offlineSeconds: cc.offlineSeconds, segmentSeconds: common.segmentSeconds }, 'CAMERA_OFFLINE_SECONDS ≤ SEGMENT_SECONDS: cameras will flap offline between clips; use at least 2 × SEGMENT_SECONDS');
+  }
   const intake = new ClipIntake({
     clipsDir: common.clipsDir, queue, publisher, metrics, logger, ffprobePath: cc.ffprobePath, onRecorderClip: (cam, at) => health.clip(cam, at),
   });

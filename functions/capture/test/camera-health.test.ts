@@ -9,6 +9,12 @@ describe('camera health state machine', () => {
     expect(onTick(s, OFF, OFF).transition).toMatchObject({ to: 'offline' });
   });
 
+  it('gives the first clip one extra segment of grace', () => {
+    const s = initialHealth(0);
+    expect(onTick(s, OFF + 4_999, OFF, 5_000).transition).toBeUndefined();
+    expect(onTick(s, OFF + 5_000, OFF, 5_000).transition).toMatchObject({ to: 'offline' });
+  });
+
   it('counts from the last clip once clips arrive', () => {
     const { state } = onClip(initialHealth(0), 15_000);
     expect(onTick(state, 15_000 + OFF - 1, OFF).transition).toBeUndefined();

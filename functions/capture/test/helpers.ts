@@ -26,7 +26,7 @@ export function simTemplate(sim: RtspSimHandle): string {
 }
 
 export function testEnv(over: Record<string, string>): Record<string, string> {
-  return { REDIS_URL: 'redis://127.0.0.1:6379', LOG_LEVEL: 'warn', RTSP_TRANSPORT: 'udp', RTSP_TIMEOUT_SECONDS: '3', PORT: '0', ...over };
+  return { REDIS_URL: 'redis://127.0.0.1:6379', LOG_LEVEL: 'error', RTSP_TRANSPORT: 'udp', RTSP_TIMEOUT_SECONDS: '3', PORT: '0', ...over };
 }
 
 export function testConfig(over: Record<string, string>): Config {

@@ -15,6 +15,8 @@ export interface CameraHealthOptions {
   logger: Logger;
   owner: string;
   offlineSeconds: number;
+  /** Clip length: the first clip of a camera cannot arrive sooner. */
+  segmentSeconds: number;
 }
 
 /** What `safety:cameras` holds per camera (DESIGN §3.3). */
@@ -67,7 +69,7 @@ export class CameraHealth {
   /** Checks every watched camera against the offline timer. */
   tick(now = Date.now()): void {
     for (const [cameraId, state] of this.states) {
-      const r = onTick(state, now, this.opts.offlineSeconds * 1000);
+      const r = onTick(state, now, this.opts.offlineSeconds * 1000, this.opts.segmentSeconds * 1000);
       if (!r.transition) continue;
       this.states.set(cameraId, r.state);
       void this.record(cameraId, r.state, r.transition, true);

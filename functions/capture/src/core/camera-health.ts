@@ -33,10 +33,13 @@ export function onClip(state: HealthState, at: number): { state: HealthState; tr
   };
 }
 
-/** Clock tick: offline once `offlineMs` passed without a clip (counting from start when none came yet). */
-export function onTick(state: HealthState, now: number, offlineMs: number): { state: HealthState; transition: Transition } {
+/**
+ * Clock tick: offline once `offlineMs` passed without a clip. Before the first clip the window
+ * is longer by `firstClipGraceMs` (one segment: no camera can deliver a clip sooner).
+ */
+export function onTick(state: HealthState, now: number, offlineMs: number, firstClipGraceMs = 0): { state: HealthState; transition: Transition } {
   if (state.status === 'offline') return { state, transition: undefined };
-  const since = state.lastClipAt ?? state.watchingSince;
+  const since = state.lastClipAt ?? state.watchingSince + firstClipGraceMs;
   if (now - since < offlineMs) return { state, transition: undefined };
   const seconds = Math.round((now - since) / 1000);
   return {

@@ -1,0 +1,122 @@
+/**
+ * Capture end to end against rtsp-sim (real RTSP over UDP), real ffmpeg, real Redis and a
+ * real CloudEvents sink: 3 cameras record 30 s of clean clips while a 4th is dropped by the
+ * sim's fault switch and comes back.
+ */
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { Redis } from 'ioredis';
+import type { ClipJob } from '../../shared/src/clip-job';
+import { EventType } from '../../shared/src/events';
+import { redisKeys } from '../../shared/src/keys';
+import { createRegistry } from '../../shared/src/metrics';
+import type { RtspSimHandle } from '../../../simulator/cameras/src/index';
+import { startCapture, type CaptureHandle } from '../src/capture';
+import { cleanRedis, ffprobe, newPrefix, simTemplate, startSim, startSink, testConfig, waitFor } from './helpers';
+
+const SEGMENT = 5;
+const prefix = newPrefix();
+const keys = redisKeys(prefix);
+const redis = new Redis('redis://127.0.0.1:6379');
+const registry = createRegistry('capture-rec-test', false);
+let sim: RtspSimHandle | undefined;
+let capture: CaptureHandle | undefined;
+let sink: Awaited<ReturnType<typeof startSink>> | undefined;
+let clipsDir: string;
+
+const jobs = async () => (await redis.lrange(keys.clips, 0, -1)).map((j) => JSON.parse(j) as ClipJob);
+const byCamera = (all: ClipJob[], cam: string) => all.filter((j) => j.cameraId === cam).sort((a, b) => a.startedAt.localeCompare(b.startedAt));
+
+afterAll(async () => {
+  await capture?.stop();
+  await sim?.stop();
+  await sink?.close();
+  await cleanRedis(redis, prefix);
+  redis.disconnect();
+  if (clipsDir) await fs.rm(clipsDir, { recursive: true, force: true });
+});
+
+test('3 cameras for 30 s: valid clips of SEGMENT_SECONDS, each enqueued once, < 1 s lag; a dropped camera goes offline and recovers', async () => {
+  sim = await startSim(4);
+  sink = await startSink();
+  clipsDir = await fs.mkdtemp(path.join(os.tmpdir(), 'capture-rec-'));
+  const config = testConfig({
+    CLIPS_DIR: clipsDir, REDIS_PREFIX: prefix, NUM_STREAMS: '4', RTSP_URL_TEMPLATE: simTemplate(sim), SEGMENT_SECONDS: String(SEGMENT),
+    K_SINK: sink.url, CAMERA_OFFLINE_SECONDS: '7', RTSP_TIMEOUT_SECONDS: '2', CAPTURE_RESPAWN_MAX_SECONDS: '2', RETENTION_INTERVAL_SECONDS: '3600',
+  });
+  const t0 = Date.now();
+  capture = await startCapture(config, { registry });
+  const events = sink.events;
+
+  // the fault switch: cam4 disappears, capture must notice and announce it
+  await waitFor(async () => byCamera(await jobs(), 'cam4').length >= 1, 20_000, 'a first cam4 clip');
+  const dropped = Date.now();
+  await sim.drop(4);
+  const offline = await waitFor(() => events.find((e) => e.type === EventType.cameraOffline && e.data.cameraId === 'cam4'), 20_000, 'camera.offline for cam4');
+  // UDP ffmpeg notices the stall a few seconds after RTSP_TIMEOUT (rtsp-capture.md §2), then CAMERA_OFFLINE_SECONDS
+  expect(offline.at - dropped).toBeLessThan(7_000 + 2_000 + 7_000);
+  await sim.restore(4);
+  const restored = Date.now();
+  const online = await waitFor(() => events.find((e) => e.type === EventType.cameraOnline && e.data.cameraId === 'cam4'), 25_000, 'camera.online for cam4');
+  expect(online.at).toBeGreaterThan(offline.at);
+  expect(byCamera(await jobs(), 'cam4').some((j) => Date.parse(j.startedAt) >= restored - 1000)).toBe(true);
+
+  // 30 s of recording for cam1–3
+  await waitFor(() => Date.now() - t0 >= 30_000, 40_000, '30 s of recording', 250);
+  expect(events.filter((e) => e.type === EventType.cameraOffline).map((e) => e.data.cameraId)).toEqual(['cam4']);
+  const running = await jobs();
+  for (const cam of ['cam1', 'cam2', 'cam3']) {
+    const clips = byCamera(running, cam);
+    expect(clips.length).toBeGreaterThanOrEqual(4);
+    for (const [i, job] of clips.entries()) {
+      const abs = path.join(clipsDir, job.path);
+      const probe = await ffprobe(abs);
+      expect(probe).not.toBeNull();
+      expect(probe!.video).toBe(true);
+      expect(job.bytes).toBe((await fs.stat(abs)).size);
+      expect(job.path).toMatch(new RegExp(`^${cam}/\\d{8}T\\d{6}Z\\.mp4$`));
+      if (i === 0) {
+        expect(job.durationMs).toBeGreaterThanOrEqual(SEGMENT * 900); // the first may be longer (joined mid-GOP)
+        continue;
+      }
+      expect(Math.abs(job.durationMs - SEGMENT * 1000)).toBeLessThanOrEqual(SEGMENT * 100);
+      expect(Math.abs(probe!.duration - SEGMENT)).toBeLessThanOrEqual(SEGMENT * 0.1);
+    }
+  }
+
+  // segment lag: CSV line written → enqueued, every clip under 1 s
+  const lag = await registry.getSingleMetric('safetyhanta_capture_segment_lag_seconds')!.get();
+  const count = lag.values.find((v) => v.metricName?.endsWith('_count'))?.value ?? 0;
+  const sum = lag.values.find((v) => v.metricName?.endsWith('_sum'))?.value ?? 0;
+  const under1s = lag.values.find((v) => v.metricName?.endsWith('_bucket') && v.labels.le === 1)?.value ?? -1;
+  expect(count).toBeGreaterThanOrEqual(running.length);
+  expect(under1s).toBe(count);
+  process.stdout.write(`capture: ${count} clips, mean segment lag ${((sum / count) * 1000).toFixed(1)} ms\n`);
+
+  // /readyz and /metrics of the served function
+  const ready = (await (await fetch(`${capture.url}/readyz`)).json()) as { ready: boolean; recorders: unknown[] };
+  expect(ready.ready).toBe(true);
+  expect(ready.recorders).toHaveLength(4);
+  expect(await (await fetch(`${capture.url}/metrics`)).text()).toMatch(/safetyhanta_capture_reconnects_total\{camera="cam4"/);
+
+  // stop: SIGINT finalises the open clips, they are enqueued too; nothing left in staging
+  await capture.stop();
+  const final = await jobs();
+  const ids = final.map((j) => j.id);
+  expect(new Set(ids).size).toBe(ids.length);
+  for (const cam of ['cam1', 'cam2', 'cam3', 'cam4']) {
+    const files = (await fs.readdir(path.join(clipsDir, cam))).sort();
+    expect(files).toEqual(byCamera(final, cam).map((j) => path.basename(j.path)).sort());
+    expect(await fs.readdir(path.join(clipsDir, '.staging', cam))).toEqual([]);
+  }
+  for (const job of final.filter((j) => !running.some((r) => r.id === j.id))) expect((await ffprobe(path.join(clipsDir, job.path)))?.video).toBe(true);
+  const stats = await redis.hgetall(keys.queueStats);
+  expect(Number(stats.enqueued)).toBe(final.length);
+  const status = await redis.hgetall(keys.cameras);
+  expect(Object.keys(status).sort()).toEqual(['cam1', 'cam2', 'cam3', 'cam4']);
+  expect(JSON.parse(status.cam1!)).toMatchObject({ status: 'online', owner: capture.replicaId });
+  // clip.captured for every job
+  const captured = new Set(events.filter((e) => e.type === EventType.clipCaptured).map((e) => e.data.id));
+  await waitFor(() => final.every((j) => captured.has(j.id)) || (events.filter((e) => e.type === EventType.clipCaptured).forEach((e) => captured.add(e.data.id)), false), 5_000, 'clip.captured for every job');
+}, 110_000);
