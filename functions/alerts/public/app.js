@@ -39,8 +39,8 @@ function h(tag, attrs, ...children) {
 }
 
 const now = () => Date.now() + app.skew;
-const timeOf = (iso) => (iso ? new Date(iso).toLocaleTimeString('ko-KR', { hour12: false }) : '–');
-const dateTimeOf = (iso) => (iso ? new Date(iso).toLocaleString('ko-KR', { hour12: false }) : '–');
+const timeOf = (iso) => (iso ? new Date(iso).toLocaleTimeString('en-GB', { hour12: false }) : '–');
+const dateTimeOf = (iso) => (iso ? new Date(iso).toLocaleString('sv-SE', { hour12: false }) : '–');
 const ago = (iso) => (iso ? `${formatDuration(now() - Date.parse(iso))} 전` : '–');
 const hazardKo = (t) => HAZARD_KO[t] || t;
 const clipUrl = (p) => `/clips/${p.split('/').map(encodeURIComponent).join('/')}`;
@@ -66,7 +66,7 @@ function renderCounters() {
   $('c-queue').textContent = c.queueDepth;
   $('c-rate').textContent = c.verdictsPerMin;
   $('c-keda').textContent = c.kedaReplicas;
-  $('c-keda-sub').textContent = `⌈${c.queueDepth}/${c.keda.listLength}⌉ in [${Math.max(1, c.keda.minReplicas)}, ${c.keda.maxReplicas}]`;
+  $('c-keda-sub').textContent = `${c.keda.listLength} clips/replica · min ${c.keda.minReplicas} · max ${c.keda.maxReplicas}`;
   $('c-cams').textContent = `${c.camerasOnline}/${c.camerasTotal}`;
   const offline = app.cameras.filter((x) => x.status === 'offline').length;
   $('c-cams-sub').textContent = offline ? `오프라인 ${offline} · offline` : 'all reporting';
@@ -172,7 +172,7 @@ function tickDurations() {
     if (inc) el.textContent = formatDuration(durationOf(inc));
   }
   for (const cam of app.cameras) { const el = camEls.get(cam.cameraId); if (el) updateCamMeta(el, cam); }
-  $('clock').textContent = new Date(now()).toLocaleTimeString('ko-KR', { hour12: false });
+  $('clock').textContent = new Date(now()).toLocaleTimeString('en-GB', { hour12: false });
 }
 
 async function acknowledgeIncident(id) {
@@ -228,8 +228,8 @@ function fillPlayer(inc, load) {
   const card = document.querySelector('.player-card');
   card.dataset.severity = inc.severity;
   card.dataset.incidentId = inc.incidentId;
-  $('player-kicker').replaceChildren(severityChip(inc.severity), statusChip(inc.status),
-    inc.state === 'resolved' ? h('span', { class: 'chip muted' }, '해제 · resolved') : h('span', { class: 'chip muted' }, '진행 중 · open'));
+  $('player-kicker').replaceChildren(...[severityChip(inc.severity), inc.status !== inc.severity ? statusChip(inc.status) : null,
+    inc.state === 'resolved' ? h('span', { class: 'chip muted' }, '해제 · resolved') : h('span', { class: 'chip muted' }, '진행 중 · open')].filter(Boolean));
   $('player-title').textContent = `${hazardKo(inc.hazardType)} — ${inc.cameraId}`;
   $('player-summary').textContent = inc.summary;
   const facts = [
@@ -306,7 +306,7 @@ $('player-ack').addEventListener('click', () => { if (app.selected) acknowledgeI
 $('sound').addEventListener('click', () => {
   app.sound = !app.sound;
   $('sound').setAttribute('aria-pressed', String(app.sound));
-  $('sound').replaceChildren(app.sound ? '🔔 ' : '🔕 ', h('span', {}, app.sound ? '경보음 on' : '경보음 off'));
+  $('sound').replaceChildren(h('span', { class: `sound-dot${app.sound ? ' on' : ''}` }), h('span', {}, app.sound ? '경보음 켜짐 · sound on' : '경보음 꺼짐 · sound off'));
   if (app.sound) beep('warning');
 });
 window.addEventListener('focus', () => { document.title = 'Safety-Hanta · 안전 관제'; });

@@ -1,5 +1,5 @@
 import { Redis } from 'ioredis';
-import type { HttpFunction } from '@google-cloud/functions-framework';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Config } from '../../shared/src/config';
 import { toError } from '../../shared/src/errors';
 import { createFunctionHandler, serveFunction } from '../../shared/src/http';
@@ -38,6 +38,7 @@ function metrics(registry: Registry) {
     received: new Counter({ name: 'safetyhanta_alerts_events_received_total', help: 'Valid CloudEvents received, by type', labelNames: ['type'], registers: [registry] }),
     duplicates: new Counter({ name: 'safetyhanta_alerts_events_duplicate_total', help: 'Redelivered CloudEvents (same id) ignored', labelNames: ['type'], registers: [registry] }),
     rejected: new Counter({ name: 'safetyhanta_alerts_events_rejected_total', help: 'Malformed CloudEvents answered with 400', registers: [registry] }),
+    thumbnails: new Counter({ name: 'safetyhanta_alerts_thumbnails_extracted_total', help: 'JPEG thumbnails extracted with ffmpeg (once per clip)', registers: [registry] }),
     sseClients: new Gauge({ name: 'safetyhanta_alerts_sse_clients', help: 'Browsers connected to /api/stream', registers: [registry] }),
   };
 }
@@ -94,16 +95,17 @@ export async function startAlerts(config: Config, deps: AlertsDeps = {}): Promis
     },
     routes: dashboardRoutes({
       clipsDir: common.clipsDir, store, live, hub, logger, assets: loadStaticAssets(),
-      thumbs: new ThumbnailCache({ clipsDir: common.clipsDir, ffmpegPath: alerts.ffmpegPath }),
+      thumbs: new ThumbnailCache({ clipsDir: common.clipsDir, ffmpegPath: alerts.ffmpegPath, onExtract: () => m.thumbnails.inc() }),
     }),
   });
-  const handler: HttpFunction = (req, res) => {
-    if (req.method === 'POST' && req.path === '/') res.on('finish', () => res.statusCode === 400 && m.rejected.inc());
-    return inner(req, res);
-  };
 
   live.start();
-  const served = await serveFunction('alerts', handler, deps.port ?? common.port, deps.host);
+  const served = await serveFunction('alerts', inner, deps.port ?? common.port, deps.host);
+  // Counted on the server, not in the handler: functions-framework's body parser answers a
+  // body that is not JSON with 400 before the handler runs.
+  served.server.on('request', (req: IncomingMessage, res: ServerResponse) => {
+    if (req.method === 'POST' && (req.url === '/' || req.url?.startsWith('/?'))) res.on('finish', () => res.statusCode === 400 && m.rejected.inc());
+  });
   logger.info({ url: served.url, clipsDir: common.clipsDir, prefix: common.redisPrefix }, 'alerts dashboard listening');
 
   let stopping: Promise<void> | undefined;

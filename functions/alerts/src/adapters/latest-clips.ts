@@ -13,7 +13,7 @@ export interface LatestClip {
 /**
  * Finds each camera's newest finished clip: `CLIPS_DIR/<camera>/<timestamp>.mp4` (capture renames
  * finished clips into place, so whatever is there is complete). File names are UTC timestamps,
- * so the greatest name is the newest; only that one file is stat'ed.
+ * so the greatest name is the newest; only the top few names are stat'ed.
  */
 export async function scanLatestClips(clipsDir: string): Promise<Map<string, LatestClip>> {
   const out = new Map<string, LatestClip>();
@@ -23,10 +23,12 @@ export async function scanLatestClips(clipsDir: string): Promise<Map<string, Lat
       .filter((d) => d.isDirectory() && CAMERA_DIR.test(d.name))
       .map(async (d) => {
         const names = await fs.readdir(path.join(clipsDir, d.name)).catch(() => [] as string[]);
-        const newest = names.filter((n) => n.endsWith('.mp4') && !n.startsWith('.')).sort().pop();
-        if (!newest) return;
-        const stat = await fs.stat(path.join(clipsDir, d.name, newest)).catch(() => undefined);
-        if (stat?.isFile()) out.set(d.name, { path: `${d.name}/${newest}`, mtimeMs: stat.mtimeMs });
+        const candidates = names.filter((n) => n.endsWith('.mp4') && !n.startsWith('.')).sort().reverse().slice(0, 5);
+        for (const name of candidates) {
+          // lstat: a symlink is never "the latest clip" (the path guard would refuse it anyway).
+          const stat = await fs.lstat(path.join(clipsDir, d.name, name)).catch(() => undefined);
+          if (stat?.isFile()) return void out.set(d.name, { path: `${d.name}/${name}`, mtimeMs: stat.mtimeMs });
+        }
       }),
   );
   return out;

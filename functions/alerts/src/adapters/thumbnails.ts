@@ -10,6 +10,8 @@ export interface ThumbnailOptions {
   readonly concurrency?: number;
   /** Output width in px. @default 480 */
   readonly width?: number;
+  /** Called once per ffmpeg run (metrics). */
+  readonly onExtract?: () => void;
 }
 
 /**
@@ -59,6 +61,7 @@ export class ThumbnailCache {
 
   private extract(file: string): Promise<Buffer> {
     this.extractions++;
+    this.opts.onExtract?.();
     const width = this.opts.width ?? 480;
     // First frame: clips start on a keyframe (capture cuts on GOP boundaries), so no decoding ahead.
     const args = ['-hide_banner', '-nostdin', '-v', 'error', '-i', file, '-frames:v', '1', '-vf', `scale=${width}:-2`, '-q:v', '5', '-f', 'image2', '-c:v', 'mjpeg', 'pipe:1'];

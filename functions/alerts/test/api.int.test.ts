@@ -1,0 +1,244 @@
+import { randomUUID } from 'node:crypto';
+import fs from 'node:fs/promises';
+import http from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
+import { startAlerts, type RunningAlerts } from '../src/app';
+import { alertData, countKeys, EventType, makeClip, postEvent, testEnv, waitFor } from './helpers';
+
+/** Raw GET, so `..` and odd encodings reach the server exactly as written (fetch would normalise them). */
+function rawGet(base: string, rawPath: string, headers: Record<string, string> = {}): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: Buffer }> {
+  const u = new URL(base);
+  return new Promise((resolve, reject) => {
+    const req = http.request({ host: u.hostname, port: u.port, path: rawPath, method: 'GET', headers }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+const verdict = (over: Record<string, unknown> = {}) => ({
+  jobId: `job-${randomUUID()}`, cameraId: 'cam1', clipPath: 'cam1/20261128T204000Z.mp4', status: 'safe', hazards: [], summary: '이상 없음',
+  model: 'm', capturedAt: new Date().toISOString(), analyzedAt: new Date().toISOString(), ...over,
+});
+
+/** Reads an SSE stream until `predicate` matches the text received so far. */
+async function readSse(url: string, predicate: (text: string) => boolean, timeoutMs = 10_000): Promise<string> {
+  const ac = new AbortController();
+  const timer = setTimeout(() => ac.abort(), timeoutMs);
+  let text = '';
+  try {
+    const res = await fetch(url, { signal: ac.signal });
+    expect(res.headers.get('content-type')).toMatch(/^text\/event-stream/);
+    const reader = res.body!.getReader();
+    const dec = new TextDecoder();
+    while (!predicate(text)) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      text += dec.decode(value, { stream: true });
+    }
+    return text;
+  } catch (err) {
+    throw new Error(`SSE: ${String(err)}; received so far:\n${text.slice(0, 2000)}`);
+  } finally {
+    clearTimeout(timer);
+    ac.abort();
+  }
+}
+
+jest.setTimeout(30_000);
+
+describe('alerts function over HTTP (real Redis, real ffmpeg)', () => {
+  let env: Awaited<ReturnType<typeof testEnv>>;
+  let alerts: RunningAlerts;
+  let outside: string;
+  const clipRel = 'cam1/20261128T204000Z.mp4';
+  let clipBytes: Buffer;
+
+  beforeAll(async () => {
+    env = await testEnv({ ALERTS_SSE_HEARTBEAT_MS: '1000' });
+    await makeClip(path.join(env.clipsDir, clipRel), 2);
+    clipBytes = await fs.readFile(path.join(env.clipsDir, clipRel));
+    outside = await fs.mkdtemp(path.join(os.tmpdir(), 'alerts-outside-'));
+    await fs.writeFile(path.join(outside, 'secret.mp4'), 'root:x:0:0:secret');
+    await fs.symlink(path.join(outside, 'secret.mp4'), path.join(env.clipsDir, 'cam1', 'escape.mp4'));
+    await fs.symlink(outside, path.join(env.clipsDir, 'link'));
+    alerts = await startAlerts(env.config);
+  });
+
+  afterAll(async () => {
+    await alerts?.stop();
+    await env?.cleanup();
+    if (outside) await fs.rm(outside, { recursive: true, force: true });
+  });
+
+  describe('malformed CloudEvents get 400 and store nothing', () => {
+    const good = () => alertData();
+    const cases: [string, () => Promise<Response>][] = [
+      ['bad JSON (structured)', () => fetch(alerts.url, { method: 'POST', headers: { 'content-type': 'application/cloudevents+json' }, body: '{"specversion":"1.0",' })],
+      ['bad JSON data (binary)', () => fetch(alerts.url, {
+        method: 'POST', body: '{"incidentId":',
+        headers: { 'content-type': 'application/json', 'ce-specversion': '1.0', 'ce-id': 'x1', 'ce-source': '/cameras/cam1', 'ce-type': EventType.alertRaised },
+      })],
+      ['missing ce-id and ce-source', () => fetch(alerts.url, {
+        method: 'POST', body: JSON.stringify(good()),
+        headers: { 'content-type': 'application/json', 'ce-specversion': '1.0', 'ce-type': EventType.alertRaised },
+      })],
+      ['no CloudEvent at all', () => fetch(alerts.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(good()) })],
+      ['wrong type', () => postEvent(alerts.url, EventType.clipRecorded, { cameraId: 'cam1', path: 'cam1/a.mp4', startedAt: new Date().toISOString() }).then((r) => new Response(r.body, { status: r.status }))],
+      ['data failing the schema', () => postEvent(alerts.url, EventType.alertRaised, { ...good(), severity: 'catastrophic' }).then((r) => new Response(r.body, { status: r.status }))],
+      ['verdict with an unknown hazard type', () => postEvent(alerts.url, EventType.verdictCreated, verdict({ status: 'warning', hazards: [{ type: 'ghost', description: '', confidence: 1 }] })).then((r) => new Response(r.body, { status: r.status }))],
+    ];
+    it.each(cases)('%s', async (_name, send) => {
+      const res = await send();
+      const body = await res.text();
+      expect(res.status).toBe(400);
+      // Our receiver answers JSON with the reason; a body that is not JSON at all is refused
+      // earlier by functions-framework's body parser (still 400, its own text).
+      if (res.headers.get('content-type')?.includes('json')) expect(JSON.parse(body).error).toEqual(expect.any(String));
+      expect(await countKeys(env.prefix)).toBe(0);
+    });
+
+    it('counts rejections in /metrics', async () => {
+      const text = await (await fetch(`${alerts.url}/metrics`)).text();
+      expect(text).toMatch(/safetyhanta_alerts_events_rejected_total\{[^}]*\} 7/);
+    });
+  });
+
+  it('stores binary and structured events; a redelivered id is stored once', async () => {
+    const a = alertData({ clipPath: clipRel });
+    const id = randomUUID();
+    const first = await postEvent(alerts.url, EventType.alertRaised, a, { id });
+    expect(first.status).toBe(200);
+    expect(JSON.parse(first.body)).toEqual({ stored: true, duplicate: false });
+    const again = await postEvent(alerts.url, EventType.alertRaised, a, { id });
+    expect(JSON.parse(again.body)).toEqual({ stored: false, duplicate: true });
+
+    const upd = { ...a, summary: 'structured update', analyzedAt: new Date(Date.now() + 1000).toISOString() };
+    const s = await postEvent(alerts.url, EventType.alertUpdated, upd, { structured: true });
+    expect(s.status).toBe(200);
+
+    const rec = await (await fetch(`${alerts.url}/api/incidents/${a.incidentId}`)).json();
+    expect(rec).toMatchObject({ incidentId: a.incidentId, summary: 'structured update', state: 'open', rev: 2 });
+    expect(rec.history).toHaveLength(2);
+
+    const vid = randomUUID();
+    await postEvent(alerts.url, EventType.verdictCreated, verdict({ status: 'danger', hazards: [{ type: 'fire', description: 'f', confidence: 0.9 }] }), { id: vid });
+    await postEvent(alerts.url, EventType.verdictCreated, verdict(), { id: vid });
+    await postEvent(alerts.url, EventType.cameraOffline, { cameraId: 'cam2', status: 'offline', at: new Date().toISOString(), reason: 'no clip for 30 s' });
+
+    const state = await waitFor(async () => {
+      const st = await (await fetch(`${alerts.url}/api/state`)).json();
+      return st.cameras.find((c: { cameraId: string }) => c.cameraId === 'cam2')?.status === 'offline' ? st : undefined;
+    }, 5000, 'camera offline in state');
+    expect(state.verdicts).toHaveLength(1);
+    expect(state.counters.verdictsByStatus).toMatchObject({ danger: 1, safe: 0 });
+    expect(state.counters.openIncidents).toBe(1);
+    expect(state.incidents[0]).toMatchObject({ incidentId: a.incidentId, historyCount: 2 });
+  });
+
+  it('acknowledges: stored, idempotent, 404 for unknown ids, and later updates do not re-alert', async () => {
+    const a = alertData({ severity: 'warning', status: 'warning', hazardType: 'no_hard_hat', hazards: [{ type: 'no_hard_hat', description: 'd', confidence: 0.7 }] });
+    await postEvent(alerts.url, EventType.alertRaised, a);
+    const ack = await fetch(`${alerts.url}/api/incidents/${a.incidentId}/ack`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"by":"lee"}' });
+    expect(ack.status).toBe(200);
+    const acked = await ack.json();
+    expect(acked).toMatchObject({ acknowledgedBy: 'lee', acknowledgedAt: expect.any(String) });
+    const twice = await (await fetch(`${alerts.url}/api/incidents/${a.incidentId}/ack`, { method: 'POST' })).json();
+    expect(twice.acknowledgedAt).toBe(acked.acknowledgedAt);
+    expect((await fetch(`${alerts.url}/api/incidents/nope/ack`, { method: 'POST' })).status).toBe(404);
+
+    const streamed = readSse(`${alerts.url}/api/stream`, (t) => t.includes('"summary":"escalated"'));
+    await waitFor(async () => (await fetch(`${alerts.url}/metrics`).then((r) => r.text())).match(/safetyhanta_alerts_sse_clients\{[^}]*\} [1-9]/), 5000, 'SSE client');
+    const esc = { ...a, severity: 'danger' as const, status: 'danger' as const, summary: 'escalated', analyzedAt: new Date(Date.now() + 1000).toISOString() };
+    await postEvent(alerts.url, EventType.alertUpdated, esc);
+    const text = await streamed;
+    const frame = text.split('\n\n').find((f) => f.includes('"summary":"escalated"')) ?? '';
+    expect(frame).toMatch(/^event: incident/);
+    expect(JSON.parse(frame.split('data: ')[1] ?? '{}')).toMatchObject({ alert: false, incident: { severity: 'danger', acknowledgedBy: 'lee' } });
+  });
+
+  it('SSE: retry, full state on connect, live incidents, heartbeat', async () => {
+    const a = alertData();
+    const stream = readSse(`${alerts.url}/api/stream`, (t) => t.includes(a.incidentId) && t.includes(': heartbeat'));
+    await waitFor(async () => (await fetch(`${alerts.url}/metrics`).then((r) => r.text())).match(/safetyhanta_alerts_sse_clients\{[^}]*\} [1-9]/), 5000, 'SSE client');
+    await postEvent(alerts.url, EventType.alertRaised, a);
+    const text = await stream;
+    expect(text.startsWith('retry: ')).toBe(true);
+    expect(text).toMatch(/event: state\ndata: \{"serverTime"/);
+    const frame = text.split('\n\n').find((f) => f.startsWith('event: incident') && f.includes(a.incidentId)) ?? '';
+    expect(JSON.parse(frame.split('data: ')[1] ?? '{}')).toMatchObject({ change: 'created', alert: true });
+  });
+
+  describe('clips: path guard and Range', () => {
+    it.each([
+      '/clips/../../etc/passwd',
+      '/clips/%2e%2e/%2e%2e/etc/passwd',
+      '/clips/%2E%2E%2F%2E%2E%2Fetc%2Fpasswd',
+      '/clips/cam1/..%2f..%2f..%2fetc/passwd',
+      '/clips//etc/passwd',
+      '/clips/%2Fetc%2Fpasswd',
+      '/clips/cam1/escape.mp4',
+      '/clips/link/secret.mp4',
+      '/clips/cam1',
+      '/clips/cam1/missing.mp4',
+    ])('%s → 400/404, never the file', async (p) => {
+      const res = await rawGet(alerts.url, p);
+      expect([400, 404]).toContain(res.status);
+      expect(res.body.toString()).not.toMatch(/root:/);
+    });
+
+    it('serves the whole clip, then exact byte ranges with 206, 416 beyond the end', async () => {
+      const full = await rawGet(alerts.url, `/clips/${clipRel}`);
+      expect(full.status).toBe(200);
+      expect(full.headers['accept-ranges']).toBe('bytes');
+      expect(full.headers['content-type']).toBe('video/mp4');
+      expect(full.body.equals(clipBytes)).toBe(true);
+
+      const mid = await rawGet(alerts.url, `/clips/${clipRel}`, { range: 'bytes=100-299' });
+      expect(mid.status).toBe(206);
+      expect(mid.headers['content-range']).toBe(`bytes 100-299/${clipBytes.length}`);
+      expect(mid.body.equals(clipBytes.subarray(100, 300))).toBe(true);
+
+      const tail = await rawGet(alerts.url, `/clips/${clipRel}`, { range: 'bytes=-50' });
+      expect(tail.status).toBe(206);
+      expect(tail.body.equals(clipBytes.subarray(clipBytes.length - 50))).toBe(true);
+
+      const open = await rawGet(alerts.url, `/clips/${clipRel}`, { range: `bytes=${clipBytes.length - 10}-` });
+      expect(open.body.equals(clipBytes.subarray(clipBytes.length - 10))).toBe(true);
+
+      const beyond = await rawGet(alerts.url, `/clips/${clipRel}`, { range: `bytes=${clipBytes.length}-` });
+      expect(beyond.status).toBe(416);
+      expect(beyond.headers['content-range']).toBe(`bytes */${clipBytes.length}`);
+    });
+  });
+
+  it('thumbnails: a JPEG of the latest clip, extracted once per clip', async () => {
+    const shot = await waitFor(async () => {
+      const r = await rawGet(alerts.url, '/thumbs/cam1.jpg');
+      return r.status === 200 ? r : undefined;
+    }, 5000, 'thumbnail of cam1');
+    expect(shot.headers['content-type']).toBe('image/jpeg');
+    expect(shot.body.subarray(0, 2).toString('hex')).toBe('ffd8');
+    const again = await rawGet(alerts.url, `/thumbs/cam1.jpg?clip=${encodeURIComponent(clipRel)}`);
+    expect(again.body.equals(shot.body)).toBe(true);
+    const metrics = await (await fetch(`${alerts.url}/metrics`)).text();
+    expect(metrics).toMatch(/safetyhanta_alerts_thumbnails_extracted_total\{[^}]*\} 1\n/);
+    expect((await rawGet(alerts.url, '/thumbs/cam2.jpg')).status).toBe(404);
+    expect((await rawGet(alerts.url, '/thumbs/cam1.jpg?clip=link%2Fsecret.mp4')).status).toBe(400);
+    expect((await rawGet(alerts.url, '/thumbs/cam1.jpg?clip=cam1%2Fescape.mp4')).status).toBe(404);
+  });
+
+  it('serves the dashboard page and its assets without external references', async () => {
+    const html = await (await fetch(alerts.url)).text();
+    expect(html).toContain('<script src="/assets/app.js">');
+    expect(html).not.toMatch(/https?:\/\//);
+    const js = await fetch(`${alerts.url}/assets/app.js`);
+    expect(js.headers.get('content-type')).toMatch(/javascript/);
+    expect(await js.text()).toContain('function formatDuration');
+    expect((await fetch(`${alerts.url}/assets/../package.json`)).status).not.toBe(200);
+  });
+});
