@@ -27,7 +27,8 @@ export class MediaLoader {
 
   constructor(
     private readonly allowedMediaPath: string | undefined,
-    private readonly fileCacheItems = 32,
+    private readonly fileCacheItems = 16,
+    private readonly uuidItems = 100_000,
   ) {}
 
   /** Realpath check like vLLM's `--allowed-local-media-path`: the file must resolve inside the allowed root. */
@@ -110,7 +111,11 @@ export class MediaLoader {
       contentHash = h.digest('hex');
       tokens = part.modality === 'video' ? videoTokens(bufs.length, size.width, size.height) : imageTokens(size.width, size.height);
     }
-    if (part.uuid) this.byUuid.set(part.uuid, { hash: contentHash, tokens });
+    if (part.uuid) {
+      this.byUuid.delete(part.uuid);
+      this.byUuid.set(part.uuid, { hash: contentHash, tokens });
+      if (this.byUuid.size > this.uuidItems) this.byUuid.delete(this.byUuid.keys().next().value as string);
+    }
     return { hash: withKwargs(part.uuid ?? contentHash), tokens, frames };
   }
 }
