@@ -2,13 +2,15 @@
  * Rules the schemas cannot express (offline: no cluster, no admission webhooks). Each rule is
  * also run against a deliberately broken copy to show it can fail.
  */
+import fs from 'node:fs';
+import path from 'node:path';
 import { parseConfig } from '../../functions/shared/src/config';
 import { EventType } from '../../functions/shared/src/events';
 import { redisKeys } from '../../functions/shared/src/keys';
 import { scaledObjectSpecOf } from '../../functions/shared/src/scaling';
 import {
   allContainers, allDocs, containersOf, id, isKnativeService, isOurImage, OVERLAYS, overlayDir, podAnnotations,
-  podLabels, podSpecOf, resolveKustomization, workloads, type Doc,
+  podLabels, podSpecOf, REPO_ROOT, resolveKustomization, workloads, type Doc,
 } from './manifests';
 import {
   envViolations, featuresUsed, inlineSecretViolations, portViolations, probePortViolations, readOnlyVolumeViolations,
@@ -56,14 +58,16 @@ describe('Knative Services', () => {
     expect(find('ConfigMap', 'config-features').metadata.namespace).toBe('knative-serving');
   });
 
-  it('feature detection sees PVC writes, init containers, tolerations and fieldRef', () => {
+  it('feature detection sees PVC writes, tolerations, init containers and fieldRef', () => {
     expect([...featuresUsed(inferenceKsvc)]).toEqual(expect.arrayContaining([
       'multi-container-probing', 'kubernetes.podspec-persistent-volume-claim', 'kubernetes.podspec-persistent-volume-write',
-      'kubernetes.podspec-init-containers', 'kubernetes.podspec-nodeselector', 'kubernetes.podspec-tolerations',
+      'kubernetes.podspec-nodeselector', 'kubernetes.podspec-tolerations',
     ]));
     const bad = clone(find('Service', 'alerts', 'serving.knative.dev/v1'));
     bad.spec.template.spec.containers[0].env.push({ name: 'X', valueFrom: { fieldRef: { fieldPath: 'metadata.name' } } });
+    bad.spec.template.spec.initContainers = [{ name: 'init', image: 'busybox' }];
     expect(featuresUsed(bad).has('kubernetes.podspec-fieldref')).toBe(true);
+    expect(featuresUsed(bad).has('kubernetes.podspec-init-containers')).toBe(true);
   });
 
   it('autoscaler-keda services keep min-scale ≥ 1 (the extension cannot scale from zero)', () => {
@@ -242,12 +246,22 @@ describe('inference pod', () => {
     expect(argv).not.toMatch(/guided/);
   });
 
-  it('vLLM may read the clips and the few-shot set (both under --allowed-local-media-path)', () => {
+  it('vLLM may read the clips (CLIPS_DIR is --allowed-local-media-path, mounted at the same path)', () => {
     const allowed = /--allowed-local-media-path (\S+)/.exec(argv)?.[1] as string;
-    for (const dir of [envOf(fn, 'CLIPS_DIR'), envOf(fn, 'FEWSHOT_DIR')]) {
-      expect(dir?.startsWith(`${allowed}/`)).toBe(true);
-      expect((vllm.volumeMounts as Doc[]).some((m) => m.mountPath === dir)).toBe(true);
-    }
+    const clips = envOf(fn, 'CLIPS_DIR') as string;
+    expect(clips === allowed || clips.startsWith(`${allowed}/`)).toBe(true);
+    expect((vllm.volumeMounts as Doc[]).some((m) => m.mountPath === clips && m.name === 'clips')).toBe(true);
+    expect((fn.volumeMounts as Doc[]).some((m) => m.mountPath === clips && m.name === 'clips')).toBe(true);
+  });
+
+  it('the few-shot set is the one baked into the image, and vLLM accepts all examples + the clip', () => {
+    const dir = envOf(fn, 'FEWSHOT_DIR') as string;
+    expect(dir.startsWith('/app/')).toBe(true); // WORKDIR of docker/inference.Dockerfile
+    const inRepo = path.join(REPO_ROOT, dir.replace(/^\/app\//, ''));
+    const examples = fs.readdirSync(inRepo, { withFileTypes: true }).filter((e) => e.isDirectory()).length;
+    expect(examples).toBeGreaterThan(0);
+    const limit = JSON.parse(/--limit-mm-per-prompt '([^']+)'/.exec(argv)?.[1] as string) as { video: number };
+    expect(limit.video).toBeGreaterThanOrEqual(examples + 1);
   });
 
   it('GPU limit, GPU nodes, /dev/shm in memory, model cache volume', () => {
