@@ -1,0 +1,137 @@
+import fs from 'node:fs/promises';
+import { CloudEvent, HTTP } from 'cloudevents';
+import { Redis } from 'ioredis';
+import { startVllmSim, type VllmSimHandle } from '../../../simulator/vllm/src';
+import { EventType } from '../../shared/src/events';
+import { redisKeys } from '../../shared/src/keys';
+import { ClipQueue } from '../../shared/src/queue';
+import { startInference, type InferenceHandle } from '../src/service';
+import { REDIS_URL, deletePrefix, sceneClip, startSink, tempDir, testConfig, testEnv, verdicts, waitFor, type Sink } from './helpers';
+
+jest.setTimeout(90_000);
+
+/**
+ * Outage of vLLM, the push path (Knative Eventing CloudEvents), camera offline incidents and
+ * graceful stop — real Redis, ffmpeg and vllm-sim (a vLLM simulator; there is no GPU here).
+ */
+describe('inference resilience', () => {
+  const redis = new Redis(REDIS_URL);
+  const cleanups: (() => Promise<unknown>)[] = [];
+  let sink: Sink;
+
+  beforeAll(async () => {
+    sink = await startSink();
+  });
+  afterEach(async () => {
+    for (const c of cleanups.splice(0).reverse()) await c().catch(() => undefined);
+  });
+  afterAll(async () => {
+    await sink.close();
+    redis.disconnect();
+  });
+
+  async function setup(sim: VllmSimHandle, over: Record<string, string> = {}) {
+    const clipsDir = await tempDir('res');
+    const env = testEnv({ CLIPS_DIR: clipsDir, VLLM_BASE_URL: sim.url, K_SINK: sink.url, ...over });
+    const config = testConfig(env);
+    const keys = redisKeys(config.common.redisPrefix);
+    const queue = new ClipQueue(redis, { keys, maxAttempts: 3, heartbeatTtlSeconds: 3 });
+    cleanups.push(() => fs.rm(clipsDir, { recursive: true, force: true }), () => deletePrefix(redis, config.common.redisPrefix), () => queue.close());
+    return { clipsDir, config, keys, queue };
+  }
+
+  async function start(config: ReturnType<typeof testConfig>, deps: Parameters<typeof startInference>[1] = {}): Promise<InferenceHandle> {
+    const h = await startInference(config, deps);
+    cleanups.push(() => h.stop(2000));
+    return h;
+  }
+
+  /**
+   * 8 s instead of 20 s keeps CI short and still covers what matters: it outlasts the client's
+   * own retries (0.5 + 1 s with VLLM_MAX_RETRIES=2) and the 3 s heartbeat TTL, so the jobs must
+   * really wait (kept alive by their heartbeat) rather than be retried, reaped or dead-lettered.
+   */
+  test('vLLM down for 8 s: readiness false, no job dead-lettered, processing resumes', async () => {
+    let sim = await startVllmSim({ port: 0 });
+    const port = sim.port;
+    cleanups.push(() => sim.close());
+    const { clipsDir, config, keys, queue } = await setup(sim);
+    const h = await start(config);
+    const readyz = async () => (await fetch(`${h.url}/readyz`)).status;
+    await waitFor(async () => (await readyz()) === 200, 10_000, 'ready');
+
+    await sim.close();
+    await waitFor(async () => (await readyz()) === 503, 10_000, 'readiness false while vLLM is down');
+    const t0 = Date.parse('2026-11-28T20:00:00Z');
+    const clips = await Promise.all([0, 1, 2].map((i) => sceneClip('fire', clipsDir, `cam${i + 1}`, new Date(t0 + i * 5000))));
+    for (const c of clips) await queue.enqueue(c.job);
+    const outageEnd = Date.now() + 8000;
+    await waitFor(async () => {
+      expect((await queue.depth()).dead).toBe(0);
+      expect(await redis.xlen(keys.verdicts)).toBe(0);
+      return Date.now() > outageEnd;
+    }, 15_000, 'the outage to last 8 s without dead letters or verdicts');
+    expect(await queue.inFlight()).toBeGreaterThan(0); // claimed and waiting, not failed
+
+    sim = await startVllmSim({ port });
+    await waitFor(async () => (await redis.xlen(keys.verdicts)) === clips.length, 30_000, 'processing to resume');
+    expect(await readyz()).toBe(200);
+    expect(await queue.depth()).toEqual({ pending: 0, dead: 0 });
+    const stats = await queue.stats();
+    expect(stats.retried ?? 0).toBe(0);
+  });
+
+  test('clip.captured pushed as a CloudEvent runs the same path, idempotent with the pull loop; camera offline is an incident', async () => {
+    const sim = await startVllmSim({ port: 0 });
+    cleanups.push(() => sim.close());
+    const { clipsDir, config, keys, queue } = await setup(sim);
+    const h = await start(config);
+    const clip = await sceneClip('person_fall', clipsDir, 'cam7', new Date('2026-11-28T20:10:00Z'));
+    const post = async (ce: CloudEvent<unknown>) => {
+      const m = HTTP.binary(ce);
+      return fetch(`${h.url}/`, { method: 'POST', headers: m.headers as Record<string, string>, body: m.body as string });
+    };
+    const captured = new CloudEvent({ type: EventType.clipCaptured, source: '/cameras/cam7', id: `${clip.job.id}-captured`, data: clip.job, datacontenttype: 'application/json' });
+    const res = await post(captured);
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({ jobId: clip.job.id, status: 'danger' });
+    // Redelivery and the same job through the queue: still one verdict, one raised alert.
+    expect((await post(captured)).status).toBe(200);
+    await queue.enqueue(clip.job);
+    await waitFor(async () => (await queue.depth()).pending === 0 && (await queue.inFlight()) === 0, 20_000, 'the queued copy to be acked');
+    expect((await verdicts(redis, keys.verdicts)).filter((v) => v.jobId === clip.job.id)).toHaveLength(1);
+    const raised = sink.events.filter((e) => e.type === EventType.alertRaised && e.data.cameraId === 'cam7');
+    expect(raised.map((e) => e.data.hazardType)).toEqual(['person_fall']);
+
+    const cam = (type: string, id: string, at: string) =>
+      new CloudEvent({ type, source: '/cameras/cam8', id, data: { cameraId: 'cam8', status: type.endsWith('offline') ? 'offline' : 'online', at }, datacontenttype: 'application/json' });
+    expect((await post(cam(EventType.cameraOffline, 'off-1', '2026-11-28T20:11:00.000Z'))).status).toBe(200);
+    expect((await post(cam(EventType.cameraOffline, 'off-1', '2026-11-28T20:11:00.000Z'))).status).toBe(200); // redelivery
+    expect((await post(cam(EventType.cameraOffline, 'off-2', '2026-11-28T20:11:30.000Z'))).status).toBe(200); // still offline
+    expect((await post(cam(EventType.cameraOnline, 'on-1', '2026-11-28T20:12:00.000Z'))).status).toBe(200);
+    const cam8 = sink.events.filter((e) => e.data.cameraId === 'cam8').map((e) => `${e.type.split('.').pop()}:${e.data.hazardType}`);
+    expect(cam8).toEqual(['raised:camera_offline', 'resolved:camera_offline']);
+
+    const bad = await fetch(`${h.url}/`, { method: 'POST', headers: { 'content-type': 'application/json', 'ce-specversion': '1.0', 'ce-type': EventType.clipCaptured, 'ce-source': '/x', 'ce-id': 'bad' }, body: '{"v":1}' });
+    expect(bad.status).toBe(400);
+  });
+
+  test('graceful stop: in-flight jobs finish, prepared ones go back to the queue, nothing is lost', async () => {
+    const sim = await startVllmSim({ port: 0, overheadMs: 800 });
+    cleanups.push(() => sim.close());
+    const { clipsDir, config, keys, queue } = await setup(sim, { INFERENCE_CONCURRENCY: '2', PREPARE_AHEAD: '3' });
+    const t0 = Date.parse('2026-11-28T20:20:00Z');
+    const clips = await Promise.all([0, 1, 2, 3, 4, 5].map((i) => sceneClip('safe', clipsDir, `cam${i}`, new Date(t0 + i * 5000))));
+    for (const c of clips) await queue.enqueue(c.job);
+    const h = await startInference(config, { serveHttp: false });
+    await waitFor(() => sim.metrics().running >= 1, 20_000, 'a request in flight');
+    await h.stop(10_000);
+    const judged = await redis.xlen(keys.verdicts);
+    const { pending, dead } = await queue.depth();
+    expect(judged).toBeGreaterThanOrEqual(1);
+    expect(judged + pending).toBe(clips.length);
+    expect(dead).toBe(0);
+    expect(await queue.inFlight()).toBe(0);
+    expect(await redis.exists(keys.consumerHeartbeat(h.consumerId))).toBe(0);
+  });
+});
