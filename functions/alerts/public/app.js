@@ -19,6 +19,7 @@ const app = {
   filter: 'all',
   selected: null,
   sound: false,
+  alarms: 0,
   skew: 0, // server clock − browser clock (ms), so durations tick from the server's notion of now
 };
 
@@ -161,7 +162,7 @@ function renderFeed() {
   const flashing = new Set([...feed.querySelectorAll('.inc.flash')].map((n) => n.dataset.incidentId));
   feed.replaceChildren(...list.map((inc) => {
     const card = incidentCard(inc);
-    if (flashing.has(inc.incidentId)) card.classList.add('flash');
+    if (flashing.has(inc.incidentId) && !inc.acknowledgedAt) card.classList.add('flash');
     return card;
   }));
   $('feed-empty').hidden = list.length > 0;
@@ -210,6 +211,8 @@ function beep(severity) {
   } catch { /* no audio device: the visual alarm is enough */ }
 }
 function alarm(inc) {
+  app.alarms += 1;
+  document.body.dataset.alarms = String(app.alarms); // observable count (operators' screen recorders, tests)
   const card = document.querySelector(`.inc[data-incident-id="${CSS.escape(inc.incidentId)}"]`);
   if (card) { card.classList.remove('flash'); void card.offsetWidth; card.classList.add('flash'); setTimeout(() => card.classList.remove('flash'), 2200); }
   beep(inc.severity);

@@ -1,6 +1,5 @@
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
-import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { chromium } from 'playwright-core';
 import { startAlerts } from '../src/app';

@@ -25,6 +25,10 @@ const verdict = (over: Record<string, unknown> = {}) => ({
   model: 'm', capturedAt: new Date().toISOString(), analyzedAt: new Date().toISOString(), ...over,
 });
 
+/** Response body as JSON, loosely typed (tests assert its shape). */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+const json = async (r: Response | Promise<Response>): Promise<any> => (await r).json();
+
 /** Reads an SSE stream until `predicate` matches the text received so far. */
 async function readSse(url: string, predicate: (text: string) => boolean, timeoutMs = 10_000): Promise<string> {
   const ac = new AbortController();
@@ -121,7 +125,7 @@ describe('alerts function over HTTP (real Redis, real ffmpeg)', () => {
     const s = await postEvent(alerts.url, EventType.alertUpdated, upd, { structured: true });
     expect(s.status).toBe(200);
 
-    const rec = await (await fetch(`${alerts.url}/api/incidents/${a.incidentId}`)).json();
+    const rec = await json(fetch(`${alerts.url}/api/incidents/${a.incidentId}`));
     expect(rec).toMatchObject({ incidentId: a.incidentId, summary: 'structured update', state: 'open', rev: 2 });
     expect(rec.history).toHaveLength(2);
 
@@ -131,7 +135,7 @@ describe('alerts function over HTTP (real Redis, real ffmpeg)', () => {
     await postEvent(alerts.url, EventType.cameraOffline, { cameraId: 'cam2', status: 'offline', at: new Date().toISOString(), reason: 'no clip for 30 s' });
 
     const state = await waitFor(async () => {
-      const st = await (await fetch(`${alerts.url}/api/state`)).json();
+      const st = await json(fetch(`${alerts.url}/api/state`));
       return st.cameras.find((c: { cameraId: string }) => c.cameraId === 'cam2')?.status === 'offline' ? st : undefined;
     }, 5000, 'camera offline in state');
     expect(state.verdicts).toHaveLength(1);
@@ -145,9 +149,9 @@ describe('alerts function over HTTP (real Redis, real ffmpeg)', () => {
     await postEvent(alerts.url, EventType.alertRaised, a);
     const ack = await fetch(`${alerts.url}/api/incidents/${a.incidentId}/ack`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"by":"lee"}' });
     expect(ack.status).toBe(200);
-    const acked = await ack.json();
+    const acked = await json(ack);
     expect(acked).toMatchObject({ acknowledgedBy: 'lee', acknowledgedAt: expect.any(String) });
-    const twice = await (await fetch(`${alerts.url}/api/incidents/${a.incidentId}/ack`, { method: 'POST' })).json();
+    const twice = await json(fetch(`${alerts.url}/api/incidents/${a.incidentId}/ack`, { method: 'POST' }));
     expect(twice.acknowledgedAt).toBe(acked.acknowledgedAt);
     expect((await fetch(`${alerts.url}/api/incidents/nope/ack`, { method: 'POST' })).status).toBe(404);
 

@@ -1,0 +1,87 @@
+import path from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { startAlerts, type RunningAlerts } from '../src/app';
+import { alertData, EventType, makeClip, postEvent, testEnv, waitFor } from './helpers';
+
+jest.setTimeout(60_000);
+
+/** Debian's chromium (never a downloaded browser). */
+const CHROMIUM = '/usr/bin/chromium';
+const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync'];
+
+describe('dashboard in a real browser (Debian chromium + playwright-core)', () => {
+  let env: Awaited<ReturnType<typeof testEnv>>;
+  let alerts: RunningAlerts | undefined;
+  let browser: Browser | undefined;
+  let page: Page;
+  const clipRel = 'cam1/20261128T210000Z.mp4';
+  const pageErrors: string[] = [];
+
+  beforeAll(async () => {
+    env = await testEnv();
+    await makeClip(path.join(env.clipsDir, clipRel), 3);
+    alerts = await startAlerts(env.config);
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+    page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+    page.on('pageerror', (err) => pageErrors.push(err.message));
+    // The page must not need the internet: fail any request that leaves the dashboard's origin.
+    await page.route('**/*', (route) => (route.request().url().startsWith(alerts!.url) ? route.continue() : route.abort()));
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await alerts?.stop();
+    await env?.cleanup();
+  });
+
+  it('loads, shows an incident live, plays its clip, and acknowledges it', async () => {
+    const external: string[] = [];
+    page.on('requestfailed', (r) => external.push(r.url()));
+    await page.goto(alerts!.url);
+    await page.waitForSelector('#conn[data-state="live"]', { timeout: 10_000 });
+    await page.waitForSelector('.cam[data-camera-id="cam1"]');
+    await page.evaluate('window.__sameDocument = true');
+
+    // Raised after the page loaded: must appear without a reload, flagged as an unacknowledged alarm.
+    const a = alertData({ clipPath: clipRel, summary: '화재 감지: 브라우저 테스트' });
+    expect((await postEvent(alerts!.url, EventType.alertRaised, a)).status).toBe(200);
+    const card = `.inc[data-incident-id="${a.incidentId}"]`;
+    await page.waitForSelector(`${card}[data-state="open"][data-acked="false"]`, { timeout: 10_000 });
+    expect(await page.evaluate('window.__sameDocument === true')).toBe(true);
+    expect(await page.textContent(card)).toContain('화재 감지: 브라우저 테스트');
+    expect(await page.textContent(card)).toContain('위험');
+    await page.waitForSelector('body[data-alarms="1"]');
+
+    // Clicking it plays the evidence clip in the page.
+    await page.click(`${card} .inc-summary`);
+    await page.waitForSelector('#player:not([hidden])');
+    expect(await page.getAttribute('#player-video', 'src')).toBe(`/clips/${clipRel}`);
+    await page.waitForFunction('document.querySelector("#player-video").currentTime > 0', null, { timeout: 15_000 });
+    expect(await page.evaluate('document.querySelector("#player-video").error')).toBeNull();
+
+    // Acknowledge from the player: the page and /api/state both change.
+    await page.click('#player-ack');
+    await page.waitForSelector(`${card}[data-acked="true"]`, { timeout: 10_000 });
+    expect(await page.isDisabled('#player-ack')).toBe(true);
+    await page.keyboard.press('Escape');
+    await page.waitForSelector('#player', { state: 'hidden' });
+    expect(await page.textContent(card)).toContain('확인됨');
+    const state = (await (await fetch(`${alerts!.url}/api/state`)).json()) as { incidents: { incidentId: string; acknowledgedAt?: string }[] };
+    expect(state.incidents.find((i) => i.incidentId === a.incidentId)?.acknowledgedAt).toEqual(expect.any(String));
+
+    // Not re-alerted: a later update changes the card but it stays acknowledged and does not flash.
+    await postEvent(alerts!.url, EventType.alertUpdated, { ...a, summary: '화재 계속', analyzedAt: new Date(Date.now() + 1000).toISOString() });
+    await waitFor(async () => (await page.textContent(card))?.includes('화재 계속'), 10_000, 'updated summary in the page');
+    expect(await page.getAttribute(card, 'data-acked')).toBe('true');
+    expect(await page.getAttribute('body', 'data-alarms')).toBe('1');
+    expect(await page.getAttribute(card, 'class')).not.toContain('flash');
+
+    // Resolved: greyed out, the open counter goes back to zero.
+    await postEvent(alerts!.url, EventType.alertResolved, { ...a, state: 'resolved', status: 'safe', resolvedAt: new Date(Date.now() + 2000).toISOString(), analyzedAt: new Date(Date.now() + 2000).toISOString() });
+    await page.waitForSelector(`${card}[data-state="resolved"]`, { timeout: 10_000 });
+    await page.waitForFunction('document.querySelector("#c-open").textContent === "0"', null, { timeout: 10_000 });
+
+    expect(pageErrors).toEqual([]);
+    expect(external).toEqual([]);
+  });
+});
