@@ -70,7 +70,7 @@ export async function complete(req: ChatRequest, deps: EngineDeps): Promise<Chat
   const { segments, frames, promptText } = await buildPrompt(req, deps);
   const stream = tokenize(segments);
   const promptTokens = stream.ids.length;
-  const cached = deps.cache.lookupAndInsert(stream);
+  const cached = deps.cache.lookupAndInsert(stream, req.cacheSalt);
   deps.metrics.cacheLookup(promptTokens, cached);
 
   const verdict = buildVerdict(analyzeClip(frames), detectLanguage(promptText));

@@ -37,6 +37,12 @@ describe('request parsing', () => {
     expect(r.mediaKwargs).toBeDefined();
   });
 
+  it("takes vLLM's structured_outputs.json as the schema, and ignores the removed guided_json", () => {
+    const schema = { type: 'object', properties: { a: { type: 'integer' } }, required: ['a'] };
+    expect(parseChatRequest({ ...user('x'), structured_outputs: { json: schema } }).format).toEqual({ type: 'json_schema', schema });
+    expect(parseChatRequest({ ...user('x'), guided_json: schema }).format).toEqual({ type: 'text' });
+  });
+
   it.each([
     ['an unsupported part type', user([{ type: 'input_audio', input_audio: {} }]), /Unsupported content part type "input_audio"/],
     ['a PNG image', user([{ type: 'image_url', image_url: { url: 'data:image/png;base64,AAAA' } }]), /Unsupported image data URL/],

@@ -65,3 +65,14 @@ describe('prefix cache (16-token blocks, hash chain with media hashes)', () => {
     expect(off.lookupAndInsert(p)).toBe(0);
   });
 });
+
+describe('cache_salt', () => {
+  it('isolates cache entries: a different salt misses, the same salt hits', () => {
+    const cache = new PrefixCache(1000);
+    const p = tokenize([sys, ex('A'), answer]);
+    cache.lookupAndInsert(p, 'tenant-1');
+    expect(cache.lookupAndInsert(p, 'tenant-2')).toBe(0);
+    expect(cache.lookupAndInsert(p)).toBe(0);
+    expect(cache.lookupAndInsert(p, 'tenant-1')).toBeGreaterThan(0);
+  });
+});

@@ -11,10 +11,10 @@ export class PrefixCache {
   /** @param capacity blocks kept (0 = prefix caching off) */
   constructor(readonly capacity: number) {}
 
-  /** Looks the prompt up, then stores its full blocks. Returns the cached token count. */
-  lookupAndInsert(stream: TokenStream): number {
+  /** Looks the prompt up, then stores its full blocks. Returns the cached token count. `salt` = vLLM's cache_salt. */
+  lookupAndInsert(stream: TokenStream, salt?: string): number {
     if (this.capacity === 0) return 0;
-    const all = blockHashes(stream);
+    const all = blockHashes(stream, stream.ids.length, salt);
     const lookupBlocks = Math.floor((stream.ids.length - 1) / BLOCK_SIZE);
     let hits = 0;
     while (hits < lookupBlocks && this.blocks.has(all[hits] as string)) hits++;

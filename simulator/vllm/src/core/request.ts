@@ -31,6 +31,8 @@ export interface ChatRequest {
   readonly maxTokens: number | undefined;
   /** mm_processor_kwargs + media_io_kwargs: they enter every media item's hash, as in vLLM. */
   readonly mediaKwargs: string | undefined;
+  /** vLLM `cache_salt`: mixed into the first block's hash, isolating this request's cache entries. */
+  readonly cacheSalt: string | undefined;
 }
 
 const urlObject = z.object({ url: z.string() }).loose();
@@ -61,6 +63,8 @@ const bodySchema = z
       ])
       .nullable()
       .optional(),
+    structured_outputs: z.object({ json: z.union([z.record(z.string(), z.unknown()), z.string()]).optional() }).loose().nullable().optional(),
+    cache_salt: z.string().min(1).nullable().optional(),
     mm_processor_kwargs: z.record(z.string(), z.unknown()).nullable().optional(),
     media_io_kwargs: z.record(z.string(), z.unknown()).nullable().optional(),
   })
@@ -135,8 +139,17 @@ export function parseChatRequest(body: unknown): ChatRequest {
     return { role: m.role, parts };
   });
   const rf = b.response_format;
-  const format: OutputFormat =
+  const soJson = b.structured_outputs?.json;
+  let format: OutputFormat =
     rf?.type === 'json_schema' ? { type: 'json_schema', schema: rf.json_schema.schema as JsonSchema } : rf?.type === 'json_object' ? { type: 'json_object' } : { type: 'text' };
+  // vLLM's own spelling (structured_outputs.json); the removed guided_json is ignored, as vLLM ≥ 0.12 does.
+  if (soJson !== undefined) {
+    try {
+      format = { type: 'json_schema', schema: (typeof soJson === 'string' ? JSON.parse(soJson) : soJson) as JsonSchema };
+    } catch {
+      throw badRequest('structured_outputs.json is not a valid JSON schema', 'structured_outputs');
+    }
+  }
   const kwargs = b.mm_processor_kwargs || b.media_io_kwargs ? JSON.stringify([b.mm_processor_kwargs ?? null, b.media_io_kwargs ?? null]) : undefined;
-  return { model: b.model, messages, format, maxTokens: b.max_completion_tokens ?? b.max_tokens ?? undefined, mediaKwargs: kwargs };
+  return { model: b.model, messages, format, maxTokens: b.max_completion_tokens ?? b.max_tokens ?? undefined, mediaKwargs: kwargs, cacheSalt: b.cache_salt ?? undefined };
 }

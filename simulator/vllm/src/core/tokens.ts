@@ -81,9 +81,9 @@ export function tokenize(segments: readonly Segment[]): TokenStream {
  * vLLM V1's block hash chain: hash(parent, the block's token ids, hashes of the media items
  * overlapping the block). Only full blocks, and only the first `limitTokens` tokens.
  */
-export function blockHashes(stream: TokenStream, limitTokens = stream.ids.length): string[] {
+export function blockHashes(stream: TokenStream, limitTokens = stream.ids.length, salt?: string): string[] {
   const out: string[] = [];
-  let parent = 'root';
+  let parent = salt === undefined ? 'root' : `salt:${salt}`;
   const full = Math.floor(Math.min(limitTokens, stream.ids.length) / BLOCK_SIZE);
   for (let b = 0; b < full; b++) {
     const start = b * BLOCK_SIZE;
