@@ -3,16 +3,25 @@ import { ConfigError } from '../functions/shared/src/errors';
 import { machineLine, renderTable, type BenchTable } from './table';
 import { queueHandoffBench } from './queue-handoff.bench';
 import { captureCostBench } from './capture-cost.bench';
+import { pipelineBench } from './pipeline.bench';
+import type { Config } from '../functions/shared/src/config';
 
 /**
  * `npm run bench [-- name …]`: runs the benchmarks (all by default) and prints their tables.
  * Numbers from a 2-core machine are relative: compare the ratios measured in one run.
  */
-type Bench = (ctx: { redisUrl: string }) => Promise<BenchTable | BenchTable[]>;
+/** What a benchmark gets: the parsed configuration and the environment it came from (for per-run overrides). */
+export interface BenchContext {
+  redisUrl: string;
+  config: Config;
+  env: Record<string, string | undefined>;
+}
+type Bench = (ctx: BenchContext) => Promise<BenchTable | BenchTable[]>;
 
 const BENCHES: Record<string, Bench> = {
   capture: () => captureCostBench(),
   queue: ({ redisUrl }) => queueHandoffBench(redisUrl),
+  pipeline: (ctx) => pipelineBench(ctx),
 };
 
 async function main(): Promise<void> {
@@ -36,7 +45,7 @@ async function main(): Promise<void> {
   for (const name of wanted.length ? wanted : Object.keys(BENCHES)) {
     const started = Date.now();
     console.error(`bench: running ${name} …`);
-    const tables = await BENCHES[name]!({ redisUrl: config.common.redisUrl });
+    const tables = await BENCHES[name]!({ redisUrl: config.common.redisUrl, config, env: { ...process.env } });
     for (const t of Array.isArray(tables) ? tables : [tables]) console.log(renderTable(t) + '\n');
     console.error(`bench: ${name} done in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   }

@@ -1,0 +1,34 @@
+import { execFile } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { clipJobId, clipStamp, type ClipJob } from '../../functions/shared/src/clip-job';
+import { renderAllScenes } from '../../simulator/cameras/src/index';
+
+const run = promisify(execFile);
+
+/**
+ * A library of real 5 s clips for the inference benchmarks: cut (stream copy, on the 1 s GOP) out
+ * of rtsp-sim's rendered scene loops (1280×720, 25 fps), laid out as capture does:
+ * `<clipsDir>/<camera>/<stamp>.mp4`. Returns one clip job per file.
+ */
+export async function makeClipLibrary(clipsDir: string, count: number, segmentSeconds = 5): Promise<ClipJob[]> {
+  const scenes = await renderAllScenes({});
+  const jobs: ClipJob[] = [];
+  const base = Date.UTC(2026, 10, 28, 20, 0, 0);
+  for (let i = 0; i < count; i++) {
+    const scene = scenes[i % scenes.length]!;
+    const cameraId = `cam${(i % 50) + 1}`;
+    const startedAt = new Date(base + i * 1000 * segmentSeconds);
+    const rel = path.join(cameraId, `${clipStamp(startedAt)}.mp4`);
+    const abs = path.join(clipsDir, rel);
+    fs.mkdirSync(path.dirname(abs), { recursive: true });
+    const offset = (Math.floor(i / scenes.length) * segmentSeconds) % Math.max(segmentSeconds, scene.scene.duration - segmentSeconds);
+    await run('ffmpeg', ['-hide_banner', '-v', 'error', '-ss', String(offset), '-i', scene.videoPath, '-t', String(segmentSeconds), '-c', 'copy', '-y', abs]);
+    jobs.push({
+      v: 1, id: clipJobId(cameraId, startedAt), cameraId, path: rel, startedAt: startedAt.toISOString(),
+      durationMs: segmentSeconds * 1000, bytes: fs.statSync(abs).size, attempt: 0,
+    });
+  }
+  return jobs;
+}
