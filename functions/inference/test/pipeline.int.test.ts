@@ -1,4 +1,6 @@
 import fs from 'node:fs/promises';
+import { realpathSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { Redis } from 'ioredis';
 import { SCENES } from '../../../simulator/cameras/src';
@@ -25,7 +27,7 @@ describe('inference pipeline (Redis + ffmpeg + vllm-sim)', () => {
   let sink: Sink;
 
   beforeAll(async () => {
-    sim = await startVllmSim({ port: 0 });
+    sim = await startVllmSim({ port: 0, allowedMediaPath: realpathSync(os.tmpdir()) });
     sink = await startSink();
   });
   afterEach(async () => {
@@ -116,6 +118,34 @@ describe('inference pipeline (Redis + ffmpeg + vllm-sim)', () => {
     expect(JSON.parse((await redis.get(keys.verdictDone(a.job.id)))!)).toEqual({ status: 'uncertain', incident: false });
   });
 
+  test('a corrupt or empty clip is dead-lettered with ffmpeg\'s reason, not retried', async () => {
+    const { clipsDir, config, queue } = await setup();
+    await fs.mkdir(path.join(clipsDir, 'cam1'), { recursive: true });
+    await fs.writeFile(path.join(clipsDir, 'cam1', 'garbage.mp4'), Buffer.alloc(4096, 7));
+    await fs.writeFile(path.join(clipsDir, 'cam1', 'empty.mp4'), Buffer.alloc(0));
+    const base = { v: 1 as const, cameraId: 'cam1', startedAt: '2026-11-28T22:00:00.000Z', durationMs: 5000, bytes: 1, attempt: 0 };
+    await start(config);
+    await queue.enqueue({ ...base, id: 'garbage', path: 'cam1/garbage.mp4' });
+    await queue.enqueue({ ...base, id: 'empty', path: 'cam1/empty.mp4' });
+    const dead = await waitFor(async () => ((await queue.depth()).dead >= 2 ? queue.deadLetters() : undefined), 20_000, 'two dead letters');
+    for (const d of dead) expect(d.reason).toMatch(/corrupt clip: ffmpeg exited|empty clip/);
+    expect((await queue.stats()).retried ?? 0).toBe(0);
+  });
+
+  test.each([
+    ['images', 'fps'],
+    ['video-file', 'fps'],
+    ['video-frames', 'keyframes'],
+  ])('VIDEO_INPUT=%s VIDEO_SAMPLING=%s judges a clip correctly', async (input, sampling) => {
+    const { clipsDir, config, keys, queue } = await setup({ VIDEO_INPUT: input, VIDEO_SAMPLING: sampling });
+    const clip = await sceneClip('no_hard_hat', clipsDir, 'cam1', new Date('2026-11-28T23:00:00Z'));
+    await start(config);
+    await queue.enqueue(clip.job);
+    await waitFor(() => redis.exists(keys.verdictDone(clip.job.id)), 20_000, 'the verdict');
+    const [v] = await verdicts(redis, keys.verdicts);
+    expect({ status: v?.status, types: v?.hazards.map((h) => h.type) }).toEqual({ status: 'warning', types: ['no_hard_hat'] });
+  });
+
   test('a job whose path escapes CLIPS_DIR is dead-lettered and never sent to the model', async () => {
     const { clipsDir, config, keys, queue } = await setup({ VIDEO_INPUT: 'video-file' });
     const outside = await tempDir('outside');
@@ -137,6 +167,7 @@ describe('inference pipeline (Redis + ffmpeg + vllm-sim)', () => {
     const dead = await waitFor(async () => ((await queue.depth()).dead >= 4 ? queue.deadLetters() : undefined), 20_000, 'four dead letters');
     const reasons = dead.map((d) => d.reason).join('\n');
     for (const re of [/schema/, /absolute/, /contains "\.\."/, /outside CLIPS_DIR/]) expect(reasons).toMatch(re);
+    expect(reasons).not.toMatch(/corrupt|ffmpeg/); // rejected before anything opened the file
     expect(sim.metrics().requests - before).toBe(0);
     expect(await redis.xlen(keys.verdicts)).toBe(0);
   });
