@@ -77,11 +77,15 @@ function toNumber(v: unknown, field: string, fallback: number): number {
   return n;
 }
 
+/** What autoscaler-keda puts in `maxReplicaCount` when the revision has no max-scale. */
+export const UNBOUNDED_MAX_REPLICAS = 2147483647;
+
 /**
- * The ScaledObject a manifest scales with: a `keda.sh` ScaledObject as is, or the JSON in a
- * Knative Service's `autoscaling.knative.dev/scaled-object-override` annotation. For the
- * override, `autoscaling.knative.dev/min-scale`/`max-scale` fill in what the JSON leaves out
- * (the extension forces `maxReplicaCount` from `max-scale`).
+ * The ScaledObject spec a manifest scales with: a `keda.sh` ScaledObject as is, or what Knative's
+ * autoscaler-keda builds from a Service's `autoscaling.knative.dev/scaled-object-override`
+ * annotation. Like the extension (`DesiredScaledObject`, keda.go), the override's
+ * `maxReplicaCount` is replaced by `max-scale` (MaxInt32 when unset), while `min-scale` is NOT
+ * copied: the minimum comes from the JSON alone (KEDA's default 0 if absent).
  * @throws TypeError when the document is neither.
  */
 export function scaledObjectSpecOf(doc: Doc): Doc {
@@ -93,10 +97,8 @@ export function scaledObjectSpecOf(doc: Doc): Doc {
     throw new TypeError(`${String(doc.kind)} ${String(asRecord(doc.metadata)?.name)} has no ScaledObject settings`);
   }
   const spec = { ...(asRecord(asRecord(JSON.parse(override) as unknown)?.spec) ?? {}) };
-  const maxScale = annotations['autoscaling.knative.dev/max-scale'];
-  const minScale = annotations['autoscaling.knative.dev/min-scale'];
-  if (maxScale !== undefined) spec.maxReplicaCount = Number(maxScale);
-  if (spec.minReplicaCount === undefined && minScale !== undefined) spec.minReplicaCount = Number(minScale);
+  const maxScale = annotations['autoscaling.knative.dev/max-scale'] ?? annotations['autoscaling.knative.dev/maxScale'];
+  spec.maxReplicaCount = maxScale === undefined || Number(maxScale) === 0 ? UNBOUNDED_MAX_REPLICAS : Number(maxScale);
   return spec;
 }
 

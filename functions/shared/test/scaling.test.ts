@@ -1,4 +1,4 @@
-import { kedaDesiredReplicas, scalingSettingsFromManifest, type KedaScalingSettings } from '../src/scaling';
+import { kedaDesiredReplicas, scalingSettingsFromManifest, UNBOUNDED_MAX_REPLICAS, type KedaScalingSettings } from '../src/scaling';
 
 const zeroToTen: KedaScalingSettings = { listLength: 5, activationListLength: 0, minReplicas: 0, maxReplicas: 10 };
 
@@ -51,23 +51,18 @@ describe('scalingSettingsFromManifest', () => {
     expect(scalingSettingsFromManifest(doc)).toEqual({ listName: 'safety:clips', listLength: 6, activationListLength: 0, minReplicas: 0, maxReplicas: 4 });
   });
 
-  it('reads a Knative Service override; max-scale wins over the JSON, min-scale fills a missing min', () => {
-    const override = { spec: { maxReplicaCount: 99, triggers: [{ type: 'redis', metadata: { listName: 'q', listLength: '3', activationListLength: '1' } }] } };
-    const doc = {
-      kind: 'Service',
-      spec: {
-        template: {
-          metadata: {
-            annotations: {
-              'autoscaling.knative.dev/min-scale': '1',
-              'autoscaling.knative.dev/max-scale': '5',
-              'autoscaling.knative.dev/scaled-object-override': JSON.stringify(override),
-            },
-          },
-        },
-      },
-    };
+  const ksvc = (annotations: Record<string, string>) => ({ kind: 'Service', spec: { template: { metadata: { annotations } } } });
+  const override = (spec: object) => ({ 'autoscaling.knative.dev/scaled-object-override': JSON.stringify({ spec }) });
+  const redis = { triggers: [{ type: 'redis', metadata: { listName: 'q', listLength: '3', activationListLength: '1' } }] };
+
+  it('reads a Knative Service override the way autoscaler-keda builds it: max from max-scale', () => {
+    const doc = ksvc({ ...override({ ...redis, minReplicaCount: 1, maxReplicaCount: 99 }), 'autoscaling.knative.dev/max-scale': '5' });
     expect(scalingSettingsFromManifest(doc)).toEqual({ listName: 'q', listLength: 3, activationListLength: 1, minReplicas: 1, maxReplicas: 5 });
+  });
+
+  it('override without max-scale is unbounded; min-scale does not reach the ScaledObject', () => {
+    const doc = ksvc({ ...override(redis), 'autoscaling.knative.dev/min-scale': '2' });
+    expect(scalingSettingsFromManifest(doc)).toMatchObject({ minReplicas: 0, maxReplicas: UNBOUNDED_MAX_REPLICAS });
   });
 
   it('fails on a manifest without a redis trigger or with a non-numeric length', () => {
