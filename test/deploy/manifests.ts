@@ -1,6 +1,6 @@
 /**
  * Offline reading of the deployment manifests (knative/, keda/, infra/): YAML parsing, a
- * small kustomize resolver (resources + JSON 6902 `add`/`replace` patches, which is all the
+ * small kustomize resolver (resources + JSON 6902 `add`/`replace`/`remove`/`test` patches, which is all the
  * overlays use) and accessors for pod specs and containers. No cluster, no kustomize binary.
  */
 import fs from 'node:fs';
@@ -9,7 +9,7 @@ import { parseAllDocuments } from 'yaml';
 
 export const REPO_ROOT = path.resolve(__dirname, '..', '..');
 export const MANIFEST_DIRS = ['knative', 'keda', 'infra'] as const;
-export const OVERLAYS = ['autoscaler-keda', 'plain-keda', 'seed-layout'] as const;
+export const OVERLAYS = ['autoscaler-keda', 'plain-keda', 'seed-layout', 'smoke-no-gpu'] as const;
 export type OverlayName = (typeof OVERLAYS)[number];
 
 export type Doc = Record<string, any>;
@@ -61,8 +61,8 @@ export interface Resolved {
   readonly files: string[];
 }
 
-/** Applies one JSON 6902 operation (`add` and `replace` only). */
-function applyJsonPatchOp(doc: Doc, op: { op: string; path: string; value: unknown }): void {
+/** Applies one JSON 6902 operation (`add`, `replace`, `remove`, `test`). */
+function applyJsonPatchOp(doc: Doc, op: { op: string; path: string; value?: unknown }): void {
   const parts = op.path.split('/').slice(1).map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'));
   const last = parts.pop();
   if (last === undefined) throw new Error(`bad patch path ${op.path}`);
@@ -71,11 +71,18 @@ function applyJsonPatchOp(doc: Doc, op: { op: string; path: string; value: unkno
     node = Array.isArray(node) ? node[Number(p)] : node?.[p];
     if (node === undefined) throw new Error(`patch path ${op.path} does not exist`);
   }
-  if (op.op === 'add' && Array.isArray(node)) {
+  const exists = Array.isArray(node) ? Number(last) < node.length : last in node;
+  if (op.op === 'test') {
+    if (JSON.stringify(node[last]) !== JSON.stringify(op.value)) throw new Error(`patch test failed at ${op.path}`);
+  } else if (op.op === 'remove') {
+    if (!exists) throw new Error(`remove of missing ${op.path}`);
+    if (Array.isArray(node)) node.splice(Number(last), 1);
+    else delete node[last];
+  } else if (op.op === 'add' && Array.isArray(node)) {
     if (last === '-') node.push(op.value);
     else node.splice(Number(last), 0, op.value);
   } else if (op.op === 'add' || op.op === 'replace') {
-    if (op.op === 'replace' && !(last in node)) throw new Error(`replace of missing ${op.path}`);
+    if (op.op === 'replace' && !exists) throw new Error(`replace of missing ${op.path}`);
     node[last] = op.value;
   } else {
     throw new Error(`patch op ${op.op} is not supported by this resolver`);
@@ -122,7 +129,7 @@ export function resolveKustomization(dir: string): Resolved {
   }
   for (const p of (k.patches ?? []) as Doc[]) {
     if (!p.target || typeof p.patch !== 'string') throw new Error(`${dir}: only inline JSON 6902 patches with a target are supported`);
-    const ops = parseAllDocuments(p.patch)[0]?.toJS() as { op: string; path: string; value: unknown }[];
+    const ops = parseAllDocuments(p.patch)[0]?.toJS() as { op: string; path: string; value?: unknown }[];
     const targets = docs.filter((d) => matchesTarget(d, p.target));
     if (targets.length === 0) throw new Error(`${dir}: patch target ${JSON.stringify(p.target)} matches nothing`);
     for (const t of targets) for (const op of ops) applyJsonPatchOp(t, op);

@@ -382,6 +382,22 @@ describe('capture layouts', () => {
 });
 
 describe('overlays', () => {
+  it('smoke-no-gpu: inference runs without GPU and talks to vllm-sim', () => {
+    const r = resolveKustomization(overlayDir('smoke-no-gpu')).docs;
+    const inf = r.find((d) => d.kind === 'Deployment' && d.metadata.name === 'inference') as Doc;
+    const pod = podSpecOf(inf) as Doc;
+    expect(pod.containers.map((c: Doc) => c.name)).toEqual(['inference']);
+    expect(pod.nodeSelector).toBeUndefined();
+    expect(JSON.stringify(pod)).not.toContain('nvidia.com/gpu');
+    const url = new URL(envOf(pod.containers[0], 'VLLM_BASE_URL') as string);
+    const sim = r.find((d) => d.kind === 'Service' && d.apiVersion === 'v1' && d.metadata.name === 'vllm-sim') as Doc;
+    expect(url.hostname).toBe(`${sim.metadata.name}.${sim.metadata.namespace}.svc.cluster.local`);
+    expect(Number(url.port)).toBe(sim.spec.ports[0].port);
+    // The raw manifest is untouched: patches apply to the resolved copy only.
+    expect(container(inferenceDeploy, 'vllm')).toBeDefined();
+  });
+
+
   it.each(OVERLAYS.map((o) => [o] as const))('%s: one inference, one capture, and the pieces they reference', (o) => {
     const r = resolveKustomization(overlayDir(o)).docs;
     const names = (kind: string) => r.filter((d) => d.kind === kind).map((d) => d.metadata.name);
