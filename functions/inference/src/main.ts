@@ -13,7 +13,11 @@ async function main(): Promise<void> {
     process.exit(1);
   }
   const logger = createLogger('inference', config.common.logLevel);
-  const handle = await startInference(config, { logger });
+  const handle = await startInference(config, {
+    logger,
+    // A dead preparer thread: exit non-zero so Kubernetes restarts the pod (its jobs get reaped).
+    onFatal: () => void handle.stop(5000).finally(() => process.exit(1)),
+  });
   let signalled = false;
   const shutdown = (signal: string) => {
     if (signalled) return;

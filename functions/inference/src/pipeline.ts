@@ -23,6 +23,8 @@ export interface ModelLoopDeps {
   concurrency: number;
   metrics: InferenceMetrics;
   logger: Logger;
+  /** The source ended without a stop (the preparer thread died): the process should restart. */
+  onFatal: (err: Error) => void;
 }
 
 class Stopping extends Error {}
@@ -51,7 +53,10 @@ export class ModelLoop {
         continue;
       }
       const job = await this.d.source.take();
-      if (!job) break;
+      if (!job) {
+        if (!this.stopping) this.d.onFatal(new Error('the preparer stopped unexpectedly; no more jobs can be claimed'));
+        break;
+      }
       if (this.stopping) {
         await this.d.queue.release(this.d.consumerId, job.raw);
         break;

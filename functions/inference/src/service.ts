@@ -42,6 +42,11 @@ export interface InferenceDeps {
   pull?: boolean;
   /** Pre-loaded few-shot examples (default: loaded from FEWSHOT_DIR). */
   fewShot?: FewShotExample[];
+  /**
+   * Called when the pull loop cannot go on (the preparer thread died). main.ts exits 1 so the
+   * pod restarts; the reaper returns the dead consumer's jobs. @default logs at fatal level
+   */
+  onFatal?: (err: Error) => void;
   /** Seconds a claim blocks before re-checking for shutdown. @default 1 */
   claimTimeoutSeconds?: number;
 }
@@ -101,6 +106,7 @@ export async function startInference(config: Config, deps: InferenceDeps = {}): 
   const pipeline = deps.pipeline ?? ic.pipeline;
   const claimTimeoutSeconds = deps.claimTimeoutSeconds ?? 1;
   let loop: ModelLoop | undefined;
+  let fatal: Error | undefined;
   const timers: NodeJS.Timeout[] = [];
   if (pull) {
     await queue.heartbeat(consumerId);
@@ -111,7 +117,12 @@ export async function startInference(config: Config, deps: InferenceDeps = {}): 
         heartbeatTtlSeconds: qc.heartbeatTtlSeconds, prepareAhead, claimTimeoutSeconds, settings, logLevel: common.logLevel,
       }, report, logger)
       : new SequentialSource(queue, consumerId, settings, claimTimeoutSeconds, report, logger);
-    loop = new ModelLoop({ source, queue, consumerId, client, gate, prompt, outcome, concurrency: pipeline === 'thread' ? ic.concurrency : 1, metrics, logger });
+    const onFatal = (err: Error) => {
+      fatal = err;
+      logger.fatal({ err: err.message }, 'inference pull loop stopped');
+      deps.onFatal?.(err);
+    };
+    loop = new ModelLoop({ source, queue, consumerId, client, gate, prompt, outcome, concurrency: pipeline === 'thread' ? ic.concurrency : 1, metrics, logger, onFatal });
     loop.start();
     const every = (ms: number, fn: () => Promise<unknown>, what: string) =>
       timers.push(setInterval(() => void fn().catch((err) => logger.warn({ err: toError(err).message }, `${what} failed`)), ms));
@@ -135,7 +146,10 @@ export async function startInference(config: Config, deps: InferenceDeps = {}): 
   };
   const readiness = async () => {
     const redisOk = redis.status === 'ready';
-    return { ready: redisOk && gate.healthy, detail: { redis: redis.status, vllm: gate.healthy ? 'healthy' : 'unhealthy: jobs wait', prefixHash: prompt.prefixHash } };
+    return {
+      ready: redisOk && gate.healthy && !fatal,
+      detail: { redis: redis.status, vllm: gate.healthy ? 'healthy' : 'unhealthy: jobs wait', prefixHash: prompt.prefixHash, ...(fatal ? { fatal: fatal.message } : {}) },
+    };
   };
 
   let served: ServedFunction | undefined;
