@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { parseConfig } from '../../../functions/shared/src/config';
 import { createLogger } from '../../../functions/shared/src/logger';
-import { startRtspSim, type RtspSimHandle } from './index';
+import { assignScenes, renderAllScenes, SCENES, startRtspSim, type RtspSimHandle } from './index';
 
 function readMapping(file: string | undefined): Record<string, string> | undefined {
   if (!file) return undefined;
@@ -30,18 +30,44 @@ async function main(): Promise<void> {
   }
   const log = createLogger('rtsp-sim', config.common.logLevel);
   const { rtspSim: c, common } = config;
-  let sim: RtspSimHandle | undefined;
+  let rendering: Promise<unknown> | undefined;
+  let starting: Promise<RtspSimHandle> | undefined;
   let stopping = false;
+  const abort = new AbortController();
   const shutdown = (signal: string) => {
     if (stopping) return;
     stopping = true;
     log.info({ signal }, 'stopping');
-    void (sim?.stop() ?? Promise.resolve()).then(() => process.exit(0), () => process.exit(1));
+    // Even mid-render or mid-start: kill the render, wait for the handle, stop every child it started.
+    abort.abort();
+    void Promise.allSettled([rendering])
+      .then(() => starting)
+      .then((sim) => sim?.stop(), () => undefined)
+      .then(() => process.exit(0), () => process.exit(1));
   };
   process.on('SIGINT', () => shutdown('SIGINT'));
   process.on('SIGTERM', () => shutdown('SIGTERM'));
 
-  sim = await startRtspSim({
+  const mapping = readMapping(c.sceneMapFile);
+  assignScenes(common.numStreams, SCENES, mapping); // fail fast on a bad mapping, before rendering
+
+  // Render (or find in the cache) every scene up front, so a mapping can name any of them.
+  const renderOpts = { width: c.sceneSize.width, height: c.sceneSize.height, fps: c.sceneFps, cacheDir: c.scenesDir };
+  log.info({ dir: c.scenesDir, ...renderOpts }, 'preparing scenes');
+  rendering = renderAllScenes({
+    ...renderOpts,
+    signal: abort.signal,
+    onProgress: (done, total, r) =>
+      log.info({ scene: r.scene.name, rendered: r.rendered, ms: r.elapsedMs, file: r.videoPath }, `scene ${done}/${total} ${r.rendered ? 'rendered' : 'cached'}`),
+  });
+  try {
+    await rendering;
+  } catch (err) {
+    if (stopping) return;
+    throw err;
+  }
+  if (stopping) return;
+  starting = startRtspSim({
     numStreams: common.numStreams,
     urlTemplate: common.rtspUrlTemplate,
     publishPort: c.publishPort,
@@ -52,16 +78,16 @@ async function main(): Promise<void> {
     height: c.sceneSize.height,
     fps: c.sceneFps,
     cacheDir: c.scenesDir,
-    mapping: readMapping(c.sceneMapFile),
+    mapping,
     staggerMs: c.staggerMs,
     logger: log,
-    onRender: (r) => log.info({ scene: r.scene.name, rendered: r.rendered, ms: r.elapsedMs, file: r.videoPath }, r.rendered ? 'scene rendered' : 'scene cached'),
   });
-  if (stopping) return void (await sim.stop());
+  const sim = await starting;
+  if (stopping) return;
   for (const [n, scene] of Object.entries(sim.cameras)) log.info({ camera: Number(n), scene, url: sim.urlFor(Number(n)) }, 'camera');
   process.stdout.write(
     `rtsp-sim (simulator) ready: ${Object.keys(sim.cameras).length} cameras\n` +
-      Object.entries(sim.cameras).map(([n, scene]) => `  ${sim!.urlFor(Number(n))}  ${scene}\n`).join('') +
+      Object.entries(sim.cameras).map(([n, scene]) => `  ${sim.urlFor(Number(n))}  ${scene}\n`).join('') +
       `fault switch: ${sim.controlUrl}/cameras  (POST /cameras/N/drop | /cameras/N/restore)\n`,
   );
 }

@@ -13,6 +13,8 @@ export interface RenderSceneOptions extends Partial<RenderOptions> {
   readonly cacheDir?: string;
   /** ffmpeg binary (default `ffmpeg`) */
   readonly ffmpegPath?: string;
+  /** aborting kills a running render (its temp files are removed) */
+  readonly signal?: AbortSignal;
 }
 
 export interface RenderedScene {
@@ -30,17 +32,19 @@ export const DEFAULT_SCENES_DIR = '.safety-hanta/scenes';
 
 const exists = (p: string) => stat(p).then((s) => s.isFile() && s.size > 0, () => false);
 
-function runFfmpeg(bin: string, args: string[]): Promise<void> {
+function runFfmpeg(bin: string, args: string[], signal?: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
-    const child = spawn(bin, args, { stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawn(bin, args, { stdio: ['ignore', 'ignore', 'pipe'], signal, killSignal: 'SIGKILL' });
     let stderr = '';
     child.stderr.on('data', (d: Buffer) => {
       stderr = (stderr + d.toString()).slice(-4000);
     });
-    child.on('error', reject);
-    child.on('exit', (code, signal) => {
-      if (code === 0) resolve();
-      else reject(new Error(`ffmpeg exited with ${signal ?? code}: ${stderr.trim()}`));
+    // On abort 'error' fires first; wait for 'exit' so no ffmpeg outlives the promise.
+    let failure: Error | undefined;
+    child.on('error', (err) => (failure = err));
+    child.on('exit', (code, sig) => {
+      if (code === 0 && !failure) resolve();
+      else reject(failure ?? new Error(`ffmpeg exited with ${sig ?? code}: ${stderr.trim()}`));
     });
   });
 }
@@ -72,7 +76,7 @@ export async function renderScene(scene: SceneDefinition, options: RenderSceneOp
   const tmp = `${base}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`;
   const groundTruth = computeGroundTruth(scene, opts);
   try {
-    await runFfmpeg(options.ffmpegPath ?? 'ffmpeg', buildRenderArgs(scene, opts, `${tmp}.mp4`));
+    await runFfmpeg(options.ffmpegPath ?? 'ffmpeg', buildRenderArgs(scene, opts, `${tmp}.mp4`), options.signal);
     await writeFile(`${tmp}.json`, JSON.stringify(groundTruth, null, 1));
     await rename(`${tmp}.json`, groundTruthPath);
     await rename(`${tmp}.mp4`, videoPath);
@@ -96,6 +100,7 @@ export async function renderAllScenes(
   const scenes = options.scenes ?? SCENES;
   const out: RenderedScene[] = [];
   for (const scene of scenes) {
+    options.signal?.throwIfAborted();
     const r = await renderScene(scene, options);
     out.push(r);
     options.onProgress?.(out.length, scenes.length, r);

@@ -1,0 +1,125 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { PALETTE, type Rgb } from '../../shared/palette';
+import { computeGroundTruth, groundTruthAt, renderScene, SCENES, startRtspSim, type RtspSimHandle } from '../src/index';
+
+const SIZE = { width: 640, height: 360, fps: 25 };
+let cacheDir: string;
+let starting: Promise<RtspSimHandle> | undefined;
+
+function run(bin: string, args: string[], timeoutMs = 15000): Promise<{ code: number; stdout: Buffer; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(bin, args, { encoding: 'buffer', timeout: timeoutMs, maxBuffer: 64 << 20 }, (err, stdout, stderr) => {
+      const code = err ? ((err as { code?: unknown }).code as number) ?? 1 : 0;
+      resolve({ code: typeof code === 'number' ? code : 1, stdout, stderr: stderr.toString() });
+    });
+  });
+}
+
+/** ffprobe over UDP (the only transport rtsp-streaming-server has); returns "codec WxH" or null. */
+async function probe(url: string): Promise<string | null> {
+  const r = await run('ffprobe', ['-v', 'error', '-rtsp_transport', 'udp', '-timeout', '5000000', '-select_streams', 'v:0',
+    '-show_entries', 'stream=codec_name,width,height', '-of', 'csv=p=0', url]);
+  return r.code === 0 ? r.stdout.toString().trim() : null;
+}
+
+/** One decoded frame at time t as rgb24. */
+async function frameAt(file: string, t: number): Promise<Buffer> {
+  const r = await run('ffmpeg', ['-v', 'error', '-ss', String(t), '-i', file, '-frames:v', '1', '-f', 'rawvideo', '-pix_fmt', 'rgb24', '-']);
+  expect(r.code).toBe(0);
+  return r.stdout;
+}
+
+function countColor(frame: Buffer, box: readonly [number, number, number, number], rgb: Rgb, tol = 40): number {
+  const [bx, by, bw, bh] = box;
+  let n = 0;
+  for (let y = Math.max(0, by); y < Math.min(SIZE.height, by + bh); y++) {
+    for (let x = Math.max(0, bx); x < Math.min(SIZE.width, bx + bw); x++) {
+      const i = (y * SIZE.width + x) * 3;
+      if (Math.abs(frame[i]! - rgb[0]) + Math.abs(frame[i + 1]! - rgb[1]) + Math.abs(frame[i + 2]! - rgb[2]) < tol) n++;
+    }
+  }
+  return n;
+}
+
+const alive = (pid: number) => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+beforeAll(async () => {
+  cacheDir = await mkdtemp(path.join(os.tmpdir(), 'rtsp-sim-test-'));
+});
+
+afterAll(async () => {
+  // Also after a failure or timeout, even mid-start: no publisher or server outlives the test.
+  await starting?.then((s) => s.stop(), () => undefined);
+  await rm(cacheDir, { recursive: true, force: true });
+});
+
+describe('rtsp-sim (real ffmpeg, real RTSP server)', () => {
+  it('renders a scene once into the cache with ground truth beside it; the second call reuses it', async () => {
+    const scene = SCENES.find((s) => s.name === 'no_hard_hat')!;
+    const first = await renderScene(scene, { ...SIZE, cacheDir });
+    expect(first.rendered).toBe(true);
+    expect(path.basename(first.videoPath)).toBe(`no_hard_hat-${first.hash}.mp4`);
+    const mtime = (await stat(first.videoPath)).mtimeMs;
+    const second = await renderScene(scene, { ...SIZE, cacheDir });
+    expect(second.rendered).toBe(false);
+    expect((await stat(first.videoPath)).mtimeMs).toBe(mtime);
+    expect(JSON.parse(await readFile(first.groundTruthPath, 'utf8'))).toEqual(computeGroundTruth(scene, SIZE));
+
+    const info = await run('ffprobe', ['-v', 'error', '-select_streams', 'v:0', '-show_entries', 'stream=codec_name,width,height,pix_fmt,avg_frame_rate,nb_frames', '-of', 'csv=p=0', first.videoPath]);
+    expect(info.stdout.toString().trim()).toBe('h264,640,360,yuv420p,25/1,500');
+
+    // The pixels agree with the ground truth: at 10 s a worker with no hard hat is in its box.
+    const [hz] = groundTruthAt(first.groundTruth, 10);
+    expect(hz?.type).toBe('no_hard_hat');
+    const frame = await frameAt(first.videoPath, 10.5);
+    expect(countColor(frame, hz!.box, PALETTE.body)).toBeGreaterThan(50);
+    expect(countColor(frame, hz!.box, PALETTE.helmet)).toBe(0);
+    // … and at 2 s (no hazard) no uncovered head is anywhere: every head wears yellow.
+    const early = await frameAt(first.videoPath, 2.5);
+    expect(countColor(early, [0, 0, SIZE.width, SIZE.height], PALETTE.helmet)).toBeGreaterThan(20);
+  }, 30000);
+
+  it('publishes 3 cameras readable by ffprobe; drop/restore one; stop leaves no child', async () => {
+    starting = startRtspSim({
+      numStreams: 3, ...SIZE, cacheDir, clientPort: 0, publishPort: 0, controlPort: 0, rtpPortStart: 0, staggerMs: 100,
+    });
+    const sim = await starting;
+    expect(sim.cameras).toEqual({ 1: SCENES[0]!.name, 2: SCENES[1]!.name, 3: SCENES[2]!.name });
+    expect(sim.rendered[2]!.rendered).toBe(false); // cached by the previous test
+    const urls = [1, 2, 3].map((n) => sim.urlFor(n));
+    expect(urls[0]).toBe(`rtsp://127.0.0.1:${sim.ports.client}/cam1`);
+    expect(await Promise.all(urls.map(probe))).toEqual(['h264,640,360', 'h264,640,360', 'h264,640,360']);
+
+    // Drop camera 2 through the HTTP fault switch.
+    const dropped = await fetch(`${sim.controlUrl}/cameras/2/drop`, { method: 'POST' });
+    expect(dropped.status).toBe(200);
+    expect(await dropped.json()).toMatchObject({ camera: 2, state: 'down', pid: null });
+    const [p1, p2, p3] = await Promise.all(urls.map(probe));
+    expect(p2).toBeNull();
+    expect([p1, p3]).toEqual(['h264,640,360', 'h264,640,360']);
+    const list = (await (await fetch(`${sim.controlUrl}/cameras`)).json()) as { camera: number; state: string }[];
+    expect(list.map((c) => c.state)).toEqual(['up', 'down', 'up']);
+    expect((await fetch(`${sim.controlUrl}/cameras/9/drop`, { method: 'POST' })).status).toBe(404);
+
+    // Restore through the programmatic API.
+    await sim.restore(2);
+    expect(await probe(urls[1]!)).toBe('h264,640,360');
+
+    const pids = sim.pids();
+    expect(pids.length).toBe(4); // server + 3 publishers
+    await sim.stop();
+    await sim.stop(); // idempotent
+    expect(pids.filter(alive)).toEqual([]);
+    await expect(fetch(`${sim.controlUrl}/cameras`)).rejects.toThrow();
+  }, 60000);
+});
