@@ -4,6 +4,8 @@ import { machineLine, renderTable, type BenchTable } from './table';
 import { queueHandoffBench } from './queue-handoff.bench';
 import { captureCostBench } from './capture-cost.bench';
 import { pipelineBench } from './pipeline.bench';
+import { prefixCacheBench } from './prefix-cache.bench';
+import { realServerBench } from './real-server.bench';
 import type { Config } from '../functions/shared/src/config';
 
 /**
@@ -22,6 +24,8 @@ const BENCHES: Record<string, Bench> = {
   capture: () => captureCostBench(),
   queue: ({ redisUrl }) => queueHandoffBench(redisUrl),
   pipeline: (ctx) => pipelineBench(ctx),
+  prefix: (ctx) => prefixCacheBench(ctx),
+  server: (ctx) => realServerBench(ctx),
 };
 
 async function main(): Promise<void> {
