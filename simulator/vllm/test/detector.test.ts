@@ -21,6 +21,10 @@ describe('detector on palette-drawn frames', () => {
     expect(types([viaJpeg(drawScene(scene))])).toEqual([...want].sort());
   });
 
+  it.each(CASES)('$name at 224×126 through JPEG (a hard hat is 5×2 px) yields the same', ({ scene, expect: want }) => {
+    expect(types([viaJpeg(drawScene(scene, 224, 126))])).toEqual([...want].sort());
+  });
+
   it.each(CASES)('$name at 1280×720 (grid-sampled) yields the same', ({ scene, expect: want }) => {
     expect(types([drawScene(scene, 1280, 720)])).toEqual([...want].sort());
   });

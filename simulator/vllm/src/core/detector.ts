@@ -50,16 +50,21 @@ function scaled(frame: Frame): number {
   return frame.width / REFERENCE_WIDTH;
 }
 
-/** Hard hat: helmet-yellow pixels where the head is (above a standing body; beside or above a lying one). */
-function hasHelmet(map: LabelMap, body: Box, fallen: boolean, s: number): boolean {
+/** Where a worker's head (and hard hat) is: above a standing body; beside or above a lying one. */
+function headRegions(body: Box, fallen: boolean, s: number): Box[] {
   const span = HEAD_SPAN * s;
-  const regions: Box[] = fallen
+  return fallen
     ? [
         { x: body.x - span, y: body.y - span / 2, w: span, h: body.h + span },
         { x: body.x + body.w, y: body.y - span / 2, w: span, h: body.h + span },
         { x: body.x, y: body.y - span, w: body.w, h: span },
       ]
     : [{ x: body.x - body.w * 0.25, y: body.y - span, w: body.w * 1.5, h: span }];
+}
+
+/** Hard hat: helmet-yellow pixels in the head region. */
+function hasHelmet(map: LabelMap, body: Box, fallen: boolean, s: number): boolean {
+  const regions = headRegions(body, fallen, s);
   // fireB is the nearest orange to helmet yellow; a small helmet's JPEG-blurred pixels may land there.
   const found = regions.reduce((n, r) => n + countIn(map, r, ['helmet', 'fireB']), 0);
   return found >= Math.max(2, HELMET_AREA * s * s * 0.2);
@@ -83,13 +88,17 @@ export function analyzeFrame(frame: Frame): FrameFindings {
   const a = s * s;
   const map = labelFrame(frame);
   const zones = findBlobs(map, ['zone'], MIN_ZONE_AREA * a);
-  const fires = findBlobs(map, ['fireA', 'fireB'], MIN_FIRE_AREA * a, Math.max(2, SEAM_PX * s));
+  const flames = findBlobs(map, ['fireA', 'fireB'], Math.max(12, MIN_FIRE_AREA * a), Math.max(2, SEAM_PX * s));
   const smoke = findBlobs(map, ['smoke'], MIN_SMOKE_AREA * a);
   const forklifts = findBlobs(map, ['forklift'], MIN_FORKLIFT_AREA * a);
   // Body and vest together make one worker: a worn vest splits the blue coveralls in two.
   const workers = findBlobs(map, ['body', 'vest'], MIN_WORKER_AREA * a, Math.max(2, SEAM_PX * s))
     .filter((b) => (b.counts.body ?? 0) >= 0.3 * b.area)
     .map((b) => toWorker(map, b, zones, forklifts, s));
+  // In small frames a hard hat blurs into flame orange; a helmet-sized "flame" on a head is a hat.
+  const fires = flames.filter(
+    (f) => f.area > 3 * HELMET_AREA * a || !workers.some((w) => headRegions(w, w.fallen, s).some((r) => overlapArea(f, r) > 0)),
+  );
   const hazards = new Set<HazardType>();
   for (const w of workers) {
     if (w.fallen) hazards.add('person_fall');
