@@ -22,7 +22,7 @@ export interface RtspSimOptions {
   readonly controlPort?: number | null;
   /** RTP/RTCP UDP pool start (default 3000, see DESIGN §5); 0 = a random block in 3000–4998 */
   readonly rtpPortStart?: number;
-  /** RTP/RTCP pool size (default 1998; 200 when rtpPortStart is 0) */
+  /** RTP/RTCP pool size (default 1998; with rtpPortStart 0: 2 per camera + 40 for readers, small so random blocks rarely meet) */
   readonly rtpPortCount?: number;
   readonly width?: number;
   readonly height?: number;
@@ -90,7 +90,7 @@ export async function startRtspSim(options: RtspSimOptions = {}): Promise<RtspSi
 
   const clientPort = await pick(options.clientPort, templatePort(template));
   const publishPort = await pick(options.publishPort, 5554);
-  const rtpCount = options.rtpPortCount ?? (options.rtpPortStart === 0 ? 200 : 1998);
+  const rtpCount = options.rtpPortCount ?? (options.rtpPortStart === 0 ? 2 * numStreams + 40 : 1998);
   const rtpStart = options.rtpPortStart === 0 ? randomRtpBlock(rtpCount) : (options.rtpPortStart ?? 3000);
 
   let server: RtspServerProcess | undefined;
