@@ -39,6 +39,13 @@ export class InferenceMetrics {
     this.suppressed = new Counter({ name: 'safetyhanta_inference_alerts_suppressed_total', help: 'hazards seen during a cooldown (no alert)', labelNames: ['hazard'], registers });
   }
 
+  /** Records a judgement: model time, schema retries and every answer's token usage. */
+  recordJudgement(j: { modelMs: number; usage: readonly { prompt: number; cached: number }[] }): void {
+    this.model.observe(j.modelMs / 1000);
+    if (j.usage.length > 1) this.schemaRetries.inc(j.usage.length - 1);
+    for (const u of j.usage) this.recordUsage(u.prompt, u.cached);
+  }
+
   /** Records one answer's usage; the ratio gauge shows how well the prefix cache hits. */
   recordUsage(prompt: number, cached: number): void {
     this.promptTokens.inc(prompt);

@@ -120,7 +120,7 @@ export class ModelLoop {
       await this.d.gate.waitHealthy(this.abort.signal);
       try {
         const j = await judge(this.d.client, body, this.abort.signal);
-        this.record(j);
+        this.d.metrics.recordJudgement(j);
         return j;
       } catch (err) {
         if (!(err instanceof VllmUnavailableError) || this.abort.signal.aborted) throw err;
@@ -129,13 +129,6 @@ export class ModelLoop {
         this.d.gate.markDown();
       }
     }
-  }
-
-  private record(j: Judgement): void {
-    const m = this.d.metrics;
-    m.model.observe(j.modelMs / 1000);
-    if (j.usage.length > 1) m.schemaRetries.inc(j.usage.length - 1);
-    for (const u of j.usage) m.recordUsage(u.prompt, u.cached);
   }
 
   /** Stores and publishes; a sink outage keeps the job here (retrying with backoff), never dropped. */

@@ -134,9 +134,12 @@ export async function startInference(config: Config, deps: InferenceDeps = {}): 
   const processClip = async (job: ClipJob) => {
     const done = await replayIfDone(outcome, job.id);
     if (done !== null) return { jobId: job.id, replayed: true };
+    const started = performance.now();
     const media = await prepareClip(job, settings);
+    metrics.prepare.observe((performance.now() - started) / 1000);
     if (!gate.healthy) throw new RetryableError('vLLM is not healthy yet; redeliver later');
     const j = await judge(client, prompt.body(job.cameraId, media));
+    metrics.recordJudgement(j);
     const stored = await storeVerdict(outcome, job, j, new Date());
     return stored.verdict;
   };

@@ -15,6 +15,8 @@
   ARGV[10] evidence clip path ('' = none)
   ARGV[11] n = number of incident fields, then n triplets: field, expected ('' = absent), new value
 
+  Stream entry fields: jobId, cameraId, status, verdict (the verdict.created data as JSON).
+
   Returns {2, outcome} when already committed (replay), {0} when the camera's state changed
   since it was read (the caller re-reads and retries), {1} when committed.
 ]]
@@ -32,7 +34,8 @@ for i = 0, n - 1 do
   if not same(redis.call('HGET', KEYS[4], ARGV[base]), ARGV[base + 1]) then return {0} end
 end
 if ARGV[5] ~= '' then
-  redis.call('XADD', KEYS[3], 'MAXLEN', '~', ARGV[4], '*', 'jobId', ARGV[6], 'cameraId', ARGV[7], 'verdict', ARGV[5])
+  local status = cjson.decode(ARGV[5]).status
+  redis.call('XADD', KEYS[3], 'MAXLEN', '~', ARGV[4], '*', 'jobId', ARGV[6], 'cameraId', ARGV[7], 'status', status, 'verdict', ARGV[5])
 end
 local ttl = tonumber(ARGV[3])
 redis.call('SET', KEYS[1], ARGV[1], 'EX', ttl)
