@@ -101,9 +101,12 @@ export function analyzeFrame(frame: Frame): FrameFindings {
   );
   const hazards = new Set<HazardType>();
   for (const w of workers) {
+    // A fallen worker is the hazard; PPE is judged on people standing (as rtsp-sim's ground truth does).
     if (w.fallen) hazards.add('person_fall');
-    else if (!w.helmet) hazards.add('no_hard_hat');
-    if (!w.vest) hazards.add('no_safety_vest');
+    else {
+      if (!w.helmet) hazards.add('no_hard_hat');
+      if (!w.vest) hazards.add('no_safety_vest');
+    }
     if (w.inZone) hazards.add('restricted_zone_intrusion');
     if (w.nearForklift) hazards.add('forklift_pedestrian_proximity');
   }
