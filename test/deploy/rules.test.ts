@@ -296,6 +296,22 @@ describe('inference pod', () => {
 describe('eventing', () => {
   const triggers = docs.filter((d) => d.kind === 'Trigger');
 
+  it.each(OVERLAYS.map((o) => [o] as const))('%s: camera.offline/online reach the inference object of the overlay', (o) => {
+    const r = resolveKustomization(overlayDir(o)).docs;
+    const target = (t: Doc) => r.find((d) => d.apiVersion === t.spec.subscriber.ref.apiVersion && d.kind === t.spec.subscriber.ref.kind && d.metadata.name === t.spec.subscriber.ref.name);
+    const toInference = r.filter((d) => d.kind === 'Trigger' && d.spec.subscriber.ref.name === 'inference');
+    expect(toInference.map((t) => t.spec.filter.attributes.type).sort()).toEqual([EventType.cameraOffline, EventType.cameraOnline].sort());
+    for (const t of toInference) {
+      const svc = target(t);
+      expect(svc).toBeDefined();
+      if (svc?.kind === 'Service' && svc.apiVersion === 'v1') {
+        const pods = workloads(r).filter((w) => Object.entries(svc.spec.selector).every(([k, v]) => podLabels(w)[k] === v));
+        expect(pods.map((w) => w.kind)).toEqual(['Deployment']);
+        expect(svc.spec.ports[0].targetPort).toBe(container(pods[0] as Doc, 'inference').ports[0].containerPort);
+      }
+    }
+  });
+
   it('every event type alerts subscribes to has a Trigger to alerts (alert.*, verdict.created, camera.*)', () => {
     const routed = triggers.filter((t) => t.spec.subscriber.ref.name === 'alerts').map((t) => t.spec.filter.attributes.type).sort();
     const wanted = Object.values(EventType).filter((t) => /\.(alert|camera)\.|verdict\.created$/.test(t)).sort();
@@ -401,7 +417,7 @@ describe('overlays', () => {
   it.each(OVERLAYS.map((o) => [o] as const))('%s: one inference, one capture, and the pieces they reference', (o) => {
     const r = resolveKustomization(overlayDir(o)).docs;
     const names = (kind: string) => r.filter((d) => d.kind === kind).map((d) => d.metadata.name);
-    expect(r.filter((d) => d.metadata.name === 'inference' && d.kind !== 'ScaledObject')).toHaveLength(1);
+    expect(workloads(r).filter((d) => d.metadata.name === 'inference')).toHaveLength(1);
     expect(workloads(r).filter((d) => podLabels(d)['app.kubernetes.io/component'] === 'capture')).toHaveLength(1);
     expect(names('TriggerAuthentication')).toEqual(['redis-auth']);
     for (const pvc of ['clips', 'model-cache']) expect(names('PersistentVolumeClaim')).toContain(pvc);
