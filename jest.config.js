@@ -8,8 +8,10 @@ const roots = ['<rootDir>/functions', '<rootDir>/simulator', '<rootDir>/test', '
 
 /** @type {import('jest').Config} */
 module.exports = {
+  // testTimeout is a global option (Jest ignores it inside a project entry).
+  testTimeout: 120000,
   projects: [
     { ...base, displayName: 'unit', roots, testMatch: ['**/*.test.ts'], testPathIgnorePatterns: ['\\.int\\.test\\.ts$', '\\.soak\\.test\\.ts$', '/node_modules/'] },
-    { ...base, displayName: 'integration', roots, testMatch: ['**/*.int.test.ts'], testTimeout: 120000 },
+    { ...base, displayName: 'integration', roots, testMatch: ['**/*.int.test.ts'] },
   ],
 };

@@ -2,4 +2,7 @@
 const { projects } = require('./jest.config.js');
 const integration = projects[1];
 /** @type {import('jest').Config} */
-module.exports = { ...integration, displayName: 'reliability', testMatch: ['**/test/reliability/**/*.soak.test.ts'], testTimeout: 600000 };
+module.exports = {
+  testTimeout: 600000,
+  projects: [{ ...integration, displayName: 'reliability', testMatch: ['**/test/reliability/**/*.soak.test.ts'] }],
+};
