@@ -65,8 +65,9 @@ export function kedaDesiredReplicas(input: KedaReplicaInput): number {
   return clamp(Math.ceil(queueLength / listLength), floor, maxReplicas);
 }
 
-/** A parsed YAML document, loosely typed. */
-type Doc = Record<string, unknown>;
+/** A parsed YAML/JSON manifest document, loosely typed. */
+export type ManifestDoc = Record<string, unknown>;
+type Doc = ManifestDoc;
 
 const asRecord = (v: unknown): Doc | undefined => (v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Doc) : undefined);
 
