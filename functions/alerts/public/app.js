@@ -98,12 +98,12 @@ function renderCameras() {
     el.querySelector('.sdot').className = `sdot ${cam.status}`;
     el.querySelector('.cam-id').textContent = cam.cameraId;
     const thumb = el.querySelector('.cam-thumb');
-    if (cam.latestClip && el.dataset.clip !== cam.latestClip) {
-      el.dataset.clip = cam.latestClip;
+    if (cam.thumbClip && el.dataset.clip !== cam.thumbClip) {
+      el.dataset.clip = cam.thumbClip;
       const img = new Image();
       img.alt = `${cam.cameraId} latest frame`;
       img.onload = () => { thumb.querySelector('img, .cam-wait')?.remove(); thumb.prepend(img); };
-      img.src = thumbUrl(cam.cameraId, cam.latestClip);
+      img.src = thumbUrl(cam.cameraId, cam.thumbClip);
     }
     thumb.querySelectorAll('.cam-badge, .cam-offline').forEach((n) => n.remove());
     if (cam.severity) thumb.append(h('span', { class: `cam-badge ${cam.severity}` }, `${SEVERITY_LABEL[cam.severity]} · ${cam.openIncidents}`));
@@ -248,8 +248,10 @@ function fillPlayer(inc, load) {
   ack.replaceChildren(inc.acknowledgedAt ? '✓ 확인됨 ' : '확인 ', h('span', { class: 'en' }, inc.acknowledgedAt ? 'Acknowledged' : 'Acknowledge'));
   const video = $('player-video');
   const src = inc.clipPath ? clipUrl(inc.clipPath) : '';
+  video.hidden = !src; // e.g. a camera-offline incident has no evidence clip
+  $('player-download').hidden = !src;
   $('player-download').href = src;
-  if (load && video.getAttribute('src') !== src) {
+  if (load && src && video.getAttribute('src') !== src) {
     video.setAttribute('src', src);
     video.play().catch(() => { /* autoplay refused: the controls are there */ });
   }

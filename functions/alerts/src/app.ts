@@ -61,7 +61,7 @@ export async function startAlerts(config: Config, deps: AlertsDeps = {}): Promis
   const store = new AlertStore(redis, keys, { recentVerdicts: alerts.recentVerdicts, maxIncidents: alerts.maxIncidents });
   const hub = new SseHub({ heartbeatMs: alerts.heartbeatMs, clientsGauge: m.sseClients });
   const live = new LiveState({
-    store, hub, clipsDir: common.clipsDir, pollMs: alerts.pollMs, logger, expectedCameras: common.numStreams,
+    store, hub, clipsDir: common.clipsDir, pollMs: alerts.pollMs, thumbIntervalMs: alerts.thumbIntervalMs, logger, expectedCameras: common.numStreams,
     clipFreshMs: 3 * common.segmentSeconds * 1000,
     keda: {
       listLength: alerts.kedaListLength, activationListLength: alerts.kedaActivationListLength,

@@ -23,6 +23,14 @@ export interface RouteDeps {
 
 const CAMERA_ID = /^[A-Za-z0-9_-]{1,64}$/;
 
+const decode = (s: string): string | undefined => {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    return undefined;
+  }
+};
+
 function reject(res: Response, err: unknown): void {
   const e = toError(err);
   // A path the guard refuses, or one that does not exist: never say more than that.
@@ -48,7 +56,10 @@ export function dashboardRoutes(deps: RouteDeps): (req: Request, res: Response) 
     }
     const ack = /^\/api\/incidents\/([^/]+)\/ack$/.exec(p);
     if (ack?.[1] !== undefined && req.method === 'POST') {
-      const id = decodeURIComponent(ack[1]);
+      // JSON only: a cross-site form cannot send it without a CORS preflight (which we never grant).
+      if (!req.is('application/json')) return res.status(415).json({ error: 'send Content-Type: application/json' }), true;
+      const id = decode(ack[1]);
+      if (id === undefined) return res.status(400).json({ error: 'malformed incident id' }), true;
       const body = (req.body ?? {}) as { by?: unknown };
       const by = typeof body.by === 'string' && body.by.trim() !== '' ? body.by.trim().slice(0, 100) : undefined;
       const rec = await deps.store.acknowledge(id, new Date().toISOString(), by);
@@ -57,7 +68,8 @@ export function dashboardRoutes(deps: RouteDeps): (req: Request, res: Response) 
     }
     const one = /^\/api\/incidents\/([^/]+)$/.exec(p);
     if (one?.[1] !== undefined && get) {
-      const rec = await deps.store.getIncident(decodeURIComponent(one[1]));
+      const id = decode(one[1]);
+      const rec = id === undefined ? undefined : await deps.store.getIncident(id);
       return (rec ? res.status(200).json(rec) : res.status(404).json({ error: 'no such incident' })), true;
     }
     if (get && p.startsWith('/clips/')) {

@@ -29,28 +29,39 @@ const verdict = (over: Record<string, unknown> = {}) => ({
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 const json = async (r: Response | Promise<Response>): Promise<any> => (await r).json();
 
-/** Reads an SSE stream until `predicate` matches the text received so far. */
-async function readSse(url: string, predicate: (text: string) => boolean, timeoutMs = 10_000): Promise<string> {
+/** An open SSE stream whose received text can be awaited. */
+interface SseReader {
+  /** Resolves with all text so far once `predicate` holds. */
+  until(predicate: (text: string) => boolean, timeoutMs?: number): Promise<string>;
+  close(): void;
+}
+
+async function openSse(url: string): Promise<SseReader> {
   const ac = new AbortController();
-  const timer = setTimeout(() => ac.abort(), timeoutMs);
+  const res = await fetch(url, { signal: ac.signal });
+  expect(res.headers.get('content-type')).toMatch(/^text\/event-stream/);
+  const reader = res.body!.getReader();
+  const dec = new TextDecoder();
   let text = '';
-  try {
-    const res = await fetch(url, { signal: ac.signal });
-    expect(res.headers.get('content-type')).toMatch(/^text\/event-stream/);
-    const reader = res.body!.getReader();
-    const dec = new TextDecoder();
-    while (!predicate(text)) {
-      const { value, done } = await reader.read();
-      if (done) break;
-      text += dec.decode(value, { stream: true });
-    }
-    return text;
-  } catch (err) {
-    throw new Error(`SSE: ${String(err)}; received so far:\n${text.slice(0, 2000)}`);
-  } finally {
-    clearTimeout(timer);
-    ac.abort();
-  }
+  let pending: ReturnType<typeof reader.read> | undefined;
+  return {
+    async until(predicate, timeoutMs = 10_000) {
+      const deadline = Date.now() + timeoutMs;
+      while (!predicate(text)) {
+        pending ??= reader.read();
+        const left = deadline - Date.now();
+        let timer: NodeJS.Timeout | undefined;
+        const r = await Promise.race([pending, new Promise<'timeout'>((ok) => (timer = setTimeout(() => ok('timeout'), Math.max(0, left))))]);
+        clearTimeout(timer);
+        if (r === 'timeout') throw new Error(`SSE: condition not met in ${timeoutMs} ms; received:\n${text.slice(0, 2000)}`);
+        pending = undefined;
+        if (r.done) throw new Error(`SSE ended early; received:\n${text.slice(0, 2000)}`);
+        text += dec.decode(r.value, { stream: true });
+      }
+      return text;
+    },
+    close: () => ac.abort(),
+  };
 }
 
 jest.setTimeout(30_000);
@@ -151,15 +162,17 @@ describe('alerts function over HTTP (real Redis, real ffmpeg)', () => {
     expect(ack.status).toBe(200);
     const acked = await json(ack);
     expect(acked).toMatchObject({ acknowledgedBy: 'lee', acknowledgedAt: expect.any(String) });
-    const twice = await json(fetch(`${alerts.url}/api/incidents/${a.incidentId}/ack`, { method: 'POST' }));
+    const twice = await json(fetch(`${alerts.url}/api/incidents/${a.incidentId}/ack`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' }));
     expect(twice.acknowledgedAt).toBe(acked.acknowledgedAt);
-    expect((await fetch(`${alerts.url}/api/incidents/nope/ack`, { method: 'POST' })).status).toBe(404);
+    expect((await fetch(`${alerts.url}/api/incidents/nope/ack`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' })).status).toBe(404);
+    // A cross-site form post (no JSON content type) is refused.
+    expect((await fetch(`${alerts.url}/api/incidents/${a.incidentId}/ack`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'by=x' })).status).toBe(415);
 
-    const streamed = readSse(`${alerts.url}/api/stream`, (t) => t.includes('"summary":"escalated"'));
-    await waitFor(async () => (await fetch(`${alerts.url}/metrics`).then((r) => r.text())).match(/safetyhanta_alerts_sse_clients\{[^}]*\} [1-9]/), 5000, 'SSE client');
+    const sse = await openSse(`${alerts.url}/api/stream`);
+    await sse.until((t) => t.includes('event: state'));
     const esc = { ...a, severity: 'danger' as const, status: 'danger' as const, summary: 'escalated', analyzedAt: new Date(Date.now() + 1000).toISOString() };
     await postEvent(alerts.url, EventType.alertUpdated, esc);
-    const text = await streamed;
+    const text = await sse.until((t) => t.includes('"summary":"escalated"')).finally(() => sse.close());
     const frame = text.split('\n\n').find((f) => f.includes('"summary":"escalated"')) ?? '';
     expect(frame).toMatch(/^event: incident/);
     expect(JSON.parse(frame.split('data: ')[1] ?? '{}')).toMatchObject({ alert: false, incident: { severity: 'danger', acknowledgedBy: 'lee' } });
@@ -167,10 +180,12 @@ describe('alerts function over HTTP (real Redis, real ffmpeg)', () => {
 
   it('SSE: retry, full state on connect, live incidents, heartbeat', async () => {
     const a = alertData();
-    const stream = readSse(`${alerts.url}/api/stream`, (t) => t.includes(a.incidentId) && t.includes(': heartbeat'));
-    await waitFor(async () => (await fetch(`${alerts.url}/metrics`).then((r) => r.text())).match(/safetyhanta_alerts_sse_clients\{[^}]*\} [1-9]/), 5000, 'SSE client');
+    const sse = await openSse(`${alerts.url}/api/stream`);
+    await sse.until((t) => t.includes('event: state'));
+    await waitFor(async () => (await fetch(`${alerts.url}/metrics`).then((r) => r.text())).match(/safetyhanta_alerts_sse_clients\{[^}]*\} [1-9]/), 5000, 'SSE client in the gauge');
     await postEvent(alerts.url, EventType.alertRaised, a);
-    const text = await stream;
+    const text = await sse.until((t) => t.includes('event: incident') && t.includes(a.incidentId) && t.includes(': heartbeat')).finally(() => sse.close());
+    expect(text.split('\n\n')[1]).not.toContain(a.incidentId); // raised after connect: not in the initial state
     expect(text.startsWith('retry: ')).toBe(true);
     expect(text).toMatch(/event: state\ndata: \{"serverTime"/);
     const frame = text.split('\n\n').find((f) => f.startsWith('event: incident') && f.includes(a.incidentId)) ?? '';

@@ -1,4 +1,4 @@
-import { mergeCameras, parseStatusReport } from '../src/core/cameras';
+import { chooseThumb, mergeCameras, parseStatusReport } from '../src/core/cameras';
 import { clipPathFromUrl, clipUrl } from '../src/core/clip-url';
 import { buildCounters, countersChanged } from '../src/core/counters';
 import { formatDuration } from '../src/core/format';
@@ -85,5 +85,16 @@ describe('cameras', () => {
     expect(views[1]).toMatchObject({ status: 'offline', reason: 'no clip' });
     expect(views[0]?.status).toBe('unknown');
     expect(views[3]).toMatchObject({ status: 'online', latestClip: 'cam10/x.mp4' });
+  });
+});
+
+describe('chooseThumb', () => {
+  it('moves to the latest clip at most once per interval', () => {
+    const first = chooseThumb(undefined, 'cam1/a.mp4', 0, 10_000);
+    expect(first).toEqual({ path: 'cam1/a.mp4', sinceMs: 0 });
+    expect(chooseThumb(first, 'cam1/b.mp4', 5_000, 10_000)).toBe(first);
+    expect(chooseThumb(first, 'cam1/c.mp4', 10_000, 10_000)).toEqual({ path: 'cam1/c.mp4', sinceMs: 10_000 });
+    expect(chooseThumb(first, undefined, 99_000, 10_000)).toBe(first);
+    expect(chooseThumb(undefined, undefined, 0, 10_000)).toBeUndefined();
   });
 });

@@ -15,6 +15,8 @@ export interface CameraView {
   readonly lastClipAt?: string;
   /** Newest clip on the volume, relative to CLIPS_DIR (the thumbnail is taken from it). */
   readonly latestClip?: string;
+  /** Clip the tile's thumbnail shows: the latest one, advanced at most every ALERTS_THUMB_INTERVAL_MS. */
+  readonly thumbClip?: string;
   /** Latest verdict for this camera. */
   readonly lastVerdict?: { readonly status: VerdictStatus; readonly analyzedAt: string; readonly summary: string };
   readonly openIncidents: number;
@@ -74,6 +76,23 @@ export function parseStatusReport(json: string): StatusReport | undefined {
     ...(typeof raw.owner === 'string' ? { owner: raw.owner } : {}),
     ...(typeof raw.reason === 'string' ? { reason: raw.reason } : {}),
   };
+}
+
+/** The clip a camera's thumbnail shows, and since when. */
+export interface ThumbChoice {
+  readonly path: string;
+  readonly sinceMs: number;
+}
+
+/**
+ * Throttles thumbnail changes (pure): keep showing the previous clip until `intervalMs` has
+ * passed, then jump to the latest. Extraction costs a process spawn per clip, so at 100 cameras
+ * and 5 s clips an unthrottled grid would spend most of a core on thumbnails.
+ */
+export function chooseThumb(prev: ThumbChoice | undefined, latest: string | undefined, now: number, intervalMs: number): ThumbChoice | undefined {
+  if (!latest) return prev;
+  if (!prev || prev.path === latest) return prev ?? { path: latest, sinceMs: now };
+  return now - prev.sinceMs >= intervalMs ? { path: latest, sinceMs: now } : prev;
 }
 
 /** Natural order: cam2 before cam10. */

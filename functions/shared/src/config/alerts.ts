@@ -18,6 +18,10 @@ export const alerts = {
     schema: int(1000, 300000), default: '15000', expected: 'milliseconds, 1000–300000',
     doc: 'interval of the SSE heartbeat comment on /api/stream (keeps proxies from closing idle streams)',
   }),
+  thumbIntervalMs: envVar('ALERTS_THUMB_INTERVAL_MS', {
+    schema: int(0, 3600000), default: '10000', expected: 'milliseconds, 0–3600000',
+    doc: 'a camera tile’s thumbnail moves to a newer clip at most this often (each move costs one ffmpeg run, ≈0.09 CPU-s)',
+  }),
   ffmpegPath: envVar('ALERTS_FFMPEG', {
     schema: z.string().min(1), default: 'ffmpeg', expected: 'an executable name or path', doc: 'ffmpeg used to extract camera thumbnails',
   }),
