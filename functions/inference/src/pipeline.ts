@@ -118,8 +118,13 @@ export class ModelLoop {
     const body = this.d.prompt.body(p.job.cameraId, p.media);
     for (;;) {
       await this.d.gate.waitHealthy(this.abort.signal);
+      // A per-request signal: openai-node never removes the listener it adds to the signal it is
+      // given, so passing the loop's long-lived signal would leak one listener per request.
+      const request = new AbortController();
+      const onStop = () => request.abort(this.abort.signal.reason);
+      this.abort.signal.addEventListener('abort', onStop, { once: true });
       try {
-        const j = await judge(this.d.client, body, this.abort.signal);
+        const j = await judge(this.d.client, body, request.signal);
         this.d.metrics.recordJudgement(j);
         return j;
       } catch (err) {
@@ -127,6 +132,8 @@ export class ModelLoop {
         this.d.metrics.vllmWaits.inc();
         this.d.logger.warn({ jobId: p.job.id, err: err.message }, 'vLLM unavailable; the job waits for /health');
         this.d.gate.markDown();
+      } finally {
+        this.abort.signal.removeEventListener('abort', onStop);
       }
     }
   }
