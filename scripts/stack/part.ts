@@ -1,0 +1,210 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { EventEmitter } from 'node:events';
+import path from 'node:path';
+import { LineLog } from './line-log';
+import { descendants, groupMembers, isAlive, signal } from './proc';
+import { httpOk, waitUntil } from './wait';
+
+/** What the stack knows about one part before starting it (built by plan.ts). */
+export interface PartSpec {
+  /** `rtsp-sim`, `vllm-sim`, `alerts`, `inference`, `capture` */
+  readonly name: string;
+  /** entry file, relative to the repository root */
+  readonly main: string;
+  /** the complete environment of the child */
+  readonly env: Readonly<Record<string, string>>;
+  /** GET this URL until it answers 2xx: the part is ready */
+  readonly readyUrl: string;
+  /** how the part wants to be stopped (capture: SIGINT finalises the clip being written) */
+  readonly stopSignal: 'SIGINT' | 'SIGTERM';
+  /** the part's HTTP base URL, shown in stack.json */
+  readonly url: string;
+}
+
+export type PartState = 'idle' | 'starting' | 'running' | 'backoff' | 'stopping' | 'stopped' | 'failed';
+
+export interface PartExit {
+  readonly code: number | null;
+  readonly signal: NodeJS.Signals | null;
+  readonly at: Date;
+  readonly tail: readonly string[];
+}
+
+export interface PartOptions {
+  repoRoot: string;
+  logsDir: string;
+  /** restarts allowed after unexpected exits */
+  maxRestarts: number;
+  onEvent?: (message: string) => void;
+}
+
+const backoffMs = (restart: number) => Math.min(30_000, 1000 * 2 ** restart);
+
+/**
+ * One supervised part: a `node --import tsx <main>` child in its own process group (detached),
+ * its output in `<logs>/<name>.log`. An unexpected exit is reported with the tail of the log
+ * and restarted with backoff up to `maxRestarts` times. `stop()` signals the leader, waits,
+ * escalates to SIGKILL of the group after the grace time, then kills anything left over.
+ */
+export class Part extends EventEmitter {
+  state: PartState = 'idle';
+  restarts = 0;
+  lastExit: PartExit | undefined;
+  /** every pid this part ever had (restarts included) */
+  readonly pids: number[] = [];
+  readonly log: LineLog;
+  private child: ChildProcess | undefined;
+  private exitPromise: Promise<void> = Promise.resolve();
+  private restartTimer: NodeJS.Timeout | undefined;
+  private known = new Set<number>();
+
+  constructor(
+    readonly spec: PartSpec,
+    private readonly opts: PartOptions,
+  ) {
+    super();
+    this.log = new LineLog(path.join(opts.logsDir, `${spec.name}.log`), spec.name);
+  }
+
+  get pid(): number | undefined {
+    return this.child?.pid;
+  }
+
+  get alive(): boolean {
+    return this.child !== undefined && this.child.exitCode === null && this.child.signalCode === null;
+  }
+
+  /** Spawns the child (no waiting). */
+  start(): void {
+    const child = spawn(process.execPath, ['--import', 'tsx', this.spec.main], {
+      cwd: this.opts.repoRoot, env: { ...this.spec.env }, detached: true, stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    this.child = child;
+    this.state = 'starting';
+    if (child.pid !== undefined) {
+      this.pids.push(child.pid);
+      this.known.add(child.pid);
+    }
+    this.log.write(`--- started pid ${child.pid ?? '?'} at ${new Date().toISOString()} ---`);
+    this.log.attach(child.stdout);
+    this.log.attach(child.stderr);
+    this.exitPromise = new Promise((resolve) => {
+      child.once('error', (err) => {
+        this.log.write(`spawn failed: ${err.message}`);
+        if (child.pid === undefined) this.onExit(child, 1, null).then(resolve, resolve);
+      });
+      child.once('exit', (code, sig) => void this.onExit(child, code, sig).then(resolve, resolve));
+    });
+    this.emit('spawn', child.pid);
+  }
+
+  /** Waits until the ready URL answers; throws when the child exits first or the time runs out. */
+  async waitReady(timeoutMs: number, abortIf?: () => string | undefined): Promise<void> {
+    const started = this.child;
+    await waitUntil(() => httpOk(this.spec.readyUrl), {
+      timeoutMs, what: `${this.spec.name} at ${this.spec.readyUrl}`, intervalMs: 300,
+      abortIf: () => abortIf?.() ?? (this.child !== started || !this.alive ? `${this.spec.name} exited (${describeExit(this.lastExit)})` : undefined),
+    });
+    if (this.state === 'starting') this.state = 'running';
+  }
+
+  /** Every pid seen in this part's tree (leaders and descendants), for stack.json. */
+  knownPids(): number[] {
+    return [...this.known];
+  }
+
+  /** Synchronous last resort (uncaught error, process exit): SIGKILL the group and every known descendant. */
+  killNow(): void {
+    if (this.child?.pid !== undefined && this.alive) signal(-this.child.pid, 'SIGKILL');
+    for (const pid of this.known) if (pid !== process.pid && isAlive(pid)) signal(pid, 'SIGKILL');
+  }
+
+  /** Records descendants (ffmpeg, rtsp server …) so they can be swept even if re-parented. */
+  rememberDescendants(): void {
+    if (this.child?.pid !== undefined && this.alive) for (const pid of descendants(this.child.pid)) this.known.add(pid);
+  }
+
+  private async onExit(child: ChildProcess, code: number | null, sig: NodeJS.Signals | null): Promise<void> {
+    const exit: PartExit = { code, signal: sig, at: new Date(), tail: this.log.tail(8) };
+    this.lastExit = exit;
+    this.log.write(`--- exited (${describeExit(exit)}) ---`);
+    this.sweep(child.pid);
+    if (this.state === 'stopping' || this.state === 'stopped') return;
+    this.emit('died', exit);
+    if (this.restarts >= this.opts.maxRestarts) {
+      this.state = 'failed';
+      this.opts.onEvent?.(`${this.spec.name} died (${describeExit(exit)}); not restarting (${this.restarts}/${this.opts.maxRestarts} restarts used)`);
+      return;
+    }
+    const delay = backoffMs(this.restarts);
+    this.state = 'backoff';
+    this.opts.onEvent?.(`${this.spec.name} died (${describeExit(exit)}); restarting in ${delay / 1000} s (restart ${this.restarts + 1}/${this.opts.maxRestarts})`);
+    this.restartTimer = setTimeout(() => {
+      this.restartTimer = undefined;
+      if (this.state !== 'backoff') return;
+      this.restarts++;
+      this.start();
+      void this.waitReady(60_000).catch(() => undefined);
+    }, delay);
+  }
+
+  /** Kills whatever is left of the child's process group and of its known descendants. */
+  private sweep(pid: number | undefined): number {
+    if (pid !== undefined) this.rememberDescendants();
+    const left = new Set<number>([...(pid !== undefined ? groupMembers(pid) : []), ...[...this.known].filter(isAlive)]);
+    left.delete(process.pid);
+    if (pid !== undefined) signal(-pid, 'SIGKILL');
+    for (const p of left) signal(p, 'SIGKILL');
+    if (left.size > 0) this.log.write(`swept ${left.size} leftover process(es): ${[...left].join(' ')}`);
+    return left.size;
+  }
+
+  /**
+   * Stops the part and resolves once it and its process group are gone. Returns whether the
+   * grace time ran out (the group got SIGKILL).
+   */
+  async stop(graceMs: number): Promise<{ escalated: boolean }> {
+    if (this.restartTimer) clearTimeout(this.restartTimer);
+    this.restartTimer = undefined;
+    const wasAlive = this.alive;
+    this.state = 'stopping';
+    if (!wasAlive || this.child?.pid === undefined) {
+      this.state = 'stopped';
+      return { escalated: false };
+    }
+    this.rememberDescendants();
+    const pid = this.child.pid;
+    signal(pid, this.spec.stopSignal);
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = await Promise.race([
+      this.exitPromise.then(() => false),
+      new Promise<boolean>((r) => (timer = setTimeout(() => r(true), graceMs))),
+    ]);
+    clearTimeout(timer);
+    if (timedOut) {
+      signal(-pid, 'SIGKILL');
+      await this.exitPromise;
+    }
+    this.state = 'stopped';
+    return { escalated: timedOut };
+  }
+
+  /** For a Ctrl-C during start-up: stop at once, no grace. */
+  async kill(): Promise<void> {
+    this.state = 'stopping';
+    if (this.child?.pid !== undefined && this.alive) {
+      signal(-this.child.pid, 'SIGKILL');
+      await this.exitPromise;
+    }
+    this.state = 'stopped';
+  }
+
+  async close(): Promise<void> {
+    await this.log.close();
+  }
+}
+
+export function describeExit(exit: PartExit | undefined): string {
+  if (!exit) return 'not started';
+  return exit.signal ? `signal ${exit.signal}` : `exit code ${exit.code ?? '?'}`;
+}

@@ -1,0 +1,92 @@
+import type { PartSpec } from './part';
+
+/** Ports and addresses the stack decided on (free ports for everything internal). */
+export interface StackPorts {
+  /** the alerts function and its dashboard (PORT) */
+  readonly dashboard: number;
+  readonly capture: number;
+  readonly inference: number;
+  /** undefined when VLLM_BASE_URL points at a real server */
+  readonly vllmSim: number | undefined;
+  readonly rtspClient: number;
+  readonly rtspPublish: number;
+  readonly rtspControl: number;
+  readonly rtpStart: number;
+  readonly rtpCount: number;
+}
+
+export interface PlanInput {
+  /** the environment the stack was started with (passed on to every part) */
+  readonly env: Readonly<Record<string, string | undefined>>;
+  readonly redisUrl: string;
+  /** absolute */
+  readonly clipsDir: string;
+  readonly rtspUrlTemplate: string;
+  /** VLLM_BASE_URL when set (then no vllm-sim) */
+  readonly vllmBaseUrl: string | undefined;
+  readonly ports: StackPorts;
+  /** K_SINK of capture and inference: the local broker in front of the alerts function */
+  readonly sinkUrl: string;
+}
+
+/** The template with its port replaced (`rtsp://127.0.0.1:8554/cam{N}` → `…:<port>/cam{N}`). */
+export function withPort(template: string, port: number): string {
+  return template.replace(/^(rtsps?:\/\/[^/:?#]+)(:\d+)?/, `$1:${port}`);
+}
+
+const local = (port: number) => `http://127.0.0.1:${port}`;
+
+/**
+ * The parts of the local stack, in start order, each with its complete environment: one
+ * CLIPS_DIR, one Redis, K_SINK of capture and inference at the local broker (which routes to
+ * the alerts function the event types knative/eventing.yaml's Triggers route), capture on
+ * UDP (the local RTSP server speaks UDP only). Pure: tested without starting anything.
+ */
+export function planParts(input: PlanInput): PartSpec[] {
+  const { ports } = input;
+  const base: Record<string, string> = {};
+  for (const [k, v] of Object.entries(input.env)) if (v !== undefined) base[k] = v;
+  const template = withPort(input.rtspUrlTemplate, ports.rtspClient);
+  const common = { ...base, REDIS_URL: input.redisUrl, CLIPS_DIR: input.clipsDir, RTSP_URL_TEMPLATE: template };
+  const alertsUrl = local(ports.dashboard);
+  const sink = input.sinkUrl;
+  const vllmBaseUrl = input.vllmBaseUrl ?? `${local(ports.vllmSim ?? 8000)}/v1`;
+
+  const parts: PartSpec[] = [
+    {
+      name: 'rtsp-sim', main: 'simulator/cameras/src/main.ts', stopSignal: 'SIGTERM',
+      env: {
+        ...common,
+        RTSP_SIM_PUBLISH_PORT: String(ports.rtspPublish), RTSP_SIM_CONTROL_PORT: String(ports.rtspControl),
+        RTSP_SIM_RTP_PORT_START: String(ports.rtpStart), RTSP_SIM_RTP_PORT_COUNT: String(ports.rtpCount),
+      },
+      // the control server starts after every camera answers DESCRIBE
+      readyUrl: `${local(ports.rtspControl)}/health`, url: local(ports.rtspControl),
+    },
+  ];
+  if (input.vllmBaseUrl === undefined && ports.vllmSim !== undefined) {
+    parts.push({
+      name: 'vllm-sim', main: 'simulator/vllm/src/main.ts', stopSignal: 'SIGTERM',
+      env: { ...common, VLLM_SIM_PORT: String(ports.vllmSim), VLLM_SIM_HOST: '127.0.0.1', VLLM_SIM_ALLOWED_MEDIA_PATH: input.clipsDir },
+      readyUrl: `${local(ports.vllmSim)}/health`, url: `${local(ports.vllmSim)}/v1`,
+    });
+  }
+  parts.push(
+    {
+      name: 'alerts', main: 'functions/alerts/src/main.ts', stopSignal: 'SIGTERM',
+      env: { ...common, PORT: String(ports.dashboard) },
+      readyUrl: `${alertsUrl}/healthz`, url: alertsUrl,
+    },
+    {
+      name: 'inference', main: 'functions/inference/src/main.ts', stopSignal: 'SIGTERM',
+      env: { ...common, PORT: String(ports.inference), VLLM_BASE_URL: vllmBaseUrl, K_SINK: sink },
+      readyUrl: `${local(ports.inference)}/healthz`, url: local(ports.inference),
+    },
+    {
+      name: 'capture', main: 'functions/capture/src/main.ts', stopSignal: 'SIGINT',
+      env: { ...common, PORT: String(ports.capture), K_SINK: sink, RTSP_TRANSPORT: 'udp' },
+      readyUrl: `${local(ports.capture)}/healthz`, url: local(ports.capture),
+    },
+  );
+  return parts;
+}

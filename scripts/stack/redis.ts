@@ -1,0 +1,101 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Redis } from 'ioredis';
+import { LineLog } from './line-log';
+import { freeTcpPort } from './ports';
+import { signal } from './proc';
+import { waitUntil } from './wait';
+
+/** True when a Redis server answers PING at `url` within `timeoutMs`. */
+export async function redisAnswers(url: string, timeoutMs = 1500): Promise<boolean> {
+  const client = new Redis(url, {
+    lazyConnect: true, connectTimeout: timeoutMs, maxRetriesPerRequest: 0, retryStrategy: () => null, enableOfflineQueue: false,
+  });
+  client.on('error', () => undefined);
+  try {
+    await client.connect();
+    return (await client.ping()) === 'PONG';
+  } catch {
+    return false;
+  } finally {
+    client.disconnect();
+  }
+}
+
+/** True when `command` is an executable file, by path or found on PATH. */
+export function commandExists(command: string, pathEnv: string): boolean {
+  const executable = (file: string) => {
+    try {
+      fs.accessSync(file, fs.constants.X_OK);
+      return fs.statSync(file).isFile();
+    } catch {
+      return false;
+    }
+  };
+  if (command.includes('/')) return executable(command);
+  return pathEnv.split(path.delimiter).filter(Boolean).some((dir) => executable(path.join(dir, command)));
+}
+
+export interface LaunchedRedis {
+  readonly url: string;
+  readonly pid: number;
+  readonly dir: string;
+  stop(graceMs?: number): Promise<void>;
+}
+
+/**
+ * Starts a throw-away `redis-server` on a free loopback port with a temp dir and no
+ * persistence (`--save '' --appendonly no`), in its own process group; resolves once it
+ * answers PING. `stop()` shuts it down and removes the dir.
+ */
+export async function launchRedis(command: string, logsDir: string, timeoutMs = 15000): Promise<LaunchedRedis> {
+  const port = await freeTcpPort();
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'safety-hanta-redis-'));
+  const log = new LineLog(path.join(logsDir, 'redis.log'), 'redis');
+  const child: ChildProcess = spawn(
+    command,
+    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir, '--daemonize', 'no'],
+    { detached: true, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  log.attach(child.stdout);
+  log.attach(child.stderr);
+  let exited = false;
+  const exit = new Promise<void>((resolve) => {
+    child.once('exit', () => ((exited = true), resolve()));
+    child.once('error', (err) => {
+      log.write(`spawn failed: ${err.message}`);
+      exited = true;
+      resolve();
+    });
+  });
+  const url = `redis://127.0.0.1:${port}`;
+  const cleanup = async () => {
+    await log.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  };
+  try {
+    await waitUntil(() => redisAnswers(url, 500), {
+      timeoutMs, what: `redis-server on port ${port}`,
+      abortIf: () => (exited ? `redis-server exited: ${log.tail(3).join(' | ')}` : undefined),
+    });
+  } catch (err) {
+    if (child.pid !== undefined) signal(-child.pid, 'SIGKILL');
+    await exit;
+    await cleanup();
+    throw err;
+  }
+  return {
+    url, pid: child.pid!, dir,
+    stop: async (graceMs = 5000) => {
+      if (!exited) {
+        signal(child.pid!, 'SIGTERM');
+        const timer = setTimeout(() => signal(-child.pid!, 'SIGKILL'), graceMs);
+        await exit;
+        clearTimeout(timer);
+      }
+      await cleanup();
+    },
+  };
+}

@@ -1,0 +1,379 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { Redis } from 'ioredis';
+import type { Config } from '../../functions/shared/src/config';
+import { redisKeys } from '../../functions/shared/src/keys';
+import { renderLine, renderPanel, type PanelModel } from './panel';
+import { describeExit, Part } from './part';
+import { planParts, type StackPorts } from './plan';
+import { freeTcpPort, freeUdpBlock, isTcpPortFree } from './ports';
+import { checkFfmpeg, checkNode, checkPorts, checkRedis, formatIssues, type PortClaim, type PreflightIssue } from './preflight';
+import { commandExists, launchRedis, redisAnswers, type LaunchedRedis } from './redis';
+import { RateMeter, StatusReader, type PipelineStatus } from './status';
+import { Terminal } from './terminal';
+import { waitUntil } from './wait';
+import { LineLog } from './line-log';
+import { startLocalBroker, type LocalBroker } from './broker';
+
+export interface StackOptions {
+  readonly config: Config;
+  /** environment passed on to every part */
+  readonly env: Readonly<Record<string, string | undefined>>;
+  /** repository root (cwd of the parts) */
+  readonly repoRoot: string;
+  readonly out: NodeJS.WriteStream;
+}
+
+/** Contents of `<STACK_DIR>/stack.json`: what runs, for tools and tests. */
+export interface StackState {
+  pid: number;
+  state: 'starting' | 'running' | 'stopping' | 'stopped' | 'failed';
+  startedAt: string;
+  stoppedAt?: string;
+  dashboardUrl: string;
+  logsDir: string;
+  clipsDir: string;
+  redis: { url: string; prefix: string; launched: boolean; pid?: number };
+  /** the local broker (K_SINK of capture and inference) and what it routed */
+  events: { sink: string; delivered: number; unrouted: number; failed: number } | undefined;
+  parts: { name: string; pid?: number; pids: number[]; descendants: number[]; url: string; state: string; restarts: number; log: string }[];
+}
+
+const STOP_ORDER = ['capture', 'inference', 'alerts', 'vllm-sim', 'rtsp-sim'];
+
+/** Shows `p` relative to the working directory when it is inside it. */
+function pretty(p: string): string {
+  const rel = path.relative(process.cwd(), p);
+  return rel && !rel.startsWith('..') && !path.isAbsolute(rel) ? rel : p;
+}
+
+/**
+ * The one-command local stack: pre-flight checks, Redis (reused or launched), the five parts
+ * started in order and supervised, a live status panel, and an orderly shutdown.
+ */
+export class Stack {
+  private readonly c: Config;
+  private readonly term: Terminal;
+  private readonly stackLog: LineLog;
+  private readonly logsDir: string;
+  private readonly stateFile: string;
+  private readonly parts: Part[] = [];
+  private redis: LaunchedRedis | undefined;
+  private redisUrl: string;
+  private client: Redis | undefined;
+  private reader: StatusReader | undefined;
+  private readonly rate = new RateMeter();
+  private lastStatus: PipelineStatus | undefined;
+  private statusError: string | undefined;
+  private dashboardUrl = '';
+  private readonly startedAt = new Date();
+  private timer: NodeJS.Timeout | undefined;
+  private signals = 0;
+  private lastSignalAt = 0;
+  private broker: LocalBroker | undefined;
+  private stopRequested: (() => void) | undefined;
+  private readonly stopSignal: Promise<void>;
+  private state: StackState['state'] = 'starting';
+
+  constructor(private readonly opts: StackOptions) {
+    this.c = opts.config;
+    this.logsDir = path.join(this.c.stack.dir, 'logs');
+    this.stateFile = path.join(this.c.stack.dir, 'stack.json');
+    fs.mkdirSync(this.logsDir, { recursive: true });
+    this.stackLog = new LineLog(path.join(this.logsDir, 'stack.log'), 'stack');
+    this.term = new Terminal(opts.out, (l) => this.stackLog.write(l));
+    this.redisUrl = this.c.common.redisUrl;
+    this.stopSignal = new Promise((r) => (this.stopRequested = r));
+  }
+
+  /** SIGINT/SIGTERM: the first stops the stack, the second skips the drain, the third kills everything now. */
+  onSignal(sig: NodeJS.Signals): void {
+    // one Ctrl-C reaches npm, tsx and us at once, and tsx relays it again: count a burst once
+    const now = Date.now();
+    if (now - this.lastSignalAt < 1500) return;
+    this.lastSignalAt = now;
+    this.signals++;
+    if (this.signals === 1) this.term.message(`\n${sig}: stopping the stack (Ctrl-C again to skip waiting for queued clips)…`);
+    else if (this.signals === 2) this.term.message(`${sig} again: not waiting for queued clips`);
+    else {
+      this.term.message(`${sig} a third time: killing every part now`);
+      for (const p of this.parts) void p.kill();
+    }
+    this.stopRequested?.();
+  }
+
+  /** Synchronous last resort when the stack itself crashes: no part may outlive it. */
+  killEverything(): void {
+    for (const p of this.parts) p.killNow();
+    if (this.redis) process.kill(this.redis.pid, 'SIGKILL');
+  }
+
+  /** Runs until a signal, then shuts down. Resolves with the process exit code. */
+  async run(): Promise<number> {
+    let code = 0;
+    try {
+      if (!(await this.preflight())) return 1;
+      await this.startAll();
+      if (this.signals === 0) {
+        this.state = 'running';
+        this.writeState();
+        this.printReady();
+        this.startTicker();
+        await this.stopSignal;
+      }
+    } catch (err) {
+      code = 1;
+      this.state = 'failed';
+      this.term.message(this.term.style.red(`✖ ${(err as Error).message}`));
+      for (const p of this.parts.filter((x) => !x.alive && x.lastExit)) {
+        this.term.message(`  last lines of ${pretty(p.log.file)}:\n${p.log.tail(12).map((l) => `    ${l}`).join('\n')}`);
+      }
+    }
+    await this.shutdown();
+    return code;
+  }
+
+  private say(text: string): void {
+    this.term.message(text);
+  }
+
+  private async preflight(): Promise<boolean> {
+    const c = this.c;
+    const issues: PreflightIssue[] = [];
+    const node = checkNode();
+    if (node) issues.push(node);
+    const onPath = (cmd: string) => commandExists(cmd, this.opts.env.PATH ?? '');
+    issues.push(...checkFfmpeg(onPath));
+    const claims: PortClaim[] = [{ port: c.common.port, variable: 'PORT', what: 'the alerts dashboard' }];
+    const env = this.opts.env;
+    if (env.RTSP_URL_TEMPLATE) claims.push({ port: portOf(c.common.rtspUrlTemplate), variable: 'RTSP_URL_TEMPLATE', what: 'the RTSP camera simulator' });
+    if (env.RTSP_SIM_PUBLISH_PORT) claims.push({ port: c.rtspSim.publishPort, variable: 'RTSP_SIM_PUBLISH_PORT', what: 'the RTSP publishers' });
+    if (env.RTSP_SIM_CONTROL_PORT) claims.push({ port: c.rtspSim.controlPort, variable: 'RTSP_SIM_CONTROL_PORT', what: 'the camera fault switch' });
+    if (env.VLLM_SIM_PORT && !c.common.vllmBaseUrl) claims.push({ port: c.vllmSim.port, variable: 'VLLM_SIM_PORT', what: 'vllm-sim' });
+    issues.push(...(await checkPorts(claims.filter((x) => x.port !== 0), (p) => isTcpPortFree(p))));
+    const answers = await redisAnswers(c.common.redisUrl);
+    const redisIssue = checkRedis(answers, c.common.redisUrl, c.stack.redisServer, answers || onPath(c.stack.redisServer));
+    if (redisIssue) issues.push(redisIssue);
+    if (issues.length > 0) {
+      this.say(formatIssues(issues));
+      return false;
+    }
+    this.say(`${this.term.style.bold('Safety-Hanta')} · starting the local stack with ${c.common.numStreams} cameras`);
+    this.say(`  ✔ pre-flight: Node.js ${process.versions.node}, ffmpeg, port ${c.common.port} free`);
+    if (answers) {
+      this.say(`  ✔ redis: using ${c.common.redisUrl} (keys under ${c.common.redisPrefix}:)`);
+    } else {
+      this.redis = await launchRedis(c.stack.redisServer, this.logsDir);
+      this.redisUrl = this.redis.url;
+      this.say(`  ✔ redis: nothing answered at ${c.common.redisUrl}; started redis-server at ${this.redis.url} (temporary, no persistence)`);
+    }
+    return true;
+  }
+
+  private async ports(): Promise<StackPorts> {
+    const c = this.c;
+    const env = this.opts.env;
+    const pick = async (explicit: string | undefined, configured: number) => (explicit && configured !== 0 ? configured : freeTcpPort());
+    const rtpCount = Math.min(c.rtspSim.rtpPortCount, Math.max(64, 8 * c.common.numStreams + 16));
+    const rtpStart = env.RTSP_SIM_RTP_PORT_START ? c.rtspSim.rtpPortStart : await freeUdpBlock(rtpCount, c.rtspSim.rtpPortStart);
+    if (rtpStart === undefined) throw new Error(`no block of ${rtpCount} free UDP ports in 1024–4998 for the RTSP server; set RTSP_SIM_RTP_PORT_START`);
+    return {
+      dashboard: c.common.port,
+      capture: await freeTcpPort(),
+      inference: await freeTcpPort(),
+      vllmSim: c.common.vllmBaseUrl ? undefined : await pick(env.VLLM_SIM_PORT, c.vllmSim.port),
+      rtspClient: await pick(env.RTSP_URL_TEMPLATE, portOf(c.common.rtspUrlTemplate)),
+      rtspPublish: await pick(env.RTSP_SIM_PUBLISH_PORT, c.rtspSim.publishPort),
+      rtspControl: await pick(env.RTSP_SIM_CONTROL_PORT, c.rtspSim.controlPort),
+      rtpStart, rtpCount,
+    };
+  }
+
+  private async startAll(): Promise<void> {
+    const c = this.c;
+    fs.mkdirSync(c.common.clipsDir, { recursive: true });
+    const ports = await this.ports();
+    this.dashboardUrl = `http://localhost:${ports.dashboard}`;
+    this.broker = await startLocalBroker(`http://127.0.0.1:${ports.dashboard}/`);
+    const specs = planParts({
+      env: this.opts.env, redisUrl: this.redisUrl, clipsDir: c.common.clipsDir, rtspUrlTemplate: c.common.rtspUrlTemplate,
+      vllmBaseUrl: c.common.vllmBaseUrl, ports, sinkUrl: this.broker.url,
+    });
+    this.client = new Redis(this.redisUrl, { maxRetriesPerRequest: 1, enableOfflineQueue: false, lazyConnect: false });
+    this.client.on('error', (err: Error) => (this.statusError = `Redis: ${err.message}`));
+    this.reader = new StatusReader(this.client, redisKeys(c.common.redisPrefix));
+    if (c.common.vllmBaseUrl) this.say(`  ✔ model server: VLLM_BASE_URL=${c.common.vllmBaseUrl} (vllm-sim not started)`);
+    for (const spec of specs) {
+      if (this.signals > 0) return;
+      const part = new Part(spec, {
+        repoRoot: this.opts.repoRoot, logsDir: this.logsDir, maxRestarts: c.stack.restarts,
+        onEvent: (m) => {
+          this.say(this.term.style.red(`✖ ${m}`));
+          this.writeState();
+        },
+      });
+      part.on('spawn', () => this.writeState());
+      this.parts.push(part);
+      const t0 = Date.now();
+      this.say(`  … ${spec.name}: starting${spec.name === 'rtsp-sim' ? ' (the first run renders the simulated scenes: this can take a minute or two)' : ''}`);
+      part.start();
+      await part.waitReady(c.stack.readyTimeoutSeconds * 1000, () => (this.signals > 0 ? 'stop requested' : undefined));
+      this.say(`  ✔ ${spec.name} ready in ${((Date.now() - t0) / 1000).toFixed(1)} s${this.readyNote(spec.name, ports)}`);
+    }
+  }
+
+  private readyNote(name: string, ports: StackPorts): string {
+    if (name === 'rtsp-sim') return ` · rtsp://127.0.0.1:${ports.rtspClient}/cam1 … cam${this.c.common.numStreams}`;
+    if (name === 'vllm-sim') return ` · http://127.0.0.1:${ports.vllmSim}/v1 (a simulator of the model server, not a safety model)`;
+    if (name === 'alerts') return ` · dashboard ${this.dashboardUrl}`;
+    return '';
+  }
+
+  private printReady(): void {
+    const s = this.term.style;
+    this.say(
+      [
+        '',
+        `  ${s.bold(`Dashboard: ${this.dashboardUrl}`)}  — incidents appear within about a minute.`,
+        `  Logs: ${pretty(this.logsDir)}/<part>.log · state: ${pretty(this.stateFile)} · clips: ${pretty(this.c.common.clipsDir)}`,
+        '',
+      ].join('\n'),
+    );
+  }
+
+  private startTicker(): void {
+    const mode = this.c.stack.status === 'panel' && !this.term.live ? 'lines' : this.c.stack.status;
+    let busy = false;
+    let lastLine = 0;
+    const tick = async () => {
+      if (busy) return;
+      busy = true;
+      try {
+        for (const p of this.parts) p.rememberDescendants();
+        await this.refresh();
+        if (mode === 'panel') this.term.panel(renderPanel(this.model(), this.term.style));
+        if (mode === 'lines' && Date.now() - lastLine >= this.c.stack.statusSeconds * 1000 - 500) {
+          lastLine = Date.now();
+          this.term.line(renderLine(this.model()));
+        }
+        this.writeState();
+      } finally {
+        busy = false;
+      }
+    };
+    this.timer = setInterval(() => void tick(), 1000);
+    void tick();
+  }
+
+  private async refresh(): Promise<void> {
+    if (!this.reader) return;
+    try {
+      this.lastStatus = await this.reader.read();
+      this.rate.add(this.lastStatus.clipsEnqueued);
+      this.statusError = undefined;
+    } catch (err) {
+      this.statusError = (err as Error).message;
+    }
+  }
+
+  private model(): PanelModel {
+    return {
+      uptimeMs: Date.now() - this.startedAt.getTime(),
+      dashboardUrl: this.dashboardUrl,
+      logsDir: pretty(this.logsDir),
+      status: this.statusError ? undefined : this.lastStatus,
+      statusError: this.statusError,
+      clipsPerMin: this.rate.perMinute(),
+      events: this.broker?.counts,
+      numStreams: this.c.common.numStreams,
+      parts: this.parts.map((p) => ({
+        name: p.spec.name, state: p.state, restarts: p.restarts,
+        lastExit: p.lastExit ? describeExit(p.lastExit) : undefined, tail: p.lastExit?.tail,
+      })),
+    };
+  }
+
+  /** Capture first (SIGINT finalises its clips), drain the queue, then inference, then the rest; then Redis. */
+  private async shutdown(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    this.term.freeze();
+    if (this.state !== 'failed') this.state = 'stopping';
+    this.writeState();
+    const grace = this.c.stack.stopTimeoutSeconds * 1000;
+    const byName = new Map(this.parts.map((p) => [p.spec.name, p]));
+    for (const name of STOP_ORDER) {
+      const part = byName.get(name);
+      if (!part) continue;
+      if (name === 'inference') await this.drain(part);
+      if (!part.alive) {
+        await part.stop(grace);
+        continue;
+      }
+      const t0 = Date.now();
+      this.say(`  … stopping ${name} (${part.spec.stopSignal})`);
+      const { escalated } = await part.stop(grace);
+      const how = escalated ? this.term.style.red(`did not exit within ${grace / 1000} s: killed with SIGKILL`) : `stopped (${describeExit(part.lastExit)})`;
+      this.say(`  ${escalated ? '✖' : '✔'} ${name} ${how} in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+    }
+    await this.broker?.close();
+    await this.refresh();
+    if (this.lastStatus) this.say(`  ${renderLine(this.model())}`);
+    this.client?.disconnect();
+    if (this.redis) {
+      await this.redis.stop();
+      this.say(`  ✔ redis-server stopped (${this.redis.url})`);
+    }
+    if (this.state !== 'failed') this.state = 'stopped';
+    this.writeState(new Date());
+    this.say(this.state === 'stopped' ? 'Safety-Hanta stack stopped.' : 'Safety-Hanta stack did not start (see above).');
+    await Promise.all(this.parts.map((p) => p.close()));
+    await this.stackLog.close();
+  }
+
+  /** Waits (bounded) until every queued clip has a verdict, so no recorded clip is left unjudged. */
+  private async drain(inference: Part): Promise<void> {
+    const seconds = this.c.stack.drainSeconds;
+    if (!this.reader || seconds === 0 || !inference.alive || this.signals > 1 || this.state === 'failed') return;
+    const left = async () => {
+      const s = await this.reader!.read();
+      return s.queueDepth + s.inFlight;
+    };
+    const n = await left().catch(() => 0);
+    if (n === 0) return;
+    this.say(`  … waiting up to ${seconds} s for inference to judge ${n} queued clip${n > 1 ? 's' : ''} (Ctrl-C again to skip)`);
+    try {
+      await waitUntil(async () => (await left()) === 0, {
+        timeoutMs: seconds * 1000, what: 'the clip queue to drain', intervalMs: 300,
+        abortIf: () => (this.signals > 1 ? 'skipped' : !inference.alive ? 'inference is not running' : undefined),
+      });
+      this.say('  ✔ queue drained: every recorded clip has a verdict');
+    } catch (err) {
+      this.say(`  ! ${(err as Error).message}; the remaining clips stay queued in Redis`);
+    }
+  }
+
+  private writeState(stoppedAt?: Date): void {
+    const state: StackState = {
+      pid: process.pid, state: this.state, startedAt: this.startedAt.toISOString(),
+      ...(stoppedAt ? { stoppedAt: stoppedAt.toISOString() } : {}),
+      dashboardUrl: this.dashboardUrl, logsDir: this.logsDir, clipsDir: this.c.common.clipsDir,
+      events: this.broker ? { sink: this.broker.url, ...this.broker.counts } : undefined,
+      redis: { url: this.redisUrl, prefix: this.c.common.redisPrefix, launched: this.redis !== undefined, ...(this.redis ? { pid: this.redis.pid } : {}) },
+      parts: this.parts.map((p) => ({
+        name: p.spec.name, ...(p.pid !== undefined ? { pid: p.pid } : {}), pids: [...p.pids], descendants: p.knownPids(),
+        url: p.spec.url, state: p.state, restarts: p.restarts, log: p.log.file,
+      })),
+    };
+    try {
+      fs.writeFileSync(`${this.stateFile}.tmp`, JSON.stringify(state, null, 2));
+      fs.renameSync(`${this.stateFile}.tmp`, this.stateFile);
+    } catch {
+      // best effort: the panel matters more than the state file
+    }
+  }
+}
+
+function portOf(template: string): number {
+  const m = /^rtsps?:\/\/[^/:?#]+:(\d+)/.exec(template);
+  return m ? Number(m[1]) : 554;
+}

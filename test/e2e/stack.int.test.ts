@@ -1,0 +1,195 @@
+/**
+ * End to end: `npm start` as a user runs it (the package.json start script, in its own process
+ * group, Ctrl-C = SIGINT to that group), 4 simulated cameras — safe, fire, no_hard_hat,
+ * restricted_zone_intrusion — for about a minute, against the real Redis, real ffmpeg, real
+ * child processes and vllm-sim (the one stand-in: there is no GPU here).
+ *
+ * Asserts: each hazardous camera raises an incident of its hazard on the dashboard
+ * (`/api/state` of the alerts function), the safe camera raises none, every clip capture
+ * enqueued has exactly one verdict (the stack drains the queue on Ctrl-C before stopping
+ * inference, so nothing may be left in flight), every clip file on disk was enqueued, the stack
+ * exits 0 and no process it reported (parts, their ffmpeg and servers) is left.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Redis } from 'ioredis';
+import { redisKeys } from '../../functions/shared/src/keys';
+import { computeGroundTruth } from '../../simulator/cameras/src/core/ground-truth';
+import { findScene } from '../../simulator/cameras/src/core/scenes';
+import { alive, clipFiles, freePort, getJson, kill, pgrep, waitFor } from './helpers';
+
+const REPO = path.resolve(__dirname, '../..');
+const REDIS_URL = 'redis://127.0.0.1:6379';
+const CAMERAS = { cam1: 'safe', cam2: 'fire', cam3: 'no_hard_hat', cam4: 'restricted_zone_intrusion' } as const;
+const SCENE_SIZE = { width: 640, height: 360 };
+const SEGMENT_SECONDS = 5;
+
+interface StackJson {
+  pid: number;
+  state: string;
+  dashboardUrl: string;
+  redis: { pid?: number };
+  parts: { name: string; pids: number[]; descendants: number[] }[];
+}
+interface DashboardState {
+  incidents: { cameraId: string; hazards: { type: string }[]; status: string }[];
+}
+
+/**
+ * How long the cameras must record so that every hazard is on screen at least twice: the
+ * hazards start and stop inside each scene's loop (ground truth), and a warning needs 2 of 3
+ * clips (INCIDENT_CONFIRM_K/N). Two full loops plus two clips of slack, at least 60 s.
+ */
+function recordSeconds(): number {
+  let longest = 0;
+  for (const name of Object.values(CAMERAS)) {
+    const scene = findScene(name);
+    if (!scene) throw new Error(`rtsp-sim has no scene ${name}`);
+    const gt = computeGroundTruth(scene, { ...SCENE_SIZE, fps: 25 });
+    if (gt.hazard !== null) {
+      const onScreen = gt.seconds.filter((s) => s.hazards.length > 0).length;
+      expect(onScreen).toBeGreaterThanOrEqual(SEGMENT_SECONDS); // long enough to be in two clips of every loop
+    }
+    longest = Math.max(longest, gt.duration);
+  }
+  return Math.max(60, 2 * longest + 2 * SEGMENT_SECONDS);
+}
+
+describe('npm start (e2e, 4 cameras, vllm-sim stands in for the GPU model server)', () => {
+  const prefix = `test-${randomUUID()}`;
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'safety-hanta-e2e-'));
+  const clipsDir = path.join(tmp, 'clips');
+  const stackDir = path.join(tmp, 'stack');
+  const stateFile = path.join(stackDir, 'stack.json');
+  const redis = new Redis(REDIS_URL, { maxRetriesPerRequest: 2 });
+  const keys = redisKeys(prefix);
+  let child: ChildProcess | undefined;
+  let output = '';
+  const readState = (): StackJson | undefined => {
+    try {
+      return JSON.parse(fs.readFileSync(stateFile, 'utf8')) as StackJson;
+    } catch {
+      return undefined;
+    }
+  };
+  const reportedPids = (s: StackJson | undefined) =>
+    s ? [s.pid, ...(s.redis.pid ? [s.redis.pid] : []), ...s.parts.flatMap((p) => [...p.pids, ...p.descendants])] : [];
+  const logTails = () =>
+    fs.existsSync(path.join(stackDir, 'logs'))
+      ? fs.readdirSync(path.join(stackDir, 'logs')).map((f) => {
+          const lines = fs.readFileSync(path.join(stackDir, 'logs', f), 'utf8').trim().split('\n');
+          return `--- ${f} ---\n${lines.slice(-6).map((l) => l.slice(0, 300)).join('\n')}`;
+        }).join('\n')
+      : '';
+
+  afterAll(async () => {
+    // kill whatever is left, even when an assertion failed half-way
+    if (child?.pid !== undefined) kill(-child.pid, 'SIGKILL');
+    for (const pid of reportedPids(readState())) if (alive(pid)) kill(pid, 'SIGKILL');
+    for (const pid of pgrep(tmp)) kill(pid, 'SIGKILL');
+    let cursor = '0';
+    do {
+      const [next, found] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
+      cursor = next;
+      if (found.length > 0) await redis.del(...found);
+    } while (cursor !== '0');
+    redis.disconnect();
+    fs.rmSync(tmp, { recursive: true, force: true });
+  });
+
+  it('raises every hazard, none on the safe camera, judges every clip, and Ctrl-C leaves nothing running', async () => {
+    const mapFile = path.join(tmp, 'scenes.json');
+    fs.writeFileSync(mapFile, JSON.stringify(CAMERAS));
+    const port = await freePort();
+    const startScript = (JSON.parse(fs.readFileSync(path.join(REPO, 'package.json'), 'utf8')) as { scripts: { start: string } }).scripts.start;
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      PATH: `${path.join(REPO, 'node_modules', '.bin')}${path.delimiter}${process.env.PATH ?? ''}`,
+      REDIS_URL, REDIS_PREFIX: prefix, CLIPS_DIR: clipsDir, STACK_DIR: stackDir, PORT: String(port),
+      NUM_STREAMS: '4', SCENE_MAP_FILE: mapFile, SCENE_SIZE: `${SCENE_SIZE.width}x${SCENE_SIZE.height}`,
+      // a stable cache: rendering is deterministic, and re-rendering every run costs ~15 s of CPU
+      SCENES_DIR: path.join(os.tmpdir(), 'safety-hanta-e2e-scenes'),
+      SEGMENT_SECONDS: String(SEGMENT_SECONDS), STACK_STATUS: 'lines', STACK_STATUS_SECONDS: '5', LOG_LEVEL: 'info',
+    };
+    const t0 = Date.now();
+    // the package.json start script's command itself (`tsx scripts/start-stack.ts`), resolved in
+    // node_modules/.bin as npm does, in its own process group like a terminal's foreground job.
+    // Not through npm/sh: on Ctrl-C npm always exits 130 and sh re-raises SIGINT, whatever the stack did.
+    const [command, ...args] = startScript.trim().split(/\s+/) as [string, ...string[]];
+    child = spawn(command, args, { cwd: REPO, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    child.stdout!.on('data', (d: Buffer) => (output += d.toString()));
+    child.stderr!.on('data', (d: Buffer) => (output += d.toString()));
+    const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+      child!.once('exit', (code, signal) => resolve({ code, signal })),
+    );
+    const diag = () => `stack output:\n${output}\n${logTails()}`;
+
+    const dashboard = `http://127.0.0.1:${port}`;
+    await waitFor(() => readState()?.state === 'running', 150_000, 'the stack to be running', diag);
+    const readyMs = Date.now() - t0;
+    const runMs = recordSeconds() * 1000;
+
+    // every hazardous camera raises its own hazard (via CloudEvents → alerts → /api/state)
+    const wanted = Object.entries(CAMERAS).filter(([, scene]) => scene !== 'safe');
+    const raised = (s: DashboardState | undefined, cam: string, type: string) =>
+      s?.incidents.some((i) => i.cameraId === cam && i.hazards.some((h) => h.type === type)) ?? false;
+    const firstIncidentMs = await waitFor(async () => {
+      const s = await getJson<DashboardState>(`${dashboard}/api/state`);
+      return (s?.incidents.length ?? 0) > 0 ? Date.now() - t0 - readyMs : undefined;
+    }, runMs, 'the first incident on the dashboard', diag);
+    await waitFor(async () => {
+      const s = await getJson<DashboardState>(`${dashboard}/api/state`);
+      return wanted.every(([cam, type]) => raised(s, cam, type));
+    }, runMs + 20_000, `incidents ${wanted.map(([c, t]) => `${c}:${t}`).join(', ')}`, diag);
+    // keep recording for the full run, so the safe camera had every chance to raise a false alarm
+    const remaining = t0 + readyMs + runMs - Date.now();
+    if (remaining > 0) await waitFor(() => Date.now() >= t0 + readyMs + runMs, remaining + 1000, 'the end of the recording window');
+
+    const before = readState();
+    expect(before?.parts.map((p) => p.name)).toEqual(['rtsp-sim', 'vllm-sim', 'alerts', 'inference', 'capture']);
+    // Ctrl-C: SIGINT to the whole foreground group (the tsx CLI and the stack both get it; tsx relays it once more)
+    kill(-child.pid!, 'SIGINT');
+    let hang: NodeJS.Timeout | undefined;
+    const result = await Promise.race([exited, new Promise<'hung'>((r) => (hang = setTimeout(() => r('hung'), 90_000)))]);
+    clearTimeout(hang);
+    const stopMs = Date.now() - t0;
+    const ok = result !== 'hung' && result.code === 0;
+    expect({ result, output: ok ? '' : diag() }).toEqual({ result: { code: 0, signal: null }, output: '' });
+
+    // nothing left: every pid the stack reported (parts, restarts, their descendants, Redis if launched), the process group, and
+    // anything whose command line mentions our temp dir (capture's ffmpeg writes under CLIPS_DIR)
+    const after = readState();
+    expect(after?.state).toBe('stopped');
+    const pids = reportedPids(after);
+    expect(pids.length).toBeGreaterThan(6); // stack + 5 parts + at least the rtsp server and ffmpeg children
+    await waitFor(() => pids.every((p) => !alive(p)) && pgrep(tmp).length === 0, 5000, 'all reported processes to be gone',
+      () => `alive: ${pids.filter(alive).join(' ')} · pgrep: ${pgrep(tmp).join(' ')}`);
+    expect(alive(child.pid!)).toBe(false);
+
+    // the safe camera raised nothing, on the dashboard and in the incident engine
+    const engine = await redis.hkeys(keys.incidents);
+    expect(engine.filter((f) => f.startsWith('cam1:'))).toEqual([]);
+    for (const [cam, type] of wanted) expect(engine).toContain(`${cam}:${type}`);
+
+    // every enqueued clip has exactly one verdict; nothing queued, in flight or dead
+    const stats = await redis.hgetall(keys.queueStats);
+    const enqueued = Number(stats.enqueued ?? 0);
+    const verdicts = await redis.xrange(keys.verdicts, '-', '+');
+    const verdictJobs = verdicts.map(([, f]) => f[f.indexOf('jobId') + 1]);
+    expect(enqueued).toBeGreaterThanOrEqual(4 * Math.floor(runMs / 1000 / SEGMENT_SECONDS) - 4);
+    expect({ pending: await redis.llen(keys.clips), dead: await redis.llen(keys.dead), verdicts: verdicts.length, unique: new Set(verdictJobs).size })
+      .toEqual({ pending: 0, dead: 0, verdicts: enqueued, unique: enqueued });
+    // …and every clip file on disk was enqueued (its job id is camera + start time)
+    const files = clipFiles(clipsDir);
+    expect(files.length).toBe(enqueued);
+
+    // eslint-disable-next-line no-console
+    console.log(
+      `e2e: ready ${(readyMs / 1000).toFixed(1)} s, first incident ${(firstIncidentMs / 1000).toFixed(1)} s after ready, ` +
+        `${enqueued} clips = ${verdicts.length} verdicts, stopped at ${(stopMs / 1000).toFixed(1)} s`,
+    );
+  }, 300_000);
+});
