@@ -15,9 +15,15 @@ async function main(): Promise<void> {
     process.exit(1);
   }
   const capture = await startCapture(config);
-  let signals = 0;
+  let stopping = false;
   const onSignal = (signal: NodeJS.Signals) => {
-    if (++signals > 1) process.exit(1); // a second signal: give up on a clean stop
+    // Ctrl-C reaches us twice (terminal + the tsx wrapper relaying it): only the first counts
+    if (stopping) return;
+    stopping = true;
+    setTimeout(() => {
+      process.stderr.write('capture: clean stop took longer than 60 s; exiting\n');
+      process.exit(1);
+    }, 60_000).unref();
     capture.stop().then(() => process.exit(0), (err) => {
       process.stderr.write(`capture stop failed after ${signal}: ${toError(err).message}\n`);
       process.exit(1);

@@ -48,12 +48,12 @@ export async function cleanRedis(redis: Redis, prefix: string): Promise<void> {
 }
 
 /** Polls until `cond` returns a truthy value or the deadline passes (then throws with `what`). */
-export async function waitFor<T>(cond: () => Promise<T> | T, timeoutMs: number, what: string, everyMs = 100): Promise<NonNullable<T>> {
+export async function waitFor<T>(cond: () => Promise<T> | T, timeoutMs: number, what: string | (() => string | Promise<string>), everyMs = 100): Promise<NonNullable<T>> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const v = await cond();
     if (v) return v as NonNullable<T>;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${typeof what === 'string' ? what : await what()}`);
     await new Promise((r) => setTimeout(r, everyMs));
   }
 }

@@ -79,7 +79,7 @@ export class LeaseManager {
     }
     const offset = replicaOffset(replicaId, cameras.length);
     for (const cam of claimCandidates(cameras, this.owned, share, offset)) {
-      if (this.stopped) return;
+      if (this.stopped || this.owned.size >= share) return;
       if ((await redis.set(keys.cameraLease(cam), replicaId, 'PX', ttlMs, 'NX')) !== 'OK') continue;
       this.owned.add(cam);
       logger.info({ cameraId: cam }, 'lease acquired');

@@ -4,16 +4,14 @@
  */
 
 /**
- * Candidates to claim: cameras we do not own, at most `maxCameras - owned`. The list is
- * rotated by a replica-specific offset so that replicas starting together contend for
- * different cameras first instead of racing for cam1.
+ * Cameras to try, in order, while we hold fewer than our share: every camera we do not own
+ * (others may hold some; SET NX decides). Rotated by a replica-specific offset so replicas
+ * starting together contend for different cameras first instead of racing for cam1.
  */
-export function claimCandidates(all: readonly string[], owned: ReadonlySet<string>, maxCameras: number, offset = 0): string[] {
-  const room = maxCameras - owned.size;
-  if (room <= 0) return [];
+export function claimCandidates(all: readonly string[], owned: ReadonlySet<string>, share: number, offset = 0): string[] {
+  if (owned.size >= share) return [];
   const n = all.length;
-  const rotated = all.map((_, i) => all[(i + offset) % n] as string);
-  return rotated.filter((c) => !owned.has(c)).slice(0, room);
+  return all.map((_, i) => all[(i + offset) % n] as string).filter((c) => !owned.has(c));
 }
 
 /** Renew at a third of the TTL: two renewals may fail (Redis blip) before the lease lapses. */
