@@ -13,12 +13,17 @@ export interface Judgement {
   modelMs: number;
 }
 
+const UNCERTAIN_SUMMARY = {
+  en: 'The model answer broke the verdict schema twice; the clip needs a human look.',
+  ko: '모델 응답이 두 번 형식을 벗어났습니다. 사람이 클립을 확인해야 합니다.',
+} as const;
+
 /**
  * Asks the model; an answer that breaks the schema (not JSON, or ModelVerdictSchema fails) is
  * retried once, then becomes `uncertain` with the reason: kept and counted, never silently safe.
  * Transport errors propagate (the caller decides wait / retry / dead-letter).
  */
-export async function judge(client: VllmClient, body: Record<string, unknown>, signal?: AbortSignal): Promise<Judgement> {
+export async function judge(client: VllmClient, body: Record<string, unknown>, signal?: AbortSignal, language: 'ko' | 'en' = 'en'): Promise<Judgement> {
   const started = performance.now();
   const usage: Usage[] = [];
   let lastReason = '';
@@ -30,7 +35,7 @@ export async function judge(client: VllmClient, body: Record<string, unknown>, s
     lastReason = parsed.reason;
   }
   return {
-    status: 'uncertain', hazards: [], summary: 'The model answer broke the verdict schema twice; the clip needs a human look.',
+    status: 'uncertain', hazards: [], summary: UNCERTAIN_SUMMARY[language],
     reason: lastReason, usage, modelMs: performance.now() - started,
   };
 }

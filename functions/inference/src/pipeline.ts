@@ -124,7 +124,7 @@ export class ModelLoop {
       const onStop = () => request.abort(this.abort.signal.reason);
       this.abort.signal.addEventListener('abort', onStop, { once: true });
       try {
-        const j = await judge(this.d.client, body, request.signal);
+        const j = await judge(this.d.client, body, request.signal, this.d.prompt.language);
         this.d.metrics.recordJudgement(j);
         return j;
       } catch (err) {

@@ -17,6 +17,7 @@ export interface PromptKit {
   readonly prefix: readonly ChatMessage[];
   /** sha256 of the prefix as sent (logged at start-up, compared across pods by the tests). */
   readonly prefixHash: string;
+  readonly language: VerdictLanguage;
   body(cameraId: string, media: PreparedMedia): Record<string, unknown>;
 }
 
@@ -26,5 +27,5 @@ export function createPromptKit(o: PromptKitOptions): PromptKit {
   const opts = { model: o.model, maxTokens: o.maxTokens, mmKwargs };
   const body = (cameraId: string, media: PreparedMedia) => buildRequestBody(prefix, buildFinalTurn(cameraId, contextFor(cameraId, o.cameras), media, o.mode), opts);
   const sample = body('x', { kind: 'file', url: 'file:///x' }) as { messages: unknown[] };
-  return { prefix, prefixHash: prefixHash(sample), body };
+  return { prefix, prefixHash: prefixHash(sample), language: o.language, body };
 }

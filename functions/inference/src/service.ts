@@ -5,7 +5,7 @@ import type { Registry } from 'prom-client';
 import type { ClipJob } from '../../shared/src/clip-job';
 import { Publisher } from '../../shared/src/cloudevents';
 import type { Config } from '../../shared/src/config';
-import { RetryableError, toError } from '../../shared/src/errors';
+import { ConfigError, RetryableError, toError } from '../../shared/src/errors';
 import type { CameraStatusEvent } from '../../shared/src/events';
 import { serveFunction, type ServedFunction } from '../../shared/src/http';
 import { redisKeys } from '../../shared/src/keys';
@@ -71,6 +71,7 @@ export async function startInference(config: Config, deps: InferenceDeps = {}): 
   const { common, queue: qc, inference: ic } = config;
   const logger = deps.logger ?? createLogger('inference', common.logLevel);
   const registry = deps.registry ?? createRegistry('inference');
+  if (ic.confirmN < ic.confirmK) throw new ConfigError([`INCIDENT_CONFIRM_N=${ic.confirmN} is smaller than INCIDENT_CONFIRM_K=${ic.confirmK}: expected N ≥ K`]);
   if (!common.vllmBaseUrl) throw new Error('VLLM_BASE_URL is not set: inference needs an OpenAI-compatible server (vLLM, or vllm-sim locally)');
   const metrics = new InferenceMetrics(registry);
   const keys = redisKeys(common.redisPrefix);
@@ -90,7 +91,7 @@ export async function startInference(config: Config, deps: InferenceDeps = {}): 
   const store = new StateStore(redis, keys, { verdictsMaxLen: qc.verdictsMaxLen, markerTtlSeconds: 7 * 86_400 });
   const outcome: OutcomeDeps = {
     store, publisher, keys, model: common.vllmModel, metrics, logger,
-    policy: { confirmK: ic.confirmK, confirmN: Math.max(ic.confirmN, ic.confirmK), resolveAfter: ic.resolveAfter, cooldownMs: ic.cooldownSeconds * 1000 },
+    policy: { confirmK: ic.confirmK, confirmN: ic.confirmN, resolveAfter: ic.resolveAfter, cooldownMs: ic.cooldownSeconds * 1000 },
   };
   const settings: PrepareSettings = { clipsDir: common.clipsDir, mode: ic.videoInput, sampling: ic.videoSampling, fps: ic.videoFps, maxSide: ic.videoMaxSide };
   const report = (e: PrepareEvent) => {
@@ -138,7 +139,7 @@ export async function startInference(config: Config, deps: InferenceDeps = {}): 
     const media = await prepareClip(job, settings);
     metrics.prepare.observe((performance.now() - started) / 1000);
     if (!gate.healthy) throw new RetryableError('vLLM is not healthy yet; redeliver later');
-    const j = await judge(client, prompt.body(job.cameraId, media));
+    const j = await judge(client, prompt.body(job.cameraId, media), undefined, prompt.language);
     metrics.recordJudgement(j);
     const stored = await storeVerdict(outcome, job, j, new Date());
     return stored.verdict;
