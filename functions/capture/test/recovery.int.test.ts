@@ -1,0 +1,76 @@
+/**
+ * Crash recovery of the staging folder: clips a dead recorder had listed are finished and
+ * enqueued (idempotently), a clip renamed but not enqueued is enqueued, a partial one is
+ * quarantined with its reason. Real files, real Redis, real ffmpeg (pointed at a closed port).
+ */
+import fs from 'node:fs/promises';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { Redis } from 'ioredis';
+import type { ClipJob } from '../../shared/src/clip-job';
+import { clipStamp } from '../../shared/src/clip-job';
+import { redisKeys } from '../../shared/src/keys';
+import { startCapture, type CaptureHandle } from '../src/capture';
+import { cleanRedis, newPrefix, testConfig, waitFor } from './helpers';
+
+const prefix = newPrefix();
+const keys = redisKeys(prefix);
+const redis = new Redis('redis://127.0.0.1:6379');
+let clipsDir: string;
+let capture: CaptureHandle | undefined;
+
+afterAll(async () => {
+  await capture?.stop();
+  await cleanRedis(redis, prefix);
+  redis.disconnect();
+  await fs.rm(clipsDir, { recursive: true, force: true });
+});
+
+async function closedPort(): Promise<number> {
+  const server = net.createServer();
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+  const { port } = server.address() as net.AddressInfo;
+  await new Promise<void>((r) => server.close(() => r()));
+  return port;
+}
+
+test('leftovers of a crashed recorder are finished, enqueued once, or quarantined', async () => {
+  clipsDir = await fs.mkdtemp(path.join(os.tmpdir(), 'capture-recovery-'));
+  const tiny = await fs.readFile(path.join(__dirname, 'fixtures', 'tiny.mp4'));
+  const t = Math.floor(Date.now() / 1000) - 600;
+  const run = path.join(clipsDir, '.staging', 'cam1', 'dead-replica-1');
+  await fs.mkdir(run, { recursive: true });
+  // listed and still in staging (crash before rename)
+  await fs.writeFile(path.join(run, `seg-${t}.mp4`), tiny);
+  // listed, already renamed, never enqueued (crash between rename and enqueue)
+  const renamed = `cam1/${clipStamp(new Date((t + 5) * 1000))}.mp4`;
+  await fs.mkdir(path.join(clipsDir, 'cam1'), { recursive: true });
+  await fs.writeFile(path.join(clipsDir, renamed), tiny);
+  // never listed: ffmpeg was killed while writing it
+  await fs.writeFile(path.join(run, `seg-${t + 10}.mp4`), tiny.subarray(0, 48));
+  await fs.writeFile(path.join(run, 'list.csv'), `seg-${t}.mp4,0.000000,1.000000\nseg-${t + 5}.mp4,1.000000,2.000000\n`);
+  const old = new Date(Date.now() - 120_000);
+  for (const f of await fs.readdir(run)) await fs.utimes(path.join(run, f), old, old);
+
+  const config = testConfig({
+    CLIPS_DIR: clipsDir, REDIS_PREFIX: prefix, CAMERA_INDEX: '0', NUM_STREAMS: '1', RTSP_URL_TEMPLATE: `rtsp://127.0.0.1:${await closedPort()}/cam{N}`,
+    RETENTION_INTERVAL_SECONDS: '3600', CAPTURE_RESPAWN_MAX_SECONDS: '5',
+  });
+  capture = await startCapture(config, { serve: false });
+  const jobs = await waitFor(async () => {
+    const list = (await redis.lrange(keys.clips, 0, -1)).map((j) => JSON.parse(j) as ClipJob);
+    return list.length >= 2 ? list : undefined;
+  }, 15_000, 'the recovered clips to be enqueued');
+  expect(jobs.map((j) => j.path).sort()).toEqual([`cam1/${clipStamp(new Date(t * 1000))}.mp4`, renamed].sort());
+  expect(jobs.find((j) => j.path === renamed)?.durationMs).toBe(1000);
+  await waitFor(() => fs.access(run).then(() => false, () => true), 5_000, 'the dead run folder to be removed');
+  const quarantined = await fs.readdir(path.join(clipsDir, '.quarantine', 'cam1'));
+  expect(quarantined).toEqual(expect.arrayContaining([`seg-${t + 10}.mp4`, `seg-${t + 10}.mp4.reason.json`]));
+  const reason = JSON.parse(await fs.readFile(path.join(clipsDir, '.quarantine', 'cam1', `seg-${t + 10}.mp4.reason.json`), 'utf8')) as { code: string };
+  expect(reason.code).toBe('partial');
+
+  // a second recovery pass (e.g. the periodic one) enqueues nothing twice
+  await capture.sweepRetention();
+  expect(await redis.llen(keys.clips)).toBe(2);
+}, 40_000);
