@@ -55,7 +55,13 @@ export async function startAlerts(config: Config, deps: AlertsDeps = {}): Promis
   const redis = new Redis(common.redisUrl, { maxRetriesPerRequest: null, lazyConnect: true });
   const sub = new Redis(common.redisUrl, { maxRetriesPerRequest: null, lazyConnect: true });
   for (const c of [redis, sub]) c.on('error', (err: Error) => logger.warn({ err: err.message }, 'redis connection error'));
-  await Promise.all([redis.connect(), sub.connect()]);
+  try {
+    await Promise.all([redis.connect(), sub.connect()]);
+  } catch (err) {
+    redis.disconnect();
+    sub.disconnect();
+    throw new Error(`cannot reach Redis at ${common.redisUrl}: ${toError(err).message.replace(/\.$/, '')}. Start Redis or set REDIS_URL.`);
+  }
 
   const keys = alertKeys(common.redisPrefix);
   const store = new AlertStore(redis, keys, { recentVerdicts: alerts.recentVerdicts, maxIncidents: alerts.maxIncidents });
