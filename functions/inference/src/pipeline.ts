@@ -35,7 +35,10 @@ class Stopping extends Error {}
  */
 export class ModelLoop {
   private readonly inFlight = new Set<Promise<void>>();
+  /** Fired after the grace period: aborts requests still in flight. */
   private readonly abort = new AbortController();
+  /** Fired at once on stop: jobs still waiting for vLLM's /health give up and are released. */
+  private readonly stopWaiting = new AbortController();
   private stopping = false;
   private slotFreed: (() => void) | undefined;
   private running: Promise<void> | undefined;
@@ -77,6 +80,7 @@ export class ModelLoop {
    */
   async stop(graceMs: number): Promise<void> {
     this.stopping = true;
+    this.stopWaiting.abort(new Stopping('shutting down'));
     this.slotFreed?.();
     const leftover = await this.d.source.stop();
     for (const job of leftover) await this.d.queue.release(this.d.consumerId, job.raw);
@@ -87,8 +91,18 @@ export class ModelLoop {
   }
 
   private async handle(p: PreparedJob): Promise<void> {
-    const { queue, consumerId, logger } = this.d;
-    const log = logger.child({ jobId: p.job.id, cameraId: p.job.cameraId });
+    const log = this.d.logger.child({ jobId: p.job.id, cameraId: p.job.cameraId });
+    try {
+      await this.process(p, log);
+    } catch (err) {
+      // Only the queue's own commands can land here (Redis gone for good): the job stays in this
+      // consumer's processing list and is reaped once the pod is restarted.
+      log.error({ err: toError(err).message }, 'could not ack, release or retry a job');
+    }
+  }
+
+  private async process(p: PreparedJob, log: Logger): Promise<void> {
+    const { queue, consumerId } = this.d;
     try {
       if ((await replayIfDone(this.d.outcome, p.job.id)) !== null) {
         log.info('verdict already stored (redelivery): events replayed, acking');
@@ -117,7 +131,7 @@ export class ModelLoop {
   private async ask(p: PreparedJob): Promise<Judgement> {
     const body = this.d.prompt.body(p.job.cameraId, p.media);
     for (;;) {
-      await this.d.gate.waitHealthy(this.abort.signal);
+      await this.d.gate.waitHealthy(this.stopWaiting.signal);
       // A per-request signal: openai-node never removes the listener it adds to the signal it is
       // given, so passing the loop's long-lived signal would leak one listener per request.
       const request = new AbortController();

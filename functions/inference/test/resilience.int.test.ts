@@ -134,4 +134,21 @@ describe('inference resilience', () => {
     expect(await queue.inFlight()).toBe(0);
     expect(await redis.exists(keys.consumerHeartbeat(h.consumerId))).toBe(0);
   });
+
+  test('stop while vLLM is down: waiting jobs are released at once, not after the grace period', async () => {
+    const sim = await startVllmSim({ port: 0, faults: { unhealthy: true } });
+    cleanups.push(() => sim.close());
+    const { clipsDir, config, keys, queue } = await setup(sim);
+    const t0 = Date.parse('2026-11-28T20:30:00Z');
+    const clips = await Promise.all([0, 1, 2].map((i) => sceneClip('safe', clipsDir, `cam${i}`, new Date(t0 + i * 5000))));
+    for (const c of clips) await queue.enqueue(c.job);
+    const h = await startInference(config, { serveHttp: false });
+    await waitFor(async () => (await queue.depth()).pending === 0, 20_000, 'all jobs claimed');
+    const started = Date.now();
+    await h.stop(20_000);
+    expect(Date.now() - started).toBeLessThan(5000);
+    expect(await queue.depth()).toEqual({ pending: clips.length, dead: 0 });
+    expect(await queue.inFlight()).toBe(0);
+    expect(await redis.xlen(keys.verdicts)).toBe(0);
+  });
 });
