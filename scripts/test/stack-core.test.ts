@@ -1,0 +1,167 @@
+import { eventTypeOf, ALERTS_TRIGGERS } from '../stack/broker';
+import { renderLine, renderPanel, formatDuration, type PanelModel } from '../stack/panel';
+import { planParts, withPort, type PlanInput } from '../stack/plan';
+import { checkFfmpeg, checkNode, checkPorts, checkRedis, formatIssues } from '../stack/preflight';
+import { cameraOnline, incidentOpen, RateMeter, verdictStatusOf } from '../stack/status';
+import { fit, visibleWidth } from '../stack/terminal';
+
+const ports = {
+  dashboard: 8080, capture: 40001, inference: 40002, vllmSim: 40003, rtspClient: 40004, rtspPublish: 40005, rtspControl: 40006,
+  rtpStart: 3000, rtpCount: 64,
+};
+const input: PlanInput = {
+  env: { PATH: '/usr/bin', NUM_STREAMS: '10', UNSET: undefined }, redisUrl: 'redis://127.0.0.1:7000', clipsDir: '/data/clips',
+  rtspUrlTemplate: 'rtsp://127.0.0.1:8554/cam{N}', vllmBaseUrl: undefined, ports, sinkUrl: 'http://127.0.0.1:40100/',
+};
+
+describe('planParts', () => {
+  const parts = planParts(input);
+  const env = (name: string) => parts.find((p) => p.name === name)!.env;
+
+  it('starts the parts in dependency order', () => {
+    expect(parts.map((p) => p.name)).toEqual(['rtsp-sim', 'vllm-sim', 'alerts', 'inference', 'capture']);
+  });
+
+  it('wires one Redis, one CLIPS_DIR and one camera URL template into every part', () => {
+    for (const p of parts) {
+      expect(p.env).toMatchObject({ REDIS_URL: 'redis://127.0.0.1:7000', CLIPS_DIR: '/data/clips', RTSP_URL_TEMPLATE: 'rtsp://127.0.0.1:40004/cam{N}', PATH: '/usr/bin' });
+      expect('UNSET' in p.env).toBe(false);
+    }
+  });
+
+  it('points K_SINK of capture and inference at the broker, inference at vllm-sim, capture on UDP', () => {
+    expect(env('capture')).toMatchObject({ K_SINK: 'http://127.0.0.1:40100/', RTSP_TRANSPORT: 'udp', PORT: '40001' });
+    expect(env('inference')).toMatchObject({ K_SINK: 'http://127.0.0.1:40100/', VLLM_BASE_URL: 'http://127.0.0.1:40003/v1', PORT: '40002' });
+    expect(env('alerts')).toMatchObject({ PORT: '8080' });
+    expect(env('vllm-sim')).toMatchObject({ VLLM_SIM_PORT: '40003', VLLM_SIM_ALLOWED_MEDIA_PATH: '/data/clips' });
+    expect(env('rtsp-sim')).toMatchObject({ RTSP_SIM_PUBLISH_PORT: '40005', RTSP_SIM_CONTROL_PORT: '40006', RTSP_SIM_RTP_PORT_START: '3000' });
+  });
+
+  it('stops capture with SIGINT (finalises the clip being written), the rest with SIGTERM', () => {
+    expect(Object.fromEntries(parts.map((p) => [p.name, p.stopSignal]))).toEqual({
+      'rtsp-sim': 'SIGTERM', 'vllm-sim': 'SIGTERM', alerts: 'SIGTERM', inference: 'SIGTERM', capture: 'SIGINT',
+    });
+  });
+
+  it('with VLLM_BASE_URL set, starts no vllm-sim and sends inference there', () => {
+    const real = planParts({ ...input, vllmBaseUrl: 'http://gpu:8000/v1', ports: { ...ports, vllmSim: undefined } });
+    expect(real.map((p) => p.name)).not.toContain('vllm-sim');
+    expect(real.find((p) => p.name === 'inference')!.env.VLLM_BASE_URL).toBe('http://gpu:8000/v1');
+  });
+
+  it('withPort replaces or adds the port of an rtsp URL template', () => {
+    expect(withPort('rtsp://127.0.0.1:8554/cam{N}', 9)).toBe('rtsp://127.0.0.1:9/cam{N}');
+    expect(withPort('rtsp://host/cam{N}', 9)).toBe('rtsp://host:9/cam{N}');
+  });
+});
+
+describe('pre-flight messages say what is wrong and how to fix it', () => {
+  it('Node.js older than 20', () => {
+    expect(checkNode('18.19.0')?.problem).toMatch(/Node\.js 18\.19\.0 is too old/);
+    expect(checkNode('20.0.0')).toBeUndefined();
+  });
+
+  it('ffmpeg missing names the apt-get command', () => {
+    const [issue] = checkFfmpeg((c) => c !== 'ffmpeg');
+    expect(issue?.problem).toMatch(/^ffmpeg is not on PATH/);
+    expect(issue?.fix).toContain('sudo apt-get install -y ffmpeg');
+    expect(checkFfmpeg(() => true)).toEqual([]);
+  });
+
+  it('a port in use names the port and the variable that changes it', async () => {
+    const issues = await checkPorts([{ port: 8080, variable: 'PORT', what: 'the alerts dashboard' }], async () => false);
+    expect(issues[0]?.problem).toBe('Port 8080 (the alerts dashboard, PORT) is already in use.');
+    expect(issues[0]?.fix).toContain('PORT=8081 npm start');
+  });
+
+  it('no Redis and no redis-server', () => {
+    expect(checkRedis(false, 'redis://127.0.0.1:6379', 'redis-server', false)?.fix).toContain('sudo apt-get install -y redis-server');
+    expect(checkRedis(false, 'redis://x', 'redis-server', true)).toBeUndefined();
+    expect(checkRedis(true, 'redis://x', 'redis-server', false)).toBeUndefined();
+  });
+
+  it('formats every issue with its fix', () => {
+    expect(formatIssues([{ problem: 'A', fix: 'a' }, { problem: 'B', fix: 'b' }])).toBe(
+      'npm start cannot start: 2 problems found.\n  ✖ A\n    → a\n  ✖ B\n    → b',
+    );
+  });
+});
+
+describe('status parsing', () => {
+  it('reads the verdict status from the stream entry (inference writes the verdict JSON)', () => {
+    expect(verdictStatusOf(['jobId', 'cam1-1', 'cameraId', 'cam1', 'verdict', JSON.stringify({ status: 'danger', hazards: [] })])).toBe('danger');
+    expect(verdictStatusOf(['status', 'uncertain'])).toBe('uncertain');
+    expect(verdictStatusOf(['verdict', 'not json'])).toBeUndefined();
+  });
+
+  it('camera status and incident state', () => {
+    expect(cameraOnline(JSON.stringify({ status: 'online' }))).toBe(true);
+    expect(cameraOnline(JSON.stringify({ status: 'offline' }))).toBe(false);
+    expect(cameraOnline(JSON.stringify({ status: 'unknown' }))).toBe(false);
+    expect(incidentOpen(JSON.stringify({ state: 'open' }))).toBe(true);
+    expect(incidentOpen(JSON.stringify({ state: 'resolved', resolvedAt: 'x' }))).toBe(false);
+  });
+
+  it('clips per minute over a sliding window', () => {
+    const r = new RateMeter(60_000);
+    r.add(0, 0);
+    expect(r.perMinute()).toBe(0);
+    r.add(10, 30_000);
+    expect(r.perMinute()).toBe(20);
+    r.add(40, 90_000); // the first sample slid out: (40 - 10) over 60 s
+    expect(r.perMinute()).toBe(30);
+  });
+});
+
+describe('the local broker routes what the Knative Triggers route', () => {
+  it('reads the type in binary and structured mode', () => {
+    expect(eventTypeOf({ 'ce-type': 'com.safetyhanta.alert.raised' }, Buffer.from(''))).toBe('com.safetyhanta.alert.raised');
+    expect(eventTypeOf({ 'content-type': 'application/cloudevents+json' }, Buffer.from('{"type":"t"}'))).toBe('t');
+    expect(eventTypeOf({ 'content-type': 'application/json' }, Buffer.from('{"type":"t"}'))).toBeUndefined();
+  });
+
+  it('routes alerts, verdicts and camera events, not clip.captured', () => {
+    expect(ALERTS_TRIGGERS).toContain('com.safetyhanta.verdict.created');
+    expect(ALERTS_TRIGGERS).not.toContain('com.safetyhanta.clip.captured');
+  });
+});
+
+describe('panel', () => {
+  const model: PanelModel = {
+    uptimeMs: 83_000, dashboardUrl: 'http://localhost:8080', logsDir: '.safety-hanta/logs', clipsPerMin: 120, numStreams: 10,
+    status: {
+      camerasOnline: 9, camerasKnown: 10, clipsEnqueued: 240, queueDepth: 3, inFlight: 2, deadLetters: 0,
+      verdicts: { safe: 200, warning: 20, danger: 15, uncertain: 1 }, openIncidents: 4,
+    },
+    events: { delivered: 50, failed: 0 },
+    parts: [
+      { name: 'alerts', state: 'running', restarts: 0 },
+      { name: 'capture', state: 'backoff', restarts: 2, lastExit: 'exit code 1', tail: ['Error: boom'] },
+    ],
+  };
+
+  it('shows cameras, clips/min, queue, verdicts by status, incidents, dead letters, the dashboard and a dead part with its log', () => {
+    const text = renderPanel(model).join('\n');
+    expect(text).toContain('up 1m23s · dashboard http://localhost:8080');
+    expect(text).toContain('cameras 9/10 online   clips 120/min (240 total)   queue 3 (+2 in flight)   dead letters 0');
+    expect(text).toContain('안전 safe 200  경고 warning 20  위험 danger 15  불확실 uncertain 1');
+    expect(text).toContain('incidents 4 open');
+    expect(text).toContain('✖ capture restarting (exit code 1) ↻2');
+    expect(text).toContain('    Error: boom');
+  });
+
+  it('one line for logs and CI', () => {
+    expect(renderLine(model, new Date('2026-11-28T12:00:00Z'))).toBe(
+      '[12:00:00] cameras 9/10 · clips 120/min · queue 3+2 · verdicts 안전 200 경고 20 위험 15 불확실 1 · incidents 4 · dead 0' +
+        ' · capture backoff (exit code 1) · restarts 2 · http://localhost:8080',
+    );
+  });
+
+  it('durations and terminal widths (Hangul is two columns wide)', () => {
+    expect(formatDuration(5_000)).toBe('5s');
+    expect(formatDuration(3_725_000)).toBe('1h02m');
+    expect(visibleWidth('\x1b[31m위험\x1b[0m 3')).toBe(6);
+    expect(visibleWidth(fit('abcdefghij', 5))).toBe(5);
+    expect(fit('abc', 5)).toBe('abc');
+  });
+});

@@ -1,0 +1,127 @@
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { startLocalBroker } from '../stack/broker';
+import { Part, type PartSpec } from '../stack/part';
+import { freeTcpPort } from '../stack/ports';
+import { launchRedis, redisAnswers } from '../stack/redis';
+import { alive, waitFor } from '../../test/e2e/helpers';
+import http from 'node:http';
+
+const REPO = path.resolve(__dirname, '../..');
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'safety-hanta-supervisor-'));
+const parts: Part[] = [];
+
+afterAll(async () => {
+  for (const p of parts) await p.kill();
+  await Promise.all(parts.map((p) => p.close()));
+  fs.rmSync(tmp, { recursive: true, force: true });
+});
+
+async function fakePart(mode: string, maxRestarts = 0): Promise<Part> {
+  const port = await freeTcpPort();
+  const spec: PartSpec = {
+    name: `fake-${mode}`, main: 'scripts/test/fixtures/fake-part.ts', stopSignal: 'SIGTERM',
+    env: { PATH: process.env.PATH ?? '', PORT: String(port), FAKE_MODE: mode }, readyUrl: `http://127.0.0.1:${port}/healthz`, url: '',
+  };
+  const part = new Part(spec, { repoRoot: REPO, logsDir: tmp, maxRestarts });
+  parts.push(part);
+  part.start();
+  return part;
+}
+
+const grandchildOf = (part: Part) => waitFor(() => {
+  const m = /grandchild (\d+)/.exec(fs.readFileSync(part.log.file, 'utf8'));
+  return m ? Number(m[1]) : undefined;
+}, 20_000, 'the fake part to report its grandchild');
+
+describe('Part (supervised child process)', () => {
+  it('stops a part with its signal and sweeps the grandchild it left behind', async () => {
+    const part = await fakePart('ok');
+    await part.waitReady(30_000);
+    const gc = await grandchildOf(part);
+    const pid = part.pid!;
+    expect(await part.stop(10_000)).toEqual({ escalated: false });
+    expect(alive(pid)).toBe(false);
+    await waitFor(() => !alive(gc), 5000, 'the orphaned grandchild to be killed');
+    expect(part.log.tail(20).join('\n')).toMatch(/^swept 1 leftover process/m);
+  }, 60_000);
+
+  it('escalates to SIGKILL of the group when a part ignores its stop signal', async () => {
+    const part = await fakePart('stubborn');
+    await part.waitReady(30_000);
+    const gc = await grandchildOf(part);
+    const t0 = Date.now();
+    expect(await part.stop(1500)).toEqual({ escalated: true });
+    expect(Date.now() - t0).toBeGreaterThanOrEqual(1400);
+    await waitFor(() => !alive(gc) && !alive(part.pids[0]!), 5000, 'the group to be gone');
+  }, 60_000);
+
+  it('restarts a part that died, with backoff, and gives up after STACK_RESTARTS', async () => {
+    const part = await fakePart('crash', 1);
+    const died: number[] = [];
+    part.on('died', () => died.push(Date.now()));
+    await waitFor(() => part.state === 'failed', 30_000, 'the part to fail for good');
+    expect(part.restarts).toBe(1);
+    expect(part.pids).toHaveLength(2);
+    expect(died).toHaveLength(2);
+    expect(died[1]! - died[0]!).toBeGreaterThanOrEqual(1000); // first backoff is 1 s
+    expect(part.lastExit?.code).toBe(3);
+    expect(part.lastExit?.tail.join('\n')).toContain('crashing on purpose');
+  }, 60_000);
+});
+
+describe('launchRedis', () => {
+  it('starts a private redis-server on a free port with a temp dir, and stops it without a trace', async () => {
+    const r = await launchRedis('redis-server', tmp);
+    expect(await redisAnswers(r.url)).toBe(true);
+    expect(fs.existsSync(r.dir)).toBe(true);
+    await r.stop();
+    expect(alive(r.pid)).toBe(false);
+    expect(fs.existsSync(r.dir)).toBe(false);
+    expect(await redisAnswers(r.url, 300)).toBe(false);
+  }, 30_000);
+});
+
+describe('local broker', () => {
+  it('forwards routed types with the subscriber status, accepts and drops the others', async () => {
+    const seen: string[] = [];
+    const sub = http.createServer((req, res) => {
+      seen.push(String(req.headers['ce-type']));
+      res.writeHead(req.headers['ce-type'] === 'com.safetyhanta.camera.online' ? 400 : 204).end();
+    });
+    await new Promise<void>((r) => sub.listen(0, '127.0.0.1', () => r()));
+    const broker = await startLocalBroker(`http://127.0.0.1:${(sub.address() as net.AddressInfo).port}/`);
+    const post = (type: string) => fetch(broker.url, { method: 'POST', headers: { 'ce-type': type, 'ce-specversion': '1.0', 'content-type': 'application/json' }, body: '{}' }).then((r) => r.status);
+    expect(await post('com.safetyhanta.alert.raised')).toBe(204);
+    expect(await post('com.safetyhanta.clip.captured')).toBe(202);
+    expect(await post('com.safetyhanta.camera.online')).toBe(400);
+    expect(seen).toEqual(['com.safetyhanta.alert.raised', 'com.safetyhanta.camera.online']);
+    expect({ ...broker.counts }).toEqual({ delivered: 1, unrouted: 1, failed: 1 });
+    await broker.close();
+    await new Promise<void>((r) => sub.close(() => r()));
+  });
+});
+
+describe('npm start pre-flight (real process)', () => {
+  it('refuses a busy PORT, naming the port and the variable, and exits 1 without starting anything', async () => {
+    const blocker = net.createServer();
+    await new Promise<void>((r) => blocker.listen(0, '0.0.0.0', () => r()));
+    const port = (blocker.address() as net.AddressInfo).port;
+    const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/start-stack.ts'], {
+      cwd: REPO, env: { ...process.env, PORT: String(port), STACK_DIR: path.join(tmp, 'busy'), REDIS_PREFIX: 'test-preflight' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
+    const code = await new Promise<number | null>((r) => child.once('exit', (c) => r(c)));
+    blocker.close();
+    expect(code).toBe(1);
+    expect(out).toContain(`Port ${port} (the alerts dashboard, PORT) is already in use.`);
+    expect(out).toContain(`PORT=${port + 1} npm start`);
+    expect(fs.existsSync(path.join(tmp, 'busy', 'logs', 'rtsp-sim.log'))).toBe(false);
+  }, 30_000);
+});
