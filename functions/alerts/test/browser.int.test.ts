@@ -36,7 +36,9 @@ describe('dashboard in a real browser (Debian chromium + playwright-core)', () =
 
   it('loads, shows an incident live, plays its clip, and acknowledges it', async () => {
     const external: string[] = [];
+    const clipStatuses: number[] = [];
     page.on('requestfailed', (r) => external.push(r.url()));
+    page.on('response', (r) => r.url().includes('/clips/') && clipStatuses.push(r.status()));
     await page.goto(alerts!.url);
     await page.waitForSelector('#conn[data-state="live"]', { timeout: 10_000 });
     await page.waitForSelector('.cam[data-camera-id="cam1"]');
@@ -58,6 +60,7 @@ describe('dashboard in a real browser (Debian chromium + playwright-core)', () =
     expect(await page.getAttribute('#player-video', 'src')).toBe(`/clips/${clipRel}`);
     await page.waitForFunction('document.querySelector("#player-video").currentTime > 0', null, { timeout: 15_000 });
     expect(await page.evaluate('document.querySelector("#player-video").error')).toBeNull();
+    expect(clipStatuses).toContain(206); // the browser seeks to the trailing moov with Range requests
 
     // Acknowledge from the player: the page and /api/state both change.
     await page.click('#player-ack');

@@ -60,12 +60,15 @@ export async function countKeys(prefix: string): Promise<number> {
   }
 }
 
-/** Writes a real small H.264 MP4 (moov first, so a browser can start playing at once). */
-export async function makeClip(file: string, seconds = 3): Promise<void> {
+/**
+ * Writes a real small H.264 MP4. By default like capture's segmenter output: `moov` at the end,
+ * so a browser must use Range requests to reach it before playing.
+ */
+export async function makeClip(file: string, seconds = 3, opts: { faststart?: boolean } = {}): Promise<void> {
   await fs.mkdir(path.dirname(file), { recursive: true });
   await promisify(execFile)('ffmpeg', [
     '-hide_banner', '-nostdin', '-v', 'error', '-y', '-f', 'lavfi', '-i', `testsrc2=size=320x180:rate=25:duration=${seconds}`,
-    '-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', '-g', '25', '-movflags', '+faststart', file,
+    '-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', '-g', '25', ...(opts.faststart ? ['-movflags', '+faststart'] : []), file,
   ]);
 }
 
