@@ -21,6 +21,7 @@ export interface PromptKit {
   body(cameraId: string, media: PreparedMedia): Record<string, unknown>;
 }
 
+/** Builds the prefix once (few-shot media already loaded) and returns the per-clip request builder. */
 export function createPromptKit(o: PromptKitOptions): PromptKit {
   const prefix = buildPrefix(o.examples, o.mode, o.language);
   const mmKwargs = mmProcessorKwargs(o.mode, o.fps);

@@ -59,6 +59,7 @@ export class StateStore {
     return this.keys.key('inference', 'camera-event', eventId);
   }
 
+  /** Reads one camera's window and incidents, keeping the raw strings as CAS expectations. */
   async loadCamera(cameraId: string): Promise<LoadedCamera> {
     const [rawWindow, values] = await Promise.all([
       this.redis.hget(this.keys.incidentWindows, cameraId),
@@ -83,6 +84,10 @@ export class StateStore {
     return done ? (outcome ?? '') : null;
   }
 
+  /**
+   * Commits a verdict / camera event and the camera's next state in one script: `replay` when
+   * the marker exists, `conflict` when the state changed since `loadCamera` (re-read, re-apply).
+   */
   async commit(input: CommitInput, cameraId: string): Promise<CommitResult> {
     const { loaded, next } = input;
     const nextWindow = JSON.stringify({ window: next.window });
@@ -110,6 +115,7 @@ export class StateStore {
     return (await this.redis.exists(this.keys.key('inference', 'published', eventId))) === 1;
   }
 
+  /** Remembers a delivered CloudEvent id (after its 2xx) for the marker TTL. */
   async markPublished(eventId: string): Promise<void> {
     await this.redis.set(this.keys.key('inference', 'published', eventId), '1', 'EX', this.opts.markerTtlSeconds);
   }
