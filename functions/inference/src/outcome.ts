@@ -30,6 +30,8 @@ export interface OutcomeDeps {
   model: string;
   metrics: InferenceMetrics;
   logger: Logger;
+  /** Life of the done markers: a safe clip's (short: it is deleted soon) and any other's. */
+  markerTtl: { safeSeconds: number; otherSeconds: number };
 }
 
 const MAX_CAS_ATTEMPTS = 100;
@@ -41,14 +43,14 @@ const MAX_CAS_ATTEMPTS = 100;
  */
 async function commitOnce(
   deps: OutcomeDeps, markerKey: string, outcomeKey: string, jobId: string, cameraId: string,
-  plan: (loaded: LoadedCamera) => { engine: EngineResult; events: StoredEvent[]; markerValue: string; verdictJson?: string; evidence?: string },
+  plan: (loaded: LoadedCamera) => { engine: EngineResult; events: StoredEvent[]; markerValue: string; markerTtlSeconds: number; verdictJson?: string; evidence?: string },
 ): Promise<{ events: StoredEvent[]; replay: boolean }> {
   for (let i = 0; i < MAX_CAS_ATTEMPTS; i++) {
     const loaded = await deps.store.loadCamera(cameraId);
     const p = plan(loaded);
     const outcome = JSON.stringify({ events: p.events } satisfies Outcome);
     const res = await deps.store.commit({
-      markerKey, markerValue: p.markerValue, outcomeKey, outcome, verdictJson: p.verdictJson, jobId,
+      markerKey, markerValue: p.markerValue, markerTtlSeconds: p.markerTtlSeconds, outcomeKey, outcome, verdictJson: p.verdictJson, jobId,
       loaded, next: p.engine.state, evidenceClip: p.evidence,
     }, cameraId);
     if (res.status === 'committed') {
@@ -80,10 +82,10 @@ export async function replayIfDone(deps: OutcomeDeps, jobId: string): Promise<St
 }
 
 /**
- * Stores a verdict (stream + done marker + incident state, one atomic step), then publishes
- * `verdict.created` and the alerts. The caller acks only after this returns.
+ * Stores a verdict (stream + done marker + incident state, one atomic step) and returns the
+ * events to publish: `verdict.created`, then the alerts (those of the first commit on a replay).
  */
-export async function storeVerdict(deps: OutcomeDeps, job: ClipJob, j: Judgement, analyzedAt: Date): Promise<{ verdict: VerdictCreated; events: StoredEvent[]; replay: boolean }> {
+export async function commitVerdict(deps: OutcomeDeps, job: ClipJob, j: Judgement, analyzedAt: Date): Promise<{ verdict: VerdictCreated; events: StoredEvent[]; replay: boolean }> {
   const verdict: VerdictCreated = {
     jobId: job.id, cameraId: job.cameraId, clipPath: job.path, status: j.status, hazards: j.hazards, summary: j.summary,
     model: deps.model, capturedAt: job.startedAt, analyzedAt: analyzedAt.toISOString(), ...(j.reason ? { reason: j.reason } : {}),
@@ -96,14 +98,22 @@ export async function storeVerdict(deps: OutcomeDeps, job: ClipJob, j: Judgement
       { id: `${job.id}-verdict`, type: EventType.verdictCreated, cameraId: job.cameraId, data: verdict },
       ...alerts.map((a) => ({ id: a.id, type: a.type, cameraId: a.cameraId, data: a.data, extensions: a.extensions })),
     ];
+    const safe = j.status === 'safe' && !incident;
     return {
       engine, events, markerValue: JSON.stringify({ status: j.status, incident }), verdictJson: JSON.stringify(verdict),
+      markerTtlSeconds: safe ? deps.markerTtl.safeSeconds : deps.markerTtl.otherSeconds,
       ...(incident ? { evidence: job.path } : {}),
     };
   });
   if (!result.replay) deps.metrics.verdicts.inc({ status: j.status });
-  await publishAll(deps, result.events);
   return { verdict, ...result };
+}
+
+/** Commits, then publishes (the push path; the pull loop keeps the events to retry publishing). */
+export async function storeVerdict(deps: OutcomeDeps, job: ClipJob, j: Judgement, analyzedAt: Date): Promise<{ verdict: VerdictCreated; events: StoredEvent[]; replay: boolean }> {
+  const result = await commitVerdict(deps, job, j, analyzedAt);
+  await publishAll(deps, result.events);
+  return result;
 }
 
 /** `camera.offline` / `camera.online` → the camera_offline incident (deduplicated by event id). */
@@ -114,7 +124,7 @@ export async function applyCameraEvent(deps: OutcomeDeps, eventId: string, input
     const summary = input.status === 'offline' ? `Camera ${input.cameraId} is offline: no clips are arriving.` : `Camera ${input.cameraId} is back online.`;
     const alerts = planAlerts(engine.transitions, { status: input.status === 'offline' ? 'warning' : 'safe', summary, clipPath: '', capturedAt: at, analyzedAt: analyzedAt.toISOString(), model: deps.model });
     const events = alerts.map((a) => ({ id: a.id, type: a.type, cameraId: a.cameraId, data: a.data, extensions: a.extensions }));
-    return { engine, events, markerValue: JSON.stringify({ status: input.status }) };
+    return { engine, events, markerValue: JSON.stringify({ status: input.status }), markerTtlSeconds: deps.markerTtl.safeSeconds };
   });
   await publishAll(deps, result.events);
   return result.events;

@@ -7,7 +7,7 @@ import type { HealthGate } from './adapters/health-gate';
 import { VllmUnavailableError, type VllmClient } from './adapters/vllm-client';
 import { judge, type Judgement } from './judge';
 import { reasonClass, type InferenceMetrics } from './metrics';
-import { replayIfDone, storeVerdict, type OutcomeDeps } from './outcome';
+import { commitVerdict, publishAll, replayIfDone, type OutcomeDeps, type StoredEvent } from './outcome';
 import type { PromptKit } from './prompt-kit';
 import type { JobSource } from './sources';
 
@@ -152,12 +152,16 @@ export class ModelLoop {
     }
   }
 
-  /** Stores and publishes; a sink outage keeps the job here (retrying with backoff), never dropped. */
+  /**
+   * Commits, then publishes; a sink outage keeps the job here, retrying the publish with backoff
+   * (the events stay in memory, so nothing depends on the replay record living long enough).
+   */
   private async store(p: PreparedJob, j: Judgement): Promise<void> {
+    let events: StoredEvent[] | undefined;
     for (let attempt = 0; ; attempt++) {
       try {
-        // After a failure the commit may or may not have happened: replay it, or commit now.
-        if (attempt === 0 || (await replayIfDone(this.d.outcome, p.job.id)) === null) await storeVerdict(this.d.outcome, p.job, j, new Date());
+        events ??= (await commitVerdict(this.d.outcome, p.job, j, new Date())).events;
+        await publishAll(this.d.outcome, events);
         const clipEnd = Date.parse(p.job.startedAt) + p.job.durationMs;
         this.d.metrics.clipToVerdict.observe(Math.max(0, Date.now() - clipEnd) / 1000);
         return;
@@ -165,7 +169,7 @@ export class ModelLoop {
         const e = toError(err);
         if (isUnrecoverable(e) || this.stopping) throw e;
         this.d.logger.warn({ jobId: p.job.id, err: e.message, attempt }, 'storing/publishing the verdict failed; retrying');
-        await sleep(computeBackoffMs(Math.min(attempt, 5)), this.abort.signal);
+        await sleep(computeBackoffMs(Math.min(attempt, 5)), this.stopWaiting.signal);
       }
     }
   }

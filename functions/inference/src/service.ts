@@ -88,9 +88,10 @@ export async function startInference(config: Config, deps: InferenceDeps = {}): 
   const gate = new HealthGate(client, ic.healthIntervalMs, logger);
   await gate.start();
   const publisher = new Publisher({ sink: common.kSink, maxRetries: config.publisher.maxRetries, timeoutMs: config.publisher.timeoutMs, logger, registry, ...(deps.fetch ? { fetch: deps.fetch } : {}) });
-  const store = new StateStore(redis, keys, { verdictsMaxLen: qc.verdictsMaxLen, markerTtlSeconds: 7 * 86_400 });
+  const store = new StateStore(redis, keys, { verdictsMaxLen: qc.verdictsMaxLen, replayTtlSeconds: ic.replayTtlSeconds });
   const outcome: OutcomeDeps = {
     store, publisher, keys, model: common.vllmModel, metrics, logger,
+    markerTtl: { safeSeconds: ic.safeMarkerTtlHours * 3600, otherSeconds: ic.markerTtlDays * 86_400 },
     policy: { confirmK: ic.confirmK, confirmN: ic.confirmN, resolveAfter: ic.resolveAfter, cooldownMs: ic.cooldownSeconds * 1000 },
   };
   const settings: PrepareSettings = { clipsDir: common.clipsDir, mode: ic.videoInput, sampling: ic.videoSampling, fps: ic.videoFps, maxSide: ic.videoMaxSide };

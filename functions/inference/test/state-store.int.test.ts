@@ -38,7 +38,8 @@ describe('verdict commit + incident state (real Redis)', () => {
     const keys = redisKeys(prefix);
     const registry = createRegistry('t', false);
     return {
-      store: new StateStore(redis, keys, { verdictsMaxLen: 1000, markerTtlSeconds: 600 }),
+      store: new StateStore(redis, keys, { verdictsMaxLen: 1000, replayTtlSeconds: 600 }),
+      markerTtl: { safeSeconds: 3600, otherSeconds: 86_400 },
       publisher: new Publisher({ sink: sinkUrl, maxRetries: 0, timeoutMs: 2000, logger, registry, backoff: () => 1 }),
       keys, model: 'm', metrics: new InferenceMetrics(registry), logger,
       policy: { confirmK: 2, confirmN: 3, resolveAfter: 2, cooldownMs: 0 },
@@ -72,6 +73,8 @@ describe('verdict commit + incident state (real Redis)', () => {
     expect(await verdicts(admin, redisKeys(prefix).verdicts)).toHaveLength(1);
     expect(sink.events.filter((e) => e.type.endsWith('raised'))).toHaveLength(1);
     expect(JSON.parse((await admin.get(redisKeys(prefix).verdictDone('cam1-1')))!)).toEqual({ status: 'danger', incident: true });
+    expect(await admin.ttl(redisKeys(prefix).verdictDone('cam1-1'))).toBeGreaterThan(3600); // outlives the clip (incident retention)
+    expect(await admin.ttl(d.store.outcomeKey('cam1-1'))).toBeLessThanOrEqual(600); // replay record: short
   });
 
   test('a crash between commit and publish: the redelivered job publishes the stored events once', async () => {

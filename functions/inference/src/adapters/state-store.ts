@@ -17,6 +17,8 @@ export interface CommitInput {
   /** Marker proving this job/event was committed (verdicts:done:<jobId> for verdicts). */
   markerKey: string;
   markerValue: string;
+  /** Life of the marker (capture's retention needs it to outlive the clip). */
+  markerTtlSeconds: number;
   outcomeKey: string;
   outcome: string;
   /** Verdict JSON for the stream; undefined for camera status events. */
@@ -42,7 +44,7 @@ export class StateStore {
   constructor(
     private readonly redis: Redis,
     private readonly keys: RedisKeys,
-    private readonly opts: { verdictsMaxLen: number; markerTtlSeconds: number },
+    private readonly opts: { verdictsMaxLen: number; replayTtlSeconds: number },
   ) {
     if (typeof (redis as unknown as Record<string, unknown>).sh_inferenceCommit !== 'function') {
       redis.defineCommand('sh_inferenceCommit', { numberOfKeys: 6, lua: COMMIT_LUA });
@@ -102,9 +104,9 @@ export class StateStore {
     const cmd = (this.redis as unknown as Record<string, (...a: (string | number)[]) => Promise<unknown>>).sh_inferenceCommit!.bind(this.redis);
     const res = (await cmd(
       input.markerKey, input.outcomeKey, this.keys.verdicts, this.keys.incidents, this.keys.incidentWindows, this.keys.incidentClips,
-      input.markerValue, input.outcome, this.opts.markerTtlSeconds, this.opts.verdictsMaxLen, input.verdictJson ?? '', input.jobId,
+      input.markerValue, input.outcome, input.markerTtlSeconds, this.opts.verdictsMaxLen, input.verdictJson ?? '', input.jobId,
       cameraId, loaded.rawWindow, nextWindow === JSON.stringify({ window: loaded.state.window }) ? '' : nextWindow,
-      input.evidenceClip ?? '', triplets.length / 3, ...triplets,
+      input.evidenceClip ?? '', triplets.length / 3, this.opts.replayTtlSeconds, ...triplets,
     )) as [number, string?];
     if (res[0] === 2) return { status: 'replay', outcome: res[1] ?? '' };
     return res[0] === 1 ? { status: 'committed' } : { status: 'conflict' };
@@ -117,6 +119,6 @@ export class StateStore {
 
   /** Remembers a delivered CloudEvent id (after its 2xx) for the marker TTL. */
   async markPublished(eventId: string): Promise<void> {
-    await this.redis.set(this.keys.key('inference', 'published', eventId), '1', 'EX', this.opts.markerTtlSeconds);
+    await this.redis.set(this.keys.key('inference', 'published', eventId), '1', 'EX', this.opts.replayTtlSeconds);
   }
 }

@@ -54,4 +54,14 @@ export const inference = {
   maxTokens: envVar('VLLM_MAX_TOKENS', {
     schema: int(16, 8192), default: '512', expected: 'an integer 16–8192', doc: 'max_tokens of one verdict answer',
   }),
+  markerTtlDays: envVar('VERDICT_MARKER_TTL_DAYS', {
+    schema: int(1, 3650), default: '35', expected: 'an integer number of days, 1–3650',
+    doc: 'life of the `verdicts:done:<job>` marker of a non-safe clip; keep it above INCIDENT_RETENTION_DAYS (capture deletes a clip only once its marker exists)',
+  }),
+  safeMarkerTtlHours: envVar('VERDICT_SAFE_MARKER_TTL_HOURS', {
+    schema: int(1, 87600), default: '48', expected: 'an integer number of hours', doc: 'life of the marker of a safe clip; keep it well above CLIP_RETENTION_SECONDS',
+  }),
+  replayTtlSeconds: envVar('VERDICT_REPLAY_TTL_SECONDS', {
+    schema: int(60, 604800), default: '3600', expected: 'seconds, 60–604800', doc: 'how long a committed job’s events are kept for re-publishing after a crash between commit and ack',
+  }),
 } satisfies Section;

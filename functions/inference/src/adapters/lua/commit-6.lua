@@ -9,11 +9,12 @@
   KEYS[5] windows       (HASH camera -> window JSON)
   KEYS[6] incidentClips (SET of clip paths kept as evidence)
 
-  ARGV[1] done value    ARGV[2] outcome JSON   ARGV[3] marker TTL seconds
+  ARGV[1] done value    ARGV[2] outcome JSON   ARGV[3] done-marker TTL seconds
   ARGV[4] stream MAXLEN ARGV[5] verdict JSON ('' = no stream entry)   ARGV[6] job id
   ARGV[7] camera id     ARGV[8] expected window ('' = absent)   ARGV[9] new window
   ARGV[10] evidence clip path ('' = none)
-  ARGV[11] n = number of incident fields, then n triplets: field, expected ('' = absent), new value
+  ARGV[11] n = number of incident fields   ARGV[12] outcome TTL seconds (replay window)
+  then n triplets from ARGV[13]: field, expected ('' = absent), new value
 
   Stream entry fields: jobId, cameraId, status, verdict (the verdict.created data as JSON).
 
@@ -30,19 +31,18 @@ end
 if not same(redis.call('HGET', KEYS[5], ARGV[7]), ARGV[8]) then return {0} end
 local n = tonumber(ARGV[11])
 for i = 0, n - 1 do
-  local base = 12 + i * 3
+  local base = 13 + i * 3
   if not same(redis.call('HGET', KEYS[4], ARGV[base]), ARGV[base + 1]) then return {0} end
 end
 if ARGV[5] ~= '' then
   local status = cjson.decode(ARGV[5]).status
   redis.call('XADD', KEYS[3], 'MAXLEN', '~', ARGV[4], '*', 'jobId', ARGV[6], 'cameraId', ARGV[7], 'status', status, 'verdict', ARGV[5])
 end
-local ttl = tonumber(ARGV[3])
-redis.call('SET', KEYS[1], ARGV[1], 'EX', ttl)
-redis.call('SET', KEYS[2], ARGV[2], 'EX', ttl)
+redis.call('SET', KEYS[1], ARGV[1], 'EX', tonumber(ARGV[3]))
+redis.call('SET', KEYS[2], ARGV[2], 'EX', tonumber(ARGV[12]))
 if ARGV[9] ~= '' then redis.call('HSET', KEYS[5], ARGV[7], ARGV[9]) end
 for i = 0, n - 1 do
-  local base = 12 + i * 3
+  local base = 13 + i * 3
   redis.call('HSET', KEYS[4], ARGV[base], ARGV[base + 2])
 end
 if ARGV[10] ~= '' then redis.call('SADD', KEYS[6], ARGV[10]) end
