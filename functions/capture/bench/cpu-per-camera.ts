@@ -10,9 +10,9 @@ import { execFileSync } from 'node:child_process';
 import { Redis } from 'ioredis';
 import { createRegistry } from '../../shared/src/metrics';
 import { startCapture } from '../src/capture';
-import { cleanRedis, newPrefix, simTemplate, startSim, testConfig } from '../test/helpers';
+import { cleanRedis, histogram, newPrefix, simTemplate, startSim, testConfig } from '../test/helpers';
 
-const TICK = os.constants.signals ? Number(execFileSync('getconf', ['CLK_TCK']).toString()) : 100;
+const TICK = Number(execFileSync('getconf', ['CLK_TCK']).toString()) || 100;
 
 async function ffmpegTicks(parent: number): Promise<number> {
   let total = 0;
@@ -44,9 +44,7 @@ async function main(): Promise<void> {
   const wall = (Date.now() - t0) / 1000;
   const nodeCpu = (() => { const u = process.cpuUsage(node0); return (u.user + u.system) / 1e6; })();
   const ffCpu = ((await ffmpegTicks(process.pid)) - ff0) / TICK;
-  const lag = (await registry.getSingleMetric('safetyhanta_capture_segment_lag_seconds')!.get()).values;
-  const count = lag.find((v) => v.metricName?.endsWith('_count'))?.value ?? 0;
-  const sum = lag.find((v) => v.metricName?.endsWith('_sum'))?.value ?? 0;
+  const { count, sum } = await histogram(registry, 'safetyhanta_capture_segment_lag_seconds');
   await capture.stop();
   await sim.stop();
   const redis = new Redis();

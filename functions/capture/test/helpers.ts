@@ -6,6 +6,7 @@ import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { HTTP } from 'cloudevents';
 import { Redis } from 'ioredis';
+import type { Registry } from 'prom-client';
 import { parseConfig, type Config } from '../../shared/src/config';
 import { startRtspSim, type RtspSimHandle } from '../../../simulator/cameras/src/index';
 
@@ -101,4 +102,16 @@ export function ffprobe(file: string): Promise<{ duration: number; video: boolea
       resolve({ duration: Number(j.format?.duration), video: (j.streams ?? []).some((s) => s.codec_type === 'video') });
     });
   });
+}
+
+/** Count, sum and the `le` buckets of a prom-client histogram. */
+export async function histogram(registry: Registry, name: string): Promise<{ count: number; sum: number; le: (bound: number) => number }> {
+  const metric = registry.getSingleMetric(name);
+  if (!metric) throw new Error(`no metric ${name}`);
+  const values = (await metric.get()).values as { value: number; labels: Record<string, string | number>; metricName?: string }[];
+  const find = (suffix: string) => values.find((v) => v.metricName?.endsWith(suffix))?.value ?? 0;
+  return {
+    count: find('_count'), sum: find('_sum'),
+    le: (bound) => values.find((v) => v.metricName?.endsWith('_bucket') && v.labels.le === bound)?.value ?? -1,
+  };
 }

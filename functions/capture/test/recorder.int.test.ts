@@ -13,7 +13,7 @@ import { redisKeys } from '../../shared/src/keys';
 import { createRegistry } from '../../shared/src/metrics';
 import type { RtspSimHandle } from '../../../simulator/cameras/src/index';
 import { startCapture, type CaptureHandle } from '../src/capture';
-import { cleanRedis, ffprobe, newPrefix, simTemplate, startSim, startSink, testConfig, waitFor } from './helpers';
+import { cleanRedis, ffprobe, histogram, newPrefix, simTemplate, startSim, startSink, testConfig, waitFor } from './helpers';
 
 const SEGMENT = 5;
 const prefix = newPrefix();
@@ -86,10 +86,8 @@ test('3 cameras for 30 s: valid clips of SEGMENT_SECONDS, each enqueued once, < 
   }
 
   // segment lag: CSV line written → enqueued, every clip under 1 s
-  const lag = await registry.getSingleMetric('safetyhanta_capture_segment_lag_seconds')!.get();
-  const count = lag.values.find((v) => v.metricName?.endsWith('_count'))?.value ?? 0;
-  const sum = lag.values.find((v) => v.metricName?.endsWith('_sum'))?.value ?? 0;
-  const under1s = lag.values.find((v) => v.metricName?.endsWith('_bucket') && v.labels.le === 1)?.value ?? -1;
+  const { count, sum, le } = await histogram(registry, 'safetyhanta_capture_segment_lag_seconds');
+  const under1s = le(1);
   expect(count).toBeGreaterThanOrEqual(running.length);
   expect(under1s).toBe(count);
   process.stdout.write(`capture: ${count} clips, mean segment lag ${((sum / count) * 1000).toFixed(1)} ms\n`);
