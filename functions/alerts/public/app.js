@@ -87,7 +87,7 @@ function renderCameras() {
     seen.add(cam.cameraId);
     let el = camEls.get(cam.cameraId);
     if (!el) {
-      el = h('article', { class: 'cam', dataset: { cameraId: cam.cameraId } },
+      el = h('article', { class: 'cam', dataset: { cameraId: cam.cameraId }, title: '클릭: 최신 클립 재생 · click to play the latest clip', onclick: () => openCamera(cam.cameraId) },
         h('div', { class: 'cam-thumb' }, h('span', { class: 'cam-wait' }, '영상 대기 · waiting for first clip')),
         h('div', { class: 'cam-info' }, h('div', { class: 'cam-name' }, h('span', { class: 'sdot' }), h('span', { class: 'cam-id' })), h('div', { class: 'cam-meta' })));
       camEls.set(cam.cameraId, el);
@@ -187,7 +187,7 @@ function upsertIncident(inc) {
   app.incidents.set(inc.incidentId, inc);
   renderFeed();
   renderCounters();
-  if (app.selected === inc.incidentId) fillPlayer(inc, false);
+  if (app.selected === inc.incidentId) { fillPlayer(inc, false); loadHistory(inc.incidentId); }
 }
 
 // ---------- alarm ----------
@@ -220,11 +220,60 @@ function alarm(inc) {
 }
 
 // ---------- player ----------
+const KIND_KO = { raised: '발생', updated: '갱신', resolved: '해제' };
 function openPlayer(id) {
   const inc = app.incidents.get(id);
   if (!inc) return;
   app.selected = id;
+  $('player-ack').hidden = false;
   fillPlayer(inc, true);
+  $('player').hidden = false;
+  loadHistory(id);
+}
+/** The incident's timeline (every alert event received); each entry plays its own clip. */
+async function loadHistory(id) {
+  const wrap = $('player-history-wrap');
+  wrap.hidden = true;
+  const res = await fetch(`/api/incidents/${encodeURIComponent(id)}`).catch(() => undefined);
+  if (!res || !res.ok || app.selected !== id) return;
+  const full = await res.json();
+  const rows = [...full.history].reverse().map((e) => h('li', {
+    title: e.summary,
+    class: e.clipPath === full.clipPath ? 'current' : '',
+    onclick: (ev) => {
+      if (!e.clipPath) return;
+      $('player-video').setAttribute('src', clipUrl(e.clipPath));
+      $('player-video').play().catch(() => {});
+      $('player-history').querySelectorAll('li').forEach((li) => li.classList.toggle('current', li === ev.currentTarget));
+    },
+  }, h('span', { class: 't' }, timeOf(e.analyzedAt)), h('span', {}, `${KIND_KO[e.kind] || e.kind} `, h('span', { class: 'en' }, e.kind)),
+  statusChip(e.status), h('span', { class: 's' }, e.summary)));
+  $('player-history').replaceChildren(...rows);
+  wrap.hidden = rows.length === 0;
+}
+/** Camera tile click: play the camera's newest clip (no incident, nothing to acknowledge). */
+function openCamera(cameraId) {
+  const cam = app.cameras.find((c) => c.cameraId === cameraId);
+  if (!cam || !cam.latestClip) return;
+  app.selected = null;
+  const card = document.querySelector('.player-card');
+  card.dataset.severity = cam.severity || '';
+  card.dataset.incidentId = '';
+  $('player-kicker').replaceChildren(...[cam.lastVerdict ? statusChip(cam.lastVerdict.status) : null,
+    h('span', { class: 'chip muted' }, cam.status === 'online' ? '온라인 · online' : cam.status === 'offline' ? '오프라인 · offline' : '대기 · waiting')].filter(Boolean));
+  $('player-title').textContent = `${cam.cameraId} — 최신 클립 · latest clip`;
+  $('player-summary').textContent = cam.lastVerdict ? cam.lastVerdict.summary : '';
+  $('player-facts').replaceChildren(...[['카메라 · camera', cam.cameraId], ['클립 · clip', cam.latestClip], ['마지막 클립 · last clip', timeOf(cam.lastClipAt)], ['진행 중 사건 · open', cam.openIncidents]]
+    .map(([k, v]) => h('div', {}, h('dt', {}, k), h('dd', { title: String(v) }, v))));
+  $('player-hazards').replaceChildren();
+  $('player-history-wrap').hidden = true;
+  $('player-ack').hidden = true;
+  const src = clipUrl(cam.latestClip);
+  $('player-video').hidden = false;
+  $('player-download').hidden = false;
+  $('player-download').href = src;
+  $('player-video').setAttribute('src', src);
+  $('player-video').play().catch(() => {});
   $('player').hidden = false;
 }
 function fillPlayer(inc, load) {
@@ -258,6 +307,7 @@ function fillPlayer(inc, load) {
 }
 function closePlayer() {
   app.selected = null;
+  $('player-history').replaceChildren();
   $('player').hidden = true;
   const video = $('player-video');
   video.pause();
@@ -306,7 +356,7 @@ document.querySelectorAll('.filters button').forEach((b) => b.addEventListener('
 }));
 $('player-close').addEventListener('click', closePlayer);
 $('player').addEventListener('click', (e) => { if (e.target === $('player')) closePlayer(); });
-document.addEventListener('keydown', (e) => { if (e.key === 'Escape' && app.selected) closePlayer(); });
+document.addEventListener('keydown', (e) => { if (e.key === 'Escape' && !$('player').hidden) closePlayer(); });
 $('player-ack').addEventListener('click', () => { if (app.selected) acknowledgeIncident(app.selected); });
 $('sound').addEventListener('click', () => {
   app.sound = !app.sound;

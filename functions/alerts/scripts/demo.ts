@@ -62,7 +62,7 @@ async function main(): Promise<void> {
     const incident = (cam: string, severity: Severity, type: HazardType, summary: string, description: string, openedSecondsAgo: number, extra: Partial<AlertData> = {}): AlertData =>
       alertData({
         incidentId: `${cam}-${type}`, cameraId: cam, severity, status: severity, hazardType: type, hazards: [{ type, description, confidence: 0.91 }],
-        summary, clipPath: clipOf(cam), openedAt: ago(openedSecondsAgo), capturedAt: ago(5), analyzedAt: ago(3), clipCount: Math.ceil(openedSecondsAgo / 5), ...extra,
+        summary, clipPath: clipOf(cam), openedAt: ago(openedSecondsAgo), capturedAt: ago(openedSecondsAgo - 1), analyzedAt: ago(openedSecondsAgo - 3), clipCount: 1, ...extra,
       });
     const resolved = (s: number): Partial<AlertData> => ({ state: 'resolved', status: 'safe', resolvedAt: ago(s) });
     const incidents = [
@@ -74,6 +74,12 @@ async function main(): Promise<void> {
       incident('cam1', 'danger', 'fire', '화재 감지: 작업장 바닥에서 불꽃이 보입니다.', 'flickering flames on the floor near the rack', 38),
     ];
     for (const a of incidents) await postEvent(alerts.url, a.state === 'resolved' ? EventType.alertResolved : EventType.alertRaised, a);
+    const fire = incidents.at(-1);
+    if (fire) {
+      for (const [n, s] of [[2, 30], [3, 25], [4, 20], [5, 15], [6, 10]] as const) {
+        await postEvent(alerts.url, EventType.alertUpdated, { ...fire, clipCount: n, analyzedAt: ago(s), summary: n >= 4 ? '화재 확산 중: 불꽃이 선반 쪽으로 커지고 있습니다.' : fire.summary }, { id: `cam1-fire-update-${n}` });
+      }
+    }
     await fetch(`${alerts.url}/api/incidents/cam2-no_hard_hat/ack`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"by":"kim"}' });
 
     const verdict = (cam: string, status: VerdictStatus, summary: string, secondsAgo: number): VerdictCreated => ({
@@ -104,6 +110,7 @@ async function main(): Promise<void> {
       process.stdout.write(`dashboard screenshot: ${OUT}\n`);
       if (PLAYER) {
         await page.click('.inc[data-incident-id="cam1-fire"]');
+        await page.waitForSelector('#player-history li');
         await page.waitForFunction('document.querySelector("#player-video").currentTime > 1', null, { timeout: 15_000 });
         await page.screenshot({ path: PLAYER });
         process.stdout.write(`player screenshot: ${PLAYER}\n`);
