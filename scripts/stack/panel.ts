@@ -100,3 +100,13 @@ export function renderLine(m: PanelModel, now: Date = new Date()): string {
     ` · ${partsText}${restarts > 0 ? ` · restarts ${restarts}` : ''} · ${m.dashboardUrl}`
   );
 }
+
+/** The last words on shutdown: what the run produced. */
+export function renderSummary(s: PipelineStatus, uptimeMs: number): string {
+  const v = s.verdicts;
+  const judged = v.safe + v.warning + v.danger + v.uncertain;
+  return (
+    `ran ${formatDuration(uptimeMs)}: ${s.clipsEnqueued} clips recorded, ${judged} verdicts (안전 ${v.safe} · 경고 ${v.warning} · 위험 ${v.danger} · 불확실 ${v.uncertain}),` +
+    ` ${s.openIncidents} incidents open, ${s.queueDepth + s.inFlight} clips left in the queue, ${s.deadLetters} dead letters`
+  );
+}

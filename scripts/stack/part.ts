@@ -19,6 +19,8 @@ export interface PartSpec {
   readonly stopSignal: 'SIGINT' | 'SIGTERM';
   /** the part's HTTP base URL, shown in stack.json */
   readonly url: string;
+  /** parts that must be ready before this one starts (the others start at the same time) */
+  readonly after: readonly string[];
 }
 
 export type PartState = 'idle' | 'starting' | 'running' | 'backoff' | 'stopping' | 'stopped' | 'failed';

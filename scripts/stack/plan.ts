@@ -37,7 +37,9 @@ export function withPort(template: string, port: number): string {
 const local = (port: number) => `http://127.0.0.1:${port}`;
 
 /**
- * The parts of the local stack, in start order, each with its complete environment: one
+ * The parts of the local stack, in start order, each with its complete environment and the
+ * parts it waits for (the simulators and the dashboard start together, so the dashboard is up
+ * while rtsp-sim still renders its scenes; then inference, then capture): one
  * CLIPS_DIR, one Redis, K_SINK of capture and inference at the local broker (which routes to
  * the alerts function the event types knative/eventing.yaml's Triggers route), capture on
  * UDP (the local RTSP server speaks UDP only). Pure: tested without starting anything.
@@ -61,31 +63,34 @@ export function planParts(input: PlanInput): PartSpec[] {
         RTSP_SIM_RTP_PORT_START: String(ports.rtpStart), RTSP_SIM_RTP_PORT_COUNT: String(ports.rtpCount),
       },
       // the control server starts after every camera answers DESCRIBE
-      readyUrl: `${local(ports.rtspControl)}/health`, url: local(ports.rtspControl),
+      readyUrl: `${local(ports.rtspControl)}/health`, url: local(ports.rtspControl), after: [],
     },
   ];
   if (input.vllmBaseUrl === undefined && ports.vllmSim !== undefined) {
     parts.push({
       name: 'vllm-sim', main: 'simulator/vllm/src/main.ts', stopSignal: 'SIGTERM',
       env: { ...common, VLLM_SIM_PORT: String(ports.vllmSim), VLLM_SIM_HOST: '127.0.0.1', VLLM_SIM_ALLOWED_MEDIA_PATH: input.clipsDir },
-      readyUrl: `${local(ports.vllmSim)}/health`, url: `${local(ports.vllmSim)}/v1`,
+      readyUrl: `${local(ports.vllmSim)}/health`, url: `${local(ports.vllmSim)}/v1`, after: [],
     });
   }
   parts.push(
     {
       name: 'alerts', main: 'functions/alerts/src/main.ts', stopSignal: 'SIGTERM',
       env: { ...common, PORT: String(ports.dashboard) },
-      readyUrl: `${alertsUrl}/healthz`, url: alertsUrl,
+      readyUrl: `${alertsUrl}/healthz`, url: alertsUrl, after: [],
     },
     {
       name: 'inference', main: 'functions/inference/src/main.ts', stopSignal: 'SIGTERM',
       env: { ...common, PORT: String(ports.inference), VLLM_BASE_URL: vllmBaseUrl, K_SINK: sink },
       readyUrl: `${local(ports.inference)}/healthz`, url: local(ports.inference),
+      after: input.vllmBaseUrl === undefined && ports.vllmSim !== undefined ? ['vllm-sim', 'alerts'] : ['alerts'],
     },
     {
       name: 'capture', main: 'functions/capture/src/main.ts', stopSignal: 'SIGINT',
       env: { ...common, PORT: String(ports.capture), K_SINK: sink, RTSP_TRANSPORT: 'udp' },
       readyUrl: `${local(ports.capture)}/healthz`, url: local(ports.capture),
+      // last: its clips should find a consumer, and its first clips the cameras already up
+      after: ['rtsp-sim', 'alerts', 'inference'],
     },
   );
   return parts;

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { Redis } from 'ioredis';
 import type { Config } from '../../functions/shared/src/config';
 import { redisKeys } from '../../functions/shared/src/keys';
-import { renderLine, renderPanel, type PanelModel } from './panel';
+import { renderLine, renderPanel, renderSummary, type PanelModel } from './panel';
 import { describeExit, Part } from './part';
 import { planParts, type StackPorts } from './plan';
 import { freeTcpPort, freeUdpBlock, isTcpPortFree } from './ports';
@@ -203,8 +203,8 @@ export class Stack {
     this.client.on('error', (err: Error) => (this.statusError = `Redis: ${err.message}`));
     this.reader = new StatusReader(this.client, redisKeys(c.common.redisPrefix));
     if (c.common.vllmBaseUrl) this.say(`  ✔ model server: VLLM_BASE_URL=${c.common.vllmBaseUrl} (vllm-sim not started)`);
+    this.say(`  logs: ${pretty(this.logsDir)}/<part>.log`);
     for (const spec of specs) {
-      if (this.signals > 0) return;
       const part = new Part(spec, {
         repoRoot: this.opts.repoRoot, logsDir: this.logsDir, maxRestarts: c.stack.restarts,
         onEvent: (m) => {
@@ -214,12 +214,33 @@ export class Stack {
       });
       part.on('spawn', () => this.writeState());
       this.parts.push(part);
-      const t0 = Date.now();
-      this.say(`  … ${spec.name}: starting${spec.name === 'rtsp-sim' ? ' (the first run renders the simulated scenes: this can take a minute or two)' : ''}`);
-      part.start();
-      await part.waitReady(c.stack.readyTimeoutSeconds * 1000, () => (this.signals > 0 ? 'stop requested' : undefined));
-      this.say(`  ✔ ${spec.name} ready in ${((Date.now() - t0) / 1000).toFixed(1)} s${this.readyNote(spec.name, ports)}`);
     }
+    let failed: string | undefined;
+    let rootCause: Error | undefined;
+    const abortIf = () => (this.signals > 0 ? 'stop requested' : failed);
+    const ready = new Map<string, Promise<void>>();
+    const startOne = async (part: Part) => {
+      await Promise.all(part.spec.after.map((d) => ready.get(d)));
+      if (abortIf()) return;
+      const t0 = Date.now();
+      this.say(`  … ${part.spec.name}: starting${part.spec.name === 'rtsp-sim' ? ' (the first run renders the simulated scenes: a minute or two)' : ''}`);
+      part.start();
+      await part.waitReady(c.stack.readyTimeoutSeconds * 1000, abortIf);
+      this.say(`  ✔ ${part.spec.name} ready in ${((Date.now() - t0) / 1000).toFixed(1)} s${this.readyNote(part.spec.name, ports)}`);
+    };
+    // parts are listed after what they wait for, so every dependency's promise exists already;
+    // the first failure stops the others from waiting (they give up with "X did not start")
+    for (const part of this.parts) {
+      ready.set(part.spec.name, startOne(part).catch((err: Error) => {
+        if (!failed && this.signals === 0) {
+          failed = `${part.spec.name} did not start`;
+          rootCause = err;
+        }
+        throw err;
+      }));
+    }
+    await Promise.allSettled(ready.values());
+    if (rootCause) throw rootCause;
   }
 
   private readyNote(name: string, ports: StackPorts): string {
@@ -236,6 +257,7 @@ export class Stack {
         '',
         `  ${s.bold(`Dashboard: ${this.dashboardUrl}`)}  — incidents appear within about a minute.`,
         `  Logs: ${pretty(this.logsDir)}/<part>.log · state: ${pretty(this.stateFile)} · clips: ${pretty(this.c.common.clipsDir)}`,
+        '  Ctrl-C stops everything (capture first, so the last clips are finalised and judged).',
         '',
       ].join('\n'),
     );
@@ -317,7 +339,7 @@ export class Stack {
     }
     await this.broker?.close();
     await this.refresh();
-    if (this.lastStatus) this.say(`  ${renderLine(this.model())}`);
+    if (this.lastStatus && !this.statusError) this.say(`  ${renderSummary(this.lastStatus, Date.now() - this.startedAt.getTime())}`);
     this.client?.disconnect();
     if (this.redis) {
       await this.redis.stop();

@@ -85,7 +85,7 @@ export class Terminal {
   private paint(lines: string[]): void {
     this.lastPanel = lines;
     if (!this.live || lines.length === 0) return;
-    const cols = Math.max(20, this.out.columns ?? 120);
+    const cols = this.out.columns && this.out.columns >= 20 ? this.out.columns : 120;
     this.out.write(lines.map((l) => fit(l, cols)).join('\n') + '\n');
     this.drawn = lines.length;
   }

@@ -1,5 +1,5 @@
 import { eventTypeOf, ALERTS_TRIGGERS } from '../stack/broker';
-import { renderLine, renderPanel, formatDuration, type PanelModel } from '../stack/panel';
+import { renderLine, renderPanel, renderSummary, formatDuration, type PanelModel } from '../stack/panel';
 import { planParts, withPort, type PlanInput } from '../stack/plan';
 import { checkFfmpeg, checkNode, checkPorts, checkRedis, formatIssues } from '../stack/preflight';
 import { cameraOnline, incidentOpen, RateMeter, verdictStatusOf } from '../stack/status';
@@ -35,6 +35,12 @@ describe('planParts', () => {
     expect(env('alerts')).toMatchObject({ PORT: '8080' });
     expect(env('vllm-sim')).toMatchObject({ VLLM_SIM_PORT: '40003', VLLM_SIM_ALLOWED_MEDIA_PATH: '/data/clips' });
     expect(env('rtsp-sim')).toMatchObject({ RTSP_SIM_PUBLISH_PORT: '40005', RTSP_SIM_CONTROL_PORT: '40006', RTSP_SIM_RTP_PORT_START: '3000' });
+  });
+
+  it('starts the simulators and the dashboard together, inference after its model server, capture last', () => {
+    expect(Object.fromEntries(parts.map((p) => [p.name, p.after]))).toEqual({
+      'rtsp-sim': [], 'vllm-sim': [], alerts: [], inference: ['vllm-sim', 'alerts'], capture: ['rtsp-sim', 'alerts', 'inference'],
+    });
   });
 
   it('stops capture with SIGINT (finalises the clip being written), the rest with SIGTERM', () => {
@@ -154,6 +160,12 @@ describe('panel', () => {
     expect(renderLine(model, new Date('2026-11-28T12:00:00Z'))).toBe(
       '[12:00:00] cameras 9/10 · clips 120/min · queue 3+2 · verdicts 안전 200 경고 20 위험 15 불확실 1 · incidents 4 · dead 0' +
         ' · capture backoff (exit code 1) · restarts 2 · http://localhost:8080',
+    );
+  });
+
+  it('a summary on shutdown', () => {
+    expect(renderSummary(model.status!, 125_000)).toBe(
+      'ran 2m05s: 240 clips recorded, 236 verdicts (안전 200 · 경고 20 · 위험 15 · 불확실 1), 4 incidents open, 5 clips left in the queue, 0 dead letters',
     );
   });
 

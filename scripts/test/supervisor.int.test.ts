@@ -24,7 +24,7 @@ async function fakePart(mode: string, maxRestarts = 0): Promise<Part> {
   const port = await freeTcpPort();
   const spec: PartSpec = {
     name: `fake-${mode}`, main: 'scripts/test/fixtures/fake-part.ts', stopSignal: 'SIGTERM',
-    env: { PATH: process.env.PATH ?? '', PORT: String(port), FAKE_MODE: mode }, readyUrl: `http://127.0.0.1:${port}/healthz`, url: '',
+    env: { PATH: process.env.PATH ?? '', PORT: String(port), FAKE_MODE: mode }, readyUrl: `http://127.0.0.1:${port}/healthz`, url: '', after: [],
   };
   const part = new Part(spec, { repoRoot: REPO, logsDir: tmp, maxRestarts });
   parts.push(part);
