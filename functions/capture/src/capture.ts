@@ -120,15 +120,17 @@ export async function startCapture(config: Config, deps: CaptureDeps = {}): Prom
   health.start();
 
   const lockKey = keys.key('capture', 'retention-lock');
+  const recoverStaging = () => Promise.all([...recorders.values()].map((r) => r.recover()));
   const sweepRetention = async () => {
-    await Promise.all([...recorders.values()].map((r) => r.recover().catch(() => undefined)));
+    await recoverStaging();
     return retention.sweep();
   };
   const retentionTimer = setInterval(() => {
     void (async () => {
-      // one replica per interval sweeps; the others skip
+      // every replica finishes its own cameras' leftovers; one replica per interval sweeps
+      await recoverStaging();
       const won = await redis.set(lockKey, replicaId, 'PX', Math.max(1000, cc.retentionIntervalSeconds * 1000 - 500), 'NX');
-      if (won === 'OK') await sweepRetention();
+      if (won === 'OK') await retention.sweep();
     })().catch((err) => logger.warn({ err: toError(err).message }, 'retention sweep failed'));
   }, cc.retentionIntervalSeconds * 1000);
 

@@ -67,7 +67,7 @@ export class LeaseManager {
       if ((await cmd.captureLeaseRenew(keys.cameraLease(cam), replicaId, ttlMs)) === 1) continue;
       logger.warn({ cameraId: cam }, 'lease lost (expired or taken over): stopping this camera');
       this.owned.delete(cam);
-      this.opts.onLose(cam);
+      void Promise.resolve(this.opts.onLose(cam)).catch(() => undefined);
     }
     if (!this.claiming) return;
     const share = fairShare(cameras.length, await this.liveReplicas(ttlMs), maxCameras);

@@ -57,7 +57,7 @@ export class CameraRecorder {
   private clips = 0;
   private lastExit: string | undefined;
   private lastStampMs = 0;
-  private runFailures = 0;
+  private recovering: Promise<void> = Promise.resolve();
 
   constructor(private readonly opts: CameraRecorderOptions) {}
 
@@ -95,7 +95,7 @@ export class CameraRecorder {
     while (!this.stopping) {
       const runDir = path.join(this.cameraStaging(), `${this.opts.replicaId}-${Date.now()}`);
       await fs.mkdir(runDir, { recursive: true });
-      await this.recover(runDir).catch((err) => logger.warn({ cameraId, err: toError(err).message }, 'staging recovery failed'));
+      await this.recover(runDir);
       if (this.stopping) {
         await fs.rm(runDir, { recursive: true, force: true });
         break;
@@ -117,10 +117,10 @@ export class CameraRecorder {
   private async runOnce(runDir: string): Promise<RecorderExit> {
     const o = this.opts;
     const listFile = path.join(runDir, LIST_FILE);
-    this.runFailures = 0;
+    let failures = 0;
     const tail = new SegmentTail(listFile, (entries, bad) => {
       if (bad.length > 0) o.logger.warn({ cameraId: o.cameraId, bad }, 'unparsable segment-list lines');
-      for (const e of entries) this.chain = this.chain.then(() => this.finish(runDir, e));
+      for (const e of entries) this.chain = this.chain.then(async () => void (failures += (await this.finish(runDir, e)) ? 0 : 1));
     });
     tail.start();
     this.runs++;
@@ -133,22 +133,27 @@ export class CameraRecorder {
     this.proc = undefined;
     await tail.close();
     await this.chain;
-    await this.closeRun(runDir);
+    await this.closeRun(runDir, failures);
     return exit;
   }
 
-  /** Moves a listed segment into CLIPS_DIR under its UTC start stamp and hands it over. */
-  private async finish(runDir: string, seg: ListedSegment): Promise<void> {
+  /**
+   * Moves a listed segment into CLIPS_DIR under its UTC start stamp and hands it over.
+   * @returns false when it failed in a way worth retrying (keep the run's CSV for recovery)
+   */
+  private async finish(runDir: string, seg: ListedSegment): Promise<boolean> {
     const o = this.opts;
     const file = path.basename(seg.file);
     const staged = path.join(runDir, file);
     const start = segmentStart(file) ?? new Date(seg.listedAt - (seg.end - seg.start) * 1000);
     try {
-      const rel = await this.place(staged, start);
-      await this.handOver(rel, seg, new Date(rel.endsWith('.mp4') ? stampToMs(path.basename(rel, '.mp4')) : start.getTime()));
+      const placed = await this.place(staged, start);
+      await this.handOver(placed.rel, seg, placed.startedAt);
+      return true;
     } catch (err) {
-      if (!isUnrecoverable(err)) this.runFailures++;
+      // unrecoverable = rejected and quarantined by the intake: done with it
       o.logger[isUnrecoverable(err) ? 'warn' : 'error']({ cameraId: o.cameraId, file, err: toError(err).message }, 'clip not taken');
+      return isUnrecoverable(err);
     }
   }
 
@@ -161,7 +166,7 @@ export class CameraRecorder {
   }
 
   /** rename() into `<camera>/<stamp>.mp4`; stamps stay unique per camera (a second is bumped if taken). */
-  private async place(staged: string, start: Date): Promise<string> {
+  private async place(staged: string, start: Date): Promise<{ rel: string; startedAt: Date }> {
     const dir = path.join(this.opts.clipsDir, this.opts.cameraId);
     await fs.mkdir(dir, { recursive: true });
     let ms = Math.max(Math.floor(start.getTime() / 1000) * 1000, this.lastStampMs + 1000);
@@ -171,15 +176,15 @@ export class CameraRecorder {
       if (!taken) {
         await fs.rename(staged, path.join(this.opts.clipsDir, rel));
         this.lastStampMs = ms;
-        return rel;
+        return { rel, startedAt: new Date(ms) };
       }
       ms += 1000;
     }
   }
 
   /** After a run: anything never listed is a partial clip → quarantine; then drop the run folder. */
-  private async closeRun(runDir: string): Promise<void> {
-    if (this.runFailures > 0) return; // keep the CSV: the next recovery re-enqueues (idempotent)
+  private async closeRun(runDir: string, failures: number): Promise<void> {
+    if (failures > 0) return; // keep the CSV: the next recovery re-enqueues (idempotent)
     await this.quarantineUnlisted(runDir, new Set());
     await fs.rm(runDir, { recursive: true, force: true });
   }
@@ -201,7 +206,15 @@ export class CameraRecorder {
    * replica's): listed clips are finished (enqueue is idempotent), unlisted ones quarantined.
    * Folders touched recently may belong to a live ffmpeg and are left for a later pass.
    */
-  async recover(currentRunDir?: string): Promise<void> {
+  recover(currentRunDir?: string): Promise<void> {
+    // the run loop and the periodic pass must not finish the same folder twice
+    this.recovering = this.recovering.then(() => this.recoverNow(currentRunDir)).catch((err) => {
+      this.opts.logger.warn({ cameraId: this.opts.cameraId, err: toError(err).message }, 'staging recovery failed');
+    });
+    return this.recovering;
+  }
+
+  private async recoverNow(currentRunDir?: string): Promise<void> {
     const graceMs = (this.opts.timeoutSeconds + 2 * this.opts.segmentSeconds) * 1000;
     const root = this.cameraStaging();
     const runs = await fs.readdir(root).catch(() => [] as string[]);
@@ -215,33 +228,30 @@ export class CameraRecorder {
       const listStat = stats[files.indexOf(LIST_FILE)];
       const text = await fs.readFile(path.join(runDir, LIST_FILE), 'utf8').catch(() => '');
       const { entries } = splitSegmentChunk('', text.endsWith('\n') ? text : `${text}\n`);
-      this.runFailures = 0;
+      let failures = 0;
       for (const e of entries) {
         const seg: ListedSegment = { ...e, listedAt: listStat?.mtimeMs ?? Date.now() };
         const file = path.basename(e.file);
         const start = segmentStart(file);
-        if (files.includes(file)) await this.finish(runDir, seg);
-        else if (start) await this.reannounce(seg, start);
+        if (files.includes(file)) failures += (await this.finish(runDir, seg)) ? 0 : 1;
+        else if (start) failures += (await this.reannounce(seg, start)) ? 0 : 1;
       }
       this.opts.logger.info({ cameraId: this.opts.cameraId, run: name, listed: entries.length }, 'recovered a previous run’s staging folder');
-      await this.closeRun(runDir);
+      await this.closeRun(runDir, failures);
     }
   }
 
   /** A listed clip already renamed before a crash: enqueue again (a no-op if it was). */
-  private async reannounce(seg: ListedSegment, start: Date): Promise<void> {
+  private async reannounce(seg: ListedSegment, start: Date): Promise<boolean> {
     const rel = path.join(this.opts.cameraId, `${clipStamp(start)}.mp4`);
     const exists = await fs.access(path.join(this.opts.clipsDir, rel)).then(() => true, () => false);
-    if (!exists) return;
-    await this.handOver(rel, seg, start).catch((err) => {
+    if (!exists) return true; // already handled and deleted, or renamed under a bumped stamp
+    try {
+      await this.handOver(rel, seg, start);
+      return true;
+    } catch (err) {
       this.opts.logger.warn({ cameraId: this.opts.cameraId, rel, err: toError(err).message }, 'recovered clip not taken');
-    });
+      return isUnrecoverable(err);
+    }
   }
-}
-
-/** `20261128T204000Z` → ms epoch. */
-function stampToMs(stamp: string): number {
-  const m = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/.exec(stamp);
-  if (!m) return NaN;
-  return Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]), Number(m[4]), Number(m[5]), Number(m[6]));
 }
