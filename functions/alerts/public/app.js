@@ -143,7 +143,7 @@ function incidentCard(inc) {
     onclick: () => openPlayer(inc.incidentId),
     onkeydown: (e) => { if (e.key === 'Enter') openPlayer(inc.incidentId); },
   },
-  h('div', { class: 'inc-thumb', style: inc.clipPath ? `background-image:url("${thumbUrl(inc.cameraId, inc.clipPath)}")` : '' }),
+  h('div', { class: 'inc-thumb', style: inc.thumbClip ? `background-image:url("${thumbUrl(inc.cameraId, inc.thumbClip)}")` : '' }),
   h('div', { class: 'inc-main' },
     h('div', { class: 'inc-top' }, severityChip(inc.severity), h('span', { class: 'inc-type' }, hazardKo(inc.hazardType)), h('span', { class: 'inc-code' }, inc.hazardType)),
     h('p', { class: 'inc-summary', title: inc.summary }, inc.summary),

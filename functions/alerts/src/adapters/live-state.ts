@@ -8,7 +8,11 @@ import type { AlertStore, StoredVerdict, StoreUpdate } from './redis-store';
 import type { SseHub, SseMessage } from './sse-hub';
 
 /** An incident as listed (history left out; `GET /api/incidents/:id` has it). */
-export type IncidentSummary = Omit<IncidentRecord, 'history'> & { readonly historyCount: number };
+export type IncidentSummary = Omit<IncidentRecord, 'history'> & {
+  readonly historyCount: number;
+  /** Clip of the earliest event (the one that raised it): the feed's thumbnail, extracted once per incident. */
+  readonly thumbClip: string;
+};
 
 /** Body of `GET /api/state` and of the `state` SSE event sent on connect. */
 export interface DashboardState {
@@ -40,7 +44,8 @@ export interface LiveStateOptions {
 
 export function summarize(rec: IncidentRecord): IncidentSummary {
   const { history, ...rest } = rec;
-  return { ...rest, historyCount: history.length };
+  const first = history.find((h) => h.clipPath !== '');
+  return { ...rest, historyCount: history.length, thumbClip: first?.clipPath ?? rec.clipPath };
 }
 
 /**
