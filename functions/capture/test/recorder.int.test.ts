@@ -111,6 +111,7 @@ test('3 cameras for 30 s: valid clips of SEGMENT_SECONDS, each enqueued once, < 
   for (const job of final.filter((j) => !running.some((r) => r.id === j.id))) expect((await ffprobe(path.join(clipsDir, job.path)))?.video).toBe(true);
   const stats = await redis.hgetall(keys.queueStats);
   expect(Number(stats.enqueued)).toBe(final.length);
+  expect(Number(stats.duplicates ?? 0)).toBe(0);
   const status = await redis.hgetall(keys.cameras);
   expect(Object.keys(status).sort()).toEqual(['cam1', 'cam2', 'cam3', 'cam4']);
   expect(JSON.parse(status.cam1!)).toMatchObject({ status: 'online', owner: capture.replicaId });

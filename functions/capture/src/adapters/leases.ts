@@ -64,7 +64,7 @@ export class LeaseManager {
     const ttlMs = ttlSeconds * 1000;
     const cmd = redis as unknown as { captureLeaseRenew(key: string, id: string, ttl: number): Promise<number> };
     for (const cam of [...this.owned]) {
-      if ((await cmd.captureLeaseRenew(keys.cameraLease(cam), replicaId, ttlMs)) === 1) continue;
+      if ((await cmd.captureLeaseRenew(keys.cameraLease(cam), replicaId, ttlMs)) !== 0) continue;
       logger.warn({ cameraId: cam }, 'lease lost (expired or taken over): stopping this camera');
       this.owned.delete(cam);
       void Promise.resolve(this.opts.onLose(cam)).catch(() => undefined);
