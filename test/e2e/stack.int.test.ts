@@ -7,7 +7,8 @@
  * Asserts: each hazardous camera raises an incident of its hazard on the dashboard
  * (`/api/state` of the alerts function), the safe camera raises none, every clip capture
  * enqueued has exactly one verdict (the stack drains the queue on Ctrl-C before stopping
- * inference, so nothing may be left in flight), every clip file on disk was enqueued, the stack
+ * inference, so nothing may be left in flight; only a last clip cut by the Ctrl-C with no
+ * decodable frame may instead be dead-lettered, with that reason), every clip file on disk was enqueued, the stack
  * exits 0 and no process it reported (parts, their ffmpeg and servers) is left.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -174,22 +175,32 @@ describe('npm start (e2e, 4 cameras, vllm-sim stands in for the GPU model server
     expect(engine.filter((f) => f.startsWith('cam1:'))).toEqual([]);
     for (const [cam, type] of wanted) expect(engine).toContain(`${cam}:${type}`);
 
-    // every enqueued clip has exactly one verdict; nothing queued, in flight or dead
+    // every enqueued clip has exactly one verdict; nothing queued or in flight (the stack drained the queue
+    // before stopping inference). The one tolerated exception: the clip the Ctrl-C cut short may hold no
+    // decodable frame; inference dead-letters it with that reason (never silently) — only that clip, per camera.
     const stats = await redis.hgetall(keys.queueStats);
     const enqueued = Number(stats.enqueued ?? 0);
     const verdicts = await redis.xrange(keys.verdicts, '-', '+');
-    const verdictJobs = verdicts.map(([, f]) => f[f.indexOf('jobId') + 1]);
+    const verdictJobs = verdicts.map(([, f]) => f[f.indexOf('jobId') + 1]!);
+    const dead = (await redis.lrange(keys.dead, 0, -1)).map((d) => JSON.parse(d) as { job: string; reason: string });
+    const deadJobs = dead.map((d) => (JSON.parse(d.job) as { id: string; cameraId: string }));
+    for (const [i, d] of dead.entries()) {
+      const job = deadJobs[i]!;
+      const newest = [...verdictJobs, ...deadJobs.map((j) => j.id)].filter((id) => id.startsWith(`${job.cameraId}-`)).sort().pop();
+      expect({ id: job.id, reason: d.reason, last: job.id === newest }).toEqual({ id: job.id, reason: expect.stringMatching(/no frames|empty/i), last: true });
+    }
     expect(enqueued).toBeGreaterThanOrEqual(4 * Math.floor(runMs / 1000 / SEGMENT_SECONDS) - 4);
-    expect({ pending: await redis.llen(keys.clips), dead: await redis.llen(keys.dead), verdicts: verdicts.length, unique: new Set(verdictJobs).size })
-      .toEqual({ pending: 0, dead: 0, verdicts: enqueued, unique: enqueued });
+    expect({ pending: await redis.llen(keys.clips), judged: verdicts.length + dead.length, unique: new Set([...verdictJobs, ...deadJobs.map((j) => j.id)]).size })
+      .toEqual({ pending: 0, judged: enqueued, unique: enqueued });
     // …and every clip file on disk was enqueued (its job id is camera + start time)
     const files = clipFiles(clipsDir);
-    expect(files.length).toBe(enqueued);
+    expect(files.length).toBeLessThanOrEqual(enqueued);
+    expect(files.length).toBeGreaterThanOrEqual(enqueued - dead.length);
 
     // eslint-disable-next-line no-console
     console.log(
       `e2e: ready ${(readyMs / 1000).toFixed(1)} s, first incident ${(firstIncidentMs / 1000).toFixed(1)} s after ready, ` +
-        `${enqueued} clips = ${verdicts.length} verdicts, stopped at ${(stopMs / 1000).toFixed(1)} s`,
+        `${enqueued} clips = ${verdicts.length} verdicts + ${dead.length} empty last clips dead-lettered, stopped at ${(stopMs / 1000).toFixed(1)} s`,
     );
   }, 300_000);
 });
