@@ -12,14 +12,18 @@ const run = promisify(execFile);
  * of rtsp-sim's rendered scene loops (1280×720, 25 fps), laid out as capture does:
  * `<clipsDir>/<camera>/<stamp>.mp4`. Returns one clip job per file.
  */
-export async function makeClipLibrary(clipsDir: string, count: number, segmentSeconds = 5): Promise<ClipJob[]> {
-  const scenes = await renderAllScenes({});
+export async function makeClipLibrary(
+  clipsDir: string, count: number, segmentSeconds = 5,
+  o: { scenes?: readonly string[]; camera?: (i: number) => string; baseMs?: number } = {},
+): Promise<ClipJob[]> {
+  const all = await renderAllScenes({});
+  const scenes = o.scenes ? o.scenes.map((n) => all.find((r) => r.scene.name === n) ?? missing(n)) : all;
   const jobs: ClipJob[] = [];
   const base = Date.UTC(2026, 10, 28, 20, 0, 0);
   for (let i = 0; i < count; i++) {
     const scene = scenes[i % scenes.length]!;
-    const cameraId = `cam${(i % 50) + 1}`;
-    const startedAt = new Date(base + i * 1000 * segmentSeconds);
+    const cameraId = o.camera ? o.camera(i) : `cam${(i % 50) + 1}`;
+    const startedAt = new Date((o.baseMs ?? base) + i * 1000 * segmentSeconds);
     const rel = path.join(cameraId, `${clipStamp(startedAt)}.mp4`);
     const abs = path.join(clipsDir, rel);
     fs.mkdirSync(path.dirname(abs), { recursive: true });
@@ -31,4 +35,8 @@ export async function makeClipLibrary(clipsDir: string, count: number, segmentSe
     });
   }
   return jobs;
+}
+
+function missing(name: string): never {
+  throw new Error(`no rtsp-sim scene named ${name}`);
 }
