@@ -61,3 +61,13 @@ export function formatIssues(issues: readonly PreflightIssue[]): string {
     ...issues.flatMap((i) => [`  ✖ ${i.problem}`, `    → ${i.fix}`]),
   ].join('\n');
 }
+
+/** Another `npm start` from the same STACK_DIR still running (its stack.json names a live pid). */
+export function checkAlreadyRunning(state: { pid?: unknown; state?: unknown } | undefined, isRunning: (pid: number) => boolean, stateFile: string): PreflightIssue | undefined {
+  if (!state || typeof state.pid !== 'number' || (state.state !== 'running' && state.state !== 'starting' && state.state !== 'stopping')) return undefined;
+  if (!isRunning(state.pid)) return undefined;
+  return {
+    problem: `Another local stack is already running (pid ${state.pid}, see ${stateFile}).`,
+    fix: `stop it with Ctrl-C in its terminal (or \`kill -INT ${state.pid}\`), or run a second one with its own STACK_DIR, PORT and REDIS_PREFIX`,
+  };
+}

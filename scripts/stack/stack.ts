@@ -7,11 +7,11 @@ import { renderLine, renderPanel, renderSummary, type PanelModel } from './panel
 import { describeExit, Part } from './part';
 import { planParts, type StackPorts } from './plan';
 import { freeTcpPort, freeUdpBlock, isTcpPortFree } from './ports';
-import { checkFfmpeg, checkNode, checkPorts, checkRedis, formatIssues, type PortClaim, type PreflightIssue } from './preflight';
+import { checkAlreadyRunning, checkFfmpeg, checkNode, checkPorts, checkRedis, formatIssues, type PortClaim, type PreflightIssue } from './preflight';
 import { commandExists, launchRedis, redisAnswers, type LaunchedRedis } from './redis';
 import { RateMeter, StatusReader, type PipelineStatus } from './status';
 import { Terminal } from './terminal';
-import { waitUntil } from './wait';
+import { httpJson, waitUntil } from './wait';
 import { LineLog } from './line-log';
 import { startLocalBroker, type LocalBroker } from './broker';
 
@@ -142,6 +142,8 @@ export class Stack {
     const issues: PreflightIssue[] = [];
     const node = checkNode();
     if (node) issues.push(node);
+    const running = checkAlreadyRunning(readJson(this.stateFile), (pid) => pid !== process.pid && isStackProcess(pid), pretty(this.stateFile));
+    if (running) issues.push(running);
     const onPath = (cmd: string) => commandExists(cmd, this.opts.env.PATH ?? '');
     issues.push(...checkFfmpeg(onPath));
     const claims: PortClaim[] = [{ port: c.common.port, variable: 'PORT', what: 'the alerts dashboard' }];
@@ -160,6 +162,7 @@ export class Stack {
     }
     this.say(`${this.term.style.bold('Safety-Hanta')} · starting the local stack with ${c.common.numStreams} cameras`);
     this.say(`  ✔ pre-flight: Node.js ${process.versions.node}, ffmpeg, port ${c.common.port} free`);
+    if (c.common.vllmBaseUrl) await this.probeModelServer(c.common.vllmBaseUrl);
     if (answers) {
       this.say(`  ✔ redis: using ${c.common.redisUrl} (keys under ${c.common.redisPrefix}:)`);
     } else {
@@ -168,6 +171,19 @@ export class Stack {
       this.say(`  ✔ redis: nothing answered at ${c.common.redisUrl}; started redis-server at ${this.redis.url} (temporary, no persistence)`);
     }
     return true;
+  }
+
+  /** A real model server is not required to be up yet (inference waits for it), but say so. */
+  private async probeModelServer(base: string): Promise<void> {
+    const auth: Record<string, string> = this.c.inference.apiKey ? { authorization: `Bearer ${this.c.inference.apiKey}` } : {};
+    const models = (await httpJson(`${base.replace(/\/$/, '')}/models`, 3000, auth)) as { data?: { id?: string }[] } | undefined;
+    const ids = models?.data?.map((m) => m.id).filter(Boolean) ?? [];
+    if (models) {
+      const served = ids.includes(this.c.common.vllmModel);
+      this.say(`  ${served ? '✔' : '!'} model server (VLLM_BASE_URL, vllm-sim not started) ${base} serves ${ids.join(', ') || 'no models'}${served ? '' : ` — VLLM_MODEL=${this.c.common.vllmModel} is not among them`}`);
+    } else {
+      this.say(this.term.style.yellow(`  ! model server ${base} does not answer GET /models yet; inference will wait for it (check VLLM_BASE_URL, and VLLM_API_KEY if it needs one)`));
+    }
   }
 
   private async ports(): Promise<StackPorts> {
@@ -202,7 +218,6 @@ export class Stack {
     this.client = new Redis(this.redisUrl, { maxRetriesPerRequest: 1, enableOfflineQueue: false, lazyConnect: false });
     this.client.on('error', (err: Error) => (this.statusError = `Redis: ${err.message}`));
     this.reader = new StatusReader(this.client, redisKeys(c.common.redisPrefix));
-    if (c.common.vllmBaseUrl) this.say(`  ✔ model server: VLLM_BASE_URL=${c.common.vllmBaseUrl} (vllm-sim not started)`);
     this.say(`  logs: ${pretty(this.logsDir)}/<part>.log`);
     for (const spec of specs) {
       const part = new Part(spec, {
@@ -392,6 +407,23 @@ export class Stack {
     } catch {
       // best effort: the panel matters more than the state file
     }
+  }
+}
+
+function readJson(file: string): { pid?: unknown; state?: unknown } | undefined {
+  try {
+    return JSON.parse(fs.readFileSync(file, 'utf8')) as { pid?: unknown; state?: unknown };
+  } catch {
+    return undefined;
+  }
+}
+
+/** True when `pid` is alive and runs start-stack (not a recycled pid). */
+function isStackProcess(pid: number): boolean {
+  try {
+    return fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('start-stack');
+  } catch {
+    return false;
   }
 }
 

@@ -1,4 +1,5 @@
 import http from 'node:http';
+import https from 'node:https';
 
 export interface WaitOptions {
   timeoutMs: number;
@@ -34,9 +35,10 @@ export function httpOk(url: string, timeoutMs = 2000): Promise<boolean> {
 }
 
 /** GET `url` and parse JSON; undefined on any failure. */
-export function httpJson(url: string, timeoutMs = 2000): Promise<unknown> {
+export function httpJson(url: string, timeoutMs = 2000, headers: Record<string, string> = {}): Promise<unknown> {
   return new Promise((resolve) => {
-    const req = http.get(url, { timeout: timeoutMs }, (res) => {
+    const get = url.startsWith('https:') ? https.get : http.get;
+    const req = get(url, { timeout: timeoutMs, headers }, (res) => {
       let body = '';
       res.setEncoding('utf8');
       res.on('data', (d: string) => (body += d));

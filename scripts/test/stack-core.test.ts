@@ -1,7 +1,7 @@
 import { eventTypeOf, ALERTS_TRIGGERS } from '../stack/broker';
 import { renderLine, renderPanel, renderSummary, formatDuration, type PanelModel } from '../stack/panel';
 import { planParts, withPort, type PlanInput } from '../stack/plan';
-import { checkFfmpeg, checkNode, checkPorts, checkRedis, formatIssues } from '../stack/preflight';
+import { checkAlreadyRunning, checkFfmpeg, checkNode, checkPorts, checkRedis, formatIssues } from '../stack/preflight';
 import { cameraOnline, incidentOpen, RateMeter, verdictStatusOf } from '../stack/status';
 import { fit, visibleWidth } from '../stack/terminal';
 
@@ -84,6 +84,13 @@ describe('pre-flight messages say what is wrong and how to fix it', () => {
     expect(checkRedis(false, 'redis://127.0.0.1:6379', 'redis-server', false)?.fix).toContain('sudo apt-get install -y redis-server');
     expect(checkRedis(false, 'redis://x', 'redis-server', true)).toBeUndefined();
     expect(checkRedis(true, 'redis://x', 'redis-server', false)).toBeUndefined();
+  });
+
+  it('another stack running from the same STACK_DIR', () => {
+    expect(checkAlreadyRunning({ pid: 42, state: 'running' }, () => true, 'x/stack.json')?.fix).toContain('kill -INT 42');
+    expect(checkAlreadyRunning({ pid: 42, state: 'running' }, () => false, 'x/stack.json')).toBeUndefined();
+    expect(checkAlreadyRunning({ pid: 42, state: 'stopped' }, () => true, 'x/stack.json')).toBeUndefined();
+    expect(checkAlreadyRunning(undefined, () => true, 'x/stack.json')).toBeUndefined();
   });
 
   it('formats every issue with its fix', () => {
