@@ -1,0 +1,45 @@
+import type { TestStack } from './stack';
+
+/** jobId of a clip file capture placed: `cam3/20261128T204000Z.mp4` → `cam3-20261128T204000Z`. */
+export const jobIdOf = (rel: string) => rel.replace(/\.mp4$/, '').replace('/', '-');
+
+/** What the exactly-once checks look at, after the run has drained. */
+export interface Ledger {
+  clips: string[];
+  /** clips without a verdict */
+  missing: string[];
+  /** jobIds with more than one verdict */
+  twice: string[];
+  /** alert ids delivered (2xx) more than once */
+  duplicateAlerts: string[];
+  /** incidents raised more than once (same incidentId) */
+  duplicateRaises: string[];
+  verdicts: number;
+  alerts: number;
+}
+
+export async function ledger(s: TestStack): Promise<Ledger> {
+  const clips = s.recordedClips();
+  const counts = await s.verdictCounts();
+  const alerts = s.broker.delivered().filter((a) => a.type.startsWith('com.safetyhanta.alert.'));
+  const dup = (xs: string[]) => [...new Set(xs.filter((x, i) => xs.indexOf(x) !== i))];
+  return {
+    clips,
+    missing: clips.filter((c) => !counts.has(jobIdOf(c))),
+    twice: [...counts].filter(([, n]) => n > 1).map(([id]) => id),
+    duplicateAlerts: dup(alerts.map((a) => a.id)),
+    duplicateRaises: dup(alerts.filter((a) => a.type === 'com.safetyhanta.alert.raised').map((a) => String(a.data.incidentId))),
+    verdicts: counts.size,
+    alerts: alerts.length,
+  };
+}
+
+/** Waits until capture's clips are all judged and nothing is pending or claimed. */
+export async function drained(s: TestStack): Promise<boolean> {
+  const pending = await s.redis.llen(s.keys.clips);
+  let claimed = 0;
+  for (const k of await s.redis.keys(s.keys.processingPattern)) claimed += await s.redis.llen(k);
+  if (pending > 0 || claimed > 0) return false;
+  const counts = await s.verdictCounts();
+  return s.recordedClips().every((c) => counts.has(jobIdOf(c)));
+}
