@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { Redis } from 'ioredis';
@@ -8,8 +9,35 @@ import { freeTcpPort } from './ports';
 import { signal } from './proc';
 import { waitUntil } from './wait';
 
-/** True when a Redis server answers PING at `url` within `timeoutMs`. */
+const resp = (...args: string[]) => `*${args.length}\r\n${args.map((a) => `$${Buffer.byteLength(a)}\r\n${a}\r\n`).join('')}`;
+
+/**
+ * True when a Redis server answers PING at `url` within `timeoutMs` (AUTH first when the URL
+ * has credentials). A raw socket rather than a client: nothing lingers after a refused connection.
+ */
 export async function redisAnswers(url: string, timeoutMs = 1500): Promise<boolean> {
+  const u = new URL(url);
+  if (u.protocol !== 'redis:') return redisAnswersTls(url, timeoutMs);
+  const auth = u.password ? [resp('AUTH', ...(u.username ? [decodeURIComponent(u.username)] : []), decodeURIComponent(u.password))] : [];
+  return new Promise((resolve) => {
+    const sock = net.connect({ host: u.hostname || '127.0.0.1', port: Number(u.port || 6379) });
+    let buf = '';
+    const done = (ok: boolean) => {
+      sock.destroy();
+      resolve(ok);
+    };
+    sock.setTimeout(timeoutMs, () => done(false));
+    sock.once('error', () => done(false));
+    sock.once('connect', () => sock.write(auth.join('') + resp('PING')));
+    sock.on('data', (d: Buffer) => {
+      buf += d.toString('latin1');
+      if (buf.includes('+PONG')) done(true);
+      else if (buf.startsWith('-') || buf.includes('\r\n-')) done(false);
+    });
+  });
+}
+
+async function redisAnswersTls(url: string, timeoutMs: number): Promise<boolean> {
   const client = new Redis(url, {
     lazyConnect: true, connectTimeout: timeoutMs, maxRetriesPerRequest: 0, retryStrategy: () => null, enableOfflineQueue: false,
   });

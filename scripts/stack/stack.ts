@@ -6,12 +6,13 @@ import { redisKeys } from '../../functions/shared/src/keys';
 import { renderLine, renderPanel, renderSummary, type PanelModel } from './panel';
 import { describeExit, Part } from './part';
 import { planParts, type StackPorts } from './plan';
-import { freeTcpPort, freeUdpBlock, isTcpPortFree } from './ports';
-import { checkAlreadyRunning, checkFfmpeg, checkNode, checkPorts, checkRedis, formatIssues, type PortClaim, type PreflightIssue } from './preflight';
-import { commandExists, launchRedis, redisAnswers, type LaunchedRedis } from './redis';
+import { formatIssues } from './preflight';
+import { allocatePorts, gatherIssues, probeModelServer } from './setup';
+import { writeStateFile, type StackState } from './state-file';
+import { launchRedis, type LaunchedRedis } from './redis';
 import { RateMeter, StatusReader, type PipelineStatus } from './status';
 import { Terminal } from './terminal';
-import { httpJson, waitUntil } from './wait';
+import { waitUntil } from './wait';
 import { LineLog } from './line-log';
 import { startLocalBroker, type LocalBroker } from './broker';
 
@@ -22,21 +23,6 @@ export interface StackOptions {
   /** repository root (cwd of the parts) */
   readonly repoRoot: string;
   readonly out: NodeJS.WriteStream;
-}
-
-/** Contents of `<STACK_DIR>/stack.json`: what runs, for tools and tests. */
-export interface StackState {
-  pid: number;
-  state: 'starting' | 'running' | 'stopping' | 'stopped' | 'failed';
-  startedAt: string;
-  stoppedAt?: string;
-  dashboardUrl: string;
-  logsDir: string;
-  clipsDir: string;
-  redis: { url: string; prefix: string; launched: boolean; pid?: number };
-  /** the local broker (K_SINK of capture and inference) and what it routed */
-  events: { sink: string; delivered: number; unrouted: number; failed: number } | undefined;
-  parts: { name: string; pid?: number; pids: number[]; descendants: number[]; url: string; state: string; restarts: number; log: string }[];
 }
 
 const STOP_ORDER = ['capture', 'inference', 'alerts', 'vllm-sim', 'rtsp-sim'];
@@ -139,30 +125,17 @@ export class Stack {
 
   private async preflight(): Promise<boolean> {
     const c = this.c;
-    const issues: PreflightIssue[] = [];
-    const node = checkNode();
-    if (node) issues.push(node);
-    const running = checkAlreadyRunning(readJson(this.stateFile), (pid) => pid !== process.pid && isStackProcess(pid), pretty(this.stateFile));
-    if (running) issues.push(running);
-    const onPath = (cmd: string) => commandExists(cmd, this.opts.env.PATH ?? '');
-    issues.push(...checkFfmpeg(onPath));
-    const claims: PortClaim[] = [{ port: c.common.port, variable: 'PORT', what: 'the alerts dashboard' }];
-    const env = this.opts.env;
-    if (env.RTSP_URL_TEMPLATE) claims.push({ port: portOf(c.common.rtspUrlTemplate), variable: 'RTSP_URL_TEMPLATE', what: 'the RTSP camera simulator' });
-    if (env.RTSP_SIM_PUBLISH_PORT) claims.push({ port: c.rtspSim.publishPort, variable: 'RTSP_SIM_PUBLISH_PORT', what: 'the RTSP publishers' });
-    if (env.RTSP_SIM_CONTROL_PORT) claims.push({ port: c.rtspSim.controlPort, variable: 'RTSP_SIM_CONTROL_PORT', what: 'the camera fault switch' });
-    if (env.VLLM_SIM_PORT && !c.common.vllmBaseUrl) claims.push({ port: c.vllmSim.port, variable: 'VLLM_SIM_PORT', what: 'vllm-sim' });
-    issues.push(...(await checkPorts(claims.filter((x) => x.port !== 0), (p) => isTcpPortFree(p))));
-    const answers = await redisAnswers(c.common.redisUrl);
-    const redisIssue = checkRedis(answers, c.common.redisUrl, c.stack.redisServer, answers || onPath(c.stack.redisServer));
-    if (redisIssue) issues.push(redisIssue);
+    const { issues, redisAnswers: answers } = await gatherIssues(c, this.opts.env, this.stateFile);
     if (issues.length > 0) {
       this.say(formatIssues(issues));
       return false;
     }
     this.say(`${this.term.style.bold('Safety-Hanta')} · starting the local stack with ${c.common.numStreams} cameras`);
     this.say(`  ✔ pre-flight: Node.js ${process.versions.node}, ffmpeg, port ${c.common.port} free`);
-    if (c.common.vllmBaseUrl) await this.probeModelServer(c.common.vllmBaseUrl);
+    if (c.common.vllmBaseUrl) {
+      const probe = await probeModelServer(c);
+      this.say(probe.ok ? `  ✔ ${probe.text}` : this.term.style.yellow(`  ! ${probe.text}`));
+    }
     if (answers) {
       this.say(`  ✔ redis: using ${c.common.redisUrl} (keys under ${c.common.redisPrefix}:)`);
     } else {
@@ -173,42 +146,10 @@ export class Stack {
     return true;
   }
 
-  /** A real model server is not required to be up yet (inference waits for it), but say so. */
-  private async probeModelServer(base: string): Promise<void> {
-    const auth: Record<string, string> = this.c.inference.apiKey ? { authorization: `Bearer ${this.c.inference.apiKey}` } : {};
-    const models = (await httpJson(`${base.replace(/\/$/, '')}/models`, 3000, auth)) as { data?: { id?: string }[] } | undefined;
-    const ids = models?.data?.map((m) => m.id).filter(Boolean) ?? [];
-    if (models) {
-      const served = ids.includes(this.c.common.vllmModel);
-      this.say(`  ${served ? '✔' : '!'} model server (VLLM_BASE_URL, vllm-sim not started) ${base} serves ${ids.join(', ') || 'no models'}${served ? '' : ` — VLLM_MODEL=${this.c.common.vllmModel} is not among them`}`);
-    } else {
-      this.say(this.term.style.yellow(`  ! model server ${base} does not answer GET /models yet; inference will wait for it (check VLLM_BASE_URL, and VLLM_API_KEY if it needs one)`));
-    }
-  }
-
-  private async ports(): Promise<StackPorts> {
-    const c = this.c;
-    const env = this.opts.env;
-    const pick = async (explicit: string | undefined, configured: number) => (explicit && configured !== 0 ? configured : freeTcpPort());
-    const rtpCount = Math.min(c.rtspSim.rtpPortCount, Math.max(64, 8 * c.common.numStreams + 16));
-    const rtpStart = env.RTSP_SIM_RTP_PORT_START ? c.rtspSim.rtpPortStart : await freeUdpBlock(rtpCount, c.rtspSim.rtpPortStart);
-    if (rtpStart === undefined) throw new Error(`no block of ${rtpCount} free UDP ports in 1024–4998 for the RTSP server; set RTSP_SIM_RTP_PORT_START`);
-    return {
-      dashboard: c.common.port,
-      capture: await freeTcpPort(),
-      inference: await freeTcpPort(),
-      vllmSim: c.common.vllmBaseUrl ? undefined : await pick(env.VLLM_SIM_PORT, c.vllmSim.port),
-      rtspClient: await pick(env.RTSP_URL_TEMPLATE, portOf(c.common.rtspUrlTemplate)),
-      rtspPublish: await pick(env.RTSP_SIM_PUBLISH_PORT, c.rtspSim.publishPort),
-      rtspControl: await pick(env.RTSP_SIM_CONTROL_PORT, c.rtspSim.controlPort),
-      rtpStart, rtpCount,
-    };
-  }
-
   private async startAll(): Promise<void> {
     const c = this.c;
     fs.mkdirSync(c.common.clipsDir, { recursive: true });
-    const ports = await this.ports();
+    const ports = await allocatePorts(c, this.opts.env);
     this.dashboardUrl = `http://localhost:${ports.dashboard}`;
     this.broker = await startLocalBroker(`http://127.0.0.1:${ports.dashboard}/`);
     const specs = planParts({
@@ -390,7 +331,7 @@ export class Stack {
   }
 
   private writeState(stoppedAt?: Date): void {
-    const state: StackState = {
+    writeStateFile(this.stateFile, {
       pid: process.pid, state: this.state, startedAt: this.startedAt.toISOString(),
       ...(stoppedAt ? { stoppedAt: stoppedAt.toISOString() } : {}),
       dashboardUrl: this.dashboardUrl, logsDir: this.logsDir, clipsDir: this.c.common.clipsDir,
@@ -400,34 +341,7 @@ export class Stack {
         name: p.spec.name, ...(p.pid !== undefined ? { pid: p.pid } : {}), pids: [...p.pids], descendants: p.knownPids(),
         url: p.spec.url, state: p.state, restarts: p.restarts, log: p.log.file,
       })),
-    };
-    try {
-      fs.writeFileSync(`${this.stateFile}.tmp`, JSON.stringify(state, null, 2));
-      fs.renameSync(`${this.stateFile}.tmp`, this.stateFile);
-    } catch {
-      // best effort: the panel matters more than the state file
-    }
+    });
   }
-}
 
-function readJson(file: string): { pid?: unknown; state?: unknown } | undefined {
-  try {
-    return JSON.parse(fs.readFileSync(file, 'utf8')) as { pid?: unknown; state?: unknown };
-  } catch {
-    return undefined;
-  }
-}
-
-/** True when `pid` is alive and runs start-stack (not a recycled pid). */
-function isStackProcess(pid: number): boolean {
-  try {
-    return fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('start-stack');
-  } catch {
-    return false;
-  }
-}
-
-function portOf(template: string): number {
-  const m = /^rtsps?:\/\/[^/:?#]+:(\d+)/.exec(template);
-  return m ? Number(m[1]) : 554;
 }

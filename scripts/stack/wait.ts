@@ -25,7 +25,7 @@ export async function waitUntil(check: () => Promise<boolean> | boolean, opts: W
 /** GET `url`; true on a 2xx answer within `timeoutMs`. */
 export function httpOk(url: string, timeoutMs = 2000): Promise<boolean> {
   return new Promise((resolve) => {
-    const req = http.get(url, { timeout: timeoutMs }, (res) => {
+    const req = http.get(url, { timeout: timeoutMs, agent: false }, (res) => {
       res.resume();
       resolve((res.statusCode ?? 0) >= 200 && (res.statusCode ?? 0) < 300);
     });
@@ -38,7 +38,7 @@ export function httpOk(url: string, timeoutMs = 2000): Promise<boolean> {
 export function httpJson(url: string, timeoutMs = 2000, headers: Record<string, string> = {}): Promise<unknown> {
   return new Promise((resolve) => {
     const get = url.startsWith('https:') ? https.get : http.get;
-    const req = get(url, { timeout: timeoutMs, headers }, (res) => {
+    const req = get(url, { timeout: timeoutMs, headers, agent: false }, (res) => {
       let body = '';
       res.setEncoding('utf8');
       res.on('data', (d: string) => (body += d));

@@ -34,7 +34,7 @@ export async function waitFor<T>(
 
 export function getJson<T>(url: string): Promise<T | undefined> {
   return new Promise((resolve) => {
-    const req = http.get(url, { timeout: 3000 }, (res) => {
+    const req = http.get(url, { timeout: 3000, agent: false }, (res) => {
       let body = '';
       res.setEncoding('utf8');
       res.on('data', (d: string) => (body += d));
