@@ -18,6 +18,7 @@ import { LeaseManager } from './adapters/leases';
 import { CameraRecorder, type RecorderStatus } from './adapters/recorder';
 import { RetentionSweeper, type SweepResult } from './adapters/retention';
 import { cameraId, cameraUrl } from './core/recorder-args';
+import { within } from './core/timeout';
 import { createCaptureHandler } from './handler';
 import { ClipIntake } from './intake';
 import { createCaptureMetrics } from './metrics';
@@ -135,7 +136,7 @@ export async function startCapture(config: Config, deps: CaptureDeps = {}): Prom
   }, cc.retentionIntervalSeconds * 1000);
 
   const readiness = async (): Promise<Readiness> => {
-    const redisOk = await Promise.race([redis.ping().then(() => true, () => false), sleep(1000).then(() => false)]);
+    const redisOk = await within(redis.ping().then(() => true, () => false), 1000, false);
     const statuses = [...recorders.values()].map((r) => r.status());
     return {
       ready: redisOk,
@@ -164,11 +165,12 @@ export async function startCapture(config: Config, deps: CaptureDeps = {}): Prom
       await rec?.stop();
     }));
     await starting;
-    await leases?.stop();
+    // Redis may be down: never let shutdown hang on it (leases then simply expire)
+    await within(leases?.stop(), 3000, undefined);
     health.stop();
     await served?.close();
     await queue.close();
-    if (!deps.redis) await redis.quit().catch(() => redis.disconnect());
+    if (!deps.redis) await within(redis.quit().catch(() => undefined), 1000, undefined).finally(() => redis.disconnect());
     logger.info({ replicaId }, 'capture stopped');
   })());
 

@@ -6,6 +6,7 @@ import { computeBackoffMs, sleep } from '../../../shared/src/cloudevents';
 import { isUnrecoverable, toError } from '../../../shared/src/errors';
 import type { ClipRecorded } from '../../../shared/src/events';
 import { buildRecorderCommand } from '../core/recorder-args';
+import { within } from '../core/timeout';
 import { segmentStart, splitSegmentChunk } from '../core/segment-list';
 import type { CaptureMetrics } from '../metrics';
 import { spawnRecorder, type RecorderExit, type RecorderProcess } from './ffmpeg';
@@ -72,12 +73,17 @@ export class CameraRecorder {
     });
   }
 
-  /** SIGINT to ffmpeg (finalises the open clip), waits until every listed clip was handed over. */
-  async stop(): Promise<void> {
+  /**
+   * SIGINT to ffmpeg (finalises the open clip), then waits up to `drainMs` until every listed
+   * clip was handed over. If Redis is down that wait could be endless: what is left stays
+   * listed in staging, and the next start's recovery enqueues it.
+   */
+  async stop(drainMs = 15_000): Promise<void> {
     this.stopping = true;
     this.abort.abort(new Error('stopping'));
     await this.proc?.stop();
-    await this.loop;
+    const drained = await within(this.loop?.then(() => true) ?? Promise.resolve(true), drainMs, false);
+    if (!drained) this.opts.logger.error({ cameraId: this.opts.cameraId }, 'clips not handed over in time (Redis down?): left in staging for the next start');
     this.state = 'stopped';
   }
 
