@@ -15,6 +15,9 @@ async function main(): Promise<number> {
     process.stderr.write(`${(err as Error).message}\n`);
     return 1;
   }
+  // a closed terminal (SIGHUP) must not turn the orderly shutdown into a crash on the next write
+  process.stdout.on('error', () => undefined);
+  process.stderr.on('error', () => undefined);
   const stack = new Stack({ config, env: process.env, repoRoot: path.resolve(__dirname, '..'), out: process.stdout });
   for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(sig, () => stack.onSignal(sig));
   const crash = (err: unknown) => {

@@ -25,6 +25,11 @@ function isStackProcess(pid: number): boolean {
   }
 }
 
+/** True when the stack.json in this STACK_DIR names a live stack process. */
+export function anotherStackRunning(stateFile: string): boolean {
+  return checkAlreadyRunning(readStateFile(stateFile), isStackProcess, stateFile) !== undefined;
+}
+
 /**
  * Every pre-flight check, before anything starts: Node.js, ffmpeg/ffprobe, a stack already
  * running from this STACK_DIR, the ports the user chose (PORT; port variables set explicitly),

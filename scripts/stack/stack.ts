@@ -7,7 +7,7 @@ import { renderLine, renderPanel, renderSummary, type PanelModel } from './panel
 import { describeExit, Part } from './part';
 import { planParts, type StackPorts } from './plan';
 import { formatIssues } from './preflight';
-import { allocatePorts, gatherIssues, probeModelServer } from './setup';
+import { allocatePorts, anotherStackRunning, gatherIssues, probeModelServer } from './setup';
 import { writeStateFile, type StackState } from './state-file';
 import { launchRedis, type LaunchedRedis } from './redis';
 import { RateMeter, StatusReader, type PipelineStatus } from './status';
@@ -66,6 +66,8 @@ export class Stack {
     this.logsDir = path.join(this.c.stack.dir, 'logs');
     this.stateFile = path.join(this.c.stack.dir, 'stack.json');
     fs.mkdirSync(this.logsDir, { recursive: true });
+    // not while another stack (refused by pre-flight in a moment) still writes to them
+    if (!anotherStackRunning(this.stateFile)) rotateLogs(this.logsDir);
     this.stackLog = new LineLog(path.join(this.logsDir, 'stack.log'), 'stack');
     this.term = new Terminal(opts.out, (l) => this.stackLog.write(l));
     this.redisUrl = this.c.common.redisUrl;
@@ -344,4 +346,11 @@ export class Stack {
     });
   }
 
+}
+
+/** Each run starts with fresh logs; the previous run's stay beside them as `<part>.log.1`. */
+function rotateLogs(dir: string): void {
+  for (const f of fs.readdirSync(dir)) {
+    if (f.endsWith('.log')) fs.renameSync(path.join(dir, f), path.join(dir, `${f}.1`));
+  }
 }
