@@ -25,6 +25,37 @@ function isStackProcess(pid: number): boolean {
   }
 }
 
+const OURS = /(--import tsx .*(main\.ts|rtsp-server-child\.ts)|ffmpeg|ffprobe|redis-server)/;
+
+/**
+ * A previous stack that was killed outright (SIGKILL, a crash) leaves its parts running in their
+ * own process groups. Kills the pids its stack.json recorded that are still alive and still
+ * ours (command line of a part, ffmpeg or redis-server: a recycled pid is left alone).
+ * @returns the pids killed
+ */
+export function reapLeftovers(stateFile: string): number[] {
+  const prev = readStateFile(stateFile);
+  if (!prev || typeof prev.pid !== 'number' || isStackProcess(prev.pid)) return [];
+  const pids = [...(prev.parts ?? []).flatMap((p) => [...(p.pids ?? []), ...(p.descendants ?? [])]), ...(prev.redis?.launched && prev.redis.pid ? [prev.redis.pid] : [])];
+  const killed: number[] = [];
+  for (const pid of new Set(pids)) {
+    let cmdline: string;
+    try {
+      cmdline = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' ');
+    } catch {
+      continue;
+    }
+    if (pid === process.pid || !OURS.test(cmdline)) continue;
+    try {
+      process.kill(pid, 'SIGKILL');
+      killed.push(pid);
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return killed;
+}
+
 /** True when the stack.json in this STACK_DIR names a live stack process. */
 export function anotherStackRunning(stateFile: string): boolean {
   return checkAlreadyRunning(readStateFile(stateFile), isStackProcess, stateFile) !== undefined;

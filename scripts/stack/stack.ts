@@ -5,9 +5,10 @@ import type { Config } from '../../functions/shared/src/config';
 import { redisKeys } from '../../functions/shared/src/keys';
 import { renderLine, renderPanel, renderSummary, type PanelModel } from './panel';
 import { describeExit, Part } from './part';
+import { isAlive } from './proc';
 import { planParts, type StackPorts } from './plan';
 import { formatIssues } from './preflight';
-import { allocatePorts, anotherStackRunning, gatherIssues, probeModelServer } from './setup';
+import { allocatePorts, anotherStackRunning, gatherIssues, probeModelServer, reapLeftovers } from './setup';
 import { writeStateFile, type StackState } from './state-file';
 import { launchRedis, type LaunchedRedis } from './redis';
 import { RateMeter, StatusReader, type PipelineStatus } from './status';
@@ -127,6 +128,11 @@ export class Stack {
 
   private async preflight(): Promise<boolean> {
     const c = this.c;
+    const leftovers = anotherStackRunning(this.stateFile) ? [] : reapLeftovers(this.stateFile);
+    if (leftovers.length > 0) {
+      this.say(`  ! killed ${leftovers.length} process(es) left running by a previous stack that did not stop cleanly: ${leftovers.join(' ')}`);
+      await waitUntil(() => leftovers.every((p) => !isAlive(p)), { timeoutMs: 5000, what: 'the leftover processes to exit' }).catch(() => undefined);
+    }
     const { issues, redisAnswers: answers } = await gatherIssues(c, this.opts.env, this.stateFile);
     if (issues.length > 0) {
       this.say(formatIssues(issues));

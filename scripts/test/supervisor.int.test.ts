@@ -7,6 +7,7 @@ import { startLocalBroker } from '../stack/broker';
 import { Part, type PartSpec } from '../stack/part';
 import { freeTcpPort } from '../stack/ports';
 import { launchRedis, redisAnswers } from '../stack/redis';
+import { reapLeftovers } from '../stack/setup';
 import { alive, waitFor } from '../../test/e2e/helpers';
 import http from 'node:http';
 
@@ -23,7 +24,7 @@ afterAll(async () => {
 async function fakePart(mode: string, maxRestarts = 0): Promise<Part> {
   const port = await freeTcpPort();
   const spec: PartSpec = {
-    name: `fake-${mode}`, main: 'scripts/test/fixtures/fake-part.ts', stopSignal: 'SIGTERM',
+    name: `fake-${mode}`, main: 'scripts/test/fixtures/fake-part/main.ts', stopSignal: 'SIGTERM',
     env: { PATH: process.env.PATH ?? '', PORT: String(port), FAKE_MODE: mode }, readyUrl: `http://127.0.0.1:${port}/healthz`, url: '', after: [],
   };
   const part = new Part(spec, { repoRoot: REPO, logsDir: tmp, maxRestarts });
@@ -70,6 +71,22 @@ describe('Part (supervised child process)', () => {
     expect(died[1]! - died[0]!).toBeGreaterThanOrEqual(1000); // first backoff is 1 s
     expect(part.lastExit?.code).toBe(3);
     expect(part.lastExit?.tail.join('\n')).toContain('crashing on purpose');
+  }, 60_000);
+});
+
+describe('reapLeftovers (a previous stack was SIGKILLed and left its parts running)', () => {
+  it('kills the recorded parts and descendants that still run our commands, and leaves recycled pids alone', async () => {
+    const part = await fakePart('ok');
+    await part.waitReady(30_000);
+    const other = spawn('sleep', ['100'], { stdio: 'ignore' }); // not one of our commands: stands for a recycled pid
+    const dead = spawn('true');
+    await new Promise((r) => dead.once('exit', r));
+    const stateFile = path.join(tmp, 'stack.json');
+    fs.writeFileSync(stateFile, JSON.stringify({ pid: dead.pid, state: 'running', parts: [{ name: 'x', pids: [part.pid], descendants: [other.pid] }] }));
+    expect(reapLeftovers(stateFile)).toEqual([part.pid]);
+    await waitFor(() => !alive(part.pids[0]!), 5000, 'the leftover part to die');
+    expect(alive(other.pid!)).toBe(true);
+    other.kill('SIGKILL');
   }, 60_000);
 });
 
