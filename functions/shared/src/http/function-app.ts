@@ -92,6 +92,7 @@ export interface ServedFunction {
 export async function serveFunction(name: string, handler: HttpFunction, port: number, host = '0.0.0.0'): Promise<ServedFunction> {
   registerHttp(name, handler);
   const server = getTestServer(name);
+  answerBodyErrorsWithJson(server);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, host, () => resolve());
@@ -108,4 +109,23 @@ export async function serveFunction(name: string, handler: HttpFunction, port: n
       server.closeAllConnections?.();
     })),
   };
+}
+
+type ExpressLike = { use(fn: (err: unknown, req: Request, res: Response, next: (err?: unknown) => void) => void): void };
+
+/**
+ * functions-framework parses bodies before our handler runs, so a body that is not JSON
+ * (e.g. a broken structured-mode CloudEvent) would get express's HTML error page. This
+ * error middleware, appended to FF's express app, answers it as JSON with the reason instead.
+ */
+function answerBodyErrorsWithJson(server: Server): void {
+  const app = server.listeners('request')[0] as unknown as ExpressLike | undefined;
+  if (typeof app?.use !== 'function') return;
+  app.use((err, _req, res, next) => {
+    if (res.headersSent) return next(err);
+    const e = err as { status?: number; statusCode?: number; message?: string; type?: string };
+    const status = e.status ?? e.statusCode ?? 500;
+    const reason = status === 400 ? `malformed request body: ${e.message ?? 'unparseable'}` : (e.message ?? 'internal error');
+    res.status(status).json({ error: reason });
+  });
 }
