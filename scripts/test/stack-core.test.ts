@@ -3,7 +3,7 @@ import { renderLine, renderPanel, renderSummary, formatDuration, type PanelModel
 import { planParts, withPort, type PlanInput } from '../stack/plan';
 import { checkAlreadyRunning, checkFfmpeg, checkNode, checkPorts, checkRedis, formatIssues } from '../stack/preflight';
 import { cameraOnline, incidentOpen, RateMeter, verdictStatusOf } from '../stack/status';
-import { fit, visibleWidth } from '../stack/terminal';
+import { fit, Terminal, visibleWidth } from '../stack/terminal';
 
 const ports = {
   dashboard: 8080, capture: 40001, inference: 40002, vllmSim: 40003, rtspClient: 40004, rtspPublish: 40005, rtspControl: 40006,
@@ -182,5 +182,31 @@ describe('panel', () => {
     expect(visibleWidth('\x1b[31m위험\x1b[0m 3')).toBe(6);
     expect(visibleWidth(fit('abcdefghij', 5))).toBe(5);
     expect(fit('abc', 5)).toBe('abc');
+  });
+});
+
+describe('Terminal', () => {
+  const fakeOut = (isTTY: boolean) => {
+    const writes: string[] = [];
+    return { writes, stream: { isTTY, columns: 40, write: (s: string) => (writes.push(s), true) } as unknown as NodeJS.WriteStream };
+  };
+
+  it('redraws the panel in place on a TTY, with messages scrolling above it', () => {
+    const { writes, stream } = fakeOut(true);
+    const echoed: string[] = [];
+    const t = new Terminal(stream, (l) => echoed.push(l));
+    t.panel(['a', 'b']);
+    t.panel(['c', 'd']);
+    t.message('hello');
+    expect(writes).toEqual(['a\nb\n', '\x1b[2F\x1b[J', 'c\nd\n', '\x1b[2F\x1b[J', 'hello\n', 'c\nd\n']);
+    expect(echoed).toEqual(['hello']);
+  });
+
+  it('draws no panel when stdout is not a terminal (lines mode instead)', () => {
+    const { writes, stream } = fakeOut(false);
+    const t = new Terminal(stream);
+    t.panel(['a']);
+    t.line('status');
+    expect(writes).toEqual(['status\n']);
   });
 });

@@ -149,6 +149,8 @@ describe('npm start (e2e, 4 cameras, vllm-sim stands in for the GPU model server
     const remaining = t0 + readyMs + runMs - Date.now();
     if (remaining > 0) await waitFor(() => Date.now() >= t0 + readyMs + runMs, remaining + 1000, 'the end of the recording window');
 
+    // the status line (lines mode: stdout is not a terminal) reports the running pipeline
+    expect(output).toMatch(/cameras 4\/4 · clips \d+\/min · queue \d+\+\d+ · verdicts 안전 \d+ 경고 \d+ 위험 [1-9]\d* 불확실 \d+ · incidents [1-9]/);
     const before = readState();
     expect(before?.parts.map((p) => p.name)).toEqual(['rtsp-sim', 'vllm-sim', 'alerts', 'inference', 'capture']);
     // Ctrl-C: SIGINT to the whole foreground group (the tsx CLI and the stack both get it; tsx relays it once more)
