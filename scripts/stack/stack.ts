@@ -1,17 +1,15 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { Redis } from 'ioredis';
 import type { Config } from '../../functions/shared/src/config';
-import { redisKeys } from '../../functions/shared/src/keys';
 import { renderLine, renderPanel, renderSummary, type PanelModel } from './panel';
 import { describeExit, Part } from './part';
-import { isAlive } from './proc';
+import { isAlive, signal } from './proc';
 import { planParts, type StackPorts } from './plan';
 import { formatIssues } from './preflight';
 import { allocatePorts, anotherStackRunning, gatherIssues, probeModelServer, reapLeftovers } from './setup';
 import { writeStateFile, type StackState } from './state-file';
 import { launchRedis, type LaunchedRedis } from './redis';
-import { RateMeter, StatusReader, type PipelineStatus } from './status';
+import { Monitor } from './monitor';
 import { Terminal } from './terminal';
 import { waitUntil } from './wait';
 import { LineLog } from './line-log';
@@ -47,11 +45,7 @@ export class Stack {
   private readonly parts: Part[] = [];
   private redis: LaunchedRedis | undefined;
   private redisUrl: string;
-  private client: Redis | undefined;
-  private reader: StatusReader | undefined;
-  private readonly rate = new RateMeter();
-  private lastStatus: PipelineStatus | undefined;
-  private statusError: string | undefined;
+  private monitor: Monitor | undefined;
   private dashboardUrl = '';
   private readonly startedAt = new Date();
   private timer: NodeJS.Timeout | undefined;
@@ -94,7 +88,7 @@ export class Stack {
   /** Synchronous last resort when the stack itself crashes: no part may outlive it. */
   killEverything(): void {
     for (const p of this.parts) p.killNow();
-    if (this.redis) process.kill(this.redis.pid, 'SIGKILL');
+    if (this.redis) signal(-this.redis.pid, 'SIGKILL');
   }
 
   /** Runs until a signal, then shuts down. Resolves with the process exit code. */
@@ -164,9 +158,7 @@ export class Stack {
       env: this.opts.env, redisUrl: this.redisUrl, clipsDir: c.common.clipsDir, rtspUrlTemplate: c.common.rtspUrlTemplate,
       vllmBaseUrl: c.common.vllmBaseUrl, ports, sinkUrl: this.broker.url,
     });
-    this.client = new Redis(this.redisUrl, { maxRetriesPerRequest: 1, enableOfflineQueue: false, lazyConnect: false });
-    this.client.on('error', (err: Error) => (this.statusError = `Redis: ${err.message}`));
-    this.reader = new StatusReader(this.client, redisKeys(c.common.redisPrefix));
+    this.monitor = new Monitor(this.redisUrl, c.common.redisPrefix);
     this.say(`  logs: ${pretty(this.logsDir)}/<part>.log`);
     for (const spec of specs) {
       const part = new Part(spec, {
@@ -237,6 +229,7 @@ export class Stack {
       try {
         for (const p of this.parts) p.rememberDescendants();
         await this.refresh();
+        if (this.state !== 'running') return; // shutting down: the panel stays frozen
         if (mode === 'panel') this.term.panel(renderPanel(this.model(), this.term.style));
         if (mode === 'lines' && Date.now() - lastLine >= this.c.stack.statusSeconds * 1000 - 500) {
           lastLine = Date.now();
@@ -252,14 +245,7 @@ export class Stack {
   }
 
   private async refresh(): Promise<void> {
-    if (!this.reader) return;
-    try {
-      this.lastStatus = await this.reader.read();
-      this.rate.add(this.lastStatus.clipsEnqueued);
-      this.statusError = undefined;
-    } catch (err) {
-      this.statusError = (err as Error).message;
-    }
+    await this.monitor?.refresh();
   }
 
   private model(): PanelModel {
@@ -267,9 +253,9 @@ export class Stack {
       uptimeMs: Date.now() - this.startedAt.getTime(),
       dashboardUrl: this.dashboardUrl,
       logsDir: pretty(this.logsDir),
-      status: this.statusError ? undefined : this.lastStatus,
-      statusError: this.statusError,
-      clipsPerMin: this.rate.perMinute(),
+      status: this.monitor?.error ? undefined : this.monitor?.last,
+      statusError: this.monitor ? this.monitor.error : 'starting',
+      clipsPerMin: this.monitor?.clipsPerMin ?? 0,
       events: this.broker?.counts,
       numStreams: this.c.common.numStreams,
       parts: this.parts.map((p) => ({
@@ -303,8 +289,9 @@ export class Stack {
     }
     await this.broker?.close();
     await this.refresh();
-    if (this.lastStatus && !this.statusError) this.say(`  ${renderSummary(this.lastStatus, Date.now() - this.startedAt.getTime())}`);
-    this.client?.disconnect();
+    const last = this.monitor?.error ? undefined : this.monitor?.last;
+    if (last) this.say(`  ${renderSummary(last, Date.now() - this.startedAt.getTime())}`);
+    this.monitor?.close();
     if (this.redis) {
       await this.redis.stop();
       this.say(`  ✔ redis-server stopped (${this.redis.url})`);
@@ -319,11 +306,9 @@ export class Stack {
   /** Waits (bounded) until every queued clip has a verdict, so no recorded clip is left unjudged. */
   private async drain(inference: Part): Promise<void> {
     const seconds = this.c.stack.drainSeconds;
-    if (!this.reader || seconds === 0 || !inference.alive || this.signals > 1 || this.state === 'failed') return;
-    const left = async () => {
-      const s = await this.reader!.read();
-      return s.queueDepth + s.inFlight;
-    };
+    const monitor = this.monitor;
+    if (!monitor || seconds === 0 || !inference.alive || this.signals > 1 || this.state === 'failed') return;
+    const left = () => monitor.backlog();
     const n = await left().catch(() => 0);
     if (n === 0) return;
     this.say(`  … waiting up to ${seconds} s for inference to judge ${n} queued clip${n > 1 ? 's' : ''} (Ctrl-C again to skip)`);
