@@ -17,7 +17,8 @@ it('loses no clip, judges none twice and sends no duplicate alert across kill -9
   stack = await startStack({
     cameras: 3,
     mapping: { cam1: 'fire', cam2: 'safe', cam3: 'person_fall' },
-    env: { SEGMENT_SECONDS: '2', CAPTURE_STAGGER_MS: '100' },
+    // the killed replica's staging is recovered by the periodic pass (folders idle > timeout + 2 segments)
+    env: { SEGMENT_SECONDS: '2', CAPTURE_STAGGER_MS: '100', RETENTION_INTERVAL_SECONDS: '10' },
   });
   const s = stack;
   const fail = (err: Error) => {
@@ -51,6 +52,7 @@ it('loses no clip, judges none twice and sends no duplicate alert across kill -9
   const l = await ledger(s);
   expect(l.clips.length).toBeGreaterThanOrEqual(15);
   expect(l.missing).toEqual([]);
+  expect(l.staged).toEqual([]);
   expect(l.twice).toEqual([]);
   expect(l.duplicateAlerts).toEqual([]);
   expect(l.duplicateRaises).toEqual([]);

@@ -14,6 +14,8 @@ export interface Ledger {
   duplicateAlerts: string[];
   /** incidents raised more than once (same incidentId) */
   duplicateRaises: string[];
+  /** finished segments still sitting in staging (never handed over) */
+  staged: string[];
   verdicts: number;
   alerts: number;
 }
@@ -29,6 +31,7 @@ export async function ledger(s: TestStack): Promise<Ledger> {
     twice: [...counts].filter(([, n]) => n > 1).map(([id]) => id),
     duplicateAlerts: dup(alerts.map((a) => a.id)),
     duplicateRaises: dup(alerts.filter((a) => a.type === 'com.safetyhanta.alert.raised').map((a) => String(a.data.incidentId))),
+    staged: s.stagedListed(),
     verdicts: counts.size,
     alerts: alerts.length,
   };
@@ -40,6 +43,7 @@ export async function drained(s: TestStack): Promise<boolean> {
   let claimed = 0;
   for (const k of await s.redis.keys(s.keys.processingPattern)) claimed += await s.redis.llen(k);
   if (pending > 0 || claimed > 0) return false;
+  if (s.stagedListed().length > 0) return false;
   const counts = await s.verdictCounts();
   return s.recordedClips().every((c) => counts.has(jobIdOf(c)));
 }

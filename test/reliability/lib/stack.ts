@@ -47,6 +47,10 @@ export interface TestStack {
   verdictCounts(): Promise<Map<string, number>>;
   /** clip files capture placed in CLIPS_DIR (relative paths) */
   recordedClips(): string[];
+  /** segment files still in capture's staging folders (closed or being written) */
+  stagedSegments(): number;
+  /** segments in staging that the segmenter listed as finished (clips not yet handed over) */
+  stagedListed(): string[];
   /** every part's last log lines (for failure messages) */
   logs(): string;
   stop(): Promise<void>;
@@ -75,16 +79,16 @@ export async function startStack(o: StackOptions = {}): Promise<TestStack> {
     await Promise.all([...parts.values()].map((p) => p.stop(8000)));
     await rtsp?.stop();
     await broker.close();
-    let cursor = '0';
-    try {
+    // bounded: a test's own Redis may be down when a failed test cleans up
+    const cleanKeys = (async () => {
+      let cursor = '0';
       do {
         const [next, found] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
         cursor = next;
         if (found.length) await redis.del(...found);
       } while (cursor !== '0');
-    } catch {
-      // the test's own Redis may be gone already
-    }
+    })().catch(() => undefined);
+    await Promise.race([cleanKeys, new Promise((r) => setTimeout(r, 3000).unref())]);
     redis.disconnect();
     fs.rmSync(clipsDir, { recursive: true, force: true });
   };
@@ -145,6 +149,31 @@ export async function startStack(o: StackOptions = {}): Promise<TestStack> {
         for (const f of fs.readdirSync(path.join(clipsDir, cam))) if (f.endsWith('.mp4')) out.push(`${cam}/${f}`);
       }
       return out.sort();
+    },
+    stagedSegments: () => {
+      const root = path.join(clipsDir, '.staging');
+      let n = 0;
+      for (const cam of fs.existsSync(root) ? fs.readdirSync(root) : []) {
+        for (const run of fs.readdirSync(path.join(root, cam))) {
+          n += (fs.readdirSync(path.join(root, cam, run), { withFileTypes: true }) ?? []).filter((f) => f.isFile() && f.name.endsWith('.mp4')).length;
+        }
+      }
+      return n;
+    },
+    stagedListed: () => {
+      const root = path.join(clipsDir, '.staging');
+      const out: string[] = [];
+      for (const cam of fs.existsSync(root) ? fs.readdirSync(root) : []) {
+        for (const run of fs.readdirSync(path.join(root, cam))) {
+          const dir = path.join(root, cam, run);
+          const list = fs.existsSync(path.join(dir, 'list.csv')) ? fs.readFileSync(path.join(dir, 'list.csv'), 'utf8') : '';
+          for (const line of list.split('\n').filter(Boolean)) {
+            const file = line.split(',')[0] ?? '';
+            if (fs.existsSync(path.join(dir, path.basename(file)))) out.push(`${cam}/${run}/${path.basename(file)}`);
+          }
+        }
+      }
+      return out;
     },
     logs,
     stop: stopAll,
