@@ -59,6 +59,8 @@ export class Part extends EventEmitter {
   private exitPromise: Promise<void> = Promise.resolve();
   private restartTimer: NodeJS.Timeout | undefined;
   private known = new Set<number>();
+  /** restarts are for parts that ran: one that dies before its first ready is misconfigured, not unlucky */
+  private everReady = false;
 
   constructor(
     readonly spec: PartSpec,
@@ -107,6 +109,7 @@ export class Part extends EventEmitter {
       timeoutMs, what: `${this.spec.name} at ${this.spec.readyUrl}`, intervalMs: 300,
       abortIf: () => abortIf?.() ?? (this.child !== started || !this.alive ? `${this.spec.name} exited (${describeExit(this.lastExit)})` : undefined),
     });
+    this.everReady = true;
     if (this.state === 'starting') this.state = 'running';
   }
 
@@ -133,6 +136,10 @@ export class Part extends EventEmitter {
     this.sweep(child.pid);
     if (this.state === 'stopping' || this.state === 'stopped') return;
     this.emit('died', exit);
+    if (!this.everReady) {
+      this.state = 'failed';
+      return; // waitReady reports it, with the tail of the log
+    }
     if (this.restarts >= this.opts.maxRestarts) {
       this.state = 'failed';
       this.opts.onEvent?.(`${this.spec.name} died (${describeExit(exit)}); not restarting (${this.restarts}/${this.opts.maxRestarts} restarts used)`);

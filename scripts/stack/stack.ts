@@ -290,7 +290,7 @@ export class Stack {
     await this.broker?.close();
     await this.refresh();
     const last = this.monitor?.error ? undefined : this.monitor?.last;
-    if (last) this.say(`  ${renderSummary(last, Date.now() - this.startedAt.getTime())}`);
+    if (last && this.state !== 'failed') this.say(`  ${renderSummary(last, Date.now() - this.startedAt.getTime())}`);
     this.monitor?.close();
     if (this.redis) {
       await this.redis.stop();

@@ -60,8 +60,17 @@ describe('Part (supervised child process)', () => {
     await waitFor(() => !alive(gc) && !alive(part.pids[0]!), 5000, 'the group to be gone');
   }, 60_000);
 
-  it('restarts a part that died, with backoff, and gives up after STACK_RESTARTS', async () => {
+  it('does not restart a part that dies before it was ever ready (misconfigured): waitReady says why', async () => {
+    const part = await fakePart('broken', 3);
+    await expect(part.waitReady(30_000)).rejects.toThrow(/fake-broken exited \(exit code 2\)/);
+    expect(part.state).toBe('failed');
+    expect(part.restarts).toBe(0);
+    expect(part.lastExit?.tail.join('\n')).toContain('bad configuration');
+  }, 60_000);
+
+  it('restarts a part that died after running, with backoff, and gives up after STACK_RESTARTS', async () => {
     const part = await fakePart('crash', 1);
+    await part.waitReady(30_000);
     const died: number[] = [];
     part.on('died', () => died.push(Date.now()));
     await waitFor(() => part.state === 'failed', 30_000, 'the part to fail for good');

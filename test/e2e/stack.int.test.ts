@@ -172,6 +172,13 @@ describe('npm start (e2e, 4 cameras, vllm-sim stands in for the GPU model server
       () => `alive: ${pids.filter(alive).join(' ')} · pgrep: ${pgrep(tmp).join(' ')}`);
     expect(alive(child.pid!)).toBe(false);
 
+    // one log per part, every line prefixed with its name
+    const logsDir = path.join(stackDir, 'logs');
+    for (const part of ['rtsp-sim', 'vllm-sim', 'alerts', 'inference', 'capture']) {
+      const lines = fs.readFileSync(path.join(logsDir, `${part}.log`), 'utf8').trim().split('\n');
+      expect(lines.filter((l) => !l.startsWith(`[${part}] `))).toEqual([]);
+    }
+
     // the safe camera raised nothing, on the dashboard and in the incident engine
     const engine = await redis.hkeys(keys.incidents);
     expect(engine.filter((f) => f.startsWith('cam1:'))).toEqual([]);
