@@ -3,8 +3,9 @@ import type { AddressInfo } from 'node:net';
 
 /**
  * A stand-in for the Knative Broker + Triggers on 127.0.0.1: records every CloudEvent POST
- * (binary or structured mode) and routes it to subscribers by type. The answer it gives the
- * publisher is the subscriber's (or `respond`'s), so the publisher's retries are exercised.
+ * (binary or structured mode), answers 202 (or what `respond` says, e.g. a failing subscriber,
+ * so the publisher's retries are exercised) and delivers it to the subscribers routed by type,
+ * retrying like a Trigger's delivery spec.
  */
 export interface BrokerEvent {
   id: string;
@@ -52,19 +53,9 @@ export async function startBroker(opts: BrokerOptions = {}): Promise<Broker> {
           res.writeHead(400).end('not a CloudEvent');
           return;
         }
-        let status = opts.respond?.(e);
-        if (status === undefined) {
-          status = 202;
-          for (const [prefix, urls] of opts.routes ?? []) {
-            if (!e.type.startsWith(prefix)) continue;
-            for (const url of urls) {
-              const r = await fetch(url, { method: 'POST', headers: forwardHeaders(req.headers), body, signal: AbortSignal.timeout(10_000) }).catch(() => undefined);
-              await r?.arrayBuffer().catch(() => undefined);
-              // a subscriber's 5xx/unreachable makes the publisher retry (Knative would retry too)
-              if (!r || r.status >= 500) status = 502;
-            }
-          }
-        }
+        const status = opts.respond?.(e) ?? 202;
+        // like a Knative Broker: accept, then deliver to each Trigger's subscriber with retries
+        if (status < 300) for (const [prefix, urls] of opts.routes ?? []) if (e.type.startsWith(prefix)) for (const url of urls) void deliver(url, req.headers, body);
         attempts.push({ ...e, at: Date.now(), status });
         res.writeHead(status).end();
       })().catch(() => res.writeHead(500).end());
@@ -82,6 +73,18 @@ export async function startBroker(opts: BrokerOptions = {}): Promise<Broker> {
         server.closeAllConnections();
       }),
   };
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms).unref());
+
+/** Delivery with retries (exponential backoff, 10 attempts), as a Trigger's delivery spec does. */
+async function deliver(url: string, headers: http.IncomingHttpHeaders, body: string): Promise<void> {
+  for (let attempt = 0; attempt < 10; attempt++) {
+    const r = await fetch(url, { method: 'POST', headers: forwardHeaders(headers), body, signal: AbortSignal.timeout(10_000) }).catch(() => undefined);
+    await r?.arrayBuffer().catch(() => undefined);
+    if (r && r.status < 500 && r.status !== 429) return;
+    await sleep(Math.min(2000, 200 * 2 ** attempt));
+  }
 }
 
 function forwardHeaders(h: http.IncomingHttpHeaders): Record<string, string> {
