@@ -13,7 +13,7 @@ export class Monitor {
   error: string | undefined;
 
   constructor(redisUrl: string, prefix: string) {
-    this.client = new Redis(redisUrl, { maxRetriesPerRequest: 1, enableOfflineQueue: false });
+    this.client = new Redis(redisUrl, { maxRetriesPerRequest: 1 });
     this.client.on('error', (err: Error) => (this.error = `Redis: ${err.message}`));
     this.reader = new StatusReader(this.client, redisKeys(prefix));
   }

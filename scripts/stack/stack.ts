@@ -159,6 +159,10 @@ export class Stack {
       vllmBaseUrl: c.common.vllmBaseUrl, ports, sinkUrl: this.broker.url,
     });
     this.monitor = new Monitor(this.redisUrl, c.common.redisPrefix);
+    const earlier = await this.monitor.refresh();
+    if (earlier && earlier.clipsEnqueued > 0) {
+      this.say(`  · Redis already holds ${earlier.clipsEnqueued} clips from earlier runs under ${c.common.redisPrefix}: — the counts and the dashboard include them (another REDIS_PREFIX starts clean)`);
+    }
     this.say(`  logs: ${pretty(this.logsDir)}/<part>.log`);
     for (const spec of specs) {
       const part = new Part(spec, {
