@@ -6,6 +6,7 @@ import { captureCostBench } from './capture-cost.bench';
 import { pipelineBench } from './pipeline.bench';
 import { prefixCacheBench } from './prefix-cache.bench';
 import { realServerBench } from './real-server.bench';
+import { e2eBench } from './e2e.bench';
 import type { Config } from '../functions/shared/src/config';
 
 /**
@@ -25,6 +26,7 @@ const BENCHES: Record<string, Bench> = {
   queue: ({ redisUrl }) => queueHandoffBench(redisUrl),
   pipeline: (ctx) => pipelineBench(ctx),
   prefix: (ctx) => prefixCacheBench(ctx),
+  e2e: (ctx) => e2eBench(ctx),
   server: (ctx) => realServerBench(ctx),
 };
 
