@@ -54,6 +54,9 @@ describe('function HTTP app (functions-framework)', () => {
     ['not a CloudEvent', { 'content-type': 'application/json' }, JSON.stringify(recorded), /not a valid CloudEvent/],
     ['wrong type', { 'content-type': 'application/json', 'ce-specversion': '1.0', 'ce-id': '1', 'ce-source': '/x', 'ce-type': 'com.example.other' }, JSON.stringify(recorded), /not accepted here/],
     ['data failing the schema', { 'content-type': 'application/json', 'ce-specversion': '1.0', 'ce-id': '1', 'ce-source': '/x', 'ce-type': EventType.clipRecorded }, JSON.stringify({ cameraId: 'cam 1' }), /invalid com.safetyhanta.clip.recorded data/],
+    ['binary without ce-source', { 'content-type': 'application/json', 'ce-specversion': '1.0', 'ce-id': '1', 'ce-type': EventType.clipRecorded }, JSON.stringify(recorded), /missing required attribute\(s\) ce-source/],
+    ['binary without ce-specversion', { 'content-type': 'application/json', 'ce-id': '1', 'ce-source': '/x', 'ce-type': EventType.clipRecorded }, JSON.stringify(recorded), /ce-specversion/],
+    ['structured without id', { 'content-type': 'application/cloudevents+json' }, JSON.stringify({ specversion: '1.0', source: '/x', type: EventType.clipRecorded, data: recorded }), /missing required attribute\(s\) id/],
     ['broken structured JSON', { 'content-type': 'application/cloudevents+json' }, '{"specversion":', /^\{"error":"malformed request body: /],
     ['broken binary JSON', { 'content-type': 'application/json', 'ce-specversion': '1.0', 'ce-id': '1', 'ce-source': '/x', 'ce-type': EventType.clipRecorded }, '{"cameraId"', /^\{"error":"malformed request body: /],
   ])('malformed (%s) → 400 with the reason, nothing handled', async (_n, headers, body, reason) => {

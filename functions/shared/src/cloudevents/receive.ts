@@ -1,4 +1,4 @@
-import { HTTP, type CloudEventV1 } from 'cloudevents';
+import { HTTP, type CloudEvent, type CloudEventV1 } from 'cloudevents';
 import { EventDataSchemas, type EventTypeName } from '../events';
 
 export interface ReceivedEvent<T extends EventTypeName = EventTypeName> {
@@ -26,13 +26,21 @@ export function receiveCloudEvent(
   const flatHeaders: Record<string, string> = {};
   for (const [k, v] of Object.entries(headers)) if (v !== undefined) flatHeaders[k.toLowerCase()] = Array.isArray(v) ? v.join(',') : v;
   const text = body === undefined ? '' : body.toString();
+  const missing = missingRequiredAttributes(flatHeaders, text);
+  if (missing.length > 0) {
+    return { ok: false, status: 400, reason: `not a valid CloudEvent: missing required attribute(s) ${missing.join(', ')}` };
+  }
   let ce: CloudEventV1<unknown>;
   try {
     const decoded = HTTP.toEvent({ headers: flatHeaders, body: text });
     if (Array.isArray(decoded)) return { ok: false, status: 400, reason: 'batched CloudEvents are not accepted; send one event per request' };
+    // toEvent does not validate; validate() checks the spec's types and formats.
+    (decoded as CloudEvent<unknown>).validate();
     ce = decoded as CloudEventV1<unknown>;
   } catch (err) {
-    return { ok: false, status: 400, reason: `not a valid CloudEvent: ${(err as Error).message}` };
+    const e = err as Error & { errors?: unknown[] };
+    const detail = e.errors?.length ? ` (${JSON.stringify(e.errors)})` : '';
+    return { ok: false, status: 400, reason: `not a valid CloudEvent: ${e.message}${detail}` };
   }
   if (!(accepted as readonly string[]).includes(ce.type)) {
     return { ok: false, status: 400, reason: `event type ${JSON.stringify(ce.type)} is not accepted here; accepted: ${accepted.join(', ')}` };
@@ -59,4 +67,25 @@ export function receiveCloudEvent(
     ok: true,
     event: { id: ce.id, type, source: ce.source, ...(ce.time ? { time: ce.time } : {}), data: parsed.data, attributes },
   };
+}
+
+const REQUIRED = ['specversion', 'id', 'source', 'type'] as const;
+
+/**
+ * The SDK's decoder fills in a missing specversion and does not insist on `source`, so the
+ * required context attributes are checked on the wire: `ce-*` headers in binary mode, the
+ * JSON envelope in structured mode.
+ */
+function missingRequiredAttributes(headers: Record<string, string>, body: string): string[] {
+  const structured = (headers['content-type'] ?? '').toLowerCase().startsWith('application/cloudevents');
+  if (!structured) return REQUIRED.filter((a) => !headers[`ce-${a}`]?.trim()).map((a) => `ce-${a}`);
+  let envelope: unknown;
+  try {
+    envelope = JSON.parse(body);
+  } catch {
+    return []; // not JSON: the decoder reports it
+  }
+  if (typeof envelope !== 'object' || envelope === null || Array.isArray(envelope)) return [];
+  const record = envelope as Record<string, unknown>;
+  return REQUIRED.filter((a) => typeof record[a] !== 'string' || (record[a] as string).trim() === '');
 }
