@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { EventEmitter } from 'node:events';
 import path from 'node:path';
 import { LineLog } from './line-log';
-import { descendants, groupMembers, isAlive, signal } from './proc';
+import { cmdline, descendants, groupMembers, isAlive, signal } from './proc';
 import { httpOk, waitUntil } from './wait';
 
 /** What the stack knows about one part before starting it (built by plan.ts). */
@@ -58,7 +58,11 @@ export class Part extends EventEmitter {
   private child: ChildProcess | undefined;
   private exitPromise: Promise<void> = Promise.resolve();
   private restartTimer: NodeJS.Timeout | undefined;
-  private known = new Set<number>();
+  /**
+   * Live processes of this part's tree (pid → command line when first seen). A pid is only ever
+   * killed while its command line is unchanged, so a recycled pid is never hit.
+   */
+  private readonly known = new Map<number, string>();
   /** restarts are for parts that ran: one that dies before its first ready is misconfigured, not unlucky */
   private everReady = false;
 
@@ -85,10 +89,7 @@ export class Part extends EventEmitter {
     });
     this.child = child;
     this.state = 'starting';
-    if (child.pid !== undefined) {
-      this.pids.push(child.pid);
-      this.known.add(child.pid);
-    }
+    if (child.pid !== undefined) this.pids.push(child.pid);
     this.log.write(`--- started pid ${child.pid ?? '?'} at ${new Date().toISOString()} ---`);
     this.log.attach(child.stdout);
     this.log.attach(child.stderr);
@@ -113,20 +114,34 @@ export class Part extends EventEmitter {
     if (this.state === 'starting') this.state = 'running';
   }
 
-  /** Every pid seen in this part's tree (leaders and descendants), for stack.json. */
+  /** The descendants seen alive at the last look (ffmpeg, servers …), for stack.json. */
   knownPids(): number[] {
-    return [...this.known];
+    return [...this.known.keys()];
   }
 
   /** Synchronous last resort (uncaught error, process exit): SIGKILL the group and every known descendant. */
   killNow(): void {
     if (this.child?.pid !== undefined && this.alive) signal(-this.child.pid, 'SIGKILL');
-    for (const pid of this.known) if (pid !== process.pid && isAlive(pid)) signal(pid, 'SIGKILL');
+    for (const pid of this.stillKnown()) signal(pid, 'SIGKILL');
   }
 
-  /** Records descendants (ffmpeg, rtsp server …) so they can be swept even if re-parented. */
+  /**
+   * Records the live descendants (ffmpeg, rtsp server …) so they can be swept even if they leave
+   * the process group or get re-parented, and forgets the ones that ended (per-clip ffmpeg runs
+   * come and go; the map stays the size of the live tree).
+   */
   rememberDescendants(): void {
-    if (this.child?.pid !== undefined && this.alive) for (const pid of descendants(this.child.pid)) this.known.add(pid);
+    for (const [pid, cmd] of this.known) if (cmdline(pid) !== cmd) this.known.delete(pid);
+    if (this.child?.pid === undefined || !this.alive) return;
+    for (const pid of descendants(this.child.pid)) {
+      const cmd = this.known.has(pid) ? undefined : cmdline(pid);
+      if (cmd !== undefined) this.known.set(pid, cmd);
+    }
+  }
+
+  /** Known descendants still running the same command (never a recycled pid). */
+  private stillKnown(): number[] {
+    return [...this.known].filter(([pid, cmd]) => pid !== process.pid && isAlive(pid) && cmdline(pid) === cmd).map(([pid]) => pid);
   }
 
   private async onExit(child: ChildProcess, code: number | null, sig: NodeJS.Signals | null): Promise<void> {
@@ -160,7 +175,7 @@ export class Part extends EventEmitter {
   /** Kills whatever is left of the child's process group and of its known descendants. */
   private sweep(pid: number | undefined): number {
     if (pid !== undefined) this.rememberDescendants();
-    const left = new Set<number>([...(pid !== undefined ? groupMembers(pid) : []), ...[...this.known].filter(isAlive)]);
+    const left = new Set<number>([...(pid !== undefined ? groupMembers(pid) : []), ...this.stillKnown()]);
     left.delete(process.pid);
     if (pid !== undefined) signal(-pid, 'SIGKILL');
     for (const p of left) signal(p, 'SIGKILL');

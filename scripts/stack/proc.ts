@@ -71,3 +71,12 @@ export function signal(pid: number, sig: NodeJS.Signals): boolean {
     return false;
   }
 }
+
+/** The command line of `pid` (arguments joined by spaces), or undefined when it is gone. */
+export function cmdline(pid: number): string | undefined {
+  try {
+    return fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' ').trim() || undefined;
+  } catch {
+    return undefined;
+  }
+}
