@@ -76,9 +76,8 @@ describe('inference pipeline (Redis + ffmpeg + vllm-sim)', () => {
     for (const c of clips) {
       const v = got.find((x) => x.jobId === c.job.id);
       const expectedStatus = c.expected.length === 0 ? 'safe' : c.expected.some((t) => t === 'fire' || t === 'person_fall') ? 'danger' : 'warning';
-      // rtsp-sim draws a smoke plume over its fire but its ground truth lists only `fire`;
-      // vllm-sim reports the plume as `smoke` too. Accept smoke beside fire, nothing else extra.
-      const types = [...new Set(v?.hazards.map((x) => x.type))].filter((t) => !(t === 'smoke' && c.expected.includes('fire'))).sort();
+      // Exactly the ground truth's hazard types (the fire scene's ground truth includes its smoke plume).
+      const types = [...new Set(v?.hazards.map((x) => x.type))].sort();
       expect({ scene: c.scene, status: v?.status, types })
         .toEqual({ scene: c.scene, status: expectedStatus, types: c.expected });
     }

@@ -36,11 +36,10 @@ function windowOf(r: RenderedScene): number {
   return Math.max(0, Math.min(r.scene.duration - 5, Math.round(iv.from + (iv.to - iv.from - 5) / 2)));
 }
 
-/** Ground-truth hazard types during [start, start+5); fire implies its smoke plume (drawn, not labelled). */
+/** Ground-truth hazard types during [start, start+5) (the fire scene labels its smoke plume too). */
 function expectedTypes(r: RenderedScene, start: number): string[] {
   const types = new Set<string>();
   for (const s of r.groundTruth.seconds) if (s.t >= start && s.t < start + 5) for (const h of s.hazards) types.add(h.type);
-  if (types.has('fire')) types.add('smoke');
   return [...types].sort();
 }
 

@@ -3,7 +3,7 @@ import { PROXIMITY_PX } from '../../../shared/palette';
 import { gap, overlaps, union, type Box } from './geometry';
 import { scaler, type RenderOptions } from './render-args';
 import type { SceneDefinition, WorkerEntity } from './scene-model';
-import { forkliftBoxAt, workerBoxAt } from './shapes';
+import { forkliftBoxAt, smokeBoxAt, workerBoxAt } from './shapes';
 
 /** One hazard visible at an instant; `box` in output px [x, y, w, h]. */
 export interface GroundTruthHazard {
@@ -15,7 +15,7 @@ export interface GroundTruthHazard {
 export interface GroundTruth {
   readonly v: 1;
   readonly scene: string;
-  /** the scene's one hazard type (null = safe scene) */
+  /** the scene's primary hazard type (null = safe scene); the fire scene also shows `smoke` */
   readonly hazard: HazardType | null;
   readonly duration: number;
   readonly width: number;
@@ -34,6 +34,11 @@ export function hazardsAt(scene: SceneDefinition, t: number): { type: HazardType
   const forklifts = scene.entities.filter((e) => e.kind === 'forklift').map((f) => forkliftBoxAt(f, scene.duration, t));
   for (const e of scene.entities) {
     if (e.kind === 'fire' && t >= e.visible[0] && t < e.visible[1]) out.push({ type: 'fire', box: e });
+    if (e.kind === 'fire') {
+      // The plume is drawn, so it is labelled: a model that reports smoke beside fire is right.
+      const smoke = smokeBoxAt(e, t);
+      if (smoke) out.push({ type: 'smoke', box: smoke });
+    }
     if (e.kind !== 'worker') continue;
     const w = workerBoxAt(e as WorkerEntity, scene.duration, t);
     if (!w) continue;

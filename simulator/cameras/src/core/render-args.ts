@@ -4,7 +4,7 @@ import type { SceneDefinition } from './scene-model';
 import { scenePrims, type Prim } from './shapes';
 
 /** Bump when the drawing or encoding changes in a way the scene data does not show: invalidates every cache entry. */
-export const RENDERER_VERSION = 1;
+export const RENDERER_VERSION = 2; // 2: ground truth labels the fire scene's smoke plume
 
 export interface RenderOptions {
   readonly width: number;

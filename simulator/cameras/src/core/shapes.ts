@@ -82,7 +82,7 @@ const FLAME_FLICKER = 0.24; // s per colour cycle: fast enough to read as flicke
 const SMOKE_DELAY = 1; // smoke appears a second after the flames
 
 /** Smoke plume geometry for a fire: starts just above the flames and rises 60 px over the fire's life. */
-function smokeTrack(f: FireEntity): { w: number; h: number; track: Track; visible: Interval } {
+export function smokeTrack(f: FireEntity): { w: number; h: number; track: Track; visible: Interval } {
   const w = Math.round(f.w * 1.4);
   const h = Math.round(f.h * 1.3);
   const x = f.x - (w - f.w) / 2;
@@ -102,6 +102,14 @@ function firePrims(f: FireEntity, i: number): Prim[] {
     { part: `fire${i}.tongueL`, color: 'fireB', w: tongueW, h: tongueH, track: [[0, f.x + 8, f.y]], visible: vis, blink: { period: FLAME_FLICKER, phase: 0 } },
     { part: `fire${i}.tongueR`, color: 'fireB', w: tongueW, h: tongueH, track: [[0, f.x + f.w - tongueW - 8, f.y + 10]], visible: vis, blink: { period: FLAME_FLICKER, phase: FLAME_FLICKER / 2 } },
   ];
+}
+
+/** The smoke plume's box at t, or undefined before it appears / after the fire is out. */
+export function smokeBoxAt(f: FireEntity, t: number): Box | undefined {
+  const smoke = smokeTrack(f);
+  if (t < smoke.visible[0] || t >= smoke.visible[1]) return undefined;
+  const { x, y } = positionAt(smoke.track, t);
+  return { x, y, w: smoke.w, h: smoke.h };
 }
 
 /** Forklift footprint (body ∪ fork) at t, or undefined when out of view. */
