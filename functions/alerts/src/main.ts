@@ -1,20 +1,10 @@
-import { parseConfig } from '../../shared/src/config';
-import { ConfigError } from '../../shared/src/errors';
+import { loadConfigOrExit } from '../../shared/src/config/load';
 import { createLogger } from '../../shared/src/logger';
 import { startAlerts } from './app';
 
 /** `npm run start:alerts`: the alerts function as its container runs it. */
 async function main(): Promise<void> {
-  let config;
-  try {
-    config = parseConfig(process.env);
-  } catch (err) {
-    if (err instanceof ConfigError) {
-      process.stderr.write(`${err.message}\n`);
-      process.exit(1);
-    }
-    throw err;
-  }
+  const config = loadConfigOrExit(process.env);
   const logger = createLogger('alerts', config.common.logLevel);
   const running = await startAlerts(config, { logger });
   const shutdown = (signal: string): void => {

@@ -2,18 +2,12 @@
  * `npm run start:capture`: one capture replica as its container runs it.
  * SIGINT/SIGTERM → recorders stop with SIGINT (last clips finalised and enqueued), leases released, exit 0.
  */
-import { parseConfig } from '../../shared/src/config';
-import { ConfigError, toError } from '../../shared/src/errors';
+import { loadConfigOrExit } from '../../shared/src/config/load';
+import { toError } from '../../shared/src/errors';
 import { startCapture } from './capture';
 
 async function main(): Promise<void> {
-  let config;
-  try {
-    config = parseConfig(process.env);
-  } catch (err) {
-    process.stderr.write(`${err instanceof ConfigError ? err.message : toError(err).message}\n`);
-    process.exit(1);
-  }
+  const config = loadConfigOrExit(process.env);
   const capture = await startCapture(config);
   let stopping = false;
   const onSignal = (signal: NodeJS.Signals) => {

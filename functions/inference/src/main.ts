@@ -1,17 +1,11 @@
-import { parseConfig } from '../../shared/src/config';
-import { ConfigError, toError } from '../../shared/src/errors';
+import { loadConfigOrExit } from '../../shared/src/config/load';
+import { toError } from '../../shared/src/errors';
 import { createLogger } from '../../shared/src/logger';
 import { startInference } from './service';
 
 /** `npm run start:inference`: parse the environment once, start, stop cleanly on SIGTERM/SIGINT. */
 async function main(): Promise<void> {
-  let config;
-  try {
-    config = parseConfig(process.env);
-  } catch (err) {
-    process.stderr.write(`${err instanceof ConfigError ? err.message : toError(err).message}\n`);
-    process.exit(1);
-  }
+  const config = loadConfigOrExit(process.env);
   const logger = createLogger('inference', config.common.logLevel);
   const handle = await startInference(config, {
     logger,

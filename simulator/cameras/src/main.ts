@@ -3,7 +3,7 @@
  * HTTP fault switch, and stops every child on SIGINT/SIGTERM.
  */
 import { readFileSync } from 'node:fs';
-import { parseConfig } from '../../../functions/shared/src/config';
+import { loadConfigOrExit } from '../../../functions/shared/src/config/load';
 import { createLogger } from '../../../functions/shared/src/logger';
 import { assignScenes, renderAllScenes, SCENES, startRtspSim, type RtspSimHandle } from './index';
 
@@ -21,13 +21,7 @@ function readMapping(file: string | undefined): Record<string, string> | undefin
 }
 
 async function main(): Promise<void> {
-  let config;
-  try {
-    config = parseConfig(process.env);
-  } catch (err) {
-    process.stderr.write(`${(err as Error).message}\n`);
-    process.exit(1);
-  }
+  const config = loadConfigOrExit(process.env);
   const log = createLogger('rtsp-sim', config.common.logLevel);
   const { rtspSim: c, common } = config;
   let rendering: Promise<unknown> | undefined;

@@ -1,16 +1,10 @@
 /** `npm run start:vllm-sim`: the simulator as a process, configured from the environment. */
-import { parseConfig } from '../../../functions/shared/src/config';
+import { loadConfigOrExit } from '../../../functions/shared/src/config/load';
 import { createLogger } from '../../../functions/shared/src/logger';
 import { startVllmSim } from './index';
 
 async function main(): Promise<void> {
-  let config;
-  try {
-    config = parseConfig(process.env);
-  } catch (e) {
-    process.stderr.write(`${(e as Error).message}\n`);
-    process.exit(1);
-  }
+  const config = loadConfigOrExit(process.env);
   const log = createLogger('vllm-sim', config.common.logLevel);
   const s = config.vllmSim;
   const sim = await startVllmSim({
