@@ -10,6 +10,27 @@ export function isTcpPortFree(port: number, host = '0.0.0.0'): Promise<boolean> 
   });
 }
 
+/**
+ * `count` distinct TCP ports the OS says are free: all are held open until every one is chosen
+ * (ports taken and released one after the other can repeat — two parts would then share one).
+ */
+export async function freeTcpPorts(count: number, host = '127.0.0.1'): Promise<number[]> {
+  const servers: net.Server[] = [];
+  try {
+    for (let i = 0; i < count; i++) {
+      const server = net.createServer();
+      await new Promise<void>((resolve, reject) => {
+        server.once('error', reject);
+        server.listen({ port: 0, host, exclusive: true }, () => resolve());
+      });
+      servers.push(server);
+    }
+    return servers.map((s) => (s.address() as net.AddressInfo).port);
+  } finally {
+    await Promise.all(servers.map((s) => new Promise<void>((r) => s.close(() => r()))));
+  }
+}
+
 /** A TCP port the OS says is free right now (bind 0, read, close). */
 export function freeTcpPort(host = '127.0.0.1'): Promise<number> {
   return new Promise((resolve, reject) => {

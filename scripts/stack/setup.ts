@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Config } from '../../functions/shared/src/config';
 import type { StackPorts } from './plan';
-import { freeTcpPort, freeUdpBlock, isTcpPortFree } from './ports';
+import { freeTcpPorts, freeUdpBlock, isTcpPortFree } from './ports';
 import { checkAlreadyRunning, checkFfmpeg, checkNode, checkPorts, checkRedis, type PortClaim, type PreflightIssue } from './preflight';
 import { commandExists, redisAnswers } from './redis';
 import { readStateFile } from './state-file';
@@ -107,18 +107,28 @@ export async function probeModelServer(c: Config): Promise<{ ok: boolean; text: 
  * of free UDP ports for the RTSP server's RTP pool.
  */
 export async function allocatePorts(c: Config, env: Env): Promise<StackPorts> {
-  const pick = async (explicit: string | undefined, configured: number) => (explicit && configured !== 0 ? configured : freeTcpPort());
+  // one spare, in case the OS offers PORT itself (a PORT picked from the ephemeral range, as tests do)
+  const free = (await freeTcpPorts(7)).filter((p) => p !== c.common.port).slice(0, 6);
+  const next = () => free.pop()!;
+  const pick = (explicit: string | undefined, configured: number) => {
+    const port = next(); // taken either way, so the set stays distinct
+    return explicit && configured !== 0 ? configured : port;
+  };
   const rtpCount = Math.min(c.rtspSim.rtpPortCount, Math.max(64, 8 * c.common.numStreams + 16));
   const rtpStart = env.RTSP_SIM_RTP_PORT_START ? c.rtspSim.rtpPortStart : await freeUdpBlock(rtpCount, c.rtspSim.rtpPortStart);
   if (rtpStart === undefined) throw new Error(`no block of ${rtpCount} free UDP ports in 1024–4998 for the RTSP server; set RTSP_SIM_RTP_PORT_START`);
-  return {
+  const ports: StackPorts = {
     dashboard: c.common.port,
-    capture: await freeTcpPort(),
-    inference: await freeTcpPort(),
-    vllmSim: c.common.vllmBaseUrl ? undefined : await pick(env.VLLM_SIM_PORT, c.vllmSim.port),
-    rtspClient: await pick(env.RTSP_URL_TEMPLATE, portOf(c.common.rtspUrlTemplate)),
-    rtspPublish: await pick(env.RTSP_SIM_PUBLISH_PORT, c.rtspSim.publishPort),
-    rtspControl: await pick(env.RTSP_SIM_CONTROL_PORT, c.rtspSim.controlPort),
+    capture: next(),
+    inference: next(),
+    vllmSim: c.common.vllmBaseUrl ? (next(), undefined) : pick(env.VLLM_SIM_PORT, c.vllmSim.port),
+    rtspClient: pick(env.RTSP_URL_TEMPLATE, portOf(c.common.rtspUrlTemplate)),
+    rtspPublish: pick(env.RTSP_SIM_PUBLISH_PORT, c.rtspSim.publishPort),
+    rtspControl: pick(env.RTSP_SIM_CONTROL_PORT, c.rtspSim.controlPort),
     rtpStart, rtpCount,
   };
+  const tcp = [ports.dashboard, ports.capture, ports.inference, ports.vllmSim, ports.rtspClient, ports.rtspPublish, ports.rtspControl].filter((p) => p !== undefined);
+  const dup = tcp.find((p, i) => tcp.indexOf(p) !== i);
+  if (dup !== undefined) throw new Error(`port ${dup} is configured for two parts (PORT, VLLM_SIM_PORT, RTSP_URL_TEMPLATE, RTSP_SIM_PUBLISH_PORT, RTSP_SIM_CONTROL_PORT must differ)`);
+  return ports;
 }

@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { startLocalBroker } from '../stack/broker';
 import { Part, type PartSpec } from '../stack/part';
-import { freeTcpPort } from '../stack/ports';
+import { freeTcpPort, freeTcpPorts } from '../stack/ports';
 import { launchRedis, redisAnswers } from '../stack/redis';
 import { reapLeftovers } from '../stack/setup';
 import { alive, waitFor } from '../../test/e2e/helpers';
@@ -97,6 +97,13 @@ describe('reapLeftovers (a previous stack was SIGKILLed and left its parts runni
     expect(alive(other.pid!)).toBe(true);
     other.kill('SIGKILL');
   }, 60_000);
+});
+
+describe('freeTcpPorts', () => {
+  it('gives distinct ports (one after the other, the OS may offer the same port twice)', async () => {
+    const ports = await freeTcpPorts(40);
+    expect(new Set(ports).size).toBe(40);
+  });
 });
 
 describe('launchRedis', () => {
