@@ -77,7 +77,19 @@ export async function startStack(o: StackOptions = {}): Promise<TestStack> {
   let rtsp: RtspSimHandle | undefined;
   const stopAll = async () => {
     await Promise.all([...parts.values()].map((p) => p.stop(8000)));
-    await rtsp?.stop();
+    if (rtsp) {
+      // bounded: rtsp-sim's stop() was seen never to resolve with 10 cameras although all of
+      // its processes had exited; whatever is left after 15 s is killed
+      const pids = rtsp.pids();
+      await Promise.race([rtsp.stop(), new Promise((r) => setTimeout(r, 15_000).unref())]);
+      for (const pid of pids) {
+        try {
+          process.kill(pid, 'SIGKILL');
+        } catch {
+          // already gone
+        }
+      }
+    }
     await broker.close();
     // bounded: a test's own Redis may be down when a failed test cleans up
     const cleanKeys = (async () => {
