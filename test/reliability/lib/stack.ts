@@ -107,7 +107,7 @@ export async function startStack(o: StackOptions = {}): Promise<TestStack> {
   try {
     if (o.cameras) {
       rtsp = await startRtspSim({
-        numStreams: o.cameras, clientPort: 0, publishPort: 0, controlPort: null, rtpPortStart: 0, ...(o.mapping ? { mapping: o.mapping } : {}),
+        numStreams: o.cameras, clientPort: 0, publishPort: 0, controlPort: null, rtpPortStart: 0, rtpPortCount: Math.max(200, o.cameras * 8), ...(o.mapping ? { mapping: o.mapping } : {}),
       });
     }
   } catch (err) {
