@@ -117,7 +117,31 @@ export async function startRtspSim(options: RtspSimOptions = {}): Promise<RtspSi
   };
 
   try {
-    server = await startRtspServer({ serverPort: publishPort, clientPort, rtpPortStart: rtpStart, rtpPortCount: rtpCount });
+    const serverPorts = { serverPort: publishPort, clientPort, rtpPortStart: rtpStart, rtpPortCount: rtpCount };
+    // The single-threaded npm server can die (e.g. under a CPU spike, DESIGN §5); a camera
+    // network does not vanish for good, so restart it on the same ports. Publishers notice
+    // the lost connection and restart themselves; readers (capture) reconnect.
+    const supervise = (s: RtspServerProcess) => {
+      s.child.once('exit', (code, signal) => {
+        if (stopping) return;
+        log.error({ code, signal, stderr: s.stderrTail().trim() }, 'rtsp server died; restarting it on the same ports');
+        void (async () => {
+          for (let attempt = 0; !stopping; attempt++) {
+            try {
+              server = await startRtspServer(serverPorts);
+              supervise(server);
+              log.info({ pid: server.pid, attempt }, 'rtsp server restarted');
+              return;
+            } catch (err) {
+              log.error({ err: (err as Error).message, attempt }, 'rtsp server restart failed; retrying');
+              await sleep(Math.min(500 * 2 ** attempt, 10_000));
+            }
+          }
+        })();
+      });
+    };
+    server = await startRtspServer(serverPorts);
+    supervise(server);
     log.info({ clientPort, publishPort, rtpStart, rtpCount, pid: server.pid }, 'rtsp server listening');
     for (const [n, scene] of assignment) {
       const video = renders.get(scene.name)!.videoPath;

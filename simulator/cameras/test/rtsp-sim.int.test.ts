@@ -89,7 +89,7 @@ describe('rtsp-sim (real ffmpeg, real RTSP server)', () => {
     expect(countColor(early, [0, 0, SIZE.width, SIZE.height], PALETTE.helmet)).toBeGreaterThan(20);
   }, 30000);
 
-  it('publishes 3 cameras readable by ffprobe; drop/restore one; stop leaves no child', async () => {
+  it('publishes 3 cameras readable by ffprobe; drop/restore one; survives its RTSP server being killed; stop leaves no child', async () => {
     starting = startRtspSim({
       numStreams: 3, ...SIZE, cacheDir, clientPort: 0, publishPort: 0, controlPort: 0, rtpPortStart: 0, staggerMs: 100,
     });
@@ -115,11 +115,25 @@ describe('rtsp-sim (real ffmpeg, real RTSP server)', () => {
     await sim.restore(2);
     expect(await probe(urls[1]!)).toBe('h264,640,360');
 
+    // The RTSP server dies (kill -9): rtsp-sim restarts it on the same ports and the
+    // publishers reconnect by themselves, like a camera network coming back.
+    const [serverPid] = sim.pids();
+    process.kill(serverPid!, 'SIGKILL');
+    const deadline = Date.now() + 45_000;
+    let back: (string | null)[] = [];
+    while (Date.now() < deadline) {
+      back = await Promise.all(urls.map(probe));
+      if (back.every((p) => p === 'h264,640,360') && sim.pids()[0] !== serverPid) break;
+      await new Promise((r) => setTimeout(r, 250));
+    }
+    expect(back).toEqual(['h264,640,360', 'h264,640,360', 'h264,640,360']);
+    expect(sim.pids()[0]).not.toBe(serverPid);
+
     const pids = sim.pids();
     expect(pids.length).toBe(4); // server + 3 publishers
     await sim.stop();
     await sim.stop(); // idempotent
     expect(pids.filter(alive)).toEqual([]);
     await expect(fetch(`${sim.controlUrl}/cameras`)).rejects.toThrow();
-  }, 60000);
+  }, 120000);
 });

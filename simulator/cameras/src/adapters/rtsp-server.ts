@@ -15,6 +15,8 @@ export interface RtspServerPorts {
 export interface RtspServerProcess {
   readonly pid: number;
   readonly child: ChildProcess;
+  /** The last few KB the server wrote to stderr (why it died, when it does). */
+  stderrTail(): string;
   stop(): Promise<void>;
 }
 
@@ -58,6 +60,7 @@ export async function startRtspServer(ports: RtspServerPorts, timeoutMs = 20000)
   return {
     pid: child.pid!,
     child,
+    stderrTail: () => stderr,
     stop: () => (stopping ??= terminate(child, 'SIGTERM', 3000).then(() => exited(child))),
   };
 }
