@@ -13,7 +13,7 @@ import type { BenchTable } from './table';
 const SEGMENT_SECONDS = 5;
 const STAGGER_MS = 300;
 const COST = { copy: 6, reencode: 2, warmupMs: 6000, windowMs: 20000 };
-const RAMP = { steps: [10, 20, 40, 80], windowMs: 30000 };
+const RAMP = { steps: [10, 20, 40, 80, 120, 160], windowMs: 30000 };
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const mb = (b: number) => b / 2 ** 20;
