@@ -8,6 +8,7 @@ import { CloudEvent, HTTP } from 'cloudevents';
 import { Redis } from 'ioredis';
 import { parseConfig, type Config } from '../../shared/src/config';
 import { EventType, type AlertData, type EventTypeName } from '../../shared/src/events';
+import { deleteKeysUnder } from '../../shared/test/redis-helpers';
 
 export const TEST_REDIS_URL = 'redis://127.0.0.1:6379';
 
@@ -28,16 +29,11 @@ export async function testEnv(extra: Record<string, string> = {}): Promise<{ con
   };
 }
 
-/** Deletes every key under `prefix:` (SCAN, not KEYS). */
+/** Deletes every key under `prefix:`. */
 export async function deleteKeys(prefix: string): Promise<void> {
   const redis = new Redis(TEST_REDIS_URL, { maxRetriesPerRequest: 1 });
   try {
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 500);
-      cursor = next;
-      if (keys.length) await redis.del(...keys);
-    } while (cursor !== '0');
+    await deleteKeysUnder(redis, prefix);
   } finally {
     redis.disconnect();
   }

@@ -12,6 +12,7 @@ import { parseConfig, type Config } from '../../shared/src/config';
 import { prefixHash } from '../src/core/prompt';
 import { hazardWindow } from '../scripts/scene-windows';
 import type { HazardType } from '../../shared/src/verdict';
+import { deleteKeysUnder } from '../../shared/test/redis-helpers';
 
 export const REDIS_URL = 'redis://127.0.0.1:6379';
 
@@ -32,14 +33,7 @@ export async function waitFor<T>(cond: () => Promise<T> | T, timeoutMs: number, 
 }
 
 /** Deletes every key under a test prefix. */
-export async function deletePrefix(redis: Redis, prefix: string): Promise<void> {
-  let cursor = '0';
-  do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
-    cursor = next;
-    if (keys.length) await redis.del(...keys);
-  } while (cursor !== '0');
-}
+export const deletePrefix = deleteKeysUnder;
 
 /** Env for a test instance: random Redis prefix, temp clips dir, silent logs, fast timers. */
 export function testEnv(over: Record<string, string>): Record<string, string> {

@@ -5,7 +5,6 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs/promises';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { Redis } from 'ioredis';
@@ -14,6 +13,7 @@ import { redisKeys } from '../../../shared/src/keys';
 import type { RtspSimHandle } from '../../../../simulator/cameras/src/index';
 import { startCapture, type CaptureHandle } from '../../src/capture';
 import { newPrefix, simTemplate, startSim, testConfig, waitFor } from '../helpers';
+import { freePort } from '../../../shared/src/net';
 
 const prefix = newPrefix();
 const keys = redisKeys(prefix);
@@ -23,13 +23,6 @@ let sim: RtspSimHandle | undefined;
 let capture: CaptureHandle | undefined;
 let clipsDir: string;
 
-async function freePort(): Promise<number> {
-  const s = net.createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', () => r()));
-  const p = (s.address() as net.AddressInfo).port;
-  await new Promise<void>((r) => s.close(() => r()));
-  return p;
-}
 
 async function startRedis(): Promise<void> {
   redisProc = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });

@@ -1,16 +1,5 @@
-import net from 'node:net';
+export { freePort } from '../../../../functions/shared/src/net';
 
-/** A TCP port that was free a moment ago (the OS picks it). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 /**
  * A random even start for a block of `count` UDP ports inside 3000–4998, so simultaneous
