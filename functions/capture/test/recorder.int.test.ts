@@ -43,7 +43,10 @@ test('3 cameras for 30 s: valid clips of SEGMENT_SECONDS, each enqueued once, < 
   clipsDir = await fs.mkdtemp(path.join(os.tmpdir(), 'capture-rec-'));
   const config = testConfig({
     CLIPS_DIR: clipsDir, REDIS_PREFIX: prefix, NUM_STREAMS: '4', RTSP_URL_TEMPLATE: simTemplate(sim), SEGMENT_SECONDS: String(SEGMENT),
-    K_SINK: sink.url, CAMERA_OFFLINE_SECONDS: '7', RTSP_TIMEOUT_SECONDS: '2', CAPTURE_RESPAWN_MAX_SECONDS: '2', RETENTION_INTERVAL_SECONDS: '3600',
+    K_SINK: sink.url, CAMERA_OFFLINE_SECONDS: '7', RTSP_TIMEOUT_SECONDS: '2', CAPTURE_RESPAWN_MAX_SECONDS: '2',
+    // the periodic staging recovery runs every second, so it meets live run folders (also the
+    // empty ones cam4's respawns create while it is down) and must leave them alone
+    RETENTION_INTERVAL_SECONDS: '1',
   });
   const t0 = Date.now();
   capture = await startCapture(config, { registry });

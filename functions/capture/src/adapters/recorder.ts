@@ -59,6 +59,8 @@ export class CameraRecorder {
   private lastExit: string | undefined;
   private lastStampMs = 0;
   private recovering: Promise<void> = Promise.resolve();
+  /** The run folder the live ffmpeg writes into: recovery must never touch it. */
+  private currentRunDir: string | undefined;
 
   constructor(private readonly opts: CameraRecorderOptions) {}
 
@@ -67,10 +69,24 @@ export class CameraRecorder {
   }
 
   start(): void {
-    this.loop ??= this.run().catch((err) => {
-      this.opts.logger.error({ cameraId: this.opts.cameraId, err: toError(err).message }, 'recorder loop crashed');
-      this.state = 'stopped';
-    });
+    this.loop ??= this.supervise();
+  }
+
+  /** Runs the record loop; if it ever crashes (a file-system error), restarts it after a backoff. */
+  private async supervise(): Promise<void> {
+    for (let crashes = 0; !this.stopping; crashes++) {
+      try {
+        await this.run();
+        return;
+      } catch (err) {
+        const delay = computeBackoffMs(crashes, { capMs: this.opts.respawnMaxMs });
+        this.opts.logger.error({ cameraId: this.opts.cameraId, err: toError(err).message, restartInMs: delay }, 'recorder loop crashed; restarting it');
+        this.opts.metrics.reconnects.inc({ camera: this.opts.cameraId });
+        this.state = 'backoff';
+        await sleep(delay, this.abort.signal).catch(() => undefined);
+      }
+    }
+    this.state = 'stopped';
   }
 
   /**
@@ -100,6 +116,7 @@ export class CameraRecorder {
     let failures = 0;
     while (!this.stopping) {
       const runDir = path.join(this.cameraStaging(), `${this.opts.replicaId}-${Date.now()}`);
+      this.currentRunDir = runDir;
       await fs.mkdir(runDir, { recursive: true });
       await this.recover(runDir);
       if (this.stopping) {
@@ -214,7 +231,7 @@ export class CameraRecorder {
    */
   recover(currentRunDir?: string): Promise<void> {
     // the run loop and the periodic pass must not finish the same folder twice
-    this.recovering = this.recovering.then(() => this.recoverNow(currentRunDir)).catch((err) => {
+    this.recovering = this.recovering.then(() => this.recoverNow(currentRunDir ?? this.currentRunDir)).catch((err) => {
       this.opts.logger.warn({ cameraId: this.opts.cameraId, err: toError(err).message }, 'staging recovery failed');
     });
     return this.recovering;
@@ -230,7 +247,9 @@ export class CameraRecorder {
       const files = await fs.readdir(runDir).catch(() => undefined);
       if (!files) continue;
       const stats = await Promise.all(files.map((f) => fs.stat(path.join(runDir, f)).catch(() => undefined)));
-      if (stats.some((s) => s && Date.now() - s.mtimeMs < graceMs)) continue;
+      // the folder's own mtime too: a live ffmpeg may not have written its first file yet
+      const dirStat = await fs.stat(runDir).catch(() => undefined);
+      if ([dirStat, ...stats].some((s) => s && Date.now() - s.mtimeMs < graceMs)) continue;
       const listStat = stats[files.indexOf(LIST_FILE)];
       const text = await fs.readFile(path.join(runDir, LIST_FILE), 'utf8').catch(() => '');
       const { entries } = splitSegmentChunk('', text.endsWith('\n') ? text : `${text}\n`);
