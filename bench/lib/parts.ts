@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import net from 'node:net';
 import path from 'node:path';
+export { freePort } from '../../functions/shared/src/net';
 
 /**
  * Parts of the system as real child processes (`node --import tsx <main>`), each in its own
@@ -17,16 +17,6 @@ export const MAINS = {
   rtspSim: 'simulator/cameras/src/main.ts',
 } as const;
 
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 export interface PartProcess {
   readonly name: string;

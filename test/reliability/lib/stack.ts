@@ -7,6 +7,7 @@ import { redisKeys, type RedisKeys } from '../../../functions/shared/src/keys';
 import { startRtspSim, type RtspSimHandle } from '../../../simulator/cameras/src/index';
 import { freePort, MAINS, startPart, waitHttpOk, type PartProcess } from '../../../bench/lib/parts';
 import { startBroker, type Broker, type BrokerOptions } from './broker';
+import { deleteKeysUnder } from '../../../functions/shared/test/redis-helpers';
 
 /**
  * A small copy of the whole system for cross-process fault tests, everything real and on
@@ -92,14 +93,7 @@ export async function startStack(o: StackOptions = {}): Promise<TestStack> {
     }
     await broker.close();
     // bounded: a test's own Redis may be down when a failed test cleans up
-    const cleanKeys = (async () => {
-      let cursor = '0';
-      do {
-        const [next, found] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
-        cursor = next;
-        if (found.length) await redis.del(...found);
-      } while (cursor !== '0');
-    })().catch(() => undefined);
+    const cleanKeys = deleteKeysUnder(redis, prefix).catch(() => undefined);
     await Promise.race([cleanKeys, new Promise((r) => setTimeout(r, 3000).unref())]);
     redis.disconnect();
     fs.rmSync(clipsDir, { recursive: true, force: true });
