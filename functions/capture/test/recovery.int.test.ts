@@ -52,6 +52,7 @@ test('leftovers of a crashed recorder are finished, enqueued once, or quarantine
   await fs.writeFile(path.join(run, 'list.csv'), `seg-${t}.mp4,0.000000,1.000000\nseg-${t + 5}.mp4,1.000000,2.000000\n`);
   const old = new Date(Date.now() - 120_000);
   for (const f of await fs.readdir(run)) await fs.utimes(path.join(run, f), old, old);
+  await fs.utimes(run, old, old); // a crashed run's folder is old too (its mtime moves with every file created or renamed out)
 
   const config = testConfig({
     CLIPS_DIR: clipsDir, REDIS_PREFIX: prefix, CAMERA_INDEX: '0', NUM_STREAMS: '1', RTSP_URL_TEMPLATE: `rtsp://127.0.0.1:${await closedPort()}/cam{N}`,
