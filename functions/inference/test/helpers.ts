@@ -55,7 +55,7 @@ export async function tempDir(label: string): Promise<string> {
 /** A CloudEvent sink that records what it receives (binary mode). */
 export interface Sink {
   url: string;
-  events: { id: string; type: string; incidentid?: string; data: Record<string, unknown> }[];
+  events: { id: string; source: string; type: string; incidentid?: string; data: Record<string, unknown> }[];
   close(): Promise<void>;
 }
 
@@ -67,7 +67,7 @@ export async function startSink(): Promise<Sink> {
     req.on('end', () => {
       const h = req.headers;
       const incidentid = h['ce-incidentid'] as string | undefined;
-      events.push({ id: String(h['ce-id']), type: String(h['ce-type']), ...(incidentid ? { incidentid } : {}), data: JSON.parse(Buffer.concat(chunks).toString() || '{}') });
+      events.push({ id: String(h['ce-id']), source: String(h['ce-source']), type: String(h['ce-type']), ...(incidentid ? { incidentid } : {}), data: JSON.parse(Buffer.concat(chunks).toString() || '{}') });
       res.writeHead(202).end();
     });
   });

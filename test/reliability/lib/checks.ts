@@ -10,9 +10,15 @@ export interface Ledger {
   missing: string[];
   /** jobIds with more than one verdict */
   twice: string[];
-  /** alert ids delivered (2xx) more than once */
+  /** distinct alert events (by source + id) that say the same thing: one incident step sent twice under two ids */
   duplicateAlerts: string[];
-  /** incidents raised more than once (same incidentId) */
+  /**
+   * alert ids delivered more than once. Allowed: delivery is at-least-once, a kill -9 between
+   * the sink's 2xx and inference's "published" mark re-sends the event under the SAME id, and
+   * subscribers (the alerts function) drop it by id.
+   */
+  redelivered: string[];
+  /** incidents raised more than once (same incidentId, distinct events) */
   duplicateRaises: string[];
   /** finished segments still sitting in staging (never handed over) */
   staged: string[];
@@ -25,15 +31,17 @@ export async function ledger(s: TestStack): Promise<Ledger> {
   const counts = await s.verdictCounts();
   const alerts = s.broker.delivered().filter((a) => a.type.startsWith('com.safetyhanta.alert.'));
   const dup = (xs: string[]) => [...new Set(xs.filter((x, i) => xs.indexOf(x) !== i))];
+  const unique = [...new Map(alerts.map((a) => [`${a.source}|${a.id}`, a])).values()];
   return {
     clips,
     missing: clips.filter((c) => !counts.has(jobIdOf(c))),
     twice: [...counts].filter(([, n]) => n > 1).map(([id]) => id),
-    duplicateAlerts: dup(alerts.map((a) => a.id)),
-    duplicateRaises: dup(alerts.filter((a) => a.type === 'com.safetyhanta.alert.raised').map((a) => String(a.data.incidentId))),
+    duplicateAlerts: dup(unique.map((a) => `${String(a.data.incidentId)}|${a.type}|${a.type === 'com.safetyhanta.alert.updated' ? a.id : ''}`)),
+    redelivered: dup(alerts.map((a) => `${a.source}|${a.id}`)),
+    duplicateRaises: dup(unique.filter((a) => a.type === 'com.safetyhanta.alert.raised').map((a) => String(a.data.incidentId))),
     staged: s.stagedListed(),
     verdicts: counts.size,
-    alerts: alerts.length,
+    alerts: unique.length,
   };
 }
 
