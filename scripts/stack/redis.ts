@@ -3,11 +3,11 @@ import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { Redis } from 'ioredis';
 import { LineLog } from './line-log';
 import { freeTcpPort } from './ports';
 import { signal } from './proc';
 import { waitUntil } from './wait';
+import { redisAnswers as redisAnswersViaClient } from '../../functions/shared/src/redis-ping';
 
 const resp = (...args: string[]) => `*${args.length}\r\n${args.map((a) => `$${Buffer.byteLength(a)}\r\n${a}\r\n`).join('')}`;
 
@@ -17,7 +17,7 @@ const resp = (...args: string[]) => `*${args.length}\r\n${args.map((a) => `$${Bu
  */
 export async function redisAnswers(url: string, timeoutMs = 1500): Promise<boolean> {
   const u = new URL(url);
-  if (u.protocol !== 'redis:') return redisAnswersTls(url, timeoutMs);
+  if (u.protocol !== 'redis:') return redisAnswersViaClient(url, timeoutMs); // TLS: let the client speak it
   const auth = u.password ? [resp('AUTH', ...(u.username ? [decodeURIComponent(u.username)] : []), decodeURIComponent(u.password))] : [];
   return new Promise((resolve) => {
     const sock = net.connect({ host: u.hostname || '127.0.0.1', port: Number(u.port || 6379) });
@@ -35,21 +35,6 @@ export async function redisAnswers(url: string, timeoutMs = 1500): Promise<boole
       else if (buf.startsWith('-') || buf.includes('\r\n-')) done(false);
     });
   });
-}
-
-async function redisAnswersTls(url: string, timeoutMs: number): Promise<boolean> {
-  const client = new Redis(url, {
-    lazyConnect: true, connectTimeout: timeoutMs, maxRetriesPerRequest: 0, retryStrategy: () => null, enableOfflineQueue: false,
-  });
-  client.on('error', () => undefined);
-  try {
-    await client.connect();
-    return (await client.ping()) === 'PONG';
-  } catch {
-    return false;
-  } finally {
-    client.disconnect();
-  }
 }
 
 /** True when `command` is an executable file, by path or found on PATH. */

@@ -2,8 +2,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { Redis } from 'ioredis';
 import { freePort, waitFor } from '../../../bench/lib/parts';
+import { redisAnswers } from '../../../functions/shared/src/redis-ping';
 
 /**
  * A test's own redis-server (never the system one on 6379): free port, temp dir, append-only
@@ -24,18 +24,8 @@ export async function startOwnRedis(): Promise<OwnRedis> {
   const port = await freePort();
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'reliability-redis-'));
   let child: ChildProcess | undefined;
-  const ping = async () => {
-    const c = new Redis({ port, host: '127.0.0.1', lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
-    c.on('error', () => undefined);
-    try {
-      await c.connect();
-      return (await c.ping()) === 'PONG';
-    } catch {
-      return false;
-    } finally {
-      c.disconnect();
-    }
-  };
+  const ping = () => redisAnswers(`redis://127.0.0.1:${port}`);
+
   const start = async () => {
     child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--appendonly', 'yes', '--appendfsync', 'everysec', '--save', '', '--daemonize', 'no'], { stdio: 'ignore' });
     await waitFor(`redis-server on ${port}`, ping, 15_000, 50);

@@ -14,6 +14,7 @@ import type { RtspSimHandle } from '../../../../simulator/cameras/src/index';
 import { startCapture, type CaptureHandle } from '../../src/capture';
 import { newPrefix, simTemplate, startSim, testConfig, waitFor } from '../helpers';
 import { freePort } from '../../../shared/src/net';
+import { redisAnswers } from '../../../shared/src/redis-ping';
 
 const prefix = newPrefix();
 const keys = redisKeys(prefix);
@@ -26,9 +27,7 @@ let clipsDir: string;
 
 async function startRedis(): Promise<void> {
   redisProc = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
-  const probe = new Redis(port, '127.0.0.1', { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
-  await waitFor(async () => probe.connect().then(() => probe.ping()).then(() => true, () => false), 10_000, 'private redis-server');
-  probe.disconnect();
+  await waitFor(() => redisAnswers(`redis://127.0.0.1:${port}`), 10_000, 'private redis-server');
 }
 
 afterAll(async () => {
