@@ -98,11 +98,32 @@ export async function startRtspSim(options: RtspSimOptions = {}): Promise<RtspSi
   let control: { port: number; close(): Promise<void> } | undefined;
   let stopping: Promise<void> | undefined;
 
+  const allPids = () => [server?.pid, ...[...publishers.values()].map((p) => p.pid)].filter((p): p is number => p !== undefined);
+  const STOP_BOUND_MS = 15_000;
   const stop = () =>
     (stopping ??= (async () => {
-      await control?.close();
-      await Promise.all([...publishers.values()].map((p) => p.stop()));
-      await server?.stop();
+      const orderly = (async () => {
+        await control?.close();
+        await Promise.all([...publishers.values()].map((p) => p.stop()));
+        await server?.stop();
+      })();
+      // Each step has its own SIGKILL fallback; this bound is the last line, so a stop never
+      // hangs a caller (seen rarely on a loaded 2-core box): say so and kill what is left.
+      let timer: NodeJS.Timeout | undefined;
+      const bounded = new Promise<false>((r) => (timer = setTimeout(() => r(false), STOP_BOUND_MS)));
+      const finished = await Promise.race([orderly.then(() => true as const), bounded]);
+      clearTimeout(timer);
+      if (!finished) {
+        const left = allPids();
+        log.error({ pids: left, boundMs: STOP_BOUND_MS }, 'rtsp-sim stop did not finish in time; killing what is left');
+        for (const pid of left) {
+          try {
+            process.kill(pid, 'SIGKILL');
+          } catch {
+            // already gone
+          }
+        }
+      }
       log.info('rtsp-sim stopped');
     })());
 
@@ -129,6 +150,7 @@ export async function startRtspSim(options: RtspSimOptions = {}): Promise<RtspSi
           for (let attempt = 0; !stopping; attempt++) {
             try {
               server = await startRtspServer(serverPorts);
+              if (stopping) return void (await server.stop()); // stop() came while it restarted
               supervise(server);
               log.info({ pid: server.pid, attempt }, 'rtsp server restarted');
               return;
@@ -199,6 +221,6 @@ export async function startRtspSim(options: RtspSimOptions = {}): Promise<RtspSi
     urlFor, cameras, rendered, drop, restore, status, stop,
     controlUrl: control ? `http://127.0.0.1:${control.port}` : null,
     ports: { client: clientPort, publish: publishPort, control: control?.port ?? null, rtpStart, rtpCount },
-    pids: () => [server?.pid, ...[...publishers.values()].map((p) => p.pid)].filter((p): p is number => p !== undefined),
+    pids: allPids,
   };
 }
