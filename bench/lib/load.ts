@@ -2,7 +2,7 @@ import type { Config } from '../../functions/shared/src/config';
 import type { ClipJob } from '../../functions/shared/src/clip-job';
 import { loadFewShot } from '../../functions/inference/src/index';
 import { prepareClip } from '../../functions/inference/src/adapters/prepare';
-import { createPromptKit } from '../../functions/inference/src/prompt-kit';
+import { createPromptKit } from '../../functions/inference/src/core/prompt-kit';
 import type { PreparedMedia } from '../../functions/inference/src/core/media';
 import { percentile } from '../table';
 import { histogramMean, serverMetrics, timedChat, type ChatTiming } from './chat';

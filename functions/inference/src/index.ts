@@ -1,5 +1,5 @@
-export { startInference } from './service';
-export type { InferenceDeps, InferenceHandle } from './service';
+export { startInference } from './app/start-inference';
+export type { InferenceDeps, InferenceHandle } from './app/start-inference';
 export { loadFewShot } from './adapters/fewshot';
 export { applyVerdict, applyCameraStatus, emptyCameraState } from './core/incidents';
 export type { CameraState, Incident, IncidentPolicy, Transition } from './core/incidents';

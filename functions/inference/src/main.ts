@@ -1,7 +1,7 @@
 import { loadConfigOrExit } from '../../shared/src/config/load';
 import { toError } from '../../shared/src/errors';
 import { createLogger } from '../../shared/src/logger';
-import { startInference } from './service';
+import { startInference } from './app/start-inference';
 
 /** `npm run start:inference`: parse the environment once, start, stop cleanly on SIGTERM/SIGINT. */
 async function main(): Promise<void> {

@@ -7,7 +7,7 @@ import { SCENES } from '../../../simulator/cameras/src';
 import { startVllmSim, type VllmSimHandle } from '../../../simulator/vllm/src';
 import { redisKeys } from '../../shared/src/keys';
 import { ClipQueue } from '../../shared/src/queue';
-import { startInference, type InferenceHandle } from '../src/service';
+import { startInference, type InferenceHandle } from '../src/app/start-inference';
 import {
   REDIS_URL, deletePrefix, sceneClip, startRecordingProxy, startSink, tempDir, testConfig, testEnv, verdicts, waitFor,
   type SceneClip, type Sink,

@@ -5,7 +5,7 @@ import { startVllmSim, type VllmSimHandle } from '../../../simulator/vllm/src';
 import { EventType } from '../../shared/src/events';
 import { redisKeys } from '../../shared/src/keys';
 import { ClipQueue } from '../../shared/src/queue';
-import { startInference, type InferenceHandle } from '../src/service';
+import { startInference, type InferenceHandle } from '../src/app/start-inference';
 import { REDIS_URL, deletePrefix, sceneClip, startSink, tempDir, testConfig, testEnv, verdicts, waitFor, type Sink } from './helpers';
 
 jest.setTimeout(90_000);

@@ -5,9 +5,9 @@ import { createLogger } from '../../shared/src/logger';
 import { createRegistry } from '../../shared/src/metrics';
 import type { ClipJob } from '../../shared/src/clip-job';
 import { StateStore } from '../src/adapters/state-store';
-import type { Judgement } from '../src/judge';
-import { InferenceMetrics } from '../src/metrics';
-import { replayIfDone, storeVerdict, type OutcomeDeps } from '../src/outcome';
+import type { Judgement } from '../src/app/judge';
+import { InferenceMetrics } from '../src/adapters/metrics';
+import { replayIfDone, storeVerdict, type OutcomeDeps } from '../src/app/outcome';
 import { REDIS_URL, deletePrefix, startSink, verdicts, type Sink } from './helpers';
 import { randomUUID } from 'node:crypto';
 

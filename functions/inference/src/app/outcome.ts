@@ -1,13 +1,13 @@
 import type { Logger } from 'pino';
-import type { Publisher } from '../../shared/src/cloudevents';
-import type { ClipJob } from '../../shared/src/clip-job';
-import { EventType, type EventData, type EventTypeName, type VerdictCreated } from '../../shared/src/events';
-import type { RedisKeys } from '../../shared/src/keys';
-import { planAlerts } from './core/alerts';
-import { applyCameraStatus, applyVerdict, type CameraStatusInput, type EngineResult, type IncidentPolicy } from './core/incidents';
+import type { Publisher } from '../../../shared/src/cloudevents';
+import type { ClipJob } from '../../../shared/src/clip-job';
+import { EventType, type EventData, type EventTypeName, type VerdictCreated } from '../../../shared/src/events';
+import type { RedisKeys } from '../../../shared/src/keys';
+import { planAlerts } from '../core/alerts';
+import { applyCameraStatus, applyVerdict, type CameraStatusInput, type EngineResult, type IncidentPolicy } from '../core/incidents';
 import type { Judgement } from './judge';
-import type { InferenceMetrics } from './metrics';
-import type { LoadedCamera, StateStore } from './adapters/state-store';
+import type { InferenceMetrics } from '../adapters/metrics';
+import type { LoadedCamera, StateStore } from '../adapters/state-store';
 
 /** A CloudEvent as stored in a job's outcome: replayed verbatim (same id) after a crash. */
 export interface StoredEvent {

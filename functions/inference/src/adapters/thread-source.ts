@@ -1,18 +1,11 @@
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { Logger } from 'pino';
-import type { ClipQueue } from '../../shared/src/queue';
-import { claimAndPrepare, type PrepareEvent, type PreparedJob } from './adapters/claim';
-import type { FromWorker, PreparerWorkerData, ToWorker } from './adapters/preparer-worker';
-import type { PrepareSettings } from './adapters/prepare';
-
-/** Where the model loop gets prepared jobs from. */
-export interface JobSource {
-  /** The next prepared job; null once stopping. */
-  take(): Promise<PreparedJob | null>;
-  /** Stops claiming; returns the prepared jobs nobody took (the caller releases them). */
-  stop(): Promise<PreparedJob[]>;
-}
+import type { ClipQueue } from '../../../shared/src/queue';
+import { claimAndPrepare, type PrepareEvent, type PreparedJob } from './claim';
+import type { FromWorker, PreparerWorkerData, ToWorker } from './preparer-worker';
+import type { PrepareSettings } from './prepare';
+import type { JobSource } from '../core/job-source';
 
 /**
  * The preparer in a worker thread (DESIGN §1 method 2): claiming, path checks and ffmpeg
@@ -29,7 +22,7 @@ export class ThreadSource implements JobSource {
   private readonly stoppedMessage = new Promise<void>((resolve) => (this.stoppedSignal = resolve));
 
   constructor(data: PreparerWorkerData, private readonly report: (e: PrepareEvent) => void, private readonly logger: Logger) {
-    this.worker = new Worker(path.join(__dirname, 'adapters', 'preparer-bootstrap.cjs'), { workerData: data });
+    this.worker = new Worker(path.join(__dirname, 'preparer-bootstrap.cjs'), { workerData: data });
     this.worker.on('message', (m: FromWorker) => this.onMessage(m));
     this.worker.on('error', (err) => this.logger.error({ err: err.message }, 'preparer thread crashed'));
     this.exited = new Promise((resolve) => this.worker.once('exit', () => {

@@ -1,6 +1,6 @@
-import { contextFor, type CamerasFile } from './core/camera-context';
-import type { MediaMode, PreparedMedia } from './core/media';
-import { buildFinalTurn, buildPrefix, buildRequestBody, mmProcessorKwargs, prefixHash, type ChatMessage, type FewShotExample, type VerdictLanguage } from './core/prompt';
+import { contextFor, type CamerasFile } from './camera-context';
+import type { MediaMode, PreparedMedia } from './media';
+import { buildFinalTurn, buildPrefix, buildRequestBody, mmProcessorKwargs, prefixHash, type ChatMessage, type FewShotExample, type VerdictLanguage } from './prompt';
 
 export interface PromptKitOptions {
   examples: readonly FewShotExample[];

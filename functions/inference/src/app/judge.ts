@@ -1,6 +1,6 @@
-import type { Hazard, ModelVerdict, VerdictStatus } from '../../shared/src/verdict';
-import { parseAnswer } from './core/answer';
-import type { Usage, VllmClient } from './adapters/vllm-client';
+import type { Hazard, ModelVerdict, VerdictStatus } from '../../../shared/src/verdict';
+import { parseAnswer } from '../core/answer';
+import type { Usage, VllmClient } from '../adapters/vllm-client';
 
 /** The verdict a clip gets: the model's (validated), or `uncertain` with the reason. */
 export interface Judgement {

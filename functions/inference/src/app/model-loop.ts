@@ -1,15 +1,15 @@
 import type { Logger } from 'pino';
-import { computeBackoffMs, sleep } from '../../shared/src/cloudevents';
-import { isUnrecoverable, toError } from '../../shared/src/errors';
-import type { ClipQueue } from '../../shared/src/queue';
-import type { PreparedJob } from './adapters/claim';
-import type { HealthGate } from './adapters/health-gate';
-import { VllmUnavailableError, type VllmClient } from './adapters/vllm-client';
+import { computeBackoffMs, sleep } from '../../../shared/src/cloudevents';
+import { isUnrecoverable, toError } from '../../../shared/src/errors';
+import type { ClipQueue } from '../../../shared/src/queue';
+import type { PreparedJob } from '../adapters/claim';
+import type { HealthGate } from '../adapters/health-gate';
+import { VllmUnavailableError, type VllmClient } from '../adapters/vllm-client';
 import { judge, type Judgement } from './judge';
-import { reasonClass, type InferenceMetrics } from './metrics';
+import { reasonClass, type InferenceMetrics } from '../adapters/metrics';
 import { commitVerdict, publishAll, replayIfDone, type OutcomeDeps, type StoredEvent } from './outcome';
-import type { PromptKit } from './prompt-kit';
-import type { JobSource } from './sources';
+import type { PromptKit } from '../core/prompt-kit';
+import type { JobSource } from '../core/job-source';
 
 export interface ModelLoopDeps {
   source: JobSource;
