@@ -1,0 +1,70 @@
+/**
+ * The one place for timing primitives: `sleep`, `within` (race a promise against a deadline) and
+ * `waitFor` (poll a condition). Every timer they start is cleared when they settle, so nothing they
+ * leave behind keeps a process — or Jest — alive.
+ */
+
+/** Waits `ms`, or rejects early with the signal's reason when it aborts. Leaves no listener behind. */
+export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(signal.reason as Error);
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(signal?.reason as Error);
+    };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+/**
+ * Resolves with the promise's value, or with `fallback` after `ms`, whichever comes first.
+ * The promise itself is not cancelled (pass it a signal for that); the timer is always cleared.
+ */
+export function within<T, F>(promise: Promise<T> | undefined, ms: number, fallback: F): Promise<T | F> {
+  if (!promise) return Promise.resolve(fallback);
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<F>((resolve) => {
+    timer = setTimeout(() => resolve(fallback), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+/** Like `within`, but rejects with an Error naming `what` when the deadline passes. */
+export async function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  const timedOut = Symbol('timed out');
+  const result = await within(promise, ms, timedOut);
+  if (result === timedOut) throw new Error(`${what}: no answer within ${ms} ms`);
+  return result as T;
+}
+
+export interface WaitForOptions {
+  /** @default 10_000 */
+  timeoutMs?: number;
+  /** Named in the error; a function is called only when the wait fails (e.g. to dump state). */
+  what?: string | (() => string | Promise<string>);
+  /** Poll interval. @default 50 */
+  everyMs?: number;
+  signal?: AbortSignal;
+}
+
+/**
+ * Polls `cond` until it returns a truthy value (returned) or the deadline passes (throws, naming
+ * `what`). For tests and start-up checks: waiting for a condition, never a blind sleep.
+ */
+export async function waitFor<T>(cond: () => Promise<T> | T, opts: WaitForOptions = {}): Promise<NonNullable<T>> {
+  const { timeoutMs = 10_000, what = 'condition', everyMs = 50, signal } = opts;
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await cond();
+    if (value) return value as NonNullable<T>;
+    if (Date.now() > deadline) {
+      const name = typeof what === 'string' ? what : await what();
+      throw new Error(`timed out after ${timeoutMs} ms waiting for ${name}`);
+    }
+    await sleep(Math.min(everyMs, Math.max(1, deadline - Date.now())), signal);
+  }
+}
