@@ -1,3 +1,4 @@
+import { within } from '../../functions/shared/src/async';
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 export { freePort } from '../../functions/shared/src/net';
@@ -90,7 +91,9 @@ export function startPart(name: string, main: string, env: Record<string, string
       (stopping ??= (async () => {
         if (!done) {
           killGroup(stopSignal);
-          await Promise.race([exited, sleep(graceMs)]);
+          // `within` clears its timer: a bare race with sleep() left an 8 s timer behind, which is
+          // what made Jest say it "did not exit one second after the test run has completed".
+          await within(exited, graceMs, undefined);
         }
         killGroup('SIGKILL'); // also any child left behind in the group
       })()),
