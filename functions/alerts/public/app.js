@@ -32,6 +32,7 @@ function h(tag, attrs, ...children) {
     if (v === undefined || v === null || v === false) continue;
     if (k === 'class') el.className = v;
     else if (k === 'dataset') Object.assign(el.dataset, v);
+    else if (k === 'style') el.style.cssText = v; // CSSOM, which the CSP allows (a style attribute it would block)
     else if (k.startsWith('on')) el.addEventListener(k.slice(2), v);
     else el.setAttribute(k, v === true ? '' : String(v));
   }
@@ -177,7 +178,8 @@ function tickDurations() {
 }
 
 async function acknowledgeIncident(id) {
-  const res = await fetch(`/api/incidents/${encodeURIComponent(id)}/ack`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ by: 'dashboard' }) });
+  const res = await fetch(`/api/incidents/${encodeURIComponent(id)}/ack`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+  if (res.status === 401) return void location.assign('/login'); // session expired: the server records who acknowledges
   if (res.ok) upsertIncident(await res.json()); // the SSE echo arrives too; this just makes it instant
 }
 

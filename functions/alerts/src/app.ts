@@ -1,7 +1,7 @@
 import { Redis } from 'ioredis';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Config } from '../../shared/src/config';
-import { toError } from '../../shared/src/errors';
+import { ConfigError, toError } from '../../shared/src/errors';
 import { createFunctionHandler, serveFunction } from '../../shared/src/http';
 import { createLogger, type Logger } from '../../shared/src/logger';
 import { Counter, createRegistry, Gauge, type Registry } from '../../shared/src/metrics';
@@ -11,6 +11,8 @@ import { SseHub } from './adapters/sse-hub';
 import { loadStaticAssets } from './adapters/static-assets';
 import { alertKeys } from './adapters/store-keys';
 import { ThumbnailCache } from './adapters/thumbnails';
+import { createHttpAuth } from './adapters/auth-http';
+import { isLoopbackHost, resolveAuth } from './core/auth';
 import { ACCEPTED_TYPES, createEventHandler } from './handler';
 import { dashboardRoutes } from './routes';
 
@@ -50,6 +52,10 @@ function metrics(registry: Registry) {
 export async function startAlerts(config: Config, deps: AlertsDeps = {}): Promise<RunningAlerts> {
   const { common, alerts } = config;
   const logger = deps.logger ?? createLogger('alerts', common.logLevel);
+  const host = deps.host ?? '0.0.0.0';
+  const auth = resolveAuth(alerts, host);
+  if (!auth.ok) throw new ConfigError([auth.reason]);
+  if (auth.settings.mode === 'none' && !isLoopbackHost(host)) logger.warn({ host }, 'ALERTS_AUTH=none on an address beyond loopback: anyone who reaches it can watch clips and acknowledge incidents');
   const registry = deps.registry ?? createRegistry('alerts');
   const m = metrics(registry);
   const redis = new Redis(common.redisUrl, { maxRetriesPerRequest: null, lazyConnect: true });
@@ -65,7 +71,7 @@ export async function startAlerts(config: Config, deps: AlertsDeps = {}): Promis
 
   const keys = alertKeys(common.redisPrefix);
   const store = new AlertStore(redis, keys, { recentVerdicts: alerts.recentVerdicts, maxIncidents: alerts.maxIncidents });
-  const hub = new SseHub({ heartbeatMs: alerts.heartbeatMs, clientsGauge: m.sseClients });
+  const hub = new SseHub({ heartbeatMs: alerts.heartbeatMs, clientsGauge: m.sseClients, maxStreams: alerts.sseMaxStreams, maxPerClient: alerts.sseMaxPerClient });
   const live = new LiveState({
     store, hub, clipsDir: common.clipsDir, pollMs: alerts.pollMs, thumbIntervalMs: alerts.thumbIntervalMs, logger, expectedCameras: common.numStreams,
     clipFreshMs: 3 * common.segmentSeconds * 1000,
@@ -99,20 +105,29 @@ export async function startAlerts(config: Config, deps: AlertsDeps = {}): Promis
       const ok = await redis.ping().then(() => true, () => false);
       return { ready: ok, detail: { redis: ok ? 'ok' : `not answering at ${common.redisUrl}` } };
     },
-    routes: dashboardRoutes({
+    routes: createHttpAuth(auth.settings, logger).wrap(dashboardRoutes({
       clipsDir: common.clipsDir, store, live, hub, logger, assets: loadStaticAssets(),
-      thumbs: new ThumbnailCache({ clipsDir: common.clipsDir, ffmpegPath: alerts.ffmpegPath, onExtract: () => m.thumbnails.inc() }),
-    }),
+      thumbs: new ThumbnailCache({
+        clipsDir: common.clipsDir, ffmpegPath: alerts.ffmpegPath, onExtract: () => m.thumbnails.inc(),
+        timeoutMs: alerts.thumbTimeoutMs, maxWaiting: alerts.thumbQueue,
+      }),
+    })),
   });
 
   live.start();
-  const served = await serveFunction('alerts', inner, deps.port ?? common.port, deps.host);
+  const served = await serveFunction('alerts', inner, deps.port ?? common.port, host);
+  // Slow clients (slow-loris): the headers, and the whole request, must arrive in bounded time.
+  // Node enforces both from a check every connectionsCheckingInterval (30 s by default,
+  // https://nodejs.org/api/http.html#servertimeout and lib/_http_server.js checkConnections),
+  // so a stalled client is cut within timeout + 30 s. Answers (SSE streams) are not bounded by them.
+  served.server.headersTimeout = alerts.headersTimeoutMs;
+  served.server.requestTimeout = Math.max(alerts.requestTimeoutMs, alerts.headersTimeoutMs);
   // Counted on the server, not in the handler: functions-framework's body parser answers a
   // body that is not JSON with 400 before the handler runs.
   served.server.on('request', (req: IncomingMessage, res: ServerResponse) => {
     if (req.method === 'POST' && (req.url === '/' || req.url?.startsWith('/?'))) res.on('finish', () => res.statusCode === 400 && m.rejected.inc());
   });
-  logger.info({ url: served.url, clipsDir: common.clipsDir, prefix: common.redisPrefix }, 'alerts dashboard listening');
+  logger.info({ url: served.url, clipsDir: common.clipsDir, prefix: common.redisPrefix, auth: auth.settings.mode }, 'alerts dashboard listening');
 
   let stopping: Promise<void> | undefined;
   return {
