@@ -12,6 +12,7 @@ import { loadStaticAssets } from './adapters/static-assets';
 import { alertKeys } from './adapters/store-keys';
 import { ThumbnailCache } from './adapters/thumbnails';
 import { createHttpAuth } from './adapters/auth-http';
+import { OidcVerifier } from './adapters/oidc-keys';
 import { isLoopbackHost, resolveAuth } from './core/auth';
 import { ACCEPTED_TYPES, createEventHandler } from './handler';
 import { dashboardRoutes } from './routes';
@@ -90,6 +91,7 @@ export async function startAlerts(config: Config, deps: AlertsDeps = {}): Promis
   await sub.subscribe(keys.updates);
 
   const onEvent = createEventHandler(store);
+  const oidc = alerts.eventsOidcAudience === undefined ? undefined : new OidcVerifier({ discoveryUrl: alerts.eventsOidcDiscoveryUrl, audience: alerts.eventsOidcAudience });
   const inner = createFunctionHandler({
     name: 'alerts',
     accepted: ACCEPTED_TYPES,
@@ -105,7 +107,7 @@ export async function startAlerts(config: Config, deps: AlertsDeps = {}): Promis
       const ok = await redis.ping().then(() => true, () => false);
       return { ready: ok, detail: { redis: ok ? 'ok' : `not answering at ${common.redisUrl}` } };
     },
-    routes: createHttpAuth(auth.settings, logger).wrap(dashboardRoutes({
+    routes: createHttpAuth(auth.settings, logger, undefined, oidc).wrap(dashboardRoutes({
       clipsDir: common.clipsDir, store, live, hub, logger, assets: loadStaticAssets(),
       thumbs: new ThumbnailCache({
         clipsDir: common.clipsDir, ffmpegPath: alerts.ffmpegPath, onExtract: () => m.thumbnails.inc(),

@@ -103,7 +103,12 @@ function sessionCookie(value: string, maxAge: number, req: IncomingMessage): str
   return `${SESSION_COOKIE}=${value}; Path=/; HttpOnly; SameSite=Strict; Max-Age=${maxAge}${https ? '; Secure' : ''}`;
 }
 
-export function createHttpAuth(settings: AuthSettings, logger: Logger, now: () => Date = () => new Date()): HttpAuth {
+/** Checks the sender identity of CloudEvent deliveries (OidcVerifier, when EVENTS_OIDC_AUDIENCE is set). */
+export interface EventSenderCheck {
+  check(authorization: string | undefined): Promise<{ ok: true } | { ok: false; reason: string; retry?: boolean }>;
+}
+
+export function createHttpAuth(settings: AuthSettings, logger: Logger, now: () => Date = () => new Date(), events?: EventSenderCheck): HttpAuth {
   const sessionSeconds = settings.sessionSeconds ?? 12 * 3600;
   const login = (req: Request, res: Response): void => {
     if (settings.mode !== 'token') return void res.redirect(303, '/');
@@ -124,7 +129,16 @@ export function createHttpAuth(settings: AuthSettings, logger: Logger, now: () =
   return {
     settings,
     wrap: (routes) => async (req, res) => {
-      if (req.method === 'POST' && req.path === '/') return false; // CloudEvent ingress: unchanged (NetworkPolicy + schemas)
+      if (req.method === 'POST' && req.path === '/') {
+        // CloudEvent ingress: no dashboard login (the Broker calls it); with EVENTS_OIDC_AUDIENCE,
+        // Knative's sender-identity token instead. 503 when the issuer cannot be reached: the Broker retries.
+        if (!events) return false;
+        const sender = await events.check(req.headers.authorization);
+        if (sender.ok) return false;
+        logger.warn({ reason: sender.reason, from: req.socket.remoteAddress }, 'CloudEvent refused: sender not verified');
+        res.status(sender.retry ? 503 : 401).json({ error: sender.reason });
+        return true;
+      }
       for (const [k, v] of Object.entries(SECURITY_HEADERS)) res.setHeader(k, v);
       const get = SAFE.has(req.method);
       if (get && req.path === '/login') return login(req, res), true;

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { BlockList } from 'node:net';
-import { envVar, int, optional, type Section } from './define';
+import { envVar, int, optional, url, type Section } from './define';
 
 /** A comma-separated list (empty = none), trimmed. */
 const list = z.string().optional().transform((v) => (v ?? '').split(',').map((s) => s.trim()).filter((s) => s !== ''));
@@ -93,5 +93,13 @@ export const alerts = {
   }),
   thumbQueue: envVar('ALERTS_THUMB_QUEUE', {
     schema: int(0, 10000), default: '16', expected: 'an integer ≥ 0', doc: 'thumbnail extractions waiting for an ffmpeg slot; beyond it 503 with Retry-After',
+  }),
+  eventsOidcAudience: envVar('EVENTS_OIDC_AUDIENCE', {
+    schema: optional(z.string().min(1).max(512)), expected: 'the audience set in the Triggers’ spec.subscriber.audience',
+    doc: 'when set, CloudEvents on POST / must carry a Knative Eventing OIDC token (sender identity) for this audience; unset = the ingress is guarded by NetworkPolicy only',
+  }),
+  eventsOidcDiscoveryUrl: envVar('EVENTS_OIDC_DISCOVERY_URL', {
+    schema: url(['http', 'https']), default: 'https://kubernetes.default.svc/.well-known/openid-configuration', expected: 'an http(s):// URL',
+    doc: 'the cluster’s service-account issuer discovery document (its jwks_uri gives the keys); fetched with the pod’s service-account token and CA',
   }),
 } satisfies Section;
