@@ -334,7 +334,18 @@ function connect() {
   const setConn = (state, label) => { conn.dataset.state = state; conn.querySelector('.conn-label').textContent = label; };
   const es = new EventSource('/api/stream');
   es.addEventListener('open', () => setConn('live', '실시간 · live'));
-  es.addEventListener('error', () => setConn(es.readyState === EventSource.CLOSED ? 'down' : 'connecting', '재연결 중 · reconnecting'));
+  es.addEventListener('error', () => {
+    setConn(es.readyState === EventSource.CLOSED ? 'down' : 'connecting', '재연결 중 · reconnecting');
+    // A non-200 answer (401: session expired; 429: too many streams) closes an EventSource for good:
+    // find out which, then log in again or retry later.
+    if (es.readyState === EventSource.CLOSED) {
+      setTimeout(async () => {
+        const probe = await fetch('/api/state', { method: 'HEAD' }).catch(() => undefined);
+        if (probe && probe.status === 401) location.assign('/login');
+        else connect();
+      }, 10000);
+    }
+  });
   es.addEventListener('state', (e) => applyState(JSON.parse(e.data)));
   es.addEventListener('incident', (e) => {
     const { incident, alert } = JSON.parse(e.data);
