@@ -13,6 +13,7 @@ import { alertKeys } from './adapters/store-keys';
 import { ThumbnailCache } from './adapters/thumbnails';
 import { createHttpAuth } from './adapters/auth-http';
 import { OidcVerifier } from './adapters/oidc-keys';
+import { boundSlowClients } from './adapters/slow-clients';
 import { isLoopbackHost, resolveAuth } from './core/auth';
 import { ACCEPTED_TYPES, createEventHandler } from './handler';
 import { dashboardRoutes } from './routes';
@@ -118,12 +119,7 @@ export async function startAlerts(config: Config, deps: AlertsDeps = {}): Promis
 
   live.start();
   const served = await serveFunction('alerts', inner, deps.port ?? common.port, host);
-  // Slow clients (slow-loris): the headers, and the whole request, must arrive in bounded time.
-  // Node enforces both from a check every connectionsCheckingInterval (30 s by default,
-  // https://nodejs.org/api/http.html#servertimeout and lib/_http_server.js checkConnections),
-  // so a stalled client is cut within timeout + 30 s. Answers (SSE streams) are not bounded by them.
-  served.server.headersTimeout = alerts.headersTimeoutMs;
-  served.server.requestTimeout = Math.max(alerts.requestTimeoutMs, alerts.headersTimeoutMs);
+  boundSlowClients(served.server, { headersTimeoutMs: alerts.headersTimeoutMs, requestTimeoutMs: alerts.requestTimeoutMs });
   // Counted on the server, not in the handler: functions-framework's body parser answers a
   // body that is not JSON with 400 before the handler runs.
   served.server.on('request', (req: IncomingMessage, res: ServerResponse) => {

@@ -6,6 +6,7 @@ import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs/promises';
 import http from 'node:http';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -137,6 +138,55 @@ describe('probes: path tricks, Range abuse, duplicate CloudEvent ids', () => {
       const again = await postEvent(alerts.url, EventType.alertRaised, second, { id });
       expect(JSON.parse(again.body)).toEqual({ stored: false, duplicate: true });
       expect((await raw(alerts.url, `/api/incidents/${second.incidentId}`)).status).toBe(404);
+    });
+  });
+  describe('slow clients', () => {
+    let strict: RunningAlerts;
+    beforeAll(async () => {
+      strict = await startAlerts({ ...env.config, alerts: { ...env.config.alerts, headersTimeoutMs: 1000, heartbeatMs: 1000 } }, { host: '127.0.0.1' });
+    });
+    afterAll(async () => strict?.stop());
+
+    it('a client trickling its headers (slow-loris) is cut at ALERTS_HEADERS_TIMEOUT_MS; an idle socket too', async () => {
+      const port = Number(new URL(strict.url).port);
+      const cut = async (send: string) => {
+        const t0 = Date.now();
+        const sock = net.connect(port, '127.0.0.1');
+        sock.on('error', () => undefined);
+        await new Promise<void>((r) => sock.once('connect', () => r()));
+        if (send) sock.write(send);
+        const drip = setInterval(() => sock.writable && sock.write('X-A: b\r\n'), 200); // never finishes the headers
+        await new Promise<void>((r) => sock.once('close', () => r()));
+        clearInterval(drip);
+        return Date.now() - t0;
+      };
+      const slow = await cut('GET /api/state HTTP/1.1\r\nHost: x\r\n');
+      const idle = await cut('');
+      expect(slow).toBeGreaterThanOrEqual(900);
+      expect(slow).toBeLessThan(5000); // Node's own check alone would take up to 30 s more
+      expect(idle).toBeLessThan(5000);
+    });
+
+    it('the bound is on receiving a request, not on answers: an SSE stream outlives it', async () => {
+      const u = new URL(strict.url);
+      const t0 = Date.now();
+      const got = await new Promise<string>((resolve, reject) => {
+        const req = http.get({ host: u.hostname, port: u.port, path: '/api/stream', agent: false }, (res) => {
+          let text = '';
+          res.setEncoding('utf8');
+          res.on('data', (d: string) => {
+            text += d;
+            if ((text.match(/: heartbeat/g) ?? []).length >= 3) { // heartbeats every 1 s: ≥ 2 s open, past the 1 s bound
+              req.destroy();
+              resolve(text);
+            }
+          });
+          res.on('close', () => reject(new Error(`stream closed early: ${text.slice(0, 200)}`)));
+        });
+        req.on('error', () => undefined);
+      });
+      expect(got).toContain('event: state');
+      expect(Date.now() - t0).toBeGreaterThan(1500);
     });
   });
 });
