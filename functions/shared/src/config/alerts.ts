@@ -83,7 +83,7 @@ export const alerts = {
     schema: int(1, 10000), default: '8', expected: 'an integer ≥ 1', doc: 'open /api/stream connections per client (address, or user in proxy mode); beyond it 429',
   }),
   headersTimeoutMs: envVar('ALERTS_HEADERS_TIMEOUT_MS', {
-    schema: int(1000, 600000), default: '10000', expected: 'milliseconds, 1000–600000', doc: 'a client must send its request headers within this (slow-loris bound; Node checks every 30 s)',
+    schema: int(1000, 600000), default: '10000', expected: 'milliseconds, 1000–600000', doc: 'a client must send its request headers within this (slow-loris bound; exact for a connection’s first request, Node’s own 30 s check for later keep-alive ones)',
   }),
   requestTimeoutMs: envVar('ALERTS_REQUEST_TIMEOUT_MS', {
     schema: int(1000, 600000), default: '30000', expected: 'milliseconds, 1000–600000', doc: 'a client must send its whole request within this (answers are not bounded: SSE streams stay open)',
