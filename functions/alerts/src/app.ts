@@ -108,7 +108,7 @@ export async function startAlerts(config: Config, deps: AlertsDeps = {}): Promis
       const ok = await redis.ping().then(() => true, () => false);
       return { ready: ok, detail: { redis: ok ? 'ok' : `not answering at ${common.redisUrl}` } };
     },
-    routes: createHttpAuth(auth.settings, logger, undefined, oidc).wrap(dashboardRoutes({
+    routes: createHttpAuth(auth.settings, logger, oidc ? { events: oidc } : {}).wrap(dashboardRoutes({
       clipsDir: common.clipsDir, store, live, hub, logger, assets: loadStaticAssets(),
       thumbs: new ThumbnailCache({
         clipsDir: common.clipsDir, ffmpegPath: alerts.ffmpegPath, onExtract: () => m.thumbnails.inc(),

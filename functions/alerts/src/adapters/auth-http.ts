@@ -108,7 +108,9 @@ export interface EventSenderCheck {
   check(authorization: string | undefined): Promise<{ ok: true } | { ok: false; reason: string; retry?: boolean }>;
 }
 
-export function createHttpAuth(settings: AuthSettings, logger: Logger, now: () => Date = () => new Date(), events?: EventSenderCheck): HttpAuth {
+export function createHttpAuth(settings: AuthSettings, logger: Logger, opts: { now?: () => Date; events?: EventSenderCheck } = {}): HttpAuth {
+  const now = opts.now ?? (() => new Date());
+  const events = opts.events;
   const sessionSeconds = settings.sessionSeconds ?? 12 * 3600;
   const login = (req: Request, res: Response): void => {
     if (settings.mode !== 'token') return void res.redirect(303, '/');
