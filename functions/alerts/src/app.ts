@@ -15,6 +15,7 @@ import { createHttpAuth } from './adapters/auth-http';
 import { OidcVerifier } from './adapters/oidc-keys';
 import { boundSlowClients } from './adapters/slow-clients';
 import { isLoopbackHost, resolveAuth } from './core/auth';
+import { withoutPassword } from './core/format';
 import { ACCEPTED_TYPES, createEventHandler } from './handler';
 import { dashboardRoutes } from './routes';
 
@@ -106,7 +107,7 @@ export async function startAlerts(config: Config, deps: AlertsDeps = {}): Promis
     },
     readiness: async () => {
       const ok = await redis.ping().then(() => true, () => false);
-      return { ready: ok, detail: { redis: ok ? 'ok' : `not answering at ${common.redisUrl}` } };
+      return { ready: ok, detail: { redis: ok ? 'ok' : `not answering at ${withoutPassword(common.redisUrl)}` } };
     },
     routes: createHttpAuth(auth.settings, logger, oidc ? { events: oidc } : {}).wrap(dashboardRoutes({
       clipsDir: common.clipsDir, store, live, hub, logger, assets: loadStaticAssets(),

@@ -1,4 +1,5 @@
 import { parseConfig } from '../../shared/src/config';
+import { withoutPassword } from '../src/core/format';
 import {
   authenticate, authorize, bearerToken, inCidrs, isLoopbackHost, parseCookies, resolveAuth, roleFromGroups, signSession, verifySession,
   SESSION_COOKIE, type AuthSettings, type Identity,
@@ -117,5 +118,16 @@ describe('authorize (roles + CSRF)', () => {
       expect(authorize(who('admin', 'proxy'), 'operator', { method: 'DELETE', contentType: ct })).toMatchObject({ ok: false, status: 415 });
     }
     expect(authorize(who('admin', 'bearer'), 'operator', { method: 'POST', contentType: undefined }).ok).toBe(true);
+  });
+});
+
+describe('/readyz never shows the Redis password (it answers without a login)', () => {
+  it.each([
+    ['redis://:s3cret@redis.safety-hanta.svc.cluster.local:6379', 'redis://:***@redis.safety-hanta.svc.cluster.local:6379'],
+    ['rediss://user:s3cret@r:6380/0', 'rediss://user:***@r:6380/0'],
+    ['redis://127.0.0.1:6379', 'redis://127.0.0.1:6379'],
+  ])('%s', (url, shown) => {
+    expect(withoutPassword(url)).toBe(shown);
+    expect(withoutPassword(url)).not.toContain('s3cret');
   });
 });
