@@ -27,6 +27,8 @@ export interface PlanInput {
   readonly ports: StackPorts;
   /** K_SINK of capture and inference: the local broker in front of the alerts function */
   readonly sinkUrl: string;
+  /** ALERTS_AUTH_TOKEN of the alerts function (only it gets the token) */
+  readonly alertsToken?: string;
 }
 
 /** The template with its port replaced (`rtsp://127.0.0.1:8554/cam{N}` → `…:<port>/cam{N}`). */
@@ -76,7 +78,7 @@ export function planParts(input: PlanInput): PartSpec[] {
   parts.push(
     {
       name: 'alerts', main: 'functions/alerts/src/main.ts', stopSignal: 'SIGTERM',
-      env: { ...common, PORT: String(ports.dashboard) },
+      env: { ...common, PORT: String(ports.dashboard), ...(input.alertsToken ? { ALERTS_AUTH_TOKEN: input.alertsToken } : {}) },
       readyUrl: `${alertsUrl}/healthz`, url: alertsUrl, after: [],
     },
     {

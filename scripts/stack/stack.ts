@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Config } from '../../functions/shared/src/config';
@@ -47,6 +48,10 @@ export class Stack {
   private redisUrl: string;
   private monitor: Monitor | undefined;
   private dashboardUrl = '';
+  /** The dashboard's admin token (issue #17): ALERTS_AUTH_TOKEN if set, else one per stack, like Jupyter's. */
+  private readonly authToken: string | undefined;
+  /** What to open: `…/login?token=…` (sets the session cookie, then redirects to the dashboard). */
+  private loginUrl = '';
   private readonly startedAt = new Date();
   private timer: NodeJS.Timeout | undefined;
   private signals = 0;
@@ -66,6 +71,8 @@ export class Stack {
     this.stackLog = new LineLog(path.join(this.logsDir, 'stack.log'), 'stack');
     this.term = new Terminal(opts.out, (l) => this.stackLog.write(l));
     this.redisUrl = this.c.common.redisUrl;
+    const mode = this.c.alerts.authMode;
+    this.authToken = mode === 'none' || mode === 'proxy' ? undefined : (this.c.alerts.authToken ?? randomBytes(24).toString('base64url'));
     this.stopSignal = new Promise((r) => (this.stopRequested = r));
   }
 
@@ -153,10 +160,11 @@ export class Stack {
     fs.mkdirSync(c.common.clipsDir, { recursive: true });
     const ports = await allocatePorts(c, this.opts.env);
     this.dashboardUrl = `http://localhost:${ports.dashboard}`;
+    this.loginUrl = this.authToken ? `${this.dashboardUrl}/login?token=${encodeURIComponent(this.authToken)}` : this.dashboardUrl;
     this.broker = await startLocalBroker(`http://127.0.0.1:${ports.dashboard}/`);
     const specs = planParts({
       env: this.opts.env, redisUrl: this.redisUrl, clipsDir: c.common.clipsDir, rtspUrlTemplate: c.common.rtspUrlTemplate,
-      vllmBaseUrl: c.common.vllmBaseUrl, ports, sinkUrl: this.broker.url,
+      vllmBaseUrl: c.common.vllmBaseUrl, ports, sinkUrl: this.broker.url, ...(this.authToken ? { alertsToken: this.authToken } : {}),
     });
     this.monitor = new Monitor(this.redisUrl, c.common.redisPrefix);
     const earlier = await this.monitor.refresh();
@@ -206,7 +214,7 @@ export class Stack {
   private readyNote(name: string, ports: StackPorts): string {
     if (name === 'rtsp-sim') return ` · rtsp://127.0.0.1:${ports.rtspClient}/cam1 … cam${this.c.common.numStreams}`;
     if (name === 'vllm-sim') return ` · http://127.0.0.1:${ports.vllmSim}/v1 (a simulator of the model server, not a safety model)`;
-    if (name === 'alerts') return ` · dashboard ${this.dashboardUrl}`;
+    if (name === 'alerts') return ` · dashboard ${this.loginUrl}`;
     return '';
   }
 
@@ -215,7 +223,8 @@ export class Stack {
     this.say(
       [
         '',
-        `  ${s.bold(`Dashboard: ${this.dashboardUrl}`)}  — incidents appear within about a minute.`,
+        `  ${s.bold(`Dashboard: ${this.loginUrl}`)}  — incidents appear within about a minute.`,
+        ...(this.authToken ? ['  (the link logs this browser in; the token is also in the state file, which only you can read)'] : []),
         `  Logs: ${pretty(this.logsDir)}/<part>.log · state: ${pretty(this.stateFile)} · clips: ${pretty(this.c.common.clipsDir)}`,
         '  Ctrl-C stops everything (capture first, so the last clips are finalised and judged).',
         '',
@@ -255,7 +264,7 @@ export class Stack {
   private model(): PanelModel {
     return {
       uptimeMs: Date.now() - this.startedAt.getTime(),
-      dashboardUrl: this.dashboardUrl,
+      dashboardUrl: this.loginUrl,
       logsDir: pretty(this.logsDir),
       status: this.monitor?.error ? undefined : this.monitor?.last,
       statusError: this.monitor ? this.monitor.error : 'starting',
@@ -331,7 +340,7 @@ export class Stack {
     writeStateFile(this.stateFile, {
       pid: process.pid, state: this.state, startedAt: this.startedAt.toISOString(),
       ...(stoppedAt ? { stoppedAt: stoppedAt.toISOString() } : {}),
-      dashboardUrl: this.dashboardUrl, logsDir: this.logsDir, clipsDir: this.c.common.clipsDir,
+      dashboardUrl: this.dashboardUrl, ...(this.authToken ? { loginUrl: this.loginUrl } : {}), logsDir: this.logsDir, clipsDir: this.c.common.clipsDir,
       events: this.broker ? { sink: this.broker.url, ...this.broker.counts } : undefined,
       redis: { url: this.redisUrl, prefix: this.c.common.redisPrefix, launched: this.redis !== undefined, ...(this.redis ? { pid: this.redis.pid } : {}) },
       parts: this.parts.map((p) => ({

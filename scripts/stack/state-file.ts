@@ -7,6 +7,8 @@ export interface StackState {
   startedAt: string;
   stoppedAt?: string;
   dashboardUrl: string;
+  /** `<dashboardUrl>/login?token=…` when the dashboard asks for a token (the file is written 0600 for it) */
+  loginUrl?: string;
   logsDir: string;
   clipsDir: string;
   redis: { url: string; prefix: string; launched: boolean; pid?: number };
@@ -19,7 +21,9 @@ export interface StackState {
 /** Writes the state atomically (temp file + rename), best effort: the panel matters more. */
 export function writeStateFile(file: string, state: StackState): void {
   try {
-    fs.writeFileSync(`${file}.tmp`, JSON.stringify(state, null, 2));
+    // 0600: it holds the dashboard's login token
+    fs.writeFileSync(`${file}.tmp`, JSON.stringify(state, null, 2), { mode: 0o600 });
+    fs.chmodSync(`${file}.tmp`, 0o600); // an older file kept its mode
     fs.renameSync(`${file}.tmp`, file);
   } catch {
     // a full disk or a removed STACK_DIR must not stop the stack

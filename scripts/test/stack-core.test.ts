@@ -37,6 +37,13 @@ describe('planParts', () => {
     expect(env('rtsp-sim')).toMatchObject({ RTSP_SIM_PUBLISH_PORT: '40005', RTSP_SIM_CONTROL_PORT: '40006', RTSP_SIM_RTP_PORT_START: '3000' });
   });
 
+  it('gives the dashboard token to the alerts function only', () => {
+    const withToken = planParts({ ...input, alertsToken: 'tok-0123456789abcdef' });
+    expect(withToken.filter((p) => p.env.ALERTS_AUTH_TOKEN !== undefined).map((p) => p.name)).toEqual(['alerts']);
+    expect(withToken.find((p) => p.name === 'alerts')!.env.ALERTS_AUTH_TOKEN).toBe('tok-0123456789abcdef');
+    expect(parts.some((p) => p.env.ALERTS_AUTH_TOKEN !== undefined)).toBe(false);
+  });
+
   it('starts the simulators and the dashboard together, inference after its model server, capture last', () => {
     expect(Object.fromEntries(parts.map((p) => [p.name, p.after]))).toEqual({
       'rtsp-sim': [], 'vllm-sim': [], alerts: [], inference: ['vllm-sim', 'alerts'], capture: ['rtsp-sim', 'alerts', 'inference'],

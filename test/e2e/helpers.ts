@@ -21,9 +21,9 @@ export async function waitFor<T>(
   }
 }
 
-export function getJson<T>(url: string): Promise<T | undefined> {
+export function getJson<T>(url: string, headers: Record<string, string> = {}): Promise<T | undefined> {
   return new Promise((resolve) => {
-    const req = http.get(url, { timeout: 3000, agent: false }, (res) => {
+    const req = http.get(url, { timeout: 3000, agent: false, headers }, (res) => {
       let body = '';
       res.setEncoding('utf8');
       res.on('data', (d: string) => (body += d));
@@ -34,6 +34,22 @@ export function getJson<T>(url: string): Promise<T | undefined> {
           resolve(undefined);
         }
       });
+    });
+    req.once('timeout', () => req.destroy());
+    req.once('error', () => resolve(undefined));
+  });
+}
+
+/**
+ * Opens a login URL as a browser would (no redirect followed) and returns the session cookie it
+ * sets (`name=value`), or undefined when the answer is not a 303 with one.
+ */
+export function loginCookie(url: string): Promise<string | undefined> {
+  return new Promise((resolve) => {
+    const req = http.get(url, { timeout: 3000, agent: false }, (res) => {
+      res.resume();
+      const cookie = res.headers['set-cookie']?.[0]?.split(';')[0];
+      resolve(res.statusCode === 303 ? cookie : undefined);
     });
     req.once('timeout', () => req.destroy());
     req.once('error', () => resolve(undefined));

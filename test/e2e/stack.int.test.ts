@@ -20,7 +20,7 @@ import { Redis } from 'ioredis';
 import { redisKeys } from '../../functions/shared/src/keys';
 import { computeGroundTruth } from '../../simulator/cameras/src/core/ground-truth';
 import { findScene } from '../../simulator/cameras/src/core/scenes';
-import { alive, clipFiles, freePort, getJson, kill, pgrep, waitFor } from './helpers';
+import { alive, clipFiles, freePort, getJson, kill, loginCookie, pgrep, waitFor } from './helpers';
 
 const REPO = path.resolve(__dirname, '../..');
 const REDIS_URL = 'redis://127.0.0.1:6379';
@@ -32,6 +32,7 @@ interface StackJson {
   pid: number;
   state: string;
   dashboardUrl: string;
+  loginUrl?: string;
   redis: { pid?: number };
   parts: { name: string; pids: number[]; descendants: number[] }[];
 }
@@ -131,6 +132,15 @@ describe('npm start (e2e, 4 cameras, vllm-sim stands in for the GPU model server
     const dashboard = `http://127.0.0.1:${port}`;
     await waitFor(() => readState()?.state === 'running', 150_000, 'the stack to be running', diag);
     const readyMs = Date.now() - t0;
+
+    // the dashboard asks for a login (issue #17); the stack printed a Jupyter-style URL that logs in
+    expect(await getJson(`${dashboard}/api/state`)).toBeUndefined(); // 401 without it
+    const printed = new RegExp(`http://localhost:${port}/login\\?token=[A-Za-z0-9_%-]+`).exec(output)?.[0];
+    expect(printed).toBeDefined();
+    expect(readState()?.loginUrl).toBe(printed);
+    const cookie = await loginCookie(printed!.replace("//localhost:", "//127.0.0.1:"));
+    expect(cookie).toMatch(/^sh_session=/);
+    const session = { cookie: cookie! };
     const runMs = recordSeconds() * 1000;
 
     // every hazardous camera raises its own hazard (via CloudEvents → alerts → /api/state)
@@ -138,11 +148,11 @@ describe('npm start (e2e, 4 cameras, vllm-sim stands in for the GPU model server
     const raised = (s: DashboardState | undefined, cam: string, type: string) =>
       s?.incidents.some((i) => i.cameraId === cam && i.hazards.some((h) => h.type === type)) ?? false;
     const firstIncidentMs = await waitFor(async () => {
-      const s = await getJson<DashboardState>(`${dashboard}/api/state`);
+      const s = await getJson<DashboardState>(`${dashboard}/api/state`, session);
       return (s?.incidents.length ?? 0) > 0 ? Date.now() - t0 - readyMs : undefined;
     }, runMs, 'the first incident on the dashboard', diag);
     await waitFor(async () => {
-      const s = await getJson<DashboardState>(`${dashboard}/api/state`);
+      const s = await getJson<DashboardState>(`${dashboard}/api/state`, session);
       return wanted.every(([cam, type]) => raised(s, cam, type));
     }, runMs + 20_000, `incidents ${wanted.map(([c, t]) => `${c}:${t}`).join(', ')}`, diag);
     // keep recording for the full run, so the safe camera had every chance to raise a false alarm

@@ -1,7 +1,7 @@
 import { ClipQueue } from '../../functions/shared/src/queue';
 import { makeClipLibrary } from '../../bench/lib/clips';
 import { waitFor } from '../../bench/lib/parts';
-import { startStack, type TestStack } from './lib/stack';
+import { ALERTS_TEST_TOKEN, startStack, type TestStack } from './lib/stack';
 
 /**
  * Alert delivery across processes: inference publishes to a subscriber (through the Broker
@@ -57,7 +57,7 @@ it('retries alerts through a subscriber outage (HTTP 500) and delivers each exac
   expect((await q.depth()).dead).toBe(0);
   expect(s.part('inference')!.alive()).toBe(true);
   // the alerts function (behind the broker) stored the delivered alerts: its API lists both incidents
-  const state = (await (await fetch(`${s.url('alerts')}/api/state`)).json()) as Record<string, unknown>;
+  const state = (await (await fetch(`${s.url('alerts')}/api/state`, { headers: { authorization: `Bearer ${ALERTS_TEST_TOKEN}` } })).json()) as Record<string, unknown>;
   expect(JSON.stringify(state)).toContain('cam1');
   expect(JSON.stringify(state)).toContain('cam2');
 }, 150_000);

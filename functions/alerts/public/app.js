@@ -32,6 +32,7 @@ function h(tag, attrs, ...children) {
     if (v === undefined || v === null || v === false) continue;
     if (k === 'class') el.className = v;
     else if (k === 'dataset') Object.assign(el.dataset, v);
+    else if (k === 'style') el.style.cssText = v; // CSSOM, which the CSP allows (a style attribute it would block)
     else if (k.startsWith('on')) el.addEventListener(k.slice(2), v);
     else el.setAttribute(k, v === true ? '' : String(v));
   }
@@ -177,7 +178,8 @@ function tickDurations() {
 }
 
 async function acknowledgeIncident(id) {
-  const res = await fetch(`/api/incidents/${encodeURIComponent(id)}/ack`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ by: 'dashboard' }) });
+  const res = await fetch(`/api/incidents/${encodeURIComponent(id)}/ack`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+  if (res.status === 401) return void location.assign('/login'); // session expired: the server records who acknowledges
   if (res.ok) upsertIncident(await res.json()); // the SSE echo arrives too; this just makes it instant
 }
 
@@ -332,7 +334,18 @@ function connect() {
   const setConn = (state, label) => { conn.dataset.state = state; conn.querySelector('.conn-label').textContent = label; };
   const es = new EventSource('/api/stream');
   es.addEventListener('open', () => setConn('live', '실시간 · live'));
-  es.addEventListener('error', () => setConn(es.readyState === EventSource.CLOSED ? 'down' : 'connecting', '재연결 중 · reconnecting'));
+  es.addEventListener('error', () => {
+    setConn(es.readyState === EventSource.CLOSED ? 'down' : 'connecting', '재연결 중 · reconnecting');
+    // A non-200 answer (401: session expired; 429: too many streams) closes an EventSource for good:
+    // find out which, then log in again or retry later.
+    if (es.readyState === EventSource.CLOSED) {
+      setTimeout(async () => {
+        const probe = await fetch('/api/state', { method: 'HEAD' }).catch(() => undefined);
+        if (probe && probe.status === 401) location.assign('/login');
+        else connect();
+      }, 10000);
+    }
+  });
   es.addEventListener('state', (e) => applyState(JSON.parse(e.data)));
   es.addEventListener('incident', (e) => {
     const { incident, alert } = JSON.parse(e.data);

@@ -1,7 +1,7 @@
 import { Redis } from 'ioredis';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Config } from '../../shared/src/config';
-import { toError } from '../../shared/src/errors';
+import { ConfigError, toError } from '../../shared/src/errors';
 import { createFunctionHandler, serveFunction } from '../../shared/src/http';
 import { createLogger, type Logger } from '../../shared/src/logger';
 import { Counter, createRegistry, Gauge, type Registry } from '../../shared/src/metrics';
@@ -11,6 +11,11 @@ import { SseHub } from './adapters/sse-hub';
 import { loadStaticAssets } from './adapters/static-assets';
 import { alertKeys } from './adapters/store-keys';
 import { ThumbnailCache } from './adapters/thumbnails';
+import { createHttpAuth } from './adapters/auth-http';
+import { OidcVerifier } from './adapters/oidc-keys';
+import { boundSlowClients } from './adapters/slow-clients';
+import { isLoopbackHost, resolveAuth } from './core/auth';
+import { withoutPassword } from './core/format';
 import { ACCEPTED_TYPES, createEventHandler } from './handler';
 import { dashboardRoutes } from './routes';
 
@@ -50,6 +55,10 @@ function metrics(registry: Registry) {
 export async function startAlerts(config: Config, deps: AlertsDeps = {}): Promise<RunningAlerts> {
   const { common, alerts } = config;
   const logger = deps.logger ?? createLogger('alerts', common.logLevel);
+  const host = deps.host ?? '0.0.0.0';
+  const auth = resolveAuth(alerts, host);
+  if (!auth.ok) throw new ConfigError([auth.reason]);
+  if (auth.settings.mode === 'none' && !isLoopbackHost(host)) logger.warn({ host }, 'ALERTS_AUTH=none on an address beyond loopback: anyone who reaches it can watch clips and acknowledge incidents');
   const registry = deps.registry ?? createRegistry('alerts');
   const m = metrics(registry);
   const redis = new Redis(common.redisUrl, { maxRetriesPerRequest: null, lazyConnect: true });
@@ -65,7 +74,7 @@ export async function startAlerts(config: Config, deps: AlertsDeps = {}): Promis
 
   const keys = alertKeys(common.redisPrefix);
   const store = new AlertStore(redis, keys, { recentVerdicts: alerts.recentVerdicts, maxIncidents: alerts.maxIncidents });
-  const hub = new SseHub({ heartbeatMs: alerts.heartbeatMs, clientsGauge: m.sseClients });
+  const hub = new SseHub({ heartbeatMs: alerts.heartbeatMs, clientsGauge: m.sseClients, maxStreams: alerts.sseMaxStreams, maxPerClient: alerts.sseMaxPerClient });
   const live = new LiveState({
     store, hub, clipsDir: common.clipsDir, pollMs: alerts.pollMs, thumbIntervalMs: alerts.thumbIntervalMs, logger, expectedCameras: common.numStreams,
     clipFreshMs: 3 * common.segmentSeconds * 1000,
@@ -84,6 +93,7 @@ export async function startAlerts(config: Config, deps: AlertsDeps = {}): Promis
   await sub.subscribe(keys.updates);
 
   const onEvent = createEventHandler(store);
+  const oidc = alerts.eventsOidcAudience === undefined ? undefined : new OidcVerifier({ discoveryUrl: alerts.eventsOidcDiscoveryUrl, audience: alerts.eventsOidcAudience });
   const inner = createFunctionHandler({
     name: 'alerts',
     accepted: ACCEPTED_TYPES,
@@ -97,22 +107,26 @@ export async function startAlerts(config: Config, deps: AlertsDeps = {}): Promis
     },
     readiness: async () => {
       const ok = await redis.ping().then(() => true, () => false);
-      return { ready: ok, detail: { redis: ok ? 'ok' : `not answering at ${common.redisUrl}` } };
+      return { ready: ok, detail: { redis: ok ? 'ok' : `not answering at ${withoutPassword(common.redisUrl)}` } };
     },
-    routes: dashboardRoutes({
+    routes: createHttpAuth(auth.settings, logger, oidc ? { events: oidc } : {}).wrap(dashboardRoutes({
       clipsDir: common.clipsDir, store, live, hub, logger, assets: loadStaticAssets(),
-      thumbs: new ThumbnailCache({ clipsDir: common.clipsDir, ffmpegPath: alerts.ffmpegPath, onExtract: () => m.thumbnails.inc() }),
-    }),
+      thumbs: new ThumbnailCache({
+        clipsDir: common.clipsDir, ffmpegPath: alerts.ffmpegPath, onExtract: () => m.thumbnails.inc(),
+        timeoutMs: alerts.thumbTimeoutMs, maxWaiting: alerts.thumbQueue,
+      }),
+    })),
   });
 
   live.start();
-  const served = await serveFunction('alerts', inner, deps.port ?? common.port, deps.host);
+  const served = await serveFunction('alerts', inner, deps.port ?? common.port, host);
+  boundSlowClients(served.server, { headersTimeoutMs: alerts.headersTimeoutMs, requestTimeoutMs: alerts.requestTimeoutMs });
   // Counted on the server, not in the handler: functions-framework's body parser answers a
   // body that is not JSON with 400 before the handler runs.
   served.server.on('request', (req: IncomingMessage, res: ServerResponse) => {
     if (req.method === 'POST' && (req.url === '/' || req.url?.startsWith('/?'))) res.on('finish', () => res.statusCode === 400 && m.rejected.inc());
   });
-  logger.info({ url: served.url, clipsDir: common.clipsDir, prefix: common.redisPrefix }, 'alerts dashboard listening');
+  logger.info({ url: served.url, clipsDir: common.clipsDir, prefix: common.redisPrefix, auth: auth.settings.mode }, 'alerts dashboard listening');
 
   let stopping: Promise<void> | undefined;
   return {

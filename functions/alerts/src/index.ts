@@ -6,3 +6,6 @@ export type { DashboardState, IncidentSummary } from './adapters/live-state';
 export type { IncidentRecord, HistoryEntry } from './core/incidents';
 export type { CameraView } from './core/cameras';
 export type { Counters } from './core/counters';
+// Access control for routes added by other parts of alerts (cameras: admin, feedback: operator).
+export { requireRole, identityOf } from './adapters/auth-http';
+export type { Identity, Role } from './core/auth';

@@ -7,7 +7,8 @@ import { sendFile } from './adapters/clip-file';
 import type { LiveState } from './adapters/live-state';
 import type { AlertStore } from './adapters/redis-store';
 import type { SseHub } from './adapters/sse-hub';
-import type { ThumbnailCache } from './adapters/thumbnails';
+import { ThumbnailsBusyError, type ThumbnailCache } from './adapters/thumbnails';
+import { identityOf } from './adapters/auth-http';
 import { summarize } from './adapters/live-state';
 import { clipPathFromUrl } from './core/clip-url';
 
@@ -51,7 +52,11 @@ export function dashboardRoutes(deps: RouteDeps): (req: Request, res: Response) 
     if (get && p === '/favicon.ico') return deps.assets.send(res, 'favicon.svg'), true;
     if (get && p === '/api/state') return res.status(200).set('cache-control', 'no-store').json(await deps.live.snapshot()), true;
     if (get && p === '/api/stream') {
-      deps.hub.connect(res, await deps.live.initialMessages());
+      // per client: the user behind a proxy (every user shares its address), else the peer address
+      const who = identityOf(req);
+      const key = who?.via === 'proxy' ? `user:${who.name}` : `addr:${req.socket.remoteAddress ?? ''}`;
+      const refused = deps.hub.admit(key) ?? deps.hub.connect(res, await deps.live.initialMessages(), key);
+      if (refused) res.status(429).set('retry-after', '30').json({ error: `${refused}; close another dashboard tab or retry later` });
       return true;
     }
     const ack = /^\/api\/incidents\/([^/]+)\/ack$/.exec(p);
@@ -60,9 +65,8 @@ export function dashboardRoutes(deps: RouteDeps): (req: Request, res: Response) 
       if (!req.is('application/json')) return res.status(415).json({ error: 'send Content-Type: application/json' }), true;
       const id = decode(ack[1]);
       if (id === undefined) return res.status(400).json({ error: 'malformed incident id' }), true;
-      const body = (req.body ?? {}) as { by?: unknown };
-      const by = typeof body.by === 'string' && body.by.trim() !== '' ? body.by.trim().slice(0, 100) : undefined;
-      const rec = await deps.store.acknowledge(id, new Date().toISOString(), by);
+      // who acknowledged is who authenticated (issue #17), never a name the client typed
+      const rec = await deps.store.acknowledge(id, new Date().toISOString(), identityOf(req)?.name);
       if (!rec) return res.status(404).json({ error: `no incident ${id}` }), true;
       return res.status(200).json(summarize(rec)), true;
     }
@@ -88,12 +92,17 @@ export function dashboardRoutes(deps: RouteDeps): (req: Request, res: Response) 
       if (asked !== undefined && !asked.startsWith(`${cameraId}/`)) return res.status(400).json({ error: `clip must belong to ${cameraId}` }), true;
       const clip = asked ?? deps.live.latestClipOf(cameraId);
       if (!clip) return res.status(404).json({ error: `no clip yet for ${cameraId}` }), true;
+      const gone = new AbortController();
+      res.on('close', () => gone.abort()); // the browser left: its ffmpeg is killed unless another waits for it
       try {
-        const jpeg = await deps.thumbs.get(clip);
+        const jpeg = await deps.thumbs.get(clip, gone.signal);
         res.status(200).set({ 'content-type': 'image/jpeg', 'cache-control': asked ? 'private, max-age=86400' : 'no-cache' }).send(jpeg);
       } catch (err) {
         deps.logger.debug({ err: toError(err).message, clip }, 'thumbnail failed');
-        reject(res, err);
+        if (res.destroyed) return true;
+        if (err instanceof ThumbnailsBusyError) res.status(503).set('retry-after', '5').json({ error: 'thumbnails are busy; retry shortly' });
+        else if (isUnrecoverable(err)) reject(res, err);
+        else res.status(500).json({ error: 'thumbnail extraction failed' }); // ffmpeg's words stay in the log
       }
       return true;
     }

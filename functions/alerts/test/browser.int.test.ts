@@ -61,7 +61,7 @@ describe('dashboard in a real browser (Debian chromium + playwright-core)', () =
     await page.click(`${card} .inc-summary`);
     await page.waitForSelector('#player:not([hidden])');
     expect(await page.getAttribute('#player-video', 'src')).toBe(`/clips/${clipRel}`);
-    await page.waitForFunction('document.querySelector("#player-video").currentTime > 0', null, { timeout: 15_000 });
+    await waitFor(() => page.evaluate('document.querySelector("#player-video").currentTime > 0'), 15_000, 'document.querySelector("#player-video").currentTime > 0'); // not waitForFunction: its polling needs eval, which the CSP forbids
     expect(await page.evaluate('document.querySelector("#player-video").error')).toBeNull();
     expect(clipStatuses).toContain(206); // the browser seeks to the trailing moov with Range requests
 
@@ -87,14 +87,14 @@ describe('dashboard in a real browser (Debian chromium + playwright-core)', () =
     // Resolved: greyed out, the open counter goes back to zero.
     await postEvent(alerts!.url, EventType.alertResolved, { ...a, state: 'resolved', status: 'safe', resolvedAt: new Date(Date.now() + 2000).toISOString(), analyzedAt: new Date(Date.now() + 2000).toISOString() });
     await page.waitForSelector(`${card}[data-state="resolved"]`, { timeout: 10_000 });
-    await page.waitForFunction('document.querySelector("#c-open").textContent === "0"', null, { timeout: 10_000 });
+    await waitFor(() => page.evaluate('document.querySelector("#c-open").textContent === "0"'), 10_000, 'document.querySelector("#c-open").textContent === "0"'); // not waitForFunction: its polling needs eval, which the CSP forbids
 
     // A camera tile plays that camera's newest clip.
     await page.waitForSelector('.cam[data-camera-id="cam1"][data-clip]', { timeout: 10_000 });
     await page.click('.cam[data-camera-id="cam1"]');
     await page.waitForSelector('#player:not([hidden])');
     expect(await page.getAttribute('#player-video', 'src')).toBe(`/clips/${clipRel}`);
-    await page.waitForFunction('document.querySelector("#player-video").currentTime > 0', null, { timeout: 15_000 });
+    await waitFor(() => page.evaluate('document.querySelector("#player-video").currentTime > 0'), 15_000, 'document.querySelector("#player-video").currentTime > 0'); // not waitForFunction: its polling needs eval, which the CSP forbids
     await page.keyboard.press('Escape');
 
     expect(pageErrors).toEqual([]);

@@ -18,7 +18,8 @@ export async function testEnv(extra: Record<string, string> = {}): Promise<{ con
   const clipsDir = await fs.mkdtemp(path.join(os.tmpdir(), 'alerts-clips-'));
   const config = parseConfig({
     REDIS_URL: TEST_REDIS_URL, REDIS_PREFIX: prefix, CLIPS_DIR: clipsDir, PORT: '0', NUM_STREAMS: '2',
-    LOG_LEVEL: 'silent', ALERTS_POLL_MS: '300', ...extra,
+    // access control is tested on its own (auth.int.test.ts); the other tests exercise the routes open
+    LOG_LEVEL: 'silent', ALERTS_POLL_MS: '300', ALERTS_AUTH: 'none', ...extra,
   });
   return {
     config, prefix, clipsDir,

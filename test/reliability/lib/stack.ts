@@ -9,6 +9,9 @@ import { freePort, MAINS, startPart, waitHttpOk, type PartProcess } from '../../
 import { startBroker, type Broker, type BrokerOptions } from './broker';
 import { deleteKeysUnder } from '../../../functions/shared/test/redis-helpers';
 
+/** The alerts dashboard's admin token in these stacks (it binds beyond loopback, so it needs one): `Authorization: Bearer …`. */
+export const ALERTS_TEST_TOKEN = `reliability-${randomUUID()}`;
+
 /**
  * A small copy of the whole system for cross-process fault tests, everything real and on
  * 127.0.0.1: rtsp-sim (in this process, its ffmpeg children), vllm-sim, capture, inference and
@@ -118,7 +121,7 @@ export async function startStack(o: StackOptions = {}): Promise<TestStack> {
   };
   const envOf: Record<PartName, Record<string, string | undefined>> = {
     vllmSim: { ...common, VLLM_SIM_PORT: String(ports.vllmSim), VLLM_SIM_HOST: '127.0.0.1', VLLM_SIM_ALLOWED_MEDIA_PATH: clipsDir, ...o.partEnv?.vllmSim },
-    alerts: { ...common, PORT: String(ports.alerts), ...o.partEnv?.alerts },
+    alerts: { ...common, PORT: String(ports.alerts), ALERTS_AUTH_TOKEN: ALERTS_TEST_TOKEN, ...o.partEnv?.alerts },
     inference: { ...common, PORT: String(ports.inference), ...o.partEnv?.inference },
     capture: { ...common, PORT: String(ports.capture), RTSP_TRANSPORT: 'udp', CAMERA_LEASE_TTL_SECONDS: '4', ...o.partEnv?.capture },
   };

@@ -17,7 +17,19 @@ export interface SseHubOptions {
   /** Browser reconnect delay sent as `retry:`. @default 3000 */
   readonly retryMs?: number;
   readonly clientsGauge?: Gauge;
+  /** Open streams in total; past it {@link SseHub.admit} refuses (429). @default 200 */
+  readonly maxStreams?: number;
+  /** Open streams per client key (address, or user behind a proxy). @default 8 */
+  readonly maxPerClient?: number;
+  /**
+   * A stream whose unsent bytes exceed this is cut: its browser stopped reading (a slow or stalled
+   * client would otherwise make Node buffer every broadcast for it). @default 1 MiB
+   */
+  readonly maxBufferedBytes?: number;
 }
+
+/** Why a stream was refused. */
+export type SseRefusal = 'too many streams' | 'too many streams from this client';
 
 /**
  * Browsers connected to `GET /api/stream`. On connect a client gets `retry:` and the current
@@ -26,6 +38,9 @@ export interface SseHubOptions {
  */
 export class SseHub {
   private readonly clients = new Set<ServerResponse>();
+  private readonly perClient = new Map<string, number>();
+  /** Streams cut because their client stopped reading. */
+  slowClientsCut = 0;
   private readonly timer: NodeJS.Timeout;
 
   constructor(private readonly opts: SseHubOptions) {
@@ -37,8 +52,20 @@ export class SseHub {
     return this.clients.size;
   }
 
-  /** Takes over the response: SSE headers, `retry:`, then the initial messages. */
-  connect(res: ServerResponse, initial: readonly SseMessage[]): void {
+  /** Whether one more stream for `clientKey` fits under the caps (check before building the initial state). */
+  admit(clientKey: string): SseRefusal | undefined {
+    if (this.clients.size >= (this.opts.maxStreams ?? 200)) return 'too many streams';
+    if ((this.perClient.get(clientKey) ?? 0) >= (this.opts.maxPerClient ?? 8)) return 'too many streams from this client';
+    return undefined;
+  }
+
+  /**
+   * Takes over the response: SSE headers, `retry:`, then the initial messages. Re-checks the caps
+   * (the initial state was awaited since {@link admit}) and returns the refusal instead of connecting.
+   */
+  connect(res: ServerResponse, initial: readonly SseMessage[], clientKey = ''): SseRefusal | undefined {
+    const refused = this.admit(clientKey);
+    if (refused) return refused;
     res.writeHead(200, {
       'content-type': 'text/event-stream; charset=utf-8',
       'cache-control': 'no-cache, no-transform',
@@ -48,11 +75,16 @@ export class SseHub {
     res.write(`retry: ${this.opts.retryMs ?? 3000}\n\n`);
     for (const m of initial) res.write(sseFrame(m));
     this.clients.add(res);
+    this.perClient.set(clientKey, (this.perClient.get(clientKey) ?? 0) + 1);
     this.opts.clientsGauge?.set(this.clients.size);
     res.on('close', () => {
-      this.clients.delete(res);
+      if (!this.clients.delete(res)) return;
+      const left = (this.perClient.get(clientKey) ?? 1) - 1;
+      if (left <= 0) this.perClient.delete(clientKey);
+      else this.perClient.set(clientKey, left);
       this.opts.clientsGauge?.set(this.clients.size);
     });
+    return undefined;
   }
 
   broadcast(msg: SseMessage): void {
@@ -60,7 +92,16 @@ export class SseHub {
   }
 
   private write(frame: string): void {
-    for (const res of this.clients) if (!res.writableEnded) res.write(frame);
+    const limit = this.opts.maxBufferedBytes ?? 1024 * 1024;
+    for (const res of this.clients) {
+      if (res.writableEnded) continue;
+      if (res.writableLength > limit) {
+        this.slowClientsCut++;
+        res.destroy(); // 'close' removes it
+        continue;
+      }
+      res.write(frame);
+    }
   }
 
   /** Ends every stream (shutdown). */
@@ -68,6 +109,7 @@ export class SseHub {
     clearInterval(this.timer);
     for (const res of this.clients) res.end();
     this.clients.clear();
+    this.perClient.clear();
     this.opts.clientsGauge?.set(0);
   }
 }

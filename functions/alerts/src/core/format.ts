@@ -14,3 +14,17 @@ export function formatDuration(ms: number): string {
   if (m > 0) return `${m}m ${String(s).padStart(2, '0')}s`;
   return `${s}s`;
 }
+
+/**
+ * A connection URL safe to show on the unauthenticated /readyz: `redis://:secret@host:6379`
+ * → `redis://:***@host:6379` (in the cluster REDIS_URL carries the Redis password).
+ */
+export function withoutPassword(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password !== '') u.password = '***';
+    return u.toString();
+  } catch {
+    return '(unparseable URL)';
+  }
+}

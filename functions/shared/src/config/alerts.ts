@@ -1,5 +1,23 @@
 import { z } from 'zod';
-import { envVar, int, type Section } from './define';
+import { BlockList } from 'node:net';
+import { envVar, int, optional, url, type Section } from './define';
+
+/** A comma-separated list (empty = none), trimmed. */
+const list = z.string().optional().transform((v) => (v ?? '').split(',').map((s) => s.trim()).filter((s) => s !== ''));
+
+/** `10.0.0.0/8, 192.168.1.7` → CIDRs (a bare address is a /32 or /128); every entry must parse. */
+const cidrs = list.refine((entries) => entries.every((e) => {
+  const [addr = '', bits] = e.split('/');
+  const family = addr.includes(':') ? 'ipv6' : 'ipv4';
+  try {
+    new BlockList().addSubnet(addr, bits === undefined ? (family === 'ipv4' ? 32 : 128) : Number(bits), family);
+    return bits === undefined || /^\d{1,3}$/.test(bits);
+  } catch {
+    return false;
+  }
+}));
+
+const secret = optional(z.string().min(16).max(512).regex(/^[\x21-\x7e]+$/));
 
 /** Variables owned by the alerts function (store + dashboard). */
 export const alerts = {
@@ -34,4 +52,54 @@ export const alerts = {
   }),
   kedaMinReplicas: envVar('KEDA_MIN_REPLICAS', { schema: int(0, 1000), default: '1', expected: 'an integer ≥ 0', doc: 'minReplicaCount of the ScaledObject' }),
   kedaMaxReplicas: envVar('KEDA_MAX_REPLICAS', { schema: int(1, 1000), default: '8', expected: 'an integer ≥ 1', doc: 'maxReplicaCount of the ScaledObject' }),
+  // --- access control (issue #17): see functions/alerts/src/core/auth.ts and docs/deploy.md §7
+  authMode: envVar('ALERTS_AUTH', {
+    schema: z.enum(['auto', 'token', 'proxy', 'none']), default: 'auto', expected: 'auto|token|proxy|none',
+    doc: 'dashboard/API access control: `auto` = token when ALERTS_AUTH_TOKEN is set or the server binds beyond loopback, else none; `proxy` = trust an authenticating proxy (oauth2-proxy) from ALERTS_TRUSTED_PROXIES',
+  }),
+  authToken: envVar('ALERTS_AUTH_TOKEN', {
+    schema: secret, expected: '16–512 printable characters, no spaces',
+    doc: 'admin token (from a Secret): `GET /login?token=…` or `Authorization: Bearer …`; `npm start` generates one and prints the login URL',
+  }),
+  viewerToken: envVar('ALERTS_VIEWER_TOKEN', {
+    schema: secret, expected: '16–512 printable characters, no spaces', doc: 'optional read-only token (wall screens): watch, never acknowledge or edit',
+  }),
+  trustedProxies: envVar('ALERTS_TRUSTED_PROXIES', {
+    schema: cidrs, expected: 'comma-separated CIDRs or addresses', doc: 'proxy mode: peers whose X-Forwarded-User / X-Auth-Request-User headers are believed (anyone else gets 401)',
+  }),
+  proxyAdminGroups: envVar('ALERTS_PROXY_ADMIN_GROUPS', {
+    schema: list, expected: 'comma-separated group names (`*` = any signed-in user)', doc: 'proxy mode: groups whose members are admins (cameras, zones)',
+  }),
+  proxyOperatorGroups: envVar('ALERTS_PROXY_OPERATOR_GROUPS', {
+    schema: list, expected: 'comma-separated group names (`*` = any signed-in user)', doc: 'proxy mode: groups whose members are operators (acknowledge, feedback)',
+  }),
+  proxyViewerGroups: envVar('ALERTS_PROXY_VIEWER_GROUPS', {
+    schema: list, default: '*', expected: 'comma-separated group names (`*` = any signed-in user)', doc: 'proxy mode: groups whose members may watch',
+  }),
+  sseMaxStreams: envVar('ALERTS_SSE_MAX_STREAMS', {
+    schema: int(1, 100000), default: '200', expected: 'an integer ≥ 1', doc: 'open /api/stream connections in total; beyond it 429',
+  }),
+  sseMaxPerClient: envVar('ALERTS_SSE_MAX_PER_CLIENT', {
+    schema: int(1, 10000), default: '8', expected: 'an integer ≥ 1', doc: 'open /api/stream connections per client (address, or user in proxy mode); beyond it 429',
+  }),
+  headersTimeoutMs: envVar('ALERTS_HEADERS_TIMEOUT_MS', {
+    schema: int(1000, 600000), default: '10000', expected: 'milliseconds, 1000–600000', doc: 'a client must send its request headers within this (slow-loris bound; exact for a connection’s first request, Node’s own 30 s check for later keep-alive ones)',
+  }),
+  requestTimeoutMs: envVar('ALERTS_REQUEST_TIMEOUT_MS', {
+    schema: int(1000, 600000), default: '30000', expected: 'milliseconds, 1000–600000', doc: 'a client must send its whole request within this (answers are not bounded: SSE streams stay open)',
+  }),
+  thumbTimeoutMs: envVar('ALERTS_THUMB_TIMEOUT_MS', {
+    schema: int(500, 600000), default: '10000', expected: 'milliseconds, 500–600000', doc: 'a thumbnail ffmpeg run is killed after this',
+  }),
+  thumbQueue: envVar('ALERTS_THUMB_QUEUE', {
+    schema: int(0, 10000), default: '16', expected: 'an integer ≥ 0', doc: 'thumbnail extractions waiting for an ffmpeg slot; beyond it 503 with Retry-After',
+  }),
+  eventsOidcAudience: envVar('EVENTS_OIDC_AUDIENCE', {
+    schema: optional(z.string().min(1).max(512)), expected: 'the audience set in the Triggers’ spec.subscriber.audience',
+    doc: 'when set, CloudEvents on POST / must carry a Knative Eventing OIDC token (sender identity) for this audience; unset = the ingress is guarded by NetworkPolicy only',
+  }),
+  eventsOidcDiscoveryUrl: envVar('EVENTS_OIDC_DISCOVERY_URL', {
+    schema: url(['http', 'https']), default: 'https://kubernetes.default.svc/.well-known/openid-configuration', expected: 'an http(s):// URL',
+    doc: 'the cluster’s service-account issuer discovery document (its jwks_uri gives the keys); fetched with the pod’s service-account token and CA',
+  }),
 } satisfies Section;
