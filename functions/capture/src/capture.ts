@@ -86,7 +86,7 @@ export async function startCapture(config: Config, deps: CaptureDeps = {}): Prom
     const rec = new CameraRecorder({
       cameraId: cam, url: cameraUrl(common.rtspUrlTemplate, n), clipsDir: common.clipsDir, transport: cc.rtspTransport,
       timeoutSeconds: cc.rtspTimeoutSeconds, segmentSeconds: common.segmentSeconds, respawnMaxMs: cc.respawnMaxSeconds * 1000,
-      ffmpegPath: cc.ffmpegPath, replicaId, logger, metrics, onClip: (data) => intake.take(data),
+      ffmpegPath: cc.ffmpegPath, replicaId, logger, metrics, onClip: (data, from) => intake.take(data, from),
     });
     recorders.set(cam, rec);
     metrics.camerasOwned.set(recorders.size);

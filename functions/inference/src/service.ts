@@ -3,6 +3,7 @@ import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import type { ClipJob } from '../../shared/src/clip-job';
+import { verifyClipJob } from '../../shared/src/clip-identity';
 import { Publisher } from '../../shared/src/cloudevents';
 import type { Config } from '../../shared/src/config';
 import { ConfigError, RetryableError, toError } from '../../shared/src/errors';
@@ -134,6 +135,8 @@ export async function startInference(config: Config, deps: InferenceDeps = {}): 
 
   // Push path (Knative Eventing): the same core, directly, without the queue.
   const processClip = async (job: ClipJob) => {
+    // a job from the network must be the clip it names: id from the clip itself, camera = its folder (issue #18.1)
+    await verifyClipJob(settings.clipsDir, job);
     const done = await replayIfDone(outcome, job.id);
     if (done !== null) return { jobId: job.id, replayed: true };
     const started = performance.now();

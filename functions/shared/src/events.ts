@@ -25,8 +25,8 @@ export const ClipRecordedSchema = z.looseObject({
   startedAt: isoTime,
   durationMs: z.number().int().nonnegative().optional(),
   bytes: z.number().int().nonnegative().optional(),
-  /** Set by our own recorder, whose clips are validated in-process (no ffprobe; DESIGN §5). */
-  origin: z.enum(['recorder', 'external']).optional(),
+  // No `origin` here: whether a clip comes from our own recorder is never taken from the network
+  // (issue #18.1); the recorder says so in-process (ClipIntake.take's second argument).
   /** When the segmenter closed the clip (segment-lag metric). */
   endedAt: isoTime.optional(),
 });

@@ -45,6 +45,7 @@ export interface TestStack {
   start(name: PartName): Promise<PartProcess>;
   kill9(name: PartName): Promise<void>;
   /** verdicts in the stream: jobId → how many times */
+  /** verdicts per clip (`cam3-20261128T204000Z`: the job id without its fingerprint) */
   verdictCounts(): Promise<Map<string, number>>;
   /** clip files capture placed in CLIPS_DIR (relative paths) */
   recordedClips(): string[];
@@ -144,7 +145,8 @@ export async function startStack(o: StackOptions = {}): Promise<TestStack> {
     verdictCounts: async () => {
       const counts = new Map<string, number>();
       for (const [, fields] of await redis.xrange(keys.verdicts, '-', '+')) {
-        const id = fields[fields.indexOf('jobId') + 1] ?? '?';
+        // keyed by clip: a job id ends in the clip's content fingerprint (issue #18.1), which a deleted clip no longer has
+        const id = (fields[fields.indexOf('jobId') + 1] ?? '?').replace(/-[0-9a-f]{12}$/, '');
         counts.set(id, (counts.get(id) ?? 0) + 1);
       }
       return counts;
