@@ -20,7 +20,7 @@ export interface AlertsDeps {
   readonly registry?: Registry;
   /** Port to listen on; defaults to `config.common.port` (0 = any free port). */
   readonly port?: number;
-  /** Interface to bind. @default '0.0.0.0' */
+  /** Interface to bind. @default BIND_HOST (127.0.0.1) */
   readonly host?: string;
 }
 
@@ -106,7 +106,7 @@ export async function startAlerts(config: Config, deps: AlertsDeps = {}): Promis
   });
 
   live.start();
-  const served = await serveFunction('alerts', inner, deps.port ?? common.port, deps.host);
+  const served = await serveFunction('alerts', inner, deps.port ?? common.port, deps.host ?? common.bindHost, { maxBodyBytes: common.maxBodyBytes });
   // Counted on the server, not in the handler: functions-framework's body parser answers a
   // body that is not JSON with 400 before the handler runs.
   served.server.on('request', (req: IncomingMessage, res: ServerResponse) => {

@@ -152,7 +152,7 @@ export async function startCapture(config: Config, deps: CaptureDeps = {}): Prom
 
   const handler = createCaptureHandler({ intake, readiness, registry, logger });
   let served: ServedFunction | undefined;
-  if (deps.serve ?? true) served = await serveFunction('capture', handler, common.port);
+  if (deps.serve ?? true) served = await serveFunction('capture', handler, common.port, common.bindHost, { maxBodyBytes: common.maxBodyBytes });
   logger.info({ replicaId, mode: leases ? 'lease' : 'camera-index', url: served?.url }, 'capture started');
 
   let stopping: Promise<void> | undefined;

@@ -162,7 +162,7 @@ export async function startInference(config: Config, deps: InferenceDeps = {}): 
 
   let served: ServedFunction | undefined;
   if (deps.serveHttp ?? true) {
-    served = await serveFunction('inference', createInferenceHandler({ processClip, cameraStatus, readiness }, registry, logger), common.port);
+    served = await serveFunction('inference', createInferenceHandler({ processClip, cameraStatus, readiness }, registry, logger), common.port, common.bindHost, { maxBodyBytes: common.maxBodyBytes });
     logger.info({ url: served.url, consumerId, pipeline, pull }, 'inference listening');
   }
 
