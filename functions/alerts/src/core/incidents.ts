@@ -104,6 +104,16 @@ function appendHistory(history: readonly HistoryEntry[], entry: HistoryEntry): H
   return first ? [first, ...sorted.slice(sorted.length - HISTORY_CAP + 1)] : sorted;
 }
 
+/** Fields of the record that only this store sets; never taken from an event's data (issue #18.8). */
+const RECORD_OWNED = ['rev', 'lastEvent', 'peakSeverity', 'acknowledgedAt', 'acknowledgedBy', 'firstReceivedAt', 'lastReceivedAt', 'history'] as const;
+
+/** The alert data without any field the store owns (the schema keeps unknown extra fields). */
+function alertFields(d: AlertData): AlertData {
+  const copy: Record<string, unknown> = { ...d };
+  for (const k of RECORD_OWNED) delete copy[k];
+  return copy as AlertData;
+}
+
 /**
  * Applies one alert event to the stored incident (pure reducer).
  *
@@ -114,7 +124,7 @@ function appendHistory(history: readonly HistoryEntry[], entry: HistoryEntry): H
  * - `openedAt` is the earliest one reported; the acknowledgement is never cleared.
  */
 export function applyAlertEvent(prev: IncidentRecord | undefined, ev: AlertEventInput): Applied {
-  const d = ev.data;
+  const d = alertFields(ev.data);
   if (!prev) {
     const record: IncidentRecord = {
       ...d, rev: 1, lastEvent: ev.kind, peakSeverity: d.severity, firstReceivedAt: ev.receivedAt, lastReceivedAt: ev.receivedAt,
