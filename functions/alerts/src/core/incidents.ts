@@ -1,4 +1,4 @@
-import type { AlertData } from '../../../shared/src/events';
+import { AlertSchema, type AlertData } from '../../../shared/src/events';
 import type { Severity } from '../../../shared/src/verdict';
 
 /** The three alert lifecycle events, by their short name. */
@@ -104,14 +104,18 @@ function appendHistory(history: readonly HistoryEntry[], entry: HistoryEntry): H
   return first ? [first, ...sorted.slice(sorted.length - HISTORY_CAP + 1)] : sorted;
 }
 
-/** Fields of the record that only this store sets; never taken from an event's data (issue #18.8). */
-const RECORD_OWNED = ['rev', 'lastEvent', 'peakSeverity', 'acknowledgedAt', 'acknowledgedBy', 'firstReceivedAt', 'lastReceivedAt', 'history'] as const;
+/** The alert fields the contract names (DESIGN §3.5); everything else in an event's data is dropped. */
+const ALERT_FIELDS = Object.keys(AlertSchema.shape);
 
-/** The alert data without any field the store owns (the schema keeps unknown extra fields). */
+/**
+ * The alert data with only the contract's fields (issue #18.8): the schema keeps unknown extra
+ * fields, and spread into the record they overwrote what only this store sets (`acknowledgedAt`,
+ * `rev`, `history` …), so an alert could arrive already acknowledged; and a large unknown field
+ * would be stored and served with every `/api/state`.
+ */
 function alertFields(d: AlertData): AlertData {
-  const copy: Record<string, unknown> = { ...d };
-  for (const k of RECORD_OWNED) delete copy[k];
-  return copy as AlertData;
+  const src = d as Record<string, unknown>;
+  return Object.fromEntries(ALERT_FIELDS.filter((k) => src[k] !== undefined).map((k) => [k, src[k]])) as AlertData;
 }
 
 /**
