@@ -2,6 +2,8 @@ import { Redis } from 'ioredis';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Config } from '../../shared/src/config';
 import { toError } from '../../shared/src/errors';
+import { redactUrls } from '../../shared/src/redact';
+import { logRedisErrors } from '../../shared/src/redis-errors';
 import { createFunctionHandler, serveFunction } from '../../shared/src/http';
 import { createLogger, type Logger } from '../../shared/src/logger';
 import { Counter, createRegistry, Gauge, type Registry } from '../../shared/src/metrics';
@@ -54,13 +56,15 @@ export async function startAlerts(config: Config, deps: AlertsDeps = {}): Promis
   const m = metrics(registry);
   const redis = new Redis(common.redisUrl, { maxRetriesPerRequest: null, lazyConnect: true });
   const sub = new Redis(common.redisUrl, { maxRetriesPerRequest: null, lazyConnect: true });
-  for (const c of [redis, sub]) c.on('error', (err: Error) => logger.warn({ err: err.message }, 'redis connection error'));
+  logRedisErrors(redis, logger, 'alerts');
+  logRedisErrors(sub, logger, 'alerts-sub');
+  const redisAt = redactUrls(common.redisUrl);
   try {
     await Promise.all([redis.connect(), sub.connect()]);
   } catch (err) {
     redis.disconnect();
     sub.disconnect();
-    throw new Error(`cannot reach Redis at ${common.redisUrl}: ${toError(err).message.replace(/\.$/, '')}. Start Redis or set REDIS_URL.`);
+    throw new Error(`cannot reach Redis at ${redisAt}: ${redactUrls(toError(err).message).replace(/\.$/, '')}. Start Redis or set REDIS_URL.`);
   }
 
   const keys = alertKeys(common.redisPrefix);
@@ -96,8 +100,9 @@ export async function startAlerts(config: Config, deps: AlertsDeps = {}): Promis
       return result;
     },
     readiness: async () => {
-      const ok = await redis.ping().then(() => true, () => false);
-      return { ready: ok, detail: { redis: ok ? 'ok' : `not answering at ${common.redisUrl}` } };
+      // a PING on a connection that is down waits in the offline queue: answer from the status at once (#18.8)
+      const ok = redis.status === 'ready' && (await redis.ping().then(() => true, () => false));
+      return { ready: ok, detail: { redis: ok ? 'ok' : `not answering at ${redisAt}` } };
     },
     routes: dashboardRoutes({
       clipsDir: common.clipsDir, store, live, hub, logger, assets: loadStaticAssets(),

@@ -10,6 +10,7 @@ import { Publisher, sleep } from '../../shared/src/cloudevents';
 import { toError } from '../../shared/src/errors';
 import { serveFunction, type Readiness, type ServedFunction } from '../../shared/src/http';
 import { redisKeys } from '../../shared/src/keys';
+import { logRedisErrors } from '../../shared/src/redis-errors';
 import { createLogger } from '../../shared/src/logger';
 import { createRegistry } from '../../shared/src/metrics';
 import { ClipQueue } from '../../shared/src/queue';
@@ -57,7 +58,7 @@ export async function startCapture(config: Config, deps: CaptureDeps = {}): Prom
   const { common, capture: cc } = config;
   const logger = deps.logger ?? createLogger('capture', common.logLevel);
   const registry = deps.registry ?? createRegistry('capture');
-  const redis = deps.redis ?? new Redis(common.redisUrl, { maxRetriesPerRequest: null });
+  const redis = deps.redis ?? logRedisErrors(new Redis(common.redisUrl, { maxRetriesPerRequest: null }), logger, 'capture');
   const replicaId = cc.replicaId ?? `${os.hostname()}-${process.pid}-${randomUUID().slice(0, 6)}`;
   const keys = redisKeys(common.redisPrefix);
   await fs.mkdir(common.clipsDir, { recursive: true });

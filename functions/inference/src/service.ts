@@ -10,6 +10,7 @@ import { ConfigError, RetryableError, toError } from '../../shared/src/errors';
 import type { CameraStatusEvent } from '../../shared/src/events';
 import { serveFunction, type ServedFunction } from '../../shared/src/http';
 import { redisKeys } from '../../shared/src/keys';
+import { logRedisErrors } from '../../shared/src/redis-errors';
 import { createLogger } from '../../shared/src/logger';
 import { createRegistry } from '../../shared/src/metrics';
 import { ClipQueue, newConsumerId } from '../../shared/src/queue';
@@ -76,7 +77,7 @@ export async function startInference(config: Config, deps: InferenceDeps = {}): 
   if (!common.vllmBaseUrl) throw new Error('VLLM_BASE_URL is not set: inference needs an OpenAI-compatible server (vLLM, or vllm-sim locally)');
   const metrics = new InferenceMetrics(registry);
   const keys = redisKeys(common.redisPrefix);
-  const redis = new Redis(common.redisUrl, { maxRetriesPerRequest: null });
+  const redis = logRedisErrors(new Redis(common.redisUrl, { maxRetriesPerRequest: null }), logger, 'inference');
   const queue = new ClipQueue(redis, { keys, maxAttempts: qc.maxAttempts, heartbeatTtlSeconds: qc.heartbeatTtlSeconds, maxLength: qc.maxLength, logger });
   const consumerId = newConsumerId('inference');
 

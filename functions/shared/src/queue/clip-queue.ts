@@ -5,6 +5,7 @@ import type { Logger } from 'pino';
 import type { RedisKeys } from '../keys';
 import { type ClipJob, parseClipJob } from '../clip-job';
 import { queueCommands, type QueueCommands } from './scripts';
+import { logRedisErrors } from '../redis-errors';
 
 export interface ClipQueueOptions {
   keys: RedisKeys;
@@ -94,7 +95,8 @@ export class ClipQueue {
    */
   async claim(consumerId: string, timeoutSeconds: number): Promise<ClaimedJob | null> {
     const { keys } = this.opts;
-    this.blocking ??= this.redis.duplicate();
+    // a duplicate gets none of the original's listeners: without one, an outage floods stderr (issue #18.8)
+    this.blocking ??= logRedisErrors(this.redis.duplicate(), this.opts.logger ?? { warn: () => undefined }, 'queue-blocking');
     const raw = await this.blocking.blmove(keys.clips, keys.processing(consumerId), 'RIGHT', 'LEFT', timeoutSeconds);
     if (raw === null) return null;
     const attempt = Number(
