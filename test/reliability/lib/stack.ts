@@ -9,6 +9,9 @@ import { freePort, MAINS, startPart, waitHttpOk, type PartProcess } from '../../
 import { startBroker, type Broker, type BrokerOptions } from './broker';
 import { deleteKeysUnder } from '../../../functions/shared/test/redis-helpers';
 
+/** A job id without its content fingerprint (issue #18.1): `cam3-20261128T204000Z-1a2b3c4d5e6f` → `cam3-20261128T204000Z`. */
+export const clipKey = (jobId: string): string => jobId.replace(/-[0-9a-f]{12}$/, '');
+
 /**
  * A small copy of the whole system for cross-process fault tests, everything real and on
  * 127.0.0.1: rtsp-sim (in this process, its ffmpeg children), vllm-sim, capture, inference and
@@ -146,7 +149,7 @@ export async function startStack(o: StackOptions = {}): Promise<TestStack> {
       const counts = new Map<string, number>();
       for (const [, fields] of await redis.xrange(keys.verdicts, '-', '+')) {
         // keyed by clip: a job id ends in the clip's content fingerprint (issue #18.1), which a deleted clip no longer has
-        const id = (fields[fields.indexOf('jobId') + 1] ?? '?').replace(/-[0-9a-f]{12}$/, '');
+        const id = clipKey(fields[fields.indexOf('jobId') + 1] ?? '?');
         counts.set(id, (counts.get(id) ?? 0) + 1);
       }
       return counts;
