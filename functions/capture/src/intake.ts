@@ -1,7 +1,7 @@
 import fs from 'node:fs/promises';
 import type { Logger } from 'pino';
 import type { ClipJob } from '../../shared/src/clip-job';
-import { identifyClip, type ClipIdentity } from '../../shared/src/clip-identity';
+import { identifyClip, stampedStart, type ClipIdentity } from '../../shared/src/clip-identity';
 import type { Publisher } from '../../shared/src/cloudevents';
 import { UnrecoverableError, isUnrecoverable, toError } from '../../shared/src/errors';
 import { EventType, type ClipRecorded } from '../../shared/src/events';
@@ -62,10 +62,12 @@ export class ClipIntake {
       logger.warn({ cameraId: data.cameraId, path: data.path, code: check.code, reason: check.reason, quarantined: where }, 'clip rejected');
       throw new UnrecoverableError(`clip rejected (${check.code}): ${check.reason}; moved to ${where}`);
     }
+    // What the clip says beats what the sender says: a forged event racing the recorder to the
+    // same clip must not set its time or length (the first announcement's job is the one kept)
     const job: ClipJob = {
       v: 1, id: clip.id, cameraId: clip.cameraId,
-      path: clip.path, startedAt: new Date(data.startedAt).toISOString(),
-      durationMs: data.durationMs ?? check.durationMs, bytes: check.bytes, attempt: 0,
+      path: clip.path, startedAt: (stampedStart(clip.path) ?? new Date(data.startedAt)).toISOString(),
+      durationMs: origin === 'recorder' ? (data.durationMs ?? check.durationMs) : check.durationMs, bytes: check.bytes, attempt: 0,
     };
     const { enqueued, conflictPath } = await this.opts.queue.enqueue(job);
     if (conflictPath !== undefined) {

@@ -93,6 +93,15 @@ describe('#18.1 forged clip events', () => {
     expect(String(a.body.id)).toMatch(/^cam3-20261128T205000Z-[0-9a-f]{12}$/);
   });
 
+  test('#18.1 a forged clip.recorded racing the recorder cannot set the clip\'s start time or duration', async () => {
+    await place('cam8/20261128T211000Z.mp4');
+    const res = await post({ cameraId: 'cam8', path: 'cam8/20261128T211000Z.mp4', startedAt: '2030-01-01T00:00:00Z', durationMs: 3_600_000 });
+    expect(res.status).toBe(200);
+    const job = res.body.job as { startedAt: string; durationMs: number };
+    expect(job.startedAt).toBe('2026-11-28T21:10:00.000Z'); // from the recorder's file name
+    expect(job.durationMs).toBeLessThan(10_000); // measured, not the sender's hour
+  });
+
   test('#18.1 origin "recorder" from the network is ignored: no in-process shortcut, no camera liveness', async () => {
     await place('cam4/20261128T205500Z.mp4');
     const res = await post({ cameraId: 'cam4', path: 'cam4/20261128T205500Z.mp4', startedAt: '2026-11-28T20:55:00Z', origin: 'recorder' });

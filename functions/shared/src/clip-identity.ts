@@ -54,6 +54,17 @@ export function clipIdFrom(relPath: string, fingerprint: string): string {
   return `${camera}-${name}-${fingerprint}`;
 }
 
+/**
+ * Pure: the start time our recorder put in a clip's name (`<camera>/20261128T204000Z.mp4`), or
+ * undefined for any other name. For such a clip the name, not the sender, says when it began.
+ */
+export function stampedStart(relPath: string): Date | undefined {
+  const m = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z\.mp4$/.exec(path.basename(relPath));
+  if (!m) return undefined;
+  const d = new Date(Date.UTC(+m[1]!, +m[2]! - 1, +m[3]!, +m[4]!, +m[5]!, +m[6]!));
+  return Number.isNaN(d.getTime()) ? undefined : d;
+}
+
 /** sha256 over the size and the first and last {@link FINGERPRINT_BYTES}; 12 hex digits. */
 export async function fingerprintFile(abs: string): Promise<{ fingerprint: string; bytes: number }> {
   const handle = await fs.open(abs, 'r');
