@@ -25,6 +25,8 @@ RUN apt-get update \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
 ENV NODE_ENV=production
+# functions bind loopback unless told otherwise (BIND_HOST, issue #18.8); in a pod, kubelet httpGet probes go to the pod IP (Kubernetes API reference, HTTPGetAction v1 `host`: "defaults to the pod IP")
+ENV BIND_HOST=0.0.0.0
 COPY package.json package-lock.json tsconfig.json ./
 RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
 COPY --from=build --chown=root:root /app/functions/shared ./functions/shared

@@ -26,6 +26,8 @@ RUN apt-get update \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
 ENV NODE_ENV=production
+# the RTSP server binds loopback unless told otherwise (BIND_HOST, issue #18.8); capture pods reach it over the pod IP
+ENV BIND_HOST=0.0.0.0
 COPY package.json package-lock.json tsconfig.json ./
 RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
 COPY --from=build --chown=root:root /app/functions/shared ./functions/shared

@@ -2,7 +2,8 @@ import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { clipJobId, clipStamp, type ClipJob } from '../../functions/shared/src/clip-job';
+import { clipStamp, type ClipJob } from '../../functions/shared/src/clip-job';
+import { identifyClip } from '../../functions/shared/src/clip-identity';
 import { renderAllScenes } from '../../simulator/cameras/src/index';
 
 const run = promisify(execFile);
@@ -30,7 +31,7 @@ export async function makeClipLibrary(
     const offset = (Math.floor(i / scenes.length) * segmentSeconds) % Math.max(segmentSeconds, scene.scene.duration - segmentSeconds);
     await run('ffmpeg', ['-hide_banner', '-v', 'error', '-ss', String(offset), '-i', scene.videoPath, '-t', String(segmentSeconds), '-c', 'copy', '-y', abs]);
     jobs.push({
-      v: 1, id: clipJobId(cameraId, startedAt), cameraId, path: rel, startedAt: startedAt.toISOString(),
+      v: 1, id: (await identifyClip(clipsDir, rel, cameraId)).id, cameraId, path: rel, startedAt: startedAt.toISOString(),
       durationMs: segmentSeconds * 1000, bytes: fs.statSync(abs).size, attempt: 0,
     });
   }

@@ -1,3 +1,5 @@
+import { redactUrls } from '../../functions/shared/src/redact';
+
 /** A problem found before starting anything, with the way to fix it. */
 export interface PreflightIssue {
   readonly problem: string;
@@ -49,7 +51,7 @@ export async function checkPorts(claims: readonly PortClaim[], isFree: (port: nu
 export function checkRedis(answers: boolean, redisUrl: string, serverCommand: string, serverExists: boolean): PreflightIssue | undefined {
   if (answers || serverExists) return undefined;
   return {
-    problem: `Nothing answers at REDIS_URL=${redisUrl}, and \`${serverCommand}\` is not installed to start a private one.`,
+    problem: `Nothing answers at REDIS_URL=${redactUrls(redisUrl)}, and \`${serverCommand}\` is not installed to start a private one.`,
     fix: 'install Redis: `sudo apt-get install -y redis-server` (or `brew install redis`), or point REDIS_URL at a running Redis',
   };
 }

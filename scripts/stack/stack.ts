@@ -15,6 +15,7 @@ import { Terminal } from './terminal';
 import { waitUntil } from './wait';
 import { LineLog } from './line-log';
 import { startLocalBroker, type LocalBroker } from './broker';
+import { redactUrls } from '../../functions/shared/src/redact';
 
 export interface StackOptions {
   readonly config: Config;
@@ -146,11 +147,11 @@ export class Stack {
       this.say(probe.ok ? `  ✔ ${probe.text}` : this.term.style.yellow(`  ! ${probe.text}`));
     }
     if (answers) {
-      this.say(`  ✔ redis: using ${c.common.redisUrl} (keys under ${c.common.redisPrefix}:)`);
+      this.say(`  ✔ redis: using ${redactUrls(c.common.redisUrl)} (keys under ${c.common.redisPrefix}:)`);
     } else {
       this.redis = await launchRedis(c.stack.redisServer, this.logsDir);
       this.redisUrl = this.redis.url;
-      this.say(`  ✔ redis: nothing answered at ${c.common.redisUrl}; started redis-server at ${this.redis.url} (temporary, no persistence)`);
+      this.say(`  ✔ redis: nothing answered at ${redactUrls(c.common.redisUrl)}; started redis-server at ${this.redis.url} (temporary, no persistence)`);
     }
     return true;
   }

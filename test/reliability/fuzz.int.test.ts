@@ -4,7 +4,7 @@ import { ClipQueue } from '../../functions/shared/src/queue';
 import { makeClipLibrary } from '../../bench/lib/clips';
 import { waitFor } from '../../bench/lib/parts';
 import { malformedEvents, rng, type HttpCase } from './lib/fuzz';
-import { startStack, type TestStack } from './lib/stack';
+import { clipKey, startStack, type TestStack } from './lib/stack';
 
 /**
  * Fuzzing across processes: random and malformed CloudEvents to capture, inference and alerts,
@@ -131,7 +131,7 @@ it(`answers every malformed input with a 4xx or a dead letter, and keeps working
   expect(dead.map((d) => d.job).sort()).toEqual([...bad].sort());
   for (const d of dead) expect(d.reason.length).toBeGreaterThan(5);
   const verdicts = await s.verdictCounts();
-  for (const j of valid) expect(verdicts.get(j.id)).toBe(1);
+  for (const j of valid) expect(verdicts.get(clipKey(j.id))).toBe(1);
 
   // 3. nobody crashed, everyone still healthy
   for (const name of ['capture', 'inference', 'alerts'] as const) {

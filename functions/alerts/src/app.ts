@@ -2,6 +2,8 @@ import { Redis } from 'ioredis';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Config } from '../../shared/src/config';
 import { ConfigError, toError } from '../../shared/src/errors';
+import { redactUrls } from '../../shared/src/redact';
+import { logRedisErrors } from '../../shared/src/redis-errors';
 import { createFunctionHandler, serveFunction } from '../../shared/src/http';
 import { createLogger, type Logger } from '../../shared/src/logger';
 import { Counter, createRegistry, Gauge, type Registry } from '../../shared/src/metrics';
@@ -15,7 +17,6 @@ import { createHttpAuth } from './adapters/auth-http';
 import { OidcVerifier } from './adapters/oidc-keys';
 import { boundSlowClients } from './adapters/slow-clients';
 import { isLoopbackHost, resolveAuth } from './core/auth';
-import { withoutPassword } from './core/format';
 import { ACCEPTED_TYPES, createEventHandler } from './handler';
 import { dashboardRoutes } from './routes';
 
@@ -25,7 +26,7 @@ export interface AlertsDeps {
   readonly registry?: Registry;
   /** Port to listen on; defaults to `config.common.port` (0 = any free port). */
   readonly port?: number;
-  /** Interface to bind. @default '0.0.0.0' */
+  /** Interface to bind. @default BIND_HOST (127.0.0.1) */
   readonly host?: string;
 }
 
@@ -55,7 +56,7 @@ function metrics(registry: Registry) {
 export async function startAlerts(config: Config, deps: AlertsDeps = {}): Promise<RunningAlerts> {
   const { common, alerts } = config;
   const logger = deps.logger ?? createLogger('alerts', common.logLevel);
-  const host = deps.host ?? '0.0.0.0';
+  const host = deps.host ?? common.bindHost;
   const auth = resolveAuth(alerts, host);
   if (!auth.ok) throw new ConfigError([auth.reason]);
   if (auth.settings.mode === 'none' && !isLoopbackHost(host)) logger.warn({ host }, 'ALERTS_AUTH=none on an address beyond loopback: anyone who reaches it can watch clips and acknowledge incidents');
@@ -63,13 +64,15 @@ export async function startAlerts(config: Config, deps: AlertsDeps = {}): Promis
   const m = metrics(registry);
   const redis = new Redis(common.redisUrl, { maxRetriesPerRequest: null, lazyConnect: true });
   const sub = new Redis(common.redisUrl, { maxRetriesPerRequest: null, lazyConnect: true });
-  for (const c of [redis, sub]) c.on('error', (err: Error) => logger.warn({ err: err.message }, 'redis connection error'));
+  logRedisErrors(redis, logger, 'alerts');
+  logRedisErrors(sub, logger, 'alerts-sub');
+  const redisAt = redactUrls(common.redisUrl);
   try {
     await Promise.all([redis.connect(), sub.connect()]);
   } catch (err) {
     redis.disconnect();
     sub.disconnect();
-    throw new Error(`cannot reach Redis at ${common.redisUrl}: ${toError(err).message.replace(/\.$/, '')}. Start Redis or set REDIS_URL.`);
+    throw new Error(`cannot reach Redis at ${redisAt}: ${redactUrls(toError(err).message).replace(/\.$/, '')}. Start Redis or set REDIS_URL.`);
   }
 
   const keys = alertKeys(common.redisPrefix);
@@ -106,8 +109,9 @@ export async function startAlerts(config: Config, deps: AlertsDeps = {}): Promis
       return result;
     },
     readiness: async () => {
-      const ok = await redis.ping().then(() => true, () => false);
-      return { ready: ok, detail: { redis: ok ? 'ok' : `not answering at ${withoutPassword(common.redisUrl)}` } };
+      // a PING on a connection that is down waits in the offline queue: answer from the status at once (#18.8)
+      const ok = redis.status === 'ready' && (await redis.ping().then(() => true, () => false));
+      return { ready: ok, detail: { redis: ok ? 'ok' : `not answering at ${redisAt}` } };
     },
     routes: createHttpAuth(auth.settings, logger, oidc ? { events: oidc } : {}).wrap(dashboardRoutes({
       clipsDir: common.clipsDir, store, live, hub, logger, assets: loadStaticAssets(),
@@ -119,7 +123,7 @@ export async function startAlerts(config: Config, deps: AlertsDeps = {}): Promis
   });
 
   live.start();
-  const served = await serveFunction('alerts', inner, deps.port ?? common.port, host);
+  const served = await serveFunction('alerts', inner, deps.port ?? common.port, host, { maxBodyBytes: common.maxBodyBytes });
   boundSlowClients(served.server, { headersTimeoutMs: alerts.headersTimeoutMs, requestTimeoutMs: alerts.requestTimeoutMs });
   // Counted on the server, not in the handler: functions-framework's body parser answers a
   // body that is not JSON with 400 before the handler runs.

@@ -34,8 +34,19 @@ const decode = (s: string): string | undefined => {
 
 function reject(res: Response, err: unknown): void {
   const e = toError(err);
-  // A path the guard refuses, or one that does not exist: never say more than that.
-  res.status(isUnrecoverable(e) ? 404 : 500).json({ error: isUnrecoverable(e) ? 'not found' : e.message });
+  // A path the guard refuses, or one that does not exist: never say more than that. Other errors
+  // (ffmpeg's stderr names the absolute file) stay in the server log (issue #18.8).
+  res.status(isUnrecoverable(e) ? 404 : 500).json({ error: isUnrecoverable(e) ? 'not found' : 'could not read the clip (details in the server log)' });
+}
+
+/** `GET /api/incidents?offset=&limit=`: at most this many per page. */
+const PAGE_MAX = 200;
+
+function pageParams(query: Request['query']): { offset: number; limit: number } | undefined {
+  const num = (v: unknown, dflt: number) => (v === undefined ? dflt : typeof v === 'string' && /^\d{1,9}$/.test(v) ? Number(v) : NaN);
+  const offset = num(query.offset, 0);
+  const limit = num(query.limit, 50);
+  return Number.isFinite(offset) && Number.isFinite(limit) && limit >= 1 && limit <= PAGE_MAX ? { offset, limit } : undefined;
 }
 
 /**
@@ -59,6 +70,13 @@ export function dashboardRoutes(deps: RouteDeps): (req: Request, res: Response) 
       if (refused) res.status(429).set('retry-after', '30').json({ error: `${refused}; close another dashboard tab or retry later` });
       return true;
     }
+    if (get && p === '/api/incidents') {
+      const page = pageParams(req.query);
+      if (!page) return res.status(400).json({ error: `offset ≥ 0 and limit 1–${PAGE_MAX} (integers)` }), true;
+      const { incidents, total } = await deps.store.pageIncidents(page.offset, page.limit);
+      const next = page.offset + incidents.length;
+      return res.status(200).set('cache-control', 'no-store').json({ incidents: incidents.map(summarize), total, ...(next < total && incidents.length > 0 ? { nextOffset: next } : {}) }), true;
+    }
     const ack = /^\/api\/incidents\/([^/]+)\/ack$/.exec(p);
     if (ack?.[1] !== undefined && req.method === 'POST') {
       // JSON only: a cross-site form cannot send it without a CORS preflight (which we never grant).
@@ -79,6 +97,8 @@ export function dashboardRoutes(deps: RouteDeps): (req: Request, res: Response) 
     if (get && p.startsWith('/clips/')) {
       const parsed = clipPathFromUrl(p, '/clips/');
       if (!parsed.ok) return res.status(parsed.status).json({ error: parsed.reason }), true;
+      // capture's .staging (clips being written) and .quarantine (evidence) are never served (issue #18.8)
+      if (parsed.relPath.split(/[\\/]/).some((seg) => seg.startsWith('.'))) return res.status(404).json({ error: 'not found' }), true;
       const real = await resolveClipPath(deps.clipsDir, parsed.relPath).catch((err: unknown) => err as Error);
       if (real instanceof Error) return reject(res, real), true;
       await sendFile(req, res, real, 'video/mp4');

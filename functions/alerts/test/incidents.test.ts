@@ -111,3 +111,22 @@ describe('incident reducer', () => {
     expect(incidentDurationMs({ openedAt: at(0), state: 'resolved', resolvedAt: at(30) }, T0 + 999_000)).toBe(30_000);
   });
 });
+
+describe('#18.8 alert data cannot overwrite what the store owns', () => {
+  const forged = { acknowledgedAt: at(2), acknowledgedBy: 'attacker', rev: 999, history: [], peakSeverity: 'danger', firstReceivedAt: at(-999), lastReceivedAt: at(-999), lastEvent: 'resolved' };
+  it('#18.8 extra fields in alert data overwriting stored fields: an alert cannot arrive already acknowledged', () => {
+    const { record, alerts } = run([ev('e1', 'raised', forged as unknown as Partial<AlertData>)]);
+    expect(record.acknowledgedAt).toBeUndefined();
+    expect(record.acknowledgedBy).toBeUndefined();
+    expect(record).toMatchObject({ rev: 1, peakSeverity: 'warning', firstReceivedAt: at(100), lastEvent: 'raised' });
+    expect(record.history.map((h) => h.eventId)).toEqual(['e1']);
+    expect(alerts).toEqual([true]);
+  });
+
+  it('#18.8 … nor on a later update', () => {
+    const { record } = run([ev('e1', 'raised'), ev('e2', 'updated', { analyzedAt: at(6), ...(forged as unknown as Partial<AlertData>) })]);
+    expect(record.acknowledgedAt).toBeUndefined();
+    expect(record).toMatchObject({ rev: 2, lastEvent: 'updated', firstReceivedAt: at(100) });
+    expect(record.history.map((h) => h.eventId)).toEqual(['e1', 'e2']);
+  });
+});

@@ -10,6 +10,7 @@ import { Publisher, sleep } from '../../shared/src/cloudevents';
 import { toError } from '../../shared/src/errors';
 import { serveFunction, type Readiness, type ServedFunction } from '../../shared/src/http';
 import { redisKeys } from '../../shared/src/keys';
+import { logRedisErrors } from '../../shared/src/redis-errors';
 import { createLogger } from '../../shared/src/logger';
 import { createRegistry } from '../../shared/src/metrics';
 import { ClipQueue } from '../../shared/src/queue';
@@ -57,7 +58,7 @@ export async function startCapture(config: Config, deps: CaptureDeps = {}): Prom
   const { common, capture: cc } = config;
   const logger = deps.logger ?? createLogger('capture', common.logLevel);
   const registry = deps.registry ?? createRegistry('capture');
-  const redis = deps.redis ?? new Redis(common.redisUrl, { maxRetriesPerRequest: null });
+  const redis = deps.redis ?? logRedisErrors(new Redis(common.redisUrl, { maxRetriesPerRequest: null }), logger, 'capture');
   const replicaId = cc.replicaId ?? `${os.hostname()}-${process.pid}-${randomUUID().slice(0, 6)}`;
   const keys = redisKeys(common.redisPrefix);
   await fs.mkdir(common.clipsDir, { recursive: true });
@@ -86,7 +87,7 @@ export async function startCapture(config: Config, deps: CaptureDeps = {}): Prom
     const rec = new CameraRecorder({
       cameraId: cam, url: cameraUrl(common.rtspUrlTemplate, n), clipsDir: common.clipsDir, transport: cc.rtspTransport,
       timeoutSeconds: cc.rtspTimeoutSeconds, segmentSeconds: common.segmentSeconds, respawnMaxMs: cc.respawnMaxSeconds * 1000,
-      ffmpegPath: cc.ffmpegPath, replicaId, logger, metrics, onClip: (data) => intake.take(data),
+      ffmpegPath: cc.ffmpegPath, replicaId, logger, metrics, onClip: (data, from) => intake.take(data, from),
     });
     recorders.set(cam, rec);
     metrics.camerasOwned.set(recorders.size);
@@ -152,7 +153,7 @@ export async function startCapture(config: Config, deps: CaptureDeps = {}): Prom
 
   const handler = createCaptureHandler({ intake, readiness, registry, logger });
   let served: ServedFunction | undefined;
-  if (deps.serve ?? true) served = await serveFunction('capture', handler, common.port);
+  if (deps.serve ?? true) served = await serveFunction('capture', handler, common.port, common.bindHost, { maxBodyBytes: common.maxBodyBytes });
   logger.info({ replicaId, mode: leases ? 'lease' : 'camera-index', url: served?.url }, 'capture started');
 
   let stopping: Promise<void> | undefined;

@@ -1,10 +1,9 @@
 import fs from 'node:fs/promises';
-import path from 'node:path';
 import type { Logger } from 'pino';
-import { clipJobId, type ClipJob } from '../../shared/src/clip-job';
-import { lexicalPathProblem, resolveClipPath } from '../../shared/src/clip-path';
+import type { ClipJob } from '../../shared/src/clip-job';
+import { identifyClip, stampedStart, type ClipIdentity } from '../../shared/src/clip-identity';
 import type { Publisher } from '../../shared/src/cloudevents';
-import { PathRejectedError, UnrecoverableError, toError } from '../../shared/src/errors';
+import { UnrecoverableError, isUnrecoverable, toError } from '../../shared/src/errors';
 import { EventType, type ClipRecorded } from '../../shared/src/events';
 import type { ClipQueue } from '../../shared/src/queue';
 import type { Mp4Check } from './core/mp4-boxes';
@@ -25,6 +24,16 @@ export interface IntakeOptions {
   onRecorderClip?: (cameraId: string, at: number) => void;
 }
 
+/**
+ * Where a clip comes from. In-process only, never from a request body (issue #18.1): a clip of
+ * our own recorder is validated in-process and counts for camera liveness.
+ */
+export interface ClipSource {
+  origin: 'recorder' | 'external';
+  /** A segment of the live run (not one recovered from staging): counts for camera liveness. */
+  live?: boolean;
+}
+
 /** Result of taking in one clip. */
 export interface IntakeResult {
   job: ClipJob;
@@ -40,26 +49,32 @@ export class ClipIntake {
   constructor(private readonly opts: IntakeOptions) {}
 
   /** @throws UnrecoverableError (→ 422) with the reason when the clip is refused or quarantined. */
-  async take(data: ClipRecorded): Promise<IntakeResult> {
+  async take(data: ClipRecorded, from: ClipSource = { origin: 'external' }): Promise<IntakeResult> {
     const { clipsDir, metrics, logger } = this.opts;
-    const abs = await this.guard(data.path);
-    const check = await this.validate(abs, data);
+    const { origin } = from;
+    const clip = await this.identify(data);
+    const check = await this.validate(clip.abs, origin);
     if (!check.ok) {
       metrics.rejected.inc({ reason: check.code });
-      const where = await quarantine(clipsDir, abs, {
+      const where = await quarantine(clipsDir, clip.abs, {
         code: check.code, reason: check.reason, from: data.path, at: new Date().toISOString(), cameraId: data.cameraId, event: data,
       });
       logger.warn({ cameraId: data.cameraId, path: data.path, code: check.code, reason: check.reason, quarantined: where }, 'clip rejected');
       throw new UnrecoverableError(`clip rejected (${check.code}): ${check.reason}; moved to ${where}`);
     }
-    const startedAt = new Date(data.startedAt);
+    // What the clip says beats what the sender says: a forged event racing the recorder to the
+    // same clip must not set its time or length (the first announcement's job is the one kept)
     const job: ClipJob = {
-      v: 1, id: clipJobId(data.cameraId, startedAt), cameraId: data.cameraId,
-      path: path.normalize(data.path), startedAt: startedAt.toISOString(),
-      durationMs: data.durationMs ?? check.durationMs, bytes: check.bytes, attempt: 0,
+      v: 1, id: clip.id, cameraId: clip.cameraId,
+      path: clip.path, startedAt: (stampedStart(clip.path) ?? new Date(data.startedAt)).toISOString(),
+      durationMs: origin === 'recorder' ? (data.durationMs ?? check.durationMs) : check.durationMs, bytes: check.bytes, attempt: 0,
     };
-    const { enqueued } = await this.opts.queue.enqueue(job);
-    const origin = data.origin ?? 'external';
+    const { enqueued, conflictPath } = await this.opts.queue.enqueue(job);
+    if (conflictPath !== undefined) {
+      metrics.rejected.inc({ reason: 'id-conflict' });
+      logger.warn({ id: job.id, path: job.path, storedPath: conflictPath }, 'clip refused: its job id is taken by another path');
+      throw new UnrecoverableError(`job id ${job.id} is already taken by ${conflictPath}: refused`);
+    }
     if (enqueued) {
       metrics.clipsRecorded.inc({ camera: job.cameraId, origin });
       metrics.clipBytes.inc({ camera: job.cameraId }, job.bytes);
@@ -68,27 +83,25 @@ export class ClipIntake {
       this.opts.publisher.publish({ type: EventType.clipCaptured, cameraId: job.cameraId, data: job, id: job.id })
         .catch((err) => logger.warn({ id: job.id, err: toError(err).message }, 'clip.captured not delivered (job is queued)'));
     }
-    if (origin === 'recorder') this.opts.onRecorderClip?.(job.cameraId, Date.now());
+    // liveness from new segments only (issue #18.6): not from recovered or re-announced ones
+    if (origin === 'recorder' && from.live) this.opts.onRecorderClip?.(job.cameraId, Date.now());
     return { job, enqueued };
   }
 
-  private async guard(rel: string): Promise<string> {
-    const lexical = lexicalPathProblem(rel);
-    if (!lexical && rel.split(/[\\/]/).some((seg) => seg.startsWith('.'))) {
-      // .staging holds clips ffmpeg is still writing; .quarantine holds evidence: never take from there
-      this.opts.metrics.rejected.inc({ reason: 'path' });
-      throw new PathRejectedError(`path points into a hidden folder (capture's own staging/quarantine): ${JSON.stringify(rel)}`);
-    }
+  /** Path guard, camera folder, fingerprint (shared with inference's push path). Refusals are counted and logged. */
+  private async identify(data: ClipRecorded): Promise<ClipIdentity> {
     try {
-      return await resolveClipPath(this.opts.clipsDir, rel);
+      return await identifyClip(this.opts.clipsDir, data.path, data.cameraId);
     } catch (err) {
+      const reason = toError(err).message;
       this.opts.metrics.rejected.inc({ reason: 'path' });
+      if (isUnrecoverable(err)) this.opts.logger.warn({ cameraId: data.cameraId, path: data.path, reason }, 'clip event refused');
       throw err;
     }
   }
 
-  private async validate(abs: string, data: ClipRecorded): Promise<Mp4Check & { bytes: number }> {
-    if (data.origin === 'recorder') return checkMp4File(abs);
+  private async validate(abs: string, origin: ClipSource['origin']): Promise<Mp4Check & { bytes: number }> {
+    if (origin === 'recorder') return checkMp4File(abs);
     const { size } = await fs.stat(abs);
     if (size === 0) return { ok: false, code: 'empty', reason: 'file is empty (0 bytes)', bytes: 0 };
     try {

@@ -67,13 +67,14 @@ const queued = () => redis.lrange(keys.clips, 0, -1);
 
 describe('capture function: clip.recorded from outside sources', () => {
   it.each(['binary', 'structured'] as const)('enqueues a valid outside clip exactly once (%s mode) and emits clip.captured', async (mode) => {
-    const rel = `nvr/${mode}/cam7-export.mp4`;
+    const rel = `ext${mode}/nvr/cam7-export.mp4`; // an outside source writes into the camera's own folder
     await place(rel, await tiny());
     const data = { cameraId: `ext${mode}`, path: rel, startedAt: '2026-11-28T20:40:00Z', origin: 'external' };
     const first = await post(mode, recorded(data));
     expect(first.status).toBe(200);
     const job = JSON.parse(first.body) as { id: string; enqueued: boolean; job: { path: string; durationMs: number; bytes: number } };
-    expect(job).toMatchObject({ id: `ext${mode}-20261128T204000Z`, enqueued: true, job: { path: rel } });
+    expect(job).toMatchObject({ enqueued: true, job: { path: rel } });
+    expect(job.id).toMatch(new RegExp(`^ext${mode}-nvr_cam7-export-[0-9a-f]{12}$`)); // from the clip, not from the sender
     expect(job.job.durationMs).toBeGreaterThan(900);
     // redelivery of the same clip (Knative retries): no second job
     expect(JSON.parse((await post(mode, recorded(data))).body)).toMatchObject({ enqueued: false });
@@ -89,7 +90,7 @@ describe('capture function: clip.recorded from outside sources', () => {
   for (const mode of ['binary', 'structured'] as const) {
     it.each(rejects)(`quarantines a %s clip with its reason, enqueues nothing (${mode})`, async (_kind, name, make, reason) => {
       const before = await queued();
-      const rel = `nvr/${mode}/${name}`;
+      const rel = `cam9/nvr/${mode}/${name}`;
       await place(rel, await make());
       const res = await post(mode, recorded({ cameraId: 'cam9', path: rel, startedAt: '2026-11-28T20:41:00Z' }));
       expect(res.status).toBe(422);
@@ -117,7 +118,8 @@ describe('capture function: clip.recorded from outside sources', () => {
     ['../outside.mp4', /\.\./],
     ['/etc/passwd', /absolute/],
     ['.staging/cam1/run/seg-1.mp4', /hidden folder/],
-    ['nvr/missing.mp4', /does not exist/],
+    ['cam9/missing.mp4', /does not exist/],
+    ['cam8/elsewhere.mp4', /does not match the clip's folder/],
   ])('refuses path %p without touching anything (422)', async (rel, reason) => {
     const before = await queued();
     const res = await post('binary', recorded({ cameraId: 'cam9', path: rel, startedAt: '2026-11-28T20:41:00Z' }));

@@ -7,6 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { Redis } from 'ioredis';
 import { clipStamp } from '../../shared/src/clip-job';
+import { identifyClip } from '../../shared/src/clip-identity';
 import { redisKeys } from '../../shared/src/keys';
 import { createLogger } from '../../shared/src/logger';
 import { createRegistry } from '../../shared/src/metrics';
@@ -35,7 +36,7 @@ async function clip(cam: string, minutesAgo: number, bytes = 1000): Promise<{ id
   const rel = `${cam}/${stamp}.mp4`;
   await fs.mkdir(path.join(clipsDir, cam), { recursive: true });
   await fs.writeFile(path.join(clipsDir, rel), Buffer.alloc(bytes, 1));
-  return { id: `${cam}-${stamp}`, rel };
+  return { id: (await identifyClip(clipsDir, rel, cam)).id, rel }; // the id capture gives it (issue #18.1)
 }
 const verdict = (id: string, status: string, incident = false) => redis.set(keys.verdictDone(id), JSON.stringify({ status, incident }));
 const exists = (rel: string) => fs.access(path.join(clipsDir, rel)).then(() => true, () => false);

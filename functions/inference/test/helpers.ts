@@ -7,7 +7,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { Redis } from 'ioredis';
 import { findScene, renderScene, type GroundTruth } from '../../../simulator/cameras/src';
-import { clipJobId, type ClipJob } from '../../shared/src/clip-job';
+import { clipStamp, type ClipJob } from '../../shared/src/clip-job';
+import { identifyClip } from '../../shared/src/clip-identity';
 import { parseConfig, type Config } from '../../shared/src/config';
 import { prefixHash } from '../src/core/prompt';
 import { hazardWindow } from '../scripts/scene-windows';
@@ -131,12 +132,12 @@ export interface SceneClip {
 
 /** Cuts `seconds` starting at `start` from a rendered scene into `<clipsDir>/<camera>/<stamp>.mp4` and builds its job. */
 export async function cutClip(videoPath: string, start: number, seconds: number, clipsDir: string, cameraId: string, startedAt: Date): Promise<ClipJob> {
-  const id = clipJobId(cameraId, startedAt);
-  const rel = `${cameraId}/${id.slice(cameraId.length + 1)}.mp4`;
+  const rel = `${cameraId}/${clipStamp(startedAt)}.mp4`;
   const out = path.join(clipsDir, rel);
   await fs.mkdir(path.dirname(out), { recursive: true });
   await run('ffmpeg', ['-hide_banner', '-v', 'error', '-y', '-ss', String(start), '-t', String(seconds), '-i', videoPath, '-c', 'copy', '-an', out]);
   const { size } = await fs.stat(out);
+  const { id } = await identifyClip(clipsDir, rel, cameraId); // as capture names it (issue #18.1)
   return { v: 1, id, cameraId, path: rel, startedAt: startedAt.toISOString(), durationMs: seconds * 1000, bytes: size, attempt: 0 };
 }
 

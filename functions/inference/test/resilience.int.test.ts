@@ -116,6 +116,29 @@ describe('inference resilience', () => {
     expect(bad.status).toBe(400);
   });
 
+  test("#18.1 a forged clip.captured cannot squat another camera's job id on the push path", async () => {
+    const sim = await startVllmSim({ port: 0 });
+    cleanups.push(() => sim.close());
+    const { clipsDir, config, keys } = await setup(sim);
+    const h = await start(config, { pull: false });
+    const safe = await sceneClip('safe', clipsDir, 'cam1', new Date('2026-11-28T20:30:00Z'));
+    const real = await sceneClip('person_fall', clipsDir, 'cam2', new Date('2026-11-28T20:30:05Z'));
+    const post = async (data: unknown) => {
+      const m = HTTP.binary(new CloudEvent({ type: EventType.clipCaptured, source: '/attacker', id: `forged-${Math.random()}`, data, datacontenttype: 'application/json' }));
+      return fetch(`${h.url}/`, { method: 'POST', headers: m.headers as Record<string, string>, body: m.body as string });
+    };
+    // cam1's safe clip announced under cam2's job id, then under its own id but as cam2
+    const squat = await post({ ...safe.job, id: real.job.id, cameraId: 'cam2' });
+    expect(squat.status).toBe(422);
+    expect((await post({ ...safe.job, cameraId: 'cam2' })).status).toBe(422);
+    expect((await post({ ...safe.job, id: real.job.id })).status).toBe(422);
+    expect((await verdicts(redis, keys.verdicts)).filter((v) => v.jobId === real.job.id)).toHaveLength(0);
+    // cam2's real clip is still judged (not replayed from a forged verdict)
+    const res = await post(real.job);
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({ jobId: real.job.id, status: 'danger' });
+  });
+
   test('graceful stop: in-flight jobs finish, prepared ones go back to the queue, nothing is lost', async () => {
     const sim = await startVllmSim({ port: 0, overheadMs: 800 });
     cleanups.push(() => sim.close());

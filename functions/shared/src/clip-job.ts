@@ -37,6 +37,10 @@ export function clipStamp(date: Date): string {
   return date.toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
 }
 
+/**
+ * @deprecated The old id, from what the sender says (camera + start): a forged event could squat
+ * it (issue #18.1). Job ids now come from the clip itself: `clip-identity.ts`.
+ */
 export function clipJobId(cameraId: string, startedAt: Date): string {
   return `${cameraId}-${clipStamp(startedAt)}`;
 }

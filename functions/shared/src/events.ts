@@ -16,7 +16,18 @@ export const EventType = {
 export type EventTypeName = (typeof EventType)[keyof typeof EventType];
 
 const cameraId = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/);
-const isoTime = z.iso.datetime({ offset: true });
+const isoTime = z.iso.datetime({ offset: true }).max(64);
+
+/**
+ * Upper bounds on every string and array (issue #18.2): ten alerts with 5 MB summaries made
+ * every `/api/state` 50 MB. Generous against what we produce (the model's summary ≤ 4000
+ * chars, ≤ 32 hazards: verdict.ts), tight against abuse. The body limit (MAX_BODY_BYTES)
+ * bounds the whole event before any of this is parsed.
+ */
+const LIMITS = { id: 256, path: 1024, text: 8000, name: 256, hazards: 32 } as const;
+const id = z.string().min(1).max(LIMITS.id);
+const text = z.string().max(LIMITS.text);
+const name = z.string().max(LIMITS.name);
 
 /** A finished clip on the shared volume (from our recorder or an outside source such as an NVR export). */
 export const ClipRecordedSchema = z.looseObject({
@@ -25,8 +36,8 @@ export const ClipRecordedSchema = z.looseObject({
   startedAt: isoTime,
   durationMs: z.number().int().nonnegative().optional(),
   bytes: z.number().int().nonnegative().optional(),
-  /** Set by our own recorder, whose clips are validated in-process (no ffprobe; DESIGN §5). */
-  origin: z.enum(['recorder', 'external']).optional(),
+  // No `origin` here: whether a clip comes from our own recorder is never taken from the network
+  // (issue #18.1); the recorder says so in-process (ClipIntake.take's second argument).
   /** When the segmenter closed the clip (segment-lag metric). */
   endedAt: isoTime.optional(),
 });
@@ -34,33 +45,33 @@ export const ClipRecordedSchema = z.looseObject({
 export const ClipCapturedSchema = ClipJobSchema;
 
 export const VerdictCreatedSchema = z.looseObject({
-  jobId: z.string().min(1),
+  jobId: id,
   cameraId,
-  clipPath: z.string().min(1),
+  clipPath: z.string().min(1).max(LIMITS.path),
   status: z.enum([...VERDICT_STATUSES, 'uncertain']),
-  hazards: z.array(HazardSchema),
-  summary: z.string(),
-  model: z.string(),
+  hazards: z.array(HazardSchema).max(LIMITS.hazards),
+  summary: text,
+  model: name,
   capturedAt: isoTime,
   analyzedAt: isoTime,
   /** Why a verdict is `uncertain` (schema broken twice, …). */
-  reason: z.string().optional(),
+  reason: text.optional(),
 });
 
 export const AlertSchema = z.looseObject({
-  incidentId: z.string().min(1),
+  incidentId: id,
   cameraId,
   /** The latest verdict status for this incident (`safe` on resolve). */
   status: z.enum([...VERDICT_STATUSES, 'uncertain']),
   state: z.enum(['open', 'resolved']),
   severity: z.enum(['warning', 'danger']),
-  hazardType: z.string().min(1),
-  hazards: z.array(HazardSchema),
-  summary: z.string(),
-  clipPath: z.string(),
+  hazardType: z.string().min(1).max(64),
+  hazards: z.array(HazardSchema).max(LIMITS.hazards),
+  summary: text,
+  clipPath: z.string().max(LIMITS.path),
   capturedAt: isoTime,
   analyzedAt: isoTime,
-  model: z.string(),
+  model: name,
   openedAt: isoTime,
   resolvedAt: isoTime.optional(),
   clipCount: z.number().int().nonnegative().optional(),
@@ -71,8 +82,8 @@ export const CameraStatusEventSchema = z.looseObject({
   status: z.enum(['online', 'offline']),
   at: isoTime,
   lastClipAt: isoTime.optional(),
-  owner: z.string().optional(),
-  reason: z.string().optional(),
+  owner: name.optional(),
+  reason: text.optional(),
 });
 
 export const EventDataSchemas = {

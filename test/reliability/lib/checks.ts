@@ -1,6 +1,6 @@
 import type { TestStack } from './stack';
 
-/** jobId of a clip file capture placed: `cam3/20261128T204000Z.mp4` → `cam3-20261128T204000Z`. */
+/** The clip key of a file capture placed (its job id without the content fingerprint): `cam3/20261128T204000Z.mp4` → `cam3-20261128T204000Z`. */
 export const jobIdOf = (rel: string) => rel.replace(/\.mp4$/, '').replace('/', '-');
 
 /** What the exactly-once checks look at, after the run has drained. */

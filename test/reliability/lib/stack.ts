@@ -11,6 +11,8 @@ import { deleteKeysUnder } from '../../../functions/shared/test/redis-helpers';
 
 /** The alerts dashboard's admin token in these stacks (it binds beyond loopback, so it needs one): `Authorization: Bearer …`. */
 export const ALERTS_TEST_TOKEN = `reliability-${randomUUID()}`;
+/** A job id without its content fingerprint (issue #18.1): `cam3-20261128T204000Z-1a2b3c4d5e6f` → `cam3-20261128T204000Z`. */
+export const clipKey = (jobId: string): string => jobId.replace(/-[0-9a-f]{12}$/, '');
 
 /**
  * A small copy of the whole system for cross-process fault tests, everything real and on
@@ -48,6 +50,7 @@ export interface TestStack {
   start(name: PartName): Promise<PartProcess>;
   kill9(name: PartName): Promise<void>;
   /** verdicts in the stream: jobId → how many times */
+  /** verdicts per clip (`cam3-20261128T204000Z`: the job id without its fingerprint) */
   verdictCounts(): Promise<Map<string, number>>;
   /** clip files capture placed in CLIPS_DIR (relative paths) */
   recordedClips(): string[];
@@ -147,7 +150,8 @@ export async function startStack(o: StackOptions = {}): Promise<TestStack> {
     verdictCounts: async () => {
       const counts = new Map<string, number>();
       for (const [, fields] of await redis.xrange(keys.verdicts, '-', '+')) {
-        const id = fields[fields.indexOf('jobId') + 1] ?? '?';
+        // keyed by clip: a job id ends in the clip's content fingerprint (issue #18.1), which a deleted clip no longer has
+        const id = clipKey(fields[fields.indexOf('jobId') + 1] ?? '?');
         counts.set(id, (counts.get(id) ?? 0) + 1);
       }
       return counts;

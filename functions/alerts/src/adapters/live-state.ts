@@ -18,8 +18,10 @@ export type IncidentSummary = Omit<IncidentRecord, 'history'> & {
 export interface DashboardState {
   readonly serverTime: string;
   readonly cameras: readonly CameraView[];
-  /** Newest first (by openedAt): the newest {@link FEED_LIMIT} plus every open one. */
+  /** Newest first (by openedAt), at most {@link FEED_LIMIT}: open ones first, then the newest. */
   readonly incidents: readonly IncidentSummary[];
+  /** Incidents stored in all; page through them with `GET /api/incidents?offset=&limit=`. */
+  readonly incidentsTotal: number;
   /** Newest first. */
   readonly verdicts: readonly StoredVerdict[];
   readonly counters: Counters;
@@ -153,10 +155,10 @@ export class LiveState {
   async snapshot(): Promise<DashboardState> {
     await this.refresh();
     const { store } = this.opts;
-    const [incidents, verdicts] = await Promise.all([store.listIncidents(FEED_LIMIT), store.recentVerdicts(VERDICT_LIMIT)]);
+    const [incidents, verdicts, incidentsTotal] = await Promise.all([store.listIncidents(FEED_LIMIT), store.recentVerdicts(VERDICT_LIMIT), store.incidentCount()]);
     const counters = this.counters;
     if (!counters) throw new Error('dashboard counters unavailable (is Redis reachable?)');
-    return { serverTime: new Date(this.now()).toISOString(), cameras: this.cameras, incidents: incidents.map(summarize), verdicts, counters };
+    return { serverTime: new Date(this.now()).toISOString(), cameras: this.cameras, incidents: incidents.map(summarize), incidentsTotal, verdicts, counters };
   }
 
   /** The initial SSE messages for a (re)connecting browser. */

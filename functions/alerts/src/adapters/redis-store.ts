@@ -124,16 +124,31 @@ export class AlertStore {
     return parse<IncidentRecord>(await this.redis.hget(this.keys.incidents, id));
   }
 
-  /** The newest `limit` incidents plus every open one, newest (by openedAt) first. */
+  /**
+   * At most `limit` incidents, newest (by openedAt) first: every open one first (up to `limit`),
+   * then the newest to fill up. Bounded (issue #18.2): the rest is read with {@link pageIncidents}.
+   */
   async listIncidents(limit: number): Promise<IncidentRecord[]> {
-    const [newest, open] = await Promise.all([this.redis.zrevrange(this.keys.incidentsByTime, 0, limit - 1), this.redis.smembers(this.keys.open)]);
-    const ids = [...new Set([...newest, ...open])];
+    const [newest, open] = await Promise.all([this.redis.zrevrange(this.keys.incidentsByTime, 0, limit - 1), this.redis.srandmember(this.keys.open, limit)]);
+    const ids = [...new Set([...open, ...newest])].slice(0, limit);
     if (ids.length === 0) return [];
     const rows = await this.redis.hmget(this.keys.incidents, ...ids);
     return rows
       .map((r) => parse<IncidentRecord>(r))
       .filter((r): r is IncidentRecord => r !== undefined)
       .sort((a, b) => Date.parse(b.openedAt) - Date.parse(a.openedAt));
+  }
+
+  /** One page of every stored incident, newest (by openedAt) first, and how many there are. */
+  async pageIncidents(offset: number, limit: number): Promise<{ incidents: IncidentRecord[]; total: number }> {
+    const [ids, total] = await Promise.all([this.redis.zrevrange(this.keys.incidentsByTime, offset, offset + limit - 1), this.redis.zcard(this.keys.incidentsByTime)]);
+    if (ids.length === 0) return { incidents: [], total };
+    const rows = await this.redis.hmget(this.keys.incidents, ...ids);
+    return { incidents: rows.map((r) => parse<IncidentRecord>(r)).filter((r): r is IncidentRecord => r !== undefined), total };
+  }
+
+  async incidentCount(): Promise<number> {
+    return this.redis.zcard(this.keys.incidentsByTime);
   }
 
   /** Every open incident. */

@@ -1,4 +1,4 @@
-import type { AlertData } from '../../../shared/src/events';
+import { AlertSchema, type AlertData } from '../../../shared/src/events';
 import type { Severity } from '../../../shared/src/verdict';
 
 /** The three alert lifecycle events, by their short name. */
@@ -104,6 +104,20 @@ function appendHistory(history: readonly HistoryEntry[], entry: HistoryEntry): H
   return first ? [first, ...sorted.slice(sorted.length - HISTORY_CAP + 1)] : sorted;
 }
 
+/** The alert fields the contract names (DESIGN §3.5); everything else in an event's data is dropped. */
+const ALERT_FIELDS = Object.keys(AlertSchema.shape);
+
+/**
+ * The alert data with only the contract's fields (issue #18.8): the schema keeps unknown extra
+ * fields, and spread into the record they overwrote what only this store sets (`acknowledgedAt`,
+ * `rev`, `history` …), so an alert could arrive already acknowledged; and a large unknown field
+ * would be stored and served with every `/api/state`.
+ */
+function alertFields(d: AlertData): AlertData {
+  const src = d as Record<string, unknown>;
+  return Object.fromEntries(ALERT_FIELDS.filter((k) => src[k] !== undefined).map((k) => [k, src[k]])) as AlertData;
+}
+
 /**
  * Applies one alert event to the stored incident (pure reducer).
  *
@@ -114,7 +128,7 @@ function appendHistory(history: readonly HistoryEntry[], entry: HistoryEntry): H
  * - `openedAt` is the earliest one reported; the acknowledgement is never cleared.
  */
 export function applyAlertEvent(prev: IncidentRecord | undefined, ev: AlertEventInput): Applied {
-  const d = ev.data;
+  const d = alertFields(ev.data);
   if (!prev) {
     const record: IncidentRecord = {
       ...d, rev: 1, lastEvent: ev.kind, peakSeverity: d.severity, firstReceivedAt: ev.receivedAt, lastReceivedAt: ev.receivedAt,

@@ -5,6 +5,7 @@ import { clipStamp } from '../../../shared/src/clip-job';
 import { computeBackoffMs, sleep } from '../../../shared/src/cloudevents';
 import { isUnrecoverable, toError } from '../../../shared/src/errors';
 import type { ClipRecorded } from '../../../shared/src/events';
+import type { ClipSource } from '../intake';
 import { buildRecorderCommand } from '../core/recorder-args';
 import { within } from '../core/timeout';
 import { segmentStart, splitSegmentChunk } from '../core/segment-list';
@@ -26,8 +27,8 @@ export interface CameraRecorderOptions {
   replicaId: string;
   logger: Logger;
   metrics: CaptureMetrics;
-  /** Takes a finished clip that is already in `CLIPS_DIR/<camera>/` (validate, enqueue …). */
-  onClip: (data: ClipRecorded) => Promise<unknown>;
+  /** Takes a finished clip that is already in `CLIPS_DIR/<camera>/` (validate, enqueue …); `from` is in-process only. */
+  onClip: (data: ClipRecorded, from: ClipSource) => Promise<unknown>;
 }
 
 export type RecorderState = 'starting' | 'recording' | 'backoff' | 'stopped';
@@ -41,6 +42,12 @@ export interface RecorderStatus {
 }
 
 const LIST_FILE = 'list.csv';
+/**
+ * Beside the segment list: one staged file name per line, appended once its clip was handed
+ * over. Recovery skips these, so a run kept for a retry is not re-announced whole when Redis
+ * came back empty and its dedup keys are gone (issue #18.6).
+ */
+export const ANNOUNCED_FILE = 'announced.txt';
 
 /**
  * Records one camera: ffmpeg segmenter into `CLIPS_DIR/.staging/<camera>/<run>/`, a clip is
@@ -171,7 +178,8 @@ export class CameraRecorder {
     const start = segmentStart(file) ?? new Date(seg.listedAt - (seg.end - seg.start) * 1000);
     try {
       const placed = await this.place(staged, start);
-      await this.handOver(placed.rel, seg, placed.startedAt);
+      await this.handOver(placed.rel, seg, placed.startedAt, runDir === this.currentRunDir);
+      await this.markAnnounced(runDir, file);
       return true;
     } catch (err) {
       // unrecoverable = rejected and quarantined by the intake: done with it
@@ -180,11 +188,19 @@ export class CameraRecorder {
     }
   }
 
-  private async handOver(rel: string, seg: ListedSegment, startedAt: Date): Promise<void> {
+  /** `live`: a segment of the run ffmpeg is writing now; only those count for camera liveness (issue #18.6). */
+  private async handOver(rel: string, seg: ListedSegment, startedAt: Date, live: boolean): Promise<void> {
     this.clips++;
     await this.opts.onClip({
       cameraId: this.opts.cameraId, path: rel, startedAt: startedAt.toISOString(),
-      durationMs: Math.round((seg.end - seg.start) * 1000), origin: 'recorder', endedAt: new Date(seg.listedAt).toISOString(),
+      durationMs: Math.round((seg.end - seg.start) * 1000), endedAt: new Date(seg.listedAt).toISOString(),
+    }, { origin: 'recorder', live });
+  }
+
+  /** Remembers a handed-over segment beside the list; best effort (a full disk only costs a duplicate later). */
+  private async markAnnounced(runDir: string, file: string): Promise<void> {
+    await fs.appendFile(path.join(runDir, ANNOUNCED_FILE), `${file}\n`).catch((err: unknown) => {
+      this.opts.logger.warn({ cameraId: this.opts.cameraId, file, err: toError(err).message }, 'could not note the clip as announced (it may be announced again by a recovery)');
     });
   }
 
@@ -214,7 +230,7 @@ export class CameraRecorder {
 
   private async quarantineUnlisted(runDir: string, keep: Set<string>): Promise<void> {
     for (const f of await fs.readdir(runDir)) {
-      if (f === LIST_FILE || keep.has(f)) continue;
+      if (f === LIST_FILE || f === ANNOUNCED_FILE || keep.has(f)) continue;
       const abs = path.join(runDir, f);
       await quarantine(this.opts.clipsDir, abs, {
         code: 'partial', reason: 'segment never listed by the segmenter (recorder stopped mid-clip)', from: path.relative(this.opts.clipsDir, abs),
@@ -253,26 +269,34 @@ export class CameraRecorder {
       const listStat = stats[files.indexOf(LIST_FILE)];
       const text = await fs.readFile(path.join(runDir, LIST_FILE), 'utf8').catch(() => '');
       const { entries } = splitSegmentChunk('', text.endsWith('\n') ? text : `${text}\n`);
+      const announcedText = await fs.readFile(path.join(runDir, ANNOUNCED_FILE), 'utf8').catch(() => '');
+      const announced = new Set(announcedText.split('\n').filter((l) => l !== ''));
       let failures = 0;
+      let skipped = 0;
       for (const e of entries) {
+        if (announced.has(path.basename(e.file))) {
+          skipped++;
+          continue;
+        }
         const seg: ListedSegment = { ...e, listedAt: listStat?.mtimeMs ?? Date.now() };
         const file = path.basename(e.file);
         const start = segmentStart(file);
         if (files.includes(file)) failures += (await this.finish(runDir, seg)) ? 0 : 1;
-        else if (start) failures += (await this.reannounce(seg, start)) ? 0 : 1;
+        else if (start) failures += (await this.reannounce(runDir, seg, start)) ? 0 : 1;
       }
-      this.opts.logger.info({ cameraId: this.opts.cameraId, run: name, listed: entries.length }, 'recovered a previous run’s staging folder');
+      this.opts.logger.info({ cameraId: this.opts.cameraId, run: name, listed: entries.length, alreadyAnnounced: skipped }, 'recovered a previous run’s staging folder');
       await this.closeRun(runDir, failures);
     }
   }
 
   /** A listed clip already renamed before a crash: enqueue again (a no-op if it was). */
-  private async reannounce(seg: ListedSegment, start: Date): Promise<boolean> {
+  private async reannounce(runDir: string, seg: ListedSegment, start: Date): Promise<boolean> {
     const rel = path.join(this.opts.cameraId, `${clipStamp(start)}.mp4`);
     const exists = await fs.access(path.join(this.opts.clipsDir, rel)).then(() => true, () => false);
     if (!exists) return true; // already handled and deleted, or renamed under a bumped stamp
     try {
-      await this.handOver(rel, seg, start);
+      await this.handOver(rel, seg, start, false);
+      await this.markAnnounced(runDir, path.basename(seg.file));
       return true;
     } catch (err) {
       this.opts.logger.warn({ cameraId: this.opts.cameraId, rel, err: toError(err).message }, 'recovered clip not taken');

@@ -2,6 +2,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
+import { clipIdFrom, fingerprintFile } from '../../../shared/src/clip-identity';
 import { toError } from '../../../shared/src/errors';
 import type { RedisKeys } from '../../../shared/src/keys';
 import { parseVerdictMark, planRetention, type ClipFacts, type RetentionPlan } from '../core/retention';
@@ -34,7 +35,24 @@ export class RetentionSweeper {
   /** Last sweep, for /readyz. */
   last: (SweepResult & { at: string }) | undefined;
 
+  /**
+   * path → its job id, with the size and mtime it was computed for. The id ends in a content
+   * fingerprint (issue #18.1, clip-identity.ts), so each clip is read (8 KiB) once per process,
+   * not once per sweep; a file changed under the same name is fingerprinted again.
+   */
+  private readonly ids = new Map<string, { id: string; size: number; mtimeMs: number }>();
+
   constructor(private readonly opts: RetentionOptions) {}
+
+  private async jobIdOf(rel: string, abs: string, st: { size: number; mtimeMs: number }): Promise<string | undefined> {
+    const known = this.ids.get(rel);
+    if (known && known.size === st.size && known.mtimeMs === st.mtimeMs) return known.id;
+    const fp = await fingerprintFile(abs).catch(() => undefined);
+    if (!fp) return undefined;
+    const id = clipIdFrom(rel, fp.fingerprint);
+    this.ids.set(rel, { id, size: st.size, mtimeMs: st.mtimeMs });
+    return id;
+  }
 
   async sweep(now = Date.now()): Promise<SweepResult> {
     const { clipsDir, keys, redis, metrics, logger } = this.opts;
@@ -78,6 +96,7 @@ export class RetentionSweeper {
     const { clipsDir } = this.opts;
     const clips: (ClipFacts & { jobId: string })[] = [];
     let otherBytes = 0;
+    const present = new Set<string>();
     for (const entry of await fs.readdir(clipsDir, { withFileTypes: true }).catch(() => [])) {
       const abs = path.join(clipsDir, entry.name);
       if (!entry.isDirectory() || entry.name.startsWith('.') || !CAMERA_DIR.test(entry.name)) {
@@ -93,9 +112,14 @@ export class RetentionSweeper {
           continue;
         }
         const startedAt = Date.UTC(+m[1]!, +m[2]! - 1, +m[3]!, +m[4]!, +m[5]!, +m[6]!);
-        clips.push({ path: `${entry.name}/${f.name}`, jobId: `${entry.name}-${f.name.slice(0, -4)}`, startedAt, bytes: st.size, inIncidentSet: false });
+        const rel = `${entry.name}/${f.name}`;
+        const jobId = await this.jobIdOf(rel, path.join(abs, f.name), st);
+        if (jobId === undefined) continue; // vanished or unreadable since the listing
+        present.add(rel);
+        clips.push({ path: rel, jobId, startedAt, bytes: st.size, inIncidentSet: false });
       }
     }
+    for (const rel of this.ids.keys()) if (!present.has(rel)) this.ids.delete(rel);
     return { clips, otherBytes };
   }
 }

@@ -3,6 +3,7 @@ import { Redis } from 'ioredis';
 import { toError } from '../../../shared/src/errors';
 import { redisKeys } from '../../../shared/src/keys';
 import { createLogger } from '../../../shared/src/logger';
+import { logRedisErrors } from '../../../shared/src/redis-errors';
 import { ClipQueue } from '../../../shared/src/queue';
 import { claimAndPrepare, type PrepareEvent, type PreparedJob } from './claim';
 import type { PrepareSettings } from './prepare';
@@ -30,7 +31,7 @@ if (!port) throw new Error('preparer-worker must run in a worker thread');
 const data = workerData as PreparerWorkerData;
 const logger = createLogger('inference-preparer', data.logLevel);
 // Its own connection: the main thread's commands never wait behind a blocking claim.
-const redis = new Redis(data.redisUrl, { maxRetriesPerRequest: null });
+const redis = logRedisErrors(new Redis(data.redisUrl, { maxRetriesPerRequest: null }), logger, 'inference-preparer');
 const queue = new ClipQueue(redis, { keys: redisKeys(data.redisPrefix), maxAttempts: data.maxAttempts, heartbeatTtlSeconds: data.heartbeatTtlSeconds, logger });
 
 let outstanding = 0;

@@ -3,12 +3,14 @@ import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import type { ClipJob } from '../../../shared/src/clip-job';
+import { verifyClipJob } from '../../../shared/src/clip-identity';
 import { Publisher } from '../../../shared/src/cloudevents';
 import type { Config } from '../../../shared/src/config';
 import { ConfigError, RetryableError, toError } from '../../../shared/src/errors';
 import type { CameraStatusEvent } from '../../../shared/src/events';
 import { serveFunction, type ServedFunction } from '../../../shared/src/http';
 import { redisKeys } from '../../../shared/src/keys';
+import { logRedisErrors } from '../../../shared/src/redis-errors';
 import { createLogger } from '../../../shared/src/logger';
 import { createRegistry } from '../../../shared/src/metrics';
 import { ClipQueue, newConsumerId } from '../../../shared/src/queue';
@@ -76,7 +78,7 @@ export async function startInference(config: Config, deps: InferenceDeps = {}): 
   if (!common.vllmBaseUrl) throw new Error('VLLM_BASE_URL is not set: inference needs an OpenAI-compatible server (vLLM, or vllm-sim locally)');
   const metrics = new InferenceMetrics(registry);
   const keys = redisKeys(common.redisPrefix);
-  const redis = new Redis(common.redisUrl, { maxRetriesPerRequest: null });
+  const redis = logRedisErrors(new Redis(common.redisUrl, { maxRetriesPerRequest: null }), logger, 'inference');
   const queue = new ClipQueue(redis, { keys, maxAttempts: qc.maxAttempts, heartbeatTtlSeconds: qc.heartbeatTtlSeconds, maxLength: qc.maxLength, logger });
   const consumerId = newConsumerId('inference');
 
@@ -135,6 +137,8 @@ export async function startInference(config: Config, deps: InferenceDeps = {}): 
 
   // Push path (Knative Eventing): the same core, directly, without the queue.
   const processClip = async (job: ClipJob) => {
+    // a job from the network must be the clip it names: id from the clip itself, camera = its folder (issue #18.1)
+    await verifyClipJob(settings.clipsDir, job);
     const done = await replayIfDone(outcome, job.id);
     if (done !== null) return { jobId: job.id, replayed: true };
     const started = performance.now();
@@ -160,7 +164,7 @@ export async function startInference(config: Config, deps: InferenceDeps = {}): 
 
   let served: ServedFunction | undefined;
   if (deps.serveHttp ?? true) {
-    served = await serveFunction('inference', createInferenceHandler({ processClip, cameraStatus, readiness }, registry, logger), common.port);
+    served = await serveFunction('inference', createInferenceHandler({ processClip, cameraStatus, readiness }, registry, logger), common.port, common.bindHost, { maxBodyBytes: common.maxBodyBytes });
     logger.info({ url: served.url, consumerId, pipeline, pull }, 'inference listening');
   }
 

@@ -30,6 +30,11 @@ export function receiveCloudEvent(
   if (missing.length > 0) {
     return { ok: false, status: 400, reason: `not a valid CloudEvent: missing required attribute(s) ${missing.join(', ')}` };
   }
+  const version = wireSpecVersion(flatHeaders, text);
+  if (version !== undefined && version !== '1.0') {
+    // the SDK decodes any version it does not know as 1.0 (it was accepting `specversion: 99`)
+    return { ok: false, status: 400, reason: `not a valid CloudEvent: specversion ${JSON.stringify(version)} is not supported; send 1.0` };
+  }
   let ce: CloudEventV1<unknown>;
   try {
     const decoded = HTTP.toEvent({ headers: flatHeaders, body: text });
@@ -88,4 +93,16 @@ function missingRequiredAttributes(headers: Record<string, string>, body: string
   if (typeof envelope !== 'object' || envelope === null || Array.isArray(envelope)) return [];
   const record = envelope as Record<string, unknown>;
   return REQUIRED.filter((a) => typeof record[a] !== 'string' || (record[a] as string).trim() === '');
+}
+
+/** The specversion as sent (header in binary mode, envelope field in structured mode). */
+function wireSpecVersion(headers: Record<string, string>, body: string): string | undefined {
+  const structured = (headers['content-type'] ?? '').toLowerCase().startsWith('application/cloudevents');
+  if (!structured) return headers['ce-specversion']?.trim();
+  try {
+    const envelope = JSON.parse(body) as { specversion?: unknown } | null;
+    return envelope && typeof envelope === 'object' && envelope.specversion !== undefined ? String(envelope.specversion) : undefined;
+  } catch {
+    return undefined;
+  }
 }

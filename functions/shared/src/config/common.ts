@@ -46,4 +46,12 @@ export const common = {
     schema: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']), default: 'info',
     expected: 'trace|debug|info|warn|error|fatal|silent', doc: 'log level (pino)',
   }),
+  bindHost: envVar('BIND_HOST', {
+    schema: z.string().min(1).regex(/^[A-Za-z0-9.:_-]+$/), default: '127.0.0.1', expected: 'an interface address (127.0.0.1, 0.0.0.0, ::)',
+    doc: 'interface a function’s HTTP server binds; loopback unless told otherwise (the container images set 0.0.0.0)',
+  }),
+  maxBodyBytes: envVar('MAX_BODY_BYTES', {
+    schema: int(1024, 64 * 1024 * 1024), default: '1048576', expected: 'an integer number of bytes, 1024–67108864',
+    doc: 'largest request body a function reads; larger ones get 413 before parsing',
+  }),
 };

@@ -1,4 +1,5 @@
 import { ConfigError } from '../errors';
+import { redactUrls } from '../redact';
 import type { EnvVar, Section, SectionValues } from './define';
 import { common } from './common';
 import { queue } from './queue';
@@ -28,7 +29,7 @@ function parseSection<S extends Section>(section: S, env: NodeJS.ProcessEnv, iss
     const raw = readEnv(env, spec.name) ?? spec.default;
     const result = spec.schema.safeParse(raw);
     if (result.success) out[key] = result.data;
-    else issues.push(`${spec.name}=${JSON.stringify(raw ?? '')} is invalid: expected ${spec.expected}`);
+    else issues.push(`${spec.name}=${redactUrls(JSON.stringify(raw ?? ''))} is invalid: expected ${spec.expected}`); // no password in the message (#18.8)
   }
   return out as SectionValues<S>;
 }

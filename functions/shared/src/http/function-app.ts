@@ -6,6 +6,7 @@ import type { Registry } from 'prom-client';
 import { isUnrecoverable, toError } from '../errors';
 import type { EventTypeName } from '../events';
 import { receiveCloudEvent, type ReceivedEvent } from '../cloudevents/receive';
+import { DEFAULT_MAX_BODY_BYTES, JSON_TOO_DEEP, jsonDepthProblem, limitRequestBodies } from './body-limits';
 
 export type { Request, Response };
 
@@ -40,7 +41,8 @@ export function createFunctionHandler(opts: FunctionAppOptions): HttpFunction {
     try {
       if (req.method === 'GET' && req.path === '/healthz') return void res.status(200).json({ status: 'ok', function: opts.name });
       if (req.method === 'GET' && req.path === '/readyz') {
-        const r = await opts.readiness();
+        // a dependency that hangs (a PING queued on a dead Redis connection) must not hang the probe
+        const r = await withinMs(opts.readiness(), READINESS_TIMEOUT_MS, { ready: false, detail: { error: `readiness check took longer than ${READINESS_TIMEOUT_MS} ms` } });
         return void res.status(r.ready ? 200 : 503).json({ ready: r.ready, ...(r.detail ?? {}) });
       }
       if (req.method === 'GET' && req.path === '/metrics') {
@@ -58,8 +60,19 @@ export function createFunctionHandler(opts: FunctionAppOptions): HttpFunction {
   };
 }
 
+const READINESS_TIMEOUT_MS = 2000;
+
+function withinMs<T, F>(promise: Promise<T>, ms: number, fallback: F): Promise<T | F> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<F>((resolve) => (timer = setTimeout(() => resolve(fallback), ms)));
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
 async function handleEvent(opts: FunctionAppOptions, req: Request, res: Response): Promise<void> {
   const body = req.rawBody ?? (typeof req.body === 'string' ? req.body : req.body && Object.keys(req.body).length ? JSON.stringify(req.body) : '');
+  // event data sent as text/plain or octet-stream is JSON-parsed later: same depth bound as the JSON parsers
+  const tooDeep = jsonDepthProblem(body);
+  if (tooDeep) return void res.status(400).json({ error: tooDeep });
   const received = receiveCloudEvent(req.headers, body, opts.accepted);
   if (!received.ok) {
     opts.logger.warn({ reason: received.reason }, 'rejected malformed CloudEvent');
@@ -85,14 +98,22 @@ export interface ServedFunction {
   close(): Promise<void>;
 }
 
+export interface ServeOptions {
+  /** Larger request bodies get 413 before they are read (MAX_BODY_BYTES). @default 1 MiB */
+  maxBodyBytes?: number;
+}
+
 /**
- * Registers the handler with functions-framework and serves it on `port` (0 = any free port),
- * on the same express server the FF CLI would build.
+ * Registers the handler with functions-framework and serves it on `host:port` (0 = any free
+ * port), on the same express server the FF CLI would build, with the body limit in front.
+ * `host` defaults to loopback: a container passes BIND_HOST=0.0.0.0.
  */
-export async function serveFunction(name: string, handler: HttpFunction, port: number, host = '0.0.0.0'): Promise<ServedFunction> {
+export async function serveFunction(name: string, handler: HttpFunction, port: number, host = '127.0.0.1', serve: ServeOptions = {}): Promise<ServedFunction> {
   registerHttp(name, handler);
   const server = getTestServer(name);
-  answerBodyErrorsWithJson(server);
+  const maxBodyBytes = serve.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+  limitRequestBodies(server, maxBodyBytes);
+  answerBodyErrorsWithJson(server, maxBodyBytes);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, host, () => resolve());
@@ -118,13 +139,19 @@ type ExpressLike = { use(fn: (err: unknown, req: Request, res: Response, next: (
  * (e.g. a broken structured-mode CloudEvent) would get express's HTML error page. This
  * error middleware, appended to FF's express app, answers it as JSON with the reason instead.
  */
-function answerBodyErrorsWithJson(server: Server): void {
+function answerBodyErrorsWithJson(server: Server, maxBodyBytes: number): void {
   const app = server.listeners('request')[0] as unknown as ExpressLike | undefined;
   if (typeof app?.use !== 'function') return;
   app.use((err, _req, res, next) => {
     if (res.headersSent) return next(err);
     const e = err as { status?: number; statusCode?: number; message?: string; type?: string };
+    if (e.type === JSON_TOO_DEEP) return void res.status(400).json({ error: e.message });
     const status = e.status ?? e.statusCode ?? 500;
+    if (status === 413) {
+      // the rest of the body is never read: close the connection rather than drain it
+      res.set('connection', 'close');
+      return void res.status(413).json({ error: `request body larger than MAX_BODY_BYTES=${maxBodyBytes} bytes: refused before reading it` });
+    }
     const reason = status === 400 ? `malformed request body: ${e.message ?? 'unparseable'}` : (e.message ?? 'internal error');
     res.status(status).json({ error: reason });
   });

@@ -1,2 +1,3 @@
 export { createFunctionHandler, serveFunction } from './function-app';
-export type { FunctionAppOptions, Readiness, ServedFunction, Request, Response } from './function-app';
+export type { FunctionAppOptions, Readiness, ServedFunction, ServeOptions, Request, Response } from './function-app';
+export { DEFAULT_MAX_BODY_BYTES, MAX_JSON_DEPTH } from './body-limits';

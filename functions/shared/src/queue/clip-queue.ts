@@ -5,6 +5,7 @@ import type { Logger } from 'pino';
 import type { RedisKeys } from '../keys';
 import { type ClipJob, parseClipJob } from '../clip-job';
 import { queueCommands, type QueueCommands } from './scripts';
+import { logRedisErrors } from '../redis-errors';
 
 export interface ClipQueueOptions {
   keys: RedisKeys;
@@ -40,6 +41,8 @@ export interface EnqueueResult {
   enqueued: boolean;
   /** Jobs dropped (oldest first) because the queue hit QUEUE_MAX_LENGTH; they are in the dead list. */
   dropped: string[];
+  /** Set when the id was already taken by a job with another path: refused, nothing queued (issue #18.1). */
+  conflictPath?: string;
 }
 
 /**
@@ -59,13 +62,20 @@ export class ClipQueue {
     this.cmd = queueCommands(redis);
   }
 
-  /** Adds a job (LPUSH). Idempotent per job id for `dedupTtlSeconds` (default 1 day). */
+  /**
+   * Adds a job (LPUSH). Idempotent per job id for `dedupTtlSeconds` (default 1 day); the id's
+   * first path is remembered, and the same id with a different path is refused (`conflictPath`).
+   */
   async enqueue(job: ClipJob): Promise<EnqueueResult> {
     const { keys, maxLength, dedupTtlSeconds = 86_400 } = this.opts;
     const res = (await this.cmd.enqueue(
       keys.clips, keys.dead, keys.queueStats,
-      JSON.stringify(job), keys.enqueued(job.id), dedupTtlSeconds, maxLength ?? 0, new Date().toISOString(),
+      JSON.stringify(job), keys.enqueued(job.id), dedupTtlSeconds, maxLength ?? 0, new Date().toISOString(), job.path,
     )) as [number, number, ...string[]];
+    if (res[0] === -1) {
+      this.opts.logger?.warn({ id: job.id, path: job.path, storedPath: res[2] }, 'job id already taken by a clip with another path: refused');
+      return { enqueued: false, dropped: [], conflictPath: String(res[2]) };
+    }
     const dropped = res.slice(2) as string[];
     if (dropped.length > 0) {
       this.opts.logger?.warn({ dropped: dropped.length, maxLength }, 'queue full: dropped the oldest jobs into the dead-letter list');
@@ -85,7 +95,8 @@ export class ClipQueue {
    */
   async claim(consumerId: string, timeoutSeconds: number): Promise<ClaimedJob | null> {
     const { keys } = this.opts;
-    this.blocking ??= this.redis.duplicate();
+    // a duplicate gets none of the original's listeners: without one, an outage floods stderr (issue #18.8)
+    this.blocking ??= logRedisErrors(this.redis.duplicate(), this.opts.logger ?? { warn: () => undefined }, 'queue-blocking');
     const raw = await this.blocking.blmove(keys.clips, keys.processing(consumerId), 'RIGHT', 'LEFT', timeoutSeconds);
     if (raw === null) return null;
     const attempt = Number(

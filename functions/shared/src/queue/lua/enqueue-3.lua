@@ -8,11 +8,20 @@
   ARGV[3] dedup TTL seconds
   ARGV[4] max length (0 = no cap)
   ARGV[5] now (ISO time) for dead-letter entries
-  Returns { enqueued (0|1), dropped count, dropped raw jobs... }
+  ARGV[6] the job's path, stored as the dedup key's value (issue #18.1)
+  Returns { enqueued (0|1), dropped count, dropped raw jobs... },
+  or { -1, 0, stored path } when the id was taken by a job with a different path (refused, counted)
 ]]
 if ARGV[2] ~= "" then
-  local fresh = redis.call("SET", ARGV[2], "1", "NX", "EX", tonumber(ARGV[3]))
+  local path = ARGV[6] or "1"
+  local fresh = redis.call("SET", ARGV[2], path, "NX", "EX", tonumber(ARGV[3]))
   if not fresh then
+    local stored = redis.call("GET", ARGV[2])
+    -- "1" is what keys written before paths were stored hold: a plain duplicate
+    if stored and stored ~= path and stored ~= "1" then
+      redis.call("HINCRBY", KEYS[3], "conflicts", 1)
+      return { -1, 0, stored }
+    end
     redis.call("HINCRBY", KEYS[3], "duplicates", 1)
     return { 0, 0 }
   end

@@ -1,0 +1,68 @@
+/**
+ * Issue #18.6: after Redis restarted empty (no dedup keys left), a recorder failure must not
+ * re-announce the whole run. Recovery announces only segments not yet announced (kept on disk
+ * beside the segment list), and recovered clips do not make a camera "online".
+ * Real files, real Redis, real ffmpeg (pointed at a closed port, so nothing live records).
+ */
+import fs from 'node:fs/promises';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { Redis } from 'ioredis';
+import type { ClipJob } from '../../shared/src/clip-job';
+import { clipStamp } from '../../shared/src/clip-job';
+import { redisKeys } from '../../shared/src/keys';
+import { ANNOUNCED_FILE } from '../src/adapters/recorder';
+import { startCapture, type CaptureHandle } from '../src/capture';
+import { cleanRedis, newPrefix, testConfig, waitFor } from './helpers';
+
+const prefix = newPrefix();
+const keys = redisKeys(prefix);
+const redis = new Redis('redis://127.0.0.1:6379');
+let clipsDir: string;
+let capture: CaptureHandle | undefined;
+
+afterAll(async () => {
+  await capture?.stop();
+  await cleanRedis(redis, prefix);
+  redis.disconnect();
+  if (clipsDir) await fs.rm(clipsDir, { recursive: true, force: true });
+});
+
+async function closedPort(): Promise<number> {
+  const server = net.createServer();
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+  const { port } = server.address() as net.AddressInfo;
+  await new Promise<void>((r) => server.close(() => r()));
+  return port;
+}
+
+test('#18.6 after Redis restarts empty, recovery announces only segments not yet announced, and they do not count as liveness', async () => {
+  clipsDir = await fs.mkdtemp(path.join(os.tmpdir(), 'capture-reannounce-'));
+  const tiny = await fs.readFile(path.join(__dirname, 'fixtures', 'tiny.mp4'));
+  const t = Math.floor(Date.now() / 1000) - 600;
+  const run = path.join(clipsDir, '.staging', 'cam1', 'earlier-run-1');
+  await fs.mkdir(run, { recursive: true });
+  await fs.mkdir(path.join(clipsDir, 'cam1'), { recursive: true });
+  // a long run: 12 clips renamed and announced before the failure, the 13th renamed but not announced
+  const names = Array.from({ length: 13 }, (_, i) => `seg-${t + 5 * i}.mp4`);
+  for (const i of names.keys()) await fs.writeFile(path.join(clipsDir, 'cam1', `${clipStamp(new Date((t + 5 * i) * 1000))}.mp4`), tiny);
+  await fs.writeFile(path.join(run, 'list.csv'), names.map((n, i) => `${n},${i}.000000,${i + 1}.000000\n`).join(''));
+  await fs.writeFile(path.join(run, ANNOUNCED_FILE), names.slice(0, 12).map((n) => `${n}\n`).join(''));
+  const old = new Date(Date.now() - 120_000);
+  for (const f of await fs.readdir(run)) await fs.utimes(path.join(run, f), old, old);
+  await fs.utimes(run, old, old);
+  // Redis is empty for this prefix: no dedup key remembers the 12 announced clips
+
+  const config = testConfig({
+    CLIPS_DIR: clipsDir, REDIS_PREFIX: prefix, CAMERA_INDEX: '0', NUM_STREAMS: '1', RTSP_URL_TEMPLATE: `rtsp://127.0.0.1:${await closedPort()}/cam{N}`,
+    RETENTION_INTERVAL_SECONDS: '3600', CAPTURE_RESPAWN_MAX_SECONDS: '5',
+  });
+  capture = await startCapture(config, { serve: false });
+  await waitFor(() => fs.access(run).then(() => false, () => true), 15_000, 'the earlier run folder to be recovered and removed');
+  const jobs = (await redis.lrange(keys.clips, 0, -1)).map((j) => JSON.parse(j) as ClipJob);
+  expect(jobs.map((j) => j.path)).toEqual([`cam1/${clipStamp(new Date((t + 60) * 1000))}.mp4`]);
+  // a recovered clip is not a sign of life: nothing records (closed port)
+  const ready = await capture.readiness();
+  expect((ready.detail?.cameras as Record<string, string>).cam1).not.toBe('online');
+}, 40_000);
