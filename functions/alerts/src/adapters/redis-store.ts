@@ -152,8 +152,9 @@ export class AlertStore {
   /** Raw counter inputs. Throughput comes from the verdict stream (ids are ms timestamps); without a stream, from our own list. */
   async counterInputs(now: number, open: readonly IncidentRecord[], cameras: { online: number; total: number }): Promise<CounterInputs> {
     const since = now - 60_000;
-    const [queueDepth, streamExists, counts] = await Promise.all([
+    const [queueDepth, inFlight, streamExists, counts] = await Promise.all([
       this.redis.llen(this.keys.clipQueue),
+      this.redis.zcard(this.keys.clipsClaimed),
       this.redis.exists(this.keys.verdictStream),
       this.redis.hgetall(this.keys.verdictCounts),
     ]);
@@ -166,7 +167,7 @@ export class AlertStore {
       verdictsLastMinute = recent.filter((v) => Date.parse(v.receivedAt) >= since).length;
     }
     return {
-      queueDepth, verdictsLastMinute, verdictsByStatus: counts,
+      queueDepth, inFlight, verdictsLastMinute, verdictsByStatus: counts,
       openIncidents: open.length, unacknowledged: open.filter((i) => !i.acknowledgedAt).length,
       camerasOnline: cameras.online, camerasTotal: cameras.total,
     };

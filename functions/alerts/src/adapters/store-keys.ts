@@ -24,6 +24,8 @@ export interface AlertKeys {
   /** Shared keys read by the dashboard: capture's camera hash, the clip queue, the verdict stream. */
   readonly captureCameras: string;
   readonly clipQueue: string;
+  /** The queue's claimed zset (KEDA's in-flight trigger). */
+  readonly clipsClaimed: string;
   readonly verdictStream: string;
 }
 
@@ -42,6 +44,7 @@ export function alertKeys(prefix: string): AlertKeys {
     seen: (eventId) => k.key('alerts', 'seen', eventId.length <= 128 ? eventId : createHash('sha256').update(eventId).digest('hex')),
     captureCameras: k.cameras,
     clipQueue: k.clips,
+    clipsClaimed: k.claimed,
     verdictStream: k.verdicts,
   };
 }
