@@ -46,6 +46,8 @@ export interface RedisKeys {
   readonly alertsByTime: string;
   /** SET of clip paths referenced by an incident (kept longer by retention). */
   readonly incidentClips: string;
+  /** STRING (JSON, with TTL): the local stack's inference replicas — desired, running, reason (npm start's autoscaler). */
+  readonly stackReplicas: string;
   /** Any other key a part needs, under the same prefix: `${prefix}:${parts.join(':')}`. */
   key(...parts: string[]): string;
 }
@@ -74,6 +76,7 @@ export function redisKeys(prefix: string = DEFAULT_PREFIX): RedisKeys {
     alerts: k('alerts'),
     alertsByTime: k('alerts', 'by-time'),
     incidentClips: k('incidents', 'clips'),
+    stackReplicas: k('stack', 'replicas'),
     key: k,
   };
 }
