@@ -148,12 +148,15 @@ export class InferenceReplicas {
     this.timer = undefined;
   }
 
-  /** Stops every replica (inference first, then its vllm-sim), newest first, in parallel. */
-  async stopAll(graceMs = this.o.graceMs): Promise<void> {
+  /**
+   * Stops every replica (inference first, then its vllm-sim), in parallel. `keepFirst`: the
+   * stack's own replica 1 is left to the stack's shutdown order.
+   */
+  async stopAll(graceMs = this.o.graceMs, o: { keepFirst?: boolean } = {}): Promise<void> {
     this.freeze();
     this.closed = true;
     await this.work.catch(() => undefined);
-    await Promise.all(this.slots.map(async (s) => {
+    await Promise.all(this.slots.filter((s) => !(o.keepFirst && s.base)).map(async (s) => {
       await s.inference.stop(graceMs);
       await s.vllm?.stop(graceMs);
     }));

@@ -26,6 +26,8 @@ export interface AlertKeys {
   readonly clipQueue: string;
   /** The queue's claimed zset (KEDA's in-flight trigger). */
   readonly clipsClaimed: string;
+  /** `npm start`'s inference replicas (desired, running, reason), when a local stack runs. */
+  readonly stackReplicas: string;
   readonly verdictStream: string;
 }
 
@@ -45,6 +47,7 @@ export function alertKeys(prefix: string): AlertKeys {
     captureCameras: k.cameras,
     clipQueue: k.clips,
     clipsClaimed: k.claimed,
+    stackReplicas: k.stackReplicas,
     verdictStream: k.verdicts,
   };
 }

@@ -21,6 +21,8 @@ export interface Counters {
   readonly kedaReplicas: number;
   /** Which trigger decided `kedaReplicas`: 'queued' | 'in-flight' | 'inactive'. */
   readonly kedaBy: string;
+  /** `npm start`'s inference replicas (its local KEDA + HPA equivalent), when a local stack runs. */
+  readonly localReplicas?: LocalReplicas | undefined;
   readonly keda: KedaScalingSettings;
   readonly camerasOnline: number;
   readonly camerasTotal: number;
@@ -29,9 +31,18 @@ export interface Counters {
 }
 
 /** Raw numbers the store reads from Redis. */
+/** What the local stack's autoscaler reports (scripts/stack/replicas.ts). */
+export interface LocalReplicas {
+  readonly desired: number;
+  readonly running: number;
+  /** the last change and why */
+  readonly reason: string;
+}
+
 export interface CounterInputs {
   readonly queueDepth: number;
   readonly inFlight?: number;
+  readonly localReplicas?: LocalReplicas | undefined;
   readonly verdictsLastMinute: number;
   readonly verdictsByStatus: Readonly<Record<string, string | number>>;
   readonly openIncidents: number;
@@ -54,6 +65,7 @@ export function buildCounters(input: CounterInputs, keda: KedaScalingSettings, n
     unacknowledged: input.unacknowledged,
     ...(({ desired, by }) => ({ kedaReplicas: desired, kedaBy: by }))(kedaProposal({ queueLength: input.queueDepth, inFlight: input.inFlight ?? 0, ...keda })),
     keda,
+    ...(input.localReplicas ? { localReplicas: input.localReplicas } : {}),
     camerasOnline: input.camerasOnline,
     camerasTotal: input.camerasTotal,
     at: now.toISOString(),
