@@ -103,14 +103,13 @@ export class InferenceReplicas {
     return this.slots.flatMap((s) => [s.inference, ...(s.vllm ? [s.vllm] : [])]);
   }
 
-  /** Brings the replica count to the initial target, then polls every `pollMs` (pinned: no polling). */
+  /** Brings the replica count to the initial target, then polls every pollingInterval (pinned: every 5 s, status only). */
   async start(): Promise<void> {
     await this.redis.connect();
     await this.reconcile();
-    if (this.autoscaler) {
-      const ms = this.settings().pollingIntervalSeconds * 1000;
-      this.timer = setInterval(() => void this.poll(), ms);
-    }
+    // pinned: no decisions, but the status (running, queued, in flight) still refreshes
+    const ms = this.autoscaler ? this.settings().pollingIntervalSeconds * 1000 : 5000;
+    this.timer = setInterval(() => void this.poll(), ms);
     await this.poll();
   }
 
