@@ -73,6 +73,7 @@ export class InferenceReplicas {
   private timer: NodeJS.Timeout | undefined;
   private work: Promise<void> = Promise.resolve();
   private polling = false;
+  private kicked = false;
   private closed = false;
   last: ReplicaStatus | undefined;
 
@@ -123,11 +124,10 @@ export class InferenceReplicas {
       if (this.autoscaler) {
         decision = this.autoscaler.step({ atMs: Date.now(), queued, inFlight });
         this.reason = decision.reason;
-        if (decision.replicas !== this.target) {
-          this.target = decision.replicas;
-          this.work = this.work.then(() => this.reconcile()).catch(() => undefined); // reported by addOne; the next decision retries
-        }
+        this.target = decision.replicas;
       }
+      // a new target, or a replica that died for good (as a ReplicaSet replaces a lost pod)
+      if (this.slots.filter(isLive).length !== this.target) this.kick();
       const s = this.status(queued, inFlight);
       this.last = s;
       await this.redis.set(this.keys.stackReplicas, JSON.stringify(s), 'EX', Math.max(5, Math.ceil(3 * (this.autoscaler ? this.settings().pollingIntervalSeconds : 5)))).catch(() => undefined);
@@ -176,6 +176,16 @@ export class InferenceReplicas {
   private status(queued: number, inFlight: number): ReplicaStatus {
     const [min, max] = 'pinned' in this.o.mode ? [this.o.mode.pinned, this.o.mode.pinned] : [this.o.mode.autoscale.minReplicas, this.o.mode.autoscale.maxReplicas];
     return { desired: this.target, running: this.running, reason: this.reason, queued, inFlight, min, max, pinned: 'pinned' in this.o.mode, at: new Date().toISOString() };
+  }
+
+  /** Queues one reconcile unless one is already waiting (failures are reported by addOne; the next poll retries). */
+  private kick(): void {
+    if (this.kicked) return;
+    this.kicked = true;
+    this.work = this.work.then(() => {
+      this.kicked = false;
+      return this.reconcile();
+    }).catch(() => undefined);
   }
 
   /** Adds or removes replicas until the live count equals the target (serialized by `work`). */
