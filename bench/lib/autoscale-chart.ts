@@ -49,7 +49,7 @@ function panel(run: ChartRun, top: number, tMax: number): string {
   const y0 = top + PANEL_H - M.bottom;
   const y1 = top + M.top;
   const polls = run.polls;
-  const rMax = niceMax(Math.max(1, ...polls.map((p) => Math.max(p.desired, p.running, p.cameras / 4))));
+  const rMax = 4 * Math.ceil(Math.max(1, ...polls.map((p) => Math.max(p.desired, p.running, p.cameras / 4))) / 4); // integer ticks
   const cMax = niceMax(Math.max(1, ...polls.map((p) => Math.max(p.queued, p.inFlight))));
   const X = (t: number) => x0 + ((x1 - x0) * t) / tMax;
   const YR = (v: number) => y0 - ((y0 - y1) * v) / rMax;
@@ -92,13 +92,15 @@ export function autoscaleSvg(runs: readonly ChartRun[], caption: string): string
   const H = runs.length * PANEL_H + legendH;
   const items: [string, string, string][] = [
     ['running replicas', COLORS.running, ''], ['desired replicas', COLORS.desired, '5 3'],
-    ['queued (LLEN)', COLORS.queued, ''], ['in flight (ZCARD claimed)', COLORS.inFlight, ''],
+    ['queued (LLEN)', COLORS.queued, ''], ['in flight (ZCARD)', COLORS.inFlight, ''],
   ];
+  const step = 165;
   const legend = items.map(([label, color, dash], i) => {
-    const x = M.left + i * 200;
+    const x = M.left + i * step;
     return `<line x1="${x}" x2="${x + 24}" y1="${H - 24}" y2="${H - 24}" stroke="${color}" stroke-width="2.5"${dash ? ` stroke-dasharray="${dash}"` : ''}/>` +
       `<text x="${x + 30}" y="${H - 20}" font-size="12">${esc(label)}</text>`;
-  }).join('\n') + `\n<rect x="${M.left + 800 - 20}" y="${H - 32}" width="14" height="14" fill="${COLORS.cameras}"/>`;
+  }).join('\n') + `\n<rect x="${M.left + items.length * step}" y="${H - 31}" width="24" height="14" fill="${COLORS.cameras}"/>` +
+    `<text x="${M.left + items.length * step + 30}" y="${H - 20}" font-size="12">cameras ÷ 4</text>`;
   return [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H + 16}" viewBox="0 0 ${W} ${H + 16}" font-family="sans-serif">`,
     `<rect width="100%" height="100%" fill="white"/>`,
