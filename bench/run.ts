@@ -7,6 +7,7 @@ import { pipelineBench } from './pipeline.bench';
 import { prefixCacheBench } from './prefix-cache.bench';
 import { realServerBench } from './real-server.bench';
 import { e2eBench } from './e2e.bench';
+import { autoscaleBench } from './autoscale.bench';
 import type { Config } from '../functions/shared/src/config';
 
 /**
@@ -28,6 +29,7 @@ const BENCHES: Record<string, Bench> = {
   prefix: (ctx) => prefixCacheBench(ctx),
   e2e: (ctx) => e2eBench(ctx),
   server: (ctx) => realServerBench(ctx),
+  autoscale: (ctx) => autoscaleBench(ctx),
 };
 
 async function main(): Promise<void> {

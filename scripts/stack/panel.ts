@@ -1,4 +1,5 @@
 import type { PipelineStatus } from './status';
+import type { ReplicaStatus } from './replicas';
 
 /** What a part looks like on the panel. */
 export interface PartView {
@@ -23,6 +24,13 @@ export interface PanelModel {
   readonly numStreams: number;
   /** CloudEvents routed to the alerts function by the local broker */
   readonly events?: { readonly delivered: number; readonly failed: number } | undefined;
+  /** inference replicas (local KEDA + HPA equivalent, or pinned) */
+  readonly replicas?: ReplicaStatus | undefined;
+}
+
+function replicaLine(r: ReplicaStatus): string {
+  const range = r.pinned ? 'pinned by INFERENCE_REPLICAS' : `min ${r.min} · max ${r.max}`;
+  return `  replicas ${r.running}/${r.desired} running/desired (${range})   last change ${r.reason}`;
 }
 
 export interface Style {
@@ -76,6 +84,7 @@ export function renderPanel(m: PanelModel, st: Style = plain): string[] {
   } else {
     lines.push(`  ${st.yellow(`status unavailable: ${m.statusError ?? 'reading…'}`)}`);
   }
+  if (m.replicas) lines.push(replicaLine(m.replicas));
   lines.push(`  parts   ${m.parts.map((p) => partBadge(p, st)).join('  ')}`);
   for (const p of m.parts.filter(isDown)) {
     lines.push(`  ${st.red(`${p.name} log (last lines):`)}`);
@@ -97,6 +106,7 @@ export function renderLine(m: PanelModel, now: Date = new Date()): string {
   return (
     `[${t}] cameras ${s.camerasOnline}/${Math.max(s.camerasKnown, m.numStreams)} · clips ${m.clipsPerMin.toFixed(0)}/min · queue ${s.queueDepth}+${s.inFlight}` +
     ` · verdicts 안전 ${v.safe} 경고 ${v.warning} 위험 ${v.danger} 불확실 ${v.uncertain} · incidents ${s.openIncidents} · dead ${s.deadLetters}` +
+    `${m.replicas ? ` · replicas ${m.replicas.running}/${m.replicas.desired}` : ''}` +
     ` · ${partsText}${restarts > 0 ? ` · restarts ${restarts}` : ''} · ${m.dashboardUrl}`
   );
 }

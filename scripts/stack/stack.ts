@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Config } from '../../functions/shared/src/config';
 import { renderLine, renderPanel, renderSummary, type PanelModel } from './panel';
-import { describeExit, Part } from './part';
+import { describeExit, Part, type PartSpec } from './part';
 import { isAlive, signal } from './proc';
 import { planParts, type StackPorts } from './plan';
 import { formatIssues } from './preflight';
@@ -16,6 +16,8 @@ import { waitUntil } from './wait';
 import { LineLog } from './line-log';
 import { startLocalBroker, type LocalBroker } from './broker';
 import { redactUrls } from '../../functions/shared/src/redact';
+import { InferenceReplicas } from './replicas';
+import { localAutoscalerMode } from './replica-settings';
 
 export interface StackOptions {
   readonly config: Config;
@@ -61,6 +63,7 @@ export class Stack {
   private stopRequested: (() => void) | undefined;
   private readonly stopSignal: Promise<void>;
   private state: StackState['state'] = 'starting';
+  private replicas: InferenceReplicas | undefined;
 
   constructor(private readonly opts: StackOptions) {
     this.c = opts.config;
@@ -210,6 +213,33 @@ export class Stack {
     }
     await Promise.allSettled(ready.values());
     if (rootCause) throw rootCause;
+    if (this.signals === 0) await this.startReplicas(specs.find((s) => s.name === 'inference'), specs.find((s) => s.name === 'vllm-sim'));
+  }
+
+  /** Hands inference (and its vllm-sim) to the replica set: the local KEDA + HPA equivalent, or INFERENCE_REPLICAS. */
+  private async startReplicas(inference: PartSpec | undefined, vllmSim: PartSpec | undefined): Promise<void> {
+    const c = this.c;
+    const first = this.parts.find((p) => p.spec.name === 'inference');
+    if (!inference || !first) return;
+    const mode = localAutoscalerMode(c, this.opts.repoRoot);
+    this.replicas = new InferenceReplicas({
+      inference, vllmSim, first: { inference: first, vllm: this.parts.find((p) => p.spec.name === 'vllm-sim') },
+      partOptions: { repoRoot: this.opts.repoRoot, logsDir: this.logsDir, maxRestarts: c.stack.restarts, onEvent: (m) => this.say(this.term.style.red(`✖ ${m}`)) },
+      redisUrl: this.redisUrl, prefix: c.common.redisPrefix, mode, graceMs: c.stack.stopTimeoutSeconds * 1000,
+      readyTimeoutMs: c.stack.readyTimeoutSeconds * 1000,
+      onPart: (p, added) => {
+        if (added) this.parts.push(p);
+        else if (this.parts.includes(p)) this.parts.splice(this.parts.indexOf(p), 1);
+        this.writeState();
+      },
+      onPoll: (s, d) => { if (d?.changed) this.stackLog.write(`inference replicas ${d.reason}`); void s; },
+      onProblem: (m) => this.say(this.term.style.yellow(`  ! ${m}`)),
+    });
+    await this.replicas.start();
+    const r = this.replicas.last;
+    this.say('pinned' in mode
+      ? `  ✔ inference: ${mode.pinned} replica(s), pinned by INFERENCE_REPLICAS`
+      : `  ✔ inference: ${r?.running ?? 1} replica(s), scaled ${mode.autoscale.minReplicas}–${mode.autoscale.maxReplicas} by the local KEDA + HPA equivalent every ${mode.autoscale.pollingIntervalSeconds} s`);
   }
 
   private readyNote(name: string, ports: StackPorts): string {
@@ -272,6 +302,7 @@ export class Stack {
       clipsPerMin: this.monitor?.clipsPerMin ?? 0,
       events: this.broker?.counts,
       numStreams: this.c.common.numStreams,
+      replicas: this.replicas?.last,
       parts: this.parts.map((p) => ({
         name: p.spec.name, state: p.state, restarts: p.restarts,
         lastExit: p.lastExit ? describeExit(p.lastExit) : undefined, tail: p.lastExit?.tail,
@@ -282,6 +313,7 @@ export class Stack {
   /** Capture first (SIGINT finalises its clips), drain the queue, then inference, then the rest; then Redis. */
   private async shutdown(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
+    this.replicas?.freeze(); // no scaling while draining and stopping
     this.term.freeze();
     if (this.state !== 'failed') this.state = 'stopping';
     this.writeState();
@@ -290,7 +322,10 @@ export class Stack {
     for (const name of STOP_ORDER) {
       const part = byName.get(name);
       if (!part) continue;
-      if (name === 'inference') await this.drain(part);
+      if (name === 'inference') {
+        await this.drain(part);
+        await this.replicas?.stopAll(grace, { keepFirst: true }); // replicas 2…N (SIGTERM: they release their jobs)
+      }
       if (!part.alive) {
         await part.stop(grace);
         continue;

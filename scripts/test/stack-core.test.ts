@@ -170,6 +170,15 @@ describe('panel', () => {
     expect(text).toContain('    Error: boom');
   });
 
+  it('shows the inference replicas, running/desired, and the reason for the last change', () => {
+    const replicas = { desired: 3, running: 2, reason: '1→3: queued trigger (queued 20/8, in flight 6/5) wants 3', queued: 20, inFlight: 6, min: 1, max: 8, pinned: false, at: '' };
+    const text = renderPanel({ ...model, replicas }).join('\n');
+    expect(text).toContain('replicas 2/3 running/desired (min 1 · max 8)   last change 1→3: queued trigger (queued 20/8, in flight 6/5) wants 3');
+    expect(renderPanel({ ...model, replicas: { ...replicas, pinned: true } }).join('\n')).toContain('(pinned by INFERENCE_REPLICAS)');
+    expect(renderLine({ ...model, replicas }, new Date(0))).toContain(' · replicas 2/3 · ');
+    expect(renderPanel(model).join('\n')).not.toContain('replicas');
+  });
+
   it('one line for logs and CI', () => {
     expect(renderLine(model, new Date('2026-11-28T12:00:00Z'))).toBe(
       '[12:00:00] cameras 9/10 · clips 120/min · queue 3+2 · verdicts 안전 200 경고 20 위험 15 불확실 1 · incidents 4 · dead 0' +

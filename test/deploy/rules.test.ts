@@ -120,12 +120,11 @@ describe('the scaled-object-override annotation', () => {
 describe('KEDA triggers', () => {
   const scalers: Doc[] = [inferenceKsvc, ...docs.filter((d) => d.kind === 'ScaledObject')];
 
-  it.each(scalers.map((d) => [id(d), d] as const))('%s: every redis trigger watches the queue key of keys.ts', (_n, d) => {
+  it.each(scalers.map((d) => [id(d), d] as const))('%s: the redis triggers watch the queue and its claimed set (keys.ts), in that order', (_n, d) => {
     const triggers = (scaledObjectSpecOf(d).triggers ?? []) as Doc[];
     const redis = triggers.filter((t) => t.type === 'redis');
-    expect(redis.length).toBeGreaterThan(0);
+    expect(redis.map((t) => t.metadata.listName)).toEqual([redisKeys('safety').clips, redisKeys('safety').claimed]);
     for (const t of redis) {
-      expect(t.metadata.listName).toBe(redisKeys('safety').clips);
       expect(t.metadata.address).toBe('redis.safety-hanta.svc.cluster.local:6379');
       expect(t.authenticationRef?.name).toBe('redis-auth');
       expect(JSON.stringify(t.metadata)).not.toMatch(/password/i);

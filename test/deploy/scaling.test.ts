@@ -7,7 +7,7 @@
  */
 import { parseConfig } from '../../functions/shared/src/config';
 import { redisKeys } from '../../functions/shared/src/keys';
-import { kedaDesiredReplicas, scalingSettingsFromManifest, type KedaScalingSettings } from '../../functions/shared/src/scaling';
+import { kedaDesiredReplicas, kedaTimingFromManifest, scalingSettingsFromManifest, type KedaScalingSettings } from '../../functions/shared/src/scaling';
 import { isKnativeService, OVERLAYS, overlayDir, resolveKustomization, type Doc, type OverlayName } from './manifests';
 
 /** The document that carries an overlay's inference scaling settings. */
@@ -28,7 +28,10 @@ function dashboardSettings(overlay: OverlayName): KedaScalingSettings {
   const alerts = resolveKustomization(overlayDir(overlay)).docs.find((d) => isKnativeService(d) && d.metadata.name === 'alerts') as Doc;
   const env = Object.fromEntries((alerts.spec.template.spec.containers[0].env as Doc[]).filter((e) => e.value !== undefined).map((e) => [e.name, e.value]));
   const a = parseConfig(env).alerts;
-  return { listLength: a.kedaListLength, activationListLength: a.kedaActivationListLength, minReplicas: a.kedaMinReplicas, maxReplicas: a.kedaMaxReplicas };
+  return {
+    listLength: a.kedaListLength, activationListLength: a.kedaActivationListLength, minReplicas: a.kedaMinReplicas, maxReplicas: a.kedaMaxReplicas,
+    inFlightLength: a.kedaInFlightLength, activationInFlightLength: a.kedaActivationInFlightLength,
+  };
 }
 
 // A morning: cameras start, a burst (a backlog after a GPU node loss), drain, night.
@@ -62,8 +65,45 @@ describe('scaling model (offline: KEDA/HPA formula, no cluster)', () => {
     }
   });
 
+  it.each(OVERLAYS.map((o) => [o] as const))('%s: the second trigger counts the claimed set (in flight), target 5', (o) => {
+    const s = settingsOf(o);
+    expect(s.inFlightListName).toBe(redisKeys('safety').claimed);
+    expect(s).toMatchObject({ inFlightLength: 5, activationInFlightLength: 0 });
+  });
+
+  it('both ScaledObjects (keda/ and the Knative override) have the same triggers and timing', () => {
+    const a = scalerOf(resolveKustomization(overlayDir('autoscaler-keda')).docs);
+    const b = scalerOf(resolveKustomization(overlayDir('plain-keda')).docs);
+    const { minReplicas: _a, ...sa } = scalingSettingsFromManifest(a);
+    const { minReplicas: _b, ...sb } = scalingSettingsFromManifest(b);
+    expect(sa).toEqual(sb);
+    const { cooldownPeriodSeconds: _c, ...ta } = kedaTimingFromManifest(a);
+    const { cooldownPeriodSeconds: _d, ...tb } = kedaTimingFromManifest(b);
+    expect(ta).toEqual(tb);
+  });
+
+  it('the HPA way with both metrics: the larger proposal wins (busy pods with an empty list keep their replicas)', () => {
+    const s = settingsOf('autoscaler-keda');
+    // queue drained but 4 pods each hold 5 claimed clips: LLEN alone says 1, in flight says 4
+    expect(kedaDesiredReplicas({ ...s, inFlightLength: undefined, queueLength: 0, inFlight: 20 })).toBe(1);
+    expect(kedaDesiredReplicas({ ...s, queueLength: 0, inFlight: 20 })).toBe(4);
+    expect(kedaDesiredReplicas({ ...s, queueLength: 40, inFlight: 5 })).toBe(5);
+    // plain KEDA: claimed work alone keeps the ScaledObject active (no fall to 0 under load)
+    const p = settingsOf('plain-keda');
+    expect(kedaDesiredReplicas({ ...p, queueLength: 0, inFlight: 3 })).toBe(1);
+    expect(kedaDesiredReplicas({ ...p, inFlightLength: undefined, queueLength: 0, inFlight: 3 })).toBe(0);
+  });
+
+  it('the in-flight target follows the documented derivation: concurrency + μ × preparation time', () => {
+    // docs/deploy.md "Scaling", in-flight target: 4 in the model + 1.33 clips/s × ≈1 s being prepared/published
+    const concurrency = 4;
+    const mu = 4 / 3;
+    const prepareSeconds = 1;
+    expect(Math.round(concurrency + mu * prepareSeconds)).toBe(settingsOf('autoscaler-keda').inFlightLength);
+  });
+
   it.each(OVERLAYS.map((o) => [o] as const))('%s: the alerts dashboard estimates with the manifest’s numbers', (o) => {
-    const { listName: _ignored, ...manifest } = settingsOf(o);
+    const { listName: _ignored, inFlightListName: _ignored2, ...manifest } = settingsOf(o);
     expect(dashboardSettings(o)).toEqual(manifest);
   });
 

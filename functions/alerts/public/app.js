@@ -67,8 +67,11 @@ function renderCounters() {
   document.querySelector('[data-counter="open"]').dataset.hot = hot;
   $('c-queue').textContent = c.queueDepth;
   $('c-rate').textContent = c.verdictsPerMin;
-  $('c-keda').textContent = c.kedaReplicas;
-  $('c-keda-sub').textContent = `${c.keda.listLength} clips/replica · min ${c.keda.minReplicas} · max ${c.keda.maxReplicas}`;
+  $('c-keda').textContent = c.localReplicas ? `${c.localReplicas.running}/${c.localReplicas.desired}` : c.kedaReplicas;
+  const kedaRule = `${c.keda.listLength} queued${c.keda.inFlightLength ? ` · ${c.keda.inFlightLength} in flight` : ''} /replica · min ${c.keda.minReplicas} · max ${c.keda.maxReplicas}`;
+  // npm start runs its own KEDA + HPA equivalent: show running/desired and why it last changed
+  $('c-keda-sub').textContent = c.localReplicas ? `running/desired · ${c.localReplicas.reason}` : `${kedaRule} · by ${c.kedaBy}`;
+  $('c-keda-sub').title = `${kedaRule} · in flight ${c.inFlight}`;
   $('c-cams').textContent = `${c.camerasOnline}/${c.camerasTotal}`;
   const offline = app.cameras.filter((x) => x.status === 'offline').length;
   $('c-cams-sub').textContent = offline ? `오프라인 ${offline} · offline` : 'all reporting';

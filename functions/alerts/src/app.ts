@@ -84,6 +84,7 @@ export async function startAlerts(config: Config, deps: AlertsDeps = {}): Promis
     keda: {
       listLength: alerts.kedaListLength, activationListLength: alerts.kedaActivationListLength,
       minReplicas: alerts.kedaMinReplicas, maxReplicas: alerts.kedaMaxReplicas,
+      inFlightLength: alerts.kedaInFlightLength, activationInFlightLength: alerts.kedaActivationInFlightLength,
     },
   });
   sub.on('message', (_channel: string, message: string) => {

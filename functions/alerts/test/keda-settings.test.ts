@@ -19,9 +19,11 @@ describe('KEDA defaults of the alerts dashboard', () => {
     expect({
       listLength: alerts.kedaListLength, activationListLength: alerts.kedaActivationListLength,
       minReplicas: alerts.kedaMinReplicas, maxReplicas: alerts.kedaMaxReplicas,
+      inFlightLength: alerts.kedaInFlightLength, activationInFlightLength: alerts.kedaActivationInFlightLength,
     }).toEqual({
       listLength: manifest.listLength, activationListLength: manifest.activationListLength,
       minReplicas: manifest.minReplicas, maxReplicas: manifest.maxReplicas,
+      inFlightLength: manifest.inFlightLength, activationInFlightLength: manifest.activationInFlightLength,
     });
   });
 });

@@ -7,6 +7,13 @@ export interface RedisKeys {
   readonly clips: string;
   /** LIST of jobs one consumer has claimed and not yet acked. */
   processing(consumerId: string): string;
+  /**
+   * ZSET of claimed jobs (member sha1(raw entry), as in `attempts`; score = claim time, Redis
+   * clock, ms). Written by the same queue scripts that move a job; its ZCARD is KEDA's
+   * in-flight trigger (`listName` of the second redis trigger). Every member is in some
+   * processing list (the reaper reconciles).
+   */
+  readonly claimed: string;
   /** Pattern matching every processing list (for the reaper's SCAN). */
   readonly processingPattern: string;
   /** LIST of jobs that failed for good, each wrapped with its reason. */
@@ -39,6 +46,8 @@ export interface RedisKeys {
   readonly alertsByTime: string;
   /** SET of clip paths referenced by an incident (kept longer by retention). */
   readonly incidentClips: string;
+  /** STRING (JSON, with TTL): the local stack's inference replicas — desired, running, reason (npm start's autoscaler). */
+  readonly stackReplicas: string;
   /** Any other key a part needs, under the same prefix: `${prefix}:${parts.join(':')}`. */
   key(...parts: string[]): string;
 }
@@ -50,6 +59,7 @@ export function redisKeys(prefix: string = DEFAULT_PREFIX): RedisKeys {
   return {
     clips: k('clips'),
     processing: (consumerId) => k('clips', 'processing', consumerId),
+    claimed: k('clips', 'claimed'),
     processingPattern: k('clips', 'processing', '*'),
     dead: k('clips', 'dead'),
     verdicts: k('verdicts'),
@@ -66,6 +76,7 @@ export function redisKeys(prefix: string = DEFAULT_PREFIX): RedisKeys {
     alerts: k('alerts'),
     alertsByTime: k('alerts', 'by-time'),
     incidentClips: k('incidents', 'clips'),
+    stackReplicas: k('stack', 'replicas'),
     key: k,
   };
 }

@@ -1,4 +1,4 @@
-import { kedaDesiredReplicas, scalingSettingsFromManifest, UNBOUNDED_MAX_REPLICAS, type KedaScalingSettings } from '../src/scaling';
+import { kedaDesiredReplicas, kedaProposal, kedaTimingFromManifest, KEDA_TIMING_DEFAULTS, scalingSettingsFromManifest, UNBOUNDED_MAX_REPLICAS, type KedaScalingSettings } from '../src/scaling';
 
 const zeroToTen: KedaScalingSettings = { listLength: 5, activationListLength: 0, minReplicas: 0, maxReplicas: 10 };
 
@@ -71,5 +71,65 @@ describe('scalingSettingsFromManifest', () => {
     expect(() =>
       scalingSettingsFromManifest({ kind: 'ScaledObject', spec: { triggers: [{ type: 'redis', metadata: { listName: 'q', listLength: 'many' } }] } }),
     ).toThrow(TypeError);
+  });
+});
+
+describe('two triggers (queued + in flight), the HPA way', () => {
+  const s: KedaScalingSettings = { listLength: 8, activationListLength: 0, minReplicas: 0, maxReplicas: 8, inFlightLength: 5, activationInFlightLength: 0 };
+
+  it.each([
+    // queued, in flight → replicas (max of ceil(q/8), ceil(f/5); 0 only when both are at activation)
+    [0, 0, 0], [0, 1, 1], [1, 0, 1], [0, 12, 3], [40, 5, 5], [16, 16, 4], [1000, 0, 8], [0, 1000, 8],
+  ])('queued %i, in flight %i → %i', (queueLength, inFlight, expected) => {
+    expect(kedaDesiredReplicas({ ...s, queueLength, inFlight })).toBe(expected);
+  });
+
+  it('names the metric that decided, and each proposal', () => {
+    expect(kedaProposal({ ...s, queueLength: 9, inFlight: 20 })).toEqual({ active: true, byQueue: 2, byInFlight: 4, desired: 4, by: 'in-flight' });
+    expect(kedaProposal({ ...s, queueLength: 40, inFlight: 5 })).toMatchObject({ by: 'queued', desired: 5 });
+    expect(kedaProposal({ ...s, queueLength: 0, inFlight: 0 })).toMatchObject({ active: false, desired: 0, by: 'inactive' });
+  });
+
+  it('the tolerance applies per metric: 21 in flight on 4 replicas (21/20) keeps 4', () => {
+    expect(kedaDesiredReplicas({ ...s, queueLength: 0, inFlight: 21, currentReplicas: 4 })).toBe(4);
+    expect(kedaDesiredReplicas({ ...s, queueLength: 0, inFlight: 23, currentReplicas: 4 })).toBe(5);
+  });
+
+  it('without inFlightLength the in-flight count is ignored (LLEN-only KEDA)', () => {
+    expect(kedaDesiredReplicas({ ...s, inFlightLength: undefined, queueLength: 0, inFlight: 50 })).toBe(0);
+    expect(() => kedaDesiredReplicas({ ...s, queueLength: 0, inFlight: -1 })).toThrow(RangeError);
+    expect(() => kedaDesiredReplicas({ ...s, inFlightLength: 0, queueLength: 0 })).toThrow(RangeError);
+  });
+
+  it('reads the second redis trigger of a manifest as the in-flight one', () => {
+    const doc = {
+      kind: 'ScaledObject',
+      spec: { triggers: [
+        { type: 'redis', metadata: { listName: 'safety:clips', listLength: '8' } },
+        { type: 'redis', metadata: { listName: 'safety:clips:claimed', listLength: '5', activationListLength: '2' } },
+      ] },
+    };
+    expect(scalingSettingsFromManifest(doc)).toEqual({
+      listName: 'safety:clips', listLength: 8, activationListLength: 0, minReplicas: 0, maxReplicas: 100,
+      inFlightListName: 'safety:clips:claimed', inFlightLength: 5, activationInFlightLength: 2,
+    });
+  });
+});
+
+describe('kedaTimingFromManifest', () => {
+  it('reads pollingInterval, cooldownPeriod and the HPA behaviour; KEDA/HPA defaults for the rest', () => {
+    const doc = {
+      kind: 'ScaledObject',
+      spec: {
+        pollingInterval: 10,
+        advanced: { horizontalPodAutoscalerConfig: { behavior: { scaleDown: { stabilizationWindowSeconds: 600, policies: [{ type: 'Pods', value: 1, periodSeconds: 300 }] } } } },
+        triggers: [{ type: 'redis', metadata: { listName: 'q' } }],
+      },
+    };
+    const t = kedaTimingFromManifest(doc);
+    expect(t).toMatchObject({ pollingIntervalSeconds: 10, cooldownPeriodSeconds: 300 });
+    expect(t.scaleUp).toEqual(KEDA_TIMING_DEFAULTS.scaleUp);
+    expect(t.scaleDown).toEqual({ stabilizationWindowSeconds: 600, selectPolicy: 'Max', policies: [{ type: 'Pods', value: 1, periodSeconds: 300 }] });
+    expect(() => kedaTimingFromManifest({ kind: 'ScaledObject', spec: { advanced: { horizontalPodAutoscalerConfig: { behavior: { scaleUp: { policies: [{ type: 'Replicas', value: 1, periodSeconds: 1 }] } } } } } })).toThrow(TypeError);
   });
 });

@@ -82,7 +82,7 @@ async function main(): Promise<void> {
   process.stdout.write(
     `rtsp-sim (simulator) ready: ${Object.keys(sim.cameras).length} cameras\n` +
       Object.entries(sim.cameras).map(([n, scene]) => `  ${sim.urlFor(Number(n))}  ${scene}\n`).join('') +
-      `fault switch: ${sim.controlUrl}/cameras  (POST /cameras/N/drop | /cameras/N/restore)\n`,
+      `fault switch: ${sim.controlUrl}/cameras  (POST /cameras/N/drop | /cameras/N/restore; POST /cameras adds one, DELETE /cameras/N removes it)\n`,
   );
 }
 

@@ -55,6 +55,13 @@ export interface RtspSimHandle {
   drop(n: number): Promise<void>;
   /** restart camera n's publisher. Resolves once the path is readable again. */
   restore(n: number): Promise<void>;
+  /**
+   * Adds a camera while running: the next number (or `n`), its scene by name or as camera n
+   * would get at start (rendered if not cached yet). Resolves once readers can DESCRIBE it.
+   */
+  add(o?: { n?: number; scene?: string }): Promise<CameraStatus>;
+  /** Removes camera n for good (its publisher stops, its path goes 404); drop() is the reversible fault. */
+  remove(n: number): Promise<void>;
   /** state of every camera */
   status(): CameraStatus[];
   /** `http://127.0.0.1:<port>` of the fault switch, or null when disabled */
@@ -133,7 +140,7 @@ export async function startRtspSim(options: RtspSimOptions = {}): Promise<RtspSi
   const readyTimeoutMs = options.readyTimeoutMs ?? 30000;
   const requireCamera = (n: number) => {
     const p = publishers.get(n);
-    if (!p) throw new Error(`no camera ${n} (cameras 1–${numStreams})`);
+    if (!p) throw new Error(`no camera ${n} (cameras: ${[...publishers.keys()].join(', ') || 'none'})`);
     return p;
   };
 
@@ -198,11 +205,42 @@ export async function startRtspSim(options: RtspSimOptions = {}): Promise<RtspSi
     await waitFor(() => readable(n), readyTimeoutMs, `camera ${n} to be readable again`);
   };
   const statusOf = (n: number) => status().find((c) => c.camera === n)!;
+  const library = options.scenes ?? SCENES;
+  // cameras added at run time draw from the RTP pool too: 2 ports per publisher (DESIGN §5)
+  const add = async (o: { n?: number; scene?: string } = {}): Promise<CameraStatus> => {
+    if (stopping) throw new Error('rtsp-sim is stopping');
+    const n = o.n ?? Math.max(0, ...publishers.keys()) + 1;
+    if (!Number.isInteger(n) || n < 1) throw new Error(`camera number must be an integer ≥ 1, got ${n}`);
+    if (publishers.has(n)) throw new Error(`camera ${n} exists already`);
+    const scene = o.scene !== undefined
+      ? (library.find((s) => s.name === o.scene) ?? (() => { throw new Error(`no scene ${o.scene} (scenes: ${library.map((s) => s.name).join(', ')})`); })())
+      : assignScenes(n, library, options.mapping).get(n)!;
+    if (!renders.has(scene.name)) {
+      renders.set(scene.name, await renderScene(scene, { cacheDir: options.cacheDir, width: options.width, height: options.height, fps: options.fps, ffmpegPath: options.ffmpegPath }));
+    }
+    assignment.set(n, scene);
+    const p = new Publisher(renders.get(scene.name)!.videoPath, publishUrlFor(n), options.ffmpegPath, {
+      onUnexpectedExit: (code, signal, stderr) => log.warn({ camera: n, code, signal, stderr: stderr.trim() }, 'publisher exited; restarting'),
+    });
+    publishers.set(n, p);
+    p.start();
+    log.info({ camera: n, scene: scene.name }, 'camera added');
+    await waitFor(() => readable(n), readyTimeoutMs, `camera ${n} to be readable`);
+    return statusOf(n);
+  };
+  const remove = async (n: number): Promise<void> => {
+    const p = requireCamera(n);
+    publishers.delete(n);
+    assignment.delete(n);
+    await p.stop();
+    log.info({ camera: n }, 'camera removed');
+    await waitFor(async () => (await describeStatus(urlFor(n))) !== 200, readyTimeoutMs, `camera ${n} to disappear`);
+  };
 
   if (options.controlPort !== null) {
     try {
       control = await startControlServer(
-        { list: status, drop: async (n) => (await drop(n), statusOf(n)), restore: async (n) => (await restore(n), statusOf(n)) },
+        { list: status, drop: async (n) => (await drop(n), statusOf(n)), restore: async (n) => (await restore(n), statusOf(n)), add, remove },
         await pick(options.controlPort ?? undefined, 8555),
       );
     } catch (err) {
@@ -218,7 +256,7 @@ export async function startRtspSim(options: RtspSimOptions = {}): Promise<RtspSi
     rendered[n] = renders.get(scene.name)!;
   }
   return {
-    urlFor, cameras, rendered, drop, restore, status, stop,
+    urlFor, cameras, rendered, drop, restore, add, remove, status, stop,
     controlUrl: control ? `http://127.0.0.1:${control.port}` : null,
     ports: { client: clientPort, publish: publishPort, control: control?.port ?? null, rtpStart, rtpCount },
     pids: allPids,

@@ -136,4 +136,32 @@ describe('rtsp-sim (real ffmpeg, real RTSP server)', () => {
     expect(pids.filter(alive)).toEqual([]);
     await expect(fetch(`${sim.controlUrl}/cameras`)).rejects.toThrow();
   }, 120000);
+
+  it('adds and removes cameras while it runs (control API): the new path is readable, the removed one is gone', async () => {
+    starting = startRtspSim({
+      numStreams: 1, ...SIZE, cacheDir, clientPort: 0, publishPort: 0, controlPort: 0, rtpPortStart: 0, staggerMs: 100,
+    });
+    const sim = await starting;
+    const post = (body?: unknown) => fetch(`${sim.controlUrl}/cameras`, { method: 'POST', ...(body === undefined ? {} : { body: typeof body === 'string' ? body : JSON.stringify(body) }) });
+    const added = await post();
+    expect(added.status).toBe(201);
+    expect(await added.json()).toMatchObject({ camera: 2, id: 'cam2', scene: SCENES[1]!.name, state: 'up' });
+    expect(await probe(sim.urlFor(2))).toBe('h264,640,360');
+    const named = await post({ scene: SCENES[0]!.name, n: 7 });
+    expect(await named.json()).toMatchObject({ camera: 7, scene: SCENES[0]!.name });
+    expect((await post({ scene: 'no-such-scene' })).status).toBe(409);
+    expect((await post({ n: 2 })).status).toBe(409); // exists
+    expect((await post('{"n":')).status).toBe(400);
+
+    const removed = await fetch(`${sim.controlUrl}/cameras/1`, { method: 'DELETE' });
+    expect(await removed.json()).toEqual({ removed: 'cam1' });
+    expect(await probe(sim.urlFor(1))).toBeNull();
+    expect(((await (await fetch(`${sim.controlUrl}/cameras`)).json()) as { camera: number }[]).map((c) => c.camera)).toEqual([2, 7]);
+    expect((await fetch(`${sim.controlUrl}/cameras/1`, { method: 'DELETE' })).status).toBe(404);
+
+    const pids = sim.pids();
+    expect(pids.length).toBe(3); // server + cam2 + cam7
+    await sim.stop();
+    expect(pids.filter(alive)).toEqual([]);
+  }, 120000);
 });

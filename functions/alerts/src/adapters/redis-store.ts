@@ -5,7 +5,7 @@ import { RetryableError } from '../../../shared/src/errors';
 import type { AlertData, CameraStatusEvent, VerdictCreated } from '../../../shared/src/events';
 import type { VerdictStatus } from '../../../shared/src/verdict';
 import { parseStatusReport, type StatusReport } from '../core/cameras';
-import type { CounterInputs } from '../core/counters';
+import type { CounterInputs, LocalReplicas } from '../core/counters';
 import { acknowledge, applyAlertEvent, type AlertEventKind, type Applied, type IncidentRecord } from '../core/incidents';
 import type { AlertKeys } from './store-keys';
 
@@ -167,8 +167,10 @@ export class AlertStore {
   /** Raw counter inputs. Throughput comes from the verdict stream (ids are ms timestamps); without a stream, from our own list. */
   async counterInputs(now: number, open: readonly IncidentRecord[], cameras: { online: number; total: number }): Promise<CounterInputs> {
     const since = now - 60_000;
-    const [queueDepth, streamExists, counts] = await Promise.all([
+    const [queueDepth, inFlight, localReplicas, streamExists, counts] = await Promise.all([
       this.redis.llen(this.keys.clipQueue),
+      this.redis.zcard(this.keys.clipsClaimed),
+      this.redis.get(this.keys.stackReplicas),
       this.redis.exists(this.keys.verdictStream),
       this.redis.hgetall(this.keys.verdictCounts),
     ]);
@@ -181,7 +183,7 @@ export class AlertStore {
       verdictsLastMinute = recent.filter((v) => Date.parse(v.receivedAt) >= since).length;
     }
     return {
-      queueDepth, verdictsLastMinute, verdictsByStatus: counts,
+      queueDepth, inFlight, localReplicas: parseLocalReplicas(localReplicas), verdictsLastMinute, verdictsByStatus: counts,
       openIncidents: open.length, unacknowledged: open.filter((i) => !i.acknowledgedAt).length,
       camerasOnline: cameras.online, camerasTotal: cameras.total,
     };
@@ -210,5 +212,17 @@ export class AlertStore {
 
   private async publish(update: StoreUpdate): Promise<void> {
     await this.redis.publish(this.keys.updates, JSON.stringify(update));
+  }
+}
+
+/** The local stack's replica status (scripts/stack/replicas.ts), or undefined when absent or unreadable. */
+function parseLocalReplicas(raw: string | null): LocalReplicas | undefined {
+  if (!raw) return undefined;
+  try {
+    const v = JSON.parse(raw) as Record<string, unknown>;
+    if (typeof v.desired !== 'number' || typeof v.running !== 'number') return undefined;
+    return { desired: v.desired, running: v.running, reason: typeof v.reason === 'string' ? v.reason.slice(0, 300) : '' };
+  } catch {
+    return undefined;
   }
 }

@@ -24,6 +24,10 @@ export interface AlertKeys {
   /** Shared keys read by the dashboard: capture's camera hash, the clip queue, the verdict stream. */
   readonly captureCameras: string;
   readonly clipQueue: string;
+  /** The queue's claimed zset (KEDA's in-flight trigger). */
+  readonly clipsClaimed: string;
+  /** `npm start`'s inference replicas (desired, running, reason), when a local stack runs. */
+  readonly stackReplicas: string;
   readonly verdictStream: string;
 }
 
@@ -42,6 +46,8 @@ export function alertKeys(prefix: string): AlertKeys {
     seen: (eventId) => k.key('alerts', 'seen', eventId.length <= 128 ? eventId : createHash('sha256').update(eventId).digest('hex')),
     captureCameras: k.cameras,
     clipQueue: k.clips,
+    clipsClaimed: k.claimed,
+    stackReplicas: k.stackReplicas,
     verdictStream: k.verdicts,
   };
 }

@@ -1,4 +1,4 @@
-import { kedaDesiredReplicas, type KedaScalingSettings } from '../../../shared/src/scaling';
+import { kedaProposal, type KedaScalingSettings } from '../../../shared/src/scaling';
 import type { VerdictStatus } from '../../../shared/src/verdict';
 
 /** Every verdict status, in display order. */
@@ -8,6 +8,8 @@ export const VERDICT_STATUS_ORDER: readonly VerdictStatus[] = ['danger', 'warnin
 export interface Counters {
   /** LLEN of the clip queue (what KEDA reads). */
   readonly queueDepth: number;
+  /** ZCARD of the claimed set (KEDA's in-flight trigger); 0 when not read. */
+  readonly inFlight: number;
   /** Verdicts written to the verdict stream in the last 60 s. */
   readonly verdictsPerMin: number;
   /** Verdicts received by this function, by status (since its store was created). */
@@ -15,8 +17,12 @@ export interface Counters {
   readonly openIncidents: number;
   /** Open incidents nobody has acknowledged yet. */
   readonly unacknowledged: number;
-  /** Replicas KEDA + the HPA would converge to for `queueDepth` (same formula as the manifests). */
+  /** Replicas KEDA + the HPA would converge to for `queueDepth` and `inFlight` (same formula as the manifests). */
   readonly kedaReplicas: number;
+  /** Which trigger decided `kedaReplicas`: 'queued' | 'in-flight' | 'inactive'. */
+  readonly kedaBy: string;
+  /** `npm start`'s inference replicas (its local KEDA + HPA equivalent), when a local stack runs. */
+  readonly localReplicas?: LocalReplicas | undefined;
   readonly keda: KedaScalingSettings;
   readonly camerasOnline: number;
   readonly camerasTotal: number;
@@ -25,8 +31,18 @@ export interface Counters {
 }
 
 /** Raw numbers the store reads from Redis. */
+/** What the local stack's autoscaler reports (scripts/stack/replicas.ts). */
+export interface LocalReplicas {
+  readonly desired: number;
+  readonly running: number;
+  /** the last change and why */
+  readonly reason: string;
+}
+
 export interface CounterInputs {
   readonly queueDepth: number;
+  readonly inFlight?: number;
+  readonly localReplicas?: LocalReplicas | undefined;
   readonly verdictsLastMinute: number;
   readonly verdictsByStatus: Readonly<Record<string, string | number>>;
   readonly openIncidents: number;
@@ -42,12 +58,14 @@ export function buildCounters(input: CounterInputs, keda: KedaScalingSettings, n
   ) as Record<VerdictStatus, number>;
   return {
     queueDepth: input.queueDepth,
+    inFlight: input.inFlight ?? 0,
     verdictsPerMin: input.verdictsLastMinute,
     verdictsByStatus: byStatus,
     openIncidents: input.openIncidents,
     unacknowledged: input.unacknowledged,
-    kedaReplicas: kedaDesiredReplicas({ queueLength: input.queueDepth, ...keda }),
+    ...(({ desired, by }) => ({ kedaReplicas: desired, kedaBy: by }))(kedaProposal({ queueLength: input.queueDepth, inFlight: input.inFlight ?? 0, ...keda })),
     keda,
+    ...(input.localReplicas ? { localReplicas: input.localReplicas } : {}),
     camerasOnline: input.camerasOnline,
     camerasTotal: input.camerasTotal,
     at: now.toISOString(),

@@ -50,6 +50,13 @@ export const alerts = {
     schema: int(0, 100000), default: '0', expected: 'an integer ≥ 0',
     doc: 'activationListLength of the ScaledObject’s redis trigger (KEDA’s default is 0)',
   }),
+  kedaInFlightLength: envVar('KEDA_IN_FLIGHT_LENGTH', {
+    schema: int(1, 100000), default: '5', expected: 'an integer ≥ 1',
+    doc: 'claimed (in-flight) clips per inference replica (listLength of the ScaledObject’s second redis trigger, on the claimed set)',
+  }),
+  kedaActivationInFlightLength: envVar('KEDA_ACTIVATION_IN_FLIGHT_LENGTH', {
+    schema: int(0, 100000), default: '0', expected: 'an integer ≥ 0', doc: 'activationListLength of the in-flight trigger',
+  }),
   kedaMinReplicas: envVar('KEDA_MIN_REPLICAS', { schema: int(0, 1000), default: '1', expected: 'an integer ≥ 0', doc: 'minReplicaCount of the ScaledObject' }),
   kedaMaxReplicas: envVar('KEDA_MAX_REPLICAS', { schema: int(1, 1000), default: '8', expected: 'an integer ≥ 1', doc: 'maxReplicaCount of the ScaledObject' }),
   // --- access control (issue #17): see functions/alerts/src/core/auth.ts and docs/deploy.md §7

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { z } from 'zod';
-import { envVar, int, type Section } from './define';
+import { envVar, int, num, optional, type Section } from './define';
 
 /**
  * Variables owned by `npm start` (scripts/start-stack.ts), the one-command local stack.
@@ -33,6 +33,14 @@ export const stack = {
   drainSeconds: envVar('STACK_DRAIN_SECONDS', {
     schema: int(0, 3600), default: '30', expected: 'an integer number of seconds, 0–3600',
     doc: '`npm start`: on Ctrl-C, after capture stopped, wait up to this long for inference to judge the queued clips (0 = don’t wait; a second Ctrl-C skips it)',
+  }),
+  inferenceReplicas: envVar('INFERENCE_REPLICAS', {
+    schema: optional(int(1, 64)), expected: 'an integer 1–64, or unset',
+    doc: '`npm start`: pins this many inference replicas (each with its own vllm-sim unless VLLM_BASE_URL is set); unset = the local KEDA + HPA equivalent scales them between KEDA_MIN_REPLICAS and KEDA_MAX_REPLICAS',
+  }),
+  autoscaleTimeScale: envVar('STACK_AUTOSCALE_TIME_SCALE', {
+    schema: num(0.001, 10000), default: '1', expected: 'a number > 0',
+    doc: '`npm start`: divides the local autoscaler’s time constants (pollingInterval, cooldown, HPA windows and policy periods, read from knative/inference/service.yaml) for demos; 1 = the manifest’s',
   }),
   redisServer: envVar('STACK_REDIS_SERVER', {
     schema: z.string().min(1), default: 'redis-server', expected: 'a command name or path',

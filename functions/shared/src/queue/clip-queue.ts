@@ -101,12 +101,17 @@ export class ClipQueue {
     if (raw === null) return null;
     const attempt = Number(
       await this.cmd.countAttempt(
-        keys.processing(consumerId), keys.attempts, keys.dead, keys.queueStats,
+        keys.processing(consumerId), keys.attempts, keys.dead, keys.queueStats, keys.claimed,
         raw, this.opts.maxAttempts, new Date().toISOString(), consumerId,
       ),
     );
     if (attempt < 0) {
       this.opts.logger?.warn({ consumerId, attempts: -attempt }, 'job exceeded MAX_ATTEMPTS: dead-lettered');
+      return null;
+    }
+    if (attempt === 0) {
+      // reaped between BLMOVE and counting (this consumer's heartbeat had expired): it is queued again
+      this.opts.logger?.warn({ consumerId }, 'claimed job was reaped before it was counted; left in the queue');
       return null;
     }
     return { raw, attempt, parsed: parseClipJob(raw) };
@@ -115,26 +120,26 @@ export class ClipQueue {
   /** Done: the verdict is stored. Returns false when the job was no longer held (reaped). */
   async ack(consumerId: string, raw: string): Promise<boolean> {
     const { keys } = this.opts;
-    return Number(await this.cmd.ack(keys.processing(consumerId), keys.attempts, keys.queueStats, raw)) === 1;
+    return Number(await this.cmd.ack(keys.processing(consumerId), keys.attempts, keys.queueStats, keys.claimed, raw)) === 1;
   }
 
   /** Failed this time: back of the queue; after MAX_ATTEMPTS claims the next claim dead-letters it. */
   async retry(consumerId: string, raw: string): Promise<boolean> {
     const { keys } = this.opts;
-    return Number(await this.cmd.nack(keys.processing(consumerId), keys.clips, keys.attempts, keys.queueStats, raw, 'retry')) === 1;
+    return Number(await this.cmd.nack(keys.processing(consumerId), keys.clips, keys.attempts, keys.queueStats, keys.claimed, raw, 'retry')) === 1;
   }
 
   /** Never tried (shutdown): front of the queue, attempt not counted. */
   async release(consumerId: string, raw: string): Promise<boolean> {
     const { keys } = this.opts;
-    return Number(await this.cmd.nack(keys.processing(consumerId), keys.clips, keys.attempts, keys.queueStats, raw, 'release')) === 1;
+    return Number(await this.cmd.nack(keys.processing(consumerId), keys.clips, keys.attempts, keys.queueStats, keys.claimed, raw, 'release')) === 1;
   }
 
   /** Failed for good (schema, path guard, corrupt clip): to `safety:clips:dead` with the reason. */
   async deadLetter(consumerId: string, raw: string, reason: string): Promise<boolean> {
     const { keys } = this.opts;
     const entry: DeadLetter = { job: raw, reason, at: new Date().toISOString(), consumer: consumerId };
-    const moved = Number(await this.cmd.deadLetter(keys.processing(consumerId), keys.dead, keys.attempts, keys.queueStats, raw, JSON.stringify(entry)));
+    const moved = Number(await this.cmd.deadLetter(keys.processing(consumerId), keys.dead, keys.attempts, keys.queueStats, keys.claimed, raw, JSON.stringify(entry)));
     this.opts.logger?.warn({ consumerId, reason }, 'job dead-lettered');
     return moved === 1;
   }
@@ -152,21 +157,52 @@ export class ClipQueue {
 
   /**
    * Returns the jobs of every consumer whose heartbeat expired to the front of the queue.
-   * Safe to run from every consumer at once: each move is one atomic script.
+   * Safe to run from every consumer at once: each move is one atomic script. Then reconciles
+   * the claimed set with the processing lists ({@link reconcileClaimed}).
    * @returns jobs returned, by consumer
    */
   async reap(): Promise<Record<string, number>> {
     const { keys } = this.opts;
+    const cutoff = await this.redisTimeMs();
     const consumers = await this.redis.smembers(keys.consumers);
     const reaped: Record<string, number> = {};
     for (const consumerId of consumers) {
-      const n = Number(await this.cmd.reap(keys.consumerHeartbeat(consumerId), keys.processing(consumerId), keys.clips, keys.consumers, keys.queueStats, consumerId));
+      const n = Number(await this.cmd.reap(keys.consumerHeartbeat(consumerId), keys.processing(consumerId), keys.clips, keys.consumers, keys.queueStats, keys.claimed, consumerId));
       if (n > 0) {
         reaped[consumerId] = n;
         this.opts.logger?.warn({ consumerId, jobs: n }, 'consumer heartbeat expired: returned its jobs to the queue');
       }
     }
+    await this.reconcileClaimed(cutoff);
     return reaped;
+  }
+
+  /**
+   * Makes the claimed set (KEDA's in-flight trigger) agree with the processing lists, in one
+   * script: drops ids no consumer holds (claimed before `cutoffMs`), adds held jobs that have
+   * no id (a consumer that died between BLMOVE and counting the claim). The per-transition
+   * writes keep it exact; this repairs what they cannot see (a consumer dying mid-claim,
+   * a key edited by hand, a restore of an older snapshot of one key).
+   * @param cutoffMs Redis time read before the consumers are listed (default: now)
+   */
+  async reconcileClaimed(cutoffMs?: number): Promise<{ removed: number; added: number }> {
+    const { keys } = this.opts;
+    const cutoff = cutoffMs ?? (await this.redisTimeMs());
+    const consumers = await this.redis.smembers(keys.consumers);
+    const lists = consumers.map((c) => keys.processing(c));
+    const [removed, added] = (await this.cmd.reconcileClaimed(1 + lists.length, keys.claimed, ...lists, cutoff)) as [number, number];
+    if (removed > 0 || added > 0) this.opts.logger?.warn({ removed, added }, 'claimed set reconciled with the processing lists');
+    return { removed, added };
+  }
+
+  /** ZCARD of the claimed set: jobs claimed and not yet acked/returned (what KEDA reads). */
+  async claimedCount(): Promise<number> {
+    return this.redis.zcard(this.opts.keys.claimed);
+  }
+
+  private async redisTimeMs(): Promise<number> {
+    const [s, us] = await this.redis.time();
+    return Number(s) * 1000 + Math.floor(Number(us) / 1000);
   }
 
   async depth(): Promise<{ pending: number; dead: number }> {

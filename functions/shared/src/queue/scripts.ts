@@ -4,9 +4,10 @@ import type { Redis } from 'ioredis';
 
 /**
  * Loads the queue's Lua scripts (one per state change, named `<verb>-<numKeys>.lua`, after
- * bullmq) as ioredis commands: EVALSHA with a NOSCRIPT fallback, for free.
+ * bullmq) as ioredis commands: EVALSHA with a NOSCRIPT fallback, for free. `-n`: the number
+ * of keys varies and is the command's first argument (ioredis: defineCommand without numberOfKeys).
  */
-const SCRIPTS = ['enqueue-3', 'count-attempt-4', 'ack-3', 'nack-4', 'dead-letter-4', 'reap-5'] as const;
+const SCRIPTS = ['enqueue-3', 'count-attempt-5', 'ack-4', 'nack-5', 'dead-letter-5', 'reap-6', 'reconcile-claimed-n'] as const;
 type ScriptName = (typeof SCRIPTS)[number];
 
 const sources = new Map<ScriptName, string>(
@@ -21,6 +22,8 @@ export interface QueueCommands {
   nack: Command;
   deadLetter: Command;
   reap: Command;
+  /** (numKeys, claimed zset, ...processing lists, cutoff ms) */
+  reconcileClaimed: Command;
 }
 
 const camel = (s: string) => s.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
@@ -29,15 +32,16 @@ const camel = (s: string) => s.replace(/-([a-z])/g, (_, c: string) => c.toUpperC
 export function queueCommands(redis: Redis): QueueCommands {
   const r = redis as unknown as Record<string, unknown>;
   for (const name of SCRIPTS) {
-    const numberOfKeys = Number(name.split('-').pop());
-    const verb = camel(name.replace(/-\d+$/, ''));
+    const suffix = name.split('-').pop();
+    const verb = camel(name.replace(/-(\d+|n)$/, ''));
     if (typeof r[`sh_${verb}`] !== 'function') {
-      redis.defineCommand(`sh_${verb}`, { numberOfKeys, lua: sources.get(name) ?? '' });
+      const lua = sources.get(name) ?? '';
+      redis.defineCommand(`sh_${verb}`, suffix === 'n' ? { lua } : { numberOfKeys: Number(suffix), lua });
     }
   }
   return Object.fromEntries(
     SCRIPTS.map((name) => {
-      const verb = camel(name.replace(/-\d+$/, ''));
+      const verb = camel(name.replace(/-(\d+|n)$/, ''));
       const fn = r[`sh_${verb}`] as (...a: (string | number)[]) => Promise<unknown>;
       return [verb, (...args: (string | number)[]) => fn.apply(redis, args)];
     }),

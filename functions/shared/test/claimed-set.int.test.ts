@@ -1,0 +1,200 @@
+/**
+ * The claimed zset (KEDA's in-flight trigger) against a real Redis: every queue transition
+ * writes it in the same script, and it never keeps an id that is in no processing list —
+ * also after a consumer dies mid-claim and after a Redis restart (the test's own redis-server).
+ */
+import { createHash } from 'node:crypto';
+import { Redis } from 'ioredis';
+import { ClipQueue } from '../src/queue';
+import type { ClipJob } from '../src/clip-job';
+import { redisKeys, type RedisKeys } from '../src/keys';
+import { startOwnRedis, type OwnRedis } from '../../../test/reliability/lib/redis-server';
+import { testRedis, waitFor } from './redis-helpers';
+
+const job = (i: number): ClipJob => ({
+  v: 1, id: `cam1-${String(i).padStart(6, '0')}`, cameraId: 'cam1', path: `cam1/${i}.mp4`,
+  startedAt: new Date(Date.UTC(2026, 11, 2, 6, 0, 0) + i * 5000).toISOString(), durationMs: 5000, bytes: 1000, attempt: 0,
+});
+const sha1 = (raw: string) => createHash('sha1').update(raw).digest('hex');
+
+/** The invariant: claimed members == sha1 of every entry of every known processing list. */
+async function expectAgrees(redis: Redis, keys: RedisKeys): Promise<string[]> {
+  const consumers = await redis.smembers(keys.consumers);
+  const held = new Set<string>();
+  for (const c of consumers) for (const raw of await redis.lrange(keys.processing(c), 0, -1)) held.add(sha1(raw));
+  const members = await redis.zrange(keys.claimed, '0', '-1');
+  expect(new Set(members)).toEqual(held);
+  return members;
+}
+
+describe('claimed set bookkeeping (real Redis)', () => {
+  let ctx: Awaited<ReturnType<typeof testRedis>>;
+  const queues: ClipQueue[] = [];
+  const makeQueue = (opts: Partial<ConstructorParameters<typeof ClipQueue>[1]> = {}, redis = ctx.redis, keys = ctx.keys) => {
+    const q = new ClipQueue(redis, { keys, maxAttempts: 2, heartbeatTtlSeconds: 1, ...opts });
+    queues.push(q);
+    return q;
+  };
+  beforeEach(async () => { ctx = await testRedis(); });
+  afterEach(async () => {
+    await Promise.all(queues.splice(0).map((q) => q.close()));
+    await ctx.cleanup();
+  });
+
+  test('claim adds (scored by claim time); ack, retry, release and dead-letter each remove', async () => {
+    const q = makeQueue();
+    await q.heartbeat('w');
+    for (let i = 0; i < 4; i++) await q.enqueue(job(i));
+    const before = Date.now();
+    const claimed = [];
+    for (let i = 0; i < 4; i++) claimed.push((await q.claim('w', 1))!);
+    expect(await q.claimedCount()).toBe(4);
+    const scores = (await ctx.redis.zrange(ctx.keys.claimed, '0', '-1', 'WITHSCORES')).filter((_, i) => i % 2 === 1).map(Number);
+    for (const s of scores) expect(Math.abs(s - before)).toBeLessThan(5_000);
+    await expectAgrees(ctx.redis, ctx.keys);
+
+    const [a, b, c, d] = claimed;
+    expect(await q.ack('w', a!.raw)).toBe(true);
+    expect(await q.claimedCount()).toBe(3);
+    expect(await q.retry('w', b!.raw)).toBe(true);
+    expect(await q.claimedCount()).toBe(2);
+    expect(await q.release('w', c!.raw)).toBe(true);
+    expect(await q.claimedCount()).toBe(1);
+    expect(await q.deadLetter('w', d!.raw, 'test')).toBe(true);
+    expect(await q.claimedCount()).toBe(0);
+    // a second ack of a job no longer held changes nothing
+    expect(await q.ack('w', a!.raw)).toBe(false);
+    expect(await q.claimedCount()).toBe(0);
+    await expectAgrees(ctx.redis, ctx.keys);
+  });
+
+  test('a claim over MAX_ATTEMPTS dead-letters without leaving an id', async () => {
+    const q = makeQueue({ maxAttempts: 1 });
+    await q.heartbeat('w');
+    await q.enqueue(job(1));
+    const first = await q.claim('w', 1);
+    await q.retry('w', first!.raw);
+    expect(await q.claim('w', 1)).toBeNull();
+    expect((await q.deadLetters())).toHaveLength(1);
+    expect(await q.claimedCount()).toBe(0);
+  });
+
+  test('reaping a dead consumer removes its ids; the live consumer keeps its own', async () => {
+    const q = makeQueue();
+    for (let i = 0; i < 3; i++) await q.enqueue(job(i));
+    await q.heartbeat('dying');
+    await q.claim('dying', 1);
+    await q.claim('dying', 1);
+    const live = makeQueue({ heartbeatTtlSeconds: 30 });
+    await live.heartbeat('alive');
+    await live.claim('alive', 1);
+    expect(await q.claimedCount()).toBe(3);
+    expect(await q.reap()).toEqual({}); // still alive
+    await waitFor(async () => (await ctx.redis.exists(ctx.keys.consumerHeartbeat('dying'))) === 0, 5000, 'heartbeat expiry');
+    expect(await q.reap()).toEqual({ dying: 2 });
+    expect(await q.claimedCount()).toBe(1);
+    await expectAgrees(ctx.redis, ctx.keys);
+  });
+
+  test('a consumer that dies between BLMOVE and counting: reconcile adds the held job, reaping removes it', async () => {
+    const q = makeQueue();
+    await q.enqueue(job(1));
+    await q.heartbeat('mid');
+    // what BLMOVE alone does (the count-attempt script never ran)
+    await ctx.redis.lmove(ctx.keys.clips, ctx.keys.processing('mid'), 'RIGHT', 'LEFT');
+    expect(await q.claimedCount()).toBe(0);
+    expect(await q.reconcileClaimed()).toEqual({ removed: 0, added: 1 });
+    expect(await q.claimedCount()).toBe(1);
+    await waitFor(async () => (await ctx.redis.exists(ctx.keys.consumerHeartbeat('mid'))) === 0, 5000, 'heartbeat expiry');
+    expect(await q.reap()).toEqual({ mid: 1 });
+    expect(await q.claimedCount()).toBe(0);
+    expect((await q.depth()).pending).toBe(1);
+  });
+
+  test('a job reaped between BLMOVE and counting is not counted as claimed, and stays queued', async () => {
+    const q = makeQueue();
+    await q.enqueue(job(1));
+    await q.heartbeat('slow');
+    await ctx.redis.lmove(ctx.keys.clips, ctx.keys.processing('slow'), 'RIGHT', 'LEFT');
+    await waitFor(async () => (await ctx.redis.exists(ctx.keys.consumerHeartbeat('slow'))) === 0, 5000, 'heartbeat expiry');
+    await q.reap();
+    // the consumer wakes up and runs the count-attempt script for the job it no longer holds
+    const raw = (await ctx.redis.lrange(ctx.keys.clips, 0, -1))[0]!;
+    const cmd = (ctx.redis as unknown as Record<string, (...a: (string | number)[]) => Promise<unknown>>).sh_countAttempt!;
+    const k = ctx.keys;
+    expect(Number(await cmd.call(ctx.redis, k.processing('slow'), k.attempts, k.dead, k.queueStats, k.claimed, raw, 2, new Date().toISOString(), 'slow'))).toBe(0);
+    expect(await q.claimedCount()).toBe(0);
+    expect((await q.depth()).pending).toBe(1);
+  });
+
+  test('reconcile drops an id no consumer holds (e.g. a hand-edited or restored key), keeps fresh claims', async () => {
+    const q = makeQueue({ heartbeatTtlSeconds: 30 });
+    await q.heartbeat('w');
+    await q.enqueue(job(1));
+    await q.claim('w', 1);
+    await ctx.redis.zadd(ctx.keys.claimed, 1, sha1('a job nobody holds'));
+    expect(await q.claimedCount()).toBe(2);
+    expect(await q.reap()).toEqual({});
+    expect(await q.claimedCount()).toBe(1);
+    await expectAgrees(ctx.redis, ctx.keys);
+    // a claim newer than the cutoff is never dropped, even by a reconcile that did not see its consumer
+    await ctx.redis.zadd(ctx.keys.claimed, Date.now() + 60_000, sha1('claimed after the cutoff'));
+    expect((await q.reconcileClaimed()).removed).toBe(0);
+  });
+
+  describe('Redis restart (own redis-server, append-only file)', () => {
+    let own: OwnRedis;
+    let redis: Redis;
+    beforeAll(async () => { own = await startOwnRedis(); });
+    afterAll(async () => { await own.destroy(); });
+    afterEach(() => { redis?.disconnect(); });
+
+    test('held jobs and their ids survive together; scripts reload (NOSCRIPT) and ack/reap keep the set exact', async () => {
+      redis = new Redis(own.url, { maxRetriesPerRequest: 20, retryStrategy: () => 50 });
+      const keys = redisKeys('restart');
+      const q = makeQueue({ heartbeatTtlSeconds: 30 }, redis, keys);
+      await q.heartbeat('w');
+      for (let i = 0; i < 3; i++) await q.enqueue(job(i));
+      const a = await q.claim('w', 1);
+      await q.claim('w', 1);
+      await q.close(); // its blocking connection would reconnect on its own; a fresh one after the restart
+      await own.stop('SIGTERM'); // AOF flushed: like a pod restart with a persistent volume
+      await own.start();
+      await waitFor(async () => (await redis.ping().catch(() => '')) === 'PONG', 10_000, 'reconnect');
+      expect(await redis.script('EXISTS', 'x'.repeat(40))).toEqual([0]); // script cache is empty
+      const after = makeQueue({ heartbeatTtlSeconds: 30 }, redis, keys);
+      expect(await after.claimedCount()).toBe(2);
+      await expectAgrees(redis, keys);
+      expect(await after.ack('w', a!.raw)).toBe(true);
+      expect(await after.claimedCount()).toBe(1);
+      await after.claim('w', 1);
+      expect(await after.claimedCount()).toBe(2);
+      await expectAgrees(redis, keys);
+    });
+
+    test('kill -9 mid-traffic: whatever the AOF kept, the set agrees with the lists (each script is one MULTI in the AOF)', async () => {
+      redis = new Redis(own.url, { maxRetriesPerRequest: 20, retryStrategy: () => 50 });
+      const keys = redisKeys('killed');
+      const q = makeQueue({ heartbeatTtlSeconds: 30 }, redis, keys);
+      await q.heartbeat('w');
+      for (let i = 0; i < 40; i++) await q.enqueue(job(i));
+      // claims and acks racing the kill: some transitions are persisted, the last second's may not be
+      const traffic = (async () => {
+        for (;;) {
+          const c = await q.claim('w', 1).catch(() => null);
+          if (!c) return;
+          if (c.attempt % 2 === 0) await q.ack('w', c.raw).catch(() => false);
+        }
+      })();
+      await waitFor(async () => (await redis.zcard(keys.claimed).catch(() => 0)) >= 5, 10_000, 'some claims');
+      await own.stop('SIGKILL');
+      await q.close();
+      await traffic;
+      await own.start();
+      await waitFor(async () => (await redis.ping().catch(() => '')) === 'PONG', 10_000, 'reconnect');
+      await expectAgrees(redis, keys);
+      const after = makeQueue({ heartbeatTtlSeconds: 30 }, redis, keys);
+      expect(await after.reconcileClaimed()).toEqual({ removed: 0, added: 0 });
+    });
+  });
+});
