@@ -20,6 +20,9 @@ const fmt = (v: number) => v.toFixed(3);
  * The regression gate. Fails (returns regressions) when, against the baseline:
  * - a hazard with ≥ minLabelled labelled clips lost more than maxDrop F1 (a hazard the baseline
  *   has no F1 for is new: nothing to compare);
+ * - the micro F1 (all hazards pooled) lost more than maxDrop, when ≥ minLabelled hazard labels
+ *   exist: a small CI set has few clips per hazard, and this still catches a prompt change that
+ *   breaks parsing (every answer `uncertain`) or the answers;
  * - the missed-danger share (danger clips predicted safe ÷ danger clips) rose by more than
  *   maxDrop — a share, so one threshold fits sets of any size; the message gives the counts.
  */
@@ -33,6 +36,11 @@ export function gate(baseline: Metrics, current: Metrics, o: GateOptions): Regre
     if (base.f1 - cur.f1 > o.maxDrop + eps) {
       out.push({ what: `f1:${hazard}`, baseline: base.f1, current: cur.f1, message: `${hazard}: F1 ${fmt(base.f1)} → ${fmt(cur.f1)} (−${fmt(base.f1 - cur.f1)} > ${o.maxDrop}; ${cur.labelled} labelled clips)` });
     }
+  }
+  const labels = current.micro.tp + current.micro.fn;
+  const [bm, cm] = [baseline.micro.f1, current.micro.f1];
+  if (labels >= minLabelled && bm != null && cm != null && bm - cm > o.maxDrop + eps) {
+    out.push({ what: 'f1:micro', baseline: bm, current: cm, message: `micro F1 (all hazards): ${fmt(bm)} → ${fmt(cm)} (−${fmt(bm - cm)} > ${o.maxDrop}; ${labels} hazard labels)` });
   }
   const share = (m: Metrics) => (m.dangerClips === 0 ? 0 : m.missedDanger / m.dangerClips);
   if (current.dangerClips > 0 && share(current) - share(baseline) > o.maxDrop + eps) {

@@ -36,17 +36,19 @@ export function planSyntheticClips(truths: readonly GroundTruth[], n: number, se
   const pick = (lo: number, hi: number) => lo + Math.floor(rand() * (hi - lo + 1));
   const out: PlannedClip[] = [];
   const seen = new Set<string>();
-  for (let i = 0; out.length < n && i < n * 20; i++) {
-    const gt = truths[i % truths.length]!;
-    const turn = Math.floor(i / truths.length);
-    const last = Math.max(0, Math.floor(gt.duration) - seconds);
-    const start = gt.hazard && turn % 2 === 0
-      ? Math.min(last, Math.max(0, hazardWindow(gt, seconds).start + pick(-2, 2)))
-      : pick(0, last);
-    const id = `${gt.scene}@${start}`;
-    if (seen.has(id) && seen.size < truths.length * (last + 1)) continue; // prefer distinct windows
-    seen.add(id);
-    out.push({ scene: gt.scene, start, seconds, hazards: typesIn(gt, start, seconds) });
+  for (let turn = 0; out.length < n; turn++) {
+    for (const gt of truths) {
+      if (out.length >= n) break;
+      const last = Math.max(0, Math.floor(gt.duration) - seconds);
+      const draw = () => (gt.hazard && turn % 2 === 0
+        ? Math.min(last, Math.max(0, hazardWindow(gt, seconds).start + pick(-2, 2)))
+        : pick(0, last));
+      // A few draws to prefer a window this scene has not given yet (a repeat is allowed after that).
+      let start = draw();
+      for (let k = 0; k < 4 && seen.has(`${gt.scene}@${start}`); k++) start = draw();
+      seen.add(`${gt.scene}@${start}`);
+      out.push({ scene: gt.scene, start, seconds, hazards: typesIn(gt, start, seconds) });
+    }
   }
   return out;
 }
