@@ -98,7 +98,7 @@ describe('eval harness end to end (rtsp-sim scenes + ffmpeg + vllm-sim + chromiu
     const wrong = page.locator('figure.wrong');
     expect(await wrong.count()).toBe(results.metrics.wrong);
     // every wrong clip's strip decoded (a data: URI JPEG), with expected and predicted beside it
-    const sizes = await page.locator('figure.wrong img').evaluateAll((imgs) => imgs.map((i) => (i as HTMLImageElement).naturalWidth));
+    const sizes = await page.locator('figure.wrong img').evaluateAll((imgs) => imgs.map((i) => (i as unknown as { naturalWidth: number }).naturalWidth));
     expect(sizes).toHaveLength(results.metrics.wrong);
     for (const w of sizes) expect(w).toBeGreaterThan(100);
     expect(await page.locator('script').count()).toBe(0);
