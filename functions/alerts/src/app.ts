@@ -7,6 +7,7 @@ import { createLogger, type Logger } from '../../shared/src/logger';
 import { Counter, createRegistry, Gauge, type Registry } from '../../shared/src/metrics';
 import { LiveState } from './adapters/live-state';
 import { AlertStore, type StoreUpdate } from './adapters/redis-store';
+import { FeedbackStore } from './adapters/feedback-store';
 import { SseHub } from './adapters/sse-hub';
 import { loadStaticAssets } from './adapters/static-assets';
 import { alertKeys } from './adapters/store-keys';
@@ -100,7 +101,7 @@ export async function startAlerts(config: Config, deps: AlertsDeps = {}): Promis
       return { ready: ok, detail: { redis: ok ? 'ok' : `not answering at ${common.redisUrl}` } };
     },
     routes: dashboardRoutes({
-      clipsDir: common.clipsDir, store, live, hub, logger, assets: loadStaticAssets(),
+      clipsDir: common.clipsDir, store, live, hub, logger, assets: loadStaticAssets(), feedback: new FeedbackStore(redis, common.redisPrefix),
       thumbs: new ThumbnailCache({ clipsDir: common.clipsDir, ffmpegPath: alerts.ffmpegPath, onExtract: () => m.thumbnails.inc() }),
     }),
   });

@@ -10,6 +10,8 @@ import type { SseHub } from './adapters/sse-hub';
 import type { ThumbnailCache } from './adapters/thumbnails';
 import { summarize } from './adapters/live-state';
 import { clipPathFromUrl } from './core/clip-url';
+import type { FeedbackStore } from './adapters/feedback-store';
+import { feedbackRoutes } from './feedback-routes';
 
 export interface RouteDeps {
   readonly clipsDir: string;
@@ -19,6 +21,7 @@ export interface RouteDeps {
   readonly thumbs: ThumbnailCache;
   readonly assets: StaticAssets;
   readonly logger: Logger;
+  readonly feedback: FeedbackStore;
 }
 
 const CAMERA_ID = /^[A-Za-z0-9_-]{1,64}$/;
@@ -43,7 +46,9 @@ function reject(res: Response, err: unknown): void {
  * Returns false for anything it does not handle.
  */
 export function dashboardRoutes(deps: RouteDeps): (req: Request, res: Response) => Promise<boolean> {
+  const feedback = feedbackRoutes(deps);
   return async (req, res) => {
+    if (await feedback(req, res)) return true;
     const p = req.path;
     const get = req.method === 'GET' || req.method === 'HEAD';
     if (get && (p === '/' || p === '/index.html')) return deps.assets.send(res, 'index.html'), true;

@@ -39,6 +39,10 @@ export interface RedisKeys {
   readonly alertsByTime: string;
   /** SET of clip paths referenced by an incident (kept longer by retention). */
   readonly incidentClips: string;
+  /** HASH `<target kind>:<target id>:<feedback kind>` → operator feedback JSON (functions/shared/src/feedback.ts). */
+  readonly feedback: string;
+  /** SET of clip paths with operator feedback: capture's retention keeps them while marked. */
+  readonly feedbackClips: string;
   /** Any other key a part needs, under the same prefix: `${prefix}:${parts.join(':')}`. */
   key(...parts: string[]): string;
 }
@@ -66,6 +70,8 @@ export function redisKeys(prefix: string = DEFAULT_PREFIX): RedisKeys {
     alerts: k('alerts'),
     alertsByTime: k('alerts', 'by-time'),
     incidentClips: k('incidents', 'clips'),
+    feedback: k('feedback'),
+    feedbackClips: k('feedback', 'clips'),
     key: k,
   };
 }
