@@ -13,12 +13,17 @@ export function ffmpeg(args: string[], bin = 'ffmpeg'): Promise<Buffer> {
   });
 }
 
-/** A clip cut with stream copy (no re-encode: the model sees the camera's own bytes). */
+/**
+ * A clip cut with stream copy (no re-encode: the model sees the camera's own bytes). `-ss`
+ * before `-i` seeks to "the closest seek point before position" and, with stream copy, that
+ * extra segment "will be preserved" (https://ffmpeg.org/ffmpeg.html#Main-options, `-ss`), so
+ * starts must be keyframes: the renders have a 1 s GOP and the plan uses whole seconds.
+ */
 export async function cutClip(video: string, start: number, seconds: number, out: string): Promise<void> {
   await ffmpeg(['-y', '-ss', String(start), '-t', String(seconds), '-i', video, '-c', 'copy', '-an', '-movflags', '+faststart', out]);
 }
 
-/** One JPEG strip of a clip: a frame per second, 160 px high, side by side (for the report). */
+/** One JPEG strip of a clip: a frame per second, 160 px high, side by side (for the report; `tile`: https://ffmpeg.org/ffmpeg-filters.html#tile). */
 export async function frameStrip(clip: string, seconds = 5): Promise<Buffer> {
   return ffmpeg(['-i', clip, '-vf', `fps=1,scale=-2:160,tile=${seconds}x1`, '-frames:v', '1', '-q:v', '5', '-f', 'image2pipe', '-c:v', 'mjpeg', 'pipe:1']);
 }
