@@ -107,10 +107,19 @@ describe('eval harness end to end (rtsp-sim scenes + ffmpeg + vllm-sim + chromiu
   });
 
   it('fails the gate, naming what got worse, when every answer breaks the schema (a prompt/parsing regression)', async () => {
+    // The first 8 clips are enough (≥ 5 hazard labels, so the pooled micro F1 is gated) and keep the test short.
+    const sub = path.join(dir, 'subset');
+    await fs.mkdir(path.join(sub, 'clips'), { recursive: true });
+    const lines = (await fs.readFile(path.join(dir, 'set', 'labels.jsonl'), 'utf8')).trim().split('\n').slice(0, 8);
+    for (const l of lines) {
+      const clip = (JSON.parse(l) as { clip: string }).clip;
+      await fs.copyFile(path.join(dir, 'set', clip), path.join(sub, clip));
+    }
+    await fs.writeFile(path.join(sub, 'labels.jsonl'), lines.join('\n') + '\n');
     sim.setFaults({ breakSchema: 1_000 });
     try {
       const t = Date.now();
-      const run = await cli(['run', '--dataset', path.join(dir, 'set'), '--out', path.join(dir, 'broken'), '--baseline', BASELINE, '--concurrency', '8'], { VLLM_BASE_URL: sim.url });
+      const run = await cli(['run', '--dataset', sub, '--out', path.join(dir, 'broken'), '--baseline', BASELINE], { VLLM_BASE_URL: sim.url });
       timings.brokenRun = Date.now() - t;
       expect(run.code).toBe(2);
       expect(run.stdout).toMatch(/gate: \d+ regression\(s\)/);
