@@ -71,13 +71,18 @@ export async function createEvalModel(config: Config, o: EvalModelOptions): Prom
   };
   const client = new VllmClient({ baseUrl: common.vllmBaseUrl, apiKey: ic.apiKey, timeoutMs: ic.requestTimeoutMs, maxRetries: ic.maxRetries, logger: o.logger });
   const settings: PrepareSettings = { clipsDir: o.datasetDir, mode: ic.videoInput, sampling: ic.videoSampling, fps: ic.videoFps, maxSide: ic.videoMaxSide };
-  const { messages: _m, model: _model, ...sampling } = base.body('x', { kind: 'file', url: 'file:///x' }) as Record<string, unknown>;
   const info: RunInfo = {
     model: common.vllmModel, baseUrl: common.vllmBaseUrl, prefixHash: base.prefixHash,
     fewshot: { dir: path.relative(process.cwd(), path.resolve(fewshotDir)) || '.', examples: examples.map((e) => e.name) },
     cameras: camerasFile ?? null,
     media: { mode: ic.videoInput, sampling: ic.videoSampling, fps: ic.videoFps, maxSide: ic.videoMaxSide },
-    sampling, language: ic.verdictLanguage, concurrency: o.concurrency,
+    sampling: {}, language: ic.verdictLanguage, concurrency: o.concurrency,
+  };
+  // The sampling fields as actually sent, taken from the first real request (no made-up media).
+  const noteSampling = (body: Record<string, unknown>) => {
+    if (Object.keys(info.sampling).length > 0) return;
+    const { messages: _m, model: _model, ...sampling } = body;
+    info.sampling = sampling;
   };
   return {
     info,
@@ -86,7 +91,9 @@ export async function createEvalModel(config: Config, o: EvalModelOptions): Prom
       const job: ClipJob = { v: 1, id: `eval-${clip.path}`, cameraId: clip.cameraId, path: clip.path, startedAt: new Date(0).toISOString(), durationMs: 0, bytes: 0, attempt: 0 };
       const media = await prepareClip(job, settings);
       const kit = kitOf(clip.cameraId, clip.context);
-      const j = await judge(client, kit.body(clip.cameraId, media), undefined, kit.language);
+      const body = kit.body(clip.cameraId, media);
+      noteSampling(body);
+      const j = await judge(client, body, undefined, kit.language);
       const tokens = j.usage.reduce((s, u) => ({ prompt: s.prompt + u.prompt, completion: s.completion + u.completion, cached: s.cached + u.cached }), { prompt: 0, completion: 0, cached: 0 });
       return {
         status: j.status, hazards: [...new Set(j.hazards.map((h) => h.type))].sort(), summary: j.summary,
