@@ -22,6 +22,8 @@ export interface RunOptions {
   progress?: NodeJS.WriteStream;
 }
 
+const DEFAULT_CONCURRENCY = 4;
+
 /** Reads and validates `<dataset>/labels.jsonl`, and checks every clip exists inside the folder before any model time is spent. */
 export async function loadDataset(dir: string): Promise<Label[]> {
   const file = path.join(dir, 'labels.jsonl');
@@ -67,7 +69,8 @@ async function judgeOne(model: EvalModel, l: Label): Promise<ClipResult> {
 export async function runEval(config: Config, o: RunOptions): Promise<Results> {
   const dataset = path.resolve(o.dataset);
   const labels = await loadDataset(dataset);
-  const concurrency = o.concurrency ?? config.inference.concurrency;
+  // INFERENCE_CONCURRENCY when set; where it becomes optional (adaptive concurrency, issue #13) a fixed bound.
+  const concurrency: number = o.concurrency ?? config.inference.concurrency ?? DEFAULT_CONCURRENCY;
   const model = await createEvalModel(config, { fewshotDir: o.fewshotDir, camerasFile: o.camerasFile, datasetDir: dataset, concurrency, logger: o.logger });
   if (!(await model.healthy())) throw new Error(`the model server at ${config.common.vllmBaseUrl} does not answer /health; start it (or vllm-sim) first`);
   const started = Date.now();
