@@ -3,6 +3,8 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { execFileSync } from 'node:child_process';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { chromium, type Browser } from 'playwright-core';
 import { startVllmSim, type VllmSimHandle } from '../../simulator/vllm/src';
 import { SCENES } from '../../simulator/cameras/src';
@@ -140,6 +142,50 @@ describe('eval harness end to end (rtsp-sim scenes + ffmpeg + vllm-sim + chromiu
     expect(out.code).toBe(0);
     expect(out.stdout).toMatch(/^fire\s+\S+\s+1\.000\s+–/m);
     expect(out.stdout).toContain('ΔF1');
+  });
+
+  it('sends a label\'s own camera context, and --cameras FILE instead when given (seen on the wire)', async () => {
+    // A pass-through proxy in front of vllm-sim keeps the text of each request's final turn.
+    const texts: string[] = [];
+    const target = new URL(sim.url);
+    const proxy = http.createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => {
+        const body = Buffer.concat(chunks);
+        if (req.url?.endsWith('/chat/completions')) {
+          const msg = (JSON.parse(body.toString()) as { messages: { content: { type: string; text?: string }[] }[] }).messages.at(-1)!;
+          texts.push(msg.content.find((p) => p.type === 'text')?.text ?? '');
+        }
+        const up = http.request({ host: target.hostname, port: target.port, path: req.url, method: req.method, headers: req.headers }, (r) => {
+          res.writeHead(r.statusCode ?? 502, r.headers);
+          r.pipe(res);
+        });
+        up.on('error', () => res.writeHead(502).end());
+        up.end(body);
+      });
+    });
+    await new Promise<void>((r) => proxy.listen(0, '127.0.0.1', r));
+    try {
+      const url = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}/v1`;
+      const ctxSet = path.join(dir, 'ctx');
+      await fs.mkdir(path.join(ctxSet, 'clips'), { recursive: true });
+      const [a, b] = (await fs.readFile(path.join(dir, 'set', 'labels.jsonl'), 'utf8')).trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown> & { clip: string });
+      for (const l of [a!, b!]) await fs.copyFile(path.join(dir, 'set', l.clip), path.join(ctxSet, l.clip));
+      const own = { ...a!, context: { site: 'label-site', requiredPpe: [], zones: [] } };
+      await fs.writeFile(path.join(ctxSet, 'labels.jsonl'), `${JSON.stringify(own)}\n${JSON.stringify(b)}\n`);
+      expect((await cli(['run', '--dataset', ctxSet, '--out', path.join(dir, 'ctx-1'), '--concurrency', '1'], { VLLM_BASE_URL: url })).code).toBe(0);
+      expect(texts.map((t) => /^Site: (.*)$/m.exec(t)?.[1])).toEqual(['label-site', 'industrial plant floor']);
+      const file = path.join(dir, 'cameras.json');
+      await fs.writeFile(file, JSON.stringify({ defaults: { site: 'file-site', requiredPpe: ['hard hat'], zones: [] } }));
+      texts.length = 0;
+      const run = await cli(['run', '--dataset', ctxSet, '--out', path.join(dir, 'ctx-2'), '--cameras', file, '--concurrency', '1'], { VLLM_BASE_URL: url });
+      expect(run.code).toBe(0);
+      expect(texts.map((t) => /^Site: (.*)$/m.exec(t)?.[1])).toEqual(['file-site', 'file-site']);
+      expect((JSON.parse(await fs.readFile(path.join(dir, 'ctx-2', 'results.json'), 'utf8')) as Results).run.cameras).toBe(file);
+    } finally {
+      await new Promise<void>((r) => { proxy.close(() => r()); proxy.closeAllConnections(); });
+    }
   });
 
   it('refuses a dataset with a bad line before any model call, naming the line', async () => {
