@@ -4,7 +4,7 @@
 // Long soak/fault runs (*.soak.test.ts) live behind `npm run test:reliability`.
 const transform = { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json', diagnostics: false }] };
 const base = { testEnvironment: 'node', transform, moduleFileExtensions: ['ts', 'js', 'json'] };
-const roots = ['<rootDir>/functions', '<rootDir>/simulator', '<rootDir>/test', '<rootDir>/knative', '<rootDir>/keda', '<rootDir>/infra', '<rootDir>/scripts', '<rootDir>/bench'];
+const roots = ['<rootDir>/functions', '<rootDir>/simulator', '<rootDir>/test', '<rootDir>/knative', '<rootDir>/keda', '<rootDir>/infra', '<rootDir>/scripts', '<rootDir>/bench', '<rootDir>/eval'];
 
 /** @type {import('jest').Config} */
 module.exports = {

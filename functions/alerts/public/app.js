@@ -126,7 +126,7 @@ function updateCamMeta(el, cam) {
 
 // ---------- verdicts ----------
 function renderVerdicts() {
-  $('verdicts').replaceChildren(...app.verdicts.slice(0, 30).map((v) => h('li', {},
+  $('verdicts').replaceChildren(...app.verdicts.slice(0, 30).map((v) => h('li', { dataset: { jobId: v.jobId }, title: '클릭: 피드백 · click: feedback' },
     h('span', { class: 't' }, timeOf(v.analyzedAt)), h('span', {}, v.cameraId), statusChip(v.status), h('span', { class: 's', title: v.summary }, v.summary))));
 }
 

@@ -9,6 +9,7 @@ import { createLogger, type Logger } from '../../shared/src/logger';
 import { Counter, createRegistry, Gauge, type Registry } from '../../shared/src/metrics';
 import { LiveState } from './adapters/live-state';
 import { AlertStore, type StoreUpdate } from './adapters/redis-store';
+import { FeedbackStore } from './adapters/feedback-store';
 import { SseHub } from './adapters/sse-hub';
 import { loadStaticAssets } from './adapters/static-assets';
 import { alertKeys } from './adapters/store-keys';
@@ -115,7 +116,7 @@ export async function startAlerts(config: Config, deps: AlertsDeps = {}): Promis
       return { ready: ok, detail: { redis: ok ? 'ok' : `not answering at ${redisAt}` } };
     },
     routes: createHttpAuth(auth.settings, logger, oidc ? { events: oidc } : {}).wrap(dashboardRoutes({
-      clipsDir: common.clipsDir, store, live, hub, logger, assets: loadStaticAssets(),
+      clipsDir: common.clipsDir, store, live, hub, logger, assets: loadStaticAssets(), feedback: new FeedbackStore(redis, common.redisPrefix),
       thumbs: new ThumbnailCache({
         clipsDir: common.clipsDir, ffmpegPath: alerts.ffmpegPath, onExtract: () => m.thumbnails.inc(),
         timeoutMs: alerts.thumbTimeoutMs, maxWaiting: alerts.thumbQueue,

@@ -11,6 +11,8 @@ import { ThumbnailsBusyError, type ThumbnailCache } from './adapters/thumbnails'
 import { identityOf } from './adapters/auth-http';
 import { summarize } from './adapters/live-state';
 import { clipPathFromUrl } from './core/clip-url';
+import type { FeedbackStore } from './adapters/feedback-store';
+import { feedbackRoutes } from './feedback-routes';
 
 export interface RouteDeps {
   readonly clipsDir: string;
@@ -20,6 +22,7 @@ export interface RouteDeps {
   readonly thumbs: ThumbnailCache;
   readonly assets: StaticAssets;
   readonly logger: Logger;
+  readonly feedback: FeedbackStore;
 }
 
 const CAMERA_ID = /^[A-Za-z0-9_-]{1,64}$/;
@@ -55,7 +58,9 @@ function pageParams(query: Request['query']): { offset: number; limit: number } 
  * Returns false for anything it does not handle.
  */
 export function dashboardRoutes(deps: RouteDeps): (req: Request, res: Response) => Promise<boolean> {
+  const feedback = feedbackRoutes(deps);
   return async (req, res) => {
+    if (await feedback(req, res)) return true;
     const p = req.path;
     const get = req.method === 'GET' || req.method === 'HEAD';
     if (get && (p === '/' || p === '/index.html')) return deps.assets.send(res, 'index.html'), true;

@@ -79,6 +79,18 @@ test('never deletes a queued clip; deletes a safe clip after retention; keeps in
   expect(await registry.getSingleMetricAsString('safetyhanta_capture_retention_deleted_total')).toMatch(/reason="safe-expired"[^}]*} 1/);
 });
 
+test('a clip with operator feedback (keys.feedbackClips) is kept however old; unmarked, it goes', async () => {
+  const marked = await clip('cam1', 24 * 60 * 30);
+  await verdict(marked.id, 'danger', true);
+  await redis.sadd(keys.feedbackClips, marked.rel);
+  const { sweeper: s } = sweeper({ maxBytes: 1 });
+  expect((await s.sweep(NOW)).delete).toEqual([]);
+  expect(await exists(marked.rel)).toBe(true);
+  await redis.srem(keys.feedbackClips, marked.rel);
+  expect((await s.sweep(NOW)).delete.map((d) => d.path)).toEqual([marked.rel]);
+  expect(await exists(marked.rel)).toBe(false);
+});
+
 test('byte cap evicts the oldest verdicted clips first and never a queued one', async () => {
   const queuedOldest = await clip('cam1', 50);
   const a = await clip('cam1', 40);

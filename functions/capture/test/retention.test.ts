@@ -27,6 +27,16 @@ describe('planRetention', () => {
     expect(plan.delete).toEqual([{ path: 'expired', reason: 'incident-expired', bytes: 100 }]);
   });
 
+  it('keeps a clip an operator marked (feedback) past every retention and the byte cap', () => {
+    const plan = planRetention([
+      clip('marked-safe', 1000, { status: 'safe', incident: false }, { feedbackHeld: true }),
+      clip('marked-incident', 1000, { status: 'danger', incident: true }, { feedbackHeld: true }),
+      clip('unmarked', 1000, { status: 'safe', incident: false }),
+    ], { ...rules, maxBytes: 1 });
+    expect(plan.delete.map((d) => d.path)).toEqual(['unmarked']);
+    expect(plan.capBlocked).toBe(true);
+  });
+
   it('keeps warning/uncertain verdicts as long as incidents', () => {
     expect(planRetention([clip('w', 10, { status: 'warning', incident: false }), clip('u', 10, { status: 'uncertain', incident: false })], rules).delete).toEqual([]);
   });

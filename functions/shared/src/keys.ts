@@ -48,6 +48,10 @@ export interface RedisKeys {
   readonly incidentClips: string;
   /** STRING (JSON, with TTL): the local stack's inference replicas — desired, running, reason (npm start's autoscaler). */
   readonly stackReplicas: string;
+  /** HASH `<target kind>:<target id>:<feedback kind>` → operator feedback JSON (functions/shared/src/feedback.ts). */
+  readonly feedback: string;
+  /** SET of clip paths with operator feedback: capture's retention keeps them while marked. */
+  readonly feedbackClips: string;
   /** Any other key a part needs, under the same prefix: `${prefix}:${parts.join(':')}`. */
   key(...parts: string[]): string;
 }
@@ -77,6 +81,8 @@ export function redisKeys(prefix: string = DEFAULT_PREFIX): RedisKeys {
     alertsByTime: k('alerts', 'by-time'),
     incidentClips: k('incidents', 'clips'),
     stackReplicas: k('stack', 'replicas'),
+    feedback: k('feedback'),
+    feedbackClips: k('feedback', 'clips'),
     key: k,
   };
 }

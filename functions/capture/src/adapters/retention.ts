@@ -59,13 +59,15 @@ export class RetentionSweeper {
     const { clips, otherBytes } = await this.scan();
     for (let i = 0; i < clips.length; i += BATCH) {
       const batch = clips.slice(i, i + BATCH);
-      const [marks, members] = await Promise.all([
+      const [marks, members, marked] = await Promise.all([
         redis.mget(...batch.map((c) => keys.verdictDone(c.jobId))),
         redis.smismember(keys.incidentClips, ...batch.map((c) => c.path)),
+        redis.smismember(keys.feedbackClips, ...batch.map((c) => c.path)),
       ]);
       batch.forEach((c, j) => {
         c.verdict = parseVerdictMark(marks[j] ?? null);
         c.inIncidentSet = members[j] === 1;
+        c.feedbackHeld = marked[j] === 1;
       });
     }
     const plan = planRetention(clips, {

@@ -17,6 +17,8 @@ export interface ClipFacts {
   bytes: number;
   verdict?: VerdictMark | undefined;
   inIncidentSet: boolean;
+  /** An operator marked it (false alarm / missed hazard, keys.feedbackClips): kept until unmarked, whatever its age or the byte cap. */
+  feedbackHeld?: boolean;
 }
 
 export interface RetentionRules {
@@ -48,7 +50,7 @@ export function planRetention(clips: readonly ClipFacts[], rules: RetentionRules
   const del: RetentionPlan['delete'] = [];
   const gone = new Set<string>();
   for (const c of clips) {
-    if (!c.verdict) continue; // queued or in processing: never
+    if (!c.verdict || c.feedbackHeld) continue; // queued, in processing, or marked by an operator: never
     const age = rules.now - c.startedAt;
     const safe = c.verdict.status === 'safe' && !isIncident(c);
     if (safe && age >= rules.safeRetentionMs) del.push({ path: c.path, reason: 'safe-expired', bytes: c.bytes });
@@ -61,7 +63,7 @@ export function planRetention(clips: readonly ClipFacts[], rules: RetentionRules
   if (rules.maxBytes !== undefined && total > rules.maxBytes) {
     // oldest first; evidence of incidents only after every other verdicted clip
     const evictable = clips
-      .filter((c) => c.verdict && !gone.has(c.path))
+      .filter((c) => c.verdict && !c.feedbackHeld && !gone.has(c.path))
       .sort((a, b) => Number(isIncident(a)) - Number(isIncident(b)) || a.startedAt - b.startedAt);
     for (const c of evictable) {
       if (total <= rules.maxBytes) break;
