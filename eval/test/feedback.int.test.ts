@@ -66,9 +66,10 @@ describe('operator feedback → Redis → dataset', () => {
     expect((await post('/api/feedback', { target: { kind: 'verdict', id: 'nope' }, kind: 'false_alarm', hazards: ['fire'] })).status).toBe(404);
     expect(await redis.hlen(keys.feedback)).toBe(0);
 
+    // `by` is the authenticated identity (issue #17; here the auth-off identity), never the body's.
     const res = await post('/api/feedback', { target: { kind: 'incident', id: inc.incidentId }, kind: 'false_alarm', hazards: ['smoke'], by: 'kim' });
     expect(res.status).toBe(201);
-    expect(await res.json()).toMatchObject({ kind: 'false_alarm', hazards: ['smoke'], by: 'kim', clipPath: fireClip, predicted: { status: 'danger', hazards: ['fire', 'smoke'] }, at: expect.any(String) });
+    expect(await res.json()).toMatchObject({ kind: 'false_alarm', hazards: ['smoke'], by: 'anonymous (auth off)', clipPath: fireClip, predicted: { status: 'danger', hazards: ['fire', 'smoke'] }, at: expect.any(String) });
     expect(await redis.sismember(keys.feedbackClips, fireClip)).toBe(1);
 
     // The verdict, from the dashboard: click its row, tick a missed hazard, submit.
@@ -81,7 +82,6 @@ describe('operator feedback → Redis → dataset', () => {
     await page.click(`#verdicts li[data-job-id="${verdict.jobId}"]`);
     await page.waitForSelector('#fb-dialog:not([hidden]) #fb-missed input[value="restricted_zone_intrusion"]');
     expect(await page.locator('#fb-false input').evaluateAll((xs) => xs.map((x) => (x as unknown as { value: string }).value))).toEqual(['no_hard_hat']);
-    await page.fill('#fb-by', 'lee');
     await page.check('#fb-missed input[value="restricted_zone_intrusion"]');
     await page.click('#fb-missed button[data-kind="missed_hazard"]');
     await page.waitForSelector('#fb-existing li[data-kind="missed_hazard"]');
@@ -96,7 +96,7 @@ describe('operator feedback → Redis → dataset', () => {
     expect(errors).toEqual([]);
 
     const all = (await (await fetch(`${alerts.url}/api/feedback`)).json()) as { records: { by: string }[]; counts: Record<string, unknown> };
-    expect(all.records.map((r) => r.by).sort()).toEqual(['kim', 'lee']);
+    expect(all.records.map((r) => r.by)).toEqual(['anonymous (auth off)', 'anonymous (auth off)']);
     expect(all.counts).toEqual({ restricted_zone_intrusion: { false_alarm: 0, missed_hazard: 1 }, smoke: { false_alarm: 1, missed_hazard: 0 } });
     expect(await redis.smembers(keys.feedbackClips)).toEqual(expect.arrayContaining([fireClip, verdictClip]));
 

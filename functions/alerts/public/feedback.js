@@ -20,7 +20,6 @@
   // ----- the dialog -----
   const title = h('h3', { id: 'fb-title' });
   const predicted = h('p', { class: 'fb-predicted', id: 'fb-predicted' });
-  const byInput = h('input', { id: 'fb-by', type: 'text', maxlength: '100', placeholder: '이름 · your name' });
   const falseBox = h('fieldset', { id: 'fb-false' });
   const missedBox = h('fieldset', { id: 'fb-missed' });
   const existing = h('ul', { class: 'fb-existing', id: 'fb-existing' });
@@ -30,7 +29,6 @@
       h('div', { class: 'player-head' }, h('div', {}, h('div', { class: 'player-kicker' }, '피드백 · feedback'), title),
         h('button', { type: 'button', class: 'icon-btn', id: 'fb-close', title: '닫기 · close', onclick: close }, '✕')),
       h('div', { class: 'player-body' }, predicted,
-        h('label', { class: 'fb-by' }, '작성자 · by ', byInput),
         falseBox, missedBox, msg, existing)));
   document.body.append(dialog);
   let current = null;
@@ -48,14 +46,14 @@
     const hazards = [...box.querySelectorAll('input:checked')].map((i) => i.value);
     if (hazards.length === 0) { msg.textContent = '위험 유형을 고르세요 · pick at least one hazard'; return; }
     const res = await fetch('/api/feedback', { method: 'POST', headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ target: current, kind, hazards, by: byInput.value }) });
+      body: JSON.stringify({ target: current, kind, hazards }) });
     const body = await res.json().catch(() => ({}));
     msg.textContent = res.ok ? '저장됨 · saved' : `실패 · failed: ${body.error || res.status}`;
     if (res.ok) { await load(current); await refreshCounts(); }
   }
 
   async function remove(kind) {
-    const res = await fetch('/api/feedback/remove', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ target: current, kind, by: byInput.value }) });
+    const res = await fetch('/api/feedback/remove', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ target: current, kind }) });
     msg.textContent = res.ok ? '삭제됨 · removed' : `실패 · failed: ${res.status}`;
     await load(current);
     await refreshCounts();
