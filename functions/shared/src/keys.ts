@@ -17,7 +17,7 @@ export interface RedisKeys {
   readonly cameras: string;
   /** HASH cameraId → registry entry JSON (camera-registry/schema.ts): the cameras to record and their zones. */
   readonly cameraRegistry: string;
-  /** STRING marker: the registry was seeded from NUM_STREAMS/RTSP_URL_TEMPLATE once (deleted cameras stay deleted). */
+  /** SET of camera ids ever seeded from NUM_STREAMS/RTSP_URL_TEMPLATE (a deleted camera stays deleted). */
   readonly cameraRegistrySeeded: string;
   /** STRING counter, INCR on every registry change: readers compare it instead of re-reading the hash. */
   readonly cameraRegistryVersion: string;

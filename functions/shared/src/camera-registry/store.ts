@@ -80,17 +80,21 @@ export class CameraRegistry {
   }
 
   /**
-   * Seeds today's configuration, once per Redis (a marker key): a restart never brings back a
-   * camera an operator deleted, nor overwrites an edited one (HSETNX). Returns how many were added.
+   * Seeds today's configuration: each id once per Redis (a SET of ids ever seeded), so a restart
+   * never brings back a camera an operator deleted nor overwrites an edited one (HSETNX), while a
+   * larger NUM_STREAMS still adds its new cameras. Returns how many were added.
    */
   async seedOnce(entries: readonly CameraEntry[]): Promise<number> {
-    if ((await this.redis.set(this.keys.cameraRegistrySeeded, new Date().toISOString(), 'NX')) !== 'OK') return 0;
+    if (entries.length === 0) return 0;
+    const fresh = await this.redis.multi(entries.map((e) => ['sadd', this.keys.cameraRegistrySeeded, e.id])).exec();
+    const todo = entries.filter((_, i) => Number(fresh?.[i]?.[1] ?? 0) === 1);
+    if (todo.length === 0) return 0;
     const at = new Date().toISOString();
     const m = this.redis.multi();
-    for (const e of entries) m.hsetnx(this.keys.cameraRegistry, e.id, JSON.stringify({ ...e, updatedAt: at }));
+    for (const e of todo) m.hsetnx(this.keys.cameraRegistry, e.id, JSON.stringify({ ...e, updatedAt: at }));
     m.incr(this.keys.cameraRegistryVersion);
     const res = await m.exec();
-    return (res ?? []).slice(0, entries.length).filter(([, v]) => Number(v) === 1).length;
+    return (res ?? []).slice(0, todo.length).filter(([, v]) => Number(v) === 1).length;
   }
 
   private async write(entry: CameraEntry): Promise<{ created: boolean; stored: CameraEntry }> {
