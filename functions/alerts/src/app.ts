@@ -2,6 +2,7 @@ import { Redis } from 'ioredis';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Config } from '../../shared/src/config';
 import { toError } from '../../shared/src/errors';
+import { redisKeys } from '../../shared/src/keys';
 import { createFunctionHandler, serveFunction } from '../../shared/src/http';
 import { createLogger, type Logger } from '../../shared/src/logger';
 import { Counter, createRegistry, Gauge, type Registry } from '../../shared/src/metrics';
@@ -13,6 +14,10 @@ import { alertKeys } from './adapters/store-keys';
 import { ThumbnailCache } from './adapters/thumbnails';
 import { ACCEPTED_TYPES, createEventHandler } from './handler';
 import { dashboardRoutes } from './routes';
+import { cameraRoutes } from './camera-routes';
+import { CameraRegistry } from '../../shared/src/camera-registry/store';
+import { Publisher } from '../../shared/src/cloudevents';
+import { EventType } from '../../shared/src/events';
 
 /** Optional overrides for {@link startAlerts} (tests and the local stack). */
 export interface AlertsDeps {
@@ -83,6 +88,13 @@ export async function startAlerts(config: Config, deps: AlertsDeps = {}): Promis
   });
   await sub.subscribe(keys.updates);
 
+  // every registry write publishes camera.updated (capture and inference apply it at once; they also poll)
+  const publisher = new Publisher({ sink: common.kSink, maxRetries: config.publisher.maxRetries, timeoutMs: config.publisher.timeoutMs, logger, registry });
+  const cameraRegistry = new CameraRegistry(redis, redisKeys(common.redisPrefix), {
+    logger,
+    onChange: async (c) => void (await publisher.publish({ type: EventType.cameraUpdated, cameraId: c.cameraId, data: { ...c } })),
+  });
+
   const onEvent = createEventHandler(store);
   const inner = createFunctionHandler({
     name: 'alerts',
@@ -101,6 +113,7 @@ export async function startAlerts(config: Config, deps: AlertsDeps = {}): Promis
     },
     routes: dashboardRoutes({
       clipsDir: common.clipsDir, store, live, hub, logger, assets: loadStaticAssets(),
+      cameras: cameraRoutes({ registry: cameraRegistry, adminToken: alerts.adminToken, logger }),
       thumbs: new ThumbnailCache({ clipsDir: common.clipsDir, ffmpegPath: alerts.ffmpegPath, onExtract: () => m.thumbnails.inc() }),
     }),
   });

@@ -91,7 +91,7 @@ export async function startInference(config: Config, deps: InferenceDeps = {}): 
     .catch((err) => logger.warn({ err: toError(err).message }, 'could not seed the camera registry'));
   const contexts = new CameraContexts({ registry: cameraRegistry, language: ic.verdictLanguage, file: cameras, pollMs: 1000, logger });
   await contexts.start();
-  const overlayOf = registryOverlayLookup(redis, keys, common.clipsDir);
+  const overlayOf = registryOverlayLookup(redis, keys);
   const prompt = createPromptKit({ examples, cameras, contextOf: (id) => contexts.contextOf(id), mode: ic.videoInput, language: ic.verdictLanguage, fps: ic.videoFps, model: common.vllmModel, maxTokens: ic.maxTokens });
   logger.info({ prefixHash: prompt.prefixHash, examples: examples.map((e) => e.name), mode: ic.videoInput }, 'few-shot prefix ready');
 

@@ -4,8 +4,8 @@ import type { Sampling } from '../core/ffmpeg-args';
 import { fileUrl, framesMedia, type MediaMode, type PreparedMedia } from '../core/media';
 import { extractFrames } from './ffmpeg';
 
-/** The current zone overlay of a camera (registry + PNG file), looked up for every clip. */
-export type OverlayLookup = (cameraId: string) => Promise<string | undefined>;
+/** The current zone overlay PNG of a camera (undefined: no zones), looked up for every clip. */
+export type OverlayLookup = (cameraId: string) => Promise<Buffer | undefined>;
 
 /** What the preparer needs (plain data: it crosses into the worker thread as workerData). */
 export interface PrepareSettings {
@@ -26,7 +26,7 @@ export async function prepareClip(job: ClipJob, s: PrepareSettings, overlayOf?: 
   const real = await resolveClipPath(s.clipsDir, job.path);
   // video-file sends the evidence file itself: zones reach the model there only through a model clip (capture's second output)
   if (s.mode === 'video-file') return { kind: 'file', url: fileUrl(real) };
-  const overlayPath = await overlayOf?.(job.cameraId);
-  const frames = await extractFrames(real, { sampling: s.sampling, fps: s.fps, maxSide: s.maxSide, overlayPath, ...(s.ffmpegPath ? { ffmpegPath: s.ffmpegPath } : {}) });
+  const overlayPng = await overlayOf?.(job.cameraId);
+  const frames = await extractFrames(real, { sampling: s.sampling, fps: s.fps, maxSide: s.maxSide, overlayPng, ...(s.ffmpegPath ? { ffmpegPath: s.ffmpegPath } : {}) });
   return framesMedia(frames.map((f) => f.toString('base64')));
 }

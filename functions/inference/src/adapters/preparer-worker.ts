@@ -34,7 +34,7 @@ const logger = createLogger('inference-preparer', data.logLevel);
 const redis = new Redis(data.redisUrl, { maxRetriesPerRequest: null });
 const keys = redisKeys(data.redisPrefix);
 const queue = new ClipQueue(redis, { keys, maxAttempts: data.maxAttempts, heartbeatTtlSeconds: data.heartbeatTtlSeconds, logger });
-const overlayOf = registryOverlayLookup(redis, keys, data.settings.clipsDir);
+const overlayOf = registryOverlayLookup(redis, keys);
 
 let outstanding = 0;
 let stopping = false;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { envVar, int, type Section } from './define';
+import { envVar, int, optional, type Section } from './define';
 
 /** Variables owned by the alerts function (store + dashboard). */
 export const alerts = {
@@ -24,6 +24,10 @@ export const alerts = {
   }),
   ffmpegPath: envVar('ALERTS_FFMPEG', {
     schema: z.string().min(1), default: 'ffmpeg', expected: 'an executable name or path', doc: 'ffmpeg used to extract camera thumbnails',
+  }),
+  adminToken: envVar('ALERTS_ADMIN_TOKEN', {
+    schema: optional(z.string().min(16)), expected: 'a secret of at least 16 characters',
+    doc: 'bearer token for camera/zone writes (PUT/PATCH/DELETE /api/cameras); unset = writes refused. From a Secret',
   }),
   kedaListLength: envVar('KEDA_LIST_LENGTH', {
     schema: int(1, 100000), default: '8', expected: 'an integer ≥ 1', doc: 'queued clips per inference replica (same as the ScaledObject’s listLength)',

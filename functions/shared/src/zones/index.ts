@@ -3,3 +3,4 @@ export * from './render';
 export * from './filter';
 export * from './png';
 export * from './overlay-file';
+export * from './overlay-cache';
