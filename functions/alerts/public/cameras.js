@@ -55,10 +55,10 @@ function renderList() {
   h('td', {}, c.area ? `${c.site} — ${c.area}` : c.site),
   h('td', { class: 'zones' }, c.zones.map((z) => z.name).join(', ') || '–'),
   h('td', {}, c.enabled ? '사용 · on' : '중지 · off'),
-  h('td', {},
+  h('td', { class: 'actions' }, h('div', { class: 'actions-wrap' },
     h('button', { type: 'button', class: 'edit', onclick: () => openEditor(c.id) }, '편집 · edit'),
     h('button', { type: 'button', class: 'toggle', onclick: () => save(c.id, { enabled: !c.enabled }, c.enabled ? '중지됨 · disabled' : '사용함 · enabled') }, c.enabled ? '중지 · disable' : '사용 · enable'),
-    h('button', { type: 'button', class: 'remove danger', onclick: () => remove(c.id) }, '삭제 · delete')))));
+    h('button', { type: 'button', class: 'remove danger', onclick: () => remove(c.id) }, '삭제 · delete'))))));
 }
 
 async function save(id, patch, done) {
@@ -126,9 +126,14 @@ function openEditor(id) {
     state.frame = img;
     canvas.width = 640;
     canvas.height = Math.round((640 * img.naturalHeight) / img.naturalWidth) || 360;
+    canvas.dataset.frame = 'loaded';
     draw();
   };
-  img.onerror = () => draw();
+  img.onerror = () => {
+    canvas.dataset.frame = 'none';
+    draw();
+  };
+  delete canvas.dataset.frame;
   img.src = `/thumbs/${encodeURIComponent(id)}.jpg?t=${Date.now()}`;
   renderZones();
   renderList();
