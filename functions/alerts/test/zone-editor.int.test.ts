@@ -62,7 +62,7 @@ describe('zone editor in a real browser: draw by mouse, save, the next model fra
   async function saved() {
     const before = await page.getAttribute('body', 'data-saved');
     await page.click('#ed-save');
-    await page.waitForFunction((b) => document.body.dataset.saved !== undefined && document.body.dataset.saved !== b, before);
+    await page.waitForFunction(`document.body.dataset.saved !== undefined && document.body.dataset.saved !== ${JSON.stringify(before)}`);
   }
 
   it('draws, saves, edits points; inference composites it into the next clip; the alert card names it', async () => {
@@ -112,7 +112,7 @@ describe('zone editor in a real browser: draw by mouse, save, the next model fra
     const [plain] = await extractFrames(clip, opts);
     const a = decodeJpeg(drawn!);
     const b = decodeJpeg(plain!);
-    const at = (f: typeof a, fx: number, fy: number) => {
+    const at = (f: typeof a, fx: number, fy: number): [number, number, number] => {
       const o = (Math.round(fy * f.height) * f.width + Math.round(fx * f.width)) * f.channels;
       return [f.data[o]!, f.data[o + 1]!, f.data[o + 2]!];
     };
