@@ -36,7 +36,7 @@ const DRAWN: Record<Lang, (colour: string, label: string) => string> = {
 };
 
 /** One zone as a context line: its name, how it is drawn, and its rule. Deterministic. */
-export function describeZone(zone: Zone, language: Lang): string {
+export function describeZone(zone: Pick<Zone, 'name' | 'kind'>, language: Lang): string {
   const colour = KIND_COLOUR_NAME[zone.kind][language];
   return `"${zone.name}" (${DRAWN[language](colour, zoneLabel(zone))}): ${RULE[zone.kind][language]}`;
 }
