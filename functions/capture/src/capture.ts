@@ -85,7 +85,7 @@ export async function startCapture(config: Config, deps: CaptureDeps = {}): Prom
   let starting: Promise<void> = Promise.resolve();
 
   const acquire = (cam: string, url: string) => {
-    if (stopped || recorders.has(cam)) return;
+    if (stopped || recorders.has(cam) || url === '') return;
     recordingUrl.set(cam, url);
     const rec = new CameraRecorder({
       cameraId: cam, url, clipsDir: common.clipsDir, transport: cc.rtspTransport,
@@ -136,7 +136,8 @@ export async function startCapture(config: Config, deps: CaptureDeps = {}): Prom
     await seedRegistry(cameraRegistry, config, logger);
     leases = new LeaseManager({
       redis, keys, replicaId, ttlSeconds: cc.leaseTtlSeconds, maxCameras: cc.maxCameras, cameras: enabledCameras, logger,
-      onAcquire: (cam) => { const url = directory.get(cam); if (url) acquire(cam, url); }, onLose: (cam) => lose(cam),
+      // the directory was filled by the same round's enabledCameras(), just before it claims
+      onAcquire: (cam) => acquire(cam, directory.get(cam) ?? ''), onLose: (cam) => lose(cam),
     });
     leases.start();
   }
