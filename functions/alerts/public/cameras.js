@@ -113,6 +113,7 @@ function openEditor(id) {
   state.pointIdx = -1;
   state.drawing = false;
   $('ed-camera').textContent = id;
+  $('ed-url').value = c.url;
   $('ed-site').value = c.site;
   $('ed-area').value = c.area;
   $('ed-ppe').value = c.requiredPpe.join(', ');
@@ -200,6 +201,7 @@ $('ed-save').addEventListener('click', async () => {
   const bad = state.zones.find((z) => z.polygon.length < 3);
   if (bad) return say(`"${bad.name}": 점이 3개 이상 필요 · needs at least 3 points`, true);
   const patch = {
+    url: $('ed-url').value.trim(),
     site: $('ed-site').value.trim() || 'industrial plant floor',
     area: $('ed-area').value.trim(),
     requiredPpe: $('ed-ppe').value.split(',').map((s) => s.trim()).filter(Boolean),
