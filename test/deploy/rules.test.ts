@@ -295,11 +295,11 @@ describe('inference pod', () => {
 describe('eventing', () => {
   const triggers = docs.filter((d) => d.kind === 'Trigger');
 
-  it.each(OVERLAYS.map((o) => [o] as const))('%s: camera.offline/online reach the inference object of the overlay', (o) => {
+  it.each(OVERLAYS.map((o) => [o] as const))('%s: camera.offline/online/updated reach the inference object of the overlay', (o) => {
     const r = resolveKustomization(overlayDir(o)).docs;
     const target = (t: Doc) => r.find((d) => d.apiVersion === t.spec.subscriber.ref.apiVersion && d.kind === t.spec.subscriber.ref.kind && d.metadata.name === t.spec.subscriber.ref.name);
     const toInference = r.filter((d) => d.kind === 'Trigger' && d.spec.subscriber.ref.name === 'inference');
-    expect(toInference.map((t) => t.spec.filter.attributes.type).sort()).toEqual([EventType.cameraOffline, EventType.cameraOnline].sort());
+    expect(toInference.map((t) => t.spec.filter.attributes.type).sort()).toEqual([EventType.cameraOffline, EventType.cameraOnline, EventType.cameraUpdated].sort());
     for (const t of toInference) {
       const svc = target(t);
       expect(svc).toBeDefined();
@@ -313,7 +313,8 @@ describe('eventing', () => {
 
   it('every event type alerts subscribes to has a Trigger to alerts (alert.*, verdict.created, camera.*)', () => {
     const routed = triggers.filter((t) => t.spec.subscriber.ref.name === 'alerts').map((t) => t.spec.filter.attributes.type).sort();
-    const wanted = Object.values(EventType).filter((t) => /\.(alert|camera)\.|verdict\.created$/.test(t)).sort();
+    // camera.updated is published by alerts itself (its cameras API) and goes to capture and inference
+    const wanted = Object.values(EventType).filter((t) => /\.(alert|camera)\.|verdict\.created$/.test(t) && t !== EventType.cameraUpdated).sort();
     expect(routed).toEqual(wanted);
   });
 
@@ -327,7 +328,7 @@ describe('eventing', () => {
 
   it('SinkBindings reach every workload that publishes events (label safety-hanta.io/emits-events)', () => {
     const bindings = docs.filter((d) => d.kind === 'SinkBinding');
-    const publishers = workloads(docs).filter((d) => ['capture', 'inference', 'capture-seed'].includes(d.metadata.name));
+    const publishers = workloads(docs).filter((d) => ['capture', 'inference', 'capture-seed', 'alerts'].includes(d.metadata.name));
     for (const w of publishers) {
       expect(w.metadata.labels?.['safety-hanta.io/emits-events']).toBe('true');
       const bound = bindings.some((b) => b.spec.subject.apiVersion === w.apiVersion && b.spec.subject.kind === w.kind &&

@@ -153,6 +153,7 @@ function incidentCard(inc) {
     h('p', { class: 'inc-summary', title: inc.summary }, inc.summary),
     h('div', { class: 'inc-foot' },
       h('span', { class: 'cam-ref' }, inc.cameraId),
+      zoneFor(inc) ? h('span', { class: 'inc-zone', title: '구역 · zone' }, `◩ ${zoneFor(inc)}`) : null,
       h('span', { title: dateTimeOf(inc.openedAt) }, timeOf(inc.openedAt)),
       h('span', { class: 'dur', 'data-role': 'duration' }, formatDuration(durationOf(inc))),
       h('span', { class: 'inc-state' },

@@ -4,6 +4,7 @@ import type { Config } from '../../shared/src/config';
 import { ConfigError, toError } from '../../shared/src/errors';
 import { redactUrls } from '../../shared/src/redact';
 import { logRedisErrors } from '../../shared/src/redis-errors';
+import { redisKeys } from '../../shared/src/keys';
 import { createFunctionHandler, serveFunction } from '../../shared/src/http';
 import { createLogger, type Logger } from '../../shared/src/logger';
 import { Counter, createRegistry, Gauge, type Registry } from '../../shared/src/metrics';
@@ -20,6 +21,10 @@ import { boundSlowClients } from './adapters/slow-clients';
 import { isLoopbackHost, resolveAuth } from './core/auth';
 import { ACCEPTED_TYPES, createEventHandler } from './handler';
 import { dashboardRoutes } from './routes';
+import { cameraRoutes } from './camera-routes';
+import { CameraRegistry } from '../../shared/src/camera-registry/store';
+import { Publisher } from '../../shared/src/cloudevents';
+import { EventType } from '../../shared/src/events';
 
 /** Optional overrides for {@link startAlerts} (tests and the local stack). */
 export interface AlertsDeps {
@@ -97,6 +102,13 @@ export async function startAlerts(config: Config, deps: AlertsDeps = {}): Promis
   });
   await sub.subscribe(keys.updates);
 
+  // every registry write publishes camera.updated (capture and inference apply it at once; they also poll)
+  const publisher = new Publisher({ sink: common.kSink, maxRetries: config.publisher.maxRetries, timeoutMs: config.publisher.timeoutMs, logger, registry });
+  const cameraRegistry = new CameraRegistry(redis, redisKeys(common.redisPrefix), {
+    logger,
+    onChange: async (c) => void (await publisher.publish({ type: EventType.cameraUpdated, cameraId: c.cameraId, data: { ...c } })),
+  });
+
   const onEvent = createEventHandler(store);
   const oidc = alerts.eventsOidcAudience === undefined ? undefined : new OidcVerifier({ discoveryUrl: alerts.eventsOidcDiscoveryUrl, audience: alerts.eventsOidcAudience });
   const inner = createFunctionHandler({
@@ -117,6 +129,7 @@ export async function startAlerts(config: Config, deps: AlertsDeps = {}): Promis
     },
     routes: createHttpAuth(auth.settings, logger, oidc ? { events: oidc } : {}).wrap(dashboardRoutes({
       clipsDir: common.clipsDir, store, live, hub, logger, assets: loadStaticAssets(), feedback: new FeedbackStore(redis, common.redisPrefix),
+      cameras: cameraRoutes({ registry: cameraRegistry, logger }),
       thumbs: new ThumbnailCache({
         clipsDir: common.clipsDir, ffmpegPath: alerts.ffmpegPath, onExtract: () => m.thumbnails.inc(),
         timeoutMs: alerts.thumbTimeoutMs, maxWaiting: alerts.thumbQueue,

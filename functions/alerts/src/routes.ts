@@ -23,6 +23,8 @@ export interface RouteDeps {
   readonly assets: StaticAssets;
   readonly logger: Logger;
   readonly feedback: FeedbackStore;
+  /** The camera registry API (camera-routes.ts). */
+  readonly cameras?: (req: Request, res: Response) => Promise<boolean>;
 }
 
 const CAMERA_ID = /^[A-Za-z0-9_-]{1,64}$/;
@@ -64,6 +66,8 @@ export function dashboardRoutes(deps: RouteDeps): (req: Request, res: Response) 
     const p = req.path;
     const get = req.method === 'GET' || req.method === 'HEAD';
     if (get && (p === '/' || p === '/index.html')) return deps.assets.send(res, 'index.html'), true;
+    if (get && (p === '/cameras' || p === '/cameras.html')) return deps.assets.send(res, 'cameras.html'), true;
+    if (p.startsWith('/api/cameras') && deps.cameras) return deps.cameras(req, res);
     if (get && p.startsWith('/assets/')) return deps.assets.send(res, p.slice('/assets/'.length)), true;
     if (get && p === '/favicon.ico') return deps.assets.send(res, 'favicon.svg'), true;
     if (get && p === '/api/state') return res.status(200).set('cache-control', 'no-store').json(await deps.live.snapshot()), true;

@@ -14,7 +14,9 @@ import { logRedisErrors } from '../../shared/src/redis-errors';
 import { createLogger } from '../../shared/src/logger';
 import { createRegistry } from '../../shared/src/metrics';
 import { ClipQueue } from '../../shared/src/queue';
+import { CameraRegistry } from '../../shared/src/camera-registry/store';
 import { CameraHealth } from './adapters/camera-health';
+import { seedRegistry } from './adapters/seed-registry';
 import { LeaseManager } from './adapters/leases';
 import { CameraRecorder, type RecorderStatus } from './adapters/recorder';
 import { RetentionSweeper, type SweepResult } from './adapters/retention';
@@ -79,13 +81,15 @@ export async function startCapture(config: Config, deps: CaptureDeps = {}): Prom
   });
 
   const recorders = new Map<string, CameraRecorder>();
+  const recordingUrl = new Map<string, string>();
   let stopped = false;
   let starting: Promise<void> = Promise.resolve();
 
-  const acquire = (cam: string, n: number) => {
-    if (stopped || recorders.has(cam)) return;
+  const acquire = (cam: string, url: string) => {
+    if (stopped || recorders.has(cam) || url === '') return;
+    recordingUrl.set(cam, url);
     const rec = new CameraRecorder({
-      cameraId: cam, url: cameraUrl(common.rtspUrlTemplate, n), clipsDir: common.clipsDir, transport: cc.rtspTransport,
+      cameraId: cam, url, clipsDir: common.clipsDir, transport: cc.rtspTransport,
       timeoutSeconds: cc.rtspTimeoutSeconds, segmentSeconds: common.segmentSeconds, respawnMaxMs: cc.respawnMaxSeconds * 1000,
       ffmpegPath: cc.ffmpegPath, replicaId, logger, metrics, onClip: (data, from) => intake.take(data, from),
     });
@@ -103,19 +107,38 @@ export async function startCapture(config: Config, deps: CaptureDeps = {}): Prom
     const rec = recorders.get(cam);
     if (!rec) return;
     recorders.delete(cam);
+    recordingUrl.delete(cam);
     metrics.camerasOwned.set(recorders.size);
     health.unwatch(cam);
     return rec.stop();
   };
 
-  const all = Array.from({ length: common.numStreams }, (_, i) => cameraId(i + 1));
+  // Lease mode records what the camera registry lists (seeded from NUM_STREAMS/RTSP_URL_TEMPLATE
+  // on first start), re-read every lease round: cameras added, disabled or re-pointed apply live.
+  const cameraRegistry = new CameraRegistry(redis, keys, { logger });
+  const directory = new Map<string, string>();
+  const enabledCameras = async (): Promise<string[]> => {
+    const enabled = (await cameraRegistry.list()).filter((e) => e.enabled);
+    directory.clear();
+    for (const e of enabled) directory.set(e.id, e.url);
+    for (const cam of [...recorders.keys()]) {
+      const url = directory.get(cam);
+      if (url === undefined || url === recordingUrl.get(cam)) continue;
+      logger.info({ cameraId: cam }, 'camera URL changed: restarting its recorder');
+      await lose(cam);
+      acquire(cam, url);
+    }
+    return enabled.map((e) => e.id);
+  };
   let leases: LeaseManager | undefined;
   if (common.cameraIndex !== undefined) {
-    acquire(cameraId(common.cameraIndex + 1), common.cameraIndex + 1);
+    acquire(cameraId(common.cameraIndex + 1), cameraUrl(common.rtspUrlTemplate, common.cameraIndex + 1));
   } else {
+    await seedRegistry(cameraRegistry, config, logger);
     leases = new LeaseManager({
-      redis, keys, replicaId, ttlSeconds: cc.leaseTtlSeconds, maxCameras: cc.maxCameras, cameras: all, logger,
-      onAcquire: (cam) => acquire(cam, Number(cam.slice(3))), onLose: (cam) => lose(cam),
+      redis, keys, replicaId, ttlSeconds: cc.leaseTtlSeconds, maxCameras: cc.maxCameras, cameras: enabledCameras, logger,
+      // the directory was filled by the same round's enabledCameras(), just before it claims
+      onAcquire: (cam) => acquire(cam, directory.get(cam) ?? ''), onLose: (cam) => lose(cam),
     });
     leases.start();
   }
@@ -151,7 +174,7 @@ export async function startCapture(config: Config, deps: CaptureDeps = {}): Prom
     };
   };
 
-  const handler = createCaptureHandler({ intake, readiness, registry, logger });
+  const handler = createCaptureHandler({ intake, readiness, registry, logger, onCameraUpdated: async () => void (await leases?.tick()) });
   let served: ServedFunction | undefined;
   if (deps.serve ?? true) served = await serveFunction('capture', handler, common.port, common.bindHost, { maxBodyBytes: common.maxBodyBytes });
   logger.info({ replicaId, mode: leases ? 'lease' : 'camera-index', url: served?.url }, 'capture started');

@@ -10,11 +10,19 @@ import type { ClipIntake } from './intake';
  * malformed → 400 by the shared layer; rejected clip → 422 with the reason), plus
  * /healthz, /readyz and /metrics.
  */
-export function createCaptureHandler(opts: { intake: ClipIntake; readiness: () => Promise<Readiness>; registry: Registry; logger: Logger }): HttpFunction {
+export function createCaptureHandler(opts: {
+  intake: ClipIntake; readiness: () => Promise<Readiness>; registry: Registry; logger: Logger;
+  /** `camera.updated`: reconcile the recorders with the registry now instead of at the next lease round. */
+  onCameraUpdated?: () => Promise<void>;
+}): HttpFunction {
   return createFunctionHandler({
     name: 'capture',
-    accepted: [EventType.clipRecorded],
+    accepted: [EventType.clipRecorded, EventType.cameraUpdated],
     onEvent: async (event) => {
+      if (event.type === EventType.cameraUpdated) {
+        await opts.onCameraUpdated?.();
+        return { reconciled: true };
+      }
       const { job, enqueued } = await opts.intake.take(event.data as ClipRecorded);
       return { id: job.id, enqueued, job };
     },

@@ -12,6 +12,8 @@ export interface InferenceActions {
   processClip(job: ClipJob): Promise<unknown>;
   /** `camera.offline` / `camera.online`: the camera_offline incident. */
   cameraStatus(eventId: string, e: CameraStatusEvent): Promise<unknown>;
+  /** `camera.updated`: re-read the registry now (it is also polled every second). */
+  cameraUpdated(): Promise<unknown>;
   readiness(): Promise<Readiness>;
 }
 
@@ -19,9 +21,10 @@ export interface InferenceActions {
 export function createInferenceHandler(actions: InferenceActions, registry: Registry, logger: Logger): HttpFunction {
   return createFunctionHandler({
     name: 'inference',
-    accepted: [EventType.clipCaptured, EventType.cameraOffline, EventType.cameraOnline],
+    accepted: [EventType.clipCaptured, EventType.cameraOffline, EventType.cameraOnline, EventType.cameraUpdated],
     onEvent: async (event: ReceivedEvent) => {
       if (event.type === EventType.clipCaptured) return actions.processClip(event.data as ClipJob);
+      if (event.type === EventType.cameraUpdated) return actions.cameraUpdated();
       return actions.cameraStatus(event.id, event.data as CameraStatusEvent);
     },
     readiness: () => actions.readiness(),

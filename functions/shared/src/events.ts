@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { ClipJobSchema } from './clip-job';
 import { HazardSchema, VERDICT_STATUSES } from './verdict';
+import { CameraEntrySchema } from './camera-registry/schema';
 
 /** DESIGN §3.5 [contract]: every CloudEvent type, in one place. */
 export const EventType = {
@@ -12,6 +13,7 @@ export const EventType = {
   alertResolved: 'com.safetyhanta.alert.resolved',
   cameraOffline: 'com.safetyhanta.camera.offline',
   cameraOnline: 'com.safetyhanta.camera.online',
+  cameraUpdated: 'com.safetyhanta.camera.updated',
 } as const;
 export type EventTypeName = (typeof EventType)[keyof typeof EventType];
 
@@ -86,6 +88,14 @@ export const CameraStatusEventSchema = z.looseObject({
   reason: text.optional(),
 });
 
+/** A registry entry was created, changed or deleted (the alerts API publishes it; capture and inference apply it). */
+export const CameraUpdatedSchema = z.looseObject({
+  cameraId,
+  change: z.enum(['created', 'updated', 'deleted']),
+  entry: CameraEntrySchema.optional(),
+  at: isoTime,
+});
+
 export const EventDataSchemas = {
   [EventType.clipRecorded]: ClipRecordedSchema,
   [EventType.clipCaptured]: ClipCapturedSchema,
@@ -95,12 +105,14 @@ export const EventDataSchemas = {
   [EventType.alertResolved]: AlertSchema,
   [EventType.cameraOffline]: CameraStatusEventSchema,
   [EventType.cameraOnline]: CameraStatusEventSchema,
+  [EventType.cameraUpdated]: CameraUpdatedSchema,
 } as const;
 
 export type ClipRecorded = z.infer<typeof ClipRecordedSchema>;
 export type VerdictCreated = z.infer<typeof VerdictCreatedSchema>;
 export type AlertData = z.infer<typeof AlertSchema>;
 export type CameraStatusEvent = z.infer<typeof CameraStatusEventSchema>;
+export type CameraUpdated = z.infer<typeof CameraUpdatedSchema>;
 export type EventData<T extends EventTypeName> = z.infer<(typeof EventDataSchemas)[T]>;
 
 /** `source` is `/cameras/<cameraId>` (DESIGN §3.5). */

@@ -22,6 +22,12 @@ export interface RedisKeys {
   readonly verdicts: string;
   /** HASH camera → status JSON. */
   readonly cameras: string;
+  /** HASH cameraId → registry entry JSON (camera-registry/schema.ts): the cameras to record and their zones. */
+  readonly cameraRegistry: string;
+  /** SET of camera ids ever seeded from NUM_STREAMS/RTSP_URL_TEMPLATE (a deleted camera stays deleted). */
+  readonly cameraRegistrySeeded: string;
+  /** STRING counter, INCR on every registry change: readers compare it instead of re-reading the hash. */
+  readonly cameraRegistryVersion: string;
   /** STRING with TTL: a capture replica's lease on one camera (lease mode). */
   cameraLease(cameraId: string): string;
   /** STRING with TTL: a consumer is alive while this exists. */
@@ -68,6 +74,9 @@ export function redisKeys(prefix: string = DEFAULT_PREFIX): RedisKeys {
     dead: k('clips', 'dead'),
     verdicts: k('verdicts'),
     cameras: k('cameras'),
+    cameraRegistry: k('cameras', 'registry'),
+    cameraRegistrySeeded: k('cameras', 'registry', 'seeded'),
+    cameraRegistryVersion: k('cameras', 'registry', 'version'),
     cameraLease: (cameraId) => k('cameras', 'lease', cameraId),
     consumerHeartbeat: (consumerId) => k('consumers', 'heartbeat', consumerId),
     consumers: k('consumers'),

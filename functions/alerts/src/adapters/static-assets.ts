@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { ServerResponse } from 'node:http';
 import { HAZARD_TYPES, STATUS_LABEL_KO } from '../../../shared/src/verdict';
 import { formatDuration } from '../core/format';
+import { FILL_ALPHA, KIND_RGB } from '../../../shared/src/zones/overlay-style';
 
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -34,6 +35,12 @@ export function loadStaticAssets(dir = path.join(__dirname, '..', '..', 'public'
       '',
     ].join('\n');
     files.set('app.js', Buffer.concat([Buffer.from(prelude), app]));
+  }
+  const cameras = files.get('cameras.js');
+  if (cameras) {
+    // the editor draws zones in the colours the model's overlay uses (shared/src/zones)
+    const prelude = ['"use strict";', `const KIND_RGB = ${JSON.stringify(KIND_RGB)};`, `const FILL_ALPHA = ${FILL_ALPHA};`, ''].join('\n');
+    files.set('cameras.js', Buffer.concat([Buffer.from(prelude), cameras]));
   }
   return {
     send(res, name) {

@@ -12,7 +12,8 @@ export interface LeaseManagerOptions {
   replicaId: string;
   ttlSeconds: number;
   maxCameras: number;
-  cameras: readonly string[];
+  /** The cameras to share out: fixed, or read every round (the camera registry: added cameras start, removed ones stop). */
+  cameras: readonly string[] | (() => Promise<readonly string[]>);
   logger: Logger;
   onAcquire: (cameraId: string) => void;
   /** Stop recording the camera; awaited before a surplus lease is handed back. */
@@ -60,8 +61,17 @@ export class LeaseManager {
 
   private async round(): Promise<void> {
     if (this.stopped) return;
-    const { redis, keys, replicaId, ttlSeconds, cameras, maxCameras, logger } = this.opts;
+    const { redis, keys, replicaId, ttlSeconds, maxCameras, logger } = this.opts;
     const ttlMs = ttlSeconds * 1000;
+    const cameras = typeof this.opts.cameras === 'function' ? await this.opts.cameras() : this.opts.cameras;
+    const wanted = new Set(cameras);
+    for (const cam of [...this.owned]) {
+      if (wanted.has(cam)) continue;
+      logger.info({ cameraId: cam }, 'camera removed or disabled: stopping its recorder');
+      this.owned.delete(cam);
+      await this.opts.onLose(cam);
+      await this.release(cam);
+    }
     const cmd = redis as unknown as { captureLeaseRenew(key: string, id: string, ttl: number): Promise<number> };
     for (const cam of [...this.owned]) {
       if ((await cmd.captureLeaseRenew(keys.cameraLease(cam), replicaId, ttlMs)) !== 0) continue;

@@ -3,7 +3,7 @@ import type { ClipJob } from '../../../shared/src/clip-job';
 import { isUnrecoverable, toError } from '../../../shared/src/errors';
 import type { ClipQueue } from '../../../shared/src/queue';
 import type { PreparedMedia } from '../core/media';
-import { prepareClip, type PrepareSettings } from './prepare';
+import { prepareClip, type OverlayLookup, type PrepareSettings } from './prepare';
 
 /** A claimed job with its media ready: what the preparer hands to the model loop. */
 export interface PreparedJob {
@@ -29,7 +29,7 @@ export type PrepareEvent =
  */
 export async function claimAndPrepare(
   queue: ClipQueue, consumerId: string, settings: PrepareSettings, claimTimeoutSeconds: number,
-  report: (e: PrepareEvent) => void, logger: Logger,
+  report: (e: PrepareEvent) => void, logger: Logger, overlayOf?: OverlayLookup,
 ): Promise<PreparedJob | null> {
   const claimed = await queue.claim(consumerId, claimTimeoutSeconds);
   if (!claimed) return null;
@@ -42,7 +42,7 @@ export async function claimAndPrepare(
   const job = claimed.parsed.job;
   const started = performance.now();
   try {
-    const media = await prepareClip(job, settings);
+    const media = await prepareClip(job, settings, overlayOf);
     const prepareMs = performance.now() - started;
     const clipEnd = Date.parse(job.startedAt) + job.durationMs;
     report({ type: 'prepared', prepareMs, queueWaitMs: Math.max(0, claimedAt - clipEnd) });

@@ -2,7 +2,9 @@ import { spawn } from 'node:child_process';
 import { RetryableError, UnrecoverableError } from '../../../shared/src/errors';
 import { buildFrameArgs, splitJpegs, type FrameArgsOptions } from '../core/ffmpeg-args';
 
-export interface ExtractOptions extends FrameArgsOptions {
+export interface ExtractOptions extends Omit<FrameArgsOptions, 'overlayOnStdin'> {
+  /** Zone overlay PNG, composited into every frame (fed to ffmpeg on stdin). */
+  overlayPng?: Buffer | undefined;
   /** @default 'ffmpeg' */
   ffmpegPath?: string;
   /** Kill ffmpeg after this long (a stuck decode must not hold a job forever). @default 60000 */
@@ -16,7 +18,11 @@ export interface ExtractOptions extends FrameArgsOptions {
  */
 export function extractFrames(absPath: string, opts: ExtractOptions): Promise<Buffer[]> {
   return new Promise((resolve, reject) => {
-    const child = spawn(opts.ffmpegPath ?? 'ffmpeg', buildFrameArgs(absPath, opts), { stdio: ['ignore', 'pipe', 'pipe'] });
+    const overlay = opts.overlayPng;
+    const child = spawn(opts.ffmpegPath ?? 'ffmpeg', buildFrameArgs(absPath, { ...opts, overlayOnStdin: overlay !== undefined }), { stdio: ['pipe', 'pipe', 'pipe'] });
+    // EPIPE when ffmpeg exits early (corrupt clip): its exit code tells the story, not the pipe
+    child.stdin.on('error', () => undefined);
+    child.stdin.end(overlay);
     const chunks: Buffer[] = [];
     let stderr = '';
     let timedOut = false;

@@ -7,6 +7,7 @@ import { logRedisErrors } from '../../../shared/src/redis-errors';
 import { ClipQueue } from '../../../shared/src/queue';
 import { claimAndPrepare, type PrepareEvent, type PreparedJob } from './claim';
 import type { PrepareSettings } from './prepare';
+import { registryOverlayLookup } from './zone-overlay';
 
 /** Everything the preparer thread needs; it never reads process.env. */
 export interface PreparerWorkerData {
@@ -32,7 +33,9 @@ const data = workerData as PreparerWorkerData;
 const logger = createLogger('inference-preparer', data.logLevel);
 // Its own connection: the main thread's commands never wait behind a blocking claim.
 const redis = logRedisErrors(new Redis(data.redisUrl, { maxRetriesPerRequest: null }), logger, 'inference-preparer');
-const queue = new ClipQueue(redis, { keys: redisKeys(data.redisPrefix), maxAttempts: data.maxAttempts, heartbeatTtlSeconds: data.heartbeatTtlSeconds, logger });
+const keys = redisKeys(data.redisPrefix);
+const queue = new ClipQueue(redis, { keys, maxAttempts: data.maxAttempts, heartbeatTtlSeconds: data.heartbeatTtlSeconds, logger });
+const overlayOf = registryOverlayLookup(redis, keys);
 
 let outstanding = 0;
 let stopping = false;
@@ -55,7 +58,7 @@ async function loop(): Promise<void> {
     }
     let job: PreparedJob | null = null;
     try {
-      job = await claimAndPrepare(queue, data.consumerId, data.settings, data.claimTimeoutSeconds, (event) => send({ type: 'event', event }), logger);
+      job = await claimAndPrepare(queue, data.consumerId, data.settings, data.claimTimeoutSeconds, (event) => send({ type: 'event', event }), logger, overlayOf);
     } catch (err) {
       logger.error({ err: toError(err).message }, 'claiming failed; trying again in 1 s');
       await new Promise((resolve) => setTimeout(resolve, 1000));

@@ -4,7 +4,7 @@ import type { Logger } from 'pino';
 import type { ClipQueue } from '../../../shared/src/queue';
 import { claimAndPrepare, type PrepareEvent, type PreparedJob } from './claim';
 import type { FromWorker, PreparerWorkerData, ToWorker } from './preparer-worker';
-import type { PrepareSettings } from './prepare';
+import type { OverlayLookup, PrepareSettings } from './prepare';
 import type { JobSource } from '../core/job-source';
 
 /**
@@ -88,11 +88,12 @@ export class SequentialSource implements JobSource {
   constructor(
     private readonly queue: ClipQueue, private readonly consumerId: string, private readonly settings: PrepareSettings,
     private readonly claimTimeoutSeconds: number, private readonly report: (e: PrepareEvent) => void, private readonly logger: Logger,
+    private readonly overlayOf?: OverlayLookup,
   ) {}
 
   async take(): Promise<PreparedJob | null> {
     while (!this.stopped) {
-      this.pending = claimAndPrepare(this.queue, this.consumerId, this.settings, this.claimTimeoutSeconds, this.report, this.logger);
+      this.pending = claimAndPrepare(this.queue, this.consumerId, this.settings, this.claimTimeoutSeconds, this.report, this.logger, this.overlayOf);
       const job = await this.pending;
       this.pending = undefined;
       if (this.stopped) return null; // stop() returns it for release

@@ -21,6 +21,10 @@ import { prepareClip, type PrepareSettings } from '../adapters/prepare';
 import { StateStore } from '../adapters/state-store';
 import { VllmClient } from '../adapters/vllm-client';
 import { parseCamerasFile } from '../core/camera-context';
+import { CameraRegistry } from '../../../shared/src/camera-registry/store';
+import { seedEntries } from '../../../shared/src/camera-registry/seed';
+import { CameraContexts } from '../adapters/camera-contexts';
+import { registryOverlayLookup } from '../adapters/zone-overlay';
 import type { FewShotExample } from '../core/prompt';
 import { createInferenceHandler } from '../handler';
 import { judge } from './judge';
@@ -84,7 +88,14 @@ export async function startInference(config: Config, deps: InferenceDeps = {}): 
 
   const examples = deps.fewShot ?? (await loadFewShot(ic.fewshotDir));
   const cameras = ic.camerasFile ? parseCamerasFile(await fs.readFile(ic.camerasFile, 'utf8')) : undefined;
-  const prompt = createPromptKit({ examples, cameras, mode: ic.videoInput, language: ic.verdictLanguage, fps: ic.videoFps, model: common.vllmModel, maxTokens: ic.maxTokens });
+  // the registry (seeded once from today's configuration) gives each clip its camera's current context and zones
+  const cameraRegistry = new CameraRegistry(redis, keys, { logger });
+  await cameraRegistry.seedOnce(seedEntries({ numStreams: common.numStreams, rtspUrlTemplate: common.rtspUrlTemplate, camerasFile: cameras }))
+    .catch((err) => logger.warn({ err: toError(err).message }, 'could not seed the camera registry'));
+  const contexts = new CameraContexts({ registry: cameraRegistry, language: ic.verdictLanguage, file: cameras, pollMs: 1000, logger });
+  await contexts.start();
+  const overlayOf = registryOverlayLookup(redis, keys);
+  const prompt = createPromptKit({ examples, cameras, contextOf: (id) => contexts.contextOf(id), mode: ic.videoInput, language: ic.verdictLanguage, fps: ic.videoFps, model: common.vllmModel, maxTokens: ic.maxTokens });
   logger.info({ prefixHash: prompt.prefixHash, examples: examples.map((e) => e.name), mode: ic.videoInput }, 'few-shot prefix ready');
 
   const client = new VllmClient({ baseUrl: common.vllmBaseUrl, apiKey: ic.apiKey, timeoutMs: ic.requestTimeoutMs, maxRetries: ic.maxRetries, logger, ...(deps.fetch ? { fetch: deps.fetch } : {}) });
@@ -121,7 +132,7 @@ export async function startInference(config: Config, deps: InferenceDeps = {}): 
         redisUrl: common.redisUrl, redisPrefix: common.redisPrefix, consumerId, maxAttempts: qc.maxAttempts,
         heartbeatTtlSeconds: qc.heartbeatTtlSeconds, prepareAhead, claimTimeoutSeconds, settings, logLevel: common.logLevel,
       }, report, logger)
-      : new SequentialSource(queue, consumerId, settings, claimTimeoutSeconds, report, logger);
+      : new SequentialSource(queue, consumerId, settings, claimTimeoutSeconds, report, logger, overlayOf);
     const onFatal = (err: Error) => {
       fatal = err;
       logger.fatal({ err: err.message }, 'inference pull loop stopped');
@@ -142,13 +153,17 @@ export async function startInference(config: Config, deps: InferenceDeps = {}): 
     const done = await replayIfDone(outcome, job.id);
     if (done !== null) return { jobId: job.id, replayed: true };
     const started = performance.now();
-    const media = await prepareClip(job, settings);
+    const media = await prepareClip(job, settings, overlayOf);
     metrics.prepare.observe((performance.now() - started) / 1000);
     if (!gate.healthy) throw new RetryableError('vLLM is not healthy yet; redeliver later');
     const j = await judge(client, prompt.body(job.cameraId, media), undefined, prompt.language);
     metrics.recordJudgement(j);
     const stored = await storeVerdict(outcome, job, j, new Date());
     return stored.verdict;
+  };
+  const cameraUpdated = async () => {
+    await contexts.refresh(true);
+    return { refreshed: true };
   };
   const cameraStatus = async (eventId: string, e: CameraStatusEvent) => {
     const events = await applyCameraEvent(outcome, eventId, { cameraId: e.cameraId, status: e.status, atMs: Date.parse(e.at) }, new Date());
@@ -164,13 +179,14 @@ export async function startInference(config: Config, deps: InferenceDeps = {}): 
 
   let served: ServedFunction | undefined;
   if (deps.serveHttp ?? true) {
-    served = await serveFunction('inference', createInferenceHandler({ processClip, cameraStatus, readiness }, registry, logger), common.port, common.bindHost, { maxBodyBytes: common.maxBodyBytes });
+    served = await serveFunction('inference', createInferenceHandler({ processClip, cameraStatus, cameraUpdated, readiness }, registry, logger), common.port, common.bindHost, { maxBodyBytes: common.maxBodyBytes });
     logger.info({ url: served.url, consumerId, pipeline, pull }, 'inference listening');
   }
 
   let stopping: Promise<void> | undefined;
   const stop = (graceMs = 20_000) => (stopping ??= (async () => {
     for (const t of timers) clearInterval(t);
+    contexts.stop();
     await loop?.stop(graceMs);
     gate.stop();
     await served?.close();

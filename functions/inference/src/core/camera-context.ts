@@ -1,44 +1,58 @@
-import { z } from 'zod';
+import type { CameraEntry, Zone, ZoneKind } from '../../../shared/src/camera-registry/schema';
+import type { CameraContext } from '../../../shared/src/camera-registry/cameras-file';
+import { KIND_COLOUR_NAME, zoneLabel } from '../../../shared/src/zones/overlay-style';
 
-/** What the model is told about the camera a clip comes from (site rules differ per camera). */
-export const CameraContextSchema = z.object({
-  site: z.string().min(1).max(200),
-  requiredPpe: z.array(z.string().min(1).max(100)).max(20),
-  zones: z.array(z.string().min(1).max(200)).max(20),
-});
-export type CameraContext = z.infer<typeof CameraContextSchema>;
+// The CAMERAS_FILE model moved to the shared registry (capture seeds from it too); same API here.
+export {
+  CameraContextSchema, CamerasFileSchema, DEFAULT_CAMERA_CONTEXT, contextFor, parseCamerasFile,
+  type CameraContext, type CamerasFile,
+} from '../../../shared/src/camera-registry/cameras-file';
 
-/** CAMERAS_FILE: `{ "defaults"?: CameraContext, "cameras": { "<cameraId>": Partial<CameraContext> } }`. */
-export const CamerasFileSchema = z.object({
-  defaults: CameraContextSchema.optional(),
-  cameras: z.record(z.string(), CameraContextSchema.partial()).default({}),
-});
-export type CamerasFile = z.infer<typeof CamerasFileSchema>;
+type Lang = 'ko' | 'en';
 
-/** Used for every camera the file does not name (and when CAMERAS_FILE is unset). */
-export const DEFAULT_CAMERA_CONTEXT: CameraContext = {
-  site: 'industrial plant floor',
-  requiredPpe: ['hard hat', 'hi-vis safety vest'],
-  zones: ['restricted zone (red floor marking): no entry'],
+/** What each kind of zone means, told to the model in the verdict language. */
+const RULE: Record<ZoneKind, Record<Lang, string>> = {
+  restricted: {
+    en: 'restricted zone, no entry: any person inside it is restricted_zone_intrusion',
+    ko: '출입 금지 구역: 안에 사람이 있으면 restricted_zone_intrusion',
+  },
+  walkway: {
+    en: 'pedestrian walkway: must stay clear; a forklift in it near a person is forklift_pedestrian_proximity',
+    ko: '보행자 통로: 비워 두어야 함; 사람 가까이 지게차가 있으면 forklift_pedestrian_proximity',
+  },
+  forklift_lane: {
+    en: 'forklift lane: no pedestrians; a person in it near a forklift is forklift_pedestrian_proximity',
+    ko: '지게차 통로: 보행자 금지; 지게차 가까이 사람이 있으면 forklift_pedestrian_proximity',
+  },
+  ppe_required: {
+    en: 'PPE required: a person inside without the required PPE is no_hard_hat / no_safety_vest',
+    ko: '보호구 착용 구역: 필수 보호구 없이 안에 있으면 no_hard_hat / no_safety_vest',
+  },
 };
 
-/** Parses a CAMERAS_FILE body; the message names the problem. */
-export function parseCamerasFile(text: string): CamerasFile {
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch (err) {
-    throw new Error(`CAMERAS_FILE is not JSON: ${(err as Error).message}`);
-  }
-  const r = CamerasFileSchema.safeParse(value);
-  if (!r.success) throw new Error(`CAMERAS_FILE is invalid: ${r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
-  return r.data;
+const DRAWN: Record<Lang, (colour: string, label: string) => string> = {
+  en: (colour, label) => `drawn on the frames as a ${colour} tinted polygon labelled "${label}"`,
+  ko: (colour, label) => `화면에 ${colour} 반투명 다각형과 "${label}" 라벨로 표시됨`,
+};
+
+/** One zone as a context line: its name, how it is drawn, and its rule. Deterministic. */
+export function describeZone(zone: Pick<Zone, 'name' | 'kind'>, language: Lang): string {
+  const colour = KIND_COLOUR_NAME[zone.kind][language];
+  return `"${zone.name}" (${DRAWN[language](colour, zoneLabel(zone))}): ${RULE[zone.kind][language]}`;
 }
 
-/** The context of one camera: its entry merged over the file's defaults over the built-in defaults. */
-export function contextFor(cameraId: string, file: CamerasFile | undefined): CameraContext {
-  const base = file?.defaults ?? DEFAULT_CAMERA_CONTEXT;
-  return { ...base, ...(file?.cameras[cameraId] ?? {}) };
+/**
+ * The prompt context of a registry entry: drawn zones first (named, with their rule), then the
+ * floor markings as free text. A seeded entry (no drawn zones) gives today's text unchanged.
+ */
+export function contextOfEntry(entry: CameraEntry, language: Lang): CameraContext {
+  const site = entry.area ? `${entry.site} — ${entry.area}` : entry.site;
+  return {
+    site,
+    requiredPpe: entry.requiredPpe,
+    zones: [...entry.zones.map((z) => describeZone(z, language)), ...entry.markings],
+    ...(entry.context.trim() ? { notes: entry.context.trim() } : {}),
+  };
 }
 
 /**
@@ -51,6 +65,7 @@ export function renderContext(cameraId: string, ctx: CameraContext): string {
     `Site: ${ctx.site}`,
     `Required PPE: ${ctx.requiredPpe.length ? ctx.requiredPpe.join(', ') : 'none'}`,
     `Zones: ${ctx.zones.length ? ctx.zones.join('; ') : 'none'}`,
+    ...(ctx.notes ? [`Notes: ${ctx.notes}`] : []),
     'Assess this clip and answer with the JSON verdict only.',
   ].join('\n');
 }

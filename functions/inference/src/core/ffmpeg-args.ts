@@ -1,3 +1,5 @@
+import { zoneOverlayFilter } from '../../../shared/src/zones/filter';
+
 /** How frames are picked from a clip (VIDEO_SAMPLING). */
 export type Sampling = 'fps' | 'keyframes';
 
@@ -9,7 +11,19 @@ export interface FrameArgsOptions {
   maxSide: number;
   /** mjpeg quality, 2 (best) … 31. @default 5 */
   quality?: number;
+  /**
+   * The camera's zone overlay PNG arrives on stdin (shared/src/zones): composited into the
+   * model's frames only. A pipe, not a file: inference mounts CLIPS_DIR read-only.
+   */
+  overlayOnStdin?: boolean | undefined;
 }
+
+/**
+ * The overlay input: a PNG read from stdin by ffmpeg's `png_pipe` demuxer (one of the
+ * image2pipe demuxers, https://ffmpeg.org/ffmpeg-formats.html#image2-1). `-nostdin` only turns
+ * off ffmpeg's keyboard interaction; `pipe:0` as an input still reads stdin.
+ */
+export const OVERLAY_STDIN_INPUT = ['-f', 'png_pipe', '-i', 'pipe:0'] as const;
 
 /** Scales the long side to `maxSide` (never up), keeping the aspect ratio with even sizes. */
 export function scaleFilter(maxSide: number): string {
@@ -25,6 +39,16 @@ export function buildFrameArgs(input: string, opts: FrameArgsOptions): string[] 
   const quality = String(opts.quality ?? 5);
   const common = ['-hide_banner', '-nostdin', '-v', 'error'];
   const out = ['-an', '-sn', '-dn', '-f', 'image2pipe', '-c:v', 'mjpeg', '-q:v', quality, 'pipe:1'];
+  if (opts.overlayOnStdin) {
+    // zones drawn after sampling and scaling: the overlay is composited onto the few frames sent only
+    const keyframes = opts.sampling === 'keyframes';
+    const sample = keyframes ? scaleFilter(opts.maxSide) : `fps=${opts.fps},${scaleFilter(opts.maxSide)}`;
+    return [
+      ...common, ...(keyframes ? ['-skip_frame', 'nokey'] : []), '-i', input, ...OVERLAY_STDIN_INPUT,
+      '-filter_complex', `[0:v]${sample}[v];${zoneOverlayFilter('v', '1:v', 'vz')}`, '-map', '[vz]',
+      ...(keyframes ? ['-fps_mode', 'passthrough'] : []), ...out,
+    ];
+  }
   if (opts.sampling === 'keyframes') {
     return [...common, '-skip_frame', 'nokey', '-i', input, '-vf', scaleFilter(opts.maxSide), '-fps_mode', 'passthrough', ...out];
   }
@@ -50,4 +74,23 @@ export function splitJpegs(buf: Buffer): { images: Buffer[]; rest: Buffer } {
     start = next;
     pos = next + 2;
   }
+}
+
+export interface ModelClipArgsOptions {
+  fps: number;
+  maxSide: number;
+  overlayOnStdin?: boolean | undefined;
+}
+
+/**
+ * A model clip from an evidence clip: sampled at `fps`, scaled, zones composited, H.264 MP4
+ * (faststart, so a server can read it from the start). The evidence file is only read.
+ */
+export function buildModelClipArgs(input: string, output: string, opts: ModelClipArgsOptions): string[] {
+  const sample = `fps=${opts.fps},${scaleFilter(opts.maxSide)}`;
+  const graph = opts.overlayOnStdin ? ['-filter_complex', `[0:v]${sample}[v];${zoneOverlayFilter('v', '1:v', 'vz')}`, '-map', '[vz]'] : ['-vf', sample, '-map', '0:v'];
+  return [
+    '-hide_banner', '-nostdin', '-v', 'error', '-i', input, ...(opts.overlayOnStdin ? OVERLAY_STDIN_INPUT : []), ...graph,
+    '-an', '-sn', '-dn', '-c:v', 'libx264', '-preset', 'veryfast', '-pix_fmt', 'yuv420p', '-movflags', '+faststart', '-y', output,
+  ];
 }

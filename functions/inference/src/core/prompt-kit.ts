@@ -1,10 +1,12 @@
-import { contextFor, type CamerasFile } from './camera-context';
+import { contextFor, type CameraContext, type CamerasFile } from './camera-context';
 import type { MediaMode, PreparedMedia } from './media';
 import { buildFinalTurn, buildPrefix, buildRequestBody, mmProcessorKwargs, prefixHash, type ChatMessage, type FewShotExample, type VerdictLanguage } from './prompt';
 
 export interface PromptKitOptions {
   examples: readonly FewShotExample[];
   cameras: CamerasFile | undefined;
+  /** The camera's current context (the registry, per clip); falls back to `cameras` when absent. */
+  contextOf?: (cameraId: string) => CameraContext;
   mode: MediaMode;
   language: VerdictLanguage;
   fps: number;
@@ -26,7 +28,7 @@ export function createPromptKit(o: PromptKitOptions): PromptKit {
   const prefix = buildPrefix(o.examples, o.mode, o.language);
   const mmKwargs = mmProcessorKwargs(o.mode, o.fps);
   const opts = { model: o.model, maxTokens: o.maxTokens, mmKwargs };
-  const body = (cameraId: string, media: PreparedMedia) => buildRequestBody(prefix, buildFinalTurn(cameraId, contextFor(cameraId, o.cameras), media, o.mode), opts);
+  const body = (cameraId: string, media: PreparedMedia) => buildRequestBody(prefix, buildFinalTurn(cameraId, o.contextOf?.(cameraId) ?? contextFor(cameraId, o.cameras), media, o.mode), opts);
   const sample = body('x', { kind: 'file', url: 'file:///x' }) as { messages: unknown[] };
   return { prefix, prefixHash: prefixHash(sample), language: o.language, body };
 }

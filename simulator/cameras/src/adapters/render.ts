@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { cacheBaseName, sceneHash } from '../core/cache-key';
-import { computeGroundTruth, type GroundTruth } from '../core/ground-truth';
+import { computeGroundTruth, sceneZones, type GroundTruth } from '../core/ground-truth';
 import { buildRenderArgs, DEFAULT_RENDER_OPTIONS, type RenderOptions } from '../core/render-args';
 import type { SceneDefinition } from '../core/scene-model';
 import { SCENES } from '../core/scenes';
@@ -70,7 +70,8 @@ export async function renderScene(scene: SceneDefinition, options: RenderSceneOp
     ({ scene, hash, videoPath, groundTruthPath, groundTruth, rendered, elapsedMs: Date.now() - started });
 
   if ((await exists(videoPath)) && (await exists(groundTruthPath))) {
-    return result(JSON.parse(await readFile(groundTruthPath, 'utf8')) as GroundTruth, false);
+    // zones come from the scene, not the cache: sidecars rendered before they existed get them too
+    return result({ ...(JSON.parse(await readFile(groundTruthPath, 'utf8')) as GroundTruth), zones: sceneZones(scene) }, false);
   }
   await mkdir(dir, { recursive: true });
   const tmp = `${base}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`;

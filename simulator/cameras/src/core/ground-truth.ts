@@ -1,5 +1,5 @@
 import type { HazardType } from '../../../../functions/shared/src/verdict';
-import { PROXIMITY_PX } from '../../../shared/palette';
+import { PROXIMITY_PX, REFERENCE_HEIGHT, REFERENCE_WIDTH } from '../../../shared/palette';
 import { gap, overlaps, union, type Box } from './geometry';
 import { scaler, type RenderOptions } from './render-args';
 import type { SceneDefinition, WorkerEntity } from './scene-model';
@@ -25,6 +25,27 @@ export interface GroundTruth {
   readonly intervals: readonly { readonly type: HazardType; readonly from: number; readonly to: number }[];
   /** `seconds[s]`: hazards at t = s + 0.5 (the middle of loop second s) */
   readonly seconds: readonly { readonly t: number; readonly hazards: readonly GroundTruthHazard[] }[];
+  /**
+   * The scene's restricted zones as camera-registry zones (polygon normalised 0..1): PUT them on
+   * the camera that streams this scene and the model's frames get them drawn (shared/src/zones).
+   */
+  readonly zones?: readonly SceneZone[];
+}
+
+/** A registry zone (functions/shared/src/camera-registry/schema.ts ZoneSchema). */
+export interface SceneZone {
+  readonly name: string;
+  readonly kind: 'restricted';
+  readonly polygon: readonly (readonly [number, number])[];
+}
+
+/** The painted zones as registry zones, normalised to the reference frame (any resolution). Pure. */
+export function sceneZones(scene: SceneDefinition): SceneZone[] {
+  const n = (v: number, of: number) => Math.round((v / of) * 10000) / 10000;
+  return scene.entities.filter((e) => e.kind === 'zone').map((z, i) => {
+    const [x0, y0, x1, y1] = [n(z.x, REFERENCE_WIDTH), n(z.y, REFERENCE_HEIGHT), n(z.x + z.w, REFERENCE_WIDTH), n(z.y + z.h, REFERENCE_HEIGHT)];
+    return { name: i === 0 ? 'Red zone' : `Red zone ${i + 1}`, kind: 'restricted', polygon: [[x0, y0], [x1, y0], [x1, y1], [x0, y1]] };
+  });
 }
 
 /** Hazards present at loop time t, in reference px, computed from the scene's entities. */
@@ -83,7 +104,7 @@ export function computeGroundTruth(scene: SceneDefinition, opts: RenderOptions):
   }
   return {
     v: 1, scene: scene.name, hazard: scene.hazard, duration: scene.duration,
-    width: opts.width, height: opts.height, fps: opts.fps, intervals, seconds,
+    width: opts.width, height: opts.height, fps: opts.fps, intervals, seconds, zones: sceneZones(scene),
   };
 }
 

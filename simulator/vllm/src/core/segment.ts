@@ -1,5 +1,6 @@
 import { PALETTE, type PaletteName, type Rgb } from '../../../shared/palette';
 import type { Frame } from './frame';
+import { FILL_ALPHA, KIND_RGB } from '../../../../functions/shared/src/zones/overlay-style';
 
 /** An axis-aligned box in frame pixels. */
 export interface Box {
@@ -18,6 +19,22 @@ export interface Blob extends Box {
 const NAMES = Object.keys(PALETTE) as PaletteName[];
 const COLOURS: readonly Rgb[] = NAMES.map((n) => PALETTE[n]);
 export const NONE = 255;
+
+/**
+ * Palette colours as they look under a drawn restricted zone (the overlay of
+ * functions/shared/src/zones, composited by ffmpeg into the model's frames): the same class,
+ * except the tinted floor, which *is* the zone. So a worker inside a drawn zone reads as a
+ * worker in a zone, exactly like one on the painted floor.
+ */
+const TINTED: readonly { rgb: Rgb; cls: number }[] = (() => {
+  const a = FILL_ALPHA / 255;
+  const tint = KIND_RGB.restricted;
+  const over = (c: Rgb): Rgb => [0, 1, 2].map((i) => Math.round(c[i]! * (1 - a) + tint[i]! * a)) as unknown as Rgb;
+  // Only what a person standing in a zone shows: a tinted hard hat lands next to fireB, which
+  // hasHelmet already counts, and aliasing flame colours would shift fire detection.
+  const under: readonly PaletteName[] = ['floor', 'body', 'vest', 'skin'];
+  return under.map((n) => ({ rgb: over(PALETTE[n]), cls: n === 'floor' ? NAMES.indexOf('zone') : NAMES.indexOf(n) }));
+})();
 
 /**
  * A frame labelled with the nearest palette colour per sampled pixel. Large frames are sampled on a
@@ -73,6 +90,13 @@ function lutFor(tolerance: number): Uint8Array {
       if (d < bestD) {
         bestD = d;
         lut[q] = k;
+      }
+    }
+    for (const { rgb: p, cls } of TINTED) {
+      const d = (R - p[0]) ** 2 + (G - p[1]) ** 2 + (B - p[2]) ** 2;
+      if (d < bestD) {
+        bestD = d;
+        lut[q] = cls;
       }
     }
   }

@@ -1,0 +1,86 @@
+/**
+ * Capture applies the camera registry live (real Redis, real rtsp-sim, real ffmpeg recorders):
+ * an added camera is recorded, a disabled one stops, a changed URL restarts that recorder on the
+ * new stream, a deleted one stops — all without restarting capture.
+ */
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { Redis } from 'ioredis';
+import { CameraRegistry } from '../../shared/src/camera-registry/store';
+import { redisKeys } from '../../shared/src/keys';
+import type { RtspSimHandle } from '../../../simulator/cameras/src/index';
+import { startCapture, type CaptureHandle } from '../src/capture';
+import { cleanRedis, newPrefix, simTemplate, startSim, testConfig, waitFor } from './helpers';
+
+jest.setTimeout(90_000);
+
+describe('capture reconciles its recorders with the camera registry', () => {
+  const prefix = newPrefix();
+  const redis = new Redis('redis://127.0.0.1:6379');
+  const registry = new CameraRegistry(redis, redisKeys(prefix));
+  let sim: RtspSimHandle | undefined;
+  let capture: CaptureHandle | undefined;
+  let clipsDir: string;
+
+  beforeAll(async () => {
+    clipsDir = await fs.mkdtemp(path.join(os.tmpdir(), 'capture-registry-'));
+    sim = await startSim(2);
+  });
+  afterAll(async () => {
+    await capture?.stop();
+    await sim?.stop();
+    await cleanRedis(redis, prefix);
+    redis.disconnect();
+    await fs.rm(clipsDir, { recursive: true, force: true });
+  });
+
+  const clipsOf = async (cam: string) => (await fs.readdir(path.join(clipsDir, cam)).catch(() => [] as string[])).filter((f) => f.endsWith('.mp4'));
+  /** The RTSP URLs the camera's running ffmpeg recorders read (from their command lines). */
+  const recordingUrls = (cam: string): string[] => {
+    let pids: string[] = [];
+    try {
+      pids = execFileSync('pgrep', ['-f', path.join(clipsDir, '.staging', cam) + path.sep], { encoding: 'utf8' }).split('\n').filter(Boolean);
+    } catch {
+      return []; // pgrep exits 1 when nothing matches
+    }
+    return pids.flatMap((pid) => {
+      try {
+        return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').filter((a) => a.startsWith('rtsp://'));
+      } catch {
+        return [];
+      }
+    });
+  };
+
+  it('adds, disables, re-points and deletes cameras without a restart', async () => {
+    capture = await startCapture(testConfig({
+      REDIS_PREFIX: prefix, CLIPS_DIR: clipsDir, NUM_STREAMS: '1', RTSP_URL_TEMPLATE: simTemplate(sim!), SEGMENT_SECONDS: '2',
+      CAMERA_LEASE_TTL_SECONDS: '3', CAPTURE_STAGGER_MS: '0', RETENTION_INTERVAL_SECONDS: '3600', CAMERA_OFFLINE_SECONDS: '30',
+    }), { serve: false });
+    // seeded from NUM_STREAMS=1
+    expect((await registry.list()).map((e) => e.id)).toEqual(['cam1']);
+    await waitFor(() => capture!.cameras().includes('cam1'), 10_000, 'cam1 recorded');
+
+    await registry.put('yard', { url: sim!.urlFor(2) });
+    await waitFor(() => capture!.cameras().includes('yard'), 10_000, 'the added camera recorded');
+    await waitFor(async () => (await clipsOf('yard')).length > 0, 20_000, 'a clip of the added camera');
+
+    await registry.patch('yard', { enabled: false });
+    await waitFor(() => !capture!.cameras().includes('yard'), 10_000, 'the disabled camera stopped');
+    expect(await redis.get(redisKeys(prefix).cameraLease('yard'))).toBeNull(); // released for nobody
+    expect(capture.cameras()).toEqual(['cam1']);
+
+    // cam1 re-pointed at stream 2: its recorder restarts on the new URL (the lease is kept)
+    expect(recordingUrls('cam1')).toEqual([sim!.urlFor(1)]);
+    await registry.patch('cam1', { url: sim!.urlFor(2) });
+    await waitFor(() => recordingUrls('cam1').join() === sim!.urlFor(2), 15_000, () => `cam1's recorder on the new URL (now ${recordingUrls('cam1').join() || 'none'})`);
+    const before = (await clipsOf('cam1')).length;
+    await waitFor(async () => (await clipsOf('cam1')).length > before, 20_000, 'cam1 recording again after the URL change');
+
+    expect(await registry.remove('cam1')).toBe(true);
+    await waitFor(() => capture!.cameras().length === 0, 10_000, 'the deleted camera stopped');
+  });
+});

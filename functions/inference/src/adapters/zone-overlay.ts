@@ -1,0 +1,25 @@
+import type { Redis } from 'ioredis';
+import { CameraRegistry } from '../../../shared/src/camera-registry/store';
+import { RetryableError, toError } from '../../../shared/src/errors';
+import type { RedisKeys } from '../../../shared/src/keys';
+import { ZoneOverlayCache } from '../../../shared/src/zones/overlay-cache';
+import type { OverlayLookup } from './prepare';
+
+/**
+ * The overlay of a camera's zones as they are now: one HGET per clip (so the first clip after a
+ * change carries the new zones), the PNG rendered once per distinct zone set and kept in memory.
+ * A registry that cannot be read makes the clip retry: it is never sent without the zones it should show.
+ */
+export function registryOverlayLookup(redis: Redis, keys: RedisKeys): OverlayLookup {
+  const registry = new CameraRegistry(redis, keys);
+  const pngs = new ZoneOverlayCache();
+  return async (cameraId) => {
+    let zones;
+    try {
+      zones = (await registry.get(cameraId))?.zones ?? [];
+    } catch (err) {
+      throw new RetryableError(`camera registry unreadable, zones unknown: ${toError(err).message}`);
+    }
+    return pngs.pngFor(zones);
+  };
+}

@@ -1,0 +1,4 @@
+export * from './schema';
+export * from './cameras-file';
+export * from './seed';
+export * from './store';
