@@ -37,7 +37,7 @@ describe('cameras API (real Redis, real HTTP, real CloudEvent sink)', () => {
   });
 
   it('lists, adds, edits, disables and deletes cameras; each change publishes camera.updated', async () => {
-    const list = await (await call('GET', '/api/cameras', undefined, null)).json() as { cameras: { id: string }[] };
+    const list = await (await call('GET', '/api/cameras', undefined, VIEWER)).json() as { cameras: { id: string }[] };
     expect(list.cameras.map((c) => c.id)).toEqual(['cam1', 'cam2']);
 
     const put = await call('PUT', '/api/cameras/dock-3', { url: 'rtsp://10.0.0.3/live', site: 'loading dock', zones: [zone] });
@@ -48,7 +48,7 @@ describe('cameras API (real Redis, real HTTP, real CloudEvent sink)', () => {
     const patched = await call('PATCH', '/api/cameras/dock-3', { enabled: false, zones: [zone] });
     expect(patched.status).toBe(200);
     expect(await patched.json()).toMatchObject({ enabled: false, site: 'loading dock', zones: [zone] });
-    expect(await (await call('GET', '/api/cameras/dock-3', undefined, null)).json()).toMatchObject({ enabled: false });
+    expect(await (await call('GET', '/api/cameras/dock-3', undefined, VIEWER)).json()).toMatchObject({ enabled: false });
 
     expect((await call('DELETE', '/api/cameras/dock-3')).status).toBe(204);
     expect((await call('DELETE', '/api/cameras/dock-3')).status).toBe(404);

@@ -70,7 +70,8 @@ describe('capture reconciles its recorders with the camera registry', () => {
 
     await registry.patch('yard', { enabled: false });
     await waitFor(() => !capture!.cameras().includes('yard'), 10_000, 'the disabled camera stopped');
-    expect(await redis.get(redisKeys(prefix).cameraLease('yard'))).toBeNull(); // released for nobody
+    // released for nobody, once its recorder has finalised its last clip (the stop comes first)
+    await waitFor(async () => (await redis.get(redisKeys(prefix).cameraLease('yard'))) === null, 10_000, 'the disabled camera\'s lease released');
     expect(capture.cameras()).toEqual(['cam1']);
 
     // cam1 re-pointed at stream 2: its recorder restarts on the new URL (the lease is kept)
