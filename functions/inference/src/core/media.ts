@@ -4,12 +4,18 @@ import { createHash } from 'node:crypto';
 export type MediaMode = 'video-frames' | 'video-file' | 'images';
 
 /**
- * A clip ready to be sent. `frames` are base64 JPEGs (video-frames / images); `file` is a
- * zero-copy `file://` URL the server reads itself (video-file).
+ * A clip ready to be sent (agreed media contract between the `model` and `gpu` branches):
+ * - `mp4`: a small H.264 MP4 "model clip" (CFR at `fps`, exactly `frames` frames, long side ≤
+ *   VIDEO_MAX_SIDE, faststart) sent inline as `data:video/mp4;base64,…` (VIDEO_INPUT=video-frames);
+ * - `file`: a `file://` URL of a model clip on the shared volume the server reads itself (video-file, zero copy);
+ * - `frames`: base64 JPEGs, one `image_url` per frame (VIDEO_INPUT=images).
+ * `fps` is the real rate of the media; it is sent as `mm_processor_kwargs.fps` so the model's
+ * timestamps match the clip.
  */
 export type PreparedMedia =
-  | { kind: 'frames'; frames: string[]; uuid: string }
-  | { kind: 'file'; url: string };
+  | { kind: 'mp4'; base64: string; fps: number; frames: number; uuid: string } // inline data:video/mp4
+  | { kind: 'file'; url: string; fps: number; frames: number; uuid?: string } // file:// of a model clip (zero copy)
+  | { kind: 'frames'; frames: string[]; fps: number; uuid: string }; // images mode: base64 JPEGs
 
 /** An OpenAI chat content part, with vLLM's `uuid` extension (not in the openai types). */
 export type ContentPart =
