@@ -54,7 +54,7 @@ async function loop(): Promise<void> {
     }
     let job: PreparedJob | null = null;
     try {
-      job = await claimAndPrepare(queue, data.consumerId, data.settings, data.claimTimeoutSeconds, (event) => send({ type: 'event', event }), logger);
+      job = await claimAndPrepare(queue, data.consumerId, data.settings, data.claimTimeoutSeconds, (event) => send({ type: 'event', event }), logger, data.maxAttempts);
     } catch (err) {
       logger.error({ err: toError(err).message }, 'claiming failed; trying again in 1 s');
       await new Promise((resolve) => setTimeout(resolve, 1000));

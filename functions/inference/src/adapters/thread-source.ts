@@ -88,11 +88,12 @@ export class SequentialSource implements JobSource {
   constructor(
     private readonly queue: ClipQueue, private readonly consumerId: string, private readonly settings: PrepareSettings,
     private readonly claimTimeoutSeconds: number, private readonly report: (e: PrepareEvent) => void, private readonly logger: Logger,
+    private readonly maxAttempts = Number.POSITIVE_INFINITY,
   ) {}
 
   async take(): Promise<PreparedJob | null> {
     while (!this.stopped) {
-      this.pending = claimAndPrepare(this.queue, this.consumerId, this.settings, this.claimTimeoutSeconds, this.report, this.logger);
+      this.pending = claimAndPrepare(this.queue, this.consumerId, this.settings, this.claimTimeoutSeconds, this.report, this.logger, this.maxAttempts);
       const job = await this.pending;
       this.pending = undefined;
       if (this.stopped) return null; // stop() returns it for release

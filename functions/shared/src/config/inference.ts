@@ -64,4 +64,12 @@ export const inference = {
   replayTtlSeconds: envVar('VERDICT_REPLAY_TTL_SECONDS', {
     schema: int(60, 604800), default: '3600', expected: 'seconds, 60–604800', doc: 'how long a committed job’s events are kept for re-publishing after a crash between commit and ack',
   }),
+  maxClipSeconds: envVar('MAX_CLIP_SECONDS', {
+    schema: optional(int(1, 86400)), expected: 'seconds, 1–86400',
+    doc: 'longest clip inference decodes; longer ones are dead-lettered before any decode, and no decode reads past it; default 3 × SEGMENT_SECONDS',
+  }),
+  pushConcurrency: envVar('INFERENCE_PUSH_CONCURRENCY', {
+    schema: optional(int(1, 256)), expected: 'an integer 1–256',
+    doc: 'pushed `clip.captured` events processed at once; past it the push path answers 503 (retry later); default INFERENCE_CONCURRENCY',
+  }),
 } satisfies Section;
