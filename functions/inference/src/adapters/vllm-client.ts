@@ -30,13 +30,15 @@ export class VllmUnavailableError extends UnavailableError {}
 
 /**
  * openai-node retries 408, 409, 429, ≥500 and connection errors itself (jittered 0.5·2^n s,
- * capped at 8 s, honouring Retry-After). A 409 is not ours to retry, so the transport marks
- * it with `x-should-retry: false`, which the SDK obeys.
+ * capped at 8 s, honouring Retry-After). Two of those are not ours to retry inline, so the
+ * transport marks them `x-should-retry: false`, which the SDK obeys: a 409, and a 500 — vLLM's
+ * answer when THIS request failed in the processor or engine (its /health stays 200), which is
+ * retried through the queue and counted, not resent at once.
  */
 export function retryPolicyFetch(inner: typeof fetch): typeof fetch {
   return async (input, init) => {
     const res = await inner(input, init);
-    if (res.ok || res.status === 408 || res.status === 429 || res.status >= 500) return res;
+    if (res.ok || res.status === 408 || res.status === 429 || res.status > 500) return res;
     const headers = new Headers(res.headers);
     headers.set('x-should-retry', 'false');
     return new Response(res.body, { status: res.status, statusText: res.statusText, headers });
