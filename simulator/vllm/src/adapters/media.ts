@@ -131,7 +131,7 @@ export class MediaLoader {
     const whole = header !== undefined && header.frames <= WHOLE_DECODE_MAX_FRAMES;
     let frames: Frame[];
     try {
-      frames = await decodeVideoFile(file, whole ? undefined : 2);
+      frames = await decodeVideoFile(file, whole ? 'all' : 2);
     } catch (e) {
       throw badRequest(`Failed to load video from ${what}: ${(e as Error).message}`);
     }
