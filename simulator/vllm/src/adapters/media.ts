@@ -98,16 +98,39 @@ export class MediaLoader {
     return entry;
   }
 
-  /** `data:video/mp4`: vLLM writes nothing to disk, but ffmpeg wants a seekable input, so the sim uses a private temp file. */
-  private async loadInlineMp4(base64: string): Promise<FileEntry> {
+  /**
+   * `data:video/mp4`: vLLM writes nothing to disk, but ffmpeg wants a seekable input, so the sim
+   * uses a private temp file. Media only counted (few-shot examples) is read from its header;
+   * decoded clips are cached by content (the processor cache's role).
+   */
+  private async loadInlineMp4(base64: string, wantPixels: boolean): Promise<FileEntry> {
     const bytes = Buffer.from(base64, 'base64');
+    const key = `mp4:${createHash('sha256').update(bytes).digest('hex')}`;
+    const hit = this.files.get(key);
+    if (hit) return hit;
+    if (!wantPixels) {
+      const header = this.headerOnly(bytes, key);
+      if (header) return header;
+    }
     const dir = await mkdtemp(path.join(os.tmpdir(), 'vllm-sim-'));
     try {
       const file = path.join(dir, 'video.mp4');
       await writeFile(file, bytes);
-      return await this.decodeVideo(file, bytes, 'data:video/mp4', '');
+      const entry = await this.decodeVideo(file, bytes, 'data:video/mp4', key);
+      this.files.set(key, entry);
+      while (this.files.size > this.fileCacheItems) this.files.delete(this.files.keys().next().value as string);
+      return entry;
     } finally {
       await rm(dir, { recursive: true, force: true });
+    }
+  }
+
+  private headerOnly(bytes: Buffer, key: string): FileEntry | undefined {
+    try {
+      const h = mp4VideoInfo(bytes);
+      return { key, contentHash: key.slice(4), frames: [], count: h.frames, width: h.width, height: h.height, fps: h.fps };
+    } catch {
+      return undefined;
     }
   }
 
@@ -162,7 +185,7 @@ export class MediaLoader {
     let frames: readonly Frame[] | undefined;
     let fps: number | undefined;
     if (src.type === 'file' || src.type === 'mp4') {
-      const entry = src.type === 'file' ? await this.loadFile(src.path) : await this.loadInlineMp4(src.base64);
+      const entry = src.type === 'file' ? await this.loadFile(src.path) : await this.loadInlineMp4(src.base64, wantFrames && this.analysis);
       contentHash = entry.contentHash;
       tokens = part.modality === 'video' ? videoTokens(entry.count, entry.width, entry.height) : imageTokens(entry.width, entry.height);
       frames = wantFrames && this.analysis ? (part.modality === 'video' ? entry.frames : entry.frames.slice(0, 1)) : undefined;
