@@ -15,7 +15,7 @@ describe('ffmpeg argument builder (pure)', () => {
   test('keyframes sampling decodes keyframes only, at 1 fps (the 1 s GOP)', () => {
     const args = buildFrameArgs('in.mp4', { sampling: 'keyframes', fps: 2, maxSide: 320 });
     expect(args.join(' ')).toContain('-skip_frame nokey -protocol_whitelist file -f mov -i in.mp4');
-    expect(args.join(' ')).toContain(`-vf fps=1,${scaleFilter(320)}`);
+    expect(args.join(' ')).toContain(`-vf fps=1:eof_action=pass,${scaleFilter(320)}`);
     expect(args.join(' ')).not.toContain('fps=2');
   });
 

@@ -31,7 +31,8 @@ function samplingArgs(input: string, opts: FrameArgsOptions & { maxSeconds?: num
   // `-t` as an input option stops the demuxer there: memory and time per prepare are bounded
   // by MAX_CLIP_SECONDS whatever the file claims (issue #18.3).
   if (opts.sampling === 'keyframes') {
-    return { before: ['-skip_frame', 'nokey', ...SAFE_INPUT_ARGS, ...limit, '-i', input], filter: `fps=1,${scaleFilter(opts.maxSide)}` };
+    // eof_action=pass keeps the last keyframe (plain fps=1 drops it: 4 frames from a 5 s clip, not 5).
+    return { before: ['-skip_frame', 'nokey', ...SAFE_INPUT_ARGS, ...limit, '-i', input], filter: `fps=1:eof_action=pass,${scaleFilter(opts.maxSide)}` };
   }
   return { before: [...SAFE_INPUT_ARGS, ...limit, '-i', input], filter: `fps=${opts.fps},${scaleFilter(opts.maxSide)}` };
 }
