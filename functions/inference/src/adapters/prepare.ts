@@ -75,3 +75,23 @@ export async function modelClipMedia(absModelClip: string, info: { fps: number; 
   const bytes = await fs.readFile(absModelClip);
   return { kind: 'mp4', base64: bytes.toString('base64'), fps: info.fps, frames: info.frames, uuid: mediaUuid(bytes) };
 }
+
+/** The job's optional capture-made model clip (media contract; the field is added to the clip job by capture). */
+export interface ModelClipRef {
+  /** Relative to CLIPS_DIR, checked by the same path guard. */
+  path: string;
+  fps: number;
+  frames: number;
+}
+
+/**
+ * A job that names a capture-made model clip: no decode at all in video-file (zero-copy
+ * `file://`), its bytes inline in video-frames, its frames as JPEGs (one spawn) in images.
+ * For the `gpu` branch to call from prepareClip once ClipJob has the `model` field.
+ */
+export async function prepareFromModelClip(ref: ModelClipRef, s: PrepareSettings): Promise<PreparedMedia> {
+  const real = await resolveClipPath(s.clipsDir, ref.path);
+  if (s.mode === 'images') return framesFromClip(real, { ...s, sampling: 'fps', fps: ref.fps });
+  return modelClipMedia(real, ref, s.mode);
+}
+
