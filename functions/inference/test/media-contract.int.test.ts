@@ -9,6 +9,9 @@ import { EventType } from '../../shared/src/events';
 import { redisKeys } from '../../shared/src/keys';
 import { ClipQueue } from '../../shared/src/queue';
 import { startInference, type InferenceHandle } from '../src/app/start-inference';
+import { makeModelClip } from '../src/adapters/ffmpeg';
+import { prepareFromModelClip, type PrepareSettings } from '../src/adapters/prepare';
+import { fileUrl } from '../src/core/media';
 import {
   REDIS_URL, deletePrefix, run, sceneClip, startRecordingProxy, startSink, tempDir, testConfig, testEnv, verdicts, waitFor, type Sink,
 } from './helpers';
@@ -193,5 +196,21 @@ describe('media contract and failure policy (Redis + ffmpeg + vllm-sim)', () => 
     await queue.enqueue({ ...clip.job, durationMs: 4000 });
     await waitFor(() => redis.exists(keys.verdictDone(clip.job.id)), 20_000, 'the verdict');
     expect((await decodeInline(p.seen.at(-1)!.finalMedia[0]!)).frames).toBe(8);
+  });
+
+  test('a job naming a capture-made model clip: file:// zero copy (video-file), its bytes (video-frames), its frames (images); path guard first', async () => {
+    const clipsDir = await tempDir('clips');
+    cleanups.push(() => fs.rm(clipsDir, { recursive: true, force: true }));
+    const clip = await sceneClip('fire', clipsDir, 'cam1', new Date('2026-11-28T23:00:00Z'));
+    await fs.mkdir(path.join(clipsDir, 'cam1', '.model'), { recursive: true });
+    const rel = 'cam1/.model/20261128T230000Z.mp4';
+    const s: PrepareSettings = { clipsDir, mode: 'video-file', sampling: 'fps', fps: 2, maxSide: 448, maxClipSeconds: 15 };
+    const info = await makeModelClip(path.join(clipsDir, clip.job.path), path.join(clipsDir, rel), s);
+    const ref = { path: rel, fps: info.fps, frames: info.frames };
+    expect(await prepareFromModelClip(ref, s)).toEqual({ kind: 'file', url: fileUrl(path.join(await fs.realpath(clipsDir), rel)), fps: 2, frames: 10 });
+    expect(await prepareFromModelClip(ref, { ...s, mode: 'video-frames' })).toMatchObject({ kind: 'mp4', fps: 2, frames: 10 });
+    const frames = await prepareFromModelClip(ref, { ...s, mode: 'images' });
+    expect(frames.kind === 'frames' && frames.frames.length).toBe(10);
+    await expect(prepareFromModelClip({ ...ref, path: '../outside.mp4' }, s)).rejects.toMatchObject({ name: 'PathRejectedError' });
   });
 });
