@@ -51,6 +51,8 @@ export interface ModeResult {
 
 export interface DoctorReport {
   baseUrl: string;
+  /** What GET /version answers (vLLM: {"version": "0.12.0"}); 'unknown' when it does not. */
+  serverVersion: string;
   model: string;
   configuredMode: MediaMode;
   results: ModeResult[];
@@ -116,6 +118,16 @@ async function mediaFor(mode: MediaMode, clip: string, dir: string, s: PrepareSe
   return modelClipMedia(out, info, 'video-file');
 }
 
+async function serverVersion(baseUrl: string): Promise<string> {
+  try {
+    const res = await fetch(new URL('/version', baseUrl.replace(/\/v1\/?$/, '/')), { signal: AbortSignal.timeout(3000) });
+    const v = ((await res.json()) as { version?: unknown }).version;
+    return typeof v === 'string' ? v : 'unknown';
+  } catch {
+    return 'unknown';
+  }
+}
+
 /** Runs the checks against `baseUrl` (an OpenAI-compatible /v1 URL). */
 export async function runDoctor(config: Config, baseUrl: string, opts: { workRoot?: string } = {}): Promise<DoctorReport> {
   const ic = config.inference;
@@ -139,7 +151,7 @@ export async function runDoctor(config: Config, baseUrl: string, opts: { workRoo
       results.push({ mode, ok, first, second, tokensDetailsMissing: second.status === 200 && second.cachedTokens === undefined });
     }
     const configured = results.find((r) => r.mode === ic.videoInput);
-    return { baseUrl, model: config.common.vllmModel, configuredMode: ic.videoInput, results, ok: configured?.ok ?? false };
+    return { baseUrl, serverVersion: await serverVersion(baseUrl), model: config.common.vllmModel, configuredMode: ic.videoInput, results, ok: configured?.ok ?? false };
   } finally {
     await fs.rm(dir, { recursive: true, force: true });
   }
@@ -159,7 +171,7 @@ export function formatReport(r: DoctorReport): string {
   ]);
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((row) => (row[i] ?? '').length)));
   const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i] ?? 0)).join(' | ')} |`;
-  const out = [`model server ${r.baseUrl}  model ${r.model}`, line(head), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)];
+  const out = [`model server ${r.baseUrl}  version ${r.serverVersion}  model ${r.model}`, line(head), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)];
   const configured = r.results.find((m) => m.mode === r.configuredMode);
   out.push(r.ok
     ? `OK: VIDEO_INPUT=${r.configuredMode} works with this server.`

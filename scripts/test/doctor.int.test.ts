@@ -33,6 +33,7 @@ afterAll(async () => {
 test('without VLLM_BASE_URL it starts a vllm-sim of the pinned version, checks every mode twice, and passes', async () => {
   const r = await doctor({ CLIPS_DIR: clipsDir });
   expect(r.out).toMatch(/vllm-sim \(a simulator of vLLM 0\.12\.0\)/);
+  expect(r.out).toMatch(/version 0\.12\.0 {2}model Qwen\/Qwen3-VL-8B-Instruct/);
   for (const mode of ['video-frames (VIDEO_INPUT)', 'video-file', 'images']) expect(r.out).toMatch(new RegExp(`\\| ${mode.replace(/[()]/g, '\\$&')}\\s*\\| 200/200 `));
   expect(r.out).toContain('OK: VIDEO_INPUT=video-frames works with this server.');
   expect(r.code).toBe(0);

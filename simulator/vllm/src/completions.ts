@@ -23,6 +23,8 @@ export interface EngineDeps {
   /** Consumes one schema-breaking answer if the fault is armed; returns its index or undefined. */
   readonly takeBreak: () => number | undefined;
   readonly promptTokensDetails: boolean;
+  /** The vLLM version modelled (GET /version answers it, as vLLM answers its own). */
+  readonly vllmVersion: string;
 }
 
 /** The OpenAI chat.completion object vLLM returns (the fields clients read). */

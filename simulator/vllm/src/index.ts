@@ -12,6 +12,7 @@ import { NO_FAULTS, mergeFaults, type Faults } from './core/faults';
 import { PrefixCache } from './core/prefix-cache';
 import { Scheduler, type LatencyOptions } from './scheduler';
 import { createHandler, type ServerState } from './server';
+import { PINNED_VLLM_VERSION } from './core/version';
 
 export type { Faults, SimCounters, LatencyOptions };
 export { PINNED_VLLM_VERSION, JPEG_VIDEO_METADATA_SINCE } from './core/version';
@@ -85,6 +86,7 @@ export async function startVllmSim(options: VllmSimOptions = {}): Promise<VllmSi
         return broken++;
       },
       promptTokensDetails: options.promptTokensDetails ?? true,
+      vllmVersion: options.vllmVersion ?? PINNED_VLLM_VERSION,
     },
     state,
     log,

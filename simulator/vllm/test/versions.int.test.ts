@@ -83,6 +83,8 @@ test.each([PINNED_VLLM_VERSION, JPEG_VIDEO_METADATA_SINCE])('vLLM %s: data:video
   expect(r.status).toBe(200);
   expect(JSON.parse(r.json.choices[0].message.content).hazards.map((h: { type: string }) => h.type)).toContain('fire');
   expect(s.metrics().lastVideoFps).toBe(2);
+  // GET /version answers the modelled version, as vLLM answers its own.
+  expect(await (await fetch(s.url.replace(/\/v1$/, '/version'))).json()).toEqual({ version, simulator: 'vllm-sim' });
 });
 
 test('a container whose header promises more frames than decode is HTTP 500 "Expected reading N frames, but only loaded M" (OpenCV loader)', async () => {
