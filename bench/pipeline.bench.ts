@@ -84,10 +84,10 @@ async function prepareTable(config: Config, dir: string, jobs: Awaited<ReturnTyp
     let frames = 0;
     let bytes = 0;
     for (const job of jobs) {
-      const media = await prepareClip(job, { clipsDir: dir, mode: 'video-frames', sampling, fps: ic.videoFps, maxSide: ic.videoMaxSide });
-      if (media.kind === 'frames') {
-        frames += media.frames.length;
-        bytes += media.frames.reduce((a, f) => a + f.length, 0);
+      const media = await prepareClip(job, { clipsDir: dir, mode: 'video-frames', sampling, fps: ic.videoFps, maxSide: ic.videoMaxSide, maxClipSeconds: 60 });
+      if (media.kind === 'mp4') {
+        frames += media.frames;
+        bytes += media.base64.length;
       }
     }
     const wall = (performance.now() - t0) / jobs.length;
@@ -99,8 +99,8 @@ async function prepareTable(config: Config, dir: string, jobs: Awaited<ReturnTyp
   return {
     title: 'Prepare cost per clip: VIDEO_SAMPLING=fps vs keyframes',
     command: 'npm run bench -- pipeline',
-    columns: ['sampling', 'clips', 'wall s per clip', 'ffmpeg CPU-s per clip', 'frames per clip', 'base64 KiB per clip'],
+    columns: ['sampling', 'clips', 'wall s per clip', 'ffmpeg CPU-s per clip', 'frames per clip', 'base64 KiB per clip (data:video/mp4)'],
     rows,
-    notes: [`prepareClip (the preparer's own function: path guard + one ffmpeg decode/sample/scale to ${ic.videoMaxSide} px/JPEG), clips one after another; 5 s 1280×720 25 fps clips with a 1 s GOP`],
+    notes: [`prepareClip (the preparer's own function: path guard + one ffmpeg decode/sample/scale to ${ic.videoMaxSide} px + libx264 ultrafast model clip MP4, read back as base64), clips one after another; 5 s 1280×720 25 fps clips with a 1 s GOP`],
   };
 }

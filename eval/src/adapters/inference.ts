@@ -17,6 +17,7 @@ import { VllmClient } from '../../../functions/inference/src/adapters/vllm-clien
 import { judge } from '../../../functions/inference/src/app/judge';
 import { parseCamerasFile, type CameraContext, type CamerasFile } from '../../../functions/inference/src/core/camera-context';
 import { createPromptKit, type PromptKit } from '../../../functions/inference/src/core/prompt-kit';
+import { modelClipFps } from '../../../functions/inference/src/core/ffmpeg-args';
 import type { RunInfo } from '../core/results';
 
 export interface EvalModelOptions {
@@ -57,7 +58,7 @@ export async function createEvalModel(config: Config, o: EvalModelOptions): Prom
   const examples = await loadFewShot(fewshotDir);
   const cameras = camerasFile ? parseCamerasFile(await fs.readFile(camerasFile, 'utf8')) : undefined;
   const kitFor = (file: CamerasFile | undefined): PromptKit =>
-    createPromptKit({ examples, cameras: file, mode: ic.videoInput, language: ic.verdictLanguage, fps: ic.videoFps, model: common.vllmModel, maxTokens: ic.maxTokens });
+    createPromptKit({ examples, cameras: file, mode: ic.videoInput, language: ic.verdictLanguage, fps: modelClipFps(ic.videoSampling, ic.videoFps), model: common.vllmModel, maxTokens: ic.maxTokens });
   const base = kitFor(cameras);
   // A label's own context applies unless --cameras/CAMERAS_FILE was given for this run (then
   // the file is the variant under test). Only the final turn differs, so the prefix is shared.
@@ -70,7 +71,7 @@ export async function createEvalModel(config: Config, o: EvalModelOptions): Prom
     return kit;
   };
   const client = new VllmClient({ baseUrl: common.vllmBaseUrl, apiKey: ic.apiKey, timeoutMs: ic.requestTimeoutMs, maxRetries: ic.maxRetries, logger: o.logger });
-  const settings: PrepareSettings = { clipsDir: o.datasetDir, mode: ic.videoInput, sampling: ic.videoSampling, fps: ic.videoFps, maxSide: ic.videoMaxSide };
+  const settings: PrepareSettings = { clipsDir: o.datasetDir, mode: ic.videoInput, sampling: ic.videoSampling, fps: ic.videoFps, maxSide: ic.videoMaxSide, maxClipSeconds: ic.maxClipSeconds ?? 3 * common.segmentSeconds };
   const info: RunInfo = {
     model: common.vllmModel, baseUrl: common.vllmBaseUrl, prefixHash: base.prefixHash,
     fewshot: { dir: path.relative(process.cwd(), path.resolve(fewshotDir)) || '.', examples: examples.map((e) => e.name) },

@@ -4,38 +4,50 @@
  *   npx tsx functions/inference/scripts/make-fewshot.ts [outDir] [--scenes safe,no_hard_hat,fire]
  *
  * For each scene: render it (rtsp-sim's cache), take a 5 s window where its hazard is present
- * (ground truth), decode it the way the preparer does (VIDEO_FPS 2, long side 448, JPEG) into
- * `frame-NN.jpg`, and write `example.json` whose expected answers come from the ground truth
- * (core/expected-verdict.ts), never by hand. Commit the output: inference loads these bytes
- * as they are at start-up, so every pod sends an identical prefix. Re-running with another
- * ffmpeg can change the bytes; that is a new prefix (a one-time cache miss), nothing worse.
+ * (ground truth), make the model clip the way the preparer does (core/ffmpeg-args.ts
+ * buildModelClipArgs: H.264 CFR 2 fps, long side 448, faststart, bitexact) as `clip.mp4`,
+ * decode that clip's frames to `frame-NN.jpg` (images mode), and write `example.json` with the
+ * clip's sha256 (its content-hash uuid, checked at load) and expected answers from the ground
+ * truth (core/expected-verdict.ts), never by hand. Commit the output: inference loads these
+ * bytes as they are at start-up, so every pod sends an identical prefix. Re-running with
+ * another ffmpeg/x264 can change the bytes; that is a new prefix (a one-time cache miss).
  * `<scene>+zones` (e.g. restricted_zone_intrusion+zones) draws the scene's ground-truth zones
- * into the frames, as inference does for a camera with zones (fewshot-zones.ts).
+ * into the model clip, as inference does for a camera with zones (fewshot-zones.ts, issue #15).
  */
 import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { findScene, renderScene } from '../../../simulator/cameras/src';
-import { buildFrameArgs, splitJpegs } from '../src/core/ffmpeg-args';
+import { mp4VideoInfo } from '../../shared/src/mp4-info';
+import { buildFrameArgs, buildModelClipArgs, splitJpegs } from '../src/core/ffmpeg-args';
 import { DEFAULT_CAMERA_CONTEXT } from '../src/core/camera-context';
 import { expectedVerdict } from '../src/core/expected-verdict';
 import type { ExampleFile } from '../src/adapters/fewshot';
-import { hazardWindow } from './scene-windows';
 import { drawnZones, parseExampleName } from './fewshot-zones';
+import { hazardWindow } from './scene-windows';
 
 const DEFAULT_SCENES = ['safe', 'no_hard_hat', 'no_safety_vest', 'fire', 'person_fall', 'restricted_zone_intrusion+zones'];
 const SECONDS = 5;
 
-function framesOf(video: string, start: number, overlayPng?: Buffer): Promise<Buffer[]> {
+function run(args: string[], stdin?: Buffer): Promise<Buffer> {
   return new Promise((resolve, reject) => {
-    const args = ['-ss', String(start), '-t', String(SECONDS), ...buildFrameArgs(video, { sampling: 'fps', fps: 2, maxSide: 448, quality: 6, overlayOnStdin: overlayPng !== undefined })];
     const child = spawn('ffmpeg', args, { stdio: ['pipe', 'pipe', 'inherit'] });
-    child.stdin.end(overlayPng);
+    child.stdin.end(stdin); // the zone overlay PNG, or closed at once
     const chunks: Buffer[] = [];
     child.stdout.on('data', (d: Buffer) => chunks.push(d));
     child.on('error', reject);
-    child.on('close', (code) => (code === 0 ? resolve(splitJpegs(Buffer.concat(chunks)).images) : reject(new Error(`ffmpeg exited with ${code}`))));
+    child.on('close', (code) => (code === 0 ? resolve(Buffer.concat(chunks)) : reject(new Error(`ffmpeg exited with ${code}`))));
   });
+}
+
+/** The window as a model clip (`-ss` before the input: seek, then the usual args). */
+async function modelClipOf(video: string, start: number, out: string, overlayPng?: Buffer): Promise<Buffer> {
+  const args = buildModelClipArgs(video, out, { sampling: 'fps', fps: 2, maxSide: 448, maxSeconds: SECONDS, overlayOnStdin: overlayPng !== undefined });
+  const at = args.indexOf('-protocol_whitelist');
+  args.splice(at, 0, '-ss', String(start));
+  await run(args, overlayPng);
+  return fs.readFile(out);
 }
 
 async function main(): Promise<void> {
@@ -51,19 +63,24 @@ async function main(): Promise<void> {
     const rendered = await renderScene(scene, { width: 1280, height: 720, fps: 25 });
     const window = hazardWindow(rendered.groundTruth, SECONDS);
     const zones = drawZones ? drawnZones(rendered.groundTruth) : undefined;
-    const frames = await framesOf(rendered.videoPath, window.start, zones?.overlayPng);
     const dir = path.join(outDir, `${String(i + 1).padStart(2, '0')}-${name.replace('+', '-')}`);
     await fs.rm(dir, { recursive: true, force: true });
     await fs.mkdir(dir, { recursive: true });
+    const clipPath = path.join(dir, 'clip.mp4');
+    const clip = await modelClipOf(rendered.videoPath, window.start, clipPath, zones?.overlayPng);
+    const info = mp4VideoInfo(clip);
+    // images mode: the same frames the clip holds (one JPEG per frame, no resampling).
+    const frames = splitJpegs(await run(buildFrameArgs(clipPath, { sampling: 'fps', fps: info.fps, maxSide: 448, quality: 6 }))).images;
     await Promise.all(frames.map((f, k) => fs.writeFile(path.join(dir, `frame-${String(k).padStart(2, '0')}.jpg`), f)));
     const example: ExampleFile = {
       cameraId: `example${i + 1}`,
       context: zones?.context ?? DEFAULT_CAMERA_CONTEXT,
       answers: expectedVerdict(window.types),
+      clip: { file: 'clip.mp4', sha256: createHash('sha256').update(clip).digest('hex'), fps: info.fps, frames: info.frames, width: info.width, height: info.height },
       source: { generator: 'functions/inference/scripts/make-fewshot.ts', scene: sceneName, drawnZones: drawZones, sceneHash: rendered.hash, start: window.start, seconds: SECONDS, fps: 2, maxSide: 448 },
     };
     await fs.writeFile(path.join(dir, 'example.json'), JSON.stringify(example, null, 2) + '\n');
-    process.stdout.write(`${dir}: ${frames.length} frames, ${window.types.join(',') || 'safe'} (t=${window.start}s)\n`);
+    process.stdout.write(`${dir}: clip ${info.frames} frames ${info.width}x${info.height} @${info.fps} fps (${clip.length} B), ${frames.length} JPEGs, ${window.types.join(',') || 'safe'} (t=${window.start}s)\n`);
   }
 }
 

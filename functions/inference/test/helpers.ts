@@ -81,8 +81,22 @@ export async function startSink(): Promise<Sink> {
 export interface SeenRequest {
   prefixHash: string;
   finalTurn: string;
+  /** Every media URL of the request, cut to its first 40 characters (scheme and type). */
+  mediaUrls: string[];
+  /** The final user turn's media URLs, whole (the clip under analysis). */
+  finalMedia: string[];
+  /** The final user turn's text parts (the camera context). */
+  finalText: string;
+  mmProcessorKwargs?: unknown;
+  status?: number;
   usage?: { prompt_tokens: number; prompt_tokens_details?: { cached_tokens?: number } };
 }
+
+type Part = { type?: string; video_url?: { url?: string }; image_url?: { url?: string } };
+const urlsOf = (m: unknown): string[] => {
+  const content = (m as { content?: unknown }).content;
+  return Array.isArray(content) ? (content as Part[]).map((p) => p.video_url?.url ?? p.image_url?.url).filter((u): u is string => typeof u === 'string') : [];
+};
 
 /**
  * A recording HTTP proxy in front of vllm-sim: hashes the prefix (every message before the
@@ -99,7 +113,12 @@ export async function startRecordingProxy(target: string): Promise<{ url: string
       let record: SeenRequest | undefined;
       if (req.url?.endsWith('/chat/completions')) {
         const parsed = JSON.parse(body.toString()) as { messages: unknown[]; model: string; mm_processor_kwargs?: unknown };
-        record = { prefixHash: prefixHash(parsed), finalTurn: JSON.stringify(parsed.messages.at(-1)).slice(0, 200) };
+        record = {
+          prefixHash: prefixHash(parsed), finalTurn: JSON.stringify(parsed.messages.at(-1)).slice(0, 200),
+          mediaUrls: parsed.messages.flatMap(urlsOf).map((u) => u.slice(0, 40)), finalMedia: urlsOf(parsed.messages.at(-1)),
+          finalText: (((parsed.messages.at(-1) as { content?: unknown }).content ?? []) as { type?: string; text?: string }[]).filter((c) => c.type === 'text').map((c) => c.text).join('\n'),
+          mmProcessorKwargs: parsed.mm_processor_kwargs,
+        };
         seen.push(record);
       }
       const up = http.request({ host: t.hostname, port: t.port, path: req.url, method: req.method, headers: { ...req.headers, host: t.host } }, (r) => {
@@ -107,6 +126,7 @@ export async function startRecordingProxy(target: string): Promise<{ url: string
         r.on('data', (c: Buffer) => out.push(c));
         r.on('end', () => {
           const text = Buffer.concat(out);
+          if (record) record.status = r.statusCode;
           if (record && r.statusCode === 200) record.usage = (JSON.parse(text.toString()) as { usage: SeenRequest['usage'] }).usage;
           res.writeHead(r.statusCode ?? 502, r.headers).end(text);
         });

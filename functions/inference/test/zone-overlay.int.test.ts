@@ -52,7 +52,7 @@ describe('zones drawn into the model clip, never into the evidence (real ffmpeg)
 
   it('model clip (H.264 MP4): tint inside the polygon, grey outside; evidence clip unchanged and grey', async () => {
     const model = path.join(dir, 'model.mp4');
-    await ffmpegWithStdin(buildModelClipArgs(evidence, model, { fps: 2, maxSide: W, overlayOnStdin: true }), renderZonesPng([zone]));
+    await ffmpegWithStdin(buildModelClipArgs(evidence, model, { sampling: 'fps', fps: 2, maxSide: W, overlayOnStdin: true }), renderZonesPng([zone]));
     const m = await rgbOf(model);
     expect(isRedTint(px(m, 0.55, 0.55))).toBe(true);
     expect(isRedTint(px(m, 0.4, 0.7))).toBe(true);

@@ -23,6 +23,8 @@ export interface EngineDeps {
   /** Consumes one schema-breaking answer if the fault is armed; returns its index or undefined. */
   readonly takeBreak: () => number | undefined;
   readonly promptTokensDetails: boolean;
+  /** The vLLM version modelled (GET /version answers it, as vLLM answers its own). */
+  readonly vllmVersion: string;
 }
 
 /** The OpenAI chat.completion object vLLM returns (the fields clients read). */
@@ -40,11 +42,12 @@ export interface ChatCompletion {
  * resolves media; only the last user message's media is decoded to pixels — that is the clip
  * under analysis; earlier media (few-shot examples) only counts and hashes.
  */
-async function buildPrompt(req: ChatRequest, deps: EngineDeps): Promise<{ segments: Segment[]; frames: Frame[]; promptText: string }> {
+async function buildPrompt(req: ChatRequest, deps: EngineDeps): Promise<{ segments: Segment[]; frames: Frame[]; promptText: string; videoFps: number[] }> {
   const lastUser = req.messages.map((m) => m.role).lastIndexOf('user');
   const segments: Segment[] = [];
   const frames: Frame[] = [];
   let promptText = '';
+  const videoFps: number[] = [];
   for (const [i, m] of req.messages.entries()) {
     segments.push({ kind: 'text', text: `<|im_start|>${m.role}\n` });
     for (const p of m.parts) {
@@ -53,21 +56,27 @@ async function buildPrompt(req: ChatRequest, deps: EngineDeps): Promise<{ segmen
         if (m.role === 'system' || m.role === 'developer' || i === lastUser) promptText += p.text + '\n';
         continue;
       }
-      const r = await deps.media.resolve(p, i === lastUser, req.mediaKwargs);
+      const r = await deps.media.resolve(p, i === lastUser, req.mediaKwargs, req.videoIoFps);
       segments.push({ kind: 'media', tokens: r.tokens, hash: r.hash });
+      if (r.fps !== undefined) videoFps.push(r.fps);
       if (r.frames) frames.push(...r.frames);
     }
     segments.push({ kind: 'text', text: '<|im_end|>\n' });
   }
   segments.push({ kind: 'text', text: '<|im_start|>assistant\n' });
-  return { segments, frames, promptText };
+  return { segments, frames, promptText, videoFps };
 }
 
 /** Serves one chat completion: count, cache, look at the frames, answer, and take the modelled time. */
 export async function complete(req: ChatRequest, deps: EngineDeps): Promise<ChatCompletion> {
   if (req.model !== deps.model) throw new SimHttpError(404, 'NotFoundError', `The model \`${req.model}\` does not exist.`, 'model');
   const started = performance.now();
-  const { segments, frames, promptText } = await buildPrompt(req, deps);
+  const { segments, frames, promptText, videoFps } = await buildPrompt(req, deps);
+  const failOn = deps.faults().failPromptContaining;
+  if (failOn !== '' && promptText.includes(failOn)) {
+    throw new SimHttpError(500, 'InternalServerError', `vllm-sim: injected failure for prompts containing ${JSON.stringify(failOn)}`);
+  }
+  deps.metrics.counters.lastVideoFps = videoFps.at(-1) ?? 0;
   const stream = tokenize(segments);
   const promptTokens = stream.ids.length;
   const cached = deps.cache.lookupAndInsert(stream, req.cacheSalt);

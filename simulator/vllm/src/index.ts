@@ -12,8 +12,10 @@ import { NO_FAULTS, mergeFaults, type Faults } from './core/faults';
 import { PrefixCache } from './core/prefix-cache';
 import { Scheduler, type LatencyOptions } from './scheduler';
 import { createHandler, type ServerState } from './server';
+import { PINNED_VLLM_VERSION } from './core/version';
 
 export type { Faults, SimCounters, LatencyOptions };
+export { PINNED_VLLM_VERSION, JPEG_VIDEO_METADATA_SINCE } from './core/version';
 export { analyzeClip, analyzeFrame } from './core/detector';
 export type { ClipHazard, FrameFindings, Worker } from './core/detector';
 export type { Frame } from './core/frame';
@@ -32,6 +34,10 @@ export interface VllmSimOptions extends Partial<LatencyOptions> {
   cacheBlocks?: number;
   /** Report usage.prompt_tokens_details.cached_tokens. @default true */
   promptTokensDetails?: boolean;
+  /** The vLLM version whose version-specific behaviour is reproduced. @default the pinned version (core/version.ts) */
+  vllmVersion?: string;
+  /** Look at the clip's pixels; false = fixed safe verdict, nothing decoded (capacity benchmarks). @default true */
+  analysis?: boolean;
   /** Initial faults. */
   faults?: Partial<Faults>;
   logger?: Logger;
@@ -69,7 +75,7 @@ export async function startVllmSim(options: VllmSimOptions = {}): Promise<VllmSi
   const handler = createHandler(
     {
       model,
-      media: new MediaLoader(options.allowedMediaPath),
+      media: new MediaLoader(options.allowedMediaPath, { model, analysis: options.analysis ?? true, ...(options.vllmVersion ? { vllmVersion: options.vllmVersion } : {}) }),
       cache,
       scheduler: new Scheduler(latency, (r, w) => metrics.setQueue(r, w)),
       metrics,
@@ -80,6 +86,7 @@ export async function startVllmSim(options: VllmSimOptions = {}): Promise<VllmSi
         return broken++;
       },
       promptTokensDetails: options.promptTokensDetails ?? true,
+      vllmVersion: options.vllmVersion ?? PINNED_VLLM_VERSION,
     },
     state,
     log,

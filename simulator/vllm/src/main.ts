@@ -18,9 +18,11 @@ async function main(): Promise<void> {
     maxBatch: s.maxBatch,
     cacheBlocks: s.cacheBlocks,
     promptTokensDetails: s.promptTokensDetails,
+    vllmVersion: s.vllmVersion,
+    analysis: s.analysis === 'on',
     logger: log,
   });
-  log.info({ url: sim.url, model: config.common.vllmModel, allowedMediaPath: s.allowedMediaPath ?? null }, 'vllm-sim (a simulator of vLLM, not a safety model) listening');
+  log.info({ url: sim.url, model: config.common.vllmModel, vllmVersion: s.vllmVersion, analysis: s.analysis, allowedMediaPath: s.allowedMediaPath ?? null }, 'vllm-sim (a simulator of vLLM, not a safety model) listening');
   const stop = (signal: string) => {
     log.info({ signal }, 'stopping');
     sim.close().then(

@@ -54,7 +54,7 @@ export function createHandler(deps: EngineDeps, state: ServerState, log: Logger)
         case 'GET /metrics':
           return send(res, 200, await deps.metrics.registry.metrics(), deps.metrics.registry.contentType);
         case 'GET /version':
-          return send(res, 200, { version: 'vllm-sim' });
+          return send(res, 200, { version: deps.vllmVersion, simulator: 'vllm-sim' });
         case 'POST /reset_prefix_cache':
           deps.cache.clear();
           return send(res, 200, '', 'text/plain');

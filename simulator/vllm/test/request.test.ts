@@ -46,7 +46,7 @@ describe('request parsing', () => {
   it.each([
     ['an unsupported part type', user([{ type: 'input_audio', input_audio: {} }]), /Unsupported content part type "input_audio"/],
     ['a PNG image', user([{ type: 'image_url', image_url: { url: 'data:image/png;base64,AAAA' } }]), /Unsupported image data URL/],
-    ['an mp4 data URL', user([{ type: 'video_url', video_url: { url: 'data:video/mp4;base64,AAAA' } }]), /Unsupported video data URL/],
+    ['a webm data URL', user([{ type: 'video_url', video_url: { url: 'data:video/webm;base64,AAAA' } }]), /Unsupported video data URL/],
     ['a remote URL', user([{ type: 'video_url', video_url: { url: 'https://x/y.mp4' } }]), /does not fetch remote media/],
     ['a part without url or uuid', user([{ type: 'video_url' }]), /neither a URL nor a uuid/],
     ['no messages', { model, messages: [] }, /messages/],

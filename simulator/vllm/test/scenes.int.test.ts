@@ -12,6 +12,10 @@ import { analyzeFrame } from '../src/core/detector';
 import { fillBox, type Frame } from '../src/core/frame';
 import { startVllmSim, type VllmSimHandle } from '../src/index';
 import { extractJpegFrames, videoFile, videoFrames } from './media-helpers';
+import { JPEG_VIDEO_METADATA_SINCE } from '../src/core/version';
+
+/** These tests send `data:video/jpeg` frame lists (the detector's cheapest input); vLLM accepts them for Qwen3-VL only from #37301 on. */
+const JPEG_LIST_VERSION = JPEG_VIDEO_METADATA_SINCE;
 
 /**
  * vllm-sim on rtsp-sim's rendered scenes (640×360, the shared render cache): each scene's 5 s
@@ -69,7 +73,7 @@ const scene = (name: string) => rendered.find((r) => r.scene.name === name) as R
 beforeAll(async () => {
   rendered = await renderAllScenes({ ...SIZE, cacheDir: SCENES_DIR });
   cuts = await mkdtemp(path.join(os.tmpdir(), 'vllm-sim-cuts-'));
-  sim = await startVllmSim({ model: MODEL, allowedMediaPath: cuts });
+  sim = await startVllmSim({ model: MODEL, vllmVersion: JPEG_LIST_VERSION, allowedMediaPath: cuts });
 }, 120000);
 
 afterAll(async () => {

@@ -39,7 +39,7 @@ describe('JSON schema subset', () => {
 
 describe('faults', () => {
   it('merges valid switches and rejects bad ones by name', () => {
-    expect(mergeFaults(NO_FAULTS, { breakSchema: 2, unhealthy: true })).toEqual({ breakSchema: 2, unhealthy: true, delayMs: 0 });
+    expect(mergeFaults(NO_FAULTS, { breakSchema: 2, unhealthy: true })).toEqual({ ...NO_FAULTS, breakSchema: 2, unhealthy: true });
     expect(() => mergeFaults(NO_FAULTS, { breakSchema: -1 })).toThrow(/breakSchema/);
     expect(() => mergeFaults(NO_FAULTS, { nope: 1 })).toThrow(/nope/);
   });

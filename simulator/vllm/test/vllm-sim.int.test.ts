@@ -7,6 +7,10 @@ import { validate, type JsonSchema } from '../src/core/json-schema';
 import { startVllmSim, type VllmSimHandle } from '../src/index';
 import { extractJpegFrames, renderClip, videoFile, videoFrames } from './media-helpers';
 import { CASES, drawboxFilter } from './synthetic-scene';
+import { JPEG_VIDEO_METADATA_SINCE } from '../src/core/version';
+
+/** These tests send `data:video/jpeg` frame lists (the detector's cheapest input); vLLM accepts them for Qwen3-VL only from #37301 on. */
+const JPEG_LIST_VERSION = JPEG_VIDEO_METADATA_SINCE;
 
 jest.setTimeout(60000);
 
@@ -41,7 +45,7 @@ beforeAll(async () => {
       frames.set(c.name, await extractJpegFrames(clip));
     }),
   );
-  sim = await startVllmSim({ model: MODEL, allowedMediaPath: dir });
+  sim = await startVllmSim({ model: MODEL, vllmVersion: JPEG_LIST_VERSION, allowedMediaPath: dir });
 }, 60000);
 
 afterAll(async () => {
@@ -142,7 +146,7 @@ describe('vllm-sim over HTTP (a simulator of vLLM; the GPU model is what cannot 
   });
 
   it('queues beyond the max batch and takes the modelled time', async () => {
-    const slow = await startVllmSim({ model: MODEL, maxBatch: 1, overheadMs: 150, decodeMsPerToken: 1, prefillUsPerToken: 10 });
+    const slow = await startVllmSim({ model: MODEL, vllmVersion: JPEG_LIST_VERSION, maxBatch: 1, overheadMs: 150, decodeMsPerToken: 1, prefillUsPerToken: 10 });
     try {
       const t0 = performance.now();
       const reqs = [0, 1, 2].map(() => chat({ messages: [{ role: 'user', content: 'hi' }] }, slow.url));

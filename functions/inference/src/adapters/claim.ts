@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import type { ClipJob } from '../../../shared/src/clip-job';
-import { isUnrecoverable, toError } from '../../../shared/src/errors';
+import { failureLabel, failurePolicy, toError, type FailureLabel } from '../../../shared/src/errors';
 import type { ClipQueue } from '../../../shared/src/queue';
 import type { PreparedMedia } from '../core/media';
 import { prepareClip, type OverlayLookup, type PrepareSettings } from './prepare';
@@ -18,7 +18,7 @@ export interface PreparedJob {
 
 /** Side effects worth a metric, reported by whoever prepares (possibly another thread). */
 export type PrepareEvent =
-  | { type: 'dead'; reason: string }
+  | { type: 'dead'; reason: string; label: FailureLabel }
   | { type: 'retry'; reason: string }
   | { type: 'prepared'; prepareMs: number; queueWaitMs: number };
 
@@ -29,14 +29,14 @@ export type PrepareEvent =
  */
 export async function claimAndPrepare(
   queue: ClipQueue, consumerId: string, settings: PrepareSettings, claimTimeoutSeconds: number,
-  report: (e: PrepareEvent) => void, logger: Logger, overlayOf?: OverlayLookup,
+  report: (e: PrepareEvent) => void, logger: Logger, maxAttempts = Number.POSITIVE_INFINITY, overlayOf?: OverlayLookup,
 ): Promise<PreparedJob | null> {
   const claimed = await queue.claim(consumerId, claimTimeoutSeconds);
   if (!claimed) return null;
   const claimedAt = Date.now();
   if (!claimed.parsed.ok) {
     await queue.deadLetter(consumerId, claimed.raw, claimed.parsed.reason);
-    report({ type: 'dead', reason: claimed.parsed.reason });
+    report({ type: 'dead', reason: claimed.parsed.reason, label: 'schema' });
     return null;
   }
   const job = claimed.parsed.job;
@@ -48,10 +48,15 @@ export async function claimAndPrepare(
     report({ type: 'prepared', prepareMs, queueWaitMs: Math.max(0, claimedAt - clipEnd) });
     return { raw: claimed.raw, attempt: claimed.attempt, job, media, claimedAt, prepareMs };
   } catch (err) {
+    // errors.ts failurePolicy, as in the model loop (the kind is plain data: this may run in the preparer thread).
     const e = toError(err);
-    if (isUnrecoverable(e)) {
+    const policy = failurePolicy(e);
+    if (policy === 'dead-letter' || (policy === 'retry' && claimed.attempt >= maxAttempts)) {
       await queue.deadLetter(consumerId, claimed.raw, `${e.name}: ${e.message}`);
-      report({ type: 'dead', reason: e.message });
+      report({ type: 'dead', reason: e.message, label: failureLabel(e) });
+    } else if (policy === 'release') {
+      await queue.release(consumerId, claimed.raw);
+      report({ type: 'retry', reason: e.message });
     } else {
       logger.warn({ jobId: job.id, err: e.message }, 'preparing a clip failed; returned to the queue');
       await queue.retry(consumerId, claimed.raw);

@@ -1,28 +1,28 @@
 import { spawn } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
 import { RetryableError, UnrecoverableError } from '../../../shared/src/errors';
-import { buildFrameArgs, splitJpegs, type FrameArgsOptions } from '../core/ffmpeg-args';
+import { mp4VideoInfo, type Mp4VideoInfo } from '../../../shared/src/mp4-info';
+import { buildFrameArgs, buildModelClipArgs, splitJpegs, type FrameArgsOptions } from '../core/ffmpeg-args';
 
 export interface ExtractOptions extends Omit<FrameArgsOptions, 'overlayOnStdin'> {
-  /** Zone overlay PNG, composited into every frame (fed to ffmpeg on stdin). */
+  /** The camera's zone overlay PNG (issue #15), composited into the model's frames; fed to ffmpeg on stdin. */
   overlayPng?: Buffer | undefined;
   /** @default 'ffmpeg' */
   ffmpegPath?: string;
   /** Kill ffmpeg after this long (a stuck decode must not hold a job forever). @default 60000 */
   timeoutMs?: number;
+  /** Decode at most this many seconds of the input (MAX_CLIP_SECONDS): bounds time and memory. */
+  maxSeconds?: number;
 }
 
-/**
- * Decodes a clip (already through the path guard) into JPEG frames with one ffmpeg spawn.
- * @throws UnrecoverableError when the clip is corrupt or has no frames (dead-letter it, with
- * ffmpeg's own reason); RetryableError when ffmpeg could not run or timed out.
- */
-export function extractFrames(absPath: string, opts: ExtractOptions): Promise<Buffer[]> {
+/** Runs one ffmpeg; resolves with stdout. Corrupt input → UnrecoverableError (ffmpeg's reason); could not run / timeout → RetryableError. */
+function runFfmpeg(args: string[], what: string, opts: ExtractOptions): Promise<Buffer> {
   return new Promise((resolve, reject) => {
-    const overlay = opts.overlayPng;
-    const child = spawn(opts.ffmpegPath ?? 'ffmpeg', buildFrameArgs(absPath, { ...opts, overlayOnStdin: overlay !== undefined }), { stdio: ['pipe', 'pipe', 'pipe'] });
-    // EPIPE when ffmpeg exits early (corrupt clip): its exit code tells the story, not the pipe
+    const child = spawn(opts.ffmpegPath ?? 'ffmpeg', args, { stdio: ['pipe', 'pipe', 'pipe'] });
+    // stdin carries the zone overlay PNG when there is one (closed at once otherwise); EPIPE when
+    // ffmpeg exits early (corrupt clip) is harmless: its exit code tells the story, not the pipe
     child.stdin.on('error', () => undefined);
-    child.stdin.end(overlay);
+    child.stdin.end(opts.overlayPng);
     const chunks: Buffer[] = [];
     let stderr = '';
     let timedOut = false;
@@ -40,12 +40,41 @@ export function extractFrames(absPath: string, opts: ExtractOptions): Promise<Bu
     });
     child.on('close', (code, signal) => {
       clearTimeout(timer);
-      if (timedOut) return reject(new RetryableError(`ffmpeg timed out decoding ${absPath}`));
+      if (timedOut) return reject(new RetryableError(`ffmpeg timed out decoding ${what}`, { label: 'timeout' }));
       const reason = stderr.trim().split('\n').slice(-3).join(' | ');
-      if (code !== 0) return reject(new UnrecoverableError(`corrupt clip: ffmpeg exited with ${signal ?? code}: ${reason || 'no message'}`));
-      const { images } = splitJpegs(Buffer.concat(chunks));
-      if (images.length === 0) return reject(new UnrecoverableError(`empty clip: ffmpeg decoded no frames${reason ? `: ${reason}` : ''}`));
-      resolve(images);
+      if (code !== 0) return reject(new UnrecoverableError(`corrupt clip: ffmpeg exited with ${signal ?? code}: ${reason || 'no message'}`, { label: 'corrupt' }));
+      resolve(Buffer.concat(chunks));
     });
   });
+}
+
+/**
+ * Decodes a clip (already through the path guard) into JPEG frames with one ffmpeg spawn (images mode).
+ * @throws UnrecoverableError when the clip is corrupt or has no frames (dead-letter it, with
+ * ffmpeg's own reason); RetryableError when ffmpeg could not run or timed out.
+ */
+export async function extractFrames(absPath: string, opts: ExtractOptions): Promise<Buffer[]> {
+  const out = await runFfmpeg(buildFrameArgs(absPath, { ...opts, overlayOnStdin: opts.overlayPng !== undefined }), absPath, opts);
+  const { images } = splitJpegs(out);
+  if (images.length === 0) throw new UnrecoverableError('empty clip: ffmpeg decoded no frames', { label: 'corrupt' });
+  return images;
+}
+
+/**
+ * Makes the model clip (media contract: CFR H.264 MP4 at the sampling rate, faststart) from a
+ * clip already through the path guard, with one ffmpeg spawn, and reads its header back.
+ * `outPath` is a seekable file the caller owns (and removes).
+ */
+export async function makeModelClip(absPath: string, outPath: string, opts: ExtractOptions): Promise<Mp4VideoInfo> {
+  await runFfmpeg(buildModelClipArgs(absPath, outPath, { ...opts, overlayOnStdin: opts.overlayPng !== undefined }), absPath, opts);
+  const bytes = await readFile(outPath).catch(() => Buffer.alloc(0));
+  if (bytes.length === 0) throw new UnrecoverableError('empty clip: ffmpeg wrote no model clip', { label: 'corrupt' });
+  let info: Mp4VideoInfo;
+  try {
+    info = mp4VideoInfo(bytes);
+  } catch (err) {
+    throw new UnrecoverableError(`empty clip: the model clip has no video (${(err as Error).message})`, { label: 'corrupt' });
+  }
+  if (info.frames === 0) throw new UnrecoverableError('empty clip: ffmpeg decoded no frames', { label: 'corrupt' });
+  return info;
 }

@@ -53,12 +53,3 @@ export class InferenceMetrics {
     if (prompt > 0) this.cachedRatio.set(cached / prompt);
   }
 }
-
-/** Dead-letter reason → a small label set (reasons themselves are free text). */
-export function reasonClass(reason: string): string {
-  if (/schema/.test(reason)) return 'schema';
-  if (/path|CLIPS_DIR|regular file|does not exist/.test(reason)) return 'path';
-  if (/corrupt|empty clip|ffmpeg/.test(reason)) return 'corrupt';
-  if (/vLLM rejected/.test(reason)) return 'rejected';
-  return 'other';
-}

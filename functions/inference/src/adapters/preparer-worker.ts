@@ -58,7 +58,7 @@ async function loop(): Promise<void> {
     }
     let job: PreparedJob | null = null;
     try {
-      job = await claimAndPrepare(queue, data.consumerId, data.settings, data.claimTimeoutSeconds, (event) => send({ type: 'event', event }), logger, overlayOf);
+      job = await claimAndPrepare(queue, data.consumerId, data.settings, data.claimTimeoutSeconds, (event) => send({ type: 'event', event }), logger, data.maxAttempts, overlayOf);
     } catch (err) {
       logger.error({ err: toError(err).message }, 'claiming failed; trying again in 1 s');
       await new Promise((resolve) => setTimeout(resolve, 1000));

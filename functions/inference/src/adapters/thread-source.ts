@@ -88,12 +88,13 @@ export class SequentialSource implements JobSource {
   constructor(
     private readonly queue: ClipQueue, private readonly consumerId: string, private readonly settings: PrepareSettings,
     private readonly claimTimeoutSeconds: number, private readonly report: (e: PrepareEvent) => void, private readonly logger: Logger,
+    private readonly maxAttempts = Number.POSITIVE_INFINITY,
     private readonly overlayOf?: OverlayLookup,
   ) {}
 
   async take(): Promise<PreparedJob | null> {
     while (!this.stopped) {
-      this.pending = claimAndPrepare(this.queue, this.consumerId, this.settings, this.claimTimeoutSeconds, this.report, this.logger, this.overlayOf);
+      this.pending = claimAndPrepare(this.queue, this.consumerId, this.settings, this.claimTimeoutSeconds, this.report, this.logger, this.maxAttempts, this.overlayOf);
       const job = await this.pending;
       this.pending = undefined;
       if (this.stopped) return null; // stop() returns it for release

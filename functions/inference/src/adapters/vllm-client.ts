@@ -1,6 +1,6 @@
 import OpenAI from 'openai';
 import type { Logger } from 'pino';
-import { RetryableError, UnrecoverableError, toError } from '../../../shared/src/errors';
+import { RetryableError, UnavailableError, UnrecoverableError, toError } from '../../../shared/src/errors';
 
 export interface VllmClientOptions {
   /** OpenAI-compatible base URL ending in /v1. */
@@ -25,18 +25,20 @@ export interface Completion {
   usage: Usage;
 }
 
-/** The server is unreachable or overloaded (after the client's retries): wait for /health, then send again. */
-export class VllmUnavailableError extends RetryableError {}
+/** The server is unreachable, overloaded, or answers while its /health fails: wait for /health, then send again (attempt not counted). */
+export class VllmUnavailableError extends UnavailableError {}
 
 /**
  * openai-node retries 408, 409, 429, ≥500 and connection errors itself (jittered 0.5·2^n s,
- * capped at 8 s, honouring Retry-After). A 409 is not ours to retry, so the transport marks
- * it with `x-should-retry: false`, which the SDK obeys.
+ * capped at 8 s, honouring Retry-After). Two of those are not ours to retry inline, so the
+ * transport marks them `x-should-retry: false`, which the SDK obeys: a 409, and a 500 — vLLM's
+ * answer when THIS request failed in the processor or engine (its /health stays 200), which is
+ * retried through the queue and counted, not resent at once.
  */
 export function retryPolicyFetch(inner: typeof fetch): typeof fetch {
   return async (input, init) => {
     const res = await inner(input, init);
-    if (res.ok || res.status === 408 || res.status === 429 || res.status >= 500) return res;
+    if (res.ok || res.status === 408 || res.status === 429 || res.status > 500) return res;
     const headers = new Headers(res.headers);
     headers.set('x-should-retry', 'false');
     return new Response(res.body, { status: res.status, statusText: res.statusText, headers });
@@ -81,8 +83,7 @@ export class VllmClient {
   /**
    * Sends one request body (built by core/prompt.ts; it carries vLLM extensions the SDK types
    * lack: video_url, uuid, mm_processor_kwargs, so it is passed through as-is).
-   * @throws VllmUnavailableError (wait and resend), UnrecoverableError (a 4xx the request
-   * itself caused: dead-letter), RetryableError (auth/config: retry the job later).
+   * @throws the error {@link classifyFailure} decides from what the server says.
    */
   async complete(body: Record<string, unknown>, signal?: AbortSignal): Promise<Completion> {
     try {
@@ -97,18 +98,55 @@ export class VllmClient {
         },
       };
     } catch (err) {
-      throw classify(err);
+      if (signal?.aborted) throw toError(err);
+      throw classifyFailure(describeFailure(err), await this.healthy());
     }
   }
 }
 
-function classify(err: unknown): Error {
-  if (err instanceof OpenAI.APIConnectionError) return new VllmUnavailableError(`vLLM unreachable: ${err.message}`, { cause: err });
-  if (err instanceof OpenAI.APIError && err.status !== undefined) {
-    const s = err.status;
-    if (s === 408 || s === 429 || s >= 500) return new VllmUnavailableError(`vLLM answered HTTP ${s}: ${err.message}`, { cause: err });
-    if (s === 400 || s === 413 || s === 422) return new UnrecoverableError(`vLLM rejected the request (HTTP ${s}): ${err.message}`, { cause: err });
-    return new RetryableError(`vLLM answered HTTP ${s} (check VLLM_BASE_URL, VLLM_MODEL and VLLM_API_KEY): ${err.message}`, { cause: err });
+/** What the server said, reduced to what the policy needs. */
+export type ServerFailure =
+  | { type: 'timeout'; message: string }
+  | { type: 'connection'; message: string }
+  | { type: 'status'; status: number; message: string }
+  | { type: 'other'; error: Error };
+
+export function describeFailure(err: unknown): ServerFailure {
+  if (err instanceof OpenAI.APIConnectionTimeoutError) return { type: 'timeout', message: err.message };
+  if (err instanceof OpenAI.APIConnectionError) return { type: 'connection', message: err.message };
+  if (err instanceof OpenAI.APIError && err.status !== undefined) return { type: 'status', status: err.status, message: serverMessage(err) };
+  return { type: 'other', error: toError(err) };
+}
+
+/** vLLM's error body is `{"error": {"message", "type", "code"}}` (openai-node puts `error` on the exception). */
+function serverMessage(err: InstanceType<typeof OpenAI.APIError>): string {
+  const e = err.error as { message?: unknown } | undefined;
+  return typeof e?.message === 'string' && e.message !== '' ? e.message : err.message;
+}
+
+/**
+ * The model-server failure policy (issue #11), decided from what the server says and whether
+ * its /health answers. vLLM's /health is 200 unless the engine is dead (EngineDeadError → 503,
+ * vllm/entrypoints/serve/instrumentator/health.py), so a 5xx with /health 200 is this request's
+ * fault (e.g. the Qwen3-VL `total_num_frames` 500, QwenLM/Qwen3-VL#1762): it must count as an
+ * attempt, or it would be resent forever.
+ * - connection refused / reset, 429, or a 5xx while /health fails → VllmUnavailableError: wait for /health, resend, not counted;
+ * - a timeout (issue #18.3) or 408 → RetryableError: counted, back through the queue;
+ * - a 5xx while /health answers 200 → RetryableError "poisoned request" with the server's message: counted; dead-lettered with it after MAX_ATTEMPTS;
+ * - 401/403/404 (VLLM_API_KEY / VLLM_MODEL wrong: every job would fail the same way) → RetryableError, counted;
+ * - any other 4xx → UnrecoverableError: dead-letter at once with the server's message.
+ */
+export function classifyFailure(f: ServerFailure, healthy: boolean): Error {
+  if (f.type === 'other') return f.error;
+  if (f.type === 'timeout') return new RetryableError(`vLLM request timed out: ${f.message}`, { label: 'timeout' });
+  if (f.type === 'connection') return new VllmUnavailableError(`vLLM unreachable: ${f.message}`, { label: 'unavailable' });
+  const { status: s, message } = f;
+  if (s === 429) return new VllmUnavailableError(`vLLM is overloaded (HTTP 429): ${message}`, { label: 'unavailable' });
+  if (s === 408) return new RetryableError(`vLLM timed out the request (HTTP 408): ${message}`, { label: 'timeout' });
+  if (s >= 500) {
+    if (!healthy) return new VllmUnavailableError(`vLLM answered HTTP ${s} and its /health fails: ${message}`, { label: 'unavailable' });
+    return new RetryableError(`vLLM failed this request (HTTP ${s}, /health 200): ${message}`, { label: 'server-error' });
   }
-  return toError(err);
+  if (s === 401 || s === 403 || s === 404) return new RetryableError(`vLLM answered HTTP ${s} (check VLLM_BASE_URL, VLLM_MODEL and VLLM_API_KEY): ${message}`, { label: 'rejected' });
+  return new UnrecoverableError(`vLLM rejected the request (HTTP ${s}): ${message}`, { label: 'rejected' });
 }

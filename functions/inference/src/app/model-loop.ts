@@ -1,15 +1,14 @@
 import type { Logger } from 'pino';
-import { computeBackoffMs, sleep } from '../../../shared/src/cloudevents';
-import { isUnrecoverable, toError } from '../../../shared/src/errors';
+import { failureLabel, failurePolicy, toError } from '../../../shared/src/errors';
 import type { ClipQueue } from '../../../shared/src/queue';
 import type { PreparedJob } from '../adapters/claim';
 import type { HealthGate } from '../adapters/health-gate';
-import { VllmUnavailableError, type VllmClient } from '../adapters/vllm-client';
-import { judge, type Judgement } from './judge';
-import { reasonClass, type InferenceMetrics } from '../adapters/metrics';
-import { commitVerdict, publishAll, replayIfDone, type OutcomeDeps, type StoredEvent } from './outcome';
+import type { VllmClient } from '../adapters/vllm-client';
+import type { InferenceMetrics } from '../adapters/metrics';
+import type { OutcomeDeps } from './outcome';
 import type { PromptKit } from '../core/prompt-kit';
 import type { JobSource } from '../core/job-source';
+import { processJob, type JobProcessorDeps } from './process-job';
 
 export interface ModelLoopDeps {
   source: JobSource;
@@ -21,6 +20,8 @@ export interface ModelLoopDeps {
   outcome: OutcomeDeps;
   /** Requests in flight (vLLM batches them). */
   concurrency: number;
+  /** MAX_ATTEMPTS: a job failing its last attempt is dead-lettered with its own reason. */
+  maxAttempts: number;
   metrics: InferenceMetrics;
   logger: Logger;
   /** The source ended without a stop (the preparer thread died): the process should restart. */
@@ -103,74 +104,32 @@ export class ModelLoop {
 
   private async process(p: PreparedJob, log: Logger): Promise<void> {
     const { queue, consumerId } = this.d;
+    const deps: JobProcessorDeps = { client: this.d.client, gate: this.d.gate, prompt: this.d.prompt, outcome: this.d.outcome, metrics: this.d.metrics, logger: this.d.logger };
     try {
-      if ((await replayIfDone(this.d.outcome, p.job.id)) !== null) {
-        log.info('verdict already stored (redelivery): events replayed, acking');
-        await queue.ack(consumerId, p.raw);
-        return;
-      }
-      const judgement = await this.ask(p);
-      await this.store(p, judgement);
+      const r = await processJob(deps, p.job, p.media, { waitWhileDown: true, stopWaiting: this.stopWaiting.signal, abort: this.abort.signal });
+      if (r.replayed) log.info('verdict already stored (redelivery): events replayed, acking');
       await queue.ack(consumerId, p.raw);
     } catch (err) {
-      const e = toError(err);
-      if (e instanceof Stopping || this.abort.signal.aborted || (this.stopping && !isUnrecoverable(e))) {
-        await queue.release(consumerId, p.raw);
-        log.info('released an unfinished job for another consumer');
-      } else if (isUnrecoverable(e)) {
-        await queue.deadLetter(consumerId, p.raw, `${e.name}: ${e.message}`);
-        this.d.metrics.deadLetters.inc({ reason: reasonClass(e.message) });
-      } else {
-        log.warn({ err: e.message }, 'job failed; back to the queue');
-        await queue.retry(consumerId, p.raw);
-      }
+      await this.settle(p, toError(err), log);
     }
   }
 
-  /** Waits for a healthy vLLM and asks; a request that finds vLLM down waits and is sent again. */
-  private async ask(p: PreparedJob): Promise<Judgement> {
-    const body = this.d.prompt.body(p.job.cameraId, p.media);
-    for (;;) {
-      await this.d.gate.waitHealthy(this.stopWaiting.signal);
-      // A per-request signal: openai-node never removes the listener it adds to the signal it is
-      // given, so passing the loop's long-lived signal would leak one listener per request.
-      const request = new AbortController();
-      const onStop = () => request.abort(this.abort.signal.reason);
-      this.abort.signal.addEventListener('abort', onStop, { once: true });
-      try {
-        const j = await judge(this.d.client, body, request.signal, this.d.prompt.language);
-        this.d.metrics.recordJudgement(j);
-        return j;
-      } catch (err) {
-        if (!(err instanceof VllmUnavailableError) || this.abort.signal.aborted) throw err;
-        this.d.metrics.vllmWaits.inc();
-        this.d.logger.warn({ jobId: p.job.id, err: err.message }, 'vLLM unavailable; the job waits for /health');
-        this.d.gate.markDown();
-      } finally {
-        this.abort.signal.removeEventListener('abort', onStop);
-      }
-    }
-  }
-
-  /**
-   * Commits, then publishes; a sink outage keeps the job here, retrying the publish with backoff
-   * (the events stay in memory, so nothing depends on the replay record living long enough).
-   */
-  private async store(p: PreparedJob, j: Judgement): Promise<void> {
-    let events: StoredEvent[] | undefined;
-    for (let attempt = 0; ; attempt++) {
-      try {
-        events ??= (await commitVerdict(this.d.outcome, p.job, j, new Date())).events;
-        await publishAll(this.d.outcome, events);
-        const clipEnd = Date.parse(p.job.startedAt) + p.job.durationMs;
-        this.d.metrics.clipToVerdict.observe(Math.max(0, Date.now() - clipEnd) / 1000);
-        return;
-      } catch (err) {
-        const e = toError(err);
-        if (isUnrecoverable(e) || this.stopping) throw e;
-        this.d.logger.warn({ jobId: p.job.id, err: e.message, attempt }, 'storing/publishing the verdict failed; retrying');
-        await sleep(computeBackoffMs(Math.min(attempt, 5)), this.stopWaiting.signal);
-      }
+  /** errors.ts failurePolicy, applied to the queue. Shutdown releases whatever is not dead for good. */
+  private async settle(p: PreparedJob, e: Error, log: Logger): Promise<void> {
+    const { queue, consumerId } = this.d;
+    const policy = failurePolicy(e);
+    if (e instanceof Stopping || this.abort.signal.aborted || (this.stopping && policy !== 'dead-letter') || policy === 'release') {
+      await queue.release(consumerId, p.raw);
+      log.info({ err: e.message }, 'released an unfinished job for another consumer');
+    } else if (policy === 'dead-letter' || p.attempt >= this.d.maxAttempts) {
+      // The last attempt: dead-letter with this failure's own reason (e.g. the server's message),
+      // rather than the next claim's generic "failed N attempts".
+      const reason = policy === 'dead-letter' ? `${e.name}: ${e.message}` : `${e.name}: ${e.message} (attempt ${p.attempt} of MAX_ATTEMPTS=${this.d.maxAttempts})`;
+      await queue.deadLetter(consumerId, p.raw, reason);
+      this.d.metrics.deadLetters.inc({ reason: failureLabel(e) });
+    } else {
+      log.warn({ err: e.message, attempt: p.attempt }, 'job failed; back to the queue (attempt counted)');
+      await queue.retry(consumerId, p.raw);
     }
   }
 }

@@ -6,7 +6,7 @@ import type { ClipJob } from '../../../shared/src/clip-job';
 import { verifyClipJob } from '../../../shared/src/clip-identity';
 import { Publisher } from '../../../shared/src/cloudevents';
 import type { Config } from '../../../shared/src/config';
-import { ConfigError, RetryableError, toError } from '../../../shared/src/errors';
+import { ConfigError, UnavailableError, toError } from '../../../shared/src/errors';
 import type { CameraStatusEvent } from '../../../shared/src/events';
 import { serveFunction, type ServedFunction } from '../../../shared/src/http';
 import { redisKeys } from '../../../shared/src/keys';
@@ -27,9 +27,10 @@ import { CameraContexts } from '../adapters/camera-contexts';
 import { registryOverlayLookup } from '../adapters/zone-overlay';
 import type { FewShotExample } from '../core/prompt';
 import { createInferenceHandler } from '../handler';
-import { judge } from './judge';
-import { InferenceMetrics, reasonClass } from '../adapters/metrics';
-import { applyCameraEvent, replayIfDone, storeVerdict, type OutcomeDeps } from './outcome';
+import { InferenceMetrics } from '../adapters/metrics';
+import { applyCameraEvent, type OutcomeDeps } from './outcome';
+import { processJob, type JobProcessorDeps } from './process-job';
+import { modelClipFps } from '../core/ffmpeg-args';
 import { ModelLoop } from './model-loop';
 import { createPromptKit, type PromptKit } from '../core/prompt-kit';
 import type { JobSource } from '../core/job-source';
@@ -95,7 +96,7 @@ export async function startInference(config: Config, deps: InferenceDeps = {}): 
   const contexts = new CameraContexts({ registry: cameraRegistry, language: ic.verdictLanguage, file: cameras, pollMs: 1000, logger });
   await contexts.start();
   const overlayOf = registryOverlayLookup(redis, keys);
-  const prompt = createPromptKit({ examples, cameras, contextOf: (id) => contexts.contextOf(id), mode: ic.videoInput, language: ic.verdictLanguage, fps: ic.videoFps, model: common.vllmModel, maxTokens: ic.maxTokens });
+  const prompt = createPromptKit({ examples, cameras, contextOf: (id) => contexts.contextOf(id), mode: ic.videoInput, language: ic.verdictLanguage, fps: modelClipFps(ic.videoSampling, ic.videoFps), model: common.vllmModel, maxTokens: ic.maxTokens });
   logger.info({ prefixHash: prompt.prefixHash, examples: examples.map((e) => e.name), mode: ic.videoInput }, 'few-shot prefix ready');
 
   const client = new VllmClient({ baseUrl: common.vllmBaseUrl, apiKey: ic.apiKey, timeoutMs: ic.requestTimeoutMs, maxRetries: ic.maxRetries, logger, ...(deps.fetch ? { fetch: deps.fetch } : {}) });
@@ -108,9 +109,12 @@ export async function startInference(config: Config, deps: InferenceDeps = {}): 
     markerTtl: { safeSeconds: ic.safeMarkerTtlHours * 3600, otherSeconds: ic.markerTtlDays * 86_400 },
     policy: { confirmK: ic.confirmK, confirmN: ic.confirmN, resolveAfter: ic.resolveAfter, cooldownMs: ic.cooldownSeconds * 1000 },
   };
-  const settings: PrepareSettings = { clipsDir: common.clipsDir, mode: ic.videoInput, sampling: ic.videoSampling, fps: ic.videoFps, maxSide: ic.videoMaxSide };
+  const settings: PrepareSettings = {
+    clipsDir: common.clipsDir, mode: ic.videoInput, sampling: ic.videoSampling, fps: ic.videoFps, maxSide: ic.videoMaxSide,
+    maxClipSeconds: ic.maxClipSeconds ?? 3 * common.segmentSeconds,
+  };
   const report = (e: PrepareEvent) => {
-    if (e.type === 'dead') metrics.deadLetters.inc({ reason: reasonClass(e.reason) });
+    if (e.type === 'dead') metrics.deadLetters.inc({ reason: e.label });
     if (e.type === 'prepared') {
       metrics.prepare.observe(e.prepareMs / 1000);
       metrics.queueWait.observe(e.queueWaitMs / 1000);
@@ -132,13 +136,13 @@ export async function startInference(config: Config, deps: InferenceDeps = {}): 
         redisUrl: common.redisUrl, redisPrefix: common.redisPrefix, consumerId, maxAttempts: qc.maxAttempts,
         heartbeatTtlSeconds: qc.heartbeatTtlSeconds, prepareAhead, claimTimeoutSeconds, settings, logLevel: common.logLevel,
       }, report, logger)
-      : new SequentialSource(queue, consumerId, settings, claimTimeoutSeconds, report, logger, overlayOf);
+      : new SequentialSource(queue, consumerId, settings, claimTimeoutSeconds, report, logger, qc.maxAttempts, overlayOf);
     const onFatal = (err: Error) => {
       fatal = err;
       logger.fatal({ err: err.message }, 'inference pull loop stopped');
       deps.onFatal?.(err);
     };
-    loop = new ModelLoop({ source, queue, consumerId, client, gate, prompt, outcome, concurrency: pipeline === 'thread' ? ic.concurrency : 1, metrics, logger, onFatal });
+    loop = new ModelLoop({ source, queue, consumerId, client, gate, prompt, outcome, concurrency: pipeline === 'thread' ? ic.concurrency : 1, maxAttempts: qc.maxAttempts, metrics, logger, onFatal });
     loop.start();
     const every = (ms: number, fn: () => Promise<unknown>, what: string) =>
       timers.push(setInterval(() => void fn().catch((err) => logger.warn({ err: toError(err).message }, `${what} failed`)), ms));
@@ -146,20 +150,28 @@ export async function startInference(config: Config, deps: InferenceDeps = {}): 
     every(qc.reaperIntervalSeconds * 1000, () => queue.reap(), 'reaper');
   }
 
-  // Push path (Knative Eventing): the same core, directly, without the queue.
+  // Push path (Knative Eventing): the SAME per-job function as the pull loop, without the queue.
+  // Bounded (issue #18.7): past INFERENCE_PUSH_CONCURRENCY it answers 503 so the Trigger redelivers
+  // later, instead of starting one ffmpeg per event; vLLM down is 503 too (no request is held open).
+  const jobDeps: JobProcessorDeps = { client, gate, prompt, outcome, metrics, logger };
+  const pushBound = ic.pushConcurrency ?? ic.concurrency;
+  let pushInFlight = 0;
   const processClip = async (job: ClipJob) => {
-    // a job from the network must be the clip it names: id from the clip itself, camera = its folder (issue #18.1)
-    await verifyClipJob(settings.clipsDir, job);
-    const done = await replayIfDone(outcome, job.id);
-    if (done !== null) return { jobId: job.id, replayed: true };
-    const started = performance.now();
-    const media = await prepareClip(job, settings, overlayOf);
-    metrics.prepare.observe((performance.now() - started) / 1000);
-    if (!gate.healthy) throw new RetryableError('vLLM is not healthy yet; redeliver later');
-    const j = await judge(client, prompt.body(job.cameraId, media), undefined, prompt.language);
-    metrics.recordJudgement(j);
-    const stored = await storeVerdict(outcome, job, j, new Date());
-    return stored.verdict;
+    if (pushInFlight >= pushBound) throw new UnavailableError(`inference is busy (${pushInFlight} pushed clips in flight, INFERENCE_PUSH_CONCURRENCY=${pushBound}); redeliver later`);
+    pushInFlight += 1;
+    try {
+      // a job from the network must be the clip it names: id from the clip itself, camera = its folder (issue #18.1)
+      await verifyClipJob(settings.clipsDir, job);
+      const r = await processJob(jobDeps, job, async () => {
+        const started = performance.now();
+        const media = await prepareClip(job, settings, overlayOf);
+        metrics.prepare.observe((performance.now() - started) / 1000);
+        return media;
+      }, { waitWhileDown: false });
+      return r.replayed ? { jobId: r.jobId, replayed: true } : r.verdict;
+    } finally {
+      pushInFlight -= 1;
+    }
   };
   const cameraUpdated = async () => {
     await contexts.refresh(true);

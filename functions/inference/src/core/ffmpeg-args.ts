@@ -13,7 +13,8 @@ export interface FrameArgsOptions {
   quality?: number;
   /**
    * The camera's zone overlay PNG arrives on stdin (shared/src/zones): composited into the
-   * model's frames only. A pipe, not a file: inference mounts CLIPS_DIR read-only.
+   * model's frames only, never into the evidence. A pipe, not a file: inference mounts CLIPS_DIR
+   * read-only.
    */
   overlayOnStdin?: boolean | undefined;
 }
@@ -31,28 +32,74 @@ export function scaleFilter(maxSide: number): string {
 }
 
 /**
- * One ffmpeg spawn: decode → sample → scale → JPEG frames on stdout (image2pipe).
- * `keyframes` decodes keyframes only (`-skip_frame nokey`, DESIGN §5: ~4.7× cheaper, 1 fps
- * with a 1 s GOP) and passes them through without duplication.
+ * Input options every ffmpeg read of a clip gets (issue #18.4): the demuxer is forced to
+ * mov/mp4 (`-f mov`), so a file whose bytes are, e.g., an HLS playlist saved as `.mp4` is a
+ * demux error instead of a list of other files to open; and `-protocol_whitelist file` keeps
+ * any nested reference on the local-file protocol (ffmpeg docs, "Protocol Options"). The mov
+ * demuxer does not follow external data references unless `-enable_drefs 1`
+ * (libavformat/mov.c, option default 0).
  */
-export function buildFrameArgs(input: string, opts: FrameArgsOptions): string[] {
-  const quality = String(opts.quality ?? 5);
-  const common = ['-hide_banner', '-nostdin', '-v', 'error'];
-  const out = ['-an', '-sn', '-dn', '-f', 'image2pipe', '-c:v', 'mjpeg', '-q:v', quality, 'pipe:1'];
-  if (opts.overlayOnStdin) {
-    // zones drawn after sampling and scaling: the overlay is composited onto the few frames sent only
-    const keyframes = opts.sampling === 'keyframes';
-    const sample = keyframes ? scaleFilter(opts.maxSide) : `fps=${opts.fps},${scaleFilter(opts.maxSide)}`;
-    return [
-      ...common, ...(keyframes ? ['-skip_frame', 'nokey'] : []), '-i', input, ...OVERLAY_STDIN_INPUT,
-      '-filter_complex', `[0:v]${sample}[v];${zoneOverlayFilter('v', '1:v', 'vz')}`, '-map', '[vz]',
-      ...(keyframes ? ['-fps_mode', 'passthrough'] : []), ...out,
-    ];
-  }
+export const SAFE_INPUT_ARGS: readonly string[] = ['-protocol_whitelist', 'file', '-f', 'mov'];
+
+function samplingArgs(input: string, opts: FrameArgsOptions & { maxSeconds?: number }): { before: string[]; filter: string } {
+  const limit = opts.maxSeconds === undefined ? [] : ['-t', String(opts.maxSeconds)];
+  // `-t` as an input option stops the demuxer there: memory and time per prepare are bounded
+  // by MAX_CLIP_SECONDS whatever the file claims (issue #18.3).
   if (opts.sampling === 'keyframes') {
-    return [...common, '-skip_frame', 'nokey', '-i', input, '-vf', scaleFilter(opts.maxSide), '-fps_mode', 'passthrough', ...out];
+    // eof_action=pass keeps the last keyframe (plain fps=1 drops it: 4 frames from a 5 s clip, not 5).
+    return { before: ['-skip_frame', 'nokey', ...SAFE_INPUT_ARGS, ...limit, '-i', input], filter: `fps=1:eof_action=pass,${scaleFilter(opts.maxSide)}` };
   }
-  return [...common, '-i', input, '-vf', `fps=${opts.fps},${scaleFilter(opts.maxSide)}`, ...out];
+  return { before: [...SAFE_INPUT_ARGS, ...limit, '-i', input], filter: `fps=${opts.fps},${scaleFilter(opts.maxSide)}` };
+}
+
+/**
+ * The zone overlay (issue #15): the PNG on stdin is a second input (it must come before any
+ * output option), and the graph becomes `[0:v]<sample>[v];[v][1:v]overlay…[vz]`: drawn after
+ * sampling and scaling, so only the few frames sent are composited.
+ */
+function overlayInput(opts: Pick<FrameArgsOptions, 'overlayOnStdin'>): readonly string[] {
+  return opts.overlayOnStdin ? OVERLAY_STDIN_INPUT : [];
+}
+function overlayGraph(filter: string): string[] {
+  return ['-filter_complex', `[0:v:0]${filter}[v];${zoneOverlayFilter('v', '1:v', 'vz')}`, '-map', '[vz]'];
+}
+
+/**
+ * One ffmpeg spawn: decode → sample → scale → JPEG frames on stdout (image2pipe), for
+ * VIDEO_INPUT=images. `keyframes` decodes keyframes only (`-skip_frame nokey`, DESIGN §5: ~4.7×
+ * cheaper; 1 fps with the recorder's 1 s GOP).
+ */
+export function buildFrameArgs(input: string, opts: FrameArgsOptions & { maxSeconds?: number }): string[] {
+  const quality = String(opts.quality ?? 5);
+  const { before, filter } = samplingArgs(input, opts);
+  const graph = opts.overlayOnStdin ? overlayGraph(filter) : ['-vf', filter];
+  return ['-hide_banner', '-nostdin', '-v', 'error', ...before, ...overlayInput(opts), ...graph, '-an', '-sn', '-dn', '-f', 'image2pipe', '-c:v', 'mjpeg', '-q:v', quality, 'pipe:1'];
+}
+
+/** The frame rate of the model clip a sampling produces (keyframes: 1 fps with a 1 s GOP). */
+export function modelClipFps(sampling: Sampling, fps: number): number {
+  return sampling === 'keyframes' ? 1 : fps;
+}
+
+/**
+ * One ffmpeg spawn: clip → the "model clip" (agreed media contract): H.264 yuv420p, constant
+ * frame rate = the sampling rate, long side ≤ maxSide with even sizes, no B-frames, moov at the
+ * front (`+faststart`, a regular seekable file, not fragmented), no audio, and `bitexact` with
+ * metadata stripped so the same input gives the same bytes (few-shot files, content-hash
+ * uuids). H.264 in MP4 is what vLLM's OpenCV video loader decodes (cv2.VideoCapture over
+ * FFmpeg), the path the Qwen3-VL README shows for vLLM (`data:video/mp4` / `file://`).
+ * `output` must be a seekable file: faststart rewrites the file after encoding.
+ */
+export function buildModelClipArgs(input: string, output: string, opts: FrameArgsOptions & { maxSeconds?: number }): string[] {
+  const { before, filter } = samplingArgs(input, opts);
+  const rate = String(modelClipFps(opts.sampling, opts.fps));
+  return [
+    '-hide_banner', '-nostdin', '-v', 'error', ...before, ...overlayInput(opts),
+    ...(opts.overlayOnStdin ? [] : ['-map', '0:v:0']), '-an', '-sn', '-dn', '-map_metadata', '-1', '-map_chapters', '-1',
+    ...(opts.overlayOnStdin ? overlayGraph(filter) : ['-vf', filter]), '-fps_mode', 'cfr', '-r', rate,
+    '-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', '-bf', '0', '-threads', '1',
+    '-fflags', '+bitexact', '-flags:v', '+bitexact', '-movflags', '+faststart', '-f', 'mp4', '-y', output,
+  ];
 }
 
 /**
@@ -74,23 +121,4 @@ export function splitJpegs(buf: Buffer): { images: Buffer[]; rest: Buffer } {
     start = next;
     pos = next + 2;
   }
-}
-
-export interface ModelClipArgsOptions {
-  fps: number;
-  maxSide: number;
-  overlayOnStdin?: boolean | undefined;
-}
-
-/**
- * A model clip from an evidence clip: sampled at `fps`, scaled, zones composited, H.264 MP4
- * (faststart, so a server can read it from the start). The evidence file is only read.
- */
-export function buildModelClipArgs(input: string, output: string, opts: ModelClipArgsOptions): string[] {
-  const sample = `fps=${opts.fps},${scaleFilter(opts.maxSide)}`;
-  const graph = opts.overlayOnStdin ? ['-filter_complex', `[0:v]${sample}[v];${zoneOverlayFilter('v', '1:v', 'vz')}`, '-map', '[vz]'] : ['-vf', sample, '-map', '0:v'];
-  return [
-    '-hide_banner', '-nostdin', '-v', 'error', '-i', input, ...(opts.overlayOnStdin ? OVERLAY_STDIN_INPUT : []), ...graph,
-    '-an', '-sn', '-dn', '-c:v', 'libx264', '-preset', 'veryfast', '-pix_fmt', 'yuv420p', '-movflags', '+faststart', '-y', output,
-  ];
 }

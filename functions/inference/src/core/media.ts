@@ -4,12 +4,18 @@ import { createHash } from 'node:crypto';
 export type MediaMode = 'video-frames' | 'video-file' | 'images';
 
 /**
- * A clip ready to be sent. `frames` are base64 JPEGs (video-frames / images); `file` is a
- * zero-copy `file://` URL the server reads itself (video-file).
+ * A clip ready to be sent (agreed media contract between the `model` and `gpu` branches):
+ * - `mp4`: a small H.264 MP4 "model clip" (CFR at `fps`, exactly `frames` frames, long side ≤
+ *   VIDEO_MAX_SIDE, faststart) sent inline as `data:video/mp4;base64,…` (VIDEO_INPUT=video-frames);
+ * - `file`: a `file://` URL of a model clip on the shared volume the server reads itself (video-file, zero copy);
+ * - `frames`: base64 JPEGs, one `image_url` per frame (VIDEO_INPUT=images).
+ * `fps` is the real rate of the media; it is sent as `mm_processor_kwargs.fps` so the model's
+ * timestamps match the clip.
  */
 export type PreparedMedia =
-  | { kind: 'frames'; frames: string[]; uuid: string }
-  | { kind: 'file'; url: string };
+  | { kind: 'mp4'; base64: string; fps: number; frames: number; uuid: string } // inline data:video/mp4
+  | { kind: 'file'; url: string; fps: number; frames: number; uuid?: string } // file:// of a model clip (zero copy)
+  | { kind: 'frames'; frames: string[]; fps: number; uuid: string }; // images mode: base64 JPEGs
 
 /** An OpenAI chat content part, with vLLM's `uuid` extension (not in the openai types). */
 export type ContentPart =
@@ -22,22 +28,25 @@ export function mediaUuid(payload: string | Buffer): string {
   return `sha256:${createHash('sha256').update(payload).digest('hex')}`;
 }
 
-/** Frames (base64 JPEG) → a prepared frames item with its content-hash uuid. */
-export function framesMedia(frames: string[]): PreparedMedia {
-  return { kind: 'frames', frames, uuid: mediaUuid(frames.join(',')) };
+/** Frames (base64 JPEG) → a prepared frames item (images mode) with its content-hash uuid. */
+export function framesMedia(frames: string[], fps: number): PreparedMedia {
+  return { kind: 'frames', frames, fps, uuid: mediaUuid(frames.join(',')) };
 }
 
 /**
- * Content parts for one clip. video-frames and video-file send frame lists as vLLM's
- * `data:video/jpeg;base64,f1,f2,…` video; `images` sends one `image_url` per frame (any
- * OpenAI-compatible server), each with its own uuid.
+ * Content parts for one clip. Videos are always real containers: `data:video/mp4;base64,…`
+ * or a `file://` URL, which vLLM decodes with its OpenCV loader and which carry the metadata
+ * (frame count, fps) Qwen3-VL's processor needs. Never `data:video/jpeg;base64,f1,f2,…`: on
+ * vLLM ≤ 0.12 that path returns empty metadata and every Qwen3-VL request fails with HTTP 500
+ * "VideoMetadata.__init__() missing 1 required positional argument: 'total_num_frames'"
+ * (QwenLM/Qwen3-VL#1643, #1762; vllm-project/vllm#30129), and after vllm-project/vllm#37301 it
+ * is stamped at 1 fps unless media_io_kwargs says otherwise. `frames` (images mode) is one
+ * `image_url` per frame, each with its own uuid, for servers without video support.
  */
-export function mediaParts(media: PreparedMedia, mode: MediaMode): ContentPart[] {
-  if (media.kind === 'file') return [{ type: 'video_url', video_url: { url: media.url } }];
-  if (mode === 'images') {
-    return media.frames.map((f) => ({ type: 'image_url', image_url: { url: `data:image/jpeg;base64,${f}` }, uuid: mediaUuid(f) }));
-  }
-  return [{ type: 'video_url', video_url: { url: `data:video/jpeg;base64,${media.frames.join(',')}` }, uuid: media.uuid }];
+export function mediaParts(media: PreparedMedia): ContentPart[] {
+  if (media.kind === 'file') return [{ type: 'video_url', video_url: { url: media.url }, ...(media.uuid ? { uuid: media.uuid } : {}) }];
+  if (media.kind === 'mp4') return [{ type: 'video_url', video_url: { url: `data:video/mp4;base64,${media.base64}` }, uuid: media.uuid }];
+  return media.frames.map((f) => ({ type: 'image_url', image_url: { url: `data:image/jpeg;base64,${f}` }, uuid: mediaUuid(f) }));
 }
 
 /** A `file://` URL for an absolute path (percent-encodes what needs it). */

@@ -9,6 +9,7 @@ export interface PromptKitOptions {
   contextOf?: (cameraId: string) => CameraContext;
   mode: MediaMode;
   language: VerdictLanguage;
+  /** Rate of the model clips (VIDEO_FPS, or 1 for keyframes sampling): sent as mm_processor_kwargs.fps. */
   fps: number;
   model: string;
   maxTokens: number;
@@ -28,7 +29,7 @@ export function createPromptKit(o: PromptKitOptions): PromptKit {
   const prefix = buildPrefix(o.examples, o.mode, o.language);
   const mmKwargs = mmProcessorKwargs(o.mode, o.fps);
   const opts = { model: o.model, maxTokens: o.maxTokens, mmKwargs };
-  const body = (cameraId: string, media: PreparedMedia) => buildRequestBody(prefix, buildFinalTurn(cameraId, o.contextOf?.(cameraId) ?? contextFor(cameraId, o.cameras), media, o.mode), opts);
-  const sample = body('x', { kind: 'file', url: 'file:///x' }) as { messages: unknown[] };
+  const body = (cameraId: string, media: PreparedMedia) => buildRequestBody(prefix, buildFinalTurn(cameraId, o.contextOf?.(cameraId) ?? contextFor(cameraId, o.cameras), media), opts);
+  const sample = body('x', { kind: 'file', url: 'file:///x', fps: o.fps, frames: 1 }) as { messages: unknown[] };
   return { prefix, prefixHash: prefixHash(sample), language: o.language, body };
 }

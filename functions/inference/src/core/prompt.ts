@@ -10,7 +10,10 @@ export interface FewShotExample {
   name: string;
   cameraId: string;
   context: CameraContext;
+  /** The example as a model clip (`mp4`, sent in video-frames and video-file modes). */
   media: PreparedMedia;
+  /** The same example as JPEG frames (`frames`, sent in images mode). */
+  imageMedia: PreparedMedia;
   /** Expected answer per language (from the scene's ground truth, see scripts/make-fewshot.ts). */
   answers: Record<VerdictLanguage, ModelVerdict>;
 }
@@ -64,26 +67,28 @@ export function canonicalVerdict(v: ModelVerdict): string {
 export function buildPrefix(examples: readonly FewShotExample[], mode: MediaMode, language: VerdictLanguage): ChatMessage[] {
   const messages: ChatMessage[] = [{ role: 'system', content: systemPrompt(language) }];
   for (const ex of examples) {
-    messages.push({ role: 'user', content: [...mediaParts(ex.media, mode), { type: 'text', text: renderContext(ex.cameraId, ex.context) }] });
+    messages.push({ role: 'user', content: [...mediaParts(mode === 'images' ? ex.imageMedia : ex.media), { type: 'text', text: renderContext(ex.cameraId, ex.context) }] });
     messages.push({ role: 'assistant', content: canonicalVerdict(ex.answers[language]) });
   }
   return messages;
 }
 
 /** The final user turn: the clip under analysis and its camera's context. */
-export function buildFinalTurn(cameraId: string, context: CameraContext, media: PreparedMedia, mode: MediaMode): ChatMessage {
-  return { role: 'user', content: [...mediaParts(media, mode), { type: 'text', text: renderContext(cameraId, context) }] };
+export function buildFinalTurn(cameraId: string, context: CameraContext, media: PreparedMedia): ChatMessage {
+  return { role: 'user', content: [...mediaParts(media), { type: 'text', text: renderContext(cameraId, context) }] };
 }
 
 /**
  * Per-request processor kwargs: constant for a configuration, because they enter every media
  * item's hash (a change would miss the cache). `images` sends none: plain OpenAI-compatible
- * servers reject unknown fields.
+ * servers reject unknown fields. For videos, `fps` is the model clip's real rate and
+ * `do_sample_frames: true` lets Qwen3-VL's processor sample at that rate from the container's
+ * own metadata, so it keeps every frame and computes correct timestamps (the Qwen3-VL README's
+ * vLLM recipe, with the server's `--media-io-kwargs '{"video":{"num_frames":-1}}'`).
  */
 export function mmProcessorKwargs(mode: MediaMode, fps: number): Record<string, unknown> | undefined {
   if (mode === 'images') return undefined;
-  // Frames are already sampled by the preparer; a file is sampled by the server at the same rate.
-  return mode === 'video-file' ? { fps, do_sample_frames: true } : { fps, do_sample_frames: false };
+  return { fps, do_sample_frames: true };
 }
 
 export interface RequestOptions {

@@ -11,12 +11,12 @@ export const inference = {
   }),
   videoInput: envVar('VIDEO_INPUT', {
     schema: z.enum(['video-frames', 'video-file', 'images']), default: 'video-frames', expected: 'video-frames|video-file|images',
-    doc: 'how a clip is sent: JPEG frames as a video, a zero-copy file:// URL, or one image per frame (any OpenAI-compatible server)',
+    doc: 'how a clip is sent: the sampled model clip as inline data:video/mp4, a zero-copy file:// URL of the model clip, or one JPEG image per frame (any OpenAI-compatible server)',
   }),
   videoSampling: envVar('VIDEO_SAMPLING', {
     schema: z.enum(['fps', 'keyframes']), default: 'fps', expected: 'fps|keyframes', doc: 'decode every frame and sample at VIDEO_FPS, or keyframes only (~4.7× cheaper, 1 fps with a 1 s GOP)',
   }),
-  videoFps: envVar('VIDEO_FPS', { schema: num(0.1, 30), default: '2', expected: 'frames per second, 0.1–30', doc: 'sampling rate of video-frames/images' }),
+  videoFps: envVar('VIDEO_FPS', { schema: num(0.1, 30), default: '2', expected: 'frames per second, 0.1–30', doc: 'sampling rate = frame rate of the model clip (video modes) or of the JPEG frames (images)' }),
   videoMaxSide: envVar('VIDEO_MAX_SIDE', { schema: int(64, 4096), default: '448', expected: 'pixels, 64–4096', doc: 'long side of sampled frames' }),
   fewshotDir: envVar('FEWSHOT_DIR', {
     schema: z.string().min(1), default: 'functions/inference/fewshot', expected: 'a directory path', doc: 'few-shot examples (clip + expected verdict + camera context)',
@@ -63,5 +63,13 @@ export const inference = {
   }),
   replayTtlSeconds: envVar('VERDICT_REPLAY_TTL_SECONDS', {
     schema: int(60, 604800), default: '3600', expected: 'seconds, 60–604800', doc: 'how long a committed job’s events are kept for re-publishing after a crash between commit and ack',
+  }),
+  maxClipSeconds: envVar('MAX_CLIP_SECONDS', {
+    schema: optional(int(1, 86400)), expected: 'seconds, 1–86400',
+    doc: 'longest clip inference decodes; longer ones are dead-lettered before any decode, and no decode reads past it; default 3 × SEGMENT_SECONDS',
+  }),
+  pushConcurrency: envVar('INFERENCE_PUSH_CONCURRENCY', {
+    schema: optional(int(1, 256)), expected: 'an integer 1–256',
+    doc: 'pushed `clip.captured` events processed at once; past it the push path answers 503 (retry later); default INFERENCE_CONCURRENCY',
   }),
 } satisfies Section;

@@ -37,4 +37,13 @@ export const vllmSim = {
     schema: z.enum(['true', 'false']).transform((v) => v === 'true'), default: 'true', expected: 'true|false',
     doc: 'report usage.prompt_tokens_details.cached_tokens (vLLM --enable-prompt-tokens-details)',
   }),
+  vllmVersion: envVar('VLLM_SIM_VLLM_VERSION', {
+    schema: z.string().regex(/^\d+\.\d+(\.\d+)?$/), default: '0.12.0', expected: 'a vLLM version such as 0.12.0',
+    doc: 'the vLLM version whose version-specific behaviour vllm-sim reproduces (default: the version the manifests pin); see simulator/vllm/README.md',
+  }),
+  analysis: envVar('VLLM_SIM_ANALYSIS', {
+    schema: z.enum(['on', 'off']), default: 'on', expected: 'on|off',
+    doc: 'look at the clip’s pixels (on) or answer a fixed safe verdict without decoding (off: capacity benchmarks)',
+  }),
 } satisfies Section;
+

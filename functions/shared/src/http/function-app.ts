@@ -3,7 +3,7 @@ import { http as registerHttp, type HttpFunction, type Request, type Response } 
 import { getTestServer } from '@google-cloud/functions-framework/testing';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
-import { isUnrecoverable, toError } from '../errors';
+import { failureStatus, toError } from '../errors';
 import type { EventTypeName } from '../events';
 import { receiveCloudEvent, type ReceivedEvent } from '../cloudevents/receive';
 import { DEFAULT_MAX_BODY_BYTES, JSON_TOO_DEEP, jsonDepthProblem, limitRequestBodies } from './body-limits';
@@ -21,7 +21,7 @@ export interface FunctionAppOptions {
   name: string;
   /** CloudEvent types POST / accepts; anything else is 400. */
   accepted: readonly EventTypeName[];
-  /** Handles one validated CloudEvent. Throw UnrecoverableError → 422, RetryableError/other → 503/500 (Knative redelivers). */
+  /** Handles one validated CloudEvent. Throw UnrecoverableError → 422; anything else → 503 "retry later" (Knative redelivers); see errors.ts failurePolicy. */
   onEvent: (event: ReceivedEvent) => Promise<unknown>;
   readiness: () => Promise<Readiness>;
   registry: Registry;
@@ -85,7 +85,9 @@ async function handleEvent(opts: FunctionAppOptions, req: Request, res: Response
     else res.json(result);
   } catch (err) {
     const e = toError(err);
-    const status = isUnrecoverable(e) ? 422 : e.name === 'RetryableError' ? 503 : 500;
+    // One policy for every function (errors.ts failurePolicy): dead-letter → 422, never redelivered;
+    // retry / release → 503 "retry later", which Knative's delivery retries (5xx are retryable there).
+    const status = failureStatus(e);
     opts.logger[status === 422 ? 'warn' : 'error']({ err: e.message, type: received.event.type, id: received.event.id }, 'event handling failed');
     res.status(status).json({ error: e.message });
   }

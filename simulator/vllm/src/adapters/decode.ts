@@ -34,11 +34,16 @@ export function decodeJpeg(buf: Uint8Array): Frame {
   return { width: img.width, height: img.height, channels: 3, data: img.data };
 }
 
-/** ffmpeg arguments: sample at `fps`, scale the long side to `longSide`, write PPM images to stdout. */
-export function buildDecodeArgs(path: string, fps: number, longSide: number): string[] {
+/**
+ * ffmpeg arguments: sample at `fps` (or, with `fps` 'all', every frame as stored, like
+ * vLLM's OpenCV loader reading a whole model clip), scale the long side to `longSide`, write
+ * PPM images to stdout.
+ */
+export function buildDecodeArgs(path: string, fps: number | 'all', longSide: number): string[] {
+  const scale = `scale=w=${longSide}:h=${longSide}:force_original_aspect_ratio=decrease:force_divisible_by=2`;
   return [
     '-hide_banner', '-nostdin', '-v', 'error', '-i', path,
-    '-vf', `fps=${fps},scale=w=${longSide}:h=${longSide}:force_original_aspect_ratio=decrease:force_divisible_by=2`,
+    ...(fps === 'all' ? ['-vf', scale, '-fps_mode', 'passthrough'] : ['-vf', `fps=${fps},${scale}`]),
     '-f', 'image2pipe', '-c:v', 'ppm', 'pipe:1',
   ];
 }
@@ -68,7 +73,7 @@ export function parsePpmStream(buf: Buffer): Frame[] {
 }
 
 /** Decodes a video file (or a single image file) into RGB frames with one ffmpeg child process. */
-export function decodeVideoFile(path: string, fps = 2, longSide = 448, ffmpegPath = 'ffmpeg'): Promise<Frame[]> {
+export function decodeVideoFile(path: string, fps: number | 'all' = 2, longSide = 448, ffmpegPath = 'ffmpeg'): Promise<Frame[]> {
   return new Promise((resolve, reject) => {
     const child = spawn(ffmpegPath, buildDecodeArgs(path, fps, longSide), { stdio: ['ignore', 'pipe', 'pipe'] });
     const out: Buffer[] = [];

@@ -12,6 +12,8 @@ export interface SimCounters {
   prefixCacheHits: number;
   running: number;
   waiting: number;
+  /** fps stamped on the last request's last video (container rate, or a JPEG list's media_io_kwargs/1 fps); 0 = none. */
+  lastVideoFps: number;
 }
 
 const LATENCY_BUCKETS = [0.05, 0.1, 0.3, 0.5, 0.8, 1, 1.5, 2, 2.5, 5, 10, 15, 20, 30, 60, 120];
@@ -19,7 +21,7 @@ const LATENCY_BUCKETS = [0.05, 0.1, 0.3, 0.5, 0.8, 1, 1.5, 2, 2.5, 5, 10, 15, 20
 /** vLLM's metric names (docs/design/metrics.md), labelled with `model_name` as vLLM does. */
 export class SimMetrics {
   readonly registry = new Registry();
-  readonly counters: SimCounters = { requests: 0, errors: 0, promptTokens: 0, generationTokens: 0, prefixCacheQueries: 0, prefixCacheHits: 0, running: 0, waiting: 0 };
+  readonly counters: SimCounters = { requests: 0, errors: 0, promptTokens: 0, generationTokens: 0, prefixCacheQueries: 0, prefixCacheHits: 0, running: 0, waiting: 0, lastVideoFps: 0 };
   private readonly labels: { model_name: string };
   private readonly queries: Counter<'model_name'>;
   private readonly hits: Counter<'model_name'>;

@@ -5,6 +5,7 @@ import type { JsonSchema } from './json-schema';
 /** Where a media item's bytes are: inline base64 JPEG frames, a local file, or only a uuid (already cached). */
 export type MediaSource =
   | { readonly type: 'jpeg'; readonly frames: readonly string[] }
+  | { readonly type: 'mp4'; readonly base64: string }
   | { readonly type: 'file'; readonly path: string }
   | { readonly type: 'uuid-only' };
 
@@ -33,6 +34,8 @@ export interface ChatRequest {
   readonly mediaKwargs: string | undefined;
   /** vLLM `cache_salt`: mixed into the first block's hash, isolating this request's cache entries. */
   readonly cacheSalt: string | undefined;
+  /** `media_io_kwargs.video.fps`: the rate vLLM ≥ #37301 stamps on a `data:video/jpeg` frame list (default 1). */
+  readonly videoIoFps: number | undefined;
 }
 
 const urlObject = z.object({ url: z.string() }).loose();
@@ -80,11 +83,12 @@ export function parseMediaUrl(url: string, modality: 'video' | 'image'): MediaSo
     const comma = url.indexOf(',');
     const header = url.slice(5, comma < 0 ? undefined : comma);
     const payload = comma < 0 ? '' : url.slice(comma + 1);
+    if (modality === 'video' && header === 'video/mp4;base64' && payload !== '') return { type: 'mp4', base64: payload };
     const ok = modality === 'video' ? header === 'video/jpeg;base64' : header === 'image/jpeg;base64' || header === 'image/jpg;base64';
     if (!ok || payload === '') {
       throw badRequest(
         modality === 'video'
-          ? `Unsupported video data URL "data:${header}": vllm-sim accepts data:video/jpeg;base64,<frame1>,<frame2>,… (base64 JPEG frames) or file:// URLs`
+          ? `Unsupported video data URL "data:${header}": vllm-sim accepts data:video/mp4;base64,… (a video container), data:video/jpeg;base64,<frame1>,<frame2>,… (base64 JPEG frames) or file:// URLs`
           : `Unsupported image data URL "data:${header}": vllm-sim accepts data:image/jpeg;base64,…`,
       );
     }
@@ -151,5 +155,7 @@ export function parseChatRequest(body: unknown): ChatRequest {
     }
   }
   const kwargs = b.mm_processor_kwargs || b.media_io_kwargs ? JSON.stringify([b.mm_processor_kwargs ?? null, b.media_io_kwargs ?? null]) : undefined;
-  return { model: b.model, messages, format, maxTokens: b.max_completion_tokens ?? b.max_tokens ?? undefined, mediaKwargs: kwargs, cacheSalt: b.cache_salt ?? undefined };
+  const videoIo = (b.media_io_kwargs?.video ?? undefined) as { fps?: unknown } | undefined;
+  const videoIoFps = typeof videoIo?.fps === 'number' && videoIo.fps > 0 ? videoIo.fps : undefined;
+  return { model: b.model, messages, format, maxTokens: b.max_completion_tokens ?? b.max_tokens ?? undefined, mediaKwargs: kwargs, cacheSalt: b.cache_salt ?? undefined, videoIoFps };
 }

@@ -1,0 +1,102 @@
+import type { Logger } from 'pino';
+import type { ClipJob } from '../../../shared/src/clip-job';
+import { computeBackoffMs, sleep } from '../../../shared/src/cloudevents';
+import { errorKind, toError } from '../../../shared/src/errors';
+import type { VerdictCreated } from '../../../shared/src/events';
+import type { HealthGate } from '../adapters/health-gate';
+import type { InferenceMetrics } from '../adapters/metrics';
+import { VllmUnavailableError, type VllmClient } from '../adapters/vllm-client';
+import type { PreparedMedia } from '../core/media';
+import type { PromptKit } from '../core/prompt-kit';
+import { judge, type Judgement } from './judge';
+import { commitVerdict, publishAll, replayIfDone, type OutcomeDeps, type StoredEvent } from './outcome';
+
+export interface JobProcessorDeps {
+  client: VllmClient;
+  gate: HealthGate;
+  prompt: PromptKit;
+  outcome: OutcomeDeps;
+  metrics: InferenceMetrics;
+  logger: Logger;
+}
+
+/** How the caller wants server outages handled. */
+export interface ProcessOptions {
+  /**
+   * Pull loop: while vLLM is down, wait for /health and resend (the job holds its claim; attempt
+   * not counted), and retry a failing publish with backoff. Push path: fail at once with a
+   * "retry later" error (HTTP 503), so Knative redelivers and no request is held open.
+   */
+  waitWhileDown: boolean;
+  /** Fired on shutdown: stop waiting (for /health, for the sink). */
+  stopWaiting?: AbortSignal;
+  /** Fired after the shutdown grace: abort the request in flight. */
+  abort?: AbortSignal;
+}
+
+export type JobResult = { jobId: string; replayed: true } | { jobId: string; replayed: false; verdict: VerdictCreated };
+
+/**
+ * THE per-job function, shared by the pull loop (model-loop.ts) and the push path (the
+ * `clip.captured` handler, start-inference.ts): (replay if already committed) → media →
+ * model → store verdict + incidents → publish. Failures are thrown with their `kind`; the
+ * caller applies errors.ts failurePolicy (queue: retry / release / dead-letter; HTTP: 422 / 503).
+ */
+export async function processJob(d: JobProcessorDeps, job: ClipJob, media: PreparedMedia | (() => Promise<PreparedMedia>), o: ProcessOptions): Promise<JobResult> {
+  // Entry point of every job, pulled or pushed: the place for checks that must hold for both
+  // (the shared clip-identity check of issue #18.1 goes here, before anything is replayed or decoded).
+  if ((await replayIfDone(d.outcome, job.id)) !== null) return { jobId: job.id, replayed: true };
+  const m = typeof media === 'function' ? await media() : media;
+  const judgement = await ask(d, job, m, o);
+  const verdict = await store(d, job, judgement, o);
+  return { jobId: job.id, replayed: false, verdict };
+}
+
+/** Asks the model. With waitWhileDown, a request that finds vLLM down waits for /health and is sent again. */
+async function ask(d: JobProcessorDeps, job: ClipJob, media: PreparedMedia, o: ProcessOptions): Promise<Judgement> {
+  const body = d.prompt.body(job.cameraId, media);
+  for (;;) {
+    if (o.waitWhileDown) await d.gate.waitHealthy(o.stopWaiting);
+    else if (!d.gate.healthy) throw new VllmUnavailableError('vLLM is not healthy yet; redeliver later', { label: 'unavailable' });
+    // A per-request signal: openai-node never removes the listener it adds to the signal it is
+    // given, so passing a long-lived signal would leak one listener per request.
+    const request = new AbortController();
+    const onStop = () => request.abort(o.abort?.reason);
+    o.abort?.addEventListener('abort', onStop, { once: true });
+    try {
+      const j = await judge(d.client, body, request.signal, d.prompt.language);
+      d.metrics.recordJudgement(j);
+      return j;
+    } catch (err) {
+      if (errorKind(err) !== 'unavailable' || !o.waitWhileDown || o.abort?.aborted) throw err;
+      d.metrics.vllmWaits.inc();
+      d.logger.warn({ jobId: job.id, err: toError(err).message }, 'vLLM unavailable; the job waits for /health');
+      d.gate.markDown();
+    } finally {
+      o.abort?.removeEventListener('abort', onStop);
+    }
+  }
+}
+
+/**
+ * Commits, then publishes. With waitWhileDown a sink outage keeps the job here, retrying the
+ * publish with backoff (the events stay in memory, so nothing depends on the replay record
+ * living long enough); otherwise the error goes to the caller (a redelivery replays the events).
+ */
+async function store(d: JobProcessorDeps, job: ClipJob, j: Judgement, o: ProcessOptions): Promise<VerdictCreated> {
+  let committed: { verdict: VerdictCreated; events: StoredEvent[] } | undefined;
+  for (let attempt = 0; ; attempt++) {
+    try {
+      committed ??= await commitVerdict(d.outcome, job, j, new Date());
+      await publishAll(d.outcome, committed.events);
+      const clipEnd = Date.parse(job.startedAt) + job.durationMs;
+      d.metrics.clipToVerdict.observe(Math.max(0, Date.now() - clipEnd) / 1000);
+      return committed.verdict;
+    } catch (err) {
+      const e = toError(err);
+      if (!o.waitWhileDown || errorKind(e) === 'unrecoverable' || o.stopWaiting?.aborted) throw e;
+      d.logger.warn({ jobId: job.id, err: e.message, attempt }, 'storing/publishing the verdict failed; retrying');
+      await sleep(computeBackoffMs(Math.min(attempt, 5)), o.stopWaiting);
+    }
+  }
+}

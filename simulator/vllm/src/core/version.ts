@@ -1,0 +1,38 @@
+/**
+ * Which vLLM behaviours depend on the version vllm-sim models (VLLM_SIM_VLLM_VERSION). Each
+ * entry names its upstream source; simulator/vllm/README.md has the table.
+ */
+
+/** The version the manifests pin (knative/, keda/): vllm-sim's default. */
+export const PINNED_VLLM_VERSION = '0.12.0';
+
+/**
+ * First release with vllm-project/vllm#37301 (merged 2026-03-18: `VideoMediaIO.load_base64`
+ * returns metadata for `video/jpeg`, fps from media_io_kwargs, default 1). The merge date is
+ * from the PR; the release tag is the first minor cut after it and is an ASSUMPTION to check
+ * against vLLM's release notes before relying on it.
+ */
+export const JPEG_VIDEO_METADATA_SINCE = '0.18.0';
+
+/** `0.12.0` → [0, 12, 0]; throws on anything else. */
+export function parseVersion(v: string): [number, number, number] {
+  const m = /^(\d+)\.(\d+)(?:\.(\d+))?$/.exec(v.trim());
+  if (!m) throw new Error(`invalid vLLM version "${v}" (expected e.g. 0.12.0)`);
+  return [Number(m[1]), Number(m[2]), Number(m[3] ?? 0)];
+}
+
+/** a ≥ b */
+export function versionAtLeast(a: string, b: string): boolean {
+  const x = parseVersion(a);
+  const y = parseVersion(b);
+  for (let i = 0; i < 3; i++) if (x[i] !== y[i]) return (x[i] as number) > (y[i] as number);
+  return true;
+}
+
+/** Qwen3-VL's processor builds `VideoMetadata(**metadata)` and needs `total_num_frames` (vllm/model_executor/models/qwen3_vl.py). */
+export function needsVideoMetadata(model: string): boolean {
+  return /qwen3[-_.]?vl/i.test(model);
+}
+
+/** What vLLM ≤ 0.12 answers for a Qwen3-VL `data:video/jpeg` video (QwenLM/Qwen3-VL#1762, vllm-project/vllm#30129). */
+export const JPEG_VIDEO_METADATA_ERROR = "VideoMetadata.__init__() missing 1 required positional argument: 'total_num_frames'";
