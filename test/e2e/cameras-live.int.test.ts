@@ -94,7 +94,7 @@ describe('npm start: a camera added through the API records and is judged within
     await waitFor(() => readState()?.state === 'running', 150_000, 'the stack to be running', diag);
 
     // the registry was seeded from NUM_STREAMS/RTSP_URL_TEMPLATE: cam1 only
-    const seeded = await waitFor(async () => (await getJson<{ cameras: CameraJson[] }>(`${dashboard}/api/cameras`))?.cameras, 10_000, 'GET /api/cameras');
+    const seeded = await waitFor(async () => (await getJson<{ cameras: CameraJson[] }>(`${dashboard}/api/cameras`, { authorization: `Bearer ${TOKEN}` }))?.cameras, 10_000, 'GET /api/cameras');
     expect(seeded.map((c) => c.id)).toEqual(['cam1']);
     const zones = computeGroundTruth(findScene(SCENE)!, { width: 640, height: 360, fps: 25 }).zones;
 
