@@ -1,8 +1,8 @@
-import fs from 'node:fs';
 import path from 'node:path';
 import type { Redis } from 'ioredis';
 import { RetryableError } from '../../../shared/src/errors';
 import type { AlertData, CameraStatusEvent, VerdictCreated } from '../../../shared/src/events';
+import { luaScripts, type LuaCommands } from '../../../shared/src/lua';
 import type { VerdictStatus } from '../../../shared/src/verdict';
 import { parseStatusReport, type StatusReport } from '../core/cameras';
 import type { CounterInputs, LocalReplicas } from '../core/counters';
@@ -29,18 +29,8 @@ export interface AlertStoreOptions {
   readonly seenTtlSeconds?: number;
 }
 
-type Cmd = (...args: (string | number)[]) => Promise<unknown>;
 const SCRIPTS = ['put-incident-4', 'add-verdict-4', 'put-camera-2'] as const;
-const lua = new Map(SCRIPTS.map((n) => [n, fs.readFileSync(path.join(__dirname, 'lua', `${n}.lua`), 'utf8')]));
-
-function command(redis: Redis, name: (typeof SCRIPTS)[number]): Cmd {
-  const r = redis as unknown as Record<string, Cmd>;
-  const cmd = `alerts_${name.replace(/-\d+$/, '').replace(/-/g, '_')}`;
-  if (typeof r[cmd] !== 'function') redis.defineCommand(cmd, { numberOfKeys: Number(name.split('-').pop()), lua: lua.get(name) ?? '' });
-  const fn = r[cmd];
-  if (!fn) throw new Error(`script ${name} not defined`);
-  return (...args) => fn.apply(redis, args);
-}
+const loadScripts = luaScripts('alerts', path.join(__dirname, 'lua'), SCRIPTS);
 
 const parse = <T>(json: string | null | undefined): T | undefined => (json ? (JSON.parse(json) as T) : undefined);
 
@@ -50,15 +40,12 @@ const parse = <T>(json: string | null | undefined): T | undefined => (json ? (JS
  * published on the updates channel.
  */
 export class AlertStore {
-  private readonly putIncident: Cmd;
-  private readonly addVerdictCmd: Cmd;
-  private readonly putCameraCmd: Cmd;
+  /** putIncident → 'ok' | 'dup' | 'conflict'; addVerdict / putCamera → 1 stored, 0 redelivery (putCamera: 2 older, kept out). */
+  private readonly scripts: LuaCommands<typeof SCRIPTS>;
   private readonly seenTtl: number;
 
   constructor(private readonly redis: Redis, readonly keys: AlertKeys, private readonly opts: AlertStoreOptions) {
-    this.putIncident = command(redis, 'put-incident-4');
-    this.addVerdictCmd = command(redis, 'add-verdict-4');
-    this.putCameraCmd = command(redis, 'put-camera-2');
+    this.scripts = loadScripts(redis);
     this.seenTtl = opts.seenTtlSeconds ?? 7 * 24 * 3600;
   }
 
@@ -95,7 +82,7 @@ export class AlertStore {
   }
 
   private async writeIncident(rec: IncidentRecord, expectedRev: number, seenKey: string, seenTtl: string): Promise<unknown> {
-    return this.putIncident(
+    return this.scripts.putIncident(
       this.keys.incidents, this.keys.incidentsByTime, this.keys.open, seenKey,
       rec.incidentId, expectedRev, JSON.stringify(rec), Date.parse(rec.openedAt), rec.state, seenTtl, this.opts.maxIncidents,
     );
@@ -104,7 +91,7 @@ export class AlertStore {
   /** Stores a verdict once per event id; false for a redelivery. */
   async addVerdict(eventId: string, data: VerdictCreated, receivedAt: string): Promise<boolean> {
     const verdict: StoredVerdict = { ...data, eventId, receivedAt, analyzedAtMs: Date.parse(data.analyzedAt) };
-    const stored = await this.addVerdictCmd(
+    const stored = await this.scripts.addVerdict(
       this.keys.seen(eventId), this.keys.verdicts, this.keys.verdictCounts, this.keys.cameraVerdicts,
       JSON.stringify(verdict), this.opts.recentVerdicts, data.status, this.seenTtl, data.cameraId, verdict.analyzedAtMs,
     );
@@ -115,7 +102,7 @@ export class AlertStore {
   /** Stores a camera.* event once per event id (older-than-stored events are kept out); false for a redelivery. */
   async putCamera(eventId: string, data: CameraStatusEvent): Promise<boolean> {
     const atMs = Date.parse(data.at);
-    const res = await this.putCameraCmd(this.keys.seen(eventId), this.keys.cameraEvents, data.cameraId, JSON.stringify({ ...data, atMs }), atMs, this.seenTtl);
+    const res = await this.scripts.putCamera(this.keys.seen(eventId), this.keys.cameraEvents, data.cameraId, JSON.stringify({ ...data, atMs }), atMs, this.seenTtl);
     if (res === 1) await this.publish({ type: 'camera', cameraId: data.cameraId, status: data.status, at: data.at });
     return res !== 0;
   }
