@@ -15,6 +15,7 @@ import { Redis } from 'ioredis';
 import { chromium } from 'playwright-core';
 import { findScene, renderScene } from '../../../simulator/cameras/src';
 import type { AlertData, VerdictCreated } from '../../shared/src/events';
+import { redisKeys } from '../../shared/src/keys';
 import type { HazardType, Severity, VerdictStatus } from '../../shared/src/verdict';
 import { startAlerts } from '../src/app';
 import { alertData, EventType, postEvent, testEnv } from '../test/helpers';
@@ -51,13 +52,13 @@ async function main(): Promise<void> {
       fs.mkdirSync(path.join(env.clipsDir, cam), { recursive: true });
       execFileSync('ffmpeg', ['-v', 'error', '-y', '-ss', String(offset), '-i', videoPath, '-t', '5', '-c', 'copy', path.join(env.clipsDir, clipOf(cam))]);
     }
-    const k = (s: string): string => `${env.prefix}:${s}`;
-    for (let i = 0; i < 19; i++) await redis.lpush(k('clips'), JSON.stringify({ id: `demo-${i}` }));
-    for (let i = 0; i < 96; i++) await redis.xadd(k('verdicts'), '*', 'demo', String(i));
+    const keys = redisKeys(env.prefix);
+    for (let i = 0; i < 19; i++) await redis.lpush(keys.clips, JSON.stringify({ id: `demo-${i}` }));
+    for (let i = 0; i < 96; i++) await redis.xadd(keys.verdicts, '*', 'demo', String(i));
     for (const cam of ['cam1', 'cam2', 'cam3', 'cam4', 'cam5', 'cam6', 'cam7']) {
-      await redis.hset(k('cameras'), cam, JSON.stringify({ status: 'online', at: ago(1), lastClipAt: ago(1), owner: 'capture-0' }));
+      await redis.hset(keys.cameras, cam, JSON.stringify({ status: 'online', at: ago(1), lastClipAt: ago(1), owner: 'capture-0' }));
     }
-    await redis.hset(k('cameras'), 'cam8', JSON.stringify({ status: 'offline', at: ago(95), lastClipAt: ago(97), owner: 'capture-1', reason: 'no clip for 95 s' }));
+    await redis.hset(keys.cameras, 'cam8', JSON.stringify({ status: 'offline', at: ago(95), lastClipAt: ago(97), owner: 'capture-1', reason: 'no clip for 95 s' }));
 
     const incident = (cam: string, severity: Severity, type: HazardType, summary: string, description: string, openedSecondsAgo: number, extra: Partial<AlertData> = {}): AlertData =>
       alertData({

@@ -144,7 +144,7 @@ export async function startCapture(config: Config, deps: CaptureDeps = {}): Prom
   }
   health.start();
 
-  const lockKey = keys.key('capture', 'retention-lock');
+  const lockKey = keys.retentionLock;
   const recoverStaging = () => Promise.all([...recorders.values()].map((r) => r.recover()));
   const sweepRetention = async () => {
     await recoverStaging();

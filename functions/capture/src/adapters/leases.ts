@@ -117,7 +117,7 @@ export class LeaseManager {
   }
 
   private replicasKey(): string {
-    return this.opts.keys.key('cameras', 'replicas');
+    return this.opts.keys.cameraReplicas;
   }
 
   private async release(cam: string): Promise<void> {

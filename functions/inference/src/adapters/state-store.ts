@@ -56,12 +56,12 @@ export class StateStore {
 
   /** Where a committed job's outcome (the events it publishes) is kept for replay. */
   outcomeKey(markerId: string): string {
-    return this.keys.key('inference', 'outcome', markerId);
+    return this.keys.inferenceOutcome(markerId);
   }
 
   /** Marker key of a camera status event (offline/online), by CloudEvent id. */
   cameraEventMarker(eventId: string): string {
-    return this.keys.key('inference', 'camera-event', eventId);
+    return this.keys.inferenceCameraEvent(eventId);
   }
 
   /** Reads one camera's window and incidents, keeping the raw strings as CAS expectations. */
@@ -116,11 +116,11 @@ export class StateStore {
 
   /** True when this CloudEvent id was delivered already (so a replay does not send it twice). */
   async wasPublished(eventId: string): Promise<boolean> {
-    return (await this.redis.exists(this.keys.key('inference', 'published', eventId))) === 1;
+    return (await this.redis.exists(this.keys.inferencePublished(eventId))) === 1;
   }
 
   /** Remembers a delivered CloudEvent id (after its 2xx) for the marker TTL. */
   async markPublished(eventId: string): Promise<void> {
-    await this.redis.set(this.keys.key('inference', 'published', eventId), '1', 'EX', this.opts.replayTtlSeconds);
+    await this.redis.set(this.keys.inferencePublished(eventId), '1', 'EX', this.opts.replayTtlSeconds);
   }
 }
