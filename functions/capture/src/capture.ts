@@ -21,7 +21,7 @@ import { LeaseManager } from './adapters/leases';
 import { CameraRecorder, type RecorderStatus } from './adapters/recorder';
 import { RetentionSweeper, type SweepResult } from './adapters/retention';
 import { cameraId, cameraUrl } from './core/recorder-args';
-import { within } from './core/timeout';
+import { within } from '../../shared/src/async';
 import { createCaptureHandler } from './handler';
 import { ClipIntake } from './intake';
 import { createCaptureMetrics } from './metrics';

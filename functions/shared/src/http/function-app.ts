@@ -7,6 +7,7 @@ import { failureStatus, toError } from '../errors';
 import type { EventTypeName } from '../events';
 import { receiveCloudEvent, type ReceivedEvent } from '../cloudevents/receive';
 import { DEFAULT_MAX_BODY_BYTES, JSON_TOO_DEEP, jsonDepthProblem, limitRequestBodies } from './body-limits';
+import { within } from '../async';
 
 export type { Request, Response };
 
@@ -42,7 +43,7 @@ export function createFunctionHandler(opts: FunctionAppOptions): HttpFunction {
       if (req.method === 'GET' && req.path === '/healthz') return void res.status(200).json({ status: 'ok', function: opts.name });
       if (req.method === 'GET' && req.path === '/readyz') {
         // a dependency that hangs (a PING queued on a dead Redis connection) must not hang the probe
-        const r = await withinMs(opts.readiness(), READINESS_TIMEOUT_MS, { ready: false, detail: { error: `readiness check took longer than ${READINESS_TIMEOUT_MS} ms` } });
+        const r = await within(opts.readiness(), READINESS_TIMEOUT_MS, { ready: false, detail: { error: `readiness check took longer than ${READINESS_TIMEOUT_MS} ms` } });
         return void res.status(r.ready ? 200 : 503).json({ ready: r.ready, ...(r.detail ?? {}) });
       }
       if (req.method === 'GET' && req.path === '/metrics') {
@@ -62,11 +63,6 @@ export function createFunctionHandler(opts: FunctionAppOptions): HttpFunction {
 
 const READINESS_TIMEOUT_MS = 2000;
 
-function withinMs<T, F>(promise: Promise<T>, ms: number, fallback: F): Promise<T | F> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<F>((resolve) => (timer = setTimeout(() => resolve(fallback), ms)));
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
-}
 
 async function handleEvent(opts: FunctionAppOptions, req: Request, res: Response): Promise<void> {
   const body = req.rawBody ?? (typeof req.body === 'string' ? req.body : req.body && Object.keys(req.body).length ? JSON.stringify(req.body) : '');

@@ -1,0 +1,50 @@
+import { sleep, waitFor, within, withTimeout } from '../src/async';
+
+/** The shared timing kit. Every case also checks that no timer is left behind (Jest would not exit). */
+const activeTimers = () => process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
+
+describe('async kit', () => {
+  it('sleep waits at least the time asked, and an abort rejects it early with the reason, clearing its timer', async () => {
+    const t0 = Date.now();
+    await sleep(30);
+    expect(Date.now() - t0).toBeGreaterThanOrEqual(25);
+    const before = activeTimers();
+    const ac = new AbortController();
+    const slept = sleep(60_000, ac.signal);
+    expect(activeTimers()).toBe(before + 1);
+    ac.abort(new Error('stop now'));
+    await expect(slept).rejects.toThrow('stop now');
+    expect(activeTimers()).toBe(before);
+    await expect(sleep(10, ac.signal)).rejects.toThrow('stop now'); // already aborted
+  });
+
+  it('within gives the value when it comes first, the fallback otherwise, and clears the timer both ways', async () => {
+    const before = activeTimers();
+    expect(await within(Promise.resolve('value'), 60_000, 'fallback')).toBe('value');
+    expect(activeTimers()).toBe(before);
+    expect(await within(new Promise<never>(() => undefined), 20, 'fallback')).toBe('fallback');
+    expect(await within(undefined, 60_000, 'none')).toBe('none');
+    expect(activeTimers()).toBe(before);
+    await expect(within(Promise.reject(new Error('boom')), 60_000, 'fallback')).rejects.toThrow('boom');
+    expect(activeTimers()).toBe(before);
+  });
+
+  it('withTimeout rejects naming what timed out, and passes a value through', async () => {
+    await expect(withTimeout(new Promise<never>(() => undefined), 20, 'redis ping')).rejects.toThrow('redis ping: no answer within 20 ms');
+    expect(await withTimeout(Promise.resolve(7), 60_000, 'x')).toBe(7);
+  });
+
+  it('waitFor returns the first truthy value, and on timeout names the condition (a function only when it fails)', async () => {
+    let n = 0;
+    expect(await waitFor(() => (++n >= 3 ? `after ${n}` : undefined), { everyMs: 5 })).toBe('after 3');
+    const describe = jest.fn(() => 'the queue to drain (3 left)');
+    await expect(waitFor(() => false, { timeoutMs: 30, everyMs: 5, what: describe })).rejects.toThrow(
+      'timed out after 30 ms waiting for the queue to drain (3 left)',
+    );
+    expect(describe).toHaveBeenCalledTimes(1);
+    const ac = new AbortController();
+    const waiting = waitFor(() => false, { timeoutMs: 60_000, everyMs: 10_000, signal: ac.signal });
+    ac.abort(new Error('shutting down'));
+    await expect(waiting).rejects.toThrow('shutting down');
+  });
+});
