@@ -1,6 +1,6 @@
 import type { Server } from 'node:http';
+import { createRequire } from 'node:module';
 import { http as registerHttp, type HttpFunction, type Request, type Response } from '@google-cloud/functions-framework';
-import { getTestServer } from '@google-cloud/functions-framework/testing';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import { failureStatus, toError } from '../errors';
@@ -101,6 +101,45 @@ export interface ServeOptions {
   maxBodyBytes?: number;
 }
 
+/** The options functions-framework's `getServer` reads (build/src/options.d.ts `FrameworkOptions`). */
+interface FrameworkOptions {
+  port: string;
+  target: string;
+  sourceLocation: string;
+  signatureType: 'http';
+  printHelp: boolean;
+  enableExecutionId: boolean;
+  timeoutMilliseconds: number;
+  ignoredRoutes: string | null;
+}
+type GetServer = (userFunction: HttpFunction, options: FrameworkOptions) => Server;
+
+/**
+ * functions-framework's real server builder, the one its CLI serves with: `getServer` in
+ * node_modules/@google-cloud/functions-framework/build/src/server.js (v5.0.5; upstream
+ * GoogleCloudPlatform/functions-framework-nodejs src/server.ts), called by build/src/main.js
+ * `getServer(userFunction, options)`. It builds FF's express app (body parsers with rawBody,
+ * trust proxy, no x-powered-by/etag, the timeout middleware, the function wrapper) inside
+ * `http.createServer`. The package's `exports` map publishes only `.` and `./testing` (whose
+ * `getTestServer` is a test helper calling this same function), so the module is reached by
+ * its file beside the package entry.
+ */
+const { getServer } = createRequire(require.resolve('@google-cloud/functions-framework'))('./server.js') as { getServer: GetServer };
+
+/**
+ * The CLI's defaults (build/src/options.js: `CLOUD_RUN_TIMEOUT_SECONDS` unset → timeout 0, i.e. no
+ * FF request timeout, unchanged), as `getTestServer` used to pass them.
+ */
+const FRAMEWORK_OPTIONS: Omit<FrameworkOptions, 'target'> = {
+  port: '0',
+  sourceLocation: '',
+  signatureType: 'http',
+  printHelp: false,
+  enableExecutionId: false,
+  timeoutMilliseconds: 0,
+  ignoredRoutes: null,
+};
+
 /**
  * Registers the handler with functions-framework and serves it on `host:port` (0 = any free
  * port), on the same express server the FF CLI would build, with the body limit in front.
@@ -108,7 +147,7 @@ export interface ServeOptions {
  */
 export async function serveFunction(name: string, handler: HttpFunction, port: number, host = '127.0.0.1', serve: ServeOptions = {}): Promise<ServedFunction> {
   registerHttp(name, handler);
-  const server = getTestServer(name);
+  const server = getServer(handler, { ...FRAMEWORK_OPTIONS, target: name });
   const maxBodyBytes = serve.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   limitRequestBodies(server, maxBodyBytes);
   answerBodyErrorsWithJson(server, maxBodyBytes);
