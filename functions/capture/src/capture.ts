@@ -52,6 +52,9 @@ export interface CaptureHandle {
   stop(): Promise<void>;
 }
 
+/** How long stop() waits for fire-and-forget publishes (publisher retries included) before giving up on them. */
+const PUBLISH_DRAIN_MS = 5000;
+
 /**
  * Starts a capture replica: recorders for the cameras it owns (CAMERA_INDEX, or Redis leases),
  * camera health, retention and the `capture` CloudEvent function.
@@ -191,7 +194,9 @@ export async function startCapture(config: Config, deps: CaptureDeps = {}): Prom
     await starting;
     // Redis may be down: never let shutdown hang on it (leases then simply expire)
     await within(leases?.stop(), 3000, undefined);
-    health.stop();
+    // the last clips' clip.captured and the cameras' status events were sent without waiting: let them land (bounded: a dead sink must not hold the stop)
+    const [published, recorded] = await Promise.all([intake.drain(PUBLISH_DRAIN_MS), health.stop(PUBLISH_DRAIN_MS)]);
+    if (!published || !recorded) logger.warn({ boundMs: PUBLISH_DRAIN_MS }, 'stopping with CloudEvent publishes still in flight');
     await served?.close();
     await queue.close();
     if (!deps.redis) await within(redis.quit().catch(() => undefined), 1000, undefined).finally(() => redis.disconnect());

@@ -1,4 +1,4 @@
-import { sleep, waitFor, within, withTimeout } from '../src/async';
+import { InFlight, sleep, waitFor, within, withTimeout } from '../src/async';
 
 /** The shared timing kit. Every case also checks that no timer is left behind (Jest would not exit). */
 const activeTimers = () => process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
@@ -46,5 +46,27 @@ describe('async kit', () => {
     const waiting = waitFor(() => false, { timeoutMs: 60_000, everyMs: 10_000, signal: ac.signal });
     ac.abort(new Error('shutting down'));
     await expect(waiting).rejects.toThrow('shutting down');
+  });
+});
+
+describe('InFlight', () => {
+  it('drain waits for tracked promises (also ones tracked meanwhile), ignores their failures, and stops at its bound', async () => {
+    const inflight = new InFlight();
+    expect(await inflight.drain(10)).toBe(true); // nothing tracked
+    let late = false;
+    void inflight.track(
+      sleep(30).then(() => {
+        void inflight.track(sleep(30).then(() => (late = true)));
+      }),
+    );
+    void inflight.track(Promise.reject(new Error('not delivered'))).catch(() => undefined);
+    expect(await inflight.drain(5000)).toBe(true);
+    expect(late).toBe(true);
+    expect(inflight.size).toBe(0);
+    const before = activeTimers();
+    void inflight.track(new Promise<never>(() => undefined));
+    expect(await inflight.drain(30)).toBe(false);
+    expect(inflight.size).toBe(1);
+    expect(activeTimers()).toBe(before);
   });
 });
