@@ -3,7 +3,7 @@
  * as clips, incidents in every state, verdicts, a queue, an offline camera) and takes the README
  * screenshot with Debian's chromium.
  *
- *   npx tsx functions/alerts/scripts/demo.ts [--out docs/dashboard.png] [--player /tmp/player.png] [--keep]
+ *   npx tsx tools/demo/demo.ts [--out docs/dashboard.png] [--player /tmp/player.png] [--keep]
  *
  * `--keep` leaves the dashboard running (Ctrl-C cleans up). Uses a random Redis prefix at
  * 127.0.0.1:6379 and a temp clips dir, both removed at the end.
@@ -13,12 +13,12 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Redis } from 'ioredis';
 import { chromium } from 'playwright-core';
-import { findScene, renderScene } from '../../../simulator/cameras/src';
-import type { AlertData, VerdictCreated } from '../../shared/src/events';
-import { redisKeys } from '../../shared/src/keys';
-import type { HazardType, Severity, VerdictStatus } from '../../shared/src/verdict';
-import { startAlerts } from '../src/app';
-import { alertData, EventType, postEvent, testEnv } from '../test/helpers';
+import { findScene, renderScene } from '../../simulator/cameras/src';
+import type { AlertData, VerdictCreated } from '../../functions/shared/src/events';
+import { redisKeys } from '../../functions/shared/src/keys';
+import type { HazardType, Severity, VerdictStatus } from '../../functions/shared/src/verdict';
+import { startAlerts } from '../../functions/alerts/src/app';
+import { alertData, EventType, postEvent, testEnv } from '../../functions/alerts/test/helpers';
 
 const arg = (name: string): string | undefined => {
   const i = process.argv.indexOf(name);
@@ -36,7 +36,8 @@ const TS = '20261128T224500Z';
 const clipOf = (cam: string): string => `${cam}/${TS}.mp4`;
 
 async function main(): Promise<void> {
-  const env = await testEnv({ LOG_LEVEL: 'warn', NUM_STREAMS: '8', ALERTS_POLL_MS: '500' });
+  // The dashboard has access control; this one serves on loopback only, for the screenshot: open (ALERTS_AUTH=none).
+  const env = await testEnv({ LOG_LEVEL: 'warn', NUM_STREAMS: '8', ALERTS_POLL_MS: '500', ALERTS_AUTH: 'none' });
   const redis = new Redis('redis://127.0.0.1:6379');
   const alerts = await startAlerts(env.config, { port: Number(arg('--port') ?? 0) });
   const cleanup = async (): Promise<void> => {
