@@ -17,7 +17,7 @@ import { findScene, renderScene } from '../../simulator/cameras/src';
 import type { AlertData, VerdictCreated } from '../../functions/shared/src/events';
 import { redisKeys } from '../../functions/shared/src/keys';
 import type { HazardType, Severity, VerdictStatus } from '../../functions/shared/src/verdict';
-import { startAlerts } from '../../functions/alerts/src/app';
+import { startAlerts } from '../../functions/alerts/src/app/start-alerts';
 import { alertData, EventType, postEvent, testEnv } from '../../functions/alerts/test/helpers';
 
 const arg = (name: string): string | undefined => {

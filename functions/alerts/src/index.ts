@@ -1,6 +1,6 @@
 /** Public surface of the alerts function. */
-export { startAlerts } from './app';
-export type { AlertsDeps, RunningAlerts } from './app';
+export { startAlerts } from './app/start-alerts';
+export type { AlertsDeps, RunningAlerts } from './app/start-alerts';
 export { ACCEPTED_TYPES } from './handler';
 export type { DashboardState, IncidentSummary } from './adapters/live-state';
 export type { IncidentRecord, HistoryEntry } from './core/incidents';

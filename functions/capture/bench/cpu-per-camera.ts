@@ -9,7 +9,7 @@ import path from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { Redis } from 'ioredis';
 import { createRegistry } from '../../shared/src/metrics';
-import { startCapture } from '../src/capture';
+import { startCapture } from '../src/app/start-capture';
 import { cleanRedis, histogram, newPrefix, simTemplate, startSim, testConfig } from '../test/helpers';
 import { sleep } from '../../shared/src/async';
 

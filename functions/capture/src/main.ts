@@ -6,7 +6,7 @@
  */
 import { loadConfigOrExit } from '../../shared/src/config/load';
 import { runMain } from '../../shared/src/lifecycle';
-import { startCapture } from './capture';
+import { startCapture } from './app/start-capture';
 
 const config = loadConfigOrExit(process.env);
 runMain('capture', () => startCapture(config), { stopTimeoutMs: 60_000 });
