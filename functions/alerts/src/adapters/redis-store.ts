@@ -6,7 +6,7 @@ import { luaScripts, type LuaCommands } from '../../../shared/src/lua';
 import type { VerdictStatus } from '../../../shared/src/verdict';
 import { parseStatusReport, type StatusReport } from '../core/cameras';
 import type { CounterInputs, LocalReplicas } from '../core/counters';
-import { acknowledge, applyAlertEvent, type AlertEventKind, type Applied, type IncidentRecord } from '../core/incidents';
+import { acknowledge, applyAlertEvent, type AlertEventKind, type Applied, type DashboardIncident } from '../core/incidents';
 import type { AlertKeys } from './store-keys';
 
 /** A verdict as stored for the dashboard. */
@@ -18,7 +18,7 @@ export interface StoredVerdict extends VerdictCreated {
 
 /** Every change a browser should see; travels over Redis pub/sub so all replicas' browsers get it. */
 export type StoreUpdate =
-  | { readonly type: 'incident'; readonly change: Applied['kind'] | 'acknowledged'; readonly alert: boolean; readonly record: IncidentRecord }
+  | { readonly type: 'incident'; readonly change: Applied['kind'] | 'acknowledged'; readonly alert: boolean; readonly record: DashboardIncident }
   | { readonly type: 'verdict'; readonly verdict: StoredVerdict }
   | { readonly type: 'camera'; readonly cameraId: string; readonly status: 'online' | 'offline'; readonly at: string };
 
@@ -66,7 +66,7 @@ export class AlertStore {
   }
 
   /** Acknowledges an incident; `undefined` when it does not exist. Idempotent. */
-  async acknowledge(incidentId: string, at: string, by: string | undefined): Promise<IncidentRecord | undefined> {
+  async acknowledge(incidentId: string, at: string, by: string | undefined): Promise<DashboardIncident | undefined> {
     for (let attempt = 0; attempt < 8; attempt++) {
       const prev = await this.getIncident(incidentId);
       if (!prev) return undefined;
@@ -81,7 +81,7 @@ export class AlertStore {
     throw new RetryableError(`incident ${incidentId}: too many concurrent writers; retry`);
   }
 
-  private async writeIncident(rec: IncidentRecord, expectedRev: number, seenKey: string, seenTtl: string): Promise<unknown> {
+  private async writeIncident(rec: DashboardIncident, expectedRev: number, seenKey: string, seenTtl: string): Promise<unknown> {
     return this.scripts.putIncident(
       this.keys.incidents, this.keys.incidentsByTime, this.keys.open, seenKey,
       rec.incidentId, expectedRev, JSON.stringify(rec), Date.parse(rec.openedAt), rec.state, seenTtl, this.opts.maxIncidents,
@@ -107,31 +107,31 @@ export class AlertStore {
     return res !== 0;
   }
 
-  async getIncident(id: string): Promise<IncidentRecord | undefined> {
-    return parse<IncidentRecord>(await this.redis.hget(this.keys.incidents, id));
+  async getIncident(id: string): Promise<DashboardIncident | undefined> {
+    return parse<DashboardIncident>(await this.redis.hget(this.keys.incidents, id));
   }
 
   /**
    * At most `limit` incidents, newest (by openedAt) first: every open one first (up to `limit`),
    * then the newest to fill up. Bounded (issue #18.2): the rest is read with {@link pageIncidents}.
    */
-  async listIncidents(limit: number): Promise<IncidentRecord[]> {
+  async listIncidents(limit: number): Promise<DashboardIncident[]> {
     const [newest, open] = await Promise.all([this.redis.zrevrange(this.keys.incidentsByTime, 0, limit - 1), this.redis.srandmember(this.keys.open, limit)]);
     const ids = [...new Set([...open, ...newest])].slice(0, limit);
     if (ids.length === 0) return [];
     const rows = await this.redis.hmget(this.keys.incidents, ...ids);
     return rows
-      .map((r) => parse<IncidentRecord>(r))
-      .filter((r): r is IncidentRecord => r !== undefined)
+      .map((r) => parse<DashboardIncident>(r))
+      .filter((r): r is DashboardIncident => r !== undefined)
       .sort((a, b) => Date.parse(b.openedAt) - Date.parse(a.openedAt));
   }
 
   /** One page of every stored incident, newest (by openedAt) first, and how many there are. */
-  async pageIncidents(offset: number, limit: number): Promise<{ incidents: IncidentRecord[]; total: number }> {
+  async pageIncidents(offset: number, limit: number): Promise<{ incidents: DashboardIncident[]; total: number }> {
     const [ids, total] = await Promise.all([this.redis.zrevrange(this.keys.incidentsByTime, offset, offset + limit - 1), this.redis.zcard(this.keys.incidentsByTime)]);
     if (ids.length === 0) return { incidents: [], total };
     const rows = await this.redis.hmget(this.keys.incidents, ...ids);
-    return { incidents: rows.map((r) => parse<IncidentRecord>(r)).filter((r): r is IncidentRecord => r !== undefined), total };
+    return { incidents: rows.map((r) => parse<DashboardIncident>(r)).filter((r): r is DashboardIncident => r !== undefined), total };
   }
 
   async incidentCount(): Promise<number> {
@@ -139,11 +139,11 @@ export class AlertStore {
   }
 
   /** Every open incident. */
-  async openIncidents(): Promise<IncidentRecord[]> {
+  async openIncidents(): Promise<DashboardIncident[]> {
     const ids = await this.redis.smembers(this.keys.open);
     if (ids.length === 0) return [];
     const rows = await this.redis.hmget(this.keys.incidents, ...ids);
-    return rows.map((r) => parse<IncidentRecord>(r)).filter((r): r is IncidentRecord => r !== undefined && r.state === 'open');
+    return rows.map((r) => parse<DashboardIncident>(r)).filter((r): r is DashboardIncident => r !== undefined && r.state === 'open');
   }
 
   async recentVerdicts(limit: number): Promise<StoredVerdict[]> {
@@ -152,7 +152,7 @@ export class AlertStore {
   }
 
   /** Raw counter inputs. Throughput comes from the verdict stream (ids are ms timestamps); without a stream, from our own list. */
-  async counterInputs(now: number, open: readonly IncidentRecord[], cameras: { online: number; total: number }): Promise<CounterInputs> {
+  async counterInputs(now: number, open: readonly DashboardIncident[], cameras: { online: number; total: number }): Promise<CounterInputs> {
     const since = now - 60_000;
     const [queueDepth, inFlight, localReplicas, streamExists, counts] = await Promise.all([
       this.redis.llen(this.keys.clipQueue),

@@ -2,7 +2,7 @@ import { redisKeys } from '../../../shared/src/keys';
 
 /** Every Redis key the alerts function uses, under names local to it: each is a named field of the shared `redisKeys`. */
 export interface AlertKeys {
-  /** HASH incidentId → IncidentRecord JSON. */
+  /** HASH incidentId → DashboardIncident JSON. */
   readonly incidents: string;
   /** ZSET incidentId by openedAt (ms). */
   readonly incidentsByTime: string;
