@@ -15,6 +15,7 @@ import { Redis } from 'ioredis';
 import { chromium } from 'playwright-core';
 import { findScene, renderScene } from '../../simulator/cameras/src';
 import type { AlertData, VerdictCreated } from '../../functions/shared/src/events';
+import { waitFor } from '../../functions/shared/src/async';
 import { redisKeys } from '../../functions/shared/src/keys';
 import type { HazardType, Severity, VerdictStatus } from '../../functions/shared/src/verdict';
 import { startAlerts } from '../../functions/alerts/src/app/start-alerts';
@@ -103,17 +104,19 @@ async function main(): Promise<void> {
     });
     try {
       const page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
+      // not page.waitForFunction: its polling needs eval, which the dashboard's CSP forbids (as in the browser tests)
+      const until = (expr: string, timeoutMs = 10_000) => waitFor(() => page.evaluate(expr), { timeoutMs, what: expr, everyMs: 100 });
       await page.goto(alerts.url);
       await page.waitForSelector('.inc[data-incident-id]');
-      await page.waitForFunction('document.querySelectorAll(".cam-thumb img").length >= 8 && [...document.querySelectorAll(".cam-thumb img, .inc-thumb")].every((i) => i.complete !== false)', null, { timeout: 30_000 });
-      await page.waitForFunction('document.querySelector("#conn").dataset.state === "live"');
+      await until('document.querySelectorAll(".cam-thumb img").length >= 8 && [...document.querySelectorAll(".cam-thumb img, .inc-thumb")].every((i) => i.complete !== false)', 30_000);
+      await until('document.querySelector("#conn").dataset.state === "live"');
       fs.mkdirSync(path.dirname(path.resolve(OUT)), { recursive: true });
       await page.screenshot({ path: OUT });
       process.stdout.write(`dashboard screenshot: ${OUT}\n`);
       if (PLAYER) {
         await page.click('.inc[data-incident-id="cam1-fire"]');
         await page.waitForSelector('#player-history li');
-        await page.waitForFunction('document.querySelector("#player-video").currentTime > 1', null, { timeout: 15_000 });
+        await until('document.querySelector("#player-video").currentTime > 1', 15_000);
         await page.screenshot({ path: PLAYER });
         process.stdout.write(`player screenshot: ${PLAYER}\n`);
       }
