@@ -1,7 +1,29 @@
 import { InFlight, sleep, waitFor, within, withTimeout } from '../src/async';
 
-/** The shared timing kit. Every case also checks that no timer is left behind (Jest would not exit). */
-const activeTimers = () => process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
+/**
+ * The shared timing kit. Every case also checks that no timer is left behind (Jest would not exit).
+ * Timers are counted by wrapping the real setTimeout/clearTimeout (they still run), not from the
+ * process-wide list: other test files in the same worker have timers of their own.
+ */
+const realSetTimeout = global.setTimeout;
+const realClearTimeout = global.clearTimeout;
+const pendingTimers = new Set<unknown>();
+beforeAll(() => {
+  jest.spyOn(global, 'setTimeout').mockImplementation(((fn: (...a: unknown[]) => void, ms?: number, ...args: unknown[]) => {
+    const t = realSetTimeout(() => {
+      pendingTimers.delete(t);
+      fn(...args);
+    }, ms);
+    pendingTimers.add(t);
+    return t;
+  }) as unknown as typeof setTimeout);
+  jest.spyOn(global, 'clearTimeout').mockImplementation((t) => {
+    pendingTimers.delete(t);
+    realClearTimeout(t);
+  });
+});
+afterAll(() => jest.restoreAllMocks());
+const activeTimers = () => pendingTimers.size;
 
 describe('async kit', () => {
   it('sleep waits at least the time asked, and an abort rejects it early with the reason, clearing its timer', async () => {
