@@ -19,9 +19,9 @@ import { autoscaleSvg, type AutoscalePoll, type ChartRun } from './lib/autoscale
 import { REPO_ROOT } from './lib/parts';
 import { percentile, type BenchTable } from './table';
 import type { BenchContext } from './run';
+import { sleep } from '../functions/shared/src/async';
 
 const run = promisify(execFile);
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Time constants of the manifests divided by this (poll 10 s → 0.5 s, scale-down window 600 s → 30 s, 1 pod/300 s → 1 pod/15 s). */
 const TIME_SCALE = 20;

@@ -5,6 +5,7 @@ import { startRtspSim, type RtspSimHandle } from '../simulator/cameras/src/index
 import { CpuWindow, machineWindow, rssBytes } from './lib/proc-stats';
 import { checkSegments, startRecorder, type BenchRecorder, type RecorderMode } from './lib/recorders';
 import type { BenchTable } from './table';
+import { sleep } from '../functions/shared/src/async';
 
 /**
  * Benchmark 1: what capture costs per camera (stream copy, our recorder's argv, vs re-encoding,
@@ -15,7 +16,6 @@ const STAGGER_MS = 300;
 const COST = { copy: 6, reencode: 2, warmupMs: 6000, windowMs: 20000 };
 const RAMP = { steps: [10, 20, 40, 80, 120, 160], windowMs: 30000 };
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const mb = (b: number) => b / 2 ** 20;
 const avg = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
 

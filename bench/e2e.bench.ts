@@ -4,6 +4,7 @@ import { histogramMean } from './lib/chat';
 import { waitFor } from './lib/parts';
 import { percentile, type BenchTable } from './table';
 import type { BenchContext } from './run';
+import { sleep } from '../functions/shared/src/async';
 
 /**
  * Benchmark 5: end to end on one machine — rtsp-sim cameras → capture → Redis → inference →
@@ -52,7 +53,7 @@ async function step(ctx: BenchContext, cameras: number): Promise<StepResult> {
     const camerasDelivering = cams();
     const crashed = st.part('capture')!.records().filter((r) => /crashed/.test(String(r.msg))).length;
     const t0 = Date.now();
-    await new Promise((r) => setTimeout(r, WINDOW_MS)); // a fixed measuring window, not a wait for a condition
+    await sleep(WINDOW_MS); // a fixed measuring window, not a wait for a condition
     const t1 = Date.now();
     const inWindow = (e: BrokerEvent) => Date.parse(String(e.data.capturedAt)) >= t0 - 1000 && Date.parse(String(e.data.capturedAt)) + SEGMENT_SECONDS * 1000 <= t1;
     const alerts = st.broker.delivered().filter((e) => /alert\.(raised|updated)$/.test(e.type) && e.data.clipPath && inWindow(e));

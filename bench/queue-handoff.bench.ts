@@ -8,6 +8,7 @@ import { ClipQueue } from '../functions/shared/src/queue';
 import { redisKeys } from '../functions/shared/src/keys';
 import type { ClipJob } from '../functions/shared/src/clip-job';
 import { percentile, type BenchTable } from './table';
+import { sleep } from '../functions/shared/src/async';
 
 /**
  * Benchmark 2: what crosses Redis per clip, path passing vs clip bytes, and enqueue → claim
@@ -79,7 +80,7 @@ async function claimLatency(queue: ClipQueue, ratePerSecond: number, count: numb
   for (let i = 0; i < count; i++) {
     const due = start + i * interval;
     const wait = due - performance.now();
-    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+    if (wait > 0) await sleep(wait);
     const id = `cam1-r${ratePerSecond}-${i}`;
     sentAt.set(id, performance.now());
     await queue.enqueue({ v: 1, id, cameraId: 'cam1', path: `cam1/${i}.mp4`, startedAt: new Date().toISOString(), durationMs: 5000, bytes: 1, attempt: 0 });

@@ -9,6 +9,7 @@ import { ClipQueue } from '../../functions/shared/src/queue';
 import { startInference, type FewShotExample } from '../../functions/inference/src/index';
 import { histogramMean } from './chat';
 import type { SimProcess } from './sim-process';
+import { sleep } from '../../functions/shared/src/async';
 
 /** One pipeline run: `startInference` in this process against vllm-sim, `jobs` enqueued at once. */
 export interface PipelineRunOptions {
@@ -37,7 +38,6 @@ export interface PipelineRunResult {
   dead: number;
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export async function runPipeline(o: PipelineRunOptions): Promise<PipelineRunResult> {
   const prefix = `bench-${randomUUID()}`;

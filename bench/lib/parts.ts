@@ -1,4 +1,4 @@
-import { within } from '../../functions/shared/src/async';
+import { sleep, within } from '../../functions/shared/src/async';
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 export { freePort } from '../../functions/shared/src/net';
@@ -35,8 +35,6 @@ export interface PartProcess {
   /** graceful signal, then SIGKILL to the group after `graceMs`; idempotent */
   stop(graceMs?: number): Promise<void>;
 }
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export function startPart(name: string, main: string, env: Record<string, string | undefined>, stopSignal: NodeJS.Signals = 'SIGTERM'): PartProcess {
   const clean: Record<string, string> = {};

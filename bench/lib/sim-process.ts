@@ -1,4 +1,5 @@
 import { freePort, MAINS, startPart, waitHttpOk, type PartProcess } from './parts';
+import { sleep } from '../../functions/shared/src/async';
 
 /**
  * vllm-sim as its own process (as a GPU server is), with the latency model from the config
@@ -44,7 +45,7 @@ export async function startSimProcess(env: Record<string, string | undefined>, o
           const line = text.split('\n').find((l) => l.startsWith('vllm:num_requests_running'));
           samples++;
           if (line && Number(line.trim().split(/\s+/).at(-1)) === 0) idle++;
-          await new Promise((r) => setTimeout(r, everyMs));
+          await sleep(everyMs);
         }
       })();
       return {

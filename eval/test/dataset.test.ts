@@ -1,7 +1,7 @@
 import { formatLabel, parseLabels } from '../src/core/dataset';
 import { planSyntheticClips } from '../src/core/synthetic-plan';
 import { computeGroundTruth, SCENES } from '../../simulator/cameras/src';
-import { typesIn } from '../../functions/inference/scripts/scene-windows';
+import { typesIn } from '../../tools/fewshot/scene-windows';
 
 describe('labels.jsonl', () => {
   it('parses good lines, skipping blank ones, and sorts hazards', () => {

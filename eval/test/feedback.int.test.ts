@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { Redis } from 'ioredis';
 import { chromium, type Browser } from 'playwright-core';
-import { startAlerts, type RunningAlerts } from '../../functions/alerts/src/app';
+import { startAlerts, type RunningAlerts } from '../../functions/alerts/src/app/start-alerts';
 import { alertData, EventType, makeClip, postEvent, TEST_REDIS_URL, testEnv, waitFor } from '../../functions/alerts/test/helpers';
 import { redisKeys } from '../../functions/shared/src/keys';
 import type { VerdictCreated } from '../../functions/shared/src/events';

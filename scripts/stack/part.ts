@@ -4,6 +4,7 @@ import path from 'node:path';
 import { LineLog } from './line-log';
 import { cmdline, descendants, groupMembers, isAlive, signal } from './proc';
 import { httpOk, waitUntil } from './wait';
+import { within } from '../../functions/shared/src/async';
 
 /** What the stack knows about one part before starting it (built by plan.ts). */
 export interface PartSpec {
@@ -199,12 +200,7 @@ export class Part extends EventEmitter {
     this.rememberDescendants();
     const pid = this.child.pid;
     signal(pid, this.spec.stopSignal);
-    let timer: NodeJS.Timeout | undefined;
-    const timedOut = await Promise.race([
-      this.exitPromise.then(() => false),
-      new Promise<boolean>((r) => (timer = setTimeout(() => r(true), graceMs))),
-    ]);
-    clearTimeout(timer);
+    const timedOut = await within(this.exitPromise.then(() => false), graceMs, true);
     if (timedOut) {
       signal(-pid, 'SIGKILL');
       await this.exitPromise;

@@ -1,5 +1,6 @@
 import http from 'node:http';
 import https from 'node:https';
+import { sleep } from '../../functions/shared/src/async';
 
 export interface WaitOptions {
   timeoutMs: number;
@@ -18,7 +19,7 @@ export async function waitUntil(check: () => Promise<boolean> | boolean, opts: W
     if (reason) throw new Error(`gave up waiting for ${opts.what}: ${reason}`);
     if (await Promise.resolve().then(check).catch(() => false)) return;
     if (Date.now() > deadline) throw new Error(`timed out after ${Math.round(opts.timeoutMs / 1000)} s waiting for ${opts.what}`);
-    await new Promise((r) => setTimeout(r, opts.intervalMs ?? 250));
+    await sleep(opts.intervalMs ?? 250);
   }
 }
 

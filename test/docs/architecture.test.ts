@@ -65,6 +65,10 @@ describe("docs/architecture.md (offline)", () => {
       cameraLease: "<cameraId>",
       enqueued: "<jobId>",
       verdictDone: "<jobId>",
+      inferenceOutcome: "<jobId or event marker>",
+      inferenceCameraEvent: "<eventId>",
+      inferencePublished: "<eventId>",
+      alertsSeen: "<eventId>",
     };
     const built = Object.entries(k).flatMap(([name, v]) => {
       if (name === "key" || name === "processingPattern") return []; // the escape hatch; a SCAN pattern

@@ -1,5 +1,5 @@
 import type { GroundTruth } from '../../../simulator/cameras/src';
-import { hazardWindow, typesIn } from '../../../functions/inference/scripts/scene-windows';
+import { hazardWindow, typesIn } from '../../../tools/fewshot/scene-windows';
 import type { HazardType } from '../../../functions/shared/src/verdict';
 
 /** One clip to cut: a whole-second window of a scene loop and the hazards its ground truth shows there. */

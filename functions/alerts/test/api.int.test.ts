@@ -3,7 +3,7 @@ import fs from 'node:fs/promises';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
-import { startAlerts, type RunningAlerts } from '../src/app';
+import { startAlerts, type RunningAlerts } from '../src/app/start-alerts';
 import { alertData, countKeys, EventType, makeClip, postEvent, testEnv, waitFor } from './helpers';
 
 /** Raw GET, so `..` and odd encodings reach the server exactly as written (fetch would normalise them). */

@@ -5,7 +5,7 @@ import type { Config } from '../../shared/src/config';
 import { createFunctionHandler, serveFunction, type ServedFunction } from '../../shared/src/http';
 import { createRegistry } from '../../shared/src/metrics';
 import { createHttpAuth, requireRole } from '../src/adapters/auth-http';
-import { startAlerts, type RunningAlerts } from '../src/app';
+import { startAlerts, type RunningAlerts } from '../src/app/start-alerts';
 import { resolveAuth } from '../src/core/auth';
 import { alertData, EventType, makeClip, postEvent, testEnv } from './helpers';
 

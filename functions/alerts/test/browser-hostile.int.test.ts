@@ -7,7 +7,7 @@
 import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { startAlerts, type RunningAlerts } from '../src/app';
+import { startAlerts, type RunningAlerts } from '../src/app/start-alerts';
 import { alertData, EventType, postEvent, testEnv, waitFor } from './helpers';
 
 jest.setTimeout(60_000);

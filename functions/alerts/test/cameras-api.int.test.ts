@@ -3,7 +3,7 @@ import { startSink } from '../../shared/test/http-sink';
 import { redisKeys } from '../../shared/src/keys';
 import { CameraRegistry } from '../../shared/src/camera-registry/store';
 import { seedEntries } from '../../shared/src/camera-registry/seed';
-import { startAlerts, type RunningAlerts } from '../src/app';
+import { startAlerts, type RunningAlerts } from '../src/app/start-alerts';
 import { testEnv, TEST_REDIS_URL, waitFor } from './helpers';
 
 const TOKEN = 'test-admin-token-0123456789';

@@ -1,5 +1,5 @@
 import type { AlertData } from '../../shared/src/events';
-import { acknowledge, alertKindOf, applyAlertEvent, HISTORY_CAP, incidentDurationMs, type AlertEventInput, type IncidentRecord } from '../src/core/incidents';
+import { acknowledge, alertKindOf, applyAlertEvent, HISTORY_CAP, incidentDurationMs, type AlertEventInput, type DashboardIncident } from '../src/core/incidents';
 
 const T0 = Date.parse('2026-11-28T20:00:00.000Z');
 const at = (s: number) => new Date(T0 + s * 1000).toISOString();
@@ -13,8 +13,8 @@ function data(over: Partial<AlertData> = {}): AlertData {
 }
 const ev = (eventId: string, kind: AlertEventInput['kind'], over: Partial<AlertData> = {}): AlertEventInput => ({ eventId, kind, data: data(over), receivedAt: at(100) });
 
-function run(events: AlertEventInput[]): { record: IncidentRecord; kinds: string[]; alerts: boolean[] } {
-  let rec: IncidentRecord | undefined;
+function run(events: AlertEventInput[]): { record: DashboardIncident; kinds: string[]; alerts: boolean[] } {
+  let rec: DashboardIncident | undefined;
   const kinds: string[] = [];
   const alerts: boolean[] = [];
   for (const e of events) {

@@ -6,7 +6,7 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { EventType } from '../../shared/src/events';
-import { startAlerts, type RunningAlerts } from '../src/app';
+import { startAlerts, type RunningAlerts } from '../src/app/start-alerts';
 import { FEED_LIMIT } from '../src/adapters/live-state';
 import { alertData, makeClip, postEvent, testEnv } from './helpers';
 

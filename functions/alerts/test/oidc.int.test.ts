@@ -7,7 +7,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { freePort } from '../../shared/src/net';
 import { OidcVerifier } from '../src/adapters/oidc-keys';
-import { startAlerts, type RunningAlerts } from '../src/app';
+import { startAlerts, type RunningAlerts } from '../src/app/start-alerts';
 import { alertData, EventType, testEnv } from './helpers';
 import { jwt, signingKey } from './oidc-helpers';
 import { CloudEvent, HTTP } from 'cloudevents';

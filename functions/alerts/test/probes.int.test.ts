@@ -10,7 +10,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { startAlerts, type RunningAlerts } from '../src/app';
+import { startAlerts, type RunningAlerts } from '../src/app/start-alerts';
 import { alertData, EventType, makeClip, postEvent, testEnv } from './helpers';
 
 jest.setTimeout(60_000);

@@ -2,7 +2,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Config } from '../../shared/src/config';
 import { SseHub } from '../src/adapters/sse-hub';
-import { startAlerts, type RunningAlerts } from '../src/app';
+import { startAlerts, type RunningAlerts } from '../src/app/start-alerts';
 import { alertData, EventType, postEvent, testEnv } from './helpers';
 
 jest.setTimeout(60_000);

@@ -10,7 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { ThumbnailCache, ThumbnailsBusyError } from '../src/adapters/thumbnails';
-import { startAlerts, type RunningAlerts } from '../src/app';
+import { startAlerts, type RunningAlerts } from '../src/app/start-alerts';
 import { makeClip, testEnv, waitFor } from './helpers';
 
 jest.setTimeout(60_000);

@@ -10,7 +10,7 @@ import { findScene, renderScene } from '../../../simulator/cameras/src';
 import { decodeJpeg } from '../../../simulator/vllm/src/adapters/decode';
 import { extractFrames } from '../../inference/src/adapters/ffmpeg';
 import { registryOverlayLookup } from '../../inference/src/adapters/zone-overlay';
-import { startAlerts, type RunningAlerts } from '../src/app';
+import { startAlerts, type RunningAlerts } from '../src/app/start-alerts';
 import { alertData, EventType, postEvent, testEnv, TEST_REDIS_URL } from './helpers';
 
 jest.setTimeout(90_000);

@@ -9,8 +9,9 @@ import path from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { Redis } from 'ioredis';
 import { createRegistry } from '../../shared/src/metrics';
-import { startCapture } from '../src/capture';
+import { startCapture } from '../src/app/start-capture';
 import { cleanRedis, histogram, newPrefix, simTemplate, startSim, testConfig } from '../test/helpers';
+import { sleep } from '../../shared/src/async';
 
 const TICK = Number(execFileSync('getconf', ['CLK_TCK']).toString()) || 100;
 
@@ -36,11 +37,11 @@ async function main(): Promise<void> {
   const prefix = newPrefix();
   const registry = createRegistry('capture-bench', false);
   const capture = await startCapture(testConfig({ CLIPS_DIR: dir, REDIS_PREFIX: prefix, NUM_STREAMS: String(cameras), RTSP_URL_TEMPLATE: simTemplate(sim) }), { serve: false, registry });
-  await new Promise((r) => setTimeout(r, cameras * 300 + 6000)); // staggered start + first segment
+  await sleep(cameras * 300 + 6000); // staggered start + first segment
   const node0 = process.cpuUsage();
   const ff0 = await ffmpegTicks(process.pid);
   const t0 = Date.now();
-  await new Promise((r) => setTimeout(r, seconds * 1000));
+  await sleep(seconds * 1000);
   const wall = (Date.now() - t0) / 1000;
   const nodeCpu = (() => { const u = process.cpuUsage(node0); return (u.user + u.system) / 1e6; })();
   const ffCpu = ((await ffmpegTicks(process.pid)) - ff0) / TICK;

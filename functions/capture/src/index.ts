@@ -1,5 +1,5 @@
-export { startCapture } from './capture';
-export type { CaptureDeps, CaptureHandle } from './capture';
+export { startCapture } from './app/start-capture';
+export type { CaptureDeps, CaptureHandle } from './app/start-capture';
 export { createCaptureHandler } from './handler';
 export { ClipIntake } from './intake';
 export type { IntakeOptions, IntakeResult } from './intake';

@@ -1,5 +1,6 @@
 import fs from 'node:fs/promises';
 import type { Logger } from 'pino';
+import { InFlight } from '../../shared/src/async';
 import type { ClipJob } from '../../shared/src/clip-job';
 import { identifyClip, stampedStart, type ClipIdentity } from '../../shared/src/clip-identity';
 import type { Publisher } from '../../shared/src/cloudevents';
@@ -46,7 +47,15 @@ export interface IntakeResult {
  * path guard → validation → quarantine with a reason, or enqueue + `clip.captured`.
  */
 export class ClipIntake {
+  /** clip.captured publishes still on their way (awaited, bounded, by `drain`). */
+  private readonly publishing = new InFlight();
+
   constructor(private readonly opts: IntakeOptions) {}
+
+  /** Shutdown: waits at most `ms` for the clip.captured publishes still running; false when some were cut off. */
+  drain(ms: number): Promise<boolean> {
+    return this.publishing.drain(ms);
+  }
 
   /** @throws UnrecoverableError (→ 422) with the reason when the clip is refused or quarantined. */
   async take(data: ClipRecorded, from: ClipSource = { origin: 'external' }): Promise<IntakeResult> {
@@ -80,8 +89,9 @@ export class ClipIntake {
       metrics.clipBytes.inc({ camera: job.cameraId }, job.bytes);
       if (data.endedAt) metrics.segmentLag.observe(Math.max(0, Date.now() - Date.parse(data.endedAt)) / 1000);
       // the queue is the source of truth; a slow sink must not hold up the recorder
-      this.opts.publisher.publish({ type: EventType.clipCaptured, cameraId: job.cameraId, data: job, id: job.id })
-        .catch((err) => logger.warn({ id: job.id, err: toError(err).message }, 'clip.captured not delivered (job is queued)'));
+      // (not awaited; tracked so that stop() waits for it)
+      void this.publishing.track(this.opts.publisher.publish({ type: EventType.clipCaptured, cameraId: job.cameraId, data: job, id: job.id })
+        .catch((err) => logger.warn({ id: job.id, err: toError(err).message }, 'clip.captured not delivered (job is queued)')));
     }
     // liveness from new segments only (issue #18.6): not from recovered or re-announced ones
     if (origin === 'recorder' && from.live) this.opts.onRecorderClip?.(job.cameraId, Date.now());

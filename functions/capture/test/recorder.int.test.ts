@@ -12,7 +12,7 @@ import { EventType } from '../../shared/src/events';
 import { redisKeys } from '../../shared/src/keys';
 import { createRegistry } from '../../shared/src/metrics';
 import type { RtspSimHandle } from '../../../simulator/cameras/src/index';
-import { startCapture, type CaptureHandle } from '../src/capture';
+import { startCapture, type CaptureHandle } from '../src/app/start-capture';
 import { cleanRedis, ffprobe, histogram, newPrefix, simTemplate, startSim, startSink, testConfig, waitFor } from './helpers';
 
 const SEGMENT = 5;

@@ -13,7 +13,7 @@ import type { ClipJob } from '../../shared/src/clip-job';
 import { clipStamp } from '../../shared/src/clip-job';
 import { redisKeys } from '../../shared/src/keys';
 import { ANNOUNCED_FILE } from '../src/adapters/recorder';
-import { startCapture, type CaptureHandle } from '../src/capture';
+import { startCapture, type CaptureHandle } from '../src/app/start-capture';
 import { cleanRedis, newPrefix, testConfig, waitFor } from './helpers';
 
 const prefix = newPrefix();

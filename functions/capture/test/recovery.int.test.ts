@@ -11,7 +11,7 @@ import { Redis } from 'ioredis';
 import type { ClipJob } from '../../shared/src/clip-job';
 import { clipStamp } from '../../shared/src/clip-job';
 import { redisKeys } from '../../shared/src/keys';
-import { startCapture, type CaptureHandle } from '../src/capture';
+import { startCapture, type CaptureHandle } from '../src/app/start-capture';
 import { cleanRedis, newPrefix, testConfig, waitFor } from './helpers';
 
 const prefix = newPrefix();

@@ -12,7 +12,7 @@ import { Redis } from 'ioredis';
 import { CameraRegistry } from '../../shared/src/camera-registry/store';
 import { redisKeys } from '../../shared/src/keys';
 import type { RtspSimHandle } from '../../../simulator/cameras/src/index';
-import { startCapture, type CaptureHandle } from '../src/capture';
+import { startCapture, type CaptureHandle } from '../src/app/start-capture';
 import { cleanRedis, newPrefix, simTemplate, startSim, testConfig, waitFor } from './helpers';
 
 jest.setTimeout(90_000);

@@ -1,32 +1,27 @@
 import { loadConfigOrExit } from '../../shared/src/config/load';
-import { toError } from '../../shared/src/errors';
+import { runMain } from '../../shared/src/lifecycle';
 import { createLogger } from '../../shared/src/logger';
 import { startInference } from './app/start-inference';
 
-/** `npm run start:inference`: parse the environment once, start, stop cleanly on SIGTERM/SIGINT. */
-async function main(): Promise<void> {
-  const config = loadConfigOrExit(process.env);
-  const logger = createLogger('inference', config.common.logLevel);
-  const handle = await startInference(config, {
-    logger,
-    // A dead preparer thread: exit non-zero so Kubernetes restarts the pod (its jobs get reaped).
-    onFatal: () => void handle.stop(5000).finally(() => process.exit(1)),
-  });
-  let signalled = false;
-  const shutdown = (signal: string) => {
-    if (signalled) return;
-    signalled = true;
-    logger.info({ signal }, 'stopping: no new claims, finishing in-flight jobs');
-    handle.stop().then(() => process.exit(0), (err) => {
-      logger.error({ err: toError(err).message }, 'unclean stop');
-      process.exit(1);
-    });
-  };
-  process.on('SIGTERM', () => shutdown('SIGTERM'));
-  process.on('SIGINT', () => shutdown('SIGINT'));
-}
+/** `npm run start:inference`: parse the environment once, start, stop cleanly on SIGTERM/SIGINT (shared/src/lifecycle.ts). */
+const config = loadConfigOrExit(process.env);
+const logger = createLogger('inference', config.common.logLevel);
+/** After a fatal error the in-flight jobs get only this long (their claims are reaped anyway). */
+const FATAL_STOP_GRACE_MS = 5000;
 
-main().catch((err) => {
-  process.stderr.write(`inference failed to start: ${toError(err).message}\n`);
-  process.exit(1);
-});
+runMain(
+  'inference',
+  async (ctx) => {
+    let fatal = false;
+    const handle = await startInference(config, {
+      logger,
+      // A dead preparer thread: exit non-zero so Kubernetes restarts the pod (its jobs get reaped).
+      onFatal: (err) => {
+        fatal = true;
+        ctx.fatal(err);
+      },
+    });
+    return { stop: () => handle.stop(fatal ? FATAL_STOP_GRACE_MS : undefined) };
+  },
+  { log: (msg) => logger.info(msg.startsWith('stopping') ? `${msg}: no new claims, finishing in-flight jobs` : msg) },
+);

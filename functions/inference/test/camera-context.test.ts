@@ -3,7 +3,7 @@ import { seedEntries } from '../../shared/src/camera-registry/seed';
 import { computeGroundTruth } from '../../../simulator/cameras/src/core/ground-truth';
 import { findScene } from '../../../simulator/cameras/src/core/scenes';
 import { contextFor, contextOfEntry, describeZone, renderContext, DEFAULT_CAMERA_CONTEXT } from '../src/core/camera-context';
-import { drawnZones, parseExampleName } from '../scripts/fewshot-zones';
+import { drawnZones, parseExampleName } from '../../../tools/fewshot/fewshot-zones';
 
 const press = { name: 'Press', kind: 'restricted' as const, polygon: [[0.1, 0.1], [0.5, 0.1], [0.5, 0.5]] as [number, number][] };
 

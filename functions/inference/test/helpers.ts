@@ -11,7 +11,7 @@ import { clipStamp, type ClipJob } from '../../shared/src/clip-job';
 import { identifyClip } from '../../shared/src/clip-identity';
 import { parseConfig, type Config } from '../../shared/src/config';
 import { prefixHash } from '../src/core/prompt';
-import { hazardWindow } from '../scripts/scene-windows';
+import { hazardWindow } from '../../../tools/fewshot/scene-windows';
 import type { HazardType } from '../../shared/src/verdict';
 import { deleteKeysUnder } from '../../shared/test/redis-helpers';
 

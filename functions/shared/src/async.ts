@@ -68,3 +68,38 @@ export async function waitFor<T>(cond: () => Promise<T> | T, opts: WaitForOption
     await sleep(Math.min(everyMs, Math.max(1, deadline - Date.now())), signal);
   }
 }
+
+/**
+ * The promises a part started without awaiting them (fire-and-forget publishes: a slow sink must
+ * not hold up the caller), kept so that its `stop()` can wait for them — bounded — instead of
+ * letting them outlive it.
+ */
+export class InFlight {
+  private readonly pending = new Set<Promise<void>>();
+
+  /** Tracks `promise` until it settles; returns it unchanged. */
+  track<T>(promise: Promise<T>): Promise<T> {
+    const settled = promise.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.pending.add(settled);
+    void settled.then(() => this.pending.delete(settled));
+    return promise;
+  }
+
+  get size(): number {
+    return this.pending.size;
+  }
+
+  /** Waits for everything tracked (including what is tracked meanwhile) at most `ms`; false when some are still running. */
+  async drain(ms: number): Promise<boolean> {
+    const deadline = Date.now() + ms;
+    while (this.pending.size > 0) {
+      const left = deadline - Date.now();
+      if (left <= 0) return false;
+      if (!(await within(Promise.all([...this.pending]).then(() => true), left, false))) return false;
+    }
+    return true;
+  }
+}

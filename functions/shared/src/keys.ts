@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+
 /**
  * The only module that builds Redis key names (DESIGN §3.3 [contract]).
  * The KEDA manifests name the same queue list; a test checks they agree.
@@ -58,8 +60,30 @@ export interface RedisKeys {
   readonly feedback: string;
   /** SET of clip paths with operator feedback: capture's retention keeps them while marked. */
   readonly feedbackClips: string;
-  /** Any other key a part needs, under the same prefix: `${prefix}:${parts.join(':')}`. */
-  key(...parts: string[]): string;
+  /** ZSET replica id → last heartbeat (ms): capture's live replicas (lease mode's fair share). */
+  readonly cameraReplicas: string;
+  /** STRING with PX ≈ the retention interval: one capture replica per interval runs the sweep (SET NX). */
+  readonly retentionLock: string;
+  /** STRING with TTL: the events a commit produced (by job id or event marker), re-published after a crash. */
+  inferenceOutcome(markerId: string): string;
+  /** STRING marker: a camera.offline/online event (by CloudEvent id) was committed by inference. */
+  inferenceCameraEvent(eventId: string): string;
+  /** STRING with TTL: inference delivered this CloudEvent id (2xx); skipped on replay. */
+  inferencePublished(eventId: string): string;
+  /** SET of open dashboard incident ids (alerts). */
+  readonly alertsOpen: string;
+  /** LIST of the dashboard's recent verdicts, newest first (alerts). */
+  readonly alertsVerdicts: string;
+  /** HASH status → verdicts received (alerts). */
+  readonly alertsVerdictCounts: string;
+  /** HASH cameraId → latest verdict JSON (alerts). */
+  readonly alertsCameraVerdicts: string;
+  /** HASH cameraId → latest camera.* event JSON (alerts; capture's `cameras` hash is read, never written). */
+  readonly alertsCameraEvents: string;
+  /** Pub/sub channel carrying the dashboard's stored changes to every alerts replica. */
+  readonly alertsUpdates: string;
+  /** STRING with TTL: the alerts function stored this CloudEvent id (ids over 128 characters are sha256-hashed). */
+  alertsSeen(eventId: string): string;
 }
 
 export const DEFAULT_PREFIX = 'safety';
@@ -92,6 +116,17 @@ export function redisKeys(prefix: string = DEFAULT_PREFIX): RedisKeys {
     stackReplicas: k('stack', 'replicas'),
     feedback: k('feedback'),
     feedbackClips: k('feedback', 'clips'),
-    key: k,
+    cameraReplicas: k('cameras', 'replicas'),
+    retentionLock: k('capture', 'retention-lock'),
+    inferenceOutcome: (markerId) => k('inference', 'outcome', markerId),
+    inferenceCameraEvent: (eventId) => k('inference', 'camera-event', eventId),
+    inferencePublished: (eventId) => k('inference', 'published', eventId),
+    alertsOpen: k('alerts', 'open'),
+    alertsVerdicts: k('alerts', 'verdicts'),
+    alertsVerdictCounts: k('alerts', 'verdict-counts'),
+    alertsCameraVerdicts: k('alerts', 'camera-verdicts'),
+    alertsCameraEvents: k('alerts', 'cameras'),
+    alertsUpdates: k('alerts', 'updates'),
+    alertsSeen: (eventId) => k('alerts', 'seen', eventId.length <= 128 ? eventId : createHash('sha256').update(eventId).digest('hex')),
   };
 }

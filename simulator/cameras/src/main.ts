@@ -4,6 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { loadConfigOrExit } from '../../../functions/shared/src/config/load';
+import { runMain, type MainContext } from '../../../functions/shared/src/lifecycle';
 import { createLogger } from '../../../functions/shared/src/logger';
 import { assignScenes, renderAllScenes, SCENES, startRtspSim, type RtspSimHandle } from './index';
 
@@ -20,27 +21,15 @@ function readMapping(file: string | undefined): Record<string, string> | undefin
   }
 }
 
-async function main(): Promise<void> {
-  const config = loadConfigOrExit(process.env);
-  const log = createLogger('rtsp-sim', config.common.logLevel);
+/**
+ * A signal mid-render aborts the render (ctx.signal) and start returns nothing to stop; a signal
+ * mid-start lets the start finish, and then the lifecycle stops every child it started.
+ */
+const config = loadConfigOrExit(process.env);
+const log = createLogger('rtsp-sim', config.common.logLevel);
+
+async function main(ctx: MainContext): Promise<RtspSimHandle | undefined> {
   const { rtspSim: c, common } = config;
-  let rendering: Promise<unknown> | undefined;
-  let starting: Promise<RtspSimHandle> | undefined;
-  let stopping = false;
-  const abort = new AbortController();
-  const shutdown = (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    log.info({ signal }, 'stopping');
-    // Even mid-render or mid-start: kill the render, wait for the handle, stop every child it started.
-    abort.abort();
-    void Promise.allSettled([rendering])
-      .then(() => starting)
-      .then((sim) => sim?.stop(), () => undefined)
-      .then(() => process.exit(0), () => process.exit(1));
-  };
-  process.on('SIGINT', () => shutdown('SIGINT'));
-  process.on('SIGTERM', () => shutdown('SIGTERM'));
 
   const mapping = readMapping(c.sceneMapFile);
   assignScenes(common.numStreams, SCENES, mapping); // fail fast on a bad mapping, before rendering
@@ -48,20 +37,20 @@ async function main(): Promise<void> {
   // Render (or find in the cache) every scene up front, so a mapping can name any of them.
   const renderOpts = { width: c.sceneSize.width, height: c.sceneSize.height, fps: c.sceneFps, cacheDir: c.scenesDir };
   log.info({ dir: c.scenesDir, ...renderOpts }, 'preparing scenes');
-  rendering = renderAllScenes({
+  const rendering = renderAllScenes({
     ...renderOpts,
-    signal: abort.signal,
+    signal: ctx.signal,
     onProgress: (done, total, r) =>
       log.info({ scene: r.scene.name, rendered: r.rendered, ms: r.elapsedMs, file: r.videoPath }, `scene ${done}/${total} ${r.rendered ? 'rendered' : 'cached'}`),
   });
   try {
     await rendering;
   } catch (err) {
-    if (stopping) return;
+    if (ctx.signal.aborted) return undefined;
     throw err;
   }
-  if (stopping) return;
-  starting = startRtspSim({
+  if (ctx.signal.aborted) return undefined;
+  const sim = await startRtspSim({
     numStreams: common.numStreams,
     urlTemplate: common.rtspUrlTemplate,
     publishPort: c.publishPort,
@@ -76,17 +65,14 @@ async function main(): Promise<void> {
     staggerMs: c.staggerMs,
     logger: log,
   });
-  const sim = await starting;
-  if (stopping) return;
+  if (ctx.signal.aborted) return sim;
   for (const [n, scene] of Object.entries(sim.cameras)) log.info({ camera: Number(n), scene, url: sim.urlFor(Number(n)) }, 'camera');
   process.stdout.write(
     `rtsp-sim (simulator) ready: ${Object.keys(sim.cameras).length} cameras\n` +
       Object.entries(sim.cameras).map(([n, scene]) => `  ${sim.urlFor(Number(n))}  ${scene}\n`).join('') +
       `fault switch: ${sim.controlUrl}/cameras  (POST /cameras/N/drop | /cameras/N/restore; POST /cameras adds one, DELETE /cameras/N removes it)\n`,
   );
+  return sim;
 }
 
-main().catch((err: unknown) => {
-  process.stderr.write(`rtsp-sim failed: ${err instanceof Error ? err.message : String(err)}\n`);
-  process.exit(1);
-});
+runMain('rtsp-sim', main, { log: (msg) => log.info(msg) });

@@ -8,6 +8,7 @@ import { startRtspServer, type RtspServerProcess } from './adapters/rtsp-server'
 import { assignScenes, cameraPath, cameraUrl, templatePort } from './core/camera-map';
 import type { SceneDefinition } from './core/scene-model';
 import { SCENES } from './core/scenes';
+import { sleep, within } from '../../../functions/shared/src/async';
 
 export interface RtspSimOptions {
   /** cameras cam1…camN (default 10) */
@@ -73,7 +74,6 @@ export interface RtspSimHandle {
   stop(): Promise<void>;
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const pick = async (p: number | undefined, fallback: number) => ((p ?? fallback) === 0 ? freePort() : (p ?? fallback));
 
 /**
@@ -116,10 +116,7 @@ export async function startRtspSim(options: RtspSimOptions = {}): Promise<RtspSi
       })();
       // Each step has its own SIGKILL fallback; this bound is the last line, so a stop never
       // hangs a caller (seen rarely on a loaded 2-core box): say so and kill what is left.
-      let timer: NodeJS.Timeout | undefined;
-      const bounded = new Promise<false>((r) => (timer = setTimeout(() => r(false), STOP_BOUND_MS)));
-      const finished = await Promise.race([orderly.then(() => true as const), bounded]);
-      clearTimeout(timer);
+      const finished = await within(orderly.then(() => true as const), STOP_BOUND_MS, false);
       if (!finished) {
         const left = allPids();
         log.error({ pids: left, boundMs: STOP_BOUND_MS }, 'rtsp-sim stop did not finish in time; killing what is left');

@@ -1,9 +1,10 @@
 /** `npm run start:vllm-sim`: the simulator as a process, configured from the environment. */
 import { loadConfigOrExit } from '../../../functions/shared/src/config/load';
+import { runMain } from '../../../functions/shared/src/lifecycle';
 import { createLogger } from '../../../functions/shared/src/logger';
 import { startVllmSim } from './index';
 
-async function main(): Promise<void> {
+async function main(): Promise<{ stop(): Promise<void> }> {
   const config = loadConfigOrExit(process.env);
   const log = createLogger('vllm-sim', config.common.logLevel);
   const s = config.vllmSim;
@@ -23,21 +24,7 @@ async function main(): Promise<void> {
     logger: log,
   });
   log.info({ url: sim.url, model: config.common.vllmModel, vllmVersion: s.vllmVersion, analysis: s.analysis, allowedMediaPath: s.allowedMediaPath ?? null }, 'vllm-sim (a simulator of vLLM, not a safety model) listening');
-  const stop = (signal: string) => {
-    log.info({ signal }, 'stopping');
-    sim.close().then(
-      () => process.exit(0),
-      (err: unknown) => {
-        log.error({ err }, 'close failed');
-        process.exit(1);
-      },
-    );
-  };
-  process.once('SIGINT', () => stop('SIGINT'));
-  process.once('SIGTERM', () => stop('SIGTERM'));
+  return { stop: () => sim.close() };
 }
 
-main().catch((err: unknown) => {
-  process.stderr.write(`vllm-sim failed to start: ${(err as Error).stack ?? String(err)}\n`);
-  process.exit(1);
-});
+runMain('vllm-sim', main);

@@ -1,3 +1,4 @@
+import { sleep } from '../../../functions/shared/src/async';
 /** Latency knobs (all may be 0 for fast tests). */
 export interface LatencyOptions {
   /** Prefill time per uncached prompt token, µs. */
@@ -10,7 +11,8 @@ export interface LatencyOptions {
   maxBatch: number;
 }
 
-const sleep = (ms: number) => (ms > 0 ? new Promise<void>((r) => setTimeout(r, ms)) : Promise.resolve());
+/** Latency 0 (fast tests) costs no timer turn at all. */
+const pause = (ms: number) => (ms > 0 ? sleep(ms) : Promise.resolve());
 
 /**
  * A one-GPU timing model: at most `maxBatch` requests run, the rest queue FIFO; prefills share
@@ -60,12 +62,12 @@ export class Scheduler {
   async run(uncachedTokens: number, outputTokens: number, extraMs = 0, onFirstToken: () => void = () => {}): Promise<void> {
     await this.acquire();
     try {
-      await sleep(this.latency.overheadMs + extraMs);
-      const prefill = this.gpu.then(() => sleep((uncachedTokens * this.latency.prefillUsPerToken) / 1000));
+      await pause(this.latency.overheadMs + extraMs);
+      const prefill = this.gpu.then(() => pause((uncachedTokens * this.latency.prefillUsPerToken) / 1000));
       this.gpu = prefill;
       await prefill;
       onFirstToken();
-      await sleep(outputTokens * this.latency.decodeMsPerToken);
+      await pause(outputTokens * this.latency.decodeMsPerToken);
     } finally {
       this.release();
     }

@@ -2,13 +2,13 @@ import type { Logger } from 'pino';
 import type { KedaScalingSettings } from '../../../shared/src/scaling';
 import { chooseThumb, mergeCameras, type CameraView, type ThumbChoice } from '../core/cameras';
 import { buildCounters, countersChanged, type Counters } from '../core/counters';
-import type { IncidentRecord } from '../core/incidents';
+import type { DashboardIncident } from '../core/incidents';
 import { scanLatestClips } from './latest-clips';
 import type { AlertStore, StoredVerdict, StoreUpdate } from './redis-store';
 import type { SseHub, SseMessage } from './sse-hub';
 
 /** An incident as listed (history left out; `GET /api/incidents/:id` has it). */
-export type IncidentSummary = Omit<IncidentRecord, 'history'> & {
+export type DashboardIncidentSummary = Omit<DashboardIncident, 'history'> & {
   readonly historyCount: number;
   /** Clip of the earliest event (the one that raised it): the feed's thumbnail, extracted once per incident. */
   readonly thumbClip: string;
@@ -19,7 +19,7 @@ export interface DashboardState {
   readonly serverTime: string;
   readonly cameras: readonly CameraView[];
   /** Newest first (by openedAt), at most {@link FEED_LIMIT}: open ones first, then the newest. */
-  readonly incidents: readonly IncidentSummary[];
+  readonly incidents: readonly DashboardIncidentSummary[];
   /** Incidents stored in all; page through them with `GET /api/incidents?offset=&limit=`. */
   readonly incidentsTotal: number;
   /** Newest first. */
@@ -44,7 +44,7 @@ export interface LiveStateOptions {
   readonly now?: () => number;
 }
 
-export function summarize(rec: IncidentRecord): IncidentSummary {
+export function summarize(rec: DashboardIncident): DashboardIncidentSummary {
   const { history, ...rest } = rec;
   const first = history.find((h) => h.clipPath !== '');
   return { ...rest, historyCount: history.length, thumbClip: first?.clipPath ?? rec.clipPath };

@@ -1,12 +1,12 @@
-import fs from 'node:fs';
 import path from 'node:path';
 import type { Redis } from 'ioredis';
 import { RetryableError } from '../../../shared/src/errors';
 import type { AlertData, CameraStatusEvent, VerdictCreated } from '../../../shared/src/events';
+import { luaScripts, type LuaCommands } from '../../../shared/src/lua';
 import type { VerdictStatus } from '../../../shared/src/verdict';
 import { parseStatusReport, type StatusReport } from '../core/cameras';
 import type { CounterInputs, LocalReplicas } from '../core/counters';
-import { acknowledge, applyAlertEvent, type AlertEventKind, type Applied, type IncidentRecord } from '../core/incidents';
+import { acknowledge, applyAlertEvent, type AlertEventKind, type Applied, type DashboardIncident } from '../core/incidents';
 import type { AlertKeys } from './store-keys';
 
 /** A verdict as stored for the dashboard. */
@@ -18,7 +18,7 @@ export interface StoredVerdict extends VerdictCreated {
 
 /** Every change a browser should see; travels over Redis pub/sub so all replicas' browsers get it. */
 export type StoreUpdate =
-  | { readonly type: 'incident'; readonly change: Applied['kind'] | 'acknowledged'; readonly alert: boolean; readonly record: IncidentRecord }
+  | { readonly type: 'incident'; readonly change: Applied['kind'] | 'acknowledged'; readonly alert: boolean; readonly record: DashboardIncident }
   | { readonly type: 'verdict'; readonly verdict: StoredVerdict }
   | { readonly type: 'camera'; readonly cameraId: string; readonly status: 'online' | 'offline'; readonly at: string };
 
@@ -29,18 +29,8 @@ export interface AlertStoreOptions {
   readonly seenTtlSeconds?: number;
 }
 
-type Cmd = (...args: (string | number)[]) => Promise<unknown>;
 const SCRIPTS = ['put-incident-4', 'add-verdict-4', 'put-camera-2'] as const;
-const lua = new Map(SCRIPTS.map((n) => [n, fs.readFileSync(path.join(__dirname, 'lua', `${n}.lua`), 'utf8')]));
-
-function command(redis: Redis, name: (typeof SCRIPTS)[number]): Cmd {
-  const r = redis as unknown as Record<string, Cmd>;
-  const cmd = `alerts_${name.replace(/-\d+$/, '').replace(/-/g, '_')}`;
-  if (typeof r[cmd] !== 'function') redis.defineCommand(cmd, { numberOfKeys: Number(name.split('-').pop()), lua: lua.get(name) ?? '' });
-  const fn = r[cmd];
-  if (!fn) throw new Error(`script ${name} not defined`);
-  return (...args) => fn.apply(redis, args);
-}
+const loadScripts = luaScripts('alerts', path.join(__dirname, 'lua'), SCRIPTS);
 
 const parse = <T>(json: string | null | undefined): T | undefined => (json ? (JSON.parse(json) as T) : undefined);
 
@@ -50,15 +40,12 @@ const parse = <T>(json: string | null | undefined): T | undefined => (json ? (JS
  * published on the updates channel.
  */
 export class AlertStore {
-  private readonly putIncident: Cmd;
-  private readonly addVerdictCmd: Cmd;
-  private readonly putCameraCmd: Cmd;
+  /** putIncident → 'ok' | 'dup' | 'conflict'; addVerdict / putCamera → 1 stored, 0 redelivery (putCamera: 2 older, kept out). */
+  private readonly scripts: LuaCommands<typeof SCRIPTS>;
   private readonly seenTtl: number;
 
   constructor(private readonly redis: Redis, readonly keys: AlertKeys, private readonly opts: AlertStoreOptions) {
-    this.putIncident = command(redis, 'put-incident-4');
-    this.addVerdictCmd = command(redis, 'add-verdict-4');
-    this.putCameraCmd = command(redis, 'put-camera-2');
+    this.scripts = loadScripts(redis);
     this.seenTtl = opts.seenTtlSeconds ?? 7 * 24 * 3600;
   }
 
@@ -79,7 +66,7 @@ export class AlertStore {
   }
 
   /** Acknowledges an incident; `undefined` when it does not exist. Idempotent. */
-  async acknowledge(incidentId: string, at: string, by: string | undefined): Promise<IncidentRecord | undefined> {
+  async acknowledge(incidentId: string, at: string, by: string | undefined): Promise<DashboardIncident | undefined> {
     for (let attempt = 0; attempt < 8; attempt++) {
       const prev = await this.getIncident(incidentId);
       if (!prev) return undefined;
@@ -94,8 +81,8 @@ export class AlertStore {
     throw new RetryableError(`incident ${incidentId}: too many concurrent writers; retry`);
   }
 
-  private async writeIncident(rec: IncidentRecord, expectedRev: number, seenKey: string, seenTtl: string): Promise<unknown> {
-    return this.putIncident(
+  private async writeIncident(rec: DashboardIncident, expectedRev: number, seenKey: string, seenTtl: string): Promise<unknown> {
+    return this.scripts.putIncident(
       this.keys.incidents, this.keys.incidentsByTime, this.keys.open, seenKey,
       rec.incidentId, expectedRev, JSON.stringify(rec), Date.parse(rec.openedAt), rec.state, seenTtl, this.opts.maxIncidents,
     );
@@ -104,7 +91,7 @@ export class AlertStore {
   /** Stores a verdict once per event id; false for a redelivery. */
   async addVerdict(eventId: string, data: VerdictCreated, receivedAt: string): Promise<boolean> {
     const verdict: StoredVerdict = { ...data, eventId, receivedAt, analyzedAtMs: Date.parse(data.analyzedAt) };
-    const stored = await this.addVerdictCmd(
+    const stored = await this.scripts.addVerdict(
       this.keys.seen(eventId), this.keys.verdicts, this.keys.verdictCounts, this.keys.cameraVerdicts,
       JSON.stringify(verdict), this.opts.recentVerdicts, data.status, this.seenTtl, data.cameraId, verdict.analyzedAtMs,
     );
@@ -115,36 +102,36 @@ export class AlertStore {
   /** Stores a camera.* event once per event id (older-than-stored events are kept out); false for a redelivery. */
   async putCamera(eventId: string, data: CameraStatusEvent): Promise<boolean> {
     const atMs = Date.parse(data.at);
-    const res = await this.putCameraCmd(this.keys.seen(eventId), this.keys.cameraEvents, data.cameraId, JSON.stringify({ ...data, atMs }), atMs, this.seenTtl);
+    const res = await this.scripts.putCamera(this.keys.seen(eventId), this.keys.cameraEvents, data.cameraId, JSON.stringify({ ...data, atMs }), atMs, this.seenTtl);
     if (res === 1) await this.publish({ type: 'camera', cameraId: data.cameraId, status: data.status, at: data.at });
     return res !== 0;
   }
 
-  async getIncident(id: string): Promise<IncidentRecord | undefined> {
-    return parse<IncidentRecord>(await this.redis.hget(this.keys.incidents, id));
+  async getIncident(id: string): Promise<DashboardIncident | undefined> {
+    return parse<DashboardIncident>(await this.redis.hget(this.keys.incidents, id));
   }
 
   /**
    * At most `limit` incidents, newest (by openedAt) first: every open one first (up to `limit`),
    * then the newest to fill up. Bounded (issue #18.2): the rest is read with {@link pageIncidents}.
    */
-  async listIncidents(limit: number): Promise<IncidentRecord[]> {
+  async listIncidents(limit: number): Promise<DashboardIncident[]> {
     const [newest, open] = await Promise.all([this.redis.zrevrange(this.keys.incidentsByTime, 0, limit - 1), this.redis.srandmember(this.keys.open, limit)]);
     const ids = [...new Set([...open, ...newest])].slice(0, limit);
     if (ids.length === 0) return [];
     const rows = await this.redis.hmget(this.keys.incidents, ...ids);
     return rows
-      .map((r) => parse<IncidentRecord>(r))
-      .filter((r): r is IncidentRecord => r !== undefined)
+      .map((r) => parse<DashboardIncident>(r))
+      .filter((r): r is DashboardIncident => r !== undefined)
       .sort((a, b) => Date.parse(b.openedAt) - Date.parse(a.openedAt));
   }
 
   /** One page of every stored incident, newest (by openedAt) first, and how many there are. */
-  async pageIncidents(offset: number, limit: number): Promise<{ incidents: IncidentRecord[]; total: number }> {
+  async pageIncidents(offset: number, limit: number): Promise<{ incidents: DashboardIncident[]; total: number }> {
     const [ids, total] = await Promise.all([this.redis.zrevrange(this.keys.incidentsByTime, offset, offset + limit - 1), this.redis.zcard(this.keys.incidentsByTime)]);
     if (ids.length === 0) return { incidents: [], total };
     const rows = await this.redis.hmget(this.keys.incidents, ...ids);
-    return { incidents: rows.map((r) => parse<IncidentRecord>(r)).filter((r): r is IncidentRecord => r !== undefined), total };
+    return { incidents: rows.map((r) => parse<DashboardIncident>(r)).filter((r): r is DashboardIncident => r !== undefined), total };
   }
 
   async incidentCount(): Promise<number> {
@@ -152,11 +139,11 @@ export class AlertStore {
   }
 
   /** Every open incident. */
-  async openIncidents(): Promise<IncidentRecord[]> {
+  async openIncidents(): Promise<DashboardIncident[]> {
     const ids = await this.redis.smembers(this.keys.open);
     if (ids.length === 0) return [];
     const rows = await this.redis.hmget(this.keys.incidents, ...ids);
-    return rows.map((r) => parse<IncidentRecord>(r)).filter((r): r is IncidentRecord => r !== undefined && r.state === 'open');
+    return rows.map((r) => parse<DashboardIncident>(r)).filter((r): r is DashboardIncident => r !== undefined && r.state === 'open');
   }
 
   async recentVerdicts(limit: number): Promise<StoredVerdict[]> {
@@ -165,7 +152,7 @@ export class AlertStore {
   }
 
   /** Raw counter inputs. Throughput comes from the verdict stream (ids are ms timestamps); without a stream, from our own list. */
-  async counterInputs(now: number, open: readonly IncidentRecord[], cameras: { online: number; total: number }): Promise<CounterInputs> {
+  async counterInputs(now: number, open: readonly DashboardIncident[], cameras: { online: number; total: number }): Promise<CounterInputs> {
     const since = now - 60_000;
     const [queueDepth, inFlight, localReplicas, streamExists, counts] = await Promise.all([
       this.redis.llen(this.keys.clipQueue),

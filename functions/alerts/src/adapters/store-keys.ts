@@ -1,9 +1,8 @@
-import { createHash } from 'node:crypto';
 import { redisKeys } from '../../../shared/src/keys';
 
-/** Every Redis key the alerts function uses (built from the shared `redisKeys`, never by hand elsewhere). */
+/** Every Redis key the alerts function uses, under names local to it: each is a named field of the shared `redisKeys`. */
 export interface AlertKeys {
-  /** HASH incidentId → IncidentRecord JSON. */
+  /** HASH incidentId → DashboardIncident JSON. */
   readonly incidents: string;
   /** ZSET incidentId by openedAt (ms). */
   readonly incidentsByTime: string;
@@ -31,19 +30,19 @@ export interface AlertKeys {
   readonly verdictStream: string;
 }
 
-/** Builds the alerts function's keys under `prefix`. Long event ids are hashed to keep keys short. */
+/** Builds the alerts function's keys under `prefix` (long event ids are hashed, in keys.ts, to keep keys short). */
 export function alertKeys(prefix: string): AlertKeys {
   const k = redisKeys(prefix);
   return {
     incidents: k.alerts,
     incidentsByTime: k.alertsByTime,
-    open: k.key('alerts', 'open'),
-    verdicts: k.key('alerts', 'verdicts'),
-    verdictCounts: k.key('alerts', 'verdict-counts'),
-    cameraVerdicts: k.key('alerts', 'camera-verdicts'),
-    cameraEvents: k.key('alerts', 'cameras'),
-    updates: k.key('alerts', 'updates'),
-    seen: (eventId) => k.key('alerts', 'seen', eventId.length <= 128 ? eventId : createHash('sha256').update(eventId).digest('hex')),
+    open: k.alertsOpen,
+    verdicts: k.alertsVerdicts,
+    verdictCounts: k.alertsVerdictCounts,
+    cameraVerdicts: k.alertsCameraVerdicts,
+    cameraEvents: k.alertsCameraEvents,
+    updates: k.alertsUpdates,
+    seen: k.alertsSeen,
     captureCameras: k.cameras,
     clipQueue: k.clips,
     clipsClaimed: k.claimed,

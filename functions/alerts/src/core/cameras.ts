@@ -1,5 +1,5 @@
 import type { Severity, VerdictStatus } from '../../../shared/src/verdict';
-import type { IncidentRecord } from './incidents';
+import type { DashboardIncident } from './incidents';
 import { maxSeverity } from './incidents';
 
 /** What the dashboard knows about one camera. */
@@ -39,7 +39,7 @@ export interface CameraSources {
   readonly reports: ReadonlyMap<string, readonly StatusReport[]>;
   readonly latestClips: ReadonlyMap<string, { readonly path: string; readonly mtimeMs: number }>;
   readonly lastVerdicts: ReadonlyMap<string, { readonly status: VerdictStatus; readonly analyzedAt: string; readonly summary: string }>;
-  readonly openIncidents: readonly IncidentRecord[];
+  readonly openIncidents: readonly DashboardIncident[];
   /** NUM_STREAMS: cam1…camN are always shown, so a camera that never reported is visible as missing. */
   readonly expectedCameras: number;
   /** Without any status report, a camera whose newest clip is younger than this counts as online. */

@@ -20,9 +20,11 @@ export interface HistoryEntry {
 
 /**
  * An incident as the dashboard stores and shows it: the latest alert data (by `analyzedAt`),
- * acknowledgement and the history of every event received for it.
+ * acknowledgement and the history of every event received for it. Named apart from inference's
+ * `Incident` (the engine's state, functions/inference/src/core/incidents.ts): "incident" alone
+ * means the engine's; the JSON fields, routes (`/api/incidents`) and Redis keys keep their names.
  */
-export interface IncidentRecord extends AlertData {
+export interface DashboardIncident extends AlertData {
   /** Bumped on every change; the Redis write is a compare-and-set on it. */
   readonly rev: number;
   /** Kind of the newest event applied to the latest fields. */
@@ -57,7 +59,7 @@ export type ApplyKind = 'created' | 'updated' | 'stale' | 'duplicate';
 
 export interface Applied {
   readonly kind: ApplyKind;
-  readonly record: IncidentRecord;
+  readonly record: DashboardIncident;
   /**
    * True when browsers should treat this as a new alarm (flash + sound): a new open incident,
    * or an open one escalating from warning to danger — and never once it is acknowledged.
@@ -82,7 +84,7 @@ export function maxSeverity(a: Severity, b: Severity): Severity {
   return SEVERITY_RANK[a] >= SEVERITY_RANK[b] ? a : b;
 }
 
-function isNewer(ev: AlertEventInput, rec: IncidentRecord): boolean {
+function isNewer(ev: AlertEventInput, rec: DashboardIncident): boolean {
   const a = Date.parse(ev.data.analyzedAt);
   const b = Date.parse(rec.analyzedAt);
   if (a !== b) return a > b;
@@ -127,10 +129,10 @@ function alertFields(d: AlertData): AlertData {
  *   `updated` arrives afterwards (its data still lands in the history);
  * - `openedAt` is the earliest one reported; the acknowledgement is never cleared.
  */
-export function applyAlertEvent(prev: IncidentRecord | undefined, ev: AlertEventInput): Applied {
+export function applyAlertEvent(prev: DashboardIncident | undefined, ev: AlertEventInput): Applied {
   const d = alertFields(ev.data);
   if (!prev) {
-    const record: IncidentRecord = {
+    const record: DashboardIncident = {
       ...d, rev: 1, lastEvent: ev.kind, peakSeverity: d.severity, firstReceivedAt: ev.receivedAt, lastReceivedAt: ev.receivedAt,
       history: [historyEntry(ev)],
       ...(ev.kind === 'resolved' ? { state: 'resolved' as const, resolvedAt: d.resolvedAt ?? d.analyzedAt } : {}),
@@ -141,11 +143,11 @@ export function applyAlertEvent(prev: IncidentRecord | undefined, ev: AlertEvent
 
   const newer = isNewer(ev, prev);
   const resolvedBefore = prev.state === 'resolved';
-  const base: IncidentRecord = newer ? { ...prev, ...d, lastEvent: ev.kind } : prev;
+  const base: DashboardIncident = newer ? { ...prev, ...d, lastEvent: ev.kind } : prev;
   const resolved = resolvedBefore || ev.kind === 'resolved' || (newer && d.state === 'resolved');
   const resolvedAt = resolvedBefore ? prev.resolvedAt : resolved ? (d.resolvedAt ?? d.analyzedAt) : undefined;
   const openedAt = Date.parse(d.openedAt) < Date.parse(prev.openedAt) ? d.openedAt : prev.openedAt;
-  const record: IncidentRecord = {
+  const record: DashboardIncident = {
     ...base,
     state: resolved ? 'resolved' : 'open',
     ...(resolvedAt ? { resolvedAt } : {}),
@@ -167,13 +169,13 @@ export function applyAlertEvent(prev: IncidentRecord | undefined, ev: AlertEvent
  * Acknowledges an incident (pure). Acknowledging twice keeps the first time and person.
  * An acknowledged incident is never re-alerted: later events update it silently.
  */
-export function acknowledge(prev: IncidentRecord, at: string, by: string | undefined): IncidentRecord {
+export function acknowledge(prev: DashboardIncident, at: string, by: string | undefined): DashboardIncident {
   if (prev.acknowledgedAt) return prev;
   return { ...prev, acknowledgedAt: at, ...(by ? { acknowledgedBy: by } : {}), rev: prev.rev + 1 };
 }
 
 /** Milliseconds an incident has lasted: until `resolvedAt`, or until `now` while open. */
-export function incidentDurationMs(rec: Pick<IncidentRecord, 'openedAt' | 'resolvedAt' | 'state'>, now: number): number {
+export function incidentDurationMs(rec: Pick<DashboardIncident, 'openedAt' | 'resolvedAt' | 'state'>, now: number): number {
   const end = rec.state === 'resolved' && rec.resolvedAt ? Date.parse(rec.resolvedAt) : now;
   return Math.max(0, end - Date.parse(rec.openedAt));
 }

@@ -1,5 +1,6 @@
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
+import { InFlight } from '../../../shared/src/async';
 import type { Publisher } from '../../../shared/src/cloudevents';
 import { toError } from '../../../shared/src/errors';
 import { EventType } from '../../../shared/src/events';
@@ -37,6 +38,8 @@ export class CameraHealth {
   private timer: NodeJS.Timeout | undefined;
   /** When each camera entered its current status (ISO). */
   private readonly since = new Map<string, string>();
+  /** Status writes and camera.* publishes still running (not awaited by clip()/tick(); awaited by stop()). */
+  private readonly recording = new InFlight();
 
   constructor(private readonly opts: CameraHealthOptions) {}
 
@@ -63,7 +66,7 @@ export class CameraHealth {
     if (!state) return;
     const r = onClip(state, at);
     this.states.set(cameraId, r.state);
-    void this.record(cameraId, r.state, r.transition, r.announce);
+    void this.recording.track(this.record(cameraId, r.state, r.transition, r.announce));
   }
 
   /** Checks every watched camera against the offline timer. */
@@ -72,7 +75,7 @@ export class CameraHealth {
       const r = onTick(state, now, this.opts.offlineSeconds * 1000, this.opts.segmentSeconds * 1000);
       if (!r.transition) continue;
       this.states.set(cameraId, r.state);
-      void this.record(cameraId, r.state, r.transition, true);
+      void this.recording.track(this.record(cameraId, r.state, r.transition, true));
     }
   }
 
@@ -81,9 +84,11 @@ export class CameraHealth {
     this.timer.unref();
   }
 
-  stop(): void {
+  /** Stops the offline timer and waits, at most `drainMs`, for status writes and publishes still running; false when some were cut off. */
+  stop(drainMs = 5000): Promise<boolean> {
     if (this.timer) clearInterval(this.timer);
     this.timer = undefined;
+    return this.recording.drain(drainMs);
   }
 
   snapshot(): Record<string, CameraStatus> {

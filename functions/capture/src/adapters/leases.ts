@@ -1,9 +1,9 @@
-import fs from 'node:fs';
 import path from 'node:path';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { toError } from '../../../shared/src/errors';
 import type { RedisKeys } from '../../../shared/src/keys';
+import { luaScripts } from '../../../shared/src/lua';
 import { claimCandidates, fairShare, renewIntervalMs, replicaOffset, surplus } from '../core/leases';
 
 export interface LeaseManagerOptions {
@@ -20,9 +20,21 @@ export interface LeaseManagerOptions {
   onLose: (cameraId: string) => Promise<void> | void;
 }
 
-const lua = (name: string) => fs.readFileSync(path.join(__dirname, 'lua', `${name}.lua`), 'utf8');
-const RENEW = lua('renew-1');
-const RELEASE = lua('release-1');
+const loadLeaseScripts = luaScripts('captureLease', path.join(__dirname, 'lua'), ['renew-1', 'release-1'] as const);
+
+/** The lease scripts, typed: each returns 0 when the lease is not ours (lost / already gone). */
+interface LeaseScripts {
+  renew(key: string, replicaId: string, ttlMs: number): Promise<number>;
+  release(key: string, replicaId: string): Promise<number>;
+}
+
+function leaseScripts(redis: Redis): LeaseScripts {
+  const lua = loadLeaseScripts(redis);
+  return {
+    renew: async (key, replicaId, ttlMs) => Number(await lua.renew(key, replicaId, ttlMs)),
+    release: async (key, replicaId) => Number(await lua.release(key, replicaId)),
+  };
+}
 
 /**
  * Lease mode: every TTL/3 renew our leases (only if still ours), drop cameras whose lease
@@ -35,11 +47,10 @@ export class LeaseManager {
   private ticking: Promise<void> = Promise.resolve();
   private stopped = false;
   private claiming = true;
+  private readonly scripts: LeaseScripts;
 
   constructor(private readonly opts: LeaseManagerOptions) {
-    const r = opts.redis as unknown as Record<string, unknown>;
-    if (typeof r.captureLeaseRenew !== 'function') opts.redis.defineCommand('captureLeaseRenew', { numberOfKeys: 1, lua: RENEW });
-    if (typeof r.captureLeaseRelease !== 'function') opts.redis.defineCommand('captureLeaseRelease', { numberOfKeys: 1, lua: RELEASE });
+    this.scripts = leaseScripts(opts.redis);
   }
 
   ownedCameras(): string[] {
@@ -72,9 +83,8 @@ export class LeaseManager {
       await this.opts.onLose(cam);
       await this.release(cam);
     }
-    const cmd = redis as unknown as { captureLeaseRenew(key: string, id: string, ttl: number): Promise<number> };
     for (const cam of [...this.owned]) {
-      if ((await cmd.captureLeaseRenew(keys.cameraLease(cam), replicaId, ttlMs)) !== 0) continue;
+      if ((await this.scripts.renew(keys.cameraLease(cam), replicaId, ttlMs)) !== 0) continue;
       logger.warn({ cameraId: cam }, 'lease lost (expired or taken over): stopping this camera');
       this.owned.delete(cam);
       void Promise.resolve(this.opts.onLose(cam)).catch(() => undefined);
@@ -107,12 +117,11 @@ export class LeaseManager {
   }
 
   private replicasKey(): string {
-    return this.opts.keys.key('cameras', 'replicas');
+    return this.opts.keys.cameraReplicas;
   }
 
   private async release(cam: string): Promise<void> {
-    const cmd = this.opts.redis as unknown as { captureLeaseRelease(key: string, id: string): Promise<number> };
-    await cmd.captureLeaseRelease(this.opts.keys.cameraLease(cam), this.opts.replicaId).catch(() => 0);
+    await this.scripts.release(this.opts.keys.cameraLease(cam), this.opts.replicaId).catch(() => 0);
   }
 
   /** Shutdown, first step: keep renewing what we hold (recorders are finalising) but claim nothing new. */

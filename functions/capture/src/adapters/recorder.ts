@@ -7,7 +7,7 @@ import { isUnrecoverable, toError } from '../../../shared/src/errors';
 import type { ClipRecorded } from '../../../shared/src/events';
 import type { ClipSource } from '../intake';
 import { buildRecorderCommand } from '../core/recorder-args';
-import { within } from '../core/timeout';
+import { within } from '../../../shared/src/async';
 import { segmentStart, splitSegmentChunk } from '../core/segment-list';
 import type { CaptureMetrics } from '../metrics';
 import { spawnRecorder, type RecorderExit, type RecorderProcess } from './ffmpeg';

@@ -11,7 +11,7 @@ import { Redis } from 'ioredis';
 import type { ClipJob } from '../../../shared/src/clip-job';
 import { redisKeys } from '../../../shared/src/keys';
 import type { RtspSimHandle } from '../../../../simulator/cameras/src/index';
-import { startCapture, type CaptureHandle } from '../../src/capture';
+import { startCapture, type CaptureHandle } from '../../src/app/start-capture';
 import { newPrefix, simTemplate, startSim, testConfig, waitFor } from '../helpers';
 import { freePort } from '../../../shared/src/net';
 import { redisAnswers } from '../../../shared/src/redis-ping';

@@ -37,7 +37,7 @@ export async function loadFewShot(dir: string): Promise<FewShotExample[]> {
     const { cameraId, context, answers, clip } = parsed.data;
     const clipBytes = await fs.readFile(path.join(exDir, clip.file));
     const sha = mediaUuid(clipBytes);
-    if (sha !== `sha256:${clip.sha256}`) throw new Error(`few-shot clip ${path.join(exDir, clip.file)} does not match its sha256 in example.json (re-run scripts/make-fewshot.ts)`);
+    if (sha !== `sha256:${clip.sha256}`) throw new Error(`few-shot clip ${path.join(exDir, clip.file)} does not match its sha256 in example.json (re-run tools/fewshot/make-fewshot.ts)`);
     const info = mp4VideoInfo(clipBytes);
     if (info.frames !== clip.frames) throw new Error(`few-shot clip ${path.join(exDir, clip.file)} has ${info.frames} frames, example.json says ${clip.frames}`);
     const frameFiles = (await fs.readdir(exDir)).filter((f) => /^frame-.*\.jpe?g$/.test(f)).sort();

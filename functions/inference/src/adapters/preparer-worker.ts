@@ -8,6 +8,7 @@ import { ClipQueue } from '../../../shared/src/queue';
 import { claimAndPrepare, type PrepareEvent, type PreparedJob } from './claim';
 import type { PrepareSettings } from './prepare';
 import { registryOverlayLookup } from './zone-overlay';
+import { sleep } from '../../../shared/src/async';
 
 /** Everything the preparer thread needs; it never reads process.env. */
 export interface PreparerWorkerData {
@@ -61,7 +62,7 @@ async function loop(): Promise<void> {
       job = await claimAndPrepare(queue, data.consumerId, data.settings, data.claimTimeoutSeconds, (event) => send({ type: 'event', event }), logger, data.maxAttempts, overlayOf);
     } catch (err) {
       logger.error({ err: toError(err).message }, 'claiming failed; trying again in 1 s');
-      await new Promise((resolve) => setTimeout(resolve, 1000));
+      await sleep(1000);
     }
     if (job) {
       outstanding += 1;

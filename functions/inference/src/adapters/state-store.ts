@@ -1,10 +1,13 @@
-import fs from 'node:fs';
 import path from 'node:path';
 import type { Redis } from 'ioredis';
 import type { RedisKeys } from '../../../shared/src/keys';
+import { luaScripts } from '../../../shared/src/lua';
 import { INCIDENT_TYPES, type CameraState, type Incident, type IncidentType, type WindowEntry } from '../core/incidents';
 
-const COMMIT_LUA = fs.readFileSync(path.join(__dirname, 'lua', 'commit-6.lua'), 'utf8');
+const loadScripts = luaScripts('sh_inference', path.join(__dirname, 'lua'), ['commit-6'] as const);
+
+/** commit-6: [1] committed, [0] CAS conflict, [2, outcome] already committed (replay). */
+type CommitReply = [number, string?];
 
 /** A camera's engine state as read, plus the exact strings read (the compare-and-set expectations). */
 export interface LoadedCamera {
@@ -41,24 +44,24 @@ const field = (cameraId: string, type: IncidentType) => `${cameraId}:${type}`;
  * caller re-reads and re-applies the pure engine).
  */
 export class StateStore {
+  private readonly scripts: ReturnType<typeof loadScripts>;
+
   constructor(
     private readonly redis: Redis,
     private readonly keys: RedisKeys,
     private readonly opts: { verdictsMaxLen: number; replayTtlSeconds: number },
   ) {
-    if (typeof (redis as unknown as Record<string, unknown>).sh_inferenceCommit !== 'function') {
-      redis.defineCommand('sh_inferenceCommit', { numberOfKeys: 6, lua: COMMIT_LUA });
-    }
+    this.scripts = loadScripts(redis);
   }
 
   /** Where a committed job's outcome (the events it publishes) is kept for replay. */
   outcomeKey(markerId: string): string {
-    return this.keys.key('inference', 'outcome', markerId);
+    return this.keys.inferenceOutcome(markerId);
   }
 
   /** Marker key of a camera status event (offline/online), by CloudEvent id. */
   cameraEventMarker(eventId: string): string {
-    return this.keys.key('inference', 'camera-event', eventId);
+    return this.keys.inferenceCameraEvent(eventId);
   }
 
   /** Reads one camera's window and incidents, keeping the raw strings as CAS expectations. */
@@ -101,24 +104,23 @@ export class StateStore {
       const before = loaded.rawIncidents[t] ?? '';
       if (value !== before) triplets.push(field(cameraId, t), before, value);
     }
-    const cmd = (this.redis as unknown as Record<string, (...a: (string | number)[]) => Promise<unknown>>).sh_inferenceCommit!.bind(this.redis);
-    const res = (await cmd(
+    const res = (await this.scripts.commit(
       input.markerKey, input.outcomeKey, this.keys.verdicts, this.keys.incidents, this.keys.incidentWindows, this.keys.incidentClips,
       input.markerValue, input.outcome, input.markerTtlSeconds, this.opts.verdictsMaxLen, input.verdictJson ?? '', input.jobId,
       cameraId, loaded.rawWindow, nextWindow === JSON.stringify({ window: loaded.state.window }) ? '' : nextWindow,
       input.evidenceClip ?? '', triplets.length / 3, this.opts.replayTtlSeconds, ...triplets,
-    )) as [number, string?];
+    )) as CommitReply;
     if (res[0] === 2) return { status: 'replay', outcome: res[1] ?? '' };
     return res[0] === 1 ? { status: 'committed' } : { status: 'conflict' };
   }
 
   /** True when this CloudEvent id was delivered already (so a replay does not send it twice). */
   async wasPublished(eventId: string): Promise<boolean> {
-    return (await this.redis.exists(this.keys.key('inference', 'published', eventId))) === 1;
+    return (await this.redis.exists(this.keys.inferencePublished(eventId))) === 1;
   }
 
   /** Remembers a delivered CloudEvent id (after its 2xx) for the marker TTL. */
   async markPublished(eventId: string): Promise<void> {
-    await this.redis.set(this.keys.key('inference', 'published', eventId), '1', 'EX', this.opts.replayTtlSeconds);
+    await this.redis.set(this.keys.inferencePublished(eventId), '1', 'EX', this.opts.replayTtlSeconds);
   }
 }

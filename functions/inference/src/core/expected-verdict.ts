@@ -21,7 +21,7 @@ const SAFE = {
 
 /**
  * The verdict a clip with these ground-truth hazard types should get, in both languages.
- * Used to write the few-shot answers (scripts/make-fewshot.ts) from a scene's ground truth,
+ * Used to write the few-shot answers (tools/fewshot/make-fewshot.ts) from a scene's ground truth,
  * never by hand, and by the end-to-end tests as the expected result.
  */
 export function expectedVerdict(types: readonly HazardType[], confidence = 0.9): { en: ModelVerdict; ko: ModelVerdict } {

@@ -14,7 +14,7 @@ export interface FewShotExample {
   media: PreparedMedia;
   /** The same example as JPEG frames (`frames`, sent in images mode). */
   imageMedia: PreparedMedia;
-  /** Expected answer per language (from the scene's ground truth, see scripts/make-fewshot.ts). */
+  /** Expected answer per language (from the scene's ground truth, see tools/fewshot/make-fewshot.ts). */
   answers: Record<VerdictLanguage, ModelVerdict>;
 }
 

@@ -8,18 +8,5 @@ export function computeBackoffMs(attempt: number, opts: { baseMs?: number; capMs
   return Math.round(delay * (1 - 0.25 * random()));
 }
 
-/** Waits `ms`, or rejects early when the signal aborts. Leaves no listener behind on the signal. */
-export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(signal.reason);
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal?.reason);
-    };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
-}
+/** `sleep` lives in the shared kit (`../async`); re-exported for existing importers. */
+export { sleep } from '../async';

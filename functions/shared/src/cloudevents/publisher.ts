@@ -4,7 +4,8 @@ import type { Logger } from 'pino';
 import { Counter, type Registry } from 'prom-client';
 import { RetryableError, UnrecoverableError, toError } from '../errors';
 import { cameraSource, EventDataSchemas, type EventData, type EventTypeName } from '../events';
-import { computeBackoffMs, sleep } from './backoff';
+import { sleep } from '../async';
+import { computeBackoffMs } from './backoff';
 
 export interface PublisherOptions {
   /** K_SINK; undefined = log only. */

@@ -1,12 +1,13 @@
 import type { Server } from 'node:http';
+import { createRequire } from 'node:module';
 import { http as registerHttp, type HttpFunction, type Request, type Response } from '@google-cloud/functions-framework';
-import { getTestServer } from '@google-cloud/functions-framework/testing';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import { failureStatus, toError } from '../errors';
 import type { EventTypeName } from '../events';
 import { receiveCloudEvent, type ReceivedEvent } from '../cloudevents/receive';
 import { DEFAULT_MAX_BODY_BYTES, JSON_TOO_DEEP, jsonDepthProblem, limitRequestBodies } from './body-limits';
+import { within } from '../async';
 
 export type { Request, Response };
 
@@ -42,7 +43,7 @@ export function createFunctionHandler(opts: FunctionAppOptions): HttpFunction {
       if (req.method === 'GET' && req.path === '/healthz') return void res.status(200).json({ status: 'ok', function: opts.name });
       if (req.method === 'GET' && req.path === '/readyz') {
         // a dependency that hangs (a PING queued on a dead Redis connection) must not hang the probe
-        const r = await withinMs(opts.readiness(), READINESS_TIMEOUT_MS, { ready: false, detail: { error: `readiness check took longer than ${READINESS_TIMEOUT_MS} ms` } });
+        const r = await within(opts.readiness(), READINESS_TIMEOUT_MS, { ready: false, detail: { error: `readiness check took longer than ${READINESS_TIMEOUT_MS} ms` } });
         return void res.status(r.ready ? 200 : 503).json({ ready: r.ready, ...(r.detail ?? {}) });
       }
       if (req.method === 'GET' && req.path === '/metrics') {
@@ -62,11 +63,6 @@ export function createFunctionHandler(opts: FunctionAppOptions): HttpFunction {
 
 const READINESS_TIMEOUT_MS = 2000;
 
-function withinMs<T, F>(promise: Promise<T>, ms: number, fallback: F): Promise<T | F> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<F>((resolve) => (timer = setTimeout(() => resolve(fallback), ms)));
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
-}
 
 async function handleEvent(opts: FunctionAppOptions, req: Request, res: Response): Promise<void> {
   const body = req.rawBody ?? (typeof req.body === 'string' ? req.body : req.body && Object.keys(req.body).length ? JSON.stringify(req.body) : '');
@@ -105,6 +101,45 @@ export interface ServeOptions {
   maxBodyBytes?: number;
 }
 
+/** The options functions-framework's `getServer` reads (build/src/options.d.ts `FrameworkOptions`). */
+interface FrameworkOptions {
+  port: string;
+  target: string;
+  sourceLocation: string;
+  signatureType: 'http';
+  printHelp: boolean;
+  enableExecutionId: boolean;
+  timeoutMilliseconds: number;
+  ignoredRoutes: string | null;
+}
+type GetServer = (userFunction: HttpFunction, options: FrameworkOptions) => Server;
+
+/**
+ * functions-framework's real server builder, the one its CLI serves with: `getServer` in
+ * node_modules/@google-cloud/functions-framework/build/src/server.js (v5.0.5; upstream
+ * GoogleCloudPlatform/functions-framework-nodejs src/server.ts), called by build/src/main.js
+ * `getServer(userFunction, options)`. It builds FF's express app (body parsers with rawBody,
+ * trust proxy, no x-powered-by/etag, the timeout middleware, the function wrapper) inside
+ * `http.createServer`. The package's `exports` map publishes only `.` and `./testing` (whose
+ * `getTestServer` is a test helper calling this same function), so the module is reached by
+ * its file beside the package entry.
+ */
+const { getServer } = createRequire(require.resolve('@google-cloud/functions-framework'))('./server.js') as { getServer: GetServer };
+
+/**
+ * The CLI's defaults (build/src/options.js: `CLOUD_RUN_TIMEOUT_SECONDS` unset → timeout 0, i.e. no
+ * FF request timeout, unchanged), as `getTestServer` used to pass them.
+ */
+const FRAMEWORK_OPTIONS: Omit<FrameworkOptions, 'target'> = {
+  port: '0',
+  sourceLocation: '',
+  signatureType: 'http',
+  printHelp: false,
+  enableExecutionId: false,
+  timeoutMilliseconds: 0,
+  ignoredRoutes: null,
+};
+
 /**
  * Registers the handler with functions-framework and serves it on `host:port` (0 = any free
  * port), on the same express server the FF CLI would build, with the body limit in front.
@@ -112,7 +147,7 @@ export interface ServeOptions {
  */
 export async function serveFunction(name: string, handler: HttpFunction, port: number, host = '127.0.0.1', serve: ServeOptions = {}): Promise<ServedFunction> {
   registerHttp(name, handler);
-  const server = getTestServer(name);
+  const server = getServer(handler, { ...FRAMEWORK_OPTIONS, target: name });
   const maxBodyBytes = serve.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   limitRequestBodies(server, maxBodyBytes);
   answerBodyErrorsWithJson(server, maxBodyBytes);

@@ -1,4 +1,5 @@
 import type { ChildProcess } from 'node:child_process';
+import { within } from '../../../../functions/shared/src/async';
 
 /** Resolves when the child has exited (immediately if it already has). */
 export function exited(child: ChildProcess): Promise<void> {
@@ -14,10 +15,7 @@ export async function terminate(child: ChildProcess, signal: NodeJS.Signals = 'S
   if (child.exitCode !== null || child.signalCode !== null) return;
   const done = exited(child);
   child.kill(signal);
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<'timeout'>((r) => (timer = setTimeout(() => r('timeout'), graceMs)));
-  const result = await Promise.race([done.then(() => 'exited' as const), timeout]);
-  clearTimeout(timer);
+  const result = await within(done.then(() => 'exited' as const), graceMs, 'timeout' as const);
   if (result === 'timeout') {
     child.kill('SIGKILL');
     await done;

@@ -1,4 +1,5 @@
 import net from 'node:net';
+import { sleep } from '../../../../functions/shared/src/async';
 
 /**
  * Sends one RTSP DESCRIBE and returns the status code (200 = the path is being published,
@@ -33,6 +34,6 @@ export async function waitFor(check: () => Promise<boolean>, timeoutMs: number, 
   for (;;) {
     if (await check()) return;
     if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, intervalMs));
+    await sleep(intervalMs);
   }
 }

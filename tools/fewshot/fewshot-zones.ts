@@ -4,10 +4,10 @@
  * make-fewshot.ts for the `<scene>+zones` entries, so the example teaches the model what a drawn
  * zone looks like and that a person inside one is the zone's hazard.
  */
-import type { GroundTruth } from '../../../simulator/cameras/src';
-import { DEFAULT_CAMERA_CONTEXT, describeZone, type CameraContext } from '../src/core/camera-context';
-import { parseCameraEntry } from '../../shared/src/camera-registry/schema';
-import { renderZonesPng } from '../../shared/src/zones/render';
+import type { GroundTruth } from '../../simulator/cameras/src';
+import { DEFAULT_CAMERA_CONTEXT, describeZone, type CameraContext } from '../../functions/inference/src/core/camera-context';
+import { parseCameraEntry } from '../../functions/shared/src/camera-registry/schema';
+import { renderZonesPng } from '../../functions/shared/src/zones/render';
 
 /** `restricted_zone_intrusion+zones` → the scene name and whether zones are drawn. */
 export function parseExampleName(name: string): { scene: string; drawZones: boolean } {

@@ -5,26 +5,26 @@ import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import type { HttpFunction } from '@google-cloud/functions-framework';
-import type { Config } from '../../shared/src/config';
-import { Publisher, sleep } from '../../shared/src/cloudevents';
-import { toError } from '../../shared/src/errors';
-import { serveFunction, type Readiness, type ServedFunction } from '../../shared/src/http';
-import { redisKeys } from '../../shared/src/keys';
-import { logRedisErrors } from '../../shared/src/redis-errors';
-import { createLogger } from '../../shared/src/logger';
-import { createRegistry } from '../../shared/src/metrics';
-import { ClipQueue } from '../../shared/src/queue';
-import { CameraRegistry } from '../../shared/src/camera-registry/store';
-import { CameraHealth } from './adapters/camera-health';
-import { seedRegistry } from './adapters/seed-registry';
-import { LeaseManager } from './adapters/leases';
-import { CameraRecorder, type RecorderStatus } from './adapters/recorder';
-import { RetentionSweeper, type SweepResult } from './adapters/retention';
-import { cameraId, cameraUrl } from './core/recorder-args';
-import { within } from './core/timeout';
-import { createCaptureHandler } from './handler';
-import { ClipIntake } from './intake';
-import { createCaptureMetrics } from './metrics';
+import type { Config } from '../../../shared/src/config';
+import { Publisher } from '../../../shared/src/cloudevents';
+import { toError } from '../../../shared/src/errors';
+import { serveFunction, type Readiness, type ServedFunction } from '../../../shared/src/http';
+import { redisKeys } from '../../../shared/src/keys';
+import { logRedisErrors } from '../../../shared/src/redis-errors';
+import { createLogger } from '../../../shared/src/logger';
+import { createRegistry } from '../../../shared/src/metrics';
+import { ClipQueue } from '../../../shared/src/queue';
+import { CameraRegistry } from '../../../shared/src/camera-registry/store';
+import { CameraHealth } from '../adapters/camera-health';
+import { seedRegistry } from '../adapters/seed-registry';
+import { LeaseManager } from '../adapters/leases';
+import { CameraRecorder, type RecorderStatus } from '../adapters/recorder';
+import { RetentionSweeper, type SweepResult } from '../adapters/retention';
+import { cameraId, cameraUrl } from '../core/recorder-args';
+import { sleep, within } from '../../../shared/src/async';
+import { createCaptureHandler } from '../handler';
+import { ClipIntake } from '../intake';
+import { createCaptureMetrics } from '../metrics';
 
 /** What the host process may inject (tests, the local stack). Everything has a default. */
 export interface CaptureDeps {
@@ -51,6 +51,9 @@ export interface CaptureHandle {
   /** SIGINT to every recorder (last clips finalised and enqueued), release leases, close. Idempotent. */
   stop(): Promise<void>;
 }
+
+/** How long stop() waits for fire-and-forget publishes (publisher retries included) before giving up on them. */
+const PUBLISH_DRAIN_MS = 5000;
 
 /**
  * Starts a capture replica: recorders for the cameras it owns (CAMERA_INDEX, or Redis leases),
@@ -144,7 +147,7 @@ export async function startCapture(config: Config, deps: CaptureDeps = {}): Prom
   }
   health.start();
 
-  const lockKey = keys.key('capture', 'retention-lock');
+  const lockKey = keys.retentionLock;
   const recoverStaging = () => Promise.all([...recorders.values()].map((r) => r.recover()));
   const sweepRetention = async () => {
     await recoverStaging();
@@ -191,7 +194,9 @@ export async function startCapture(config: Config, deps: CaptureDeps = {}): Prom
     await starting;
     // Redis may be down: never let shutdown hang on it (leases then simply expire)
     await within(leases?.stop(), 3000, undefined);
-    health.stop();
+    // the last clips' clip.captured and the cameras' status events were sent without waiting: let them land (bounded: a dead sink must not hold the stop)
+    const [published, recorded] = await Promise.all([intake.drain(PUBLISH_DRAIN_MS), health.stop(PUBLISH_DRAIN_MS)]);
+    if (!published || !recorded) logger.warn({ boundMs: PUBLISH_DRAIN_MS }, 'stopping with CloudEvent publishes still in flight');
     await served?.close();
     await queue.close();
     if (!deps.redis) await within(redis.quit().catch(() => undefined), 1000, undefined).finally(() => redis.disconnect());

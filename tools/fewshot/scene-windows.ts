@@ -1,5 +1,5 @@
-import type { GroundTruth } from '../../../simulator/cameras/src';
-import type { HazardType } from '../../shared/src/verdict';
+import type { GroundTruth } from '../../simulator/cameras/src';
+import type { HazardType } from '../../functions/shared/src/verdict';
 
 /** A window of a rendered scene loop, with the hazard types its ground truth shows in it. */
 export interface SceneWindow {

@@ -1,7 +1,7 @@
 /**
  * Regenerates the default few-shot set in functions/inference/fewshot/ from rtsp-sim scenes:
  *
- *   npx tsx functions/inference/scripts/make-fewshot.ts [outDir] [--scenes safe,no_hard_hat,fire]
+ *   npx tsx tools/fewshot/make-fewshot.ts [outDir] [--scenes safe,no_hard_hat,fire]
  *
  * For each scene: render it (rtsp-sim's cache), take a 5 s window where its hazard is present
  * (ground truth), make the model clip the way the preparer does (core/ffmpeg-args.ts
@@ -18,12 +18,12 @@ import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { findScene, renderScene } from '../../../simulator/cameras/src';
-import { mp4VideoInfo } from '../../shared/src/mp4-info';
-import { buildFrameArgs, buildModelClipArgs, splitJpegs } from '../src/core/ffmpeg-args';
-import { DEFAULT_CAMERA_CONTEXT } from '../src/core/camera-context';
-import { expectedVerdict } from '../src/core/expected-verdict';
-import type { ExampleFile } from '../src/adapters/fewshot';
+import { findScene, renderScene } from '../../simulator/cameras/src';
+import { mp4VideoInfo } from '../../functions/shared/src/mp4-info';
+import { buildFrameArgs, buildModelClipArgs, splitJpegs } from '../../functions/inference/src/core/ffmpeg-args';
+import { DEFAULT_CAMERA_CONTEXT } from '../../functions/inference/src/core/camera-context';
+import { expectedVerdict } from '../../functions/inference/src/core/expected-verdict';
+import type { ExampleFile } from '../../functions/inference/src/adapters/fewshot';
 import { drawnZones, parseExampleName } from './fewshot-zones';
 import { hazardWindow } from './scene-windows';
 
@@ -54,7 +54,7 @@ async function main(): Promise<void> {
   const args = process.argv.slice(2);
   const scenesArg = args.indexOf('--scenes');
   const names = scenesArg >= 0 ? (args[scenesArg + 1] ?? '').split(',') : DEFAULT_SCENES;
-  const outDir = path.resolve(args.find((a, i) => !a.startsWith('--') && args[i - 1] !== '--scenes') ?? path.join(__dirname, '..', 'fewshot'));
+  const outDir = path.resolve(args.find((a, i) => !a.startsWith('--') && args[i - 1] !== '--scenes') ?? path.join(__dirname, '..', '..', 'functions', 'inference', 'fewshot'));
   await fs.mkdir(outDir, { recursive: true });
   for (const [i, name] of names.entries()) {
     const { scene: sceneName, drawZones } = parseExampleName(name);
@@ -77,7 +77,7 @@ async function main(): Promise<void> {
       context: zones?.context ?? DEFAULT_CAMERA_CONTEXT,
       answers: expectedVerdict(window.types),
       clip: { file: 'clip.mp4', sha256: createHash('sha256').update(clip).digest('hex'), fps: info.fps, frames: info.frames, width: info.width, height: info.height },
-      source: { generator: 'functions/inference/scripts/make-fewshot.ts', scene: sceneName, drawnZones: drawZones, sceneHash: rendered.hash, start: window.start, seconds: SECONDS, fps: 2, maxSide: 448 },
+      source: { generator: 'tools/fewshot/make-fewshot.ts', scene: sceneName, drawnZones: drawZones, sceneHash: rendered.hash, start: window.start, seconds: SECONDS, fps: 2, maxSide: 448 },
     };
     await fs.writeFile(path.join(dir, 'example.json'), JSON.stringify(example, null, 2) + '\n');
     process.stdout.write(`${dir}: clip ${info.frames} frames ${info.width}x${info.height} @${info.fps} fps (${clip.length} B), ${frames.length} JPEGs, ${window.types.join(',') || 'safe'} (t=${window.start}s)\n`);

@@ -3,7 +3,7 @@
  * as clips, incidents in every state, verdicts, a queue, an offline camera) and takes the README
  * screenshot with Debian's chromium.
  *
- *   npx tsx functions/alerts/scripts/demo.ts [--out docs/dashboard.png] [--player /tmp/player.png] [--keep]
+ *   npx tsx tools/demo/demo.ts [--out docs/dashboard.png] [--player /tmp/player.png] [--keep]
  *
  * `--keep` leaves the dashboard running (Ctrl-C cleans up). Uses a random Redis prefix at
  * 127.0.0.1:6379 and a temp clips dir, both removed at the end.
@@ -13,11 +13,13 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Redis } from 'ioredis';
 import { chromium } from 'playwright-core';
-import { findScene, renderScene } from '../../../simulator/cameras/src';
-import type { AlertData, VerdictCreated } from '../../shared/src/events';
-import type { HazardType, Severity, VerdictStatus } from '../../shared/src/verdict';
-import { startAlerts } from '../src/app';
-import { alertData, EventType, postEvent, testEnv } from '../test/helpers';
+import { findScene, renderScene } from '../../simulator/cameras/src';
+import type { AlertData, VerdictCreated } from '../../functions/shared/src/events';
+import { waitFor } from '../../functions/shared/src/async';
+import { redisKeys } from '../../functions/shared/src/keys';
+import type { HazardType, Severity, VerdictStatus } from '../../functions/shared/src/verdict';
+import { startAlerts } from '../../functions/alerts/src/app/start-alerts';
+import { alertData, EventType, postEvent, testEnv } from '../../functions/alerts/test/helpers';
 
 const arg = (name: string): string | undefined => {
   const i = process.argv.indexOf(name);
@@ -35,7 +37,8 @@ const TS = '20261128T224500Z';
 const clipOf = (cam: string): string => `${cam}/${TS}.mp4`;
 
 async function main(): Promise<void> {
-  const env = await testEnv({ LOG_LEVEL: 'warn', NUM_STREAMS: '8', ALERTS_POLL_MS: '500' });
+  // The dashboard has access control; this one serves on loopback only, for the screenshot: open (ALERTS_AUTH=none).
+  const env = await testEnv({ LOG_LEVEL: 'warn', NUM_STREAMS: '8', ALERTS_POLL_MS: '500', ALERTS_AUTH: 'none' });
   const redis = new Redis('redis://127.0.0.1:6379');
   const alerts = await startAlerts(env.config, { port: Number(arg('--port') ?? 0) });
   const cleanup = async (): Promise<void> => {
@@ -51,13 +54,13 @@ async function main(): Promise<void> {
       fs.mkdirSync(path.join(env.clipsDir, cam), { recursive: true });
       execFileSync('ffmpeg', ['-v', 'error', '-y', '-ss', String(offset), '-i', videoPath, '-t', '5', '-c', 'copy', path.join(env.clipsDir, clipOf(cam))]);
     }
-    const k = (s: string): string => `${env.prefix}:${s}`;
-    for (let i = 0; i < 19; i++) await redis.lpush(k('clips'), JSON.stringify({ id: `demo-${i}` }));
-    for (let i = 0; i < 96; i++) await redis.xadd(k('verdicts'), '*', 'demo', String(i));
+    const keys = redisKeys(env.prefix);
+    for (let i = 0; i < 19; i++) await redis.lpush(keys.clips, JSON.stringify({ id: `demo-${i}` }));
+    for (let i = 0; i < 96; i++) await redis.xadd(keys.verdicts, '*', 'demo', String(i));
     for (const cam of ['cam1', 'cam2', 'cam3', 'cam4', 'cam5', 'cam6', 'cam7']) {
-      await redis.hset(k('cameras'), cam, JSON.stringify({ status: 'online', at: ago(1), lastClipAt: ago(1), owner: 'capture-0' }));
+      await redis.hset(keys.cameras, cam, JSON.stringify({ status: 'online', at: ago(1), lastClipAt: ago(1), owner: 'capture-0' }));
     }
-    await redis.hset(k('cameras'), 'cam8', JSON.stringify({ status: 'offline', at: ago(95), lastClipAt: ago(97), owner: 'capture-1', reason: 'no clip for 95 s' }));
+    await redis.hset(keys.cameras, 'cam8', JSON.stringify({ status: 'offline', at: ago(95), lastClipAt: ago(97), owner: 'capture-1', reason: 'no clip for 95 s' }));
 
     const incident = (cam: string, severity: Severity, type: HazardType, summary: string, description: string, openedSecondsAgo: number, extra: Partial<AlertData> = {}): AlertData =>
       alertData({
@@ -101,17 +104,19 @@ async function main(): Promise<void> {
     });
     try {
       const page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
+      // not page.waitForFunction: its polling needs eval, which the dashboard's CSP forbids (as in the browser tests)
+      const until = (expr: string, timeoutMs = 10_000) => waitFor(() => page.evaluate(expr), { timeoutMs, what: expr, everyMs: 100 });
       await page.goto(alerts.url);
       await page.waitForSelector('.inc[data-incident-id]');
-      await page.waitForFunction('document.querySelectorAll(".cam-thumb img").length >= 8 && [...document.querySelectorAll(".cam-thumb img, .inc-thumb")].every((i) => i.complete !== false)', null, { timeout: 30_000 });
-      await page.waitForFunction('document.querySelector("#conn").dataset.state === "live"');
+      await until('document.querySelectorAll(".cam-thumb img").length >= 8 && [...document.querySelectorAll(".cam-thumb img, .inc-thumb")].every((i) => i.complete !== false)', 30_000);
+      await until('document.querySelector("#conn").dataset.state === "live"');
       fs.mkdirSync(path.dirname(path.resolve(OUT)), { recursive: true });
       await page.screenshot({ path: OUT });
       process.stdout.write(`dashboard screenshot: ${OUT}\n`);
       if (PLAYER) {
         await page.click('.inc[data-incident-id="cam1-fire"]');
         await page.waitForSelector('#player-history li');
-        await page.waitForFunction('document.querySelector("#player-video").currentTime > 1', null, { timeout: 15_000 });
+        await until('document.querySelector("#player-video").currentTime > 1', 15_000);
         await page.screenshot({ path: PLAYER });
         process.stdout.write(`player screenshot: ${PLAYER}\n`);
       }

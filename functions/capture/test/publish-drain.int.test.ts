@@ -1,0 +1,65 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import pino from 'pino';
+import { Registry } from 'prom-client';
+import { Publisher } from '../../shared/src/cloudevents';
+import { testRedis } from '../../shared/test/redis-helpers';
+import { CameraHealth } from '../src/adapters/camera-health';
+import { createCaptureMetrics } from '../src/metrics';
+
+/**
+ * Fire-and-forget publishes must not outlive stop(): camera health's camera.online goes to a real,
+ * slow HTTP sink; stop() waits for it, and gives up at its bound when the sink never answers.
+ */
+describe('camera health stop() awaits its publishes (real Redis, real HTTP sink)', () => {
+  let env: Awaited<ReturnType<typeof testRedis>>;
+  let server: http.Server;
+  let url: string;
+  let holdMs = 0;
+  const answered: string[] = [];
+  beforeAll(async () => {
+    env = await testRedis();
+    server = http.createServer((req, res) => {
+      req.resume();
+      req.on('end', () => {
+        if (holdMs < 0) return; // never answers
+        setTimeout(() => {
+          answered.push(String(req.headers['ce-type']));
+          res.end();
+        }, holdMs);
+      });
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+  });
+  afterAll(async () => {
+    server.closeAllConnections();
+    await new Promise<void>((r) => server.close(() => r()));
+    await env.cleanup();
+  });
+
+  const recoveringCamera = async (cam: string): Promise<CameraHealth> => {
+    const logger = pino({ level: 'silent' });
+    const publisher = new Publisher({ sink: url, maxRetries: 0, timeoutMs: 5000, logger });
+    const health = new CameraHealth({ redis: env.redis, keys: env.keys, publisher, metrics: createCaptureMetrics(new Registry()), logger, owner: 'test', offlineSeconds: 30, segmentSeconds: 2 });
+    await env.redis.hset(env.keys.cameras, cam, JSON.stringify({ status: 'offline', owner: 'test', since: new Date().toISOString() }));
+    await health.watch(cam);
+    health.clip(cam, Date.now()); // offline → online: announced, not awaited
+    return health;
+  };
+
+  it('stop() resolves only after the camera.online publish was answered', async () => {
+    holdMs = 400;
+    const health = await recoveringCamera('cam-slow');
+    expect(await health.stop(5000)).toBe(true);
+    expect(answered).toContain('com.safetyhanta.camera.online');
+  });
+
+  it('stop() gives up at its bound when the sink never answers, and says so', async () => {
+    holdMs = -1;
+    const health = await recoveringCamera('cam-dead');
+    const t0 = Date.now();
+    expect(await health.stop(300)).toBe(false);
+    expect(Date.now() - t0).toBeLessThan(3000);
+  });
+});
