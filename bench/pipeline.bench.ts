@@ -12,7 +12,7 @@ import type { BenchTable } from './table';
 /**
  * Benchmark 3: clips/s of inference with the preparer thread vs the sequential loop, against
  * vllm-sim with its latency model on, and the GPU-idle share (no request running) of each;
- * plus the prepare cost of VIDEO_SAMPLING=fps vs keyframes (DESIGN §5).
+ * plus the prepare cost of VIDEO_SAMPLING=fps vs keyframes (docs/architecture.md §5).
  */
 const CLIPS = 20;
 const PREPARE_CLIPS = 10;

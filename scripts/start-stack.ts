@@ -1,5 +1,5 @@
 /**
- * `npm start`: the whole Safety-Hanta pipeline on one machine (DESIGN §3.1) — Redis (reused or
+ * `npm start`: the whole Safety-Hanta pipeline on one machine (docs/architecture.md §3.1) — Redis (reused or
  * launched), rtsp-sim, vllm-sim (unless VLLM_BASE_URL is set), alerts dashboard, inference and
  * capture, supervised, with a live status panel. Ctrl-C stops everything in order; exit code 0.
  */

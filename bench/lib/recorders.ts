@@ -6,7 +6,7 @@ import { buildRecorderCommand, recorderArgv } from '../../functions/capture/src/
 /**
  * Bare ffmpeg segmenters for the capture benchmark: `copy` is exactly the capture recorder's argv
  * (buildRecorderCommand); `reencode` is the same segmenter with a libx264 veryfast 448 px encode
- * instead of `-c copy` (the pipeline DESIGN §5 says never to run in capture).
+ * instead of `-c copy` (the pipeline docs/architecture.md §5 says never to run in capture).
  */
 export type RecorderMode = 'copy' | 'reencode';
 

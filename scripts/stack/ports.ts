@@ -54,7 +54,7 @@ function udpFree(port: number): Promise<boolean> {
 /**
  * An even start of `count` consecutive free UDP ports inside [min, max]. rtsp-streaming-server
  * answers SETUP with a port before binding it and loses the stream when that port is taken
- * (DESIGN §5), so the stack gives it a block nobody uses. `preferred` is tried first.
+ * (docs/architecture.md §5), so the stack gives it a block nobody uses. `preferred` is tried first.
  */
 export async function freeUdpBlock(count: number, preferred: number, min = 1024, max = 4998, tries = 40): Promise<number | undefined> {
   const fits = (start: number) => start >= min && start + count - 1 <= max;

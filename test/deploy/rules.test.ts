@@ -237,7 +237,7 @@ describe('inference pod', () => {
     expect(new URL(envOf(fn, 'VLLM_BASE_URL') as string).port).toBe(/--port (\d+)/.exec(argv)?.[1]);
   });
 
-  it('vLLM carries the flags of the reference notes', () => {
+  it('vLLM carries the flags of docs/architecture.md §6.3', () => {
     for (const flag of ['--allowed-local-media-path', '--media-io-kwargs', '--limit-mm-per-prompt', '--enable-prompt-tokens-details', '--structured-outputs-config.backend']) {
       expect(argv).toContain(flag);
     }

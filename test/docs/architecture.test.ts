@@ -106,7 +106,7 @@ describe("docs/architecture.md (offline)", () => {
     expect(HAZARD_TYPES.filter((h) => !verdict.includes(h))).toEqual([]);
   });
 
-  it('has every section that code and docs cite as "DESIGN §x" or "docs/architecture.md §x"', () => {
+  it('has every section that code and docs cite as "docs/architecture.md §x" or "docs/architecture.md §x"', () => {
     const files = [
       ...[
         "functions",

@@ -28,7 +28,7 @@ export const LabelSchema = z
   });
 export type Label = z.infer<typeof LabelSchema>;
 
-/** The status a set of hazards implies (DESIGN §4.4 severities): the rule labels and few-shot answers share. */
+/** The status a set of hazards implies (docs/architecture.md §4.4 severities): the rule labels and few-shot answers share. */
 export function statusOf(hazards: readonly HazardType[]): 'safe' | 'warning' | 'danger' {
   if (hazards.length === 0) return 'safe';
   return hazards.some((h) => severityOf(h) === 'danger') ? 'danger' : 'warning';

@@ -57,7 +57,7 @@ test('3 cameras for 30 s: valid clips of SEGMENT_SECONDS, each enqueued once, < 
   const dropped = Date.now();
   await sim.drop(4);
   const offline = await waitFor(() => events.find((e) => e.type === EventType.cameraOffline && e.data.cameraId === 'cam4'), 20_000, 'camera.offline for cam4');
-  // UDP ffmpeg notices the stall a few seconds after RTSP_TIMEOUT (rtsp-capture.md §2), then CAMERA_OFFLINE_SECONDS
+  // UDP ffmpeg notices the stall a few seconds after RTSP_TIMEOUT (docs/architecture.md §6.1), then CAMERA_OFFLINE_SECONDS
   expect(offline.at - dropped).toBeLessThan(7_000 + 2_000 + 7_000);
   await sim.restore(4);
   const restored = Date.now();

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-/** DESIGN §3.4 [contract]: the JSON job in `safety:clips`. Unknown extra fields are kept. */
+/** docs/architecture.md §3.4 [contract]: the JSON job in `safety:clips`. Unknown extra fields are kept. */
 export const ClipJobSchema = z.looseObject({
   v: z.literal(1),
   id: z.string().min(1).max(256),

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { PathRejectedError } from './errors';
 
 /**
- * Purely lexical checks (DESIGN §3.4): no absolute path, no `..` segment, no NUL,
+ * Purely lexical checks (docs/architecture.md §3.4): no absolute path, no `..` segment, no NUL,
  * no backslash tricks. Runs before anything touches the file system.
  */
 export function lexicalPathProblem(relPath: string): string | undefined {

@@ -3,7 +3,7 @@ import { ClipJobSchema } from './clip-job';
 import { HazardSchema, VERDICT_STATUSES } from './verdict';
 import { CameraEntrySchema } from './camera-registry/schema';
 
-/** DESIGN §3.5 [contract]: every CloudEvent type, in one place. */
+/** docs/architecture.md §3.5 [contract]: every CloudEvent type, in one place. */
 export const EventType = {
   clipRecorded: 'com.safetyhanta.clip.recorded',
   clipCaptured: 'com.safetyhanta.clip.captured',
@@ -115,7 +115,7 @@ export type CameraStatusEvent = z.infer<typeof CameraStatusEventSchema>;
 export type CameraUpdated = z.infer<typeof CameraUpdatedSchema>;
 export type EventData<T extends EventTypeName> = z.infer<(typeof EventDataSchemas)[T]>;
 
-/** `source` is `/cameras/<cameraId>` (DESIGN §3.5). */
+/** `source` is `/cameras/<cameraId>` (docs/architecture.md §3.5). */
 export function cameraSource(id: string): string {
   return `/cameras/${id}`;
 }

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 
 /**
- * The only module that builds Redis key names (DESIGN §3.3 [contract]).
+ * The only module that builds Redis key names (docs/architecture.md §3.3 [contract]).
  * The KEDA manifests name the same queue list; a test checks they agree.
  */
 export interface RedisKeys {

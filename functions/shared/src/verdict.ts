@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-/** DESIGN §3.6 [contract]: hazard types the model may name. */
+/** docs/architecture.md §3.6 [contract]: hazard types the model may name. */
 export const HAZARD_TYPES = [
   'no_hard_hat', 'no_safety_vest', 'restricted_zone_intrusion', 'person_fall', 'fire', 'smoke',
   'forklift_pedestrian_proximity', 'unsafe_posture', 'blocked_exit', 'spill', 'other',
@@ -56,7 +56,7 @@ export const VERDICT_JSON_SCHEMA = {
   additionalProperties: false,
 } as const;
 
-/** Hazards that raise an incident at once (DESIGN §4.4); the rest need k-of-n confirmation. */
+/** Hazards that raise an incident at once (docs/architecture.md §4.4); the rest need k-of-n confirmation. */
 export const DANGER_HAZARDS: ReadonlySet<HazardType> = new Set<HazardType>(['person_fall', 'fire']);
 
 export function severityOf(type: HazardType): Severity {

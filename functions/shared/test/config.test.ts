@@ -2,7 +2,7 @@ import { allEnvVars, parseConfig } from '../src/config';
 import { ConfigError } from '../src/errors';
 
 describe('parseConfig', () => {
-  test('defaults match DESIGN §3.2', () => {
+  test('defaults match docs/architecture.md §3.2', () => {
     const c = parseConfig({});
     expect(c.common.redisUrl).toBe('redis://127.0.0.1:6379');
     expect(c.common.redisPrefix).toBe('safety');

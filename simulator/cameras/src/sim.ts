@@ -21,7 +21,7 @@ export interface RtspSimOptions {
   readonly publishPort?: number;
   /** HTTP fault switch port (default 8555); 0 = a free port; null = no HTTP server */
   readonly controlPort?: number | null;
-  /** RTP/RTCP UDP pool start (default 3000, see DESIGN §5); 0 = a random block in 3000–4998 */
+  /** RTP/RTCP UDP pool start (default 3000, see docs/architecture.md §5); 0 = a random block in 3000–4998 */
   readonly rtpPortStart?: number;
   /** RTP/RTCP pool size (default 1998; with rtpPortStart 0: 2 per camera + 40 for readers, small so random blocks rarely meet) */
   readonly rtpPortCount?: number;
@@ -143,7 +143,7 @@ export async function startRtspSim(options: RtspSimOptions = {}): Promise<RtspSi
 
   try {
     const serverPorts = { serverPort: publishPort, clientPort, rtpPortStart: rtpStart, rtpPortCount: rtpCount };
-    // The single-threaded npm server can die (e.g. under a CPU spike, DESIGN §5); a camera
+    // The single-threaded npm server can die (e.g. under a CPU spike, docs/architecture.md §5); a camera
     // network does not vanish for good, so restart it on the same ports. Publishers notice
     // the lost connection and restart themselves; readers (capture) reconnect.
     const supervise = (s: RtspServerProcess) => {
@@ -203,7 +203,7 @@ export async function startRtspSim(options: RtspSimOptions = {}): Promise<RtspSi
   };
   const statusOf = (n: number) => status().find((c) => c.camera === n)!;
   const library = options.scenes ?? SCENES;
-  // cameras added at run time draw from the RTP pool too: 2 ports per publisher (DESIGN §5)
+  // cameras added at run time draw from the RTP pool too: 2 ports per publisher (docs/architecture.md §5)
   const add = async (o: { n?: number; scene?: string } = {}): Promise<CameraStatus> => {
     if (stopping) throw new Error('rtsp-sim is stopping');
     const n = o.n ?? Math.max(0, ...publishers.keys()) + 1;

@@ -67,7 +67,7 @@ describe('URLs and publisher argv', () => {
 });
 
 describe('rtsp-sim config', () => {
-  it('has documented defaults (DESIGN §5 RTP range)', () => {
+  it('has documented defaults (docs/architecture.md §5 RTP range)', () => {
     const c = parseConfig({}).rtspSim;
     expect(c.publishPort).toBe(5554);
     expect(c.rtpPortStart).toBe(3000);

@@ -106,7 +106,7 @@ function appendHistory(history: readonly HistoryEntry[], entry: HistoryEntry): H
   return first ? [first, ...sorted.slice(sorted.length - HISTORY_CAP + 1)] : sorted;
 }
 
-/** The alert fields the contract names (DESIGN §3.5); everything else in an event's data is dropped. */
+/** The alert fields the contract names (docs/architecture.md §3.5); everything else in an event's data is dropped. */
 const ALERT_FIELDS = Object.keys(AlertSchema.shape);
 
 /**

@@ -20,7 +20,7 @@ export interface CameraHealthOptions {
   segmentSeconds: number;
 }
 
-/** What `safety:cameras` holds per camera (DESIGN §3.3). */
+/** What `safety:cameras` holds per camera (docs/architecture.md §3.3). */
 export interface CameraStatusRecord {
   status: CameraStatus;
   lastClipAt?: string | undefined;

@@ -1,5 +1,5 @@
 /**
- * The only module that touches fluent-ffmpeg (archived upstream, DESIGN §4.2): swap it here
+ * The only module that touches fluent-ffmpeg (archived upstream, docs/architecture.md §4.2): swap it here
  * for `child_process.spawn` without changing anything else.
  */
 import ffmpeg, { type FfmpegCommand, type FfprobeData } from 'fluent-ffmpeg';

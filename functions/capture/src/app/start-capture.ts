@@ -98,7 +98,7 @@ export async function startCapture(config: Config, deps: CaptureDeps = {}): Prom
     });
     recorders.set(cam, rec);
     metrics.camerasOwned.set(recorders.size);
-    // staggered: a start-up CPU spike makes the UDP RTSP server drop packets (DESIGN §5)
+    // staggered: a start-up CPU spike makes the UDP RTSP server drop packets (docs/architecture.md §5)
     starting = starting.then(async () => {
       if (stopped || recorders.get(cam) !== rec) return;
       await health.watch(cam).catch(() => undefined);

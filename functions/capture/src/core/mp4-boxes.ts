@@ -1,6 +1,6 @@
 /**
  * In-process MP4 validation for our own recorder's clips: an ffprobe per clip would cost
- * about 2 cores at 100 cameras (DESIGN §5). Reads only box headers plus the `moov` box,
+ * about 2 cores at 100 cameras (docs/architecture.md §5). Reads only box headers plus the `moov` box,
  * through a `ByteSource`, so the same code runs on files (adapter) and buffers (tests).
  */
 

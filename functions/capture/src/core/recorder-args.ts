@@ -1,6 +1,6 @@
 /**
  * The recorder's ffmpeg command, built without I/O so it can be tested on its argv
- * (anchors §7.13). Stream copy only: re-encoding costs ~60× the CPU (DESIGN §5).
+ * (docs/architecture.md §2, layering). Stream copy only: re-encoding costs ~60× the CPU (docs/architecture.md §5).
  */
 
 export interface RecorderArgsInput {
@@ -33,7 +33,7 @@ export function buildRecorderCommand(i: RecorderArgsInput): RecorderCommand {
     inputOptions: [
       '-hide_banner', '-nostdin', '-nostats', '-loglevel', 'warning',
       '-rtsp_transport', i.transport,
-      // ffmpeg ≥ 5: socket timeout in microseconds (`-stimeout` is gone; rtsp-capture.md §2)
+      // ffmpeg ≥ 5: socket timeout in microseconds (`-stimeout` is gone; docs/architecture.md §6.1)
       '-timeout', String(Math.round(i.timeoutSeconds * 1_000_000)),
     ],
     outputOptions: [

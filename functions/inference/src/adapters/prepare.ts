@@ -26,7 +26,7 @@ export interface PrepareSettings {
 }
 
 /**
- * Path guard first (DESIGN §3.4: a rejected path is never opened nor sent), then the length
+ * Path guard first (docs/architecture.md §3.4: a rejected path is never opened nor sent), then the length
  * bound, then the media with ONE ffmpeg spawn: the model clip as inline `data:video/mp4`
  * (video-frames; also video-file for jobs without a capture-made model clip, since only
  * capture writes to the shared volume), or JPEG frames (images).

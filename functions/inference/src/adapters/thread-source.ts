@@ -8,7 +8,7 @@ import type { OverlayLookup, PrepareSettings } from './prepare';
 import type { JobSource } from '../core/job-source';
 
 /**
- * The preparer in a worker thread (DESIGN §1 method 2): claiming, path checks and ffmpeg
+ * The preparer in a worker thread (docs/architecture.md §1 method 2): claiming, path checks and ffmpeg
  * decoding overlap the model requests. Bounded: the worker holds at most PREPARE_AHEAD
  * prepared jobs that the main thread has not taken.
  */

@@ -36,7 +36,7 @@ export function alertEventId(t: Transition): string {
   return t.kind === 'updated' ? `${incidentId}-update-${clipCount}` : `${incidentId}-${t.kind}`;
 }
 
-/** Builds the alert events for a list of transitions (AlertSchema, DESIGN §3.5). */
+/** Builds the alert events for a list of transitions (AlertSchema, docs/architecture.md §3.5). */
 export function planAlerts(transitions: readonly Transition[], ctx: AlertContext): PlannedEvent[] {
   return transitions.map((t) => {
     const i = t.incident;

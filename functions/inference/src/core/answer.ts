@@ -3,7 +3,7 @@ import { ModelVerdictSchema, type ModelVerdict } from '../../../shared/src/verdi
 export type ParsedAnswer = { ok: true; verdict: ModelVerdict } | { ok: false; reason: string };
 
 /**
- * Validates the model's answer again on return (DESIGN §3.6): a server may ignore the schema
+ * Validates the model's answer again on return (docs/architecture.md §3.6): a server may ignore the schema
  * (e.g. an unknown field is dropped silently), so the answer is never trusted as-is.
  */
 export function parseAnswer(content: string | null | undefined): ParsedAnswer {

@@ -66,7 +66,7 @@ function overlayGraph(filter: string): string[] {
 
 /**
  * One ffmpeg spawn: decode → sample → scale → JPEG frames on stdout (image2pipe), for
- * VIDEO_INPUT=images. `keyframes` decodes keyframes only (`-skip_frame nokey`, DESIGN §5: ~4.7×
+ * VIDEO_INPUT=images. `keyframes` decodes keyframes only (`-skip_frame nokey`, docs/architecture.md §5: ~4.7×
  * cheaper; 1 fps with the recorder's 1 s GOP).
  */
 export function buildFrameArgs(input: string, opts: FrameArgsOptions & { maxSeconds?: number }): string[] {

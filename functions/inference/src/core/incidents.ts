@@ -1,7 +1,7 @@
 import { HAZARD_TYPES, severityOf, type Hazard, type HazardType, type Severity, type VerdictStatus } from '../../../shared/src/verdict';
 
 /**
- * The incident engine (DESIGN §4.4), pure: state in, state and transitions out. The caller
+ * The incident engine (docs/architecture.md §4.4), pure: state in, state and transitions out. The caller
  * loads one camera's state from Redis, applies a verdict or a camera status event, and
  * commits the result atomically (compare-and-set), so pods judging clips of one camera at
  * the same time never lose an update.

@@ -30,7 +30,7 @@ export const capture = {
   }),
   staggerMs: envVar('CAPTURE_STAGGER_MS', {
     schema: int(0, 60000), default: '300', expected: 'milliseconds 0–60000',
-    doc: 'delay between starting two recorders (a start-up CPU spike makes the UDP RTSP server drop packets; DESIGN §5)',
+    doc: 'delay between starting two recorders (a start-up CPU spike makes the UDP RTSP server drop packets; docs/architecture.md §5)',
   }),
   respawnMaxSeconds: envVar('CAPTURE_RESPAWN_MAX_SECONDS', {
     schema: int(1, 3600), default: '30', expected: 'an integer number of seconds', doc: 'cap of the backoff before a dead ffmpeg is respawned',

@@ -2,7 +2,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { envVar, int, optional, url } from './define';
 
-/** DESIGN §3.2 [contract]: the variables every part shares. */
+/** docs/architecture.md §3.2 [contract]: the variables every part shares. */
 export const common = {
   redisUrl: envVar('REDIS_URL', {
     schema: url(['redis', 'rediss']), default: 'redis://127.0.0.1:6379',

@@ -46,7 +46,7 @@ export interface EnqueueResult {
 }
 
 /**
- * The reliable clip queue on the `safety:clips` LIST (DESIGN §3.3). Every state change is
+ * The reliable clip queue on the `safety:clips` LIST (docs/architecture.md §3.3). Every state change is
  * one Lua script; claiming is BLMOVE pending → processing:<consumer> (RIGHT → LEFT), so a job
  * is always in exactly one list and a crashed consumer's jobs can be returned by the reaper.
  */

@@ -5,7 +5,7 @@ import type { Frame } from '../core/frame';
 /**
  * JPEG and video decoding. JPEG frames are decoded in-process with the pure-JS `jpeg-js`: a
  * request carries ~10 small (448 px) frames, and spawning a process per request costs ≈0.09 CPU-s
- * (DESIGN §5) — more than decoding them in JS. Video files need a real demuxer/decoder, so they go
+ * (docs/architecture.md §5) — more than decoding them in JS. Video files need a real demuxer/decoder, so they go
  * through one ffmpeg child that samples and scales like vLLM's video loader + Qwen's processor.
  */
 

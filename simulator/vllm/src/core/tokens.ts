@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 
 /**
- * Qwen3-VL's prompt accounting, approximated (see /work/shared/reference/vllm-qwen3vl.md §4):
+ * Qwen3-VL's prompt accounting, approximated (see docs/architecture.md §6.3):
  * one vision token per 32×32 px (patch 16 × spatial merge 2) after resizing each side to a
  * multiple of 32, two frames per temporal group for video, about 12 extra tokens per group for
  * `<t seconds>` and the vision start/end markers, and text at about 4 characters per token.

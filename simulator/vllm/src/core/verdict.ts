@@ -23,7 +23,7 @@ export function detectLanguage(promptText: string): Language {
 }
 
 /**
- * Turns clip findings into the DESIGN §3.6 verdict: danger if any danger hazard (fall, fire),
+ * Turns clip findings into the docs/architecture.md §3.6 verdict: danger if any danger hazard (fall, fire),
  * warning for the rest, safe exactly when nothing was found. Confidence grows with the
  * fraction of frames showing the hazard (0.5 for a glimpse, 1.0 for every frame).
  */
