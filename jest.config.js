@@ -4,14 +4,30 @@
 // Long soak/fault runs (*.soak.test.ts) live behind `npm run test:reliability`.
 const transform = { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json', diagnostics: false }] };
 const base = { testEnvironment: 'node', transform, moduleFileExtensions: ['ts', 'js', 'json'] };
-const roots = ['<rootDir>/functions', '<rootDir>/simulator', '<rootDir>/test', '<rootDir>/knative', '<rootDir>/keda', '<rootDir>/infra', '<rootDir>/scripts', '<rootDir>/bench', '<rootDir>/eval'];
+const roots = [
+  '<rootDir>/functions',
+  '<rootDir>/simulator',
+  '<rootDir>/test',
+  '<rootDir>/knative',
+  '<rootDir>/keda',
+  '<rootDir>/infra',
+  '<rootDir>/scripts',
+  '<rootDir>/bench',
+  '<rootDir>/eval',
+];
 
 /** @type {import('jest').Config} */
 module.exports = {
   // testTimeout is a global option (Jest ignores it inside a project entry).
   testTimeout: 120000,
   projects: [
-    { ...base, displayName: 'unit', roots, testMatch: ['**/*.test.ts'], testPathIgnorePatterns: ['\\.int\\.test\\.ts$', '\\.soak\\.test\\.ts$', '/node_modules/'] },
+    {
+      ...base,
+      displayName: 'unit',
+      roots,
+      testMatch: ['**/*.test.ts'],
+      testPathIgnorePatterns: ['\\.int\\.test\\.ts$', '\\.soak\\.test\\.ts$', '/node_modules/'],
+    },
     { ...base, displayName: 'integration', roots, testMatch: ['**/*.int.test.ts'] },
   ],
 };

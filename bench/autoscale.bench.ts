@@ -27,7 +27,11 @@ const run = promisify(execFile);
 const TIME_SCALE = 20;
 const SEGMENT_SECONDS = 5;
 /** The camera ramp: [seconds, cameras] */
-const RAMP: readonly (readonly [number, number])[] = [[20, 2], [100, 16], [60, 2]];
+const RAMP: readonly (readonly [number, number])[] = [
+  [20, 2],
+  [100, 16],
+  [60, 2],
+];
 /** After the ramp: wait (cameras 0) until drained and back to min, at most this long. */
 const TAIL_SECONDS = 75;
 /** One simulated GPU per replica: ≈ 3 s per request at INFERENCE_CONCURRENCY 4 ≈ 1.3 clips/s (docs/deploy.md's assumed μ). */
@@ -52,31 +56,70 @@ async function clipLibrary(dir: string): Promise<string[]> {
   for (const scene of SCENES.slice(0, 4)) {
     const r = await renderScene(scene, { width: 640, height: 360, fps: 10 });
     const out = path.join(dir, `lib-${scene.name}.mp4`);
-    await run('ffmpeg', ['-hide_banner', '-v', 'error', '-ss', '5', '-i', r.videoPath, '-t', String(SEGMENT_SECONDS), '-c', 'copy', '-y', out]);
+    await run('ffmpeg', [
+      '-hide_banner',
+      '-v',
+      'error',
+      '-ss',
+      '5',
+      '-i',
+      r.videoPath,
+      '-t',
+      String(SEGMENT_SECONDS),
+      '-c',
+      'copy',
+      '-y',
+      out,
+    ]);
     files.push(out);
   }
   return files;
 }
 
 function settingsFromManifest(inFlightTrigger: boolean): AutoscalerSettings {
-  const doc = parseAllDocuments(fs.readFileSync(path.join(REPO_ROOT, TIMING_MANIFEST), 'utf8')).map((d) => d.toJS() as ManifestDoc).find((d) => d.kind === 'Service')!;
+  const doc = parseAllDocuments(fs.readFileSync(path.join(REPO_ROOT, TIMING_MANIFEST), 'utf8'))
+    .map((d) => d.toJS() as ManifestDoc)
+    .find((d) => d.kind === 'Service')!;
   const s = scalingSettingsFromManifest(doc);
   return {
-    listLength: s.listLength, activationListLength: s.activationListLength, minReplicas: s.minReplicas, maxReplicas: s.maxReplicas,
-    ...(inFlightTrigger ? { inFlightLength: s.inFlightLength, activationInFlightLength: s.activationInFlightLength } : {}),
+    listLength: s.listLength,
+    activationListLength: s.activationListLength,
+    minReplicas: s.minReplicas,
+    maxReplicas: s.maxReplicas,
+    ...(inFlightTrigger
+      ? { inFlightLength: s.inFlightLength, activationInFlightLength: s.activationInFlightLength }
+      : {}),
     ...scaleTiming(kedaTimingFromManifest(doc), TIME_SCALE),
   };
 }
 
 /** A CloudEvent sink that accepts everything (inference publishes verdicts and alerts to K_SINK). */
 async function startSink(): Promise<{ url: string; close(): Promise<void> }> {
-  const server = http.createServer((req, res) => { req.resume(); req.on('end', () => { res.writeHead(202); res.end(); }); });
+  const server = http.createServer((req, res) => {
+    req.resume();
+    req.on('end', () => {
+      res.writeHead(202);
+      res.end();
+    });
+  });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
   const port = (server.address() as { port: number }).port;
-  return { url: `http://127.0.0.1:${port}/`, close: () => new Promise((r) => { server.closeAllConnections(); server.close(() => r()); }) };
+  return {
+    url: `http://127.0.0.1:${port}/`,
+    close: () =>
+      new Promise((r) => {
+        server.closeAllConnections();
+        server.close(() => r());
+      }),
+  };
 }
 
-async function rampRun(ctx: BenchContext, name: string, inFlightTrigger: boolean, library: string[]): Promise<RunResult> {
+async function rampRun(
+  ctx: BenchContext,
+  name: string,
+  inFlightTrigger: boolean,
+  library: string[],
+): Promise<RunResult> {
   const prefix = `bench-autoscale-${randomUUID().slice(0, 8)}`;
   const keys = redisKeys(prefix);
   const redis = new Redis(ctx.redisUrl, { maxRetriesPerRequest: 2 });
@@ -85,10 +128,20 @@ async function rampRun(ctx: BenchContext, name: string, inFlightTrigger: boolean
   const logsDir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-autoscale-logs-'));
   const sink = await startSink();
   const env: Record<string, string> = {
-    PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? os.tmpdir(),
-    REDIS_URL: ctx.redisUrl, REDIS_PREFIX: prefix, CLIPS_DIR: clipsDir, K_SINK: sink.url, LOG_LEVEL: 'warn', PORT: '0',
-    FEWSHOT_DIR: path.join(REPO_ROOT, 'functions', 'inference', 'fewshot'), INFERENCE_CONCURRENCY: '4', VIDEO_SAMPLING: 'keyframes',
-    SEGMENT_SECONDS: String(SEGMENT_SECONDS), VLLM_SIM_ALLOWED_MEDIA_PATH: clipsDir, ...SIM_ENV,
+    PATH: process.env.PATH ?? '',
+    HOME: process.env.HOME ?? os.tmpdir(),
+    REDIS_URL: ctx.redisUrl,
+    REDIS_PREFIX: prefix,
+    CLIPS_DIR: clipsDir,
+    K_SINK: sink.url,
+    LOG_LEVEL: 'warn',
+    PORT: '0',
+    FEWSHOT_DIR: path.join(REPO_ROOT, 'functions', 'inference', 'fewshot'),
+    INFERENCE_CONCURRENCY: '4',
+    VIDEO_SAMPLING: 'keyframes',
+    SEGMENT_SECONDS: String(SEGMENT_SECONDS),
+    VLLM_SIM_ALLOWED_MEDIA_PATH: clipsDir,
+    ...SIM_ENV,
   };
   const settings = settingsFromManifest(inFlightTrigger);
   const clipEnd = new Map<string, number>();
@@ -99,14 +152,42 @@ async function rampRun(ctx: BenchContext, name: string, inFlightTrigger: boolean
   let cameras = 0;
   const t0 = Date.now();
   const replicas = new InferenceReplicas({
-    inference: { name: 'inference', main: 'functions/inference/src/main.ts', stopSignal: 'SIGTERM', env, readyUrl: '', url: '', after: [] },
-    vllmSim: { name: 'vllm-sim', main: 'simulator/vllm/src/main.ts', stopSignal: 'SIGTERM', env, readyUrl: '', url: '', after: [] },
+    inference: {
+      name: 'inference',
+      main: 'functions/inference/src/main.ts',
+      stopSignal: 'SIGTERM',
+      env,
+      readyUrl: '',
+      url: '',
+      after: [],
+    },
+    vllmSim: {
+      name: 'vllm-sim',
+      main: 'simulator/vllm/src/main.ts',
+      stopSignal: 'SIGTERM',
+      env,
+      readyUrl: '',
+      url: '',
+      after: [],
+    },
     partOptions: { repoRoot: REPO_ROOT, logsDir, maxRestarts: 2 },
-    redisUrl: ctx.redisUrl, prefix, mode: { autoscale: settings }, graceMs: 20_000, readyTimeoutMs: 90_000,
+    redisUrl: ctx.redisUrl,
+    prefix,
+    mode: { autoscale: settings },
+    graceMs: 20_000,
+    readyTimeoutMs: 90_000,
     onPoll: (s, d) => {
       const now = Date.now();
       const recent = verdictAt.filter((v) => v.atMs >= now - 60_000).map((v) => v.latencyS);
-      polls.push({ t: (now - t0) / 1000, cameras, queued: s.queued, inFlight: s.inFlight, desired: s.desired, running: s.running, p95s: recent.length ? percentile(recent, 95) : undefined });
+      polls.push({
+        t: (now - t0) / 1000,
+        cameras,
+        queued: s.queued,
+        inFlight: s.inFlight,
+        desired: s.desired,
+        running: s.running,
+        p95s: recent.length ? percentile(recent, 95) : undefined,
+      });
       if (d?.changed) scaleEvents.push(`${((now - t0) / 1000).toFixed(1)} s ${d.reason}`);
     },
     onProblem: (m) => console.error(`bench autoscale (${name}): ${m}`),
@@ -117,7 +198,9 @@ async function rampRun(ctx: BenchContext, name: string, inFlightTrigger: boolean
   let reading = true;
   const reader = (async () => {
     while (reading) {
-      const entries = (await redis.xrange(keys.verdicts, lastId === '-' ? '-' : `(${lastId}`, '+', 'COUNT', 1000).catch(() => [])) as [string, string[]][];
+      const entries = (await redis
+        .xrange(keys.verdicts, lastId === '-' ? '-' : `(${lastId}`, '+', 'COUNT', 1000)
+        .catch(() => [])) as [string, string[]][];
       for (const [id, fields] of entries) {
         lastId = id;
         const jobId = fields[fields.indexOf('jobId') + 1] ?? '';
@@ -138,8 +221,14 @@ async function rampRun(ctx: BenchContext, name: string, inFlightTrigger: boolean
     fs.mkdirSync(path.join(clipsDir, cameraId), { recursive: true });
     fs.linkSync(library[n++ % library.length]!, path.join(clipsDir, rel));
     const job: ClipJob = {
-      v: 1, id: clipJobId(cameraId, startedAt), cameraId, path: rel, startedAt: startedAt.toISOString(),
-      durationMs: SEGMENT_SECONDS * 1000, bytes: fs.statSync(path.join(clipsDir, rel)).size, attempt: 0,
+      v: 1,
+      id: clipJobId(cameraId, startedAt),
+      cameraId,
+      path: rel,
+      startedAt: startedAt.toISOString(),
+      durationMs: SEGMENT_SECONDS * 1000,
+      bytes: fs.statSync(path.join(clipsDir, rel)).size,
+      attempt: 0,
     };
     clipEnd.set(job.id, endMs);
     await queue.enqueue(job);
@@ -152,7 +241,8 @@ async function rampRun(ctx: BenchContext, name: string, inFlightTrigger: boolean
     for (const [seconds, count] of RAMP) {
       cameras = count;
       const phaseEnd = Date.now() + seconds * 1000;
-      for (let c = 1; c <= count; c++) if (!nextEnd.has(c)) nextEnd.set(c, Date.now() + ((c - 1) * SEGMENT_SECONDS * 1000) / count + 1);
+      for (let c = 1; c <= count; c++)
+        if (!nextEnd.has(c)) nextEnd.set(c, Date.now() + ((c - 1) * SEGMENT_SECONDS * 1000) / count + 1);
       for (const c of [...nextEnd.keys()]) if (c > count) nextEnd.delete(c);
       while (Date.now() < phaseEnd) {
         const now = Date.now();
@@ -184,9 +274,16 @@ async function rampRun(ctx: BenchContext, name: string, inFlightTrigger: boolean
   let replicaSeconds = 0;
   for (let i = 1; i < polls.length; i++) replicaSeconds += polls[i - 1]!.running * (polls[i]!.t - polls[i - 1]!.t);
   const result: RunResult = {
-    name, polls, enqueued: clipEnd.size, judged: [...clipEnd.keys()].filter((id) => seen.has(id)).length,
-    duplicates: [...seen.values()].filter((c) => c > 1).length, dead, latencies: verdictAt.map((v) => v.latencyS),
-    scaleEvents, replicaSeconds, seconds,
+    name,
+    polls,
+    enqueued: clipEnd.size,
+    judged: [...clipEnd.keys()].filter((id) => seen.has(id)).length,
+    duplicates: [...seen.values()].filter((c) => c > 1).length,
+    dead,
+    latencies: verdictAt.map((v) => v.latencyS),
+    scaleEvents,
+    replicaSeconds,
+    seconds,
   };
   // clean up this run's keys and files
   let cursor = '0';
@@ -208,14 +305,36 @@ function pollRows(r: RunResult, everySeconds: number): (string | number)[][] {
   for (const p of r.polls) {
     if (p.t < next) continue;
     next = p.t + everySeconds;
-    rows.push([p.t.toFixed(1), p.cameras, p.queued, p.inFlight, p.desired, p.running, p.p95s === undefined ? '–' : p.p95s.toFixed(1)]);
+    rows.push([
+      p.t.toFixed(1),
+      p.cameras,
+      p.queued,
+      p.inFlight,
+      p.desired,
+      p.running,
+      p.p95s === undefined ? '–' : p.p95s.toFixed(1),
+    ]);
   }
   return rows;
 }
 
 function csv(r: RunResult): string {
-  return ['t_s,cameras,queued,in_flight,desired,running,p95_s', ...r.polls.map((p) =>
-    [p.t.toFixed(2), p.cameras, p.queued, p.inFlight, p.desired, p.running, p.p95s === undefined ? '' : p.p95s.toFixed(2)].join(','))].join('\n') + '\n';
+  return (
+    [
+      't_s,cameras,queued,in_flight,desired,running,p95_s',
+      ...r.polls.map((p) =>
+        [
+          p.t.toFixed(2),
+          p.cameras,
+          p.queued,
+          p.inFlight,
+          p.desired,
+          p.running,
+          p.p95s === undefined ? '' : p.p95s.toFixed(2),
+        ].join(','),
+      ),
+    ].join('\n') + '\n'
+  );
 }
 
 /**
@@ -235,20 +354,48 @@ export async function autoscaleBench(ctx: BenchContext): Promise<BenchTable[]> {
     const runs = [both, llen];
     const charts: ChartRun[] = runs.map((r) => ({ title: r.name, polls: r.polls }));
     fs.mkdirSync(outDir, { recursive: true });
-    fs.writeFileSync(path.join(outDir, 'autoscale.svg'), autoscaleSvg(charts, `${command} · ${new Date().toISOString().slice(0, 10)} · manifests' numbers, time constants ÷ ${TIME_SCALE}`));
+    fs.writeFileSync(
+      path.join(outDir, 'autoscale.svg'),
+      autoscaleSvg(
+        charts,
+        `${command} · ${new Date().toISOString().slice(0, 10)} · manifests' numbers, time constants ÷ ${TIME_SCALE}`,
+      ),
+    );
     fs.writeFileSync(path.join(outDir, 'autoscale-polls-both.csv'), csv(both));
     fs.writeFileSync(path.join(outDir, 'autoscale-polls-llen.csv'), csv(llen));
     const busy = (r: RunResult) => r.polls.filter((p) => p.cameras === RAMP[1]![1]);
     const summary: BenchTable = {
       title: 'Autoscale: camera ramp 2 → 16 → 2 → 0, local KEDA + HPA equivalent (summary)',
       command,
-      columns: ['run', 'clips', 'verdicts', 'lost', 'duplicate verdicts', 'dead letters', 'peak replicas', 'replicas during 16 cams (min–max)', 'scale events', 'replica·s', 'p95 clip end → verdict (s)', 'worst 1-min p95 (s)', 'run (s)'],
+      columns: [
+        'run',
+        'clips',
+        'verdicts',
+        'lost',
+        'duplicate verdicts',
+        'dead letters',
+        'peak replicas',
+        'replicas during 16 cams (min–max)',
+        'scale events',
+        'replica·s',
+        'p95 clip end → verdict (s)',
+        'worst 1-min p95 (s)',
+        'run (s)',
+      ],
       rows: runs.map((r) => [
-        r.name, r.enqueued, r.judged, r.enqueued - r.judged, r.duplicates, r.dead,
+        r.name,
+        r.enqueued,
+        r.judged,
+        r.enqueued - r.judged,
+        r.duplicates,
+        r.dead,
         Math.max(...r.polls.map((p) => p.running)),
         `${Math.min(...busy(r).map((p) => p.running))}–${Math.max(...busy(r).map((p) => p.running))}`,
-        r.scaleEvents.length, Math.round(r.replicaSeconds), percentile(r.latencies, 95),
-        Math.max(0, ...r.polls.map((p) => p.p95s ?? 0)), Math.round(r.seconds),
+        r.scaleEvents.length,
+        Math.round(r.replicaSeconds),
+        percentile(r.latencies, 95),
+        Math.max(0, ...r.polls.map((p) => p.p95s ?? 0)),
+        Math.round(r.seconds),
       ]),
       notes: [
         `Scaling numbers from ${TIMING_MANIFEST} (queued listLength 8, in-flight listLength 5, min 1, max 8, +2 pods/60 s, −1 pod/300 s after a 600 s window, poll 10 s), time constants ÷ ${TIME_SCALE}.`,

@@ -21,7 +21,13 @@ const avg = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.len
 
 async function withSim<T>(numStreams: number, fn: (sim: RtspSimHandle) => Promise<T>): Promise<T> {
   const sim = await startRtspSim({
-    numStreams, clientPort: 0, publishPort: 0, controlPort: null, rtpPortStart: 0, rtpPortCount: Math.max(200, numStreams * 8), staggerMs: STAGGER_MS,
+    numStreams,
+    clientPort: 0,
+    publishPort: 0,
+    controlPort: null,
+    rtpPortStart: 0,
+    rtpPortCount: Math.max(200, numStreams * 8),
+    staggerMs: STAGGER_MS,
     readyTimeoutMs: 60000,
   });
   try {
@@ -31,7 +37,11 @@ async function withSim<T>(numStreams: number, fn: (sim: RtspSimHandle) => Promis
   }
 }
 
-async function startStaggered(sim: RtspSimHandle, plan: [number, RecorderMode][], dir: string): Promise<BenchRecorder[]> {
+async function startStaggered(
+  sim: RtspSimHandle,
+  plan: [number, RecorderMode][],
+  dir: string,
+): Promise<BenchRecorder[]> {
   const recs: BenchRecorder[] = [];
   for (const [cam, mode] of plan) {
     recs.push(startRecorder(cam, mode, sim.urlFor(cam), path.join(dir, `cam${cam}-${mode}`), SEGMENT_SECONDS));
@@ -60,8 +70,15 @@ async function costTable(dir: string): Promise<BenchTable> {
     try {
       await observe(recs, COST.warmupMs);
       const group = (m: RecorderMode) => recs.filter((r) => r.mode === m);
-      const pids = (m: RecorderMode) => group(m).map((r) => r.child.pid!).filter(Boolean);
-      const cpu = { copy: new CpuWindow(() => pids('copy')), reencode: new CpuWindow(() => pids('reencode')), sim: new CpuWindow(() => sim.pids()) };
+      const pids = (m: RecorderMode) =>
+        group(m)
+          .map((r) => r.child.pid!)
+          .filter(Boolean);
+      const cpu = {
+        copy: new CpuWindow(() => pids('copy')),
+        reencode: new CpuWindow(() => pids('reencode')),
+        sim: new CpuWindow(() => sim.pids()),
+      };
       const box = machineWindow();
       const rss: Record<RecorderMode, number[]> = { copy: [], reencode: [] };
       let ticks = 0;
@@ -77,15 +94,33 @@ async function costTable(dir: string): Promise<BenchTable> {
         const c = group(m).map((r) => checkSegments(r, to - COST.windowMs, to, SEGMENT_SECONDS));
         return `${c.reduce((a, x) => a + x.listed, 0)} / ${c.reduce((a, x) => a + x.expected, 0)}`;
       };
-      const row = (m: RecorderMode, label: string) => [label, group(m).length, perCam[m], mb(avg(rss[m].filter(Number.isFinite))), kept(m)];
+      const row = (m: RecorderMode, label: string) => [
+        label,
+        group(m).length,
+        perCam[m],
+        mb(avg(rss[m].filter(Number.isFinite))),
+        kept(m),
+      ];
       return {
         title: 'Capture cost per camera: stream copy (our recorder) vs re-encoding',
         command: 'npm run bench -- capture',
-        columns: ['recorder', 'cameras', 'CPU % per camera (of one core)', 'RSS per camera (MiB)', 'segments listed / expected in the window'],
+        columns: [
+          'recorder',
+          'cameras',
+          'CPU % per camera (of one core)',
+          'RSS per camera (MiB)',
+          'segments listed / expected in the window',
+        ],
         rows: [
           row('copy', 'stream copy — capture’s recorder argv (`-c copy`, 5 s segments)'),
           row('reencode', 're-encode — same segmenter, libx264 veryfast, 448 px'),
-          ['ratio re-encode / copy', '', `${(perCam.reencode / perCam.copy).toFixed(0)}×`, `${(avg(rss.reencode) / avg(rss.copy)).toFixed(1)}×`, ''],
+          [
+            'ratio re-encode / copy',
+            '',
+            `${(perCam.reencode / perCam.copy).toFixed(0)}×`,
+            `${(avg(rss.reencode) / avg(rss.copy)).toFixed(1)}×`,
+            '',
+          ],
         ],
         notes: [
           `${n} rtsp-sim cameras (1280×720, 25 fps, 1 s GOP, UDP); ${COST.copy} copy and ${COST.reencode} re-encoding recorders run at the same time; CPU from /proc over ${COST.windowMs / 1000} s after ${COST.warmupMs / 1000} s warm-up`,
@@ -128,7 +163,8 @@ async function rampStep(n: number, dir: string): Promise<RampRow> {
       await observe(recs, RAMP.windowMs);
       const to = performance.now();
       const checks = recs.map((r) => checkSegments(r, from, to, SEGMENT_SECONDS));
-      const bad = (c: (typeof checks)[number]) => c.listed < c.expected || c.late > 0 || c.wrongLength > 0 || c.damage > 0;
+      const bad = (c: (typeof checks)[number]) =>
+        c.listed < c.expected || c.late > 0 || c.wrongLength > 0 || c.damage > 0;
       return {
         cameras: n,
         clean: checks.filter((c) => !bad(c)).length,
@@ -160,13 +196,37 @@ async function rampTable(dir: string): Promise<BenchTable> {
   return {
     title: 'Capture ramp: rtsp-sim cameras recorded with zero missed or late segments',
     command: 'npm run bench -- capture',
-    columns: ['cameras', 'clean cameras', 'missing segments', 'late listings', 'wrong-length segments', 'cameras with loss or timestamp warnings in ffmpeg log', 'recorders CPU %', 'rtsp-sim CPU % (server + publishers)', 'of which RTSP server %', 'whole machine CPU % (of 200)'],
-    rows: rows.map((r) => [r.cameras, r.clean, r.missing, r.late, r.wrongLength, r.damaged, r.recordersPct, r.simPct, r.serverPct, r.boxPct]),
+    columns: [
+      'cameras',
+      'clean cameras',
+      'missing segments',
+      'late listings',
+      'wrong-length segments',
+      'cameras with loss or timestamp warnings in ffmpeg log',
+      'recorders CPU %',
+      'rtsp-sim CPU % (server + publishers)',
+      'of which RTSP server %',
+      'whole machine CPU % (of 200)',
+    ],
+    rows: rows.map((r) => [
+      r.cameras,
+      r.clean,
+      r.missing,
+      r.late,
+      r.wrongLength,
+      r.damaged,
+      r.recordersPct,
+      r.simPct,
+      r.serverPct,
+      r.boxPct,
+    ]),
     notes: [
       `largest clean step: ${best} cameras (steps ${RAMP.steps.join(', ')}; the ramp stops at the first step with a fault)`,
       `each step: fresh rtsp-sim with N cameras, N copy recorders started ${STAGGER_MS} ms apart, then a ${RAMP.windowMs / 1000} s window; a camera is clean when every expected 5 s segment is listed, no listing gap exceeds 6.5 s, middle segments are 5 ± 0.25 s, and ffmpeg logs no packet loss or damage`,
       'CPU % is of one core (the machine has 2): compare the recorders’ share with rtsp-sim’s to see which side limits; the RTSP server is one single-threaded process, so near 100 % it is the limit',
-      ...rows.filter((r) => r.firstDamage).map((r) => `${r.cameras} cameras, first loss line: \`${r.firstDamage!.slice(0, 160)}\``),
+      ...rows
+        .filter((r) => r.firstDamage)
+        .map((r) => `${r.cameras} cameras, first loss line: \`${r.firstDamage!.slice(0, 160)}\``),
     ],
   };
 }

@@ -25,15 +25,34 @@ interface Mode {
 }
 
 const MODES: Mode[] = [
-  { label: 'sequential loop (prepare, then request; 1 in flight)', pipeline: 'sequential', concurrency: 1, sampling: 'fps' },
+  {
+    label: 'sequential loop (prepare, then request; 1 in flight)',
+    pipeline: 'sequential',
+    concurrency: 1,
+    sampling: 'fps',
+  },
   { label: 'preparer thread, 1 request in flight', pipeline: 'thread', concurrency: 1, sampling: 'fps' },
-  { label: 'preparer thread, 4 in flight (default INFERENCE_CONCURRENCY)', pipeline: 'thread', concurrency: 4, sampling: 'fps' },
-  { label: 'preparer thread, 4 in flight, VIDEO_SAMPLING=keyframes', pipeline: 'thread', concurrency: 4, sampling: 'keyframes' },
+  {
+    label: 'preparer thread, 4 in flight (default INFERENCE_CONCURRENCY)',
+    pipeline: 'thread',
+    concurrency: 4,
+    sampling: 'fps',
+  },
+  {
+    label: 'preparer thread, 4 in flight, VIDEO_SAMPLING=keyframes',
+    pipeline: 'thread',
+    concurrency: 4,
+    sampling: 'keyframes',
+  },
 ];
 
 const s2 = (v: number | undefined) => (v === undefined ? '–' : v.toFixed(2));
 
-export async function pipelineBench(ctx: { redisUrl: string; config: Config; env: Record<string, string | undefined> }): Promise<BenchTable[]> {
+export async function pipelineBench(ctx: {
+  redisUrl: string;
+  config: Config;
+  env: Record<string, string | undefined>;
+}): Promise<BenchTable[]> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-pipeline-'));
   const vs = ctx.config.vllmSim;
   const sim = await startSimProcess(ctx.env);
@@ -43,16 +62,38 @@ export async function pipelineBench(ctx: { redisUrl: string; config: Config; env
     const results: [Mode, PipelineRunResult][] = [];
     for (const mode of MODES) {
       console.error(`bench pipeline: ${mode.label} …`);
-      results.push([mode, await runPipeline({ env: ctx.env, redisUrl: ctx.redisUrl, clipsDir: dir, sim, fewShot, jobs, ...mode })]);
+      results.push([
+        mode,
+        await runPipeline({ env: ctx.env, redisUrl: ctx.redisUrl, clipsDir: dir, sim, fewShot, jobs, ...mode }),
+      ]);
     }
     const base = results[0]![1].clipsPerSecond;
     const pipelineTable: BenchTable = {
       title: 'Pipeline: preparer thread vs sequential loop (vllm-sim latency model on)',
       command: 'npm run bench -- pipeline',
-      columns: ['mode', 'clips', 'seconds', 'clips/s', 'vs sequential', 'GPU idle (no request running)', 'mean prepare s', 'mean model s', 'verdicts'],
+      columns: [
+        'mode',
+        'clips',
+        'seconds',
+        'clips/s',
+        'vs sequential',
+        'GPU idle (no request running)',
+        'mean prepare s',
+        'mean model s',
+        'verdicts',
+      ],
       rows: results.map(([m, r]) => [
-        m.label, r.clips, r.seconds, r.clipsPerSecond, `${(r.clipsPerSecond / base).toFixed(2)}×`, `${(100 * r.gpuIdleShare).toFixed(0)} %`,
-        s2(r.meanPrepareS), s2(r.meanModelS), Object.entries(r.statuses).map(([k, v]) => `${k} ${v}`).join(', ') + (r.dead ? `, dead ${r.dead}` : ''),
+        m.label,
+        r.clips,
+        r.seconds,
+        r.clipsPerSecond,
+        `${(r.clipsPerSecond / base).toFixed(2)}×`,
+        `${(100 * r.gpuIdleShare).toFixed(0)} %`,
+        s2(r.meanPrepareS),
+        s2(r.meanModelS),
+        Object.entries(r.statuses)
+          .map(([k, v]) => `${k} ${v}`)
+          .join(', ') + (r.dead ? `, dead ${r.dead}` : ''),
       ]),
       notes: [
         `${CLIPS} real 5 s 1280×720 clips (rtsp-sim scenes), enqueued at once; startInference in this process (preparer worker thread + model loop), Redis at REDIS_URL, vllm-sim as its own process`,
@@ -74,7 +115,11 @@ function childrenCpuSeconds(): number {
   return (Number(f[13]) + Number(f[14])) / 100;
 }
 
-async function prepareTable(config: Config, dir: string, jobs: Awaited<ReturnType<typeof makeClipLibrary>>): Promise<BenchTable> {
+async function prepareTable(
+  config: Config,
+  dir: string,
+  jobs: Awaited<ReturnType<typeof makeClipLibrary>>,
+): Promise<BenchTable> {
   const ic = config.inference;
   const rows: (string | number)[][] = [];
   const measured: Record<string, number> = {};
@@ -84,7 +129,14 @@ async function prepareTable(config: Config, dir: string, jobs: Awaited<ReturnTyp
     let frames = 0;
     let bytes = 0;
     for (const job of jobs) {
-      const media = await prepareClip(job, { clipsDir: dir, mode: 'video-frames', sampling, fps: ic.videoFps, maxSide: ic.videoMaxSide, maxClipSeconds: 60 });
+      const media = await prepareClip(job, {
+        clipsDir: dir,
+        mode: 'video-frames',
+        sampling,
+        fps: ic.videoFps,
+        maxSide: ic.videoMaxSide,
+        maxClipSeconds: 60,
+      });
       if (media.kind === 'mp4') {
         frames += media.frames;
         bytes += media.base64.length;
@@ -93,14 +145,30 @@ async function prepareTable(config: Config, dir: string, jobs: Awaited<ReturnTyp
     const wall = (performance.now() - t0) / jobs.length;
     measured[sampling] = wall;
     const cpu = (childrenCpuSeconds() - cpu0) / jobs.length;
-    rows.push([sampling === 'fps' ? `fps (${ic.videoFps} fps)` : 'keyframes (-skip_frame nokey)', jobs.length, wall / 1000, cpu, frames / jobs.length, bytes / jobs.length / 1024]);
+    rows.push([
+      sampling === 'fps' ? `fps (${ic.videoFps} fps)` : 'keyframes (-skip_frame nokey)',
+      jobs.length,
+      wall / 1000,
+      cpu,
+      frames / jobs.length,
+      bytes / jobs.length / 1024,
+    ]);
   }
   rows.push(['ratio fps / keyframes', '', `${(measured.fps! / measured.keyframes!).toFixed(1)}×`, '', '', '']);
   return {
     title: 'Prepare cost per clip: VIDEO_SAMPLING=fps vs keyframes',
     command: 'npm run bench -- pipeline',
-    columns: ['sampling', 'clips', 'wall s per clip', 'ffmpeg CPU-s per clip', 'frames per clip', 'base64 KiB per clip (data:video/mp4)'],
+    columns: [
+      'sampling',
+      'clips',
+      'wall s per clip',
+      'ffmpeg CPU-s per clip',
+      'frames per clip',
+      'base64 KiB per clip (data:video/mp4)',
+    ],
     rows,
-    notes: [`prepareClip (the preparer's own function: path guard + one ffmpeg decode/sample/scale to ${ic.videoMaxSide} px + libx264 ultrafast model clip MP4, read back as base64), clips one after another; 5 s 1280×720 25 fps clips with a 1 s GOP`],
+    notes: [
+      `prepareClip (the preparer's own function: path guard + one ffmpeg decode/sample/scale to ${ic.videoMaxSide} px + libx264 ultrafast model clip MP4, read back as base64), clips one after another; 5 s 1280×720 25 fps clips with a 1 s GOP`,
+    ],
   };
 }

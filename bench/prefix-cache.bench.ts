@@ -23,14 +23,21 @@ export async function prefixCacheBench(ctx: BenchContext): Promise<BenchTable> {
     await timedChat(sim.url, kit.body('stable', CLIPS)); // warm-up: the first request fills the cache
     const t: Record<'stable' | 'changing', ChatTiming[]> = { stable: [], changing: [] };
     for (let i = 0; i < CLIPS; i++) {
-      for (const v of (i % 2 ? ['changing', 'stable'] : ['stable', 'changing']) as ('stable' | 'changing')[]) t[v].push(await timedChat(sim.url, kit.body(v, i)));
+      for (const v of (i % 2 ? ['changing', 'stable'] : ['stable', 'changing']) as ('stable' | 'changing')[])
+        t[v].push(await timedChat(sim.url, kit.body(v, i)));
     }
     const stat = (v: PrefixVariant & keyof typeof t) => {
       const xs = t[v];
       const prompt = xs.reduce((a, x) => a + x.promptTokens, 0);
       const cached = xs.reduce((a, x) => a + x.cachedTokens, 0);
       const ms = xs.map((x) => x.ms);
-      return { n: xs.length, prompt: prompt / xs.length, ratio: cached / prompt, mean: ms.reduce((a, b) => a + b, 0) / ms.length, p50: percentile(ms, 50) };
+      return {
+        n: xs.length,
+        prompt: prompt / xs.length,
+        ratio: cached / prompt,
+        mean: ms.reduce((a, b) => a + b, 0) / ms.length,
+        p50: percentile(ms, 50),
+      };
     };
     const s = stat('stable');
     const c = stat('changing');
@@ -38,10 +45,31 @@ export async function prefixCacheBench(ctx: BenchContext): Promise<BenchTable> {
     return {
       title: 'Prefix cache: stable few-shot prefix vs a prefix that changes per request (vllm-sim)',
       command: 'npm run bench -- prefix',
-      columns: ['prefix', 'requests', 'prompt tokens per request', 'cached_tokens / prompt_tokens', 'mean s per clip', 'p50 s per clip'],
+      columns: [
+        'prefix',
+        'requests',
+        'prompt tokens per request',
+        'cached_tokens / prompt_tokens',
+        'mean s per clip',
+        'p50 s per clip',
+      ],
       rows: [
-        ['stable (ours: system prompt + few-shot examples, byte-identical)', s.n, s.prompt, `${(100 * s.ratio).toFixed(1)} %`, s.mean / 1000, s.p50 / 1000],
-        ['changing (one unique line at the start of the system prompt)', c.n, c.prompt, `${(100 * c.ratio).toFixed(1)} %`, c.mean / 1000, c.p50 / 1000],
+        [
+          'stable (ours: system prompt + few-shot examples, byte-identical)',
+          s.n,
+          s.prompt,
+          `${(100 * s.ratio).toFixed(1)} %`,
+          s.mean / 1000,
+          s.p50 / 1000,
+        ],
+        [
+          'changing (one unique line at the start of the system prompt)',
+          c.n,
+          c.prompt,
+          `${(100 * c.ratio).toFixed(1)} %`,
+          c.mean / 1000,
+          c.p50 / 1000,
+        ],
         ['ratio changing / stable', '', '', '', `${(c.mean / s.mean).toFixed(2)}×`, `${(c.p50 / s.p50).toFixed(2)}×`],
       ],
       notes: [

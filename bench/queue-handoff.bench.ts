@@ -22,16 +22,34 @@ export async function queueHandoffBench(redisUrl: string): Promise<BenchTable> {
   const rows: (string | number)[][] = [];
   try {
     const clipBytes = makeClip();
-    const job: ClipJob = { v: 1, id: 'cam1-20261128T204000Z', cameraId: 'cam1', path: 'cam1/20261128T204000Z.mp4', startedAt: '2026-11-28T20:40:00.000Z', durationMs: 5000, bytes: clipBytes.length, attempt: 0 };
+    const job: ClipJob = {
+      v: 1,
+      id: 'cam1-20261128T204000Z',
+      cameraId: 'cam1',
+      path: 'cam1/20261128T204000Z.mp4',
+      startedAt: '2026-11-28T20:40:00.000Z',
+      durationMs: 5000,
+      bytes: clipBytes.length,
+      attempt: 0,
+    };
     const pathJob = Buffer.byteLength(JSON.stringify(job));
     const bytesJob = Buffer.byteLength(JSON.stringify({ ...job, data: clipBytes.toString('base64') }));
     const memPath = await memoryOf(redis, `${prefix}:m1`, JSON.stringify(job));
-    const memBytes = await memoryOf(redis, `${prefix}:m2`, JSON.stringify({ ...job, data: clipBytes.toString('base64') }));
+    const memBytes = await memoryOf(
+      redis,
+      `${prefix}:m2`,
+      JSON.stringify({ ...job, data: clipBytes.toString('base64') }),
+    );
     rows.push(['bytes per job on the wire', pathJob, bytesJob, `${(bytesJob / pathJob).toFixed(0)}×`]);
     rows.push(['Redis memory per queued job (MEMORY USAGE)', memPath, memBytes, `${(memBytes / memPath).toFixed(0)}×`]);
     for (const rate of [10, 100]) {
       const lat = await claimLatency(queue, rate, rate === 10 ? 100 : 500);
-      rows.push([`enqueue → claim p50 / p99 at ${rate} jobs/s (ms)`, `${lat.p50.toFixed(2)} / ${lat.p99.toFixed(2)}`, '', '']);
+      rows.push([
+        `enqueue → claim p50 / p99 at ${rate} jobs/s (ms)`,
+        `${lat.p50.toFixed(2)} / ${lat.p99.toFixed(2)}`,
+        '',
+        '',
+      ]);
     }
   } finally {
     await queue.close();
@@ -44,14 +62,35 @@ export async function queueHandoffBench(redisUrl: string): Promise<BenchTable> {
     command: 'npm run bench -- queue',
     columns: ['measure', 'path only (ours)', 'clip bytes (base64) in Redis', 'ratio'],
     rows,
-    notes: ['clip: 5 s, 1280×720, 25 fps H.264 (1 s GOP) rendered with ffmpeg testsrc2; latency measured with one consumer blocked in BLMOVE on its own connection'],
+    notes: [
+      'clip: 5 s, 1280×720, 25 fps H.264 (1 s GOP) rendered with ffmpeg testsrc2; latency measured with one consumer blocked in BLMOVE on its own connection',
+    ],
   };
 }
 
 function makeClip(): Buffer {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-clip-'));
   const file = path.join(dir, 'clip.mp4');
-  execFileSync('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-f', 'lavfi', '-i', 'testsrc2=size=1280x720:rate=25', '-t', '5', '-c:v', 'libx264', '-preset', 'veryfast', '-g', '25', '-pix_fmt', 'yuv420p', file]);
+  execFileSync('ffmpeg', [
+    '-hide_banner',
+    '-loglevel',
+    'error',
+    '-f',
+    'lavfi',
+    '-i',
+    'testsrc2=size=1280x720:rate=25',
+    '-t',
+    '5',
+    '-c:v',
+    'libx264',
+    '-preset',
+    'veryfast',
+    '-g',
+    '25',
+    '-pix_fmt',
+    'yuv420p',
+    file,
+  ]);
   const bytes = fs.readFileSync(file);
   fs.rmSync(dir, { recursive: true, force: true });
   return bytes;
@@ -64,7 +103,11 @@ async function memoryOf(redis: Redis, key: string, value: string): Promise<numbe
   return bytes;
 }
 
-async function claimLatency(queue: ClipQueue, ratePerSecond: number, count: number): Promise<{ p50: number; p99: number }> {
+async function claimLatency(
+  queue: ClipQueue,
+  ratePerSecond: number,
+  count: number,
+): Promise<{ p50: number; p99: number }> {
   const sentAt = new Map<string, number>();
   const latencies: number[] = [];
   const consumer = (async () => {
@@ -83,7 +126,16 @@ async function claimLatency(queue: ClipQueue, ratePerSecond: number, count: numb
     if (wait > 0) await sleep(wait);
     const id = `cam1-r${ratePerSecond}-${i}`;
     sentAt.set(id, performance.now());
-    await queue.enqueue({ v: 1, id, cameraId: 'cam1', path: `cam1/${i}.mp4`, startedAt: new Date().toISOString(), durationMs: 5000, bytes: 1, attempt: 0 });
+    await queue.enqueue({
+      v: 1,
+      id,
+      cameraId: 'cam1',
+      path: `cam1/${i}.mp4`,
+      startedAt: new Date().toISOString(),
+      durationMs: 5000,
+      bytes: 1,
+      attempt: 0,
+    });
   }
   await consumer;
   return { p50: percentile(latencies, 50), p99: percentile(latencies, 99) };

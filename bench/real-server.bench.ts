@@ -36,19 +36,48 @@ export async function realServerBench(ctx: BenchContext): Promise<BenchTable> {
     let offset = 0;
     for (const [variant, label] of VARIANTS) {
       console.error(`bench server: ${label} …`);
-      const load: LoadResult = await runLoad(target, kit, variant, { count: THROUGHPUT_CLIPS, concurrency, stream: false, apiKey, offset });
+      const load: LoadResult = await runLoad(target, kit, variant, {
+        count: THROUGHPUT_CLIPS,
+        concurrency,
+        stream: false,
+        apiKey,
+        offset,
+      });
       offset += THROUGHPUT_CLIPS;
-      const ttft: LoadResult = await runLoad(target, kit, variant, { count: TTFT_REQUESTS, concurrency: 1, stream: true, apiKey, offset });
+      const ttft: LoadResult = await runLoad(target, kit, variant, {
+        count: TTFT_REQUESTS,
+        concurrency: 1,
+        stream: true,
+        apiKey,
+        offset,
+      });
       offset += TTFT_REQUESTS;
       rows.push([
-        label, load.requests, load.clipsPerSecond, sec(load.p50Ms), sec(load.p95Ms), sec(ttft.ttftP50Ms), sec(ttft.serverTtftMs),
-        `${(100 * load.cachedRatio).toFixed(1)} %`, Math.round(load.timings.reduce((a, t) => a + t.promptTokens, 0) / load.requests),
+        label,
+        load.requests,
+        load.clipsPerSecond,
+        sec(load.p50Ms),
+        sec(load.p95Ms),
+        sec(ttft.ttftP50Ms),
+        sec(ttft.serverTtftMs),
+        `${(100 * load.cachedRatio).toFixed(1)} %`,
+        Math.round(load.timings.reduce((a, t) => a + t.promptTokens, 0) / load.requests),
       ]);
     }
     return {
       title: `Real-server harness: ${sim ? 'vllm-sim (proof run — not a GPU)' : target}`,
       command: 'VLLM_BASE_URL=http://<host>:8000/v1 VLLM_MODEL=Qwen/Qwen3-VL-8B-Instruct npm run bench -- server',
-      columns: ['prefix', 'clips', 'clips/s', 'p50 s per clip', 'p95 s per clip', 'TTFT p50 s (client, streaming)', 'TTFT mean s (server /metrics)', 'cached_tokens / prompt_tokens', 'prompt tokens per clip'],
+      columns: [
+        'prefix',
+        'clips',
+        'clips/s',
+        'p50 s per clip',
+        'p95 s per clip',
+        'TTFT p50 s (client, streaming)',
+        'TTFT mean s (server /metrics)',
+        'cached_tokens / prompt_tokens',
+        'prompt tokens per clip',
+      ],
       rows,
       notes: [
         `server: ${target} (model ${ctx.config.common.vllmModel}); ${kit.fewShotCount} few-shot examples; ${ctx.config.inference.videoInput}, VIDEO_SAMPLING=${ctx.config.inference.videoSampling}, ${ctx.config.inference.videoFps} fps, ${ctx.config.inference.videoMaxSide} px`,

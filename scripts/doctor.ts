@@ -21,7 +21,12 @@ import path from 'node:path';
 import type { Config } from '../functions/shared/src/config';
 import { loadConfigOrExit } from '../functions/shared/src/config/load';
 import { loadFewShot } from '../functions/inference/src/adapters/fewshot';
-import { inlineModelClip, framesFromClip, modelClipMedia, type PrepareSettings } from '../functions/inference/src/adapters/prepare';
+import {
+  inlineModelClip,
+  framesFromClip,
+  modelClipMedia,
+  type PrepareSettings,
+} from '../functions/inference/src/adapters/prepare';
 import { makeModelClip } from '../functions/inference/src/adapters/ffmpeg';
 import { parseAnswer } from '../functions/inference/src/core/answer';
 import { modelClipFps } from '../functions/inference/src/core/ffmpeg-args';
@@ -62,12 +67,39 @@ export interface DoctorReport {
 /** A 5 s synthetic clip (lavfi test pattern, H.264, 1 s GOP like the recorder). */
 async function syntheticClip(file: string): Promise<void> {
   await new Promise<void>((resolve, reject) => {
-    const child = spawn('ffmpeg', ['-hide_banner', '-v', 'error', '-y', '-f', 'lavfi', '-i', 'testsrc2=size=1280x720:rate=25', '-t', '5',
-      '-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', '-g', '25', '-movflags', '+faststart', file], { stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawn(
+      'ffmpeg',
+      [
+        '-hide_banner',
+        '-v',
+        'error',
+        '-y',
+        '-f',
+        'lavfi',
+        '-i',
+        'testsrc2=size=1280x720:rate=25',
+        '-t',
+        '5',
+        '-c:v',
+        'libx264',
+        '-preset',
+        'ultrafast',
+        '-pix_fmt',
+        'yuv420p',
+        '-g',
+        '25',
+        '-movflags',
+        '+faststart',
+        file,
+      ],
+      { stdio: ['ignore', 'ignore', 'pipe'] },
+    );
     let err = '';
     child.stderr.on('data', (d: Buffer) => (err += d.toString()));
     child.on('error', reject);
-    child.on('close', (code) => (code === 0 ? resolve() : reject(new Error(`ffmpeg could not make the synthetic clip: ${err.trim()}`))));
+    child.on('close', (code) =>
+      code === 0 ? resolve() : reject(new Error(`ffmpeg could not make the synthetic clip: ${err.trim()}`)),
+    );
   });
 }
 
@@ -82,7 +114,12 @@ async function workDir(clipsDir: string): Promise<string> {
   }
 }
 
-async function send(baseUrl: string, apiKey: string | undefined, body: Record<string, unknown>, timeoutMs: number): Promise<Attempt> {
+async function send(
+  baseUrl: string,
+  apiKey: string | undefined,
+  body: Record<string, unknown>,
+  timeoutMs: number,
+): Promise<Attempt> {
   const started = performance.now();
   try {
     const res = await fetch(`${baseUrl.replace(/\/$/, '')}/chat/completions`, {
@@ -93,20 +130,43 @@ async function send(baseUrl: string, apiKey: string | undefined, body: Record<st
     });
     const text = await res.text();
     const latencyMs = performance.now() - started;
-    let json: { error?: { message?: string }; choices?: { message?: { content?: string | null } }[]; usage?: { prompt_tokens?: number; prompt_tokens_details?: { cached_tokens?: number } | null } } = {};
+    let json: {
+      error?: { message?: string };
+      choices?: { message?: { content?: string | null } }[];
+      usage?: { prompt_tokens?: number; prompt_tokens_details?: { cached_tokens?: number } | null };
+    } = {};
     try {
       json = JSON.parse(text) as typeof json;
     } catch {
       // a proxy's HTML error page: shown as the message below
     }
-    if (!res.ok) return { status: res.status, message: json.error?.message ?? text.slice(0, 300), schemaValid: false, latencyMs, promptTokens: 0, cachedTokens: undefined };
+    if (!res.ok)
+      return {
+        status: res.status,
+        message: json.error?.message ?? text.slice(0, 300),
+        schemaValid: false,
+        latencyMs,
+        promptTokens: 0,
+        cachedTokens: undefined,
+      };
     const parsed = parseAnswer(json.choices?.[0]?.message?.content ?? null);
     return {
-      status: res.status, message: parsed.ok ? 'ok' : `answer breaks the verdict schema: ${parsed.reason}`, schemaValid: parsed.ok, latencyMs,
-      promptTokens: json.usage?.prompt_tokens ?? 0, cachedTokens: json.usage?.prompt_tokens_details?.cached_tokens ?? undefined,
+      status: res.status,
+      message: parsed.ok ? 'ok' : `answer breaks the verdict schema: ${parsed.reason}`,
+      schemaValid: parsed.ok,
+      latencyMs,
+      promptTokens: json.usage?.prompt_tokens ?? 0,
+      cachedTokens: json.usage?.prompt_tokens_details?.cached_tokens ?? undefined,
     };
   } catch (err) {
-    return { status: 'no answer', message: (err as Error).message, schemaValid: false, latencyMs: performance.now() - started, promptTokens: 0, cachedTokens: undefined };
+    return {
+      status: 'no answer',
+      message: (err as Error).message,
+      schemaValid: false,
+      latencyMs: performance.now() - started,
+      promptTokens: 0,
+      cachedTokens: undefined,
+    };
   }
 }
 
@@ -114,13 +174,20 @@ async function mediaFor(mode: MediaMode, clip: string, dir: string, s: PrepareSe
   if (mode === 'images') return framesFromClip(clip, s);
   if (mode === 'video-frames') return inlineModelClip(clip, s);
   const out = path.join(dir, 'model-clip.mp4');
-  const info = await makeModelClip(clip, out, { sampling: s.sampling, fps: s.fps, maxSide: s.maxSide, maxSeconds: s.maxClipSeconds });
+  const info = await makeModelClip(clip, out, {
+    sampling: s.sampling,
+    fps: s.fps,
+    maxSide: s.maxSide,
+    maxSeconds: s.maxClipSeconds,
+  });
   return modelClipMedia(out, info, 'video-file');
 }
 
 async function serverVersion(baseUrl: string): Promise<string> {
   try {
-    const res = await fetch(new URL('/version', baseUrl.replace(/\/v1\/?$/, '/')), { signal: AbortSignal.timeout(3000) });
+    const res = await fetch(new URL('/version', baseUrl.replace(/\/v1\/?$/, '/')), {
+      signal: AbortSignal.timeout(3000),
+    });
     const v = ((await res.json()) as { version?: unknown }).version;
     return typeof v === 'string' ? v : 'unknown';
   } catch {
@@ -129,29 +196,60 @@ async function serverVersion(baseUrl: string): Promise<string> {
 }
 
 /** Runs the checks against `baseUrl` (an OpenAI-compatible /v1 URL). */
-export async function runDoctor(config: Config, baseUrl: string, opts: { workRoot?: string } = {}): Promise<DoctorReport> {
+export async function runDoctor(
+  config: Config,
+  baseUrl: string,
+  opts: { workRoot?: string } = {},
+): Promise<DoctorReport> {
   const ic = config.inference;
-  const dir = opts.workRoot ? await fs.mkdtemp(path.join(opts.workRoot, 'run-')) : await workDir(config.common.clipsDir);
+  const dir = opts.workRoot
+    ? await fs.mkdtemp(path.join(opts.workRoot, 'run-'))
+    : await workDir(config.common.clipsDir);
   try {
     const clip = path.join(dir, 'synthetic.mp4');
     await syntheticClip(clip);
     const examples = await loadFewShot(ic.fewshotDir);
     const settings: PrepareSettings = {
-      clipsDir: dir, mode: ic.videoInput, sampling: ic.videoSampling, fps: ic.videoFps, maxSide: ic.videoMaxSide,
+      clipsDir: dir,
+      mode: ic.videoInput,
+      sampling: ic.videoSampling,
+      fps: ic.videoFps,
+      maxSide: ic.videoMaxSide,
       maxClipSeconds: ic.maxClipSeconds ?? 3 * config.common.segmentSeconds,
     };
     const results: ModeResult[] = [];
     for (const mode of MODES) {
-      const kit = createPromptKit({ examples, cameras: undefined, mode, language: ic.verdictLanguage, fps: modelClipFps(ic.videoSampling, ic.videoFps), model: config.common.vllmModel, maxTokens: ic.maxTokens });
+      const kit = createPromptKit({
+        examples,
+        cameras: undefined,
+        mode,
+        language: ic.verdictLanguage,
+        fps: modelClipFps(ic.videoSampling, ic.videoFps),
+        model: config.common.vllmModel,
+        maxTokens: ic.maxTokens,
+      });
       const media = await mediaFor(mode, clip, dir, { ...settings, mode });
       const body = kit.body('doctor', media);
       const first = await send(baseUrl, ic.apiKey, body, ic.requestTimeoutMs);
       const second = await send(baseUrl, ic.apiKey, body, ic.requestTimeoutMs);
       const ok = first.status === 200 && second.status === 200 && first.schemaValid && second.schemaValid;
-      results.push({ mode, ok, first, second, tokensDetailsMissing: second.status === 200 && second.cachedTokens === undefined });
+      results.push({
+        mode,
+        ok,
+        first,
+        second,
+        tokensDetailsMissing: second.status === 200 && second.cachedTokens === undefined,
+      });
     }
     const configured = results.find((r) => r.mode === ic.videoInput);
-    return { baseUrl, serverVersion: await serverVersion(baseUrl), model: config.common.vllmModel, configuredMode: ic.videoInput, results, ok: configured?.ok ?? false };
+    return {
+      baseUrl,
+      serverVersion: await serverVersion(baseUrl),
+      model: config.common.vllmModel,
+      configuredMode: ic.videoInput,
+      results,
+      ok: configured?.ok ?? false,
+    };
   } finally {
     await fs.rm(dir, { recursive: true, force: true });
   }
@@ -159,23 +257,44 @@ export async function runDoctor(config: Config, baseUrl: string, opts: { workRoo
 
 /** The report as a plain-text table (one row per mode) and a verdict line. */
 export function formatReport(r: DoctorReport): string {
-  const head = ['mode', 'HTTP (1st/2nd)', 'server message', 'schema valid', 'latency ms (1st/2nd)', 'cached/prompt (2nd)', 'prompt-tokens-details'];
+  const head = [
+    'mode',
+    'HTTP (1st/2nd)',
+    'server message',
+    'schema valid',
+    'latency ms (1st/2nd)',
+    'cached/prompt (2nd)',
+    'prompt-tokens-details',
+  ];
   const rows = r.results.map((m) => [
     `${m.mode}${m.mode === r.configuredMode ? ' (VIDEO_INPUT)' : ''}`,
     `${m.first.status}/${m.second.status}`,
     (m.first.status !== 200 ? m.first.message : m.second.message).replace(/\s+/g, ' ').slice(0, 140),
     m.first.schemaValid && m.second.schemaValid ? 'yes' : 'no',
     `${Math.round(m.first.latencyMs)}/${Math.round(m.second.latencyMs)}`,
-    m.second.status === 200 ? `${m.second.cachedTokens ?? 0}/${m.second.promptTokens} (${m.second.promptTokens ? (((m.second.cachedTokens ?? 0) / m.second.promptTokens) * 100).toFixed(0) : 0}%)` : '-',
-    m.second.status !== 200 ? '-' : m.tokensDetailsMissing ? 'seems MISSING (start vLLM with --enable-prompt-tokens-details; check --enable-prefix-caching)' : 'present',
+    m.second.status === 200
+      ? `${m.second.cachedTokens ?? 0}/${m.second.promptTokens} (${m.second.promptTokens ? (((m.second.cachedTokens ?? 0) / m.second.promptTokens) * 100).toFixed(0) : 0}%)`
+      : '-',
+    m.second.status !== 200
+      ? '-'
+      : m.tokensDetailsMissing
+        ? 'seems MISSING (start vLLM with --enable-prompt-tokens-details; check --enable-prefix-caching)'
+        : 'present',
   ]);
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((row) => (row[i] ?? '').length)));
   const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i] ?? 0)).join(' | ')} |`;
-  const out = [`model server ${r.baseUrl}  version ${r.serverVersion}  model ${r.model}`, line(head), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)];
+  const out = [
+    `model server ${r.baseUrl}  version ${r.serverVersion}  model ${r.model}`,
+    line(head),
+    line(widths.map((w) => '-'.repeat(w))),
+    ...rows.map(line),
+  ];
   const configured = r.results.find((m) => m.mode === r.configuredMode);
-  out.push(r.ok
-    ? `OK: VIDEO_INPUT=${r.configuredMode} works with this server.`
-    : `FAIL: VIDEO_INPUT=${r.configuredMode} does not work with this server: ${configured ? `HTTP ${configured.first.status}/${configured.second.status}: ${configured.first.status !== 200 ? configured.first.message : configured.second.message}` : 'not checked'}`);
+  out.push(
+    r.ok
+      ? `OK: VIDEO_INPUT=${r.configuredMode} works with this server.`
+      : `FAIL: VIDEO_INPUT=${r.configuredMode} does not work with this server: ${configured ? `HTTP ${configured.first.status}/${configured.second.status}: ${configured.first.status !== 200 ? configured.first.message : configured.second.message}` : 'not checked'}`,
+  );
   return out.join('\n') + '\n';
 }
 
@@ -189,10 +308,16 @@ async function main(): Promise<void> {
     workRoot = realpathSync(await fs.mkdtemp(path.join(os.tmpdir(), 'safety-hanta-doctor-')));
     const root = workRoot;
     const sim = await startVllmSim({
-      port: 0, model: config.common.vllmModel, vllmVersion: s.vllmVersion, analysis: s.analysis === 'on',
-      allowedMediaPath: root, promptTokensDetails: s.promptTokensDetails,
+      port: 0,
+      model: config.common.vllmModel,
+      vllmVersion: s.vllmVersion,
+      analysis: s.analysis === 'on',
+      allowedMediaPath: root,
+      promptTokensDetails: s.promptTokensDetails,
     });
-    process.stdout.write(`no VLLM_BASE_URL: checking a vllm-sim (a simulator of vLLM ${s.vllmVersion}) at ${sim.url}\n`);
+    process.stdout.write(
+      `no VLLM_BASE_URL: checking a vllm-sim (a simulator of vLLM ${s.vllmVersion}) at ${sim.url}\n`,
+    );
     baseUrl = sim.url;
     close = async () => {
       await sim.close();

@@ -58,7 +58,8 @@ function panel(run: ChartRun, top: number, tMax: number): string {
   out.push(`<text x="${x0}" y="${top + 20}" font-size="14" font-weight="bold">${esc(run.title)}</text>`);
   // cameras as a shaded band (scaled on the replica axis: cameras / 4)
   const cam = polls.map((p) => [X(p.t), YR(p.cameras / 4)] as [number, number]);
-  if (cam.length > 0) out.push(`<path d="${stepPath(cam)}V${f(y0)}H${f(X(polls[0]!.t))}Z" fill="${COLORS.cameras}" stroke="none"/>`);
+  if (cam.length > 0)
+    out.push(`<path d="${stepPath(cam)}V${f(y0)}H${f(X(polls[0]!.t))}Z" fill="${COLORS.cameras}" stroke="none"/>`);
   // axes and grid
   for (let i = 0; i <= 4; i++) {
     const y = y0 - ((y0 - y1) * i) / 4;
@@ -71,12 +72,24 @@ function panel(run: ChartRun, top: number, tMax: number): string {
     out.push(`<text x="${f(X(t))}" y="${y0 + 16}" font-size="11" text-anchor="middle">${f(t)}</text>`);
   }
   out.push(`<text x="${(x0 + x1) / 2}" y="${y0 + 30}" font-size="11" text-anchor="middle">seconds</text>`);
-  out.push(`<text x="12" y="${(y0 + y1) / 2}" font-size="11" transform="rotate(-90 12 ${(y0 + y1) / 2})" text-anchor="middle">replicas (cameras ÷ 4 shaded)</text>`);
-  out.push(`<text x="${W - 10}" y="${(y0 + y1) / 2}" font-size="11" transform="rotate(90 ${W - 10} ${(y0 + y1) / 2})" text-anchor="middle">clips queued / in flight</text>`);
-  out.push(`<path d="${linePath(polls.map((p) => [X(p.t), YC(p.queued)]))}" fill="none" stroke="${COLORS.queued}" stroke-width="1.2"/>`);
-  out.push(`<path d="${linePath(polls.map((p) => [X(p.t), YC(p.inFlight)]))}" fill="none" stroke="${COLORS.inFlight}" stroke-width="1.2"/>`);
-  out.push(`<path d="${stepPath(polls.map((p) => [X(p.t), YR(p.desired)]))}" fill="none" stroke="${COLORS.desired}" stroke-width="2" stroke-dasharray="5 3"/>`);
-  out.push(`<path d="${stepPath(polls.map((p) => [X(p.t), YR(p.running)]))}" fill="none" stroke="${COLORS.running}" stroke-width="2.5"/>`);
+  out.push(
+    `<text x="12" y="${(y0 + y1) / 2}" font-size="11" transform="rotate(-90 12 ${(y0 + y1) / 2})" text-anchor="middle">replicas (cameras ÷ 4 shaded)</text>`,
+  );
+  out.push(
+    `<text x="${W - 10}" y="${(y0 + y1) / 2}" font-size="11" transform="rotate(90 ${W - 10} ${(y0 + y1) / 2})" text-anchor="middle">clips queued / in flight</text>`,
+  );
+  out.push(
+    `<path d="${linePath(polls.map((p) => [X(p.t), YC(p.queued)]))}" fill="none" stroke="${COLORS.queued}" stroke-width="1.2"/>`,
+  );
+  out.push(
+    `<path d="${linePath(polls.map((p) => [X(p.t), YC(p.inFlight)]))}" fill="none" stroke="${COLORS.inFlight}" stroke-width="1.2"/>`,
+  );
+  out.push(
+    `<path d="${stepPath(polls.map((p) => [X(p.t), YR(p.desired)]))}" fill="none" stroke="${COLORS.desired}" stroke-width="2" stroke-dasharray="5 3"/>`,
+  );
+  out.push(
+    `<path d="${stepPath(polls.map((p) => [X(p.t), YR(p.running)]))}" fill="none" stroke="${COLORS.running}" stroke-width="2.5"/>`,
+  );
   out.push(`<rect x="${x0}" y="${y1}" width="${x1 - x0}" height="${y0 - y1}" fill="none" stroke="#999"/>`);
   return out.join('\n');
 }
@@ -91,15 +104,23 @@ export function autoscaleSvg(runs: readonly ChartRun[], caption: string): string
   const legendH = 40;
   const H = runs.length * PANEL_H + legendH;
   const items: [string, string, string][] = [
-    ['running replicas', COLORS.running, ''], ['desired replicas', COLORS.desired, '5 3'],
-    ['queued (LLEN)', COLORS.queued, ''], ['in flight (ZCARD)', COLORS.inFlight, ''],
+    ['running replicas', COLORS.running, ''],
+    ['desired replicas', COLORS.desired, '5 3'],
+    ['queued (LLEN)', COLORS.queued, ''],
+    ['in flight (ZCARD)', COLORS.inFlight, ''],
   ];
   const step = 165;
-  const legend = items.map(([label, color, dash], i) => {
-    const x = M.left + i * step;
-    return `<line x1="${x}" x2="${x + 24}" y1="${H - 24}" y2="${H - 24}" stroke="${color}" stroke-width="2.5"${dash ? ` stroke-dasharray="${dash}"` : ''}/>` +
-      `<text x="${x + 30}" y="${H - 20}" font-size="12">${esc(label)}</text>`;
-  }).join('\n') + `\n<rect x="${M.left + items.length * step}" y="${H - 31}" width="24" height="14" fill="${COLORS.cameras}"/>` +
+  const legend =
+    items
+      .map(([label, color, dash], i) => {
+        const x = M.left + i * step;
+        return (
+          `<line x1="${x}" x2="${x + 24}" y1="${H - 24}" y2="${H - 24}" stroke="${color}" stroke-width="2.5"${dash ? ` stroke-dasharray="${dash}"` : ''}/>` +
+          `<text x="${x + 30}" y="${H - 20}" font-size="12">${esc(label)}</text>`
+        );
+      })
+      .join('\n') +
+    `\n<rect x="${M.left + items.length * step}" y="${H - 31}" width="24" height="14" fill="${COLORS.cameras}"/>` +
     `<text x="${M.left + items.length * step + 30}" y="${H - 20}" font-size="12">cameras ÷ 4</text>`;
   return [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H + 16}" viewBox="0 0 ${W} ${H + 16}" font-family="sans-serif">`,

@@ -18,7 +18,11 @@ interface Usage {
   prompt_tokens_details?: { cached_tokens?: number } | null;
 }
 
-export async function timedChat(baseUrl: string, body: Record<string, unknown>, opts: { stream?: boolean; apiKey?: string | undefined; timeoutMs?: number } = {}): Promise<ChatTiming> {
+export async function timedChat(
+  baseUrl: string,
+  body: Record<string, unknown>,
+  opts: { stream?: boolean; apiKey?: string | undefined; timeoutMs?: number } = {},
+): Promise<ChatTiming> {
   const started = performance.now();
   const payload = opts.stream ? { ...body, stream: true, stream_options: { include_usage: true } } : body;
   const res = await fetch(`${baseUrl.replace(/\/$/, '')}/chat/completions`, {
@@ -40,7 +44,10 @@ export async function timedChat(baseUrl: string, body: Record<string, unknown>, 
         const line = buffer.slice(0, nl).trim();
         buffer = buffer.slice(nl + 1);
         if (!line.startsWith('data:') || line === 'data: [DONE]') continue;
-        const event = JSON.parse(line.slice(5)) as { choices?: { delta?: { content?: string } }[]; usage?: Usage | null };
+        const event = JSON.parse(line.slice(5)) as {
+          choices?: { delta?: { content?: string } }[];
+          usage?: Usage | null;
+        };
         if (ttftMs === undefined && event.choices?.some((c) => c.delta?.content)) ttftMs = performance.now() - started;
         if (event.usage) usage = event.usage;
       }

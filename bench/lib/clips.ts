@@ -14,7 +14,9 @@ const run = promisify(execFile);
  * `<clipsDir>/<camera>/<stamp>.mp4`. Returns one clip job per file.
  */
 export async function makeClipLibrary(
-  clipsDir: string, count: number, segmentSeconds = 5,
+  clipsDir: string,
+  count: number,
+  segmentSeconds = 5,
   o: { scenes?: readonly string[]; camera?: (i: number) => string; baseMs?: number } = {},
 ): Promise<ClipJob[]> {
   const all = await renderAllScenes({});
@@ -28,11 +30,33 @@ export async function makeClipLibrary(
     const rel = path.join(cameraId, `${clipStamp(startedAt)}.mp4`);
     const abs = path.join(clipsDir, rel);
     fs.mkdirSync(path.dirname(abs), { recursive: true });
-    const offset = (Math.floor(i / scenes.length) * segmentSeconds) % Math.max(segmentSeconds, scene.scene.duration - segmentSeconds);
-    await run('ffmpeg', ['-hide_banner', '-v', 'error', '-ss', String(offset), '-i', scene.videoPath, '-t', String(segmentSeconds), '-c', 'copy', '-y', abs]);
+    const offset =
+      (Math.floor(i / scenes.length) * segmentSeconds) %
+      Math.max(segmentSeconds, scene.scene.duration - segmentSeconds);
+    await run('ffmpeg', [
+      '-hide_banner',
+      '-v',
+      'error',
+      '-ss',
+      String(offset),
+      '-i',
+      scene.videoPath,
+      '-t',
+      String(segmentSeconds),
+      '-c',
+      'copy',
+      '-y',
+      abs,
+    ]);
     jobs.push({
-      v: 1, id: (await identifyClip(clipsDir, rel, cameraId)).id, cameraId, path: rel, startedAt: startedAt.toISOString(),
-      durationMs: segmentSeconds * 1000, bytes: fs.statSync(abs).size, attempt: 0,
+      v: 1,
+      id: (await identifyClip(clipsDir, rel, cameraId)).id,
+      cameraId,
+      path: rel,
+      startedAt: startedAt.toISOString(),
+      durationMs: segmentSeconds * 1000,
+      bytes: fs.statSync(abs).size,
+      attempt: 0,
     });
   }
   return jobs;

@@ -38,23 +38,37 @@ export interface PipelineRunResult {
   dead: number;
 }
 
-
 export async function runPipeline(o: PipelineRunOptions): Promise<PipelineRunResult> {
   const prefix = `bench-${randomUUID()}`;
   const keys = redisKeys(prefix);
   const config = parseConfig({
-    ...o.env, REDIS_URL: o.redisUrl, REDIS_PREFIX: prefix, CLIPS_DIR: o.clipsDir, VLLM_BASE_URL: o.sim.url, K_SINK: undefined,
-    INFERENCE_CONCURRENCY: String(o.concurrency), VIDEO_SAMPLING: o.sampling, VIDEO_INPUT: 'video-frames', LOG_LEVEL: 'silent',
+    ...o.env,
+    REDIS_URL: o.redisUrl,
+    REDIS_PREFIX: prefix,
+    CLIPS_DIR: o.clipsDir,
+    VLLM_BASE_URL: o.sim.url,
+    K_SINK: undefined,
+    INFERENCE_CONCURRENCY: String(o.concurrency),
+    VIDEO_SAMPLING: o.sampling,
+    VIDEO_INPUT: 'video-frames',
+    LOG_LEVEL: 'silent',
   });
   const redis = new Redis(o.redisUrl, { maxRetriesPerRequest: 1 });
   const queue = new ClipQueue(redis, { keys, maxAttempts: 3, heartbeatTtlSeconds: 30 });
   const registry = createRegistry('bench-inference');
-  const handle = await startInference(config, { logger: createLogger('bench', 'silent'), registry, pipeline: o.pipeline, serveHttp: false, fewShot: o.fewShot });
+  const handle = await startInference(config, {
+    logger: createLogger('bench', 'silent'),
+    registry,
+    pipeline: o.pipeline,
+    serveHttp: false,
+    fewShot: o.fewShot,
+  });
   try {
     await o.sim.resetPrefixCache();
     const sampler = o.sim.sampleRunning();
     const started = performance.now();
-    for (const job of o.jobs) await queue.enqueue({ ...job, startedAt: new Date(Date.now() - job.durationMs).toISOString() });
+    for (const job of o.jobs)
+      await queue.enqueue({ ...job, startedAt: new Date(Date.now() - job.durationMs).toISOString() });
     const deadline = started + (o.timeoutMs ?? 300_000);
     let done = 0;
     let lastCheck = 0;
@@ -68,7 +82,8 @@ export async function runPipeline(o: PipelineRunOptions): Promise<PipelineRunRes
     }
     const seconds = (performance.now() - started) / 1000;
     const { idleShare } = await sampler.stop();
-    if (done < o.jobs.length) throw new Error(`pipeline ${o.pipeline}: only ${done} of ${o.jobs.length} clips judged in time`);
+    if (done < o.jobs.length)
+      throw new Error(`pipeline ${o.pipeline}: only ${done} of ${o.jobs.length} clips judged in time`);
     const statuses: Record<string, number> = {};
     for (const [, fields] of await redis.xrange(keys.verdicts, '-', '+')) {
       const v = fields[fields.indexOf('verdict') + 1];
@@ -77,11 +92,15 @@ export async function runPipeline(o: PipelineRunOptions): Promise<PipelineRunRes
     }
     const text = await registry.metrics();
     return {
-      clips: o.jobs.length, seconds, clipsPerSecond: o.jobs.length / seconds, gpuIdleShare: idleShare,
+      clips: o.jobs.length,
+      seconds,
+      clipsPerSecond: o.jobs.length / seconds,
+      gpuIdleShare: idleShare,
       meanPrepareS: histogramMean(text, 'safetyhanta_inference_prepare_seconds'),
       meanModelS: histogramMean(text, 'safetyhanta_inference_model_seconds'),
       meanQueueWaitS: histogramMean(text, 'safetyhanta_inference_queue_wait_seconds'),
-      statuses, dead: await redis.llen(keys.dead),
+      statuses,
+      dead: await redis.llen(keys.dead),
     };
   } finally {
     await handle.stop(5000);

@@ -29,13 +29,32 @@ export async function buildLoadKit(config: Config, clipsDir: string, jobs: ClipJ
   const ic = config.inference;
   const examples = await loadFewShot(ic.fewshotDir);
   const mode = ic.videoInput;
-  const opts = { cameras: undefined, mode, language: ic.verdictLanguage, fps: modelClipFps(ic.videoSampling, ic.videoFps), model: config.common.vllmModel, maxTokens: ic.maxTokens };
+  const opts = {
+    cameras: undefined,
+    mode,
+    language: ic.verdictLanguage,
+    fps: modelClipFps(ic.videoSampling, ic.videoFps),
+    model: config.common.vllmModel,
+    maxTokens: ic.maxTokens,
+  };
   const withShots = createPromptKit({ ...opts, examples });
   const zeroShot = createPromptKit({ ...opts, examples: [] });
   const media: PreparedMedia[] = [];
-  for (const job of jobs) media.push(await prepareClip(job, { clipsDir, mode, sampling: ic.videoSampling, fps: ic.videoFps, maxSide: ic.videoMaxSide, maxClipSeconds: ic.maxClipSeconds ?? 3 * config.common.segmentSeconds }));
+  for (const job of jobs)
+    media.push(
+      await prepareClip(job, {
+        clipsDir,
+        mode,
+        sampling: ic.videoSampling,
+        fps: ic.videoFps,
+        maxSide: ic.videoMaxSide,
+        maxClipSeconds: ic.maxClipSeconds ?? 3 * config.common.segmentSeconds,
+      }),
+    );
   return {
-    media, jobs, fewShotCount: examples.length,
+    media,
+    jobs,
+    fewShotCount: examples.length,
     body: (variant, i) => {
       const k = i % jobs.length;
       const job = jobs[k]!;
@@ -43,7 +62,13 @@ export async function buildLoadKit(config: Config, clipsDir: string, jobs: ClipJ
       const body = withShots.body(job.cameraId, media[k]!);
       if (variant === 'stable') return body;
       const [system, ...rest] = body.messages as { role: string; content: unknown }[];
-      return { ...body, messages: [{ role: 'system', content: `Request ${i} at ${new Date().toISOString()}.\n${String(system!.content)}` }, ...rest] };
+      return {
+        ...body,
+        messages: [
+          { role: 'system', content: `Request ${i} at ${new Date().toISOString()}.\n${String(system!.content)}` },
+          ...rest,
+        ],
+      };
     },
   };
 }
@@ -64,7 +89,12 @@ export interface LoadResult {
 }
 
 /** Sends `count` requests of one variant with `concurrency` in flight; `stream` asks for SSE (TTFT). */
-export async function runLoad(baseUrl: string, kit: LoadKit, variant: PrefixVariant, o: { count: number; concurrency: number; stream: boolean; apiKey?: string | undefined; offset?: number }): Promise<LoadResult> {
+export async function runLoad(
+  baseUrl: string,
+  kit: LoadKit,
+  variant: PrefixVariant,
+  o: { count: number; concurrency: number; stream: boolean; apiKey?: string | undefined; offset?: number },
+): Promise<LoadResult> {
   const before = await serverMetrics(baseUrl).catch(() => '');
   const timings: ChatTiming[] = [];
   let next = 0;
@@ -90,9 +120,14 @@ export async function runLoad(baseUrl: string, kit: LoadKit, variant: PrefixVari
   const ms = timings.map((t) => t.ms);
   const ttft = timings.map((t) => t.ttftMs).filter((v): v is number => v !== undefined);
   return {
-    requests: timings.length, seconds, clipsPerSecond: timings.length / seconds, timings,
+    requests: timings.length,
+    seconds,
+    clipsPerSecond: timings.length / seconds,
+    timings,
     cachedRatio: prompt ? cached / prompt : 0,
-    meanMs: ms.reduce((a, b) => a + b, 0) / ms.length, p50Ms: percentile(ms, 50), p95Ms: percentile(ms, 95),
+    meanMs: ms.reduce((a, b) => a + b, 0) / ms.length,
+    p50Ms: percentile(ms, 50),
+    p95Ms: percentile(ms, 95),
     ttftP50Ms: ttft.length ? percentile(ttft, 50) : undefined,
     serverTtftMs: histogramDelta(before, after, 'vllm:time_to_first_token_seconds'),
   };
@@ -102,7 +137,14 @@ export async function runLoad(baseUrl: string, kit: LoadKit, variant: PrefixVari
 function histogramDelta(before: string, after: string, name: string): number | undefined {
   const sc = (text: string) => {
     const mean = histogramMean(text, name);
-    const count = Number(text.split('\n').find((l) => l.startsWith(`${name}_count`))?.trim().split(/\s+/).at(-1) ?? NaN);
+    const count = Number(
+      text
+        .split('\n')
+        .find((l) => l.startsWith(`${name}_count`))
+        ?.trim()
+        .split(/\s+/)
+        .at(-1) ?? NaN,
+    );
     return { sum: mean !== undefined ? mean * count : 0, count: Number.isFinite(count) ? count : 0 };
   };
   const a = sc(before);

@@ -18,7 +18,6 @@ export const MAINS = {
   rtspSim: 'simulator/cameras/src/main.ts',
 } as const;
 
-
 export interface PartProcess {
   readonly name: string;
   readonly pid: number;
@@ -36,11 +35,19 @@ export interface PartProcess {
   stop(graceMs?: number): Promise<void>;
 }
 
-export function startPart(name: string, main: string, env: Record<string, string | undefined>, stopSignal: NodeJS.Signals = 'SIGTERM'): PartProcess {
+export function startPart(
+  name: string,
+  main: string,
+  env: Record<string, string | undefined>,
+  stopSignal: NodeJS.Signals = 'SIGTERM',
+): PartProcess {
   const clean: Record<string, string> = {};
   for (const [k, v] of Object.entries(env)) if (v !== undefined) clean[k] = v;
   const child = spawn(process.execPath, ['--import', 'tsx', path.join(REPO_ROOT, main)], {
-    cwd: REPO_ROOT, env: clean, detached: true, stdio: ['ignore', 'pipe', 'pipe'],
+    cwd: REPO_ROOT,
+    env: clean,
+    detached: true,
+    stdio: ['ignore', 'pipe', 'pipe'],
   });
   const lines: string[] = [];
   const records: Record<string, unknown>[] = [];
@@ -80,7 +87,10 @@ export function startPart(name: string, main: string, env: Record<string, string
   };
   let stopping: Promise<void> | undefined;
   return {
-    name, pid: child.pid!, child, exited,
+    name,
+    pid: child.pid!,
+    child,
+    exited,
     alive: () => !done,
     logs: () => lines.join('\n'),
     records: () => records,
@@ -102,7 +112,8 @@ export function startPart(name: string, main: string, env: Record<string, string
 export async function waitHttpOk(url: string, part?: PartProcess, timeoutMs = 60_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    if (part && !part.alive()) throw new Error(`${part.name} exited before ${url} answered:\n${part.logs().slice(-3000)}`);
+    if (part && !part.alive())
+      throw new Error(`${part.name} exited before ${url} answered:\n${part.logs().slice(-3000)}`);
     try {
       const res = await fetch(url, { signal: AbortSignal.timeout(2000) });
       await res.arrayBuffer();
@@ -110,13 +121,21 @@ export async function waitHttpOk(url: string, part?: PartProcess, timeoutMs = 60
     } catch {
       // not up yet
     }
-    if (Date.now() > deadline) throw new Error(`${url} did not answer 2xx within ${timeoutMs} ms${part ? `:\n${part.logs().slice(-3000)}` : ''}`);
+    if (Date.now() > deadline)
+      throw new Error(
+        `${url} did not answer 2xx within ${timeoutMs} ms${part ? `:\n${part.logs().slice(-3000)}` : ''}`,
+      );
     await sleep(100);
   }
 }
 
 /** Polls `check` every `everyMs` until it returns a value other than undefined/false. */
-export async function waitFor<T>(what: string, check: () => Promise<T | undefined | false> | T | undefined | false, timeoutMs = 60_000, everyMs = 100): Promise<T> {
+export async function waitFor<T>(
+  what: string,
+  check: () => Promise<T | undefined | false> | T | undefined | false,
+  timeoutMs = 60_000,
+  everyMs = 100,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const v = await check();

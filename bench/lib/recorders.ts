@@ -30,24 +30,55 @@ export interface BenchRecorder {
   stop(): Promise<void>;
 }
 
-const DAMAGE = /missed \d+ packets|corrupt|error while decoding|max delay reached|Non-monotonous|RTP: PT=|Invalid data|concealing/i;
+const DAMAGE =
+  /missed \d+ packets|corrupt|error while decoding|max delay reached|Non-monotonous|RTP: PT=|Invalid data|concealing/i;
 
 export function recorderArgs(mode: RecorderMode, url: string, runDir: string, segmentSeconds: number): string[] {
   const argv = recorderArgv(
-    buildRecorderCommand({ url, transport: 'udp', timeoutSeconds: 5, segmentSeconds, listFile: path.join(runDir, 'list.csv'), runDir }),
+    buildRecorderCommand({
+      url,
+      transport: 'udp',
+      timeoutSeconds: 5,
+      segmentSeconds,
+      listFile: path.join(runDir, 'list.csv'),
+      runDir,
+    }),
   );
   if (mode === 'copy') return argv;
   const at = argv.indexOf('-c');
   if (at < 0 || argv[at + 1] !== 'copy') throw new Error('recorder argv no longer has "-c copy"; update the benchmark');
   const fps = 25;
-  argv.splice(at, 2, '-vf', 'scale=448:-2', '-c:v', 'libx264', '-preset', 'veryfast', '-g', String(fps), '-keyint_min', String(fps), '-sc_threshold', '0');
+  argv.splice(
+    at,
+    2,
+    '-vf',
+    'scale=448:-2',
+    '-c:v',
+    'libx264',
+    '-preset',
+    'veryfast',
+    '-g',
+    String(fps),
+    '-keyint_min',
+    String(fps),
+    '-sc_threshold',
+    '0',
+  );
   return argv;
 }
 
-export function startRecorder(camera: number, mode: RecorderMode, url: string, runDir: string, segmentSeconds: number): BenchRecorder {
+export function startRecorder(
+  camera: number,
+  mode: RecorderMode,
+  url: string,
+  runDir: string,
+  segmentSeconds: number,
+): BenchRecorder {
   fs.mkdirSync(runDir, { recursive: true });
   const listFile = path.join(runDir, 'list.csv');
-  const child = spawn('ffmpeg', recorderArgs(mode, url, runDir, segmentSeconds), { stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn('ffmpeg', recorderArgs(mode, url, runDir, segmentSeconds), {
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
   const segments: ListedSegment[] = [];
   const damage: string[] = [];
   let partial = '';

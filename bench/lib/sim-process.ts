@@ -15,9 +15,18 @@ export interface SimProcess {
   stop(): Promise<void>;
 }
 
-export async function startSimProcess(env: Record<string, string | undefined>, overrides: Record<string, string> = {}): Promise<SimProcess> {
+export async function startSimProcess(
+  env: Record<string, string | undefined>,
+  overrides: Record<string, string> = {},
+): Promise<SimProcess> {
   const port = await freePort();
-  const part = startPart('vllm-sim', MAINS.vllmSim, { ...env, VLLM_SIM_PORT: String(port), VLLM_SIM_HOST: '127.0.0.1', LOG_LEVEL: 'warn', ...overrides });
+  const part = startPart('vllm-sim', MAINS.vllmSim, {
+    ...env,
+    VLLM_SIM_PORT: String(port),
+    VLLM_SIM_HOST: '127.0.0.1',
+    LOG_LEVEL: 'warn',
+    ...overrides,
+  });
   const root = `http://127.0.0.1:${port}`;
   try {
     await waitHttpOk(`${root}/health`, part, 30_000);

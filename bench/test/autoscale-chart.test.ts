@@ -1,13 +1,24 @@
 /** The autoscale chart is well-formed SVG whose lines follow the polls (pure, no browser). */
 import { autoscaleSvg, type AutoscalePoll } from '../lib/autoscale-chart';
 
-const poll = (t: number, running: number, queued: number): AutoscalePoll => ({ t, cameras: 8, queued, inFlight: 4, desired: running, running, p95s: 3 });
+const poll = (t: number, running: number, queued: number): AutoscalePoll => ({
+  t,
+  cameras: 8,
+  queued,
+  inFlight: 4,
+  desired: running,
+  running,
+  p95s: 3,
+});
 
 describe('autoscaleSvg', () => {
-  const svg = autoscaleSvg([
-    { title: 'both <triggers>', polls: [poll(0, 1, 0), poll(10, 3, 20), poll(20, 2, 0)] },
-    { title: 'LLEN only', polls: [poll(0, 1, 0), poll(20, 1, 5)] },
-  ], 'caption & date');
+  const svg = autoscaleSvg(
+    [
+      { title: 'both <triggers>', polls: [poll(0, 1, 0), poll(10, 3, 20), poll(20, 2, 0)] },
+      { title: 'LLEN only', polls: [poll(0, 1, 0), poll(20, 1, 5)] },
+    ],
+    'caption & date',
+  );
 
   it('is one svg element with a panel per run, titles escaped', () => {
     expect(svg.startsWith('<svg xmlns="http://www.w3.org/2000/svg"')).toBe(true);

@@ -63,7 +63,14 @@ describe('synthetic plan', () => {
 
   it('labels each window by the few-shot rule and is reproducible from the seed', () => {
     const plan = planSyntheticClips(truths, 30, 3);
-    for (const p of plan) expect(p.hazards).toEqual(typesIn(truths.find((t) => t.scene === p.scene)!, p.start, p.seconds));
+    for (const p of plan)
+      expect(p.hazards).toEqual(
+        typesIn(
+          truths.find((t) => t.scene === p.scene)!,
+          p.start,
+          p.seconds,
+        ),
+      );
     expect(planSyntheticClips(truths, 30, 3)).toEqual(plan);
     expect(planSyntheticClips(truths, 30, 4)).not.toEqual(plan);
   });

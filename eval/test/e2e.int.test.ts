@@ -23,12 +23,25 @@ jest.setTimeout(120_000);
 
 const ROOT = path.join(__dirname, '..', '..');
 const BASELINE = path.join(ROOT, 'eval', 'baseline', 'ci-synthetic.json');
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync'];
+const ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--no-first-run',
+  '--disable-sync',
+];
 
-function cli(args: string[], env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function cli(
+  args: string[],
+  env: Record<string, string>,
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--import', 'tsx', 'eval/src/main.ts', ...args], {
-      cwd: ROOT, env: { PATH: process.env.PATH ?? '', HOME: os.tmpdir(), LOG_LEVEL: 'warn', VERDICT_LANGUAGE: 'en', ...env }, stdio: ['ignore', 'pipe', 'pipe'],
+      cwd: ROOT,
+      env: { PATH: process.env.PATH ?? '', HOME: os.tmpdir(), LOG_LEVEL: 'warn', VERDICT_LANGUAGE: 'en', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';
     let stderr = '';
@@ -58,7 +71,12 @@ describe('eval harness end to end (rtsp-sim scenes + ffmpeg + vllm-sim + chromiu
 
   it('makes the CI set, runs it through inference against vllm-sim, passes the committed baseline and writes the report', async () => {
     let t = Date.now();
-    const labels = await makeSynthetic({ out: path.join(dir, 'set'), clips: CI_SET.clips, seed: CI_SET.seed, render: CI_SET.render });
+    const labels = await makeSynthetic({
+      out: path.join(dir, 'set'),
+      clips: CI_SET.clips,
+      seed: CI_SET.seed,
+      render: CI_SET.render,
+    });
     timings.makeSynthetic = Date.now() - t;
     expect(labels).toHaveLength(CI_SET.clips);
     // every scene the simulator draws (safe, each hazard, and any scene added later)
@@ -68,7 +86,10 @@ describe('eval harness end to end (rtsp-sim scenes + ffmpeg + vllm-sim + chromiu
     expect(written).toHaveLength(CI_SET.clips);
 
     t = Date.now();
-    const run = await cli(['run', '--dataset', path.join(dir, 'set'), '--out', path.join(dir, 'report'), '--baseline', BASELINE], { VLLM_BASE_URL: sim.url });
+    const run = await cli(
+      ['run', '--dataset', path.join(dir, 'set'), '--out', path.join(dir, 'report'), '--baseline', BASELINE],
+      { VLLM_BASE_URL: sim.url },
+    );
     timings.run = Date.now() - t;
     expect(run.stderr).toMatch(/eval: 20\/20 clips \(100%\)/); // progress on stderr, one line per step when not a TTY
     expect(run.stdout).toMatch(/^hazard\s+labelled\s+TP\s+FP\s+FN\s+precision\s+recall\s+F1$/m);
@@ -89,7 +110,10 @@ describe('eval harness end to end (rtsp-sim scenes + ffmpeg + vllm-sim + chromiu
     expect(results.metrics.micro.f1).toBeGreaterThan(0.8);
 
     t = Date.now();
-    browser = await chromium.launch({ executablePath: execFileSync('which', ['chromium']).toString().trim(), args: ARGS });
+    browser = await chromium.launch({
+      executablePath: execFileSync('which', ['chromium']).toString().trim(),
+      args: ARGS,
+    });
     const page = await browser.newPage();
     const requests: string[] = [];
     page.on('request', (r) => requests.push(r.url()));
@@ -100,7 +124,9 @@ describe('eval harness end to end (rtsp-sim scenes + ffmpeg + vllm-sim + chromiu
     const wrong = page.locator('figure.wrong');
     expect(await wrong.count()).toBe(results.metrics.wrong);
     // every wrong clip's strip decoded (a data: URI JPEG), with expected and predicted beside it
-    const sizes = await page.locator('figure.wrong img').evaluateAll((imgs) => imgs.map((i) => (i as unknown as { naturalWidth: number }).naturalWidth));
+    const sizes = await page
+      .locator('figure.wrong img')
+      .evaluateAll((imgs) => imgs.map((i) => (i as unknown as { naturalWidth: number }).naturalWidth));
     expect(sizes).toHaveLength(results.metrics.wrong);
     for (const w of sizes) expect(w).toBeGreaterThan(100);
     expect(await page.locator('script').count()).toBe(0);
@@ -125,7 +151,9 @@ describe('eval harness end to end (rtsp-sim scenes + ffmpeg + vllm-sim + chromiu
     sim.setFaults({ breakSchema: 1_000 });
     try {
       const t = Date.now();
-      const run = await cli(['run', '--dataset', sub, '--out', path.join(dir, 'broken'), '--baseline', BASELINE], { VLLM_BASE_URL: sim.url });
+      const run = await cli(['run', '--dataset', sub, '--out', path.join(dir, 'broken'), '--baseline', BASELINE], {
+        VLLM_BASE_URL: sim.url,
+      });
       timings.brokenRun = Date.now() - t;
       expect(run.code).toBe(2);
       expect(run.stdout).toMatch(/gate: \d+ regression\(s\)/);
@@ -138,13 +166,16 @@ describe('eval harness end to end (rtsp-sim scenes + ffmpeg + vllm-sim + chromiu
   });
 
   it('compare prints both runs side by side', async () => {
-    const out = await cli(['compare', path.join(dir, 'report', 'results.json'), path.join(dir, 'broken', 'results.json')], {});
+    const out = await cli(
+      ['compare', path.join(dir, 'report', 'results.json'), path.join(dir, 'broken', 'results.json')],
+      {},
+    );
     expect(out.code).toBe(0);
     expect(out.stdout).toMatch(/^fire\s+\S+\s+1\.000\s+–/m);
     expect(out.stdout).toContain('ΔF1');
   });
 
-  it('sends a label\'s own camera context, and --cameras FILE instead when given (seen on the wire)', async () => {
+  it("sends a label's own camera context, and --cameras FILE instead when given (seen on the wire)", async () => {
     // A pass-through proxy in front of vllm-sim keeps the text of each request's final turn.
     const texts: string[] = [];
     const target = new URL(sim.url);
@@ -154,13 +185,18 @@ describe('eval harness end to end (rtsp-sim scenes + ffmpeg + vllm-sim + chromiu
       req.on('end', () => {
         const body = Buffer.concat(chunks);
         if (req.url?.endsWith('/chat/completions')) {
-          const msg = (JSON.parse(body.toString()) as { messages: { content: { type: string; text?: string }[] }[] }).messages.at(-1)!;
+          const msg = (
+            JSON.parse(body.toString()) as { messages: { content: { type: string; text?: string }[] }[] }
+          ).messages.at(-1)!;
           texts.push(msg.content.find((p) => p.type === 'text')?.text ?? '');
         }
-        const up = http.request({ host: target.hostname, port: target.port, path: req.url, method: req.method, headers: req.headers }, (r) => {
-          res.writeHead(r.statusCode ?? 502, r.headers);
-          r.pipe(res);
-        });
+        const up = http.request(
+          { host: target.hostname, port: target.port, path: req.url, method: req.method, headers: req.headers },
+          (r) => {
+            res.writeHead(r.statusCode ?? 502, r.headers);
+            r.pipe(res);
+          },
+        );
         up.on('error', () => res.writeHead(502).end());
         up.end(body);
       });
@@ -170,28 +206,51 @@ describe('eval harness end to end (rtsp-sim scenes + ffmpeg + vllm-sim + chromiu
       const url = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}/v1`;
       const ctxSet = path.join(dir, 'ctx');
       await fs.mkdir(path.join(ctxSet, 'clips'), { recursive: true });
-      const [a, b] = (await fs.readFile(path.join(dir, 'set', 'labels.jsonl'), 'utf8')).trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown> & { clip: string });
+      const [a, b] = (await fs.readFile(path.join(dir, 'set', 'labels.jsonl'), 'utf8'))
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l) as Record<string, unknown> & { clip: string });
       for (const l of [a!, b!]) await fs.copyFile(path.join(dir, 'set', l.clip), path.join(ctxSet, l.clip));
       const own = { ...a!, context: { site: 'label-site', requiredPpe: [], zones: [] } };
       await fs.writeFile(path.join(ctxSet, 'labels.jsonl'), `${JSON.stringify(own)}\n${JSON.stringify(b)}\n`);
-      expect((await cli(['run', '--dataset', ctxSet, '--out', path.join(dir, 'ctx-1'), '--concurrency', '1'], { VLLM_BASE_URL: url })).code).toBe(0);
+      expect(
+        (
+          await cli(['run', '--dataset', ctxSet, '--out', path.join(dir, 'ctx-1'), '--concurrency', '1'], {
+            VLLM_BASE_URL: url,
+          })
+        ).code,
+      ).toBe(0);
       expect(texts.map((t) => /^Site: (.*)$/m.exec(t)?.[1])).toEqual(['label-site', 'industrial plant floor']);
       const file = path.join(dir, 'cameras.json');
-      await fs.writeFile(file, JSON.stringify({ defaults: { site: 'file-site', requiredPpe: ['hard hat'], zones: [] } }));
+      await fs.writeFile(
+        file,
+        JSON.stringify({ defaults: { site: 'file-site', requiredPpe: ['hard hat'], zones: [] } }),
+      );
       texts.length = 0;
-      const run = await cli(['run', '--dataset', ctxSet, '--out', path.join(dir, 'ctx-2'), '--cameras', file, '--concurrency', '1'], { VLLM_BASE_URL: url });
+      const run = await cli(
+        ['run', '--dataset', ctxSet, '--out', path.join(dir, 'ctx-2'), '--cameras', file, '--concurrency', '1'],
+        { VLLM_BASE_URL: url },
+      );
       expect(run.code).toBe(0);
       expect(texts.map((t) => /^Site: (.*)$/m.exec(t)?.[1])).toEqual(['file-site', 'file-site']);
-      expect((JSON.parse(await fs.readFile(path.join(dir, 'ctx-2', 'results.json'), 'utf8')) as Results).run.cameras).toBe(file);
+      expect(
+        (JSON.parse(await fs.readFile(path.join(dir, 'ctx-2', 'results.json'), 'utf8')) as Results).run.cameras,
+      ).toBe(file);
     } finally {
-      await new Promise<void>((r) => { proxy.close(() => r()); proxy.closeAllConnections(); });
+      await new Promise<void>((r) => {
+        proxy.close(() => r());
+        proxy.closeAllConnections();
+      });
     }
   });
 
   it('refuses a dataset with a bad line before any model call, naming the line', async () => {
     const bad = path.join(dir, 'bad');
     await fs.mkdir(bad);
-    await fs.writeFile(path.join(bad, 'labels.jsonl'), '{"clip":"a.mp4","cameraId":"c","status":"safe","hazards":[]}\n{"clip":"a.mp4","cameraId":"c","status":"oops","hazards":[]}\n');
+    await fs.writeFile(
+      path.join(bad, 'labels.jsonl'),
+      '{"clip":"a.mp4","cameraId":"c","status":"safe","hazards":[]}\n{"clip":"a.mp4","cameraId":"c","status":"oops","hazards":[]}\n',
+    );
     const before = sim.metrics();
     const out = await cli(['run', '--dataset', bad, '--out', path.join(dir, 'bad-report')], { VLLM_BASE_URL: sim.url });
     expect(out.code).toBe(1);

@@ -43,17 +43,23 @@ describe('regression gate', () => {
   });
 
   it('gates the pooled micro F1 when no single hazard has 5 labels (a small CI set), e.g. every answer uncertain', () => {
-    const mixed = (ok: boolean): Scored[] => (['no_hard_hat', 'no_safety_vest', 'restricted_zone_intrusion'] as const).flatMap((h) => [0, 1].map((): Scored => ({
-      expected: { status: 'warning', hazards: [h] },
-      predicted: ok ? { status: 'warning', hazards: [h] } : { status: 'uncertain', hazards: [] },
-    })));
+    const mixed = (ok: boolean): Scored[] =>
+      (['no_hard_hat', 'no_safety_vest', 'restricted_zone_intrusion'] as const).flatMap((h) =>
+        [0, 1].map((): Scored => ({
+          expected: { status: 'warning', hazards: [h] },
+          predicted: ok ? { status: 'warning', hazards: [h] } : { status: 'uncertain', hazards: [] },
+        })),
+      );
     const r = gate(computeMetrics(mixed(true)), computeMetrics(mixed(false)), { maxDrop: 0.05 });
     expect(r.map((x) => x.what)).toEqual(['f1:micro']);
     expect(r[0]!.message).toContain('micro F1 (all hazards): 1.000 → 0.000');
   });
 
   it('passes on an improvement, and on a hazard the baseline never saw', () => {
-    const vest = (ok: boolean): Scored => ({ expected: { status: 'warning', hazards: ['no_safety_vest'] }, predicted: ok ? { status: 'warning', hazards: ['no_safety_vest'] } : { status: 'safe', hazards: [] } });
+    const vest = (ok: boolean): Scored => ({
+      expected: { status: 'warning', hazards: ['no_safety_vest'] },
+      predicted: ok ? { status: 'warning', hazards: ['no_safety_vest'] } : { status: 'safe', hazards: [] },
+    });
     const base = computeMetrics(fireRun(10, 7));
     const better = computeMetrics(fireRun(10, 9, [vest(true), vest(true), vest(true), vest(true), vest(false)]));
     expect(gate(base, better, { maxDrop: 0.05 })).toEqual([]);
@@ -69,7 +75,9 @@ describe('regression gate', () => {
   it('reads a results file and names the bad field otherwise', () => {
     const m = computeMetrics(fireRun(5, 5));
     expect(parseMetricsFile(JSON.stringify({ metrics: m }), 'b.json').metrics.perHazard.fire!.f1).toBe(1);
-    expect(() => parseMetricsFile('{"metrics":{"clips":1}}', 'b.json')).toThrow(/b\.json is not an eval results file: metrics\.perHazard/);
+    expect(() => parseMetricsFile('{"metrics":{"clips":1}}', 'b.json')).toThrow(
+      /b\.json is not an eval results file: metrics\.perHazard/,
+    );
     expect(() => parseMetricsFile('nope', 'b.json')).toThrow(/b\.json is not JSON/);
   });
 });

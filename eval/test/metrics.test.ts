@@ -36,10 +36,21 @@ describe('computeMetrics on hand-made cases', () => {
   it('gives a label that never appears in the predictions recall 0, F1 0 and undefined precision', () => {
     const m = computeMetrics([
       clip({ status: 'warning', hazards: ['restricted_zone_intrusion'] }, { status: 'safe', hazards: [] }),
-      clip({ status: 'warning', hazards: ['restricted_zone_intrusion'] }, { status: 'warning', hazards: ['no_safety_vest'] }),
+      clip(
+        { status: 'warning', hazards: ['restricted_zone_intrusion'] },
+        { status: 'warning', hazards: ['no_safety_vest'] },
+      ),
       clip({ status: 'safe', hazards: [] }, { status: 'safe', hazards: [] }),
     ]);
-    expect(m.perHazard.restricted_zone_intrusion).toEqual({ labelled: 2, tp: 0, fp: 0, fn: 2, precision: null, recall: 0, f1: 0 });
+    expect(m.perHazard.restricted_zone_intrusion).toEqual({
+      labelled: 2,
+      tp: 0,
+      fp: 0,
+      fn: 2,
+      precision: null,
+      recall: 0,
+      f1: 0,
+    });
     expect(m.perHazard.no_safety_vest).toMatchObject({ tp: 0, fp: 1, fn: 0, f1: 0 });
     expect(m.micro.precision).toBe(0);
     expect(m.micro.f1).toBe(0);
@@ -69,7 +80,14 @@ describe('computeMetrics on hand-made cases', () => {
   });
 
   it('treats hazard sets as sets (order and repeats do not matter)', () => {
-    expect(isWrong(clip({ status: 'danger', hazards: ['fire', 'smoke'] }, { status: 'danger', hazards: ['smoke', 'fire', 'fire'] }))).toBe(false);
+    expect(
+      isWrong(
+        clip(
+          { status: 'danger', hazards: ['fire', 'smoke'] },
+          { status: 'danger', hazards: ['smoke', 'fire', 'fire'] },
+        ),
+      ),
+    ).toBe(false);
     expect(isWrong(clip({ status: 'danger', hazards: ['fire'] }, { status: 'warning', hazards: ['fire'] }))).toBe(true);
   });
 });

@@ -21,7 +21,11 @@
  *   (https://kubernetes.io/docs/tasks/run-application/horizontal-pod-autoscale/#configurable-scaling-behavior)
  */
 import {
-  kedaProposal, type HpaScalingRules, type KedaProposal, type KedaScalingSettings, type KedaTiming,
+  kedaProposal,
+  type HpaScalingRules,
+  type KedaProposal,
+  type KedaScalingSettings,
+  type KedaTiming,
 } from '../../functions/shared/src/scaling';
 
 export interface AutoscalerSettings extends KedaScalingSettings, KedaTiming {}
@@ -46,7 +50,10 @@ export interface Decision {
   readonly changed: boolean;
 }
 
-interface Stamped { readonly atMs: number; readonly value: number }
+interface Stamped {
+  readonly atMs: number;
+  readonly value: number;
+}
 
 /**
  * Divides every time constant by `factor` (a demo or benchmark running faster than the
@@ -55,12 +62,15 @@ interface Stamped { readonly atMs: number; readonly value: number }
 export function scaleTiming(t: KedaTiming, factor: number): KedaTiming {
   if (!(factor > 0)) throw new RangeError(`time scale must be > 0, got ${factor}`);
   const rules = (r: HpaScalingRules): HpaScalingRules => ({
-    ...r, stabilizationWindowSeconds: r.stabilizationWindowSeconds / factor,
+    ...r,
+    stabilizationWindowSeconds: r.stabilizationWindowSeconds / factor,
     policies: r.policies.map((p) => ({ ...p, periodSeconds: p.periodSeconds / factor })),
   });
   return {
-    pollingIntervalSeconds: t.pollingIntervalSeconds / factor, cooldownPeriodSeconds: t.cooldownPeriodSeconds / factor,
-    scaleUp: rules(t.scaleUp), scaleDown: rules(t.scaleDown),
+    pollingIntervalSeconds: t.pollingIntervalSeconds / factor,
+    cooldownPeriodSeconds: t.cooldownPeriodSeconds / factor,
+    scaleUp: rules(t.scaleUp),
+    scaleDown: rules(t.scaleDown),
   };
 }
 
@@ -72,21 +82,35 @@ export class Autoscaler {
   private readonly events: Stamped[] = [];
   private reason: string;
 
-  constructor(private readonly s: AutoscalerSettings, initialReplicas = s.minReplicas) {
-    if (initialReplicas < 0 || initialReplicas > s.maxReplicas) throw new RangeError(`initial replicas ${initialReplicas} outside 0..${s.maxReplicas}`);
+  constructor(
+    private readonly s: AutoscalerSettings,
+    initialReplicas = s.minReplicas,
+  ) {
+    if (initialReplicas < 0 || initialReplicas > s.maxReplicas)
+      throw new RangeError(`initial replicas ${initialReplicas} outside 0..${s.maxReplicas}`);
     this.current = initialReplicas;
     this.reason = `started at ${initialReplicas} (min ${s.minReplicas})`;
   }
 
-  get replicas(): number { return this.current; }
+  get replicas(): number {
+    return this.current;
+  }
 
   /** One poll: applies KEDA's activation/cooldown and the HPA's algorithm to the readings. */
   step(r: Reading): Decision {
     const previous = this.current;
-    const proposal = kedaProposal({ ...this.s, queueLength: r.queued, inFlight: r.inFlight, currentReplicas: previous > 0 ? previous : undefined });
-    const metrics = `queued ${r.queued}/${this.s.listLength}` + (this.s.inFlightLength !== undefined ? `, in flight ${r.inFlight}/${this.s.inFlightLength}` : '');
-    const triggerActive = r.queued > this.s.activationListLength
-      || (this.s.inFlightLength !== undefined && r.inFlight > (this.s.activationInFlightLength ?? 0));
+    const proposal = kedaProposal({
+      ...this.s,
+      queueLength: r.queued,
+      inFlight: r.inFlight,
+      currentReplicas: previous > 0 ? previous : undefined,
+    });
+    const metrics =
+      `queued ${r.queued}/${this.s.listLength}` +
+      (this.s.inFlightLength !== undefined ? `, in flight ${r.inFlight}/${this.s.inFlightLength}` : '');
+    const triggerActive =
+      r.queued > this.s.activationListLength ||
+      (this.s.inFlightLength !== undefined && r.inFlight > (this.s.activationInFlightLength ?? 0));
     let next = previous;
     let why = '';
     if (triggerActive) this.lastActiveMs = r.atMs;
@@ -97,16 +121,35 @@ export class Autoscaler {
         why = `activated: ${metrics} above activation`;
       }
     } else if (!proposal.active && this.s.minReplicas === 0) {
-      const cooled = this.lastActiveMs === undefined || this.lastActiveMs + this.s.cooldownPeriodSeconds * 1000 < r.atMs;
+      const cooled =
+        this.lastActiveMs === undefined || this.lastActiveMs + this.s.cooldownPeriodSeconds * 1000 < r.atMs;
       if (cooled) {
         next = 0;
         why = `cooldown ${this.s.cooldownPeriodSeconds} s elapsed with no trigger active`;
         this.recommendations.length = 0; // KEDA hands over to a fresh HPA state after 0
       } else {
-        next = this.hpa(previous, Math.max(proposal.byQueue, proposal.byInFlight ?? 0), r.atMs, metrics, proposal, (w) => { why = w; });
+        next = this.hpa(
+          previous,
+          Math.max(proposal.byQueue, proposal.byInFlight ?? 0),
+          r.atMs,
+          metrics,
+          proposal,
+          (w) => {
+            why = w;
+          },
+        );
       }
     } else {
-      next = this.hpa(previous, Math.max(proposal.byQueue, proposal.byInFlight ?? 0), r.atMs, metrics, proposal, (w) => { why = w; });
+      next = this.hpa(
+        previous,
+        Math.max(proposal.byQueue, proposal.byInFlight ?? 0),
+        r.atMs,
+        metrics,
+        proposal,
+        (w) => {
+          why = w;
+        },
+      );
     }
     if (next !== previous) {
       this.events.push({ atMs: r.atMs, value: next - previous });
@@ -117,7 +160,14 @@ export class Autoscaler {
     return { replicas: next, previous, proposal, reason: this.reason, changed: next !== previous };
   }
 
-  private hpa(current: number, raw: number, now: number, metrics: string, p: KedaProposal, explain: (w: string) => void): number {
+  private hpa(
+    current: number,
+    raw: number,
+    now: number,
+    metrics: string,
+    p: KedaProposal,
+    explain: (w: string) => void,
+  ): number {
     const { scaleUp, scaleDown, minReplicas, maxReplicas } = this.s;
     this.recommendations.push({ atMs: now, value: raw });
     const upCut = now - scaleUp.stabilizationWindowSeconds * 1000;
@@ -137,15 +187,27 @@ export class Autoscaler {
       const limit = Math.max(current, this.limit(current, now, scaleUp, +1));
       const allowed = Math.min(maxReplicas, limit);
       const next = Math.min(stabilized, allowed);
-      explain(`${by} (${metrics}) wants ${raw}` + (next < stabilized ? (allowed < maxReplicas ? ', limited by the scale-up policy' : `, capped at max ${maxReplicas}`) : ''));
+      explain(
+        `${by} (${metrics}) wants ${raw}` +
+          (next < stabilized
+            ? allowed < maxReplicas
+              ? ', limited by the scale-up policy'
+              : `, capped at max ${maxReplicas}`
+            : ''),
+      );
       return Math.max(lo, next);
     }
     if (stabilized < current) {
       const limit = Math.min(current, this.limit(current, now, scaleDown, -1));
       const allowed = Math.max(lo, limit);
       const next = Math.max(stabilized, allowed);
-      explain(`${metrics} wants ${raw}` + (stabilized < raw || raw < current ? `; highest in the ${scaleDown.stabilizationWindowSeconds} s window ${stabilized}` : '')
-        + (next > stabilized ? (allowed > lo ? ', limited by the scale-down policy' : `, floor min ${lo}`) : ''));
+      explain(
+        `${metrics} wants ${raw}` +
+          (stabilized < raw || raw < current
+            ? `; highest in the ${scaleDown.stabilizationWindowSeconds} s window ${stabilized}`
+            : '') +
+          (next > stabilized ? (allowed > lo ? ', limited by the scale-down policy' : `, floor min ${lo}`) : ''),
+      );
       return next;
     }
     if (raw !== current) explain(`${metrics} wants ${raw}, held by the stabilization window`);
@@ -159,7 +221,11 @@ export class Autoscaler {
       const since = now - p.periodSeconds * 1000;
       let added = 0;
       let deleted = 0;
-      for (const e of this.events) if (e.atMs > since) { if (e.value > 0) added += e.value; else deleted -= e.value; }
+      for (const e of this.events)
+        if (e.atMs > since) {
+          if (e.value > 0) added += e.value;
+          else deleted -= e.value;
+        }
       const start = current - added + deleted;
       if (p.type === 'Pods') return start + dir * p.value;
       return dir > 0 ? Math.ceil(start * (1 + p.value / 100)) : Math.floor(start * (1 - p.value / 100));
@@ -171,9 +237,17 @@ export class Autoscaler {
   }
 
   private forget(now: number): void {
-    const keep = 1000 * Math.max(this.s.scaleUp.stabilizationWindowSeconds, this.s.scaleDown.stabilizationWindowSeconds, 0);
-    while (this.recommendations.length > 0 && this.recommendations[0]!.atMs < now - keep - 1) this.recommendations.shift();
-    const longest = 1000 * Math.max(0, ...this.s.scaleUp.policies.map((p) => p.periodSeconds), ...this.s.scaleDown.policies.map((p) => p.periodSeconds));
+    const keep =
+      1000 * Math.max(this.s.scaleUp.stabilizationWindowSeconds, this.s.scaleDown.stabilizationWindowSeconds, 0);
+    while (this.recommendations.length > 0 && this.recommendations[0]!.atMs < now - keep - 1)
+      this.recommendations.shift();
+    const longest =
+      1000 *
+      Math.max(
+        0,
+        ...this.s.scaleUp.policies.map((p) => p.periodSeconds),
+        ...this.s.scaleDown.policies.map((p) => p.periodSeconds),
+      );
     while (this.events.length > 0 && this.events[0]!.atMs <= now - longest) this.events.shift();
   }
 }

@@ -7,8 +7,12 @@ import { EventType, type EventTypeName } from '../../functions/shared/src/events
  * knative/eventing.yaml. Anything else (`clip.captured` …) has no subscriber locally.
  */
 export const ALERTS_TRIGGERS: readonly EventTypeName[] = [
-  EventType.alertRaised, EventType.alertUpdated, EventType.alertResolved,
-  EventType.verdictCreated, EventType.cameraOffline, EventType.cameraOnline,
+  EventType.alertRaised,
+  EventType.alertUpdated,
+  EventType.alertResolved,
+  EventType.verdictCreated,
+  EventType.cameraOffline,
+  EventType.cameraOnline,
 ];
 
 /** The CloudEvent type of a request: `ce-type` (binary mode) or the JSON body's `type` (structured mode). */
@@ -45,7 +49,10 @@ export interface LocalBroker {
  * events without a Trigger are accepted (202) and dropped. A request whose type cannot be read
  * is forwarded too, so the subscriber answers it with its 400 and the reason.
  */
-export async function startLocalBroker(subscriberUrl: string, routed: readonly string[] = ALERTS_TRIGGERS): Promise<LocalBroker> {
+export async function startLocalBroker(
+  subscriberUrl: string,
+  routed: readonly string[] = ALERTS_TRIGGERS,
+): Promise<LocalBroker> {
   const counts: BrokerCounts = { delivered: 0, unrouted: 0, failed: 0 };
   const target = new URL(subscriberUrl);
   const server = http.createServer((req, res) => {
@@ -83,9 +90,10 @@ export async function startLocalBroker(subscriberUrl: string, routed: readonly s
   return {
     url: `http://127.0.0.1:${port}/`,
     counts,
-    close: () => new Promise<void>((resolve) => {
-      server.closeAllConnections();
-      server.close(() => resolve());
-    }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }

@@ -59,27 +59,36 @@ function partBadge(p: PartView, st: Style): string {
   const restarts = p.restarts > 0 ? ` ↻${p.restarts}` : '';
   if (p.state === 'running') return `${st.green('●')} ${p.name}${restarts}`;
   if (p.state === 'starting') return `${st.yellow('○')} ${p.name} starting${restarts}`;
-  if (isDown(p)) return `${st.red('✖')} ${p.name} ${p.state === 'failed' ? 'FAILED' : 'restarting'} (${p.lastExit ?? '?'})${restarts}`;
+  if (isDown(p))
+    return `${st.red('✖')} ${p.name} ${p.state === 'failed' ? 'FAILED' : 'restarting'} (${p.lastExit ?? '?'})${restarts}`;
   return `${st.dim('·')} ${p.name} ${p.state}`;
 }
 
 function verdictLine(v: PipelineStatus['verdicts'], st: Style): string {
   return [
-    st.green(`안전 safe ${v.safe}`), st.yellow(`경고 warning ${v.warning}`), st.red(`위험 danger ${v.danger}`), st.dim(`불확실 uncertain ${v.uncertain}`),
+    st.green(`안전 safe ${v.safe}`),
+    st.yellow(`경고 warning ${v.warning}`),
+    st.red(`위험 danger ${v.danger}`),
+    st.dim(`불확실 uncertain ${v.uncertain}`),
   ].join('  ');
 }
 
 /** The live panel, one string per terminal line (pure: tested without a terminal). */
 export function renderPanel(m: PanelModel, st: Style = plain): string[] {
   const s = m.status;
-  const lines = [`${st.bold('Safety-Hanta')} local stack · up ${formatDuration(m.uptimeMs)} · dashboard ${st.bold(m.dashboardUrl)}`];
+  const lines = [
+    `${st.bold('Safety-Hanta')} local stack · up ${formatDuration(m.uptimeMs)} · dashboard ${st.bold(m.dashboardUrl)}`,
+  ];
   if (s) {
-    const cams = s.camerasKnown === 0 ? `0/${m.numStreams}` : `${s.camerasOnline}/${Math.max(s.camerasKnown, m.numStreams)}`;
+    const cams =
+      s.camerasKnown === 0 ? `0/${m.numStreams}` : `${s.camerasOnline}/${Math.max(s.camerasKnown, m.numStreams)}`;
     lines.push(
       `  cameras ${cams} online   clips ${m.clipsPerMin.toFixed(0)}/min (${s.clipsEnqueued} total)   queue ${s.queueDepth} (+${s.inFlight} in flight)   dead letters ${s.deadLetters}`,
       `  verdicts ${verdictLine(s.verdicts, st)}`,
       `  incidents ${s.openIncidents > 0 ? st.red(`${s.openIncidents} open`) : '0 open'}` +
-        (m.events ? `   events to dashboard ${m.events.delivered}${m.events.failed > 0 ? st.yellow(` (${m.events.failed} refused/failed)`) : ''}` : ''),
+        (m.events
+          ? `   events to dashboard ${m.events.delivered}${m.events.failed > 0 ? st.yellow(` (${m.events.failed} refused/failed)`) : ''}`
+          : ''),
     );
   } else {
     lines.push(`  ${st.yellow(`status unavailable: ${m.statusError ?? 'reading…'}`)}`);
@@ -99,7 +108,10 @@ export function renderLine(m: PanelModel, now: Date = new Date()): string {
   const s = m.status;
   const t = now.toISOString().slice(11, 19);
   const parts = m.parts.filter((p) => p.state !== 'running');
-  const partsText = parts.length === 0 ? 'parts ok' : parts.map((p) => `${p.name} ${p.state}${p.lastExit ? ` (${p.lastExit})` : ''}`).join(', ');
+  const partsText =
+    parts.length === 0
+      ? 'parts ok'
+      : parts.map((p) => `${p.name} ${p.state}${p.lastExit ? ` (${p.lastExit})` : ''}`).join(', ');
   const restarts = m.parts.reduce((a, p) => a + p.restarts, 0);
   if (!s) return `[${t}] status unavailable: ${m.statusError ?? 'reading…'} · ${partsText}`;
   const v = s.verdicts;

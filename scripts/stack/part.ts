@@ -86,7 +86,10 @@ export class Part extends EventEmitter {
   /** Spawns the child (no waiting). */
   start(): void {
     const child = spawn(process.execPath, ['--import', 'tsx', this.spec.main], {
-      cwd: this.opts.repoRoot, env: { ...this.spec.env }, detached: true, stdio: ['ignore', 'pipe', 'pipe'],
+      cwd: this.opts.repoRoot,
+      env: { ...this.spec.env },
+      detached: true,
+      stdio: ['ignore', 'pipe', 'pipe'],
     });
     this.child = child;
     this.state = 'starting';
@@ -108,8 +111,14 @@ export class Part extends EventEmitter {
   async waitReady(timeoutMs: number, abortIf?: () => string | undefined): Promise<void> {
     const started = this.child;
     await waitUntil(() => httpOk(this.spec.readyUrl), {
-      timeoutMs, what: `${this.spec.name} at ${this.spec.readyUrl}`, intervalMs: 300,
-      abortIf: () => abortIf?.() ?? (this.child !== started || !this.alive ? `${this.spec.name} exited (${describeExit(this.lastExit)})` : undefined),
+      timeoutMs,
+      what: `${this.spec.name} at ${this.spec.readyUrl}`,
+      intervalMs: 300,
+      abortIf: () =>
+        abortIf?.() ??
+        (this.child !== started || !this.alive
+          ? `${this.spec.name} exited (${describeExit(this.lastExit)})`
+          : undefined),
     });
     this.everReady = true;
     if (this.state === 'starting') this.state = 'running';
@@ -142,7 +151,9 @@ export class Part extends EventEmitter {
 
   /** Known descendants still running the same command (never a recycled pid). */
   private stillKnown(): number[] {
-    return [...this.known].filter(([pid, cmd]) => pid !== process.pid && isAlive(pid) && cmdline(pid) === cmd).map(([pid]) => pid);
+    return [...this.known]
+      .filter(([pid, cmd]) => pid !== process.pid && isAlive(pid) && cmdline(pid) === cmd)
+      .map(([pid]) => pid);
   }
 
   private async onExit(child: ChildProcess, code: number | null, sig: NodeJS.Signals | null): Promise<void> {
@@ -158,12 +169,16 @@ export class Part extends EventEmitter {
     }
     if (this.restarts >= this.opts.maxRestarts) {
       this.state = 'failed';
-      this.opts.onEvent?.(`${this.spec.name} died (${describeExit(exit)}); not restarting (${this.restarts}/${this.opts.maxRestarts} restarts used)`);
+      this.opts.onEvent?.(
+        `${this.spec.name} died (${describeExit(exit)}); not restarting (${this.restarts}/${this.opts.maxRestarts} restarts used)`,
+      );
       return;
     }
     const delay = backoffMs(this.restarts);
     this.state = 'backoff';
-    this.opts.onEvent?.(`${this.spec.name} died (${describeExit(exit)}); restarting in ${delay / 1000} s (restart ${this.restarts + 1}/${this.opts.maxRestarts})`);
+    this.opts.onEvent?.(
+      `${this.spec.name} died (${describeExit(exit)}); restarting in ${delay / 1000} s (restart ${this.restarts + 1}/${this.opts.maxRestarts})`,
+    );
     this.restartTimer = setTimeout(() => {
       this.restartTimer = undefined;
       if (this.state !== 'backoff') return;
@@ -200,7 +215,11 @@ export class Part extends EventEmitter {
     this.rememberDescendants();
     const pid = this.child.pid;
     signal(pid, this.spec.stopSignal);
-    const timedOut = await within(this.exitPromise.then(() => false), graceMs, true);
+    const timedOut = await within(
+      this.exitPromise.then(() => false),
+      graceMs,
+      true,
+    );
     if (timedOut) {
       signal(-pid, 'SIGKILL');
       await this.exitPromise;

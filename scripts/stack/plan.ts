@@ -58,39 +58,68 @@ export function planParts(input: PlanInput): PartSpec[] {
 
   const parts: PartSpec[] = [
     {
-      name: 'rtsp-sim', main: 'simulator/cameras/src/main.ts', stopSignal: 'SIGTERM',
+      name: 'rtsp-sim',
+      main: 'simulator/cameras/src/main.ts',
+      stopSignal: 'SIGTERM',
       env: {
         ...common,
-        RTSP_SIM_PUBLISH_PORT: String(ports.rtspPublish), RTSP_SIM_CONTROL_PORT: String(ports.rtspControl),
-        RTSP_SIM_RTP_PORT_START: String(ports.rtpStart), RTSP_SIM_RTP_PORT_COUNT: String(ports.rtpCount),
+        RTSP_SIM_PUBLISH_PORT: String(ports.rtspPublish),
+        RTSP_SIM_CONTROL_PORT: String(ports.rtspControl),
+        RTSP_SIM_RTP_PORT_START: String(ports.rtpStart),
+        RTSP_SIM_RTP_PORT_COUNT: String(ports.rtpCount),
       },
       // the control server starts after every camera answers DESCRIBE
-      readyUrl: `${local(ports.rtspControl)}/health`, url: local(ports.rtspControl), after: [],
+      readyUrl: `${local(ports.rtspControl)}/health`,
+      url: local(ports.rtspControl),
+      after: [],
     },
   ];
   if (input.vllmBaseUrl === undefined && ports.vllmSim !== undefined) {
     parts.push({
-      name: 'vllm-sim', main: 'simulator/vllm/src/main.ts', stopSignal: 'SIGTERM',
-      env: { ...common, VLLM_SIM_PORT: String(ports.vllmSim), VLLM_SIM_HOST: '127.0.0.1', VLLM_SIM_ALLOWED_MEDIA_PATH: input.clipsDir },
-      readyUrl: `${local(ports.vllmSim)}/health`, url: `${local(ports.vllmSim)}/v1`, after: [],
+      name: 'vllm-sim',
+      main: 'simulator/vllm/src/main.ts',
+      stopSignal: 'SIGTERM',
+      env: {
+        ...common,
+        VLLM_SIM_PORT: String(ports.vllmSim),
+        VLLM_SIM_HOST: '127.0.0.1',
+        VLLM_SIM_ALLOWED_MEDIA_PATH: input.clipsDir,
+      },
+      readyUrl: `${local(ports.vllmSim)}/health`,
+      url: `${local(ports.vllmSim)}/v1`,
+      after: [],
     });
   }
   parts.push(
     {
-      name: 'alerts', main: 'functions/alerts/src/main.ts', stopSignal: 'SIGTERM',
-      env: { ...common, PORT: String(ports.dashboard), ...(input.alertsToken ? { ALERTS_AUTH_TOKEN: input.alertsToken } : {}) },
-      readyUrl: `${alertsUrl}/healthz`, url: alertsUrl, after: [],
+      name: 'alerts',
+      main: 'functions/alerts/src/main.ts',
+      stopSignal: 'SIGTERM',
+      env: {
+        ...common,
+        PORT: String(ports.dashboard),
+        ...(input.alertsToken ? { ALERTS_AUTH_TOKEN: input.alertsToken } : {}),
+      },
+      readyUrl: `${alertsUrl}/healthz`,
+      url: alertsUrl,
+      after: [],
     },
     {
-      name: 'inference', main: 'functions/inference/src/main.ts', stopSignal: 'SIGTERM',
+      name: 'inference',
+      main: 'functions/inference/src/main.ts',
+      stopSignal: 'SIGTERM',
       env: { ...common, PORT: String(ports.inference), VLLM_BASE_URL: vllmBaseUrl, K_SINK: sink },
-      readyUrl: `${local(ports.inference)}/healthz`, url: local(ports.inference),
+      readyUrl: `${local(ports.inference)}/healthz`,
+      url: local(ports.inference),
       after: input.vllmBaseUrl === undefined && ports.vllmSim !== undefined ? ['vllm-sim', 'alerts'] : ['alerts'],
     },
     {
-      name: 'capture', main: 'functions/capture/src/main.ts', stopSignal: 'SIGINT',
+      name: 'capture',
+      main: 'functions/capture/src/main.ts',
+      stopSignal: 'SIGINT',
       env: { ...common, PORT: String(ports.capture), K_SINK: sink, RTSP_TRANSPORT: 'udp' },
-      readyUrl: `${local(ports.capture)}/healthz`, url: local(ports.capture),
+      readyUrl: `${local(ports.capture)}/healthz`,
+      url: local(ports.capture),
       // last: its clips should find a consumer, and its first clips the cameras already up
       after: ['rtsp-sim', 'alerts', 'inference'],
     },

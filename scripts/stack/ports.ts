@@ -56,7 +56,13 @@ function udpFree(port: number): Promise<boolean> {
  * answers SETUP with a port before binding it and loses the stream when that port is taken
  * (docs/architecture.md §5), so the stack gives it a block nobody uses. `preferred` is tried first.
  */
-export async function freeUdpBlock(count: number, preferred: number, min = 1024, max = 4998, tries = 40): Promise<number | undefined> {
+export async function freeUdpBlock(
+  count: number,
+  preferred: number,
+  min = 1024,
+  max = 4998,
+  tries = 40,
+): Promise<number | undefined> {
   const fits = (start: number) => start >= min && start + count - 1 <= max;
   const candidates = fits(preferred) ? [preferred] : [];
   for (let i = 0; i < tries; i++) candidates.push(min + 2 * Math.floor(Math.random() * ((max - min - count) / 2)));

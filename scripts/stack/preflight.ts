@@ -20,10 +20,12 @@ export function checkNode(version: string = process.versions.node): PreflightIss
 export function checkFfmpeg(exists: (command: string) => boolean): PreflightIssue[] {
   const missing = ['ffmpeg', 'ffprobe'].filter((c) => !exists(c));
   if (missing.length === 0) return [];
-  return [{
-    problem: `${missing.join(' and ')} ${missing.length > 1 ? 'are' : 'is'} not on PATH (the camera simulator, capture and inference run ffmpeg).`,
-    fix: 'install it: `sudo apt-get install -y ffmpeg` (Debian/Ubuntu) · `brew install ffmpeg` (macOS)',
-  }];
+  return [
+    {
+      problem: `${missing.join(' and ')} ${missing.length > 1 ? 'are' : 'is'} not on PATH (the camera simulator, capture and inference run ffmpeg).`,
+      fix: 'install it: `sudo apt-get install -y ffmpeg` (Debian/Ubuntu) · `brew install ffmpeg` (macOS)',
+    },
+  ];
 }
 
 export interface PortClaim {
@@ -35,7 +37,10 @@ export interface PortClaim {
 }
 
 /** Ports the user chose (PORT, or a port variable set explicitly) must be free: say which and how to change it. */
-export async function checkPorts(claims: readonly PortClaim[], isFree: (port: number) => Promise<boolean>): Promise<PreflightIssue[]> {
+export async function checkPorts(
+  claims: readonly PortClaim[],
+  isFree: (port: number) => Promise<boolean>,
+): Promise<PreflightIssue[]> {
   const issues: PreflightIssue[] = [];
   for (const c of claims) {
     if (await isFree(c.port)) continue;
@@ -48,7 +53,12 @@ export async function checkPorts(claims: readonly PortClaim[], isFree: (port: nu
 }
 
 /** Redis: something must answer at REDIS_URL, or we need redis-server to start one. */
-export function checkRedis(answers: boolean, redisUrl: string, serverCommand: string, serverExists: boolean): PreflightIssue | undefined {
+export function checkRedis(
+  answers: boolean,
+  redisUrl: string,
+  serverCommand: string,
+  serverExists: boolean,
+): PreflightIssue | undefined {
   if (answers || serverExists) return undefined;
   return {
     problem: `Nothing answers at REDIS_URL=${redactUrls(redisUrl)}, and \`${serverCommand}\` is not installed to start a private one.`,
@@ -65,8 +75,17 @@ export function formatIssues(issues: readonly PreflightIssue[]): string {
 }
 
 /** Another `npm start` from the same STACK_DIR still running (its stack.json names a live pid). */
-export function checkAlreadyRunning(state: { pid?: unknown; state?: unknown } | undefined, isRunning: (pid: number) => boolean, stateFile: string): PreflightIssue | undefined {
-  if (!state || typeof state.pid !== 'number' || (state.state !== 'running' && state.state !== 'starting' && state.state !== 'stopping')) return undefined;
+export function checkAlreadyRunning(
+  state: { pid?: unknown; state?: unknown } | undefined,
+  isRunning: (pid: number) => boolean,
+  stateFile: string,
+): PreflightIssue | undefined {
+  if (
+    !state ||
+    typeof state.pid !== 'number' ||
+    (state.state !== 'running' && state.state !== 'starting' && state.state !== 'stopping')
+  )
+    return undefined;
   if (!isRunning(state.pid)) return undefined;
   return {
     problem: `Another local stack is already running (pid ${state.pid}, see ${stateFile}).`,

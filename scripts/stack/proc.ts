@@ -27,7 +27,10 @@ function allProcs(): ProcInfo[] {
   } catch {
     return [];
   }
-  return names.filter((n) => /^\d+$/.test(n)).map((n) => readStat(Number(n))).filter((p): p is ProcInfo => p !== undefined);
+  return names
+    .filter((n) => /^\d+$/.test(n))
+    .map((n) => readStat(Number(n)))
+    .filter((p): p is ProcInfo => p !== undefined);
 }
 
 /** Every live descendant of `root` (children, grandchildren …). */
@@ -49,7 +52,9 @@ export function descendants(root: number): number[] {
 
 /** Live (non-zombie) members of process group `pgid`. */
 export function groupMembers(pgid: number): number[] {
-  return allProcs().filter((p) => p.pgid === pgid).map((p) => p.pid);
+  return allProcs()
+    .filter((p) => p.pgid === pgid)
+    .map((p) => p.pid);
 }
 
 /** True while `pid` exists and is not a zombie. */

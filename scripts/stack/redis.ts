@@ -9,7 +9,8 @@ import { signal } from './proc';
 import { waitUntil } from './wait';
 import { redisAnswers as redisAnswersViaClient } from '../../functions/shared/src/redis-ping';
 
-const resp = (...args: string[]) => `*${args.length}\r\n${args.map((a) => `$${Buffer.byteLength(a)}\r\n${a}\r\n`).join('')}`;
+const resp = (...args: string[]) =>
+  `*${args.length}\r\n${args.map((a) => `$${Buffer.byteLength(a)}\r\n${a}\r\n`).join('')}`;
 
 /**
  * True when a Redis server answers PING at `url` within `timeoutMs` (AUTH first when the URL
@@ -18,7 +19,9 @@ const resp = (...args: string[]) => `*${args.length}\r\n${args.map((a) => `$${Bu
 export async function redisAnswers(url: string, timeoutMs = 1500): Promise<boolean> {
   const u = new URL(url);
   if (u.protocol !== 'redis:') return redisAnswersViaClient(url, timeoutMs); // TLS: let the client speak it
-  const auth = u.password ? [resp('AUTH', ...(u.username ? [decodeURIComponent(u.username)] : []), decodeURIComponent(u.password))] : [];
+  const auth = u.password
+    ? [resp('AUTH', ...(u.username ? [decodeURIComponent(u.username)] : []), decodeURIComponent(u.password))]
+    : [];
   return new Promise((resolve) => {
     const sock = net.connect({ host: u.hostname || '127.0.0.1', port: Number(u.port || 6379) });
     let buf = '';
@@ -48,7 +51,10 @@ export function commandExists(command: string, pathEnv: string): boolean {
     }
   };
   if (command.includes('/')) return executable(command);
-  return pathEnv.split(path.delimiter).filter(Boolean).some((dir) => executable(path.join(dir, command)));
+  return pathEnv
+    .split(path.delimiter)
+    .filter(Boolean)
+    .some((dir) => executable(path.join(dir, command)));
 }
 
 export interface LaunchedRedis {
@@ -69,7 +75,20 @@ export async function launchRedis(command: string, logsDir: string, timeoutMs = 
   const log = new LineLog(path.join(logsDir, 'redis.log'), 'redis');
   const child: ChildProcess = spawn(
     command,
-    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir, '--daemonize', 'no'],
+    [
+      '--port',
+      String(port),
+      '--bind',
+      '127.0.0.1',
+      '--save',
+      '',
+      '--appendonly',
+      'no',
+      '--dir',
+      dir,
+      '--daemonize',
+      'no',
+    ],
     { detached: true, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   log.attach(child.stdout);
@@ -90,7 +109,8 @@ export async function launchRedis(command: string, logsDir: string, timeoutMs = 
   };
   try {
     await waitUntil(() => redisAnswers(url, 500), {
-      timeoutMs, what: `redis-server on port ${port}`,
+      timeoutMs,
+      what: `redis-server on port ${port}`,
       abortIf: () => (exited ? `redis-server exited: ${log.tail(3).join(' | ')}` : undefined),
     });
   } catch (err) {
@@ -100,7 +120,9 @@ export async function launchRedis(command: string, logsDir: string, timeoutMs = 
     throw err;
   }
   return {
-    url, pid: child.pid!, dir,
+    url,
+    pid: child.pid!,
+    dir,
     stop: async (graceMs = 5000) => {
       if (!exited) {
         signal(child.pid!, 'SIGTERM');

@@ -12,7 +12,9 @@ export const TIMING_MANIFEST = 'knative/inference/service.yaml';
 /** pollingInterval, cooldown and HPA behaviour of the inference Service's scaled-object override. */
 export function manifestTiming(repoRoot: string): KedaTiming {
   const text = fs.readFileSync(path.join(repoRoot, TIMING_MANIFEST), 'utf8');
-  const doc = parseAllDocuments(text).map((d) => d.toJS() as ManifestDoc).find((d) => d.kind === 'Service');
+  const doc = parseAllDocuments(text)
+    .map((d) => d.toJS() as ManifestDoc)
+    .find((d) => d.kind === 'Service');
   if (!doc) throw new Error(`${TIMING_MANIFEST} has no Service`);
   return kedaTimingFromManifest(doc);
 }
@@ -27,9 +29,12 @@ export function localAutoscalerMode(c: Config, repoRoot: string): ReplicaMode {
   const a = c.alerts;
   return {
     autoscale: {
-      listLength: a.kedaListLength, activationListLength: a.kedaActivationListLength,
-      inFlightLength: a.kedaInFlightLength, activationInFlightLength: a.kedaActivationInFlightLength,
-      minReplicas: a.kedaMinReplicas, maxReplicas: a.kedaMaxReplicas,
+      listLength: a.kedaListLength,
+      activationListLength: a.kedaActivationListLength,
+      inFlightLength: a.kedaInFlightLength,
+      activationInFlightLength: a.kedaActivationInFlightLength,
+      minReplicas: a.kedaMinReplicas,
+      maxReplicas: a.kedaMaxReplicas,
       ...scaleTiming(manifestTiming(repoRoot), c.stack.autoscaleTimeScale),
     },
   };

@@ -86,14 +86,19 @@ export class InferenceReplicas {
       this.target = o.mode.pinned;
       this.reason = `pinned by INFERENCE_REPLICAS=${o.mode.pinned}`;
     } else {
-      this.autoscaler = new Autoscaler(o.mode.autoscale, o.first ? Math.max(1, o.mode.autoscale.minReplicas) : o.mode.autoscale.minReplicas);
+      this.autoscaler = new Autoscaler(
+        o.mode.autoscale,
+        o.first ? Math.max(1, o.mode.autoscale.minReplicas) : o.mode.autoscale.minReplicas,
+      );
       this.target = this.autoscaler.replicas;
       this.reason = `started at ${this.target} (min ${o.mode.autoscale.minReplicas}, max ${o.mode.autoscale.maxReplicas})`;
     }
     if (o.first) this.slots.push({ index: 1, inference: o.first.inference, vllm: o.first.vllm, base: true });
   }
 
-  get desired(): number { return this.target; }
+  get desired(): number {
+    return this.target;
+  }
 
   get running(): number {
     return this.slots.filter((s) => s.inference.state === 'running').length;
@@ -119,7 +124,10 @@ export class InferenceReplicas {
     if (this.polling || this.closed) return this.last;
     this.polling = true;
     try {
-      const [queued, inFlight] = await Promise.all([this.redis.llen(this.keys.clips), this.redis.zcard(this.keys.claimed)]);
+      const [queued, inFlight] = await Promise.all([
+        this.redis.llen(this.keys.clips),
+        this.redis.zcard(this.keys.claimed),
+      ]);
       let decision: Decision | undefined;
       if (this.autoscaler) {
         decision = this.autoscaler.step({ atMs: Date.now(), queued, inFlight });
@@ -130,7 +138,14 @@ export class InferenceReplicas {
       if (this.slots.filter(isLive).length !== this.target) this.kick();
       const s = this.status(queued, inFlight);
       this.last = s;
-      await this.redis.set(this.keys.stackReplicas, JSON.stringify(s), 'EX', Math.max(5, Math.ceil(3 * (this.autoscaler ? this.settings().pollingIntervalSeconds : 5)))).catch(() => undefined);
+      await this.redis
+        .set(
+          this.keys.stackReplicas,
+          JSON.stringify(s),
+          'EX',
+          Math.max(5, Math.ceil(3 * (this.autoscaler ? this.settings().pollingIntervalSeconds : 5))),
+        )
+        .catch(() => undefined);
       this.o.onPoll?.(s, decision);
       return s;
     } catch (err) {
@@ -155,10 +170,14 @@ export class InferenceReplicas {
     this.freeze();
     this.closed = true;
     await this.work.catch(() => undefined);
-    await Promise.all(this.slots.filter((s) => !(o.keepFirst && s.base)).map(async (s) => {
-      await s.inference.stop(graceMs);
-      await s.vllm?.stop(graceMs);
-    }));
+    await Promise.all(
+      this.slots
+        .filter((s) => !(o.keepFirst && s.base))
+        .map(async (s) => {
+          await s.inference.stop(graceMs);
+          await s.vllm?.stop(graceMs);
+        }),
+    );
     await this.redis.del(this.keys.stackReplicas).catch(() => undefined);
     this.redis.disconnect();
   }
@@ -174,18 +193,33 @@ export class InferenceReplicas {
   }
 
   private status(queued: number, inFlight: number): ReplicaStatus {
-    const [min, max] = 'pinned' in this.o.mode ? [this.o.mode.pinned, this.o.mode.pinned] : [this.o.mode.autoscale.minReplicas, this.o.mode.autoscale.maxReplicas];
-    return { desired: this.target, running: this.running, reason: this.reason, queued, inFlight, min, max, pinned: 'pinned' in this.o.mode, at: new Date().toISOString() };
+    const [min, max] =
+      'pinned' in this.o.mode
+        ? [this.o.mode.pinned, this.o.mode.pinned]
+        : [this.o.mode.autoscale.minReplicas, this.o.mode.autoscale.maxReplicas];
+    return {
+      desired: this.target,
+      running: this.running,
+      reason: this.reason,
+      queued,
+      inFlight,
+      min,
+      max,
+      pinned: 'pinned' in this.o.mode,
+      at: new Date().toISOString(),
+    };
   }
 
   /** Queues one reconcile unless one is already waiting (failures are reported by addOne; the next poll retries). */
   private kick(): void {
     if (this.kicked) return;
     this.kicked = true;
-    this.work = this.work.then(() => {
-      this.kicked = false;
-      return this.reconcile();
-    }).catch(() => undefined);
+    this.work = this.work
+      .then(() => {
+        this.kicked = false;
+        return this.reconcile();
+      })
+      .catch(() => undefined);
   }
 
   /** Adds or removes replicas until the live count equals the target (serialized by `work`). */
@@ -205,7 +239,10 @@ export class InferenceReplicas {
     try {
       if (existing) {
         // replica 1 after a scale to 0: its parts are the stack's, start them again
-        if (existing.vllm && !existing.vllm.alive) { existing.vllm.start(); await existing.vllm.waitReady(this.o.readyTimeoutMs); }
+        if (existing.vllm && !existing.vllm.alive) {
+          existing.vllm.start();
+          await existing.vllm.waitReady(this.o.readyTimeoutMs);
+        }
         existing.inference.start();
         await existing.inference.waitReady(this.o.readyTimeoutMs);
         return;
@@ -232,7 +269,10 @@ export class InferenceReplicas {
   private async removeOne(slot: Slot): Promise<void> {
     // SIGTERM: inference stops claiming and finishes or releases its jobs (service.ts stop()).
     const { escalated } = await slot.inference.stop(this.o.graceMs);
-    if (escalated) this.o.onProblem?.(`inference replica ${slot.index} did not stop within ${this.o.graceMs / 1000} s: killed (the reaper returns its jobs)`);
+    if (escalated)
+      this.o.onProblem?.(
+        `inference replica ${slot.index} did not stop within ${this.o.graceMs / 1000} s: killed (the reaper returns its jobs)`,
+      );
     if (slot.base) return; // replica 1 keeps its vllm-sim warm for the next scale from 0
     await this.discard(slot);
   }
@@ -255,15 +295,29 @@ export class InferenceReplicas {
     let vllmBaseUrl = base.env.VLLM_BASE_URL ?? '';
     if (sim && simPort !== undefined) {
       vllmBaseUrl = `${local(simPort)}/v1`;
-      vllm = new Part({
-        ...sim, name: `${sim.name}-${index}`, env: { ...sim.env, VLLM_SIM_PORT: String(simPort) },
-        readyUrl: `${local(simPort)}/health`, url: vllmBaseUrl, after: [],
-      }, this.o.partOptions);
+      vllm = new Part(
+        {
+          ...sim,
+          name: `${sim.name}-${index}`,
+          env: { ...sim.env, VLLM_SIM_PORT: String(simPort) },
+          readyUrl: `${local(simPort)}/health`,
+          url: vllmBaseUrl,
+          after: [],
+        },
+        this.o.partOptions,
+      );
     }
-    const inference = new Part({
-      ...base, name: `${base.name}-${index}`, env: { ...base.env, PORT: String(port), VLLM_BASE_URL: vllmBaseUrl },
-      readyUrl: `${local(port!)}/healthz`, url: local(port!), after: [],
-    }, this.o.partOptions);
+    const inference = new Part(
+      {
+        ...base,
+        name: `${base.name}-${index}`,
+        env: { ...base.env, PORT: String(port), VLLM_BASE_URL: vllmBaseUrl },
+        readyUrl: `${local(port!)}/healthz`,
+        url: local(port!),
+        after: [],
+      },
+      this.o.partOptions,
+    );
     return { index, inference, vllm, base: false };
   }
 }

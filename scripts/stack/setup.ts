@@ -3,7 +3,15 @@ import path from 'node:path';
 import type { Config } from '../../functions/shared/src/config';
 import type { StackPorts } from './plan';
 import { freeTcpPorts, freeUdpBlock, isTcpPortFree } from './ports';
-import { checkAlreadyRunning, checkFfmpeg, checkNode, checkPorts, checkRedis, type PortClaim, type PreflightIssue } from './preflight';
+import {
+  checkAlreadyRunning,
+  checkFfmpeg,
+  checkNode,
+  checkPorts,
+  checkRedis,
+  type PortClaim,
+  type PreflightIssue,
+} from './preflight';
 import { commandExists, redisAnswers } from './redis';
 import { readStateFile } from './state-file';
 import { httpJson } from './wait';
@@ -36,7 +44,10 @@ const OURS = /(--import tsx .*(main\.ts|rtsp-server-child\.ts)|ffmpeg|ffprobe|re
 export function reapLeftovers(stateFile: string): number[] {
   const prev = readStateFile(stateFile);
   if (!prev || typeof prev.pid !== 'number' || isStackProcess(prev.pid)) return [];
-  const pids = [...(prev.parts ?? []).flatMap((p) => [...(p.pids ?? []), ...(p.descendants ?? [])]), ...(prev.redis?.launched && prev.redis.pid ? [prev.redis.pid] : [])];
+  const pids = [
+    ...(prev.parts ?? []).flatMap((p) => [...(p.pids ?? []), ...(p.descendants ?? [])]),
+    ...(prev.redis?.launched && prev.redis.pid ? [prev.redis.pid] : []),
+  ];
   const killed: number[] = [];
   for (const pid of new Set(pids)) {
     let cmdline: string;
@@ -66,19 +77,38 @@ export function anotherStackRunning(stateFile: string): boolean {
  * running from this STACK_DIR, the ports the user chose (PORT; port variables set explicitly),
  * and Redis (answers at REDIS_URL, or redis-server is there to start one).
  */
-export async function gatherIssues(c: Config, env: Env, stateFile: string): Promise<{ issues: PreflightIssue[]; redisAnswers: boolean }> {
+export async function gatherIssues(
+  c: Config,
+  env: Env,
+  stateFile: string,
+): Promise<{ issues: PreflightIssue[]; redisAnswers: boolean }> {
   const issues: PreflightIssue[] = [];
   const add = (i: PreflightIssue | undefined) => i && issues.push(i);
   add(checkNode());
-  add(checkAlreadyRunning(readStateFile(stateFile), isStackProcess, path.relative(process.cwd(), stateFile) || stateFile));
+  add(
+    checkAlreadyRunning(readStateFile(stateFile), isStackProcess, path.relative(process.cwd(), stateFile) || stateFile),
+  );
   const onPath = (cmd: string) => commandExists(cmd, env.PATH ?? '');
   issues.push(...checkFfmpeg(onPath));
   const claims: PortClaim[] = [{ port: c.common.port, variable: 'PORT', what: 'the alerts dashboard' }];
-  if (env.RTSP_URL_TEMPLATE) claims.push({ port: portOf(c.common.rtspUrlTemplate), variable: 'RTSP_URL_TEMPLATE', what: 'the RTSP camera simulator' });
-  if (env.RTSP_SIM_PUBLISH_PORT) claims.push({ port: c.rtspSim.publishPort, variable: 'RTSP_SIM_PUBLISH_PORT', what: 'the RTSP publishers' });
-  if (env.RTSP_SIM_CONTROL_PORT) claims.push({ port: c.rtspSim.controlPort, variable: 'RTSP_SIM_CONTROL_PORT', what: 'the camera fault switch' });
-  if (env.VLLM_SIM_PORT && !c.common.vllmBaseUrl) claims.push({ port: c.vllmSim.port, variable: 'VLLM_SIM_PORT', what: 'vllm-sim' });
-  issues.push(...(await checkPorts(claims.filter((x) => x.port !== 0), (p) => isTcpPortFree(p))));
+  if (env.RTSP_URL_TEMPLATE)
+    claims.push({
+      port: portOf(c.common.rtspUrlTemplate),
+      variable: 'RTSP_URL_TEMPLATE',
+      what: 'the RTSP camera simulator',
+    });
+  if (env.RTSP_SIM_PUBLISH_PORT)
+    claims.push({ port: c.rtspSim.publishPort, variable: 'RTSP_SIM_PUBLISH_PORT', what: 'the RTSP publishers' });
+  if (env.RTSP_SIM_CONTROL_PORT)
+    claims.push({ port: c.rtspSim.controlPort, variable: 'RTSP_SIM_CONTROL_PORT', what: 'the camera fault switch' });
+  if (env.VLLM_SIM_PORT && !c.common.vllmBaseUrl)
+    claims.push({ port: c.vllmSim.port, variable: 'VLLM_SIM_PORT', what: 'vllm-sim' });
+  issues.push(
+    ...(await checkPorts(
+      claims.filter((x) => x.port !== 0),
+      (p) => isTcpPortFree(p),
+    )),
+  );
   const answers = await redisAnswers(c.common.redisUrl);
   add(checkRedis(answers, c.common.redisUrl, c.stack.redisServer, answers || onPath(c.stack.redisServer)));
   return { issues, redisAnswers: answers };
@@ -88,15 +118,20 @@ export async function gatherIssues(c: Config, env: Env, stateFile: string): Prom
 export async function probeModelServer(c: Config): Promise<{ ok: boolean; text: string }> {
   const base = c.common.vllmBaseUrl ?? '';
   const auth: Record<string, string> = c.inference.apiKey ? { authorization: `Bearer ${c.inference.apiKey}` } : {};
-  const models = (await httpJson(`${base.replace(/\/$/, '')}/models`, 3000, auth)) as { data?: { id?: string }[] } | undefined;
+  const models = (await httpJson(`${base.replace(/\/$/, '')}/models`, 3000, auth)) as
+    { data?: { id?: string }[] } | undefined;
   if (!models) {
-    return { ok: false, text: `model server ${base} does not answer GET /models yet; inference will wait for it (check VLLM_BASE_URL, and VLLM_API_KEY if it needs one)` };
+    return {
+      ok: false,
+      text: `model server ${base} does not answer GET /models yet; inference will wait for it (check VLLM_BASE_URL, and VLLM_API_KEY if it needs one)`,
+    };
   }
   const ids = models.data?.map((m) => m.id).filter(Boolean) ?? [];
   const served = ids.includes(c.common.vllmModel);
   return {
     ok: served,
-    text: `model server (VLLM_BASE_URL, vllm-sim not started) ${base} serves ${ids.join(', ') || 'no models'}` +
+    text:
+      `model server (VLLM_BASE_URL, vllm-sim not started) ${base} serves ${ids.join(', ') || 'no models'}` +
       (served ? '' : ` — VLLM_MODEL=${c.common.vllmModel} is not among them`),
   };
 }
@@ -115,8 +150,13 @@ export async function allocatePorts(c: Config, env: Env): Promise<StackPorts> {
     return explicit && configured !== 0 ? configured : port;
   };
   const rtpCount = Math.min(c.rtspSim.rtpPortCount, Math.max(64, 8 * c.common.numStreams + 16));
-  const rtpStart = env.RTSP_SIM_RTP_PORT_START ? c.rtspSim.rtpPortStart : await freeUdpBlock(rtpCount, c.rtspSim.rtpPortStart);
-  if (rtpStart === undefined) throw new Error(`no block of ${rtpCount} free UDP ports in 1024–4998 for the RTSP server; set RTSP_SIM_RTP_PORT_START`);
+  const rtpStart = env.RTSP_SIM_RTP_PORT_START
+    ? c.rtspSim.rtpPortStart
+    : await freeUdpBlock(rtpCount, c.rtspSim.rtpPortStart);
+  if (rtpStart === undefined)
+    throw new Error(
+      `no block of ${rtpCount} free UDP ports in 1024–4998 for the RTSP server; set RTSP_SIM_RTP_PORT_START`,
+    );
   const ports: StackPorts = {
     dashboard: c.common.port,
     capture: next(),
@@ -125,10 +165,22 @@ export async function allocatePorts(c: Config, env: Env): Promise<StackPorts> {
     rtspClient: pick(env.RTSP_URL_TEMPLATE, portOf(c.common.rtspUrlTemplate)),
     rtspPublish: pick(env.RTSP_SIM_PUBLISH_PORT, c.rtspSim.publishPort),
     rtspControl: pick(env.RTSP_SIM_CONTROL_PORT, c.rtspSim.controlPort),
-    rtpStart, rtpCount,
+    rtpStart,
+    rtpCount,
   };
-  const tcp = [ports.dashboard, ports.capture, ports.inference, ports.vllmSim, ports.rtspClient, ports.rtspPublish, ports.rtspControl].filter((p) => p !== undefined);
+  const tcp = [
+    ports.dashboard,
+    ports.capture,
+    ports.inference,
+    ports.vllmSim,
+    ports.rtspClient,
+    ports.rtspPublish,
+    ports.rtspControl,
+  ].filter((p) => p !== undefined);
   const dup = tcp.find((p, i) => tcp.indexOf(p) !== i);
-  if (dup !== undefined) throw new Error(`port ${dup} is configured for two parts (PORT, VLLM_SIM_PORT, RTSP_URL_TEMPLATE, RTSP_SIM_PUBLISH_PORT, RTSP_SIM_CONTROL_PORT must differ)`);
+  if (dup !== undefined)
+    throw new Error(
+      `port ${dup} is configured for two parts (PORT, VLLM_SIM_PORT, RTSP_URL_TEMPLATE, RTSP_SIM_PUBLISH_PORT, RTSP_SIM_CONTROL_PORT must differ)`,
+    );
   return ports;
 }

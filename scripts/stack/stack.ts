@@ -76,7 +76,10 @@ export class Stack {
     this.term = new Terminal(opts.out, (l) => this.stackLog.write(l));
     this.redisUrl = this.c.common.redisUrl;
     const mode = this.c.alerts.authMode;
-    this.authToken = mode === 'none' || mode === 'proxy' ? undefined : (this.c.alerts.authToken ?? randomBytes(24).toString('base64url'));
+    this.authToken =
+      mode === 'none' || mode === 'proxy'
+        ? undefined
+        : (this.c.alerts.authToken ?? randomBytes(24).toString('base64url'));
     this.stopSignal = new Promise((r) => (this.stopRequested = r));
   }
 
@@ -87,7 +90,8 @@ export class Stack {
     if (now - this.lastSignalAt < 1500) return;
     this.lastSignalAt = now;
     this.signals++;
-    if (this.signals === 1) this.term.message(`\n${sig}: stopping the stack (Ctrl-C again to skip waiting for queued clips)…`);
+    if (this.signals === 1)
+      this.term.message(`\n${sig}: stopping the stack (Ctrl-C again to skip waiting for queued clips)…`);
     else if (this.signals === 2) this.term.message(`${sig} again: not waiting for queued clips`);
     else {
       this.term.message(`${sig} a third time: killing every part now`);
@@ -120,7 +124,12 @@ export class Stack {
       this.state = 'failed';
       this.term.message(this.term.style.red(`✖ ${(err as Error).message}`));
       for (const p of this.parts.filter((x) => !x.alive && x.lastExit)) {
-        this.term.message(`  last lines of ${pretty(p.log.file)}:\n${p.log.tail(12).map((l) => `    ${l}`).join('\n')}`);
+        this.term.message(
+          `  last lines of ${pretty(p.log.file)}:\n${p.log
+            .tail(12)
+            .map((l) => `    ${l}`)
+            .join('\n')}`,
+        );
       }
     }
     await this.shutdown();
@@ -135,8 +144,13 @@ export class Stack {
     const c = this.c;
     const leftovers = anotherStackRunning(this.stateFile) ? [] : reapLeftovers(this.stateFile);
     if (leftovers.length > 0) {
-      this.say(`  ! killed ${leftovers.length} process(es) left running by a previous stack that did not stop cleanly: ${leftovers.join(' ')}`);
-      await waitUntil(() => leftovers.every((p) => !isAlive(p)), { timeoutMs: 5000, what: 'the leftover processes to exit' }).catch(() => undefined);
+      this.say(
+        `  ! killed ${leftovers.length} process(es) left running by a previous stack that did not stop cleanly: ${leftovers.join(' ')}`,
+      );
+      await waitUntil(() => leftovers.every((p) => !isAlive(p)), {
+        timeoutMs: 5000,
+        what: 'the leftover processes to exit',
+      }).catch(() => undefined);
     }
     const { issues, redisAnswers: answers } = await gatherIssues(c, this.opts.env, this.stateFile);
     if (issues.length > 0) {
@@ -154,7 +168,9 @@ export class Stack {
     } else {
       this.redis = await launchRedis(c.stack.redisServer, this.logsDir);
       this.redisUrl = this.redis.url;
-      this.say(`  ✔ redis: nothing answered at ${redactUrls(c.common.redisUrl)}; started redis-server at ${this.redis.url} (temporary, no persistence)`);
+      this.say(
+        `  ✔ redis: nothing answered at ${redactUrls(c.common.redisUrl)}; started redis-server at ${this.redis.url} (temporary, no persistence)`,
+      );
     }
     return true;
   }
@@ -164,21 +180,33 @@ export class Stack {
     fs.mkdirSync(c.common.clipsDir, { recursive: true });
     const ports = await allocatePorts(c, this.opts.env);
     this.dashboardUrl = `http://localhost:${ports.dashboard}`;
-    this.loginUrl = this.authToken ? `${this.dashboardUrl}/login?token=${encodeURIComponent(this.authToken)}` : this.dashboardUrl;
+    this.loginUrl = this.authToken
+      ? `${this.dashboardUrl}/login?token=${encodeURIComponent(this.authToken)}`
+      : this.dashboardUrl;
     this.broker = await startLocalBroker(`http://127.0.0.1:${ports.dashboard}/`);
     const specs = planParts({
-      env: this.opts.env, redisUrl: this.redisUrl, clipsDir: c.common.clipsDir, rtspUrlTemplate: c.common.rtspUrlTemplate,
-      vllmBaseUrl: c.common.vllmBaseUrl, ports, sinkUrl: this.broker.url, ...(this.authToken ? { alertsToken: this.authToken } : {}),
+      env: this.opts.env,
+      redisUrl: this.redisUrl,
+      clipsDir: c.common.clipsDir,
+      rtspUrlTemplate: c.common.rtspUrlTemplate,
+      vllmBaseUrl: c.common.vllmBaseUrl,
+      ports,
+      sinkUrl: this.broker.url,
+      ...(this.authToken ? { alertsToken: this.authToken } : {}),
     });
     this.monitor = new Monitor(this.redisUrl, c.common.redisPrefix);
     const earlier = await this.monitor.refresh();
     if (earlier && earlier.clipsEnqueued > 0) {
-      this.say(`  · Redis already holds ${earlier.clipsEnqueued} clips from earlier runs under ${c.common.redisPrefix}: — the counts and the dashboard include them (another REDIS_PREFIX starts clean)`);
+      this.say(
+        `  · Redis already holds ${earlier.clipsEnqueued} clips from earlier runs under ${c.common.redisPrefix}: — the counts and the dashboard include them (another REDIS_PREFIX starts clean)`,
+      );
     }
     this.say(`  logs: ${pretty(this.logsDir)}/<part>.log`);
     for (const spec of specs) {
       const part = new Part(spec, {
-        repoRoot: this.opts.repoRoot, logsDir: this.logsDir, maxRestarts: c.stack.restarts,
+        repoRoot: this.opts.repoRoot,
+        logsDir: this.logsDir,
+        maxRestarts: c.stack.restarts,
         onEvent: (m) => {
           this.say(this.term.style.red(`✖ ${m}`));
           this.writeState();
@@ -195,25 +223,36 @@ export class Stack {
       await Promise.all(part.spec.after.map((d) => ready.get(d)));
       if (abortIf()) return;
       const t0 = Date.now();
-      this.say(`  … ${part.spec.name}: starting${part.spec.name === 'rtsp-sim' ? ' (the first run renders the simulated scenes: a minute or two)' : ''}`);
+      this.say(
+        `  … ${part.spec.name}: starting${part.spec.name === 'rtsp-sim' ? ' (the first run renders the simulated scenes: a minute or two)' : ''}`,
+      );
       part.start();
       await part.waitReady(c.stack.readyTimeoutSeconds * 1000, abortIf);
-      this.say(`  ✔ ${part.spec.name} ready in ${((Date.now() - t0) / 1000).toFixed(1)} s${this.readyNote(part.spec.name, ports)}`);
+      this.say(
+        `  ✔ ${part.spec.name} ready in ${((Date.now() - t0) / 1000).toFixed(1)} s${this.readyNote(part.spec.name, ports)}`,
+      );
     };
     // parts are listed after what they wait for, so every dependency's promise exists already;
     // the first failure stops the others from waiting (they give up with "X did not start")
     for (const part of this.parts) {
-      ready.set(part.spec.name, startOne(part).catch((err: Error) => {
-        if (!failed && this.signals === 0) {
-          failed = `${part.spec.name} did not start`;
-          rootCause = err;
-        }
-        throw err;
-      }));
+      ready.set(
+        part.spec.name,
+        startOne(part).catch((err: Error) => {
+          if (!failed && this.signals === 0) {
+            failed = `${part.spec.name} did not start`;
+            rootCause = err;
+          }
+          throw err;
+        }),
+      );
     }
     await Promise.allSettled(ready.values());
     if (rootCause) throw rootCause;
-    if (this.signals === 0) await this.startReplicas(specs.find((s) => s.name === 'inference'), specs.find((s) => s.name === 'vllm-sim'));
+    if (this.signals === 0)
+      await this.startReplicas(
+        specs.find((s) => s.name === 'inference'),
+        specs.find((s) => s.name === 'vllm-sim'),
+      );
   }
 
   /** Hands inference (and its vllm-sim) to the replica set: the local KEDA + HPA equivalent, or INFERENCE_REPLICAS. */
@@ -223,28 +262,44 @@ export class Stack {
     if (!inference || !first) return;
     const mode = localAutoscalerMode(c, this.opts.repoRoot);
     this.replicas = new InferenceReplicas({
-      inference, vllmSim, first: { inference: first, vllm: this.parts.find((p) => p.spec.name === 'vllm-sim') },
-      partOptions: { repoRoot: this.opts.repoRoot, logsDir: this.logsDir, maxRestarts: c.stack.restarts, onEvent: (m) => this.say(this.term.style.red(`✖ ${m}`)) },
-      redisUrl: this.redisUrl, prefix: c.common.redisPrefix, mode, graceMs: c.stack.stopTimeoutSeconds * 1000,
+      inference,
+      vllmSim,
+      first: { inference: first, vllm: this.parts.find((p) => p.spec.name === 'vllm-sim') },
+      partOptions: {
+        repoRoot: this.opts.repoRoot,
+        logsDir: this.logsDir,
+        maxRestarts: c.stack.restarts,
+        onEvent: (m) => this.say(this.term.style.red(`✖ ${m}`)),
+      },
+      redisUrl: this.redisUrl,
+      prefix: c.common.redisPrefix,
+      mode,
+      graceMs: c.stack.stopTimeoutSeconds * 1000,
       readyTimeoutMs: c.stack.readyTimeoutSeconds * 1000,
       onPart: (p, added) => {
         if (added) this.parts.push(p);
         else if (this.parts.includes(p)) this.parts.splice(this.parts.indexOf(p), 1);
         this.writeState();
       },
-      onPoll: (s, d) => { if (d?.changed) this.stackLog.write(`inference replicas ${d.reason}`); void s; },
+      onPoll: (s, d) => {
+        if (d?.changed) this.stackLog.write(`inference replicas ${d.reason}`);
+        void s;
+      },
       onProblem: (m) => this.say(this.term.style.yellow(`  ! ${m}`)),
     });
     await this.replicas.start();
     const r = this.replicas.last;
-    this.say('pinned' in mode
-      ? `  ✔ inference: ${mode.pinned} replica(s), pinned by INFERENCE_REPLICAS`
-      : `  ✔ inference: ${r?.running ?? 1} replica(s), scaled ${mode.autoscale.minReplicas}–${mode.autoscale.maxReplicas} by the local KEDA + HPA equivalent every ${mode.autoscale.pollingIntervalSeconds} s`);
+    this.say(
+      'pinned' in mode
+        ? `  ✔ inference: ${mode.pinned} replica(s), pinned by INFERENCE_REPLICAS`
+        : `  ✔ inference: ${r?.running ?? 1} replica(s), scaled ${mode.autoscale.minReplicas}–${mode.autoscale.maxReplicas} by the local KEDA + HPA equivalent every ${mode.autoscale.pollingIntervalSeconds} s`,
+    );
   }
 
   private readyNote(name: string, ports: StackPorts): string {
     if (name === 'rtsp-sim') return ` · rtsp://127.0.0.1:${ports.rtspClient}/cam1 … cam${this.c.common.numStreams}`;
-    if (name === 'vllm-sim') return ` · http://127.0.0.1:${ports.vllmSim}/v1 (a simulator of the model server, not a safety model)`;
+    if (name === 'vllm-sim')
+      return ` · http://127.0.0.1:${ports.vllmSim}/v1 (a simulator of the model server, not a safety model)`;
     if (name === 'alerts') return ` · dashboard ${this.loginUrl}`;
     return '';
   }
@@ -255,7 +310,9 @@ export class Stack {
       [
         '',
         `  ${s.bold(`Dashboard: ${this.loginUrl}`)}  — incidents appear within about a minute.`,
-        ...(this.authToken ? ['  (the link logs this browser in; the token is also in the state file, which only you can read)'] : []),
+        ...(this.authToken
+          ? ['  (the link logs this browser in; the token is also in the state file, which only you can read)']
+          : []),
         `  Logs: ${pretty(this.logsDir)}/<part>.log · state: ${pretty(this.stateFile)} · clips: ${pretty(this.c.common.clipsDir)}`,
         '  Ctrl-C stops everything (capture first, so the last clips are finalised and judged).',
         '',
@@ -304,8 +361,11 @@ export class Stack {
       numStreams: this.c.common.numStreams,
       replicas: this.replicas?.last,
       parts: this.parts.map((p) => ({
-        name: p.spec.name, state: p.state, restarts: p.restarts,
-        lastExit: p.lastExit ? describeExit(p.lastExit) : undefined, tail: p.lastExit?.tail,
+        name: p.spec.name,
+        state: p.state,
+        restarts: p.restarts,
+        lastExit: p.lastExit ? describeExit(p.lastExit) : undefined,
+        tail: p.lastExit?.tail,
       })),
     };
   }
@@ -333,7 +393,9 @@ export class Stack {
       const t0 = Date.now();
       this.say(`  … stopping ${name} (${part.spec.stopSignal})`);
       const { escalated } = await part.stop(grace);
-      const how = escalated ? this.term.style.red(`did not exit within ${grace / 1000} s: killed with SIGKILL`) : `stopped (${describeExit(part.lastExit)})`;
+      const how = escalated
+        ? this.term.style.red(`did not exit within ${grace / 1000} s: killed with SIGKILL`)
+        : `stopped (${describeExit(part.lastExit)})`;
       this.say(`  ${escalated ? '✖' : '✔'} ${name} ${how} in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
     }
     await this.broker?.close();
@@ -347,7 +409,9 @@ export class Stack {
     }
     if (this.state !== 'failed') this.state = 'stopped';
     this.writeState(new Date());
-    this.say(this.state === 'stopped' ? 'Safety-Hanta stack stopped.' : 'Safety-Hanta stack did not start (see above).');
+    this.say(
+      this.state === 'stopped' ? 'Safety-Hanta stack stopped.' : 'Safety-Hanta stack did not start (see above).',
+    );
     await Promise.all(this.parts.map((p) => p.close()));
     await this.stackLog.close();
   }
@@ -360,10 +424,14 @@ export class Stack {
     const left = () => monitor.backlog();
     const n = await left().catch(() => 0);
     if (n === 0) return;
-    this.say(`  … waiting up to ${seconds} s for inference to judge ${n} queued clip${n > 1 ? 's' : ''} (Ctrl-C again to skip)`);
+    this.say(
+      `  … waiting up to ${seconds} s for inference to judge ${n} queued clip${n > 1 ? 's' : ''} (Ctrl-C again to skip)`,
+    );
     try {
       await waitUntil(async () => (await left()) === 0, {
-        timeoutMs: seconds * 1000, what: 'the clip queue to drain', intervalMs: 300,
+        timeoutMs: seconds * 1000,
+        what: 'the clip queue to drain',
+        intervalMs: 300,
         abortIf: () => (this.signals > 1 ? 'skipped' : !inference.alive ? 'inference is not running' : undefined),
       });
       this.say('  ✔ queue drained: every recorded clip has a verdict');
@@ -374,18 +442,33 @@ export class Stack {
 
   private writeState(stoppedAt?: Date): void {
     writeStateFile(this.stateFile, {
-      pid: process.pid, state: this.state, startedAt: this.startedAt.toISOString(),
+      pid: process.pid,
+      state: this.state,
+      startedAt: this.startedAt.toISOString(),
       ...(stoppedAt ? { stoppedAt: stoppedAt.toISOString() } : {}),
-      dashboardUrl: this.dashboardUrl, ...(this.authToken ? { loginUrl: this.loginUrl } : {}), logsDir: this.logsDir, clipsDir: this.c.common.clipsDir,
+      dashboardUrl: this.dashboardUrl,
+      ...(this.authToken ? { loginUrl: this.loginUrl } : {}),
+      logsDir: this.logsDir,
+      clipsDir: this.c.common.clipsDir,
       events: this.broker ? { sink: this.broker.url, ...this.broker.counts } : undefined,
-      redis: { url: this.redisUrl, prefix: this.c.common.redisPrefix, launched: this.redis !== undefined, ...(this.redis ? { pid: this.redis.pid } : {}) },
+      redis: {
+        url: this.redisUrl,
+        prefix: this.c.common.redisPrefix,
+        launched: this.redis !== undefined,
+        ...(this.redis ? { pid: this.redis.pid } : {}),
+      },
       parts: this.parts.map((p) => ({
-        name: p.spec.name, ...(p.pid !== undefined ? { pid: p.pid } : {}), pids: [...p.pids], descendants: p.knownPids(),
-        url: p.spec.url, state: p.state, restarts: p.restarts, log: p.log.file,
+        name: p.spec.name,
+        ...(p.pid !== undefined ? { pid: p.pid } : {}),
+        pids: [...p.pids],
+        descendants: p.knownPids(),
+        url: p.spec.url,
+        state: p.state,
+        restarts: p.restarts,
+        log: p.log.file,
       })),
     });
   }
-
 }
 
 /** Each run starts with fresh logs; the previous run's stay beside them as `<part>.log.1`. */

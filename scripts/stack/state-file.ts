@@ -15,7 +15,16 @@ export interface StackState {
   /** the local broker (K_SINK of capture and inference) and what it routed */
   events: { sink: string; delivered: number; unrouted: number; failed: number } | undefined;
   /** every pid each part had (restarts included) and every descendant seen (ffmpeg, servers) */
-  parts: { name: string; pid?: number; pids: number[]; descendants: number[]; url: string; state: string; restarts: number; log: string }[];
+  parts: {
+    name: string;
+    pid?: number;
+    pids: number[];
+    descendants: number[];
+    url: string;
+    state: string;
+    restarts: number;
+    log: string;
+  }[];
 }
 
 /** Writes the state atomically (temp file + rename), best effort: the panel matters more. */

@@ -15,7 +15,7 @@ export function fit(s: string, columns: number): string {
   if (visibleWidth(s) <= columns) return s;
   let out = '';
   let w = 0;
-  for (let i = 0; i < s.length; ) {
+  for (let i = 0; i < s.length;) {
     const m = /^\x1b\[[0-9;]*[A-Za-z]/.exec(s.slice(i));
     if (m) {
       out += m[0];

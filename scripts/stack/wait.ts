@@ -17,8 +17,14 @@ export async function waitUntil(check: () => Promise<boolean> | boolean, opts: W
   for (;;) {
     const reason = opts.abortIf?.();
     if (reason) throw new Error(`gave up waiting for ${opts.what}: ${reason}`);
-    if (await Promise.resolve().then(check).catch(() => false)) return;
-    if (Date.now() > deadline) throw new Error(`timed out after ${Math.round(opts.timeoutMs / 1000)} s waiting for ${opts.what}`);
+    if (
+      await Promise.resolve()
+        .then(check)
+        .catch(() => false)
+    )
+      return;
+    if (Date.now() > deadline)
+      throw new Error(`timed out after ${Math.round(opts.timeoutMs / 1000)} s waiting for ${opts.what}`);
     await sleep(opts.intervalMs ?? 250);
   }
 }

@@ -6,11 +6,18 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { Autoscaler, scaleTiming, type AutoscalerSettings, type Reading } from '../stack/autoscale';
-import { kedaTimingFromManifest, scalingSettingsFromManifest, KEDA_TIMING_DEFAULTS, type ManifestDoc } from '../../functions/shared/src/scaling';
+import {
+  kedaTimingFromManifest,
+  scalingSettingsFromManifest,
+  KEDA_TIMING_DEFAULTS,
+  type ManifestDoc,
+} from '../../functions/shared/src/scaling';
 
 const repo = path.join(__dirname, '..', '..');
 const docOf = (rel: string, kind: string) =>
-  parseAllDocuments(fs.readFileSync(path.join(repo, rel), 'utf8')).map((d) => d.toJS() as ManifestDoc).find((d) => d.kind === kind)!;
+  parseAllDocuments(fs.readFileSync(path.join(repo, rel), 'utf8'))
+    .map((d) => d.toJS() as ManifestDoc)
+    .find((d) => d.kind === kind)!;
 
 /** The Knative Service's numbers: min 1, max 8, up 2 pods / 60 s, down 1 pod / 300 s after 600 s. */
 const knative = (): AutoscalerSettings => {
@@ -25,22 +32,41 @@ const plain = (): AutoscalerSettings => {
 
 /** Runs readings every `everyS` seconds from t=0, returning the replicas after each. */
 function run(a: Autoscaler, seq: Array<[queued: number, inFlight: number]>, everyS = 10, t0 = 0): number[] {
-  return seq.map(([queued, inFlight], i) => a.step({ atMs: (t0 + i * everyS) * 1000, queued, inFlight } satisfies Reading).replicas);
+  return seq.map(
+    ([queued, inFlight], i) => a.step({ atMs: (t0 + i * everyS) * 1000, queued, inFlight } satisfies Reading).replicas,
+  );
 }
 
 describe('Autoscaler (pure KEDA + HPA model)', () => {
   it('reads the manifests’ timing: poll 10 s, up 2 pods/60 s, down 1 pod/300 s after a 600 s window', () => {
     const s = knative();
-    expect(s).toMatchObject({ pollingIntervalSeconds: 10, minReplicas: 1, maxReplicas: 8, listLength: 8, inFlightLength: 5 });
-    expect(s.scaleUp).toEqual({ stabilizationWindowSeconds: 0, selectPolicy: 'Max', policies: [{ type: 'Pods', value: 2, periodSeconds: 60 }] });
-    expect(s.scaleDown).toEqual({ stabilizationWindowSeconds: 600, selectPolicy: 'Max', policies: [{ type: 'Pods', value: 1, periodSeconds: 300 }] });
+    expect(s).toMatchObject({
+      pollingIntervalSeconds: 10,
+      minReplicas: 1,
+      maxReplicas: 8,
+      listLength: 8,
+      inFlightLength: 5,
+    });
+    expect(s.scaleUp).toEqual({
+      stabilizationWindowSeconds: 0,
+      selectPolicy: 'Max',
+      policies: [{ type: 'Pods', value: 2, periodSeconds: 60 }],
+    });
+    expect(s.scaleDown).toEqual({
+      stabilizationWindowSeconds: 600,
+      selectPolicy: 'Max',
+      policies: [{ type: 'Pods', value: 1, periodSeconds: 300 }],
+    });
     expect(plain()).toMatchObject({ minReplicas: 0, cooldownPeriodSeconds: 1800 });
   });
 
   it('a burst scales up at most 2 pods per 60 s, to max 8', () => {
     const a = new Autoscaler(knative(), 1);
     // 200 queued for 4 minutes, polled every 10 s
-    const replicas = run(a, Array.from({ length: 25 }, () => [200, 0]));
+    const replicas = run(
+      a,
+      Array.from({ length: 25 }, () => [200, 0]),
+    );
     expect(replicas[0]).toBe(3); // 1 → 3 at once (Pods 2)
     expect(replicas.slice(1, 6)).toEqual([3, 3, 3, 3, 3]); // same 60 s period
     expect(replicas[6]).toBe(5); // t=60 s: the +2 event left the period
@@ -64,7 +90,10 @@ describe('Autoscaler (pure KEDA + HPA model)', () => {
 
   it('in-flight work keeps busy pods: queue 0, 15 claimed on 3 replicas stays 3; with only LLEN it falls', () => {
     const both = new Autoscaler(knative(), 3);
-    const llenOnly = new Autoscaler({ ...knative(), inFlightLength: undefined, activationInFlightLength: undefined }, 3);
+    const llenOnly = new Autoscaler(
+      { ...knative(), inFlightLength: undefined, activationInFlightLength: undefined },
+      3,
+    );
     const seq = Array.from({ length: 200 }, (): [number, number] => [0, 15]); // 2000 s, busy all the time
     expect(new Set(run(both, seq))).toEqual(new Set([3]));
     const fell = run(llenOnly, seq);

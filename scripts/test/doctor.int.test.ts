@@ -10,7 +10,9 @@ const ROOT = path.join(__dirname, '..', '..');
 function doctor(env: Record<string, string>): Promise<{ code: number | null; out: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'scripts', 'doctor.ts')], {
-      cwd: ROOT, env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', LOG_LEVEL: 'silent', ...env }, stdio: ['ignore', 'pipe', 'pipe'],
+      cwd: ROOT,
+      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', LOG_LEVEL: 'silent', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
     });
     let out = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
@@ -34,15 +36,22 @@ test('without VLLM_BASE_URL it starts a vllm-sim of the pinned version, checks e
   const r = await doctor({ CLIPS_DIR: clipsDir });
   expect(r.out).toMatch(/vllm-sim \(a simulator of vLLM 0\.12\.0\)/);
   expect(r.out).toMatch(/version 0\.12\.0 {2}model Qwen\/Qwen3-VL-8B-Instruct/);
-  for (const mode of ['video-frames (VIDEO_INPUT)', 'video-file', 'images']) expect(r.out).toMatch(new RegExp(`\\| ${mode.replace(/[()]/g, '\\$&')}\\s*\\| 200/200 `));
+  for (const mode of ['video-frames (VIDEO_INPUT)', 'video-file', 'images'])
+    expect(r.out).toMatch(new RegExp(`\\| ${mode.replace(/[()]/g, '\\$&')}\\s*\\| 200/200 `));
   expect(r.out).toContain('OK: VIDEO_INPUT=video-frames works with this server.');
   expect(r.code).toBe(0);
 }, 120_000);
 
-test('against a server that rejects the configured mode it exits 1, naming the mode and the server\'s message', async () => {
-  sim = await startVllmSim({ port: 0, faults: { failPromptContaining: 'Camera: doctor\n' }, promptTokensDetails: false });
+test("against a server that rejects the configured mode it exits 1, naming the mode and the server's message", async () => {
+  sim = await startVllmSim({
+    port: 0,
+    faults: { failPromptContaining: 'Camera: doctor\n' },
+    promptTokensDetails: false,
+  });
   const r = await doctor({ CLIPS_DIR: clipsDir, VLLM_BASE_URL: sim.url, VIDEO_INPUT: 'images' });
-  expect(r.out).toMatch(/FAIL: VIDEO_INPUT=images does not work with this server: HTTP 500\/500: vllm-sim: injected failure/);
+  expect(r.out).toMatch(
+    /FAIL: VIDEO_INPUT=images does not work with this server: HTTP 500\/500: vllm-sim: injected failure/,
+  );
   expect(r.code).toBe(1);
 }, 120_000);
 

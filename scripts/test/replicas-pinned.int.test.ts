@@ -31,23 +31,45 @@ describe('InferenceReplicas pinned (INFERENCE_REPLICAS; fake parts as child proc
 
   it('runs N replicas with their own server, replaces one that died, and stops them all', async () => {
     const fake = (name: string): PartSpec => ({
-      name, main: 'scripts/test/fixtures/fake-part/main.ts', stopSignal: 'SIGTERM',
-      env: { PATH: process.env.PATH ?? '', FAKE_MODE: 'ok', VLLM_BASE_URL: 'http://unused/v1' }, readyUrl: '', url: '', after: [],
+      name,
+      main: 'scripts/test/fixtures/fake-part/main.ts',
+      stopSignal: 'SIGTERM',
+      env: { PATH: process.env.PATH ?? '', FAKE_MODE: 'ok', VLLM_BASE_URL: 'http://unused/v1' },
+      readyUrl: '',
+      url: '',
+      after: [],
     });
     set = new InferenceReplicas({
-      inference: fake('inference'), vllmSim: fake('vllm-sim'),
+      inference: fake('inference'),
+      vllmSim: fake('vllm-sim'),
       partOptions: { repoRoot: REPO, logsDir: tmp, maxRestarts: 0 },
-      redisUrl: REDIS_URL, prefix, mode: { pinned: 3 }, graceMs: 5000, readyTimeoutMs: 30_000,
+      redisUrl: REDIS_URL,
+      prefix,
+      mode: { pinned: 3 },
+      graceMs: 5000,
+      readyTimeoutMs: 30_000,
     });
     await set.start();
     expect(set.running).toBe(3);
     const parts = set.parts();
-    expect(parts.map((p) => p.spec.name).sort()).toEqual(['inference-1', 'inference-2', 'inference-3', 'vllm-sim-1', 'vllm-sim-2', 'vllm-sim-3']);
+    expect(parts.map((p) => p.spec.name).sort()).toEqual([
+      'inference-1',
+      'inference-2',
+      'inference-3',
+      'vllm-sim-1',
+      'vllm-sim-2',
+      'vllm-sim-3',
+    ]);
     // each inference talks to its own server
     const sims = parts.filter((p) => p.spec.name.startsWith('vllm-sim')).map((p) => p.spec.url);
     const used = parts.filter((p) => p.spec.name.startsWith('inference')).map((p) => p.spec.env.VLLM_BASE_URL);
     expect(new Set(used)).toEqual(new Set(sims));
-    expect(JSON.parse((await redis.get(redisKeys(prefix).stackReplicas)) ?? '{}')).toMatchObject({ desired: 3, running: 3, pinned: true, reason: 'pinned by INFERENCE_REPLICAS=3' });
+    expect(JSON.parse((await redis.get(redisKeys(prefix).stackReplicas)) ?? '{}')).toMatchObject({
+      desired: 3,
+      running: 3,
+      pinned: true,
+      reason: 'pinned by INFERENCE_REPLICAS=3',
+    });
 
     // a replica dies for good (no restarts left): the next poll starts it again
     const victim = parts.find((p) => p.spec.name === 'inference-2')!;

@@ -11,8 +11,22 @@ import { parseAllDocuments } from 'yaml';
 import { Redis } from 'ioredis';
 import { redisKeys } from '../../functions/shared/src/keys';
 import { ClipQueue } from '../../functions/shared/src/queue';
-import { kedaTimingFromManifest, scalingSettingsFromManifest, type ManifestDoc } from '../../functions/shared/src/scaling';
-import { deletePrefix, REDIS_URL, sceneClip, startSink, tempDir, testEnv, verdicts, waitFor, type Sink } from '../../functions/inference/test/helpers';
+import {
+  kedaTimingFromManifest,
+  scalingSettingsFromManifest,
+  type ManifestDoc,
+} from '../../functions/shared/src/scaling';
+import {
+  deletePrefix,
+  REDIS_URL,
+  sceneClip,
+  startSink,
+  tempDir,
+  testEnv,
+  verdicts,
+  waitFor,
+  type Sink,
+} from '../../functions/inference/test/helpers';
 import { scaleTiming } from '../stack/autoscale';
 import { InferenceReplicas, type ReplicaStatus } from '../stack/replicas';
 
@@ -23,7 +37,9 @@ const TIME_SCALE = 60;
 
 async function manifestSettings() {
   const text = await fs.readFile(path.join(REPO, 'knative/inference/service.yaml'), 'utf8');
-  const doc = parseAllDocuments(text).map((d) => d.toJS() as ManifestDoc).find((d) => d.kind === 'Service')!;
+  const doc = parseAllDocuments(text)
+    .map((d) => d.toJS() as ManifestDoc)
+    .find((d) => d.kind === 'Service')!;
   return { ...scalingSettingsFromManifest(doc), ...scaleTiming(kedaTimingFromManifest(doc), TIME_SCALE) };
 }
 
@@ -48,23 +64,59 @@ describe('InferenceReplicas (local KEDA + HPA; real Redis, inference and vllm-si
     logsDir = await tempDir('replicas-logs');
     sink = await startSink();
     const env = testEnv({
-      CLIPS_DIR: clipsDir, K_SINK: sink.url, LOG_LEVEL: 'warn', INFERENCE_CONCURRENCY: '2', PREPARE_AHEAD: '2',
-      VLLM_SIM_HOST: '127.0.0.1', VLLM_SIM_ALLOWED_MEDIA_PATH: clipsDir, VLLM_SIM_OVERHEAD_MS: '1200',
+      CLIPS_DIR: clipsDir,
+      K_SINK: sink.url,
+      LOG_LEVEL: 'warn',
+      INFERENCE_CONCURRENCY: '2',
+      PREPARE_AHEAD: '2',
+      VLLM_SIM_HOST: '127.0.0.1',
+      VLLM_SIM_ALLOWED_MEDIA_PATH: clipsDir,
+      VLLM_SIM_OVERHEAD_MS: '1200',
     });
     prefix = env.REDIS_PREFIX!;
     const keys = redisKeys(prefix);
     const queue = new ClipQueue(redis, { keys, maxAttempts: 5, heartbeatTtlSeconds: 3 });
     const t0 = Date.parse('2026-12-02T06:00:00Z');
     const jobs = [];
-    for (let i = 0; i < 24; i++) jobs.push((await sceneClip(['fire', 'safe', 'person_fall'][i % 3]!, clipsDir, `cam${(i % 6) + 1}`, new Date(t0 + Math.floor(i / 6) * 5000))).job);
+    for (let i = 0; i < 24; i++)
+      jobs.push(
+        (
+          await sceneClip(
+            ['fire', 'safe', 'person_fall'][i % 3]!,
+            clipsDir,
+            `cam${(i % 6) + 1}`,
+            new Date(t0 + Math.floor(i / 6) * 5000),
+          )
+        ).job,
+      );
 
     const settings = { ...(await manifestSettings()), maxReplicas: 2 };
     const polls: ReplicaStatus[] = [];
     replicas = new InferenceReplicas({
-      inference: { name: 'inference', main: 'functions/inference/src/main.ts', stopSignal: 'SIGTERM', env, readyUrl: '', url: '', after: [] },
-      vllmSim: { name: 'vllm-sim', main: 'simulator/vllm/src/main.ts', stopSignal: 'SIGTERM', env, readyUrl: '', url: '', after: [] },
+      inference: {
+        name: 'inference',
+        main: 'functions/inference/src/main.ts',
+        stopSignal: 'SIGTERM',
+        env,
+        readyUrl: '',
+        url: '',
+        after: [],
+      },
+      vllmSim: {
+        name: 'vllm-sim',
+        main: 'simulator/vllm/src/main.ts',
+        stopSignal: 'SIGTERM',
+        env,
+        readyUrl: '',
+        url: '',
+        after: [],
+      },
       partOptions: { repoRoot: REPO, logsDir, maxRestarts: 0 },
-      redisUrl: REDIS_URL, prefix, mode: { autoscale: settings }, graceMs: 15_000, readyTimeoutMs: 60_000,
+      redisUrl: REDIS_URL,
+      prefix,
+      mode: { autoscale: settings },
+      graceMs: 15_000,
+      readyTimeoutMs: 60_000,
       onPoll: (s) => polls.push(s),
     });
     await replicas.start();
@@ -75,7 +127,11 @@ describe('InferenceReplicas (local KEDA + HPA; real Redis, inference and vllm-si
     const up = polls.find((p) => p.desired === 2)!;
     expect(up.reason).toMatch(/^1→2: (queued|in-flight) trigger/);
 
-    await waitFor(async () => (await verdicts(redis, keys.verdicts)).length >= jobs.length && (await queue.claimedCount()) === 0, 90_000, 'every job judged');
+    await waitFor(
+      async () => (await verdicts(redis, keys.verdicts)).length >= jobs.length && (await queue.claimedCount()) === 0,
+      90_000,
+      'every job judged',
+    );
     await waitFor(() => replicas!.desired === 1 && replicas!.running === 1, 60_000, 'back to min 1 after the burst');
     expect(replicas.last?.reason).toMatch(/^2→1:/);
 

@@ -6,12 +6,24 @@ import { cameraOnline, incidentOpen, RateMeter, verdictStatusOf } from '../stack
 import { fit, Terminal, visibleWidth } from '../stack/terminal';
 
 const ports = {
-  dashboard: 8080, capture: 40001, inference: 40002, vllmSim: 40003, rtspClient: 40004, rtspPublish: 40005, rtspControl: 40006,
-  rtpStart: 3000, rtpCount: 64,
+  dashboard: 8080,
+  capture: 40001,
+  inference: 40002,
+  vllmSim: 40003,
+  rtspClient: 40004,
+  rtspPublish: 40005,
+  rtspControl: 40006,
+  rtpStart: 3000,
+  rtpCount: 64,
 };
 const input: PlanInput = {
-  env: { PATH: '/usr/bin', NUM_STREAMS: '10', UNSET: undefined }, redisUrl: 'redis://127.0.0.1:7000', clipsDir: '/data/clips',
-  rtspUrlTemplate: 'rtsp://127.0.0.1:8554/cam{N}', vllmBaseUrl: undefined, ports, sinkUrl: 'http://127.0.0.1:40100/',
+  env: { PATH: '/usr/bin', NUM_STREAMS: '10', UNSET: undefined },
+  redisUrl: 'redis://127.0.0.1:7000',
+  clipsDir: '/data/clips',
+  rtspUrlTemplate: 'rtsp://127.0.0.1:8554/cam{N}',
+  vllmBaseUrl: undefined,
+  ports,
+  sinkUrl: 'http://127.0.0.1:40100/',
 };
 
 describe('planParts', () => {
@@ -24,17 +36,30 @@ describe('planParts', () => {
 
   it('wires one Redis, one CLIPS_DIR and one camera URL template into every part', () => {
     for (const p of parts) {
-      expect(p.env).toMatchObject({ REDIS_URL: 'redis://127.0.0.1:7000', CLIPS_DIR: '/data/clips', RTSP_URL_TEMPLATE: 'rtsp://127.0.0.1:40004/cam{N}', PATH: '/usr/bin' });
+      expect(p.env).toMatchObject({
+        REDIS_URL: 'redis://127.0.0.1:7000',
+        CLIPS_DIR: '/data/clips',
+        RTSP_URL_TEMPLATE: 'rtsp://127.0.0.1:40004/cam{N}',
+        PATH: '/usr/bin',
+      });
       expect('UNSET' in p.env).toBe(false);
     }
   });
 
   it('points K_SINK of capture and inference at the broker, inference at vllm-sim, capture on UDP', () => {
     expect(env('capture')).toMatchObject({ K_SINK: 'http://127.0.0.1:40100/', RTSP_TRANSPORT: 'udp', PORT: '40001' });
-    expect(env('inference')).toMatchObject({ K_SINK: 'http://127.0.0.1:40100/', VLLM_BASE_URL: 'http://127.0.0.1:40003/v1', PORT: '40002' });
+    expect(env('inference')).toMatchObject({
+      K_SINK: 'http://127.0.0.1:40100/',
+      VLLM_BASE_URL: 'http://127.0.0.1:40003/v1',
+      PORT: '40002',
+    });
     expect(env('alerts')).toMatchObject({ PORT: '8080' });
     expect(env('vllm-sim')).toMatchObject({ VLLM_SIM_PORT: '40003', VLLM_SIM_ALLOWED_MEDIA_PATH: '/data/clips' });
-    expect(env('rtsp-sim')).toMatchObject({ RTSP_SIM_PUBLISH_PORT: '40005', RTSP_SIM_CONTROL_PORT: '40006', RTSP_SIM_RTP_PORT_START: '3000' });
+    expect(env('rtsp-sim')).toMatchObject({
+      RTSP_SIM_PUBLISH_PORT: '40005',
+      RTSP_SIM_CONTROL_PORT: '40006',
+      RTSP_SIM_RTP_PORT_START: '3000',
+    });
   });
 
   it('gives the dashboard token to the alerts function only', () => {
@@ -46,13 +71,21 @@ describe('planParts', () => {
 
   it('starts the simulators and the dashboard together, inference after its model server, capture last', () => {
     expect(Object.fromEntries(parts.map((p) => [p.name, p.after]))).toEqual({
-      'rtsp-sim': [], 'vllm-sim': [], alerts: [], inference: ['vllm-sim', 'alerts'], capture: ['rtsp-sim', 'alerts', 'inference'],
+      'rtsp-sim': [],
+      'vllm-sim': [],
+      alerts: [],
+      inference: ['vllm-sim', 'alerts'],
+      capture: ['rtsp-sim', 'alerts', 'inference'],
     });
   });
 
   it('stops capture with SIGINT (finalises the clip being written), the rest with SIGTERM', () => {
     expect(Object.fromEntries(parts.map((p) => [p.name, p.stopSignal]))).toEqual({
-      'rtsp-sim': 'SIGTERM', 'vllm-sim': 'SIGTERM', alerts: 'SIGTERM', inference: 'SIGTERM', capture: 'SIGINT',
+      'rtsp-sim': 'SIGTERM',
+      'vllm-sim': 'SIGTERM',
+      alerts: 'SIGTERM',
+      inference: 'SIGTERM',
+      capture: 'SIGINT',
     });
   });
 
@@ -82,34 +115,53 @@ describe('pre-flight messages say what is wrong and how to fix it', () => {
   });
 
   it('a port in use names the port and the variable that changes it', async () => {
-    const issues = await checkPorts([{ port: 8080, variable: 'PORT', what: 'the alerts dashboard' }], async () => false);
+    const issues = await checkPorts(
+      [{ port: 8080, variable: 'PORT', what: 'the alerts dashboard' }],
+      async () => false,
+    );
     expect(issues[0]?.problem).toBe('Port 8080 (the alerts dashboard, PORT) is already in use.');
     expect(issues[0]?.fix).toContain('PORT=8081 npm start');
   });
 
   it('no Redis and no redis-server', () => {
-    expect(checkRedis(false, 'redis://127.0.0.1:6379', 'redis-server', false)?.fix).toContain('sudo apt-get install -y redis-server');
+    expect(checkRedis(false, 'redis://127.0.0.1:6379', 'redis-server', false)?.fix).toContain(
+      'sudo apt-get install -y redis-server',
+    );
     expect(checkRedis(false, 'redis://x', 'redis-server', true)).toBeUndefined();
     expect(checkRedis(true, 'redis://x', 'redis-server', false)).toBeUndefined();
   });
 
   it('another stack running from the same STACK_DIR', () => {
-    expect(checkAlreadyRunning({ pid: 42, state: 'running' }, () => true, 'x/stack.json')?.fix).toContain('kill -INT 42');
+    expect(checkAlreadyRunning({ pid: 42, state: 'running' }, () => true, 'x/stack.json')?.fix).toContain(
+      'kill -INT 42',
+    );
     expect(checkAlreadyRunning({ pid: 42, state: 'running' }, () => false, 'x/stack.json')).toBeUndefined();
     expect(checkAlreadyRunning({ pid: 42, state: 'stopped' }, () => true, 'x/stack.json')).toBeUndefined();
     expect(checkAlreadyRunning(undefined, () => true, 'x/stack.json')).toBeUndefined();
   });
 
   it('formats every issue with its fix', () => {
-    expect(formatIssues([{ problem: 'A', fix: 'a' }, { problem: 'B', fix: 'b' }])).toBe(
-      'npm start cannot start: 2 problems found.\n  ✖ A\n    → a\n  ✖ B\n    → b',
-    );
+    expect(
+      formatIssues([
+        { problem: 'A', fix: 'a' },
+        { problem: 'B', fix: 'b' },
+      ]),
+    ).toBe('npm start cannot start: 2 problems found.\n  ✖ A\n    → a\n  ✖ B\n    → b');
   });
 });
 
 describe('status parsing', () => {
   it('reads the verdict status from the stream entry (inference writes the verdict JSON)', () => {
-    expect(verdictStatusOf(['jobId', 'cam1-1', 'cameraId', 'cam1', 'verdict', JSON.stringify({ status: 'danger', hazards: [] })])).toBe('danger');
+    expect(
+      verdictStatusOf([
+        'jobId',
+        'cam1-1',
+        'cameraId',
+        'cam1',
+        'verdict',
+        JSON.stringify({ status: 'danger', hazards: [] }),
+      ]),
+    ).toBe('danger');
     expect(verdictStatusOf(['status', 'uncertain'])).toBe('uncertain');
     expect(verdictStatusOf(['verdict', 'not json'])).toBeUndefined();
   });
@@ -135,7 +187,9 @@ describe('status parsing', () => {
 
 describe('the local broker routes what the Knative Triggers route', () => {
   it('reads the type in binary and structured mode', () => {
-    expect(eventTypeOf({ 'ce-type': 'com.safetyhanta.alert.raised' }, Buffer.from(''))).toBe('com.safetyhanta.alert.raised');
+    expect(eventTypeOf({ 'ce-type': 'com.safetyhanta.alert.raised' }, Buffer.from(''))).toBe(
+      'com.safetyhanta.alert.raised',
+    );
     expect(eventTypeOf({ 'content-type': 'application/cloudevents+json' }, Buffer.from('{"type":"t"}'))).toBe('t');
     expect(eventTypeOf({ 'content-type': 'application/json' }, Buffer.from('{"type":"t"}'))).toBeUndefined();
   });
@@ -148,10 +202,20 @@ describe('the local broker routes what the Knative Triggers route', () => {
 
 describe('panel', () => {
   const model: PanelModel = {
-    uptimeMs: 83_000, dashboardUrl: 'http://localhost:8080', logsDir: '.safety-hanta/logs', clipsPerMin: 120, numStreams: 10,
+    uptimeMs: 83_000,
+    dashboardUrl: 'http://localhost:8080',
+    logsDir: '.safety-hanta/logs',
+    clipsPerMin: 120,
+    numStreams: 10,
     status: {
-      camerasOnline: 9, camerasKnown: 10, clipsEnqueued: 240, queueDepth: 3, inFlight: 2, deadLetters: 0,
-      verdicts: { safe: 200, warning: 20, danger: 15, uncertain: 1 }, openIncidents: 4,
+      camerasOnline: 9,
+      camerasKnown: 10,
+      clipsEnqueued: 240,
+      queueDepth: 3,
+      inFlight: 2,
+      deadLetters: 0,
+      verdicts: { safe: 200, warning: 20, danger: 15, uncertain: 1 },
+      openIncidents: 4,
     },
     events: { delivered: 50, failed: 0 },
     parts: [
@@ -171,10 +235,24 @@ describe('panel', () => {
   });
 
   it('shows the inference replicas, running/desired, and the reason for the last change', () => {
-    const replicas = { desired: 3, running: 2, reason: '1→3: queued trigger (queued 20/8, in flight 6/5) wants 3', queued: 20, inFlight: 6, min: 1, max: 8, pinned: false, at: '' };
+    const replicas = {
+      desired: 3,
+      running: 2,
+      reason: '1→3: queued trigger (queued 20/8, in flight 6/5) wants 3',
+      queued: 20,
+      inFlight: 6,
+      min: 1,
+      max: 8,
+      pinned: false,
+      at: '',
+    };
     const text = renderPanel({ ...model, replicas }).join('\n');
-    expect(text).toContain('replicas 2/3 running/desired (min 1 · max 8)   last change 1→3: queued trigger (queued 20/8, in flight 6/5) wants 3');
-    expect(renderPanel({ ...model, replicas: { ...replicas, pinned: true } }).join('\n')).toContain('(pinned by INFERENCE_REPLICAS)');
+    expect(text).toContain(
+      'replicas 2/3 running/desired (min 1 · max 8)   last change 1→3: queued trigger (queued 20/8, in flight 6/5) wants 3',
+    );
+    expect(renderPanel({ ...model, replicas: { ...replicas, pinned: true } }).join('\n')).toContain(
+      '(pinned by INFERENCE_REPLICAS)',
+    );
     expect(renderLine({ ...model, replicas }, new Date(0))).toContain(' · replicas 2/3 · ');
     expect(renderPanel(model).join('\n')).not.toContain('replicas');
   });
@@ -204,7 +282,10 @@ describe('panel', () => {
 describe('Terminal', () => {
   const fakeOut = (isTTY: boolean) => {
     const writes: string[] = [];
-    return { writes, stream: { isTTY, columns: 40, write: (s: string) => (writes.push(s), true) } as unknown as NodeJS.WriteStream };
+    return {
+      writes,
+      stream: { isTTY, columns: 40, write: (s: string) => (writes.push(s), true) } as unknown as NodeJS.WriteStream,
+    };
   };
 
   it('redraws the panel in place on a TTY, with messages scrolling above it', () => {

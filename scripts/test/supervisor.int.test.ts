@@ -24,8 +24,13 @@ afterAll(async () => {
 async function fakePart(mode: string, maxRestarts = 0): Promise<Part> {
   const port = await freeTcpPort();
   const spec: PartSpec = {
-    name: `fake-${mode}`, main: 'scripts/test/fixtures/fake-part/main.ts', stopSignal: 'SIGTERM',
-    env: { PATH: process.env.PATH ?? '', PORT: String(port), FAKE_MODE: mode }, readyUrl: `http://127.0.0.1:${port}/healthz`, url: '', after: [],
+    name: `fake-${mode}`,
+    main: 'scripts/test/fixtures/fake-part/main.ts',
+    stopSignal: 'SIGTERM',
+    env: { PATH: process.env.PATH ?? '', PORT: String(port), FAKE_MODE: mode },
+    readyUrl: `http://127.0.0.1:${port}/healthz`,
+    url: '',
+    after: [],
   };
   const part = new Part(spec, { repoRoot: REPO, logsDir: tmp, maxRestarts });
   parts.push(part);
@@ -33,10 +38,15 @@ async function fakePart(mode: string, maxRestarts = 0): Promise<Part> {
   return part;
 }
 
-const grandchildOf = (part: Part) => waitFor(() => {
-  const m = /grandchild (\d+)/.exec(fs.readFileSync(part.log.file, 'utf8'));
-  return m ? Number(m[1]) : undefined;
-}, 20_000, 'the fake part to report its grandchild');
+const grandchildOf = (part: Part) =>
+  waitFor(
+    () => {
+      const m = /grandchild (\d+)/.exec(fs.readFileSync(part.log.file, 'utf8'));
+      return m ? Number(m[1]) : undefined;
+    },
+    20_000,
+    'the fake part to report its grandchild',
+  );
 
 describe('Part (supervised child process)', () => {
   it('stops a part with its signal and sweeps the grandchild it left behind', async () => {
@@ -91,7 +101,14 @@ describe('reapLeftovers (a previous stack was SIGKILLed and left its parts runni
     const dead = spawn('true');
     await new Promise((r) => dead.once('exit', r));
     const stateFile = path.join(tmp, 'stack.json');
-    fs.writeFileSync(stateFile, JSON.stringify({ pid: dead.pid, state: 'running', parts: [{ name: 'x', pids: [part.pid], descendants: [other.pid] }] }));
+    fs.writeFileSync(
+      stateFile,
+      JSON.stringify({
+        pid: dead.pid,
+        state: 'running',
+        parts: [{ name: 'x', pids: [part.pid], descendants: [other.pid] }],
+      }),
+    );
     expect(reapLeftovers(stateFile)).toEqual([part.pid]);
     await waitFor(() => !alive(part.pids[0]!), 5000, 'the leftover part to die');
     expect(alive(other.pid!)).toBe(true);
@@ -127,7 +144,12 @@ describe('local broker', () => {
     });
     await new Promise<void>((r) => sub.listen(0, '127.0.0.1', () => r()));
     const broker = await startLocalBroker(`http://127.0.0.1:${(sub.address() as net.AddressInfo).port}/`);
-    const post = (type: string) => fetch(broker.url, { method: 'POST', headers: { 'ce-type': type, 'ce-specversion': '1.0', 'content-type': 'application/json' }, body: '{}' }).then((r) => r.status);
+    const post = (type: string) =>
+      fetch(broker.url, {
+        method: 'POST',
+        headers: { 'ce-type': type, 'ce-specversion': '1.0', 'content-type': 'application/json' },
+        body: '{}',
+      }).then((r) => r.status);
     expect(await post('com.safetyhanta.alert.raised')).toBe(204);
     expect(await post('com.safetyhanta.clip.captured')).toBe(202);
     expect(await post('com.safetyhanta.camera.online')).toBe(400);
@@ -144,7 +166,8 @@ describe('npm start pre-flight (real process)', () => {
     await new Promise<void>((r) => blocker.listen(0, '0.0.0.0', () => r()));
     const port = (blocker.address() as net.AddressInfo).port;
     const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/start-stack.ts'], {
-      cwd: REPO, env: { ...process.env, PORT: String(port), STACK_DIR: path.join(tmp, 'busy'), REDIS_PREFIX: 'test-preflight' },
+      cwd: REPO,
+      env: { ...process.env, PORT: String(port), STACK_DIR: path.join(tmp, 'busy'), REDIS_PREFIX: 'test-preflight' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let out = '';

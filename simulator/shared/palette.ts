@@ -32,7 +32,13 @@ export type PaletteName = keyof typeof PALETTE;
 
 /** `0xRRGGBB` form that ffmpeg's drawbox/color filters take. */
 export function ffmpegColor(rgb: Rgb): string {
-  return '0x' + rgb.map((c) => c.toString(16).padStart(2, '0')).join('').toUpperCase();
+  return (
+    '0x' +
+    rgb
+      .map((c) => c.toString(16).padStart(2, '0'))
+      .join('')
+      .toUpperCase()
+  );
 }
 
 /**

@@ -11,7 +11,9 @@ const doc = fs.readFileSync(path.join(REPO_ROOT, 'docs', 'deploy.md'), 'utf8');
 
 describe('docs/deploy.md (offline)', () => {
   it('every repository path it names exists', () => {
-    const paths = [...doc.matchAll(/(?<![\w./:-])((?:infra|knative|keda|docker|functions|test)\/[\w./-]*[\w/])/g)].map((m) => m[1] as string);
+    const paths = [...doc.matchAll(/(?<![\w./:-])((?:infra|knative|keda|docker|functions|test)\/[\w./-]*[\w/])/g)].map(
+      (m) => m[1] as string,
+    );
     expect(paths.length).toBeGreaterThan(10);
     const missing = [...new Set(paths)].filter((p) => !fs.existsSync(path.join(REPO_ROOT, p.replace(/\/$/, ''))));
     expect(missing).toEqual([]);

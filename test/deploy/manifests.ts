@@ -63,7 +63,10 @@ export interface Resolved {
 
 /** Applies one JSON 6902 operation (`add`, `replace`, `remove`, `test`). */
 function applyJsonPatchOp(doc: Doc, op: { op: string; path: string; value?: unknown }): void {
-  const parts = op.path.split('/').slice(1).map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'));
+  const parts = op.path
+    .split('/')
+    .slice(1)
+    .map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'));
   const last = parts.pop();
   if (last === undefined) throw new Error(`bad patch path ${op.path}`);
   let node: any = doc;
@@ -90,7 +93,9 @@ function applyJsonPatchOp(doc: Doc, op: { op: string; path: string; value?: unkn
 }
 
 function matchesTarget(doc: Doc, t: Doc): boolean {
-  const [group, version] = String(doc.apiVersion).includes('/') ? String(doc.apiVersion).split('/') : ['', doc.apiVersion];
+  const [group, version] = String(doc.apiVersion).includes('/')
+    ? String(doc.apiVersion).split('/')
+    : ['', doc.apiVersion];
   return (
     (t.group === undefined || t.group === group) &&
     (t.version === undefined || t.version === version) &&
@@ -110,7 +115,8 @@ export function resolveKustomization(dir: string): Resolved {
   const [k] = parseYamlFile(kfile).docs;
   if (!k || k.kind !== 'Kustomization') throw new Error(`${dir}: not a Kustomization`);
   const supported = new Set(['apiVersion', 'kind', 'resources', 'patches', 'images']);
-  for (const key of Object.keys(k)) if (!supported.has(key)) throw new Error(`${dir}: resolver does not support "${key}"`);
+  for (const key of Object.keys(k))
+    if (!supported.has(key)) throw new Error(`${dir}: resolver does not support "${key}"`);
   const docs: Doc[] = [];
   const files: string[] = [];
   for (const r of (k.resources ?? []) as string[]) {
@@ -128,7 +134,8 @@ export function resolveKustomization(dir: string): Resolved {
     }
   }
   for (const p of (k.patches ?? []) as Doc[]) {
-    if (!p.target || typeof p.patch !== 'string') throw new Error(`${dir}: only inline JSON 6902 patches with a target are supported`);
+    if (!p.target || typeof p.patch !== 'string')
+      throw new Error(`${dir}: only inline JSON 6902 patches with a target are supported`);
     const ops = parseAllDocuments(p.patch)[0]?.toJS() as { op: string; path: string; value?: unknown }[];
     const targets = docs.filter((d) => matchesTarget(d, p.target));
     if (targets.length === 0) throw new Error(`${dir}: patch target ${JSON.stringify(p.target)} matches nothing`);
@@ -141,7 +148,8 @@ export const overlayDir = (o: OverlayName) => `infra/overlays/${o}`;
 
 /** The pod spec of a workload (Knative Service, Deployment, StatefulSet), else undefined. */
 export function podSpecOf(doc: Doc): Doc | undefined {
-  if (['Service', 'Deployment', 'StatefulSet'].includes(doc.kind) && doc.spec?.template?.spec) return doc.spec.template.spec;
+  if (['Service', 'Deployment', 'StatefulSet'].includes(doc.kind) && doc.spec?.template?.spec)
+    return doc.spec.template.spec;
   return undefined;
 }
 

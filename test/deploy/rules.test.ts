@@ -9,11 +9,29 @@ import { EventType } from '../../functions/shared/src/events';
 import { redisKeys } from '../../functions/shared/src/keys';
 import { scaledObjectSpecOf } from '../../functions/shared/src/scaling';
 import {
-  allContainers, allDocs, containersOf, id, isKnativeService, isOurImage, OVERLAYS, overlayDir, podAnnotations,
-  podLabels, podSpecOf, REPO_ROOT, resolveKustomization, workloads, type Doc,
+  allContainers,
+  allDocs,
+  containersOf,
+  id,
+  isKnativeService,
+  isOurImage,
+  OVERLAYS,
+  overlayDir,
+  podAnnotations,
+  podLabels,
+  podSpecOf,
+  REPO_ROOT,
+  resolveKustomization,
+  workloads,
+  type Doc,
 } from './manifests';
 import {
-  envViolations, featuresUsed, inlineSecretViolations, portViolations, probePortViolations, readOnlyVolumeViolations,
+  envViolations,
+  featuresUsed,
+  inlineSecretViolations,
+  portViolations,
+  probePortViolations,
+  readOnlyVolumeViolations,
   securityViolations,
 } from './rules';
 import { validateScaledObject } from './schemas';
@@ -21,14 +39,17 @@ import { validateScaledObject } from './schemas';
 const docs = allDocs().map((d) => d.doc);
 const clone = (d: Doc): Doc => structuredClone(d);
 const find = (kind: string, name: string, apiVersion?: string): Doc => {
-  const d = docs.find((x) => x.kind === kind && x.metadata?.name === name && (!apiVersion || x.apiVersion === apiVersion));
+  const d = docs.find(
+    (x) => x.kind === kind && x.metadata?.name === name && (!apiVersion || x.apiVersion === apiVersion),
+  );
   if (!d) throw new Error(`no ${kind} ${name}`);
   return d;
 };
 const ksvcs = docs.filter(isKnativeService);
 const inferenceKsvc = find('Service', 'inference', 'serving.knative.dev/v1');
 const inferenceDeploy = find('Deployment', 'inference');
-const container = (doc: Doc, name: string): Doc => containersOf(podSpecOf(doc) ?? {}).find((c) => c.name === name) as Doc;
+const container = (doc: Doc, name: string): Doc =>
+  containersOf(podSpecOf(doc) ?? {}).find((c) => c.name === name) as Doc;
 const envOf = (c: Doc, name: string): string | undefined => (c.env ?? []).find((e: Doc) => e.name === name)?.value;
 const OVERRIDE = 'autoscaling.knative.dev/scaled-object-override';
 const HPA_CLASS = 'hpa.autoscaling.knative.dev';
@@ -44,27 +65,40 @@ describe('Knative Services', () => {
     expect(portViolations(bad)).toHaveLength(1);
   });
 
-  it.each(ksvcs.map((d) => [id(d), d] as const))('%s: every podspec feature it uses is enabled in config-features', (_n, d) => {
-    const enabled = find('ConfigMap', 'config-features').data as Record<string, string>;
-    const missing = [...featuresUsed(d)].filter((f) => enabled[f] !== 'enabled');
-    expect(missing).toEqual([]);
-  });
+  it.each(ksvcs.map((d) => [id(d), d] as const))(
+    '%s: every podspec feature it uses is enabled in config-features',
+    (_n, d) => {
+      const enabled = find('ConfigMap', 'config-features').data as Record<string, string>;
+      const missing = [...featuresUsed(d)].filter((f) => enabled[f] !== 'enabled');
+      expect(missing).toEqual([]);
+    },
+  );
 
   it('config-features enables exactly what the services use', () => {
     const enabled = Object.entries(find('ConfigMap', 'config-features').data as Record<string, string>)
-      .filter(([, v]) => v === 'enabled').map(([k]) => k).sort();
+      .filter(([, v]) => v === 'enabled')
+      .map(([k]) => k)
+      .sort();
     const used = [...new Set(ksvcs.flatMap((d) => [...featuresUsed(d)]))].sort();
     expect(enabled).toEqual(used);
     expect(find('ConfigMap', 'config-features').metadata.namespace).toBe('knative-serving');
   });
 
   it('feature detection sees PVC writes, tolerations, init containers and fieldRef', () => {
-    expect([...featuresUsed(inferenceKsvc)]).toEqual(expect.arrayContaining([
-      'multi-container-probing', 'kubernetes.podspec-persistent-volume-claim', 'kubernetes.podspec-persistent-volume-write',
-      'kubernetes.podspec-nodeselector', 'kubernetes.podspec-tolerations',
-    ]));
+    expect([...featuresUsed(inferenceKsvc)]).toEqual(
+      expect.arrayContaining([
+        'multi-container-probing',
+        'kubernetes.podspec-persistent-volume-claim',
+        'kubernetes.podspec-persistent-volume-write',
+        'kubernetes.podspec-nodeselector',
+        'kubernetes.podspec-tolerations',
+      ]),
+    );
     const bad = clone(find('Service', 'alerts', 'serving.knative.dev/v1'));
-    bad.spec.template.spec.containers[0].env.push({ name: 'X', valueFrom: { fieldRef: { fieldPath: 'metadata.name' } } });
+    bad.spec.template.spec.containers[0].env.push({
+      name: 'X',
+      valueFrom: { fieldRef: { fieldPath: 'metadata.name' } },
+    });
     bad.spec.template.spec.initContainers = [{ name: 'init', image: 'busybox' }];
     expect(featuresUsed(bad).has('kubernetes.podspec-fieldref')).toBe(true);
     expect(featuresUsed(bad).has('kubernetes.podspec-init-containers')).toBe(true);
@@ -73,7 +107,8 @@ describe('Knative Services', () => {
   it('autoscaler-keda services keep min-scale ≥ 1 (the extension cannot scale from zero)', () => {
     const hpa = ksvcs.filter((d) => podAnnotations(d)['autoscaling.knative.dev/class'] === HPA_CLASS);
     expect(hpa.map((d) => d.metadata.name)).toEqual(['inference']);
-    for (const d of hpa) expect(Number(podAnnotations(d)['autoscaling.knative.dev/min-scale'])).toBeGreaterThanOrEqual(1);
+    for (const d of hpa)
+      expect(Number(podAnnotations(d)['autoscaling.knative.dev/min-scale'])).toBeGreaterThanOrEqual(1);
   });
 
   it('capture pins its replica count (min-scale = max-scale)', () => {
@@ -83,7 +118,10 @@ describe('Knative Services', () => {
   });
 
   it('every Service of ours is cluster-local', () => {
-    for (const d of ksvcs) expect(`${d.metadata.name}:${d.metadata.labels?.['networking.knative.dev/visibility']}`).toBe(`${d.metadata.name}:cluster-local`);
+    for (const d of ksvcs)
+      expect(`${d.metadata.name}:${d.metadata.labels?.['networking.knative.dev/visibility']}`).toBe(
+        `${d.metadata.name}:cluster-local`,
+      );
   });
 });
 
@@ -94,7 +132,9 @@ describe('the scaled-object-override annotation', () => {
     const parsed = JSON.parse(json) as Doc;
     // What autoscaler-keda's setScaledObjectDefaults forces (keda.go): name, target, max.
     const so = {
-      apiVersion: 'keda.sh/v1alpha1', kind: 'ScaledObject', metadata: { name: 'inference-00001', namespace: 'safety-hanta' },
+      apiVersion: 'keda.sh/v1alpha1',
+      kind: 'ScaledObject',
+      metadata: { name: 'inference-00001', namespace: 'safety-hanta' },
       ...parsed,
       spec: { ...parsed.spec, scaleTargetRef: { name: 'inference-00001-deployment' } },
     };
@@ -113,26 +153,31 @@ describe('the scaled-object-override annotation', () => {
     const spec = (JSON.parse(json) as Doc).spec;
     const a = podAnnotations(inferenceKsvc);
     expect(spec.minReplicaCount).toBe(Number(a['autoscaling.knative.dev/min-scale']));
-    if (spec.maxReplicaCount !== undefined) expect(spec.maxReplicaCount).toBe(Number(a['autoscaling.knative.dev/max-scale']));
+    if (spec.maxReplicaCount !== undefined)
+      expect(spec.maxReplicaCount).toBe(Number(a['autoscaling.knative.dev/max-scale']));
   });
 });
 
 describe('KEDA triggers', () => {
   const scalers: Doc[] = [inferenceKsvc, ...docs.filter((d) => d.kind === 'ScaledObject')];
 
-  it.each(scalers.map((d) => [id(d), d] as const))('%s: the redis triggers watch the queue and its claimed set (keys.ts), in that order', (_n, d) => {
-    const triggers = (scaledObjectSpecOf(d).triggers ?? []) as Doc[];
-    const redis = triggers.filter((t) => t.type === 'redis');
-    expect(redis.map((t) => t.metadata.listName)).toEqual([redisKeys('safety').clips, redisKeys('safety').claimed]);
-    for (const t of redis) {
-      expect(t.metadata.address).toBe('redis.safety-hanta.svc.cluster.local:6379');
-      expect(t.authenticationRef?.name).toBe('redis-auth');
-      expect(JSON.stringify(t.metadata)).not.toMatch(/password/i);
-    }
-  });
+  it.each(scalers.map((d) => [id(d), d] as const))(
+    '%s: the redis triggers watch the queue and its claimed set (keys.ts), in that order',
+    (_n, d) => {
+      const triggers = (scaledObjectSpecOf(d).triggers ?? []) as Doc[];
+      const redis = triggers.filter((t) => t.type === 'redis');
+      expect(redis.map((t) => t.metadata.listName)).toEqual([redisKeys('safety').clips, redisKeys('safety').claimed]);
+      for (const t of redis) {
+        expect(t.metadata.address).toBe('redis.safety-hanta.svc.cluster.local:6379');
+        expect(t.authenticationRef?.name).toBe('redis-auth');
+        expect(JSON.stringify(t.metadata)).not.toMatch(/password/i);
+      }
+    },
+  );
 
   it('the scaled workloads use the same REDIS_PREFIX the listName was built from', () => {
-    for (const d of [inferenceKsvc, inferenceDeploy]) expect(envOf(container(d, 'inference'), 'REDIS_PREFIX')).toBe('safety');
+    for (const d of [inferenceKsvc, inferenceDeploy])
+      expect(envOf(container(d, 'inference'), 'REDIS_PREFIX')).toBe('safety');
   });
 
   it('the plain ScaledObject targets the inference Deployment, may scale to zero and scales down slowly', () => {
@@ -152,20 +197,32 @@ describe('KEDA triggers', () => {
 });
 
 describe('environment variables', () => {
-  it.each(workloads(docs).map((d) => [id(d), d] as const))('%s: every env var is declared by the config parser (ours) or listed (third-party)', (_n, d) => {
-    expect(envViolations(d)).toEqual([]);
-  });
+  it.each(workloads(docs).map((d) => [id(d), d] as const))(
+    '%s: every env var is declared by the config parser (ours) or listed (third-party)',
+    (_n, d) => {
+      expect(envViolations(d)).toEqual([]);
+    },
+  );
 
   it('the env rule fails on an undeclared or injected variable', () => {
     const bad = clone(inferenceKsvc);
-    bad.spec.template.spec.containers[0].env.push({ name: 'VLLM_URL', value: 'x' }, { name: 'K_SINK', value: 'http://x' });
+    bad.spec.template.spec.containers[0].env.push(
+      { name: 'VLLM_URL', value: 'x' },
+      { name: 'K_SINK', value: 'http://x' },
+    );
     expect(envViolations(bad)).toHaveLength(2);
   });
 
-  it.each(allContainers(docs).filter(({ container: c }) => isOurImage(c.image) && (c.env ?? []).length > 0)
-    .map(({ doc, container: c }) => [`${id(doc)}/${c.name}`, c] as const))('%s: the values pass the config parser', (_n, c) => {
+  it.each(
+    allContainers(docs)
+      .filter(({ container: c }) => isOurImage(c.image) && (c.env ?? []).length > 0)
+      .map(({ doc, container: c }) => [`${id(doc)}/${c.name}`, c] as const),
+  )('%s: the values pass the config parser', (_n, c) => {
     // Values from Secrets / the downward API get a representative stand-in.
-    const standIn: Record<string, string> = { REDIS_URL: 'redis://:pw@redis.safety-hanta.svc.cluster.local:6379', CAMERA_INDEX: '3' };
+    const standIn: Record<string, string> = {
+      REDIS_URL: 'redis://:pw@redis.safety-hanta.svc.cluster.local:6379',
+      CAMERA_INDEX: '3',
+    };
     const env = Object.fromEntries((c.env as Doc[]).map((e) => [e.name, e.value ?? standIn[e.name] ?? '']));
     expect(() => parseConfig(env)).not.toThrow();
   });
@@ -178,20 +235,34 @@ describe('secrets', () => {
 
   it('the secret rule fails on an inline password, a credential URL and a Secret with data', () => {
     const bad = clone(inferenceKsvc);
-    bad.spec.template.spec.containers[0].env.push({ name: 'VLLM_API_KEY', value: 'abc' }, { name: 'REDIS_URL', value: 'redis://:hunter2@r:6379' });
+    bad.spec.template.spec.containers[0].env.push(
+      { name: 'VLLM_API_KEY', value: 'abc' },
+      { name: 'REDIS_URL', value: 'redis://:hunter2@r:6379' },
+    );
     expect(inlineSecretViolations(bad)).toHaveLength(2);
-    expect(inlineSecretViolations({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 's' }, stringData: { password: 'x' } })).toHaveLength(1);
+    expect(
+      inlineSecretViolations({
+        apiVersion: 'v1',
+        kind: 'Secret',
+        metadata: { name: 's' },
+        stringData: { password: 'x' },
+      }),
+    ).toHaveLength(1);
   });
 
   it('no overlay creates a Secret', () => {
-    for (const o of OVERLAYS) expect(resolveKustomization(overlayDir(o)).docs.filter((d) => d.kind === 'Secret')).toEqual([]);
+    for (const o of OVERLAYS)
+      expect(resolveKustomization(overlayDir(o)).docs.filter((d) => d.kind === 'Secret')).toEqual([]);
   });
 });
 
 describe('probes and security', () => {
-  it.each(workloads(docs).map((d) => [id(d), d] as const))('%s: probe ports match the ports the containers listen on', (_n, d) => {
-    expect(probePortViolations(d)).toEqual([]);
-  });
+  it.each(workloads(docs).map((d) => [id(d), d] as const))(
+    '%s: probe ports match the ports the containers listen on',
+    (_n, d) => {
+      expect(probePortViolations(d)).toEqual([]);
+    },
+  );
 
   it('the probe rule fails on a probe aimed at the wrong port', () => {
     const bad = clone(inferenceKsvc);
@@ -201,9 +272,12 @@ describe('probes and security', () => {
 
   // vLLM's kernels write JIT caches in unconfigurable places (comment in the manifest).
   const writableRoot = new Set(['vllm']);
-  it.each(workloads(docs).map((d) => [id(d), d] as const))('%s: every container runs non-root, without escalation, read-only root FS', (_n, d) => {
-    expect(securityViolations(d, writableRoot)).toEqual([]);
-  });
+  it.each(workloads(docs).map((d) => [id(d), d] as const))(
+    '%s: every container runs non-root, without escalation, read-only root FS',
+    (_n, d) => {
+      expect(securityViolations(d, writableRoot)).toEqual([]);
+    },
+  );
 
   it('the security rule fails on a root container', () => {
     const bad = clone(inferenceKsvc);
@@ -213,18 +287,24 @@ describe('probes and security', () => {
 });
 
 describe('inference pod', () => {
-  it.each([inferenceKsvc, inferenceDeploy].map((d) => [id(d), d] as const))('%s: the clip volume is read-only everywhere', (_n, d) => {
-    expect(readOnlyVolumeViolations(d, 'clips')).toEqual([]);
-  });
+  it.each([inferenceKsvc, inferenceDeploy].map((d) => [id(d), d] as const))(
+    '%s: the clip volume is read-only everywhere',
+    (_n, d) => {
+      expect(readOnlyVolumeViolations(d, 'clips')).toEqual([]);
+    },
+  );
 
   it('capture writes clips (read-write mount)', () => {
-    expect(readOnlyVolumeViolations(find('Service', 'capture', 'serving.knative.dev/v1'), 'clips').length).toBeGreaterThan(0);
+    expect(
+      readOnlyVolumeViolations(find('Service', 'capture', 'serving.knative.dev/v1'), 'clips').length,
+    ).toBeGreaterThan(0);
   });
 
   it('the Knative and the plain variant run the same containers, volumes and scheduling', () => {
     const a = podSpecOf(inferenceKsvc) as Doc;
     const b = podSpecOf(inferenceDeploy) as Doc;
-    for (const k of ['containers', 'initContainers', 'volumes', 'nodeSelector', 'tolerations', 'securityContext']) expect(b[k]).toEqual(a[k]);
+    for (const k of ['containers', 'initContainers', 'volumes', 'nodeSelector', 'tolerations', 'securityContext'])
+      expect(b[k]).toEqual(a[k]);
     expect(b.terminationGracePeriodSeconds).toBe(a.timeoutSeconds); // Knative derives the grace period from timeoutSeconds
   });
 
@@ -238,7 +318,13 @@ describe('inference pod', () => {
   });
 
   it('vLLM carries the flags of docs/architecture.md §6.3', () => {
-    for (const flag of ['--allowed-local-media-path', '--media-io-kwargs', '--limit-mm-per-prompt', '--enable-prompt-tokens-details', '--structured-outputs-config.backend']) {
+    for (const flag of [
+      '--allowed-local-media-path',
+      '--media-io-kwargs',
+      '--limit-mm-per-prompt',
+      '--enable-prompt-tokens-details',
+      '--structured-outputs-config.backend',
+    ]) {
       expect(argv).toContain(flag);
     }
     expect(argv).toContain(`'{"video":{"num_frames":-1}}'`);
@@ -272,13 +358,17 @@ describe('inference pod', () => {
     expect(pod.volumes.find((v: Doc) => v.name === shm?.name)?.emptyDir?.medium).toBe('Memory');
     const cache = (vllm.env as Doc[]).find((e) => e.name === 'HF_HOME')?.value as string;
     const cacheMount = (vllm.volumeMounts as Doc[]).find((m) => cache.startsWith(`${m.mountPath}/`));
-    expect(pod.volumes.find((v: Doc) => v.name === cacheMount?.name)?.persistentVolumeClaim?.claimName).toBe('model-cache');
+    expect(pod.volumes.find((v: Doc) => v.name === cacheMount?.name)?.persistentVolumeClaim?.claimName).toBe(
+      'model-cache',
+    );
   });
 
   it('the startup probe budget fits inside the progress deadline, and the grace period covers the drain', () => {
     const p = vllm.startupProbe;
     const budget = p.periodSeconds * p.failureThreshold + (p.initialDelaySeconds ?? 0);
-    const deadline = Number(String(podAnnotations(inferenceKsvc)['serving.knative.dev/progress-deadline']).replace(/s$/, ''));
+    const deadline = Number(
+      String(podAnnotations(inferenceKsvc)['serving.knative.dev/progress-deadline']).replace(/s$/, ''),
+    );
     expect(budget).toBeGreaterThanOrEqual(600); // model download + load + compile
     expect(deadline).toBeGreaterThan(budget);
     const drain = Number(/sleep (\d+)/.exec(argv)?.[1]);
@@ -295,26 +385,44 @@ describe('inference pod', () => {
 describe('eventing', () => {
   const triggers = docs.filter((d) => d.kind === 'Trigger');
 
-  it.each(OVERLAYS.map((o) => [o] as const))('%s: camera.offline/online/updated reach the inference object of the overlay', (o) => {
-    const r = resolveKustomization(overlayDir(o)).docs;
-    const target = (t: Doc) => r.find((d) => d.apiVersion === t.spec.subscriber.ref.apiVersion && d.kind === t.spec.subscriber.ref.kind && d.metadata.name === t.spec.subscriber.ref.name);
-    const toInference = r.filter((d) => d.kind === 'Trigger' && d.spec.subscriber.ref.name === 'inference');
-    expect(toInference.map((t) => t.spec.filter.attributes.type).sort()).toEqual([EventType.cameraOffline, EventType.cameraOnline, EventType.cameraUpdated].sort());
-    for (const t of toInference) {
-      const svc = target(t);
-      expect(svc).toBeDefined();
-      if (svc?.kind === 'Service' && svc.apiVersion === 'v1') {
-        const pods = workloads(r).filter((w) => Object.entries(svc.spec.selector).every(([k, v]) => podLabels(w)[k] === v));
-        expect(pods.map((w) => w.kind)).toEqual(['Deployment']);
-        expect(svc.spec.ports[0].targetPort).toBe(container(pods[0] as Doc, 'inference').ports[0].containerPort);
+  it.each(OVERLAYS.map((o) => [o] as const))(
+    '%s: camera.offline/online/updated reach the inference object of the overlay',
+    (o) => {
+      const r = resolveKustomization(overlayDir(o)).docs;
+      const target = (t: Doc) =>
+        r.find(
+          (d) =>
+            d.apiVersion === t.spec.subscriber.ref.apiVersion &&
+            d.kind === t.spec.subscriber.ref.kind &&
+            d.metadata.name === t.spec.subscriber.ref.name,
+        );
+      const toInference = r.filter((d) => d.kind === 'Trigger' && d.spec.subscriber.ref.name === 'inference');
+      expect(toInference.map((t) => t.spec.filter.attributes.type).sort()).toEqual(
+        [EventType.cameraOffline, EventType.cameraOnline, EventType.cameraUpdated].sort(),
+      );
+      for (const t of toInference) {
+        const svc = target(t);
+        expect(svc).toBeDefined();
+        if (svc?.kind === 'Service' && svc.apiVersion === 'v1') {
+          const pods = workloads(r).filter((w) =>
+            Object.entries(svc.spec.selector).every(([k, v]) => podLabels(w)[k] === v),
+          );
+          expect(pods.map((w) => w.kind)).toEqual(['Deployment']);
+          expect(svc.spec.ports[0].targetPort).toBe(container(pods[0] as Doc, 'inference').ports[0].containerPort);
+        }
       }
-    }
-  });
+    },
+  );
 
   it('every event type alerts subscribes to has a Trigger to alerts (alert.*, verdict.created, camera.*)', () => {
-    const routed = triggers.filter((t) => t.spec.subscriber.ref.name === 'alerts').map((t) => t.spec.filter.attributes.type).sort();
+    const routed = triggers
+      .filter((t) => t.spec.subscriber.ref.name === 'alerts')
+      .map((t) => t.spec.filter.attributes.type)
+      .sort();
     // camera.updated is published by alerts itself (its cameras API) and goes to capture and inference
-    const wanted = Object.values(EventType).filter((t) => /\.(alert|camera)\.|verdict\.created$/.test(t) && t !== EventType.cameraUpdated).sort();
+    const wanted = Object.values(EventType)
+      .filter((t) => /\.(alert|camera)\.|verdict\.created$/.test(t) && t !== EventType.cameraUpdated)
+      .sort();
     expect(routed).toEqual(wanted);
   });
 
@@ -328,11 +436,17 @@ describe('eventing', () => {
 
   it('SinkBindings reach every workload that publishes events (label safety-hanta.io/emits-events)', () => {
     const bindings = docs.filter((d) => d.kind === 'SinkBinding');
-    const publishers = workloads(docs).filter((d) => ['capture', 'inference', 'capture-seed', 'alerts'].includes(d.metadata.name));
+    const publishers = workloads(docs).filter((d) =>
+      ['capture', 'inference', 'capture-seed', 'alerts'].includes(d.metadata.name),
+    );
     for (const w of publishers) {
       expect(w.metadata.labels?.['safety-hanta.io/emits-events']).toBe('true');
-      const bound = bindings.some((b) => b.spec.subject.apiVersion === w.apiVersion && b.spec.subject.kind === w.kind &&
-        Object.entries(b.spec.subject.selector.matchLabels).every(([k, v]) => w.metadata.labels?.[k] === v));
+      const bound = bindings.some(
+        (b) =>
+          b.spec.subject.apiVersion === w.apiVersion &&
+          b.spec.subject.kind === w.kind &&
+          Object.entries(b.spec.subject.selector.matchLabels).every(([k, v]) => w.metadata.labels?.[k] === v),
+      );
       expect(`${id(w)} bound=${bound}`).toBe(`${id(w)} bound=true`);
     }
   });
@@ -340,7 +454,9 @@ describe('eventing', () => {
 
 describe('network policies and Redis', () => {
   it('only capture, inference and alerts carry the redis-client label', () => {
-    const clients = workloads(docs).filter((d) => podLabels(d)['safety-hanta.io/redis-client'] === 'true').map((d) => podLabels(d)['app.kubernetes.io/name']);
+    const clients = workloads(docs)
+      .filter((d) => podLabels(d)['safety-hanta.io/redis-client'] === 'true')
+      .map((d) => podLabels(d)['app.kubernetes.io/name']);
     expect([...new Set(clients)].sort()).toEqual(['alerts', 'capture', 'capture-seed', 'inference']);
   });
 
@@ -355,7 +471,9 @@ describe('network policies and Redis', () => {
 
   it('alerts admits only Knative Eventing and the Knative data path', () => {
     const np = find('NetworkPolicy', 'alerts-from-eventing-only');
-    const namespaces = (np.spec.ingress[0].from as Doc[]).map((f) => f.namespaceSelector.matchLabels['kubernetes.io/metadata.name']).sort();
+    const namespaces = (np.spec.ingress[0].from as Doc[])
+      .map((f) => f.namespaceSelector.matchLabels['kubernetes.io/metadata.name'])
+      .sort();
     expect(namespaces).toEqual(['knative-eventing', 'knative-serving', 'kourier-system']);
     expect(np.spec.ingress[0].from.every((f: Doc) => f.podSelector === undefined)).toBe(true);
   });
@@ -366,7 +484,10 @@ describe('network policies and Redis', () => {
     expect(conf).toMatch(/^appendfsync everysec$/m);
     expect(conf).toMatch(/^maxmemory-policy noeviction$/m);
     const redis = container(find('StatefulSet', 'redis'), 'redis');
-    expect(redis.env).toContainEqual({ name: 'REDIS_PASSWORD', valueFrom: { secretKeyRef: { name: 'redis-auth', key: 'password' } } });
+    expect(redis.env).toContainEqual({
+      name: 'REDIS_PASSWORD',
+      valueFrom: { secretKeyRef: { name: 'redis-auth', key: 'password' } },
+    });
   });
 });
 
@@ -375,7 +496,9 @@ describe('capture layouts', () => {
     const sts = find('StatefulSet', 'capture-seed');
     const c = container(sts, 'capture');
     expect(sts.spec.replicas).toBe(Number(envOf(c, 'NUM_STREAMS')));
-    expect(c.env.find((e: Doc) => e.name === 'CAMERA_INDEX').valueFrom.fieldRef.fieldPath).toBe("metadata.labels['apps.kubernetes.io/pod-index']");
+    expect(c.env.find((e: Doc) => e.name === 'CAMERA_INDEX').valueFrom.fieldRef.fieldPath).toBe(
+      "metadata.labels['apps.kubernetes.io/pod-index']",
+    );
   });
 
   it('lease mode: no CAMERA_INDEX, and the surviving replicas can still take every camera', () => {
@@ -383,11 +506,15 @@ describe('capture layouts', () => {
     const c = container(ksvc, 'capture');
     expect(envOf(c, 'CAMERA_INDEX')).toBeUndefined();
     const replicas = Number(podAnnotations(ksvc)['autoscaling.knative.dev/max-scale']);
-    expect((replicas - 1) * Number(envOf(c, 'CAPTURE_MAX_CAMERAS'))).toBeGreaterThanOrEqual(Number(envOf(c, 'NUM_STREAMS')));
+    expect((replicas - 1) * Number(envOf(c, 'CAPTURE_MAX_CAMERAS'))).toBeGreaterThanOrEqual(
+      Number(envOf(c, 'NUM_STREAMS')),
+    );
   });
 
   it('every capture variant and rtsp-sim agree on the camera count and reach rtsp-sim over TCP', () => {
-    const captures = [find('Service', 'capture', 'serving.knative.dev/v1'), find('StatefulSet', 'capture-seed')].map((d) => container(d, 'capture'));
+    const captures = [find('Service', 'capture', 'serving.knative.dev/v1'), find('StatefulSet', 'capture-seed')].map(
+      (d) => container(d, 'capture'),
+    );
     const sim = container(find('Deployment', 'rtsp-sim'), 'publisher');
     for (const c of captures) {
       expect(envOf(c, 'NUM_STREAMS')).toBe(envOf(sim, 'NUM_STREAMS'));
@@ -412,7 +539,6 @@ describe('overlays', () => {
     // The raw manifest is untouched: patches apply to the resolved copy only.
     expect(container(inferenceDeploy, 'vllm')).toBeDefined();
   });
-
 
   it.each(OVERLAYS.map((o) => [o] as const))('%s: one inference, one capture, and the pieces they reference', (o) => {
     const r = resolveKustomization(overlayDir(o)).docs;

@@ -39,9 +39,12 @@ export function featuresUsed(ksvc: Doc): Set<string> {
   const pvcVolumes = new Set(volumes.filter((v) => v.persistentVolumeClaim).map((v) => v.name));
   if (containers.length > 1) used.add(FEATURE.multiContainer);
   const probes = ['readinessProbe', 'livenessProbe', 'startupProbe'];
-  if (containers.some((c) => !(c.ports?.length > 0) && probes.some((p) => c[p]))) used.add(FEATURE.multiContainerProbing);
+  if (containers.some((c) => !(c.ports?.length > 0) && probes.some((p) => c[p])))
+    used.add(FEATURE.multiContainerProbing);
   if (pvcVolumes.size > 0) used.add(FEATURE.pvc);
-  const writes = containersOf(pod).some((c) => (c.volumeMounts ?? []).some((m: Doc) => pvcVolumes.has(m.name) && m.readOnly !== true));
+  const writes = containersOf(pod).some((c) =>
+    (c.volumeMounts ?? []).some((m: Doc) => pvcVolumes.has(m.name) && m.readOnly !== true),
+  );
   if (writes) used.add(FEATURE.pvcWrite);
   if (volumes.some((v) => v.emptyDir)) used.add(FEATURE.emptyDir);
   if (volumes.some((v) => v.hostPath)) used.add(FEATURE.hostPath);
@@ -58,7 +61,12 @@ export function featuresUsed(ksvc: Doc): Set<string> {
   if (pod.dnsPolicy) used.add(FEATURE.dnsPolicy);
   if (pod.dnsConfig) used.add(FEATURE.dnsConfig);
   if (pod.shareProcessNamespace !== undefined) used.add(FEATURE.shareProcessNamespace);
-  if (containersOf(pod).some((c) => (c.env ?? []).some((e: Doc) => e.valueFrom?.fieldRef || e.valueFrom?.resourceFieldRef))) used.add(FEATURE.fieldRef);
+  if (
+    containersOf(pod).some((c) =>
+      (c.env ?? []).some((e: Doc) => e.valueFrom?.fieldRef || e.valueFrom?.resourceFieldRef),
+    )
+  )
+    used.add(FEATURE.fieldRef);
   return used;
 }
 
@@ -67,8 +75,10 @@ export function portViolations(ksvc: Doc): string[] {
   const containers: Doc[] = podSpecOf(ksvc)?.containers ?? [];
   const withPorts = containers.filter((c) => (c.ports ?? []).length > 0);
   const out: string[] = [];
-  if (withPorts.length !== 1) out.push(`${id(ksvc)}: ${withPorts.length} containers declare ports, Knative needs exactly 1`);
-  for (const c of withPorts) if (c.ports.length !== 1) out.push(`${id(ksvc)}/${c.name}: Knative allows one port, found ${c.ports.length}`);
+  if (withPorts.length !== 1)
+    out.push(`${id(ksvc)}: ${withPorts.length} containers declare ports, Knative needs exactly 1`);
+  for (const c of withPorts)
+    if (c.ports.length !== 1) out.push(`${id(ksvc)}/${c.name}: Knative allows one port, found ${c.ports.length}`);
   return out;
 }
 
@@ -133,8 +143,10 @@ export function envViolations(doc: Doc): string[] {
       continue;
     }
     for (const e of (c.env ?? []) as Doc[]) {
-      if ((INJECTED_ENV as readonly string[]).includes(e.name)) out.push(`${id(doc)}/${c.name}: ${e.name} is injected, do not set it`);
-      else if (!allowed.has(e.name)) out.push(`${id(doc)}/${c.name}: env ${e.name} is not declared for image ${c.image}`);
+      if ((INJECTED_ENV as readonly string[]).includes(e.name))
+        out.push(`${id(doc)}/${c.name}: ${e.name} is injected, do not set it`);
+      else if (!allowed.has(e.name))
+        out.push(`${id(doc)}/${c.name}: env ${e.name} is not declared for image ${c.image}`);
     }
   }
   return out;
@@ -146,18 +158,23 @@ const URL_WITH_PASSWORD = /\/\/[^/\s@:]*:[^/\s@]+@/;
 /** No secret value inline: secret-looking env names only via valueFrom; no credentials in URLs. */
 export function inlineSecretViolations(doc: Doc): string[] {
   const out: string[] = [];
-  if (doc.kind === 'Secret' && (doc.data || doc.stringData)) out.push(`${id(doc)}: a Secret with data in the manifests`);
+  if (doc.kind === 'Secret' && (doc.data || doc.stringData))
+    out.push(`${id(doc)}: a Secret with data in the manifests`);
   for (const c of containersOf(podSpecOf(doc) ?? {})) {
     for (const e of (c.env ?? []) as Doc[]) {
-      if (e.value !== undefined && SECRET_NAME.test(e.name)) out.push(`${id(doc)}/${c.name}: ${e.name} has an inline value`);
-      if (typeof e.value === 'string' && URL_WITH_PASSWORD.test(e.value)) out.push(`${id(doc)}/${c.name}: ${e.name} has credentials in a URL`);
+      if (e.value !== undefined && SECRET_NAME.test(e.name))
+        out.push(`${id(doc)}/${c.name}: ${e.name} has an inline value`);
+      if (typeof e.value === 'string' && URL_WITH_PASSWORD.test(e.value))
+        out.push(`${id(doc)}/${c.name}: ${e.name} has credentials in a URL`);
     }
     const argv = [...(c.command ?? []), ...(c.args ?? [])].join(' ');
-    if (URL_WITH_PASSWORD.test(argv) || /requirepass\s+(?!\$)\S/.test(argv)) out.push(`${id(doc)}/${c.name}: credentials on the command line`);
+    if (URL_WITH_PASSWORD.test(argv) || /requirepass\s+(?!\$)\S/.test(argv))
+      out.push(`${id(doc)}/${c.name}: credentials on the command line`);
   }
   if (doc.kind === 'ScaledObject' || doc.kind === 'TriggerAuthentication') {
     const text = JSON.stringify(doc.spec);
-    if (/"password"\s*:/.test(text) && doc.kind === 'ScaledObject') out.push(`${id(doc)}: password in trigger metadata`);
+    if (/"password"\s*:/.test(text) && doc.kind === 'ScaledObject')
+      out.push(`${id(doc)}: password in trigger metadata`);
   }
   for (const v of Object.values(podAnnotations(doc))) {
     if (URL_WITH_PASSWORD.test(v) || /"password"\s*:/.test(v)) out.push(`${id(doc)}: credentials in an annotation`);
@@ -180,7 +197,8 @@ export function securityViolations(doc: Doc, writableRootAllowed: ReadonlySet<st
     if (sc.allowPrivilegeEscalation !== false) out.push(`${where}: allowPrivilegeEscalation is not false`);
     if (sc.privileged === true) out.push(`${where}: privileged`);
     if (!(sc.capabilities?.drop ?? []).includes('ALL')) out.push(`${where}: capabilities not dropped`);
-    if (sc.readOnlyRootFilesystem !== true && !writableRootAllowed.has(c.name)) out.push(`${where}: root filesystem is writable`);
+    if (sc.readOnlyRootFilesystem !== true && !writableRootAllowed.has(c.name))
+      out.push(`${where}: root filesystem is writable`);
   }
   return out;
 }
@@ -191,9 +209,11 @@ export function readOnlyVolumeViolations(doc: Doc, volume: string): string[] {
   const out: string[] = [];
   const v: Doc | undefined = (pod.volumes ?? []).find((x: Doc) => x.name === volume);
   if (!v) return [`${id(doc)}: no volume ${volume}`];
-  if (v.persistentVolumeClaim && v.persistentVolumeClaim.readOnly !== true) out.push(`${id(doc)}: PVC ${volume} not readOnly`);
+  if (v.persistentVolumeClaim && v.persistentVolumeClaim.readOnly !== true)
+    out.push(`${id(doc)}: PVC ${volume} not readOnly`);
   for (const c of containersOf(pod)) {
-    for (const m of (c.volumeMounts ?? []) as Doc[]) if (m.name === volume && m.readOnly !== true) out.push(`${id(doc)}/${c.name}: ${volume} mounted read-write`);
+    for (const m of (c.volumeMounts ?? []) as Doc[])
+      if (m.name === volume && m.readOnly !== true) out.push(`${id(doc)}/${c.name}: ${volume} mounted read-write`);
   }
   return out;
 }

@@ -7,7 +7,12 @@
  */
 import { parseConfig } from '../../functions/shared/src/config';
 import { redisKeys } from '../../functions/shared/src/keys';
-import { kedaDesiredReplicas, kedaTimingFromManifest, scalingSettingsFromManifest, type KedaScalingSettings } from '../../functions/shared/src/scaling';
+import {
+  kedaDesiredReplicas,
+  kedaTimingFromManifest,
+  scalingSettingsFromManifest,
+  type KedaScalingSettings,
+} from '../../functions/shared/src/scaling';
 import { isKnativeService, OVERLAYS, overlayDir, resolveKustomization, type Doc, type OverlayName } from './manifests';
 
 /** The document that carries an overlay's inference scaling settings. */
@@ -25,12 +30,22 @@ function settingsOf(overlay: OverlayName) {
 
 /** What the alerts dashboard will assume in this overlay: its env there, over the config defaults. */
 function dashboardSettings(overlay: OverlayName): KedaScalingSettings {
-  const alerts = resolveKustomization(overlayDir(overlay)).docs.find((d) => isKnativeService(d) && d.metadata.name === 'alerts') as Doc;
-  const env = Object.fromEntries((alerts.spec.template.spec.containers[0].env as Doc[]).filter((e) => e.value !== undefined).map((e) => [e.name, e.value]));
+  const alerts = resolveKustomization(overlayDir(overlay)).docs.find(
+    (d) => isKnativeService(d) && d.metadata.name === 'alerts',
+  ) as Doc;
+  const env = Object.fromEntries(
+    (alerts.spec.template.spec.containers[0].env as Doc[])
+      .filter((e) => e.value !== undefined)
+      .map((e) => [e.name, e.value]),
+  );
   const a = parseConfig(env).alerts;
   return {
-    listLength: a.kedaListLength, activationListLength: a.kedaActivationListLength, minReplicas: a.kedaMinReplicas, maxReplicas: a.kedaMaxReplicas,
-    inFlightLength: a.kedaInFlightLength, activationInFlightLength: a.kedaActivationInFlightLength,
+    listLength: a.kedaListLength,
+    activationListLength: a.kedaActivationListLength,
+    minReplicas: a.kedaMinReplicas,
+    maxReplicas: a.kedaMaxReplicas,
+    inFlightLength: a.kedaInFlightLength,
+    activationInFlightLength: a.kedaActivationInFlightLength,
   };
 }
 
@@ -60,16 +75,21 @@ describe('scaling model (offline: KEDA/HPA formula, no cluster)', () => {
     const s = settingsOf(o);
     for (const queueLength of TRACE) {
       const active = s.minReplicas >= 1 || queueLength > s.activationListLength;
-      const expected = active ? Math.min(s.maxReplicas, Math.max(1, s.minReplicas, Math.ceil(queueLength / s.listLength))) : 0;
+      const expected = active
+        ? Math.min(s.maxReplicas, Math.max(1, s.minReplicas, Math.ceil(queueLength / s.listLength)))
+        : 0;
       expect(kedaDesiredReplicas({ ...s, queueLength })).toBe(expected);
     }
   });
 
-  it.each(OVERLAYS.map((o) => [o] as const))('%s: the second trigger counts the claimed set (in flight), target 5', (o) => {
-    const s = settingsOf(o);
-    expect(s.inFlightListName).toBe(redisKeys('safety').claimed);
-    expect(s).toMatchObject({ inFlightLength: 5, activationInFlightLength: 0 });
-  });
+  it.each(OVERLAYS.map((o) => [o] as const))(
+    '%s: the second trigger counts the claimed set (in flight), target 5',
+    (o) => {
+      const s = settingsOf(o);
+      expect(s.inFlightListName).toBe(redisKeys('safety').claimed);
+      expect(s).toMatchObject({ inFlightLength: 5, activationInFlightLength: 0 });
+    },
+  );
 
   it('both ScaledObjects (keda/ and the Knative override) have the same triggers and timing', () => {
     const a = scalerOf(resolveKustomization(overlayDir('autoscaler-keda')).docs);
@@ -109,7 +129,12 @@ describe('scaling model (offline: KEDA/HPA formula, no cluster)', () => {
 
   it('the comparison fails when the manifest and the dashboard disagree', () => {
     const s = settingsOf('plain-keda');
-    expect(dashboardSettings('autoscaler-keda')).not.toEqual({ listLength: s.listLength, activationListLength: s.activationListLength, minReplicas: s.minReplicas, maxReplicas: s.maxReplicas });
+    expect(dashboardSettings('autoscaler-keda')).not.toEqual({
+      listLength: s.listLength,
+      activationListLength: s.activationListLength,
+      minReplicas: s.minReplicas,
+      maxReplicas: s.maxReplicas,
+    });
   });
 
   it('listLength follows the documented derivation: μ × wait budget', () => {
@@ -117,6 +142,8 @@ describe('scaling model (offline: KEDA/HPA formula, no cluster)', () => {
     const concurrency = 4; // INFERENCE_CONCURRENCY in the manifests
     const serviceSeconds = 3; // assumed (no GPU here)
     const waitBudgetSeconds = 10 - serviceSeconds - 1;
-    expect(Math.round((concurrency / serviceSeconds) * waitBudgetSeconds)).toBe(settingsOf('autoscaler-keda').listLength);
+    expect(Math.round((concurrency / serviceSeconds) * waitBudgetSeconds)).toBe(
+      settingsOf('autoscaler-keda').listLength,
+    );
   });
 });

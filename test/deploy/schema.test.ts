@@ -3,7 +3,13 @@
  * core Kubernetes OpenAPI models), and every kustomization resolves.
  */
 import {
-  allDocs, id, kustomizationFiles, manifestFiles, overlayDir, OVERLAYS, resolveKustomization,
+  allDocs,
+  id,
+  kustomizationFiles,
+  manifestFiles,
+  overlayDir,
+  OVERLAYS,
+  resolveKustomization,
   type Doc,
 } from './manifests';
 import { validateDoc } from './schemas';
@@ -22,12 +28,16 @@ describe('manifests parse and validate (offline)', () => {
     expect(f.docs.length).toBeGreaterThan(0);
   });
 
-  it.each(allDocs().map(({ file, doc }) => [`${file}: ${id(doc)}`, doc] as const))('%s validates against its schema', (_n, doc) => {
-    expect(() => validateDoc(doc)).not.toThrow();
-  });
+  it.each(allDocs().map(({ file, doc }) => [`${file}: ${id(doc)}`, doc] as const))(
+    '%s validates against its schema',
+    (_n, doc) => {
+      expect(() => validateDoc(doc)).not.toThrow();
+    },
+  );
 
   it('the validators reject broken manifests (the checks can fail)', () => {
-    const ksvc = allDocs().find(({ doc }) => doc.kind === 'Service' && doc.apiVersion === 'serving.knative.dev/v1')?.doc as Doc;
+    const ksvc = allDocs().find(({ doc }) => doc.kind === 'Service' && doc.apiVersion === 'serving.knative.dev/v1')
+      ?.doc as Doc;
     const badPort = clone(ksvc);
     badPort.spec.template.spec.containers[0].ports[0].containerPort = 'http';
     expect(() => validateDoc(badPort)).toThrow(/containerPort/);
@@ -42,7 +52,9 @@ describe('manifests parse and validate (offline)', () => {
     const badDeploy = clone(deploy);
     delete badDeploy.spec.selector;
     expect(() => validateDoc(badDeploy)).toThrow(/selector/);
-    expect(() => validateDoc({ apiVersion: 'example.com/v1', kind: 'Unknown', metadata: { name: 'x' } })).toThrow(/no schema/);
+    expect(() => validateDoc({ apiVersion: 'example.com/v1', kind: 'Unknown', metadata: { name: 'x' } })).toThrow(
+      /no schema/,
+    );
   });
 });
 
@@ -58,7 +70,11 @@ describe('kustomizations resolve (offline kustomize subset)', () => {
 
   it('every manifest file is applied by at least one overlay', () => {
     const reached = new Set(OVERLAYS.flatMap((o) => resolveKustomization(overlayDir(o)).files));
-    expect(manifestFiles().map((f) => f.file).filter((f) => !reached.has(f))).toEqual([]);
+    expect(
+      manifestFiles()
+        .map((f) => f.file)
+        .filter((f) => !reached.has(f)),
+    ).toEqual([]);
   });
 
   it('the resolver fails on a missing resource and on a patch that matches nothing', () => {

@@ -29,7 +29,11 @@ interface StackJson {
   redis: { pid?: number };
   parts: { name: string; url: string; pids: number[]; descendants: number[] }[];
 }
-interface CameraJson { id: string; url: string; zones: unknown[] }
+interface CameraJson {
+  id: string;
+  url: string;
+  zones: unknown[];
+}
 
 describe('npm start: a camera added through the API records and is judged within 30 s; deleting it stops its recorder', () => {
   const prefix = `test-${randomUUID()}`;
@@ -68,14 +72,26 @@ describe('npm start: a camera added through the API records and is judged within
     const mapFile = path.join(tmp, 'scenes.json');
     fs.writeFileSync(mapFile, JSON.stringify({ cam1: SCENE }));
     const port = await freePort();
-    const startScript = (JSON.parse(fs.readFileSync(path.join(REPO, 'package.json'), 'utf8')) as { scripts: { start: string } }).scripts.start;
+    const startScript = (
+      JSON.parse(fs.readFileSync(path.join(REPO, 'package.json'), 'utf8')) as { scripts: { start: string } }
+    ).scripts.start;
     const env: NodeJS.ProcessEnv = {
       ...process.env,
       PATH: `${path.join(REPO, 'node_modules', '.bin')}${path.delimiter}${process.env.PATH ?? ''}`,
-      REDIS_URL, REDIS_PREFIX: prefix, CLIPS_DIR: clipsDir, STACK_DIR: stackDir, PORT: String(port),
-      NUM_STREAMS: '1', SCENE_MAP_FILE: mapFile, SCENE_SIZE: '640x360',
+      REDIS_URL,
+      REDIS_PREFIX: prefix,
+      CLIPS_DIR: clipsDir,
+      STACK_DIR: stackDir,
+      PORT: String(port),
+      NUM_STREAMS: '1',
+      SCENE_MAP_FILE: mapFile,
+      SCENE_SIZE: '640x360',
       SCENES_DIR: path.join(os.tmpdir(), 'safety-hanta-e2e-scenes'),
-      SEGMENT_SECONDS: '5', STACK_STATUS: 'lines', STACK_STATUS_SECONDS: '5', LOG_LEVEL: 'info', ALERTS_AUTH_TOKEN: TOKEN,
+      SEGMENT_SECONDS: '5',
+      STACK_STATUS: 'lines',
+      STACK_STATUS_SECONDS: '5',
+      LOG_LEVEL: 'info',
+      ALERTS_AUTH_TOKEN: TOKEN,
     };
     const [command, ...args] = startScript.trim().split(/\s+/) as [string, ...string[]];
     child = spawn(command, args, { cwd: REPO, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -84,40 +100,76 @@ describe('npm start: a camera added through the API records and is judged within
     const exited = new Promise<number | null>((resolve) => child!.once('exit', (code) => resolve(code)));
     const logTail = (part: string) => {
       try {
-        return fs.readFileSync(path.join(stackDir, 'logs', `${part}.log`), 'utf8').trim().split('\n').slice(-8).join('\n');
+        return fs
+          .readFileSync(path.join(stackDir, 'logs', `${part}.log`), 'utf8')
+          .trim()
+          .split('\n')
+          .slice(-8)
+          .join('\n');
       } catch {
         return '';
       }
     };
-    const diag = () => `stack output:\n${output.slice(-3000)}\n--- capture ---\n${logTail('capture')}\n--- inference ---\n${logTail('inference')}`;
+    const diag = () =>
+      `stack output:\n${output.slice(-3000)}\n--- capture ---\n${logTail('capture')}\n--- inference ---\n${logTail('inference')}`;
     const dashboard = `http://127.0.0.1:${port}`;
     await waitFor(() => readState()?.state === 'running', 150_000, 'the stack to be running', diag);
 
     // the registry was seeded from NUM_STREAMS/RTSP_URL_TEMPLATE: cam1 only
-    const seeded = await waitFor(async () => (await getJson<{ cameras: CameraJson[] }>(`${dashboard}/api/cameras`, { authorization: `Bearer ${TOKEN}` }))?.cameras, 10_000, 'GET /api/cameras');
+    const seeded = await waitFor(
+      async () =>
+        (await getJson<{ cameras: CameraJson[] }>(`${dashboard}/api/cameras`, { authorization: `Bearer ${TOKEN}` }))
+          ?.cameras,
+      10_000,
+      'GET /api/cameras',
+    );
     expect(seeded.map((c) => c.id)).toEqual(['cam1']);
     const zones = computeGroundTruth(findScene(SCENE)!, { width: 640, height: 360, fps: 25 }).zones;
 
-    const verdictsOf = async (cam: string) => (await redis.xrange(keys.verdicts, '-', '+')).filter(([, f]) => f[f.indexOf('cameraId') + 1] === cam);
+    const verdictsOf = async (cam: string) =>
+      (await redis.xrange(keys.verdicts, '-', '+')).filter(([, f]) => f[f.indexOf('cameraId') + 1] === cam);
     const added = Date.now();
     const put = await fetch(`${dashboard}/api/cameras/${ADDED}`, {
-      method: 'PUT', headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
+      method: 'PUT',
+      headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
       body: JSON.stringify({ url: seeded[0]!.url, site: 'loading dock', zones }),
     });
     expect(put.status).toBe(201);
-    const firstClipMs = await waitFor(() => (clipFiles(clipsDir).some((f) => f.startsWith(`${ADDED}/`)) ? Date.now() - added : undefined), 30_000, `a first clip of ${ADDED}`, diag);
-    const firstVerdictMs = await waitFor(async () => ((await verdictsOf(ADDED)).length > 0 ? Date.now() - added : undefined), 30_000 - (Date.now() - added), `a first verdict for ${ADDED} within 30 s`, diag);
+    const firstClipMs = await waitFor(
+      () => (clipFiles(clipsDir).some((f) => f.startsWith(`${ADDED}/`)) ? Date.now() - added : undefined),
+      30_000,
+      `a first clip of ${ADDED}`,
+      diag,
+    );
+    const firstVerdictMs = await waitFor(
+      async () => ((await verdictsOf(ADDED)).length > 0 ? Date.now() - added : undefined),
+      30_000 - (Date.now() - added),
+      `a first verdict for ${ADDED} within 30 s`,
+      diag,
+    );
     expect(firstVerdictMs).toBeLessThanOrEqual(30_000);
 
     // delete it: capture stops that recorder (its ffmpeg exits) and lists it no more
     const captureUrl = readState()!.parts.find((p) => p.name === 'capture')!.url;
-    const recorders = async () => ((await getJson<{ recorders: { cameraId: string }[] }>(`${captureUrl}/readyz`))?.recorders ?? []).map((r) => r.cameraId);
+    const recorders = async () =>
+      ((await getJson<{ recorders: { cameraId: string }[] }>(`${captureUrl}/readyz`))?.recorders ?? []).map(
+        (r) => r.cameraId,
+      );
     expect(await recorders()).toContain(ADDED);
     const removed = Date.now();
-    const del = await fetch(`${dashboard}/api/cameras/${ADDED}`, { method: 'DELETE', headers: { authorization: `Bearer ${TOKEN}` } });
+    const del = await fetch(`${dashboard}/api/cameras/${ADDED}`, {
+      method: 'DELETE',
+      headers: { authorization: `Bearer ${TOKEN}` },
+    });
     expect(del.status).toBe(204);
     const stagingOf = path.join(clipsDir, '.staging', ADDED) + path.sep;
-    const stopMs = await waitFor(async () => (pgrep(stagingOf).length === 0 && !(await recorders()).includes(ADDED) ? Date.now() - removed : undefined), 30_000, `${ADDED}'s recorder to stop`, diag);
+    const stopMs = await waitFor(
+      async () =>
+        pgrep(stagingOf).length === 0 && !(await recorders()).includes(ADDED) ? Date.now() - removed : undefined,
+      30_000,
+      `${ADDED}'s recorder to stop`,
+      diag,
+    );
     expect(await recorders()).toContain('cam1'); // the others keep recording
     const clipsAfterStop = clipFiles(clipsDir).filter((f) => f.startsWith(`${ADDED}/`)).length;
 
@@ -126,6 +178,8 @@ describe('npm start: a camera added through the API records and is judged within
     // no process could have recorded it since: the count is final
     expect(clipFiles(clipsDir).filter((f) => f.startsWith(`${ADDED}/`)).length).toBe(clipsAfterStop);
     // eslint-disable-next-line no-console
-    console.log(`cameras-live: first clip ${(firstClipMs / 1000).toFixed(1)} s, first verdict ${(firstVerdictMs / 1000).toFixed(1)} s after PUT; recorder stopped ${(stopMs / 1000).toFixed(1)} s after DELETE`);
+    console.log(
+      `cameras-live: first clip ${(firstClipMs / 1000).toFixed(1)} s, first verdict ${(firstVerdictMs / 1000).toFixed(1)} s after PUT; recorder stopped ${(stopMs / 1000).toFixed(1)} s after DELETE`,
+    );
   }, 300_000);
 });

@@ -4,7 +4,6 @@ import http from 'node:http';
 import path from 'node:path';
 export { freePort } from '../../functions/shared/src/net';
 
-
 /** Polls `check` until it returns a value other than undefined/false; throws with `what` (and `detail()`) on timeout. */
 export async function waitFor<T>(
   check: () => Promise<T | undefined | false> | T | undefined | false,
@@ -14,7 +13,9 @@ export async function waitFor<T>(
 ): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const v = await Promise.resolve().then(check).catch(() => undefined);
+    const v = await Promise.resolve()
+      .then(check)
+      .catch(() => undefined);
     if (v !== undefined && v !== false) return v as T;
     if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}\n${detail()}`);
     await new Promise((r) => setTimeout(r, 500));
@@ -75,7 +76,10 @@ export function alive(pid: number): boolean {
 export function pgrep(needle: string): number[] {
   try {
     return execFileSync('pgrep', ['-f', needle], { encoding: 'utf8' })
-      .split('\n').filter(Boolean).map(Number).filter((p) => p !== process.pid && alive(p));
+      .split('\n')
+      .filter(Boolean)
+      .map(Number)
+      .filter((p) => p !== process.pid && alive(p));
   } catch {
     return []; // pgrep exits 1 when nothing matches
   }

@@ -81,10 +81,19 @@ describe('npm start (e2e, 4 cameras, vllm-sim stands in for the GPU model server
     s ? [s.pid, ...(s.redis.pid ? [s.redis.pid] : []), ...s.parts.flatMap((p) => [...p.pids, ...p.descendants])] : [];
   const logTails = () =>
     fs.existsSync(path.join(stackDir, 'logs'))
-      ? fs.readdirSync(path.join(stackDir, 'logs')).map((f) => {
-          const lines = fs.readFileSync(path.join(stackDir, 'logs', f), 'utf8').trim().split('\n');
-          return `--- ${f} ---\n${lines.slice(-6).map((l) => l.slice(0, 300)).join('\n')}`;
-        }).join('\n')
+      ? fs
+          .readdirSync(path.join(stackDir, 'logs'))
+          .map((f) => {
+            const lines = fs
+              .readFileSync(path.join(stackDir, 'logs', f), 'utf8')
+              .trim()
+              .split('\n');
+            return `--- ${f} ---\n${lines
+              .slice(-6)
+              .map((l) => l.slice(0, 300))
+              .join('\n')}`;
+          })
+          .join('\n')
       : '';
 
   afterAll(async () => {
@@ -106,15 +115,26 @@ describe('npm start (e2e, 4 cameras, vllm-sim stands in for the GPU model server
     const mapFile = path.join(tmp, 'scenes.json');
     fs.writeFileSync(mapFile, JSON.stringify(CAMERAS));
     const port = await freePort();
-    const startScript = (JSON.parse(fs.readFileSync(path.join(REPO, 'package.json'), 'utf8')) as { scripts: { start: string } }).scripts.start;
+    const startScript = (
+      JSON.parse(fs.readFileSync(path.join(REPO, 'package.json'), 'utf8')) as { scripts: { start: string } }
+    ).scripts.start;
     const env: NodeJS.ProcessEnv = {
       ...process.env,
       PATH: `${path.join(REPO, 'node_modules', '.bin')}${path.delimiter}${process.env.PATH ?? ''}`,
-      REDIS_URL, REDIS_PREFIX: prefix, CLIPS_DIR: clipsDir, STACK_DIR: stackDir, PORT: String(port),
-      NUM_STREAMS: '4', SCENE_MAP_FILE: mapFile, SCENE_SIZE: `${SCENE_SIZE.width}x${SCENE_SIZE.height}`,
+      REDIS_URL,
+      REDIS_PREFIX: prefix,
+      CLIPS_DIR: clipsDir,
+      STACK_DIR: stackDir,
+      PORT: String(port),
+      NUM_STREAMS: '4',
+      SCENE_MAP_FILE: mapFile,
+      SCENE_SIZE: `${SCENE_SIZE.width}x${SCENE_SIZE.height}`,
       // a stable cache: rendering is deterministic, and re-rendering every run costs ~15 s of CPU
       SCENES_DIR: path.join(os.tmpdir(), 'safety-hanta-e2e-scenes'),
-      SEGMENT_SECONDS: String(SEGMENT_SECONDS), STACK_STATUS: 'lines', STACK_STATUS_SECONDS: '5', LOG_LEVEL: 'info',
+      SEGMENT_SECONDS: String(SEGMENT_SECONDS),
+      STACK_STATUS: 'lines',
+      STACK_STATUS_SECONDS: '5',
+      LOG_LEVEL: 'info',
     };
     const t0 = Date.now();
     // the package.json start script's command itself (`tsx scripts/start-stack.ts`), resolved in
@@ -138,7 +158,7 @@ describe('npm start (e2e, 4 cameras, vllm-sim stands in for the GPU model server
     const printed = new RegExp(`http://localhost:${port}/login\\?token=[A-Za-z0-9_%-]+`).exec(output)?.[0];
     expect(printed).toBeDefined();
     expect(readState()?.loginUrl).toBe(printed);
-    const cookie = await loginCookie(printed!.replace("//localhost:", "//127.0.0.1:"));
+    const cookie = await loginCookie(printed!.replace('//localhost:', '//127.0.0.1:'));
     expect(cookie).toMatch(/^sh_session=/);
     const session = { cookie: cookie! };
     const runMs = recordSeconds() * 1000;
@@ -147,28 +167,50 @@ describe('npm start (e2e, 4 cameras, vllm-sim stands in for the GPU model server
     const wanted = Object.entries(CAMERAS).filter(([, scene]) => scene !== 'safe');
     const raised = (s: DashboardState | undefined, cam: string, type: string) =>
       s?.incidents.some((i) => i.cameraId === cam && i.hazards.some((h) => h.type === type)) ?? false;
-    const firstIncidentMs = await waitFor(async () => {
-      const s = await getJson<DashboardState>(`${dashboard}/api/state`, session);
-      return (s?.incidents.length ?? 0) > 0 ? Date.now() - t0 - readyMs : undefined;
-    }, runMs, 'the first incident on the dashboard', diag);
-    await waitFor(async () => {
-      const s = await getJson<DashboardState>(`${dashboard}/api/state`, session);
-      return wanted.every(([cam, type]) => raised(s, cam, type));
-    }, runMs + 20_000, `incidents ${wanted.map(([c, t]) => `${c}:${t}`).join(', ')}`, diag);
+    const firstIncidentMs = await waitFor(
+      async () => {
+        const s = await getJson<DashboardState>(`${dashboard}/api/state`, session);
+        return (s?.incidents.length ?? 0) > 0 ? Date.now() - t0 - readyMs : undefined;
+      },
+      runMs,
+      'the first incident on the dashboard',
+      diag,
+    );
+    await waitFor(
+      async () => {
+        const s = await getJson<DashboardState>(`${dashboard}/api/state`, session);
+        return wanted.every(([cam, type]) => raised(s, cam, type));
+      },
+      runMs + 20_000,
+      `incidents ${wanted.map(([c, t]) => `${c}:${t}`).join(', ')}`,
+      diag,
+    );
     // keep recording for the full run, so the safe camera had every chance to raise a false alarm
     const remaining = t0 + readyMs + runMs - Date.now();
-    if (remaining > 0) await waitFor(() => Date.now() >= t0 + readyMs + runMs, remaining + 1000, 'the end of the recording window');
+    if (remaining > 0)
+      await waitFor(() => Date.now() >= t0 + readyMs + runMs, remaining + 1000, 'the end of the recording window');
 
     // the status line (lines mode: stdout is not a terminal) reports the running pipeline
-    expect(output).toMatch(/cameras 4\/4 · clips \d+\/min · queue \d+\+\d+ · verdicts 안전 \d+ 경고 \d+ 위험 [1-9]\d* 불확실 \d+ · incidents [1-9]/);
+    expect(output).toMatch(
+      /cameras 4\/4 · clips \d+\/min · queue \d+\+\d+ · verdicts 안전 \d+ 경고 \d+ 위험 [1-9]\d* 불확실 \d+ · incidents [1-9]/,
+    );
     const before = readState();
     // the five parts; the local autoscaler may have added inference-N / vllm-sim-N replicas beside them
-    expect(before?.parts.map((p) => p.name).filter((n) => !/^(inference|vllm-sim)-\d+$/.test(n))).toEqual(['rtsp-sim', 'vllm-sim', 'alerts', 'inference', 'capture']);
+    expect(before?.parts.map((p) => p.name).filter((n) => !/^(inference|vllm-sim)-\d+$/.test(n))).toEqual([
+      'rtsp-sim',
+      'vllm-sim',
+      'alerts',
+      'inference',
+      'capture',
+    ]);
     expect(output).toMatch(/inference: 1 replica\(s\), scaled 1–8 by the local KEDA \+ HPA equivalent/);
     // Ctrl-C: SIGINT to the whole foreground group (the tsx CLI and the stack both get it; tsx relays it once more)
     kill(-child.pid!, 'SIGINT');
     let hang: NodeJS.Timeout | undefined;
-    const result = await Promise.race([exited, new Promise<'hung'>((r) => (hang = setTimeout(() => r('hung'), 90_000)))]);
+    const result = await Promise.race([
+      exited,
+      new Promise<'hung'>((r) => (hang = setTimeout(() => r('hung'), 90_000))),
+    ]);
     clearTimeout(hang);
     const stopMs = Date.now() - t0;
     const ok = result !== 'hung' && result.code === 0;
@@ -182,14 +224,21 @@ describe('npm start (e2e, 4 cameras, vllm-sim stands in for the GPU model server
     const pids = [...new Set([...reportedPids(before), ...reportedPids(after)])];
     const descendantsBefore = before?.parts.flatMap((p) => p.descendants) ?? [];
     expect(descendantsBefore.length).toBeGreaterThanOrEqual(9); // at least the RTSP server, 4 publishers and 4 recorders (ffmpeg)
-    await waitFor(() => pids.every((p) => !alive(p)) && pgrep(tmp).length === 0, 5000, 'all reported processes to be gone',
-      () => `alive: ${pids.filter(alive).join(' ')} · pgrep: ${pgrep(tmp).join(' ')}`);
+    await waitFor(
+      () => pids.every((p) => !alive(p)) && pgrep(tmp).length === 0,
+      5000,
+      'all reported processes to be gone',
+      () => `alive: ${pids.filter(alive).join(' ')} · pgrep: ${pgrep(tmp).join(' ')}`,
+    );
     expect(alive(child.pid!)).toBe(false);
 
     // one log per part, every line prefixed with its name
     const logsDir = path.join(stackDir, 'logs');
     for (const part of ['rtsp-sim', 'vllm-sim', 'alerts', 'inference', 'capture']) {
-      const lines = fs.readFileSync(path.join(logsDir, `${part}.log`), 'utf8').trim().split('\n');
+      const lines = fs
+        .readFileSync(path.join(logsDir, `${part}.log`), 'utf8')
+        .trim()
+        .split('\n');
       expect(lines.filter((l) => !l.startsWith(`[${part}] `))).toEqual([]);
     }
 
@@ -206,16 +255,26 @@ describe('npm start (e2e, 4 cameras, vllm-sim stands in for the GPU model server
     const verdicts = await redis.xrange(keys.verdicts, '-', '+');
     const verdictJobs = verdicts.map(([, f]) => f[f.indexOf('jobId') + 1]!);
     const dead = (await redis.lrange(keys.dead, 0, -1)).map((d) => JSON.parse(d) as { job: string; reason: string });
-    const deadJobs = dead.map((d) => (JSON.parse(d.job) as { id: string; cameraId: string }));
+    const deadJobs = dead.map((d) => JSON.parse(d.job) as { id: string; cameraId: string });
     for (const [i, d] of dead.entries()) {
       const job = deadJobs[i]!;
-      const newest = [...verdictJobs, ...deadJobs.map((j) => j.id)].filter((id) => id.startsWith(`${job.cameraId}-`)).sort().pop();
-      expect({ id: job.id, reason: d.reason, last: job.id === newest }).toEqual({ id: job.id, reason: expect.stringMatching(/no frames|empty/i), last: true });
+      const newest = [...verdictJobs, ...deadJobs.map((j) => j.id)]
+        .filter((id) => id.startsWith(`${job.cameraId}-`))
+        .sort()
+        .pop();
+      expect({ id: job.id, reason: d.reason, last: job.id === newest }).toEqual({
+        id: job.id,
+        reason: expect.stringMatching(/no frames|empty/i),
+        last: true,
+      });
     }
     // most of the clips 4 cameras record in the window (a loaded CI box may lose the first segments of a camera)
     expect(enqueued).toBeGreaterThanOrEqual(Math.floor(0.75 * 4 * (runMs / 1000 / SEGMENT_SECONDS)));
-    expect({ pending: await redis.llen(keys.clips), judged: verdicts.length + dead.length, unique: new Set([...verdictJobs, ...deadJobs.map((j) => j.id)]).size })
-      .toEqual({ pending: 0, judged: enqueued, unique: enqueued });
+    expect({
+      pending: await redis.llen(keys.clips),
+      judged: verdicts.length + dead.length,
+      unique: new Set([...verdictJobs, ...deadJobs.map((j) => j.id)]).size,
+    }).toEqual({ pending: 0, judged: enqueued, unique: enqueued });
     // …and every clip file on disk was enqueued (its job id is camera + start time)
     const files = clipFiles(clipsDir);
     expect(files.length).toBeLessThanOrEqual(enqueued);

@@ -19,7 +19,8 @@ afterAll(async () => {
 
 it('reports a full clip volume, never evicts unjudged clips, and frees space once clips are judged', async () => {
   stack = await startStack({
-    cameras: 1, mapping: { cam1: 'safe' },
+    cameras: 1,
+    mapping: { cam1: 'safe' },
     env: { SEGMENT_SECONDS: '2', CLIPS_MAX_BYTES: String(CAP), RETENTION_INTERVAL_SECONDS: '5' },
   });
   const s = stack;
@@ -33,8 +34,16 @@ it('reports a full clip volume, never evicts unjudged clips, and frees space onc
 
   // 1. no inference: the volume passes the cap; capture reports it and keeps every (unjudged) clip
   await waitFor('the byte cap exceeded', () => (track(), bytes() > CAP * 1.5), 90_000, 200).catch(fail);
-  const blocked = await waitFor('capture to report the full volume', () =>
-    s.part('capture')!.records().find((r) => r.level === 50 && /CLIPS_MAX_BYTES exceeded/.test(String(r.msg))), 30_000, 200).catch(fail);
+  const blocked = await waitFor(
+    'capture to report the full volume',
+    () =>
+      s
+        .part('capture')!
+        .records()
+        .find((r) => r.level === 50 && /CLIPS_MAX_BYTES exceeded/.test(String(r.msg))),
+    30_000,
+    200,
+  ).catch(fail);
   expect(blocked.maxBytes).toBe(CAP);
   const metrics = await (await fetch(`${s.url('capture')}/metrics`)).text();
   expect(metrics).toMatch(/disk_cap_blocked\S*\s+1/);
@@ -44,12 +53,22 @@ it('reports a full clip volume, never evicts unjudged clips, and frees space onc
 
   // 2. inference judges the backlog; retention evicts judged clips down to the cap; recording goes on
   await s.start('inference');
-  await waitFor('retention freed space below the cap', () => (track(), bytes() <= CAP && seen.size >= beforeInference + 3), 90_000, 200).catch(fail);
+  await waitFor(
+    'retention freed space below the cap',
+    () => (track(), bytes() <= CAP && seen.size >= beforeInference + 3),
+    90_000,
+    200,
+  ).catch(fail);
   const counts = await s.verdictCounts();
   const evicted = [...seen].filter((c) => !fs.existsSync(path.join(s.clipsDir, c)));
   expect(evicted.length).toBeGreaterThan(0);
   for (const c of evicted) expect(counts.get(jobIdOf(c))).toBe(1);
   const last = s.recordedClips().length;
-  await waitFor('recording continues after the eviction', () => (track(), s.recordedClips().length > last || seen.size > beforeInference + 4), 30_000, 200).catch(fail);
+  await waitFor(
+    'recording continues after the eviction',
+    () => (track(), s.recordedClips().length > last || seen.size > beforeInference + 4),
+    30_000,
+    200,
+  ).catch(fail);
   expect(s.part('capture')!.alive()).toBe(true);
 }, 240_000);

@@ -33,17 +33,32 @@ it('loses no clip, judges none twice and sends no duplicate alert across kill -9
   await s.kill9('capture');
   const clipsAtKill = s.recordedClips().length;
   await s.start('capture');
-  await waitFor('new clips from the restarted capture', () => s.recordedClips().length >= clipsAtKill + 6, 60_000, 200).catch(fail);
+  await waitFor(
+    'new clips from the restarted capture',
+    () => s.recordedClips().length >= clipsAtKill + 6,
+    60_000,
+    200,
+  ).catch(fail);
 
   // inference dies while a request is in flight; the reaper returns its claimed jobs
-  await waitFor('a job claimed by inference', async () => {
-    for (const k of await s.redis.keys(s.keys.processingPattern)) if ((await s.redis.llen(k)) > 0) return true;
-    return false;
-  }, 30_000, 20).catch(fail);
+  await waitFor(
+    'a job claimed by inference',
+    async () => {
+      for (const k of await s.redis.keys(s.keys.processingPattern)) if ((await s.redis.llen(k)) > 0) return true;
+      return false;
+    },
+    30_000,
+    20,
+  ).catch(fail);
   await s.kill9('inference');
   const verdictsAtKill = await verdicts();
   await s.start('inference');
-  await waitFor('verdicts after the inference restart', async () => (await verdicts()) >= verdictsAtKill + 6, 60_000, 200).catch(fail);
+  await waitFor(
+    'verdicts after the inference restart',
+    async () => (await verdicts()) >= verdictsAtKill + 6,
+    60_000,
+    200,
+  ).catch(fail);
 
   // stop capture cleanly (SIGINT finalises the open clips), then let inference drain the queue
   await s.part('capture')!.stop(15_000);

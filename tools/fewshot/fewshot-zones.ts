@@ -5,13 +5,19 @@
  * zone looks like and that a person inside one is the zone's hazard.
  */
 import type { GroundTruth } from '../../simulator/cameras/src';
-import { DEFAULT_CAMERA_CONTEXT, describeZone, type CameraContext } from '../../functions/inference/src/core/camera-context';
+import {
+  DEFAULT_CAMERA_CONTEXT,
+  describeZone,
+  type CameraContext,
+} from '../../functions/inference/src/core/camera-context';
 import { parseCameraEntry } from '../../functions/shared/src/camera-registry/schema';
 import { renderZonesPng } from '../../functions/shared/src/zones/render';
 
 /** `restricted_zone_intrusion+zones` → the scene name and whether zones are drawn. */
 export function parseExampleName(name: string): { scene: string; drawZones: boolean } {
-  return name.endsWith('+zones') ? { scene: name.slice(0, -'+zones'.length), drawZones: true } : { scene: name, drawZones: false };
+  return name.endsWith('+zones')
+    ? { scene: name.slice(0, -'+zones'.length), drawZones: true }
+    : { scene: name, drawZones: false };
 }
 
 /** The overlay PNG and the context of a scene with its zones drawn (English zone text, like the default context). */

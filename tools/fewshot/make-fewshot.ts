@@ -27,7 +27,14 @@ import type { ExampleFile } from '../../functions/inference/src/adapters/fewshot
 import { drawnZones, parseExampleName } from './fewshot-zones';
 import { hazardWindow } from './scene-windows';
 
-const DEFAULT_SCENES = ['safe', 'no_hard_hat', 'no_safety_vest', 'fire', 'person_fall', 'restricted_zone_intrusion+zones'];
+const DEFAULT_SCENES = [
+  'safe',
+  'no_hard_hat',
+  'no_safety_vest',
+  'fire',
+  'person_fall',
+  'restricted_zone_intrusion+zones',
+];
 const SECONDS = 5;
 
 function run(args: string[], stdin?: Buffer): Promise<Buffer> {
@@ -37,13 +44,21 @@ function run(args: string[], stdin?: Buffer): Promise<Buffer> {
     const chunks: Buffer[] = [];
     child.stdout.on('data', (d: Buffer) => chunks.push(d));
     child.on('error', reject);
-    child.on('close', (code) => (code === 0 ? resolve(Buffer.concat(chunks)) : reject(new Error(`ffmpeg exited with ${code}`))));
+    child.on('close', (code) =>
+      code === 0 ? resolve(Buffer.concat(chunks)) : reject(new Error(`ffmpeg exited with ${code}`)),
+    );
   });
 }
 
 /** The window as a model clip (`-ss` before the input: seek, then the usual args). */
 async function modelClipOf(video: string, start: number, out: string, overlayPng?: Buffer): Promise<Buffer> {
-  const args = buildModelClipArgs(video, out, { sampling: 'fps', fps: 2, maxSide: 448, maxSeconds: SECONDS, overlayOnStdin: overlayPng !== undefined });
+  const args = buildModelClipArgs(video, out, {
+    sampling: 'fps',
+    fps: 2,
+    maxSide: 448,
+    maxSeconds: SECONDS,
+    overlayOnStdin: overlayPng !== undefined,
+  });
   const at = args.indexOf('-protocol_whitelist');
   args.splice(at, 0, '-ss', String(start));
   await run(args, overlayPng);
@@ -54,7 +69,10 @@ async function main(): Promise<void> {
   const args = process.argv.slice(2);
   const scenesArg = args.indexOf('--scenes');
   const names = scenesArg >= 0 ? (args[scenesArg + 1] ?? '').split(',') : DEFAULT_SCENES;
-  const outDir = path.resolve(args.find((a, i) => !a.startsWith('--') && args[i - 1] !== '--scenes') ?? path.join(__dirname, '..', '..', 'functions', 'inference', 'fewshot'));
+  const outDir = path.resolve(
+    args.find((a, i) => !a.startsWith('--') && args[i - 1] !== '--scenes') ??
+      path.join(__dirname, '..', '..', 'functions', 'inference', 'fewshot'),
+  );
   await fs.mkdir(outDir, { recursive: true });
   for (const [i, name] of names.entries()) {
     const { scene: sceneName, drawZones } = parseExampleName(name);
@@ -70,17 +88,37 @@ async function main(): Promise<void> {
     const clip = await modelClipOf(rendered.videoPath, window.start, clipPath, zones?.overlayPng);
     const info = mp4VideoInfo(clip);
     // images mode: the same frames the clip holds (one JPEG per frame, no resampling).
-    const frames = splitJpegs(await run(buildFrameArgs(clipPath, { sampling: 'fps', fps: info.fps, maxSide: 448, quality: 6 }))).images;
+    const frames = splitJpegs(
+      await run(buildFrameArgs(clipPath, { sampling: 'fps', fps: info.fps, maxSide: 448, quality: 6 })),
+    ).images;
     await Promise.all(frames.map((f, k) => fs.writeFile(path.join(dir, `frame-${String(k).padStart(2, '0')}.jpg`), f)));
     const example: ExampleFile = {
       cameraId: `example${i + 1}`,
       context: zones?.context ?? DEFAULT_CAMERA_CONTEXT,
       answers: expectedVerdict(window.types),
-      clip: { file: 'clip.mp4', sha256: createHash('sha256').update(clip).digest('hex'), fps: info.fps, frames: info.frames, width: info.width, height: info.height },
-      source: { generator: 'tools/fewshot/make-fewshot.ts', scene: sceneName, drawnZones: drawZones, sceneHash: rendered.hash, start: window.start, seconds: SECONDS, fps: 2, maxSide: 448 },
+      clip: {
+        file: 'clip.mp4',
+        sha256: createHash('sha256').update(clip).digest('hex'),
+        fps: info.fps,
+        frames: info.frames,
+        width: info.width,
+        height: info.height,
+      },
+      source: {
+        generator: 'tools/fewshot/make-fewshot.ts',
+        scene: sceneName,
+        drawnZones: drawZones,
+        sceneHash: rendered.hash,
+        start: window.start,
+        seconds: SECONDS,
+        fps: 2,
+        maxSide: 448,
+      },
     };
     await fs.writeFile(path.join(dir, 'example.json'), JSON.stringify(example, null, 2) + '\n');
-    process.stdout.write(`${dir}: clip ${info.frames} frames ${info.width}x${info.height} @${info.fps} fps (${clip.length} B), ${frames.length} JPEGs, ${window.types.join(',') || 'safe'} (t=${window.start}s)\n`);
+    process.stdout.write(
+      `${dir}: clip ${info.frames} frames ${info.width}x${info.height} @${info.fps} fps (${clip.length} B), ${frames.length} JPEGs, ${window.types.join(',') || 'safe'} (t=${window.start}s)\n`,
+    );
   }
 }
 

@@ -11,7 +11,8 @@ export interface SceneWindow {
 /** Hazard types the ground truth shows in any second of [start, start + seconds). */
 export function typesIn(gt: GroundTruth, start: number, seconds: number): HazardType[] {
   const types = new Set<HazardType>();
-  for (let s = Math.floor(start); s < start + seconds; s++) for (const h of gt.seconds[s % gt.duration]?.hazards ?? []) types.add(h.type);
+  for (let s = Math.floor(start); s < start + seconds; s++)
+    for (const h of gt.seconds[s % gt.duration]?.hazards ?? []) types.add(h.type);
   return [...types].sort();
 }
 
@@ -29,7 +30,10 @@ export function hazardWindow(gt: GroundTruth, seconds: number): SceneWindow {
   // Prefer a window where every second shows the hazard.
   for (const candidate of [start, start + 1, start - 1, start + 2, start - 2]) {
     if (candidate < 0 || candidate + seconds > gt.duration) continue;
-    const all = Array.from({ length: seconds }, (_, k) => gt.seconds[candidate + k]?.hazards.some((h) => h.type === gt.hazard) ?? false);
+    const all = Array.from(
+      { length: seconds },
+      (_, k) => gt.seconds[candidate + k]?.hazards.some((h) => h.type === gt.hazard) ?? false,
+    );
     if (all.every(Boolean)) {
       start = candidate;
       break;

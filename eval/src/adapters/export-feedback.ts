@@ -14,9 +14,23 @@ export function labelFromFeedback(clipPath: string, records: readonly FeedbackRe
   const first = records[0]!;
   const said = [...new Set(records.flatMap((r) => r.predicted.hazards))].sort();
   return {
-    clip: `clips/${clipPath}`, cameraId: first.cameraId, status: statusOf(hazards), hazards,
+    clip: `clips/${clipPath}`,
+    cameraId: first.cameraId,
+    status: statusOf(hazards),
+    hazards,
     note: `operator feedback; model said ${said.join(', ') || 'safe'}: ${records.map((r) => `${r.kind.replace('_', ' ')} ${r.hazards.join(', ')} (${r.by})`).join('; ')}`,
-    source: { generator: 'eval export-feedback', clipPath, feedback: records.map(({ target, kind, hazards: h, by, at, note }) => ({ target, kind, hazards: h, by, at, ...(note ? { note } : {}) })) },
+    source: {
+      generator: 'eval export-feedback',
+      clipPath,
+      feedback: records.map(({ target, kind, hazards: h, by, at, note }) => ({
+        target,
+        kind,
+        hazards: h,
+        by,
+        at,
+        ...(note ? { note } : {}),
+      })),
+    },
   };
 }
 
@@ -25,9 +39,18 @@ export function labelFromFeedback(clipPath: string, records: readonly FeedbackRe
  * from CLIPS_DIR through the path guard, with its corrected label, as a dataset (labels.jsonl +
  * clips/<camera>/<stamp>.mp4). A clip that is gone or outside CLIPS_DIR is skipped and named.
  */
-export async function exportFeedback(config: Config, o: { out: string }): Promise<{ clips: number; skipped: string[] }> {
+export async function exportFeedback(
+  config: Config,
+  o: { out: string },
+): Promise<{ clips: number; skipped: string[] }> {
   const labelsFile = path.join(o.out, 'labels.jsonl');
-  if (await fs.stat(labelsFile).then(() => true, () => false)) throw new Error(`${labelsFile} exists: export into an empty folder (then merge the lines you want)`);
+  if (
+    await fs.stat(labelsFile).then(
+      () => true,
+      () => false,
+    )
+  )
+    throw new Error(`${labelsFile} exists: export into an empty folder (then merge the lines you want)`);
   const redis = new Redis(config.common.redisUrl, { maxRetriesPerRequest: 1, lazyConnect: true });
   let rows: string[];
   try {
@@ -52,7 +75,10 @@ export async function exportFeedback(config: Config, o: { out: string }): Promis
   for (const [clipPath, records] of [...byClip].sort(([a], [b]) => a.localeCompare(b))) {
     try {
       const real = await resolveClipPath(config.common.clipsDir, clipPath);
-      const label = labelFromFeedback(clipPath, records.sort((a, b) => a.at.localeCompare(b.at)));
+      const label = labelFromFeedback(
+        clipPath,
+        records.sort((a, b) => a.at.localeCompare(b.at)),
+      );
       await fs.mkdir(path.dirname(path.join(o.out, label.clip)), { recursive: true });
       await fs.copyFile(real, path.join(o.out, label.clip));
       labels.push(label);

@@ -9,7 +9,9 @@ export function ffmpeg(args: string[], bin = 'ffmpeg'): Promise<Buffer> {
     child.stdout.on('data', (d: Buffer) => out.push(d));
     child.stderr.on('data', (d: Buffer) => (err = (err + d.toString()).slice(-2000)));
     child.on('error', reject);
-    child.on('close', (code) => (code === 0 ? resolve(Buffer.concat(out)) : reject(new Error(`ffmpeg exited with ${code}: ${err.trim()}`))));
+    child.on('close', (code) =>
+      code === 0 ? resolve(Buffer.concat(out)) : reject(new Error(`ffmpeg exited with ${code}: ${err.trim()}`)),
+    );
   });
 }
 
@@ -20,10 +22,38 @@ export function ffmpeg(args: string[], bin = 'ffmpeg'): Promise<Buffer> {
  * starts must be keyframes: the renders have a 1 s GOP and the plan uses whole seconds.
  */
 export async function cutClip(video: string, start: number, seconds: number, out: string): Promise<void> {
-  await ffmpeg(['-y', '-ss', String(start), '-t', String(seconds), '-i', video, '-c', 'copy', '-an', '-movflags', '+faststart', out]);
+  await ffmpeg([
+    '-y',
+    '-ss',
+    String(start),
+    '-t',
+    String(seconds),
+    '-i',
+    video,
+    '-c',
+    'copy',
+    '-an',
+    '-movflags',
+    '+faststart',
+    out,
+  ]);
 }
 
 /** One JPEG strip of a clip: a frame per second, 160 px high, side by side (for the report; `tile`: https://ffmpeg.org/ffmpeg-filters.html#tile). */
 export async function frameStrip(clip: string, seconds = 5): Promise<Buffer> {
-  return ffmpeg(['-i', clip, '-vf', `fps=1,scale=-2:160,tile=${seconds}x1`, '-frames:v', '1', '-q:v', '5', '-f', 'image2pipe', '-c:v', 'mjpeg', 'pipe:1']);
+  return ffmpeg([
+    '-i',
+    clip,
+    '-vf',
+    `fps=1,scale=-2:160,tile=${seconds}x1`,
+    '-frames:v',
+    '1',
+    '-q:v',
+    '5',
+    '-f',
+    'image2pipe',
+    '-c:v',
+    'mjpeg',
+    'pipe:1',
+  ]);
 }

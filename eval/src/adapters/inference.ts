@@ -15,7 +15,11 @@ import { loadFewShot } from '../../../functions/inference/src/adapters/fewshot';
 import { prepareClip, type PrepareSettings } from '../../../functions/inference/src/adapters/prepare';
 import { VllmClient } from '../../../functions/inference/src/adapters/vllm-client';
 import { judge } from '../../../functions/inference/src/app/judge';
-import { parseCamerasFile, type CameraContext, type CamerasFile } from '../../../functions/inference/src/core/camera-context';
+import {
+  parseCamerasFile,
+  type CameraContext,
+  type CamerasFile,
+} from '../../../functions/inference/src/core/camera-context';
 import { createPromptKit, type PromptKit } from '../../../functions/inference/src/core/prompt-kit';
 import { modelClipFps } from '../../../functions/inference/src/core/ffmpeg-args';
 import type { RunInfo } from '../core/results';
@@ -58,7 +62,15 @@ export async function createEvalModel(config: Config, o: EvalModelOptions): Prom
   const examples = await loadFewShot(fewshotDir);
   const cameras = camerasFile ? parseCamerasFile(await fs.readFile(camerasFile, 'utf8')) : undefined;
   const kitFor = (file: CamerasFile | undefined): PromptKit =>
-    createPromptKit({ examples, cameras: file, mode: ic.videoInput, language: ic.verdictLanguage, fps: modelClipFps(ic.videoSampling, ic.videoFps), model: common.vllmModel, maxTokens: ic.maxTokens });
+    createPromptKit({
+      examples,
+      cameras: file,
+      mode: ic.videoInput,
+      language: ic.verdictLanguage,
+      fps: modelClipFps(ic.videoSampling, ic.videoFps),
+      model: common.vllmModel,
+      maxTokens: ic.maxTokens,
+    });
   const base = kitFor(cameras);
   // A label's own context applies unless --cameras/CAMERAS_FILE was given for this run (then
   // the file is the variant under test). Only the final turn differs, so the prefix is shared.
@@ -70,14 +82,34 @@ export async function createEvalModel(config: Config, o: EvalModelOptions): Prom
     if (!kit) kits.set(key, (kit = kitFor({ cameras: { [cameraId]: ctx } })));
     return kit;
   };
-  const client = new VllmClient({ baseUrl: common.vllmBaseUrl, apiKey: ic.apiKey, timeoutMs: ic.requestTimeoutMs, maxRetries: ic.maxRetries, logger: o.logger });
-  const settings: PrepareSettings = { clipsDir: o.datasetDir, mode: ic.videoInput, sampling: ic.videoSampling, fps: ic.videoFps, maxSide: ic.videoMaxSide, maxClipSeconds: ic.maxClipSeconds ?? 3 * common.segmentSeconds };
+  const client = new VllmClient({
+    baseUrl: common.vllmBaseUrl,
+    apiKey: ic.apiKey,
+    timeoutMs: ic.requestTimeoutMs,
+    maxRetries: ic.maxRetries,
+    logger: o.logger,
+  });
+  const settings: PrepareSettings = {
+    clipsDir: o.datasetDir,
+    mode: ic.videoInput,
+    sampling: ic.videoSampling,
+    fps: ic.videoFps,
+    maxSide: ic.videoMaxSide,
+    maxClipSeconds: ic.maxClipSeconds ?? 3 * common.segmentSeconds,
+  };
   const info: RunInfo = {
-    model: common.vllmModel, baseUrl: common.vllmBaseUrl, prefixHash: base.prefixHash,
-    fewshot: { dir: path.relative(process.cwd(), path.resolve(fewshotDir)) || '.', examples: examples.map((e) => e.name) },
+    model: common.vllmModel,
+    baseUrl: common.vllmBaseUrl,
+    prefixHash: base.prefixHash,
+    fewshot: {
+      dir: path.relative(process.cwd(), path.resolve(fewshotDir)) || '.',
+      examples: examples.map((e) => e.name),
+    },
     cameras: camerasFile ?? null,
     media: { mode: ic.videoInput, sampling: ic.videoSampling, fps: ic.videoFps, maxSide: ic.videoMaxSide },
-    sampling: {}, language: ic.verdictLanguage, concurrency: o.concurrency,
+    sampling: {},
+    language: ic.verdictLanguage,
+    concurrency: o.concurrency,
   };
   // The sampling fields as actually sent, taken from the first real request (no made-up media).
   const noteSampling = (body: Record<string, unknown>) => {
@@ -89,16 +121,37 @@ export async function createEvalModel(config: Config, o: EvalModelOptions): Prom
     info,
     healthy: () => client.healthy(),
     async judgeClip(clip) {
-      const job: ClipJob = { v: 1, id: `eval-${clip.path}`, cameraId: clip.cameraId, path: clip.path, startedAt: new Date(0).toISOString(), durationMs: 0, bytes: 0, attempt: 0 };
+      const job: ClipJob = {
+        v: 1,
+        id: `eval-${clip.path}`,
+        cameraId: clip.cameraId,
+        path: clip.path,
+        startedAt: new Date(0).toISOString(),
+        durationMs: 0,
+        bytes: 0,
+        attempt: 0,
+      };
       const media = await prepareClip(job, settings);
       const kit = kitOf(clip.cameraId, clip.context);
       const body = kit.body(clip.cameraId, media);
       noteSampling(body);
       const j = await judge(client, body, undefined, kit.language);
-      const tokens = j.usage.reduce((s, u) => ({ prompt: s.prompt + u.prompt, completion: s.completion + u.completion, cached: s.cached + u.cached }), { prompt: 0, completion: 0, cached: 0 });
+      const tokens = j.usage.reduce(
+        (s, u) => ({
+          prompt: s.prompt + u.prompt,
+          completion: s.completion + u.completion,
+          cached: s.cached + u.cached,
+        }),
+        { prompt: 0, completion: 0, cached: 0 },
+      );
       return {
-        status: j.status, hazards: [...new Set(j.hazards.map((h) => h.type))].sort(), summary: j.summary,
-        ...(j.reason ? { reason: j.reason } : {}), modelMs: j.modelMs, calls: j.usage.length, tokens,
+        status: j.status,
+        hazards: [...new Set(j.hazards.map((h) => h.type))].sort(),
+        summary: j.summary,
+        ...(j.reason ? { reason: j.reason } : {}),
+        modelMs: j.modelMs,
+        calls: j.usage.length,
+        tokens,
       };
     },
   };

@@ -24,8 +24,14 @@ export interface MakeSyntheticOptions {
 export async function makeSynthetic(o: MakeSyntheticOptions): Promise<Label[]> {
   const render = { ...DEFAULT_RENDER_OPTIONS, ...o.render };
   const rendered = [];
-  for (const scene of SCENES) rendered.push(await renderScene(scene, { ...render, ...(o.cacheDir ? { cacheDir: o.cacheDir } : {}) }));
-  const plan = planSyntheticClips(rendered.map((r) => r.groundTruth), o.clips, o.seed, o.seconds ?? 5);
+  for (const scene of SCENES)
+    rendered.push(await renderScene(scene, { ...render, ...(o.cacheDir ? { cacheDir: o.cacheDir } : {}) }));
+  const plan = planSyntheticClips(
+    rendered.map((r) => r.groundTruth),
+    o.clips,
+    o.seed,
+    o.seconds ?? 5,
+  );
   await fs.mkdir(path.join(o.out, 'clips'), { recursive: true });
   const labels: Label[] = [];
   for (const [i, p] of plan.entries()) {
@@ -33,9 +39,20 @@ export async function makeSynthetic(o: MakeSyntheticOptions): Promise<Label[]> {
     const clip = `clips/${String(i + 1).padStart(3, '0')}-${p.scene}-t${p.start}.mp4`;
     await cutClip(r.videoPath, p.start, p.seconds, path.join(o.out, clip));
     labels.push({
-      clip, cameraId: `sim-${p.scene.replace(/_/g, '-')}`.slice(0, 64), status: statusOf(p.hazards), hazards: p.hazards,
+      clip,
+      cameraId: `sim-${p.scene.replace(/_/g, '-')}`.slice(0, 64),
+      status: statusOf(p.hazards),
+      hazards: p.hazards,
       note: `rtsp-sim scene ${p.scene}, loop seconds [${p.start}, ${p.start + p.seconds})`,
-      source: { generator: 'eval make-synthetic', scene: p.scene, sceneHash: r.hash, start: p.start, seconds: p.seconds, render, seed: o.seed },
+      source: {
+        generator: 'eval make-synthetic',
+        scene: p.scene,
+        sceneHash: r.hash,
+        start: p.start,
+        seconds: p.seconds,
+        render,
+        seed: o.seed,
+      },
     });
     o.log?.(`${clip}: ${p.hazards.join(',') || 'safe'}`);
   }

@@ -11,8 +11,14 @@ import { HAZARD_TYPES, severityOf, type HazardType } from '../../../functions/sh
  */
 export const LabelSchema = z
   .strictObject({
-    clip: z.string().min(1).max(1024).regex(/\.mp4$/i, 'clip must name an .mp4 file')
-      .refine((p) => lexicalPathProblem(p) === undefined, { message: 'clip must be a relative path inside the dataset folder (no "..", not absolute)' }),
+    clip: z
+      .string()
+      .min(1)
+      .max(1024)
+      .regex(/\.mp4$/i, 'clip must name an .mp4 file')
+      .refine((p) => lexicalPathProblem(p) === undefined, {
+        message: 'clip must be a relative path inside the dataset folder (no "..", not absolute)',
+      }),
     cameraId: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'cameraId: letters, digits, _ or -, at most 64'),
     status: z.enum(['safe', 'warning', 'danger']),
     hazards: z.array(z.enum(HAZARD_TYPES)).max(32),
@@ -22,7 +28,9 @@ export const LabelSchema = z
     /** Where the clip came from (free-form, e.g. scene and offset, or the feedback record). */
     source: z.record(z.string(), z.unknown()).optional(),
   })
-  .refine((l) => (l.status === 'safe') === (l.hazards.length === 0), { message: 'status must be "safe" exactly when hazards is empty' })
+  .refine((l) => (l.status === 'safe') === (l.hazards.length === 0), {
+    message: 'status must be "safe" exactly when hazards is empty',
+  })
   .refine((l) => l.status === 'safe' || l.status === statusOf(l.hazards), {
     message: 'status must be "danger" when a hazard is a danger type (person_fall, fire), else "warning"',
   });
@@ -57,7 +65,8 @@ export function parseLabels(text: string, file = 'labels.jsonl'): Label[] {
     }
     const r = LabelSchema.safeParse(value);
     if (!r.success) {
-      for (const issue of r.error.issues) problems.push(`${file}:${n}: ${issue.path.join('.') || '(line)'}: ${issue.message}`);
+      for (const issue of r.error.issues)
+        problems.push(`${file}:${n}: ${issue.path.join('.') || '(line)'}: ${issue.message}`);
       return;
     }
     const key = path.posix.normalize(r.data.clip);
@@ -66,7 +75,8 @@ export function parseLabels(text: string, file = 'labels.jsonl'): Label[] {
     else seen.set(key, n);
     labels.push({ ...r.data, hazards: [...new Set(r.data.hazards)].sort() });
   });
-  if (problems.length > 0) throw new DatasetError(`${file} has ${problems.length} problem(s):\n  ${problems.join('\n  ')}`);
+  if (problems.length > 0)
+    throw new DatasetError(`${file} has ${problems.length} problem(s):\n  ${problems.join('\n  ')}`);
   if (labels.length === 0) throw new DatasetError(`${file} has no labelled clips`);
   return labels;
 }
@@ -74,5 +84,13 @@ export function parseLabels(text: string, file = 'labels.jsonl'): Label[] {
 /** One labels.jsonl line (fixed key order, so regenerated sets diff cleanly). */
 export function formatLabel(l: Label): string {
   const { clip, cameraId, status, hazards, note, context, source } = l;
-  return JSON.stringify({ clip, cameraId, status, hazards, ...(note ? { note } : {}), ...(context ? { context } : {}), ...(source ? { source } : {}) });
+  return JSON.stringify({
+    clip,
+    cameraId,
+    status,
+    hazards,
+    ...(note ? { note } : {}),
+    ...(context ? { context } : {}),
+    ...(source ? { source } : {}),
+  });
 }

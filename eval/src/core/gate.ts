@@ -34,18 +34,30 @@ export function gate(baseline: Metrics, current: Metrics, o: GateOptions): Regre
     const base = baseline.perHazard[hazard];
     if (cur.labelled < minLabelled || base?.f1 == null || cur.f1 === null) continue;
     if (base.f1 - cur.f1 > o.maxDrop + eps) {
-      out.push({ what: `f1:${hazard}`, baseline: base.f1, current: cur.f1, message: `${hazard}: F1 ${fmt(base.f1)} → ${fmt(cur.f1)} (−${fmt(base.f1 - cur.f1)} > ${o.maxDrop}; ${cur.labelled} labelled clips)` });
+      out.push({
+        what: `f1:${hazard}`,
+        baseline: base.f1,
+        current: cur.f1,
+        message: `${hazard}: F1 ${fmt(base.f1)} → ${fmt(cur.f1)} (−${fmt(base.f1 - cur.f1)} > ${o.maxDrop}; ${cur.labelled} labelled clips)`,
+      });
     }
   }
   const labels = current.micro.tp + current.micro.fn;
   const [bm, cm] = [baseline.micro.f1, current.micro.f1];
   if (labels >= minLabelled && bm != null && cm != null && bm - cm > o.maxDrop + eps) {
-    out.push({ what: 'f1:micro', baseline: bm, current: cm, message: `micro F1 (all hazards): ${fmt(bm)} → ${fmt(cm)} (−${fmt(bm - cm)} > ${o.maxDrop}; ${labels} hazard labels)` });
+    out.push({
+      what: 'f1:micro',
+      baseline: bm,
+      current: cm,
+      message: `micro F1 (all hazards): ${fmt(bm)} → ${fmt(cm)} (−${fmt(bm - cm)} > ${o.maxDrop}; ${labels} hazard labels)`,
+    });
   }
   const share = (m: Metrics) => (m.dangerClips === 0 ? 0 : m.missedDanger / m.dangerClips);
   if (current.dangerClips > 0 && share(current) - share(baseline) > o.maxDrop + eps) {
     out.push({
-      what: 'missed-danger', baseline: share(baseline), current: share(current),
+      what: 'missed-danger',
+      baseline: share(baseline),
+      current: share(current),
       message: `missed danger: ${baseline.missedDanger}/${baseline.dangerClips} → ${current.missedDanger}/${current.dangerClips} danger clips predicted safe (+${fmt(share(current) - share(baseline))} > ${o.maxDrop})`,
     });
   }

@@ -66,7 +66,9 @@ export function computeMetrics(clips: readonly Scored[]): Metrics {
     c[k]++;
     counts.set(h, c);
   };
-  const confusion = Object.fromEntries(EXPECTED_STATUSES.map((e) => [e, Object.fromEntries(PREDICTED_STATUSES.map((p) => [p, 0]))])) as Metrics['confusion'];
+  const confusion = Object.fromEntries(
+    EXPECTED_STATUSES.map((e) => [e, Object.fromEntries(PREDICTED_STATUSES.map((p) => [p, 0]))]),
+  ) as Metrics['confusion'];
   let missedDanger = 0;
   let dangerClips = 0;
   let wrong = 0;
@@ -85,11 +87,21 @@ export function computeMetrics(clips: readonly Scored[]): Metrics {
   const perHazard: Record<string, HazardMetrics> = {};
   for (const h of [...counts.keys()].sort()) {
     const { tp, fp, fn } = counts.get(h)!;
-    perHazard[h] = { labelled: tp + fn, tp, fp, fn, precision: ratio(tp, tp + fp), recall: ratio(tp, tp + fn), f1: f1(tp, fp, fn) };
+    perHazard[h] = {
+      labelled: tp + fn,
+      tp,
+      fp,
+      fn,
+      precision: ratio(tp, tp + fp),
+      recall: ratio(tp, tp + fn),
+      f1: f1(tp, fp, fn),
+    };
   }
   const sum = (k: 'tp' | 'fp' | 'fn') => Object.values(perHazard).reduce((s, m) => s + m[k], 0);
   const [tp, fp, fn] = [sum('tp'), sum('fp'), sum('fn')];
-  const f1s = Object.values(perHazard).map((m) => m.f1).filter((v): v is number => v !== null);
+  const f1s = Object.values(perHazard)
+    .map((m) => m.f1)
+    .filter((v): v is number => v !== null);
   return {
     clips: clips.length,
     perHazard,

@@ -4,11 +4,14 @@ import { CONFUSION_HEAD, confusionRows, HAZARD_HEAD, hazardRows, num3 } from './
 const esc = (s: string): string => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
 function table(head: string[], rows: string[][], cls: string): string {
-  return `<table class="${cls}"><thead><tr>${head.map((h) => `<th>${esc(h)}</th>`).join('')}</tr></thead>`
-    + `<tbody>${rows.map((r) => `<tr>${r.map((c) => `<td>${esc(c)}</td>`).join('')}</tr>`).join('')}</tbody></table>`;
+  return (
+    `<table class="${cls}"><thead><tr>${head.map((h) => `<th>${esc(h)}</th>`).join('')}</tr></thead>` +
+    `<tbody>${rows.map((r) => `<tr>${r.map((c) => `<td>${esc(c)}</td>`).join('')}</tr>`).join('')}</tbody></table>`
+  );
 }
 
-const verdict = (status: string, hazards: readonly string[]) => `${status}${hazards.length ? `: ${hazards.join(', ')}` : ''}`;
+const verdict = (status: string, hazards: readonly string[]) =>
+  `${status}${hazards.length ? `: ${hazards.join(', ')}` : ''}`;
 
 /**
  * report.html: one self-contained page (styles inline, thumbnails as data: URIs, no script, no
@@ -18,21 +21,32 @@ const verdict = (status: string, hazards: readonly string[]) => `${status}${haza
 export function renderReport(r: Results, strips: ReadonlyMap<string, string>): string {
   const m = r.metrics;
   const wrong = r.clips.filter((c) => c.wrong);
-  const cards = wrong.map((c) => {
-    const img = strips.get(c.clip);
-    return `<figure class="wrong" data-clip="${esc(c.clip)}">`
-      + (img ? `<img src="${esc(img)}" alt="frames of ${esc(c.clip)}">` : '<div class="noimg">no thumbnail</div>')
-      + `<figcaption><b>${esc(c.clip)}</b> <span class="cam">${esc(c.cameraId)}</span><br>`
-      + `expected <span class="exp">${esc(verdict(c.expected.status, c.expected.hazards))}</span><br>`
-      + `predicted <span class="pred">${esc(verdict(c.predicted.status, c.predicted.hazards))}</span>`
-      + (c.predicted.reason ? `<br><span class="reason">${esc(c.predicted.reason)}</span>` : '')
-      + '</figcaption></figure>';
-  }).join('\n');
+  const cards = wrong
+    .map((c) => {
+      const img = strips.get(c.clip);
+      return (
+        `<figure class="wrong" data-clip="${esc(c.clip)}">` +
+        (img ? `<img src="${esc(img)}" alt="frames of ${esc(c.clip)}">` : '<div class="noimg">no thumbnail</div>') +
+        `<figcaption><b>${esc(c.clip)}</b> <span class="cam">${esc(c.cameraId)}</span><br>` +
+        `expected <span class="exp">${esc(verdict(c.expected.status, c.expected.hazards))}</span><br>` +
+        `predicted <span class="pred">${esc(verdict(c.predicted.status, c.predicted.hazards))}</span>` +
+        (c.predicted.reason ? `<br><span class="reason">${esc(c.predicted.reason)}</span>` : '') +
+        '</figcaption></figure>'
+      );
+    })
+    .join('\n');
   const facts: [string, string][] = [
-    ['model', r.run.model], ['server', r.run.baseUrl], ['prompt prefix sha256', r.run.prefixHash],
-    ['few-shot set', `${r.run.fewshot.dir} (${r.run.fewshot.examples.join(', ')})`], ['cameras file', r.run.cameras ?? '(labels / built-in default)'],
-    ['media', `${r.run.media.mode}, ${r.run.media.sampling} @ ${r.run.media.fps} fps, long side ${r.run.media.maxSide}`],
-    ['sampling', JSON.stringify(r.run.sampling)], ['dataset', `${r.dataset.dir} (${r.dataset.clips} clips)`],
+    ['model', r.run.model],
+    ['server', r.run.baseUrl],
+    ['prompt prefix sha256', r.run.prefixHash],
+    ['few-shot set', `${r.run.fewshot.dir} (${r.run.fewshot.examples.join(', ')})`],
+    ['cameras file', r.run.cameras ?? '(labels / built-in default)'],
+    [
+      'media',
+      `${r.run.media.mode}, ${r.run.media.sampling} @ ${r.run.media.fps} fps, long side ${r.run.media.maxSide}`,
+    ],
+    ['sampling', JSON.stringify(r.run.sampling)],
+    ['dataset', `${r.dataset.dir} (${r.dataset.clips} clips)`],
     ['run', `${r.createdAt}, ${(r.durationMs / 1000).toFixed(1)} s, concurrency ${r.run.concurrency}`],
   ];
   return `<!doctype html>

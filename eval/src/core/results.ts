@@ -45,8 +45,13 @@ export interface Results {
 
 /** What the gate and `compare` need of a results file (a committed baseline may carry only this). */
 const HazardMetricsSchema = z.object({
-  labelled: z.number(), tp: z.number(), fp: z.number(), fn: z.number(),
-  precision: z.number().nullable(), recall: z.number().nullable(), f1: z.number().nullable(),
+  labelled: z.number(),
+  tp: z.number(),
+  fp: z.number(),
+  fn: z.number(),
+  precision: z.number().nullable(),
+  recall: z.number().nullable(),
+  f1: z.number().nullable(),
 });
 export const MetricsFileSchema = z.looseObject({
   metrics: z.looseObject({
@@ -69,6 +74,9 @@ export function parseMetricsFile(text: string, file: string): { metrics: Metrics
     throw new Error(`${file} is not JSON: ${(err as Error).message}`);
   }
   const r = MetricsFileSchema.safeParse(value);
-  if (!r.success) throw new Error(`${file} is not an eval results file: ${r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  if (!r.success)
+    throw new Error(
+      `${file} is not an eval results file: ${r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
+    );
   return r.data as unknown as { metrics: Metrics; run?: Partial<RunInfo> };
 }

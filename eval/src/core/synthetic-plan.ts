@@ -30,7 +30,12 @@ export function prng(seed: number): () => number {
  * use (`typesIn`: a hazard counts when the middle of any second in the window shows it).
  * Starts are whole seconds: the renders have a 1 s GOP, so a stream-copy cut starts on a keyframe.
  */
-export function planSyntheticClips(truths: readonly GroundTruth[], n: number, seed: number, seconds = 5): PlannedClip[] {
+export function planSyntheticClips(
+  truths: readonly GroundTruth[],
+  n: number,
+  seed: number,
+  seconds = 5,
+): PlannedClip[] {
   if (truths.length === 0) throw new Error('no scenes to cut from');
   const rand = prng(seed);
   const pick = (lo: number, hi: number) => lo + Math.floor(rand() * (hi - lo + 1));
@@ -40,9 +45,10 @@ export function planSyntheticClips(truths: readonly GroundTruth[], n: number, se
     for (const gt of truths) {
       if (out.length >= n) break;
       const last = Math.max(0, Math.floor(gt.duration) - seconds);
-      const draw = () => (gt.hazard && turn % 2 === 0
-        ? Math.min(last, Math.max(0, hazardWindow(gt, seconds).start + pick(-2, 2)))
-        : pick(0, last));
+      const draw = () =>
+        gt.hazard && turn % 2 === 0
+          ? Math.min(last, Math.max(0, hazardWindow(gt, seconds).start + pick(-2, 2)))
+          : pick(0, last);
       // A few draws to prefer a window this scene has not given yet (a repeat is allowed after that).
       let start = draw();
       for (let k = 0; k < 4 && seen.has(`${gt.scene}@${start}`); k++) start = draw();

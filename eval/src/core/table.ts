@@ -4,7 +4,11 @@ import { EXPECTED_STATUSES, PREDICTED_STATUSES } from './metrics';
 /** A plain text table (left column left-aligned, numbers right-aligned). */
 export function textTable(head: string[], rows: string[][]): string {
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
-  const line = (r: string[]) => r.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ').trimEnd();
+  const line = (r: string[]) =>
+    r
+      .map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!)))
+      .join('  ')
+      .trimEnd();
   return [line(head), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
 }
 
@@ -12,7 +16,16 @@ export const num3 = (v: number | null): string => (v === null ? '–' : v.toFixe
 
 /** Rows of the per-hazard table (shared by stdout and report.html). */
 export function hazardRows(m: Metrics): string[][] {
-  return Object.entries(m.perHazard).map(([h, x]) => [h, String(x.labelled), String(x.tp), String(x.fp), String(x.fn), num3(x.precision), num3(x.recall), num3(x.f1)]);
+  return Object.entries(m.perHazard).map(([h, x]) => [
+    h,
+    String(x.labelled),
+    String(x.tp),
+    String(x.fp),
+    String(x.fn),
+    num3(x.precision),
+    num3(x.recall),
+    num3(x.f1),
+  ]);
 }
 export const HAZARD_HEAD = ['hazard', 'labelled', 'TP', 'FP', 'FN', 'precision', 'recall', 'F1'];
 

@@ -2,9 +2,23 @@
 // no inline script (CSP). The server prepends `KIND_RGB` and `FILL_ALPHA` (static-assets.ts),
 // the same colours the model's overlay uses. Untrusted text only ever goes through textContent.
 
-const KIND_KO = { restricted: '출입 금지', walkway: '보행자 통로', forklift_lane: '지게차 통로', ppe_required: '보호구 착용' };
+const KIND_KO = {
+  restricted: '출입 금지',
+  walkway: '보행자 통로',
+  forklift_lane: '지게차 통로',
+  ppe_required: '보호구 착용',
+};
 const $ = (id) => document.getElementById(id);
-const state = { cameras: [], editing: null, zones: [], zoneIdx: -1, pointIdx: -1, drawing: false, dragging: false, frame: null };
+const state = {
+  cameras: [],
+  editing: null,
+  zones: [],
+  zoneIdx: -1,
+  pointIdx: -1,
+  drawing: false,
+  dragging: false,
+  frame: null,
+};
 
 function h(tag, attrs, ...children) {
   const el = document.createElement(tag);
@@ -15,7 +29,9 @@ function h(tag, attrs, ...children) {
     else if (k.startsWith('on')) el.addEventListener(k.slice(2), v);
     else el.setAttribute(k, v === true ? '' : String(v));
   }
-  for (const c of children.flat()) if (c !== undefined && c !== null && c !== false) el.append(c instanceof Node ? c : document.createTextNode(String(c)));
+  for (const c of children.flat())
+    if (c !== undefined && c !== null && c !== false)
+      el.append(c instanceof Node ? c : document.createTextNode(String(c)));
   return el;
 }
 
@@ -46,18 +62,42 @@ async function load() {
 // ---------- list ----------
 function renderList() {
   $('cam-count').textContent = `${state.cameras.length}`;
-  $('cam-rows').replaceChildren(...state.cameras.map((c) => h('tr', {
-    class: [c.enabled ? '' : 'disabled', state.editing === c.id ? 'selected' : ''].join(' ').trim(), dataset: { cameraId: c.id, enabled: String(c.enabled) },
-  },
-  h('td', {}, c.id),
-  h('td', { class: 'url', title: c.url }, c.url),
-  h('td', {}, c.area ? `${c.site} — ${c.area}` : c.site),
-  h('td', { class: 'zones' }, c.zones.map((z) => z.name).join(', ') || '–'),
-  h('td', {}, c.enabled ? '사용 · on' : '중지 · off'),
-  h('td', { class: 'actions' }, h('div', { class: 'actions-wrap' },
-    h('button', { type: 'button', class: 'edit', onclick: () => openEditor(c.id) }, '편집 · edit'),
-    h('button', { type: 'button', class: 'toggle', onclick: () => save(c.id, { enabled: !c.enabled }, c.enabled ? '중지됨 · disabled' : '사용함 · enabled') }, c.enabled ? '중지 · disable' : '사용 · enable'),
-    h('button', { type: 'button', class: 'remove danger', onclick: () => remove(c.id) }, '삭제 · delete'))))));
+  $('cam-rows').replaceChildren(
+    ...state.cameras.map((c) =>
+      h(
+        'tr',
+        {
+          class: [c.enabled ? '' : 'disabled', state.editing === c.id ? 'selected' : ''].join(' ').trim(),
+          dataset: { cameraId: c.id, enabled: String(c.enabled) },
+        },
+        h('td', {}, c.id),
+        h('td', { class: 'url', title: c.url }, c.url),
+        h('td', {}, c.area ? `${c.site} — ${c.area}` : c.site),
+        h('td', { class: 'zones' }, c.zones.map((z) => z.name).join(', ') || '–'),
+        h('td', {}, c.enabled ? '사용 · on' : '중지 · off'),
+        h(
+          'td',
+          { class: 'actions' },
+          h(
+            'div',
+            { class: 'actions-wrap' },
+            h('button', { type: 'button', class: 'edit', onclick: () => openEditor(c.id) }, '편집 · edit'),
+            h(
+              'button',
+              {
+                type: 'button',
+                class: 'toggle',
+                onclick: () =>
+                  save(c.id, { enabled: !c.enabled }, c.enabled ? '중지됨 · disabled' : '사용함 · enabled'),
+              },
+              c.enabled ? '중지 · disable' : '사용 · enable',
+            ),
+            h('button', { type: 'button', class: 'remove danger', onclick: () => remove(c.id) }, '삭제 · delete'),
+          ),
+        ),
+      ),
+    ),
+  );
 }
 
 async function save(id, patch, done) {
@@ -88,7 +128,10 @@ $('add-form').addEventListener('submit', async (e) => {
   e.preventDefault();
   const f = new FormData(e.target);
   const id = String(f.get('id')).trim();
-  const body = { url: String(f.get('url')).trim(), ...(String(f.get('site') || '').trim() ? { site: String(f.get('site')).trim() } : {}) };
+  const body = {
+    url: String(f.get('url')).trim(),
+    ...(String(f.get('site') || '').trim() ? { site: String(f.get('site')).trim() } : {}),
+  };
   try {
     await api('PUT', camPath(id), body);
     say(`${id}: 추가됨 · added`);
@@ -148,10 +191,21 @@ function closeEditor() {
 $('ed-close').addEventListener('click', closeEditor);
 
 function renderZones() {
-  $('zone-list').replaceChildren(...state.zones.map((z, i) => h('li', {
-    class: i === state.zoneIdx ? 'selected' : '', dataset: { zone: z.name, index: String(i) },
-    onclick: () => selectZone(i),
-  }, h('span', { class: `zone-swatch ${z.kind}` }), h('span', {}, z.name), h('span', { class: 'en' }, `${KIND_KO[z.kind]} · ${z.polygon.length} pts`))));
+  $('zone-list').replaceChildren(
+    ...state.zones.map((z, i) =>
+      h(
+        'li',
+        {
+          class: i === state.zoneIdx ? 'selected' : '',
+          dataset: { zone: z.name, index: String(i) },
+          onclick: () => selectZone(i),
+        },
+        h('span', { class: `zone-swatch ${z.kind}` }),
+        h('span', {}, z.name),
+        h('span', { class: 'en' }, `${KIND_KO[z.kind]} · ${z.polygon.length} pts`),
+      ),
+    ),
+  );
   const z = state.zones[state.zoneIdx];
   $('zone-form').hidden = !z;
   if (z) {
@@ -203,10 +257,17 @@ $('ed-save').addEventListener('click', async () => {
     url: $('ed-url').value.trim(),
     site: $('ed-site').value.trim() || 'industrial plant floor',
     area: $('ed-area').value.trim(),
-    requiredPpe: $('ed-ppe').value.split(',').map((s) => s.trim()).filter(Boolean),
+    requiredPpe: $('ed-ppe')
+      .value.split(',')
+      .map((s) => s.trim())
+      .filter(Boolean),
     context: $('ed-context').value,
     enabled: $('ed-enabled').checked,
-    zones: state.zones.map((z) => ({ name: z.name.trim(), kind: z.kind, polygon: z.polygon.map(([x, y]) => [round(x), round(y)]) })),
+    zones: state.zones.map((z) => ({
+      name: z.name.trim(),
+      kind: z.kind,
+      polygon: z.polygon.map(([x, y]) => [round(x), round(y)]),
+    })),
   };
   const ok = await save(state.editing, patch, '저장됨 · saved');
   if (ok) {
@@ -220,7 +281,10 @@ const round = (v) => Math.min(1, Math.max(0, Math.round(v * 10000) / 10000));
 const toCanvas = ([x, y]) => [x * canvas.width, y * canvas.height];
 function eventPoint(e) {
   const r = canvas.getBoundingClientRect();
-  return [Math.min(1, Math.max(0, (e.clientX - r.left) / r.width)), Math.min(1, Math.max(0, (e.clientY - r.top) / r.height))];
+  return [
+    Math.min(1, Math.max(0, (e.clientX - r.left) / r.width)),
+    Math.min(1, Math.max(0, (e.clientY - r.top) / r.height)),
+  ];
 }
 /** The vertex of the selected zone under the pointer (within 8 css px), or -1. */
 function hitPoint(p) {
@@ -286,7 +350,10 @@ function nearestEdge(poly, [px, py]) {
   for (let i = 0; i < poly.length; i++) {
     const [ax, ay] = poly[i];
     const [bx, by] = poly[(i + 1) % poly.length];
-    const t = Math.max(0, Math.min(1, ((px - ax) * (bx - ax) + (py - ay) * (by - ay)) / ((bx - ax) ** 2 + (by - ay) ** 2 || 1)));
+    const t = Math.max(
+      0,
+      Math.min(1, ((px - ax) * (bx - ax) + (py - ay) * (by - ay)) / ((bx - ax) ** 2 + (by - ay) ** 2 || 1)),
+    );
     const d = Math.hypot(px - (ax + t * (bx - ax)), py - (ay + t * (by - ay)));
     if (d < bestD) [best, bestD] = [i, d];
   }
@@ -333,7 +400,9 @@ function draw() {
   });
 }
 
-load().then(() => {
-  const wanted = new URLSearchParams(location.search).get('camera');
-  if (wanted) openEditor(wanted);
-}).catch((err) => say(err.message, true));
+load()
+  .then(() => {
+    const wanted = new URLSearchParams(location.search).get('camera');
+    if (wanted) openEditor(wanted);
+  })
+  .catch((err) => say(err.message, true));

@@ -30,7 +30,10 @@ function zoneFor(inc) {
   const named = zones.filter((z) => text.includes(z.name.toLowerCase()));
   if (named.length) return named.map((z) => z.name).join(', ');
   const kinds = ZONE_KINDS_OF_HAZARD[inc.hazardType] || [];
-  return zones.filter((z) => kinds.includes(z.kind)).map((z) => z.name).join(', ');
+  return zones
+    .filter((z) => kinds.includes(z.kind))
+    .map((z) => z.name)
+    .join(', ');
 }
 
 loadZoneIndex();

@@ -7,7 +7,11 @@ import { startAlerts, type RunningAlerts } from '../src/app/start-alerts';
 import { alertData, countKeys, EventType, makeClip, postEvent, testEnv, waitFor } from './helpers';
 
 /** Raw GET, so `..` and odd encodings reach the server exactly as written (fetch would normalise them). */
-function rawGet(base: string, rawPath: string, headers: Record<string, string> = {}): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: Buffer }> {
+function rawGet(
+  base: string,
+  rawPath: string,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: Buffer }> {
   const u = new URL(base);
   return new Promise((resolve, reject) => {
     const req = http.request({ host: u.hostname, port: u.port, path: rawPath, method: 'GET', headers }, (res) => {
@@ -21,8 +25,16 @@ function rawGet(base: string, rawPath: string, headers: Record<string, string> =
 }
 
 const verdict = (over: Record<string, unknown> = {}) => ({
-  jobId: `job-${randomUUID()}`, cameraId: 'cam1', clipPath: 'cam1/20261128T204000Z.mp4', status: 'safe', hazards: [], summary: '이상 없음',
-  model: 'm', capturedAt: new Date().toISOString(), analyzedAt: new Date().toISOString(), ...over,
+  jobId: `job-${randomUUID()}`,
+  cameraId: 'cam1',
+  clipPath: 'cam1/20261128T204000Z.mp4',
+  status: 'safe',
+  hazards: [],
+  summary: '이상 없음',
+  model: 'm',
+  capturedAt: new Date().toISOString(),
+  analyzedAt: new Date().toISOString(),
+  ...over,
 });
 
 /** Response body as JSON, loosely typed (tests assert its shape). */
@@ -51,9 +63,13 @@ async function openSse(url: string): Promise<SseReader> {
         pending ??= reader.read();
         const left = deadline - Date.now();
         let timer: NodeJS.Timeout | undefined;
-        const r = await Promise.race([pending, new Promise<'timeout'>((ok) => (timer = setTimeout(() => ok('timeout'), Math.max(0, left))))]);
+        const r = await Promise.race([
+          pending,
+          new Promise<'timeout'>((ok) => (timer = setTimeout(() => ok('timeout'), Math.max(0, left)))),
+        ]);
         clearTimeout(timer);
-        if (r === 'timeout') throw new Error(`SSE: condition not met in ${timeoutMs} ms; received:\n${text.slice(0, 2000)}`);
+        if (r === 'timeout')
+          throw new Error(`SSE: condition not met in ${timeoutMs} ms; received:\n${text.slice(0, 2000)}`);
         pending = undefined;
         if (r.done) throw new Error(`SSE ended early; received:\n${text.slice(0, 2000)}`);
         text += dec.decode(r.value, { stream: true });
@@ -93,19 +109,73 @@ describe('alerts function over HTTP (real Redis, real ffmpeg)', () => {
   describe('malformed CloudEvents get 400 and store nothing', () => {
     const good = () => alertData();
     const cases: [string, () => Promise<Response>][] = [
-      ['bad JSON (structured)', () => fetch(alerts.url, { method: 'POST', headers: { 'content-type': 'application/cloudevents+json' }, body: '{"specversion":"1.0",' })],
-      ['bad JSON data (binary)', () => fetch(alerts.url, {
-        method: 'POST', body: '{"incidentId":',
-        headers: { 'content-type': 'application/json', 'ce-specversion': '1.0', 'ce-id': 'x1', 'ce-source': '/cameras/cam1', 'ce-type': EventType.alertRaised },
-      })],
-      ['missing ce-id and ce-source', () => fetch(alerts.url, {
-        method: 'POST', body: JSON.stringify(good()),
-        headers: { 'content-type': 'application/json', 'ce-specversion': '1.0', 'ce-type': EventType.alertRaised },
-      })],
-      ['no CloudEvent at all', () => fetch(alerts.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(good()) })],
-      ['wrong type', () => postEvent(alerts.url, EventType.clipRecorded, { cameraId: 'cam1', path: 'cam1/a.mp4', startedAt: new Date().toISOString() }).then((r) => new Response(r.body, { status: r.status }))],
-      ['data failing the schema', () => postEvent(alerts.url, EventType.alertRaised, { ...good(), severity: 'catastrophic' }).then((r) => new Response(r.body, { status: r.status }))],
-      ['verdict with an unknown hazard type', () => postEvent(alerts.url, EventType.verdictCreated, verdict({ status: 'warning', hazards: [{ type: 'ghost', description: '', confidence: 1 }] })).then((r) => new Response(r.body, { status: r.status }))],
+      [
+        'bad JSON (structured)',
+        () =>
+          fetch(alerts.url, {
+            method: 'POST',
+            headers: { 'content-type': 'application/cloudevents+json' },
+            body: '{"specversion":"1.0",',
+          }),
+      ],
+      [
+        'bad JSON data (binary)',
+        () =>
+          fetch(alerts.url, {
+            method: 'POST',
+            body: '{"incidentId":',
+            headers: {
+              'content-type': 'application/json',
+              'ce-specversion': '1.0',
+              'ce-id': 'x1',
+              'ce-source': '/cameras/cam1',
+              'ce-type': EventType.alertRaised,
+            },
+          }),
+      ],
+      [
+        'missing ce-id and ce-source',
+        () =>
+          fetch(alerts.url, {
+            method: 'POST',
+            body: JSON.stringify(good()),
+            headers: { 'content-type': 'application/json', 'ce-specversion': '1.0', 'ce-type': EventType.alertRaised },
+          }),
+      ],
+      [
+        'no CloudEvent at all',
+        () =>
+          fetch(alerts.url, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            body: JSON.stringify(good()),
+          }),
+      ],
+      [
+        'wrong type',
+        () =>
+          postEvent(alerts.url, EventType.clipRecorded, {
+            cameraId: 'cam1',
+            path: 'cam1/a.mp4',
+            startedAt: new Date().toISOString(),
+          }).then((r) => new Response(r.body, { status: r.status })),
+      ],
+      [
+        'data failing the schema',
+        () =>
+          postEvent(alerts.url, EventType.alertRaised, { ...good(), severity: 'catastrophic' }).then(
+            (r) => new Response(r.body, { status: r.status }),
+          ),
+      ],
+      [
+        'verdict with an unknown hazard type',
+        () =>
+          postEvent(
+            alerts.url,
+            EventType.verdictCreated,
+            verdict({ status: 'warning', hazards: [{ type: 'ghost', description: '', confidence: 1 }] }),
+          ).then((r) => new Response(r.body, { status: r.status })),
+      ],
     ];
     it.each(cases)('%s', async (_name, send) => {
       const res = await send();
@@ -141,14 +211,30 @@ describe('alerts function over HTTP (real Redis, real ffmpeg)', () => {
     expect(rec.history).toHaveLength(2);
 
     const vid = randomUUID();
-    await postEvent(alerts.url, EventType.verdictCreated, verdict({ status: 'danger', hazards: [{ type: 'fire', description: 'f', confidence: 0.9 }] }), { id: vid });
+    await postEvent(
+      alerts.url,
+      EventType.verdictCreated,
+      verdict({ status: 'danger', hazards: [{ type: 'fire', description: 'f', confidence: 0.9 }] }),
+      { id: vid },
+    );
     await postEvent(alerts.url, EventType.verdictCreated, verdict(), { id: vid });
-    await postEvent(alerts.url, EventType.cameraOffline, { cameraId: 'cam2', status: 'offline', at: new Date().toISOString(), reason: 'no clip for 30 s' });
+    await postEvent(alerts.url, EventType.cameraOffline, {
+      cameraId: 'cam2',
+      status: 'offline',
+      at: new Date().toISOString(),
+      reason: 'no clip for 30 s',
+    });
 
-    const state = await waitFor(async () => {
-      const st = await json(fetch(`${alerts.url}/api/state`));
-      return st.cameras.find((c: { cameraId: string }) => c.cameraId === 'cam2')?.status === 'offline' ? st : undefined;
-    }, 5000, 'camera offline in state');
+    const state = await waitFor(
+      async () => {
+        const st = await json(fetch(`${alerts.url}/api/state`));
+        return st.cameras.find((c: { cameraId: string }) => c.cameraId === 'cam2')?.status === 'offline'
+          ? st
+          : undefined;
+      },
+      5000,
+      'camera offline in state',
+    );
     expect(state.verdicts).toHaveLength(1);
     expect(state.counters.verdictsByStatus).toMatchObject({ danger: 1, safe: 0 });
     expect(state.counters.openIncidents).toBe(1);
@@ -156,36 +242,85 @@ describe('alerts function over HTTP (real Redis, real ffmpeg)', () => {
   });
 
   it('acknowledges: stored, idempotent, 404 for unknown ids, and later updates do not re-alert', async () => {
-    const a = alertData({ severity: 'warning', status: 'warning', hazardType: 'no_hard_hat', hazards: [{ type: 'no_hard_hat', description: 'd', confidence: 0.7 }] });
+    const a = alertData({
+      severity: 'warning',
+      status: 'warning',
+      hazardType: 'no_hard_hat',
+      hazards: [{ type: 'no_hard_hat', description: 'd', confidence: 0.7 }],
+    });
     await postEvent(alerts.url, EventType.alertRaised, a);
-    const ack = await fetch(`${alerts.url}/api/incidents/${a.incidentId}/ack`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"by":"lee"}' });
+    const ack = await fetch(`${alerts.url}/api/incidents/${a.incidentId}/ack`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"by":"lee"}',
+    });
     expect(ack.status).toBe(200);
     const acked = await json(ack);
     // the authenticated identity is recorded, not the name in the body (auth is off in this file)
     expect(acked).toMatchObject({ acknowledgedBy: 'anonymous (auth off)', acknowledgedAt: expect.any(String) });
-    const twice = await json(fetch(`${alerts.url}/api/incidents/${a.incidentId}/ack`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' }));
+    const twice = await json(
+      fetch(`${alerts.url}/api/incidents/${a.incidentId}/ack`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: '{}',
+      }),
+    );
     expect(twice.acknowledgedAt).toBe(acked.acknowledgedAt);
-    expect((await fetch(`${alerts.url}/api/incidents/nope/ack`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' })).status).toBe(404);
+    expect(
+      (
+        await fetch(`${alerts.url}/api/incidents/nope/ack`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: '{}',
+        })
+      ).status,
+    ).toBe(404);
     // A cross-site form post (no JSON content type) is refused.
-    expect((await fetch(`${alerts.url}/api/incidents/${a.incidentId}/ack`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'by=x' })).status).toBe(415);
+    expect(
+      (
+        await fetch(`${alerts.url}/api/incidents/${a.incidentId}/ack`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/x-www-form-urlencoded' },
+          body: 'by=x',
+        })
+      ).status,
+    ).toBe(415);
 
     const sse = await openSse(`${alerts.url}/api/stream`);
     await sse.until((t) => t.includes('event: state'));
-    const esc = { ...a, severity: 'danger' as const, status: 'danger' as const, summary: 'escalated', analyzedAt: new Date(Date.now() + 1000).toISOString() };
+    const esc = {
+      ...a,
+      severity: 'danger' as const,
+      status: 'danger' as const,
+      summary: 'escalated',
+      analyzedAt: new Date(Date.now() + 1000).toISOString(),
+    };
     await postEvent(alerts.url, EventType.alertUpdated, esc);
     const text = await sse.until((t) => t.includes('"summary":"escalated"')).finally(() => sse.close());
     const frame = text.split('\n\n').find((f) => f.includes('"summary":"escalated"')) ?? '';
     expect(frame).toMatch(/^event: incident/);
-    expect(JSON.parse(frame.split('data: ')[1] ?? '{}')).toMatchObject({ alert: false, incident: { severity: 'danger', acknowledgedBy: 'anonymous (auth off)' } });
+    expect(JSON.parse(frame.split('data: ')[1] ?? '{}')).toMatchObject({
+      alert: false,
+      incident: { severity: 'danger', acknowledgedBy: 'anonymous (auth off)' },
+    });
   });
 
   it('SSE: retry, full state on connect, live incidents, heartbeat', async () => {
     const a = alertData();
     const sse = await openSse(`${alerts.url}/api/stream`);
     await sse.until((t) => t.includes('event: state'));
-    await waitFor(async () => (await fetch(`${alerts.url}/metrics`).then((r) => r.text())).match(/safetyhanta_alerts_sse_clients\{[^}]*\} [1-9]/), 5000, 'SSE client in the gauge');
+    await waitFor(
+      async () =>
+        (await fetch(`${alerts.url}/metrics`).then((r) => r.text())).match(
+          /safetyhanta_alerts_sse_clients\{[^}]*\} [1-9]/,
+        ),
+      5000,
+      'SSE client in the gauge',
+    );
     await postEvent(alerts.url, EventType.alertRaised, a);
-    const text = await sse.until((t) => t.includes('event: incident') && t.includes(a.incidentId) && t.includes(': heartbeat')).finally(() => sse.close());
+    const text = await sse
+      .until((t) => t.includes('event: incident') && t.includes(a.incidentId) && t.includes(': heartbeat'))
+      .finally(() => sse.close());
     expect(text.split('\n\n')[1]).not.toContain(a.incidentId); // raised after connect: not in the initial state
     expect(text.startsWith('retry: ')).toBe(true);
     expect(text).toMatch(/event: state\ndata: \{"serverTime"/);
@@ -237,10 +372,14 @@ describe('alerts function over HTTP (real Redis, real ffmpeg)', () => {
   });
 
   it('thumbnails: a JPEG of the latest clip, extracted once per clip', async () => {
-    const shot = await waitFor(async () => {
-      const r = await rawGet(alerts.url, '/thumbs/cam1.jpg');
-      return r.status === 200 ? r : undefined;
-    }, 5000, 'thumbnail of cam1');
+    const shot = await waitFor(
+      async () => {
+        const r = await rawGet(alerts.url, '/thumbs/cam1.jpg');
+        return r.status === 200 ? r : undefined;
+      },
+      5000,
+      'thumbnail of cam1',
+    );
     expect(shot.headers['content-type']).toBe('image/jpeg');
     expect(shot.body.subarray(0, 2).toString('hex')).toBe('ffd8');
     const again = await rawGet(alerts.url, `/thumbs/cam1.jpg?clip=${encodeURIComponent(clipRel)}`);

@@ -14,22 +14,42 @@ jest.setTimeout(60_000);
 const ADMIN = 'admin-token-int-0123456789abcdef';
 const VIEWER = 'viewer-token-int-0123456789abcdef';
 
-interface Answer { status: number; headers: http.IncomingHttpHeaders; body: string }
+interface Answer {
+  status: number;
+  headers: http.IncomingHttpHeaders;
+  body: string;
+}
 
 /** One raw request (no redirects followed, no cookie jar); an SSE answer is cut after its headers. */
-function call(base: string, method: string, p: string, headers: Record<string, string> = {}, body?: string): Promise<Answer> {
+function call(
+  base: string,
+  method: string,
+  p: string,
+  headers: Record<string, string> = {},
+  body?: string,
+): Promise<Answer> {
   const u = new URL(base);
   return new Promise((resolve, reject) => {
-    const req = http.request({ host: u.hostname, port: u.port, path: p, method, headers: { ...headers, ...(body !== undefined ? { 'content-length': String(Buffer.byteLength(body)) } : {}) }, agent: false }, (res) => {
-      if (String(res.headers['content-type']).startsWith('text/event-stream')) {
-        res.destroy();
-        return resolve({ status: res.statusCode ?? 0, headers: res.headers, body: '' });
-      }
-      let text = '';
-      res.setEncoding('utf8');
-      res.on('data', (d: string) => (text += d));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: text }));
-    });
+    const req = http.request(
+      {
+        host: u.hostname,
+        port: u.port,
+        path: p,
+        method,
+        headers: { ...headers, ...(body !== undefined ? { 'content-length': String(Buffer.byteLength(body)) } : {}) },
+        agent: false,
+      },
+      (res) => {
+        if (String(res.headers['content-type']).startsWith('text/event-stream')) {
+          res.destroy();
+          return resolve({ status: res.statusCode ?? 0, headers: res.headers, body: '' });
+        }
+        let text = '';
+        res.setEncoding('utf8');
+        res.on('data', (d: string) => (text += d));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: text }));
+      },
+    );
     req.on('error', reject);
     req.end(body);
   });
@@ -54,8 +74,12 @@ describe('access control over HTTP: every route × every role (real Redis, real 
     const proxyConfig: Config = {
       ...env.config,
       alerts: {
-        ...env.config.alerts, authMode: 'proxy', trustedProxies: ['127.0.0.1', '::1'],
-        proxyAdminGroups: ['safety-admins'], proxyOperatorGroups: ['safety-ops'], proxyViewerGroups: ['safety-view'],
+        ...env.config.alerts,
+        authMode: 'proxy',
+        trustedProxies: ['127.0.0.1', '::1'],
+        proxyAdminGroups: ['safety-admins'],
+        proxyOperatorGroups: ['safety-ops'],
+        proxyViewerGroups: ['safety-view'],
       },
     };
     proxyMode = await startAlerts(proxyConfig, { host: '127.0.0.1' });
@@ -63,16 +87,25 @@ describe('access control over HTTP: every route × every role (real Redis, real 
     const settings = resolveAuth(env.config.alerts, '127.0.0.1');
     if (!settings.ok) throw new Error(settings.reason);
     const guard = requireRole('admin');
-    guardServer = await serveFunction('auth-guard-int', createFunctionHandler({
-      name: 'auth-guard-int', accepted: [], logger: pino({ level: 'silent' }), registry: createRegistry('auth-guard-int'),
-      onEvent: async () => undefined, readiness: async () => ({ ready: true }),
-      routes: createHttpAuth(settings.settings, pino({ level: 'silent' })).wrap((req, res) => {
-        if (req.path !== '/api/cameras/cam1') return false;
-        const who = guard(req, res);
-        if (who) res.status(200).json({ by: who.name });
-        return true;
+    guardServer = await serveFunction(
+      'auth-guard-int',
+      createFunctionHandler({
+        name: 'auth-guard-int',
+        accepted: [],
+        logger: pino({ level: 'silent' }),
+        registry: createRegistry('auth-guard-int'),
+        onEvent: async () => undefined,
+        readiness: async () => ({ ready: true }),
+        routes: createHttpAuth(settings.settings, pino({ level: 'silent' })).wrap((req, res) => {
+          if (req.path !== '/api/cameras/cam1') return false;
+          const who = guard(req, res);
+          if (who) res.status(200).json({ by: who.name });
+          return true;
+        }),
       }),
-    }), 0, '127.0.0.1');
+      0,
+      '127.0.0.1',
+    );
     expect((await postEvent(tokenMode.url, EventType.alertRaised, incident)).status).toBe(200); // ingress: no credentials
   });
 
@@ -83,9 +116,24 @@ describe('access control over HTTP: every route × every role (real Redis, real 
     await env?.cleanup();
   });
 
-  const reads = ['/', '/index.html', '/assets/app.js', '/api/state', '/api/stream', `/api/incidents/${incident.incidentId}`, `/clips/${clipRel}`, `/thumbs/cam1.jpg?clip=${encodeURIComponent(clipRel)}`];
+  const reads = [
+    '/',
+    '/index.html',
+    '/assets/app.js',
+    '/api/state',
+    '/api/stream',
+    `/api/incidents/${incident.incidentId}`,
+    `/clips/${clipRel}`,
+    `/thumbs/cam1.jpg?clip=${encodeURIComponent(clipRel)}`,
+  ];
 
-  type Caller = { name: string; mode: 'token' | 'proxy'; headers: Record<string, string>; role: 'none' | 'viewer' | 'operator' | 'admin'; status?: number };
+  type Caller = {
+    name: string;
+    mode: 'token' | 'proxy';
+    headers: Record<string, string>;
+    role: 'none' | 'viewer' | 'operator' | 'admin';
+    status?: number;
+  };
   const callers: Caller[] = [
     { name: 'anonymous', mode: 'token', headers: {}, role: 'none' },
     { name: 'wrong token', mode: 'token', headers: bearer('wrong-token-0123456789abcdef'), role: 'none' },
@@ -105,7 +153,8 @@ describe('access control over HTTP: every route × every role (real Redis, real 
       if (c.role === 'none') {
         expect(r.status).toBe(c.status ?? 401);
         expect(r.body).not.toContain(incident.summary);
-        if (p === '/' || p === '/index.html') expect(r.headers['content-type']).toMatch(/^text\/html/); // the small login page
+        if (p === '/' || p === '/index.html')
+          expect(r.headers['content-type']).toMatch(/^text\/html/); // the small login page
         else expect(r.headers['content-type']).toMatch(/^application\/json/);
       } else {
         expect(r.status).toBe(200);
@@ -113,7 +162,13 @@ describe('access control over HTTP: every route × every role (real Redis, real 
     });
 
     it('POST ack (operator and up)', async () => {
-      const r = await call(base(c), 'POST', `/api/incidents/${incident.incidentId}/ack`, { ...c.headers, ...JSON_CT }, '{"by":"someone else"}');
+      const r = await call(
+        base(c),
+        'POST',
+        `/api/incidents/${incident.incidentId}/ack`,
+        { ...c.headers, ...JSON_CT },
+        '{"by":"someone else"}',
+      );
       const want = c.role === 'none' ? (c.status ?? 401) : c.role === 'viewer' ? 403 : 200;
       expect({ status: r.status }).toEqual({ status: want });
       if (want === 200) expect(JSON.parse(r.body).acknowledgedBy).not.toBe('someone else');
@@ -122,14 +177,19 @@ describe('access control over HTTP: every route × every role (real Redis, real 
     it('health, readiness and the CloudEvent ingress stay open', async () => {
       expect((await call(base(c), 'GET', '/healthz', c.headers)).status).toBe(200);
       expect((await call(base(c), 'GET', '/readyz', c.headers)).status).toBe(200);
-      expect((await postEvent(base(c), EventType.alertUpdated, { ...incident, analyzedAt: new Date().toISOString() })).status).toBe(200);
+      expect(
+        (await postEvent(base(c), EventType.alertUpdated, { ...incident, analyzedAt: new Date().toISOString() }))
+          .status,
+      ).toBe(200);
     });
   });
 
   it('requireRole(admin) on another route: viewer 403, admin 200, anonymous and wrong token 401', async () => {
     const p = '/api/cameras/cam1';
     expect((await call(guardServer.url, 'PUT', p, JSON_CT, '{}')).status).toBe(401);
-    expect((await call(guardServer.url, 'PUT', p, { ...JSON_CT, ...bearer('wrong-token-0123456789abcdef') }, '{}')).status).toBe(401);
+    expect(
+      (await call(guardServer.url, 'PUT', p, { ...JSON_CT, ...bearer('wrong-token-0123456789abcdef') }, '{}')).status,
+    ).toBe(401);
     expect((await call(guardServer.url, 'PUT', p, { ...JSON_CT, ...bearer(VIEWER) }, '{}')).status).toBe(403);
     expect((await call(guardServer.url, 'GET', p, bearer(VIEWER))).status).toBe(403); // admin even to read
     const ok = await call(guardServer.url, 'PUT', p, { ...JSON_CT, ...bearer(ADMIN) }, '{}');
@@ -139,7 +199,13 @@ describe('access control over HTTP: every route × every role (real Redis, real 
   it('acknowledgements record the authenticated identity', async () => {
     const a = alertData({ incidentId: 'cam2-smoke-auth', cameraId: 'cam2' });
     await postEvent(proxyMode.url, EventType.alertRaised, a);
-    const r = await call(proxyMode.url, 'POST', `/api/incidents/${a.incidentId}/ack`, { ...proxyUser('op@plant', 'safety-ops'), ...JSON_CT }, '{"by":"admin"}');
+    const r = await call(
+      proxyMode.url,
+      'POST',
+      `/api/incidents/${a.incidentId}/ack`,
+      { ...proxyUser('op@plant', 'safety-ops'), ...JSON_CT },
+      '{"by":"admin"}',
+    );
     expect(JSON.parse(r.body)).toMatchObject({ acknowledgedBy: 'op@plant' });
   });
 
@@ -155,7 +221,9 @@ describe('access control over HTTP: every route × every role (real Redis, real 
     expect(login.status).toBe(303);
     expect(login.headers.location).toBe('/');
     const setCookie = login.headers['set-cookie']?.[0] ?? '';
-    expect(setCookie).toMatch(/^sh_session=v1\.admin\.\d+\.[\w-]{43}; Path=\/; HttpOnly; SameSite=Strict; Max-Age=43200$/);
+    expect(setCookie).toMatch(
+      /^sh_session=v1\.admin\.\d+\.[\w-]{43}; Path=\/; HttpOnly; SameSite=Strict; Max-Age=43200$/,
+    );
     const cookie = { cookie: setCookie.split(';')[0]! };
     expect((await call(tokenMode.url, 'GET', '/', cookie)).status).toBe(200);
     expect((await call(tokenMode.url, 'GET', '/api/state', cookie)).status).toBe(200);
@@ -168,14 +236,20 @@ describe('access control over HTTP: every route × every role (real Redis, real 
       expect((await call(tokenMode.url, 'POST', ackPath, { ...cookie, 'content-type': ct }, 'by=x')).status).toBe(415);
     }
     const acked = await call(tokenMode.url, 'POST', ackPath, { ...cookie, ...JSON_CT }, '{}');
-    expect({ status: acked.status, by: JSON.parse(acked.body).acknowledgedBy }).toEqual({ status: 200, by: 'admin session' });
+    expect({ status: acked.status, by: JSON.parse(acked.body).acknowledgedBy }).toEqual({
+      status: 200,
+      by: 'admin session',
+    });
 
     // a viewer session watches but cannot acknowledge; an edited cookie is no session
     const vl = await call(tokenMode.url, 'GET', `/login?token=${VIEWER}`);
     const vcookie = { cookie: (vl.headers['set-cookie']?.[0] ?? '').split(';')[0]! };
     expect((await call(tokenMode.url, 'GET', '/api/state', vcookie)).status).toBe(200);
     expect((await call(tokenMode.url, 'POST', ackPath, { ...vcookie, ...JSON_CT }, '{}')).status).toBe(403);
-    expect((await call(tokenMode.url, 'GET', '/api/state', { cookie: vcookie.cookie.replace('.viewer.', '.admin.') })).status).toBe(401);
+    expect(
+      (await call(tokenMode.url, 'GET', '/api/state', { cookie: vcookie.cookie.replace('.viewer.', '.admin.') }))
+        .status,
+    ).toBe(401);
 
     const out = await call(tokenMode.url, 'GET', '/logout', cookie);
     expect(out.status).toBe(303);
@@ -183,7 +257,12 @@ describe('access control over HTTP: every route × every role (real Redis, real 
   });
 
   it('browser hardening headers on the page, the API and the login page; the page has no inline script or style', async () => {
-    for (const [p, h] of [['/', bearer(ADMIN)], ['/api/state', bearer(ADMIN)], ['/login', {}], ['/', {}]] as const) {
+    for (const [p, h] of [
+      ['/', bearer(ADMIN)],
+      ['/api/state', bearer(ADMIN)],
+      ['/login', {}],
+      ['/', {}],
+    ] as const) {
       const r = await call(tokenMode.url, 'GET', p, h);
       const csp = String(r.headers['content-security-policy']);
       expect(csp).toContain("script-src 'self'");
@@ -193,7 +272,9 @@ describe('access control over HTTP: every route × every role (real Redis, real 
       expect(r.headers['x-content-type-options']).toBe('nosniff');
       expect(r.headers['referrer-policy']).toBe('no-referrer');
       if (r.headers['content-type']?.startsWith('text/html')) {
-        expect(r.body.match(/<script\b[^>]*>/g) ?? []).toEqual((r.body.match(/<script\b[^>]*>/g) ?? []).filter((t) => / src="\/assets\//.test(t)));
+        expect(r.body.match(/<script\b[^>]*>/g) ?? []).toEqual(
+          (r.body.match(/<script\b[^>]*>/g) ?? []).filter((t) => / src="\/assets\//.test(t)),
+        );
         expect(r.body).not.toMatch(/<script>\s*\S|\son[a-z]+\s*=|\sstyle\s*=|<style/i);
       }
     }

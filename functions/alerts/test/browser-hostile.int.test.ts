@@ -60,35 +60,57 @@ describe('dashboard in chromium: a hostile summary is inert, the CSP holds, logi
   });
 
   it('markup in summaries and hazard descriptions is text, on load and over SSE; nothing runs', async () => {
-    await page.evaluate(`document.addEventListener('securitypolicyviolation', (e) => (window.__csp = (window.__csp || []).concat(e.violatedDirective)))`);
+    await page.evaluate(
+      `document.addEventListener('securitypolicyviolation', (e) => (window.__csp = (window.__csp || []).concat(e.violatedDirective)))`,
+    );
     const before = alertData({ incidentId: `cam1-fire-${randomUUID()}`, summary: `before ${HOSTILE}` });
     await postEvent(alerts!.url, EventType.alertRaised, before);
     await page.reload();
     await page.waitForSelector('#conn[data-state="live"]', { timeout: 15_000 });
-    await page.evaluate(`document.addEventListener('securitypolicyviolation', (e) => (window.__csp = (window.__csp || []).concat(e.violatedDirective)))`);
+    await page.evaluate(
+      `document.addEventListener('securitypolicyviolation', (e) => (window.__csp = (window.__csp || []).concat(e.violatedDirective)))`,
+    );
     await page.waitForSelector(`.inc[data-incident-id="${before.incidentId}"]`);
 
     const live = alertData({
-      incidentId: `cam2-smoke-${randomUUID()}`, cameraId: 'cam2', hazardType: 'smoke', summary: `live ${HOSTILE}`,
+      incidentId: `cam2-smoke-${randomUUID()}`,
+      cameraId: 'cam2',
+      hazardType: 'smoke',
+      summary: `live ${HOSTILE}`,
       hazards: [{ type: 'smoke', description: `desc ${HOSTILE}`, confidence: 0.8 }],
     });
     await postEvent(alerts!.url, EventType.alertRaised, live);
     await postEvent(alerts!.url, EventType.verdictCreated, {
-      jobId: `job-${randomUUID()}`, cameraId: 'cam2', clipPath: 'cam2/x.mp4', status: 'danger', hazards: live.hazards, summary: `verdict ${HOSTILE}`,
-      model: `<b>model</b>`, capturedAt: new Date().toISOString(), analyzedAt: new Date().toISOString(),
+      jobId: `job-${randomUUID()}`,
+      cameraId: 'cam2',
+      clipPath: 'cam2/x.mp4',
+      status: 'danger',
+      hazards: live.hazards,
+      summary: `verdict ${HOSTILE}`,
+      model: `<b>model</b>`,
+      capturedAt: new Date().toISOString(),
+      analyzedAt: new Date().toISOString(),
     });
     const card = `.inc[data-incident-id="${live.incidentId}"]`;
     await page.waitForSelector(card, { timeout: 10_000 });
     await page.click(`${card} .inc-summary`); // the player shows summary, hazards, facts
     await page.waitForSelector('#player:not([hidden])');
-    await waitFor(() => page.evaluate(`document.querySelector('#verdicts').textContent.includes('verdict <img')`), 10_000, `document.querySelector('#verdicts').textContent.includes('verdict <img')`); // not waitForFunction: its polling needs eval, which the CSP forbids
+    await waitFor(
+      () => page.evaluate(`document.querySelector('#verdicts').textContent.includes('verdict <img')`),
+      10_000,
+      `document.querySelector('#verdicts').textContent.includes('verdict <img')`,
+    ); // not waitForFunction: its polling needs eval, which the CSP forbids
 
-    expect(await page.textContent(`.inc[data-incident-id="${before.incidentId}"] .inc-summary`)).toBe(`before ${HOSTILE}`);
+    expect(await page.textContent(`.inc[data-incident-id="${before.incidentId}"] .inc-summary`)).toBe(
+      `before ${HOSTILE}`,
+    );
     expect(await page.textContent(`${card} .inc-summary`)).toBe(`live ${HOSTILE}`);
     expect(await page.textContent('#player-summary')).toBe(`live ${HOSTILE}`);
     expect(await page.textContent('#player-hazards')).toContain(`desc ${HOSTILE}`);
     // no element the markup would have made exists anywhere
-    expect(await page.locator('img[src="x"], svg[onload], script:not([src]), iframe, a[href^="javascript:"], b').count()).toBe(0);
+    expect(
+      await page.locator('img[src="x"], svg[onload], script:not([src]), iframe, a[href^="javascript:"], b').count(),
+    ).toBe(0);
     expect(await page.evaluate('window.__pwned')).toBeUndefined();
     expect(await page.evaluate('window.__csp')).toBeUndefined(); // the page itself needs nothing the CSP forbids
     expect(consoleErrors.filter((e) => /Content Security Policy/i.test(e))).toEqual([]);
@@ -102,7 +124,9 @@ describe('dashboard in chromium: a hostile summary is inert, the CSP holds, logi
     try {
       await framing.setContent(`<iframe id="f" src="${alerts!.url}/login"></iframe>`); // waits for the frame's load
       const frame = framing.frames().find((f) => f.url().includes('/login'));
-      const rendered = frame ? await frame.evaluate('document.querySelector("form") !== null').catch(() => false) : false;
+      const rendered = frame
+        ? await frame.evaluate('document.querySelector("form") !== null').catch(() => false)
+        : false;
       expect(rendered).toBe(false);
       expect(said.some((t) => /frame-ancestors/.test(t))).toBe(true); // refused by the CSP, not merely slow
     } finally {

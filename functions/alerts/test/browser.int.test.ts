@@ -7,7 +7,15 @@ jest.setTimeout(60_000);
 
 /** Debian's chromium (never a downloaded browser). */
 const CHROMIUM = '/usr/bin/chromium';
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync'];
+const ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--no-first-run',
+  '--disable-sync',
+];
 
 describe('dashboard in a real browser (Debian chromium + playwright-core)', () => {
   let env: Awaited<ReturnType<typeof testEnv>>;
@@ -61,7 +69,11 @@ describe('dashboard in a real browser (Debian chromium + playwright-core)', () =
     await page.click(`${card} .inc-summary`);
     await page.waitForSelector('#player:not([hidden])');
     expect(await page.getAttribute('#player-video', 'src')).toBe(`/clips/${clipRel}`);
-    await waitFor(() => page.evaluate('document.querySelector("#player-video").currentTime > 0'), 15_000, 'document.querySelector("#player-video").currentTime > 0'); // not waitForFunction: its polling needs eval, which the CSP forbids
+    await waitFor(
+      () => page.evaluate('document.querySelector("#player-video").currentTime > 0'),
+      15_000,
+      'document.querySelector("#player-video").currentTime > 0',
+    ); // not waitForFunction: its polling needs eval, which the CSP forbids
     expect(await page.evaluate('document.querySelector("#player-video").error')).toBeNull();
     expect(clipStatuses).toContain(206); // the browser seeks to the trailing moov with Range requests
 
@@ -74,27 +86,51 @@ describe('dashboard in a real browser (Debian chromium + playwright-core)', () =
     await page.keyboard.press('Escape');
     await page.waitForSelector('#player', { state: 'hidden' });
     expect(await page.textContent(card)).toContain('확인됨');
-    const state = (await (await fetch(`${alerts!.url}/api/state`)).json()) as { incidents: { incidentId: string; acknowledgedAt?: string }[] };
+    const state = (await (await fetch(`${alerts!.url}/api/state`)).json()) as {
+      incidents: { incidentId: string; acknowledgedAt?: string }[];
+    };
     expect(state.incidents.find((i) => i.incidentId === a.incidentId)?.acknowledgedAt).toEqual(expect.any(String));
 
     // Not re-alerted: a later update changes the card but it stays acknowledged and does not flash.
-    await postEvent(alerts!.url, EventType.alertUpdated, { ...a, summary: '화재 계속', analyzedAt: new Date(Date.now() + 1000).toISOString() });
-    await waitFor(async () => (await page.textContent(card))?.includes('화재 계속'), 10_000, 'updated summary in the page');
+    await postEvent(alerts!.url, EventType.alertUpdated, {
+      ...a,
+      summary: '화재 계속',
+      analyzedAt: new Date(Date.now() + 1000).toISOString(),
+    });
+    await waitFor(
+      async () => (await page.textContent(card))?.includes('화재 계속'),
+      10_000,
+      'updated summary in the page',
+    );
     expect(await page.getAttribute(card, 'data-acked')).toBe('true');
     expect(await page.getAttribute('body', 'data-alarms')).toBe('1');
     expect(await page.getAttribute(card, 'class')).not.toContain('flash');
 
     // Resolved: greyed out, the open counter goes back to zero.
-    await postEvent(alerts!.url, EventType.alertResolved, { ...a, state: 'resolved', status: 'safe', resolvedAt: new Date(Date.now() + 2000).toISOString(), analyzedAt: new Date(Date.now() + 2000).toISOString() });
+    await postEvent(alerts!.url, EventType.alertResolved, {
+      ...a,
+      state: 'resolved',
+      status: 'safe',
+      resolvedAt: new Date(Date.now() + 2000).toISOString(),
+      analyzedAt: new Date(Date.now() + 2000).toISOString(),
+    });
     await page.waitForSelector(`${card}[data-state="resolved"]`, { timeout: 10_000 });
-    await waitFor(() => page.evaluate('document.querySelector("#c-open").textContent === "0"'), 10_000, 'document.querySelector("#c-open").textContent === "0"'); // not waitForFunction: its polling needs eval, which the CSP forbids
+    await waitFor(
+      () => page.evaluate('document.querySelector("#c-open").textContent === "0"'),
+      10_000,
+      'document.querySelector("#c-open").textContent === "0"',
+    ); // not waitForFunction: its polling needs eval, which the CSP forbids
 
     // A camera tile plays that camera's newest clip.
     await page.waitForSelector('.cam[data-camera-id="cam1"][data-clip]', { timeout: 10_000 });
     await page.click('.cam[data-camera-id="cam1"]');
     await page.waitForSelector('#player:not([hidden])');
     expect(await page.getAttribute('#player-video', 'src')).toBe(`/clips/${clipRel}`);
-    await waitFor(() => page.evaluate('document.querySelector("#player-video").currentTime > 0'), 15_000, 'document.querySelector("#player-video").currentTime > 0'); // not waitForFunction: its polling needs eval, which the CSP forbids
+    await waitFor(
+      () => page.evaluate('document.querySelector("#player-video").currentTime > 0'),
+      15_000,
+      'document.querySelector("#player-video").currentTime > 0',
+    ); // not waitForFunction: its polling needs eval, which the CSP forbids
     await page.keyboard.press('Escape');
 
     expect(pageErrors).toEqual([]);

@@ -6,8 +6,14 @@ import { parseRange } from '../src/core/range';
 
 describe('formatDuration', () => {
   it.each([
-    [0, '0s'], [999, '0s'], [12_000, '12s'], [65_000, '1m 05s'], [3_600_000, '1h 00m'], [3_725_000, '1h 02m'],
-    [90_000_000, '1d 01h'], [-5_000, '0s'],
+    [0, '0s'],
+    [999, '0s'],
+    [12_000, '12s'],
+    [65_000, '1m 05s'],
+    [3_600_000, '1h 00m'],
+    [3_725_000, '1h 02m'],
+    [90_000_000, '1d 01h'],
+    [-5_000, '0s'],
   ])('%d ms → %s', (ms, text) => expect(formatDuration(ms)).toBe(text));
 
   it('has a self-contained source the browser can embed', () => {
@@ -40,14 +46,28 @@ describe('clipPathFromUrl', () => {
     expect(clipPathFromUrl('/clips/cam1/a%20b.mp4', '/clips/')).toEqual({ ok: true, relPath: 'cam1/a b.mp4' });
     expect(clipUrl('cam1/a b.mp4')).toBe('/clips/cam1/a%20b.mp4');
   });
-  it.each(['/clips/../../etc/passwd', '/clips/%2e%2e/%2e%2e/etc/passwd', '/clips/cam1%2f..%2f..%2fetc', '/clips/%2Fetc%2Fpasswd', '/clips//etc/passwd', '/clips/%zz', '/clips/a%00b'])(
-    'rejects %s', (p) => expect(clipPathFromUrl(p, '/clips/').ok).toBe(false),
-  );
+  it.each([
+    '/clips/../../etc/passwd',
+    '/clips/%2e%2e/%2e%2e/etc/passwd',
+    '/clips/cam1%2f..%2f..%2fetc',
+    '/clips/%2Fetc%2Fpasswd',
+    '/clips//etc/passwd',
+    '/clips/%zz',
+    '/clips/a%00b',
+  ])('rejects %s', (p) => expect(clipPathFromUrl(p, '/clips/').ok).toBe(false));
 });
 
 describe('counters', () => {
   const keda = { listLength: 8, activationListLength: 0, minReplicas: 1, maxReplicas: 8 };
-  const base = { queueDepth: 0, verdictsLastMinute: 3, verdictsByStatus: { safe: '5', danger: 2 }, openIncidents: 1, unacknowledged: 1, camerasOnline: 2, camerasTotal: 3 };
+  const base = {
+    queueDepth: 0,
+    verdictsLastMinute: 3,
+    verdictsByStatus: { safe: '5', danger: 2 },
+    openIncidents: 1,
+    unacknowledged: 1,
+    camerasOnline: 2,
+    camerasTotal: 3,
+  };
   it('applies KEDA’s formula and normalises the status counts', () => {
     const c = buildCounters({ ...base, queueDepth: 19 }, keda, new Date(0));
     expect(c.kedaReplicas).toBe(3);
@@ -67,13 +87,25 @@ describe('counters', () => {
 describe('cameras', () => {
   const now = Date.parse('2026-11-28T20:00:00Z');
   it('parses capture’s hash leniently', () => {
-    expect(parseStatusReport('{"status":"online","lastClipAt":"2026-11-28T19:59:55Z","owner":"c-0"}')).toMatchObject({ status: 'online', owner: 'c-0', atMs: now - 5000 });
+    expect(parseStatusReport('{"status":"online","lastClipAt":"2026-11-28T19:59:55Z","owner":"c-0"}')).toMatchObject({
+      status: 'online',
+      owner: 'c-0',
+      atMs: now - 5000,
+    });
     expect(parseStatusReport('{"status":"weird"}')).toBeUndefined();
     expect(parseStatusReport('not json')).toBeUndefined();
   });
   it('merges sources, newest report wins, expected cameras shown, natural order', () => {
     const views = mergeCameras({
-      reports: new Map([['cam2', [{ status: 'online', atMs: now - 60_000 }, { status: 'offline', atMs: now - 1000, reason: 'no clip' }]]]),
+      reports: new Map([
+        [
+          'cam2',
+          [
+            { status: 'online', atMs: now - 60_000 },
+            { status: 'offline', atMs: now - 1000, reason: 'no clip' },
+          ],
+        ],
+      ]),
       latestClips: new Map([['cam10', { path: 'cam10/x.mp4', mtimeMs: now - 2000 }]]),
       lastVerdicts: new Map(),
       openIncidents: [],

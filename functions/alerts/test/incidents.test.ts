@@ -1,17 +1,41 @@
 import type { AlertData } from '../../shared/src/events';
-import { acknowledge, alertKindOf, applyAlertEvent, HISTORY_CAP, incidentDurationMs, type AlertEventInput, type DashboardIncident } from '../src/core/incidents';
+import {
+  acknowledge,
+  alertKindOf,
+  applyAlertEvent,
+  HISTORY_CAP,
+  incidentDurationMs,
+  type AlertEventInput,
+  type DashboardIncident,
+} from '../src/core/incidents';
 
 const T0 = Date.parse('2026-11-28T20:00:00.000Z');
 const at = (s: number) => new Date(T0 + s * 1000).toISOString();
 
 function data(over: Partial<AlertData> = {}): AlertData {
   return {
-    incidentId: 'inc-1', cameraId: 'cam1', status: 'warning', state: 'open', severity: 'warning', hazardType: 'no_hard_hat',
-    hazards: [{ type: 'no_hard_hat', description: 'no helmet', confidence: 0.8 }], summary: '안전모 미착용',
-    clipPath: 'cam1/a.mp4', capturedAt: at(0), analyzedAt: at(1), model: 'm', openedAt: at(0), ...over,
+    incidentId: 'inc-1',
+    cameraId: 'cam1',
+    status: 'warning',
+    state: 'open',
+    severity: 'warning',
+    hazardType: 'no_hard_hat',
+    hazards: [{ type: 'no_hard_hat', description: 'no helmet', confidence: 0.8 }],
+    summary: '안전모 미착용',
+    clipPath: 'cam1/a.mp4',
+    capturedAt: at(0),
+    analyzedAt: at(1),
+    model: 'm',
+    openedAt: at(0),
+    ...over,
   };
 }
-const ev = (eventId: string, kind: AlertEventInput['kind'], over: Partial<AlertData> = {}): AlertEventInput => ({ eventId, kind, data: data(over), receivedAt: at(100) });
+const ev = (eventId: string, kind: AlertEventInput['kind'], over: Partial<AlertData> = {}): AlertEventInput => ({
+  eventId,
+  kind,
+  data: data(over),
+  receivedAt: at(100),
+});
 
 function run(events: AlertEventInput[]): { record: DashboardIncident; kinds: string[]; alerts: boolean[] } {
   let rec: DashboardIncident | undefined;
@@ -32,11 +56,24 @@ describe('incident reducer', () => {
     const { record, kinds, alerts } = run([
       ev('e1', 'raised'),
       ev('e2', 'updated', { analyzedAt: at(6), summary: 'still no helmet', clipPath: 'cam1/b.mp4', clipCount: 2 }),
-      ev('e3', 'resolved', { analyzedAt: at(11), state: 'resolved', status: 'safe', resolvedAt: at(11), clipPath: 'cam1/c.mp4' }),
+      ev('e3', 'resolved', {
+        analyzedAt: at(11),
+        state: 'resolved',
+        status: 'safe',
+        resolvedAt: at(11),
+        clipPath: 'cam1/c.mp4',
+      }),
     ]);
     expect(kinds).toEqual(['created', 'updated', 'updated']);
     expect(alerts).toEqual([true, false, false]);
-    expect(record).toMatchObject({ state: 'resolved', status: 'safe', resolvedAt: at(11), clipPath: 'cam1/c.mp4', lastEvent: 'resolved', rev: 3 });
+    expect(record).toMatchObject({
+      state: 'resolved',
+      status: 'safe',
+      resolvedAt: at(11),
+      clipPath: 'cam1/c.mp4',
+      lastEvent: 'resolved',
+      rev: 3,
+    });
     expect(record.history.map((h) => h.eventId)).toEqual(['e1', 'e2', 'e3']);
   });
 
@@ -73,14 +110,25 @@ describe('incident reducer', () => {
 
   it('escalation warning → danger re-alerts an unacknowledged incident, never an acknowledged one', () => {
     const raised = applyAlertEvent(undefined, ev('e1', 'raised'));
-    const escalated = applyAlertEvent(raised.record, ev('e2', 'updated', { analyzedAt: at(6), severity: 'danger', status: 'danger' }));
+    const escalated = applyAlertEvent(
+      raised.record,
+      ev('e2', 'updated', { analyzedAt: at(6), severity: 'danger', status: 'danger' }),
+    );
     expect(escalated.alert).toBe(true);
     expect(escalated.record.peakSeverity).toBe('danger');
 
     const acked = acknowledge(raised.record, at(3), 'kim');
-    const silent = applyAlertEvent(acked, ev('e2', 'updated', { analyzedAt: at(6), severity: 'danger', status: 'danger', summary: 'worse' }));
+    const silent = applyAlertEvent(
+      acked,
+      ev('e2', 'updated', { analyzedAt: at(6), severity: 'danger', status: 'danger', summary: 'worse' }),
+    );
     expect(silent.alert).toBe(false);
-    expect(silent.record).toMatchObject({ severity: 'danger', summary: 'worse', acknowledgedAt: at(3), acknowledgedBy: 'kim' });
+    expect(silent.record).toMatchObject({
+      severity: 'danger',
+      summary: 'worse',
+      acknowledgedAt: at(3),
+      acknowledgedBy: 'kim',
+    });
   });
 
   it('acknowledging twice keeps the first acknowledgement', () => {
@@ -92,7 +140,8 @@ describe('incident reducer', () => {
 
   it('keeps the earliest openedAt and caps the history (first entry kept)', () => {
     const events = [ev('e0', 'raised', { openedAt: at(0) })];
-    for (let i = 1; i <= HISTORY_CAP + 10; i++) events.push(ev(`e${i}`, 'updated', { analyzedAt: at(i * 5), openedAt: at(i) }));
+    for (let i = 1; i <= HISTORY_CAP + 10; i++)
+      events.push(ev(`e${i}`, 'updated', { analyzedAt: at(i * 5), openedAt: at(i) }));
     const { record } = run(events);
     expect(record.history).toHaveLength(HISTORY_CAP);
     expect(record.history[0]?.eventId).toBe('e0');
@@ -113,7 +162,16 @@ describe('incident reducer', () => {
 });
 
 describe('#18.8 alert data cannot overwrite what the store owns', () => {
-  const forged = { acknowledgedAt: at(2), acknowledgedBy: 'attacker', rev: 999, history: [], peakSeverity: 'danger', firstReceivedAt: at(-999), lastReceivedAt: at(-999), lastEvent: 'resolved' };
+  const forged = {
+    acknowledgedAt: at(2),
+    acknowledgedBy: 'attacker',
+    rev: 999,
+    history: [],
+    peakSeverity: 'danger',
+    firstReceivedAt: at(-999),
+    lastReceivedAt: at(-999),
+    lastEvent: 'resolved',
+  };
   it('#18.8 extra fields in alert data overwriting stored fields: an alert cannot arrive already acknowledged', () => {
     const { record, alerts } = run([ev('e1', 'raised', forged as unknown as Partial<AlertData>)]);
     expect(record.acknowledgedAt).toBeUndefined();
@@ -124,7 +182,10 @@ describe('#18.8 alert data cannot overwrite what the store owns', () => {
   });
 
   it('#18.8 … nor on a later update', () => {
-    const { record } = run([ev('e1', 'raised'), ev('e2', 'updated', { analyzedAt: at(6), ...(forged as unknown as Partial<AlertData>) })]);
+    const { record } = run([
+      ev('e1', 'raised'),
+      ev('e2', 'updated', { analyzedAt: at(6), ...(forged as unknown as Partial<AlertData>) }),
+    ]);
     expect(record.acknowledgedAt).toBeUndefined();
     expect(record).toMatchObject({ rev: 2, lastEvent: 'updated', firstReceivedAt: at(100) });
     expect(record.history.map((h) => h.eventId)).toEqual(['e1', 'e2']);

@@ -17,13 +17,19 @@ describe('KEDA defaults of the alerts dashboard', () => {
     const manifest = scalingSettingsFromManifest(service as ManifestDoc);
     const { alerts } = parseConfig({});
     expect({
-      listLength: alerts.kedaListLength, activationListLength: alerts.kedaActivationListLength,
-      minReplicas: alerts.kedaMinReplicas, maxReplicas: alerts.kedaMaxReplicas,
-      inFlightLength: alerts.kedaInFlightLength, activationInFlightLength: alerts.kedaActivationInFlightLength,
+      listLength: alerts.kedaListLength,
+      activationListLength: alerts.kedaActivationListLength,
+      minReplicas: alerts.kedaMinReplicas,
+      maxReplicas: alerts.kedaMaxReplicas,
+      inFlightLength: alerts.kedaInFlightLength,
+      activationInFlightLength: alerts.kedaActivationInFlightLength,
     }).toEqual({
-      listLength: manifest.listLength, activationListLength: manifest.activationListLength,
-      minReplicas: manifest.minReplicas, maxReplicas: manifest.maxReplicas,
-      inFlightLength: manifest.inFlightLength, activationInFlightLength: manifest.activationInFlightLength,
+      listLength: manifest.listLength,
+      activationListLength: manifest.activationListLength,
+      minReplicas: manifest.minReplicas,
+      maxReplicas: manifest.maxReplicas,
+      inFlightLength: manifest.inFlightLength,
+      activationInFlightLength: manifest.activationInFlightLength,
     });
   });
 });

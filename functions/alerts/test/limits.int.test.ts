@@ -30,12 +30,21 @@ test('#18.2 /api/state returns at most FEED_LIMIT incidents, open ones first; th
   const base = Date.parse('2026-11-28T20:00:00Z');
   const n = FEED_LIMIT + 40;
   for (let i = 0; i < n; i += 40) {
-    await Promise.all(Array.from({ length: Math.min(40, n - i) }, (_, j) => {
-      const t = new Date(base + (i + j) * 1000).toISOString();
-      return postEvent(`${alerts.url}/`, EventType.alertRaised, alertData({ incidentId: `inc-${String(i + j).padStart(4, '0')}`, openedAt: t, analyzedAt: t, capturedAt: t }));
-    }));
+    await Promise.all(
+      Array.from({ length: Math.min(40, n - i) }, (_, j) => {
+        const t = new Date(base + (i + j) * 1000).toISOString();
+        return postEvent(
+          `${alerts.url}/`,
+          EventType.alertRaised,
+          alertData({ incidentId: `inc-${String(i + j).padStart(4, '0')}`, openedAt: t, analyzedAt: t, capturedAt: t }),
+        );
+      }),
+    );
   }
-  const state = (await (await fetch(`${alerts.url}/api/state`)).json()) as { incidents: unknown[]; incidentsTotal: number };
+  const state = (await (await fetch(`${alerts.url}/api/state`)).json()) as {
+    incidents: unknown[];
+    incidentsTotal: number;
+  };
   expect(state.incidents.length).toBe(FEED_LIMIT);
   expect(state.incidentsTotal).toBe(n);
   // paging walks every incident exactly once, newest first

@@ -26,25 +26,44 @@ describe('CloudEvent ingress verifies Knative OIDC sender tokens (stand-in Kuber
   let served = 0;
 
   const post = async (authorization?: string) => {
-    const ce = new CloudEvent({ id: randomUUID(), type: EventType.alertRaised, source: '/cameras/cam1', datacontenttype: 'application/json', data: alertData() });
+    const ce = new CloudEvent({
+      id: randomUUID(),
+      type: EventType.alertRaised,
+      source: '/cameras/cam1',
+      datacontenttype: 'application/json',
+      data: alertData(),
+    });
     const msg = HTTP.binary(ce);
-    const res = await fetch(alerts!.url, { method: 'POST', headers: { ...(msg.headers as Record<string, string>), ...(authorization ? { authorization } : {}) }, body: msg.body as string });
+    const res = await fetch(alerts!.url, {
+      method: 'POST',
+      headers: { ...(msg.headers as Record<string, string>), ...(authorization ? { authorization } : {}) },
+      body: msg.body as string,
+    });
     return { status: res.status, body: await res.text() };
   };
-  const claims = () => ({ iss: issuer, aud: [AUD], sub: 'system:serviceaccount:safety-hanta:alerts-trigger', exp: Math.floor(Date.now() / 1000) + 300 });
+  const claims = () => ({
+    iss: issuer,
+    aud: [AUD],
+    sub: 'system:serviceaccount:safety-hanta:alerts-trigger',
+    exp: Math.floor(Date.now() / 1000) + 300,
+  });
 
   beforeAll(async () => {
     apiserver = http.createServer((req, res) => {
       served++;
       res.setHeader('content-type', 'application/json');
-      if (req.url === '/.well-known/openid-configuration') return void res.end(JSON.stringify({ issuer, jwks_uri: `${issuer}/openid/v1/jwks` }));
+      if (req.url === '/.well-known/openid-configuration')
+        return void res.end(JSON.stringify({ issuer, jwks_uri: `${issuer}/openid/v1/jwks` }));
       if (req.url === '/openid/v1/jwks') return void res.end(JSON.stringify({ keys: keys.map((k) => k.jwk) }));
       res.statusCode = 404;
       res.end('{}');
     });
     await new Promise<void>((r) => apiserver.listen(0, '127.0.0.1', r));
     issuer = `http://127.0.0.1:${(apiserver.address() as AddressInfo).port}`;
-    env = await testEnv({ EVENTS_OIDC_AUDIENCE: AUD, EVENTS_OIDC_DISCOVERY_URL: `${issuer}/.well-known/openid-configuration` });
+    env = await testEnv({
+      EVENTS_OIDC_AUDIENCE: AUD,
+      EVENTS_OIDC_DISCOVERY_URL: `${issuer}/.well-known/openid-configuration`,
+    });
     alerts = await startAlerts(env.config, { host: '127.0.0.1' });
   });
 
@@ -57,7 +76,10 @@ describe('CloudEvent ingress verifies Knative OIDC sender tokens (stand-in Kuber
   it('a delivery with a valid token for our audience is stored; none, a foreign audience or a forged one get 401', async () => {
     expect((await post(`Bearer ${jwt(keys[0]!, claims())}`)).status).toBe(200);
     const none = await post();
-    expect({ status: none.status, error: JSON.parse(none.body).error }).toEqual({ status: 401, error: expect.stringMatching(/OIDC token/) });
+    expect({ status: none.status, error: JSON.parse(none.body).error }).toEqual({
+      status: 401,
+      error: expect.stringMatching(/OIDC token/),
+    });
     expect((await post(`Bearer ${jwt(keys[0]!, { ...claims(), aud: ['mt-broker-filter'] })}`)).status).toBe(401);
     expect((await post(`Bearer ${jwt(signingKey('rsa', 'k1'), claims())}`)).status).toBe(401);
     // the dashboard login does not open the ingress
@@ -65,7 +87,11 @@ describe('CloudEvent ingress verifies Knative OIDC sender tokens (stand-in Kuber
   });
 
   it('keys rotated by the cluster are fetched again when a token names an unknown key', async () => {
-    const verifier = new OidcVerifier({ discoveryUrl: `${issuer}/.well-known/openid-configuration`, audience: AUD, minRefreshMs: 0 });
+    const verifier = new OidcVerifier({
+      discoveryUrl: `${issuer}/.well-known/openid-configuration`,
+      audience: AUD,
+      minRefreshMs: 0,
+    });
     expect(await verifier.check(`Bearer ${jwt(keys[0]!, claims())}`)).toMatchObject({ ok: true });
     keys = [signingKey('ec', 'k2')];
     const before = served;
@@ -75,12 +101,34 @@ describe('CloudEvent ingress verifies Knative OIDC sender tokens (stand-in Kuber
 
   it('an unreachable issuer is 503, so the Broker redelivers instead of losing the event', async () => {
     const closed = await freePort();
-    const stale = await startAlerts({ ...env.config, alerts: { ...env.config.alerts, eventsOidcDiscoveryUrl: `http://127.0.0.1:${closed}/.well-known/openid-configuration` } }, { host: '127.0.0.1' });
+    const stale = await startAlerts(
+      {
+        ...env.config,
+        alerts: {
+          ...env.config.alerts,
+          eventsOidcDiscoveryUrl: `http://127.0.0.1:${closed}/.well-known/openid-configuration`,
+        },
+      },
+      { host: '127.0.0.1' },
+    );
     try {
-      const ce = new CloudEvent({ id: randomUUID(), type: EventType.alertRaised, source: '/cameras/cam1', datacontenttype: 'application/json', data: alertData() });
+      const ce = new CloudEvent({
+        id: randomUUID(),
+        type: EventType.alertRaised,
+        source: '/cameras/cam1',
+        datacontenttype: 'application/json',
+        data: alertData(),
+      });
       const msg = HTTP.binary(ce);
-      const res = await fetch(stale.url, { method: 'POST', headers: { ...(msg.headers as Record<string, string>), authorization: `Bearer ${jwt(keys[0]!, claims())}` }, body: msg.body as string });
-      expect({ status: res.status, error: ((await res.json()) as { error: string }).error }).toEqual({ status: 503, error: expect.stringMatching(/cannot fetch/) });
+      const res = await fetch(stale.url, {
+        method: 'POST',
+        headers: { ...(msg.headers as Record<string, string>), authorization: `Bearer ${jwt(keys[0]!, claims())}` },
+        body: msg.body as string,
+      });
+      expect({ status: res.status, error: ((await res.json()) as { error: string }).error }).toEqual({
+        status: 503,
+        error: expect.stringMatching(/cannot fetch/),
+      });
     } finally {
       await stale.stop();
     }

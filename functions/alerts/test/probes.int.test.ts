@@ -15,14 +15,26 @@ import { alertData, EventType, makeClip, postEvent, testEnv } from './helpers';
 
 jest.setTimeout(60_000);
 
-function raw(base: string, p: string, headers: Record<string, string> = {}, method = 'GET'): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: Buffer; ms: number }> {
+function raw(
+  base: string,
+  p: string,
+  headers: Record<string, string> = {},
+  method = 'GET',
+): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: Buffer; ms: number }> {
   const u = new URL(base);
   const t0 = Date.now();
   return new Promise((resolve, reject) => {
     const req = http.request({ host: u.hostname, port: u.port, path: p, method, headers, agent: false }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks), ms: Date.now() - t0 }));
+      res.on('end', () =>
+        resolve({
+          status: res.statusCode ?? 0,
+          headers: res.headers,
+          body: Buffer.concat(chunks),
+          ms: Date.now() - t0,
+        }),
+      );
     });
     req.on('error', reject);
     req.end();
@@ -107,7 +119,10 @@ describe('probes: path tricks, Range abuse, duplicate CloudEvent ids', () => {
 
     it('a thousand ranges in one header: the first one, nothing more', async () => {
       const r = await raw(alerts.url, `/clips/${clipRel}`, { range: `bytes=${'0-1,'.repeat(1000)}0-1` });
-      expect({ status: r.status, body: r.body.toString('hex') }).toEqual({ status: 206, body: clip.subarray(0, 2).toString('hex') });
+      expect({ status: r.status, body: r.body.toString('hex') }).toEqual({
+        status: 206,
+        body: clip.subarray(0, 2).toString('hex'),
+      });
     });
 
     it('an empty file: 416 for any range, 200 with no body otherwise; HEAD sends no body', async () => {
@@ -115,7 +130,11 @@ describe('probes: path tricks, Range abuse, duplicate CloudEvent ids', () => {
       const whole = await raw(alerts.url, '/clips/cam1/empty.mp4');
       expect({ status: whole.status, length: whole.body.length }).toEqual({ status: 200, length: 0 });
       const head = await raw(alerts.url, `/clips/${clipRel}`, { range: 'bytes=0-9' }, 'HEAD');
-      expect({ status: head.status, length: head.body.length, cl: head.headers['content-length'] }).toEqual({ status: 206, length: 0, cl: '10' });
+      expect({ status: head.status, length: head.body.length, cl: head.headers['content-length'] }).toEqual({
+        status: 206,
+        length: 0,
+        cl: '10',
+      });
     });
   });
 
@@ -123,7 +142,11 @@ describe('probes: path tricks, Range abuse, duplicate CloudEvent ids', () => {
     it('twenty concurrent deliveries of one event: stored once, one history entry', async () => {
       const a = alertData({ incidentId: `cam1-fire-${randomUUID()}` });
       const id = randomUUID();
-      const answers = await Promise.all(Array.from({ length: 20 }, (_, i) => postEvent(alerts.url, EventType.alertRaised, a, { id, structured: i % 2 === 0 })));
+      const answers = await Promise.all(
+        Array.from({ length: 20 }, (_, i) =>
+          postEvent(alerts.url, EventType.alertRaised, a, { id, structured: i % 2 === 0 }),
+        ),
+      );
       expect(answers.map((r) => r.status)).toEqual(Array(20).fill(200));
       expect(answers.filter((r) => JSON.parse(r.body).stored === true)).toHaveLength(1);
       const rec = JSON.parse((await raw(alerts.url, `/api/incidents/${a.incidentId}`)).body.toString());
@@ -143,7 +166,10 @@ describe('probes: path tricks, Range abuse, duplicate CloudEvent ids', () => {
   describe('slow clients', () => {
     let strict: RunningAlerts;
     beforeAll(async () => {
-      strict = await startAlerts({ ...env.config, alerts: { ...env.config.alerts, headersTimeoutMs: 1000, heartbeatMs: 1000 } }, { host: '127.0.0.1' });
+      strict = await startAlerts(
+        { ...env.config, alerts: { ...env.config.alerts, headersTimeoutMs: 1000, heartbeatMs: 1000 } },
+        { host: '127.0.0.1' },
+      );
     });
     afterAll(async () => strict?.stop());
 
@@ -176,7 +202,8 @@ describe('probes: path tricks, Range abuse, duplicate CloudEvent ids', () => {
           res.setEncoding('utf8');
           res.on('data', (d: string) => {
             text += d;
-            if ((text.match(/: heartbeat/g) ?? []).length >= 3) { // heartbeats every 1 s: ≥ 2 s open, past the 1 s bound
+            if ((text.match(/: heartbeat/g) ?? []).length >= 3) {
+              // heartbeats every 1 s: ≥ 2 s open, past the 1 s bound
               req.destroy();
               resolve(text);
             }

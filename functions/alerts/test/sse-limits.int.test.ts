@@ -7,7 +7,11 @@ import { alertData, EventType, postEvent, testEnv } from './helpers';
 
 jest.setTimeout(60_000);
 
-interface Stream { status: number; res: http.IncomingMessage; close(): void }
+interface Stream {
+  status: number;
+  res: http.IncomingMessage;
+  close(): void;
+}
 
 /** Opens GET /api/stream and resolves on the answer's headers (the stream stays open until close()). */
 function openStream(base: string, headers: Record<string, string> = {}): Promise<Stream> {
@@ -25,16 +29,19 @@ async function timedGet(base: string, p: string): Promise<{ status: number; ms: 
   const t0 = performance.now();
   const u = new URL(base);
   const status = await new Promise<number>((resolve, reject) => {
-    http.get({ host: u.hostname, port: u.port, path: p, agent: false }, (res) => {
-      res.resume();
-      res.on('end', () => resolve(res.statusCode ?? 0));
-    }).on('error', reject);
+    http
+      .get({ host: u.hostname, port: u.port, path: p, agent: false }, (res) => {
+        res.resume();
+        res.on('end', () => resolve(res.statusCode ?? 0));
+      })
+      .on('error', reject);
   });
   return { status, ms: performance.now() - t0 };
 }
 
 const user = (name: string) => ({ 'x-forwarded-user': name, 'x-forwarded-groups': 'staff' });
-const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))]!;
+const pct = (xs: number[], p: number) =>
+  [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))]!;
 
 describe('SSE bounds: per-client and total caps (429), a client that stops reading is cut', () => {
   let env: Awaited<ReturnType<typeof testEnv>>;
@@ -47,10 +54,18 @@ describe('SSE bounds: per-client and total caps (429), a client that stops readi
     // proxy mode from loopback: each user is its own client, as behind oauth2-proxy
     const config: Config = {
       ...env.config,
-      alerts: { ...env.config.alerts, authMode: 'proxy', trustedProxies: ['127.0.0.1', '::1'], proxyViewerGroups: ['*'], sseMaxStreams: TOTAL, sseMaxPerClient: 2 },
+      alerts: {
+        ...env.config.alerts,
+        authMode: 'proxy',
+        trustedProxies: ['127.0.0.1', '::1'],
+        proxyViewerGroups: ['*'],
+        sseMaxStreams: TOTAL,
+        sseMaxPerClient: 2,
+      },
     };
     alerts = await startAlerts(config, { host: '127.0.0.1' });
-    for (let i = 0; i < 5; i++) await postEvent(alerts.url, EventType.alertRaised, alertData({ incidentId: `cam1-fire-${i}` }));
+    for (let i = 0; i < 5; i++)
+      await postEvent(alerts.url, EventType.alertRaised, alertData({ incidentId: `cam1-fire-${i}` }));
   });
 
   afterAll(async () => {
@@ -64,7 +79,10 @@ describe('SSE bounds: per-client and total caps (429), a client that stops readi
     open.push(...a);
     expect(a.map((s) => s.status)).toEqual([200, 200]);
     const third = await openStream(alerts!.url, user('a'));
-    expect({ status: third.status, retryAfter: third.res.headers['retry-after'] }).toEqual({ status: 429, retryAfter: '30' });
+    expect({ status: third.status, retryAfter: third.res.headers['retry-after'] }).toEqual({
+      status: 429,
+      retryAfter: '30',
+    });
     third.close();
     const b = await openStream(alerts!.url, user('b'));
     open.push(b);
@@ -87,10 +105,12 @@ describe('SSE bounds: per-client and total caps (429), a client that stops readi
       const t0 = performance.now();
       const u = new URL(base);
       const status = await new Promise<number>((resolve, reject) => {
-        http.get({ host: u.hostname, port: u.port, path: '/api/state', headers: user('probe'), agent: false }, (res) => {
-          res.resume();
-          res.on('end', () => resolve(res.statusCode ?? 0));
-        }).on('error', reject);
+        http
+          .get({ host: u.hostname, port: u.port, path: '/api/state', headers: user('probe'), agent: false }, (res) => {
+            res.resume();
+            res.on('end', () => resolve(res.statusCode ?? 0));
+          })
+          .on('error', reject);
       });
       expect(status).toBe(200);
       return performance.now() - t0;
@@ -116,11 +136,21 @@ describe('SSE bounds: per-client and total caps (429), a client that stops readi
       samples.push(await stateMs());
     }
     // a broadcast reaches all of them while the API keeps answering
-    await postEvent(base, EventType.alertUpdated, alertData({ incidentId: 'cam1-fire-0', summary: 'at the cap', analyzedAt: new Date(Date.now() + 1000).toISOString() }));
+    await postEvent(
+      base,
+      EventType.alertUpdated,
+      alertData({
+        incidentId: 'cam1-fire-0',
+        summary: 'at the cap',
+        analyzedAt: new Date(Date.now() + 1000).toISOString(),
+      }),
+    );
     const health = await timedGet(base, '/healthz');
     expect(health.status).toBe(200);
     // eslint-disable-next-line no-console
-    console.log(`SSE: /api/state with ${idleStreams} streams p50 ${pct(idle, 50).toFixed(1)} ms p95 ${pct(idle, 95).toFixed(1)} ms; at cap: ${TOTAL} open streams, /api/state p50 ${pct(samples, 50).toFixed(1)} ms, p95 ${pct(samples, 95).toFixed(1)} ms, max ${Math.max(...samples).toFixed(1)} ms (n=${samples.length}); /healthz ${health.ms.toFixed(1)} ms; stream ${TOTAL + 1} → 429`);
+    console.log(
+      `SSE: /api/state with ${idleStreams} streams p50 ${pct(idle, 50).toFixed(1)} ms p95 ${pct(idle, 95).toFixed(1)} ms; at cap: ${TOTAL} open streams, /api/state p50 ${pct(samples, 50).toFixed(1)} ms, p95 ${pct(samples, 95).toFixed(1)} ms, max ${Math.max(...samples).toFixed(1)} ms (n=${samples.length}); /healthz ${health.ms.toFixed(1)} ms; stream ${TOTAL + 1} → 429`,
+    );
     expect(pct(samples, 95)).toBeLessThan(2000); // generous: a loaded 2-core box
   });
 });
@@ -131,7 +161,8 @@ describe('SseHub: a stream whose client stopped reading is cut (Node would buffe
     const server = http.createServer((_req, res) => hub.connect(res, [], String(hub.size)));
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     const port = (server.address() as AddressInfo).port;
-    const connect = () => new Promise<http.IncomingMessage>((resolve) => http.get({ host: '127.0.0.1', port, agent: false }, resolve));
+    const connect = () =>
+      new Promise<http.IncomingMessage>((resolve) => http.get({ host: '127.0.0.1', port, agent: false }, resolve));
     const stalled = await connect();
     stalled.pause(); // never reads again
     const reading = await connect();

@@ -68,7 +68,9 @@ describe('thumbnails: hardened ffmpeg runs', () => {
 
   it('one cache entry per file, however the path is spelled (cam1/./x.mp4, cam1//x.mp4)', async () => {
     const cache = new ThumbnailCache({ clipsDir: env.clipsDir, ffmpegPath: 'ffmpeg' });
-    const shots = await Promise.all(['cam1/a.mp4', 'cam1/./a.mp4', 'cam1//a.mp4', './cam1/a.mp4'].map((p) => cache.get(p)));
+    const shots = await Promise.all(
+      ['cam1/a.mp4', 'cam1/./a.mp4', 'cam1//a.mp4', './cam1/a.mp4'].map((p) => cache.get(p)),
+    );
     await cache.get('cam1/././a.mp4');
     expect(cache.extractions).toBe(1);
     expect(shots.every((s) => s.equals(shots[0]!))).toBe(true);
@@ -76,8 +78,28 @@ describe('thumbnails: hardened ffmpeg runs', () => {
 
   it('an HLS playlist saved as .mp4 pointing outside CLIPS_DIR is not followed (forced mov demuxer, file protocol only)', async () => {
     const outside = path.join(tmp, 'outside.ts');
-    await promisify(execFile)('ffmpeg', ['-v', 'error', '-y', '-f', 'lavfi', '-i', 'testsrc2=size=160x90:rate=25:duration=1', '-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', '-f', 'mpegts', outside]);
-    await fs.writeFile(path.join(env.clipsDir, 'cam1', 'evil.mp4'), `#EXTM3U\n#EXT-X-TARGETDURATION:1\n#EXTINF:1.0,\n${outside}\n#EXT-X-ENDLIST\n`);
+    await promisify(execFile)('ffmpeg', [
+      '-v',
+      'error',
+      '-y',
+      '-f',
+      'lavfi',
+      '-i',
+      'testsrc2=size=160x90:rate=25:duration=1',
+      '-c:v',
+      'libx264',
+      '-preset',
+      'ultrafast',
+      '-pix_fmt',
+      'yuv420p',
+      '-f',
+      'mpegts',
+      outside,
+    ]);
+    await fs.writeFile(
+      path.join(env.clipsDir, 'cam1', 'evil.mp4'),
+      `#EXTM3U\n#EXT-X-TARGETDURATION:1\n#EXTINF:1.0,\n${outside}\n#EXT-X-ENDLIST\n`,
+    );
     const alerts: RunningAlerts = await startAlerts(env.config, { host: '127.0.0.1' });
     try {
       const r = await rawGet(alerts.url, `/thumbs/cam1.jpg?clip=${encodeURIComponent('cam1/evil.mp4')}`).done;
@@ -102,17 +124,24 @@ describe('thumbnails: hardened ffmpeg runs', () => {
 
   it('over HTTP: the waiting queue is bounded (503 past it), and ffmpeg is killed when its client goes', async () => {
     const fake = await hangingFfmpeg(await fs.mkdtemp(path.join(tmp, 'abort-')));
-    const alerts = await startAlerts({ ...env.config, alerts: { ...env.config.alerts, ffmpegPath: fake.bin, thumbQueue: 1, thumbTimeoutMs: 30_000 } }, { host: '127.0.0.1' });
+    const alerts = await startAlerts(
+      { ...env.config, alerts: { ...env.config.alerts, ffmpegPath: fake.bin, thumbQueue: 1, thumbTimeoutMs: 30_000 } },
+      { host: '127.0.0.1' },
+    );
     try {
       const url = (c: string) => `/thumbs/cam1.jpg?clip=${encodeURIComponent(c)}`;
       // two run (concurrency 2), one waits, the fourth is refused at once
       const running = [rawGet(alerts.url, url(clips[0]!)), rawGet(alerts.url, url(clips[1]!))];
       await waitFor(async () => (await fake.pids()).length === 2, 10_000, 'two ffmpeg runs');
       const queued = rawGet(alerts.url, url(clips[2]!));
-      await waitFor(async () => {
-        const r = await rawGet(alerts.url, url(clips[3]!)).done;
-        return r.status === 503 ? r : undefined;
-      }, 10_000, 'a 503 once the queue is full');
+      await waitFor(
+        async () => {
+          const r = await rawGet(alerts.url, url(clips[3]!)).done;
+          return r.status === 503 ? r : undefined;
+        },
+        10_000,
+        'a 503 once the queue is full',
+      );
       // every client goes: the two ffmpeg processes are killed, the queued one never starts
       for (const r of [...running, queued]) {
         r.cancel();
@@ -128,7 +157,13 @@ describe('thumbnails: hardened ffmpeg runs', () => {
 
   it('the queue bound is also enforced on the cache itself', async () => {
     const fake = await hangingFfmpeg(await fs.mkdtemp(path.join(tmp, 'queue-')));
-    const cache = new ThumbnailCache({ clipsDir: env.clipsDir, ffmpegPath: fake.bin, maxWaiting: 1, concurrency: 1, timeoutMs: 30_000 });
+    const cache = new ThumbnailCache({
+      clipsDir: env.clipsDir,
+      ffmpegPath: fake.bin,
+      maxWaiting: 1,
+      concurrency: 1,
+      timeoutMs: 30_000,
+    });
     const ac = new AbortController();
     const first = cache.get(clips[0]!, ac.signal);
     const second = cache.get(clips[1]!, ac.signal);

@@ -16,7 +16,15 @@ import { alertData, EventType, postEvent, testEnv, TEST_REDIS_URL } from './help
 jest.setTimeout(90_000);
 
 const CHROMIUM = '/usr/bin/chromium';
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync'];
+const ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--no-first-run',
+  '--disable-sync',
+];
 const TOKEN = 'zone-editor-test-token-0123';
 /** Where the editor screenshot goes (docs/zone-editor.png is a copy of it). */
 export const SCREENSHOT = path.join(os.tmpdir(), 'safety-hanta-zone-editor.png');
@@ -33,9 +41,16 @@ describe('zone editor in a real browser: draw by mouse, save, the next model fra
   beforeAll(async () => {
     env = await testEnv({ ALERTS_AUTH: 'token', ALERTS_AUTH_TOKEN: TOKEN });
     redis = new Redis(TEST_REDIS_URL, { maxRetriesPerRequest: 1 });
-    await new CameraRegistry(redis, redisKeys(env.prefix)).seedOnce(seedEntries({ numStreams: 2, rtspUrlTemplate: 'rtsp://127.0.0.1:8554/cam{N}' }));
+    await new CameraRegistry(redis, redisKeys(env.prefix)).seedOnce(
+      seedEntries({ numStreams: 2, rtspUrlTemplate: 'rtsp://127.0.0.1:8554/cam{N}' }),
+    );
     // a real rtsp-sim scene as cam1's latest clip: the editor draws on its frame
-    const scene = await renderScene(findScene('restricted_zone_intrusion')!, { width: 640, height: 360, fps: 10, cacheDir: path.join(env.clipsDir, '.scenes') });
+    const scene = await renderScene(findScene('restricted_zone_intrusion')!, {
+      width: 640,
+      height: 360,
+      fps: 10,
+      cacheDir: path.join(env.clipsDir, '.scenes'),
+    });
     clip = path.join(env.clipsDir, 'cam1', '20261202T070000Z.mp4');
     await fs.mkdir(path.dirname(clip), { recursive: true });
     await fs.copyFile(scene.videoPath, clip);
@@ -52,7 +67,10 @@ describe('zone editor in a real browser: draw by mouse, save, the next model fra
     await env?.cleanup();
   });
 
-  const cam1 = async () => (await (await fetch(`${alerts!.url}/api/cameras/cam1`, { headers: { authorization: `Bearer ${TOKEN}` } })).json()) as { zones: { name: string; kind: string; polygon: [number, number][] }[] };
+  const cam1 = async () =>
+    (await (
+      await fetch(`${alerts!.url}/api/cameras/cam1`, { headers: { authorization: `Bearer ${TOKEN}` } })
+    ).json()) as { zones: { name: string; kind: string; polygon: [number, number][] }[] };
   async function clickAt(fx: number, fy: number, opts: { double?: boolean } = {}) {
     const box = (await page.locator('#zone-canvas').boundingBox())!;
     const [x, y] = [box.x + fx * box.width, box.y + fy * box.height];
@@ -64,7 +82,8 @@ describe('zone editor in a real browser: draw by mouse, save, the next model fra
     await page.click('#ed-save');
     // a function, not a string: the dashboard's CSP forbids eval, and Playwright evals string predicates
     await page.waitForFunction((prev) => {
-      const saved = (globalThis as unknown as { document: { body: { dataset: Record<string, string | undefined> } } }).document.body.dataset.saved;
+      const saved = (globalThis as unknown as { document: { body: { dataset: Record<string, string | undefined> } } })
+        .document.body.dataset.saved;
       return saved !== undefined && saved !== prev;
     }, before);
   }
@@ -78,7 +97,12 @@ describe('zone editor in a real browser: draw by mouse, save, the next model fra
 
     // draw a square on the floor, left of the painted zone, by mouse
     await page.click('#zone-new');
-    const square: [number, number][] = [[0.1, 0.55], [0.4, 0.55], [0.4, 0.95], [0.1, 0.95]];
+    const square: [number, number][] = [
+      [0.1, 0.55],
+      [0.4, 0.55],
+      [0.4, 0.95],
+      [0.1, 0.95],
+    ];
     for (const [x, y] of square) await clickAt(x, y);
     await page.keyboard.press('Enter');
     await page.fill('#zone-name', 'Press');
@@ -130,7 +154,14 @@ describe('zone editor in a real browser: draw by mouse, save, the next model fra
     // the dashboard's alert card names the zone of a restricted-zone incident on cam1
     await page.goto(alerts!.url);
     await page.waitForSelector('#conn[data-state="live"]');
-    const inc = alertData({ cameraId: 'cam1', hazardType: 'restricted_zone_intrusion', severity: 'warning', status: 'warning', hazards: [{ type: 'restricted_zone_intrusion', description: '작업자가 구역에 진입', confidence: 0.9 }], summary: '위험구역 침입' });
+    const inc = alertData({
+      cameraId: 'cam1',
+      hazardType: 'restricted_zone_intrusion',
+      severity: 'warning',
+      status: 'warning',
+      hazards: [{ type: 'restricted_zone_intrusion', description: '작업자가 구역에 진입', confidence: 0.9 }],
+      summary: '위험구역 침입',
+    });
     expect((await postEvent(alerts!.url, EventType.alertRaised, inc)).status).toBe(200);
     await page.waitForSelector(`.inc[data-incident-id="${inc.incidentId}"] .inc-zone`);
     expect(await page.textContent(`.inc[data-incident-id="${inc.incidentId}"] .inc-zone`)).toContain('Press');

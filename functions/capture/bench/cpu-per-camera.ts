@@ -36,14 +36,25 @@ async function main(): Promise<void> {
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'capture-cpu-'));
   const prefix = newPrefix();
   const registry = createRegistry('capture-bench', false);
-  const capture = await startCapture(testConfig({ CLIPS_DIR: dir, REDIS_PREFIX: prefix, NUM_STREAMS: String(cameras), RTSP_URL_TEMPLATE: simTemplate(sim) }), { serve: false, registry });
+  const capture = await startCapture(
+    testConfig({
+      CLIPS_DIR: dir,
+      REDIS_PREFIX: prefix,
+      NUM_STREAMS: String(cameras),
+      RTSP_URL_TEMPLATE: simTemplate(sim),
+    }),
+    { serve: false, registry },
+  );
   await sleep(cameras * 300 + 6000); // staggered start + first segment
   const node0 = process.cpuUsage();
   const ff0 = await ffmpegTicks(process.pid);
   const t0 = Date.now();
   await sleep(seconds * 1000);
   const wall = (Date.now() - t0) / 1000;
-  const nodeCpu = (() => { const u = process.cpuUsage(node0); return (u.user + u.system) / 1e6; })();
+  const nodeCpu = (() => {
+    const u = process.cpuUsage(node0);
+    return (u.user + u.system) / 1e6;
+  })();
   const ffCpu = ((await ffmpegTicks(process.pid)) - ff0) / TICK;
   const { count, sum } = await histogram(registry, 'safetyhanta_capture_segment_lag_seconds');
   await capture.stop();
@@ -53,11 +64,13 @@ async function main(): Promise<void> {
   redis.disconnect();
   await fs.rm(dir, { recursive: true, force: true });
   const pct = (cpu: number) => ((cpu / wall) * 100).toFixed(2);
-  process.stdout.write([
-    `| cameras | seconds | recorders (ffmpeg) | capture node | per camera (total) | clips | mean lag |`,
-    `|---|---|---|---|---|---|---|`,
-    `| ${cameras} | ${wall.toFixed(0)} | ${pct(ffCpu)} % | ${pct(nodeCpu)} % (incl. rtsp-sim's supervisor) | ${((((ffCpu + nodeCpu) / wall) * 100) / cameras).toFixed(2)} % | ${count} | ${((sum / Math.max(1, count)) * 1000).toFixed(1)} ms |`,
-  ].join('\n') + '\n');
+  process.stdout.write(
+    [
+      `| cameras | seconds | recorders (ffmpeg) | capture node | per camera (total) | clips | mean lag |`,
+      `|---|---|---|---|---|---|---|`,
+      `| ${cameras} | ${wall.toFixed(0)} | ${pct(ffCpu)} % | ${pct(nodeCpu)} % (incl. rtsp-sim's supervisor) | ${((((ffCpu + nodeCpu) / wall) * 100) / cameras).toFixed(2)} % | ${count} | ${((sum / Math.max(1, count)) * 1000).toFixed(1)} ms |`,
+    ].join('\n') + '\n',
+  );
 }
 
 void main();

@@ -11,7 +11,10 @@ import type { ClipIntake } from './intake';
  * /healthz, /readyz and /metrics.
  */
 export function createCaptureHandler(opts: {
-  intake: ClipIntake; readiness: () => Promise<Readiness>; registry: Registry; logger: Logger;
+  intake: ClipIntake;
+  readiness: () => Promise<Readiness>;
+  registry: Registry;
+  logger: Logger;
   /** `camera.updated`: reconcile the recorders with the registry now instead of at the next lease round. */
   onCameraUpdated?: () => Promise<void>;
 }): HttpFunction {

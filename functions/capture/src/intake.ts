@@ -66,22 +66,38 @@ export class ClipIntake {
     if (!check.ok) {
       metrics.rejected.inc({ reason: check.code });
       const where = await quarantine(clipsDir, clip.abs, {
-        code: check.code, reason: check.reason, from: data.path, at: new Date().toISOString(), cameraId: data.cameraId, event: data,
+        code: check.code,
+        reason: check.reason,
+        from: data.path,
+        at: new Date().toISOString(),
+        cameraId: data.cameraId,
+        event: data,
       });
-      logger.warn({ cameraId: data.cameraId, path: data.path, code: check.code, reason: check.reason, quarantined: where }, 'clip rejected');
+      logger.warn(
+        { cameraId: data.cameraId, path: data.path, code: check.code, reason: check.reason, quarantined: where },
+        'clip rejected',
+      );
       throw new UnrecoverableError(`clip rejected (${check.code}): ${check.reason}; moved to ${where}`);
     }
     // What the clip says beats what the sender says: a forged event racing the recorder to the
     // same clip must not set its time or length (the first announcement's job is the one kept)
     const job: ClipJob = {
-      v: 1, id: clip.id, cameraId: clip.cameraId,
-      path: clip.path, startedAt: (stampedStart(clip.path) ?? new Date(data.startedAt)).toISOString(),
-      durationMs: origin === 'recorder' ? (data.durationMs ?? check.durationMs) : check.durationMs, bytes: check.bytes, attempt: 0,
+      v: 1,
+      id: clip.id,
+      cameraId: clip.cameraId,
+      path: clip.path,
+      startedAt: (stampedStart(clip.path) ?? new Date(data.startedAt)).toISOString(),
+      durationMs: origin === 'recorder' ? (data.durationMs ?? check.durationMs) : check.durationMs,
+      bytes: check.bytes,
+      attempt: 0,
     };
     const { enqueued, conflictPath } = await this.opts.queue.enqueue(job);
     if (conflictPath !== undefined) {
       metrics.rejected.inc({ reason: 'id-conflict' });
-      logger.warn({ id: job.id, path: job.path, storedPath: conflictPath }, 'clip refused: its job id is taken by another path');
+      logger.warn(
+        { id: job.id, path: job.path, storedPath: conflictPath },
+        'clip refused: its job id is taken by another path',
+      );
       throw new UnrecoverableError(`job id ${job.id} is already taken by ${conflictPath}: refused`);
     }
     if (enqueued) {
@@ -90,8 +106,13 @@ export class ClipIntake {
       if (data.endedAt) metrics.segmentLag.observe(Math.max(0, Date.now() - Date.parse(data.endedAt)) / 1000);
       // the queue is the source of truth; a slow sink must not hold up the recorder
       // (not awaited; tracked so that stop() waits for it)
-      void this.publishing.track(this.opts.publisher.publish({ type: EventType.clipCaptured, cameraId: job.cameraId, data: job, id: job.id })
-        .catch((err) => logger.warn({ id: job.id, err: toError(err).message }, 'clip.captured not delivered (job is queued)')));
+      void this.publishing.track(
+        this.opts.publisher
+          .publish({ type: EventType.clipCaptured, cameraId: job.cameraId, data: job, id: job.id })
+          .catch((err) =>
+            logger.warn({ id: job.id, err: toError(err).message }, 'clip.captured not delivered (job is queued)'),
+          ),
+      );
     }
     // liveness from new segments only (issue #18.6): not from recovered or re-announced ones
     if (origin === 'recorder' && from.live) this.opts.onRecorderClip?.(job.cameraId, Date.now());
@@ -105,7 +126,8 @@ export class ClipIntake {
     } catch (err) {
       const reason = toError(err).message;
       this.opts.metrics.rejected.inc({ reason: 'path' });
-      if (isUnrecoverable(err)) this.opts.logger.warn({ cameraId: data.cameraId, path: data.path, reason }, 'clip event refused');
+      if (isUnrecoverable(err))
+        this.opts.logger.warn({ cameraId: data.cameraId, path: data.path, reason }, 'clip event refused');
       throw err;
     }
   }
@@ -117,8 +139,16 @@ export class ClipIntake {
     try {
       return { ...judgeProbe(await probeFile(abs, this.opts.ffprobePath), size), bytes: size };
     } catch (err) {
-      const first = toError(err).message.split('\n').find((l) => /invalid|moov|error|no such/i.test(l)) ?? toError(err).message.split('\n')[0];
-      return { ok: false, code: 'probe-failed', reason: `ffprobe cannot read it: ${first ?? 'unknown error'}`, bytes: size };
+      const first =
+        toError(err)
+          .message.split('\n')
+          .find((l) => /invalid|moov|error|no such/i.test(l)) ?? toError(err).message.split('\n')[0];
+      return {
+        ok: false,
+        code: 'probe-failed',
+        reason: `ffprobe cannot read it: ${first ?? 'unknown error'}`,
+        bytes: size,
+      };
     }
   }
 }

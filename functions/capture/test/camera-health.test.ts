@@ -18,7 +18,10 @@ describe('camera health state machine', () => {
   it('counts from the last clip once clips arrive', () => {
     const { state } = onClip(initialHealth(0), 15_000);
     expect(onTick(state, 15_000 + OFF - 1, OFF).transition).toBeUndefined();
-    expect(onTick(state, 15_000 + OFF, OFF)).toMatchObject({ transition: { to: 'offline' }, state: { status: 'offline' } });
+    expect(onTick(state, 15_000 + OFF, OFF)).toMatchObject({
+      transition: { to: 'offline' },
+      state: { status: 'offline' },
+    });
   });
 
   it('announces offline once, and online only as a recovery', () => {

@@ -26,7 +26,10 @@ const keys = redisKeys(prefix);
 const redis = new Redis('redis://127.0.0.1:6379', { maxRetriesPerRequest: null });
 const registry = createRegistry('capture-forged-test', false);
 const logLines: string[] = [];
-const logger = pino({ level: 'warn' }, new Writable({ write: (chunk: Buffer, _enc, cb) => (logLines.push(chunk.toString()), cb()) }));
+const logger = pino(
+  { level: 'warn' },
+  new Writable({ write: (chunk: Buffer, _enc, cb) => (logLines.push(chunk.toString()), cb()) }),
+);
 const liveness: string[] = [];
 let clipsDir: string;
 let served: ServedFunction;
@@ -37,7 +40,15 @@ beforeAll(async () => {
   const metrics = createCaptureMetrics(registry);
   queue = new ClipQueue(redis, { keys, maxAttempts: 3, heartbeatTtlSeconds: 30, logger });
   const publisher = new Publisher({ sink: undefined, maxRetries: 0, timeoutMs: 2000, logger, registry });
-  const intake = new ClipIntake({ clipsDir, queue, publisher, metrics, logger, ffprobePath: 'ffprobe', onRecorderClip: (cam) => liveness.push(cam) });
+  const intake = new ClipIntake({
+    clipsDir,
+    queue,
+    publisher,
+    metrics,
+    logger,
+    ffprobePath: 'ffprobe',
+    onRecorderClip: (cam) => liveness.push(cam),
+  });
   const handler = createCaptureHandler({ intake, readiness: async () => ({ ready: true }), registry, logger });
   served = await serveFunction('capture-forged-test', handler, 0, '127.0.0.1');
 });
@@ -55,13 +66,26 @@ async function place(rel: string, fixture = 'tiny.mp4'): Promise<void> {
 }
 
 async function post(data: Record<string, unknown>): Promise<{ status: number; body: Record<string, unknown> }> {
-  const ce = new CloudEvent({ id: `ev-${Math.random()}`, type: EventType.clipRecorded, source: '/attacker', datacontenttype: 'application/json', data });
+  const ce = new CloudEvent({
+    id: `ev-${Math.random()}`,
+    type: EventType.clipRecorded,
+    source: '/attacker',
+    datacontenttype: 'application/json',
+    data,
+  });
   const msg = HTTP.binary(ce);
-  const res = await fetch(served.url, { method: 'POST', headers: msg.headers as Record<string, string>, body: msg.body as string });
+  const res = await fetch(served.url, {
+    method: 'POST',
+    headers: msg.headers as Record<string, string>,
+    body: msg.body as string,
+  });
   return { status: res.status, body: (await res.json()) as Record<string, unknown> };
 }
 
-const queued = async () => (await redis.lrange(keys.clips, 0, -1)).map((raw) => JSON.parse(raw) as { id: string; cameraId: string; path: string });
+const queued = async () =>
+  (await redis.lrange(keys.clips, 0, -1)).map(
+    (raw) => JSON.parse(raw) as { id: string; cameraId: string; path: string },
+  );
 
 describe('#18.1 forged clip events', () => {
   test("#18.1 a forged clip.recorded cannot squat another camera's job id", async () => {
@@ -93,9 +117,14 @@ describe('#18.1 forged clip events', () => {
     expect(String(a.body.id)).toMatch(/^cam3-20261128T205000Z-[0-9a-f]{12}$/);
   });
 
-  test('#18.1 a forged clip.recorded racing the recorder cannot set the clip\'s start time or duration', async () => {
+  test("#18.1 a forged clip.recorded racing the recorder cannot set the clip's start time or duration", async () => {
     await place('cam8/20261128T211000Z.mp4');
-    const res = await post({ cameraId: 'cam8', path: 'cam8/20261128T211000Z.mp4', startedAt: '2030-01-01T00:00:00Z', durationMs: 3_600_000 });
+    const res = await post({
+      cameraId: 'cam8',
+      path: 'cam8/20261128T211000Z.mp4',
+      startedAt: '2030-01-01T00:00:00Z',
+      durationMs: 3_600_000,
+    });
     expect(res.status).toBe(200);
     const job = res.body.job as { startedAt: string; durationMs: number };
     expect(job.startedAt).toBe('2026-11-28T21:10:00.000Z'); // from the recorder's file name
@@ -104,7 +133,12 @@ describe('#18.1 forged clip events', () => {
 
   test('#18.1 origin "recorder" from the network is ignored: no in-process shortcut, no camera liveness', async () => {
     await place('cam4/20261128T205500Z.mp4');
-    const res = await post({ cameraId: 'cam4', path: 'cam4/20261128T205500Z.mp4', startedAt: '2026-11-28T20:55:00Z', origin: 'recorder' });
+    const res = await post({
+      cameraId: 'cam4',
+      path: 'cam4/20261128T205500Z.mp4',
+      startedAt: '2026-11-28T20:55:00Z',
+      origin: 'recorder',
+    });
     expect(res.status).toBe(200);
     expect(liveness).not.toContain('cam4');
     const text = await registry.getSingleMetricAsString('safetyhanta_capture_clips_recorded_total');
@@ -112,7 +146,15 @@ describe('#18.1 forged clip events', () => {
   });
 
   test('#18.1 a duplicate job id carrying a different path is refused and logged', async () => {
-    const job = { v: 1 as const, id: 'cam5-20261128T210000Z-aaaaaaaaaaaa', cameraId: 'cam5', startedAt: '2026-11-28T21:00:00.000Z', durationMs: 5000, bytes: 10, attempt: 0 };
+    const job = {
+      v: 1 as const,
+      id: 'cam5-20261128T210000Z-aaaaaaaaaaaa',
+      cameraId: 'cam5',
+      startedAt: '2026-11-28T21:00:00.000Z',
+      durationMs: 5000,
+      bytes: 10,
+      attempt: 0,
+    };
     expect(await queue.enqueue({ ...job, path: 'cam5/20261128T210000Z.mp4' })).toMatchObject({ enqueued: true });
     expect(await queue.enqueue({ ...job, path: 'cam5/20261128T210000Z.mp4' })).toMatchObject({ enqueued: false });
     const squat = await queue.enqueue({ ...job, path: 'cam5/other.mp4' });
@@ -122,10 +164,13 @@ describe('#18.1 forged clip events', () => {
     expect(logLines.some((l) => l.includes('another path') && l.includes('cam5/other.mp4'))).toBe(true);
   });
 
-  test('#18.1 a symlink in one camera folder to another camera\'s clip is refused', async () => {
+  test("#18.1 a symlink in one camera folder to another camera's clip is refused", async () => {
     await place('cam6/20261128T210500Z.mp4');
     await fs.mkdir(path.join(clipsDir, 'cam7'), { recursive: true });
-    await fs.symlink(path.join(clipsDir, 'cam6/20261128T210500Z.mp4'), path.join(clipsDir, 'cam7/20261128T210500Z.mp4'));
+    await fs.symlink(
+      path.join(clipsDir, 'cam6/20261128T210500Z.mp4'),
+      path.join(clipsDir, 'cam7/20261128T210500Z.mp4'),
+    );
     const res = await post({ cameraId: 'cam7', path: 'cam7/20261128T210500Z.mp4', startedAt: '2026-11-28T21:05:00Z' });
     expect(res.status).toBe(422);
     expect(String(res.body.error)).toMatch(/after symlinks/);

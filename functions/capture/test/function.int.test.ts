@@ -54,59 +54,87 @@ async function place(rel: string, bytes: Buffer): Promise<void> {
 }
 
 function recorded(data: Record<string, unknown>, id = `ev-${Math.random()}`) {
-  return new CloudEvent({ id, type: EventType.clipRecorded, source: '/nvr/export', datacontenttype: 'application/json', data });
+  return new CloudEvent({
+    id,
+    type: EventType.clipRecorded,
+    source: '/nvr/export',
+    datacontenttype: 'application/json',
+    data,
+  });
 }
 
 async function post(mode: 'binary' | 'structured', ce: CloudEvent<unknown>) {
   const msg = mode === 'binary' ? HTTP.binary(ce) : HTTP.structured(ce);
-  const res = await fetch(served.url, { method: 'POST', headers: msg.headers as Record<string, string>, body: msg.body as string });
-  return { status: res.status, body: (await res.text()) };
+  const res = await fetch(served.url, {
+    method: 'POST',
+    headers: msg.headers as Record<string, string>,
+    body: msg.body as string,
+  });
+  return { status: res.status, body: await res.text() };
 }
 
 const queued = () => redis.lrange(keys.clips, 0, -1);
 
 describe('capture function: clip.recorded from outside sources', () => {
-  it.each(['binary', 'structured'] as const)('enqueues a valid outside clip exactly once (%s mode) and emits clip.captured', async (mode) => {
-    const rel = `ext${mode}/nvr/cam7-export.mp4`; // an outside source writes into the camera's own folder
-    await place(rel, await tiny());
-    const data = { cameraId: `ext${mode}`, path: rel, startedAt: '2026-11-28T20:40:00Z', origin: 'external' };
-    const first = await post(mode, recorded(data));
-    expect(first.status).toBe(200);
-    const job = JSON.parse(first.body) as { id: string; enqueued: boolean; job: { path: string; durationMs: number; bytes: number } };
-    expect(job).toMatchObject({ enqueued: true, job: { path: rel } });
-    expect(job.id).toMatch(new RegExp(`^ext${mode}-nvr_cam7-export-[0-9a-f]{12}$`)); // from the clip, not from the sender
-    expect(job.job.durationMs).toBeGreaterThan(900);
-    // redelivery of the same clip (Knative retries): no second job
-    expect(JSON.parse((await post(mode, recorded(data))).body)).toMatchObject({ enqueued: false });
-    expect((await queued()).filter((j) => j.includes(`ext${mode}-`))).toHaveLength(1);
-    expect(sink.events.some((e) => e.type === EventType.clipCaptured && e.data.id === job.id)).toBe(true);
-  });
+  it.each(['binary', 'structured'] as const)(
+    'enqueues a valid outside clip exactly once (%s mode) and emits clip.captured',
+    async (mode) => {
+      const rel = `ext${mode}/nvr/cam7-export.mp4`; // an outside source writes into the camera's own folder
+      await place(rel, await tiny());
+      const data = { cameraId: `ext${mode}`, path: rel, startedAt: '2026-11-28T20:40:00Z', origin: 'external' };
+      const first = await post(mode, recorded(data));
+      expect(first.status).toBe(200);
+      const job = JSON.parse(first.body) as {
+        id: string;
+        enqueued: boolean;
+        job: { path: string; durationMs: number; bytes: number };
+      };
+      expect(job).toMatchObject({ enqueued: true, job: { path: rel } });
+      expect(job.id).toMatch(new RegExp(`^ext${mode}-nvr_cam7-export-[0-9a-f]{12}$`)); // from the clip, not from the sender
+      expect(job.job.durationMs).toBeGreaterThan(900);
+      // redelivery of the same clip (Knative retries): no second job
+      expect(JSON.parse((await post(mode, recorded(data))).body)).toMatchObject({ enqueued: false });
+      expect((await queued()).filter((j) => j.includes(`ext${mode}-`))).toHaveLength(1);
+      expect(sink.events.some((e) => e.type === EventType.clipCaptured && e.data.id === job.id)).toBe(true);
+    },
+  );
 
   const rejects: [string, string, () => Promise<Buffer>, RegExp][] = [
     ['empty', 'empty.mp4', async () => Buffer.alloc(0), /empty/],
     ['truncated', 'truncated.mp4', async () => (await tiny()).subarray(0, 6000), /probe-failed|truncated/],
-    ['corrupt', 'corrupt.mp4', async () => Buffer.from('this is not a video at all, just text pretending to be one\n'.repeat(50)), /probe-failed|corrupt/],
+    [
+      'corrupt',
+      'corrupt.mp4',
+      async () => Buffer.from('this is not a video at all, just text pretending to be one\n'.repeat(50)),
+      /probe-failed|corrupt/,
+    ],
   ];
   for (const mode of ['binary', 'structured'] as const) {
-    it.each(rejects)(`quarantines a %s clip with its reason, enqueues nothing (${mode})`, async (_kind, name, make, reason) => {
-      const before = await queued();
-      const rel = `cam9/nvr/${mode}/${name}`;
-      await place(rel, await make());
-      const res = await post(mode, recorded({ cameraId: 'cam9', path: rel, startedAt: '2026-11-28T20:41:00Z' }));
-      expect(res.status).toBe(422);
-      expect(JSON.parse(res.body).error).toMatch(reason);
-      await expect(fs.access(path.join(clipsDir, rel))).rejects.toThrow();
-      const qdir = path.join(clipsDir, '.quarantine', 'cam9');
-      const files = await fs.readdir(qdir);
-      const moved = files.filter((f) => f.endsWith(name));
-      expect(moved.some((f) => !f.endsWith('.reason.json'))).toBe(true);
-      const reasonFile = files.find((f) => f.endsWith(`${name}.reason.json`));
-      expect(reasonFile).toBeDefined();
-      const record = JSON.parse(await fs.readFile(path.join(qdir, reasonFile!), 'utf8')) as { reason: string; from: string };
-      expect(record.from).toBe(rel);
-      expect(record.reason.length).toBeGreaterThan(5);
-      expect(await queued()).toEqual(before);
-    });
+    it.each(rejects)(
+      `quarantines a %s clip with its reason, enqueues nothing (${mode})`,
+      async (_kind, name, make, reason) => {
+        const before = await queued();
+        const rel = `cam9/nvr/${mode}/${name}`;
+        await place(rel, await make());
+        const res = await post(mode, recorded({ cameraId: 'cam9', path: rel, startedAt: '2026-11-28T20:41:00Z' }));
+        expect(res.status).toBe(422);
+        expect(JSON.parse(res.body).error).toMatch(reason);
+        await expect(fs.access(path.join(clipsDir, rel))).rejects.toThrow();
+        const qdir = path.join(clipsDir, '.quarantine', 'cam9');
+        const files = await fs.readdir(qdir);
+        const moved = files.filter((f) => f.endsWith(name));
+        expect(moved.some((f) => !f.endsWith('.reason.json'))).toBe(true);
+        const reasonFile = files.find((f) => f.endsWith(`${name}.reason.json`));
+        expect(reasonFile).toBeDefined();
+        const record = JSON.parse(await fs.readFile(path.join(qdir, reasonFile!), 'utf8')) as {
+          reason: string;
+          from: string;
+        };
+        expect(record.from).toBe(rel);
+        expect(record.reason.length).toBeGreaterThan(5);
+        expect(await queued()).toEqual(before);
+      },
+    );
   }
 
   it('counts rejected clips by reason', async () => {
@@ -129,11 +157,50 @@ describe('capture function: clip.recorded from outside sources', () => {
   });
 
   it.each([
-    ['missing data fields', { headers: { 'ce-specversion': '1.0', 'ce-id': '1', 'ce-type': EventType.clipRecorded, 'ce-source': '/x', 'content-type': 'application/json' }, body: '{"cameraId":"cam1"}' }],
-    ['a wrong event type', { headers: { 'ce-specversion': '1.0', 'ce-id': '1', 'ce-type': 'com.example.other', 'ce-source': '/x', 'content-type': 'application/json' }, body: '{}' }],
+    [
+      'missing data fields',
+      {
+        headers: {
+          'ce-specversion': '1.0',
+          'ce-id': '1',
+          'ce-type': EventType.clipRecorded,
+          'ce-source': '/x',
+          'content-type': 'application/json',
+        },
+        body: '{"cameraId":"cam1"}',
+      },
+    ],
+    [
+      'a wrong event type',
+      {
+        headers: {
+          'ce-specversion': '1.0',
+          'ce-id': '1',
+          'ce-type': 'com.example.other',
+          'ce-source': '/x',
+          'content-type': 'application/json',
+        },
+        body: '{}',
+      },
+    ],
     ['no CloudEvent at all', { headers: { 'content-type': 'application/json' }, body: '{"hello":1}' }],
-    ['broken structured JSON', { headers: { 'content-type': 'application/cloudevents+json' }, body: '{"specversion":"1.0",' }],
-    ['a bad cameraId', { headers: { 'ce-specversion': '1.0', 'ce-id': '1', 'ce-type': EventType.clipRecorded, 'ce-source': '/x', 'content-type': 'application/json' }, body: '{"cameraId":"../x","path":"a.mp4","startedAt":"2026-11-28T20:41:00Z"}' }],
+    [
+      'broken structured JSON',
+      { headers: { 'content-type': 'application/cloudevents+json' }, body: '{"specversion":"1.0",' },
+    ],
+    [
+      'a bad cameraId',
+      {
+        headers: {
+          'ce-specversion': '1.0',
+          'ce-id': '1',
+          'ce-type': EventType.clipRecorded,
+          'ce-source': '/x',
+          'content-type': 'application/json',
+        },
+        body: '{"cameraId":"../x","path":"a.mp4","startedAt":"2026-11-28T20:41:00Z"}',
+      },
+    ],
   ])('answers 400 with a reason for %s and changes nothing', async (_what, req) => {
     const before = await queued();
     const res = await fetch(served.url, { method: 'POST', headers: req.headers, body: req.body });

@@ -18,8 +18,15 @@ afterAll(async () => {
 function manager(replicaId: string, cameras: string[], maxCameras = 100) {
   const events: string[] = [];
   const m = new LeaseManager({
-    redis, keys, replicaId, ttlSeconds: 30, maxCameras, cameras, logger: createLogger('lease-test', 'silent'),
-    onAcquire: (c) => void events.push(`+${c}`), onLose: (c) => void events.push(`-${c}`),
+    redis,
+    keys,
+    replicaId,
+    ttlSeconds: 30,
+    maxCameras,
+    cameras,
+    logger: createLogger('lease-test', 'silent'),
+    onAcquire: (c) => void events.push(`+${c}`),
+    onLose: (c) => void events.push(`-${c}`),
   });
   managers.push(m);
   return { m, events };

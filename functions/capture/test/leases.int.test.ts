@@ -29,9 +29,18 @@ function startReplica(name: string): { child: ChildProcess; output: () => string
   const env = {
     ...process.env,
     ...testEnv({
-      CLIPS_DIR: clipsDir, REDIS_PREFIX: prefix, NUM_STREAMS: String(CAMS.length), RTSP_URL_TEMPLATE: simTemplate(sim!),
-      SEGMENT_SECONDS: String(SEGMENT), CAMERA_LEASE_TTL_SECONDS: String(TTL), CAMERA_OFFLINE_SECONDS: '30', RTSP_TIMEOUT_SECONDS: '2',
-      CAPTURE_REPLICA_ID: name, CAPTURE_STAGGER_MS: '200', RETENTION_INTERVAL_SECONDS: '3600', LOG_LEVEL: 'info',
+      CLIPS_DIR: clipsDir,
+      REDIS_PREFIX: prefix,
+      NUM_STREAMS: String(CAMS.length),
+      RTSP_URL_TEMPLATE: simTemplate(sim!),
+      SEGMENT_SECONDS: String(SEGMENT),
+      CAMERA_LEASE_TTL_SECONDS: String(TTL),
+      CAMERA_OFFLINE_SECONDS: '30',
+      RTSP_TIMEOUT_SECONDS: '2',
+      CAPTURE_REPLICA_ID: name,
+      CAPTURE_STAGGER_MS: '200',
+      RETENTION_INTERVAL_SECONDS: '3600',
+      LOG_LEVEL: 'info',
     }),
   };
   delete env.CAMERA_INDEX;
@@ -40,10 +49,21 @@ function startReplica(name: string): { child: ChildProcess; output: () => string
   // output to a file, not a pipe: a child must never block on a pipe the test is not draining
   const logFile = path.join(clipsDir, `${name}.log`);
   const fd = fsSync.openSync(logFile, 'a');
-  const child = spawn(path.join(ROOT, 'node_modules/.bin/tsx'), ['functions/capture/src/main.ts'], { cwd: ROOT, env, detached: true, stdio: ['ignore', fd, fd] });
+  const child = spawn(path.join(ROOT, 'node_modules/.bin/tsx'), ['functions/capture/src/main.ts'], {
+    cwd: ROOT,
+    env,
+    detached: true,
+    stdio: ['ignore', fd, fd],
+  });
   fsSync.closeSync(fd);
   children.push(child);
-  const output = () => fsSync.readFileSync(logFile, 'utf8').split('\n').filter((l) => !l.includes('"level":40')).slice(-30).join('\n');
+  const output = () =>
+    fsSync
+      .readFileSync(logFile, 'utf8')
+      .split('\n')
+      .filter((l) => !l.includes('"level":40'))
+      .slice(-30)
+      .join('\n');
   return { child, output };
 }
 
@@ -54,10 +74,11 @@ const killGroup = (child: ChildProcess, signal: NodeJS.Signals) => {
     // already gone
   }
 };
-const exited = (child: ChildProcess) => new Promise<number | null>((resolve) => {
-  if (child.exitCode !== null || child.signalCode !== null) return resolve(child.exitCode);
-  child.once('exit', (code) => resolve(code));
-});
+const exited = (child: ChildProcess) =>
+  new Promise<number | null>((resolve) => {
+    if (child.exitCode !== null || child.signalCode !== null) return resolve(child.exitCode);
+    child.once('exit', (code) => resolve(code));
+  });
 const holders = async (): Promise<Record<string, string | null>> => {
   const values = await redis.mget(...CAMS.map((c) => keys.cameraLease(c)));
   return Object.fromEntries(CAMS.map((c, i) => [c, values[i] ?? null]));
@@ -80,34 +101,59 @@ afterAll(async () => {
 
 test('two replicas split the cameras; kill -9 one and the other takes its cameras over', async () => {
   const a = startReplica('replica-a');
-  await waitFor(async () => Object.values(await holders()).every((h) => h === 'replica-a'), 20_000, () => `replica-a to hold every camera\n${a.output()}`);
+  await waitFor(
+    async () => Object.values(await holders()).every((h) => h === 'replica-a'),
+    20_000,
+    () => `replica-a to hold every camera\n${a.output()}`,
+  );
   const b = startReplica('replica-b');
-  const split = await waitFor(async () => {
-    const h = await holders();
-    const countA = Object.values(h).filter((x) => x === 'replica-a').length;
-    const countB = Object.values(h).filter((x) => x === 'replica-b').length;
-    return countA === 2 && countB === 2 ? h : undefined;
-  }, 25_000, async () => `a 2/2 split\nA: ${a.output()}\nB: ${b.output()}\n${JSON.stringify(await holders())}`);
+  const split = await waitFor(
+    async () => {
+      const h = await holders();
+      const countA = Object.values(h).filter((x) => x === 'replica-a').length;
+      const countB = Object.values(h).filter((x) => x === 'replica-b').length;
+      return countA === 2 && countB === 2 ? h : undefined;
+    },
+    25_000,
+    async () => `a 2/2 split\nA: ${a.output()}\nB: ${b.output()}\n${JSON.stringify(await holders())}`,
+  );
   const camsOfA = CAMS.filter((c) => split[c] === 'replica-a');
   const camsOfB = CAMS.filter((c) => split[c] === 'replica-b');
   const splitAt = Date.now();
   // both record: a clip of every B camera starting after the split
-  await waitFor(async () => (await jobs()).filter((j) => camsOfB.includes(j.cameraId) && Date.parse(j.startedAt) >= splitAt - 1000).length >= camsOfB.length,
-    20_000, () => `clips from replica-b\n${b.output()}`);
+  await waitFor(
+    async () =>
+      (await jobs()).filter((j) => camsOfB.includes(j.cameraId) && Date.parse(j.startedAt) >= splitAt - 1000).length >=
+      camsOfB.length,
+    20_000,
+    () => `clips from replica-b\n${b.output()}`,
+  );
 
   const before = new Set((await jobs()).map((j) => j.id));
   const killedAt = Date.now();
   killGroup(a.child, 'SIGKILL');
   await exited(a.child);
 
-  await waitFor(async () => Object.values(await holders()).every((h) => h === 'replica-b'), (TTL + 5) * 1000, () => `replica-b to hold every camera\n${b.output()}`, 50);
+  await waitFor(
+    async () => Object.values(await holders()).every((h) => h === 'replica-b'),
+    (TTL + 5) * 1000,
+    () => `replica-b to hold every camera\n${b.output()}`,
+    50,
+  );
   const takenOver = Date.now() - killedAt;
-  await waitFor(async () => {
-    const fresh = (await jobs()).filter((j) => !before.has(j.id));
-    return camsOfA.every((c) => fresh.some((j) => j.cameraId === c));
-  }, (TTL + SEGMENT + 10) * 1000, () => `new clips of ${camsOfA.join(', ')} from replica-b\n${b.output()}`, 100);
+  await waitFor(
+    async () => {
+      const fresh = (await jobs()).filter((j) => !before.has(j.id));
+      return camsOfA.every((c) => fresh.some((j) => j.cameraId === c));
+    },
+    (TTL + SEGMENT + 10) * 1000,
+    () => `new clips of ${camsOfA.join(', ')} from replica-b\n${b.output()}`,
+    100,
+  );
   const recording = Date.now() - killedAt;
-  process.stdout.write(`lease takeover: leases after ${takenOver} ms, first clips after ${recording} ms (TTL ${TTL} s, segment ${SEGMENT} s)\n`);
+  process.stdout.write(
+    `lease takeover: leases after ${takenOver} ms, first clips after ${recording} ms (TTL ${TTL} s, segment ${SEGMENT} s)\n`,
+  );
   // the lease lapses ≤ TTL after the last renewal; the survivor looks every TTL/3
   expect(takenOver).toBeLessThanOrEqual(TTL * 1000 + (TTL * 1000) / 3 + 1500);
   // Recording itself resumes within the waitFor deadline above (TTL + SEGMENT + 10 s): it adds the

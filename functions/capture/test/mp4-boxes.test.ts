@@ -31,7 +31,11 @@ describe('checkMp4 (in-process validation of recorder clips)', () => {
     const buf = fixture('tiny.mp4');
     // ftyp + an mdat header "to the end of file", as ffmpeg writes before the first packet
     const ftypSize = buf.readUInt32BE(0);
-    const partial = Buffer.concat([buf.subarray(0, ftypSize), Buffer.from([0, 0, 0, 8, 0x66, 0x72, 0x65, 0x65]), Buffer.from([0, 0, 0, 0, 0x6d, 0x64, 0x61, 0x74])]);
+    const partial = Buffer.concat([
+      buf.subarray(0, ftypSize),
+      Buffer.from([0, 0, 0, 8, 0x66, 0x72, 0x65, 0x65]),
+      Buffer.from([0, 0, 0, 0, 0x6d, 0x64, 0x61, 0x74]),
+    ]);
     expect(await check(partial)).toMatchObject({ ok: false });
   });
 

@@ -41,8 +41,21 @@ describe('camera health stop() awaits its publishes (real Redis, real HTTP sink)
   const recoveringCamera = async (cam: string): Promise<CameraHealth> => {
     const logger = pino({ level: 'silent' });
     const publisher = new Publisher({ sink: url, maxRetries: 0, timeoutMs: 5000, logger });
-    const health = new CameraHealth({ redis: env.redis, keys: env.keys, publisher, metrics: createCaptureMetrics(new Registry()), logger, owner: 'test', offlineSeconds: 30, segmentSeconds: 2 });
-    await env.redis.hset(env.keys.cameras, cam, JSON.stringify({ status: 'offline', owner: 'test', since: new Date().toISOString() }));
+    const health = new CameraHealth({
+      redis: env.redis,
+      keys: env.keys,
+      publisher,
+      metrics: createCaptureMetrics(new Registry()),
+      logger,
+      owner: 'test',
+      offlineSeconds: 30,
+      segmentSeconds: 2,
+    });
+    await env.redis.hset(
+      env.keys.cameras,
+      cam,
+      JSON.stringify({ status: 'offline', owner: 'test', since: new Date().toISOString() }),
+    );
     await health.watch(cam);
     health.clip(cam, Date.now()); // offline → online: announced, not awaited
     return health;

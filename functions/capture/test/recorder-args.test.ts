@@ -2,8 +2,12 @@ import { buildRecorderCommand, cameraUrl, recorderArgv } from '../src/core/recor
 
 describe('buildRecorderCommand', () => {
   const cmd = buildRecorderCommand({
-    url: 'rtsp://cams:8554/cam3', transport: 'udp', timeoutSeconds: 5, segmentSeconds: 5,
-    listFile: '/clips/.staging/cam3/r1/list.csv', runDir: '/clips/.staging/cam3/r1',
+    url: 'rtsp://cams:8554/cam3',
+    transport: 'udp',
+    timeoutSeconds: 5,
+    segmentSeconds: 5,
+    listFile: '/clips/.staging/cam3/r1/list.csv',
+    runDir: '/clips/.staging/cam3/r1',
   });
   const argv = recorderArgv(cmd);
   const after = (flag: string) => argv[argv.indexOf(flag) + 1];
@@ -40,7 +44,16 @@ describe('buildRecorderCommand', () => {
   });
 
   it('honours tcp and other segment lengths', () => {
-    const a = recorderArgv(buildRecorderCommand({ url: 'rtsp://x/cam1', transport: 'tcp', timeoutSeconds: 2, segmentSeconds: 10, listFile: 'l', runDir: 'd' }));
+    const a = recorderArgv(
+      buildRecorderCommand({
+        url: 'rtsp://x/cam1',
+        transport: 'tcp',
+        timeoutSeconds: 2,
+        segmentSeconds: 10,
+        listFile: 'l',
+        runDir: 'd',
+      }),
+    );
     expect(a[a.indexOf('-rtsp_transport') + 1]).toBe('tcp');
     expect(a[a.indexOf('-timeout') + 1]).toBe('2000000');
     expect(a[a.indexOf('-segment_time') + 1]).toBe('10');

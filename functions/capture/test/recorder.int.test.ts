@@ -13,7 +13,17 @@ import { redisKeys } from '../../shared/src/keys';
 import { createRegistry } from '../../shared/src/metrics';
 import type { RtspSimHandle } from '../../../simulator/cameras/src/index';
 import { startCapture, type CaptureHandle } from '../src/app/start-capture';
-import { cleanRedis, ffprobe, histogram, newPrefix, simTemplate, startSim, startSink, testConfig, waitFor } from './helpers';
+import {
+  cleanRedis,
+  ffprobe,
+  histogram,
+  newPrefix,
+  simTemplate,
+  startSim,
+  startSink,
+  testConfig,
+  waitFor,
+} from './helpers';
 
 const SEGMENT = 5;
 const prefix = newPrefix();
@@ -26,7 +36,8 @@ let sink: Awaited<ReturnType<typeof startSink>> | undefined;
 let clipsDir: string;
 
 const jobs = async () => (await redis.lrange(keys.clips, 0, -1)).map((j) => JSON.parse(j) as ClipJob);
-const byCamera = (all: ClipJob[], cam: string) => all.filter((j) => j.cameraId === cam).sort((a, b) => a.startedAt.localeCompare(b.startedAt));
+const byCamera = (all: ClipJob[], cam: string) =>
+  all.filter((j) => j.cameraId === cam).sort((a, b) => a.startedAt.localeCompare(b.startedAt));
 
 afterAll(async () => {
   await capture?.stop();
@@ -42,8 +53,15 @@ test('3 cameras for 30 s: valid clips of SEGMENT_SECONDS, each enqueued once, < 
   sink = await startSink();
   clipsDir = await fs.mkdtemp(path.join(os.tmpdir(), 'capture-rec-'));
   const config = testConfig({
-    CLIPS_DIR: clipsDir, REDIS_PREFIX: prefix, NUM_STREAMS: '4', RTSP_URL_TEMPLATE: simTemplate(sim), SEGMENT_SECONDS: String(SEGMENT),
-    K_SINK: sink.url, CAMERA_OFFLINE_SECONDS: '7', RTSP_TIMEOUT_SECONDS: '2', CAPTURE_RESPAWN_MAX_SECONDS: '2',
+    CLIPS_DIR: clipsDir,
+    REDIS_PREFIX: prefix,
+    NUM_STREAMS: '4',
+    RTSP_URL_TEMPLATE: simTemplate(sim),
+    SEGMENT_SECONDS: String(SEGMENT),
+    K_SINK: sink.url,
+    CAMERA_OFFLINE_SECONDS: '7',
+    RTSP_TIMEOUT_SECONDS: '2',
+    CAPTURE_RESPAWN_MAX_SECONDS: '2',
     // the periodic staging recovery runs every second, so it meets live run folders (also the
     // empty ones cam4's respawns create while it is down) and must leave them alone
     RETENTION_INTERVAL_SECONDS: '1',
@@ -56,12 +74,20 @@ test('3 cameras for 30 s: valid clips of SEGMENT_SECONDS, each enqueued once, < 
   await waitFor(async () => byCamera(await jobs(), 'cam4').length >= 1, 20_000, 'a first cam4 clip');
   const dropped = Date.now();
   await sim.drop(4);
-  const offline = await waitFor(() => events.find((e) => e.type === EventType.cameraOffline && e.data.cameraId === 'cam4'), 20_000, 'camera.offline for cam4');
+  const offline = await waitFor(
+    () => events.find((e) => e.type === EventType.cameraOffline && e.data.cameraId === 'cam4'),
+    20_000,
+    'camera.offline for cam4',
+  );
   // UDP ffmpeg notices the stall a few seconds after RTSP_TIMEOUT (docs/architecture.md §6.1), then CAMERA_OFFLINE_SECONDS
   expect(offline.at - dropped).toBeLessThan(7_000 + 2_000 + 7_000);
   await sim.restore(4);
   const restored = Date.now();
-  const online = await waitFor(() => events.find((e) => e.type === EventType.cameraOnline && e.data.cameraId === 'cam4'), 25_000, 'camera.online for cam4');
+  const online = await waitFor(
+    () => events.find((e) => e.type === EventType.cameraOnline && e.data.cameraId === 'cam4'),
+    25_000,
+    'camera.online for cam4',
+  );
   expect(online.at).toBeGreaterThan(offline.at);
   expect(byCamera(await jobs(), 'cam4').some((j) => Date.parse(j.startedAt) >= restored - 1000)).toBe(true);
 
@@ -99,7 +125,9 @@ test('3 cameras for 30 s: valid clips of SEGMENT_SECONDS, each enqueued once, < 
   const ready = (await (await fetch(`${capture.url}/readyz`)).json()) as { ready: boolean; recorders: unknown[] };
   expect(ready.ready).toBe(true);
   expect(ready.recorders).toHaveLength(4);
-  expect(await (await fetch(`${capture.url}/metrics`)).text()).toMatch(/safetyhanta_capture_reconnects_total\{camera="cam4"/);
+  expect(await (await fetch(`${capture.url}/metrics`)).text()).toMatch(
+    /safetyhanta_capture_reconnects_total\{camera="cam4"/,
+  );
 
   // stop: SIGINT finalises the open clips, they are enqueued too; nothing left in staging
   await capture.stop();
@@ -108,10 +136,15 @@ test('3 cameras for 30 s: valid clips of SEGMENT_SECONDS, each enqueued once, < 
   expect(new Set(ids).size).toBe(ids.length);
   for (const cam of ['cam1', 'cam2', 'cam3', 'cam4']) {
     const files = (await fs.readdir(path.join(clipsDir, cam))).sort();
-    expect(files).toEqual(byCamera(final, cam).map((j) => path.basename(j.path)).sort());
+    expect(files).toEqual(
+      byCamera(final, cam)
+        .map((j) => path.basename(j.path))
+        .sort(),
+    );
     expect(await fs.readdir(path.join(clipsDir, '.staging', cam))).toEqual([]);
   }
-  for (const job of final.filter((j) => !running.some((r) => r.id === j.id))) expect((await ffprobe(path.join(clipsDir, job.path)))?.video).toBe(true);
+  for (const job of final.filter((j) => !running.some((r) => r.id === j.id)))
+    expect((await ffprobe(path.join(clipsDir, job.path)))?.video).toBe(true);
   const stats = await redis.hgetall(keys.queueStats);
   expect(Number(stats.enqueued)).toBe(final.length);
   expect(Number(stats.duplicates ?? 0)).toBe(0);
@@ -120,5 +153,11 @@ test('3 cameras for 30 s: valid clips of SEGMENT_SECONDS, each enqueued once, < 
   expect(JSON.parse(status.cam1!)).toMatchObject({ status: 'online', owner: capture.replicaId });
   // clip.captured for every job
   const captured = new Set(events.filter((e) => e.type === EventType.clipCaptured).map((e) => e.data.id));
-  await waitFor(() => final.every((j) => captured.has(j.id)) || (events.filter((e) => e.type === EventType.clipCaptured).forEach((e) => captured.add(e.data.id)), false), 5_000, 'clip.captured for every job');
+  await waitFor(
+    () =>
+      final.every((j) => captured.has(j.id)) ||
+      (events.filter((e) => e.type === EventType.clipCaptured).forEach((e) => captured.add(e.data.id)), false),
+    5_000,
+    'clip.captured for every job',
+  );
 }, 110_000);

@@ -46,20 +46,40 @@ test('#18.6 after Redis restarts empty, recovery announces only segments not yet
   await fs.mkdir(path.join(clipsDir, 'cam1'), { recursive: true });
   // a long run: 12 clips renamed and announced before the failure, the 13th renamed but not announced
   const names = Array.from({ length: 13 }, (_, i) => `seg-${t + 5 * i}.mp4`);
-  for (const i of names.keys()) await fs.writeFile(path.join(clipsDir, 'cam1', `${clipStamp(new Date((t + 5 * i) * 1000))}.mp4`), tiny);
+  for (const i of names.keys())
+    await fs.writeFile(path.join(clipsDir, 'cam1', `${clipStamp(new Date((t + 5 * i) * 1000))}.mp4`), tiny);
   await fs.writeFile(path.join(run, 'list.csv'), names.map((n, i) => `${n},${i}.000000,${i + 1}.000000\n`).join(''));
-  await fs.writeFile(path.join(run, ANNOUNCED_FILE), names.slice(0, 12).map((n) => `${n}\n`).join(''));
+  await fs.writeFile(
+    path.join(run, ANNOUNCED_FILE),
+    names
+      .slice(0, 12)
+      .map((n) => `${n}\n`)
+      .join(''),
+  );
   const old = new Date(Date.now() - 120_000);
   for (const f of await fs.readdir(run)) await fs.utimes(path.join(run, f), old, old);
   await fs.utimes(run, old, old);
   // Redis is empty for this prefix: no dedup key remembers the 12 announced clips
 
   const config = testConfig({
-    CLIPS_DIR: clipsDir, REDIS_PREFIX: prefix, CAMERA_INDEX: '0', NUM_STREAMS: '1', RTSP_URL_TEMPLATE: `rtsp://127.0.0.1:${await closedPort()}/cam{N}`,
-    RETENTION_INTERVAL_SECONDS: '3600', CAPTURE_RESPAWN_MAX_SECONDS: '5',
+    CLIPS_DIR: clipsDir,
+    REDIS_PREFIX: prefix,
+    CAMERA_INDEX: '0',
+    NUM_STREAMS: '1',
+    RTSP_URL_TEMPLATE: `rtsp://127.0.0.1:${await closedPort()}/cam{N}`,
+    RETENTION_INTERVAL_SECONDS: '3600',
+    CAPTURE_RESPAWN_MAX_SECONDS: '5',
   });
   capture = await startCapture(config, { serve: false });
-  await waitFor(() => fs.access(run).then(() => false, () => true), 15_000, 'the earlier run folder to be recovered and removed');
+  await waitFor(
+    () =>
+      fs.access(run).then(
+        () => false,
+        () => true,
+      ),
+    15_000,
+    'the earlier run folder to be recovered and removed',
+  );
   const jobs = (await redis.lrange(keys.clips, 0, -1)).map((j) => JSON.parse(j) as ClipJob);
   expect(jobs.map((j) => j.path)).toEqual([`cam1/${clipStamp(new Date((t + 60) * 1000))}.mp4`]);
   // a recovered clip is not a sign of life: nothing records (closed port)

@@ -49,26 +49,48 @@ test('leftovers of a crashed recorder are finished, enqueued once, or quarantine
   await fs.writeFile(path.join(clipsDir, renamed), tiny);
   // never listed: ffmpeg was killed while writing it
   await fs.writeFile(path.join(run, `seg-${t + 10}.mp4`), tiny.subarray(0, 48));
-  await fs.writeFile(path.join(run, 'list.csv'), `seg-${t}.mp4,0.000000,1.000000\nseg-${t + 5}.mp4,1.000000,2.000000\n`);
+  await fs.writeFile(
+    path.join(run, 'list.csv'),
+    `seg-${t}.mp4,0.000000,1.000000\nseg-${t + 5}.mp4,1.000000,2.000000\n`,
+  );
   const old = new Date(Date.now() - 120_000);
   for (const f of await fs.readdir(run)) await fs.utimes(path.join(run, f), old, old);
   await fs.utimes(run, old, old); // a crashed run's folder is old too (its mtime moves with every file created or renamed out)
 
   const config = testConfig({
-    CLIPS_DIR: clipsDir, REDIS_PREFIX: prefix, CAMERA_INDEX: '0', NUM_STREAMS: '1', RTSP_URL_TEMPLATE: `rtsp://127.0.0.1:${await closedPort()}/cam{N}`,
-    RETENTION_INTERVAL_SECONDS: '3600', CAPTURE_RESPAWN_MAX_SECONDS: '5',
+    CLIPS_DIR: clipsDir,
+    REDIS_PREFIX: prefix,
+    CAMERA_INDEX: '0',
+    NUM_STREAMS: '1',
+    RTSP_URL_TEMPLATE: `rtsp://127.0.0.1:${await closedPort()}/cam{N}`,
+    RETENTION_INTERVAL_SECONDS: '3600',
+    CAPTURE_RESPAWN_MAX_SECONDS: '5',
   });
   capture = await startCapture(config, { serve: false });
-  const jobs = await waitFor(async () => {
-    const list = (await redis.lrange(keys.clips, 0, -1)).map((j) => JSON.parse(j) as ClipJob);
-    return list.length >= 2 ? list : undefined;
-  }, 15_000, 'the recovered clips to be enqueued');
+  const jobs = await waitFor(
+    async () => {
+      const list = (await redis.lrange(keys.clips, 0, -1)).map((j) => JSON.parse(j) as ClipJob);
+      return list.length >= 2 ? list : undefined;
+    },
+    15_000,
+    'the recovered clips to be enqueued',
+  );
   expect(jobs.map((j) => j.path).sort()).toEqual([`cam1/${clipStamp(new Date(t * 1000))}.mp4`, renamed].sort());
   expect(jobs.find((j) => j.path === renamed)?.durationMs).toBe(1000);
-  await waitFor(() => fs.access(run).then(() => false, () => true), 5_000, 'the dead run folder to be removed');
+  await waitFor(
+    () =>
+      fs.access(run).then(
+        () => false,
+        () => true,
+      ),
+    5_000,
+    'the dead run folder to be removed',
+  );
   const quarantined = await fs.readdir(path.join(clipsDir, '.quarantine', 'cam1'));
   expect(quarantined).toEqual(expect.arrayContaining([`seg-${t + 10}.mp4`, `seg-${t + 10}.mp4.reason.json`]));
-  const reason = JSON.parse(await fs.readFile(path.join(clipsDir, '.quarantine', 'cam1', `seg-${t + 10}.mp4.reason.json`), 'utf8')) as { code: string };
+  const reason = JSON.parse(
+    await fs.readFile(path.join(clipsDir, '.quarantine', 'cam1', `seg-${t + 10}.mp4.reason.json`), 'utf8'),
+  ) as { code: string };
   expect(reason.code).toBe('partial');
 
   // a second recovery pass (e.g. the periodic one) enqueues nothing twice

@@ -37,18 +37,23 @@ describe('capture reconciles its recorders with the camera registry', () => {
     await fs.rm(clipsDir, { recursive: true, force: true });
   });
 
-  const clipsOf = async (cam: string) => (await fs.readdir(path.join(clipsDir, cam)).catch(() => [] as string[])).filter((f) => f.endsWith('.mp4'));
+  const clipsOf = async (cam: string) =>
+    (await fs.readdir(path.join(clipsDir, cam)).catch(() => [] as string[])).filter((f) => f.endsWith('.mp4'));
   /** The RTSP URLs the camera's running ffmpeg recorders read (from their command lines). */
   const recordingUrls = (cam: string): string[] => {
     let pids: string[] = [];
     try {
-      pids = execFileSync('pgrep', ['-f', path.join(clipsDir, '.staging', cam) + path.sep], { encoding: 'utf8' }).split('\n').filter(Boolean);
+      pids = execFileSync('pgrep', ['-f', path.join(clipsDir, '.staging', cam) + path.sep], { encoding: 'utf8' })
+        .split('\n')
+        .filter(Boolean);
     } catch {
       return []; // pgrep exits 1 when nothing matches
     }
     return pids.flatMap((pid) => {
       try {
-        return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').filter((a) => a.startsWith('rtsp://'));
+        return readFileSync(`/proc/${pid}/cmdline`, 'utf8')
+          .split('\0')
+          .filter((a) => a.startsWith('rtsp://'));
       } catch {
         return [];
       }
@@ -56,10 +61,20 @@ describe('capture reconciles its recorders with the camera registry', () => {
   };
 
   it('adds, disables, re-points and deletes cameras without a restart', async () => {
-    capture = await startCapture(testConfig({
-      REDIS_PREFIX: prefix, CLIPS_DIR: clipsDir, NUM_STREAMS: '1', RTSP_URL_TEMPLATE: simTemplate(sim!), SEGMENT_SECONDS: '2',
-      CAMERA_LEASE_TTL_SECONDS: '3', CAPTURE_STAGGER_MS: '0', RETENTION_INTERVAL_SECONDS: '3600', CAMERA_OFFLINE_SECONDS: '30',
-    }), { serve: false });
+    capture = await startCapture(
+      testConfig({
+        REDIS_PREFIX: prefix,
+        CLIPS_DIR: clipsDir,
+        NUM_STREAMS: '1',
+        RTSP_URL_TEMPLATE: simTemplate(sim!),
+        SEGMENT_SECONDS: '2',
+        CAMERA_LEASE_TTL_SECONDS: '3',
+        CAPTURE_STAGGER_MS: '0',
+        RETENTION_INTERVAL_SECONDS: '3600',
+        CAMERA_OFFLINE_SECONDS: '30',
+      }),
+      { serve: false },
+    );
     // seeded from NUM_STREAMS=1
     expect((await registry.list()).map((e) => e.id)).toEqual(['cam1']);
     await waitFor(() => capture!.cameras().includes('cam1'), 10_000, 'cam1 recorded');
@@ -71,15 +86,27 @@ describe('capture reconciles its recorders with the camera registry', () => {
     await registry.patch('yard', { enabled: false });
     await waitFor(() => !capture!.cameras().includes('yard'), 10_000, 'the disabled camera stopped');
     // released for nobody, once its recorder has finalised its last clip (the stop comes first)
-    await waitFor(async () => (await redis.get(redisKeys(prefix).cameraLease('yard'))) === null, 10_000, 'the disabled camera\'s lease released');
+    await waitFor(
+      async () => (await redis.get(redisKeys(prefix).cameraLease('yard'))) === null,
+      10_000,
+      "the disabled camera's lease released",
+    );
     expect(capture.cameras()).toEqual(['cam1']);
 
     // cam1 re-pointed at stream 2: its recorder restarts on the new URL (the lease is kept)
     expect(recordingUrls('cam1')).toEqual([sim!.urlFor(1)]);
     await registry.patch('cam1', { url: sim!.urlFor(2) });
-    await waitFor(() => recordingUrls('cam1').join() === sim!.urlFor(2), 15_000, () => `cam1's recorder on the new URL (now ${recordingUrls('cam1').join() || 'none'})`);
+    await waitFor(
+      () => recordingUrls('cam1').join() === sim!.urlFor(2),
+      15_000,
+      () => `cam1's recorder on the new URL (now ${recordingUrls('cam1').join() || 'none'})`,
+    );
     const before = (await clipsOf('cam1')).length;
-    await waitFor(async () => (await clipsOf('cam1')).length > before, 20_000, 'cam1 recording again after the URL change');
+    await waitFor(
+      async () => (await clipsOf('cam1')).length > before,
+      20_000,
+      'cam1 recording again after the URL change',
+    );
 
     expect(await registry.remove('cam1')).toBe(true);
     await waitFor(() => capture!.cameras().length === 0, 10_000, 'the deleted camera stopped');

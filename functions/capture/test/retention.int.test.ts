@@ -38,8 +38,13 @@ async function clip(cam: string, minutesAgo: number, bytes = 1000): Promise<{ id
   await fs.writeFile(path.join(clipsDir, rel), Buffer.alloc(bytes, 1));
   return { id: (await identifyClip(clipsDir, rel, cam)).id, rel }; // the id capture gives it (issue #18.1)
 }
-const verdict = (id: string, status: string, incident = false) => redis.set(keys.verdictDone(id), JSON.stringify({ status, incident }));
-const exists = (rel: string) => fs.access(path.join(clipsDir, rel)).then(() => true, () => false);
+const verdict = (id: string, status: string, incident = false) =>
+  redis.set(keys.verdictDone(id), JSON.stringify({ status, incident }));
+const exists = (rel: string) =>
+  fs.access(path.join(clipsDir, rel)).then(
+    () => true,
+    () => false,
+  );
 
 function sweeper(over: { maxBytes?: number } = {}) {
   const registry = createRegistry('retention-test', false);
@@ -47,7 +52,14 @@ function sweeper(over: { maxBytes?: number } = {}) {
   return {
     registry,
     sweeper: new RetentionSweeper({
-      redis, keys, clipsDir, clipRetentionSeconds: 3600, incidentRetentionDays: 7, maxBytes: over.maxBytes, metrics, logger: createLogger('retention-test', 'silent'),
+      redis,
+      keys,
+      clipsDir,
+      clipRetentionSeconds: 3600,
+      incidentRetentionDays: 7,
+      maxBytes: over.maxBytes,
+      metrics,
+      logger: createLogger('retention-test', 'silent'),
     }),
   };
 }
@@ -68,7 +80,10 @@ test('never deletes a queued clip; deletes a safe clip after retention; keeps in
 
   const { sweeper: s, registry } = sweeper();
   const result = await s.sweep(NOW);
-  expect(result.delete.map((d) => [d.path, d.reason]).sort()).toEqual([[safeOld.rel, 'safe-expired'], [incidentExpired.rel, 'incident-expired']]);
+  expect(result.delete.map((d) => [d.path, d.reason]).sort()).toEqual([
+    [safeOld.rel, 'safe-expired'],
+    [incidentExpired.rel, 'incident-expired'],
+  ]);
   expect(await exists(queued.rel)).toBe(true);
   expect(await exists(safeOld.rel)).toBe(false);
   expect(await exists(safeNew.rel)).toBe(true);
@@ -76,7 +91,9 @@ test('never deletes a queued clip; deletes a safe clip after retention; keeps in
   expect(await exists(incidentByMark.rel)).toBe(true);
   expect(await exists(incidentExpired.rel)).toBe(false);
   expect(await redis.sismember(keys.incidentClips, incidentExpired.rel)).toBe(0);
-  expect(await registry.getSingleMetricAsString('safetyhanta_capture_retention_deleted_total')).toMatch(/reason="safe-expired"[^}]*} 1/);
+  expect(await registry.getSingleMetricAsString('safetyhanta_capture_retention_deleted_total')).toMatch(
+    /reason="safe-expired"[^}]*} 1/,
+  );
 });
 
 test('a clip with operator feedback (keys.feedbackClips) is kept however old; unmarked, it goes', async () => {

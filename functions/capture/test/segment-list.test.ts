@@ -2,8 +2,16 @@ import { parseSegmentLine, segmentStart, splitSegmentChunk } from '../src/core/s
 
 describe('segment list CSV', () => {
   it('parses ffmpeg lines', () => {
-    expect(parseSegmentLine('seg-1764362400.mp4,0.000000,5.600000')).toEqual({ file: 'seg-1764362400.mp4', start: 0, end: 5.6 });
-    expect(parseSegmentLine('"we,ird ""name"".mp4",5.6,10.6')).toEqual({ file: 'we,ird "name".mp4', start: 5.6, end: 10.6 });
+    expect(parseSegmentLine('seg-1764362400.mp4,0.000000,5.600000')).toEqual({
+      file: 'seg-1764362400.mp4',
+      start: 0,
+      end: 5.6,
+    });
+    expect(parseSegmentLine('"we,ird ""name"".mp4",5.6,10.6')).toEqual({
+      file: 'we,ird "name".mp4',
+      start: 5.6,
+      end: 10.6,
+    });
   });
 
   it.each(['', 'seg.mp4,1', 'seg.mp4,abc,2', 'seg.mp4,5,4', ',1,2'])('refuses %p', (line) => {
@@ -20,7 +28,10 @@ describe('segment list CSV', () => {
   });
 
   it('reports bad lines instead of dropping them silently', () => {
-    expect(splitSegmentChunk('', 'garbage\nseg-1.mp4,0,5\n')).toMatchObject({ bad: ['garbage'], entries: [{ file: 'seg-1.mp4' }] });
+    expect(splitSegmentChunk('', 'garbage\nseg-1.mp4,0,5\n')).toMatchObject({
+      bad: ['garbage'],
+      entries: [{ file: 'seg-1.mp4' }],
+    });
   });
 
   it('reads the wall-clock start from the %s file name', () => {

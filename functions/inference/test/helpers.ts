@@ -18,7 +18,12 @@ import { deleteKeysUnder } from '../../shared/test/redis-helpers';
 export const REDIS_URL = 'redis://127.0.0.1:6379';
 
 /** Polls `cond` until it returns a truthy value or the deadline passes (never a bare sleep). */
-export async function waitFor<T>(cond: () => Promise<T> | T, timeoutMs: number, what: string, everyMs = 100): Promise<NonNullable<T>> {
+export async function waitFor<T>(
+  cond: () => Promise<T> | T,
+  timeoutMs: number,
+  what: string,
+  everyMs = 100,
+): Promise<NonNullable<T>> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
   for (;;) {
@@ -28,7 +33,10 @@ export async function waitFor<T>(cond: () => Promise<T> | T, timeoutMs: number, 
     } catch (err) {
       last = err;
     }
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? `: ${(last as Error).message}` : ''}`);
+    if (Date.now() > deadline)
+      throw new Error(
+        `timed out after ${timeoutMs} ms waiting for ${what}${last ? `: ${(last as Error).message}` : ''}`,
+      );
     await new Promise((r) => setTimeout(r, everyMs));
   }
 }
@@ -39,9 +47,18 @@ export const deletePrefix = deleteKeysUnder;
 /** Env for a test instance: random Redis prefix, temp clips dir, silent logs, fast timers. */
 export function testEnv(over: Record<string, string>): Record<string, string> {
   return {
-    REDIS_URL, REDIS_PREFIX: `test-${randomUUID()}`, PORT: '0', LOG_LEVEL: 'silent',
-    HEARTBEAT_TTL_SECONDS: '3', REAPER_INTERVAL_SECONDS: '1', VLLM_HEALTH_INTERVAL_MS: '200', VLLM_MAX_RETRIES: '2',
-    PUBLISH_MAX_RETRIES: '2', INFERENCE_CONCURRENCY: '2', VERDICT_LANGUAGE: 'en', INCIDENT_CONFIRM_K: '1',
+    REDIS_URL,
+    REDIS_PREFIX: `test-${randomUUID()}`,
+    PORT: '0',
+    LOG_LEVEL: 'silent',
+    HEARTBEAT_TTL_SECONDS: '3',
+    REAPER_INTERVAL_SECONDS: '1',
+    VLLM_HEALTH_INTERVAL_MS: '200',
+    VLLM_MAX_RETRIES: '2',
+    PUBLISH_MAX_RETRIES: '2',
+    INFERENCE_CONCURRENCY: '2',
+    VERDICT_LANGUAGE: 'en',
+    INCIDENT_CONFIRM_K: '1',
     FEWSHOT_DIR: path.join(__dirname, '..', 'fewshot'),
     ...over,
   };
@@ -68,13 +85,27 @@ export async function startSink(): Promise<Sink> {
     req.on('end', () => {
       const h = req.headers;
       const incidentid = h['ce-incidentid'] as string | undefined;
-      events.push({ id: String(h['ce-id']), source: String(h['ce-source']), type: String(h['ce-type']), ...(incidentid ? { incidentid } : {}), data: JSON.parse(Buffer.concat(chunks).toString() || '{}') });
+      events.push({
+        id: String(h['ce-id']),
+        source: String(h['ce-source']),
+        type: String(h['ce-type']),
+        ...(incidentid ? { incidentid } : {}),
+        data: JSON.parse(Buffer.concat(chunks).toString() || '{}'),
+      });
       res.writeHead(202).end();
     });
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const { port } = server.address() as AddressInfo;
-  return { url: `http://127.0.0.1:${port}/`, events, close: () => new Promise((r) => { server.close(() => r()); server.closeAllConnections(); }) };
+  return {
+    url: `http://127.0.0.1:${port}/`,
+    events,
+    close: () =>
+      new Promise((r) => {
+        server.close(() => r());
+        server.closeAllConnections();
+      }),
+  };
 }
 
 /** One chat request seen by the recording proxy. */
@@ -95,14 +126,20 @@ export interface SeenRequest {
 type Part = { type?: string; video_url?: { url?: string }; image_url?: { url?: string } };
 const urlsOf = (m: unknown): string[] => {
   const content = (m as { content?: unknown }).content;
-  return Array.isArray(content) ? (content as Part[]).map((p) => p.video_url?.url ?? p.image_url?.url).filter((u): u is string => typeof u === 'string') : [];
+  return Array.isArray(content)
+    ? (content as Part[])
+        .map((p) => p.video_url?.url ?? p.image_url?.url)
+        .filter((u): u is string => typeof u === 'string')
+    : [];
 };
 
 /**
  * A recording HTTP proxy in front of vllm-sim: hashes the prefix (every message before the
  * final user turn) of each chat request exactly as sent, and keeps the answer's usage.
  */
-export async function startRecordingProxy(target: string): Promise<{ url: string; seen: SeenRequest[]; close(): Promise<void> }> {
+export async function startRecordingProxy(
+  target: string,
+): Promise<{ url: string; seen: SeenRequest[]; close(): Promise<void> }> {
   const seen: SeenRequest[] = [];
   const t = new URL(target);
   const server = http.createServer((req, res) => {
@@ -112,32 +149,61 @@ export async function startRecordingProxy(target: string): Promise<{ url: string
       const body = Buffer.concat(chunks);
       let record: SeenRequest | undefined;
       if (req.url?.endsWith('/chat/completions')) {
-        const parsed = JSON.parse(body.toString()) as { messages: unknown[]; model: string; mm_processor_kwargs?: unknown };
+        const parsed = JSON.parse(body.toString()) as {
+          messages: unknown[];
+          model: string;
+          mm_processor_kwargs?: unknown;
+        };
         record = {
-          prefixHash: prefixHash(parsed), finalTurn: JSON.stringify(parsed.messages.at(-1)).slice(0, 200),
-          mediaUrls: parsed.messages.flatMap(urlsOf).map((u) => u.slice(0, 40)), finalMedia: urlsOf(parsed.messages.at(-1)),
-          finalText: (((parsed.messages.at(-1) as { content?: unknown }).content ?? []) as { type?: string; text?: string }[]).filter((c) => c.type === 'text').map((c) => c.text).join('\n'),
+          prefixHash: prefixHash(parsed),
+          finalTurn: JSON.stringify(parsed.messages.at(-1)).slice(0, 200),
+          mediaUrls: parsed.messages.flatMap(urlsOf).map((u) => u.slice(0, 40)),
+          finalMedia: urlsOf(parsed.messages.at(-1)),
+          finalText: (
+            ((parsed.messages.at(-1) as { content?: unknown }).content ?? []) as { type?: string; text?: string }[]
+          )
+            .filter((c) => c.type === 'text')
+            .map((c) => c.text)
+            .join('\n'),
           mmProcessorKwargs: parsed.mm_processor_kwargs,
         };
         seen.push(record);
       }
-      const up = http.request({ host: t.hostname, port: t.port, path: req.url, method: req.method, headers: { ...req.headers, host: t.host } }, (r) => {
-        const out: Buffer[] = [];
-        r.on('data', (c: Buffer) => out.push(c));
-        r.on('end', () => {
-          const text = Buffer.concat(out);
-          if (record) record.status = r.statusCode;
-          if (record && r.statusCode === 200) record.usage = (JSON.parse(text.toString()) as { usage: SeenRequest['usage'] }).usage;
-          res.writeHead(r.statusCode ?? 502, r.headers).end(text);
-        });
-      });
+      const up = http.request(
+        {
+          host: t.hostname,
+          port: t.port,
+          path: req.url,
+          method: req.method,
+          headers: { ...req.headers, host: t.host },
+        },
+        (r) => {
+          const out: Buffer[] = [];
+          r.on('data', (c: Buffer) => out.push(c));
+          r.on('end', () => {
+            const text = Buffer.concat(out);
+            if (record) record.status = r.statusCode;
+            if (record && r.statusCode === 200)
+              record.usage = (JSON.parse(text.toString()) as { usage: SeenRequest['usage'] }).usage;
+            res.writeHead(r.statusCode ?? 502, r.headers).end(text);
+          });
+        },
+      );
       up.on('error', () => res.writeHead(502).end());
       up.end(body);
     });
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const { port } = server.address() as AddressInfo;
-  return { url: `http://127.0.0.1:${port}/v1`, seen, close: () => new Promise((r) => { server.close(() => r()); server.closeAllConnections(); }) };
+  return {
+    url: `http://127.0.0.1:${port}/v1`,
+    seen,
+    close: () =>
+      new Promise((r) => {
+        server.close(() => r());
+        server.closeAllConnections();
+      }),
+  };
 }
 
 /** Small rendered scenes shared by the tests (rtsp-sim's render cache). */
@@ -151,14 +217,45 @@ export interface SceneClip {
 }
 
 /** Cuts `seconds` starting at `start` from a rendered scene into `<clipsDir>/<camera>/<stamp>.mp4` and builds its job. */
-export async function cutClip(videoPath: string, start: number, seconds: number, clipsDir: string, cameraId: string, startedAt: Date): Promise<ClipJob> {
+export async function cutClip(
+  videoPath: string,
+  start: number,
+  seconds: number,
+  clipsDir: string,
+  cameraId: string,
+  startedAt: Date,
+): Promise<ClipJob> {
   const rel = `${cameraId}/${clipStamp(startedAt)}.mp4`;
   const out = path.join(clipsDir, rel);
   await fs.mkdir(path.dirname(out), { recursive: true });
-  await run('ffmpeg', ['-hide_banner', '-v', 'error', '-y', '-ss', String(start), '-t', String(seconds), '-i', videoPath, '-c', 'copy', '-an', out]);
+  await run('ffmpeg', [
+    '-hide_banner',
+    '-v',
+    'error',
+    '-y',
+    '-ss',
+    String(start),
+    '-t',
+    String(seconds),
+    '-i',
+    videoPath,
+    '-c',
+    'copy',
+    '-an',
+    out,
+  ]);
   const { size } = await fs.stat(out);
   const { id } = await identifyClip(clipsDir, rel, cameraId); // as capture names it (issue #18.1)
-  return { v: 1, id, cameraId, path: rel, startedAt: startedAt.toISOString(), durationMs: seconds * 1000, bytes: size, attempt: 0 };
+  return {
+    v: 1,
+    id,
+    cameraId,
+    path: rel,
+    startedAt: startedAt.toISOString(),
+    durationMs: seconds * 1000,
+    bytes: size,
+    attempt: 0,
+  };
 }
 
 /** Renders (cached) a scene and cuts its hazard window for a camera. */
@@ -181,7 +278,17 @@ export function run(bin: string, args: string[]): Promise<void> {
 }
 
 /** Verdict stream entries as parsed objects. */
-export async function verdicts(redis: Redis, key: string): Promise<{ jobId: string; status: string; hazards: { type: string }[]; reason?: string }[]> {
+export async function verdicts(
+  redis: Redis,
+  key: string,
+): Promise<{ jobId: string; status: string; hazards: { type: string }[]; reason?: string }[]> {
   const entries = await redis.xrange(key, '-', '+');
-  return entries.map(([, fields]) => JSON.parse(fields[fields.indexOf('verdict') + 1] ?? '{}') as { jobId: string; status: string; hazards: { type: string }[] });
+  return entries.map(
+    ([, fields]) =>
+      JSON.parse(fields[fields.indexOf('verdict') + 1] ?? '{}') as {
+        jobId: string;
+        status: string;
+        hazards: { type: string }[];
+      },
+  );
 }

@@ -4,7 +4,12 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { CloudEvent, HTTP } from 'cloudevents';
 import { Redis } from 'ioredis';
-import { startVllmSim, JPEG_VIDEO_METADATA_SINCE, PINNED_VLLM_VERSION, type VllmSimHandle } from '../../../simulator/vllm/src';
+import {
+  startVllmSim,
+  JPEG_VIDEO_METADATA_SINCE,
+  PINNED_VLLM_VERSION,
+  type VllmSimHandle,
+} from '../../../simulator/vllm/src';
 import { EventType } from '../../shared/src/events';
 import { redisKeys } from '../../shared/src/keys';
 import { ClipQueue } from '../../shared/src/queue';
@@ -13,7 +18,18 @@ import { makeModelClip } from '../src/adapters/ffmpeg';
 import { prepareFromModelClip, type PrepareSettings } from '../src/adapters/prepare';
 import { fileUrl } from '../src/core/media';
 import {
-  REDIS_URL, deletePrefix, run, sceneClip, startRecordingProxy, startSink, tempDir, testConfig, testEnv, verdicts, waitFor, type Sink,
+  REDIS_URL,
+  deletePrefix,
+  run,
+  sceneClip,
+  startRecordingProxy,
+  startSink,
+  tempDir,
+  testConfig,
+  testEnv,
+  verdicts,
+  waitFor,
+  type Sink,
 } from './helpers';
 
 /**
@@ -55,7 +71,14 @@ describe('media contract and failure policy (Redis + ffmpeg + vllm-sim)', () => 
   async function setup(vllmUrl: string, over: Record<string, string> = {}) {
     const clipsDir = await tempDir('clips');
     cleanups.push(() => fs.rm(clipsDir, { recursive: true, force: true }));
-    const env = testEnv({ CLIPS_DIR: clipsDir, VLLM_BASE_URL: vllmUrl, K_SINK: sink.url, INFERENCE_PIPELINE: 'sequential', MAX_ATTEMPTS: '3', ...over });
+    const env = testEnv({
+      CLIPS_DIR: clipsDir,
+      VLLM_BASE_URL: vllmUrl,
+      K_SINK: sink.url,
+      INFERENCE_PIPELINE: 'sequential',
+      MAX_ATTEMPTS: '3',
+      ...over,
+    });
     prefixes.push(env.REDIS_PREFIX!);
     const config = testConfig(env);
     const keys = redisKeys(config.common.redisPrefix);
@@ -63,7 +86,10 @@ describe('media contract and failure policy (Redis + ffmpeg + vllm-sim)', () => 
     cleanups.push(() => queue.close());
     return { clipsDir, config, keys, queue };
   }
-  async function start(config: ReturnType<typeof testConfig>, deps: Parameters<typeof startInference>[1] = {}): Promise<InferenceHandle> {
+  async function start(
+    config: ReturnType<typeof testConfig>,
+    deps: Parameters<typeof startInference>[1] = {},
+  ): Promise<InferenceHandle> {
     const h = await startInference(config, { serveHttp: false, ...deps });
     cleanups.push(() => h.stop(2000));
     return h;
@@ -74,42 +100,60 @@ describe('media contract and failure policy (Redis + ffmpeg + vllm-sim)', () => 
     cleanups.push(() => fs.rm(dir, { recursive: true, force: true }));
     const file = path.join(dir, 'clip.mp4');
     await fs.writeFile(file, Buffer.from(url.slice(url.indexOf(',') + 1), 'base64'));
-    const { stdout } = await execFileP('ffprobe', ['-v', 'error', '-count_frames', '-select_streams', 'v:0', '-show_entries', 'stream=nb_read_frames,width,height', '-of', 'json', file]);
-    const s = (JSON.parse(stdout) as { streams: { nb_read_frames: string; width: number; height: number }[] }).streams[0]!;
+    const { stdout } = await execFileP('ffprobe', [
+      '-v',
+      'error',
+      '-count_frames',
+      '-select_streams',
+      'v:0',
+      '-show_entries',
+      'stream=nb_read_frames,width,height',
+      '-of',
+      'json',
+      file,
+    ]);
+    const s = (JSON.parse(stdout) as { streams: { nb_read_frames: string; width: number; height: number }[] })
+      .streams[0]!;
     return { frames: Number(s.nb_read_frames), width: s.width, height: s.height };
   }
 
   describe.each([PINNED_VLLM_VERSION, JPEG_VIDEO_METADATA_SINCE])('vLLM %s', (version) => {
-    test.each(['video-frames', 'video-file', 'images'])('VIDEO_INPUT=%s: a verdict; every video part is video/mp4 or file://; the clip has fps × seconds frames ≤ VIDEO_MAX_SIDE', async (mode) => {
-      const s = await sim({ vllmVersion: version });
-      const p = await proxy(s);
-      const { clipsDir, config, keys, queue } = await setup(p.url, { VIDEO_INPUT: mode });
-      const clip = await sceneClip('no_hard_hat', clipsDir, 'cam1', new Date('2026-11-28T23:00:00Z'));
-      await start(config);
-      await queue.enqueue(clip.job);
-      await waitFor(() => redis.exists(keys.verdictDone(clip.job.id)), 20_000, 'the verdict');
-      const [v] = await verdicts(redis, keys.verdicts);
-      expect({ status: v?.status, types: v?.hazards.map((h) => h.type) }).toEqual({ status: 'warning', types: ['no_hard_hat'] });
-      const req = p.seen.at(-1)!;
-      expect(req.status).toBe(200);
-      const kinds = new Set(req.mediaUrls.map((u) => u.slice(0, u.indexOf(';') > 0 ? u.indexOf(';') : 7)));
-      if (mode === 'images') {
-        expect([...kinds]).toEqual(['data:image/jpeg']);
-        expect(req.mmProcessorKwargs).toBeUndefined();
-      } else {
-        for (const k of kinds) expect(['data:video/mp4', 'file://']).toContain(k);
-        expect(req.mmProcessorKwargs).toEqual({ fps: 2, do_sample_frames: true });
-        const [final] = req.finalMedia;
-        expect(final).toMatch(/^data:video\/mp4;base64,/); // no capture-made model clip in the job: inference makes it inline
-        const decoded = await decodeInline(final!);
-        expect(decoded.frames).toBe(config.inference.videoFps * (clip.job.durationMs / 1000));
-        expect(Math.max(decoded.width, decoded.height)).toBeLessThanOrEqual(config.inference.videoMaxSide);
-      }
-      expect(req.mediaUrls.join('\n')).not.toContain('data:video/jpeg');
-    });
+    test.each(['video-frames', 'video-file', 'images'])(
+      'VIDEO_INPUT=%s: a verdict; every video part is video/mp4 or file://; the clip has fps × seconds frames ≤ VIDEO_MAX_SIDE',
+      async (mode) => {
+        const s = await sim({ vllmVersion: version });
+        const p = await proxy(s);
+        const { clipsDir, config, keys, queue } = await setup(p.url, { VIDEO_INPUT: mode });
+        const clip = await sceneClip('no_hard_hat', clipsDir, 'cam1', new Date('2026-11-28T23:00:00Z'));
+        await start(config);
+        await queue.enqueue(clip.job);
+        await waitFor(() => redis.exists(keys.verdictDone(clip.job.id)), 20_000, 'the verdict');
+        const [v] = await verdicts(redis, keys.verdicts);
+        expect({ status: v?.status, types: v?.hazards.map((h) => h.type) }).toEqual({
+          status: 'warning',
+          types: ['no_hard_hat'],
+        });
+        const req = p.seen.at(-1)!;
+        expect(req.status).toBe(200);
+        const kinds = new Set(req.mediaUrls.map((u) => u.slice(0, u.indexOf(';') > 0 ? u.indexOf(';') : 7)));
+        if (mode === 'images') {
+          expect([...kinds]).toEqual(['data:image/jpeg']);
+          expect(req.mmProcessorKwargs).toBeUndefined();
+        } else {
+          for (const k of kinds) expect(['data:video/mp4', 'file://']).toContain(k);
+          expect(req.mmProcessorKwargs).toEqual({ fps: 2, do_sample_frames: true });
+          const [final] = req.finalMedia;
+          expect(final).toMatch(/^data:video\/mp4;base64,/); // no capture-made model clip in the job: inference makes it inline
+          const decoded = await decodeInline(final!);
+          expect(decoded.frames).toBe(config.inference.videoFps * (clip.job.durationMs / 1000));
+          expect(Math.max(decoded.width, decoded.height)).toBeLessThanOrEqual(config.inference.videoMaxSide);
+        }
+        expect(req.mediaUrls.join('\n')).not.toContain('data:video/jpeg');
+      },
+    );
   });
 
-  test('vLLM answers 500 to one camera\'s clips (/health 200): exactly those are dead-lettered with the server\'s message within MAX_ATTEMPTS; the others get verdicts', async () => {
+  test("vLLM answers 500 to one camera's clips (/health 200): exactly those are dead-lettered with the server's message within MAX_ATTEMPTS; the others get verdicts", async () => {
     const s = await sim({ faults: { failPromptContaining: 'Camera: cam3\n' } });
     const p = await proxy(s);
     const { clipsDir, config, keys, queue } = await setup(p.url);
@@ -123,7 +167,11 @@ describe('media contract and failure policy (Redis + ffmpeg + vllm-sim)', () => 
     ];
     await start(config);
     for (const c of [bad[0]!, good[0]!, bad[1]!, good[1]!]) await queue.enqueue(c.job);
-    await waitFor(async () => (await queue.depth()).dead >= 2 && (await redis.xlen(keys.verdicts)) >= 2, 30_000, 'two dead letters and two verdicts');
+    await waitFor(
+      async () => (await queue.depth()).dead >= 2 && (await redis.xlen(keys.verdicts)) >= 2,
+      30_000,
+      'two dead letters and two verdicts',
+    );
     const dead = await queue.deadLetters();
     expect(dead.map((d) => (JSON.parse(d.job) as { cameraId: string }).cameraId).sort()).toEqual(['cam3', 'cam3']);
     for (const d of dead) expect(d.reason).toContain('vllm-sim: injected failure for prompts containing');
@@ -139,13 +187,25 @@ describe('media contract and failure policy (Redis + ffmpeg + vllm-sim)', () => 
       const h = await startInference(config, { serveHttp: true });
       cleanups.push(() => h.stop(2000));
       const post = (job: object, id: string) => {
-        const m = HTTP.binary(new CloudEvent({ type: EventType.clipCaptured, source: '/cameras/x', id, data: job, datacontenttype: 'application/json' }));
-        return fetch(`${h.url}/`, { method: 'POST', headers: m.headers as Record<string, string>, body: m.body as string });
+        const m = HTTP.binary(
+          new CloudEvent({
+            type: EventType.clipCaptured,
+            source: '/cameras/x',
+            id,
+            data: job,
+            datacontenttype: 'application/json',
+          }),
+        );
+        return fetch(`${h.url}/`, {
+          method: 'POST',
+          headers: m.headers as Record<string, string>,
+          body: m.body as string,
+        });
       };
       return { clipsDir, post };
     }
 
-    test('a poisoned request (500, /health 200) answers 503, not 500, with the server\'s message', async () => {
+    test("a poisoned request (500, /health 200) answers 503, not 500, with the server's message", async () => {
       const s = await sim({ faults: { failPromptContaining: 'Camera: cam3\n' } });
       const { clipsDir, post } = await pushStart(s);
       const clip = await sceneClip('fire', clipsDir, 'cam3', new Date('2026-11-28T23:00:00Z'));
@@ -157,7 +217,11 @@ describe('media contract and failure policy (Redis + ffmpeg + vllm-sim)', () => 
     test('issue #18.7: past INFERENCE_PUSH_CONCURRENCY the push path answers 503 at once; the admitted ones get verdicts', async () => {
       const s = await sim({ faults: { delayMs: 1500 } });
       const { clipsDir, post } = await pushStart(s, { INFERENCE_PUSH_CONCURRENCY: '1' });
-      const clips = await Promise.all([0, 5, 10].map((sec, i) => sceneClip('safe', clipsDir, `cam${i + 1}`, new Date(Date.parse('2026-11-28T23:00:00Z') + sec * 1000))));
+      const clips = await Promise.all(
+        [0, 5, 10].map((sec, i) =>
+          sceneClip('safe', clipsDir, `cam${i + 1}`, new Date(Date.parse('2026-11-28T23:00:00Z') + sec * 1000)),
+        ),
+      );
       const statuses = await Promise.all(clips.map(async (c, i) => (await post(c.job, `e${i}`)).status));
       expect(statuses.filter((x) => x === 200)).toHaveLength(1);
       expect(statuses.filter((x) => x === 503)).toHaveLength(2);
@@ -171,12 +235,44 @@ describe('media contract and failure policy (Redis + ffmpeg + vllm-sim)', () => 
     const outside = await tempDir('outside');
     cleanups.push(() => fs.rm(outside, { recursive: true, force: true }));
     const secret = path.join(outside, 'secret.ts');
-    await run('ffmpeg', ['-hide_banner', '-v', 'error', '-y', '-f', 'lavfi', '-i', 'testsrc=size=320x240:rate=10', '-t', '3', '-c:v', 'libx264', '-f', 'mpegts', secret]);
+    await run('ffmpeg', [
+      '-hide_banner',
+      '-v',
+      'error',
+      '-y',
+      '-f',
+      'lavfi',
+      '-i',
+      'testsrc=size=320x240:rate=10',
+      '-t',
+      '3',
+      '-c:v',
+      'libx264',
+      '-f',
+      'mpegts',
+      secret,
+    ]);
     await fs.mkdir(path.join(clipsDir, 'cam1'), { recursive: true });
-    await fs.writeFile(path.join(clipsDir, 'cam1', 'evil.mp4'), `#EXTM3U\n#EXT-X-TARGETDURATION:3\n#EXTINF:3.0,\nfile://${secret}\n#EXT-X-ENDLIST\n`);
+    await fs.writeFile(
+      path.join(clipsDir, 'cam1', 'evil.mp4'),
+      `#EXTM3U\n#EXT-X-TARGETDURATION:3\n#EXTINF:3.0,\nfile://${secret}\n#EXT-X-ENDLIST\n`,
+    );
     await start(config);
-    await queue.enqueue({ v: 1, id: 'cam1-evil', cameraId: 'cam1', path: 'cam1/evil.mp4', startedAt: '2026-11-28T23:00:00.000Z', durationMs: 3000, bytes: 100, attempt: 0 });
-    const [dead] = await waitFor(async () => ((await queue.depth()).dead >= 1 ? queue.deadLetters() : undefined), 20_000, 'the dead letter');
+    await queue.enqueue({
+      v: 1,
+      id: 'cam1-evil',
+      cameraId: 'cam1',
+      path: 'cam1/evil.mp4',
+      startedAt: '2026-11-28T23:00:00.000Z',
+      durationMs: 3000,
+      bytes: 100,
+      attempt: 0,
+    });
+    const [dead] = await waitFor(
+      async () => ((await queue.depth()).dead >= 1 ? queue.deadLetters() : undefined),
+      20_000,
+      'the dead letter',
+    );
     expect(dead!.reason).toMatch(/corrupt clip: ffmpeg exited/);
     expect(p.seen).toHaveLength(0);
   });
@@ -189,7 +285,11 @@ describe('media contract and failure policy (Redis + ffmpeg + vllm-sim)', () => 
     await start(config);
     // It says one hour: refused by its length, never decoded nor sent.
     await queue.enqueue({ ...clip.job, id: 'cam1-hour', durationMs: 3_600_000 });
-    const [dead] = await waitFor(async () => ((await queue.depth()).dead >= 1 ? queue.deadLetters() : undefined), 20_000, 'the dead letter');
+    const [dead] = await waitFor(
+      async () => ((await queue.depth()).dead >= 1 ? queue.deadLetters() : undefined),
+      20_000,
+      'the dead letter',
+    );
     expect(dead!.reason).toMatch(/clip too long: 3600 s > MAX_CLIP_SECONDS=4/);
     expect(p.seen).toHaveLength(0);
     // It says 4 s but the file holds 5 s: the decode stops at MAX_CLIP_SECONDS (4 s × 2 fps = 8 frames).
@@ -204,13 +304,31 @@ describe('media contract and failure policy (Redis + ffmpeg + vllm-sim)', () => 
     const clip = await sceneClip('fire', clipsDir, 'cam1', new Date('2026-11-28T23:00:00Z'));
     await fs.mkdir(path.join(clipsDir, 'cam1', '.model'), { recursive: true });
     const rel = 'cam1/.model/20261128T230000Z.mp4';
-    const s: PrepareSettings = { clipsDir, mode: 'video-file', sampling: 'fps', fps: 2, maxSide: 448, maxClipSeconds: 15 };
+    const s: PrepareSettings = {
+      clipsDir,
+      mode: 'video-file',
+      sampling: 'fps',
+      fps: 2,
+      maxSide: 448,
+      maxClipSeconds: 15,
+    };
     const info = await makeModelClip(path.join(clipsDir, clip.job.path), path.join(clipsDir, rel), s);
     const ref = { path: rel, fps: info.fps, frames: info.frames };
-    expect(await prepareFromModelClip(ref, s)).toEqual({ kind: 'file', url: fileUrl(path.join(await fs.realpath(clipsDir), rel)), fps: 2, frames: 10 });
-    expect(await prepareFromModelClip(ref, { ...s, mode: 'video-frames' })).toMatchObject({ kind: 'mp4', fps: 2, frames: 10 });
+    expect(await prepareFromModelClip(ref, s)).toEqual({
+      kind: 'file',
+      url: fileUrl(path.join(await fs.realpath(clipsDir), rel)),
+      fps: 2,
+      frames: 10,
+    });
+    expect(await prepareFromModelClip(ref, { ...s, mode: 'video-frames' })).toMatchObject({
+      kind: 'mp4',
+      fps: 2,
+      frames: 10,
+    });
     const frames = await prepareFromModelClip(ref, { ...s, mode: 'images' });
     expect(frames.kind === 'frames' && frames.frames.length).toBe(10);
-    await expect(prepareFromModelClip({ ...ref, path: '../outside.mp4' }, s)).rejects.toMatchObject({ name: 'PathRejectedError' });
+    await expect(prepareFromModelClip({ ...ref, path: '../outside.mp4' }, s)).rejects.toMatchObject({
+      name: 'PathRejectedError',
+    });
   });
 });

@@ -9,8 +9,18 @@ import { redisKeys } from '../../shared/src/keys';
 import { ClipQueue } from '../../shared/src/queue';
 import { startInference, type InferenceHandle } from '../src/app/start-inference';
 import {
-  REDIS_URL, deletePrefix, sceneClip, startRecordingProxy, startSink, tempDir, testConfig, testEnv, verdicts, waitFor,
-  type SceneClip, type Sink,
+  REDIS_URL,
+  deletePrefix,
+  sceneClip,
+  startRecordingProxy,
+  startSink,
+  tempDir,
+  testConfig,
+  testEnv,
+  verdicts,
+  waitFor,
+  type SceneClip,
+  type Sink,
 } from './helpers';
 
 /**
@@ -52,7 +62,10 @@ describe('inference pipeline (Redis + ffmpeg + vllm-sim)', () => {
     return { clipsDir, config, keys, queue };
   }
 
-  async function start(config: ReturnType<typeof testConfig>, deps: Parameters<typeof startInference>[1] = {}): Promise<InferenceHandle> {
+  async function start(
+    config: ReturnType<typeof testConfig>,
+    deps: Parameters<typeof startInference>[1] = {},
+  ): Promise<InferenceHandle> {
     const h = await startInference(config, { serveHttp: false, ...deps });
     cleanups.push(() => h.stop(2000));
     return h;
@@ -64,29 +77,46 @@ describe('inference pipeline (Redis + ffmpeg + vllm-sim)', () => {
     cleanups.push(() => proxy.close());
     const t0 = Date.parse('2026-11-28T20:00:00Z');
     const clips: SceneClip[] = [];
-    for (const [i, scene] of SCENES.entries()) clips.push(await sceneClip(scene.name, clipsDir, `cam${i + 1}`, new Date(t0 + i * 5000)));
+    for (const [i, scene] of SCENES.entries())
+      clips.push(await sceneClip(scene.name, clipsDir, `cam${i + 1}`, new Date(t0 + i * 5000)));
     // A second clip of the safe scene warms the cache before the measured ones.
     const h = await start({ ...config, common: { ...config.common, vllmBaseUrl: proxy.url } });
     for (const c of clips) await queue.enqueue(c.job);
 
-    const got = await waitFor(async () => {
-      const v = await verdicts(redis, keys.verdicts);
-      return v.length >= clips.length ? v : undefined;
-    }, 60_000, 'a verdict for every scene clip');
+    const got = await waitFor(
+      async () => {
+        const v = await verdicts(redis, keys.verdicts);
+        return v.length >= clips.length ? v : undefined;
+      },
+      60_000,
+      'a verdict for every scene clip',
+    );
     for (const c of clips) {
       const v = got.find((x) => x.jobId === c.job.id);
-      const expectedStatus = c.expected.length === 0 ? 'safe' : c.expected.some((t) => t === 'fire' || t === 'person_fall') ? 'danger' : 'warning';
+      const expectedStatus =
+        c.expected.length === 0
+          ? 'safe'
+          : c.expected.some((t) => t === 'fire' || t === 'person_fall')
+            ? 'danger'
+            : 'warning';
       // Exactly the ground truth's hazard types (the fire scene's ground truth includes its smoke plume).
       const types = [...new Set(v?.hazards.map((x) => x.type))].sort();
-      expect({ scene: c.scene, status: v?.status, types })
-        .toEqual({ scene: c.scene, status: expectedStatus, types: c.expected });
+      expect({ scene: c.scene, status: v?.status, types }).toEqual({
+        scene: c.scene,
+        status: expectedStatus,
+        types: c.expected,
+      });
     }
     // Prefix: byte-identical on every request (and equal to what the process computed at start-up).
     expect(new Set(proxy.seen.map((s) => s.prefixHash))).toEqual(new Set([h.prefixHash]));
     // After warm-up (the first request), most prompt tokens come from the prefix cache.
     const warm = proxy.seen.slice(1).map((s) => s.usage!);
-    const ratio = warm.reduce((a, u) => a + (u.prompt_tokens_details?.cached_tokens ?? 0), 0) / warm.reduce((a, u) => a + u.prompt_tokens, 0);
-    process.stdout.write(`cached-token ratio after warm-up: ${ratio.toFixed(3)} over ${warm.length} requests (prompt ≈ ${warm[0]?.prompt_tokens} tokens)\n`);
+    const ratio =
+      warm.reduce((a, u) => a + (u.prompt_tokens_details?.cached_tokens ?? 0), 0) /
+      warm.reduce((a, u) => a + u.prompt_tokens, 0);
+    process.stdout.write(
+      `cached-token ratio after warm-up: ${ratio.toFixed(3)} over ${warm.length} requests (prompt ≈ ${warm[0]?.prompt_tokens} tokens)\n`,
+    );
     expect(ratio).toBeGreaterThanOrEqual(0.8);
     // Every job acked, done markers written, nothing dead.
     expect(await queue.depth()).toEqual({ pending: 0, dead: 0 });
@@ -112,21 +142,38 @@ describe('inference pipeline (Redis + ffmpeg + vllm-sim)', () => {
     await waitFor(() => redis.exists(keys.verdictDone(b.job.id)), 20_000, 'verdict after one broken answer');
     expect(sim.metrics().requests - before).toBe(4);
     const v = await verdicts(redis, keys.verdicts);
-    expect(v.find((x) => x.jobId === a.job.id)).toMatchObject({ status: 'uncertain', reason: expect.stringMatching(/schema|JSON/) });
+    expect(v.find((x) => x.jobId === a.job.id)).toMatchObject({
+      status: 'uncertain',
+      reason: expect.stringMatching(/schema|JSON/),
+    });
     expect(v.find((x) => x.jobId === b.job.id)).toMatchObject({ status: 'danger' });
-    expect(JSON.parse((await redis.get(keys.verdictDone(a.job.id)))!)).toEqual({ status: 'uncertain', incident: false });
+    expect(JSON.parse((await redis.get(keys.verdictDone(a.job.id)))!)).toEqual({
+      status: 'uncertain',
+      incident: false,
+    });
   });
 
-  test('a corrupt or empty clip is dead-lettered with ffmpeg\'s reason, not retried', async () => {
+  test("a corrupt or empty clip is dead-lettered with ffmpeg's reason, not retried", async () => {
     const { clipsDir, config, queue } = await setup();
     await fs.mkdir(path.join(clipsDir, 'cam1'), { recursive: true });
     await fs.writeFile(path.join(clipsDir, 'cam1', 'garbage.mp4'), Buffer.alloc(4096, 7));
     await fs.writeFile(path.join(clipsDir, 'cam1', 'empty.mp4'), Buffer.alloc(0));
-    const base = { v: 1 as const, cameraId: 'cam1', startedAt: '2026-11-28T22:00:00.000Z', durationMs: 5000, bytes: 1, attempt: 0 };
+    const base = {
+      v: 1 as const,
+      cameraId: 'cam1',
+      startedAt: '2026-11-28T22:00:00.000Z',
+      durationMs: 5000,
+      bytes: 1,
+      attempt: 0,
+    };
     await start(config);
     await queue.enqueue({ ...base, id: 'garbage', path: 'cam1/garbage.mp4' });
     await queue.enqueue({ ...base, id: 'empty', path: 'cam1/empty.mp4' });
-    const dead = await waitFor(async () => ((await queue.depth()).dead >= 2 ? queue.deadLetters() : undefined), 20_000, 'two dead letters');
+    const dead = await waitFor(
+      async () => ((await queue.depth()).dead >= 2 ? queue.deadLetters() : undefined),
+      20_000,
+      'two dead letters',
+    );
     for (const d of dead) expect(d.reason).toMatch(/corrupt clip: ffmpeg exited|empty clip/);
     expect((await queue.stats()).retried ?? 0).toBe(0);
   });
@@ -142,7 +189,10 @@ describe('inference pipeline (Redis + ffmpeg + vllm-sim)', () => {
     await queue.enqueue(clip.job);
     await waitFor(() => redis.exists(keys.verdictDone(clip.job.id)), 20_000, 'the verdict');
     const [v] = await verdicts(redis, keys.verdicts);
-    expect({ status: v?.status, types: v?.hazards.map((h) => h.type) }).toEqual({ status: 'warning', types: ['no_hard_hat'] });
+    expect({ status: v?.status, types: v?.hazards.map((h) => h.type) }).toEqual({
+      status: 'warning',
+      types: ['no_hard_hat'],
+    });
   });
 
   test('a job whose path escapes CLIPS_DIR is dead-lettered and never sent to the model', async () => {
@@ -153,7 +203,14 @@ describe('inference pipeline (Redis + ffmpeg + vllm-sim)', () => {
     const secret = path.join(outside, real.job.path);
     await fs.mkdir(path.join(clipsDir, 'cam1'), { recursive: true });
     await fs.symlink(secret, path.join(clipsDir, 'cam1', 'link.mp4'));
-    const base = { v: 1 as const, cameraId: 'cam1', startedAt: '2026-11-28T22:00:00.000Z', durationMs: 5000, bytes: 1, attempt: 0 };
+    const base = {
+      v: 1 as const,
+      cameraId: 'cam1',
+      startedAt: '2026-11-28T22:00:00.000Z',
+      durationMs: 5000,
+      bytes: 1,
+      attempt: 0,
+    };
     const jobs = [
       { ...base, id: 'abs', path: secret },
       { ...base, id: 'dotdot', path: `../${path.basename(outside)}/${real.job.path}` },
@@ -163,7 +220,11 @@ describe('inference pipeline (Redis + ffmpeg + vllm-sim)', () => {
     await start(config);
     for (const j of jobs) await queue.enqueue(j);
     await queue.enqueueRaw('{"v":1,"id":"bad"}');
-    const dead = await waitFor(async () => ((await queue.depth()).dead >= 4 ? queue.deadLetters() : undefined), 20_000, 'four dead letters');
+    const dead = await waitFor(
+      async () => ((await queue.depth()).dead >= 4 ? queue.deadLetters() : undefined),
+      20_000,
+      'four dead letters',
+    );
     const reasons = dead.map((d) => d.reason).join('\n');
     for (const re of [/schema/, /absolute/, /contains "\.\."/, /outside CLIPS_DIR/]) expect(reasons).toMatch(re);
     expect(reasons).not.toMatch(/corrupt|ffmpeg/); // rejected before anything opened the file

@@ -5,7 +5,18 @@ import { Redis } from 'ioredis';
 import { startVllmSim, type VllmSimHandle } from '../../../simulator/vllm/src';
 import { redisKeys } from '../../shared/src/keys';
 import { ClipQueue } from '../../shared/src/queue';
-import { REDIS_URL, deletePrefix, sceneClip, startRecordingProxy, startSink, tempDir, testEnv, verdicts, waitFor, type SceneClip } from './helpers';
+import {
+  REDIS_URL,
+  deletePrefix,
+  sceneClip,
+  startRecordingProxy,
+  startSink,
+  tempDir,
+  testEnv,
+  verdicts,
+  waitFor,
+  type SceneClip,
+} from './helpers';
 
 jest.setTimeout(90_000);
 
@@ -13,14 +24,20 @@ const MAIN = path.join(__dirname, '..', 'src', 'main.ts');
 
 /** `npm run start:inference` as its container runs it, as a child process. */
 function spawnInference(env: Record<string, string>, log: string[]): ChildProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', MAIN], { env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', MAIN], {
+    env: { PATH: process.env.PATH ?? '', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   const keep = (d: Buffer) => log.push(d.toString());
   child.stdout?.on('data', keep);
   child.stderr?.on('data', keep);
   return child;
 }
 
-const exited = (c: ChildProcess) => new Promise<number | null>((resolve) => (c.exitCode !== null || c.signalCode !== null ? resolve(c.exitCode) : c.once('exit', (code) => resolve(code))));
+const exited = (c: ChildProcess) =>
+  new Promise<number | null>((resolve) =>
+    c.exitCode !== null || c.signalCode !== null ? resolve(c.exitCode) : c.once('exit', (code) => resolve(code)),
+  );
 
 describe('inference processes: kill -9, restart, two pods, SIGTERM (real child processes)', () => {
   const redis = new Redis(REDIS_URL);
@@ -54,7 +71,8 @@ describe('inference processes: kill -9, restart, two pods, SIGTERM (real child p
       const clips: SceneClip[] = [];
       const scenes = ['fire', 'person_fall', 'safe'];
       for (let cam = 1; cam <= 4; cam++) {
-        for (let k = 0; k < 4; k++) clips.push(await sceneClip(scenes[(cam + k) % 3]!, clipsDir, `cam${cam}`, new Date(t0 + k * 5000)));
+        for (let k = 0; k < 4; k++)
+          clips.push(await sceneClip(scenes[(cam + k) % 3]!, clipsDir, `cam${cam}`, new Date(t0 + k * 5000)));
       }
       for (const c of clips) await queue.enqueue(c.job);
 
@@ -63,21 +81,31 @@ describe('inference processes: kill -9, restart, two pods, SIGTERM (real child p
       const b = spawnInference(env, log);
       children.push(a, b);
       await waitFor(async () => (await redis.xlen(keys.verdicts)) >= 3, 45_000, 'the first verdicts');
-      const heldByA = await waitFor(async () => {
-        const consumers = await redis.smembers(keys.consumers);
-        const lengths = await Promise.all(consumers.map(async (id) => ({ id, n: await redis.llen(keys.processing(id)) })));
-        return lengths.filter((x) => x.n > 0).length >= 2 ? lengths : undefined;
-      }, 10_000, 'both pods holding jobs');
+      const heldByA = await waitFor(
+        async () => {
+          const consumers = await redis.smembers(keys.consumers);
+          const lengths = await Promise.all(
+            consumers.map(async (id) => ({ id, n: await redis.llen(keys.processing(id)) })),
+          );
+          return lengths.filter((x) => x.n > 0).length >= 2 ? lengths : undefined;
+        },
+        10_000,
+        'both pods holding jobs',
+      );
       a.kill('SIGKILL');
       await exited(a);
       // The restarted pod (and b) finish; the reaper returns a's claimed jobs once its heartbeat expires.
       const c = spawnInference(env, log);
       children.push(c);
-      await waitFor(async () => {
-        const done = await Promise.all(clips.map((x) => redis.exists(keys.verdictDone(x.job.id))));
-        const depth = await queue.depth();
-        return done.every(Boolean) && depth.pending === 0 && (await queue.inFlight()) === 0;
-      }, 60_000, 'every job judged and acked');
+      await waitFor(
+        async () => {
+          const done = await Promise.all(clips.map((x) => redis.exists(keys.verdictDone(x.job.id))));
+          const depth = await queue.depth();
+          return done.every(Boolean) && depth.pending === 0 && (await queue.inFlight()) === 0;
+        },
+        60_000,
+        'every job judged and acked',
+      );
 
       const v = await verdicts(redis, keys.verdicts);
       const perJob = new Map<string, number>();

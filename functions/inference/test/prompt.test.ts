@@ -1,13 +1,32 @@
 import { contextFor, parseCamerasFile, renderContext, DEFAULT_CAMERA_CONTEXT } from '../src/core/camera-context';
 import { framesMedia, mediaParts, mediaUuid, fileUrl, type PreparedMedia } from '../src/core/media';
-import { buildFinalTurn, buildPrefix, buildRequestBody, mmProcessorKwargs, prefixHash, systemPrompt, type FewShotExample } from '../src/core/prompt';
+import {
+  buildFinalTurn,
+  buildPrefix,
+  buildRequestBody,
+  mmProcessorKwargs,
+  prefixHash,
+  systemPrompt,
+  type FewShotExample,
+} from '../src/core/prompt';
 import { expectedVerdict } from '../src/core/expected-verdict';
 import { parseAnswer } from '../src/core/answer';
 import { HAZARD_TYPES, ModelVerdictSchema, VERDICT_JSON_SCHEMA } from '../../shared/src/verdict';
 
-const mp4 = (base64: string): PreparedMedia => ({ kind: 'mp4', base64, fps: 2, frames: 10, uuid: mediaUuid(Buffer.from(base64, 'base64')) });
+const mp4 = (base64: string): PreparedMedia => ({
+  kind: 'mp4',
+  base64,
+  fps: 2,
+  frames: 10,
+  uuid: mediaUuid(Buffer.from(base64, 'base64')),
+});
 const example = (name: string, frames: string[]): FewShotExample => ({
-  name, cameraId: 'example', context: DEFAULT_CAMERA_CONTEXT, media: mp4(frames.join('')), imageMedia: framesMedia(frames, 2), answers: expectedVerdict(name === 'safe' ? [] : ['fire']),
+  name,
+  cameraId: 'example',
+  context: DEFAULT_CAMERA_CONTEXT,
+  media: mp4(frames.join('')),
+  imageMedia: framesMedia(frames, 2),
+  answers: expectedVerdict(name === 'safe' ? [] : ['fire']),
 });
 
 describe('prompt builder (pure)', () => {
@@ -16,8 +35,14 @@ describe('prompt builder (pure)', () => {
   test('the prefix is byte-identical for every clip and camera; only the final turn differs', () => {
     const prefix = buildPrefix(examples, 'video-frames', 'en');
     const opts = { model: 'm', maxTokens: 256, mmKwargs: mmProcessorKwargs('video-frames', 2) };
-    const a = buildRequestBody(prefix, buildFinalTurn('cam1', DEFAULT_CAMERA_CONTEXT, mp4('XXXX')), opts) as { messages: unknown[] };
-    const b = buildRequestBody(buildPrefix(examples, 'video-frames', 'en'), buildFinalTurn('cam2', DEFAULT_CAMERA_CONTEXT, mp4('YYZZ')), opts) as { messages: unknown[] };
+    const a = buildRequestBody(prefix, buildFinalTurn('cam1', DEFAULT_CAMERA_CONTEXT, mp4('XXXX')), opts) as {
+      messages: unknown[];
+    };
+    const b = buildRequestBody(
+      buildPrefix(examples, 'video-frames', 'en'),
+      buildFinalTurn('cam2', DEFAULT_CAMERA_CONTEXT, mp4('YYZZ')),
+      opts,
+    ) as { messages: unknown[] };
     expect(JSON.stringify(a.messages.slice(0, -1))).toBe(JSON.stringify(b.messages.slice(0, -1)));
     expect(prefixHash(a)).toBe(prefixHash(b));
     expect(JSON.stringify(a.messages.at(-1))).not.toBe(JSON.stringify(b.messages.at(-1)));
@@ -25,7 +50,11 @@ describe('prompt builder (pure)', () => {
 
   test('the prefix changes with the examples, their order, the language and the processor kwargs', () => {
     const body = (ex: FewShotExample[], lang: 'en' | 'ko', fps: number) =>
-      buildRequestBody(buildPrefix(ex, 'video-frames', lang), buildFinalTurn('c', DEFAULT_CAMERA_CONTEXT, mp4('XXXX')), { model: 'm', maxTokens: 1, mmKwargs: mmProcessorKwargs('video-frames', fps) }) as { messages: unknown[] };
+      buildRequestBody(
+        buildPrefix(ex, 'video-frames', lang),
+        buildFinalTurn('c', DEFAULT_CAMERA_CONTEXT, mp4('XXXX')),
+        { model: 'm', maxTokens: 1, mmKwargs: mmProcessorKwargs('video-frames', fps) },
+      ) as { messages: unknown[] };
     const base = prefixHash(body(examples, 'en', 2));
     expect(prefixHash(body([...examples].reverse(), 'en', 2))).not.toBe(base);
     expect(prefixHash(body(examples, 'ko', 2))).not.toBe(base);
@@ -37,7 +66,11 @@ describe('prompt builder (pure)', () => {
     expect(prefix.map((m) => m.role)).toEqual(['system', 'user', 'assistant', 'user', 'assistant']);
     expect(ModelVerdictSchema.safeParse(JSON.parse(prefix[2]!.content as string)).success).toBe(true);
     const part = (prefix[1]!.content as { type: string; uuid?: string; video_url?: { url: string } }[])[0]!;
-    expect(part).toEqual({ type: 'video_url', video_url: { url: 'data:video/mp4;base64,AAABBB' }, uuid: expect.stringMatching(/^sha256:[0-9a-f]{64}$/) });
+    expect(part).toEqual({
+      type: 'video_url',
+      video_url: { url: 'data:video/mp4;base64,AAABBB' },
+      uuid: expect.stringMatching(/^sha256:[0-9a-f]{64}$/),
+    });
     expect(JSON.stringify(prefix)).not.toContain('data:video/jpeg');
     expect(framesMedia(['AAA', 'BBB'], 2)).toEqual(framesMedia(['AAA', 'BBB'], 2));
     expect(framesMedia(['AAA', 'BBB'], 2)).not.toEqual(framesMedia(['AAA', 'BBC'], 2));
@@ -52,24 +85,51 @@ describe('prompt builder (pure)', () => {
   test('media modes: images = one image_url per frame; video-file = file:// URL; kwargs only where a server takes them', () => {
     const frames = framesMedia(['AAA', 'BBB'], 2);
     expect(mediaParts(frames).map((p) => p.type)).toEqual(['image_url', 'image_url']);
-    expect(mediaParts({ kind: 'file', url: fileUrl('/clips/cam 1/a.mp4'), fps: 2, frames: 10 })).toEqual([{ type: 'video_url', video_url: { url: 'file:///clips/cam%201/a.mp4' } }]);
-    expect(mediaParts(mp4('AAAA'))).toEqual([{ type: 'video_url', video_url: { url: 'data:video/mp4;base64,AAAA' }, uuid: mediaUuid(Buffer.from('AAAA', 'base64')) }]);
+    expect(mediaParts({ kind: 'file', url: fileUrl('/clips/cam 1/a.mp4'), fps: 2, frames: 10 })).toEqual([
+      { type: 'video_url', video_url: { url: 'file:///clips/cam%201/a.mp4' } },
+    ]);
+    expect(mediaParts(mp4('AAAA'))).toEqual([
+      {
+        type: 'video_url',
+        video_url: { url: 'data:video/mp4;base64,AAAA' },
+        uuid: mediaUuid(Buffer.from('AAAA', 'base64')),
+      },
+    ]);
     expect(mmProcessorKwargs('images', 2)).toBeUndefined();
     // Both video modes: the model clip's real rate, sampled by the processor from the container's metadata.
     expect(mmProcessorKwargs('video-file', 2)).toEqual({ fps: 2, do_sample_frames: true });
     expect(mmProcessorKwargs('video-frames', 1)).toEqual({ fps: 1, do_sample_frames: true });
-    const body = buildRequestBody([], buildFinalTurn('c', DEFAULT_CAMERA_CONTEXT, frames), { model: 'm', maxTokens: 8, mmKwargs: undefined });
+    const body = buildRequestBody([], buildFinalTurn('c', DEFAULT_CAMERA_CONTEXT, frames), {
+      model: 'm',
+      maxTokens: 8,
+      mmKwargs: undefined,
+    });
     expect(body).not.toHaveProperty('mm_processor_kwargs');
-    expect(body).toMatchObject({ temperature: 0, response_format: { type: 'json_schema', json_schema: { name: 'safety_verdict', schema: VERDICT_JSON_SCHEMA, strict: true } } });
+    expect(body).toMatchObject({
+      temperature: 0,
+      response_format: {
+        type: 'json_schema',
+        json_schema: { name: 'safety_verdict', schema: VERDICT_JSON_SCHEMA, strict: true },
+      },
+    });
   });
 
   test('camera context: per-camera entries over file defaults over built-ins; rendered deterministically', () => {
-    const file = parseCamerasFile(JSON.stringify({ defaults: { site: 'Ulsan plant', requiredPpe: ['hard hat'], zones: [] }, cameras: { cam2: { zones: ['press line'] } } }));
+    const file = parseCamerasFile(
+      JSON.stringify({
+        defaults: { site: 'Ulsan plant', requiredPpe: ['hard hat'], zones: [] },
+        cameras: { cam2: { zones: ['press line'] } },
+      }),
+    );
     expect(contextFor('cam1', file)).toEqual({ site: 'Ulsan plant', requiredPpe: ['hard hat'], zones: [] });
     expect(contextFor('cam2', file).zones).toEqual(['press line']);
     expect(contextFor('cam1', undefined)).toEqual(DEFAULT_CAMERA_CONTEXT);
-    expect(renderContext('cam2', contextFor('cam2', file))).toBe('Camera: cam2\nSite: Ulsan plant\nRequired PPE: hard hat\nZones: press line\nAssess this clip and answer with the JSON verdict only.');
-    expect(() => parseCamerasFile('{"cameras":{"cam1":{"requiredPpe":"hat"}}}')).toThrow(/CAMERAS_FILE is invalid: cameras.cam1.requiredPpe/);
+    expect(renderContext('cam2', contextFor('cam2', file))).toBe(
+      'Camera: cam2\nSite: Ulsan plant\nRequired PPE: hard hat\nZones: press line\nAssess this clip and answer with the JSON verdict only.',
+    );
+    expect(() => parseCamerasFile('{"cameras":{"cam1":{"requiredPpe":"hat"}}}')).toThrow(
+      /CAMERAS_FILE is invalid: cameras.cam1.requiredPpe/,
+    );
   });
 
   test.each([

@@ -6,7 +6,18 @@ import { EventType } from '../../shared/src/events';
 import { redisKeys } from '../../shared/src/keys';
 import { ClipQueue } from '../../shared/src/queue';
 import { startInference, type InferenceHandle } from '../src/app/start-inference';
-import { REDIS_URL, deletePrefix, sceneClip, startSink, tempDir, testConfig, testEnv, verdicts, waitFor, type Sink } from './helpers';
+import {
+  REDIS_URL,
+  deletePrefix,
+  sceneClip,
+  startSink,
+  tempDir,
+  testConfig,
+  testEnv,
+  verdicts,
+  waitFor,
+  type Sink,
+} from './helpers';
 
 jest.setTimeout(90_000);
 
@@ -36,11 +47,18 @@ describe('inference resilience', () => {
     const config = testConfig(env);
     const keys = redisKeys(config.common.redisPrefix);
     const queue = new ClipQueue(redis, { keys, maxAttempts: 3, heartbeatTtlSeconds: 3 });
-    cleanups.push(() => fs.rm(clipsDir, { recursive: true, force: true }), () => deletePrefix(redis, config.common.redisPrefix), () => queue.close());
+    cleanups.push(
+      () => fs.rm(clipsDir, { recursive: true, force: true }),
+      () => deletePrefix(redis, config.common.redisPrefix),
+      () => queue.close(),
+    );
     return { clipsDir, config, keys, queue };
   }
 
-  async function start(config: ReturnType<typeof testConfig>, deps: Parameters<typeof startInference>[1] = {}): Promise<InferenceHandle> {
+  async function start(
+    config: ReturnType<typeof testConfig>,
+    deps: Parameters<typeof startInference>[1] = {},
+  ): Promise<InferenceHandle> {
     const h = await startInference(config, deps);
     cleanups.push(() => h.stop(2000));
     return h;
@@ -63,14 +81,20 @@ describe('inference resilience', () => {
     await sim.close();
     await waitFor(async () => (await readyz()) === 503, 10_000, 'readiness false while vLLM is down');
     const t0 = Date.parse('2026-11-28T20:00:00Z');
-    const clips = await Promise.all([0, 1, 2].map((i) => sceneClip('fire', clipsDir, `cam${i + 1}`, new Date(t0 + i * 5000))));
+    const clips = await Promise.all(
+      [0, 1, 2].map((i) => sceneClip('fire', clipsDir, `cam${i + 1}`, new Date(t0 + i * 5000))),
+    );
     for (const c of clips) await queue.enqueue(c.job);
     const outageEnd = Date.now() + 8000;
-    await waitFor(async () => {
-      expect((await queue.depth()).dead).toBe(0);
-      expect(await redis.xlen(keys.verdicts)).toBe(0);
-      return Date.now() > outageEnd;
-    }, 15_000, 'the outage to last 8 s without dead letters or verdicts');
+    await waitFor(
+      async () => {
+        expect((await queue.depth()).dead).toBe(0);
+        expect(await redis.xlen(keys.verdicts)).toBe(0);
+        return Date.now() > outageEnd;
+      },
+      15_000,
+      'the outage to last 8 s without dead letters or verdicts',
+    );
     expect(await queue.inFlight()).toBeGreaterThan(0); // claimed and waiting, not failed
 
     sim = await startVllmSim({ port });
@@ -89,30 +113,62 @@ describe('inference resilience', () => {
     const clip = await sceneClip('person_fall', clipsDir, 'cam7', new Date('2026-11-28T20:10:00Z'));
     const post = async (ce: CloudEvent<unknown>) => {
       const m = HTTP.binary(ce);
-      return fetch(`${h.url}/`, { method: 'POST', headers: m.headers as Record<string, string>, body: m.body as string });
+      return fetch(`${h.url}/`, {
+        method: 'POST',
+        headers: m.headers as Record<string, string>,
+        body: m.body as string,
+      });
     };
-    const captured = new CloudEvent({ type: EventType.clipCaptured, source: '/cameras/cam7', id: `${clip.job.id}-captured`, data: clip.job, datacontenttype: 'application/json' });
+    const captured = new CloudEvent({
+      type: EventType.clipCaptured,
+      source: '/cameras/cam7',
+      id: `${clip.job.id}-captured`,
+      data: clip.job,
+      datacontenttype: 'application/json',
+    });
     const res = await post(captured);
     expect(res.status).toBe(200);
     expect(await res.json()).toMatchObject({ jobId: clip.job.id, status: 'danger' });
     // Redelivery and the same job through the queue: still one verdict, one raised alert.
     expect((await post(captured)).status).toBe(200);
     await queue.enqueue(clip.job);
-    await waitFor(async () => (await queue.depth()).pending === 0 && (await queue.inFlight()) === 0, 20_000, 'the queued copy to be acked');
+    await waitFor(
+      async () => (await queue.depth()).pending === 0 && (await queue.inFlight()) === 0,
+      20_000,
+      'the queued copy to be acked',
+    );
     expect((await verdicts(redis, keys.verdicts)).filter((v) => v.jobId === clip.job.id)).toHaveLength(1);
     const raised = sink.events.filter((e) => e.type === EventType.alertRaised && e.data.cameraId === 'cam7');
     expect(raised.map((e) => e.data.hazardType)).toEqual(['person_fall']);
 
     const cam = (type: string, id: string, at: string) =>
-      new CloudEvent({ type, source: '/cameras/cam8', id, data: { cameraId: 'cam8', status: type.endsWith('offline') ? 'offline' : 'online', at }, datacontenttype: 'application/json' });
+      new CloudEvent({
+        type,
+        source: '/cameras/cam8',
+        id,
+        data: { cameraId: 'cam8', status: type.endsWith('offline') ? 'offline' : 'online', at },
+        datacontenttype: 'application/json',
+      });
     expect((await post(cam(EventType.cameraOffline, 'off-1', '2026-11-28T20:11:00.000Z'))).status).toBe(200);
     expect((await post(cam(EventType.cameraOffline, 'off-1', '2026-11-28T20:11:00.000Z'))).status).toBe(200); // redelivery
     expect((await post(cam(EventType.cameraOffline, 'off-2', '2026-11-28T20:11:30.000Z'))).status).toBe(200); // still offline
     expect((await post(cam(EventType.cameraOnline, 'on-1', '2026-11-28T20:12:00.000Z'))).status).toBe(200);
-    const cam8 = sink.events.filter((e) => e.data.cameraId === 'cam8').map((e) => `${e.type.split('.').pop()}:${e.data.hazardType}`);
+    const cam8 = sink.events
+      .filter((e) => e.data.cameraId === 'cam8')
+      .map((e) => `${e.type.split('.').pop()}:${e.data.hazardType}`);
     expect(cam8).toEqual(['raised:camera_offline', 'resolved:camera_offline']);
 
-    const bad = await fetch(`${h.url}/`, { method: 'POST', headers: { 'content-type': 'application/json', 'ce-specversion': '1.0', 'ce-type': EventType.clipCaptured, 'ce-source': '/x', 'ce-id': 'bad' }, body: '{"v":1}' });
+    const bad = await fetch(`${h.url}/`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        'ce-specversion': '1.0',
+        'ce-type': EventType.clipCaptured,
+        'ce-source': '/x',
+        'ce-id': 'bad',
+      },
+      body: '{"v":1}',
+    });
     expect(bad.status).toBe(400);
   });
 
@@ -124,8 +180,20 @@ describe('inference resilience', () => {
     const safe = await sceneClip('safe', clipsDir, 'cam1', new Date('2026-11-28T20:30:00Z'));
     const real = await sceneClip('person_fall', clipsDir, 'cam2', new Date('2026-11-28T20:30:05Z'));
     const post = async (data: unknown) => {
-      const m = HTTP.binary(new CloudEvent({ type: EventType.clipCaptured, source: '/attacker', id: `forged-${Math.random()}`, data, datacontenttype: 'application/json' }));
-      return fetch(`${h.url}/`, { method: 'POST', headers: m.headers as Record<string, string>, body: m.body as string });
+      const m = HTTP.binary(
+        new CloudEvent({
+          type: EventType.clipCaptured,
+          source: '/attacker',
+          id: `forged-${Math.random()}`,
+          data,
+          datacontenttype: 'application/json',
+        }),
+      );
+      return fetch(`${h.url}/`, {
+        method: 'POST',
+        headers: m.headers as Record<string, string>,
+        body: m.body as string,
+      });
     };
     // cam1's safe clip announced under cam2's job id, then under its own id but as cam2
     const squat = await post({ ...safe.job, id: real.job.id, cameraId: 'cam2' });
@@ -144,7 +212,9 @@ describe('inference resilience', () => {
     cleanups.push(() => sim.close());
     const { clipsDir, config, keys, queue } = await setup(sim, { INFERENCE_CONCURRENCY: '2', PREPARE_AHEAD: '3' });
     const t0 = Date.parse('2026-11-28T20:20:00Z');
-    const clips = await Promise.all([0, 1, 2, 3, 4, 5].map((i) => sceneClip('safe', clipsDir, `cam${i}`, new Date(t0 + i * 5000))));
+    const clips = await Promise.all(
+      [0, 1, 2, 3, 4, 5].map((i) => sceneClip('safe', clipsDir, `cam${i}`, new Date(t0 + i * 5000))),
+    );
     for (const c of clips) await queue.enqueue(c.job);
     const h = await startInference(config, { serveHttp: false });
     await waitFor(() => sim.metrics().running >= 1, 20_000, 'a request in flight');
@@ -163,7 +233,9 @@ describe('inference resilience', () => {
     cleanups.push(() => sim.close());
     const { clipsDir, config, keys, queue } = await setup(sim);
     const t0 = Date.parse('2026-11-28T20:30:00Z');
-    const clips = await Promise.all([0, 1, 2].map((i) => sceneClip('safe', clipsDir, `cam${i}`, new Date(t0 + i * 5000))));
+    const clips = await Promise.all(
+      [0, 1, 2].map((i) => sceneClip('safe', clipsDir, `cam${i}`, new Date(t0 + i * 5000))),
+    );
     for (const c of clips) await queue.enqueue(c.job);
     const h = await startInference(config, { serveHttp: false });
     await waitFor(async () => (await queue.depth()).pending === 0, 20_000, 'all jobs claimed');

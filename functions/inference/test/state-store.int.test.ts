@@ -41,20 +41,39 @@ describe('verdict commit + incident state (real Redis)', () => {
       store: new StateStore(redis, keys, { verdictsMaxLen: 1000, replayTtlSeconds: 600 }),
       markerTtl: { safeSeconds: 3600, otherSeconds: 86_400 },
       publisher: new Publisher({ sink: sinkUrl, maxRetries: 0, timeoutMs: 2000, logger, registry, backoff: () => 1 }),
-      keys, model: 'm', metrics: new InferenceMetrics(registry), logger,
+      keys,
+      model: 'm',
+      metrics: new InferenceMetrics(registry),
+      logger,
       policy: { confirmK: 2, confirmN: 3, resolveAfter: 2, cooldownMs: 0 },
     };
   }
   const job = (i: number, cameraId = 'cam1'): ClipJob => ({
-    v: 1, id: `${cameraId}-${i}`, cameraId, path: `${cameraId}/${i}.mp4`, startedAt: new Date(Date.UTC(2026, 10, 28, 20, 0, i * 5)).toISOString(), durationMs: 5000, bytes: 1, attempt: 0,
+    v: 1,
+    id: `${cameraId}-${i}`,
+    cameraId,
+    path: `${cameraId}/${i}.mp4`,
+    startedAt: new Date(Date.UTC(2026, 10, 28, 20, 0, i * 5)).toISOString(),
+    durationMs: 5000,
+    bytes: 1,
+    attempt: 0,
   });
-  const fire: Judgement = { status: 'danger', hazards: [{ type: 'fire', description: 'f', confidence: 0.9 }], summary: 's', usage: [], modelMs: 1 };
+  const fire: Judgement = {
+    status: 'danger',
+    hazards: [{ type: 'fire', description: 'f', confidence: 0.9 }],
+    summary: 's',
+    usage: [],
+    modelMs: 1,
+  };
 
   test('two pods judging 20 clips of one camera at once: one raise, 19 updates, nothing lost', async () => {
     const d = pods.map((r) => deps(r));
     await Promise.all(Array.from({ length: 20 }, (_, i) => storeVerdict(d[i % 2]!, job(i), fire, new Date())));
     const keys = redisKeys(prefix);
-    const incident = JSON.parse((await admin.hget(keys.incidents, 'cam1:fire'))!) as { clipCount: number; state: string };
+    const incident = JSON.parse((await admin.hget(keys.incidents, 'cam1:fire'))!) as {
+      clipCount: number;
+      state: string;
+    };
     expect(incident).toMatchObject({ clipCount: 20, state: 'open' });
     const types = sink.events.map((e) => e.type.split('.').pop());
     expect(types.filter((t) => t === 'raised')).toHaveLength(1);
@@ -72,7 +91,10 @@ describe('verdict commit + incident state (real Redis)', () => {
     expect(second.events.map((e) => e.id)).toEqual(first.events.map((e) => e.id));
     expect(await verdicts(admin, redisKeys(prefix).verdicts)).toHaveLength(1);
     expect(sink.events.filter((e) => e.type.endsWith('raised'))).toHaveLength(1);
-    expect(JSON.parse((await admin.get(redisKeys(prefix).verdictDone('cam1-1')))!)).toEqual({ status: 'danger', incident: true });
+    expect(JSON.parse((await admin.get(redisKeys(prefix).verdictDone('cam1-1')))!)).toEqual({
+      status: 'danger',
+      incident: true,
+    });
     expect(await admin.ttl(redisKeys(prefix).verdictDone('cam1-1'))).toBeGreaterThan(3600); // outlives the clip (incident retention)
     expect(await admin.ttl(d.store.outcomeKey('cam1-1'))).toBeLessThanOrEqual(600); // replay record: short
   });

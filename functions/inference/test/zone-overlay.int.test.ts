@@ -11,14 +11,46 @@ import { extractFrames } from '../src/adapters/ffmpeg';
 const run = promisify(execFile);
 const W = 320;
 const H = 180;
-const zone: Zone = { name: 'Press', kind: 'restricted', polygon: [[0.3, 0.3], [0.8, 0.3], [0.8, 0.8], [0.3, 0.8]] };
+const zone: Zone = {
+  name: 'Press',
+  kind: 'restricted',
+  polygon: [
+    [0.3, 0.3],
+    [0.8, 0.3],
+    [0.8, 0.8],
+    [0.3, 0.8],
+  ],
+};
 
 /** First decoded frame of a video or image as packed RGB24 at W×H. */
 async function rgbOf(file: string): Promise<Buffer> {
-  const { stdout } = await run('ffmpeg', ['-hide_banner', '-nostdin', '-v', 'error', '-i', file, '-frames:v', '1', '-s', `${W}x${H}`, '-f', 'rawvideo', '-pix_fmt', 'rgb24', 'pipe:1'], { encoding: 'buffer', maxBuffer: 1 << 24 });
+  const { stdout } = await run(
+    'ffmpeg',
+    [
+      '-hide_banner',
+      '-nostdin',
+      '-v',
+      'error',
+      '-i',
+      file,
+      '-frames:v',
+      '1',
+      '-s',
+      `${W}x${H}`,
+      '-f',
+      'rawvideo',
+      '-pix_fmt',
+      'rgb24',
+      'pipe:1',
+    ],
+    { encoding: 'buffer', maxBuffer: 1 << 24 },
+  );
   return stdout;
 }
-const px = (rgb: Buffer, x: number, y: number) => Array.from(rgb.subarray((Math.round(y * H) * W + Math.round(x * W)) * 3, (Math.round(y * H) * W + Math.round(x * W)) * 3 + 3));
+const px = (rgb: Buffer, x: number, y: number) =>
+  Array.from(
+    rgb.subarray((Math.round(y * H) * W + Math.round(x * W)) * 3, (Math.round(y * H) * W + Math.round(x * W)) * 3 + 3),
+  );
 const isGrey = ([r, g, b]: number[]) => Math.abs(r! - 128) <= 6 && Math.abs(g! - 128) <= 6 && Math.abs(b! - 128) <= 6;
 const isRedTint = ([r, g, b]: number[]) => r! > 150 && g! < 110 && b! < 110;
 
@@ -43,7 +75,24 @@ describe('zones drawn into the model clip, never into the evidence (real ffmpeg)
     dir = await fs.mkdtemp(path.join(os.tmpdir(), 'zones-tint-'));
     evidence = path.join(dir, 'evidence.mp4');
     // a flat grey scene (RGB 128) as capture would record it
-    await run('ffmpeg', ['-hide_banner', '-nostdin', '-v', 'error', '-f', 'lavfi', '-i', `color=c=0x808080:s=${W}x${H}:r=10:d=2`, '-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', '-y', evidence]);
+    await run('ffmpeg', [
+      '-hide_banner',
+      '-nostdin',
+      '-v',
+      'error',
+      '-f',
+      'lavfi',
+      '-i',
+      `color=c=0x808080:s=${W}x${H}:r=10:d=2`,
+      '-c:v',
+      'libx264',
+      '-preset',
+      'ultrafast',
+      '-pix_fmt',
+      'yuv420p',
+      '-y',
+      evidence,
+    ]);
     evidenceBefore = await fs.readFile(evidence);
   });
   afterAll(async () => {
@@ -52,19 +101,38 @@ describe('zones drawn into the model clip, never into the evidence (real ffmpeg)
 
   it('model clip (H.264 MP4): tint inside the polygon, grey outside; evidence clip unchanged and grey', async () => {
     const model = path.join(dir, 'model.mp4');
-    await ffmpegWithStdin(buildModelClipArgs(evidence, model, { sampling: 'fps', fps: 2, maxSide: W, overlayOnStdin: true }), renderZonesPng([zone]));
+    await ffmpegWithStdin(
+      buildModelClipArgs(evidence, model, { sampling: 'fps', fps: 2, maxSide: W, overlayOnStdin: true }),
+      renderZonesPng([zone]),
+    );
     const m = await rgbOf(model);
     expect(isRedTint(px(m, 0.55, 0.55))).toBe(true);
     expect(isRedTint(px(m, 0.4, 0.7))).toBe(true);
-    for (const [x, y] of [[0.1, 0.1], [0.15, 0.9], [0.9, 0.5], [0.55, 0.9]] as const) expect(isGrey(px(m, x, y))).toBe(true);
+    for (const [x, y] of [
+      [0.1, 0.1],
+      [0.15, 0.9],
+      [0.9, 0.5],
+      [0.55, 0.9],
+    ] as const)
+      expect(isGrey(px(m, x, y))).toBe(true);
 
     const e = await rgbOf(evidence);
-    for (const [x, y] of [[0.55, 0.55], [0.4, 0.7], [0.1, 0.1]] as const) expect(isGrey(px(e, x, y))).toBe(true);
+    for (const [x, y] of [
+      [0.55, 0.55],
+      [0.4, 0.7],
+      [0.1, 0.1],
+    ] as const)
+      expect(isGrey(px(e, x, y))).toBe(true);
     expect((await fs.readFile(evidence)).equals(evidenceBefore)).toBe(true);
   });
 
   it('preparer frames (the inference ffmpeg path): every frame carries the zone', async () => {
-    const frames = await extractFrames(evidence, { sampling: 'fps', fps: 2, maxSide: W, overlayPng: renderZonesPng([zone]) });
+    const frames = await extractFrames(evidence, {
+      sampling: 'fps',
+      fps: 2,
+      maxSide: W,
+      overlayPng: renderZonesPng([zone]),
+    });
     expect(frames.length).toBeGreaterThanOrEqual(3);
     for (const [i, f] of [frames[0]!, frames[frames.length - 1]!].entries()) {
       const file = path.join(dir, `f${i}.jpg`);

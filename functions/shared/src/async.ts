@@ -98,7 +98,14 @@ export class InFlight {
     while (this.pending.size > 0) {
       const left = deadline - Date.now();
       if (left <= 0) return false;
-      if (!(await within(Promise.all([...this.pending]).then(() => true), left, false))) return false;
+      if (
+        !(await within(
+          Promise.all([...this.pending]).then(() => true),
+          left,
+          false,
+        ))
+      )
+        return false;
     }
     return true;
   }

@@ -40,17 +40,29 @@ const ID_NAME_MAX = 160;
  * @returns the problem, or undefined when the path belongs to the camera
  */
 export function cameraFolderProblem(cameraId: string, relPath: string): string | undefined {
-  const segs = path.normalize(relPath).split(/[\\/]/).filter((s) => s !== '' && s !== '.');
+  const segs = path
+    .normalize(relPath)
+    .split(/[\\/]/)
+    .filter((s) => s !== '' && s !== '.');
   if (segs.length < 2) return `path must be <cameraId>/<file> inside CLIPS_DIR, got ${JSON.stringify(relPath)}`;
-  if (segs[0] !== cameraId) return `cameraId ${JSON.stringify(cameraId)} does not match the clip's folder ${JSON.stringify(segs[0])}`;
+  if (segs[0] !== cameraId)
+    return `cameraId ${JSON.stringify(cameraId)} does not match the clip's folder ${JSON.stringify(segs[0])}`;
   return undefined;
 }
 
 /** Pure: the id from the folder, the path below it and the content fingerprint. */
 export function clipIdFrom(relPath: string, fingerprint: string): string {
-  const segs = path.normalize(relPath).split(/[\\/]/).filter((s) => s !== '' && s !== '.');
+  const segs = path
+    .normalize(relPath)
+    .split(/[\\/]/)
+    .filter((s) => s !== '' && s !== '.');
   const camera = segs[0] ?? '';
-  const name = segs.slice(1).join('_').replace(/\.mp4$/i, '').replace(/[^A-Za-z0-9_-]/g, '_').slice(0, ID_NAME_MAX);
+  const name = segs
+    .slice(1)
+    .join('_')
+    .replace(/\.mp4$/i, '')
+    .replace(/[^A-Za-z0-9_-]/g, '_')
+    .slice(0, ID_NAME_MAX);
   return `${camera}-${name}-${fingerprint}`;
 }
 
@@ -93,7 +105,9 @@ export async function identifyClip(clipsDir: string, relPath: string, cameraId: 
   const rel = path.normalize(relPath);
   if (rel.split(/[\\/]/).some((seg) => seg.startsWith('.') && seg !== '.')) {
     // .staging holds clips ffmpeg is still writing; .quarantine holds evidence: never take from there
-    throw new PathRejectedError(`path points into a hidden folder (capture's own staging/quarantine): ${JSON.stringify(relPath)}`);
+    throw new PathRejectedError(
+      `path points into a hidden folder (capture's own staging/quarantine): ${JSON.stringify(relPath)}`,
+    );
   }
   const folder = cameraFolderProblem(cameraId, rel);
   if (folder) throw new UnrecoverableError(folder);
@@ -112,10 +126,15 @@ export async function identifyClip(clipsDir: string, relPath: string, cameraId: 
  * camera's (future) job id is refused before anything is judged or stored.
  * @throws UnrecoverableError with the reason (→ 422)
  */
-export async function verifyClipJob(clipsDir: string, job: Pick<ClipJob, 'id' | 'cameraId' | 'path'>): Promise<ClipIdentity> {
+export async function verifyClipJob(
+  clipsDir: string,
+  job: Pick<ClipJob, 'id' | 'cameraId' | 'path'>,
+): Promise<ClipIdentity> {
   const identity = await identifyClip(clipsDir, job.path, job.cameraId);
   if (identity.id !== job.id) {
-    throw new UnrecoverableError(`job id ${JSON.stringify(job.id)} is not the id of the clip at ${JSON.stringify(identity.path)} (${identity.id}): refused`);
+    throw new UnrecoverableError(
+      `job id ${JSON.stringify(job.id)} is not the id of the clip at ${JSON.stringify(identity.path)} (${identity.id}): refused`,
+    );
   }
   return identity;
 }

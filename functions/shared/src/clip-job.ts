@@ -34,7 +34,10 @@ export function parseClipJob(raw: string): ParsedJob {
 
 /** `cam3` + 2026-11-28T20:40:00Z → `cam3-20261128T204000Z`, the id and file stem of a clip. */
 export function clipStamp(date: Date): string {
-  return date.toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
+  return date
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d{3}/, '');
 }
 
 /**

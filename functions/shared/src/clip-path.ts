@@ -9,7 +9,12 @@ import { PathRejectedError } from './errors';
 export function lexicalPathProblem(relPath: string): string | undefined {
   if (relPath.length === 0) return 'path is empty';
   if (relPath.includes('\0')) return 'path contains a NUL byte';
-  if (path.isAbsolute(relPath) || path.win32.isAbsolute(relPath) || relPath.startsWith('/') || relPath.startsWith('\\')) {
+  if (
+    path.isAbsolute(relPath) ||
+    path.win32.isAbsolute(relPath) ||
+    relPath.startsWith('/') ||
+    relPath.startsWith('\\')
+  ) {
     return 'path is absolute; it must be relative to CLIPS_DIR';
   }
   if (relPath.split(/[\\/]/).some((seg) => seg === '..')) return 'path contains ".."';

@@ -12,7 +12,8 @@ export type ErrorKind = 'unrecoverable' | 'retryable' | 'unavailable';
 export type FailurePolicy = 'retry' | 'release' | 'dead-letter';
 
 /** A small fixed label set for metrics (reasons themselves are free text). */
-export type FailureLabel = 'schema' | 'path' | 'corrupt' | 'too-long' | 'rejected' | 'server-error' | 'timeout' | 'unavailable' | 'other';
+export type FailureLabel =
+  'schema' | 'path' | 'corrupt' | 'too-long' | 'rejected' | 'server-error' | 'timeout' | 'unavailable' | 'other';
 
 export interface ErrorOptions {
   cause?: unknown;

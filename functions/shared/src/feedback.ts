@@ -42,7 +42,9 @@ export function feedbackField(target: FeedbackTarget, kind: FeedbackKind): strin
  * The hazards a clip really shows, from the model's answer and the feedback on it: what it
  * reported, minus every false alarm, plus every missed hazard.
  */
-export function correctedHazards(records: readonly Pick<FeedbackRecord, 'kind' | 'hazards' | 'predicted'>[]): HazardType[] {
+export function correctedHazards(
+  records: readonly Pick<FeedbackRecord, 'kind' | 'hazards' | 'predicted'>[],
+): HazardType[] {
   const out = new Set<HazardType>(records.flatMap((r) => r.predicted.hazards));
   for (const r of records) if (r.kind === 'false_alarm') for (const h of r.hazards) out.delete(h);
   for (const r of records) if (r.kind === 'missed_hazard') for (const h of r.hazards) out.add(h);
@@ -50,18 +52,28 @@ export function correctedHazards(records: readonly Pick<FeedbackRecord, 'kind' |
 }
 
 /** Why these hazards do not fit this kind of feedback on this answer (undefined = they fit). */
-export function feedbackProblem(kind: FeedbackKind, hazards: readonly HazardType[], predicted: readonly HazardType[]): string | undefined {
+export function feedbackProblem(
+  kind: FeedbackKind,
+  hazards: readonly HazardType[],
+  predicted: readonly HazardType[],
+): string | undefined {
   const said = new Set(predicted);
   if (kind === 'false_alarm') {
     const wrong = hazards.filter((h) => !said.has(h));
-    return wrong.length ? `a false alarm names hazards the model reported (${[...said].join(', ') || 'none'}); not ${wrong.join(', ')}` : undefined;
+    return wrong.length
+      ? `a false alarm names hazards the model reported (${[...said].join(', ') || 'none'}); not ${wrong.join(', ')}`
+      : undefined;
   }
   const known = hazards.filter((h) => said.has(h));
-  return known.length ? `a missed hazard names hazards the model did not report; it did report ${known.join(', ')}` : undefined;
+  return known.length
+    ? `a missed hazard names hazards the model did not report; it did report ${known.join(', ')}`
+    : undefined;
 }
 
 /** Feedback counts per hazard and kind, for the dashboard. */
-export function feedbackCounts(records: readonly Pick<FeedbackRecord, 'kind' | 'hazards'>[]): Record<string, Record<FeedbackKind, number>> {
+export function feedbackCounts(
+  records: readonly Pick<FeedbackRecord, 'kind' | 'hazards'>[],
+): Record<string, Record<FeedbackKind, number>> {
   const out: Record<string, Record<FeedbackKind, number>> = {};
   for (const r of records) for (const h of r.hazards) (out[h] ??= { false_alarm: 0, missed_hazard: 0 })[r.kind]++;
   return Object.fromEntries(Object.entries(out).sort(([a], [b]) => a.localeCompare(b)));

@@ -127,6 +127,7 @@ export function redisKeys(prefix: string = DEFAULT_PREFIX): RedisKeys {
     alertsCameraVerdicts: k('alerts', 'camera-verdicts'),
     alertsCameraEvents: k('alerts', 'cameras'),
     alertsUpdates: k('alerts', 'updates'),
-    alertsSeen: (eventId) => k('alerts', 'seen', eventId.length <= 128 ? eventId : createHash('sha256').update(eventId).digest('hex')),
+    alertsSeen: (eventId) =>
+      k('alerts', 'seen', eventId.length <= 128 ? eventId : createHash('sha256').update(eventId).digest('hex')),
   };
 }

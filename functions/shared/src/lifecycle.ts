@@ -25,7 +25,11 @@ export interface RunMainOptions {
  * overlong stop, or a fatal error. Later signals are ignored: a Ctrl-C reaches a child twice
  * (the terminal and the tsx wrapper relaying it), and Kubernetes may resend SIGTERM.
  */
-export function runMain(name: string, start: (ctx: MainContext) => Promise<Stoppable | undefined>, opts: RunMainOptions = {}): void {
+export function runMain(
+  name: string,
+  start: (ctx: MainContext) => Promise<Stoppable | undefined>,
+  opts: RunMainOptions = {},
+): void {
   const { stopTimeoutMs = 60_000, log = () => undefined } = opts;
   const abort = new AbortController();
   let started: Promise<Stoppable | undefined> | undefined;

@@ -13,7 +13,11 @@ import type { Redis } from 'ioredis';
 export type LuaCommand = (...args: (string | number | Buffer)[]) => Promise<unknown>;
 
 /** `['ack-3', 'count-attempt-5', 'reconcile-claimed-n']` → `{ ack, countAttempt, reconcileClaimed }`. */
-type VerbOf<S extends string> = S extends `${infer V}-n` ? CamelCase<V> : LastDash<S> extends infer V extends string ? CamelCase<V> : never;
+type VerbOf<S extends string> = S extends `${infer V}-n`
+  ? CamelCase<V>
+  : LastDash<S> extends infer V extends string
+    ? CamelCase<V>
+    : never;
 /** Everything before the last `-<digits>`: TypeScript's template inference splits at the first `-`, so recurse. */
 type LastDash<S extends string, Acc extends string = ''> = S extends `${infer H}-${infer T}`
   ? T extends `${number}`
@@ -37,7 +41,11 @@ interface Parsed {
  * Reads the scripts once (at module load of the caller) and returns a function that registers
  * them on a connection (idempotent) and gives them back typed.
  */
-export function luaScripts<const S extends readonly string[]>(namespace: string, dir: string, names: S): (redis: Redis) => LuaCommands<S> {
+export function luaScripts<const S extends readonly string[]>(
+  namespace: string,
+  dir: string,
+  names: S,
+): (redis: Redis) => LuaCommands<S> {
   const parsed: Parsed[] = names.map((file) => {
     const m = /^(.*)-(\d+|n)$/.exec(file);
     if (!m?.[1] || !m[2]) throw new Error(`Lua script name ${file}: expected <verb>-<numKeys> or <verb>-n`);
@@ -51,7 +59,10 @@ export function luaScripts<const S extends readonly string[]>(namespace: string,
     for (const p of parsed) {
       const name = `${namespace}_${p.verb}`;
       if (typeof methods[name] !== 'function') {
-        redis.defineCommand(name, p.numberOfKeys === undefined ? { lua: p.source } : { numberOfKeys: p.numberOfKeys, lua: p.source });
+        redis.defineCommand(
+          name,
+          p.numberOfKeys === undefined ? { lua: p.source } : { numberOfKeys: p.numberOfKeys, lua: p.source },
+        );
       }
       const fn = methods[name] as LuaCommand;
       out[p.verb] = (...args) => fn.apply(redis, args);

@@ -22,7 +22,12 @@ export interface Mp4VideoInfo {
 
 const CONTAINERS = new Set(['moov', 'trak', 'mdia', 'minf', 'stbl', 'mvex', 'edts']);
 
-interface Box { type: string; start: number; body: number; end: number }
+interface Box {
+  type: string;
+  start: number;
+  body: number;
+  end: number;
+}
 
 function* boxes(buf: Buffer, from: number, to: number): Generator<Box> {
   let i = from;
@@ -71,7 +76,10 @@ function walk(buf: Buffer, moov: Box): Box[] {
   return [...boxes(buf, moov.body, moov.end)].filter((b) => b.type === 'trak' || b.type === 'mvex');
 }
 
-function trackInfo(buf: Buffer, trak: Box): { frames: number; width: number; height: number; duration: number } | 'fragmented' | undefined {
+function trackInfo(
+  buf: Buffer,
+  trak: Box,
+): { frames: number; width: number; height: number; duration: number } | 'fragmented' | undefined {
   if (trak.type === 'mvex') return 'fragmented';
   let isVideo = false;
   let timescale = 0;

@@ -12,7 +12,12 @@ export const REDIS_ERROR_LOG_EVERY_MS = 10_000;
  * (issue #18.8). The first error is logged at once, then at most one line per interval, with
  * how many were left out. The client keeps reconnecting as before.
  */
-export function logRedisErrors<T extends Pick<Redis, 'on'>>(client: T, logger: Pick<Logger, 'warn'>, name: string, everyMs = REDIS_ERROR_LOG_EVERY_MS): T {
+export function logRedisErrors<T extends Pick<Redis, 'on'>>(
+  client: T,
+  logger: Pick<Logger, 'warn'>,
+  name: string,
+  everyMs = REDIS_ERROR_LOG_EVERY_MS,
+): T {
   let lastAt = -Infinity;
   let suppressed = 0;
   client.on('error', (err: Error) => {
@@ -21,7 +26,10 @@ export function logRedisErrors<T extends Pick<Redis, 'on'>>(client: T, logger: P
       suppressed++;
       return;
     }
-    logger.warn({ redis: name, err: redactUrls(err.message), ...(suppressed > 0 ? { suppressed } : {}) }, `redis connection error (repeats logged at most every ${Math.round(everyMs / 1000)} s)`);
+    logger.warn(
+      { redis: name, err: redactUrls(err.message), ...(suppressed > 0 ? { suppressed } : {}) },
+      `redis connection error (repeats logged at most every ${Math.round(everyMs / 1000)} s)`,
+    );
     lastAt = now;
     suppressed = 0;
   });

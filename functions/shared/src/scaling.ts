@@ -59,7 +59,12 @@ export interface KedaReplicaInput extends KedaScalingSettings {
 export const HPA_TOLERANCE = 0.1;
 
 /** KEDA defaults (scaledobject-spec and redis-lists scaler docs). */
-export const KEDA_DEFAULTS: KedaScalingSettings = { listLength: 5, activationListLength: 0, minReplicas: 0, maxReplicas: 100 };
+export const KEDA_DEFAULTS: KedaScalingSettings = {
+  listLength: 5,
+  activationListLength: 0,
+  minReplicas: 0,
+  maxReplicas: 100,
+};
 
 const clamp = (n: number, lo: number, hi: number): number => Math.min(hi, Math.max(lo, n));
 
@@ -91,23 +96,32 @@ function checkCount(name: string, n: number): void {
  * @throws RangeError on a non-integer/negative count, a target < 1 or `min > max`.
  */
 export function kedaProposal(input: KedaReplicaInput): KedaProposal {
-  const { queueLength, listLength, activationListLength, minReplicas, maxReplicas, currentReplicas, inFlightLength } = input;
+  const { queueLength, listLength, activationListLength, minReplicas, maxReplicas, currentReplicas, inFlightLength } =
+    input;
   checkCount('queueLength', queueLength);
   if (!(listLength > 0)) throw new RangeError(`listLength must be > 0, got ${listLength}`);
-  if (inFlightLength !== undefined && !(inFlightLength > 0)) throw new RangeError(`inFlightLength must be > 0, got ${inFlightLength}`);
+  if (inFlightLength !== undefined && !(inFlightLength > 0))
+    throw new RangeError(`inFlightLength must be > 0, got ${inFlightLength}`);
   if (minReplicas < 0 || maxReplicas < 1 || minReplicas > maxReplicas) {
     throw new RangeError(`need 0 ≤ minReplicas ≤ maxReplicas and maxReplicas ≥ 1, got ${minReplicas}..${maxReplicas}`);
   }
   const inFlight = inFlightLength === undefined ? undefined : (input.inFlight ?? 0);
   if (inFlight !== undefined) checkCount('inFlight', inFlight);
   const byQueue = perMetric(queueLength, listLength, currentReplicas);
-  const byInFlight = inFlight === undefined || inFlightLength === undefined ? undefined : perMetric(inFlight, inFlightLength, currentReplicas);
-  const active = minReplicas >= 1 || queueLength > activationListLength
-    || (inFlight !== undefined && inFlight > (input.activationInFlightLength ?? 0));
+  const byInFlight =
+    inFlight === undefined || inFlightLength === undefined
+      ? undefined
+      : perMetric(inFlight, inFlightLength, currentReplicas);
+  const active =
+    minReplicas >= 1 ||
+    queueLength > activationListLength ||
+    (inFlight !== undefined && inFlight > (input.activationInFlightLength ?? 0));
   if (!active) return { active, byQueue, byInFlight, desired: 0, by: 'inactive' };
   const top = Math.max(byQueue, byInFlight ?? 0);
   return {
-    active, byQueue, byInFlight,
+    active,
+    byQueue,
+    byInFlight,
     desired: clamp(top, Math.max(1, minReplicas), maxReplicas),
     by: byInFlight !== undefined && byInFlight > byQueue ? 'in-flight' : 'queued',
   };
@@ -127,7 +141,8 @@ export function kedaDesiredReplicas(input: KedaReplicaInput): number {
 export type ManifestDoc = Record<string, unknown>;
 type Doc = ManifestDoc;
 
-const asRecord = (v: unknown): Doc | undefined => (v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Doc) : undefined);
+const asRecord = (v: unknown): Doc | undefined =>
+  v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Doc) : undefined;
 
 function toNumber(v: unknown, field: string, fallback: number): number {
   if (v === undefined) return fallback;
@@ -186,14 +201,24 @@ export function scalingSettingsFromManifest(doc: Doc): ManifestScalingSettings {
   return {
     listName: meta.listName,
     listLength: toNumber(meta.listLength, 'listLength', KEDA_DEFAULTS.listLength),
-    activationListLength: toNumber(meta.activationListLength, 'activationListLength', KEDA_DEFAULTS.activationListLength),
+    activationListLength: toNumber(
+      meta.activationListLength,
+      'activationListLength',
+      KEDA_DEFAULTS.activationListLength,
+    ),
     minReplicas: toNumber(spec.minReplicaCount, 'minReplicaCount', KEDA_DEFAULTS.minReplicas),
     maxReplicas: toNumber(spec.maxReplicaCount, 'maxReplicaCount', KEDA_DEFAULTS.maxReplicas),
-    ...(second ? {
-      inFlightListName: second.listName as string,
-      inFlightLength: toNumber(second.listLength, 'in-flight listLength', KEDA_DEFAULTS.listLength),
-      activationInFlightLength: toNumber(second.activationListLength, 'in-flight activationListLength', KEDA_DEFAULTS.activationListLength),
-    } : {}),
+    ...(second
+      ? {
+          inFlightListName: second.listName as string,
+          inFlightLength: toNumber(second.listLength, 'in-flight listLength', KEDA_DEFAULTS.listLength),
+          activationInFlightLength: toNumber(
+            second.activationListLength,
+            'in-flight activationListLength',
+            KEDA_DEFAULTS.activationListLength,
+          ),
+        }
+      : {}),
   };
 }
 
@@ -230,8 +255,19 @@ export interface KedaTiming {
 export const KEDA_TIMING_DEFAULTS: KedaTiming = {
   pollingIntervalSeconds: 30,
   cooldownPeriodSeconds: 300,
-  scaleUp: { stabilizationWindowSeconds: 0, selectPolicy: 'Max', policies: [{ type: 'Percent', value: 100, periodSeconds: 15 }, { type: 'Pods', value: 4, periodSeconds: 15 }] },
-  scaleDown: { stabilizationWindowSeconds: 300, selectPolicy: 'Max', policies: [{ type: 'Percent', value: 100, periodSeconds: 15 }] },
+  scaleUp: {
+    stabilizationWindowSeconds: 0,
+    selectPolicy: 'Max',
+    policies: [
+      { type: 'Percent', value: 100, periodSeconds: 15 },
+      { type: 'Pods', value: 4, periodSeconds: 15 },
+    ],
+  },
+  scaleDown: {
+    stabilizationWindowSeconds: 300,
+    selectPolicy: 'Max',
+    policies: [{ type: 'Percent', value: 100, periodSeconds: 15 }],
+  },
 };
 
 function rulesOf(v: unknown, fallback: HpaScalingRules, field: string): HpaScalingRules {
@@ -239,14 +275,28 @@ function rulesOf(v: unknown, fallback: HpaScalingRules, field: string): HpaScali
   if (!r) return fallback;
   const policies = Array.isArray(r.policies)
     ? r.policies.map((p, i) => {
-      const q = asRecord(p) ?? {};
-      if (q.type !== 'Pods' && q.type !== 'Percent') throw new TypeError(`${field}.policies[${i}].type must be Pods or Percent`);
-      return { type: q.type, value: toNumber(q.value, `${field}.policies[${i}].value`, NaN), periodSeconds: toNumber(q.periodSeconds, `${field}.policies[${i}].periodSeconds`, NaN) } as HpaPolicy;
-    })
+        const q = asRecord(p) ?? {};
+        if (q.type !== 'Pods' && q.type !== 'Percent')
+          throw new TypeError(`${field}.policies[${i}].type must be Pods or Percent`);
+        return {
+          type: q.type,
+          value: toNumber(q.value, `${field}.policies[${i}].value`, NaN),
+          periodSeconds: toNumber(q.periodSeconds, `${field}.policies[${i}].periodSeconds`, NaN),
+        } as HpaPolicy;
+      })
     : fallback.policies;
   const select = r.selectPolicy ?? 'Max';
-  if (select !== 'Max' && select !== 'Min' && select !== 'Disabled') throw new TypeError(`${field}.selectPolicy must be Max, Min or Disabled`);
-  return { stabilizationWindowSeconds: toNumber(r.stabilizationWindowSeconds, `${field}.stabilizationWindowSeconds`, fallback.stabilizationWindowSeconds), selectPolicy: select, policies };
+  if (select !== 'Max' && select !== 'Min' && select !== 'Disabled')
+    throw new TypeError(`${field}.selectPolicy must be Max, Min or Disabled`);
+  return {
+    stabilizationWindowSeconds: toNumber(
+      r.stabilizationWindowSeconds,
+      `${field}.stabilizationWindowSeconds`,
+      fallback.stabilizationWindowSeconds,
+    ),
+    selectPolicy: select,
+    policies,
+  };
 }
 
 /**
@@ -258,7 +308,11 @@ export function kedaTimingFromManifest(doc: Doc): KedaTiming {
   const spec = scaledObjectSpecOf(doc);
   const behavior = asRecord(asRecord(asRecord(spec.advanced)?.horizontalPodAutoscalerConfig)?.behavior) ?? {};
   return {
-    pollingIntervalSeconds: toNumber(spec.pollingInterval, 'pollingInterval', KEDA_TIMING_DEFAULTS.pollingIntervalSeconds),
+    pollingIntervalSeconds: toNumber(
+      spec.pollingInterval,
+      'pollingInterval',
+      KEDA_TIMING_DEFAULTS.pollingIntervalSeconds,
+    ),
     cooldownPeriodSeconds: toNumber(spec.cooldownPeriod, 'cooldownPeriod', KEDA_TIMING_DEFAULTS.cooldownPeriodSeconds),
     scaleUp: rulesOf(behavior.scaleUp, KEDA_TIMING_DEFAULTS.scaleUp, 'scaleUp'),
     scaleDown: rulesOf(behavior.scaleDown, KEDA_TIMING_DEFAULTS.scaleDown, 'scaleDown'),

@@ -2,8 +2,17 @@ import { z } from 'zod';
 
 /** docs/architecture.md §3.6 [contract]: hazard types the model may name. */
 export const HAZARD_TYPES = [
-  'no_hard_hat', 'no_safety_vest', 'restricted_zone_intrusion', 'person_fall', 'fire', 'smoke',
-  'forklift_pedestrian_proximity', 'unsafe_posture', 'blocked_exit', 'spill', 'other',
+  'no_hard_hat',
+  'no_safety_vest',
+  'restricted_zone_intrusion',
+  'person_fall',
+  'fire',
+  'smoke',
+  'forklift_pedestrian_proximity',
+  'unsafe_posture',
+  'blocked_exit',
+  'spill',
+  'other',
 ] as const;
 export type HazardType = (typeof HAZARD_TYPES)[number];
 
@@ -64,4 +73,9 @@ export function severityOf(type: HazardType): Severity {
 }
 
 /** Korean labels used in summaries and the dashboard. */
-export const STATUS_LABEL_KO: Record<VerdictStatus, string> = { safe: '안전', warning: '경고', danger: '위험', uncertain: '불확실' };
+export const STATUS_LABEL_KO: Record<VerdictStatus, string> = {
+  safe: '안전',
+  warning: '경고',
+  danger: '위험',
+  uncertain: '불확실',
+};

@@ -9,7 +9,11 @@ const realSetTimeout = global.setTimeout;
 const realClearTimeout = global.clearTimeout;
 const pendingTimers = new Set<unknown>();
 beforeAll(() => {
-  jest.spyOn(global, 'setTimeout').mockImplementation(((fn: (...a: unknown[]) => void, ms?: number, ...args: unknown[]) => {
+  jest.spyOn(global, 'setTimeout').mockImplementation(((
+    fn: (...a: unknown[]) => void,
+    ms?: number,
+    ...args: unknown[]
+  ) => {
     const t = realSetTimeout(() => {
       pendingTimers.delete(t);
       fn(...args);
@@ -52,7 +56,9 @@ describe('async kit', () => {
   });
 
   it('withTimeout rejects naming what timed out, and passes a value through', async () => {
-    await expect(withTimeout(new Promise<never>(() => undefined), 20, 'redis ping')).rejects.toThrow('redis ping: no answer within 20 ms');
+    await expect(withTimeout(new Promise<never>(() => undefined), 20, 'redis ping')).rejects.toThrow(
+      'redis ping: no answer within 20 ms',
+    );
     expect(await withTimeout(Promise.resolve(7), 60_000, 'x')).toBe(7);
   });
 

@@ -3,8 +3,12 @@ import { computeBackoffMs, sleep } from '../src/cloudevents';
 
 describe('computeBackoffMs', () => {
   test.each([
-    [0, 0, 500], [1, 0, 1000], [3, 0, 4000], [10, 0, 8000], // capped
-    [0, 1, 375], [4, 1, 6000], // up to 25 % jitter
+    [0, 0, 500],
+    [1, 0, 1000],
+    [3, 0, 4000],
+    [10, 0, 8000], // capped
+    [0, 1, 375],
+    [4, 1, 6000], // up to 25 % jitter
   ])('attempt %i with random %d → %i ms', (attempt, r, ms) => {
     expect(computeBackoffMs(attempt, { random: () => r })).toBe(ms);
   });

@@ -12,8 +12,14 @@ import { startOwnRedis, type OwnRedis } from '../../../test/reliability/lib/redi
 import { testRedis, waitFor } from './redis-helpers';
 
 const job = (i: number): ClipJob => ({
-  v: 1, id: `cam1-${String(i).padStart(6, '0')}`, cameraId: 'cam1', path: `cam1/${i}.mp4`,
-  startedAt: new Date(Date.UTC(2026, 11, 2, 6, 0, 0) + i * 5000).toISOString(), durationMs: 5000, bytes: 1000, attempt: 0,
+  v: 1,
+  id: `cam1-${String(i).padStart(6, '0')}`,
+  cameraId: 'cam1',
+  path: `cam1/${i}.mp4`,
+  startedAt: new Date(Date.UTC(2026, 11, 2, 6, 0, 0) + i * 5000).toISOString(),
+  durationMs: 5000,
+  bytes: 1000,
+  attempt: 0,
 });
 const sha1 = (raw: string) => createHash('sha1').update(raw).digest('hex');
 
@@ -30,12 +36,18 @@ async function expectAgrees(redis: Redis, keys: RedisKeys): Promise<string[]> {
 describe('claimed set bookkeeping (real Redis)', () => {
   let ctx: Awaited<ReturnType<typeof testRedis>>;
   const queues: ClipQueue[] = [];
-  const makeQueue = (opts: Partial<ConstructorParameters<typeof ClipQueue>[1]> = {}, redis = ctx.redis, keys = ctx.keys) => {
+  const makeQueue = (
+    opts: Partial<ConstructorParameters<typeof ClipQueue>[1]> = {},
+    redis = ctx.redis,
+    keys = ctx.keys,
+  ) => {
     const q = new ClipQueue(redis, { keys, maxAttempts: 2, heartbeatTtlSeconds: 1, ...opts });
     queues.push(q);
     return q;
   };
-  beforeEach(async () => { ctx = await testRedis(); });
+  beforeEach(async () => {
+    ctx = await testRedis();
+  });
   afterEach(async () => {
     await Promise.all(queues.splice(0).map((q) => q.close()));
     await ctx.cleanup();
@@ -49,7 +61,9 @@ describe('claimed set bookkeeping (real Redis)', () => {
     const claimed = [];
     for (let i = 0; i < 4; i++) claimed.push((await q.claim('w', 1))!);
     expect(await q.claimedCount()).toBe(4);
-    const scores = (await ctx.redis.zrange(ctx.keys.claimed, '0', '-1', 'WITHSCORES')).filter((_, i) => i % 2 === 1).map(Number);
+    const scores = (await ctx.redis.zrange(ctx.keys.claimed, '0', '-1', 'WITHSCORES'))
+      .filter((_, i) => i % 2 === 1)
+      .map(Number);
     for (const s of scores) expect(Math.abs(s - before)).toBeLessThan(5_000);
     await expectAgrees(ctx.redis, ctx.keys);
 
@@ -75,7 +89,7 @@ describe('claimed set bookkeeping (real Redis)', () => {
     const first = await q.claim('w', 1);
     await q.retry('w', first!.raw);
     expect(await q.claim('w', 1)).toBeNull();
-    expect((await q.deadLetters())).toHaveLength(1);
+    expect(await q.deadLetters()).toHaveLength(1);
     expect(await q.claimedCount()).toBe(0);
   });
 
@@ -90,7 +104,11 @@ describe('claimed set bookkeeping (real Redis)', () => {
     await live.claim('alive', 1);
     expect(await q.claimedCount()).toBe(3);
     expect(await q.reap()).toEqual({}); // still alive
-    await waitFor(async () => (await ctx.redis.exists(ctx.keys.consumerHeartbeat('dying'))) === 0, 5000, 'heartbeat expiry');
+    await waitFor(
+      async () => (await ctx.redis.exists(ctx.keys.consumerHeartbeat('dying'))) === 0,
+      5000,
+      'heartbeat expiry',
+    );
     expect(await q.reap()).toEqual({ dying: 2 });
     expect(await q.claimedCount()).toBe(1);
     await expectAgrees(ctx.redis, ctx.keys);
@@ -105,7 +123,11 @@ describe('claimed set bookkeeping (real Redis)', () => {
     expect(await q.claimedCount()).toBe(0);
     expect(await q.reconcileClaimed()).toEqual({ removed: 0, added: 1 });
     expect(await q.claimedCount()).toBe(1);
-    await waitFor(async () => (await ctx.redis.exists(ctx.keys.consumerHeartbeat('mid'))) === 0, 5000, 'heartbeat expiry');
+    await waitFor(
+      async () => (await ctx.redis.exists(ctx.keys.consumerHeartbeat('mid'))) === 0,
+      5000,
+      'heartbeat expiry',
+    );
     expect(await q.reap()).toEqual({ mid: 1 });
     expect(await q.claimedCount()).toBe(0);
     expect((await q.depth()).pending).toBe(1);
@@ -116,13 +138,33 @@ describe('claimed set bookkeeping (real Redis)', () => {
     await q.enqueue(job(1));
     await q.heartbeat('slow');
     await ctx.redis.lmove(ctx.keys.clips, ctx.keys.processing('slow'), 'RIGHT', 'LEFT');
-    await waitFor(async () => (await ctx.redis.exists(ctx.keys.consumerHeartbeat('slow'))) === 0, 5000, 'heartbeat expiry');
+    await waitFor(
+      async () => (await ctx.redis.exists(ctx.keys.consumerHeartbeat('slow'))) === 0,
+      5000,
+      'heartbeat expiry',
+    );
     await q.reap();
     // the consumer wakes up and runs the count-attempt script for the job it no longer holds
     const raw = (await ctx.redis.lrange(ctx.keys.clips, 0, -1))[0]!;
-    const cmd = (ctx.redis as unknown as Record<string, (...a: (string | number)[]) => Promise<unknown>>).sh_countAttempt!;
+    const cmd = (ctx.redis as unknown as Record<string, (...a: (string | number)[]) => Promise<unknown>>)
+      .sh_countAttempt!;
     const k = ctx.keys;
-    expect(Number(await cmd.call(ctx.redis, k.processing('slow'), k.attempts, k.dead, k.queueStats, k.claimed, raw, 2, new Date().toISOString(), 'slow'))).toBe(0);
+    expect(
+      Number(
+        await cmd.call(
+          ctx.redis,
+          k.processing('slow'),
+          k.attempts,
+          k.dead,
+          k.queueStats,
+          k.claimed,
+          raw,
+          2,
+          new Date().toISOString(),
+          'slow',
+        ),
+      ),
+    ).toBe(0);
     expect(await q.claimedCount()).toBe(0);
     expect((await q.depth()).pending).toBe(1);
   });
@@ -145,9 +187,15 @@ describe('claimed set bookkeeping (real Redis)', () => {
   describe('Redis restart (own redis-server, append-only file)', () => {
     let own: OwnRedis;
     let redis: Redis;
-    beforeAll(async () => { own = await startOwnRedis(); });
-    afterAll(async () => { await own.destroy(); });
-    afterEach(() => { redis?.disconnect(); });
+    beforeAll(async () => {
+      own = await startOwnRedis();
+    });
+    afterAll(async () => {
+      await own.destroy();
+    });
+    afterEach(() => {
+      redis?.disconnect();
+    });
 
     test('held jobs and their ids survive together; scripts reload (NOSCRIPT) and ack/reap keep the set exact', async () => {
       redis = new Redis(own.url, { maxRetriesPerRequest: 20, retryStrategy: () => 50 });
@@ -171,6 +219,5 @@ describe('claimed set bookkeeping (real Redis)', () => {
       expect(await after.claimedCount()).toBe(2);
       await expectAgrees(redis, keys);
     });
-
   });
 });

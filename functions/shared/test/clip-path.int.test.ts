@@ -40,11 +40,14 @@ describe('resolveClipPath', () => {
     ['NUL byte', 'cam1/ok.mp4\0.txt', /NUL/],
   ];
 
-  test.each(rejected.filter(([name]) => name !== 'absolute path inside CLIPS_DIR'))('rejects %s', async (_name, rel, reason) => {
-    const attempt = resolveClipPath(clips, rel);
-    await expect(attempt).rejects.toBeInstanceOf(PathRejectedError);
-    await expect(resolveClipPath(clips, rel)).rejects.toThrow(reason);
-  });
+  test.each(rejected.filter(([name]) => name !== 'absolute path inside CLIPS_DIR'))(
+    'rejects %s',
+    async (_name, rel, reason) => {
+      const attempt = resolveClipPath(clips, rel);
+      await expect(attempt).rejects.toBeInstanceOf(PathRejectedError);
+      await expect(resolveClipPath(clips, rel)).rejects.toThrow(reason);
+    },
+  );
 
   test('rejects an absolute path even when it points inside CLIPS_DIR', async () => {
     await expect(resolveClipPath(clips, path.join(clips, 'cam1', 'ok.mp4'))).rejects.toThrow(/absolute/);

@@ -4,8 +4,15 @@ import type { ClipJob } from '../src/clip-job';
 import { testRedis, waitFor } from './redis-helpers';
 
 const job = (i: number, extra: Record<string, unknown> = {}): ClipJob => ({
-  v: 1, id: `cam1-${String(i).padStart(6, '0')}`, cameraId: 'cam1', path: `cam1/${i}.mp4`,
-  startedAt: new Date(Date.UTC(2026, 10, 28, 20, 40, 0) + i * 5000).toISOString(), durationMs: 5000, bytes: 1000, attempt: 0, ...extra,
+  v: 1,
+  id: `cam1-${String(i).padStart(6, '0')}`,
+  cameraId: 'cam1',
+  path: `cam1/${i}.mp4`,
+  startedAt: new Date(Date.UTC(2026, 10, 28, 20, 40, 0) + i * 5000).toISOString(),
+  durationMs: 5000,
+  bytes: 1000,
+  attempt: 0,
+  ...extra,
 });
 
 describe('ClipQueue (real Redis)', () => {
@@ -16,7 +23,9 @@ describe('ClipQueue (real Redis)', () => {
     queues.push(q);
     return q;
   };
-  beforeEach(async () => { ctx = await testRedis(); });
+  beforeEach(async () => {
+    ctx = await testRedis();
+  });
   afterEach(async () => {
     await Promise.all(queues.splice(0).map((q) => q.close()));
     await ctx.cleanup();
@@ -69,7 +78,11 @@ describe('ClipQueue (real Redis)', () => {
     expect(await q.reap()).toEqual({});
     expect(await ctx.redis.llen(ctx.keys.processing('dying'))).toBe(2);
     // the consumer "dies": no more heartbeats; wait for the TTL to expire
-    await waitFor(async () => (await ctx.redis.exists(ctx.keys.consumerHeartbeat('dying'))) === 0, 5000, 'heartbeat expiry');
+    await waitFor(
+      async () => (await ctx.redis.exists(ctx.keys.consumerHeartbeat('dying'))) === 0,
+      5000,
+      'heartbeat expiry',
+    );
     expect(await q.reap()).toEqual({ dying: 2 });
     expect(await ctx.redis.llen(ctx.keys.processing('dying'))).toBe(0);
     expect((await q.depth()).pending).toBe(5);
@@ -103,8 +116,14 @@ describe('ClipQueue (real Redis)', () => {
     const b = await q.claim('w', 1);
     expect(a?.parsed.ok).toBe(false);
     expect(b?.parsed.ok).toBe(false);
-    if (a && !a.parsed.ok) { expect(a.parsed.reason).toMatch(/not JSON/); await q.deadLetter('w', a.raw, a.parsed.reason); }
-    if (b && !b.parsed.ok) { expect(b.parsed.reason).toMatch(/path/); await q.deadLetter('w', b.raw, b.parsed.reason); }
+    if (a && !a.parsed.ok) {
+      expect(a.parsed.reason).toMatch(/not JSON/);
+      await q.deadLetter('w', a.raw, a.parsed.reason);
+    }
+    if (b && !b.parsed.ok) {
+      expect(b.parsed.reason).toMatch(/path/);
+      await q.deadLetter('w', b.raw, b.parsed.reason);
+    }
     expect((await q.deadLetters()).map((d) => d.reason)).toHaveLength(2);
     expect(await ctx.redis.llen(ctx.keys.processing('w'))).toBe(0);
   });

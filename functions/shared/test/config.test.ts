@@ -44,7 +44,9 @@ describe('parseConfig', () => {
       throw new Error('expected a ConfigError');
     } catch (err) {
       expect(err).toBeInstanceOf(ConfigError);
-      expect((err as ConfigError).issues.map((i) => i.split('=')[0])).toEqual(expect.arrayContaining(['NUM_STREAMS', 'PORT']));
+      expect((err as ConfigError).issues.map((i) => i.split('=')[0])).toEqual(
+        expect.arrayContaining(['NUM_STREAMS', 'PORT']),
+      );
     }
   });
 

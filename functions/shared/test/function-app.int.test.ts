@@ -20,7 +20,8 @@ describe('function HTTP app (functions-framework)', () => {
       name: 'shared-test',
       accepted: [EventType.clipRecorded],
       onEvent: async (e) => {
-        if ((e.data as { path: string }).path.endsWith('poison.mp4')) throw new UnrecoverableError('clip is corrupt: moov atom not found');
+        if ((e.data as { path: string }).path.endsWith('poison.mp4'))
+          throw new UnrecoverableError('clip is corrupt: moov atom not found');
         handled.push(e);
         return undefined;
       },
@@ -33,10 +34,13 @@ describe('function HTTP app (functions-framework)', () => {
   afterAll(async () => served.close());
   beforeEach(() => handled.splice(0));
 
-  const post = (headers: Record<string, string>, body: string) => fetch(served.url + '/', { method: 'POST', headers, body });
+  const post = (headers: Record<string, string>, body: string) =>
+    fetch(served.url + '/', { method: 'POST', headers, body });
 
   test('accepts binary mode', async () => {
-    const m = HTTP.binary(new CloudEvent({ type: EventType.clipRecorded, source: '/cameras/cam1', data: recorded, cameraid: 'cam1' }));
+    const m = HTTP.binary(
+      new CloudEvent({ type: EventType.clipRecorded, source: '/cameras/cam1', data: recorded, cameraid: 'cam1' }),
+    );
     const res = await post(m.headers as Record<string, string>, m.body as string);
     expect(res.status).toBe(204);
     expect(handled).toHaveLength(1);
@@ -44,7 +48,9 @@ describe('function HTTP app (functions-framework)', () => {
   });
 
   test('accepts structured mode', async () => {
-    const m = HTTP.structured(new CloudEvent({ type: EventType.clipRecorded, source: '/cameras/cam1', data: recorded }));
+    const m = HTTP.structured(
+      new CloudEvent({ type: EventType.clipRecorded, source: '/cameras/cam1', data: recorded }),
+    );
     const res = await post(m.headers as Record<string, string>, m.body as string);
     expect(res.status).toBe(204);
     expect(handled[0]!.data).toEqual(recorded);
@@ -52,13 +58,66 @@ describe('function HTTP app (functions-framework)', () => {
 
   test.each([
     ['not a CloudEvent', { 'content-type': 'application/json' }, JSON.stringify(recorded), /not a valid CloudEvent/],
-    ['wrong type', { 'content-type': 'application/json', 'ce-specversion': '1.0', 'ce-id': '1', 'ce-source': '/x', 'ce-type': 'com.example.other' }, JSON.stringify(recorded), /not accepted here/],
-    ['data failing the schema', { 'content-type': 'application/json', 'ce-specversion': '1.0', 'ce-id': '1', 'ce-source': '/x', 'ce-type': EventType.clipRecorded }, JSON.stringify({ cameraId: 'cam 1' }), /invalid com.safetyhanta.clip.recorded data/],
-    ['binary without ce-source', { 'content-type': 'application/json', 'ce-specversion': '1.0', 'ce-id': '1', 'ce-type': EventType.clipRecorded }, JSON.stringify(recorded), /missing required attribute\(s\) ce-source/],
-    ['binary without ce-specversion', { 'content-type': 'application/json', 'ce-id': '1', 'ce-source': '/x', 'ce-type': EventType.clipRecorded }, JSON.stringify(recorded), /ce-specversion/],
-    ['structured without id', { 'content-type': 'application/cloudevents+json' }, JSON.stringify({ specversion: '1.0', source: '/x', type: EventType.clipRecorded, data: recorded }), /missing required attribute\(s\) id/],
-    ['broken structured JSON', { 'content-type': 'application/cloudevents+json' }, '{"specversion":', /^\{"error":"malformed request body: /],
-    ['broken binary JSON', { 'content-type': 'application/json', 'ce-specversion': '1.0', 'ce-id': '1', 'ce-source': '/x', 'ce-type': EventType.clipRecorded }, '{"cameraId"', /^\{"error":"malformed request body: /],
+    [
+      'wrong type',
+      {
+        'content-type': 'application/json',
+        'ce-specversion': '1.0',
+        'ce-id': '1',
+        'ce-source': '/x',
+        'ce-type': 'com.example.other',
+      },
+      JSON.stringify(recorded),
+      /not accepted here/,
+    ],
+    [
+      'data failing the schema',
+      {
+        'content-type': 'application/json',
+        'ce-specversion': '1.0',
+        'ce-id': '1',
+        'ce-source': '/x',
+        'ce-type': EventType.clipRecorded,
+      },
+      JSON.stringify({ cameraId: 'cam 1' }),
+      /invalid com.safetyhanta.clip.recorded data/,
+    ],
+    [
+      'binary without ce-source',
+      { 'content-type': 'application/json', 'ce-specversion': '1.0', 'ce-id': '1', 'ce-type': EventType.clipRecorded },
+      JSON.stringify(recorded),
+      /missing required attribute\(s\) ce-source/,
+    ],
+    [
+      'binary without ce-specversion',
+      { 'content-type': 'application/json', 'ce-id': '1', 'ce-source': '/x', 'ce-type': EventType.clipRecorded },
+      JSON.stringify(recorded),
+      /ce-specversion/,
+    ],
+    [
+      'structured without id',
+      { 'content-type': 'application/cloudevents+json' },
+      JSON.stringify({ specversion: '1.0', source: '/x', type: EventType.clipRecorded, data: recorded }),
+      /missing required attribute\(s\) id/,
+    ],
+    [
+      'broken structured JSON',
+      { 'content-type': 'application/cloudevents+json' },
+      '{"specversion":',
+      /^\{"error":"malformed request body: /,
+    ],
+    [
+      'broken binary JSON',
+      {
+        'content-type': 'application/json',
+        'ce-specversion': '1.0',
+        'ce-id': '1',
+        'ce-source': '/x',
+        'ce-type': EventType.clipRecorded,
+      },
+      '{"cameraId"',
+      /^\{"error":"malformed request body: /,
+    ],
   ])('malformed (%s) → 400 with the reason, nothing handled', async (_n, headers, body, reason) => {
     const res = await post(headers, body);
     expect(res.status).toBe(400);
@@ -68,7 +127,13 @@ describe('function HTTP app (functions-framework)', () => {
   });
 
   test('an unrecoverable handler error → 422 with the reason', async () => {
-    const m = HTTP.binary(new CloudEvent({ type: EventType.clipRecorded, source: '/cameras/cam1', data: { ...recorded, path: 'cam1/poison.mp4' } }));
+    const m = HTTP.binary(
+      new CloudEvent({
+        type: EventType.clipRecorded,
+        source: '/cameras/cam1',
+        data: { ...recorded, path: 'cam1/poison.mp4' },
+      }),
+    );
     const res = await post(m.headers as Record<string, string>, m.body as string);
     expect(res.status).toBe(422);
     expect(await res.text()).toMatch(/moov atom not found/);

@@ -37,18 +37,29 @@ describe('#18.2/#18.8 shared HTTP limits', () => {
   });
   afterAll(async () => served.close());
 
-  const binaryHeaders = { 'content-type': 'application/json', 'ce-specversion': '1.0', 'ce-id': '1', 'ce-source': '/x', 'ce-type': EventType.clipRecorded };
+  const binaryHeaders = {
+    'content-type': 'application/json',
+    'ce-specversion': '1.0',
+    'ce-id': '1',
+    'ce-source': '/x',
+    'ce-type': EventType.clipRecorded,
+  };
 
   /** Sends `total` bytes in chunks without a Content-Length (chunked), as a slow uploader would. */
   function chunkedPost(path: string, total: number): Promise<{ status: number; body: string }> {
     return new Promise((resolve, reject) => {
-      const req = http.request(`${served.url}${path}`, { method: 'POST', headers: { ...binaryHeaders, 'transfer-encoding': 'chunked' } });
+      const req = http.request(`${served.url}${path}`, {
+        method: 'POST',
+        headers: { ...binaryHeaders, 'transfer-encoding': 'chunked' },
+      });
       req.on('response', (res) => {
         let body = '';
         res.on('data', (c: Buffer) => (body += c.toString()));
         res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
       });
-      req.on('error', (err: NodeJS.ErrnoException) => (err.code === 'EPIPE' || err.code === 'ECONNRESET' ? undefined : reject(err)));
+      req.on('error', (err: NodeJS.ErrnoException) =>
+        err.code === 'EPIPE' || err.code === 'ECONNRESET' ? undefined : reject(err),
+      );
       const chunk = Buffer.alloc(16 * 1024, 0x20);
       let sent = 0;
       const pump = () => {
@@ -79,7 +90,11 @@ describe('#18.2/#18.8 shared HTTP limits', () => {
   });
 
   test('#18.2 a body under the limit still works', async () => {
-    const res = await fetch(`${served.url}/`, { method: 'POST', headers: binaryHeaders, body: JSON.stringify(recorded) });
+    const res = await fetch(`${served.url}/`, {
+      method: 'POST',
+      headers: binaryHeaders,
+      body: JSON.stringify(recorded),
+    });
     expect(res.status).toBe(204);
   });
 
@@ -96,7 +111,18 @@ describe('#18.2/#18.8 shared HTTP limits', () => {
   });
 
   test.each([
-    ['structured', { 'content-type': 'application/cloudevents+json' }, JSON.stringify({ specversion: '99', id: '1', source: '/x', type: EventType.clipRecorded, datacontenttype: 'application/json', data: recorded })],
+    [
+      'structured',
+      { 'content-type': 'application/cloudevents+json' },
+      JSON.stringify({
+        specversion: '99',
+        id: '1',
+        source: '/x',
+        type: EventType.clipRecorded,
+        datacontenttype: 'application/json',
+        data: recorded,
+      }),
+    ],
     ['binary', { ...binaryHeaders, 'ce-specversion': '99' }, JSON.stringify(recorded)],
   ])('#18.8 specversion 99 is refused with 400 (%s)', async (_mode, headers, body) => {
     const before = handled.length;
@@ -120,8 +146,12 @@ describe('#18.2/#18.8 shared HTTP limits', () => {
     expect(parseConfig({}).common.bindHost).toBe('127.0.0.1');
     expect(parseConfig({ BIND_HOST: '0.0.0.0' }).common.bindHost).toBe('0.0.0.0');
     const handler = createFunctionHandler({
-      name: 'shared-bind-test', accepted: [EventType.clipRecorded], onEvent: async () => undefined,
-      readiness: async () => ({ ready: true }), registry: new Registry(), logger: pino({ level: 'silent' }),
+      name: 'shared-bind-test',
+      accepted: [EventType.clipRecorded],
+      onEvent: async () => undefined,
+      readiness: async () => ({ ready: true }),
+      registry: new Registry(),
+      logger: pino({ level: 'silent' }),
     });
     const plain = await serveFunction('shared-bind-test', handler, 0);
     try {

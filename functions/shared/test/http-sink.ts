@@ -7,7 +7,9 @@ export interface ReceivedRequest {
 }
 
 /** A real HTTP server that records requests and answers with scripted statuses (then 200). */
-export async function startSink(statuses: number[] = []): Promise<{ url: string; received: ReceivedRequest[]; close: () => Promise<void> }> {
+export async function startSink(
+  statuses: number[] = [],
+): Promise<{ url: string; received: ReceivedRequest[]; close: () => Promise<void> }> {
   const received: ReceivedRequest[] = [];
   const script = [...statuses];
   const server = http.createServer((req, res) => {
@@ -24,6 +26,10 @@ export async function startSink(statuses: number[] = []): Promise<{ url: string;
   return {
     url: `http://127.0.0.1:${port}/`,
     received,
-    close: () => new Promise<void>((r) => { server.closeAllConnections(); server.close(() => r()); }),
+    close: () =>
+      new Promise<void>((r) => {
+        server.closeAllConnections();
+        server.close(() => r());
+      }),
   };
 }

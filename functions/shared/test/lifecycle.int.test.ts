@@ -14,7 +14,10 @@ interface Child {
 const children: Child[] = [];
 
 function start(env: Record<string, string> = {}): Child {
-  const proc = spawn(process.execPath, ['--import', 'tsx', FIXTURE], { env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const proc = spawn(process.execPath, ['--import', 'tsx', FIXTURE], {
+    env: { PATH: process.env.PATH ?? '', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let out = '';
   let err = '';
   proc.stdout?.on('data', (d: Buffer) => (out += d.toString()));
@@ -25,7 +28,8 @@ function start(env: Record<string, string> = {}): Child {
   return c;
 }
 const lines = (c: Child) => c.out().trim().split('\n');
-const until = (c: Child, line: string) => waitFor(() => lines(c).includes(line), { timeoutMs: 20_000, what: `"${line}" (got: ${c.out()})` });
+const until = (c: Child, line: string) =>
+  waitFor(() => lines(c).includes(line), { timeoutMs: 20_000, what: `"${line}" (got: ${c.out()})` });
 
 afterAll(() => {
   for (const c of children) if (c.proc.exitCode === null && c.proc.signalCode === null) c.proc.kill('SIGKILL');

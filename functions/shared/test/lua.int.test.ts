@@ -14,7 +14,10 @@ describe('luaScripts (real Redis)', () => {
     // Writes ARGV[1] to KEYS[1] and returns the key count it saw.
     fs.writeFileSync(path.join(dir, 'put-value-1.lua'), 'redis.call("SET", KEYS[1], ARGV[1]); return #KEYS');
     // Sums the lengths of every key it is given (how many keys varies per call).
-    fs.writeFileSync(path.join(dir, 'sum-len-n.lua'), 'local n = 0; for _, k in ipairs(KEYS) do n = n + redis.call("STRLEN", k) end; return {#KEYS, n}');
+    fs.writeFileSync(
+      path.join(dir, 'sum-len-n.lua'),
+      'local n = 0; for _, k in ipairs(KEYS) do n = n + redis.call("STRLEN", k) end; return {#KEYS, n}',
+    );
   });
   afterAll(async () => {
     await env.cleanup();

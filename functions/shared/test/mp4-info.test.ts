@@ -6,7 +6,15 @@ import { mp4VideoInfo } from '../src/mp4-info';
 const clip = readFileSync(path.join(__dirname, '..', '..', 'inference', 'fewshot', '01-safe', 'clip.mp4'));
 
 test('a model clip: exact frame count, CFR 2 fps, 448 px long side, moov first, not fragmented', () => {
-  expect(mp4VideoInfo(clip)).toEqual({ frames: 10, width: 448, height: 252, duration: 5, fps: 2, faststart: true, fragmented: false });
+  expect(mp4VideoInfo(clip)).toEqual({
+    frames: 10,
+    width: 448,
+    height: 252,
+    duration: 5,
+    fps: 2,
+    faststart: true,
+    fragmented: false,
+  });
 });
 
 test('the header alone is enough (media data cut off), and no header is an error', () => {

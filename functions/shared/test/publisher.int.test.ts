@@ -43,9 +43,13 @@ describe('Publisher', () => {
     sink = await startSink([400]);
     const registry = new Registry();
     const p = new Publisher({ sink: sink.url, maxRetries: 3, timeoutMs: 2000, logger, registry, backoff: () => 10 });
-    await expect(p.publish({ type: EventType.cameraOnline, cameraId: 'cam2', data: online })).rejects.toBeInstanceOf(RetryableError);
+    await expect(p.publish({ type: EventType.cameraOnline, cameraId: 'cam2', data: online })).rejects.toBeInstanceOf(
+      RetryableError,
+    );
     expect(sink.received).toHaveLength(1);
-    expect(await registry.getSingleMetricAsString('safetyhanta_events_publish_failed_total')).toMatch(/reason="status"} 1/);
+    expect(await registry.getSingleMetricAsString('safetyhanta_events_publish_failed_total')).toMatch(
+      /reason="status"} 1/,
+    );
   });
 
   test('a sink that is down: retries exhausted, RetryableError that says what to check', async () => {
@@ -53,14 +57,18 @@ describe('Publisher', () => {
     const url = sink.url;
     await sink.close();
     const p = new Publisher({ sink: url, maxRetries: 2, timeoutMs: 500, logger, backoff: () => 5 });
-    await expect(p.publish({ type: EventType.cameraOnline, cameraId: 'cam2', data: online })).rejects.toThrow(/Check that the sink is up/);
+    await expect(p.publish({ type: EventType.cameraOnline, cameraId: 'cam2', data: online })).rejects.toThrow(
+      /Check that the sink is up/,
+    );
   });
 
   test('invalid data is refused before anything is sent', async () => {
     sink = await startSink();
     const p = new Publisher({ sink: sink.url, maxRetries: 0, timeoutMs: 500, logger });
     const bad = { ...online, status: 'sideways' } as unknown as typeof online;
-    await expect(p.publish({ type: EventType.cameraOnline, cameraId: 'cam2', data: bad })).rejects.toBeInstanceOf(UnrecoverableError);
+    await expect(p.publish({ type: EventType.cameraOnline, cameraId: 'cam2', data: bad })).rejects.toBeInstanceOf(
+      UnrecoverableError,
+    );
     expect(sink.received).toHaveLength(0);
   });
 

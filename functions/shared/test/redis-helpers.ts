@@ -5,7 +5,12 @@ import { redisKeys, type RedisKeys } from '../src/keys';
 export const TEST_REDIS_URL = 'redis://127.0.0.1:6379';
 
 /** A Redis connection and a fresh key prefix per test; `cleanup()` deletes every key under it. */
-export async function testRedis(): Promise<{ redis: Redis; prefix: string; keys: RedisKeys; cleanup: () => Promise<void> }> {
+export async function testRedis(): Promise<{
+  redis: Redis;
+  prefix: string;
+  keys: RedisKeys;
+  cleanup: () => Promise<void>;
+}> {
   const redis = new Redis(TEST_REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 1 });
   await redis.connect();
   const prefix = `test-${randomUUID()}`;
@@ -21,7 +26,11 @@ export async function testRedis(): Promise<{ redis: Redis; prefix: string; keys:
 }
 
 /** Polls `check` until it returns true or the deadline passes (no blind sleeps). */
-export async function waitFor(check: () => Promise<boolean> | boolean, timeoutMs = 10_000, what = 'condition'): Promise<void> {
+export async function waitFor(
+  check: () => Promise<boolean> | boolean,
+  timeoutMs = 10_000,
+  what = 'condition',
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (await check()) return;

@@ -22,13 +22,24 @@ async function closedPort(): Promise<number> {
 test('#18.8 a Redis outage does not flood the logs with "Unhandled error event"', async () => {
   const port = await closedPort();
   const printed: string[] = [];
-  const spy = jest.spyOn(console, 'error').mockImplementation((...args: unknown[]) => void printed.push(args.map(String).join(' ')));
+  const spy = jest
+    .spyOn(console, 'error')
+    .mockImplementation((...args: unknown[]) => void printed.push(args.map(String).join(' ')));
   const warned: unknown[] = [];
-  const redis = new Redis(`redis://127.0.0.1:${port}`, { maxRetriesPerRequest: null, retryStrategy: () => 20, lazyConnect: true });
+  const redis = new Redis(`redis://127.0.0.1:${port}`, {
+    maxRetriesPerRequest: null,
+    retryStrategy: () => 20,
+    lazyConnect: true,
+  });
   let errors = 0;
   logRedisErrors(redis, { warn: (o: unknown) => void warned.push(o) } as never, 'test');
   redis.on('error', () => errors++);
-  const queue = new ClipQueue(redis, { keys: redisKeys('test-outage'), maxAttempts: 3, heartbeatTtlSeconds: 3, logger: { warn: (o: unknown) => void warned.push(o) } as never });
+  const queue = new ClipQueue(redis, {
+    keys: redisKeys('test-outage'),
+    maxAttempts: 3,
+    heartbeatTtlSeconds: 3,
+    logger: { warn: (o: unknown) => void warned.push(o) } as never,
+  });
   try {
     redis.connect().catch(() => undefined);
     const claim = queue.claim('c1', 1).catch(() => undefined); // creates the blocking connection
@@ -51,7 +62,9 @@ test('#18.8 a Redis outage does not flood the logs with "Unhandled error event"'
 });
 
 test('#18.8 the Redis password does not appear in messages that name REDIS_URL', () => {
-  expect(redactUrls('cannot reach Redis at redis://:s3cret@10.0.0.1:6379/0: ECONNREFUSED')).toBe('cannot reach Redis at redis://:***@10.0.0.1:6379/0: ECONNREFUSED');
+  expect(redactUrls('cannot reach Redis at redis://:s3cret@10.0.0.1:6379/0: ECONNREFUSED')).toBe(
+    'cannot reach Redis at redis://:***@10.0.0.1:6379/0: ECONNREFUSED',
+  );
   expect(redactUrls('at rediss://app:s3cret@redis:6380')).toBe('at rediss://app:***@redis:6380');
   expect(redactUrls('at redis://s3cret@redis')).not.toContain('s3cret');
   expect(redactUrls('at redis://127.0.0.1:6379')).toBe('at redis://127.0.0.1:6379');

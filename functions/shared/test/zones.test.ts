@@ -7,7 +7,16 @@ import { zoneOverlayFilter } from '../src/zones/filter';
 import { KIND_RGB, zoneLabel } from '../src/zones/overlay-style';
 import { ZoneOverlayCache } from '../src/zones/overlay-cache';
 
-const square: Zone = { name: 'Press', kind: 'restricted', polygon: [[0.25, 0.25], [0.75, 0.25], [0.75, 0.75], [0.25, 0.75]] };
+const square: Zone = {
+  name: 'Press',
+  kind: 'restricted',
+  polygon: [
+    [0.25, 0.25],
+    [0.75, 0.25],
+    [0.75, 0.75],
+    [0.25, 0.75],
+  ],
+};
 const entry = { id: 'cam1', url: 'rtsp://127.0.0.1:8554/cam1' };
 
 /** Decodes our own PNG (filter 0 rows only) back to RGBA, to check what the encoder wrote. */
@@ -42,9 +51,38 @@ describe('camera registry entries', () => {
 
   it.each([
     [{ ...entry, url: 'http://x' }, 'url'],
-    [{ ...entry, zones: [{ ...square, polygon: [[0, 0], [1, 0], [0.5, 1.2]] }] }, 'zones.0.polygon.2.1'],
+    [
+      {
+        ...entry,
+        zones: [
+          {
+            ...square,
+            polygon: [
+              [0, 0],
+              [1, 0],
+              [0.5, 1.2],
+            ],
+          },
+        ],
+      },
+      'zones.0.polygon.2.1',
+    ],
     [{ ...entry, zones: [{ ...square, kind: 'lava' }] }, 'zones.0.kind'],
-    [{ ...entry, zones: [{ ...square, polygon: [[0, 0], [1, 1]] }] }, 'zones.0.polygon'],
+    [
+      {
+        ...entry,
+        zones: [
+          {
+            ...square,
+            polygon: [
+              [0, 0],
+              [1, 1],
+            ],
+          },
+        ],
+      },
+      'zones.0.polygon',
+    ],
     [{ ...entry, zones: [square, square] }, 'zones'],
     [{ ...entry, enabled: 'yes' }, 'enabled'],
     [{ ...entry, colour: 'red' }, ''],
@@ -68,17 +106,22 @@ describe('camera registry entries', () => {
 
   it('seeds today’s configuration: ids, URLs from the template, file contexts as markings', () => {
     const seeded = seedEntries({
-      numStreams: 2, rtspUrlTemplate: 'rtsp://h:8554/cam{N}',
+      numStreams: 2,
+      rtspUrlTemplate: 'rtsp://h:8554/cam{N}',
       camerasFile: { cameras: { cam2: { site: 'dock', zones: ['yellow line: keep out'] } } },
     });
-    expect(seeded.map((e) => [e.id, e.url])).toEqual([['cam1', 'rtsp://h:8554/cam1'], ['cam2', 'rtsp://h:8554/cam2']]);
+    expect(seeded.map((e) => [e.id, e.url])).toEqual([
+      ['cam1', 'rtsp://h:8554/cam1'],
+      ['cam2', 'rtsp://h:8554/cam2'],
+    ]);
     expect(seeded[1]).toMatchObject({ site: 'dock', markings: ['yellow line: keep out'], zones: [] });
     for (const e of seeded) expect(parseCameraEntry(e)).toEqual(e);
   });
 });
 
 describe('zone overlay rendering (pure)', () => {
-  const at = (px: Uint8Array, x: number, y: number) => Array.from(px.subarray((y * OVERLAY_WIDTH + x) * 4, (y * OVERLAY_WIDTH + x) * 4 + 4));
+  const at = (px: Uint8Array, x: number, y: number) =>
+    Array.from(px.subarray((y * OVERLAY_WIDTH + x) * 4, (y * OVERLAY_WIDTH + x) * 4 + 4));
 
   it('fills the polygon semi-transparently in the kind colour and leaves the rest transparent', () => {
     const px = renderZonesRgba([square]);
@@ -120,6 +163,8 @@ describe('zone overlay rendering (pure)', () => {
   });
 
   it('composites with scale2ref + overlay, labels as given', () => {
-    expect(zoneOverlayFilter('v', '1:v', 'vz')).toBe('[1:v][v]scale2ref=w=iw:h=ih[zones][v_ref];[v_ref][zones]overlay=format=auto[vz]');
+    expect(zoneOverlayFilter('v', '1:v', 'vz')).toBe(
+      '[1:v][v]scale2ref=w=iw:h=ih[zones][v_ref];[v_ref][zones]overlay=format=auto[vz]',
+    );
   });
 });

@@ -12,7 +12,12 @@ function readMapping(file: string | undefined): Record<string, string> | undefin
   if (!file) return undefined;
   try {
     const parsed: unknown = JSON.parse(readFileSync(file, 'utf8'));
-    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed) || !Object.values(parsed).every((v) => typeof v === 'string')) {
+    if (
+      typeof parsed !== 'object' ||
+      parsed === null ||
+      Array.isArray(parsed) ||
+      !Object.values(parsed).every((v) => typeof v === 'string')
+    ) {
       throw new Error('expected a JSON object of camera → scene name');
     }
     return parsed as Record<string, string>;
@@ -41,7 +46,10 @@ async function main(ctx: MainContext): Promise<RtspSimHandle | undefined> {
     ...renderOpts,
     signal: ctx.signal,
     onProgress: (done, total, r) =>
-      log.info({ scene: r.scene.name, rendered: r.rendered, ms: r.elapsedMs, file: r.videoPath }, `scene ${done}/${total} ${r.rendered ? 'rendered' : 'cached'}`),
+      log.info(
+        { scene: r.scene.name, rendered: r.rendered, ms: r.elapsedMs, file: r.videoPath },
+        `scene ${done}/${total} ${r.rendered ? 'rendered' : 'cached'}`,
+      ),
   });
   try {
     await rendering;
@@ -66,10 +74,13 @@ async function main(ctx: MainContext): Promise<RtspSimHandle | undefined> {
     logger: log,
   });
   if (ctx.signal.aborted) return sim;
-  for (const [n, scene] of Object.entries(sim.cameras)) log.info({ camera: Number(n), scene, url: sim.urlFor(Number(n)) }, 'camera');
+  for (const [n, scene] of Object.entries(sim.cameras))
+    log.info({ camera: Number(n), scene, url: sim.urlFor(Number(n)) }, 'camera');
   process.stdout.write(
     `rtsp-sim (simulator) ready: ${Object.keys(sim.cameras).length} cameras\n` +
-      Object.entries(sim.cameras).map(([n, scene]) => `  ${sim.urlFor(Number(n))}  ${scene}\n`).join('') +
+      Object.entries(sim.cameras)
+        .map(([n, scene]) => `  ${sim.urlFor(Number(n))}  ${scene}\n`)
+        .join('') +
       `fault switch: ${sim.controlUrl}/cameras  (POST /cameras/N/drop | /cameras/N/restore; POST /cameras adds one, DELETE /cameras/N removes it)\n`,
   );
   return sim;

@@ -67,7 +67,13 @@ export interface RtspSimHandle {
   status(): CameraStatus[];
   /** `http://127.0.0.1:<port>` of the fault switch, or null when disabled */
   readonly controlUrl: string | null;
-  readonly ports: { readonly client: number; readonly publish: number; readonly control: number | null; readonly rtpStart: number; readonly rtpCount: number };
+  readonly ports: {
+    readonly client: number;
+    readonly publish: number;
+    readonly control: number | null;
+    readonly rtpStart: number;
+    readonly rtpCount: number;
+  };
   /** pids of every child process (server + running publishers) */
   pids(): number[];
   /** stops everything (idempotent); no child process is left */
@@ -89,7 +95,11 @@ export async function startRtspSim(options: RtspSimOptions = {}): Promise<RtspSi
   const renders = new Map<string, RenderedScene>();
   for (const scene of new Set(assignment.values())) {
     const r = await renderScene(scene, {
-      cacheDir: options.cacheDir, width: options.width, height: options.height, fps: options.fps, ffmpegPath: options.ffmpegPath,
+      cacheDir: options.cacheDir,
+      width: options.width,
+      height: options.height,
+      fps: options.fps,
+      ffmpegPath: options.ffmpegPath,
     });
     renders.set(scene.name, r);
     options.onRender?.(r);
@@ -105,7 +115,8 @@ export async function startRtspSim(options: RtspSimOptions = {}): Promise<RtspSi
   let control: { port: number; close(): Promise<void> } | undefined;
   let stopping: Promise<void> | undefined;
 
-  const allPids = () => [server?.pid, ...[...publishers.values()].map((p) => p.pid)].filter((p): p is number => p !== undefined);
+  const allPids = () =>
+    [server?.pid, ...[...publishers.values()].map((p) => p.pid)].filter((p): p is number => p !== undefined);
   const STOP_BOUND_MS = 15_000;
   const stop = () =>
     (stopping ??= (async () => {
@@ -116,7 +127,11 @@ export async function startRtspSim(options: RtspSimOptions = {}): Promise<RtspSi
       })();
       // Each step has its own SIGKILL fallback; this bound is the last line, so a stop never
       // hangs a caller (seen rarely on a loaded 2-core box): say so and kill what is left.
-      const finished = await within(orderly.then(() => true as const), STOP_BOUND_MS, false);
+      const finished = await within(
+        orderly.then(() => true as const),
+        STOP_BOUND_MS,
+        false,
+      );
       if (!finished) {
         const left = allPids();
         log.error({ pids: left, boundMs: STOP_BOUND_MS }, 'rtsp-sim stop did not finish in time; killing what is left');
@@ -172,7 +187,8 @@ export async function startRtspSim(options: RtspSimOptions = {}): Promise<RtspSi
     for (const [n, scene] of assignment) {
       const video = renders.get(scene.name)!.videoPath;
       const p = new Publisher(video, publishUrlFor(n), options.ffmpegPath, {
-        onUnexpectedExit: (code, signal, stderr) => log.warn({ camera: n, code, signal, stderr: stderr.trim() }, 'publisher exited; restarting'),
+        onUnexpectedExit: (code, signal, stderr) =>
+          log.warn({ camera: n, code, signal, stderr: stderr.trim() }, 'publisher exited; restarting'),
       });
       publishers.set(n, p);
       p.start();
@@ -189,7 +205,16 @@ export async function startRtspSim(options: RtspSimOptions = {}): Promise<RtspSi
   const status = (): CameraStatus[] =>
     [...publishers].map(([n, p]) => {
       const scene = assignment.get(n)!;
-      return { camera: n, id: `cam${n}`, scene: scene.name, hazard: scene.hazard, state: p.state, pid: p.pid ?? null, restarts: p.restarts, url: urlFor(n) };
+      return {
+        camera: n,
+        id: `cam${n}`,
+        scene: scene.name,
+        hazard: scene.hazard,
+        state: p.state,
+        pid: p.pid ?? null,
+        restarts: p.restarts,
+        url: urlFor(n),
+      };
     });
   const drop = async (n: number) => {
     await requireCamera(n).stop();
@@ -209,15 +234,29 @@ export async function startRtspSim(options: RtspSimOptions = {}): Promise<RtspSi
     const n = o.n ?? Math.max(0, ...publishers.keys()) + 1;
     if (!Number.isInteger(n) || n < 1) throw new Error(`camera number must be an integer ≥ 1, got ${n}`);
     if (publishers.has(n)) throw new Error(`camera ${n} exists already`);
-    const scene = o.scene !== undefined
-      ? (library.find((s) => s.name === o.scene) ?? (() => { throw new Error(`no scene ${o.scene} (scenes: ${library.map((s) => s.name).join(', ')})`); })())
-      : assignScenes(n, library, options.mapping).get(n)!;
+    const scene =
+      o.scene !== undefined
+        ? (library.find((s) => s.name === o.scene) ??
+          (() => {
+            throw new Error(`no scene ${o.scene} (scenes: ${library.map((s) => s.name).join(', ')})`);
+          })())
+        : assignScenes(n, library, options.mapping).get(n)!;
     if (!renders.has(scene.name)) {
-      renders.set(scene.name, await renderScene(scene, { cacheDir: options.cacheDir, width: options.width, height: options.height, fps: options.fps, ffmpegPath: options.ffmpegPath }));
+      renders.set(
+        scene.name,
+        await renderScene(scene, {
+          cacheDir: options.cacheDir,
+          width: options.width,
+          height: options.height,
+          fps: options.fps,
+          ffmpegPath: options.ffmpegPath,
+        }),
+      );
     }
     assignment.set(n, scene);
     const p = new Publisher(renders.get(scene.name)!.videoPath, publishUrlFor(n), options.ffmpegPath, {
-      onUnexpectedExit: (code, signal, stderr) => log.warn({ camera: n, code, signal, stderr: stderr.trim() }, 'publisher exited; restarting'),
+      onUnexpectedExit: (code, signal, stderr) =>
+        log.warn({ camera: n, code, signal, stderr: stderr.trim() }, 'publisher exited; restarting'),
     });
     publishers.set(n, p);
     p.start();
@@ -237,7 +276,13 @@ export async function startRtspSim(options: RtspSimOptions = {}): Promise<RtspSi
   if (options.controlPort !== null) {
     try {
       control = await startControlServer(
-        { list: status, drop: async (n) => (await drop(n), statusOf(n)), restore: async (n) => (await restore(n), statusOf(n)), add, remove },
+        {
+          list: status,
+          drop: async (n) => (await drop(n), statusOf(n)),
+          restore: async (n) => (await restore(n), statusOf(n)),
+          add,
+          remove,
+        },
         await pick(options.controlPort ?? undefined, 8555),
       );
     } catch (err) {
@@ -253,7 +298,15 @@ export async function startRtspSim(options: RtspSimOptions = {}): Promise<RtspSi
     rendered[n] = renders.get(scene.name)!;
   }
   return {
-    urlFor, cameras, rendered, drop, restore, add, remove, status, stop,
+    urlFor,
+    cameras,
+    rendered,
+    drop,
+    restore,
+    add,
+    remove,
+    status,
+    stop,
     controlUrl: control ? `http://127.0.0.1:${control.port}` : null,
     ports: { client: clientPort, publish: publishPort, control: control?.port ?? null, rtpStart, rtpCount },
     pids: allPids,

@@ -22,7 +22,7 @@ async function listeners(port: number): Promise<string[]> {
   return out;
 }
 
-test('#18.8 npm start binds rtsp-sim\'s RTSP server on 127.0.0.1 unless told otherwise', async () => {
+test("#18.8 npm start binds rtsp-sim's RTSP server on 127.0.0.1 unless told otherwise", async () => {
   const [serverPort, clientPort] = [await freePort(), await freePort()];
   const rtpPortStart = 30000 + Math.floor(Math.random() * 20000);
   const server = await startRtspServer({ serverPort, clientPort, rtpPortStart, rtpPortCount: 20 });

@@ -18,10 +18,20 @@ function compile(expr: string): Expr {
   const js = expr.replace(/\bif\(/g, 'IF(');
   // eslint-disable-next-line @typescript-eslint/no-implied-eval
   const fn = new Function('t', 'IF', 'lt', 'gte', 'mod', `return (${js});`) as (
-    t: number, IF: (c: number, a: number, b: number) => number, lt: (a: number, b: number) => number,
-    gte: (a: number, b: number) => number, mod: (a: number, b: number) => number,
+    t: number,
+    IF: (c: number, a: number, b: number) => number,
+    lt: (a: number, b: number) => number,
+    gte: (a: number, b: number) => number,
+    mod: (a: number, b: number) => number,
   ) => number;
-  return (t) => fn(t, (c, a, b) => (c ? a : b), (a, b) => (a < b ? 1 : 0), (a, b) => (a >= b ? 1 : 0), (a, b) => a - b * Math.floor(a / b));
+  return (t) =>
+    fn(
+      t,
+      (c, a, b) => (c ? a : b),
+      (a, b) => (a < b ? 1 : 0),
+      (a, b) => (a >= b ? 1 : 0),
+      (a, b) => a - b * Math.floor(a / b),
+    );
 }
 
 function params(s: string): Record<string, string> {
@@ -51,13 +61,25 @@ export function parseGraph(graph: string): (t: number) => DrawnBox[] {
     m = /^\[v\d+\]drawbox=(.*)\[\w+\]$/.exec(chain);
     if (m) {
       const p = params(m[1]!);
-      steps.push({ color: p.color!, w: Number(p.w), h: Number(p.h), x: compile(p.x!), y: compile(p.y!), enable: compile(p.enable!) });
+      steps.push({
+        color: p.color!,
+        w: Number(p.w),
+        h: Number(p.h),
+        x: compile(p.x!),
+        y: compile(p.y!),
+        enable: compile(p.enable!),
+      });
     }
   }
-  return (t) => steps.filter((s) => s.enable(t)).map((s) => ({ color: s.color, w: s.w, h: s.h, x: Math.round(s.x(t)), y: Math.round(s.y(t)) }));
+  return (t) =>
+    steps
+      .filter((s) => s.enable(t))
+      .map((s) => ({ color: s.color, w: s.w, h: s.h, x: Math.round(s.x(t)), y: Math.round(s.y(t)) }));
 }
 
 export function inside(inner: DrawnBox, outer: readonly [number, number, number, number], tol = 2): boolean {
   const [x, y, w, h] = outer;
-  return inner.x >= x - tol && inner.y >= y - tol && inner.x + inner.w <= x + w + tol && inner.y + inner.h <= y + h + tol;
+  return (
+    inner.x >= x - tol && inner.y >= y - tol && inner.x + inner.w <= x + w + tol && inner.y + inner.h <= y + h + tol
+  );
 }

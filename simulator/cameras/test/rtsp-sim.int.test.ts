@@ -9,10 +9,14 @@ const SIZE = { width: 640, height: 360, fps: 25 };
 let cacheDir: string;
 let starting: Promise<RtspSimHandle> | undefined;
 
-function run(bin: string, args: string[], timeoutMs = 15000): Promise<{ code: number; stdout: Buffer; stderr: string }> {
+function run(
+  bin: string,
+  args: string[],
+  timeoutMs = 15000,
+): Promise<{ code: number; stdout: Buffer; stderr: string }> {
   return new Promise((resolve) => {
     execFile(bin, args, { encoding: 'buffer', timeout: timeoutMs, maxBuffer: 64 << 20 }, (err, stdout, stderr) => {
-      const code = err ? ((err as { code?: unknown }).code as number) ?? 1 : 0;
+      const code = err ? (((err as { code?: unknown }).code as number) ?? 1) : 0;
       resolve({ code: typeof code === 'number' ? code : 1, stdout, stderr: stderr.toString() });
     });
   });
@@ -20,14 +24,41 @@ function run(bin: string, args: string[], timeoutMs = 15000): Promise<{ code: nu
 
 /** ffprobe over UDP (the only transport rtsp-streaming-server has); returns "codec WxH" or null. */
 async function probe(url: string): Promise<string | null> {
-  const r = await run('ffprobe', ['-v', 'error', '-rtsp_transport', 'udp', '-timeout', '5000000', '-select_streams', 'v:0',
-    '-show_entries', 'stream=codec_name,width,height', '-of', 'csv=p=0', url]);
+  const r = await run('ffprobe', [
+    '-v',
+    'error',
+    '-rtsp_transport',
+    'udp',
+    '-timeout',
+    '5000000',
+    '-select_streams',
+    'v:0',
+    '-show_entries',
+    'stream=codec_name,width,height',
+    '-of',
+    'csv=p=0',
+    url,
+  ]);
   return r.code === 0 ? r.stdout.toString().trim() : null;
 }
 
 /** One decoded frame at time t as rgb24. */
 async function frameAt(file: string, t: number): Promise<Buffer> {
-  const r = await run('ffmpeg', ['-v', 'error', '-ss', String(t), '-i', file, '-frames:v', '1', '-f', 'rawvideo', '-pix_fmt', 'rgb24', '-']);
+  const r = await run('ffmpeg', [
+    '-v',
+    'error',
+    '-ss',
+    String(t),
+    '-i',
+    file,
+    '-frames:v',
+    '1',
+    '-f',
+    'rawvideo',
+    '-pix_fmt',
+    'rgb24',
+    '-',
+  ]);
   expect(r.code).toBe(0);
   return r.stdout;
 }
@@ -59,7 +90,10 @@ beforeAll(async () => {
 
 afterAll(async () => {
   // Also after a failure or timeout, even mid-start: no publisher or server outlives the test.
-  await starting?.then((s) => s.stop(), () => undefined);
+  await starting?.then(
+    (s) => s.stop(),
+    () => undefined,
+  );
   await rm(cacheDir, { recursive: true, force: true });
 });
 
@@ -75,7 +109,17 @@ describe('rtsp-sim (real ffmpeg, real RTSP server)', () => {
     expect((await stat(first.videoPath)).mtimeMs).toBe(mtime);
     expect(JSON.parse(await readFile(first.groundTruthPath, 'utf8'))).toEqual(computeGroundTruth(scene, SIZE));
 
-    const info = await run('ffprobe', ['-v', 'error', '-select_streams', 'v:0', '-show_entries', 'stream=codec_name,width,height,pix_fmt,avg_frame_rate,nb_frames', '-of', 'csv=p=0', first.videoPath]);
+    const info = await run('ffprobe', [
+      '-v',
+      'error',
+      '-select_streams',
+      'v:0',
+      '-show_entries',
+      'stream=codec_name,width,height,pix_fmt,avg_frame_rate,nb_frames',
+      '-of',
+      'csv=p=0',
+      first.videoPath,
+    ]);
     expect(info.stdout.toString().trim()).toBe('h264,640,360,yuv420p,25/1,500');
 
     // The pixels agree with the ground truth: at 10 s a worker with no hard hat is in its box.
@@ -91,7 +135,14 @@ describe('rtsp-sim (real ffmpeg, real RTSP server)', () => {
 
   it('publishes 3 cameras readable by ffprobe; drop/restore one; survives its RTSP server being killed; stop leaves no child', async () => {
     starting = startRtspSim({
-      numStreams: 3, ...SIZE, cacheDir, clientPort: 0, publishPort: 0, controlPort: 0, rtpPortStart: 0, staggerMs: 100,
+      numStreams: 3,
+      ...SIZE,
+      cacheDir,
+      clientPort: 0,
+      publishPort: 0,
+      controlPort: 0,
+      rtpPortStart: 0,
+      staggerMs: 100,
     });
     const sim = await starting;
     expect(sim.cameras).toEqual({ 1: SCENES[0]!.name, 2: SCENES[1]!.name, 3: SCENES[2]!.name });
@@ -139,10 +190,21 @@ describe('rtsp-sim (real ffmpeg, real RTSP server)', () => {
 
   it('adds and removes cameras while it runs (control API): the new path is readable, the removed one is gone', async () => {
     starting = startRtspSim({
-      numStreams: 1, ...SIZE, cacheDir, clientPort: 0, publishPort: 0, controlPort: 0, rtpPortStart: 0, staggerMs: 100,
+      numStreams: 1,
+      ...SIZE,
+      cacheDir,
+      clientPort: 0,
+      publishPort: 0,
+      controlPort: 0,
+      rtpPortStart: 0,
+      staggerMs: 100,
     });
     const sim = await starting;
-    const post = (body?: unknown) => fetch(`${sim.controlUrl}/cameras`, { method: 'POST', ...(body === undefined ? {} : { body: typeof body === 'string' ? body : JSON.stringify(body) }) });
+    const post = (body?: unknown) =>
+      fetch(`${sim.controlUrl}/cameras`, {
+        method: 'POST',
+        ...(body === undefined ? {} : { body: typeof body === 'string' ? body : JSON.stringify(body) }),
+      });
     const added = await post();
     expect(added.status).toBe(201);
     expect(await added.json()).toMatchObject({ camera: 2, id: 'cam2', scene: SCENES[1]!.name, state: 'up' });
@@ -156,7 +218,9 @@ describe('rtsp-sim (real ffmpeg, real RTSP server)', () => {
     const removed = await fetch(`${sim.controlUrl}/cameras/1`, { method: 'DELETE' });
     expect(await removed.json()).toEqual({ removed: 'cam1' });
     expect(await probe(sim.urlFor(1))).toBeNull();
-    expect(((await (await fetch(`${sim.controlUrl}/cameras`)).json()) as { camera: number }[]).map((c) => c.camera)).toEqual([2, 7]);
+    expect(
+      ((await (await fetch(`${sim.controlUrl}/cameras`)).json()) as { camera: number }[]).map((c) => c.camera),
+    ).toEqual([2, 7]);
     expect((await fetch(`${sim.controlUrl}/cameras/1`, { method: 'DELETE' })).status).toBe(404);
 
     const pids = sim.pids();

@@ -1,9 +1,19 @@
 import { ffmpegColor, PALETTE, type PaletteName } from '../../shared/palette';
-import { buildFilterGraph, buildRenderArgs, computeGroundTruth, groundTruthAt, SCENES, type GroundTruth } from '../src/index';
+import {
+  buildFilterGraph,
+  buildRenderArgs,
+  computeGroundTruth,
+  groundTruthAt,
+  SCENES,
+  type GroundTruth,
+} from '../src/index';
 import type { RenderOptions } from '../src/core/render-args';
 import { inside, parseGraph, type DrawnBox } from './filter-eval';
 
-const SIZES: RenderOptions[] = [{ width: 1280, height: 720, fps: 25 }, { width: 640, height: 360, fps: 25 }];
+const SIZES: RenderOptions[] = [
+  { width: 1280, height: 720, fps: 25 },
+  { width: 640, height: 360, fps: 25 },
+];
 const col = (name: PaletteName) => ffmpegColor(PALETTE[name]);
 const types = (gt: GroundTruth) => new Set(gt.seconds.flatMap((s) => s.hazards.map((h) => h.type)));
 
@@ -11,7 +21,15 @@ describe('scene library', () => {
   it('has the seven required scenes, unique names, 20–60 s loops', () => {
     const names = SCENES.map((s) => s.name);
     expect(new Set(names).size).toBe(names.length);
-    for (const n of ['safe', 'no_hard_hat', 'no_safety_vest', 'restricted_zone_intrusion', 'person_fall', 'fire', 'forklift_pedestrian_proximity']) {
+    for (const n of [
+      'safe',
+      'no_hard_hat',
+      'no_safety_vest',
+      'restricted_zone_intrusion',
+      'person_fall',
+      'fire',
+      'forklift_pedestrian_proximity',
+    ]) {
       expect(names).toContain(n);
     }
     for (const s of SCENES) {
@@ -23,26 +41,31 @@ describe('scene library', () => {
   /** Hazards a scene may show beside its primary one: the fire scene's drawn smoke plume. */
   const COMPANIONS: Record<string, string[]> = { fire: ['smoke'] };
 
-  it.each(SCENES.map((s) => [s.name, s] as const))('%s: ground truth shows only its hazard, starting and stopping inside the loop', (_n, scene) => {
-    const gt = computeGroundTruth(scene, SIZES[0]!);
-    if (scene.hazard === null) {
-      expect(types(gt).size).toBe(0);
-      expect(gt.intervals).toEqual([]);
-      return;
-    }
-    expect([...types(gt)].sort()).toEqual([scene.hazard, ...(COMPANIONS[scene.name] ?? [])].sort());
-    expect(gt.intervals.length).toBe(1 + (COMPANIONS[scene.name]?.length ?? 0));
-    const iv = gt.intervals.find((i) => i.type === scene.hazard);
-    expect(iv!.from).toBeGreaterThan(1);
-    expect(iv!.to).toBeLessThan(scene.duration - 1);
-    expect(gt.seconds[0]!.hazards).toEqual([]);
-    expect(gt.seconds[gt.seconds.length - 1]!.hazards).toEqual([]);
-    expect(gt.seconds.filter((s) => s.hazards.length > 0).length).toBeGreaterThanOrEqual(4);
-  });
+  it.each(SCENES.map((s) => [s.name, s] as const))(
+    '%s: ground truth shows only its hazard, starting and stopping inside the loop',
+    (_n, scene) => {
+      const gt = computeGroundTruth(scene, SIZES[0]!);
+      if (scene.hazard === null) {
+        expect(types(gt).size).toBe(0);
+        expect(gt.intervals).toEqual([]);
+        return;
+      }
+      expect([...types(gt)].sort()).toEqual([scene.hazard, ...(COMPANIONS[scene.name] ?? [])].sort());
+      expect(gt.intervals.length).toBe(1 + (COMPANIONS[scene.name]?.length ?? 0));
+      const iv = gt.intervals.find((i) => i.type === scene.hazard);
+      expect(iv!.from).toBeGreaterThan(1);
+      expect(iv!.to).toBeLessThan(scene.duration - 1);
+      expect(gt.seconds[0]!.hazards).toEqual([]);
+      expect(gt.seconds[gt.seconds.length - 1]!.hazards).toEqual([]);
+      expect(gt.seconds.filter((s) => s.hazards.length > 0).length).toBeGreaterThanOrEqual(4);
+    },
+  );
 });
 
 describe('filter graph and ground truth agree (both computed from the scene data)', () => {
-  const cases = SCENES.flatMap((scene) => SIZES.map((size) => [scene.name, `${size.width}x${size.height}`, scene, size] as const));
+  const cases = SCENES.flatMap((scene) =>
+    SIZES.map((size) => [scene.name, `${size.width}x${size.height}`, scene, size] as const),
+  );
 
   it.each(cases)('%s @ %s', (_n, _s, scene, size) => {
     const drawnAt = parseGraph(buildFilterGraph(scene, size));
@@ -75,7 +98,12 @@ describe('filter graph and ground truth agree (both computed from the scene data
             const zone = drawn.find((b) => b.color === col('zone'))!;
             const [body] = within(drawn, col('body'), hz.box);
             expect(body).toBeDefined();
-            expect(body!.x < zone.x + zone.w && zone.x < body!.x + body!.w && body!.y < zone.y + zone.h && zone.y < body!.y + body!.h).toBe(true);
+            expect(
+              body!.x < zone.x + zone.w &&
+                zone.x < body!.x + body!.w &&
+                body!.y < zone.y + zone.h &&
+                zone.y < body!.y + body!.h,
+            ).toBe(true);
             break;
           }
           case 'fire':
@@ -99,13 +127,24 @@ describe('filter graph and ground truth agree (both computed from the scene data
       if (!kinds.has('no_hard_hat') && !kinds.has('person_fall')) {
         for (const b of bodies) {
           const headTop = b.y - Math.round(24 * (size.height / 720)) - tol * 4;
-          expect(drawn.some((h) => h.color === col('helmet') && h.y >= headTop - tol && h.y < b.y && h.x >= b.x - tol && h.x + h.w <= b.x + b.w + tol)).toBe(true);
+          expect(
+            drawn.some(
+              (h) =>
+                h.color === col('helmet') &&
+                h.y >= headTop - tol &&
+                h.y < b.y &&
+                h.x >= b.x - tol &&
+                h.x + h.w <= b.x + b.w + tol,
+            ),
+          ).toBe(true);
         }
       }
       if (!kinds.has('no_safety_vest')) {
-        for (const b of bodies) expect(drawn.some((v) => v.color === col('vest') && inside(v, [b.x, b.y, b.w, b.h], tol))).toBe(true);
+        for (const b of bodies)
+          expect(drawn.some((v) => v.color === col('vest') && inside(v, [b.x, b.y, b.w, b.h], tol))).toBe(true);
       }
-      if (!kinds.has('fire')) expect(drawn.some((b) => b.color === col('fireA') || b.color === col('fireB'))).toBe(false);
+      if (!kinds.has('fire'))
+        expect(drawn.some((b) => b.color === col('fireA') || b.color === col('fireB'))).toBe(false);
       if (!kinds.has('person_fall')) for (const b of bodies) expect(b.h).toBeGreaterThan(b.w);
     }
   });
@@ -113,7 +152,12 @@ describe('filter graph and ground truth agree (both computed from the scene data
   it('flames flicker: the second flame colour blinks within a second', () => {
     const fire = SCENES.find((s) => s.name === 'fire')!;
     const drawnAt = parseGraph(buildFilterGraph(fire, SIZES[1]!));
-    const pattern = [0, 0.04, 0.08, 0.12, 0.16, 0.2].map((dt) => drawnAt(10 + dt).filter((b) => b.color === col('fireB')).map((b) => b.x).join());
+    const pattern = [0, 0.04, 0.08, 0.12, 0.16, 0.2].map((dt) =>
+      drawnAt(10 + dt)
+        .filter((b) => b.color === col('fireB'))
+        .map((b) => b.x)
+        .join(),
+    );
     expect(new Set(pattern).size).toBeGreaterThan(1);
   });
 });
@@ -142,7 +186,10 @@ describe('buildRenderArgs', () => {
 });
 
 describe('groundTruthAt', () => {
-  const gt = computeGroundTruth(SCENES.find((s) => s.name === 'no_hard_hat')!, SIZES[1]!);
+  const gt = computeGroundTruth(
+    SCENES.find((s) => s.name === 'no_hard_hat')!,
+    SIZES[1]!,
+  );
   it('returns the hazards of that loop second, wrapping past the loop end', () => {
     expect(groundTruthAt(gt, 10.2).map((h) => h.type)).toEqual(['no_hard_hat']);
     expect(groundTruthAt(gt, 2)).toEqual([]);

@@ -33,8 +33,19 @@ export interface ChatCompletion {
   object: 'chat.completion';
   created: number;
   model: string;
-  choices: { index: 0; message: { role: 'assistant'; content: string; tool_calls: [] }; logprobs: null; finish_reason: 'stop' | 'length'; stop_reason: null }[];
-  usage: { prompt_tokens: number; completion_tokens: number; total_tokens: number; prompt_tokens_details?: { cached_tokens: number } };
+  choices: {
+    index: 0;
+    message: { role: 'assistant'; content: string; tool_calls: [] };
+    logprobs: null;
+    finish_reason: 'stop' | 'length';
+    stop_reason: null;
+  }[];
+  usage: {
+    prompt_tokens: number;
+    completion_tokens: number;
+    total_tokens: number;
+    prompt_tokens_details?: { cached_tokens: number };
+  };
 }
 
 /**
@@ -42,7 +53,10 @@ export interface ChatCompletion {
  * resolves media; only the last user message's media is decoded to pixels — that is the clip
  * under analysis; earlier media (few-shot examples) only counts and hashes.
  */
-async function buildPrompt(req: ChatRequest, deps: EngineDeps): Promise<{ segments: Segment[]; frames: Frame[]; promptText: string; videoFps: number[] }> {
+async function buildPrompt(
+  req: ChatRequest,
+  deps: EngineDeps,
+): Promise<{ segments: Segment[]; frames: Frame[]; promptText: string; videoFps: number[] }> {
   const lastUser = req.messages.map((m) => m.role).lastIndexOf('user');
   const segments: Segment[] = [];
   const frames: Frame[] = [];
@@ -69,12 +83,17 @@ async function buildPrompt(req: ChatRequest, deps: EngineDeps): Promise<{ segmen
 
 /** Serves one chat completion: count, cache, look at the frames, answer, and take the modelled time. */
 export async function complete(req: ChatRequest, deps: EngineDeps): Promise<ChatCompletion> {
-  if (req.model !== deps.model) throw new SimHttpError(404, 'NotFoundError', `The model \`${req.model}\` does not exist.`, 'model');
+  if (req.model !== deps.model)
+    throw new SimHttpError(404, 'NotFoundError', `The model \`${req.model}\` does not exist.`, 'model');
   const started = performance.now();
   const { segments, frames, promptText, videoFps } = await buildPrompt(req, deps);
   const failOn = deps.faults().failPromptContaining;
   if (failOn !== '' && promptText.includes(failOn)) {
-    throw new SimHttpError(500, 'InternalServerError', `vllm-sim: injected failure for prompts containing ${JSON.stringify(failOn)}`);
+    throw new SimHttpError(
+      500,
+      'InternalServerError',
+      `vllm-sim: injected failure for prompts containing ${JSON.stringify(failOn)}`,
+    );
   }
   deps.metrics.counters.lastVideoFps = videoFps.at(-1) ?? 0;
   const stream = tokenize(segments);
@@ -92,7 +111,11 @@ export async function complete(req: ChatRequest, deps: EngineDeps): Promise<Chat
     deps.metrics.firstToken((performance.now() - started) / 1000),
   );
   deps.metrics.finished(promptTokens, completionTokens, (performance.now() - started) / 1000, finishReason);
-  const usage: ChatCompletion['usage'] = { prompt_tokens: promptTokens, completion_tokens: completionTokens, total_tokens: promptTokens + completionTokens };
+  const usage: ChatCompletion['usage'] = {
+    prompt_tokens: promptTokens,
+    completion_tokens: completionTokens,
+    total_tokens: promptTokens + completionTokens,
+  };
   // vLLM sets prompt_tokens_details only when enabled AND something was cached.
   if (deps.promptTokensDetails && cached > 0) usage.prompt_tokens_details = { cached_tokens: cached };
   return {
@@ -100,7 +123,15 @@ export async function complete(req: ChatRequest, deps: EngineDeps): Promise<Chat
     object: 'chat.completion',
     created: Math.floor(Date.now() / 1000),
     model: deps.model,
-    choices: [{ index: 0, message: { role: 'assistant', content, tool_calls: [] }, logprobs: null, finish_reason: finishReason, stop_reason: null }],
+    choices: [
+      {
+        index: 0,
+        message: { role: 'assistant', content, tool_calls: [] },
+        logprobs: null,
+        finish_reason: finishReason,
+        stop_reason: null,
+      },
+    ],
     usage,
   };
 }

@@ -75,7 +75,11 @@ export async function startVllmSim(options: VllmSimOptions = {}): Promise<VllmSi
   const handler = createHandler(
     {
       model,
-      media: new MediaLoader(options.allowedMediaPath, { model, analysis: options.analysis ?? true, ...(options.vllmVersion ? { vllmVersion: options.vllmVersion } : {}) }),
+      media: new MediaLoader(options.allowedMediaPath, {
+        model,
+        analysis: options.analysis ?? true,
+        ...(options.vllmVersion ? { vllmVersion: options.vllmVersion } : {}),
+      }),
       cache,
       scheduler: new Scheduler(latency, (r, w) => metrics.setQueue(r, w)),
       metrics,

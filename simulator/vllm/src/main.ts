@@ -23,7 +23,16 @@ async function main(): Promise<{ stop(): Promise<void> }> {
     analysis: s.analysis === 'on',
     logger: log,
   });
-  log.info({ url: sim.url, model: config.common.vllmModel, vllmVersion: s.vllmVersion, analysis: s.analysis, allowedMediaPath: s.allowedMediaPath ?? null }, 'vllm-sim (a simulator of vLLM, not a safety model) listening');
+  log.info(
+    {
+      url: sim.url,
+      model: config.common.vllmModel,
+      vllmVersion: s.vllmVersion,
+      analysis: s.analysis,
+      allowedMediaPath: s.allowedMediaPath ?? null,
+    },
+    'vllm-sim (a simulator of vLLM, not a safety model) listening',
+  );
   return { stop: () => sim.close() };
 }
 

@@ -50,7 +50,8 @@ export class Scheduler {
 
   private release(): void {
     const next = this.waiting.shift();
-    if (next) next(); // the slot passes straight to the next waiter
+    if (next)
+      next(); // the slot passes straight to the next waiter
     else this.running--;
     this.onChange(this.running, this.waiting.length);
   }
@@ -59,7 +60,12 @@ export class Scheduler {
    * Runs one request through the model: queue, prefill `uncachedTokens`, decode `outputTokens`.
    * `onFirstToken` fires when prefill ends (for the TTFT histogram).
    */
-  async run(uncachedTokens: number, outputTokens: number, extraMs = 0, onFirstToken: () => void = () => {}): Promise<void> {
+  async run(
+    uncachedTokens: number,
+    outputTokens: number,
+    extraMs = 0,
+    onFirstToken: () => void = () => {},
+  ): Promise<void> {
     await this.acquire();
     try {
       await pause(this.latency.overheadMs + extraMs);

@@ -34,7 +34,8 @@ export interface ServerState {
   faults: Faults;
 }
 
-const unavailable = () => new SimHttpError(503, 'ServiceUnavailableError', 'vllm-sim: engine unhealthy (fault injected)');
+const unavailable = () =>
+  new SimHttpError(503, 'ServiceUnavailableError', 'vllm-sim: engine unhealthy (fault injected)');
 
 /** Routes of the OpenAI-compatible surface plus /sim/faults. Thin: parsing and answering only. */
 export function createHandler(deps: EngineDeps, state: ServerState, log: Logger): http.RequestListener {
@@ -49,7 +50,16 @@ export function createHandler(deps: EngineDeps, state: ServerState, log: Logger)
         case 'GET /v1/models':
           return send(res, 200, {
             object: 'list',
-            data: [{ id: deps.model, object: 'model', created: Math.floor(Date.now() / 1000), owned_by: 'vllm-sim', root: deps.model, parent: null }],
+            data: [
+              {
+                id: deps.model,
+                object: 'model',
+                created: Math.floor(Date.now() / 1000),
+                owned_by: 'vllm-sim',
+                root: deps.model,
+                parent: null,
+              },
+            ],
           });
         case 'GET /metrics':
           return send(res, 200, await deps.metrics.registry.metrics(), deps.metrics.registry.contentType);
@@ -77,7 +87,10 @@ export function createHandler(deps: EngineDeps, state: ServerState, log: Logger)
       }
     };
     run().catch((err: unknown) => {
-      const e = err instanceof SimHttpError ? err : new SimHttpError(500, 'InternalServerError', (err as Error)?.message ?? String(err));
+      const e =
+        err instanceof SimHttpError
+          ? err
+          : new SimHttpError(500, 'InternalServerError', (err as Error)?.message ?? String(err));
       if (e.status >= 500 && e.status !== 503) log.error({ err }, 'request failed');
       if (url === '/v1/chat/completions') deps.metrics.failed();
       if (!res.headersSent) send(res, e.status, e.toBody());

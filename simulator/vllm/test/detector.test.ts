@@ -10,11 +10,15 @@ import { CASES, drawScene } from './synthetic-scene';
 /** A JPEG round trip (quality 70), like the frames a client sends. */
 function viaJpeg(f: Frame): Frame {
   const rgba = new Uint8Array(f.width * f.height * 4);
-  for (let i = 0; i < f.width * f.height; i++) rgba.set([f.data[i * 3] ?? 0, f.data[i * 3 + 1] ?? 0, f.data[i * 3 + 2] ?? 0, 255], i * 4);
+  for (let i = 0; i < f.width * f.height; i++)
+    rgba.set([f.data[i * 3] ?? 0, f.data[i * 3 + 1] ?? 0, f.data[i * 3 + 2] ?? 0, 255], i * 4);
   return decodeJpeg(jpeg.encode({ data: rgba, width: f.width, height: f.height }, 70).data);
 }
 
-const types = (frames: Frame[]) => analyzeClip(frames).map((h) => h.type).sort();
+const types = (frames: Frame[]) =>
+  analyzeClip(frames)
+    .map((h) => h.type)
+    .sort();
 
 describe('detector on palette-drawn frames', () => {
   it.each(CASES)('$name at 448×252 through JPEG yields exactly its hazards', ({ scene, expect: want }) => {
@@ -46,7 +50,11 @@ describe('detector on palette-drawn frames', () => {
   });
 
   it('a worker just outside the zone and a forklift far away are not hazards', () => {
-    const f = drawScene({ zone: { x: 850, y: 420, w: 300, h: 200 }, forklift: { x: 100, y: 100 }, workers: [{ x: 790, y: 450, helmet: true, vest: true }] });
+    const f = drawScene({
+      zone: { x: 850, y: 420, w: 300, h: 200 },
+      forklift: { x: 100, y: 100 },
+      workers: [{ x: 790, y: 450, helmet: true, vest: true }],
+    });
     expect(analyzeFrame(f).workers).toHaveLength(1);
     expect(types([f])).toEqual([]);
   });
@@ -56,7 +64,10 @@ describe('detector on palette-drawn frames', () => {
     const fire = drawScene({ fire: { x: 900, y: 300 }, workers: [{ x: 300, y: 300, helmet: true, vest: true }] });
     expect(analyzeClip([fire, ...Array(9).fill(safe)])).toEqual([]);
     const found = analyzeClip([...Array(5).fill(fire), ...Array(5).fill(safe)]);
-    expect(found.map((h) => [h.type, h.fraction])).toEqual([['fire', 0.5], ['smoke', 0.5]]);
+    expect(found.map((h) => [h.type, h.fraction])).toEqual([
+      ['fire', 0.5],
+      ['smoke', 0.5],
+    ]);
   });
 });
 

@@ -20,21 +20,61 @@ export function splitJpegs(buf: Buffer): string[] {
 
 /** What the inference preparer does: sample at 2 fps, long side 448, JPEG frames (base64). */
 export async function extractJpegFrames(clip: string, opts: { ss?: number; t?: number } = {}): Promise<string[]> {
-  const window = [...(opts.ss === undefined ? [] : ['-ss', String(opts.ss)]), ...(opts.t === undefined ? [] : ['-t', String(opts.t)])];
+  const window = [
+    ...(opts.ss === undefined ? [] : ['-ss', String(opts.ss)]),
+    ...(opts.t === undefined ? [] : ['-t', String(opts.t)]),
+  ];
   const { stdout } = await run(
     'ffmpeg',
-    ['-hide_banner', '-v', 'error', ...window, '-i', clip, '-vf', 'fps=2,scale=w=448:h=448:force_original_aspect_ratio=decrease:force_divisible_by=2', '-q:v', '5', '-f', 'image2pipe', '-c:v', 'mjpeg', 'pipe:1'],
+    [
+      '-hide_banner',
+      '-v',
+      'error',
+      ...window,
+      '-i',
+      clip,
+      '-vf',
+      'fps=2,scale=w=448:h=448:force_original_aspect_ratio=decrease:force_divisible_by=2',
+      '-q:v',
+      '5',
+      '-f',
+      'image2pipe',
+      '-c:v',
+      'mjpeg',
+      'pipe:1',
+    ],
     { encoding: 'buffer', maxBuffer: 64 * 1024 * 1024 },
   );
   return splitJpegs(stdout);
 }
 
 /** Draws a clip with ffmpeg lavfi (H.264, 1 s GOP), like rtsp-sim does. */
-export async function renderClip(out: string, filter: string, opts: { seconds?: number; width?: number; height?: number } = {}): Promise<void> {
+export async function renderClip(
+  out: string,
+  filter: string,
+  opts: { seconds?: number; width?: number; height?: number } = {},
+): Promise<void> {
   const { seconds = 2, width = 640, height = 360 } = opts;
   await run('ffmpeg', [
-    '-hide_banner', '-v', 'error', '-y', '-f', 'lavfi', '-i', `color=c=0x808080:s=1280x720:r=25:d=${seconds}`,
-    '-vf', `${filter},scale=${width}:${height}`, '-c:v', 'libx264', '-preset', 'veryfast', '-pix_fmt', 'yuv420p', '-g', '25', out,
+    '-hide_banner',
+    '-v',
+    'error',
+    '-y',
+    '-f',
+    'lavfi',
+    '-i',
+    `color=c=0x808080:s=1280x720:r=25:d=${seconds}`,
+    '-vf',
+    `${filter},scale=${width}:${height}`,
+    '-c:v',
+    'libx264',
+    '-preset',
+    'veryfast',
+    '-pix_fmt',
+    'yuv420p',
+    '-g',
+    '25',
+    out,
   ]);
 }
 

@@ -43,7 +43,8 @@ function windowOf(r: RenderedScene): number {
 /** Ground-truth hazard types during [start, start+5) (the fire scene labels its smoke plume too). */
 function expectedTypes(r: RenderedScene, start: number): string[] {
   const types = new Set<string>();
-  for (const s of r.groundTruth.seconds) if (s.t >= start && s.t < start + 5) for (const h of s.hazards) types.add(h.type);
+  for (const s of r.groundTruth.seconds)
+    if (s.t >= start && s.t < start + 5) for (const h of s.hazards) types.add(h.type);
   return [...types].sort();
 }
 
@@ -53,7 +54,10 @@ async function ask(content: unknown[]): Promise<{ status: string; hazards: strin
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({
       model: MODEL,
-      messages: [{ role: 'system', content: 'CCTV safety monitor. Answer with JSON.' }, { role: 'user', content: [...content, { type: 'text', text: 'Assess this clip.' }] }],
+      messages: [
+        { role: 'system', content: 'CCTV safety monitor. Answer with JSON.' },
+        { role: 'user', content: [...content, { type: 'text', text: 'Assess this clip.' }] },
+      ],
       response_format: { type: 'json_schema', json_schema: { name: 'verdict', schema: VERDICT_JSON_SCHEMA } },
     }),
   });
@@ -64,7 +68,8 @@ async function ask(content: unknown[]): Promise<{ status: string; hazards: strin
 
 function encode(f: Frame): string {
   const rgba = new Uint8Array(f.width * f.height * 4);
-  for (let i = 0; i < f.width * f.height; i++) rgba.set([f.data[i * 3] ?? 0, f.data[i * 3 + 1] ?? 0, f.data[i * 3 + 2] ?? 0, 255], i * 4);
+  for (let i = 0; i < f.width * f.height; i++)
+    rgba.set([f.data[i * 3] ?? 0, f.data[i * 3 + 1] ?? 0, f.data[i * 3 + 2] ?? 0, 255], i * 4);
   return Buffer.from(jpeg.encode({ data: rgba, width: f.width, height: f.height }, 85).data).toString('base64');
 }
 
@@ -89,15 +94,39 @@ describe('vllm-sim looks at rtsp-sim scenes', () => {
       const want = expectedTypes(r, start);
       expect(want).toEqual(r.scene.hazard ? expect.arrayContaining([r.scene.hazard]) : []);
       const frames = await extractJpegFrames(r.videoPath, { ss: start, t: 5 });
-      expect({ scene: r.scene.name, ...(await ask([videoFrames(frames)])) }).toEqual({ scene: r.scene.name, status: expect.any(String), hazards: want });
+      expect({ scene: r.scene.name, ...(await ask([videoFrames(frames)])) }).toEqual({
+        scene: r.scene.name,
+        status: expect.any(String),
+        hazards: want,
+      });
       const cut = path.join(cuts, `${r.scene.name}.mp4`);
-      await run('ffmpeg', ['-hide_banner', '-v', 'error', '-y', '-ss', String(start), '-i', r.videoPath, '-t', '5', '-c', 'copy', cut]);
-      expect({ scene: r.scene.name, ...(await ask([videoFile(cut)])) }).toEqual({ scene: r.scene.name, status: expect.any(String), hazards: want });
+      await run('ffmpeg', [
+        '-hide_banner',
+        '-v',
+        'error',
+        '-y',
+        '-ss',
+        String(start),
+        '-i',
+        r.videoPath,
+        '-t',
+        '5',
+        '-c',
+        'copy',
+        cut,
+      ]);
+      expect({ scene: r.scene.name, ...(await ask([videoFile(cut)])) }).toEqual({
+        scene: r.scene.name,
+        status: expect.any(String),
+        hazards: want,
+      });
     }
   });
 
   it('painting over the hard hats of the safe scene makes no_hard_hat appear', async () => {
-    const frames = (await extractJpegFrames(scene('safe').videoPath, { ss: 0, t: 5 })).map((b) => decodeJpeg(Buffer.from(b, 'base64')));
+    const frames = (await extractJpegFrames(scene('safe').videoPath, { ss: 0, t: 5 })).map((b) =>
+      decodeJpeg(Buffer.from(b, 'base64')),
+    );
     expect((await ask([videoFrames(frames.map(encode))])).hazards).toEqual([]);
     const s = frames[0]!.width / 1280;
     for (const f of frames) {
@@ -109,12 +138,15 @@ describe('vllm-sim looks at rtsp-sim scenes', () => {
   it('painting over the flames and smoke of the fire scene makes it safe', async () => {
     const r = scene('fire');
     const start = windowOf(r);
-    const frames = (await extractJpegFrames(r.videoPath, { ss: start, t: 5 })).map((b) => decodeJpeg(Buffer.from(b, 'base64')));
+    const frames = (await extractJpegFrames(r.videoPath, { ss: start, t: 5 })).map((b) =>
+      decodeJpeg(Buffer.from(b, 'base64')),
+    );
     expect((await ask([videoFrames(frames.map(encode))])).status).toBe('danger');
     const k = frames[0]!.width / SIZE.width;
     const [x, y, w, h] = r.groundTruth.seconds[start]!.hazards.find((hz) => hz.type === 'fire')!.box;
     // the plume is 1.4× as wide and 1.3× as tall as the flames and rises ≤ 60 reference px
-    for (const f of frames) fillBox(f, (x - 0.3 * w) * k, (y - 1.3 * h - 40) * k, 1.6 * w * k, (2.3 * h + 45) * k, PALETTE.floor);
+    for (const f of frames)
+      fillBox(f, (x - 0.3 * w) * k, (y - 1.3 * h - 40) * k, 1.6 * w * k, (2.3 * h + 45) * k, PALETTE.floor);
     expect(await ask([videoFrames(frames.map(encode))])).toEqual({ status: 'safe', hazards: [] });
   });
 });

@@ -4,21 +4,36 @@ import { renderAnswer, truncateAnswer } from '../src/core/answer';
 import { brokenAnswer, mergeFaults, NO_FAULTS } from '../src/core/faults';
 
 const verdictSchema = VERDICT_JSON_SCHEMA as unknown as JsonSchema;
-const verdict = { status: 'warning' as const, hazards: [{ type: 'no_hard_hat' as const, description: 'd', confidence: 0.9 }], summary: 's' };
+const verdict = {
+  status: 'warning' as const,
+  hazards: [{ type: 'no_hard_hat' as const, description: 'd', confidence: 0.9 }],
+  summary: 's',
+};
 
 describe('JSON schema subset', () => {
   it('validates the verdict schema and names what is wrong', () => {
     expect(validate(verdict, verdictSchema)).toEqual([]);
-    expect(validate({ ...verdict, status: 'dangerous' }, verdictSchema)).toEqual(['$.status: not one of the enum values']);
+    expect(validate({ ...verdict, status: 'dangerous' }, verdictSchema)).toEqual([
+      '$.status: not one of the enum values',
+    ]);
     expect(validate({ status: 'safe', hazards: [{ type: 'fire', confidence: 2, extra: 1 }] }, verdictSchema)).toEqual(
-      expect.arrayContaining(['$: missing required "summary"', '$.hazards[0]: missing required "description"', '$.hazards[0].confidence: above maximum 1', '$.hazards[0]: unexpected property "extra"']),
+      expect.arrayContaining([
+        '$: missing required "summary"',
+        '$.hazards[0]: missing required "description"',
+        '$.hazards[0].confidence: above maximum 1',
+        '$.hazards[0]: unexpected property "extra"',
+      ]),
     );
   });
 
   it('bends any candidate into any schema of the subset', () => {
     const other: JsonSchema = {
       type: 'object',
-      properties: { verdict: { type: 'string', enum: ['ok', 'bad'] }, score: { type: 'integer', minimum: 1, maximum: 5 }, tags: { type: 'array', items: { type: 'string' }, minItems: 1, maxItems: 2 } },
+      properties: {
+        verdict: { type: 'string', enum: ['ok', 'bad'] },
+        score: { type: 'integer', minimum: 1, maximum: 5 },
+        tags: { type: 'array', items: { type: 'string' }, minItems: 1, maxItems: 2 },
+      },
       required: ['verdict', 'score', 'tags'],
       additionalProperties: false,
     };
@@ -30,7 +45,10 @@ describe('JSON schema subset', () => {
   });
 
   it('renders json_schema answers that validate, and text answers as the summary', () => {
-    const narrow: JsonSchema = { ...verdictSchema, properties: { ...verdictSchema.properties, summary: { type: 'string', maxLength: 3 } } };
+    const narrow: JsonSchema = {
+      ...verdictSchema,
+      properties: { ...verdictSchema.properties, summary: { type: 'string', maxLength: 3 } },
+    };
     expect(validate(JSON.parse(renderAnswer(verdict, { type: 'json_schema', schema: narrow })), narrow)).toEqual([]);
     expect(renderAnswer(verdict, { type: 'text' })).toBe('s');
     expect(truncateAnswer('x'.repeat(100), 5)).toEqual({ content: 'x'.repeat(20), finishReason: 'length' });
@@ -39,7 +57,11 @@ describe('JSON schema subset', () => {
 
 describe('faults', () => {
   it('merges valid switches and rejects bad ones by name', () => {
-    expect(mergeFaults(NO_FAULTS, { breakSchema: 2, unhealthy: true })).toEqual({ ...NO_FAULTS, breakSchema: 2, unhealthy: true });
+    expect(mergeFaults(NO_FAULTS, { breakSchema: 2, unhealthy: true })).toEqual({
+      ...NO_FAULTS,
+      breakSchema: 2,
+      unhealthy: true,
+    });
     expect(() => mergeFaults(NO_FAULTS, { breakSchema: -1 })).toThrow(/breakSchema/);
     expect(() => mergeFaults(NO_FAULTS, { nope: 1 })).toThrow(/nope/);
   });

@@ -67,12 +67,32 @@ export function drawboxFilter(scene: TestScene): string {
 
 /** Standard test scenes, each with the hazards it should yield. */
 export const CASES: { name: string; scene: TestScene; expect: string[] }[] = [
-  { name: 'safe', scene: { zone: { x: 850, y: 420, w: 300, h: 200 }, workers: [{ x: 300, y: 300, helmet: true, vest: true }] }, expect: [] },
+  {
+    name: 'safe',
+    scene: { zone: { x: 850, y: 420, w: 300, h: 200 }, workers: [{ x: 300, y: 300, helmet: true, vest: true }] },
+    expect: [],
+  },
   { name: 'no_hard_hat', scene: { workers: [{ x: 300, y: 300, vest: true }] }, expect: ['no_hard_hat'] },
   { name: 'no_safety_vest', scene: { workers: [{ x: 300, y: 300, helmet: true }] }, expect: ['no_safety_vest'] },
-  { name: 'restricted_zone_intrusion', scene: { zone: { x: 850, y: 420, w: 300, h: 200 }, workers: [{ x: 950, y: 470, helmet: true, vest: true }] }, expect: ['restricted_zone_intrusion'] },
-  { name: 'person_fall', scene: { workers: [{ x: 500, y: 550, helmet: true, vest: true, fallen: true }] }, expect: ['person_fall'] },
+  {
+    name: 'restricted_zone_intrusion',
+    scene: { zone: { x: 850, y: 420, w: 300, h: 200 }, workers: [{ x: 950, y: 470, helmet: true, vest: true }] },
+    expect: ['restricted_zone_intrusion'],
+  },
+  {
+    name: 'person_fall',
+    scene: { workers: [{ x: 500, y: 550, helmet: true, vest: true, fallen: true }] },
+    expect: ['person_fall'],
+  },
   { name: 'person_fall without PPE', scene: { workers: [{ x: 500, y: 550, fallen: true }] }, expect: ['person_fall'] },
-  { name: 'fire', scene: { fire: { x: 900, y: 300 }, workers: [{ x: 300, y: 300, helmet: true, vest: true }] }, expect: ['fire', 'smoke'] },
-  { name: 'forklift_pedestrian_proximity', scene: { forklift: { x: 400, y: 300 }, workers: [{ x: 600, y: 300, helmet: true, vest: true }] }, expect: ['forklift_pedestrian_proximity'] },
+  {
+    name: 'fire',
+    scene: { fire: { x: 900, y: 300 }, workers: [{ x: 300, y: 300, helmet: true, vest: true }] },
+    expect: ['fire', 'smoke'],
+  },
+  {
+    name: 'forklift_pedestrian_proximity',
+    scene: { forklift: { x: 400, y: 300 }, workers: [{ x: 600, y: 300, helmet: true, vest: true }] },
+    expect: ['forklift_pedestrian_proximity'],
+  },
 ];

@@ -1,5 +1,13 @@
 import { PrefixCache } from '../src/core/prefix-cache';
-import { BLOCK_SIZE, imageTokens, smartResize, textTokenCount, tokenize, videoTokens, type Segment } from '../src/core/tokens';
+import {
+  BLOCK_SIZE,
+  imageTokens,
+  smartResize,
+  textTokenCount,
+  tokenize,
+  videoTokens,
+  type Segment,
+} from '../src/core/tokens';
 
 describe('Qwen3-VL token counting', () => {
   it('counts a 5 s clip at 2 fps, 448×252, like the reference arithmetic (≈620 tokens)', () => {

@@ -22,14 +22,27 @@ let dir: string;
 let mp4: Buffer;
 let jpegs: string[];
 
-async function chat(sim: VllmSimHandle, content: unknown[], extra: Record<string, unknown> = {}): Promise<{ status: number; json: any }> {
+async function chat(
+  sim: VllmSimHandle,
+  content: unknown[],
+  extra: Record<string, unknown> = {},
+): Promise<{ status: number; json: any }> {
   const res = await fetch(`${sim.url}/chat/completions`, {
-    method: 'POST', headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ model: MODEL, messages: [{ role: 'user', content: [...content, { type: 'text', text: 'Assess this clip.' }] }], response_format: format, ...extra }),
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({
+      model: MODEL,
+      messages: [{ role: 'user', content: [...content, { type: 'text', text: 'Assess this clip.' }] }],
+      response_format: format,
+      ...extra,
+    }),
   });
   return { status: res.status, json: await res.json() };
 }
-const mp4Part = (b: Buffer) => ({ type: 'video_url', video_url: { url: `data:video/mp4;base64,${b.toString('base64')}` } });
+const mp4Part = (b: Buffer) => ({
+  type: 'video_url',
+  video_url: { url: `data:video/mp4;base64,${b.toString('base64')}` },
+});
 async function sim(options: Parameters<typeof startVllmSim>[0]): Promise<VllmSimHandle> {
   const s = await startVllmSim({ model: MODEL, ...options });
   sims.push(s);
@@ -43,7 +56,27 @@ beforeAll(async () => {
   await renderClip(src, drawboxFilter(fire.scene), { seconds: 5 });
   // A model clip as inference makes it: CFR 2 fps, H.264, faststart → 10 frames.
   const out = path.join(dir, 'model.mp4');
-  await run('ffmpeg', ['-hide_banner', '-v', 'error', '-i', src, '-vf', 'fps=2,scale=448:-2', '-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', '-bf', '0', '-movflags', '+faststart', '-y', out]);
+  await run('ffmpeg', [
+    '-hide_banner',
+    '-v',
+    'error',
+    '-i',
+    src,
+    '-vf',
+    'fps=2,scale=448:-2',
+    '-c:v',
+    'libx264',
+    '-preset',
+    'ultrafast',
+    '-pix_fmt',
+    'yuv420p',
+    '-bf',
+    '0',
+    '-movflags',
+    '+faststart',
+    '-y',
+    out,
+  ]);
   mp4 = await readFile(out);
   jpegs = await extractJpegFrames(src);
 }, 60_000);
@@ -65,7 +98,14 @@ test(`the default is the pinned version (${PINNED_VLLM_VERSION}): a Qwen3-VL dat
 test('a model without the metadata need (Qwen2.5-VL) takes the JPEG list at the pinned version', async () => {
   const s = await startVllmSim({ model: 'Qwen/Qwen2.5-VL-7B-Instruct' });
   sims.push(s);
-  const res = await fetch(`${s.url}/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ model: 'Qwen/Qwen2.5-VL-7B-Instruct', messages: [{ role: 'user', content: [videoFrames(jpegs)] }] }) });
+  const res = await fetch(`${s.url}/chat/completions`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({
+      model: 'Qwen/Qwen2.5-VL-7B-Instruct',
+      messages: [{ role: 'user', content: [videoFrames(jpegs)] }],
+    }),
+  });
   expect(res.status).toBe(200);
 });
 
@@ -77,15 +117,20 @@ test(`from ${JPEG_VIDEO_METADATA_SINCE} (#37301) the JPEG list is accepted and s
   expect(s.metrics().lastVideoFps).toBe(2);
 });
 
-test.each([PINNED_VLLM_VERSION, JPEG_VIDEO_METADATA_SINCE])('vLLM %s: data:video/mp4 is decoded (container fps, every frame) and judged', async (version) => {
-  const s = await sim({ vllmVersion: version });
-  const r = await chat(s, [mp4Part(mp4)], { mm_processor_kwargs: { fps: 2, do_sample_frames: true } });
-  expect(r.status).toBe(200);
-  expect(JSON.parse(r.json.choices[0].message.content).hazards.map((h: { type: string }) => h.type)).toContain('fire');
-  expect(s.metrics().lastVideoFps).toBe(2);
-  // GET /version answers the modelled version, as vLLM answers its own.
-  expect(await (await fetch(s.url.replace(/\/v1$/, '/version'))).json()).toEqual({ version, simulator: 'vllm-sim' });
-});
+test.each([PINNED_VLLM_VERSION, JPEG_VIDEO_METADATA_SINCE])(
+  'vLLM %s: data:video/mp4 is decoded (container fps, every frame) and judged',
+  async (version) => {
+    const s = await sim({ vllmVersion: version });
+    const r = await chat(s, [mp4Part(mp4)], { mm_processor_kwargs: { fps: 2, do_sample_frames: true } });
+    expect(r.status).toBe(200);
+    expect(JSON.parse(r.json.choices[0].message.content).hazards.map((h: { type: string }) => h.type)).toContain(
+      'fire',
+    );
+    expect(s.metrics().lastVideoFps).toBe(2);
+    // GET /version answers the modelled version, as vLLM answers its own.
+    expect(await (await fetch(s.url.replace(/\/v1$/, '/version'))).json()).toEqual({ version, simulator: 'vllm-sim' });
+  },
+);
 
 test('a container whose header promises more frames than decode is HTTP 500 "Expected reading N frames, but only loaded M" (OpenCV loader)', async () => {
   const s = await sim({});

@@ -25,14 +25,26 @@ const clips = new Map<string, string>();
 const frames = new Map<string, string[]>();
 
 async function chat(body: Record<string, unknown>, base = sim.url): Promise<{ status: number; json: any }> {
-  const res = await fetch(`${base}/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ model: MODEL, ...body }) });
+  const res = await fetch(`${base}/chat/completions`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ model: MODEL, ...body }),
+  });
   return { status: res.status, json: await res.json() };
 }
 
 const ask = (content: unknown[], extra: Record<string, unknown> = {}) =>
-  chat({ messages: [{ role: 'system', content: SYSTEM }, { role: 'user', content: [...content, { type: 'text', text: 'Assess this clip.' }] }], response_format: format, ...extra });
+  chat({
+    messages: [
+      { role: 'system', content: SYSTEM },
+      { role: 'user', content: [...content, { type: 'text', text: 'Assess this clip.' }] },
+    ],
+    response_format: format,
+    ...extra,
+  });
 
-const hazardTypes = (json: any): string[] => (JSON.parse(json.choices[0].message.content).hazards as { type: string }[]).map((h) => h.type).sort();
+const hazardTypes = (json: any): string[] =>
+  (JSON.parse(json.choices[0].message.content).hazards as { type: string }[]).map((h) => h.type).sort();
 
 beforeAll(async () => {
   dir = await mkdtemp(path.join(os.tmpdir(), 'vllm-sim-media-'));
@@ -55,14 +67,17 @@ afterAll(async () => {
 });
 
 describe('vllm-sim over HTTP (a simulator of vLLM; the GPU model is what cannot exist here)', () => {
-  it.each(CASES.map((c) => [c.name, c.expect] as const))('%s: JPEG frames and file:// both yield the expected hazards', async (name, want) => {
-    const byFrames = await ask([videoFrames(frames.get(name) ?? [])]);
-    expect(byFrames.status).toBe(200);
-    expect(hazardTypes(byFrames.json)).toEqual([...want].sort());
-    const byFile = await ask([videoFile(clips.get(name) ?? '')]);
-    expect(byFile.status).toBe(200);
-    expect(hazardTypes(byFile.json)).toEqual([...want].sort());
-  });
+  it.each(CASES.map((c) => [c.name, c.expect] as const))(
+    '%s: JPEG frames and file:// both yield the expected hazards',
+    async (name, want) => {
+      const byFrames = await ask([videoFrames(frames.get(name) ?? [])]);
+      expect(byFrames.status).toBe(200);
+      expect(hazardTypes(byFrames.json)).toEqual([...want].sort());
+      const byFile = await ask([videoFile(clips.get(name) ?? '')]);
+      expect(byFile.status).toBe(200);
+      expect(hazardTypes(byFile.json)).toEqual([...want].sort());
+    },
+  );
 
   it('answers validate against the schema sent, in Korean when asked; images work too', async () => {
     const f = frames.get('person_fall') ?? [];
@@ -71,16 +86,32 @@ describe('vllm-sim over HTTP (a simulator of vLLM; the GPU model is what cannot 
     expect(validate(verdict, VERDICT_JSON_SCHEMA as unknown as JsonSchema)).toEqual([]);
     expect(ModelVerdictSchema.parse(verdict)).toMatchObject({ status: 'danger', hazards: [{ type: 'person_fall' }] });
     expect(verdict.summary).toMatch(/위험/);
-    const custom = { type: 'object', properties: { ok: { type: 'boolean' }, level: { type: 'integer', minimum: 1, maximum: 3 } }, required: ['ok', 'level'], additionalProperties: false };
-    const c = await ask([videoFrames(f)], { response_format: { type: 'json_schema', json_schema: { name: 'other', schema: custom } } });
+    const custom = {
+      type: 'object',
+      properties: { ok: { type: 'boolean' }, level: { type: 'integer', minimum: 1, maximum: 3 } },
+      required: ['ok', 'level'],
+      additionalProperties: false,
+    };
+    const c = await ask([videoFrames(f)], {
+      response_format: { type: 'json_schema', json_schema: { name: 'other', schema: custom } },
+    });
     expect(validate(JSON.parse(c.json.choices[0].message.content), custom as JsonSchema)).toEqual([]);
   });
 
   it('the breakSchema fault breaks exactly the next n answers', async () => {
-    const post = await fetch(sim.url.replace(/\/v1$/, '/sim/faults'), { method: 'POST', body: JSON.stringify({ breakSchema: 2 }) });
+    const post = await fetch(sim.url.replace(/\/v1$/, '/sim/faults'), {
+      method: 'POST',
+      body: JSON.stringify({ breakSchema: 2 }),
+    });
     expect(post.status).toBe(200);
     const f = [videoFrames(frames.get('safe') ?? [])];
-    const parse = (s: string) => { try { return ModelVerdictSchema.safeParse(JSON.parse(s)).success; } catch { return false; } };
+    const parse = (s: string) => {
+      try {
+        return ModelVerdictSchema.safeParse(JSON.parse(s)).success;
+      } catch {
+        return false;
+      }
+    };
     const answers = [];
     for (let i = 0; i < 3; i++) answers.push((await ask(f)).json.choices[0].message.content as string);
     expect(answers.map(parse)).toEqual([false, false, true]);
@@ -90,11 +121,25 @@ describe('vllm-sim over HTTP (a simulator of vLLM; the GPU model is what cannot 
     sim.resetPrefixCache();
     const shots = (order: string[]) =>
       order.flatMap((n) => [
-        { role: 'user', content: [videoFrames(frames.get(n) ?? [], `fewshot-${n}`), { type: 'text', text: 'Assess this clip.' }] },
+        {
+          role: 'user',
+          content: [videoFrames(frames.get(n) ?? [], `fewshot-${n}`), { type: 'text', text: 'Assess this clip.' }],
+        },
         { role: 'assistant', content: JSON.stringify({ status: 'warning', hazards: [], summary: n }) },
       ]);
     const req = (order: string[], query: string) =>
-      chat({ messages: [{ role: 'system', content: SYSTEM }, ...shots(order), { role: 'user', content: [videoFrames(frames.get(query) ?? []), { type: 'text', text: 'Assess this clip.' }] }], response_format: format, mm_processor_kwargs: { fps: 2 } });
+      chat({
+        messages: [
+          { role: 'system', content: SYSTEM },
+          ...shots(order),
+          {
+            role: 'user',
+            content: [videoFrames(frames.get(query) ?? []), { type: 'text', text: 'Assess this clip.' }],
+          },
+        ],
+        response_format: format,
+        mm_processor_kwargs: { fps: 2 },
+      });
     const first = await req(['no_hard_hat', 'fire'], 'safe');
     expect(first.json.usage.prompt_tokens_details).toBeUndefined(); // omitted when 0, as vLLM does
     const second = await req(['no_hard_hat', 'fire'], 'person_fall');
@@ -115,7 +160,14 @@ describe('vllm-sim over HTTP (a simulator of vLLM; the GPU model is what cannot 
     for (const p of [out, link, path.join(dir, '..', path.basename(outside), 'x.mp4')]) {
       const r = await ask([videoFile(p)]);
       expect(r.status).toBe(400);
-      expect(r.json).toEqual({ error: { message: expect.stringMatching(/allowed-local-media-path/), type: 'BadRequestError', param: null, code: 400 } });
+      expect(r.json).toEqual({
+        error: {
+          message: expect.stringMatching(/allowed-local-media-path/),
+          type: 'BadRequestError',
+          param: null,
+          code: 400,
+        },
+      });
     }
   });
 
@@ -131,7 +183,10 @@ describe('vllm-sim over HTTP (a simulator of vLLM; the GPU model is what cannot 
   it('serves /v1/models, /health (503 while unhealthy), /metrics with vLLM names, and works with the openai client', async () => {
     const client = new OpenAI({ baseURL: sim.url, apiKey: 'unused', maxRetries: 0 });
     expect((await client.models.list()).data.map((m) => m.id)).toEqual([MODEL]);
-    const r = await client.chat.completions.create({ model: MODEL, messages: [{ role: 'user', content: 'Describe the scene.' }] });
+    const r = await client.chat.completions.create({
+      model: MODEL,
+      messages: [{ role: 'user', content: 'Describe the scene.' }],
+    });
     expect(r.choices[0]?.message.content).toMatch(/no hazards/i);
     const root = sim.url.replace(/\/v1$/, '');
     expect((await fetch(`${root}/health`)).status).toBe(200);
@@ -140,13 +195,28 @@ describe('vllm-sim over HTTP (a simulator of vLLM; the GPU model is what cannot 
     expect((await chat({ messages: [{ role: 'user', content: 'hi' }] })).status).toBe(503);
     sim.setFaults({ unhealthy: false });
     const text = await (await fetch(`${root}/metrics`)).text();
-    for (const name of ['vllm:prefix_cache_queries_total', 'vllm:prefix_cache_hits_total', 'vllm:num_requests_running', 'vllm:num_requests_waiting', 'vllm:e2e_request_latency_seconds_bucket', 'vllm:prompt_tokens_total', 'vllm:generation_tokens_total']) {
+    for (const name of [
+      'vllm:prefix_cache_queries_total',
+      'vllm:prefix_cache_hits_total',
+      'vllm:num_requests_running',
+      'vllm:num_requests_waiting',
+      'vllm:e2e_request_latency_seconds_bucket',
+      'vllm:prompt_tokens_total',
+      'vllm:generation_tokens_total',
+    ]) {
       expect(text).toContain(name);
     }
   });
 
   it('queues beyond the max batch and takes the modelled time', async () => {
-    const slow = await startVllmSim({ model: MODEL, vllmVersion: JPEG_LIST_VERSION, maxBatch: 1, overheadMs: 150, decodeMsPerToken: 1, prefillUsPerToken: 10 });
+    const slow = await startVllmSim({
+      model: MODEL,
+      vllmVersion: JPEG_LIST_VERSION,
+      maxBatch: 1,
+      overheadMs: 150,
+      decodeMsPerToken: 1,
+      prefillUsPerToken: 10,
+    });
     try {
       const t0 = performance.now();
       const reqs = [0, 1, 2].map(() => chat({ messages: [{ role: 'user', content: 'hi' }] }, slow.url));

@@ -45,9 +45,19 @@ export async function startBroker(opts: BrokerOptions = {}): Promise<Broker> {
         try {
           if ((req.headers['content-type'] ?? '').includes('cloudevents+json')) {
             const s = JSON.parse(body) as Record<string, unknown>;
-            e = { id: String(s.id), type: String(s.type), source: String(s.source), data: (s.data ?? {}) as Record<string, unknown> };
+            e = {
+              id: String(s.id),
+              type: String(s.type),
+              source: String(s.source),
+              data: (s.data ?? {}) as Record<string, unknown>,
+            };
           } else {
-            e = { id: String(req.headers['ce-id']), type: String(req.headers['ce-type']), source: String(req.headers['ce-source']), data: JSON.parse(body || '{}') as Record<string, unknown> };
+            e = {
+              id: String(req.headers['ce-id']),
+              type: String(req.headers['ce-type']),
+              source: String(req.headers['ce-source']),
+              data: JSON.parse(body || '{}') as Record<string, unknown>,
+            };
           }
         } catch {
           res.writeHead(400).end('not a CloudEvent');
@@ -55,7 +65,9 @@ export async function startBroker(opts: BrokerOptions = {}): Promise<Broker> {
         }
         const status = opts.respond?.(e) ?? 202;
         // like a Knative Broker: accept, then deliver to each Trigger's subscriber with retries
-        if (status < 300) for (const [prefix, urls] of opts.routes ?? []) if (e.type.startsWith(prefix)) for (const url of urls) void deliver(url, req.headers, body);
+        if (status < 300)
+          for (const [prefix, urls] of opts.routes ?? [])
+            if (e.type.startsWith(prefix)) for (const url of urls) void deliver(url, req.headers, body);
         attempts.push({ ...e, at: Date.now(), status });
         res.writeHead(status).end();
       })().catch(() => res.writeHead(500).end());
@@ -80,7 +92,12 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms).unref());
 /** Delivery with retries (exponential backoff, 10 attempts), as a Trigger's delivery spec does. */
 async function deliver(url: string, headers: http.IncomingHttpHeaders, body: string): Promise<void> {
   for (let attempt = 0; attempt < 10; attempt++) {
-    const r = await fetch(url, { method: 'POST', headers: forwardHeaders(headers), body, signal: AbortSignal.timeout(10_000) }).catch(() => undefined);
+    const r = await fetch(url, {
+      method: 'POST',
+      headers: forwardHeaders(headers),
+      body,
+      signal: AbortSignal.timeout(10_000),
+    }).catch(() => undefined);
     await r?.arrayBuffer().catch(() => undefined);
     if (r && r.status < 500 && r.status !== 429) return;
     await sleep(Math.min(2000, 200 * 2 ** attempt));
@@ -89,6 +106,7 @@ async function deliver(url: string, headers: http.IncomingHttpHeaders, body: str
 
 function forwardHeaders(h: http.IncomingHttpHeaders): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(h)) if ((k.startsWith('ce-') || k === 'content-type') && typeof v === 'string') out[k] = v;
+  for (const [k, v] of Object.entries(h))
+    if ((k.startsWith('ce-') || k === 'content-type') && typeof v === 'string') out[k] = v;
   return out;
 }

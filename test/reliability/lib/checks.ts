@@ -36,9 +36,15 @@ export async function ledger(s: TestStack): Promise<Ledger> {
     clips,
     missing: clips.filter((c) => !counts.has(jobIdOf(c))),
     twice: [...counts].filter(([, n]) => n > 1).map(([id]) => id),
-    duplicateAlerts: dup(unique.map((a) => `${String(a.data.incidentId)}|${a.type}|${a.type === 'com.safetyhanta.alert.updated' ? a.id : ''}`)),
+    duplicateAlerts: dup(
+      unique.map(
+        (a) => `${String(a.data.incidentId)}|${a.type}|${a.type === 'com.safetyhanta.alert.updated' ? a.id : ''}`,
+      ),
+    ),
     redelivered: dup(alerts.map((a) => `${a.source}|${a.id}`)),
-    duplicateRaises: dup(unique.filter((a) => a.type === 'com.safetyhanta.alert.raised').map((a) => String(a.data.incidentId))),
+    duplicateRaises: dup(
+      unique.filter((a) => a.type === 'com.safetyhanta.alert.raised').map((a) => String(a.data.incidentId)),
+    ),
     staged: s.stagedListed(),
     verdicts: counts.size,
     alerts: unique.length,

@@ -40,7 +40,11 @@ function otherType(r: Rng, v: unknown): unknown {
 }
 
 /** Breaks `valid` data for `type` so it fails the schema. `required` are keys the schema requires. */
-function breakData(r: Rng, valid: Record<string, unknown>, required: readonly string[]): { data: unknown; what: string } {
+function breakData(
+  r: Rng,
+  valid: Record<string, unknown>,
+  required: readonly string[],
+): { data: unknown; what: string } {
   const key = pick(r, required);
   const copy: Record<string, unknown> = { ...valid };
   switch (Math.floor(r() * 4)) {
@@ -63,14 +67,24 @@ function breakData(r: Rng, valid: Record<string, unknown>, required: readonly st
 }
 
 const binary = (type: string, id: string, extra: Record<string, string> = {}) => ({
-  'content-type': 'application/json', 'ce-specversion': '1.0', 'ce-id': id, 'ce-source': '/fuzz', 'ce-type': type, ...extra,
+  'content-type': 'application/json',
+  'ce-specversion': '1.0',
+  'ce-id': id,
+  'ce-source': '/fuzz',
+  'ce-type': type,
+  ...extra,
 });
 
 /**
  * `count` malformed CloudEvents for a function that accepts `types` (each with a valid data
  * example and its required keys). `foreign` is a type the function does not accept.
  */
-export function malformedEvents(r: Rng, count: number, types: { type: string; valid: Record<string, unknown>; required: readonly string[] }[], foreign: string): HttpCase[] {
+export function malformedEvents(
+  r: Rng,
+  count: number,
+  types: { type: string; valid: Record<string, unknown>; required: readonly string[] }[],
+  foreign: string,
+): HttpCase[] {
   const out: HttpCase[] = [];
   for (let i = 0; i < count; i++) {
     const t = pick(r, types);
@@ -81,18 +95,41 @@ export function malformedEvents(r: Rng, count: number, types: { type: string; va
       out.push({ what: `${t.type}: ${what}`, headers: binary(t.type, id), body: JSON.stringify(data) });
     } else if (kind === 3) {
       const { data, what } = breakData(r, t.valid, t.required);
-      out.push({ what: `structured ${t.type}: ${what}`, headers: { 'content-type': 'application/cloudevents+json' }, body: JSON.stringify({ specversion: '1.0', id, source: '/fuzz', type: t.type, datacontenttype: 'application/json', data }) });
+      out.push({
+        what: `structured ${t.type}: ${what}`,
+        headers: { 'content-type': 'application/cloudevents+json' },
+        body: JSON.stringify({
+          specversion: '1.0',
+          id,
+          source: '/fuzz',
+          type: t.type,
+          datacontenttype: 'application/json',
+          data,
+        }),
+      });
     } else if (kind === 4) {
-      out.push({ what: 'body is random bytes', headers: binary(t.type, id), body: randomBytes(r, 1 + Math.floor(r() * 300)) });
+      out.push({
+        what: 'body is random bytes',
+        headers: binary(t.type, id),
+        body: randomBytes(r, 1 + Math.floor(r() * 300)),
+      });
     } else if (kind === 5) {
       const h: Record<string, string> = binary(t.type, id);
       const drop = pick(r, ['ce-id', 'ce-type', 'ce-source', 'ce-specversion']);
       delete h[drop];
       out.push({ what: `binary mode without ${drop}`, headers: h, body: JSON.stringify(t.valid) });
     } else if (kind === 6) {
-      out.push({ what: `type not accepted here (${foreign})`, headers: binary(pick(r, [foreign, 'com.example.unknown', '']), id), body: JSON.stringify(t.valid) });
+      out.push({
+        what: `type not accepted here (${foreign})`,
+        headers: binary(pick(r, [foreign, 'com.example.unknown', '']), id),
+        body: JSON.stringify(t.valid),
+      });
     } else if (kind === 7) {
-      out.push({ what: 'structured mode, envelope is not JSON', headers: { 'content-type': 'application/cloudevents+json' }, body: `{"specversion":"1.0","id":"${id}",` });
+      out.push({
+        what: 'structured mode, envelope is not JSON',
+        headers: { 'content-type': 'application/cloudevents+json' },
+        body: `{"specversion":"1.0","id":"${id}",`,
+      });
     } else {
       out.push({ what: 'empty body', headers: binary(t.type, id), body: '' });
     }

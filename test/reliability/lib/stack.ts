@@ -70,7 +70,12 @@ export async function startStack(o: StackOptions = {}): Promise<TestStack> {
   const redis = new Redis(redisUrl, { maxRetriesPerRequest: null });
   redis.on('error', () => undefined); // a test may restart its own Redis
   const clipsDir = fs.mkdtempSync(path.join(os.tmpdir(), 'reliability-clips-'));
-  const ports = { capture: await freePort(), inference: await freePort(), alerts: await freePort(), vllmSim: await freePort() };
+  const ports = {
+    capture: await freePort(),
+    inference: await freePort(),
+    alerts: await freePort(),
+    vllmSim: await freePort(),
+  };
   const local = (p: number) => `http://127.0.0.1:${p}`;
   const parts = new Map<PartName, PartProcess>();
   const broker = await startBroker({
@@ -107,7 +112,13 @@ export async function startStack(o: StackOptions = {}): Promise<TestStack> {
   try {
     if (o.cameras) {
       rtsp = await startRtspSim({
-        numStreams: o.cameras, clientPort: 0, publishPort: 0, controlPort: null, rtpPortStart: 0, rtpPortCount: Math.max(200, o.cameras * 8), ...(o.mapping ? { mapping: o.mapping } : {}),
+        numStreams: o.cameras,
+        clientPort: 0,
+        publishPort: 0,
+        controlPort: null,
+        rtpPortStart: 0,
+        rtpPortCount: Math.max(200, o.cameras * 8),
+        ...(o.mapping ? { mapping: o.mapping } : {}),
       });
     }
   } catch (err) {
@@ -115,29 +126,63 @@ export async function startStack(o: StackOptions = {}): Promise<TestStack> {
     throw err;
   }
   const common: Record<string, string | undefined> = {
-    PATH: process.env.PATH, HOME: process.env.HOME, NODE_ENV: 'test',
-    REDIS_URL: redisUrl, REDIS_PREFIX: prefix, CLIPS_DIR: clipsDir, NUM_STREAMS: String(o.cameras || 1),
+    PATH: process.env.PATH,
+    HOME: process.env.HOME,
+    NODE_ENV: 'test',
+    REDIS_URL: redisUrl,
+    REDIS_PREFIX: prefix,
+    CLIPS_DIR: clipsDir,
+    NUM_STREAMS: String(o.cameras || 1),
     RTSP_URL_TEMPLATE: rtsp ? rtsp.urlFor(1).replace(/cam1$/, 'cam{N}') : 'rtsp://127.0.0.1:9/cam{N}',
-    VLLM_BASE_URL: `${local(ports.vllmSim)}/v1`, K_SINK: broker.url, LOG_LEVEL: 'info',
-    HEARTBEAT_TTL_SECONDS: '4', REAPER_INTERVAL_SECONDS: '1', PUBLISH_MAX_RETRIES: '3',
+    VLLM_BASE_URL: `${local(ports.vllmSim)}/v1`,
+    K_SINK: broker.url,
+    LOG_LEVEL: 'info',
+    HEARTBEAT_TTL_SECONDS: '4',
+    REAPER_INTERVAL_SECONDS: '1',
+    PUBLISH_MAX_RETRIES: '3',
     ...o.env,
   };
   const envOf: Record<PartName, Record<string, string | undefined>> = {
-    vllmSim: { ...common, VLLM_SIM_PORT: String(ports.vllmSim), VLLM_SIM_HOST: '127.0.0.1', VLLM_SIM_ALLOWED_MEDIA_PATH: clipsDir, ...o.partEnv?.vllmSim },
+    vllmSim: {
+      ...common,
+      VLLM_SIM_PORT: String(ports.vllmSim),
+      VLLM_SIM_HOST: '127.0.0.1',
+      VLLM_SIM_ALLOWED_MEDIA_PATH: clipsDir,
+      ...o.partEnv?.vllmSim,
+    },
     alerts: { ...common, PORT: String(ports.alerts), ALERTS_AUTH_TOKEN: ALERTS_TEST_TOKEN, ...o.partEnv?.alerts },
     inference: { ...common, PORT: String(ports.inference), ...o.partEnv?.inference },
-    capture: { ...common, PORT: String(ports.capture), RTSP_TRANSPORT: 'udp', CAMERA_LEASE_TTL_SECONDS: '4', ...o.partEnv?.capture },
+    capture: {
+      ...common,
+      PORT: String(ports.capture),
+      RTSP_TRANSPORT: 'udp',
+      CAMERA_LEASE_TTL_SECONDS: '4',
+      ...o.partEnv?.capture,
+    },
   };
   const start = async (name: PartName) => {
     const main = name === 'vllmSim' ? MAINS.vllmSim : MAINS[name];
     const p = startPart(name, main, envOf[name], name === 'capture' ? 'SIGINT' : 'SIGTERM');
     parts.set(name, p);
-    await waitHttpOk(name === 'vllmSim' ? `${local(ports.vllmSim)}/health` : `${local(ports[name])}/healthz`, p, 60_000);
+    await waitHttpOk(
+      name === 'vllmSim' ? `${local(ports.vllmSim)}/health` : `${local(ports[name])}/healthz`,
+      p,
+      60_000,
+    );
     return p;
   };
-  const logs = () => [...parts.values()].map((p) => `--- ${p.name} (pid ${p.pid}, ${p.alive() ? 'alive' : 'exited'}) ---\n${p.logs().slice(-4000)}`).join('\n');
+  const logs = () =>
+    [...parts.values()]
+      .map((p) => `--- ${p.name} (pid ${p.pid}, ${p.alive() ? 'alive' : 'exited'}) ---\n${p.logs().slice(-4000)}`)
+      .join('\n');
   return {
-    prefix, keys, redis, clipsDir, broker, rtsp, ports,
+    prefix,
+    keys,
+    redis,
+    clipsDir,
+    broker,
+    rtsp,
+    ports,
     url: (name) => local(ports[name]),
     part: (name) => parts.get(name),
     start,
@@ -168,7 +213,9 @@ export async function startStack(o: StackOptions = {}): Promise<TestStack> {
       let n = 0;
       for (const cam of fs.existsSync(root) ? fs.readdirSync(root) : []) {
         for (const run of fs.readdirSync(path.join(root, cam))) {
-          n += (fs.readdirSync(path.join(root, cam, run), { withFileTypes: true }) ?? []).filter((f) => f.isFile() && f.name.endsWith('.mp4')).length;
+          n += (fs.readdirSync(path.join(root, cam, run), { withFileTypes: true }) ?? []).filter(
+            (f) => f.isFile() && f.name.endsWith('.mp4'),
+          ).length;
         }
       }
       return n;
@@ -179,7 +226,9 @@ export async function startStack(o: StackOptions = {}): Promise<TestStack> {
       for (const cam of fs.existsSync(root) ? fs.readdirSync(root) : []) {
         for (const run of fs.readdirSync(path.join(root, cam))) {
           const dir = path.join(root, cam, run);
-          const list = fs.existsSync(path.join(dir, 'list.csv')) ? fs.readFileSync(path.join(dir, 'list.csv'), 'utf8') : '';
+          const list = fs.existsSync(path.join(dir, 'list.csv'))
+            ? fs.readFileSync(path.join(dir, 'list.csv'), 'utf8')
+            : '';
           for (const line of list.split('\n').filter(Boolean)) {
             const file = line.split(',')[0] ?? '';
             if (fs.existsSync(path.join(dir, path.basename(file)))) out.push(`${cam}/${run}/${path.basename(file)}`);

@@ -2,8 +2,15 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
 import type { Request, Response } from '../../../shared/src/http';
 import {
-  authenticate, authorize, roleOfToken, SESSION_COOKIE, signSession,
-  type AuthDecision, type AuthSettings, type Identity, type Role,
+  authenticate,
+  authorize,
+  roleOfToken,
+  SESSION_COOKIE,
+  signSession,
+  type AuthDecision,
+  type AuthSettings,
+  type Identity,
+  type Role,
 } from '../core/auth';
 
 /**
@@ -16,8 +23,15 @@ import {
 /** Browser hardening for every dashboard answer. No inline script or style anywhere (DESIGN: CSP). */
 export const SECURITY_HEADERS: Readonly<Record<string, string>> = {
   'content-security-policy': [
-    "default-src 'none'", "script-src 'self'", "style-src 'self'", "img-src 'self'", "media-src 'self'", "connect-src 'self'",
-    "form-action 'self'", "frame-ancestors 'none'", "base-uri 'none'",
+    "default-src 'none'",
+    "script-src 'self'",
+    "style-src 'self'",
+    "img-src 'self'",
+    "media-src 'self'",
+    "connect-src 'self'",
+    "form-action 'self'",
+    "frame-ancestors 'none'",
+    "base-uri 'none'",
   ].join('; '),
   'x-content-type-options': 'nosniff',
   'referrer-policy': 'no-referrer',
@@ -37,7 +51,12 @@ export function identityOf(req: IncomingMessage): Identity | undefined {
 
 const SAFE = new Set(['GET', 'HEAD']);
 
-function deny(req: IncomingMessage, res: ServerResponse, d: Extract<AuthDecision, { ok: false }>, mode: AuthSettings['mode']): void {
+function deny(
+  req: IncomingMessage,
+  res: ServerResponse,
+  d: Extract<AuthDecision, { ok: false }>,
+  mode: AuthSettings['mode'],
+): void {
   const wantsPage = SAFE.has(req.method ?? '') && /^\/(index\.html)?(\?|$)/.test(req.url ?? '');
   if (wantsPage) return sendLoginPage(res, d.status, d.reason, mode);
   if (d.status === 401 && mode === 'token') res.setHeader('www-authenticate', 'Bearer realm="safety-hanta"');
@@ -77,14 +96,15 @@ export interface HttpAuth {
 const escapeHtml = (s: string): string => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
 function sendLoginPage(res: ServerResponse, status: number, message: string, mode: AuthSettings['mode']): void {
-  const form = mode === 'token'
-    ? `<form method="get" action="/login" class="login-form">
+  const form =
+    mode === 'token'
+      ? `<form method="get" action="/login" class="login-form">
       <label for="token">접속 토큰 · access token</label>
       <input id="token" name="token" type="password" autocomplete="current-password" required autofocus>
       <button type="submit" class="ack-btn">로그인 · log in</button>
     </form>
     <p class="login-hint">The token is in the <code>npm start</code> output (the <code>/login?token=…</code> line) or in the <code>alerts-auth</code> Secret.</p>`
-    : '<p class="login-hint">Sign in through your organisation’s login (the proxy in front of this dashboard).</p>';
+      : '<p class="login-hint">Sign in through your organisation’s login (the proxy in front of this dashboard).</p>';
   const body = `<!doctype html>
 <html lang="ko"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Safety-Hanta · 로그인</title><link rel="icon" href="/assets/favicon.svg" type="image/svg+xml"><link rel="stylesheet" href="/assets/app.css"></head>
@@ -93,13 +113,18 @@ function sendLoginPage(res: ServerResponse, status: number, message: string, mod
   <p class="login-error" role="alert">${escapeHtml(message)}</p>
   ${form}
 </main></body></html>`;
-  res.writeHead(status, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store', 'content-length': Buffer.byteLength(body) });
+  res.writeHead(status, {
+    'content-type': 'text/html; charset=utf-8',
+    'cache-control': 'no-store',
+    'content-length': Buffer.byteLength(body),
+  });
   res.end(body);
 }
 
 function sessionCookie(value: string, maxAge: number, req: IncomingMessage): string {
   // Secure only when the browser reached us over https (a TLS proxy says so); on http://localhost it would be dropped by some browsers.
-  const https = (req.socket as { encrypted?: boolean }).encrypted === true || req.headers['x-forwarded-proto'] === 'https';
+  const https =
+    (req.socket as { encrypted?: boolean }).encrypted === true || req.headers['x-forwarded-proto'] === 'https';
   return `${SESSION_COOKIE}=${value}; Path=/; HttpOnly; SameSite=Strict; Max-Age=${maxAge}${https ? '; Secure' : ''}`;
 }
 
@@ -108,7 +133,11 @@ export interface EventSenderCheck {
   check(authorization: string | undefined): Promise<{ ok: true } | { ok: false; reason: string; retry?: boolean }>;
 }
 
-export function createHttpAuth(settings: AuthSettings, logger: Logger, opts: { now?: () => Date; events?: EventSenderCheck } = {}): HttpAuth {
+export function createHttpAuth(
+  settings: AuthSettings,
+  logger: Logger,
+  opts: { now?: () => Date; events?: EventSenderCheck } = {},
+): HttpAuth {
   const now = opts.now ?? (() => new Date());
   const events = opts.events;
   const sessionSeconds = settings.sessionSeconds ?? 12 * 3600;
@@ -137,24 +166,31 @@ export function createHttpAuth(settings: AuthSettings, logger: Logger, opts: { n
         if (!events) return false;
         const sender = await events.check(req.headers.authorization);
         if (sender.ok) return false;
-        logger.warn({ reason: sender.reason, from: req.socket.remoteAddress }, 'CloudEvent refused: sender not verified');
+        logger.warn(
+          { reason: sender.reason, from: req.socket.remoteAddress },
+          'CloudEvent refused: sender not verified',
+        );
         res.status(sender.retry ? 503 : 401).json({ error: sender.reason });
         return true;
       }
       for (const [k, v] of Object.entries(SECURITY_HEADERS)) res.setHeader(k, v);
       const get = SAFE.has(req.method);
-      if (get && req.path === '/login') return login(req, res), true;
+      if (get && req.path === '/login') return (login(req, res), true);
       if (get && req.path === '/logout') {
         res.setHeader('set-cookie', sessionCookie('', 0, req));
-        return res.redirect(303, settings.mode === 'token' ? '/login' : '/'), true;
+        return (res.redirect(303, settings.mode === 'token' ? '/login' : '/'), true);
       }
       // the stylesheet and icon of the login page carry no data
-      if (get && (req.path === '/assets/app.css' || req.path === '/assets/favicon.svg' || req.path === '/favicon.ico')) return routes(req, res);
+      if (get && (req.path === '/assets/app.css' || req.path === '/assets/favicon.svg' || req.path === '/favicon.ico'))
+        return routes(req, res);
       const who = authenticate({ remoteAddress: req.socket.remoteAddress, headers: req.headers }, settings, now());
-      if (!who.ok) return deny(req, res, who, settings.mode), true;
+      if (!who.ok) return (deny(req, res, who, settings.mode), true);
       // reads need viewer; anything else at least operator (routes raise it with requireRole, e.g. admin for cameras)
-      const allowed = authorize(who.identity, get ? 'viewer' : 'operator', { method: req.method, contentType: req.headers['content-type'] });
-      if (!allowed.ok) return deny(req, res, allowed, settings.mode), true;
+      const allowed = authorize(who.identity, get ? 'viewer' : 'operator', {
+        method: req.method,
+        contentType: req.headers['content-type'],
+      });
+      if (!allowed.ok) return (deny(req, res, allowed, settings.mode), true);
       identities.set(req, who.identity);
       return routes(req, res);
     },

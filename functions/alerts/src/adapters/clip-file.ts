@@ -9,7 +9,12 @@ import { parseRange } from '../core/range';
  * the whole file; HEAD answers the headers only. The file is opened once and served from
  * that descriptor, so a swap after the guard cannot change what is sent.
  */
-export async function sendFile(req: IncomingMessage, res: ServerResponse, realPath: string, contentType: string): Promise<void> {
+export async function sendFile(
+  req: IncomingMessage,
+  res: ServerResponse,
+  realPath: string,
+  contentType: string,
+): Promise<void> {
   const handle = await fs.promises.open(realPath, 'r');
   try {
     const stat = await handle.stat();

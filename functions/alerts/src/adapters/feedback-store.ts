@@ -1,5 +1,11 @@
 import type { Redis } from 'ioredis';
-import { feedbackField, FeedbackRecordSchema, type FeedbackKind, type FeedbackRecord, type FeedbackTarget } from '../../../shared/src/feedback';
+import {
+  feedbackField,
+  FeedbackRecordSchema,
+  type FeedbackKind,
+  type FeedbackRecord,
+  type FeedbackTarget,
+} from '../../../shared/src/feedback';
 import { redisKeys } from '../../../shared/src/keys';
 
 /**
@@ -10,7 +16,10 @@ export class FeedbackStore {
   private readonly hash: string;
   private readonly clips: string;
 
-  constructor(private readonly redis: Redis, prefix: string) {
+  constructor(
+    private readonly redis: Redis,
+    prefix: string,
+  ) {
     const k = redisKeys(prefix);
     this.hash = k.feedback;
     this.clips = k.feedbackClips;

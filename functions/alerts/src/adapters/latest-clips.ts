@@ -23,7 +23,11 @@ export async function scanLatestClips(clipsDir: string): Promise<Map<string, Lat
       .filter((d) => d.isDirectory() && CAMERA_DIR.test(d.name))
       .map(async (d) => {
         const names = await fs.readdir(path.join(clipsDir, d.name)).catch(() => [] as string[]);
-        const candidates = names.filter((n) => n.endsWith('.mp4') && !n.startsWith('.')).sort().reverse().slice(0, 5);
+        const candidates = names
+          .filter((n) => n.endsWith('.mp4') && !n.startsWith('.'))
+          .sort()
+          .reverse()
+          .slice(0, 5);
         for (const name of candidates) {
           // lstat: a symlink is never "the latest clip" (the path guard would refuse it anyway).
           const stat = await fs.lstat(path.join(clipsDir, d.name, name)).catch(() => undefined);

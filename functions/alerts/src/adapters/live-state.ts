@@ -99,7 +99,10 @@ export class LiveState {
   /** Called with every update published by any replica. */
   onUpdate(update: StoreUpdate): void {
     if (update.type === 'incident') {
-      this.opts.hub.broadcast({ event: 'incident', data: { change: update.change, alert: update.alert, incident: summarize(update.record) } });
+      this.opts.hub.broadcast({
+        event: 'incident',
+        data: { change: update.change, alert: update.alert, incident: summarize(update.record) },
+      });
     } else if (update.type === 'verdict') {
       this.opts.hub.broadcast({ event: 'verdict', data: update.verdict });
     }
@@ -128,12 +131,20 @@ export class LiveState {
   private async compute(): Promise<void> {
     const { store, hub } = this.opts;
     const [open, reports, lastVerdicts, latestClips] = await Promise.all([
-      store.openIncidents(), store.cameraReports(), store.lastVerdicts(), scanLatestClips(this.opts.clipsDir),
+      store.openIncidents(),
+      store.cameraReports(),
+      store.lastVerdicts(),
+      scanLatestClips(this.opts.clipsDir),
     ]);
     const now = this.now();
     const cameras = mergeCameras({
-      reports, latestClips, lastVerdicts, openIncidents: open,
-      expectedCameras: this.opts.expectedCameras, clipFreshMs: this.opts.clipFreshMs, now,
+      reports,
+      latestClips,
+      lastVerdicts,
+      openIncidents: open,
+      expectedCameras: this.opts.expectedCameras,
+      clipFreshMs: this.opts.clipFreshMs,
+      now,
     }).map((c) => {
       const thumb = chooseThumb(this.thumbs.get(c.cameraId), c.latestClip, now, this.opts.thumbIntervalMs);
       if (!thumb) return c;
@@ -155,10 +166,21 @@ export class LiveState {
   async snapshot(): Promise<DashboardState> {
     await this.refresh();
     const { store } = this.opts;
-    const [incidents, verdicts, incidentsTotal] = await Promise.all([store.listIncidents(FEED_LIMIT), store.recentVerdicts(VERDICT_LIMIT), store.incidentCount()]);
+    const [incidents, verdicts, incidentsTotal] = await Promise.all([
+      store.listIncidents(FEED_LIMIT),
+      store.recentVerdicts(VERDICT_LIMIT),
+      store.incidentCount(),
+    ]);
     const counters = this.counters;
     if (!counters) throw new Error('dashboard counters unavailable (is Redis reachable?)');
-    return { serverTime: new Date(this.now()).toISOString(), cameras: this.cameras, incidents: incidents.map(summarize), incidentsTotal, verdicts, counters };
+    return {
+      serverTime: new Date(this.now()).toISOString(),
+      cameras: this.cameras,
+      incidents: incidents.map(summarize),
+      incidentsTotal,
+      verdicts,
+      counters,
+    };
   }
 
   /** The initial SSE messages for a (re)connecting browser. */

@@ -33,19 +33,29 @@ function getJson(url: string, opts: OidcVerifierOptions): Promise<Record<string,
   const token = readIfThere(opts.tokenFile ?? `${SA_DIR}/token`);
   const lib = u.protocol === 'https:' ? https : http;
   return new Promise((resolve, reject) => {
-    const req = lib.get(u, { timeout: opts.timeoutMs ?? 5000, ...(ca ? { ca } : {}), headers: token ? { authorization: `Bearer ${token}` } : {} }, (res) => {
-      let body = '';
-      res.setEncoding('utf8');
-      res.on('data', (d: string) => (body.length < 1_000_000 ? (body += d) : req.destroy(new Error('answer too large'))));
-      res.on('end', () => {
-        if (res.statusCode !== 200) return reject(new Error(`${url} answered ${res.statusCode}`));
-        try {
-          resolve(JSON.parse(body) as Record<string, unknown>);
-        } catch {
-          reject(new Error(`${url} did not answer JSON`));
-        }
-      });
-    });
+    const req = lib.get(
+      u,
+      {
+        timeout: opts.timeoutMs ?? 5000,
+        ...(ca ? { ca } : {}),
+        headers: token ? { authorization: `Bearer ${token}` } : {},
+      },
+      (res) => {
+        let body = '';
+        res.setEncoding('utf8');
+        res.on('data', (d: string) =>
+          body.length < 1_000_000 ? (body += d) : req.destroy(new Error('answer too large')),
+        );
+        res.on('end', () => {
+          if (res.statusCode !== 200) return reject(new Error(`${url} answered ${res.statusCode}`));
+          try {
+            resolve(JSON.parse(body) as Record<string, unknown>);
+          } catch {
+            reject(new Error(`${url} did not answer JSON`));
+          }
+        });
+      },
+    );
     req.on('timeout', () => req.destroy(new Error(`${url} did not answer in time`)));
     req.on('error', reject);
   });
@@ -71,7 +81,8 @@ export class OidcVerifier {
       try {
         this.lastLoad = Date.now();
         const discovery = await getJson(this.opts.discoveryUrl, this.opts);
-        if (typeof discovery.issuer !== 'string' || typeof discovery.jwks_uri !== 'string') throw new Error('discovery document lacks issuer or jwks_uri');
+        if (typeof discovery.issuer !== 'string' || typeof discovery.jwks_uri !== 'string')
+          throw new Error('discovery document lacks issuer or jwks_uri');
         const jwks = await getJson(discovery.jwks_uri, this.opts);
         if (!Array.isArray(jwks.keys)) throw new Error('JWKS lacks keys');
         this.keys = { issuer: discovery.issuer, jwks: jwks as unknown as Jwks };
@@ -87,7 +98,8 @@ export class OidcVerifier {
     if (!m?.[1]) return { ok: false, reason: 'CloudEvent deliveries must carry an OIDC token (Authorization: Bearer)' };
     try {
       if (!this.keys) await this.load();
-      const verdict = () => verifyJwt(m[1]!, this.keys!.jwks, { issuer: this.keys!.issuer, audience: this.opts.audience, now: new Date() });
+      const verdict = () =>
+        verifyJwt(m[1]!, this.keys!.jwks, { issuer: this.keys!.issuer, audience: this.opts.audience, now: new Date() });
       let r = verdict();
       if (!r.ok && r.unknownKey && Date.now() - this.lastLoad >= (this.opts.minRefreshMs ?? 30_000)) {
         await this.load();

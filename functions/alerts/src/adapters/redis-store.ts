@@ -6,7 +6,13 @@ import { luaScripts, type LuaCommands } from '../../../shared/src/lua';
 import type { VerdictStatus } from '../../../shared/src/verdict';
 import { parseStatusReport, type StatusReport } from '../core/cameras';
 import type { CounterInputs, LocalReplicas } from '../core/counters';
-import { acknowledge, applyAlertEvent, type AlertEventKind, type Applied, type DashboardIncident } from '../core/incidents';
+import {
+  acknowledge,
+  applyAlertEvent,
+  type AlertEventKind,
+  type Applied,
+  type DashboardIncident,
+} from '../core/incidents';
 import type { AlertKeys } from './store-keys';
 
 /** A verdict as stored for the dashboard. */
@@ -18,7 +24,12 @@ export interface StoredVerdict extends VerdictCreated {
 
 /** Every change a browser should see; travels over Redis pub/sub so all replicas' browsers get it. */
 export type StoreUpdate =
-  | { readonly type: 'incident'; readonly change: Applied['kind'] | 'acknowledged'; readonly alert: boolean; readonly record: DashboardIncident }
+  | {
+      readonly type: 'incident';
+      readonly change: Applied['kind'] | 'acknowledged';
+      readonly alert: boolean;
+      readonly record: DashboardIncident;
+    }
   | { readonly type: 'verdict'; readonly verdict: StoredVerdict }
   | { readonly type: 'camera'; readonly cameraId: string; readonly status: 'online' | 'offline'; readonly at: string };
 
@@ -44,18 +55,32 @@ export class AlertStore {
   private readonly scripts: LuaCommands<typeof SCRIPTS>;
   private readonly seenTtl: number;
 
-  constructor(private readonly redis: Redis, readonly keys: AlertKeys, private readonly opts: AlertStoreOptions) {
+  constructor(
+    private readonly redis: Redis,
+    readonly keys: AlertKeys,
+    private readonly opts: AlertStoreOptions,
+  ) {
     this.scripts = loadScripts(redis);
     this.seenTtl = opts.seenTtlSeconds ?? 7 * 24 * 3600;
   }
 
   /** Applies an alert event; `undefined` when the event id was already stored. */
-  async applyAlert(eventId: string, kind: AlertEventKind, data: AlertData, receivedAt: string): Promise<Applied | undefined> {
+  async applyAlert(
+    eventId: string,
+    kind: AlertEventKind,
+    data: AlertData,
+    receivedAt: string,
+  ): Promise<Applied | undefined> {
     for (let attempt = 0; attempt < 8; attempt++) {
       const prev = await this.getIncident(data.incidentId);
       const applied = applyAlertEvent(prev, { eventId, kind, data, receivedAt });
       if (applied.kind === 'duplicate') return undefined;
-      const res = await this.writeIncident(applied.record, prev?.rev ?? 0, this.keys.seen(eventId), String(this.seenTtl));
+      const res = await this.writeIncident(
+        applied.record,
+        prev?.rev ?? 0,
+        this.keys.seen(eventId),
+        String(this.seenTtl),
+      );
       if (res === 'dup') return undefined;
       if (res === 'ok') {
         await this.publish({ type: 'incident', change: applied.kind, alert: applied.alert, record: applied.record });
@@ -81,10 +106,24 @@ export class AlertStore {
     throw new RetryableError(`incident ${incidentId}: too many concurrent writers; retry`);
   }
 
-  private async writeIncident(rec: DashboardIncident, expectedRev: number, seenKey: string, seenTtl: string): Promise<unknown> {
+  private async writeIncident(
+    rec: DashboardIncident,
+    expectedRev: number,
+    seenKey: string,
+    seenTtl: string,
+  ): Promise<unknown> {
     return this.scripts.putIncident(
-      this.keys.incidents, this.keys.incidentsByTime, this.keys.open, seenKey,
-      rec.incidentId, expectedRev, JSON.stringify(rec), Date.parse(rec.openedAt), rec.state, seenTtl, this.opts.maxIncidents,
+      this.keys.incidents,
+      this.keys.incidentsByTime,
+      this.keys.open,
+      seenKey,
+      rec.incidentId,
+      expectedRev,
+      JSON.stringify(rec),
+      Date.parse(rec.openedAt),
+      rec.state,
+      seenTtl,
+      this.opts.maxIncidents,
     );
   }
 
@@ -92,8 +131,16 @@ export class AlertStore {
   async addVerdict(eventId: string, data: VerdictCreated, receivedAt: string): Promise<boolean> {
     const verdict: StoredVerdict = { ...data, eventId, receivedAt, analyzedAtMs: Date.parse(data.analyzedAt) };
     const stored = await this.scripts.addVerdict(
-      this.keys.seen(eventId), this.keys.verdicts, this.keys.verdictCounts, this.keys.cameraVerdicts,
-      JSON.stringify(verdict), this.opts.recentVerdicts, data.status, this.seenTtl, data.cameraId, verdict.analyzedAtMs,
+      this.keys.seen(eventId),
+      this.keys.verdicts,
+      this.keys.verdictCounts,
+      this.keys.cameraVerdicts,
+      JSON.stringify(verdict),
+      this.opts.recentVerdicts,
+      data.status,
+      this.seenTtl,
+      data.cameraId,
+      verdict.analyzedAtMs,
     );
     if (stored === 1) await this.publish({ type: 'verdict', verdict });
     return stored === 1;
@@ -102,7 +149,14 @@ export class AlertStore {
   /** Stores a camera.* event once per event id (older-than-stored events are kept out); false for a redelivery. */
   async putCamera(eventId: string, data: CameraStatusEvent): Promise<boolean> {
     const atMs = Date.parse(data.at);
-    const res = await this.scripts.putCamera(this.keys.seen(eventId), this.keys.cameraEvents, data.cameraId, JSON.stringify({ ...data, atMs }), atMs, this.seenTtl);
+    const res = await this.scripts.putCamera(
+      this.keys.seen(eventId),
+      this.keys.cameraEvents,
+      data.cameraId,
+      JSON.stringify({ ...data, atMs }),
+      atMs,
+      this.seenTtl,
+    );
     if (res === 1) await this.publish({ type: 'camera', cameraId: data.cameraId, status: data.status, at: data.at });
     return res !== 0;
   }
@@ -116,7 +170,10 @@ export class AlertStore {
    * then the newest to fill up. Bounded (issue #18.2): the rest is read with {@link pageIncidents}.
    */
   async listIncidents(limit: number): Promise<DashboardIncident[]> {
-    const [newest, open] = await Promise.all([this.redis.zrevrange(this.keys.incidentsByTime, 0, limit - 1), this.redis.srandmember(this.keys.open, limit)]);
+    const [newest, open] = await Promise.all([
+      this.redis.zrevrange(this.keys.incidentsByTime, 0, limit - 1),
+      this.redis.srandmember(this.keys.open, limit),
+    ]);
     const ids = [...new Set([...open, ...newest])].slice(0, limit);
     if (ids.length === 0) return [];
     const rows = await this.redis.hmget(this.keys.incidents, ...ids);
@@ -128,10 +185,16 @@ export class AlertStore {
 
   /** One page of every stored incident, newest (by openedAt) first, and how many there are. */
   async pageIncidents(offset: number, limit: number): Promise<{ incidents: DashboardIncident[]; total: number }> {
-    const [ids, total] = await Promise.all([this.redis.zrevrange(this.keys.incidentsByTime, offset, offset + limit - 1), this.redis.zcard(this.keys.incidentsByTime)]);
+    const [ids, total] = await Promise.all([
+      this.redis.zrevrange(this.keys.incidentsByTime, offset, offset + limit - 1),
+      this.redis.zcard(this.keys.incidentsByTime),
+    ]);
     if (ids.length === 0) return { incidents: [], total };
     const rows = await this.redis.hmget(this.keys.incidents, ...ids);
-    return { incidents: rows.map((r) => parse<DashboardIncident>(r)).filter((r): r is DashboardIncident => r !== undefined), total };
+    return {
+      incidents: rows.map((r) => parse<DashboardIncident>(r)).filter((r): r is DashboardIncident => r !== undefined),
+      total,
+    };
   }
 
   async incidentCount(): Promise<number> {
@@ -143,7 +206,9 @@ export class AlertStore {
     const ids = await this.redis.smembers(this.keys.open);
     if (ids.length === 0) return [];
     const rows = await this.redis.hmget(this.keys.incidents, ...ids);
-    return rows.map((r) => parse<DashboardIncident>(r)).filter((r): r is DashboardIncident => r !== undefined && r.state === 'open');
+    return rows
+      .map((r) => parse<DashboardIncident>(r))
+      .filter((r): r is DashboardIncident => r !== undefined && r.state === 'open');
   }
 
   async recentVerdicts(limit: number): Promise<StoredVerdict[]> {
@@ -152,7 +217,11 @@ export class AlertStore {
   }
 
   /** Raw counter inputs. Throughput comes from the verdict stream (ids are ms timestamps); without a stream, from our own list. */
-  async counterInputs(now: number, open: readonly DashboardIncident[], cameras: { online: number; total: number }): Promise<CounterInputs> {
+  async counterInputs(
+    now: number,
+    open: readonly DashboardIncident[],
+    cameras: { online: number; total: number },
+  ): Promise<CounterInputs> {
     const since = now - 60_000;
     const [queueDepth, inFlight, localReplicas, streamExists, counts] = await Promise.all([
       this.redis.llen(this.keys.clipQueue),
@@ -163,22 +232,37 @@ export class AlertStore {
     ]);
     let verdictsLastMinute: number;
     if (streamExists) {
-      const entries = (await this.redis.xrange(this.keys.verdictStream, `${since}-0`, '+', 'COUNT', 100_000)) as unknown[];
+      const entries = (await this.redis.xrange(
+        this.keys.verdictStream,
+        `${since}-0`,
+        '+',
+        'COUNT',
+        100_000,
+      )) as unknown[];
       verdictsLastMinute = entries.length;
     } else {
       const recent = await this.recentVerdicts(this.opts.recentVerdicts);
       verdictsLastMinute = recent.filter((v) => Date.parse(v.receivedAt) >= since).length;
     }
     return {
-      queueDepth, inFlight, localReplicas: parseLocalReplicas(localReplicas), verdictsLastMinute, verdictsByStatus: counts,
-      openIncidents: open.length, unacknowledged: open.filter((i) => !i.acknowledgedAt).length,
-      camerasOnline: cameras.online, camerasTotal: cameras.total,
+      queueDepth,
+      inFlight,
+      localReplicas: parseLocalReplicas(localReplicas),
+      verdictsLastMinute,
+      verdictsByStatus: counts,
+      openIncidents: open.length,
+      unacknowledged: open.filter((i) => !i.acknowledgedAt).length,
+      camerasOnline: cameras.online,
+      camerasTotal: cameras.total,
     };
   }
 
   /** Status reports per camera: capture's hash and the camera.* events we received. */
   async cameraReports(): Promise<Map<string, StatusReport[]>> {
-    const [capture, events] = await Promise.all([this.redis.hgetall(this.keys.captureCameras), this.redis.hgetall(this.keys.cameraEvents)]);
+    const [capture, events] = await Promise.all([
+      this.redis.hgetall(this.keys.captureCameras),
+      this.redis.hgetall(this.keys.cameraEvents),
+    ]);
     const out = new Map<string, StatusReport[]>();
     for (const hash of [capture, events]) {
       for (const [id, json] of Object.entries(hash)) {
@@ -191,10 +275,12 @@ export class AlertStore {
 
   async lastVerdicts(): Promise<Map<string, { status: VerdictStatus; analyzedAt: string; summary: string }>> {
     const hash = await this.redis.hgetall(this.keys.cameraVerdicts);
-    return new Map(Object.entries(hash).map(([id, json]) => {
-      const v = JSON.parse(json) as StoredVerdict;
-      return [id, { status: v.status, analyzedAt: v.analyzedAt, summary: v.summary }];
-    }));
+    return new Map(
+      Object.entries(hash).map(([id, json]) => {
+        const v = JSON.parse(json) as StoredVerdict;
+        return [id, { status: v.status, analyzedAt: v.analyzedAt, summary: v.summary }];
+      }),
+    );
   }
 
   private async publish(update: StoreUpdate): Promise<void> {
@@ -208,7 +294,11 @@ function parseLocalReplicas(raw: string | null): LocalReplicas | undefined {
   try {
     const v = JSON.parse(raw) as Record<string, unknown>;
     if (typeof v.desired !== 'number' || typeof v.running !== 'number') return undefined;
-    return { desired: v.desired, running: v.running, reason: typeof v.reason === 'string' ? v.reason.slice(0, 300) : '' };
+    return {
+      desired: v.desired,
+      running: v.running,
+      reason: typeof v.reason === 'string' ? v.reason.slice(0, 300) : '',
+    };
   } catch {
     return undefined;
   }

@@ -55,7 +55,8 @@ export class SseHub {
   /** Whether one more stream for `clientKey` fits under the caps (check before building the initial state). */
   admit(clientKey: string): SseRefusal | undefined {
     if (this.clients.size >= (this.opts.maxStreams ?? 200)) return 'too many streams';
-    if ((this.perClient.get(clientKey) ?? 0) >= (this.opts.maxPerClient ?? 8)) return 'too many streams from this client';
+    if ((this.perClient.get(clientKey) ?? 0) >= (this.opts.maxPerClient ?? 8))
+      return 'too many streams from this client';
     return undefined;
   }
 

@@ -39,7 +39,12 @@ export function loadStaticAssets(dir = path.join(__dirname, '..', '..', 'public'
   const cameras = files.get('cameras.js');
   if (cameras) {
     // the editor draws zones in the colours the model's overlay uses (shared/src/zones)
-    const prelude = ['"use strict";', `const KIND_RGB = ${JSON.stringify(KIND_RGB)};`, `const FILL_ALPHA = ${FILL_ALPHA};`, ''].join('\n');
+    const prelude = [
+      '"use strict";',
+      `const KIND_RGB = ${JSON.stringify(KIND_RGB)};`,
+      `const FILL_ALPHA = ${FILL_ALPHA};`,
+      '',
+    ].join('\n');
     files.set('cameras.js', Buffer.concat([Buffer.from(prelude), cameras]));
   }
   return {

@@ -72,10 +72,13 @@ export class ThumbnailCache {
       const created: Entry = { jpeg, abort, waiters: 0, done: false };
       entry = created;
       this.cache.set(real, created);
-      jpeg.then(() => (created.done = true), () => {
-        created.done = true;
-        if (this.cache.get(real) === created) this.cache.delete(real);
-      });
+      jpeg.then(
+        () => (created.done = true),
+        () => {
+          created.done = true;
+          if (this.cache.get(real) === created) this.cache.delete(real);
+        },
+      );
       while (this.cache.size > (this.opts.maxEntries ?? 256)) {
         const oldest = this.cache.keys().next().value;
         if (oldest === undefined) break;
@@ -106,11 +109,15 @@ export class ThumbnailCache {
       await new Promise<void>((resolve, reject) => {
         const slot = { start: resolve, signal };
         this.waiting.push(slot);
-        signal.addEventListener('abort', () => {
-          const i = this.waiting.indexOf(slot);
-          if (i >= 0) this.waiting.splice(i, 1);
-          reject(new Error('thumbnail abandoned: the client went away'));
-        }, { once: true });
+        signal.addEventListener(
+          'abort',
+          () => {
+            const i = this.waiting.indexOf(slot);
+            if (i >= 0) this.waiting.splice(i, 1);
+            reject(new Error('thumbnail abandoned: the client went away'));
+          },
+          { once: true },
+        );
       });
     }
     this.running++;
@@ -134,8 +141,27 @@ export class ThumbnailCache {
     // https://ffmpeg.org/ffmpeg-formats.html#Format-Options; FFmpeg libavformat/options_table.h)
     // refuses anything but local files even if some demuxer opens a nested input (issue #18.4).
     const args = [
-      '-hide_banner', '-nostdin', '-v', 'error', '-protocol_whitelist', 'file', '-f', 'mov', '-i', file,
-      '-frames:v', '1', '-vf', `scale=${width}:-2`, '-q:v', '5', '-f', 'image2', '-c:v', 'mjpeg', 'pipe:1',
+      '-hide_banner',
+      '-nostdin',
+      '-v',
+      'error',
+      '-protocol_whitelist',
+      'file',
+      '-f',
+      'mov',
+      '-i',
+      file,
+      '-frames:v',
+      '1',
+      '-vf',
+      `scale=${width}:-2`,
+      '-q:v',
+      '5',
+      '-f',
+      'image2',
+      '-c:v',
+      'mjpeg',
+      'pipe:1',
     ];
     return new Promise((resolve, reject) => {
       if (signal.aborted) return reject(new Error('thumbnail abandoned: the client went away'));

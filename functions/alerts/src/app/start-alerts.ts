@@ -47,11 +47,33 @@ export interface RunningAlerts {
 
 function metrics(registry: Registry) {
   return {
-    received: new Counter({ name: 'safetyhanta_alerts_events_received_total', help: 'Valid CloudEvents received, by type', labelNames: ['type'], registers: [registry] }),
-    duplicates: new Counter({ name: 'safetyhanta_alerts_events_duplicate_total', help: 'Redelivered CloudEvents (same id) ignored', labelNames: ['type'], registers: [registry] }),
-    rejected: new Counter({ name: 'safetyhanta_alerts_events_rejected_total', help: 'Malformed CloudEvents answered with 400', registers: [registry] }),
-    thumbnails: new Counter({ name: 'safetyhanta_alerts_thumbnails_extracted_total', help: 'JPEG thumbnails extracted with ffmpeg (once per clip)', registers: [registry] }),
-    sseClients: new Gauge({ name: 'safetyhanta_alerts_sse_clients', help: 'Browsers connected to /api/stream', registers: [registry] }),
+    received: new Counter({
+      name: 'safetyhanta_alerts_events_received_total',
+      help: 'Valid CloudEvents received, by type',
+      labelNames: ['type'],
+      registers: [registry],
+    }),
+    duplicates: new Counter({
+      name: 'safetyhanta_alerts_events_duplicate_total',
+      help: 'Redelivered CloudEvents (same id) ignored',
+      labelNames: ['type'],
+      registers: [registry],
+    }),
+    rejected: new Counter({
+      name: 'safetyhanta_alerts_events_rejected_total',
+      help: 'Malformed CloudEvents answered with 400',
+      registers: [registry],
+    }),
+    thumbnails: new Counter({
+      name: 'safetyhanta_alerts_thumbnails_extracted_total',
+      help: 'JPEG thumbnails extracted with ffmpeg (once per clip)',
+      registers: [registry],
+    }),
+    sseClients: new Gauge({
+      name: 'safetyhanta_alerts_sse_clients',
+      help: 'Browsers connected to /api/stream',
+      registers: [registry],
+    }),
   };
 }
 
@@ -65,7 +87,11 @@ export async function startAlerts(config: Config, deps: AlertsDeps = {}): Promis
   const host = deps.host ?? common.bindHost;
   const auth = resolveAuth(alerts, host);
   if (!auth.ok) throw new ConfigError([auth.reason]);
-  if (auth.settings.mode === 'none' && !isLoopbackHost(host)) logger.warn({ host }, 'ALERTS_AUTH=none on an address beyond loopback: anyone who reaches it can watch clips and acknowledge incidents');
+  if (auth.settings.mode === 'none' && !isLoopbackHost(host))
+    logger.warn(
+      { host },
+      'ALERTS_AUTH=none on an address beyond loopback: anyone who reaches it can watch clips and acknowledge incidents',
+    );
   const registry = deps.registry ?? createRegistry('alerts');
   const m = metrics(registry);
   const redis = new Redis(common.redisUrl, { maxRetriesPerRequest: null, lazyConnect: true });
@@ -78,19 +104,38 @@ export async function startAlerts(config: Config, deps: AlertsDeps = {}): Promis
   } catch (err) {
     redis.disconnect();
     sub.disconnect();
-    throw new Error(`cannot reach Redis at ${redisAt}: ${redactUrls(toError(err).message).replace(/\.$/, '')}. Start Redis or set REDIS_URL.`);
+    throw new Error(
+      `cannot reach Redis at ${redisAt}: ${redactUrls(toError(err).message).replace(/\.$/, '')}. Start Redis or set REDIS_URL.`,
+    );
   }
 
   const keys = alertKeys(common.redisPrefix);
-  const store = new AlertStore(redis, keys, { recentVerdicts: alerts.recentVerdicts, maxIncidents: alerts.maxIncidents });
-  const hub = new SseHub({ heartbeatMs: alerts.heartbeatMs, clientsGauge: m.sseClients, maxStreams: alerts.sseMaxStreams, maxPerClient: alerts.sseMaxPerClient });
+  const store = new AlertStore(redis, keys, {
+    recentVerdicts: alerts.recentVerdicts,
+    maxIncidents: alerts.maxIncidents,
+  });
+  const hub = new SseHub({
+    heartbeatMs: alerts.heartbeatMs,
+    clientsGauge: m.sseClients,
+    maxStreams: alerts.sseMaxStreams,
+    maxPerClient: alerts.sseMaxPerClient,
+  });
   const live = new LiveState({
-    store, hub, clipsDir: common.clipsDir, pollMs: alerts.pollMs, thumbIntervalMs: alerts.thumbIntervalMs, logger, expectedCameras: common.numStreams,
+    store,
+    hub,
+    clipsDir: common.clipsDir,
+    pollMs: alerts.pollMs,
+    thumbIntervalMs: alerts.thumbIntervalMs,
+    logger,
+    expectedCameras: common.numStreams,
     clipFreshMs: 3 * common.segmentSeconds * 1000,
     keda: {
-      listLength: alerts.kedaListLength, activationListLength: alerts.kedaActivationListLength,
-      minReplicas: alerts.kedaMinReplicas, maxReplicas: alerts.kedaMaxReplicas,
-      inFlightLength: alerts.kedaInFlightLength, activationInFlightLength: alerts.kedaActivationInFlightLength,
+      listLength: alerts.kedaListLength,
+      activationListLength: alerts.kedaActivationListLength,
+      minReplicas: alerts.kedaMinReplicas,
+      maxReplicas: alerts.kedaMaxReplicas,
+      inFlightLength: alerts.kedaInFlightLength,
+      activationInFlightLength: alerts.kedaActivationInFlightLength,
     },
   });
   sub.on('message', (_channel: string, message: string) => {
@@ -103,14 +148,24 @@ export async function startAlerts(config: Config, deps: AlertsDeps = {}): Promis
   await sub.subscribe(keys.updates);
 
   // every registry write publishes camera.updated (capture and inference apply it at once; they also poll)
-  const publisher = new Publisher({ sink: common.kSink, maxRetries: config.publisher.maxRetries, timeoutMs: config.publisher.timeoutMs, logger, registry });
+  const publisher = new Publisher({
+    sink: common.kSink,
+    maxRetries: config.publisher.maxRetries,
+    timeoutMs: config.publisher.timeoutMs,
+    logger,
+    registry,
+  });
   const cameraRegistry = new CameraRegistry(redis, redisKeys(common.redisPrefix), {
     logger,
-    onChange: async (c) => void (await publisher.publish({ type: EventType.cameraUpdated, cameraId: c.cameraId, data: { ...c } })),
+    onChange: async (c) =>
+      void (await publisher.publish({ type: EventType.cameraUpdated, cameraId: c.cameraId, data: { ...c } })),
   });
 
   const onEvent = createEventHandler(store);
-  const oidc = alerts.eventsOidcAudience === undefined ? undefined : new OidcVerifier({ discoveryUrl: alerts.eventsOidcDiscoveryUrl, audience: alerts.eventsOidcAudience });
+  const oidc =
+    alerts.eventsOidcAudience === undefined
+      ? undefined
+      : new OidcVerifier({ discoveryUrl: alerts.eventsOidcDiscoveryUrl, audience: alerts.eventsOidcAudience });
   const inner = createFunctionHandler({
     name: 'alerts',
     accepted: ACCEPTED_TYPES,
@@ -124,38 +179,64 @@ export async function startAlerts(config: Config, deps: AlertsDeps = {}): Promis
     },
     readiness: async () => {
       // a PING on a connection that is down waits in the offline queue: answer from the status at once (#18.8)
-      const ok = redis.status === 'ready' && (await redis.ping().then(() => true, () => false));
+      const ok =
+        redis.status === 'ready' &&
+        (await redis.ping().then(
+          () => true,
+          () => false,
+        ));
       return { ready: ok, detail: { redis: ok ? 'ok' : `not answering at ${redisAt}` } };
     },
-    routes: createHttpAuth(auth.settings, logger, oidc ? { events: oidc } : {}).wrap(dashboardRoutes({
-      clipsDir: common.clipsDir, store, live, hub, logger, assets: loadStaticAssets(), feedback: new FeedbackStore(redis, common.redisPrefix),
-      cameras: cameraRoutes({ registry: cameraRegistry, logger }),
-      thumbs: new ThumbnailCache({
-        clipsDir: common.clipsDir, ffmpegPath: alerts.ffmpegPath, onExtract: () => m.thumbnails.inc(),
-        timeoutMs: alerts.thumbTimeoutMs, maxWaiting: alerts.thumbQueue,
+    routes: createHttpAuth(auth.settings, logger, oidc ? { events: oidc } : {}).wrap(
+      dashboardRoutes({
+        clipsDir: common.clipsDir,
+        store,
+        live,
+        hub,
+        logger,
+        assets: loadStaticAssets(),
+        feedback: new FeedbackStore(redis, common.redisPrefix),
+        cameras: cameraRoutes({ registry: cameraRegistry, logger }),
+        thumbs: new ThumbnailCache({
+          clipsDir: common.clipsDir,
+          ffmpegPath: alerts.ffmpegPath,
+          onExtract: () => m.thumbnails.inc(),
+          timeoutMs: alerts.thumbTimeoutMs,
+          maxWaiting: alerts.thumbQueue,
+        }),
       }),
-    })),
+    ),
   });
 
   live.start();
-  const served = await serveFunction('alerts', inner, deps.port ?? common.port, host, { maxBodyBytes: common.maxBodyBytes });
-  boundSlowClients(served.server, { headersTimeoutMs: alerts.headersTimeoutMs, requestTimeoutMs: alerts.requestTimeoutMs });
+  const served = await serveFunction('alerts', inner, deps.port ?? common.port, host, {
+    maxBodyBytes: common.maxBodyBytes,
+  });
+  boundSlowClients(served.server, {
+    headersTimeoutMs: alerts.headersTimeoutMs,
+    requestTimeoutMs: alerts.requestTimeoutMs,
+  });
   // Counted on the server, not in the handler: functions-framework's body parser answers a
   // body that is not JSON with 400 before the handler runs.
   served.server.on('request', (req: IncomingMessage, res: ServerResponse) => {
-    if (req.method === 'POST' && (req.url === '/' || req.url?.startsWith('/?'))) res.on('finish', () => res.statusCode === 400 && m.rejected.inc());
+    if (req.method === 'POST' && (req.url === '/' || req.url?.startsWith('/?')))
+      res.on('finish', () => res.statusCode === 400 && m.rejected.inc());
   });
-  logger.info({ url: served.url, clipsDir: common.clipsDir, prefix: common.redisPrefix, auth: auth.settings.mode }, 'alerts dashboard listening');
+  logger.info(
+    { url: served.url, clipsDir: common.clipsDir, prefix: common.redisPrefix, auth: auth.settings.mode },
+    'alerts dashboard listening',
+  );
 
   let stopping: Promise<void> | undefined;
   return {
     url: served.url,
     port: served.port,
-    stop: () => (stopping ??= (async () => {
-      live.stop();
-      hub.close();
-      await served.close();
-      await Promise.allSettled([sub.quit(), redis.quit()]);
-    })()),
+    stop: () =>
+      (stopping ??= (async () => {
+        live.stop();
+        hub.close();
+        await served.close();
+        await Promise.allSettled([sub.quit(), redis.quit()]);
+      })()),
   };
 }

@@ -31,7 +31,11 @@ export interface AuthSettings {
   readonly viewerToken?: string;
   /** proxy mode: CIDRs allowed to assert a user */
   readonly trustedProxies: readonly string[];
-  readonly groups: { readonly admin: readonly string[]; readonly operator: readonly string[]; readonly viewer: readonly string[] };
+  readonly groups: {
+    readonly admin: readonly string[];
+    readonly operator: readonly string[];
+    readonly viewer: readonly string[];
+  };
   /** session lifetime. @default 12 h */
   readonly sessionSeconds?: number;
 }
@@ -58,20 +62,27 @@ export function isLoopbackHost(host: string): boolean {
  * loopback (then a token is required), otherwise none (a developer's own machine).
  * @returns the settings, or the reason the configuration cannot be served safely.
  */
-export function resolveAuth(c: AuthConfig, bindHost: string): { ok: true; settings: AuthSettings } | { ok: false; reason: string } {
-  const mode: AuthMode = c.authMode !== 'auto' ? c.authMode : c.authToken !== undefined || !isLoopbackHost(bindHost) ? 'token' : 'none';
+export function resolveAuth(
+  c: AuthConfig,
+  bindHost: string,
+): { ok: true; settings: AuthSettings } | { ok: false; reason: string } {
+  const mode: AuthMode =
+    c.authMode !== 'auto' ? c.authMode : c.authToken !== undefined || !isLoopbackHost(bindHost) ? 'token' : 'none';
   if (mode === 'token' && c.authToken === undefined) {
     return {
       ok: false,
       reason: `the dashboard binds ${bindHost}, beyond loopback, so it needs a token: set ALERTS_AUTH_TOKEN (e.g. \`openssl rand -base64 32\`, from a Secret in Kubernetes), or ALERTS_AUTH=proxy behind oauth2-proxy, or ALERTS_AUTH=none to run open on purpose`,
     };
   }
-  if (mode === 'proxy' && c.trustedProxies.length === 0) return { ok: false, reason: 'ALERTS_AUTH=proxy needs ALERTS_TRUSTED_PROXIES (the proxy’s addresses or CIDRs)' };
-  if (c.viewerToken !== undefined && c.viewerToken === c.authToken) return { ok: false, reason: 'ALERTS_VIEWER_TOKEN must differ from ALERTS_AUTH_TOKEN' };
+  if (mode === 'proxy' && c.trustedProxies.length === 0)
+    return { ok: false, reason: 'ALERTS_AUTH=proxy needs ALERTS_TRUSTED_PROXIES (the proxy’s addresses or CIDRs)' };
+  if (c.viewerToken !== undefined && c.viewerToken === c.authToken)
+    return { ok: false, reason: 'ALERTS_VIEWER_TOKEN must differ from ALERTS_AUTH_TOKEN' };
   return {
     ok: true,
     settings: {
-      mode, trustedProxies: c.trustedProxies,
+      mode,
+      trustedProxies: c.trustedProxies,
       ...(c.authToken !== undefined ? { adminToken: c.authToken } : {}),
       ...(c.viewerToken !== undefined ? { viewerToken: c.viewerToken } : {}),
       groups: { admin: c.proxyAdminGroups, operator: c.proxyOperatorGroups, viewer: c.proxyViewerGroups },
@@ -195,7 +206,14 @@ export function authenticate(r: AuthRequest, s: AuthSettings, now: Date): AuthDe
     const cookie = parseCookies(header(r, 'cookie')).get(SESSION_COOKIE);
     const role = cookie === undefined ? undefined : verifySession(cookie, s, now);
     if (role) return { ok: true, identity: { name: `${role} session`, role, via: 'session' } };
-    return { ok: false, status: 401, reason: cookie === undefined ? 'log in: GET /login?token=… or send Authorization: Bearer <token>' : 'session expired or invalid: log in again' };
+    return {
+      ok: false,
+      status: 401,
+      reason:
+        cookie === undefined
+          ? 'log in: GET /login?token=… or send Authorization: Bearer <token>'
+          : 'session expired or invalid: log in again',
+    };
   }
   // proxy mode
   if (r.remoteAddress === undefined || !inCidrs(r.remoteAddress, s.trustedProxies)) {
@@ -204,9 +222,13 @@ export function authenticate(r: AuthRequest, s: AuthSettings, now: Date): AuthDe
   // oauth2-proxy: X-Forwarded-User/-Groups with --pass-user-headers (upstream mode), X-Auth-Request-User/-Groups
   // with --set-xauthrequest (nginx auth_request mode); see docs/deploy.md §7.
   const user = (header(r, 'x-auth-request-user') ?? header(r, 'x-forwarded-user'))?.trim();
-  if (!user || user.length > 256 || !/^[^\x00-\x1f\x7f]+$/.test(user)) return { ok: false, status: 401, reason: 'the proxy sent no user' };
+  if (!user || user.length > 256 || !/^[^\x00-\x1f\x7f]+$/.test(user))
+    return { ok: false, status: 401, reason: 'the proxy sent no user' };
   const groupHeader = header(r, 'x-auth-request-groups') ?? header(r, 'x-forwarded-groups') ?? '';
-  const userGroups = groupHeader.split(',').map((g) => g.trim()).filter((g) => g !== '');
+  const userGroups = groupHeader
+    .split(',')
+    .map((g) => g.trim())
+    .filter((g) => g !== '');
   const role = roleFromGroups(userGroups, s.groups);
   if (!role) return { ok: false, status: 403, reason: `${user} is in none of the groups allowed here` };
   return { ok: true, identity: { name: user, role, via: 'proxy' } };
@@ -220,10 +242,23 @@ const SAFE_METHODS = new Set(['GET', 'HEAD']);
  * `Content-Type: application/json` without a CORS preflight, which we never grant. A bearer
  * header is never sent by a browser on its own, so it needs no such proof.
  */
-export function authorize(identity: Identity, need: Role, req: { method: string; contentType: string | undefined }): AuthDecision {
-  if (!roleAllows(identity.role, need)) return { ok: false, status: 403, reason: `${identity.name} is a ${identity.role}; this needs ${need}` };
-  if (!SAFE_METHODS.has(req.method) && identity.via !== 'bearer' && !/^application\/json\s*(;|$)/i.test(req.contentType ?? '')) {
-    return { ok: false, status: 415, reason: 'state-changing requests must send Content-Type: application/json (or Authorization: Bearer)' };
+export function authorize(
+  identity: Identity,
+  need: Role,
+  req: { method: string; contentType: string | undefined },
+): AuthDecision {
+  if (!roleAllows(identity.role, need))
+    return { ok: false, status: 403, reason: `${identity.name} is a ${identity.role}; this needs ${need}` };
+  if (
+    !SAFE_METHODS.has(req.method) &&
+    identity.via !== 'bearer' &&
+    !/^application\/json\s*(;|$)/i.test(req.contentType ?? '')
+  ) {
+    return {
+      ok: false,
+      status: 415,
+      reason: 'state-changing requests must send Content-Type: application/json (or Authorization: Bearer)',
+    };
   }
   return { ok: true, identity };
 }

@@ -38,7 +38,10 @@ export interface CameraSources {
   /** Capture's `safety:cameras` hash (parsed leniently) and camera.* events we received. */
   readonly reports: ReadonlyMap<string, readonly StatusReport[]>;
   readonly latestClips: ReadonlyMap<string, { readonly path: string; readonly mtimeMs: number }>;
-  readonly lastVerdicts: ReadonlyMap<string, { readonly status: VerdictStatus; readonly analyzedAt: string; readonly summary: string }>;
+  readonly lastVerdicts: ReadonlyMap<
+    string,
+    { readonly status: VerdictStatus; readonly analyzedAt: string; readonly summary: string }
+  >;
   readonly openIncidents: readonly DashboardIncident[];
   /** NUM_STREAMS: cam1…camN are always shown, so a camera that never reported is visible as missing. */
   readonly expectedCameras: number;
@@ -67,11 +70,13 @@ export function parseStatusReport(json: string): StatusReport | undefined {
   } catch {
     return undefined;
   }
-  if (raw === null || typeof raw !== 'object' || (raw.status !== 'online' && raw.status !== 'offline')) return undefined;
+  if (raw === null || typeof raw !== 'object' || (raw.status !== 'online' && raw.status !== 'offline'))
+    return undefined;
   const lastClipAtMs = toMs(raw.lastClipAt);
   const atMs = toMs(raw.atMs) ?? toMs(raw.at) ?? toMs(raw.updatedAt) ?? toMs(raw.since) ?? lastClipAtMs ?? 0;
   return {
-    status: raw.status, atMs,
+    status: raw.status,
+    atMs,
     ...(lastClipAtMs !== undefined ? { lastClipAtMs } : {}),
     ...(typeof raw.owner === 'string' ? { owner: raw.owner } : {}),
     ...(typeof raw.reason === 'string' ? { reason: raw.reason } : {}),
@@ -89,7 +94,12 @@ export interface ThumbChoice {
  * passed, then jump to the latest. Extraction costs a process spawn per clip, so at 100 cameras
  * and 5 s clips an unthrottled grid would spend most of a core on thumbnails.
  */
-export function chooseThumb(prev: ThumbChoice | undefined, latest: string | undefined, now: number, intervalMs: number): ThumbChoice | undefined {
+export function chooseThumb(
+  prev: ThumbChoice | undefined,
+  latest: string | undefined,
+  now: number,
+  intervalMs: number,
+): ThumbChoice | undefined {
   if (!latest) return prev;
   if (!prev || prev.path === latest) return prev ?? { path: latest, sinceMs: now };
   return now - prev.sinceMs >= intervalMs ? { path: latest, sinceMs: now } : prev;
@@ -109,11 +119,17 @@ export function mergeCameras(src: CameraSources): CameraView[] {
 
   return [...ids].sort(compareCameraIds).map((cameraId) => {
     const reports = src.reports.get(cameraId) ?? [];
-    const latest = reports.reduce<StatusReport | undefined>((best, r) => (!best || r.atMs > best.atMs ? r : best), undefined);
+    const latest = reports.reduce<StatusReport | undefined>(
+      (best, r) => (!best || r.atMs > best.atMs ? r : best),
+      undefined,
+    );
     const clip = src.latestClips.get(cameraId);
     const lastClipMs = Math.max(clip?.mtimeMs ?? 0, ...reports.map((r) => r.lastClipAtMs ?? 0));
     const open = src.openIncidents.filter((i) => i.cameraId === cameraId);
-    const severity = open.reduce<Severity | undefined>((s, i) => (s ? maxSeverity(s, i.severity) : i.severity), undefined);
+    const severity = open.reduce<Severity | undefined>(
+      (s, i) => (s ? maxSeverity(s, i.severity) : i.severity),
+      undefined,
+    );
     const verdict = src.lastVerdicts.get(cameraId);
     return {
       cameraId,

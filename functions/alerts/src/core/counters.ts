@@ -63,7 +63,9 @@ export function buildCounters(input: CounterInputs, keda: KedaScalingSettings, n
     verdictsByStatus: byStatus,
     openIncidents: input.openIncidents,
     unacknowledged: input.unacknowledged,
-    ...(({ desired, by }) => ({ kedaReplicas: desired, kedaBy: by }))(kedaProposal({ queueLength: input.queueDepth, inFlight: input.inFlight ?? 0, ...keda })),
+    ...(({ desired, by }) => ({ kedaReplicas: desired, kedaBy: by }))(
+      kedaProposal({ queueLength: input.queueDepth, inFlight: input.inFlight ?? 0, ...keda }),
+    ),
     keda,
     ...(input.localReplicas ? { localReplicas: input.localReplicas } : {}),
     camerasOnline: input.camerasOnline,

@@ -94,13 +94,21 @@ function isNewer(ev: AlertEventInput, rec: DashboardIncident): boolean {
 function historyEntry(ev: AlertEventInput): HistoryEntry {
   const d = ev.data;
   return {
-    eventId: ev.eventId, kind: ev.kind, status: d.status, severity: d.severity, summary: d.summary,
-    clipPath: d.clipPath, analyzedAt: d.analyzedAt, receivedAt: ev.receivedAt,
+    eventId: ev.eventId,
+    kind: ev.kind,
+    status: d.status,
+    severity: d.severity,
+    summary: d.summary,
+    clipPath: d.clipPath,
+    analyzedAt: d.analyzedAt,
+    receivedAt: ev.receivedAt,
   };
 }
 
 function appendHistory(history: readonly HistoryEntry[], entry: HistoryEntry): HistoryEntry[] {
-  const sorted = [...history, entry].sort((x, y) => Date.parse(x.analyzedAt) - Date.parse(y.analyzedAt) || KIND_RANK[x.kind] - KIND_RANK[y.kind]);
+  const sorted = [...history, entry].sort(
+    (x, y) => Date.parse(x.analyzedAt) - Date.parse(y.analyzedAt) || KIND_RANK[x.kind] - KIND_RANK[y.kind],
+  );
   if (sorted.length <= HISTORY_CAP) return sorted;
   const first = sorted[0];
   return first ? [first, ...sorted.slice(sorted.length - HISTORY_CAP + 1)] : sorted;
@@ -133,7 +141,12 @@ export function applyAlertEvent(prev: DashboardIncident | undefined, ev: AlertEv
   const d = alertFields(ev.data);
   if (!prev) {
     const record: DashboardIncident = {
-      ...d, rev: 1, lastEvent: ev.kind, peakSeverity: d.severity, firstReceivedAt: ev.receivedAt, lastReceivedAt: ev.receivedAt,
+      ...d,
+      rev: 1,
+      lastEvent: ev.kind,
+      peakSeverity: d.severity,
+      firstReceivedAt: ev.receivedAt,
+      lastReceivedAt: ev.receivedAt,
       history: [historyEntry(ev)],
       ...(ev.kind === 'resolved' ? { state: 'resolved' as const, resolvedAt: d.resolvedAt ?? d.analyzedAt } : {}),
     };
@@ -175,7 +188,10 @@ export function acknowledge(prev: DashboardIncident, at: string, by: string | un
 }
 
 /** Milliseconds an incident has lasted: until `resolvedAt`, or until `now` while open. */
-export function incidentDurationMs(rec: Pick<DashboardIncident, 'openedAt' | 'resolvedAt' | 'state'>, now: number): number {
+export function incidentDurationMs(
+  rec: Pick<DashboardIncident, 'openedAt' | 'resolvedAt' | 'state'>,
+  now: number,
+): number {
   const end = rec.state === 'resolved' && rec.resolvedAt ? Date.parse(rec.resolvedAt) : now;
   return Math.max(0, end - Date.parse(rec.openedAt));
 }

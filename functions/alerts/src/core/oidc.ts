@@ -36,7 +36,10 @@ function json(part: string): Record<string, unknown> | undefined {
 }
 
 // RS256 and ES256: what Kubernetes signs service-account tokens with (RSA or ECDSA P-256 keys).
-const ALGS: Record<string, { hash: string; ec: boolean }> = { RS256: { hash: 'sha256', ec: false }, ES256: { hash: 'sha256', ec: true } };
+const ALGS: Record<string, { hash: string; ec: boolean }> = {
+  RS256: { hash: 'sha256', ec: false },
+  ES256: { hash: 'sha256', ec: true },
+};
 
 /** Checks signature, issuer, audience, expiry. `unknownKey` asks the caller to refresh its keys once. */
 export function verifyJwt(token: string, jwks: Jwks, want: JwtExpectations): JwtResult {
@@ -48,7 +51,9 @@ export function verifyJwt(token: string, jwks: Jwks, want: JwtExpectations): Jwt
   if (!header || !claims) return { ok: false, reason: 'not a JWT' };
   const alg = ALGS[String(header.alg)];
   if (!alg) return { ok: false, reason: `algorithm ${String(header.alg)} not accepted` }; // never "none", never HS*
-  const candidates = jwks.keys.filter((k) => (header.kid === undefined || k.kid === header.kid) && (k.use === undefined || k.use === 'sig'));
+  const candidates = jwks.keys.filter(
+    (k) => (header.kid === undefined || k.kid === header.kid) && (k.use === undefined || k.use === 'sig'),
+  );
   if (candidates.length === 0) return { ok: false, reason: 'signed with an unknown key', unknownKey: true };
   const signed = Buffer.from(`${h}.${p}`);
   const signature = b64(s);

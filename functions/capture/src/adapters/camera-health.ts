@@ -5,7 +5,14 @@ import type { Publisher } from '../../../shared/src/cloudevents';
 import { toError } from '../../../shared/src/errors';
 import { EventType } from '../../../shared/src/events';
 import type { RedisKeys } from '../../../shared/src/keys';
-import { initialHealth, onClip, onTick, type CameraStatus, type HealthState, type Transition } from '../core/camera-health';
+import {
+  initialHealth,
+  onClip,
+  onTick,
+  type CameraStatus,
+  type HealthState,
+  type Transition,
+} from '../core/camera-health';
 import type { CaptureMetrics } from '../metrics';
 
 export interface CameraHealthOptions {
@@ -105,14 +112,31 @@ export class CameraHealth {
     const now = new Date().toISOString();
     const lastClipAt = state.lastClipAt === undefined ? undefined : new Date(state.lastClipAt).toISOString();
     if (transition || !this.since.has(cameraId)) this.since.set(cameraId, now);
-    const rec: CameraStatusRecord = { status: state.status, lastClipAt, owner, since: this.since.get(cameraId) ?? now, reason: transition?.reason };
+    const rec: CameraStatusRecord = {
+      status: state.status,
+      lastClipAt,
+      owner,
+      since: this.since.get(cameraId) ?? now,
+      reason: transition?.reason,
+    };
     try {
       await redis.hset(keys.cameras, cameraId, JSON.stringify(rec));
       if (!transition || !announce) return;
-      logger[transition.to === 'offline' ? 'warn' : 'info']({ cameraId, reason: transition.reason }, `camera ${transition.to}`);
+      logger[transition.to === 'offline' ? 'warn' : 'info'](
+        { cameraId, reason: transition.reason },
+        `camera ${transition.to}`,
+      );
       await publisher.publish({
-        type: transition.to === 'offline' ? EventType.cameraOffline : EventType.cameraOnline, cameraId,
-        data: { cameraId, status: transition.to, at: now, ...(lastClipAt ? { lastClipAt } : {}), owner, reason: transition.reason },
+        type: transition.to === 'offline' ? EventType.cameraOffline : EventType.cameraOnline,
+        cameraId,
+        data: {
+          cameraId,
+          status: transition.to,
+          at: now,
+          ...(lastClipAt ? { lastClipAt } : {}),
+          owner,
+          reason: transition.reason,
+        },
       });
     } catch (err) {
       logger.error({ cameraId, err: toError(err).message }, 'camera status not recorded/published');

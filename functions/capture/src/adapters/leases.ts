@@ -64,9 +64,11 @@ export class LeaseManager {
 
   /** One round: renew, then claim. Rounds never overlap. */
   tick(): Promise<void> {
-    this.ticking = this.ticking.then(() => this.round()).catch((err) => {
-      this.opts.logger.warn({ err: toError(err).message }, 'lease round failed (Redis unreachable?)');
-    });
+    this.ticking = this.ticking
+      .then(() => this.round())
+      .catch((err) => {
+        this.opts.logger.warn({ err: toError(err).message }, 'lease round failed (Redis unreachable?)');
+      });
     return this.ticking;
   }
 
@@ -112,7 +114,12 @@ export class LeaseManager {
     const { redis, replicaId } = this.opts;
     const key = this.replicasKey();
     const now = Date.now();
-    const res = await redis.multi().zadd(key, now, replicaId).zremrangebyscore(key, '-inf', now - ttlMs).zcard(key).exec();
+    const res = await redis
+      .multi()
+      .zadd(key, now, replicaId)
+      .zremrangebyscore(key, '-inf', now - ttlMs)
+      .zcard(key)
+      .exec();
     return Number(res?.[2]?.[1] ?? 1);
   }
 

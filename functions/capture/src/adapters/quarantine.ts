@@ -34,5 +34,8 @@ export async function quarantine(clipsDir: string, absFile: string, record: Quar
 }
 
 async function exists(p: string): Promise<boolean> {
-  return fs.access(p).then(() => true, () => false);
+  return fs.access(p).then(
+    () => true,
+    () => false,
+  );
 }

@@ -87,7 +87,10 @@ export class CameraRecorder {
         return;
       } catch (err) {
         const delay = computeBackoffMs(crashes, { capMs: this.opts.respawnMaxMs });
-        this.opts.logger.error({ cameraId: this.opts.cameraId, err: toError(err).message, restartInMs: delay }, 'recorder loop crashed; restarting it');
+        this.opts.logger.error(
+          { cameraId: this.opts.cameraId, err: toError(err).message, restartInMs: delay },
+          'recorder loop crashed; restarting it',
+        );
         this.opts.metrics.reconnects.inc({ camera: this.opts.cameraId });
         this.state = 'backoff';
         await sleep(delay, this.abort.signal).catch(() => undefined);
@@ -106,12 +109,22 @@ export class CameraRecorder {
     this.abort.abort(new Error('stopping'));
     await this.proc?.stop();
     const drained = await within(this.loop?.then(() => true) ?? Promise.resolve(true), drainMs, false);
-    if (!drained) this.opts.logger.error({ cameraId: this.opts.cameraId }, 'clips not handed over in time (Redis down?): left in staging for the next start');
+    if (!drained)
+      this.opts.logger.error(
+        { cameraId: this.opts.cameraId },
+        'clips not handed over in time (Redis down?): left in staging for the next start',
+      );
     this.state = 'stopped';
   }
 
   status(): RecorderStatus {
-    return { cameraId: this.opts.cameraId, state: this.state, runs: this.runs, clips: this.clips, lastExit: this.lastExit };
+    return {
+      cameraId: this.opts.cameraId,
+      state: this.state,
+      runs: this.runs,
+      clips: this.clips,
+      lastExit: this.lastExit,
+    };
   }
 
   private cameraStaging(): string {
@@ -137,7 +150,10 @@ export class CameraRecorder {
       this.opts.metrics.reconnects.inc({ camera: cameraId });
       failures = this.clips > clipsBefore ? 0 : failures + 1;
       const delay = computeBackoffMs(failures, { capMs: this.opts.respawnMaxMs });
-      logger.warn({ cameraId, exit: exit.message, stderr: exit.stderrTail.slice(-3), respawnInMs: delay }, 'recorder ffmpeg ended; respawning');
+      logger.warn(
+        { cameraId, exit: exit.message, stderr: exit.stderrTail.slice(-3), respawnInMs: delay },
+        'recorder ffmpeg ended; respawning',
+      );
       this.state = 'backoff';
       await sleep(delay, this.abort.signal).catch(() => undefined);
     }
@@ -150,12 +166,20 @@ export class CameraRecorder {
     let failures = 0;
     const tail = new SegmentTail(listFile, (entries, bad) => {
       if (bad.length > 0) o.logger.warn({ cameraId: o.cameraId, bad }, 'unparsable segment-list lines');
-      for (const e of entries) this.chain = this.chain.then(async () => void (failures += (await this.finish(runDir, e)) ? 0 : 1));
+      for (const e of entries)
+        this.chain = this.chain.then(async () => void (failures += (await this.finish(runDir, e)) ? 0 : 1));
     });
     tail.start();
     this.runs++;
     this.proc = spawnRecorder(
-      buildRecorderCommand({ url: o.url, transport: o.transport, timeoutSeconds: o.timeoutSeconds, segmentSeconds: o.segmentSeconds, listFile, runDir }),
+      buildRecorderCommand({
+        url: o.url,
+        transport: o.transport,
+        timeoutSeconds: o.timeoutSeconds,
+        segmentSeconds: o.segmentSeconds,
+        listFile,
+        runDir,
+      }),
       o.ffmpegPath,
     );
     this.state = 'recording';
@@ -183,7 +207,10 @@ export class CameraRecorder {
       return true;
     } catch (err) {
       // unrecoverable = rejected and quarantined by the intake: done with it
-      o.logger[isUnrecoverable(err) ? 'warn' : 'error']({ cameraId: o.cameraId, file, err: toError(err).message }, 'clip not taken');
+      o.logger[isUnrecoverable(err) ? 'warn' : 'error'](
+        { cameraId: o.cameraId, file, err: toError(err).message },
+        'clip not taken',
+      );
       return isUnrecoverable(err);
     }
   }
@@ -191,16 +218,25 @@ export class CameraRecorder {
   /** `live`: a segment of the run ffmpeg is writing now; only those count for camera liveness (issue #18.6). */
   private async handOver(rel: string, seg: ListedSegment, startedAt: Date, live: boolean): Promise<void> {
     this.clips++;
-    await this.opts.onClip({
-      cameraId: this.opts.cameraId, path: rel, startedAt: startedAt.toISOString(),
-      durationMs: Math.round((seg.end - seg.start) * 1000), endedAt: new Date(seg.listedAt).toISOString(),
-    }, { origin: 'recorder', live });
+    await this.opts.onClip(
+      {
+        cameraId: this.opts.cameraId,
+        path: rel,
+        startedAt: startedAt.toISOString(),
+        durationMs: Math.round((seg.end - seg.start) * 1000),
+        endedAt: new Date(seg.listedAt).toISOString(),
+      },
+      { origin: 'recorder', live },
+    );
   }
 
   /** Remembers a handed-over segment beside the list; best effort (a full disk only costs a duplicate later). */
   private async markAnnounced(runDir: string, file: string): Promise<void> {
     await fs.appendFile(path.join(runDir, ANNOUNCED_FILE), `${file}\n`).catch((err: unknown) => {
-      this.opts.logger.warn({ cameraId: this.opts.cameraId, file, err: toError(err).message }, 'could not note the clip as announced (it may be announced again by a recovery)');
+      this.opts.logger.warn(
+        { cameraId: this.opts.cameraId, file, err: toError(err).message },
+        'could not note the clip as announced (it may be announced again by a recovery)',
+      );
     });
   }
 
@@ -211,7 +247,10 @@ export class CameraRecorder {
     let ms = Math.max(Math.floor(start.getTime() / 1000) * 1000, this.lastStampMs + 1000);
     for (;;) {
       const rel = path.join(this.opts.cameraId, `${clipStamp(new Date(ms))}.mp4`);
-      const taken = await fs.access(path.join(this.opts.clipsDir, rel)).then(() => true, () => false);
+      const taken = await fs.access(path.join(this.opts.clipsDir, rel)).then(
+        () => true,
+        () => false,
+      );
       if (!taken) {
         await fs.rename(staged, path.join(this.opts.clipsDir, rel));
         this.lastStampMs = ms;
@@ -233,8 +272,11 @@ export class CameraRecorder {
       if (f === LIST_FILE || f === ANNOUNCED_FILE || keep.has(f)) continue;
       const abs = path.join(runDir, f);
       await quarantine(this.opts.clipsDir, abs, {
-        code: 'partial', reason: 'segment never listed by the segmenter (recorder stopped mid-clip)', from: path.relative(this.opts.clipsDir, abs),
-        at: new Date().toISOString(), cameraId: this.opts.cameraId,
+        code: 'partial',
+        reason: 'segment never listed by the segmenter (recorder stopped mid-clip)',
+        from: path.relative(this.opts.clipsDir, abs),
+        at: new Date().toISOString(),
+        cameraId: this.opts.cameraId,
       });
       this.opts.metrics.rejected.inc({ reason: 'partial' });
     }
@@ -247,9 +289,11 @@ export class CameraRecorder {
    */
   recover(currentRunDir?: string): Promise<void> {
     // the run loop and the periodic pass must not finish the same folder twice
-    this.recovering = this.recovering.then(() => this.recoverNow(currentRunDir ?? this.currentRunDir)).catch((err) => {
-      this.opts.logger.warn({ cameraId: this.opts.cameraId, err: toError(err).message }, 'staging recovery failed');
-    });
+    this.recovering = this.recovering
+      .then(() => this.recoverNow(currentRunDir ?? this.currentRunDir))
+      .catch((err) => {
+        this.opts.logger.warn({ cameraId: this.opts.cameraId, err: toError(err).message }, 'staging recovery failed');
+      });
     return this.recovering;
   }
 
@@ -284,7 +328,10 @@ export class CameraRecorder {
         if (files.includes(file)) failures += (await this.finish(runDir, seg)) ? 0 : 1;
         else if (start) failures += (await this.reannounce(runDir, seg, start)) ? 0 : 1;
       }
-      this.opts.logger.info({ cameraId: this.opts.cameraId, run: name, listed: entries.length, alreadyAnnounced: skipped }, 'recovered a previous run’s staging folder');
+      this.opts.logger.info(
+        { cameraId: this.opts.cameraId, run: name, listed: entries.length, alreadyAnnounced: skipped },
+        'recovered a previous run’s staging folder',
+      );
       await this.closeRun(runDir, failures);
     }
   }
@@ -292,14 +339,20 @@ export class CameraRecorder {
   /** A listed clip already renamed before a crash: enqueue again (a no-op if it was). */
   private async reannounce(runDir: string, seg: ListedSegment, start: Date): Promise<boolean> {
     const rel = path.join(this.opts.cameraId, `${clipStamp(start)}.mp4`);
-    const exists = await fs.access(path.join(this.opts.clipsDir, rel)).then(() => true, () => false);
+    const exists = await fs.access(path.join(this.opts.clipsDir, rel)).then(
+      () => true,
+      () => false,
+    );
     if (!exists) return true; // already handled and deleted, or renamed under a bumped stamp
     try {
       await this.handOver(rel, seg, start, false);
       await this.markAnnounced(runDir, path.basename(seg.file));
       return true;
     } catch (err) {
-      this.opts.logger.warn({ cameraId: this.opts.cameraId, rel, err: toError(err).message }, 'recovered clip not taken');
+      this.opts.logger.warn(
+        { cameraId: this.opts.cameraId, rel, err: toError(err).message },
+        'recovered clip not taken',
+      );
       return isUnrecoverable(err);
     }
   }

@@ -71,8 +71,11 @@ export class RetentionSweeper {
       });
     }
     const plan = planRetention(clips, {
-      now, safeRetentionMs: this.opts.clipRetentionSeconds * 1000, incidentRetentionMs: this.opts.incidentRetentionDays * 86_400_000,
-      maxBytes: this.opts.maxBytes, otherBytes,
+      now,
+      safeRetentionMs: this.opts.clipRetentionSeconds * 1000,
+      incidentRetentionMs: this.opts.incidentRetentionDays * 86_400_000,
+      maxBytes: this.opts.maxBytes,
+      otherBytes,
     });
     for (const d of plan.delete) {
       try {
@@ -86,9 +89,13 @@ export class RetentionSweeper {
     metrics.clipsDirBytes.set(plan.bytesAfter);
     metrics.diskCapBlocked.set(plan.capBlocked ? 1 : 0);
     if (plan.capBlocked) {
-      logger.error({ bytes: plan.bytesAfter, maxBytes: this.opts.maxBytes }, 'CLIPS_MAX_BYTES exceeded and every remaining clip is still queued or in processing: nothing can be evicted. Recording continues; inference is behind or stopped.');
+      logger.error(
+        { bytes: plan.bytesAfter, maxBytes: this.opts.maxBytes },
+        'CLIPS_MAX_BYTES exceeded and every remaining clip is still queued or in processing: nothing can be evicted. Recording continues; inference is behind or stopped.',
+      );
     }
-    if (plan.delete.length > 0) logger.info({ deleted: plan.delete.length, bytesAfter: plan.bytesAfter }, 'retention sweep');
+    if (plan.delete.length > 0)
+      logger.info({ deleted: plan.delete.length, bytesAfter: plan.bytesAfter }, 'retention sweep');
     const result = { ...plan, clips: clips.length };
     this.last = { ...result, at: new Date(now).toISOString() };
     return result;

@@ -15,13 +15,26 @@ export async function seedRegistry(registry: CameraRegistry, config: Config, log
   const file = config.inference.camerasFile;
   const camerasFile = file
     ? await fs.readFile(file, 'utf8').then(parseCamerasFile, (err: unknown) => {
-      logger.warn({ file, err: toError(err).message }, 'CAMERAS_FILE not readable here: seeding without its contexts');
-      return undefined;
-    })
+        logger.warn(
+          { file, err: toError(err).message },
+          'CAMERAS_FILE not readable here: seeding without its contexts',
+        );
+        return undefined;
+      })
     : undefined;
-  const added = await registry.seedOnce(seedEntries({ numStreams: config.common.numStreams, rtspUrlTemplate: config.common.rtspUrlTemplate, camerasFile }))
+  const added = await registry
+    .seedOnce(
+      seedEntries({
+        numStreams: config.common.numStreams,
+        rtspUrlTemplate: config.common.rtspUrlTemplate,
+        camerasFile,
+      }),
+    )
     .catch((err: unknown) => {
-      logger.warn({ err: toError(err).message }, 'could not seed the camera registry (Redis down?): the lease rounds retry reading it');
+      logger.warn(
+        { err: toError(err).message },
+        'could not seed the camera registry (Redis down?): the lease rounds retry reading it',
+      );
       return 0;
     });
   if (added > 0) logger.info({ added }, 'camera registry seeded');

@@ -55,7 +55,10 @@ export class SegmentTail {
 
   private async readNew(): Promise<void> {
     // a stat per poll is cheaper than an open; at 100 cameras the poll runs 200 times a second
-    const size = await fsp.stat(this.listFile).then((s) => s.size, () => -1);
+    const size = await fsp.stat(this.listFile).then(
+      (s) => s.size,
+      () => -1,
+    );
     if (size <= this.offset) return;
     let handle: fsp.FileHandle;
     try {
@@ -71,7 +74,11 @@ export class SegmentTail {
       this.offset += bytesRead;
       const { entries, rest, bad } = splitSegmentChunk(this.pending, buf.subarray(0, bytesRead).toString('utf8'));
       this.pending = rest;
-      if (entries.length > 0 || bad.length > 0) this.onEntries(entries.map((e) => ({ ...e, listedAt: stat.mtimeMs })), bad);
+      if (entries.length > 0 || bad.length > 0)
+        this.onEntries(
+          entries.map((e) => ({ ...e, listedAt: stat.mtimeMs })),
+          bad,
+        );
     } finally {
       await handle.close();
     }

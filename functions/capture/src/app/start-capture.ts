@@ -63,24 +63,61 @@ export async function startCapture(config: Config, deps: CaptureDeps = {}): Prom
   const { common, capture: cc } = config;
   const logger = deps.logger ?? createLogger('capture', common.logLevel);
   const registry = deps.registry ?? createRegistry('capture');
-  const redis = deps.redis ?? logRedisErrors(new Redis(common.redisUrl, { maxRetriesPerRequest: null }), logger, 'capture');
+  const redis =
+    deps.redis ?? logRedisErrors(new Redis(common.redisUrl, { maxRetriesPerRequest: null }), logger, 'capture');
   const replicaId = cc.replicaId ?? `${os.hostname()}-${process.pid}-${randomUUID().slice(0, 6)}`;
   const keys = redisKeys(common.redisPrefix);
   await fs.mkdir(common.clipsDir, { recursive: true });
 
   const metrics = createCaptureMetrics(registry);
-  const queue = new ClipQueue(redis, { keys, maxAttempts: config.queue.maxAttempts, heartbeatTtlSeconds: config.queue.heartbeatTtlSeconds, maxLength: config.queue.maxLength, logger });
-  const publisher = new Publisher({ sink: common.kSink, maxRetries: config.publisher.maxRetries, timeoutMs: config.publisher.timeoutMs, logger, registry });
-  const health = new CameraHealth({ redis, keys, publisher, metrics, logger, owner: replicaId, offlineSeconds: cc.offlineSeconds, segmentSeconds: common.segmentSeconds });
+  const queue = new ClipQueue(redis, {
+    keys,
+    maxAttempts: config.queue.maxAttempts,
+    heartbeatTtlSeconds: config.queue.heartbeatTtlSeconds,
+    maxLength: config.queue.maxLength,
+    logger,
+  });
+  const publisher = new Publisher({
+    sink: common.kSink,
+    maxRetries: config.publisher.maxRetries,
+    timeoutMs: config.publisher.timeoutMs,
+    logger,
+    registry,
+  });
+  const health = new CameraHealth({
+    redis,
+    keys,
+    publisher,
+    metrics,
+    logger,
+    owner: replicaId,
+    offlineSeconds: cc.offlineSeconds,
+    segmentSeconds: common.segmentSeconds,
+  });
   if (cc.offlineSeconds <= common.segmentSeconds) {
-    logger.warn({ offlineSeconds: cc.offlineSeconds, segmentSeconds: common.segmentSeconds }, 'CAMERA_OFFLINE_SECONDS ≤ SEGMENT_SECONDS: cameras will flap offline between clips; use at least 2 × SEGMENT_SECONDS');
+    logger.warn(
+      { offlineSeconds: cc.offlineSeconds, segmentSeconds: common.segmentSeconds },
+      'CAMERA_OFFLINE_SECONDS ≤ SEGMENT_SECONDS: cameras will flap offline between clips; use at least 2 × SEGMENT_SECONDS',
+    );
   }
   const intake = new ClipIntake({
-    clipsDir: common.clipsDir, queue, publisher, metrics, logger, ffprobePath: cc.ffprobePath, onRecorderClip: (cam, at) => health.clip(cam, at),
+    clipsDir: common.clipsDir,
+    queue,
+    publisher,
+    metrics,
+    logger,
+    ffprobePath: cc.ffprobePath,
+    onRecorderClip: (cam, at) => health.clip(cam, at),
   });
   const retention = new RetentionSweeper({
-    redis, keys, clipsDir: common.clipsDir, clipRetentionSeconds: cc.clipRetentionSeconds, incidentRetentionDays: cc.incidentRetentionDays,
-    maxBytes: cc.clipsMaxBytes, metrics, logger,
+    redis,
+    keys,
+    clipsDir: common.clipsDir,
+    clipRetentionSeconds: cc.clipRetentionSeconds,
+    incidentRetentionDays: cc.incidentRetentionDays,
+    maxBytes: cc.clipsMaxBytes,
+    metrics,
+    logger,
   });
 
   const recorders = new Map<string, CameraRecorder>();
@@ -92,9 +129,18 @@ export async function startCapture(config: Config, deps: CaptureDeps = {}): Prom
     if (stopped || recorders.has(cam) || url === '') return;
     recordingUrl.set(cam, url);
     const rec = new CameraRecorder({
-      cameraId: cam, url, clipsDir: common.clipsDir, transport: cc.rtspTransport,
-      timeoutSeconds: cc.rtspTimeoutSeconds, segmentSeconds: common.segmentSeconds, respawnMaxMs: cc.respawnMaxSeconds * 1000,
-      ffmpegPath: cc.ffmpegPath, replicaId, logger, metrics, onClip: (data, from) => intake.take(data, from),
+      cameraId: cam,
+      url,
+      clipsDir: common.clipsDir,
+      transport: cc.rtspTransport,
+      timeoutSeconds: cc.rtspTimeoutSeconds,
+      segmentSeconds: common.segmentSeconds,
+      respawnMaxMs: cc.respawnMaxSeconds * 1000,
+      ffmpegPath: cc.ffmpegPath,
+      replicaId,
+      logger,
+      metrics,
+      onClip: (data, from) => intake.take(data, from),
     });
     recorders.set(cam, rec);
     metrics.camerasOwned.set(recorders.size);
@@ -139,9 +185,16 @@ export async function startCapture(config: Config, deps: CaptureDeps = {}): Prom
   } else {
     await seedRegistry(cameraRegistry, config, logger);
     leases = new LeaseManager({
-      redis, keys, replicaId, ttlSeconds: cc.leaseTtlSeconds, maxCameras: cc.maxCameras, cameras: enabledCameras, logger,
+      redis,
+      keys,
+      replicaId,
+      ttlSeconds: cc.leaseTtlSeconds,
+      maxCameras: cc.maxCameras,
+      cameras: enabledCameras,
+      logger,
       // the directory was filled by the same round's enabledCameras(), just before it claims
-      onAcquire: (cam) => acquire(cam, directory.get(cam) ?? ''), onLose: (cam) => lose(cam),
+      onAcquire: (cam) => acquire(cam, directory.get(cam) ?? ''),
+      onLose: (cam) => lose(cam),
     });
     leases.start();
   }
@@ -157,56 +210,97 @@ export async function startCapture(config: Config, deps: CaptureDeps = {}): Prom
     void (async () => {
       // every replica finishes its own cameras' leftovers; one replica per interval sweeps
       await recoverStaging();
-      const won = await redis.set(lockKey, replicaId, 'PX', Math.max(1000, cc.retentionIntervalSeconds * 1000 - 500), 'NX');
+      const won = await redis.set(
+        lockKey,
+        replicaId,
+        'PX',
+        Math.max(1000, cc.retentionIntervalSeconds * 1000 - 500),
+        'NX',
+      );
       if (won === 'OK') await retention.sweep();
     })().catch((err) => logger.warn({ err: toError(err).message }, 'retention sweep failed'));
   }, cc.retentionIntervalSeconds * 1000);
 
   const readiness = async (): Promise<Readiness> => {
-    const redisOk = await within(redis.ping().then(() => true, () => false), 1000, false);
+    const redisOk = await within(
+      redis.ping().then(
+        () => true,
+        () => false,
+      ),
+      1000,
+      false,
+    );
     const statuses = [...recorders.values()].map((r) => r.status());
     return {
       ready: redisOk,
       detail: {
         redis: redisOk ? 'ok' : 'unreachable: check REDIS_URL; clips stay in CLIPS_DIR until it returns',
-        replicaId, mode: leases ? 'lease' : `camera-index ${common.cameraIndex}`,
-        recorders: statuses, cameras: health.snapshot(),
-        retention: retention.last ? { at: retention.last.at, bytes: retention.last.bytesAfter, capBlocked: retention.last.capBlocked } : undefined,
-        ...(retention.last?.capBlocked ? { warning: 'CLIPS_MAX_BYTES exceeded: only unverdicted clips remain; recording continues' } : {}),
+        replicaId,
+        mode: leases ? 'lease' : `camera-index ${common.cameraIndex}`,
+        recorders: statuses,
+        cameras: health.snapshot(),
+        retention: retention.last
+          ? { at: retention.last.at, bytes: retention.last.bytesAfter, capBlocked: retention.last.capBlocked }
+          : undefined,
+        ...(retention.last?.capBlocked
+          ? { warning: 'CLIPS_MAX_BYTES exceeded: only unverdicted clips remain; recording continues' }
+          : {}),
       },
     };
   };
 
-  const handler = createCaptureHandler({ intake, readiness, registry, logger, onCameraUpdated: async () => void (await leases?.tick()) });
+  const handler = createCaptureHandler({
+    intake,
+    readiness,
+    registry,
+    logger,
+    onCameraUpdated: async () => void (await leases?.tick()),
+  });
   let served: ServedFunction | undefined;
-  if (deps.serve ?? true) served = await serveFunction('capture', handler, common.port, common.bindHost, { maxBodyBytes: common.maxBodyBytes });
+  if (deps.serve ?? true)
+    served = await serveFunction('capture', handler, common.port, common.bindHost, {
+      maxBodyBytes: common.maxBodyBytes,
+    });
   logger.info({ replicaId, mode: leases ? 'lease' : 'camera-index', url: served?.url }, 'capture started');
 
   let stopping: Promise<void> | undefined;
-  const stop = () => (stopping ??= (async () => {
-    stopped = true;
-    leases?.stopClaiming();
-    clearInterval(retentionTimer);
-    await Promise.all([...recorders.keys()].map(async (cam) => {
-      const rec = recorders.get(cam);
-      await rec?.stop();
-    }));
-    await starting;
-    // Redis may be down: never let shutdown hang on it (leases then simply expire)
-    await within(leases?.stop(), 3000, undefined);
-    // the last clips' clip.captured and the cameras' status events were sent without waiting: let them land (bounded: a dead sink must not hold the stop)
-    const [published, recorded] = await Promise.all([intake.drain(PUBLISH_DRAIN_MS), health.stop(PUBLISH_DRAIN_MS)]);
-    if (!published || !recorded) logger.warn({ boundMs: PUBLISH_DRAIN_MS }, 'stopping with CloudEvent publishes still in flight');
-    await served?.close();
-    await queue.close();
-    if (!deps.redis) await within(redis.quit().catch(() => undefined), 1000, undefined).finally(() => redis.disconnect());
-    logger.info({ replicaId }, 'capture stopped');
-  })());
+  const stop = () =>
+    (stopping ??= (async () => {
+      stopped = true;
+      leases?.stopClaiming();
+      clearInterval(retentionTimer);
+      await Promise.all(
+        [...recorders.keys()].map(async (cam) => {
+          const rec = recorders.get(cam);
+          await rec?.stop();
+        }),
+      );
+      await starting;
+      // Redis may be down: never let shutdown hang on it (leases then simply expire)
+      await within(leases?.stop(), 3000, undefined);
+      // the last clips' clip.captured and the cameras' status events were sent without waiting: let them land (bounded: a dead sink must not hold the stop)
+      const [published, recorded] = await Promise.all([intake.drain(PUBLISH_DRAIN_MS), health.stop(PUBLISH_DRAIN_MS)]);
+      if (!published || !recorded)
+        logger.warn({ boundMs: PUBLISH_DRAIN_MS }, 'stopping with CloudEvent publishes still in flight');
+      await served?.close();
+      await queue.close();
+      if (!deps.redis)
+        await within(
+          redis.quit().catch(() => undefined),
+          1000,
+          undefined,
+        ).finally(() => redis.disconnect());
+      logger.info({ replicaId }, 'capture stopped');
+    })());
 
   return {
-    replicaId, url: served?.url, handler,
+    replicaId,
+    url: served?.url,
+    handler,
     cameras: () => [...recorders.keys()],
     recorders: () => [...recorders.values()].map((r) => r.status()),
-    readiness, sweepRetention, stop,
+    readiness,
+    sweepRetention,
+    stop,
   };
 }

@@ -23,7 +23,10 @@ export function initialHealth(now: number, previous: CameraStatus = 'unknown'): 
  * A clip arrived. Going online is announced only as a *recovery* (previous status offline);
  * the first clip after start-up just marks the camera online.
  */
-export function onClip(state: HealthState, at: number): { state: HealthState; transition: Transition; announce: boolean } {
+export function onClip(
+  state: HealthState,
+  at: number,
+): { state: HealthState; transition: Transition; announce: boolean } {
   const next: HealthState = { ...state, status: 'online', lastClipAt: at };
   if (state.status === 'online') return { state: next, transition: undefined, announce: false };
   return {
@@ -37,13 +40,21 @@ export function onClip(state: HealthState, at: number): { state: HealthState; tr
  * Clock tick: offline once `offlineMs` passed without a clip. Before the first clip the window
  * is longer by `firstClipGraceMs` (one segment: no camera can deliver a clip sooner).
  */
-export function onTick(state: HealthState, now: number, offlineMs: number, firstClipGraceMs = 0): { state: HealthState; transition: Transition } {
+export function onTick(
+  state: HealthState,
+  now: number,
+  offlineMs: number,
+  firstClipGraceMs = 0,
+): { state: HealthState; transition: Transition } {
   if (state.status === 'offline') return { state, transition: undefined };
   const since = state.lastClipAt ?? state.watchingSince + firstClipGraceMs;
   if (now - since < offlineMs) return { state, transition: undefined };
   const seconds = Math.round((now - since) / 1000);
   return {
     state: { ...state, status: 'offline' },
-    transition: { to: 'offline', reason: state.lastClipAt === undefined ? `no clip since start-up ${seconds} s ago` : `no clip for ${seconds} s` },
+    transition: {
+      to: 'offline',
+      reason: state.lastClipAt === undefined ? `no clip since start-up ${seconds} s ago` : `no clip for ${seconds} s`,
+    },
   };
 }

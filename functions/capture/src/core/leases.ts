@@ -8,7 +8,12 @@
  * (others may hold some; SET NX decides). Rotated by a replica-specific offset so replicas
  * starting together contend for different cameras first instead of racing for cam1.
  */
-export function claimCandidates(all: readonly string[], owned: ReadonlySet<string>, share: number, offset = 0): string[] {
+export function claimCandidates(
+  all: readonly string[],
+  owned: ReadonlySet<string>,
+  share: number,
+  offset = 0,
+): string[] {
   if (owned.size >= share) return [];
   const n = all.length;
   return all.map((_, i) => all[(i + offset) % n] as string).filter((c) => !owned.has(c));

@@ -14,8 +14,7 @@ export interface ByteSource {
 export type RejectCode = 'empty' | 'truncated' | 'corrupt' | 'no-video' | 'zero-duration' | 'probe-failed' | 'partial';
 
 export type Mp4Check =
-  | { ok: true; durationMs: number; boxes: string[] }
-  | { ok: false; code: RejectCode; reason: string };
+  { ok: true; durationMs: number; boxes: string[] } | { ok: false; code: RejectCode; reason: string };
 
 interface Box {
   type: string;
@@ -43,15 +42,20 @@ function parseHeader(buf: Buffer, offset: number, end: number): Box | { code: Re
   let size = size32;
   let headerSize = 8;
   if (size32 === 1) {
-    if (buf.length < 16) return { code: 'truncated', reason: `64-bit box header of '${type}' cut off at byte ${offset}` };
+    if (buf.length < 16)
+      return { code: 'truncated', reason: `64-bit box header of '${type}' cut off at byte ${offset}` };
     size = Number(buf.readBigUInt64BE(8));
     headerSize = 16;
   } else if (size32 === 0) {
     size = end - offset; // "extends to the end of the file"
   }
-  if (size < headerSize) return { code: 'corrupt', reason: `box '${type}' at byte ${offset} has an impossible size ${size}` };
+  if (size < headerSize)
+    return { code: 'corrupt', reason: `box '${type}' at byte ${offset} has an impossible size ${size}` };
   if (offset + size > end) {
-    return { code: 'truncated', reason: `box '${type}' at byte ${offset} claims ${size} bytes but only ${end - offset} remain` };
+    return {
+      code: 'truncated',
+      reason: `box '${type}' at byte ${offset} claims ${size} bytes but only ${end - offset} remain`,
+    };
   }
   return { type, offset, size, headerSize };
 }
@@ -60,7 +64,8 @@ async function topLevelBoxes(src: ByteSource): Promise<Box[] | { code: RejectCod
   const boxes: Box[] = [];
   let offset = 0;
   while (offset < src.size) {
-    if (boxes.length >= MAX_TOP_LEVEL_BOXES) return { code: 'corrupt', reason: `more than ${MAX_TOP_LEVEL_BOXES} top-level boxes` };
+    if (boxes.length >= MAX_TOP_LEVEL_BOXES)
+      return { code: 'corrupt', reason: `more than ${MAX_TOP_LEVEL_BOXES} top-level boxes` };
     const head = await src.read(offset, Math.min(16, src.size - offset));
     const box = parseHeader(head, offset, src.size);
     if (!('type' in box)) return box;
@@ -101,13 +106,15 @@ export function mvhdDurationMs(mvhd: Buffer): number | undefined {
 
 /** True when some trak → mdia → hdlr has handler type `vide`. */
 export function hasVideoTrack(moovPayload: Buffer): boolean {
-  return children(moovPayload).filter((b) => b.type === 'trak').some((trak) => {
-    const mdia = children(payloadOf(moovPayload, trak)).find((b) => b.type === 'mdia');
-    if (!mdia) return false;
-    const mdiaPayload = payloadOf(payloadOf(moovPayload, trak), mdia);
-    const hdlr = children(mdiaPayload).find((b) => b.type === 'hdlr');
-    return hdlr !== undefined && payloadOf(mdiaPayload, hdlr).toString('latin1', 8, 12) === 'vide';
-  });
+  return children(moovPayload)
+    .filter((b) => b.type === 'trak')
+    .some((trak) => {
+      const mdia = children(payloadOf(moovPayload, trak)).find((b) => b.type === 'mdia');
+      if (!mdia) return false;
+      const mdiaPayload = payloadOf(payloadOf(moovPayload, trak), mdia);
+      const hdlr = children(mdiaPayload).find((b) => b.type === 'hdlr');
+      return hdlr !== undefined && payloadOf(mdiaPayload, hdlr).toString('latin1', 8, 12) === 'vide';
+    });
 }
 
 /**

@@ -54,7 +54,8 @@ export function planRetention(clips: readonly ClipFacts[], rules: RetentionRules
     const age = rules.now - c.startedAt;
     const safe = c.verdict.status === 'safe' && !isIncident(c);
     if (safe && age >= rules.safeRetentionMs) del.push({ path: c.path, reason: 'safe-expired', bytes: c.bytes });
-    else if (!safe && age >= rules.incidentRetentionMs) del.push({ path: c.path, reason: 'incident-expired', bytes: c.bytes });
+    else if (!safe && age >= rules.incidentRetentionMs)
+      del.push({ path: c.path, reason: 'incident-expired', bytes: c.bytes });
     else continue;
     gone.add(c.path);
   }

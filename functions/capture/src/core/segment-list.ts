@@ -29,7 +29,10 @@ export function parseSegmentLine(line: string): SegmentEntry | undefined {
  * Splits newly read text into complete lines; a trailing partial line is returned as `rest`
  * and must be prepended to the next chunk (ffmpeg may be mid-write).
  */
-export function splitSegmentChunk(pending: string, chunk: string): { entries: SegmentEntry[]; rest: string; bad: string[] } {
+export function splitSegmentChunk(
+  pending: string,
+  chunk: string,
+): { entries: SegmentEntry[]; rest: string; bad: string[] } {
   const text = pending + chunk;
   const lastNl = text.lastIndexOf('\n');
   if (lastNl < 0) return { entries: [], rest: text, bad: [] };

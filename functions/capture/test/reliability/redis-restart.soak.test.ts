@@ -24,9 +24,12 @@ let sim: RtspSimHandle | undefined;
 let capture: CaptureHandle | undefined;
 let clipsDir: string;
 
-
 async function startRedis(): Promise<void> {
-  redisProc = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+  redisProc = spawn(
+    'redis-server',
+    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+    { stdio: 'ignore' },
+  );
   await waitFor(() => redisAnswers(`redis://127.0.0.1:${port}`), 10_000, 'private redis-server');
 }
 
@@ -42,10 +45,20 @@ test('recording survives a Redis restart; clips of the outage are enqueued when 
   await startRedis();
   sim = await startSim(1);
   clipsDir = await fs.mkdtemp(path.join(os.tmpdir(), 'capture-redis-restart-'));
-  capture = await startCapture(testConfig({
-    REDIS_URL: `redis://127.0.0.1:${port}`, CLIPS_DIR: clipsDir, REDIS_PREFIX: prefix, NUM_STREAMS: '1', RTSP_URL_TEMPLATE: simTemplate(sim),
-    SEGMENT_SECONDS: '2', CAMERA_LEASE_TTL_SECONDS: '3', CAMERA_OFFLINE_SECONDS: '30', RETENTION_INTERVAL_SECONDS: '3600',
-  }), { serve: false });
+  capture = await startCapture(
+    testConfig({
+      REDIS_URL: `redis://127.0.0.1:${port}`,
+      CLIPS_DIR: clipsDir,
+      REDIS_PREFIX: prefix,
+      NUM_STREAMS: '1',
+      RTSP_URL_TEMPLATE: simTemplate(sim),
+      SEGMENT_SECONDS: '2',
+      CAMERA_LEASE_TTL_SECONDS: '3',
+      CAMERA_OFFLINE_SECONDS: '30',
+      RETENTION_INTERVAL_SECONDS: '3600',
+    }),
+    { serve: false },
+  );
   const client = new Redis(port, '127.0.0.1', { maxRetriesPerRequest: null });
   const jobs = async () => (await client.lrange(keys.clips, 0, -1)).map((j) => JSON.parse(j) as ClipJob);
   await waitFor(async () => (await jobs()).length >= 2, 20_000, 'two clips before the outage');
@@ -59,7 +72,10 @@ test('recording survives a Redis restart; clips of the outage are enqueued when 
   const listedLines = async () => {
     const staging = path.join(clipsDir, '.staging', 'cam1');
     let n = 0;
-    for (const run of await fs.readdir(staging)) n += (await fs.readFile(path.join(staging, run, 'list.csv'), 'utf8').catch(() => '')).split('\n').filter(Boolean).length;
+    for (const run of await fs.readdir(staging))
+      n += (await fs.readFile(path.join(staging, run, 'list.csv'), 'utf8').catch(() => ''))
+        .split('\n')
+        .filter(Boolean).length;
     return n;
   };
   const listedAtKill = await listedLines();
@@ -69,11 +85,19 @@ test('recording survives a Redis restart; clips of the outage are enqueued when 
 
   await waitFor(async () => (await capture!.readiness()).ready, 10_000, '/readyz to recover');
   const during = (await onDisk()).filter((f) => !before.has(f));
-  await waitFor(async () => {
-    const ids = new Set((await jobs()).map((j) => path.basename(j.path)));
-    return during.every((f) => ids.has(f));
-  }, 15_000, () => `every clip of the outage (${during.join(', ')}) to be enqueued`);
-  await waitFor(async () => (await client.get(keys.cameraLease('cam1'))) === capture!.replicaId, 10_000, 'the lease to be taken back');
+  await waitFor(
+    async () => {
+      const ids = new Set((await jobs()).map((j) => path.basename(j.path)));
+      return during.every((f) => ids.has(f));
+    },
+    15_000,
+    () => `every clip of the outage (${during.join(', ')}) to be enqueued`,
+  );
+  await waitFor(
+    async () => (await client.get(keys.cameraLease('cam1'))) === capture!.replicaId,
+    10_000,
+    'the lease to be taken back',
+  );
   const ids = (await jobs()).map((j) => j.id);
   expect(new Set(ids).size).toBe(ids.length);
   client.disconnect();

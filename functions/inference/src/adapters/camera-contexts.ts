@@ -17,7 +17,15 @@ export class CameraContexts {
   private timer: NodeJS.Timeout | undefined;
   private refreshing: Promise<void> | undefined;
 
-  constructor(private readonly o: { registry: CameraRegistry; language: 'ko' | 'en'; file: CamerasFile | undefined; pollMs: number; logger: Logger }) {}
+  constructor(
+    private readonly o: {
+      registry: CameraRegistry;
+      language: 'ko' | 'en';
+      file: CamerasFile | undefined;
+      pollMs: number;
+      logger: Logger;
+    },
+  ) {}
 
   contextOf(cameraId: string): CameraContext {
     const e = this.entries.get(cameraId);
@@ -25,8 +33,19 @@ export class CameraContexts {
   }
 
   async start(): Promise<void> {
-    await this.refresh(true).catch((err) => this.o.logger.warn({ err: toError(err).message }, 'camera registry not readable yet; using CAMERAS_FILE contexts'));
-    this.timer = setInterval(() => void this.refresh().catch((err) => this.o.logger.warn({ err: toError(err).message }, 'camera registry poll failed')), this.o.pollMs);
+    await this.refresh(true).catch((err) =>
+      this.o.logger.warn(
+        { err: toError(err).message },
+        'camera registry not readable yet; using CAMERAS_FILE contexts',
+      ),
+    );
+    this.timer = setInterval(
+      () =>
+        void this.refresh().catch((err) =>
+          this.o.logger.warn({ err: toError(err).message }, 'camera registry poll failed'),
+        ),
+      this.o.pollMs,
+    );
     this.timer.unref();
   }
 

@@ -28,8 +28,14 @@ export type PrepareEvent =
  * opened; other failures go back to the queue (attempt counted). Null when nothing was ready.
  */
 export async function claimAndPrepare(
-  queue: ClipQueue, consumerId: string, settings: PrepareSettings, claimTimeoutSeconds: number,
-  report: (e: PrepareEvent) => void, logger: Logger, maxAttempts = Number.POSITIVE_INFINITY, overlayOf?: OverlayLookup,
+  queue: ClipQueue,
+  consumerId: string,
+  settings: PrepareSettings,
+  claimTimeoutSeconds: number,
+  report: (e: PrepareEvent) => void,
+  logger: Logger,
+  maxAttempts = Number.POSITIVE_INFINITY,
+  overlayOf?: OverlayLookup,
 ): Promise<PreparedJob | null> {
   const claimed = await queue.claim(consumerId, claimTimeoutSeconds);
   if (!claimed) return null;

@@ -13,7 +13,14 @@ export const ExampleFileSchema = z.object({
   context: CameraContextSchema,
   answers: z.object({ en: ModelVerdictSchema, ko: ModelVerdictSchema }),
   /** The committed model clip and its sha256 (checked at load: a re-encoded file would silently change the prefix). */
-  clip: z.object({ file: z.string().regex(/^[\w.-]+\.mp4$/), sha256: z.string().regex(/^[0-9a-f]{64}$/), fps: z.number().positive(), frames: z.number().int().positive(), width: z.number().int(), height: z.number().int() }),
+  clip: z.object({
+    file: z.string().regex(/^[\w.-]+\.mp4$/),
+    sha256: z.string().regex(/^[0-9a-f]{64}$/),
+    fps: z.number().positive(),
+    frames: z.number().int().positive(),
+    width: z.number().int(),
+    height: z.number().int(),
+  }),
   /** Where it came from (documentation only: scene name, window in the loop). */
   source: z.record(z.string(), z.unknown()).optional(),
 });
@@ -25,7 +32,10 @@ export type ExampleFile = z.infer<typeof ExampleFileSchema>;
  * Fixed order: directories sorted by name.
  */
 export async function loadFewShot(dir: string): Promise<FewShotExample[]> {
-  const entries = (await fs.readdir(dir, { withFileTypes: true })).filter((e) => e.isDirectory()).map((e) => e.name).sort();
+  const entries = (await fs.readdir(dir, { withFileTypes: true }))
+    .filter((e) => e.isDirectory())
+    .map((e) => e.name)
+    .sort();
   const examples: FewShotExample[] = [];
   for (const name of entries) {
     const exDir = path.join(dir, name);
@@ -33,18 +43,32 @@ export async function loadFewShot(dir: string): Promise<FewShotExample[]> {
     const meta = await fs.readFile(metaPath, 'utf8').catch(() => undefined);
     if (meta === undefined) continue;
     const parsed = ExampleFileSchema.safeParse(JSON.parse(meta));
-    if (!parsed.success) throw new Error(`few-shot example ${metaPath} is invalid: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+    if (!parsed.success)
+      throw new Error(
+        `few-shot example ${metaPath} is invalid: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
+      );
     const { cameraId, context, answers, clip } = parsed.data;
     const clipBytes = await fs.readFile(path.join(exDir, clip.file));
     const sha = mediaUuid(clipBytes);
-    if (sha !== `sha256:${clip.sha256}`) throw new Error(`few-shot clip ${path.join(exDir, clip.file)} does not match its sha256 in example.json (re-run tools/fewshot/make-fewshot.ts)`);
+    if (sha !== `sha256:${clip.sha256}`)
+      throw new Error(
+        `few-shot clip ${path.join(exDir, clip.file)} does not match its sha256 in example.json (re-run tools/fewshot/make-fewshot.ts)`,
+      );
     const info = mp4VideoInfo(clipBytes);
-    if (info.frames !== clip.frames) throw new Error(`few-shot clip ${path.join(exDir, clip.file)} has ${info.frames} frames, example.json says ${clip.frames}`);
+    if (info.frames !== clip.frames)
+      throw new Error(
+        `few-shot clip ${path.join(exDir, clip.file)} has ${info.frames} frames, example.json says ${clip.frames}`,
+      );
     const frameFiles = (await fs.readdir(exDir)).filter((f) => /^frame-.*\.jpe?g$/.test(f)).sort();
     if (frameFiles.length === 0) throw new Error(`few-shot example ${exDir} has no frame-*.jpg files`);
-    const frames = await Promise.all(frameFiles.map(async (f) => (await fs.readFile(path.join(exDir, f))).toString('base64')));
+    const frames = await Promise.all(
+      frameFiles.map(async (f) => (await fs.readFile(path.join(exDir, f))).toString('base64')),
+    );
     examples.push({
-      name, cameraId, context, answers,
+      name,
+      cameraId,
+      context,
+      answers,
       media: { kind: 'mp4', base64: clipBytes.toString('base64'), fps: clip.fps, frames: clip.frames, uuid: sha },
       imageMedia: framesMedia(frames, clip.fps),
     });

@@ -42,7 +42,12 @@ function runFfmpeg(args: string[], what: string, opts: ExtractOptions): Promise<
       clearTimeout(timer);
       if (timedOut) return reject(new RetryableError(`ffmpeg timed out decoding ${what}`, { label: 'timeout' }));
       const reason = stderr.trim().split('\n').slice(-3).join(' | ');
-      if (code !== 0) return reject(new UnrecoverableError(`corrupt clip: ffmpeg exited with ${signal ?? code}: ${reason || 'no message'}`, { label: 'corrupt' }));
+      if (code !== 0)
+        return reject(
+          new UnrecoverableError(`corrupt clip: ffmpeg exited with ${signal ?? code}: ${reason || 'no message'}`, {
+            label: 'corrupt',
+          }),
+        );
       resolve(Buffer.concat(chunks));
     });
   });
@@ -54,7 +59,11 @@ function runFfmpeg(args: string[], what: string, opts: ExtractOptions): Promise<
  * ffmpeg's own reason); RetryableError when ffmpeg could not run or timed out.
  */
 export async function extractFrames(absPath: string, opts: ExtractOptions): Promise<Buffer[]> {
-  const out = await runFfmpeg(buildFrameArgs(absPath, { ...opts, overlayOnStdin: opts.overlayPng !== undefined }), absPath, opts);
+  const out = await runFfmpeg(
+    buildFrameArgs(absPath, { ...opts, overlayOnStdin: opts.overlayPng !== undefined }),
+    absPath,
+    opts,
+  );
   const { images } = splitJpegs(out);
   if (images.length === 0) throw new UnrecoverableError('empty clip: ffmpeg decoded no frames', { label: 'corrupt' });
   return images;
@@ -66,14 +75,20 @@ export async function extractFrames(absPath: string, opts: ExtractOptions): Prom
  * `outPath` is a seekable file the caller owns (and removes).
  */
 export async function makeModelClip(absPath: string, outPath: string, opts: ExtractOptions): Promise<Mp4VideoInfo> {
-  await runFfmpeg(buildModelClipArgs(absPath, outPath, { ...opts, overlayOnStdin: opts.overlayPng !== undefined }), absPath, opts);
+  await runFfmpeg(
+    buildModelClipArgs(absPath, outPath, { ...opts, overlayOnStdin: opts.overlayPng !== undefined }),
+    absPath,
+    opts,
+  );
   const bytes = await readFile(outPath).catch(() => Buffer.alloc(0));
   if (bytes.length === 0) throw new UnrecoverableError('empty clip: ffmpeg wrote no model clip', { label: 'corrupt' });
   let info: Mp4VideoInfo;
   try {
     info = mp4VideoInfo(bytes);
   } catch (err) {
-    throw new UnrecoverableError(`empty clip: the model clip has no video (${(err as Error).message})`, { label: 'corrupt' });
+    throw new UnrecoverableError(`empty clip: the model clip has no video (${(err as Error).message})`, {
+      label: 'corrupt',
+    });
   }
   if (info.frames === 0) throw new UnrecoverableError('empty clip: ffmpeg decoded no frames', { label: 'corrupt' });
   return info;

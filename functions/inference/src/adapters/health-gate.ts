@@ -11,7 +11,11 @@ export class HealthGate {
   private timer: NodeJS.Timeout | undefined;
   private running = false;
 
-  constructor(private readonly client: Pick<VllmClient, 'healthy'>, private readonly intervalMs: number, private readonly logger: Logger) {}
+  constructor(
+    private readonly client: Pick<VllmClient, 'healthy'>,
+    private readonly intervalMs: number,
+    private readonly logger: Logger,
+  ) {}
 
   get healthy(): boolean {
     return this.healthyNow;

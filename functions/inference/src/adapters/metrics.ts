@@ -22,21 +22,85 @@ export class InferenceMetrics {
 
   constructor(registry: Registry) {
     const registers = [registry];
-    this.queueWait = new Histogram({ name: 'safetyhanta_inference_queue_wait_seconds', help: 'clip end → claimed by a preparer', buckets: TIME_BUCKETS, registers });
-    this.prepare = new Histogram({ name: 'safetyhanta_inference_prepare_seconds', help: 'path check + decode/sample/resize/JPEG of one clip', buckets: TIME_BUCKETS, registers });
-    this.model = new Histogram({ name: 'safetyhanta_inference_model_seconds', help: 'model request(s) for one clip, schema retry included', buckets: TIME_BUCKETS, registers });
-    this.clipToVerdict = new Histogram({ name: 'safetyhanta_inference_clip_to_verdict_seconds', help: 'clip end → verdict stored', buckets: TIME_BUCKETS, registers });
-    this.promptTokens = new Counter({ name: 'safetyhanta_inference_prompt_tokens_total', help: 'prompt tokens reported by the server', registers });
-    this.cachedTokens = new Counter({ name: 'safetyhanta_inference_cached_tokens_total', help: 'prompt tokens served from the prefix cache (usage.prompt_tokens_details.cached_tokens)', registers });
-    this.cachedRatio = new Gauge({ name: 'safetyhanta_inference_cached_token_ratio', help: 'cached_tokens / prompt_tokens of the last answer', registers });
-    this.verdicts = new Counter({ name: 'safetyhanta_inference_verdicts_total', help: 'verdicts stored, by status', labelNames: ['status'], registers });
-    this.alerts = new Counter({ name: 'safetyhanta_inference_alerts_total', help: 'alert CloudEvents published, by type', labelNames: ['type'], registers });
-    this.deadLetters = new Counter({ name: 'safetyhanta_inference_dead_letters_total', help: 'jobs dead-lettered by inference, by reason class', labelNames: ['reason'], registers });
-    this.schemaRetries = new Counter({ name: 'safetyhanta_inference_schema_retries_total', help: 'model answers that broke the verdict schema and were asked again', registers });
-    this.vllmWaits = new Counter({ name: 'safetyhanta_inference_vllm_unavailable_total', help: 'requests that found vLLM down and waited for /health', registers });
+    this.queueWait = new Histogram({
+      name: 'safetyhanta_inference_queue_wait_seconds',
+      help: 'clip end → claimed by a preparer',
+      buckets: TIME_BUCKETS,
+      registers,
+    });
+    this.prepare = new Histogram({
+      name: 'safetyhanta_inference_prepare_seconds',
+      help: 'path check + decode/sample/resize/JPEG of one clip',
+      buckets: TIME_BUCKETS,
+      registers,
+    });
+    this.model = new Histogram({
+      name: 'safetyhanta_inference_model_seconds',
+      help: 'model request(s) for one clip, schema retry included',
+      buckets: TIME_BUCKETS,
+      registers,
+    });
+    this.clipToVerdict = new Histogram({
+      name: 'safetyhanta_inference_clip_to_verdict_seconds',
+      help: 'clip end → verdict stored',
+      buckets: TIME_BUCKETS,
+      registers,
+    });
+    this.promptTokens = new Counter({
+      name: 'safetyhanta_inference_prompt_tokens_total',
+      help: 'prompt tokens reported by the server',
+      registers,
+    });
+    this.cachedTokens = new Counter({
+      name: 'safetyhanta_inference_cached_tokens_total',
+      help: 'prompt tokens served from the prefix cache (usage.prompt_tokens_details.cached_tokens)',
+      registers,
+    });
+    this.cachedRatio = new Gauge({
+      name: 'safetyhanta_inference_cached_token_ratio',
+      help: 'cached_tokens / prompt_tokens of the last answer',
+      registers,
+    });
+    this.verdicts = new Counter({
+      name: 'safetyhanta_inference_verdicts_total',
+      help: 'verdicts stored, by status',
+      labelNames: ['status'],
+      registers,
+    });
+    this.alerts = new Counter({
+      name: 'safetyhanta_inference_alerts_total',
+      help: 'alert CloudEvents published, by type',
+      labelNames: ['type'],
+      registers,
+    });
+    this.deadLetters = new Counter({
+      name: 'safetyhanta_inference_dead_letters_total',
+      help: 'jobs dead-lettered by inference, by reason class',
+      labelNames: ['reason'],
+      registers,
+    });
+    this.schemaRetries = new Counter({
+      name: 'safetyhanta_inference_schema_retries_total',
+      help: 'model answers that broke the verdict schema and were asked again',
+      registers,
+    });
+    this.vllmWaits = new Counter({
+      name: 'safetyhanta_inference_vllm_unavailable_total',
+      help: 'requests that found vLLM down and waited for /health',
+      registers,
+    });
     this.inFlight = new Gauge({ name: 'safetyhanta_inference_in_flight', help: 'model requests in flight', registers });
-    this.prepared = new Gauge({ name: 'safetyhanta_inference_prepared_buffer', help: 'prepared clips waiting for a model slot', registers });
-    this.suppressed = new Counter({ name: 'safetyhanta_inference_alerts_suppressed_total', help: 'hazards seen during a cooldown (no alert)', labelNames: ['hazard'], registers });
+    this.prepared = new Gauge({
+      name: 'safetyhanta_inference_prepared_buffer',
+      help: 'prepared clips waiting for a model slot',
+      registers,
+    });
+    this.suppressed = new Counter({
+      name: 'safetyhanta_inference_alerts_suppressed_total',
+      help: 'hazards seen during a cooldown (no alert)',
+      labelNames: ['hazard'],
+      registers,
+    });
   }
 
   /** Records a judgement: model time, schema retries and every answer's token usage. */

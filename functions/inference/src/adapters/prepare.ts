@@ -44,28 +44,50 @@ export async function prepareClip(job: ClipJob, s: PrepareSettings, overlayOf?: 
 /** Issue #18.3: a clip longer than MAX_CLIP_SECONDS is refused before it is decoded. */
 export function checkClipLength(job: Pick<ClipJob, 'durationMs'>, maxClipSeconds: number): void {
   if (job.durationMs > maxClipSeconds * 1000) {
-    throw new UnrecoverableError(`clip too long: ${job.durationMs / 1000} s > MAX_CLIP_SECONDS=${maxClipSeconds}`, { label: 'too-long' });
+    throw new UnrecoverableError(`clip too long: ${job.durationMs / 1000} s > MAX_CLIP_SECONDS=${maxClipSeconds}`, {
+      label: 'too-long',
+    });
   }
 }
 
 function extractOptions(s: PrepareSettings, overlayPng?: Buffer): ExtractOptions {
-  return { sampling: s.sampling, fps: s.fps, maxSide: s.maxSide, maxSeconds: s.maxClipSeconds, ...(s.ffmpegPath ? { ffmpegPath: s.ffmpegPath } : {}), ...(overlayPng ? { overlayPng } : {}) };
+  return {
+    sampling: s.sampling,
+    fps: s.fps,
+    maxSide: s.maxSide,
+    maxSeconds: s.maxClipSeconds,
+    ...(s.ffmpegPath ? { ffmpegPath: s.ffmpegPath } : {}),
+    ...(overlayPng ? { overlayPng } : {}),
+  };
 }
 
 /** images mode: one base64 JPEG per sampled frame. */
 export async function framesFromClip(absClip: string, s: PrepareSettings, overlayPng?: Buffer): Promise<PreparedMedia> {
   const frames = await extractFrames(absClip, extractOptions(s, overlayPng));
-  return framesMedia(frames.map((f) => f.toString('base64')), s.sampling === 'keyframes' ? 1 : s.fps);
+  return framesMedia(
+    frames.map((f) => f.toString('base64')),
+    s.sampling === 'keyframes' ? 1 : s.fps,
+  );
 }
 
 /** The model clip made by inference (one ffmpeg spawn into a private temp file), sent inline. */
-export async function inlineModelClip(absClip: string, s: PrepareSettings, overlayPng?: Buffer): Promise<PreparedMedia> {
+export async function inlineModelClip(
+  absClip: string,
+  s: PrepareSettings,
+  overlayPng?: Buffer,
+): Promise<PreparedMedia> {
   const dir = await fs.mkdtemp(path.join(s.tmpDir ?? os.tmpdir(), 'model-clip-'));
   try {
     const out = path.join(dir, 'clip.mp4');
     const info = await makeModelClip(absClip, out, extractOptions(s, overlayPng));
     const bytes = await fs.readFile(out);
-    return { kind: 'mp4', base64: bytes.toString('base64'), fps: info.fps, frames: info.frames, uuid: mediaUuid(bytes) };
+    return {
+      kind: 'mp4',
+      base64: bytes.toString('base64'),
+      fps: info.fps,
+      frames: info.frames,
+      uuid: mediaUuid(bytes),
+    };
   } finally {
     await fs.rm(dir, { recursive: true, force: true });
   }
@@ -75,7 +97,11 @@ export async function inlineModelClip(absClip: string, s: PrepareSettings, overl
  * Media from a model clip that already exists (capture-made, or a few-shot file), already
  * through the path guard: a zero-copy `file://` (video-file) or its bytes inline (video-frames).
  */
-export async function modelClipMedia(absModelClip: string, info: { fps: number; frames: number }, mode: Exclude<MediaMode, 'images'>): Promise<PreparedMedia> {
+export async function modelClipMedia(
+  absModelClip: string,
+  info: { fps: number; frames: number },
+  mode: Exclude<MediaMode, 'images'>,
+): Promise<PreparedMedia> {
   if (mode === 'video-file') return { kind: 'file', url: fileUrl(absModelClip), fps: info.fps, frames: info.frames };
   const bytes = await fs.readFile(absModelClip);
   return { kind: 'mp4', base64: bytes.toString('base64'), fps: info.fps, frames: info.frames, uuid: mediaUuid(bytes) };
@@ -99,4 +125,3 @@ export async function prepareFromModelClip(ref: ModelClipRef, s: PrepareSettings
   if (s.mode === 'images') return framesFromClip(real, { ...s, sampling: 'fps', fps: ref.fps });
   return modelClipMedia(real, ref, s.mode);
 }
-

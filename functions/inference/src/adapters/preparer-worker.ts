@@ -26,7 +26,11 @@ export interface PreparerWorkerData {
 /** main → worker */
 export type ToWorker = { type: 'consumed' } | { type: 'stop' };
 /** worker → main */
-export type FromWorker = { type: 'job'; job: PreparedJob } | { type: 'event'; event: PrepareEvent } | { type: 'stopped' } | { type: 'failed'; error: string };
+export type FromWorker =
+  | { type: 'job'; job: PreparedJob }
+  | { type: 'event'; event: PrepareEvent }
+  | { type: 'stopped' }
+  | { type: 'failed'; error: string };
 
 const port = parentPort;
 if (!port) throw new Error('preparer-worker must run in a worker thread');
@@ -35,7 +39,12 @@ const logger = createLogger('inference-preparer', data.logLevel);
 // Its own connection: the main thread's commands never wait behind a blocking claim.
 const redis = logRedisErrors(new Redis(data.redisUrl, { maxRetriesPerRequest: null }), logger, 'inference-preparer');
 const keys = redisKeys(data.redisPrefix);
-const queue = new ClipQueue(redis, { keys, maxAttempts: data.maxAttempts, heartbeatTtlSeconds: data.heartbeatTtlSeconds, logger });
+const queue = new ClipQueue(redis, {
+  keys,
+  maxAttempts: data.maxAttempts,
+  heartbeatTtlSeconds: data.heartbeatTtlSeconds,
+  logger,
+});
 const overlayOf = registryOverlayLookup(redis, keys);
 
 let outstanding = 0;
@@ -59,7 +68,16 @@ async function loop(): Promise<void> {
     }
     let job: PreparedJob | null = null;
     try {
-      job = await claimAndPrepare(queue, data.consumerId, data.settings, data.claimTimeoutSeconds, (event) => send({ type: 'event', event }), logger, data.maxAttempts, overlayOf);
+      job = await claimAndPrepare(
+        queue,
+        data.consumerId,
+        data.settings,
+        data.claimTimeoutSeconds,
+        (event) => send({ type: 'event', event }),
+        logger,
+        data.maxAttempts,
+        overlayOf,
+      );
     } catch (err) {
       logger.error({ err: toError(err).message }, 'claiming failed; trying again in 1 s');
       await sleep(1000);

@@ -2,7 +2,13 @@ import path from 'node:path';
 import type { Redis } from 'ioredis';
 import type { RedisKeys } from '../../../shared/src/keys';
 import { luaScripts } from '../../../shared/src/lua';
-import { INCIDENT_TYPES, type CameraState, type Incident, type IncidentType, type WindowEntry } from '../core/incidents';
+import {
+  INCIDENT_TYPES,
+  type CameraState,
+  type Incident,
+  type IncidentType,
+  type WindowEntry,
+} from '../core/incidents';
 
 const loadScripts = luaScripts('sh_inference', path.join(__dirname, 'lua'), ['commit-6'] as const);
 
@@ -105,10 +111,25 @@ export class StateStore {
       if (value !== before) triplets.push(field(cameraId, t), before, value);
     }
     const res = (await this.scripts.commit(
-      input.markerKey, input.outcomeKey, this.keys.verdicts, this.keys.incidents, this.keys.incidentWindows, this.keys.incidentClips,
-      input.markerValue, input.outcome, input.markerTtlSeconds, this.opts.verdictsMaxLen, input.verdictJson ?? '', input.jobId,
-      cameraId, loaded.rawWindow, nextWindow === JSON.stringify({ window: loaded.state.window }) ? '' : nextWindow,
-      input.evidenceClip ?? '', triplets.length / 3, this.opts.replayTtlSeconds, ...triplets,
+      input.markerKey,
+      input.outcomeKey,
+      this.keys.verdicts,
+      this.keys.incidents,
+      this.keys.incidentWindows,
+      this.keys.incidentClips,
+      input.markerValue,
+      input.outcome,
+      input.markerTtlSeconds,
+      this.opts.verdictsMaxLen,
+      input.verdictJson ?? '',
+      input.jobId,
+      cameraId,
+      loaded.rawWindow,
+      nextWindow === JSON.stringify({ window: loaded.state.window }) ? '' : nextWindow,
+      input.evidenceClip ?? '',
+      triplets.length / 3,
+      this.opts.replayTtlSeconds,
+      ...triplets,
     )) as CommitReply;
     if (res[0] === 2) return { status: 'replay', outcome: res[1] ?? '' };
     return res[0] === 1 ? { status: 'committed' } : { status: 'conflict' };

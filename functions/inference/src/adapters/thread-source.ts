@@ -21,15 +21,21 @@ export class ThreadSource implements JobSource {
   private stoppedSignal!: () => void;
   private readonly stoppedMessage = new Promise<void>((resolve) => (this.stoppedSignal = resolve));
 
-  constructor(data: PreparerWorkerData, private readonly report: (e: PrepareEvent) => void, private readonly logger: Logger) {
+  constructor(
+    data: PreparerWorkerData,
+    private readonly report: (e: PrepareEvent) => void,
+    private readonly logger: Logger,
+  ) {
     this.worker = new Worker(path.join(__dirname, 'preparer-bootstrap.cjs'), { workerData: data });
     this.worker.on('message', (m: FromWorker) => this.onMessage(m));
     this.worker.on('error', (err) => this.logger.error({ err: err.message }, 'preparer thread crashed'));
-    this.exited = new Promise((resolve) => this.worker.once('exit', () => {
-      this.stoppedSignal();
-      this.finish();
-      resolve();
-    }));
+    this.exited = new Promise((resolve) =>
+      this.worker.once('exit', () => {
+        this.stoppedSignal();
+        this.finish();
+        resolve();
+      }),
+    );
   }
 
   private onMessage(m: FromWorker): void {
@@ -86,15 +92,28 @@ export class SequentialSource implements JobSource {
   private pending: Promise<PreparedJob | null> | undefined;
 
   constructor(
-    private readonly queue: ClipQueue, private readonly consumerId: string, private readonly settings: PrepareSettings,
-    private readonly claimTimeoutSeconds: number, private readonly report: (e: PrepareEvent) => void, private readonly logger: Logger,
+    private readonly queue: ClipQueue,
+    private readonly consumerId: string,
+    private readonly settings: PrepareSettings,
+    private readonly claimTimeoutSeconds: number,
+    private readonly report: (e: PrepareEvent) => void,
+    private readonly logger: Logger,
     private readonly maxAttempts = Number.POSITIVE_INFINITY,
     private readonly overlayOf?: OverlayLookup,
   ) {}
 
   async take(): Promise<PreparedJob | null> {
     while (!this.stopped) {
-      this.pending = claimAndPrepare(this.queue, this.consumerId, this.settings, this.claimTimeoutSeconds, this.report, this.logger, this.maxAttempts, this.overlayOf);
+      this.pending = claimAndPrepare(
+        this.queue,
+        this.consumerId,
+        this.settings,
+        this.claimTimeoutSeconds,
+        this.report,
+        this.logger,
+        this.maxAttempts,
+        this.overlayOf,
+      );
       const job = await this.pending;
       this.pending = undefined;
       if (this.stopped) return null; // stop() returns it for release

@@ -87,8 +87,12 @@ export class VllmClient {
    */
   async complete(body: Record<string, unknown>, signal?: AbortSignal): Promise<Completion> {
     try {
-      const res = await this.client.chat.completions.create(body as unknown as OpenAI.ChatCompletionCreateParamsNonStreaming, { signal: signal ?? null });
-      const usage = res.usage as (OpenAI.CompletionUsage & { prompt_tokens_details?: { cached_tokens?: number } | null }) | undefined;
+      const res = await this.client.chat.completions.create(
+        body as unknown as OpenAI.ChatCompletionCreateParamsNonStreaming,
+        { signal: signal ?? null },
+      );
+      const usage = res.usage as
+        (OpenAI.CompletionUsage & { prompt_tokens_details?: { cached_tokens?: number } | null }) | undefined;
       return {
         content: res.choices[0]?.message.content ?? null,
         usage: {
@@ -114,7 +118,8 @@ export type ServerFailure =
 export function describeFailure(err: unknown): ServerFailure {
   if (err instanceof OpenAI.APIConnectionTimeoutError) return { type: 'timeout', message: err.message };
   if (err instanceof OpenAI.APIConnectionError) return { type: 'connection', message: err.message };
-  if (err instanceof OpenAI.APIError && err.status !== undefined) return { type: 'status', status: err.status, message: serverMessage(err) };
+  if (err instanceof OpenAI.APIError && err.status !== undefined)
+    return { type: 'status', status: err.status, message: serverMessage(err) };
   return { type: 'other', error: toError(err) };
 }
 
@@ -139,14 +144,24 @@ function serverMessage(err: InstanceType<typeof OpenAI.APIError>): string {
 export function classifyFailure(f: ServerFailure, healthy: boolean): Error {
   if (f.type === 'other') return f.error;
   if (f.type === 'timeout') return new RetryableError(`vLLM request timed out: ${f.message}`, { label: 'timeout' });
-  if (f.type === 'connection') return new VllmUnavailableError(`vLLM unreachable: ${f.message}`, { label: 'unavailable' });
+  if (f.type === 'connection')
+    return new VllmUnavailableError(`vLLM unreachable: ${f.message}`, { label: 'unavailable' });
   const { status: s, message } = f;
   if (s === 429) return new VllmUnavailableError(`vLLM is overloaded (HTTP 429): ${message}`, { label: 'unavailable' });
   if (s === 408) return new RetryableError(`vLLM timed out the request (HTTP 408): ${message}`, { label: 'timeout' });
   if (s >= 500) {
-    if (!healthy) return new VllmUnavailableError(`vLLM answered HTTP ${s} and its /health fails: ${message}`, { label: 'unavailable' });
-    return new RetryableError(`vLLM failed this request (HTTP ${s}, /health 200): ${message}`, { label: 'server-error' });
+    if (!healthy)
+      return new VllmUnavailableError(`vLLM answered HTTP ${s} and its /health fails: ${message}`, {
+        label: 'unavailable',
+      });
+    return new RetryableError(`vLLM failed this request (HTTP ${s}, /health 200): ${message}`, {
+      label: 'server-error',
+    });
   }
-  if (s === 401 || s === 403 || s === 404) return new RetryableError(`vLLM answered HTTP ${s} (check VLLM_BASE_URL, VLLM_MODEL and VLLM_API_KEY): ${message}`, { label: 'rejected' });
+  if (s === 401 || s === 403 || s === 404)
+    return new RetryableError(
+      `vLLM answered HTTP ${s} (check VLLM_BASE_URL, VLLM_MODEL and VLLM_API_KEY): ${message}`,
+      { label: 'rejected' },
+    );
   return new UnrecoverableError(`vLLM rejected the request (HTTP ${s}): ${message}`, { label: 'rejected' });
 }

@@ -23,7 +23,12 @@ const UNCERTAIN_SUMMARY = {
  * retried once, then becomes `uncertain` with the reason: kept and counted, never silently safe.
  * Transport errors propagate (the caller decides wait / retry / dead-letter).
  */
-export async function judge(client: VllmClient, body: Record<string, unknown>, signal?: AbortSignal, language: 'ko' | 'en' = 'en'): Promise<Judgement> {
+export async function judge(
+  client: VllmClient,
+  body: Record<string, unknown>,
+  signal?: AbortSignal,
+  language: 'ko' | 'en' = 'en',
+): Promise<Judgement> {
   const started = performance.now();
   const usage: Usage[] = [];
   let lastReason = '';
@@ -35,8 +40,12 @@ export async function judge(client: VllmClient, body: Record<string, unknown>, s
     lastReason = parsed.reason;
   }
   return {
-    status: 'uncertain', hazards: [], summary: UNCERTAIN_SUMMARY[language],
-    reason: lastReason, usage, modelMs: performance.now() - started,
+    status: 'uncertain',
+    hazards: [],
+    summary: UNCERTAIN_SUMMARY[language],
+    reason: lastReason,
+    usage,
+    modelMs: performance.now() - started,
   };
 }
 

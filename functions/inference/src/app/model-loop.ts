@@ -104,9 +104,20 @@ export class ModelLoop {
 
   private async process(p: PreparedJob, log: Logger): Promise<void> {
     const { queue, consumerId } = this.d;
-    const deps: JobProcessorDeps = { client: this.d.client, gate: this.d.gate, prompt: this.d.prompt, outcome: this.d.outcome, metrics: this.d.metrics, logger: this.d.logger };
+    const deps: JobProcessorDeps = {
+      client: this.d.client,
+      gate: this.d.gate,
+      prompt: this.d.prompt,
+      outcome: this.d.outcome,
+      metrics: this.d.metrics,
+      logger: this.d.logger,
+    };
     try {
-      const r = await processJob(deps, p.job, p.media, { waitWhileDown: true, stopWaiting: this.stopWaiting.signal, abort: this.abort.signal });
+      const r = await processJob(deps, p.job, p.media, {
+        waitWhileDown: true,
+        stopWaiting: this.stopWaiting.signal,
+        abort: this.abort.signal,
+      });
       if (r.replayed) log.info('verdict already stored (redelivery): events replayed, acking');
       await queue.ack(consumerId, p.raw);
     } catch (err) {
@@ -118,13 +129,21 @@ export class ModelLoop {
   private async settle(p: PreparedJob, e: Error, log: Logger): Promise<void> {
     const { queue, consumerId } = this.d;
     const policy = failurePolicy(e);
-    if (e instanceof Stopping || this.abort.signal.aborted || (this.stopping && policy !== 'dead-letter') || policy === 'release') {
+    if (
+      e instanceof Stopping ||
+      this.abort.signal.aborted ||
+      (this.stopping && policy !== 'dead-letter') ||
+      policy === 'release'
+    ) {
       await queue.release(consumerId, p.raw);
       log.info({ err: e.message }, 'released an unfinished job for another consumer');
     } else if (policy === 'dead-letter' || p.attempt >= this.d.maxAttempts) {
       // The last attempt: dead-letter with this failure's own reason (e.g. the server's message),
       // rather than the next claim's generic "failed N attempts".
-      const reason = policy === 'dead-letter' ? `${e.name}: ${e.message}` : `${e.name}: ${e.message} (attempt ${p.attempt} of MAX_ATTEMPTS=${this.d.maxAttempts})`;
+      const reason =
+        policy === 'dead-letter'
+          ? `${e.name}: ${e.message}`
+          : `${e.name}: ${e.message} (attempt ${p.attempt} of MAX_ATTEMPTS=${this.d.maxAttempts})`;
       await queue.deadLetter(consumerId, p.raw, reason);
       this.d.metrics.deadLetters.inc({ reason: failureLabel(e) });
     } else {

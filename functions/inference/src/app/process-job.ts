@@ -42,7 +42,12 @@ export type JobResult = { jobId: string; replayed: true } | { jobId: string; rep
  * model → store verdict + incidents → publish. Failures are thrown with their `kind`; the
  * caller applies errors.ts failurePolicy (queue: retry / release / dead-letter; HTTP: 422 / 503).
  */
-export async function processJob(d: JobProcessorDeps, job: ClipJob, media: PreparedMedia | (() => Promise<PreparedMedia>), o: ProcessOptions): Promise<JobResult> {
+export async function processJob(
+  d: JobProcessorDeps,
+  job: ClipJob,
+  media: PreparedMedia | (() => Promise<PreparedMedia>),
+  o: ProcessOptions,
+): Promise<JobResult> {
   // Entry point of every job, pulled or pushed: the place for checks that must hold for both
   // (the shared clip-identity check of issue #18.1 goes here, before anything is replayed or decoded).
   if ((await replayIfDone(d.outcome, job.id)) !== null) return { jobId: job.id, replayed: true };
@@ -57,7 +62,8 @@ async function ask(d: JobProcessorDeps, job: ClipJob, media: PreparedMedia, o: P
   const body = d.prompt.body(job.cameraId, media);
   for (;;) {
     if (o.waitWhileDown) await d.gate.waitHealthy(o.stopWaiting);
-    else if (!d.gate.healthy) throw new VllmUnavailableError('vLLM is not healthy yet; redeliver later', { label: 'unavailable' });
+    else if (!d.gate.healthy)
+      throw new VllmUnavailableError('vLLM is not healthy yet; redeliver later', { label: 'unavailable' });
     // A per-request signal: openai-node never removes the listener it adds to the signal it is
     // given, so passing a long-lived signal would leak one listener per request.
     const request = new AbortController();

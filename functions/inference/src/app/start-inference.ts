@@ -79,38 +79,102 @@ export async function startInference(config: Config, deps: InferenceDeps = {}): 
   const { common, queue: qc, inference: ic } = config;
   const logger = deps.logger ?? createLogger('inference', common.logLevel);
   const registry = deps.registry ?? createRegistry('inference');
-  if (ic.confirmN < ic.confirmK) throw new ConfigError([`INCIDENT_CONFIRM_N=${ic.confirmN} is smaller than INCIDENT_CONFIRM_K=${ic.confirmK}: expected N ≥ K`]);
-  if (!common.vllmBaseUrl) throw new Error('VLLM_BASE_URL is not set: inference needs an OpenAI-compatible server (vLLM, or vllm-sim locally)');
+  if (ic.confirmN < ic.confirmK)
+    throw new ConfigError([
+      `INCIDENT_CONFIRM_N=${ic.confirmN} is smaller than INCIDENT_CONFIRM_K=${ic.confirmK}: expected N ≥ K`,
+    ]);
+  if (!common.vllmBaseUrl)
+    throw new Error(
+      'VLLM_BASE_URL is not set: inference needs an OpenAI-compatible server (vLLM, or vllm-sim locally)',
+    );
   const metrics = new InferenceMetrics(registry);
   const keys = redisKeys(common.redisPrefix);
   const redis = logRedisErrors(new Redis(common.redisUrl, { maxRetriesPerRequest: null }), logger, 'inference');
-  const queue = new ClipQueue(redis, { keys, maxAttempts: qc.maxAttempts, heartbeatTtlSeconds: qc.heartbeatTtlSeconds, maxLength: qc.maxLength, logger });
+  const queue = new ClipQueue(redis, {
+    keys,
+    maxAttempts: qc.maxAttempts,
+    heartbeatTtlSeconds: qc.heartbeatTtlSeconds,
+    maxLength: qc.maxLength,
+    logger,
+  });
   const consumerId = newConsumerId('inference');
 
   const examples = deps.fewShot ?? (await loadFewShot(ic.fewshotDir));
   const cameras = ic.camerasFile ? parseCamerasFile(await fs.readFile(ic.camerasFile, 'utf8')) : undefined;
   // the registry (seeded once from today's configuration) gives each clip its camera's current context and zones
   const cameraRegistry = new CameraRegistry(redis, keys, { logger });
-  await cameraRegistry.seedOnce(seedEntries({ numStreams: common.numStreams, rtspUrlTemplate: common.rtspUrlTemplate, camerasFile: cameras }))
+  await cameraRegistry
+    .seedOnce(
+      seedEntries({ numStreams: common.numStreams, rtspUrlTemplate: common.rtspUrlTemplate, camerasFile: cameras }),
+    )
     .catch((err) => logger.warn({ err: toError(err).message }, 'could not seed the camera registry'));
-  const contexts = new CameraContexts({ registry: cameraRegistry, language: ic.verdictLanguage, file: cameras, pollMs: 1000, logger });
+  const contexts = new CameraContexts({
+    registry: cameraRegistry,
+    language: ic.verdictLanguage,
+    file: cameras,
+    pollMs: 1000,
+    logger,
+  });
   await contexts.start();
   const overlayOf = registryOverlayLookup(redis, keys);
-  const prompt = createPromptKit({ examples, cameras, contextOf: (id) => contexts.contextOf(id), mode: ic.videoInput, language: ic.verdictLanguage, fps: modelClipFps(ic.videoSampling, ic.videoFps), model: common.vllmModel, maxTokens: ic.maxTokens });
-  logger.info({ prefixHash: prompt.prefixHash, examples: examples.map((e) => e.name), mode: ic.videoInput }, 'few-shot prefix ready');
+  const prompt = createPromptKit({
+    examples,
+    cameras,
+    contextOf: (id) => contexts.contextOf(id),
+    mode: ic.videoInput,
+    language: ic.verdictLanguage,
+    fps: modelClipFps(ic.videoSampling, ic.videoFps),
+    model: common.vllmModel,
+    maxTokens: ic.maxTokens,
+  });
+  logger.info(
+    { prefixHash: prompt.prefixHash, examples: examples.map((e) => e.name), mode: ic.videoInput },
+    'few-shot prefix ready',
+  );
 
-  const client = new VllmClient({ baseUrl: common.vllmBaseUrl, apiKey: ic.apiKey, timeoutMs: ic.requestTimeoutMs, maxRetries: ic.maxRetries, logger, ...(deps.fetch ? { fetch: deps.fetch } : {}) });
+  const client = new VllmClient({
+    baseUrl: common.vllmBaseUrl,
+    apiKey: ic.apiKey,
+    timeoutMs: ic.requestTimeoutMs,
+    maxRetries: ic.maxRetries,
+    logger,
+    ...(deps.fetch ? { fetch: deps.fetch } : {}),
+  });
   const gate = new HealthGate(client, ic.healthIntervalMs, logger);
   await gate.start();
-  const publisher = new Publisher({ sink: common.kSink, maxRetries: config.publisher.maxRetries, timeoutMs: config.publisher.timeoutMs, logger, registry, ...(deps.fetch ? { fetch: deps.fetch } : {}) });
-  const store = new StateStore(redis, keys, { verdictsMaxLen: qc.verdictsMaxLen, replayTtlSeconds: ic.replayTtlSeconds });
+  const publisher = new Publisher({
+    sink: common.kSink,
+    maxRetries: config.publisher.maxRetries,
+    timeoutMs: config.publisher.timeoutMs,
+    logger,
+    registry,
+    ...(deps.fetch ? { fetch: deps.fetch } : {}),
+  });
+  const store = new StateStore(redis, keys, {
+    verdictsMaxLen: qc.verdictsMaxLen,
+    replayTtlSeconds: ic.replayTtlSeconds,
+  });
   const outcome: OutcomeDeps = {
-    store, publisher, keys, model: common.vllmModel, metrics, logger,
+    store,
+    publisher,
+    keys,
+    model: common.vllmModel,
+    metrics,
+    logger,
     markerTtl: { safeSeconds: ic.safeMarkerTtlHours * 3600, otherSeconds: ic.markerTtlDays * 86_400 },
-    policy: { confirmK: ic.confirmK, confirmN: ic.confirmN, resolveAfter: ic.resolveAfter, cooldownMs: ic.cooldownSeconds * 1000 },
+    policy: {
+      confirmK: ic.confirmK,
+      confirmN: ic.confirmN,
+      resolveAfter: ic.resolveAfter,
+      cooldownMs: ic.cooldownSeconds * 1000,
+    },
   };
   const settings: PrepareSettings = {
-    clipsDir: common.clipsDir, mode: ic.videoInput, sampling: ic.videoSampling, fps: ic.videoFps, maxSide: ic.videoMaxSide,
+    clipsDir: common.clipsDir,
+    mode: ic.videoInput,
+    sampling: ic.videoSampling,
+    fps: ic.videoFps,
+    maxSide: ic.videoMaxSide,
     maxClipSeconds: ic.maxClipSeconds ?? 3 * common.segmentSeconds,
   };
   const report = (e: PrepareEvent) => {
@@ -131,21 +195,57 @@ export async function startInference(config: Config, deps: InferenceDeps = {}): 
   if (pull) {
     await queue.heartbeat(consumerId);
     const prepareAhead = ic.prepareAhead ?? 2 * ic.concurrency;
-    const source: JobSource = pipeline === 'thread'
-      ? new ThreadSource({
-        redisUrl: common.redisUrl, redisPrefix: common.redisPrefix, consumerId, maxAttempts: qc.maxAttempts,
-        heartbeatTtlSeconds: qc.heartbeatTtlSeconds, prepareAhead, claimTimeoutSeconds, settings, logLevel: common.logLevel,
-      }, report, logger)
-      : new SequentialSource(queue, consumerId, settings, claimTimeoutSeconds, report, logger, qc.maxAttempts, overlayOf);
+    const source: JobSource =
+      pipeline === 'thread'
+        ? new ThreadSource(
+            {
+              redisUrl: common.redisUrl,
+              redisPrefix: common.redisPrefix,
+              consumerId,
+              maxAttempts: qc.maxAttempts,
+              heartbeatTtlSeconds: qc.heartbeatTtlSeconds,
+              prepareAhead,
+              claimTimeoutSeconds,
+              settings,
+              logLevel: common.logLevel,
+            },
+            report,
+            logger,
+          )
+        : new SequentialSource(
+            queue,
+            consumerId,
+            settings,
+            claimTimeoutSeconds,
+            report,
+            logger,
+            qc.maxAttempts,
+            overlayOf,
+          );
     const onFatal = (err: Error) => {
       fatal = err;
       logger.fatal({ err: err.message }, 'inference pull loop stopped');
       deps.onFatal?.(err);
     };
-    loop = new ModelLoop({ source, queue, consumerId, client, gate, prompt, outcome, concurrency: pipeline === 'thread' ? ic.concurrency : 1, maxAttempts: qc.maxAttempts, metrics, logger, onFatal });
+    loop = new ModelLoop({
+      source,
+      queue,
+      consumerId,
+      client,
+      gate,
+      prompt,
+      outcome,
+      concurrency: pipeline === 'thread' ? ic.concurrency : 1,
+      maxAttempts: qc.maxAttempts,
+      metrics,
+      logger,
+      onFatal,
+    });
     loop.start();
     const every = (ms: number, fn: () => Promise<unknown>, what: string) =>
-      timers.push(setInterval(() => void fn().catch((err) => logger.warn({ err: toError(err).message }, `${what} failed`)), ms));
+      timers.push(
+        setInterval(() => void fn().catch((err) => logger.warn({ err: toError(err).message }, `${what} failed`)), ms),
+      );
     every((qc.heartbeatTtlSeconds * 1000) / 3, () => queue.heartbeat(consumerId), 'heartbeat');
     every(qc.reaperIntervalSeconds * 1000, () => queue.reap(), 'reaper');
   }
@@ -157,17 +257,25 @@ export async function startInference(config: Config, deps: InferenceDeps = {}): 
   const pushBound = ic.pushConcurrency ?? ic.concurrency;
   let pushInFlight = 0;
   const processClip = async (job: ClipJob) => {
-    if (pushInFlight >= pushBound) throw new UnavailableError(`inference is busy (${pushInFlight} pushed clips in flight, INFERENCE_PUSH_CONCURRENCY=${pushBound}); redeliver later`);
+    if (pushInFlight >= pushBound)
+      throw new UnavailableError(
+        `inference is busy (${pushInFlight} pushed clips in flight, INFERENCE_PUSH_CONCURRENCY=${pushBound}); redeliver later`,
+      );
     pushInFlight += 1;
     try {
       // a job from the network must be the clip it names: id from the clip itself, camera = its folder (issue #18.1)
       await verifyClipJob(settings.clipsDir, job);
-      const r = await processJob(jobDeps, job, async () => {
-        const started = performance.now();
-        const media = await prepareClip(job, settings, overlayOf);
-        metrics.prepare.observe((performance.now() - started) / 1000);
-        return media;
-      }, { waitWhileDown: false });
+      const r = await processJob(
+        jobDeps,
+        job,
+        async () => {
+          const started = performance.now();
+          const media = await prepareClip(job, settings, overlayOf);
+          metrics.prepare.observe((performance.now() - started) / 1000);
+          return media;
+        },
+        { waitWhileDown: false },
+      );
       return r.replayed ? { jobId: r.jobId, replayed: true } : r.verdict;
     } finally {
       pushInFlight -= 1;
@@ -178,34 +286,51 @@ export async function startInference(config: Config, deps: InferenceDeps = {}): 
     return { refreshed: true };
   };
   const cameraStatus = async (eventId: string, e: CameraStatusEvent) => {
-    const events = await applyCameraEvent(outcome, eventId, { cameraId: e.cameraId, status: e.status, atMs: Date.parse(e.at) }, new Date());
+    const events = await applyCameraEvent(
+      outcome,
+      eventId,
+      { cameraId: e.cameraId, status: e.status, atMs: Date.parse(e.at) },
+      new Date(),
+    );
     return { alerts: events.map((x) => x.id) };
   };
   const readiness = async () => {
     const redisOk = redis.status === 'ready';
     return {
       ready: redisOk && gate.healthy && !fatal,
-      detail: { redis: redis.status, vllm: gate.healthy ? 'healthy' : 'unhealthy: jobs wait', prefixHash: prompt.prefixHash, ...(fatal ? { fatal: fatal.message } : {}) },
+      detail: {
+        redis: redis.status,
+        vllm: gate.healthy ? 'healthy' : 'unhealthy: jobs wait',
+        prefixHash: prompt.prefixHash,
+        ...(fatal ? { fatal: fatal.message } : {}),
+      },
     };
   };
 
   let served: ServedFunction | undefined;
   if (deps.serveHttp ?? true) {
-    served = await serveFunction('inference', createInferenceHandler({ processClip, cameraStatus, cameraUpdated, readiness }, registry, logger), common.port, common.bindHost, { maxBodyBytes: common.maxBodyBytes });
+    served = await serveFunction(
+      'inference',
+      createInferenceHandler({ processClip, cameraStatus, cameraUpdated, readiness }, registry, logger),
+      common.port,
+      common.bindHost,
+      { maxBodyBytes: common.maxBodyBytes },
+    );
     logger.info({ url: served.url, consumerId, pipeline, pull }, 'inference listening');
   }
 
   let stopping: Promise<void> | undefined;
-  const stop = (graceMs = 20_000) => (stopping ??= (async () => {
-    for (const t of timers) clearInterval(t);
-    contexts.stop();
-    await loop?.stop(graceMs);
-    gate.stop();
-    await served?.close();
-    if (pull) await queue.retire(consumerId).catch(() => undefined);
-    await queue.close();
-    redis.disconnect();
-    logger.info({ consumerId }, 'inference stopped');
-  })());
+  const stop = (graceMs = 20_000) =>
+    (stopping ??= (async () => {
+      for (const t of timers) clearInterval(t);
+      contexts.stop();
+      await loop?.stop(graceMs);
+      gate.stop();
+      await served?.close();
+      if (pull) await queue.retire(consumerId).catch(() => undefined);
+      await queue.close();
+      redis.disconnect();
+      logger.info({ consumerId }, 'inference stopped');
+    })());
   return { consumerId, prefixHash: prompt.prefixHash, url: served?.url, registry, prompt, stop };
 }

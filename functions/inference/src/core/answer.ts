@@ -16,7 +16,10 @@ export function parseAnswer(content: string | null | undefined): ParsedAnswer {
   }
   const r = ModelVerdictSchema.safeParse(value);
   if (!r.success) {
-    return { ok: false, reason: `answer breaks the verdict schema: ${r.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')}` };
+    return {
+      ok: false,
+      reason: `answer breaks the verdict schema: ${r.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')}`,
+    };
   }
   return { ok: true, verdict: r.data };
 }

@@ -4,8 +4,13 @@ import { KIND_COLOUR_NAME, zoneLabel } from '../../../shared/src/zones/overlay-s
 
 // The CAMERAS_FILE model moved to the shared registry (capture seeds from it too); same API here.
 export {
-  CameraContextSchema, CamerasFileSchema, DEFAULT_CAMERA_CONTEXT, contextFor, parseCamerasFile,
-  type CameraContext, type CamerasFile,
+  CameraContextSchema,
+  CamerasFileSchema,
+  DEFAULT_CAMERA_CONTEXT,
+  contextFor,
+  parseCamerasFile,
+  type CameraContext,
+  type CamerasFile,
 } from '../../../shared/src/camera-registry/cameras-file';
 
 type Lang = 'ko' | 'en';

@@ -41,15 +41,24 @@ export function scaleFilter(maxSide: number): string {
  */
 export const SAFE_INPUT_ARGS: readonly string[] = ['-protocol_whitelist', 'file', '-f', 'mov'];
 
-function samplingArgs(input: string, opts: FrameArgsOptions & { maxSeconds?: number }): { before: string[]; filter: string } {
+function samplingArgs(
+  input: string,
+  opts: FrameArgsOptions & { maxSeconds?: number },
+): { before: string[]; filter: string } {
   const limit = opts.maxSeconds === undefined ? [] : ['-t', String(opts.maxSeconds)];
   // `-t` as an input option stops the demuxer there: memory and time per prepare are bounded
   // by MAX_CLIP_SECONDS whatever the file claims (issue #18.3).
   if (opts.sampling === 'keyframes') {
     // eof_action=pass keeps the last keyframe (plain fps=1 drops it: 4 frames from a 5 s clip, not 5).
-    return { before: ['-skip_frame', 'nokey', ...SAFE_INPUT_ARGS, ...limit, '-i', input], filter: `fps=1:eof_action=pass,${scaleFilter(opts.maxSide)}` };
+    return {
+      before: ['-skip_frame', 'nokey', ...SAFE_INPUT_ARGS, ...limit, '-i', input],
+      filter: `fps=1:eof_action=pass,${scaleFilter(opts.maxSide)}`,
+    };
   }
-  return { before: [...SAFE_INPUT_ARGS, ...limit, '-i', input], filter: `fps=${opts.fps},${scaleFilter(opts.maxSide)}` };
+  return {
+    before: [...SAFE_INPUT_ARGS, ...limit, '-i', input],
+    filter: `fps=${opts.fps},${scaleFilter(opts.maxSide)}`,
+  };
 }
 
 /**
@@ -73,7 +82,25 @@ export function buildFrameArgs(input: string, opts: FrameArgsOptions & { maxSeco
   const quality = String(opts.quality ?? 5);
   const { before, filter } = samplingArgs(input, opts);
   const graph = opts.overlayOnStdin ? overlayGraph(filter) : ['-vf', filter];
-  return ['-hide_banner', '-nostdin', '-v', 'error', ...before, ...overlayInput(opts), ...graph, '-an', '-sn', '-dn', '-f', 'image2pipe', '-c:v', 'mjpeg', '-q:v', quality, 'pipe:1'];
+  return [
+    '-hide_banner',
+    '-nostdin',
+    '-v',
+    'error',
+    ...before,
+    ...overlayInput(opts),
+    ...graph,
+    '-an',
+    '-sn',
+    '-dn',
+    '-f',
+    'image2pipe',
+    '-c:v',
+    'mjpeg',
+    '-q:v',
+    quality,
+    'pipe:1',
+  ];
 }
 
 /** The frame rate of the model clip a sampling produces (keyframes: 1 fps with a 1 s GOP). */
@@ -90,15 +117,53 @@ export function modelClipFps(sampling: Sampling, fps: number): number {
  * FFmpeg), the path the Qwen3-VL README shows for vLLM (`data:video/mp4` / `file://`).
  * `output` must be a seekable file: faststart rewrites the file after encoding.
  */
-export function buildModelClipArgs(input: string, output: string, opts: FrameArgsOptions & { maxSeconds?: number }): string[] {
+export function buildModelClipArgs(
+  input: string,
+  output: string,
+  opts: FrameArgsOptions & { maxSeconds?: number },
+): string[] {
   const { before, filter } = samplingArgs(input, opts);
   const rate = String(modelClipFps(opts.sampling, opts.fps));
   return [
-    '-hide_banner', '-nostdin', '-v', 'error', ...before, ...overlayInput(opts),
-    ...(opts.overlayOnStdin ? [] : ['-map', '0:v:0']), '-an', '-sn', '-dn', '-map_metadata', '-1', '-map_chapters', '-1',
-    ...(opts.overlayOnStdin ? overlayGraph(filter) : ['-vf', filter]), '-fps_mode', 'cfr', '-r', rate,
-    '-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', '-bf', '0', '-threads', '1',
-    '-fflags', '+bitexact', '-flags:v', '+bitexact', '-movflags', '+faststart', '-f', 'mp4', '-y', output,
+    '-hide_banner',
+    '-nostdin',
+    '-v',
+    'error',
+    ...before,
+    ...overlayInput(opts),
+    ...(opts.overlayOnStdin ? [] : ['-map', '0:v:0']),
+    '-an',
+    '-sn',
+    '-dn',
+    '-map_metadata',
+    '-1',
+    '-map_chapters',
+    '-1',
+    ...(opts.overlayOnStdin ? overlayGraph(filter) : ['-vf', filter]),
+    '-fps_mode',
+    'cfr',
+    '-r',
+    rate,
+    '-c:v',
+    'libx264',
+    '-preset',
+    'ultrafast',
+    '-pix_fmt',
+    'yuv420p',
+    '-bf',
+    '0',
+    '-threads',
+    '1',
+    '-fflags',
+    '+bitexact',
+    '-flags:v',
+    '+bitexact',
+    '-movflags',
+    '+faststart',
+    '-f',
+    'mp4',
+    '-y',
+    output,
   ];
 }
 

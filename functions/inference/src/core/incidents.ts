@@ -1,4 +1,11 @@
-import { HAZARD_TYPES, severityOf, type Hazard, type HazardType, type Severity, type VerdictStatus } from '../../../shared/src/verdict';
+import {
+  HAZARD_TYPES,
+  severityOf,
+  type Hazard,
+  type HazardType,
+  type Severity,
+  type VerdictStatus,
+} from '../../../shared/src/verdict';
 
 /**
  * The incident engine (docs/architecture.md §4.4), pure: state in, state and transitions out. The caller
@@ -91,7 +98,11 @@ function clone(state: CameraState): CameraState {
 }
 
 function inCooldown(incident: Incident | undefined, nowMs: number, policy: IncidentPolicy): boolean {
-  return incident?.state === 'resolved' && incident.resolvedAt !== undefined && nowMs < Date.parse(incident.resolvedAt) + policy.cooldownMs;
+  return (
+    incident?.state === 'resolved' &&
+    incident.resolvedAt !== undefined &&
+    nowMs < Date.parse(incident.resolvedAt) + policy.cooldownMs
+  );
 }
 
 /**
@@ -126,8 +137,15 @@ export function applyVerdict(prev: CameraState, v: VerdictInput, policy: Inciden
       continue;
     }
     const incident: Incident = {
-      incidentId: `${v.jobId}-${type}`, cameraId: v.cameraId, type, severity: severityOf(type),
-      state: 'open', openedAt: now, lastSeenAt: now, clipCount: 1, cleanStreak: 0,
+      incidentId: `${v.jobId}-${type}`,
+      cameraId: v.cameraId,
+      type,
+      severity: severityOf(type),
+      state: 'open',
+      openedAt: now,
+      lastSeenAt: now,
+      clipCount: 1,
+      cleanStreak: 0,
     };
     state.incidents[type] = incident;
     transitions.push({ kind: 'raised', incident: { ...incident }, hazards });
@@ -157,8 +175,15 @@ export function applyCameraStatus(prev: CameraState, e: CameraStatusInput): Engi
   const transitions: Transition[] = [];
   if (e.status === 'offline' && current?.state !== 'open') {
     const incident: Incident = {
-      incidentId: `${e.cameraId}-camera_offline-${at.replace(/[-:]/g, '').replace(/\.\d{3}/, '')}`, cameraId: e.cameraId,
-      type: 'camera_offline', severity: 'warning', state: 'open', openedAt: at, lastSeenAt: at, clipCount: 0, cleanStreak: 0,
+      incidentId: `${e.cameraId}-camera_offline-${at.replace(/[-:]/g, '').replace(/\.\d{3}/, '')}`,
+      cameraId: e.cameraId,
+      type: 'camera_offline',
+      severity: 'warning',
+      state: 'open',
+      openedAt: at,
+      lastSeenAt: at,
+      clipCount: 0,
+      cleanStreak: 0,
     };
     state.incidents.camera_offline = incident;
     transitions.push({ kind: 'raised', incident: { ...incident }, hazards: [] });

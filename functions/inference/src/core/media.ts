@@ -44,9 +44,15 @@ export function framesMedia(frames: string[], fps: number): PreparedMedia {
  * `image_url` per frame, each with its own uuid, for servers without video support.
  */
 export function mediaParts(media: PreparedMedia): ContentPart[] {
-  if (media.kind === 'file') return [{ type: 'video_url', video_url: { url: media.url }, ...(media.uuid ? { uuid: media.uuid } : {}) }];
-  if (media.kind === 'mp4') return [{ type: 'video_url', video_url: { url: `data:video/mp4;base64,${media.base64}` }, uuid: media.uuid }];
-  return media.frames.map((f) => ({ type: 'image_url', image_url: { url: `data:image/jpeg;base64,${f}` }, uuid: mediaUuid(f) }));
+  if (media.kind === 'file')
+    return [{ type: 'video_url', video_url: { url: media.url }, ...(media.uuid ? { uuid: media.uuid } : {}) }];
+  if (media.kind === 'mp4')
+    return [{ type: 'video_url', video_url: { url: `data:video/mp4;base64,${media.base64}` }, uuid: media.uuid }];
+  return media.frames.map((f) => ({
+    type: 'image_url',
+    image_url: { url: `data:image/jpeg;base64,${f}` },
+    uuid: mediaUuid(f),
+  }));
 }
 
 /** A `file://` URL for an absolute path (percent-encodes what needs it). */

@@ -1,6 +1,15 @@
 import { contextFor, type CameraContext, type CamerasFile } from './camera-context';
 import type { MediaMode, PreparedMedia } from './media';
-import { buildFinalTurn, buildPrefix, buildRequestBody, mmProcessorKwargs, prefixHash, type ChatMessage, type FewShotExample, type VerdictLanguage } from './prompt';
+import {
+  buildFinalTurn,
+  buildPrefix,
+  buildRequestBody,
+  mmProcessorKwargs,
+  prefixHash,
+  type ChatMessage,
+  type FewShotExample,
+  type VerdictLanguage,
+} from './prompt';
 
 export interface PromptKitOptions {
   examples: readonly FewShotExample[];
@@ -29,7 +38,12 @@ export function createPromptKit(o: PromptKitOptions): PromptKit {
   const prefix = buildPrefix(o.examples, o.mode, o.language);
   const mmKwargs = mmProcessorKwargs(o.mode, o.fps);
   const opts = { model: o.model, maxTokens: o.maxTokens, mmKwargs };
-  const body = (cameraId: string, media: PreparedMedia) => buildRequestBody(prefix, buildFinalTurn(cameraId, o.contextOf?.(cameraId) ?? contextFor(cameraId, o.cameras), media), opts);
+  const body = (cameraId: string, media: PreparedMedia) =>
+    buildRequestBody(
+      prefix,
+      buildFinalTurn(cameraId, o.contextOf?.(cameraId) ?? contextFor(cameraId, o.cameras), media),
+      opts,
+    );
   const sample = body('x', { kind: 'file', url: 'file:///x', fps: o.fps, frames: 1 }) as { messages: unknown[] };
   return { prefix, prefixHash: prefixHash(sample), language: o.language, body };
 }

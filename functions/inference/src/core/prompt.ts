@@ -64,10 +64,20 @@ export function canonicalVerdict(v: ModelVerdict): string {
  * Everything before the final user turn: system prompt, then each example as user (clip +
  * camera context) and assistant (expected JSON), in the given (sorted) order.
  */
-export function buildPrefix(examples: readonly FewShotExample[], mode: MediaMode, language: VerdictLanguage): ChatMessage[] {
+export function buildPrefix(
+  examples: readonly FewShotExample[],
+  mode: MediaMode,
+  language: VerdictLanguage,
+): ChatMessage[] {
   const messages: ChatMessage[] = [{ role: 'system', content: systemPrompt(language) }];
   for (const ex of examples) {
-    messages.push({ role: 'user', content: [...mediaParts(mode === 'images' ? ex.imageMedia : ex.media), { type: 'text', text: renderContext(ex.cameraId, ex.context) }] });
+    messages.push({
+      role: 'user',
+      content: [
+        ...mediaParts(mode === 'images' ? ex.imageMedia : ex.media),
+        { type: 'text', text: renderContext(ex.cameraId, ex.context) },
+      ],
+    });
     messages.push({ role: 'assistant', content: canonicalVerdict(ex.answers[language]) });
   }
   return messages;
@@ -98,19 +108,30 @@ export interface RequestOptions {
 }
 
 /** The chat-completions body: temperature 0 and the §3.6 JSON schema as `response_format`. */
-export function buildRequestBody(prefix: readonly ChatMessage[], final: ChatMessage, opts: RequestOptions): Record<string, unknown> {
+export function buildRequestBody(
+  prefix: readonly ChatMessage[],
+  final: ChatMessage,
+  opts: RequestOptions,
+): Record<string, unknown> {
   return {
     model: opts.model,
     messages: [...prefix, final],
     temperature: 0,
     max_tokens: opts.maxTokens,
-    response_format: { type: 'json_schema', json_schema: { name: 'safety_verdict', schema: VERDICT_JSON_SCHEMA, strict: true } },
+    response_format: {
+      type: 'json_schema',
+      json_schema: { name: 'safety_verdict', schema: VERDICT_JSON_SCHEMA, strict: true },
+    },
     ...(opts.mmKwargs ? { mm_processor_kwargs: opts.mmKwargs } : {}),
   };
 }
 
 /** sha256 of a request's prefix (messages before the final one, plus the fields that enter media hashes). */
-export function prefixHash(body: { messages: readonly unknown[]; mm_processor_kwargs?: unknown; model?: unknown }): string {
+export function prefixHash(body: {
+  messages: readonly unknown[];
+  mm_processor_kwargs?: unknown;
+  model?: unknown;
+}): string {
   const prefix = JSON.stringify([body.model, body.mm_processor_kwargs ?? null, body.messages.slice(0, -1)]);
   return createHash('sha256').update(prefix).digest('hex');
 }

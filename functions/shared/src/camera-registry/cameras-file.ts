@@ -33,7 +33,10 @@ export function parseCamerasFile(text: string): CamerasFile {
     throw new Error(`CAMERAS_FILE is not JSON: ${(err as Error).message}`);
   }
   const r = CamerasFileSchema.safeParse(value);
-  if (!r.success) throw new Error(`CAMERAS_FILE is invalid: ${r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  if (!r.success)
+    throw new Error(
+      `CAMERAS_FILE is invalid: ${r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
+    );
   return r.data;
 }
 

@@ -20,7 +20,10 @@ export const CAMERA_ID = /^[A-Za-z0-9_-]{1,64}$/;
 /** One registry entry (Redis HASH field = id, value = this as JSON). */
 export const CameraEntrySchema = z.strictObject({
   id: z.string().regex(CAMERA_ID, 'letters, digits, _ or -, at most 64'),
-  url: z.string().max(1024).regex(/^rtsps?:\/\/\S+$/, 'an rtsp:// or rtsps:// URL'),
+  url: z
+    .string()
+    .max(1024)
+    .regex(/^rtsps?:\/\/\S+$/, 'an rtsp:// or rtsps:// URL'),
   enabled: z.boolean().default(true),
   site: z.string().trim().min(1).max(200).default('industrial plant floor'),
   area: z.string().trim().max(200).default(''),
@@ -30,7 +33,10 @@ export const CameraEntrySchema = z.strictObject({
   context: z.string().max(2000).default(''),
   /** Zones the floor itself shows (paint, tape), as free text: told to the model, not drawn. */
   markings: z.array(z.string().trim().min(1).max(400)).max(20).default([]),
-  zones: z.array(ZoneSchema).max(20).default([])
+  zones: z
+    .array(ZoneSchema)
+    .max(20)
+    .default([])
     .refine((zs) => new Set(zs.map((x) => x.name)).size === zs.length, 'zone names must be unique'),
   /** Set by the registry on every write. */
   updatedAt: z.iso.datetime({ offset: true }).optional(),
@@ -41,7 +47,10 @@ export type CameraEntryInput = z.input<typeof CameraEntrySchema>;
 
 /** A validation failure that names the field (`zones.0.polygon.2.1: Too big …`): the API answers 400 with it. */
 export class CameraEntryError extends Error {
-  constructor(readonly field: string, message: string) {
+  constructor(
+    readonly field: string,
+    message: string,
+  ) {
     super(`${field || '(body)'}: ${message}`);
     this.name = 'CameraEntryError';
   }
@@ -60,7 +69,8 @@ export function parseCameraEntry(value: unknown): CameraEntry {
  * change. The merged result is validated as a whole.
  */
 export function patchCameraEntry(current: CameraEntry, patch: unknown): CameraEntry {
-  if (typeof patch !== 'object' || patch === null || Array.isArray(patch)) throw new CameraEntryError('', 'expected a JSON object');
+  if (typeof patch !== 'object' || patch === null || Array.isArray(patch))
+    throw new CameraEntryError('', 'expected a JSON object');
   const p = patch as Record<string, unknown>;
   if ('id' in p && p.id !== current.id) throw new CameraEntryError('id', `cannot change (is ${current.id})`);
   const { updatedAt: _ignored, ...rest } = { ...current, ...p };

@@ -18,9 +18,15 @@ export function seedEntries(i: SeedInput): CameraEntry[] {
     const id = `cam${k + 1}`;
     const ctx = contextFor(id, i.camerasFile);
     return {
-      id, url: i.rtspUrlTemplate.replaceAll('{N}', String(k + 1)), enabled: true,
-      site: ctx.site, area: '', requiredPpe: ctx.requiredPpe,
-      context: ctx.notes ?? '', markings: ctx.zones, zones: [],
+      id,
+      url: i.rtspUrlTemplate.replaceAll('{N}', String(k + 1)),
+      enabled: true,
+      site: ctx.site,
+      area: '',
+      requiredPpe: ctx.requiredPpe,
+      context: ctx.notes ?? '',
+      markings: ctx.zones,
+      zones: [],
     };
   });
 }

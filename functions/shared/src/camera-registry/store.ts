@@ -26,7 +26,11 @@ const byId = (a: CameraEntry, b: CameraEntry) => a.id.localeCompare(b.id, 'en', 
  * Writes are last-writer-wins per camera (an operator tool, not a high-contention path).
  */
 export class CameraRegistry {
-  constructor(private readonly redis: Redis, private readonly keys: RedisKeys, private readonly opts: CameraRegistryOptions = {}) {}
+  constructor(
+    private readonly redis: Redis,
+    private readonly keys: RedisKeys,
+    private readonly opts: CameraRegistryOptions = {},
+  ) {}
 
   /** Every valid entry, sorted cam1, cam2, … cam10. An entry that fails the schema is skipped and logged. */
   async list(): Promise<CameraEntry[]> {
@@ -51,13 +55,19 @@ export class CameraRegistry {
 
   /** Full replace (PUT). @throws CameraEntryError naming the field; the stored entry is then unchanged. */
   async put(id: string, body: unknown): Promise<{ entry: CameraEntry; created: boolean }> {
-    if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new CameraEntryError('', 'expected a JSON object');
+    if (typeof body !== 'object' || body === null || Array.isArray(body))
+      throw new CameraEntryError('', 'expected a JSON object');
     const b = body as Record<string, unknown>;
     if ('id' in b && b.id !== id) throw new CameraEntryError('id', `must match the URL (${id})`);
     const { updatedAt: _ignored, ...rest } = b;
     const entry = parseCameraEntry({ ...rest, id });
     const { created, stored } = await this.write(entry);
-    await this.changed({ cameraId: id, change: created ? 'created' : 'updated', entry: stored, at: stored.updatedAt ?? '' });
+    await this.changed({
+      cameraId: id,
+      change: created ? 'created' : 'updated',
+      entry: stored,
+      at: stored.updatedAt ?? '',
+    });
     return { entry: stored, created };
   }
 
@@ -73,7 +83,11 @@ export class CameraRegistry {
 
   /** False when there was no such camera. */
   async remove(id: string): Promise<boolean> {
-    const res = await this.redis.multi().hdel(this.keys.cameraRegistry, id).incr(this.keys.cameraRegistryVersion).exec();
+    const res = await this.redis
+      .multi()
+      .hdel(this.keys.cameraRegistry, id)
+      .incr(this.keys.cameraRegistryVersion)
+      .exec();
     const removed = Number(res?.[0]?.[1] ?? 0) === 1;
     if (removed) await this.changed({ cameraId: id, change: 'deleted', at: new Date().toISOString() });
     return removed;
@@ -99,7 +113,11 @@ export class CameraRegistry {
 
   private async write(entry: CameraEntry): Promise<{ created: boolean; stored: CameraEntry }> {
     const stored = { ...entry, updatedAt: new Date().toISOString() };
-    const res = await this.redis.multi().hset(this.keys.cameraRegistry, entry.id, JSON.stringify(stored)).incr(this.keys.cameraRegistryVersion).exec();
+    const res = await this.redis
+      .multi()
+      .hset(this.keys.cameraRegistry, entry.id, JSON.stringify(stored))
+      .incr(this.keys.cameraRegistryVersion)
+      .exec();
     return { created: Number(res?.[0]?.[1] ?? 0) === 1, stored };
   }
 
@@ -117,7 +135,10 @@ export class CameraRegistry {
       await this.opts.onChange?.(c);
     } catch (err) {
       // the write is done; a lost notification only delays readers until their next poll
-      this.opts.logger?.warn({ cameraId: c.cameraId, err: (err as Error).message }, 'camera change notification failed');
+      this.opts.logger?.warn(
+        { cameraId: c.cameraId, err: (err as Error).message },
+        'camera change notification failed',
+      );
     }
   }
 }

@@ -46,16 +46,34 @@ export class Publisher {
 
   constructor(private readonly opts: PublisherOptions) {
     const registers = opts.registry ? [opts.registry] : [];
-    this.published = new Counter({ name: 'safetyhanta_events_published_total', help: 'CloudEvents delivered to K_SINK (2xx)', labelNames: ['type'], registers });
-    this.failed = new Counter({ name: 'safetyhanta_events_publish_failed_total', help: 'CloudEvents that could not be delivered after retries', labelNames: ['type', 'reason'], registers });
-    this.retried = new Counter({ name: 'safetyhanta_events_publish_retries_total', help: 'CloudEvent delivery retries', labelNames: ['type'], registers });
+    this.published = new Counter({
+      name: 'safetyhanta_events_published_total',
+      help: 'CloudEvents delivered to K_SINK (2xx)',
+      labelNames: ['type'],
+      registers,
+    });
+    this.failed = new Counter({
+      name: 'safetyhanta_events_publish_failed_total',
+      help: 'CloudEvents that could not be delivered after retries',
+      labelNames: ['type', 'reason'],
+      registers,
+    });
+    this.retried = new Counter({
+      name: 'safetyhanta_events_publish_retries_total',
+      help: 'CloudEvent delivery retries',
+      labelNames: ['type'],
+      registers,
+    });
   }
 
   async publish<T extends EventTypeName>(input: PublishInput<T>): Promise<PublishedEvent> {
     const event = buildEvent(input);
     const { sink, logger } = this.opts;
     if (!sink) {
-      logger.info({ ce: { type: event.type, id: event.id, source: event.source }, data: event.data }, 'event (K_SINK unset: logged only)');
+      logger.info(
+        { ce: { type: event.type, id: event.id, source: event.source }, data: event.data },
+        'event (K_SINK unset: logged only)',
+      );
       return event;
     }
     const message = HTTP.binary(event);
@@ -83,11 +101,20 @@ export class Publisher {
       } catch (err) {
         lastError = toError(err);
       }
-      logger.warn({ type: event.type, id: event.id, attempt, err: lastError.message }, 'CloudEvent delivery failed; retrying');
+      logger.warn(
+        { type: event.type, id: event.id, attempt, err: lastError.message },
+        'CloudEvent delivery failed; retrying',
+      );
     }
-    this.failed.inc({ type: event.type, reason: lastError?.message.startsWith('sink answered') ? 'status' : 'network' });
+    this.failed.inc({
+      type: event.type,
+      reason: lastError?.message.startsWith('sink answered') ? 'status' : 'network',
+    });
     logger.error({ type: event.type, id: event.id, err: lastError?.message }, 'CloudEvent not delivered after retries');
-    throw new RetryableError(`could not deliver ${event.type} ${event.id} to K_SINK ${sink}: ${lastError?.message}. Check that the sink is up; the event will be retried by the caller.`, { cause: lastError });
+    throw new RetryableError(
+      `could not deliver ${event.type} ${event.id} to K_SINK ${sink}: ${lastError?.message}. Check that the sink is up; the event will be retried by the caller.`,
+      { cause: lastError },
+    );
   }
 }
 
@@ -99,7 +126,9 @@ export function isRetryableStatus(status: number): boolean {
 export function buildEvent<T extends EventTypeName>(input: PublishInput<T>): PublishedEvent {
   const parsed = EventDataSchemas[input.type].safeParse(input.data);
   if (!parsed.success) {
-    throw new UnrecoverableError(`refusing to publish an invalid ${input.type}: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+    throw new UnrecoverableError(
+      `refusing to publish an invalid ${input.type}: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
+    );
   }
   return new CloudEvent<unknown>({
     id: input.id ?? randomUUID(),

@@ -24,21 +24,31 @@ export function receiveCloudEvent(
   accepted: readonly EventTypeName[],
 ): ReceiveResult {
   const flatHeaders: Record<string, string> = {};
-  for (const [k, v] of Object.entries(headers)) if (v !== undefined) flatHeaders[k.toLowerCase()] = Array.isArray(v) ? v.join(',') : v;
+  for (const [k, v] of Object.entries(headers))
+    if (v !== undefined) flatHeaders[k.toLowerCase()] = Array.isArray(v) ? v.join(',') : v;
   const text = body === undefined ? '' : body.toString();
   const missing = missingRequiredAttributes(flatHeaders, text);
   if (missing.length > 0) {
-    return { ok: false, status: 400, reason: `not a valid CloudEvent: missing required attribute(s) ${missing.join(', ')}` };
+    return {
+      ok: false,
+      status: 400,
+      reason: `not a valid CloudEvent: missing required attribute(s) ${missing.join(', ')}`,
+    };
   }
   const version = wireSpecVersion(flatHeaders, text);
   if (version !== undefined && version !== '1.0') {
     // the SDK decodes any version it does not know as 1.0 (it was accepting `specversion: 99`)
-    return { ok: false, status: 400, reason: `not a valid CloudEvent: specversion ${JSON.stringify(version)} is not supported; send 1.0` };
+    return {
+      ok: false,
+      status: 400,
+      reason: `not a valid CloudEvent: specversion ${JSON.stringify(version)} is not supported; send 1.0`,
+    };
   }
   let ce: CloudEventV1<unknown>;
   try {
     const decoded = HTTP.toEvent({ headers: flatHeaders, body: text });
-    if (Array.isArray(decoded)) return { ok: false, status: 400, reason: 'batched CloudEvents are not accepted; send one event per request' };
+    if (Array.isArray(decoded))
+      return { ok: false, status: 400, reason: 'batched CloudEvents are not accepted; send one event per request' };
     // toEvent does not validate; validate() checks the spec's types and formats.
     (decoded as CloudEvent<unknown>).validate();
     ce = decoded as CloudEventV1<unknown>;
@@ -48,7 +58,11 @@ export function receiveCloudEvent(
     return { ok: false, status: 400, reason: `not a valid CloudEvent: ${e.message}${detail}` };
   }
   if (!(accepted as readonly string[]).includes(ce.type)) {
-    return { ok: false, status: 400, reason: `event type ${JSON.stringify(ce.type)} is not accepted here; accepted: ${accepted.join(', ')}` };
+    return {
+      ok: false,
+      status: 400,
+      reason: `event type ${JSON.stringify(ce.type)} is not accepted here; accepted: ${accepted.join(', ')}`,
+    };
   }
   const type = ce.type as EventTypeName;
   let data: unknown = ce.data;
@@ -101,7 +115,9 @@ function wireSpecVersion(headers: Record<string, string>, body: string): string 
   if (!structured) return headers['ce-specversion']?.trim();
   try {
     const envelope = JSON.parse(body) as { specversion?: unknown } | null;
-    return envelope && typeof envelope === 'object' && envelope.specversion !== undefined ? String(envelope.specversion) : undefined;
+    return envelope && typeof envelope === 'object' && envelope.specversion !== undefined
+      ? String(envelope.specversion)
+      : undefined;
   } catch {
     return undefined;
   }

@@ -28,7 +28,9 @@ export type SectionValues<S extends Section> = { [K in keyof S]: S[K] extends En
 // Small shared validators, so every part words its errors the same way.
 export const int = (min: number, max = Number.MAX_SAFE_INTEGER) => z.coerce.number().int().min(min).max(max);
 export const num = (min: number, max = Number.MAX_VALUE) => z.coerce.number().min(min).max(max);
-export const bool = z.enum(['true', 'false', '1', '0', 'yes', 'no']).transform((v) => v === 'true' || v === '1' || v === 'yes');
+export const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
 export const url = (protocols: readonly string[]) =>
   z.string().refine((v) => {
     try {

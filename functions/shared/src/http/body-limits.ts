@@ -18,7 +18,8 @@ export function jsonDepthProblem(text: string | Buffer, max = MAX_JSON_DEPTH): s
   for (let i = 0; i < s.length; i++) {
     const c = s.charCodeAt(i);
     if (inString) {
-      if (c === 0x5c) i++; // backslash: skip the escaped char
+      if (c === 0x5c)
+        i++; // backslash: skip the escaped char
       else if (c === 0x22) inString = false;
     } else if (c === 0x22) inString = true;
     else if (c === 0x7b || c === 0x5b) {
@@ -72,5 +73,8 @@ export function limitRequestBodies(server: Server, maxBodyBytes: number): void {
       swapped++;
     }
   }
-  if (swapped !== 5) throw new Error(`functions-framework's body parsers not found (${swapped} of 5): the request body limit cannot be enforced`);
+  if (swapped !== 5)
+    throw new Error(
+      `functions-framework's body parsers not found (${swapped} of 5): the request body limit cannot be enforced`,
+    );
 }

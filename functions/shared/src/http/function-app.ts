@@ -1,6 +1,11 @@
 import type { Server } from 'node:http';
 import { createRequire } from 'node:module';
-import { http as registerHttp, type HttpFunction, type Request, type Response } from '@google-cloud/functions-framework';
+import {
+  http as registerHttp,
+  type HttpFunction,
+  type Request,
+  type Response,
+} from '@google-cloud/functions-framework';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import { failureStatus, toError } from '../errors';
@@ -40,10 +45,14 @@ export interface FunctionAppOptions {
 export function createFunctionHandler(opts: FunctionAppOptions): HttpFunction {
   return async (req: Request, res: Response) => {
     try {
-      if (req.method === 'GET' && req.path === '/healthz') return void res.status(200).json({ status: 'ok', function: opts.name });
+      if (req.method === 'GET' && req.path === '/healthz')
+        return void res.status(200).json({ status: 'ok', function: opts.name });
       if (req.method === 'GET' && req.path === '/readyz') {
         // a dependency that hangs (a PING queued on a dead Redis connection) must not hang the probe
-        const r = await within(opts.readiness(), READINESS_TIMEOUT_MS, { ready: false, detail: { error: `readiness check took longer than ${READINESS_TIMEOUT_MS} ms` } });
+        const r = await within(opts.readiness(), READINESS_TIMEOUT_MS, {
+          ready: false,
+          detail: { error: `readiness check took longer than ${READINESS_TIMEOUT_MS} ms` },
+        });
         return void res.status(r.ready ? 200 : 503).json({ ready: r.ready, ...(r.detail ?? {}) });
       }
       if (req.method === 'GET' && req.path === '/metrics') {
@@ -63,9 +72,14 @@ export function createFunctionHandler(opts: FunctionAppOptions): HttpFunction {
 
 const READINESS_TIMEOUT_MS = 2000;
 
-
 async function handleEvent(opts: FunctionAppOptions, req: Request, res: Response): Promise<void> {
-  const body = req.rawBody ?? (typeof req.body === 'string' ? req.body : req.body && Object.keys(req.body).length ? JSON.stringify(req.body) : '');
+  const body =
+    req.rawBody ??
+    (typeof req.body === 'string'
+      ? req.body
+      : req.body && Object.keys(req.body).length
+        ? JSON.stringify(req.body)
+        : '');
   // event data sent as text/plain or octet-stream is JSON-parsed later: same depth bound as the JSON parsers
   const tooDeep = jsonDepthProblem(body);
   if (tooDeep) return void res.status(400).json({ error: tooDeep });
@@ -84,7 +98,10 @@ async function handleEvent(opts: FunctionAppOptions, req: Request, res: Response
     // One policy for every function (errors.ts failurePolicy): dead-letter → 422, never redelivered;
     // retry / release → 503 "retry later", which Knative's delivery retries (5xx are retryable there).
     const status = failureStatus(e);
-    opts.logger[status === 422 ? 'warn' : 'error']({ err: e.message, type: received.event.type, id: received.event.id }, 'event handling failed');
+    opts.logger[status === 422 ? 'warn' : 'error'](
+      { err: e.message, type: received.event.type, id: received.event.id },
+      'event handling failed',
+    );
     res.status(status).json({ error: e.message });
   }
 }
@@ -124,7 +141,9 @@ type GetServer = (userFunction: HttpFunction, options: FrameworkOptions) => Serv
  * `getTestServer` is a test helper calling this same function), so the module is reached by
  * its file beside the package entry.
  */
-const { getServer } = createRequire(require.resolve('@google-cloud/functions-framework'))('./server.js') as { getServer: GetServer };
+const { getServer } = createRequire(require.resolve('@google-cloud/functions-framework'))('./server.js') as {
+  getServer: GetServer;
+};
 
 /**
  * The CLI's defaults (build/src/options.js: `CLOUD_RUN_TIMEOUT_SECONDS` unset → timeout 0, i.e. no
@@ -145,7 +164,13 @@ const FRAMEWORK_OPTIONS: Omit<FrameworkOptions, 'target'> = {
  * port), on the same express server the FF CLI would build, with the body limit in front.
  * `host` defaults to loopback: a container passes BIND_HOST=0.0.0.0.
  */
-export async function serveFunction(name: string, handler: HttpFunction, port: number, host = '127.0.0.1', serve: ServeOptions = {}): Promise<ServedFunction> {
+export async function serveFunction(
+  name: string,
+  handler: HttpFunction,
+  port: number,
+  host = '127.0.0.1',
+  serve: ServeOptions = {},
+): Promise<ServedFunction> {
   registerHttp(name, handler);
   const server = getServer(handler, { ...FRAMEWORK_OPTIONS, target: name });
   const maxBodyBytes = serve.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
@@ -162,14 +187,17 @@ export async function serveFunction(name: string, handler: HttpFunction, port: n
     server,
     port: actual,
     url: `http://127.0.0.1:${actual}`,
-    close: () => (closing ??= new Promise<void>((resolve) => {
-      server.close(() => resolve());
-      server.closeAllConnections?.();
-    })),
+    close: () =>
+      (closing ??= new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections?.();
+      })),
   };
 }
 
-type ExpressLike = { use(fn: (err: unknown, req: Request, res: Response, next: (err?: unknown) => void) => void): void };
+type ExpressLike = {
+  use(fn: (err: unknown, req: Request, res: Response, next: (err?: unknown) => void) => void): void;
+};
 
 /**
  * functions-framework parses bodies before our handler runs, so a body that is not JSON
@@ -187,9 +215,12 @@ function answerBodyErrorsWithJson(server: Server, maxBodyBytes: number): void {
     if (status === 413) {
       // the rest of the body is never read: close the connection rather than drain it
       res.set('connection', 'close');
-      return void res.status(413).json({ error: `request body larger than MAX_BODY_BYTES=${maxBodyBytes} bytes: refused before reading it` });
+      return void res
+        .status(413)
+        .json({ error: `request body larger than MAX_BODY_BYTES=${maxBodyBytes} bytes: refused before reading it` });
     }
-    const reason = status === 400 ? `malformed request body: ${e.message ?? 'unparseable'}` : (e.message ?? 'internal error');
+    const reason =
+      status === 400 ? `malformed request body: ${e.message ?? 'unparseable'}` : (e.message ?? 'internal error');
     res.status(status).json({ error: reason });
   });
 }

@@ -69,16 +69,29 @@ export class ClipQueue {
   async enqueue(job: ClipJob): Promise<EnqueueResult> {
     const { keys, maxLength, dedupTtlSeconds = 86_400 } = this.opts;
     const res = (await this.cmd.enqueue(
-      keys.clips, keys.dead, keys.queueStats,
-      JSON.stringify(job), keys.enqueued(job.id), dedupTtlSeconds, maxLength ?? 0, new Date().toISOString(), job.path,
+      keys.clips,
+      keys.dead,
+      keys.queueStats,
+      JSON.stringify(job),
+      keys.enqueued(job.id),
+      dedupTtlSeconds,
+      maxLength ?? 0,
+      new Date().toISOString(),
+      job.path,
     )) as [number, number, ...string[]];
     if (res[0] === -1) {
-      this.opts.logger?.warn({ id: job.id, path: job.path, storedPath: res[2] }, 'job id already taken by a clip with another path: refused');
+      this.opts.logger?.warn(
+        { id: job.id, path: job.path, storedPath: res[2] },
+        'job id already taken by a clip with another path: refused',
+      );
       return { enqueued: false, dropped: [], conflictPath: String(res[2]) };
     }
     const dropped = res.slice(2) as string[];
     if (dropped.length > 0) {
-      this.opts.logger?.warn({ dropped: dropped.length, maxLength }, 'queue full: dropped the oldest jobs into the dead-letter list');
+      this.opts.logger?.warn(
+        { dropped: dropped.length, maxLength },
+        'queue full: dropped the oldest jobs into the dead-letter list',
+      );
     }
     return { enqueued: res[0] === 1, dropped };
   }
@@ -96,13 +109,24 @@ export class ClipQueue {
   async claim(consumerId: string, timeoutSeconds: number): Promise<ClaimedJob | null> {
     const { keys } = this.opts;
     // a duplicate gets none of the original's listeners: without one, an outage floods stderr (issue #18.8)
-    this.blocking ??= logRedisErrors(this.redis.duplicate(), this.opts.logger ?? { warn: () => undefined }, 'queue-blocking');
+    this.blocking ??= logRedisErrors(
+      this.redis.duplicate(),
+      this.opts.logger ?? { warn: () => undefined },
+      'queue-blocking',
+    );
     const raw = await this.blocking.blmove(keys.clips, keys.processing(consumerId), 'RIGHT', 'LEFT', timeoutSeconds);
     if (raw === null) return null;
     const attempt = Number(
       await this.cmd.countAttempt(
-        keys.processing(consumerId), keys.attempts, keys.dead, keys.queueStats, keys.claimed,
-        raw, this.opts.maxAttempts, new Date().toISOString(), consumerId,
+        keys.processing(consumerId),
+        keys.attempts,
+        keys.dead,
+        keys.queueStats,
+        keys.claimed,
+        raw,
+        this.opts.maxAttempts,
+        new Date().toISOString(),
+        consumerId,
       ),
     );
     if (attempt < 0) {
@@ -120,26 +144,62 @@ export class ClipQueue {
   /** Done: the verdict is stored. Returns false when the job was no longer held (reaped). */
   async ack(consumerId: string, raw: string): Promise<boolean> {
     const { keys } = this.opts;
-    return Number(await this.cmd.ack(keys.processing(consumerId), keys.attempts, keys.queueStats, keys.claimed, raw)) === 1;
+    return (
+      Number(await this.cmd.ack(keys.processing(consumerId), keys.attempts, keys.queueStats, keys.claimed, raw)) === 1
+    );
   }
 
   /** Failed this time: back of the queue; after MAX_ATTEMPTS claims the next claim dead-letters it. */
   async retry(consumerId: string, raw: string): Promise<boolean> {
     const { keys } = this.opts;
-    return Number(await this.cmd.nack(keys.processing(consumerId), keys.clips, keys.attempts, keys.queueStats, keys.claimed, raw, 'retry')) === 1;
+    return (
+      Number(
+        await this.cmd.nack(
+          keys.processing(consumerId),
+          keys.clips,
+          keys.attempts,
+          keys.queueStats,
+          keys.claimed,
+          raw,
+          'retry',
+        ),
+      ) === 1
+    );
   }
 
   /** Never tried (shutdown): front of the queue, attempt not counted. */
   async release(consumerId: string, raw: string): Promise<boolean> {
     const { keys } = this.opts;
-    return Number(await this.cmd.nack(keys.processing(consumerId), keys.clips, keys.attempts, keys.queueStats, keys.claimed, raw, 'release')) === 1;
+    return (
+      Number(
+        await this.cmd.nack(
+          keys.processing(consumerId),
+          keys.clips,
+          keys.attempts,
+          keys.queueStats,
+          keys.claimed,
+          raw,
+          'release',
+        ),
+      ) === 1
+    );
   }
 
   /** Failed for good (schema, path guard, corrupt clip): to `safety:clips:dead` with the reason. */
   async deadLetter(consumerId: string, raw: string, reason: string): Promise<boolean> {
     const { keys } = this.opts;
     const entry: DeadLetter = { job: raw, reason, at: new Date().toISOString(), consumer: consumerId };
-    const moved = Number(await this.cmd.deadLetter(keys.processing(consumerId), keys.dead, keys.attempts, keys.queueStats, keys.claimed, raw, JSON.stringify(entry)));
+    const moved = Number(
+      await this.cmd.deadLetter(
+        keys.processing(consumerId),
+        keys.dead,
+        keys.attempts,
+        keys.queueStats,
+        keys.claimed,
+        raw,
+        JSON.stringify(entry),
+      ),
+    );
     this.opts.logger?.warn({ consumerId, reason }, 'job dead-lettered');
     return moved === 1;
   }
@@ -147,7 +207,11 @@ export class ClipQueue {
   /** Marks the consumer alive for HEARTBEAT_TTL_SECONDS. Call at a fraction of the TTL. */
   async heartbeat(consumerId: string): Promise<void> {
     const { keys, heartbeatTtlSeconds } = this.opts;
-    await this.redis.multi().set(keys.consumerHeartbeat(consumerId), Date.now().toString(), 'EX', heartbeatTtlSeconds).sadd(keys.consumers, consumerId).exec();
+    await this.redis
+      .multi()
+      .set(keys.consumerHeartbeat(consumerId), Date.now().toString(), 'EX', heartbeatTtlSeconds)
+      .sadd(keys.consumers, consumerId)
+      .exec();
   }
 
   /** Stops the heartbeat at once (graceful exit), so the reaper need not wait for the TTL. */
@@ -167,7 +231,17 @@ export class ClipQueue {
     const consumers = await this.redis.smembers(keys.consumers);
     const reaped: Record<string, number> = {};
     for (const consumerId of consumers) {
-      const n = Number(await this.cmd.reap(keys.consumerHeartbeat(consumerId), keys.processing(consumerId), keys.clips, keys.consumers, keys.queueStats, keys.claimed, consumerId));
+      const n = Number(
+        await this.cmd.reap(
+          keys.consumerHeartbeat(consumerId),
+          keys.processing(consumerId),
+          keys.clips,
+          keys.consumers,
+          keys.queueStats,
+          keys.claimed,
+          consumerId,
+        ),
+      );
       if (n > 0) {
         reaped[consumerId] = n;
         this.opts.logger?.warn({ consumerId, jobs: n }, 'consumer heartbeat expired: returned its jobs to the queue');
@@ -190,8 +264,12 @@ export class ClipQueue {
     const cutoff = cutoffMs ?? (await this.redisTimeMs());
     const consumers = await this.redis.smembers(keys.consumers);
     const lists = consumers.map((c) => keys.processing(c));
-    const [removed, added] = (await this.cmd.reconcileClaimed(1 + lists.length, keys.claimed, ...lists, cutoff)) as [number, number];
-    if (removed > 0 || added > 0) this.opts.logger?.warn({ removed, added }, 'claimed set reconciled with the processing lists');
+    const [removed, added] = (await this.cmd.reconcileClaimed(1 + lists.length, keys.claimed, ...lists, cutoff)) as [
+      number,
+      number,
+    ];
+    if (removed > 0 || added > 0)
+      this.opts.logger?.warn({ removed, added }, 'claimed set reconciled with the processing lists');
     return { removed, added };
   }
 

@@ -31,7 +31,13 @@ export class ZoneOverlayFiles {
   private async write(hash: string, zones: readonly Zone[]): Promise<string> {
     const dir = path.join(this.clipsDir, OVERLAY_DIR);
     const file = path.join(dir, `${hash}.png`);
-    if (await fs.stat(file).then(() => true, () => false)) return file;
+    if (
+      await fs.stat(file).then(
+        () => true,
+        () => false,
+      )
+    )
+      return file;
     await fs.mkdir(dir, { recursive: true });
     const tmp = `${file}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
     await fs.writeFile(tmp, renderZonesPng(zones));

@@ -20,7 +20,12 @@ export const KIND_COLOUR_NAME: Record<ZoneKind, { en: string; ko: string }> = {
 export const FILL_ALPHA = 90;
 export const OUTLINE_ALPHA = 235;
 
-const KIND_TAG: Record<ZoneKind, string> = { restricted: 'NO ENTRY', walkway: 'WALKWAY', forklift_lane: 'FORKLIFT', ppe_required: 'PPE' };
+const KIND_TAG: Record<ZoneKind, string> = {
+  restricted: 'NO ENTRY',
+  walkway: 'WALKWAY',
+  forklift_lane: 'FORKLIFT',
+  ppe_required: 'PPE',
+};
 const LABEL_MAX = 18;
 
 /**
@@ -28,6 +33,10 @@ const LABEL_MAX = 18;
  * or the kind's tag when the name has none of those (a Korean name). The prompt quotes it.
  */
 export function zoneLabel(zone: Pick<Zone, 'name' | 'kind'>): string {
-  const ascii = zone.name.toUpperCase().replace(/[^A-Z0-9 ._:-]/g, '').replace(/\s+/g, ' ').trim();
+  const ascii = zone.name
+    .toUpperCase()
+    .replace(/[^A-Z0-9 ._:-]/g, '')
+    .replace(/\s+/g, ' ')
+    .trim();
   return (ascii || KIND_TAG[zone.kind]).slice(0, LABEL_MAX).trim();
 }

@@ -17,7 +17,10 @@ type Rgba = readonly [number, number, number, number];
 
 class Canvas {
   readonly px: Uint8Array;
-  constructor(readonly w: number, readonly h: number) {
+  constructor(
+    readonly w: number,
+    readonly h: number,
+  ) {
     this.px = new Uint8Array(w * h * 4);
   }
 
@@ -77,7 +80,12 @@ function strokePolygon(c: Canvas, pts: readonly (readonly [number, number])[], c
 }
 
 /** The label in a box at the zone's top-most vertex, kept inside the frame. */
-function drawLabel(c: Canvas, pts: readonly (readonly [number, number])[], text: string, rgb: readonly [number, number, number]): void {
+function drawLabel(
+  c: Canvas,
+  pts: readonly (readonly [number, number])[],
+  text: string,
+  rgb: readonly [number, number, number],
+): void {
   const top = [...pts].sort((a, b) => a[1] - b[1] || a[0] - b[0])[0]!;
   const pad = 2;
   const w = textWidth(text, LABEL_SCALE) + pad * 2;
@@ -110,5 +118,8 @@ export function renderZonesPng(zones: readonly Zone[], width = OVERLAY_WIDTH, he
 /** Content id of a zone set: the overlay file's name, so a change is a new file and an unchanged set is reused. */
 export function zonesHash(zones: readonly Zone[]): string {
   const canon = zones.map((z) => [z.name, z.kind, z.polygon]);
-  return createHash('sha256').update(JSON.stringify([OVERLAY_WIDTH, OVERLAY_HEIGHT, canon])).digest('hex').slice(0, 16);
+  return createHash('sha256')
+    .update(JSON.stringify([OVERLAY_WIDTH, OVERLAY_HEIGHT, canon]))
+    .digest('hex')
+    .slice(0, 16);
 }

@@ -16,8 +16,14 @@ import { startOwnRedis, type OwnRedis } from '../../../../test/reliability/lib/r
 import { waitFor } from '../redis-helpers';
 
 const job = (i: number): ClipJob => ({
-  v: 1, id: `cam1-${String(i).padStart(6, '0')}`, cameraId: 'cam1', path: `cam1/${i}.mp4`,
-  startedAt: new Date(Date.UTC(2026, 11, 2, 6, 0, 0) + i * 5000).toISOString(), durationMs: 5000, bytes: 1000, attempt: 0,
+  v: 1,
+  id: `cam1-${String(i).padStart(6, '0')}`,
+  cameraId: 'cam1',
+  path: `cam1/${i}.mp4`,
+  startedAt: new Date(Date.UTC(2026, 11, 2, 6, 0, 0) + i * 5000).toISOString(),
+  durationMs: 5000,
+  bytes: 1000,
+  attempt: 0,
 });
 const sha1 = (raw: string) => createHash('sha1').update(raw).digest('hex');
 
@@ -40,7 +46,9 @@ describe('claimed set after kill -9 of Redis (own redis-server, append-only file
     queues.push(q);
     return q;
   };
-  beforeAll(async () => { own = await startOwnRedis(); });
+  beforeAll(async () => {
+    own = await startOwnRedis();
+  });
   afterAll(async () => {
     await Promise.all(queues.splice(0).map((q) => q.close()));
     redis?.disconnect();

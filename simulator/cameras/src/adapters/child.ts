@@ -11,11 +11,19 @@ export function exited(child: ChildProcess): Promise<void> {
  * Stops a child: `signal` first (SIGTERM lets ffmpeg send TEARDOWN so its RTSP path is
  * released), SIGKILL after `graceMs`.
  */
-export async function terminate(child: ChildProcess, signal: NodeJS.Signals = 'SIGTERM', graceMs = 5000): Promise<void> {
+export async function terminate(
+  child: ChildProcess,
+  signal: NodeJS.Signals = 'SIGTERM',
+  graceMs = 5000,
+): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return;
   const done = exited(child);
   child.kill(signal);
-  const result = await within(done.then(() => 'exited' as const), graceMs, 'timeout' as const);
+  const result = await within(
+    done.then(() => 'exited' as const),
+    graceMs,
+    'timeout' as const,
+  );
   if (result === 'timeout') {
     child.kill('SIGKILL');
     await done;

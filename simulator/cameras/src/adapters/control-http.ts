@@ -31,7 +31,10 @@ function readAddBody(req: http.IncomingMessage): Promise<{ n?: number; scene?: s
     req.setEncoding('utf8');
     req.on('data', (d: string) => {
       raw += d;
-      if (raw.length > MAX_BODY) { reject(new BadRequest(`body over ${MAX_BODY} bytes`)); req.destroy(); }
+      if (raw.length > MAX_BODY) {
+        reject(new BadRequest(`body over ${MAX_BODY} bytes`));
+        req.destroy();
+      }
     });
     req.on('end', () => {
       if (raw.trim() === '') return resolve({});
@@ -39,8 +42,12 @@ function readAddBody(req: http.IncomingMessage): Promise<{ n?: number; scene?: s
         const v = JSON.parse(raw) as Record<string, unknown>;
         if (v === null || typeof v !== 'object' || Array.isArray(v)) throw new Error('not an object');
         if (v.scene !== undefined && typeof v.scene !== 'string') throw new Error('"scene" must be a string');
-        if (v.n !== undefined && !(Number.isInteger(v.n) && (v.n as number) >= 1)) throw new Error('"n" must be an integer ≥ 1');
-        resolve({ ...(v.scene !== undefined ? { scene: v.scene as string } : {}), ...(v.n !== undefined ? { n: v.n as number } : {}) });
+        if (v.n !== undefined && !(Number.isInteger(v.n) && (v.n as number) >= 1))
+          throw new Error('"n" must be an integer ≥ 1');
+        resolve({
+          ...(v.scene !== undefined ? { scene: v.scene as string } : {}),
+          ...(v.n !== undefined ? { n: v.n as number } : {}),
+        });
       } catch (err) {
         reject(new BadRequest(`body must be JSON {"scene"?: string, "n"?: integer}: ${(err as Error).message}`));
       }
@@ -61,7 +68,11 @@ function send(res: http.ServerResponse, status: number, body: unknown): void {
  * `POST /cameras/N/restore`, `GET /health`; and the camera set while running: `POST /cameras`
  * (add; 201 with its status, 409 when it cannot), `DELETE /cameras/N` (remove). Resolves with the bound port.
  */
-export async function startControlServer(api: ControlApi, port: number, host = '127.0.0.1'): Promise<{ port: number; close(): Promise<void> }> {
+export async function startControlServer(
+  api: ControlApi,
+  port: number,
+  host = '127.0.0.1',
+): Promise<{ port: number; close(): Promise<void> }> {
   const server = http.createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://x');
     const m = /^\/cameras\/(?:cam)?(\d+)(?:\/(drop|restore))?\/?$/.exec(url.pathname);
@@ -85,7 +96,9 @@ export async function startControlServer(api: ControlApi, port: number, host = '
       if (!m[2]) return req.method === 'GET' ? send(res, 200, cam) : send(res, 405, { error: 'use GET or DELETE' });
       if (req.method !== 'POST') return send(res, 405, { error: 'use POST' });
       return send(res, 200, m[2] === 'drop' ? await api.drop(n) : await api.restore(n));
-    })().catch((err: unknown) => send(res, err instanceof BadRequest ? 400 : 500, { error: err instanceof Error ? err.message : String(err) }));
+    })().catch((err: unknown) =>
+      send(res, err instanceof BadRequest ? 400 : 500, { error: err instanceof Error ? err.message : String(err) }),
+    );
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -93,9 +106,10 @@ export async function startControlServer(api: ControlApi, port: number, host = '
   });
   return {
     port: (server.address() as AddressInfo).port,
-    close: () => new Promise<void>((resolve) => {
-      server.closeAllConnections();
-      server.close(() => resolve());
-    }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }

@@ -1,6 +1,5 @@
 export { freePort } from '../../../../functions/shared/src/net';
 
-
 /**
  * A random even start for a block of `count` UDP ports inside 3000–4998, so simultaneous
  * simulators (parallel tests) rarely share RTP ports and never meet ffmpeg's 5000+ ports.

@@ -52,7 +52,9 @@ export class Publisher {
   }
 
   private spawn(): void {
-    const child = spawn(this.ffmpegPath, buildPublishArgs(this.videoPath, this.publishUrl), { stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawn(this.ffmpegPath, buildPublishArgs(this.videoPath, this.publishUrl), {
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
     this.child = child;
     const startedAt = Date.now();
     let stderr = '';

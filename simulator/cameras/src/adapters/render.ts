@@ -30,7 +30,11 @@ export interface RenderedScene {
 
 export const DEFAULT_SCENES_DIR = '.safety-hanta/scenes';
 
-const exists = (p: string) => stat(p).then((s) => s.isFile() && s.size > 0, () => false);
+const exists = (p: string) =>
+  stat(p).then(
+    (s) => s.isFile() && s.size > 0,
+    () => false,
+  );
 
 function runFfmpeg(bin: string, args: string[], signal?: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
@@ -66,12 +70,22 @@ export async function renderScene(scene: SceneDefinition, options: RenderSceneOp
   const videoPath = `${base}.mp4`;
   const groundTruthPath = `${base}.json`;
   const hash = sceneHash(scene, opts);
-  const result = (groundTruth: GroundTruth, rendered: boolean): RenderedScene =>
-    ({ scene, hash, videoPath, groundTruthPath, groundTruth, rendered, elapsedMs: Date.now() - started });
+  const result = (groundTruth: GroundTruth, rendered: boolean): RenderedScene => ({
+    scene,
+    hash,
+    videoPath,
+    groundTruthPath,
+    groundTruth,
+    rendered,
+    elapsedMs: Date.now() - started,
+  });
 
   if ((await exists(videoPath)) && (await exists(groundTruthPath))) {
     // zones come from the scene, not the cache: sidecars rendered before they existed get them too
-    return result({ ...(JSON.parse(await readFile(groundTruthPath, 'utf8')) as GroundTruth), zones: sceneZones(scene) }, false);
+    return result(
+      { ...(JSON.parse(await readFile(groundTruthPath, 'utf8')) as GroundTruth), zones: sceneZones(scene) },
+      false,
+    );
   }
   await mkdir(dir, { recursive: true });
   const tmp = `${base}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`;

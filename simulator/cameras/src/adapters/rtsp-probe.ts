@@ -29,7 +29,12 @@ export function describeStatus(url: string, timeoutMs = 2000): Promise<number | 
 }
 
 /** Polls `check` until it returns true or the deadline passes. */
-export async function waitFor(check: () => Promise<boolean>, timeoutMs: number, what: string, intervalMs = 200): Promise<void> {
+export async function waitFor(
+  check: () => Promise<boolean>,
+  timeoutMs: number,
+  what: string,
+  intervalMs = 200,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     if (await check()) return;

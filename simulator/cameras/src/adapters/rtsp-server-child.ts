@@ -16,7 +16,8 @@ import { parseConfig } from '../../../../functions/shared/src/config';
  * a port and no address gets BIND_HOST (default 127.0.0.1; the image sets 0.0.0.0; issue #18.8).
  */
 function bindPortOnlyCallsTo(host: string): void {
-  const withHost = (args: unknown[]) => (typeof args[0] === 'number' && typeof args[1] !== 'string' ? [args[0], host, ...args.slice(1)] : args);
+  const withHost = (args: unknown[]) =>
+    typeof args[0] === 'number' && typeof args[1] !== 'string' ? [args[0], host, ...args.slice(1)] : args;
   const listen = net.Server.prototype.listen as (...a: unknown[]) => net.Server;
   net.Server.prototype.listen = function patchedListen(this: net.Server, ...args: unknown[]) {
     return listen.apply(this, withHost(args));

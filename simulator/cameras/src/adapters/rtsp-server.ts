@@ -29,7 +29,8 @@ const REPO_ROOT = path.resolve(__dirname, '../../../..');
  */
 export async function startRtspServer(ports: RtspServerPorts, timeoutMs = 20000): Promise<RtspServerProcess> {
   const child = spawn(process.execPath, ['--import', 'tsx', CHILD, JSON.stringify(ports)], {
-    cwd: REPO_ROOT, stdio: ['pipe', 'pipe', 'pipe'],
+    cwd: REPO_ROOT,
+    stdio: ['pipe', 'pipe', 'pipe'],
   });
   let stderr = '';
   child.stderr!.on('data', (d: Buffer) => {
@@ -37,7 +38,10 @@ export async function startRtspServer(ports: RtspServerPorts, timeoutMs = 20000)
   });
   await new Promise<void>((resolve, reject) => {
     let out = '';
-    const timer = setTimeout(() => fail(new Error(`rtsp server not ready after ${timeoutMs} ms: ${stderr}`)), timeoutMs);
+    const timer = setTimeout(
+      () => fail(new Error(`rtsp server not ready after ${timeoutMs} ms: ${stderr}`)),
+      timeoutMs,
+    );
     const fail = (err: Error) => {
       clearTimeout(timer);
       child.kill('SIGKILL');

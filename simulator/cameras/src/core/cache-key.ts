@@ -9,8 +9,13 @@ import type { SceneDefinition } from './scene-model';
  */
 export function sceneHash(scene: SceneDefinition, opts: RenderOptions): string {
   const payload = JSON.stringify({
-    v: RENDERER_VERSION, scene, width: opts.width, height: opts.height, fps: opts.fps,
-    palette: PALETTE, encoder: encoderArgs(opts.fps),
+    v: RENDERER_VERSION,
+    scene,
+    width: opts.width,
+    height: opts.height,
+    fps: opts.fps,
+    palette: PALETTE,
+    encoder: encoderArgs(opts.fps),
   });
   return createHash('sha256').update(payload).digest('hex').slice(0, 16);
 }

@@ -15,9 +15,13 @@ export function assignScenes(
   for (const [key, name] of Object.entries(mapping)) {
     const m = /^(?:cam)?(\d+)$/.exec(key);
     const n = m ? Number(m[1]) : NaN;
-    if (!Number.isInteger(n) || n < 1) throw new Error(`scene mapping: bad camera key ${JSON.stringify(key)} (expected "N" or "camN")`);
+    if (!Number.isInteger(n) || n < 1)
+      throw new Error(`scene mapping: bad camera key ${JSON.stringify(key)} (expected "N" or "camN")`);
     const scene = scenes.find((s) => s.name === name);
-    if (!scene) throw new Error(`scene mapping: camera ${key} names unknown scene ${JSON.stringify(name)}; known: ${scenes.map((s) => s.name).join(', ')}`);
+    if (!scene)
+      throw new Error(
+        `scene mapping: camera ${key} names unknown scene ${JSON.stringify(name)}; known: ${scenes.map((s) => s.name).join(', ')}`,
+      );
     overrides.set(n, scene);
   }
   const out = new Map<number, SceneDefinition>();

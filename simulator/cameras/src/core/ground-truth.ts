@@ -42,10 +42,26 @@ export interface SceneZone {
 /** The painted zones as registry zones, normalised to the reference frame (any resolution). Pure. */
 export function sceneZones(scene: SceneDefinition): SceneZone[] {
   const n = (v: number, of: number) => Math.round((v / of) * 10000) / 10000;
-  return scene.entities.filter((e) => e.kind === 'zone').map((z, i) => {
-    const [x0, y0, x1, y1] = [n(z.x, REFERENCE_WIDTH), n(z.y, REFERENCE_HEIGHT), n(z.x + z.w, REFERENCE_WIDTH), n(z.y + z.h, REFERENCE_HEIGHT)];
-    return { name: i === 0 ? 'Red zone' : `Red zone ${i + 1}`, kind: 'restricted', polygon: [[x0, y0], [x1, y0], [x1, y1], [x0, y1]] };
-  });
+  return scene.entities
+    .filter((e) => e.kind === 'zone')
+    .map((z, i) => {
+      const [x0, y0, x1, y1] = [
+        n(z.x, REFERENCE_WIDTH),
+        n(z.y, REFERENCE_HEIGHT),
+        n(z.x + z.w, REFERENCE_WIDTH),
+        n(z.y + z.h, REFERENCE_HEIGHT),
+      ];
+      return {
+        name: i === 0 ? 'Red zone' : `Red zone ${i + 1}`,
+        kind: 'restricted',
+        polygon: [
+          [x0, y0],
+          [x1, y0],
+          [x1, y1],
+          [x0, y1],
+        ],
+      };
+    });
 }
 
 /** Hazards present at loop time t, in reference px, computed from the scene's entities. */
@@ -103,8 +119,16 @@ export function computeGroundTruth(scene: SceneDefinition, opts: RenderOptions):
     }
   }
   return {
-    v: 1, scene: scene.name, hazard: scene.hazard, duration: scene.duration,
-    width: opts.width, height: opts.height, fps: opts.fps, intervals, seconds, zones: sceneZones(scene),
+    v: 1,
+    scene: scene.name,
+    hazard: scene.hazard,
+    duration: scene.duration,
+    width: opts.width,
+    height: opts.height,
+    fps: opts.fps,
+    intervals,
+    seconds,
+    zones: sceneZones(scene),
   };
 }
 

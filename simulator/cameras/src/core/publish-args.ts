@@ -4,9 +4,23 @@
  */
 export function buildPublishArgs(videoPath: string, publishUrl: string): string[] {
   return [
-    '-hide_banner', '-nostdin', '-loglevel', 'error',
-    '-re', '-stream_loop', '-1', '-i', videoPath,
-    '-map', '0:v', '-c', 'copy',
-    '-f', 'rtsp', '-rtsp_transport', 'udp', publishUrl,
+    '-hide_banner',
+    '-nostdin',
+    '-loglevel',
+    'error',
+    '-re',
+    '-stream_loop',
+    '-1',
+    '-i',
+    videoPath,
+    '-map',
+    '0:v',
+    '-c',
+    'copy',
+    '-f',
+    'rtsp',
+    '-rtsp_transport',
+    'udp',
+    publishUrl,
   ];
 }

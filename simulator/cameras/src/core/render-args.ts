@@ -17,8 +17,20 @@ export const DEFAULT_RENDER_OPTIONS: RenderOptions = { width: 1280, height: 720,
 /** Encoder settings; part of the cache hash. 1 s GOP, no B-frames, so 5 s segments cut cleanly on keyframes. */
 export function encoderArgs(fps: number): string[] {
   return [
-    '-c:v', 'libx264', '-preset', 'veryfast', '-pix_fmt', 'yuv420p',
-    '-g', String(fps), '-keyint_min', String(fps), '-sc_threshold', '0', '-bf', '0',
+    '-c:v',
+    'libx264',
+    '-preset',
+    'veryfast',
+    '-pix_fmt',
+    'yuv420p',
+    '-g',
+    String(fps),
+    '-keyint_min',
+    String(fps),
+    '-sc_threshold',
+    '0',
+    '-bf',
+    '0',
   ];
 }
 
@@ -64,7 +76,9 @@ export function buildFilterGraph(scene: SceneDefinition, opts: RenderOptions): s
     const enable = enableExpr(p);
     if (p.track.length === 1) {
       const [, x, y] = p.track[0]!;
-      chains.push(`${from}drawbox=x=${Math.round(s.x(x))}:y=${Math.round(s.y(y))}:w=${w}:h=${h}:color=${color}:t=fill:enable='${enable}'${to}`);
+      chains.push(
+        `${from}drawbox=x=${Math.round(s.x(x))}:y=${Math.round(s.y(y))}:w=${w}:h=${h}:color=${color}:t=fill:enable='${enable}'${to}`,
+      );
     } else {
       chains.push(`color=c=${color}:s=${w}x${h}:r=${opts.fps}:d=${d}[p${i}]`);
       const xe = trackExpr(p.track, (k) => s.x(k[1]));
@@ -79,10 +93,24 @@ export function buildFilterGraph(scene: SceneDefinition, opts: RenderOptions): s
 /** Full ffmpeg argv that renders one loop of the scene to `outPath` (MP4, H.264). */
 export function buildRenderArgs(scene: SceneDefinition, opts: RenderOptions, outPath: string): string[] {
   return [
-    '-hide_banner', '-nostdin', '-loglevel', 'error', '-y',
-    '-filter_complex', buildFilterGraph(scene, opts), '-map', '[out]',
-    '-t', num(scene.duration), '-r', String(opts.fps),
+    '-hide_banner',
+    '-nostdin',
+    '-loglevel',
+    'error',
+    '-y',
+    '-filter_complex',
+    buildFilterGraph(scene, opts),
+    '-map',
+    '[out]',
+    '-t',
+    num(scene.duration),
+    '-r',
+    String(opts.fps),
     ...encoderArgs(opts.fps),
-    '-movflags', '+faststart', '-f', 'mp4', outPath,
+    '-movflags',
+    '+faststart',
+    '-f',
+    'mp4',
+    outPath,
   ];
 }

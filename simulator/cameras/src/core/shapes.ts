@@ -18,14 +18,24 @@ export interface Prim {
 
 const shift = (track: Track, dx: number, dy: number): Track => track.map(([t, x, y]) => [t, x + dx, y + dy] as const);
 
-interface PartOffset { readonly dx: number; readonly dy: number; readonly w: number; readonly h: number }
+interface PartOffset {
+  readonly dx: number;
+  readonly dy: number;
+  readonly w: number;
+  readonly h: number;
+}
 type Pose = Readonly<Record<'body' | 'head' | 'helmet' | 'vest', PartOffset>>;
 
 /** Offsets of a standing worker's parts from the body's top-left. */
 const STANDING: Pose = {
   body: { dx: 0, dy: 0, ...WORKER.body },
   head: { dx: (WORKER.body.w - WORKER.head.w) / 2, dy: -WORKER.head.h, ...WORKER.head },
-  helmet: { dx: (WORKER.body.w - WORKER.helmet.w) / 2, dy: -WORKER.head.h - WORKER.helmet.h + WORKER.helmet.overlap, w: WORKER.helmet.w, h: WORKER.helmet.h },
+  helmet: {
+    dx: (WORKER.body.w - WORKER.helmet.w) / 2,
+    dy: -WORKER.head.h - WORKER.helmet.h + WORKER.helmet.overlap,
+    w: WORKER.helmet.w,
+    h: WORKER.helmet.h,
+  },
   vest: { dx: 0, dy: 0, ...WORKER.vest },
 };
 
@@ -34,10 +44,17 @@ const LYING_DX = (WORKER.body.w - WORKER.body.h) / 2; // centred on the standing
 const LYING_DY = WORKER.body.h - WORKER.body.w;
 const LYING: Pose = {
   body: { dx: LYING_DX, dy: LYING_DY, w: WORKER.body.h, h: WORKER.body.w },
-  head: { dx: LYING_DX - WORKER.head.w, dy: LYING_DY + (WORKER.body.w - WORKER.head.h) / 2, w: WORKER.head.h, h: WORKER.head.w },
+  head: {
+    dx: LYING_DX - WORKER.head.w,
+    dy: LYING_DY + (WORKER.body.w - WORKER.head.h) / 2,
+    w: WORKER.head.h,
+    h: WORKER.head.w,
+  },
   helmet: {
     dx: LYING_DX - WORKER.head.w - WORKER.helmet.h + WORKER.helmet.overlap,
-    dy: LYING_DY + (WORKER.body.w - WORKER.helmet.w) / 2, w: WORKER.helmet.h, h: WORKER.helmet.w,
+    dy: LYING_DY + (WORKER.body.w - WORKER.helmet.w) / 2,
+    w: WORKER.helmet.h,
+    h: WORKER.helmet.w,
   },
   vest: { dx: LYING_DX, dy: LYING_DY, w: WORKER.vest.h, h: WORKER.vest.w },
 };
@@ -87,7 +104,15 @@ export function smokeTrack(f: FireEntity): { w: number; h: number; track: Track;
   const h = Math.round(f.h * 1.3);
   const x = f.x - (w - f.w) / 2;
   const from = f.visible[0] + SMOKE_DELAY;
-  return { w, h, track: [[from, x, f.y - h], [f.visible[1], x, f.y - h - 60]], visible: [from, f.visible[1]] };
+  return {
+    w,
+    h,
+    track: [
+      [from, x, f.y - h],
+      [f.visible[1], x, f.y - h - 60],
+    ],
+    visible: [from, f.visible[1]],
+  };
 }
 
 function firePrims(f: FireEntity, i: number): Prim[] {
@@ -99,8 +124,24 @@ function firePrims(f: FireEntity, i: number): Prim[] {
     { part: `fire${i}.smoke`, color: 'smoke', w: smoke.w, h: smoke.h, track: smoke.track, visible: [smoke.visible] },
     { part: `fire${i}.base`, color: 'fireA', w: f.w, h: f.h, track: [[0, f.x, f.y]], visible: vis },
     // Tongues of the other flame colour, alternating sides: the flicker.
-    { part: `fire${i}.tongueL`, color: 'fireB', w: tongueW, h: tongueH, track: [[0, f.x + 8, f.y]], visible: vis, blink: { period: FLAME_FLICKER, phase: 0 } },
-    { part: `fire${i}.tongueR`, color: 'fireB', w: tongueW, h: tongueH, track: [[0, f.x + f.w - tongueW - 8, f.y + 10]], visible: vis, blink: { period: FLAME_FLICKER, phase: FLAME_FLICKER / 2 } },
+    {
+      part: `fire${i}.tongueL`,
+      color: 'fireB',
+      w: tongueW,
+      h: tongueH,
+      track: [[0, f.x + 8, f.y]],
+      visible: vis,
+      blink: { period: FLAME_FLICKER, phase: 0 },
+    },
+    {
+      part: `fire${i}.tongueR`,
+      color: 'fireB',
+      w: tongueW,
+      h: tongueH,
+      track: [[0, f.x + f.w - tongueW - 8, f.y + 10]],
+      visible: vis,
+      blink: { period: FLAME_FLICKER, phase: FLAME_FLICKER / 2 },
+    },
   ];
 }
 
@@ -126,7 +167,13 @@ function forkliftPrims(f: ForkliftEntity, i: number, duration: number): Prim[] {
   const vis = [f.visible ?? ([0, duration] as const)];
   return [
     { part: `forklift${i}.body`, color: 'forklift', ...FORKLIFT.body, track: f.track, visible: vis },
-    { part: `forklift${i}.fork`, color: 'forklift', ...FORKLIFT.fork, track: shift(f.track, FORKLIFT.body.w, FORK_DY), visible: vis },
+    {
+      part: `forklift${i}.fork`,
+      color: 'forklift',
+      ...FORKLIFT.fork,
+      track: shift(f.track, FORKLIFT.body.w, FORK_DY),
+      visible: vis,
+    },
   ];
 }
 

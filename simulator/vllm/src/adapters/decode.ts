@@ -21,7 +21,10 @@ export function jpegSize(buf: Uint8Array): { width: number; height: number } {
     const len = ((buf[i + 2] as number) << 8) | (buf[i + 3] as number);
     // SOF0..SOF15 except DHT (C4), JPG (C8) and DAC (CC)
     if (marker >= 0xc0 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc) {
-      return { height: ((buf[i + 5] as number) << 8) | (buf[i + 6] as number), width: ((buf[i + 7] as number) << 8) | (buf[i + 8] as number) };
+      return {
+        height: ((buf[i + 5] as number) << 8) | (buf[i + 6] as number),
+        width: ((buf[i + 7] as number) << 8) | (buf[i + 8] as number),
+      };
     }
     i += 2 + len;
   }
@@ -42,9 +45,18 @@ export function decodeJpeg(buf: Uint8Array): Frame {
 export function buildDecodeArgs(path: string, fps: number | 'all', longSide: number): string[] {
   const scale = `scale=w=${longSide}:h=${longSide}:force_original_aspect_ratio=decrease:force_divisible_by=2`;
   return [
-    '-hide_banner', '-nostdin', '-v', 'error', '-i', path,
+    '-hide_banner',
+    '-nostdin',
+    '-v',
+    'error',
+    '-i',
+    path,
     ...(fps === 'all' ? ['-vf', scale, '-fps_mode', 'passthrough'] : ['-vf', `fps=${fps},${scale}`]),
-    '-f', 'image2pipe', '-c:v', 'ppm', 'pipe:1',
+    '-f',
+    'image2pipe',
+    '-c:v',
+    'ppm',
+    'pipe:1',
   ];
 }
 
@@ -57,7 +69,8 @@ export function parsePpmStream(buf: Buffer): Frame[] {
     while (fields.length < 4) {
       while (i < buf.length && /\s/.test(String.fromCharCode(buf[i] as number))) i++;
       let tok = '';
-      while (i < buf.length && !/\s/.test(String.fromCharCode(buf[i] as number))) tok += String.fromCharCode(buf[i++] as number);
+      while (i < buf.length && !/\s/.test(String.fromCharCode(buf[i] as number)))
+        tok += String.fromCharCode(buf[i++] as number);
       if (tok === '') break;
       fields.push(tok);
     }
@@ -73,7 +86,12 @@ export function parsePpmStream(buf: Buffer): Frame[] {
 }
 
 /** Decodes a video file (or a single image file) into RGB frames with one ffmpeg child process. */
-export function decodeVideoFile(path: string, fps: number | 'all' = 2, longSide = 448, ffmpegPath = 'ffmpeg'): Promise<Frame[]> {
+export function decodeVideoFile(
+  path: string,
+  fps: number | 'all' = 2,
+  longSide = 448,
+  ffmpegPath = 'ffmpeg',
+): Promise<Frame[]> {
   return new Promise((resolve, reject) => {
     const child = spawn(ffmpegPath, buildDecodeArgs(path, fps, longSide), { stdio: ['ignore', 'pipe', 'pipe'] });
     const out: Buffer[] = [];

@@ -4,7 +4,13 @@ import os from 'node:os';
 import path from 'node:path';
 import { mp4VideoInfo } from '../../../../functions/shared/src/mp4-info';
 import { SimHttpError, badRequest } from '../core/errors';
-import { JPEG_VIDEO_METADATA_ERROR, JPEG_VIDEO_METADATA_SINCE, PINNED_VLLM_VERSION, needsVideoMetadata, versionAtLeast } from '../core/version';
+import {
+  JPEG_VIDEO_METADATA_ERROR,
+  JPEG_VIDEO_METADATA_SINCE,
+  PINNED_VLLM_VERSION,
+  needsVideoMetadata,
+  versionAtLeast,
+} from '../core/version';
 import type { Frame } from '../core/frame';
 import type { MediaPart } from '../core/request';
 import { imageTokens, videoTokens } from '../core/tokens';
@@ -65,7 +71,8 @@ export class MediaLoader {
 
   /** Realpath check like vLLM's `--allowed-local-media-path`: the file must resolve inside the allowed root. */
   async checkPath(p: string): Promise<string> {
-    if (!this.allowedMediaPath) throw badRequest('Cannot load local files without --allowed-local-media-path (VLLM_SIM_ALLOWED_MEDIA_PATH)');
+    if (!this.allowedMediaPath)
+      throw badRequest('Cannot load local files without --allowed-local-media-path (VLLM_SIM_ALLOWED_MEDIA_PATH)');
     let real: string;
     let root: string;
     try {
@@ -128,7 +135,15 @@ export class MediaLoader {
   private headerOnly(bytes: Buffer, key: string): FileEntry | undefined {
     try {
       const h = mp4VideoInfo(bytes);
-      return { key, contentHash: key.slice(4), frames: [], count: h.frames, width: h.width, height: h.height, fps: h.fps };
+      return {
+        key,
+        contentHash: key.slice(4),
+        frames: [],
+        count: h.frames,
+        width: h.width,
+        height: h.height,
+        fps: h.fps,
+      };
     } catch {
       return undefined;
     }
@@ -149,7 +164,15 @@ export class MediaLoader {
       header = undefined; // not an MP4 (e.g. a JPEG file:// image): decode it
     }
     if (!this.analysis && header) {
-      return { key, contentHash, frames: [], count: header.frames, width: header.width, height: header.height, fps: header.fps };
+      return {
+        key,
+        contentHash,
+        frames: [],
+        count: header.frames,
+        width: header.width,
+        height: header.height,
+        fps: header.fps,
+      };
     }
     const whole = header !== undefined && header.frames <= WHOLE_DECODE_MAX_FRAMES;
     let frames: Frame[];
@@ -160,10 +183,22 @@ export class MediaLoader {
     }
     if (frames.length === 0) throw badRequest(`No frames decoded from ${what}`);
     if (whole && header && frames.length < header.frames) {
-      throw new SimHttpError(500, 'InternalServerError', `Expected reading ${header.frames} frames, but only loaded ${frames.length} frames from video.`);
+      throw new SimHttpError(
+        500,
+        'InternalServerError',
+        `Expected reading ${header.frames} frames, but only loaded ${frames.length} frames from video.`,
+      );
     }
     const f0 = frames[0] as Frame;
-    return { key, contentHash, frames, count: whole ? frames.length : frames.length, width: f0.width, height: f0.height, fps: header?.fps };
+    return {
+      key,
+      contentHash,
+      frames,
+      count: whole ? frames.length : frames.length,
+      width: f0.width,
+      height: f0.height,
+      fps: header?.fps,
+    };
   }
 
   /**
@@ -171,7 +206,12 @@ export class MediaLoader {
    * few-shot media is only hashed and counted).
    * @param kwargs mm_processor_kwargs/media_io_kwargs: they change every item's hash, as in vLLM.
    */
-  async resolve(part: MediaPart, wantFrames: boolean, kwargs: string | undefined, kwargsVideoFps?: number): Promise<ResolvedMedia> {
+  async resolve(
+    part: MediaPart,
+    wantFrames: boolean,
+    kwargs: string | undefined,
+    kwargsVideoFps?: number,
+  ): Promise<ResolvedMedia> {
     const src = part.source;
     const withKwargs = (h: string) => (kwargs ? createHash('sha256').update(h).update(kwargs).digest('hex') : h);
     if (src.type === 'uuid-only') {
@@ -185,10 +225,17 @@ export class MediaLoader {
     let frames: readonly Frame[] | undefined;
     let fps: number | undefined;
     if (src.type === 'file' || src.type === 'mp4') {
-      const entry = src.type === 'file' ? await this.loadFile(src.path) : await this.loadInlineMp4(src.base64, wantFrames && this.analysis);
+      const entry =
+        src.type === 'file'
+          ? await this.loadFile(src.path)
+          : await this.loadInlineMp4(src.base64, wantFrames && this.analysis);
       contentHash = entry.contentHash;
-      tokens = part.modality === 'video' ? videoTokens(entry.count, entry.width, entry.height) : imageTokens(entry.width, entry.height);
-      frames = wantFrames && this.analysis ? (part.modality === 'video' ? entry.frames : entry.frames.slice(0, 1)) : undefined;
+      tokens =
+        part.modality === 'video'
+          ? videoTokens(entry.count, entry.width, entry.height)
+          : imageTokens(entry.width, entry.height);
+      frames =
+        wantFrames && this.analysis ? (part.modality === 'video' ? entry.frames : entry.frames.slice(0, 1)) : undefined;
       fps = entry.fps;
     } else {
       if (part.modality === 'video') fps = this.jpegVideoFps(kwargsVideoFps);
@@ -203,7 +250,10 @@ export class MediaLoader {
       const h = createHash('sha256');
       for (const b of bufs) h.update(b);
       contentHash = h.digest('hex');
-      tokens = part.modality === 'video' ? videoTokens(bufs.length, size.width, size.height) : imageTokens(size.width, size.height);
+      tokens =
+        part.modality === 'video'
+          ? videoTokens(bufs.length, size.width, size.height)
+          : imageTokens(size.width, size.height);
     }
     if (part.uuid) {
       this.byUuid.delete(part.uuid);
@@ -221,7 +271,8 @@ export class MediaLoader {
    */
   private jpegVideoFps(kwargsVideoFps: number | undefined): number {
     const fixed = versionAtLeast(this.version, JPEG_VIDEO_METADATA_SINCE);
-    if (!fixed && needsVideoMetadata(this.model)) throw new SimHttpError(500, 'InternalServerError', JPEG_VIDEO_METADATA_ERROR);
+    if (!fixed && needsVideoMetadata(this.model))
+      throw new SimHttpError(500, 'InternalServerError', JPEG_VIDEO_METADATA_ERROR);
     return kwargsVideoFps ?? 1;
   }
 }

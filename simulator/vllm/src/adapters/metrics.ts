@@ -21,7 +21,17 @@ const LATENCY_BUCKETS = [0.05, 0.1, 0.3, 0.5, 0.8, 1, 1.5, 2, 2.5, 5, 10, 15, 20
 /** vLLM's metric names (docs/design/metrics.md), labelled with `model_name` as vLLM does. */
 export class SimMetrics {
   readonly registry = new Registry();
-  readonly counters: SimCounters = { requests: 0, errors: 0, promptTokens: 0, generationTokens: 0, prefixCacheQueries: 0, prefixCacheHits: 0, running: 0, waiting: 0, lastVideoFps: 0 };
+  readonly counters: SimCounters = {
+    requests: 0,
+    errors: 0,
+    promptTokens: 0,
+    generationTokens: 0,
+    prefixCacheQueries: 0,
+    prefixCacheHits: 0,
+    running: 0,
+    waiting: 0,
+    lastVideoFps: 0,
+  };
   private readonly labels: { model_name: string };
   private readonly queries: Counter<'model_name'>;
   private readonly hits: Counter<'model_name'>;
@@ -37,15 +47,62 @@ export class SimMetrics {
     this.labels = { model_name: model };
     const registers = [this.registry];
     const labelNames = ['model_name'] as const;
-    this.queries = new Counter({ name: 'vllm:prefix_cache_queries_total', help: 'Prefix cache queries, in terms of number of queried tokens.', labelNames, registers });
-    this.hits = new Counter({ name: 'vllm:prefix_cache_hits_total', help: 'Prefix cache hits, in terms of number of cached tokens.', labelNames, registers });
-    this.prompt = new Counter({ name: 'vllm:prompt_tokens_total', help: 'Number of prefill tokens processed.', labelNames, registers });
-    this.generation = new Counter({ name: 'vllm:generation_tokens_total', help: 'Number of generation tokens processed.', labelNames, registers });
-    this.success = new Counter({ name: 'vllm:request_success_total', help: 'Count of successfully processed requests.', labelNames: ['model_name', 'finished_reason'], registers });
-    this.running = new Gauge({ name: 'vllm:num_requests_running', help: 'Number of requests in model execution batches.', labelNames, registers });
-    this.waiting = new Gauge({ name: 'vllm:num_requests_waiting', help: 'Number of requests waiting to be processed.', labelNames, registers });
-    this.e2e = new Histogram({ name: 'vllm:e2e_request_latency_seconds', help: 'Histogram of e2e request latency in seconds.', labelNames, buckets: LATENCY_BUCKETS, registers });
-    this.ttft = new Histogram({ name: 'vllm:time_to_first_token_seconds', help: 'Histogram of time to first token in seconds.', labelNames, buckets: LATENCY_BUCKETS, registers });
+    this.queries = new Counter({
+      name: 'vllm:prefix_cache_queries_total',
+      help: 'Prefix cache queries, in terms of number of queried tokens.',
+      labelNames,
+      registers,
+    });
+    this.hits = new Counter({
+      name: 'vllm:prefix_cache_hits_total',
+      help: 'Prefix cache hits, in terms of number of cached tokens.',
+      labelNames,
+      registers,
+    });
+    this.prompt = new Counter({
+      name: 'vllm:prompt_tokens_total',
+      help: 'Number of prefill tokens processed.',
+      labelNames,
+      registers,
+    });
+    this.generation = new Counter({
+      name: 'vllm:generation_tokens_total',
+      help: 'Number of generation tokens processed.',
+      labelNames,
+      registers,
+    });
+    this.success = new Counter({
+      name: 'vllm:request_success_total',
+      help: 'Count of successfully processed requests.',
+      labelNames: ['model_name', 'finished_reason'],
+      registers,
+    });
+    this.running = new Gauge({
+      name: 'vllm:num_requests_running',
+      help: 'Number of requests in model execution batches.',
+      labelNames,
+      registers,
+    });
+    this.waiting = new Gauge({
+      name: 'vllm:num_requests_waiting',
+      help: 'Number of requests waiting to be processed.',
+      labelNames,
+      registers,
+    });
+    this.e2e = new Histogram({
+      name: 'vllm:e2e_request_latency_seconds',
+      help: 'Histogram of e2e request latency in seconds.',
+      labelNames,
+      buckets: LATENCY_BUCKETS,
+      registers,
+    });
+    this.ttft = new Histogram({
+      name: 'vllm:time_to_first_token_seconds',
+      help: 'Histogram of time to first token in seconds.',
+      labelNames,
+      buckets: LATENCY_BUCKETS,
+      registers,
+    });
     this.running.set(this.labels, 0);
     this.waiting.set(this.labels, 0);
   }

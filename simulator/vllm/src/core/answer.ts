@@ -14,7 +14,10 @@ export function renderAnswer(verdict: ModelVerdict, format: OutputFormat): strin
 }
 
 /** Cuts an answer to `maxTokens` (≈4 chars each), as max_tokens does: finish_reason becomes "length". */
-export function truncateAnswer(content: string, maxTokens: number | undefined): { content: string; finishReason: 'stop' | 'length' } {
+export function truncateAnswer(
+  content: string,
+  maxTokens: number | undefined,
+): { content: string; finishReason: 'stop' | 'length' } {
   if (maxTokens === undefined || content.length <= maxTokens * 4) return { content, finishReason: 'stop' };
   return { content: content.slice(0, maxTokens * 4), finishReason: 'length' };
 }

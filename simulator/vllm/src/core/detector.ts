@@ -76,7 +76,13 @@ function toWorker(map: LabelMap, blob: Blob, zones: readonly Box[], forklifts: r
   const inZone = zones.some((z) => overlapArea(blob, z) >= 0.1 * blob.w * blob.h);
   const nearForklift = forklifts.some((f) => boxGap(blob, f) < PROXIMITY_PX * s);
   return {
-    x: blob.x, y: blob.y, w: blob.w, h: blob.h, fallen, inZone, nearForklift,
+    x: blob.x,
+    y: blob.y,
+    w: blob.w,
+    h: blob.h,
+    fallen,
+    inZone,
+    nearForklift,
     vest: vestPx >= 0.06 * blob.area,
     helmet: hasHelmet(map, blob, fallen, s),
   };
@@ -97,7 +103,9 @@ export function analyzeFrame(frame: Frame): FrameFindings {
     .map((b) => toWorker(map, b, zones, forklifts, s));
   // In small frames a hard hat blurs into flame orange; a helmet-sized "flame" on a head is a hat.
   const fires = flames.filter(
-    (f) => f.area > 3 * HELMET_AREA * a || !workers.some((w) => headRegions(w, w.fallen, s).some((r) => overlapArea(f, r) > 0)),
+    (f) =>
+      f.area > 3 * HELMET_AREA * a ||
+      !workers.some((w) => headRegions(w, w.fallen, s).some((r) => overlapArea(f, r) > 0)),
   );
   const hazards = new Set<HazardType>();
   for (const w of workers) {

@@ -21,4 +21,5 @@ export class SimHttpError extends Error {
 }
 
 /** 400 BadRequestError. */
-export const badRequest = (message: string, param: string | null = null) => new SimHttpError(400, 'BadRequestError', message, param);
+export const badRequest = (message: string, param: string | null = null) =>
+  new SimHttpError(400, 'BadRequestError', message, param);

@@ -18,14 +18,19 @@ export const NO_FAULTS: Faults = { breakSchema: 0, unhealthy: false, delayMs: 0,
 
 /** Merges a partial update; rejects wrong types with a message (the HTTP endpoint answers 400). */
 export function mergeFaults(current: Faults, update: unknown): Faults {
-  if (typeof update !== 'object' || update === null || Array.isArray(update)) throw new Error('faults must be a JSON object');
+  if (typeof update !== 'object' || update === null || Array.isArray(update))
+    throw new Error('faults must be a JSON object');
   const u = update as Record<string, unknown>;
   const next = { ...current };
   for (const [k, v] of Object.entries(u)) {
     if (k === 'unhealthy' && typeof v === 'boolean') next.unhealthy = v;
     else if (k === 'failPromptContaining' && typeof v === 'string') next.failPromptContaining = v;
-    else if ((k === 'breakSchema' || k === 'delayMs') && typeof v === 'number' && Number.isFinite(v) && v >= 0) next[k] = Math.floor(v);
-    else throw new Error(`invalid fault ${k}=${JSON.stringify(v)} (breakSchema: integer ≥ 0, unhealthy: boolean, delayMs: integer ≥ 0, failPromptContaining: string)`);
+    else if ((k === 'breakSchema' || k === 'delayMs') && typeof v === 'number' && Number.isFinite(v) && v >= 0)
+      next[k] = Math.floor(v);
+    else
+      throw new Error(
+        `invalid fault ${k}=${JSON.stringify(v)} (breakSchema: integer ≥ 0, unhealthy: boolean, delayMs: integer ≥ 0, failPromptContaining: string)`,
+      );
   }
   return next;
 }

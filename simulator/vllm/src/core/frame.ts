@@ -14,7 +14,14 @@ export function solidFrame(width: number, height: number, rgb: readonly [number,
 }
 
 /** Paints an axis-aligned box (clipped to the frame) — the same primitive ffmpeg's drawbox uses. */
-export function fillBox(frame: Frame, x: number, y: number, w: number, h: number, rgb: readonly [number, number, number]): void {
+export function fillBox(
+  frame: Frame,
+  x: number,
+  y: number,
+  w: number,
+  h: number,
+  rgb: readonly [number, number, number],
+): void {
   const x0 = Math.max(0, Math.round(x));
   const y0 = Math.max(0, Math.round(y));
   const x1 = Math.min(frame.width, Math.round(x + w));

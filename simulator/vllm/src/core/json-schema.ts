@@ -37,20 +37,27 @@ function typeMatches(v: unknown, t: string): boolean {
 export function validate(value: unknown, schema: JsonSchema, path = '$'): string[] {
   const errs: string[] = [];
   const types = schema.type === undefined ? [] : ([] as string[]).concat(schema.type);
-  if (types.length > 0 && !types.some((t) => typeMatches(value, t))) return [`${path}: expected ${types.join('|')}, got ${typeOf(value)}`];
-  if (schema.enum && !schema.enum.some((e) => JSON.stringify(e) === JSON.stringify(value))) errs.push(`${path}: not one of the enum values`);
-  if ('const' in schema && JSON.stringify(schema.const) !== JSON.stringify(value)) errs.push(`${path}: not the const value`);
+  if (types.length > 0 && !types.some((t) => typeMatches(value, t)))
+    return [`${path}: expected ${types.join('|')}, got ${typeOf(value)}`];
+  if (schema.enum && !schema.enum.some((e) => JSON.stringify(e) === JSON.stringify(value)))
+    errs.push(`${path}: not one of the enum values`);
+  if ('const' in schema && JSON.stringify(schema.const) !== JSON.stringify(value))
+    errs.push(`${path}: not the const value`);
   if (typeof value === 'number') {
     if (schema.minimum !== undefined && value < schema.minimum) errs.push(`${path}: below minimum ${schema.minimum}`);
     if (schema.maximum !== undefined && value > schema.maximum) errs.push(`${path}: above maximum ${schema.maximum}`);
   }
   if (typeof value === 'string') {
-    if (schema.minLength !== undefined && value.length < schema.minLength) errs.push(`${path}: shorter than ${schema.minLength}`);
-    if (schema.maxLength !== undefined && value.length > schema.maxLength) errs.push(`${path}: longer than ${schema.maxLength}`);
+    if (schema.minLength !== undefined && value.length < schema.minLength)
+      errs.push(`${path}: shorter than ${schema.minLength}`);
+    if (schema.maxLength !== undefined && value.length > schema.maxLength)
+      errs.push(`${path}: longer than ${schema.maxLength}`);
   }
   if (Array.isArray(value)) {
-    if (schema.minItems !== undefined && value.length < schema.minItems) errs.push(`${path}: fewer than ${schema.minItems} items`);
-    if (schema.maxItems !== undefined && value.length > schema.maxItems) errs.push(`${path}: more than ${schema.maxItems} items`);
+    if (schema.minItems !== undefined && value.length < schema.minItems)
+      errs.push(`${path}: fewer than ${schema.minItems} items`);
+    if (schema.maxItems !== undefined && value.length > schema.maxItems)
+      errs.push(`${path}: more than ${schema.maxItems} items`);
     if (schema.items) value.forEach((v, i) => errs.push(...validate(v, schema.items as JsonSchema, `${path}[${i}]`)));
   }
   if (typeOf(value) === 'object') {
@@ -60,7 +67,8 @@ export function validate(value: unknown, schema: JsonSchema, path = '$'): string
       const sub = schema.properties?.[k];
       if (sub) errs.push(...validate(v, sub, `${path}.${k}`));
       else if (schema.additionalProperties === false) errs.push(`${path}: unexpected property "${k}"`);
-      else if (typeof schema.additionalProperties === 'object') errs.push(...validate(v, schema.additionalProperties, `${path}.${k}`));
+      else if (typeof schema.additionalProperties === 'object')
+        errs.push(...validate(v, schema.additionalProperties, `${path}.${k}`));
     }
   }
   return errs;
@@ -72,13 +80,19 @@ export function minimalValue(schema: JsonSchema): unknown {
   if (schema.enum && schema.enum.length > 0) return schema.enum[0];
   const t = ([] as string[]).concat(schema.type ?? 'object')[0];
   switch (t) {
-    case 'string': return 'x'.repeat(schema.minLength ?? 0);
+    case 'string':
+      return 'x'.repeat(schema.minLength ?? 0);
     case 'integer':
-    case 'number': return schema.minimum ?? Math.min(0, schema.maximum ?? 0);
-    case 'boolean': return false;
-    case 'null': return null;
-    case 'array': return Array.from({ length: schema.minItems ?? 0 }, () => minimalValue(schema.items ?? {}));
-    default: return Object.fromEntries((schema.required ?? []).map((k) => [k, minimalValue(schema.properties?.[k] ?? {})]));
+    case 'number':
+      return schema.minimum ?? Math.min(0, schema.maximum ?? 0);
+    case 'boolean':
+      return false;
+    case 'null':
+      return null;
+    case 'array':
+      return Array.from({ length: schema.minItems ?? 0 }, () => minimalValue(schema.items ?? {}));
+    default:
+      return Object.fromEntries((schema.required ?? []).map((k) => [k, minimalValue(schema.properties?.[k] ?? {})]));
   }
 }
 
@@ -89,10 +103,12 @@ export function minimalValue(schema: JsonSchema): unknown {
  */
 export function conform(candidate: unknown, schema: JsonSchema): unknown {
   const types = schema.type === undefined ? [] : ([] as string[]).concat(schema.type);
-  if (schema.enum || 'const' in schema) return validate(candidate, schema).length === 0 ? candidate : minimalValue(schema);
+  if (schema.enum || 'const' in schema)
+    return validate(candidate, schema).length === 0 ? candidate : minimalValue(schema);
   if (types.length > 0 && !types.some((t) => typeMatches(candidate, t))) {
     if (types.includes('integer') && typeof candidate === 'number') return conform(Math.round(candidate), schema);
-    if (types.includes('string') && candidate !== undefined) return conform(typeof candidate === 'string' ? candidate : JSON.stringify(candidate), schema);
+    if (types.includes('string') && candidate !== undefined)
+      return conform(typeof candidate === 'string' ? candidate : JSON.stringify(candidate), schema);
     return minimalValue(schema);
   }
   if (typeof candidate === 'number') {

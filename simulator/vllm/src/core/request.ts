@@ -22,7 +22,10 @@ export interface Message {
 }
 
 /** What the response must look like. */
-export type OutputFormat = { readonly type: 'text' } | { readonly type: 'json_object' } | { readonly type: 'json_schema'; readonly schema: JsonSchema };
+export type OutputFormat =
+  | { readonly type: 'text' }
+  | { readonly type: 'json_object' }
+  | { readonly type: 'json_schema'; readonly schema: JsonSchema };
 
 /** A chat-completions request after validation. */
 export interface ChatRequest {
@@ -41,8 +44,12 @@ export interface ChatRequest {
 const urlObject = z.object({ url: z.string() }).loose();
 const partSchema = z.union([
   z.object({ type: z.literal('text'), text: z.string() }).loose(),
-  z.object({ type: z.literal('image_url'), image_url: urlObject.nullable().optional(), uuid: z.string().optional() }).loose(),
-  z.object({ type: z.literal('video_url'), video_url: urlObject.nullable().optional(), uuid: z.string().optional() }).loose(),
+  z
+    .object({ type: z.literal('image_url'), image_url: urlObject.nullable().optional(), uuid: z.string().optional() })
+    .loose(),
+  z
+    .object({ type: z.literal('video_url'), video_url: urlObject.nullable().optional(), uuid: z.string().optional() })
+    .loose(),
 ]);
 const messageSchema = z
   .object({
@@ -62,11 +69,26 @@ const bodySchema = z
       .union([
         z.object({ type: z.literal('text') }).loose(),
         z.object({ type: z.literal('json_object') }).loose(),
-        z.object({ type: z.literal('json_schema'), json_schema: z.object({ name: z.string().optional(), schema: z.record(z.string(), z.unknown()), strict: z.boolean().nullable().optional() }).loose() }).loose(),
+        z
+          .object({
+            type: z.literal('json_schema'),
+            json_schema: z
+              .object({
+                name: z.string().optional(),
+                schema: z.record(z.string(), z.unknown()),
+                strict: z.boolean().nullable().optional(),
+              })
+              .loose(),
+          })
+          .loose(),
       ])
       .nullable()
       .optional(),
-    structured_outputs: z.object({ json: z.union([z.record(z.string(), z.unknown()), z.string()]).optional() }).loose().nullable().optional(),
+    structured_outputs: z
+      .object({ json: z.union([z.record(z.string(), z.unknown()), z.string()]).optional() })
+      .loose()
+      .nullable()
+      .optional(),
     cache_salt: z.string().min(1).nullable().optional(),
     mm_processor_kwargs: z.record(z.string(), z.unknown()).nullable().optional(),
     media_io_kwargs: z.record(z.string(), z.unknown()).nullable().optional(),
@@ -83,8 +105,12 @@ export function parseMediaUrl(url: string, modality: 'video' | 'image'): MediaSo
     const comma = url.indexOf(',');
     const header = url.slice(5, comma < 0 ? undefined : comma);
     const payload = comma < 0 ? '' : url.slice(comma + 1);
-    if (modality === 'video' && header === 'video/mp4;base64' && payload !== '') return { type: 'mp4', base64: payload };
-    const ok = modality === 'video' ? header === 'video/jpeg;base64' : header === 'image/jpeg;base64' || header === 'image/jpg;base64';
+    if (modality === 'video' && header === 'video/mp4;base64' && payload !== '')
+      return { type: 'mp4', base64: payload };
+    const ok =
+      modality === 'video'
+        ? header === 'video/jpeg;base64'
+        : header === 'image/jpeg;base64' || header === 'image/jpg;base64';
     if (!ok || payload === '') {
       throw badRequest(
         modality === 'video'
@@ -138,24 +164,46 @@ export function parseChatRequest(body: unknown): ChatRequest {
   if (b.n !== undefined && b.n !== null && b.n !== 1) throw badRequest('only n=1 is supported by vllm-sim', 'n');
   const messages = b.messages.map((m, i): Message => {
     const content = m.content ?? '';
-    const parts = typeof content === 'string' ? [{ kind: 'text' as const, text: content }] : content.map((p, j) => parsePart(p, `messages[${i}].content[${j}]`));
-    if (m.role !== 'user' && parts.some((p) => p.kind === 'media')) throw badRequest(`messages[${i}]: media is only allowed in user messages`);
+    const parts =
+      typeof content === 'string'
+        ? [{ kind: 'text' as const, text: content }]
+        : content.map((p, j) => parsePart(p, `messages[${i}].content[${j}]`));
+    if (m.role !== 'user' && parts.some((p) => p.kind === 'media'))
+      throw badRequest(`messages[${i}]: media is only allowed in user messages`);
     return { role: m.role, parts };
   });
   const rf = b.response_format;
   const soJson = b.structured_outputs?.json;
   let format: OutputFormat =
-    rf?.type === 'json_schema' ? { type: 'json_schema', schema: rf.json_schema.schema as JsonSchema } : rf?.type === 'json_object' ? { type: 'json_object' } : { type: 'text' };
+    rf?.type === 'json_schema'
+      ? { type: 'json_schema', schema: rf.json_schema.schema as JsonSchema }
+      : rf?.type === 'json_object'
+        ? { type: 'json_object' }
+        : { type: 'text' };
   // vLLM's own spelling (structured_outputs.json); the removed guided_json is ignored, as vLLM ≥ 0.12 does.
   if (soJson !== undefined) {
     try {
-      format = { type: 'json_schema', schema: (typeof soJson === 'string' ? JSON.parse(soJson) : soJson) as JsonSchema };
+      format = {
+        type: 'json_schema',
+        schema: (typeof soJson === 'string' ? JSON.parse(soJson) : soJson) as JsonSchema,
+      };
     } catch {
       throw badRequest('structured_outputs.json is not a valid JSON schema', 'structured_outputs');
     }
   }
-  const kwargs = b.mm_processor_kwargs || b.media_io_kwargs ? JSON.stringify([b.mm_processor_kwargs ?? null, b.media_io_kwargs ?? null]) : undefined;
+  const kwargs =
+    b.mm_processor_kwargs || b.media_io_kwargs
+      ? JSON.stringify([b.mm_processor_kwargs ?? null, b.media_io_kwargs ?? null])
+      : undefined;
   const videoIo = (b.media_io_kwargs?.video ?? undefined) as { fps?: unknown } | undefined;
   const videoIoFps = typeof videoIo?.fps === 'number' && videoIo.fps > 0 ? videoIo.fps : undefined;
-  return { model: b.model, messages, format, maxTokens: b.max_completion_tokens ?? b.max_tokens ?? undefined, mediaKwargs: kwargs, cacheSalt: b.cache_salt ?? undefined, videoIoFps };
+  return {
+    model: b.model,
+    messages,
+    format,
+    maxTokens: b.max_completion_tokens ?? b.max_tokens ?? undefined,
+    mediaKwargs: kwargs,
+    cacheSalt: b.cache_salt ?? undefined,
+    videoIoFps,
+  };
 }

@@ -62,7 +62,9 @@ export function labelFrame(frame: Frame, tolerance = 80, maxCols = 640): LabelMa
     let o = r * step * width * channels;
     const rowOut = r * cols;
     for (let c = 0; c < cols; c++, o += step * channels) {
-      labels[rowOut + c] = lut[((data[o] as number) >> 3 << 10) | ((data[o + 1] as number) >> 3 << 5) | ((data[o + 2] as number) >> 3)] as number;
+      labels[rowOut + c] = lut[
+        (((data[o] as number) >> 3) << 10) | (((data[o + 1] as number) >> 3) << 5) | ((data[o + 2] as number) >> 3)
+      ] as number;
     }
   }
   return { cols, rows, step, labels };
@@ -124,7 +126,11 @@ export function findBlobs(map: LabelMap, group: readonly PaletteName[], minArea:
     if (seen[start] || !inGroup[labels[start] ?? NONE]) continue;
     seen[start] = 1;
     stack.push(start);
-    let minX = cols, minY = rows, maxX = -1, maxY = -1, n = 0;
+    let minX = cols,
+      minY = rows,
+      maxX = -1,
+      maxY = -1,
+      n = 0;
     const counts = new Map<number, number>();
     while (stack.length > 0) {
       const i = stack.pop() as number;
@@ -152,7 +158,14 @@ export function findBlobs(map: LabelMap, group: readonly PaletteName[], minArea:
       const name = NAMES[cls];
       if (name) named[name] = c * step * step;
     }
-    blobs.push({ x: minX * step, y: minY * step, w: (maxX - minX + 1) * step, h: (maxY - minY + 1) * step, area, counts: named });
+    blobs.push({
+      x: minX * step,
+      y: minY * step,
+      w: (maxX - minX + 1) * step,
+      h: (maxY - minY + 1) * step,
+      area,
+      counts: named,
+    });
   }
   return joinGap > 0 ? joinNear(blobs, joinGap).filter((b) => b.area >= minArea) : blobs;
 }
@@ -162,7 +175,14 @@ function join(a: Blob, b: Blob): Blob {
   const y = Math.min(a.y, b.y);
   const counts: Partial<Record<PaletteName, number>> = { ...a.counts };
   for (const [k, v] of Object.entries(b.counts) as [PaletteName, number][]) counts[k] = (counts[k] ?? 0) + v;
-  return { x, y, w: Math.max(a.x + a.w, b.x + b.w) - x, h: Math.max(a.y + a.h, b.y + b.h) - y, area: a.area + b.area, counts };
+  return {
+    x,
+    y,
+    w: Math.max(a.x + a.w, b.x + b.w) - x,
+    h: Math.max(a.y + a.h, b.y + b.h) - y,
+    area: a.area + b.area,
+    counts,
+  };
 }
 
 /**
@@ -172,7 +192,7 @@ function join(a: Blob, b: Blob): Blob {
  */
 export function joinNear(blobs: readonly Blob[], gap: number): Blob[] {
   const out = [...blobs];
-  for (let merged = true; merged; ) {
+  for (let merged = true; merged;) {
     merged = false;
     for (let i = 0; i < out.length && !merged; i++) {
       for (let j = i + 1; j < out.length; j++) {

@@ -48,7 +48,9 @@ export function textTokenCount(text: string): number {
 }
 
 /** A prompt piece: text, or a media item standing for `tokens` placeholder tokens identified by `hash`. */
-export type Segment = { readonly kind: 'text'; readonly text: string } | { readonly kind: 'media'; readonly tokens: number; readonly hash: string };
+export type Segment =
+  | { readonly kind: 'text'; readonly text: string }
+  | { readonly kind: 'media'; readonly tokens: number; readonly hash: string };
 
 /** The prompt as a token stream: ids (text chunks hashed, media placeholders 0) plus media spans. */
 export interface TokenStream {
@@ -68,7 +70,8 @@ export function tokenize(segments: readonly Segment[]): TokenStream {
   const media: { start: number; end: number; hash: string }[] = [];
   for (const seg of segments) {
     if (seg.kind === 'text') {
-      for (let i = 0; i < seg.text.length; i += CHARS_PER_TOKEN) ids.push(fnv1a(seg.text.slice(i, i + CHARS_PER_TOKEN)));
+      for (let i = 0; i < seg.text.length; i += CHARS_PER_TOKEN)
+        ids.push(fnv1a(seg.text.slice(i, i + CHARS_PER_TOKEN)));
     } else {
       media.push({ start: ids.length, end: ids.length + seg.tokens, hash: seg.hash });
       for (let i = 0; i < seg.tokens; i++) ids.push(0);

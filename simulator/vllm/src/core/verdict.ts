@@ -1,16 +1,30 @@
-import { DANGER_HAZARDS, STATUS_LABEL_KO, type HazardType, type ModelVerdict } from '../../../../functions/shared/src/verdict';
+import {
+  DANGER_HAZARDS,
+  STATUS_LABEL_KO,
+  type HazardType,
+  type ModelVerdict,
+} from '../../../../functions/shared/src/verdict';
 import type { ClipHazard } from './detector';
 
 export type Language = 'ko' | 'en';
 
 const TEXT: Record<HazardType, { en: string; ko: string }> = {
   no_hard_hat: { en: 'A worker is not wearing a hard hat.', ko: '안전모를 착용하지 않은 작업자가 있습니다.' },
-  no_safety_vest: { en: 'A worker is not wearing a high-visibility vest.', ko: '안전 조끼를 착용하지 않은 작업자가 있습니다.' },
-  restricted_zone_intrusion: { en: 'A worker is inside the restricted zone.', ko: '작업자가 출입 금지 구역에 들어가 있습니다.' },
+  no_safety_vest: {
+    en: 'A worker is not wearing a high-visibility vest.',
+    ko: '안전 조끼를 착용하지 않은 작업자가 있습니다.',
+  },
+  restricted_zone_intrusion: {
+    en: 'A worker is inside the restricted zone.',
+    ko: '작업자가 출입 금지 구역에 들어가 있습니다.',
+  },
   person_fall: { en: 'A worker has fallen and is lying on the floor.', ko: '작업자가 넘어져 바닥에 쓰러져 있습니다.' },
   fire: { en: 'Flames are visible.', ko: '화염이 보입니다.' },
   smoke: { en: 'Smoke is visible.', ko: '연기가 보입니다.' },
-  forklift_pedestrian_proximity: { en: 'A forklift is very close to a worker.', ko: '지게차가 작업자에게 매우 가까이 있습니다.' },
+  forklift_pedestrian_proximity: {
+    en: 'A forklift is very close to a worker.',
+    ko: '지게차가 작업자에게 매우 가까이 있습니다.',
+  },
   unsafe_posture: { en: 'Unsafe posture.', ko: '불안전한 자세입니다.' },
   blocked_exit: { en: 'An exit is blocked.', ko: '비상구가 막혀 있습니다.' },
   spill: { en: 'A spill is on the floor.', ko: '바닥에 유출물이 있습니다.' },

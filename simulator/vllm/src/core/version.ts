@@ -35,4 +35,5 @@ export function needsVideoMetadata(model: string): boolean {
 }
 
 /** What vLLM ≤ 0.12 answers for a Qwen3-VL `data:video/jpeg` video (QwenLM/Qwen3-VL#1762, vllm-project/vllm#30129). */
-export const JPEG_VIDEO_METADATA_ERROR = "VideoMetadata.__init__() missing 1 required positional argument: 'total_num_frames'";
+export const JPEG_VIDEO_METADATA_ERROR =
+  "VideoMetadata.__init__() missing 1 required positional argument: 'total_num_frames'";
