@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ModelClipSchema } from './model-clip';
 
 /** docs/architecture.md §3.4 [contract]: the JSON job in `safety:clips`. Unknown extra fields are kept. */
 export const ClipJobSchema = z.looseObject({
@@ -10,6 +11,8 @@ export const ClipJobSchema = z.looseObject({
   durationMs: z.number().int().nonnegative(),
   bytes: z.number().int().nonnegative(),
   attempt: z.number().int().nonnegative(),
+  /** The capture-made model clip (issue #13); absent: inference makes one from `path` itself. */
+  model: ModelClipSchema.optional(),
 });
 
 export type ClipJob = z.infer<typeof ClipJobSchema>;
