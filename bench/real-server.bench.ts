@@ -29,7 +29,7 @@ export async function realServerBench(ctx: BenchContext): Promise<BenchTable> {
   try {
     const target = ctx.config.common.vllmBaseUrl ?? (sim = await startSimProcess(ctx.env)).url;
     const kit = await buildLoadKit(ctx.config, dir, await makeClipLibrary(dir, THROUGHPUT_CLIPS));
-    const concurrency = ctx.config.inference.concurrency;
+    const concurrency = ctx.config.inference.concurrency ?? 4; // unset = adaptive in the pod; this load generator needs a fixed number
     const apiKey = ctx.config.inference.apiKey;
     await runLoad(target, kit, 'stable', { count: 1, concurrency: 1, stream: false, apiKey, offset: 10_000 }); // warm-up: fills the prefix cache
     const rows: (string | number)[][] = [];

@@ -17,6 +17,9 @@ export class InferenceMetrics {
   readonly schemaRetries: Counter;
   readonly vllmWaits: Counter;
   readonly inFlight: Gauge;
+  readonly concurrencyLimit: Gauge;
+  readonly gateSkipped: Counter;
+  readonly modelClip: Counter<'source' | 'reason'>;
   readonly prepared: Gauge;
   readonly suppressed: Counter<'hazard'>;
 
@@ -90,6 +93,22 @@ export class InferenceMetrics {
       registers,
     });
     this.inFlight = new Gauge({ name: 'safetyhanta_inference_in_flight', help: 'model requests in flight', registers });
+    this.concurrencyLimit = new Gauge({
+      name: 'safetyhanta_inference_concurrency_limit',
+      help: 'current limit on model requests in flight (adaptive AIMD, or INFERENCE_CONCURRENCY fixed)',
+      registers,
+    });
+    this.gateSkipped = new Counter({
+      name: 'safetyhanta_inference_gate_skipped_total',
+      help: 'clips stored safe without a model request: unchanged scene after a recent safe verdict',
+      registers,
+    });
+    this.modelClip = new Counter({
+      name: 'safetyhanta_inference_model_clip_total',
+      help: 'how each clip was prepared: source=capture (no decode) or fallback (with the reason)',
+      labelNames: ['source', 'reason'],
+      registers,
+    });
     this.prepared = new Gauge({
       name: 'safetyhanta_inference_prepared_buffer',
       help: 'prepared clips waiting for a model slot',

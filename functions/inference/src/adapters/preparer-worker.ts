@@ -17,14 +17,17 @@ export interface PreparerWorkerData {
   consumerId: string;
   maxAttempts: number;
   heartbeatTtlSeconds: number;
+  /** Initial bound on prepared-and-untaken jobs; the main thread moves it with the concurrency limit ('ahead'). */
   prepareAhead: number;
+  /** PREPARE_WORKERS: lanes claiming and preparing at once (each one ffmpeg at most). */
+  lanes: number;
   claimTimeoutSeconds: number;
   settings: PrepareSettings;
   logLevel: string;
 }
 
 /** main → worker */
-export type ToWorker = { type: 'consumed' } | { type: 'stop' };
+export type ToWorker = { type: 'consumed' } | { type: 'stop' } | { type: 'ahead'; n: number };
 /** worker → main */
 export type FromWorker =
   | { type: 'job'; job: PreparedJob }
@@ -47,25 +50,38 @@ const queue = new ClipQueue(redis, {
 });
 const overlayOf = registryOverlayLookup(redis, keys);
 
+/** Prepared and not yet taken by the main thread, plus claims being prepared right now. */
 let outstanding = 0;
+let preparing = 0;
+let ahead = data.prepareAhead;
 let stopping = false;
-let wake: (() => void) | undefined;
+let wakers: (() => void)[] = [];
 const send = (m: FromWorker) => port.postMessage(m);
+const wakeAll = () => {
+  const w = wakers;
+  wakers = [];
+  for (const f of w) f();
+};
 
 port.on('message', (m: ToWorker) => {
   if (m.type === 'consumed') outstanding -= 1;
   if (m.type === 'stop') stopping = true;
-  wake?.();
+  if (m.type === 'ahead') ahead = Math.max(1, m.n);
+  wakeAll();
 });
 
-/** Backpressure: claim only while fewer than PREPARE_AHEAD prepared jobs wait in the main thread. */
-async function loop(): Promise<void> {
+/**
+ * One lane (issue #13 part 2: PREPARE_WORKERS of them, so fallback decodes run in parallel).
+ * Backpressure: a lane claims only while prepared + preparing < the bound the main thread set
+ * (the current concurrency limit): clips nobody can start soon stay in the Redis list, where KEDA sees them.
+ */
+async function lane(): Promise<void> {
   while (!stopping) {
-    if (outstanding >= data.prepareAhead) {
-      await new Promise<void>((resolve) => (wake = resolve));
-      wake = undefined;
+    if (outstanding + preparing >= ahead) {
+      await new Promise<void>((resolve) => wakers.push(resolve));
       continue;
     }
+    preparing += 1;
     let job: PreparedJob | null = null;
     try {
       job = await claimAndPrepare(
@@ -81,12 +97,18 @@ async function loop(): Promise<void> {
     } catch (err) {
       logger.error({ err: toError(err).message }, 'claiming failed; trying again in 1 s');
       await sleep(1000);
+    } finally {
+      preparing -= 1;
     }
     if (job) {
       outstanding += 1;
       send({ type: 'job', job });
-    }
+    } else wakeAll();
   }
+}
+
+async function loop(): Promise<void> {
+  await Promise.all(Array.from({ length: Math.max(1, data.lanes) }, () => lane()));
 }
 
 loop()

@@ -9,8 +9,8 @@ import type { JobSource } from '../core/job-source';
 
 /**
  * The preparer in a worker thread (docs/architecture.md §1 method 2): claiming, path checks and ffmpeg
- * decoding overlap the model requests. Bounded: the worker holds at most PREPARE_AHEAD
- * prepared jobs that the main thread has not taken.
+ * decoding overlap the model requests, in PREPARE_WORKERS lanes. Bounded: the worker holds at most
+ * PREPARE_AHEAD (default: the current concurrency limit) prepared or preparing jobs the main thread has not taken.
  */
 export class ThreadSource implements JobSource {
   private readonly worker: Worker;
@@ -69,6 +69,11 @@ export class ThreadSource implements JobSource {
       return Promise.resolve(job);
     }
     return new Promise((resolve) => (this.waiter = resolve));
+  }
+
+  /** The model loop's concurrency limit moved: prepare at most this many ahead. */
+  setAhead(n: number): void {
+    if (!this.stopped) this.post({ type: 'ahead', n });
   }
 
   /** Number of prepared jobs waiting for a model slot. */

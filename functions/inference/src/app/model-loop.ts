@@ -8,6 +8,7 @@ import type { InferenceMetrics } from '../adapters/metrics';
 import type { OutcomeDeps } from './outcome';
 import type { PromptKit } from '../core/prompt-kit';
 import type { JobSource } from '../core/job-source';
+import type { ConcurrencyLimit } from '../core/concurrency';
 import { processJob, type JobProcessorDeps } from './process-job';
 
 export interface ModelLoopDeps {
@@ -18,8 +19,10 @@ export interface ModelLoopDeps {
   gate: HealthGate;
   prompt: PromptKit;
   outcome: OutcomeDeps;
-  /** Requests in flight (vLLM batches them). */
-  concurrency: number;
+  /** Requests in flight (vLLM batches them): INFERENCE_CONCURRENCY fixed, or adaptive (core/concurrency.ts). */
+  limit: ConcurrencyLimit;
+  /** The server's waiting queue (vllm:num_requests_waiting), when it exports one. */
+  serverWaiting?: () => number | undefined;
   /** MAX_ATTEMPTS: a job failing its last attempt is dead-lettered with its own reason. */
   maxAttempts: number;
   metrics: InferenceMetrics;
@@ -31,7 +34,7 @@ export interface ModelLoopDeps {
 class Stopping extends Error {}
 
 /**
- * The main loop: takes prepared jobs and keeps up to `concurrency` model requests in flight.
+ * The main loop: takes prepared jobs and keeps up to `limit.current` model requests in flight.
  * Per job: (replay if already committed) → model → store verdict + incidents → publish → ack.
  */
 export class ModelLoop {
@@ -47,12 +50,25 @@ export class ModelLoop {
   constructor(private readonly d: ModelLoopDeps) {}
 
   start(): void {
+    this.d.metrics.concurrencyLimit.set(this.d.limit.current);
+    this.d.source.setAhead?.(this.d.limit.current);
     this.running = this.loop();
+  }
+
+  /** A model answer took `latencyMs`: feed the controller; a moved limit moves the prepare-ahead bound too. */
+  private observe(latencyMs: number): void {
+    const before = this.d.limit.current;
+    this.d.limit.observe({ latencyMs, serverWaiting: this.d.serverWaiting?.() });
+    const now = this.d.limit.current;
+    if (now === before) return;
+    this.d.metrics.concurrencyLimit.set(now);
+    this.d.source.setAhead?.(now);
+    this.slotFreed?.();
   }
 
   private async loop(): Promise<void> {
     while (!this.stopping) {
-      if (this.inFlight.size >= this.d.concurrency) {
+      if (this.inFlight.size >= this.d.limit.current) {
         await new Promise<void>((resolve) => (this.slotFreed = resolve));
         continue;
       }
@@ -111,6 +127,7 @@ export class ModelLoop {
       outcome: this.d.outcome,
       metrics: this.d.metrics,
       logger: this.d.logger,
+      onModelLatency: (ms) => this.observe(ms),
     };
     try {
       const r = await processJob(deps, p.job, p.media, {

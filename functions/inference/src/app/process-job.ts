@@ -18,6 +18,8 @@ export interface JobProcessorDeps {
   outcome: OutcomeDeps;
   metrics: InferenceMetrics;
   logger: Logger;
+  /** Each model answer's latency (the pull loop's adaptive concurrency listens). */
+  onModelLatency?: (ms: number) => void;
 }
 
 /** How the caller wants server outages handled. */
@@ -72,6 +74,7 @@ async function ask(d: JobProcessorDeps, job: ClipJob, media: PreparedMedia, o: P
     try {
       const j = await judge(d.client, body, request.signal, d.prompt.language);
       d.metrics.recordJudgement(j);
+      d.onModelLatency?.(j.modelMs);
       return j;
     } catch (err) {
       if (errorKind(err) !== 'unavailable' || !o.waitWhileDown || o.abort?.aborted) throw err;

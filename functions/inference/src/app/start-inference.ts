@@ -1,3 +1,4 @@
+import os from 'node:os';
 import fs from 'node:fs/promises';
 import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
@@ -35,6 +36,8 @@ import { ModelLoop } from './model-loop';
 import { createPromptKit, type PromptKit } from '../core/prompt-kit';
 import type { JobSource } from '../core/job-source';
 import { SequentialSource, ThreadSource } from '../adapters/thread-source';
+import { metricsUrlOf, ServerQueue } from '../adapters/server-queue';
+import { adaptiveLimit, fixedLimit, type ConcurrencyLimit } from '../core/concurrency';
 
 /** Optional overrides for tests, the local stack and benchmarks. */
 export interface InferenceDeps {
@@ -190,11 +193,40 @@ export async function startInference(config: Config, deps: InferenceDeps = {}): 
   const pipeline = deps.pipeline ?? ic.pipeline;
   const claimTimeoutSeconds = deps.claimTimeoutSeconds ?? 1;
   let loop: ModelLoop | undefined;
+  let serverQueue: ServerQueue | undefined;
+  let pullLimit: ConcurrencyLimit | undefined;
   let fatal: Error | undefined;
   const timers: NodeJS.Timeout[] = [];
   if (pull) {
     await queue.heartbeat(consumerId);
-    const prepareAhead = ic.prepareAhead ?? 2 * ic.concurrency;
+    // Fixed INFERENCE_CONCURRENCY override, or AIMD from 4 up to INFERENCE_MAX_CONCURRENCY (issue #13 part 3).
+    const limit: ConcurrencyLimit =
+      pipeline === 'sequential'
+        ? fixedLimit(1)
+        : ic.concurrency !== undefined
+          ? fixedLimit(ic.concurrency)
+          : adaptiveLimit({
+              min: 1,
+              max: ic.maxConcurrency,
+              initial: Math.min(4, ic.maxConcurrency),
+              latencyBudgetMs: ic.latencyBudgetMs,
+            });
+    pullLimit = limit;
+    if (limit.adaptive) {
+      serverQueue = new ServerQueue(metricsUrlOf(common.vllmBaseUrl), ic.serverMetricsIntervalMs, logger, deps.fetch);
+      serverQueue.start();
+    }
+    const prepareAhead = ic.prepareAhead ?? limit.current;
+    const prepareWorkers = ic.prepareWorkers ?? os.availableParallelism();
+    logger.info(
+      {
+        concurrency: limit.adaptive ? `adaptive 1..${ic.maxConcurrency}` : limit.current,
+        latencyBudgetMs: ic.latencyBudgetMs,
+        prepareWorkers,
+        prepareAhead: ic.prepareAhead ?? 'the current limit',
+      },
+      'model loop concurrency',
+    );
     const source: JobSource =
       pipeline === 'thread'
         ? new ThreadSource(
@@ -205,6 +237,7 @@ export async function startInference(config: Config, deps: InferenceDeps = {}): 
               maxAttempts: qc.maxAttempts,
               heartbeatTtlSeconds: qc.heartbeatTtlSeconds,
               prepareAhead,
+              lanes: prepareWorkers,
               claimTimeoutSeconds,
               settings,
               logLevel: common.logLevel,
@@ -235,7 +268,8 @@ export async function startInference(config: Config, deps: InferenceDeps = {}): 
       gate,
       prompt,
       outcome,
-      concurrency: pipeline === 'thread' ? ic.concurrency : 1,
+      limit,
+      ...(serverQueue ? { serverWaiting: () => serverQueue?.waiting } : {}),
       maxAttempts: qc.maxAttempts,
       metrics,
       logger,
@@ -254,7 +288,7 @@ export async function startInference(config: Config, deps: InferenceDeps = {}): 
   // Bounded (issue #18.7): past INFERENCE_PUSH_CONCURRENCY it answers 503 so the Trigger redelivers
   // later, instead of starting one ffmpeg per event; vLLM down is 503 too (no request is held open).
   const jobDeps: JobProcessorDeps = { client, gate, prompt, outcome, metrics, logger };
-  const pushBound = ic.pushConcurrency ?? ic.concurrency;
+  const pushBound = ic.pushConcurrency ?? ic.concurrency ?? 4;
   let pushInFlight = 0;
   const processClip = async (job: ClipJob) => {
     if (pushInFlight >= pushBound)
@@ -302,6 +336,7 @@ export async function startInference(config: Config, deps: InferenceDeps = {}): 
         redis: redis.status,
         vllm: gate.healthy ? 'healthy' : 'unhealthy: jobs wait',
         prefixHash: prompt.prefixHash,
+        ...(pullLimit ? { concurrency: { limit: pullLimit.current, adaptive: pullLimit.adaptive } } : {}),
         ...(fatal ? { fatal: fatal.message } : {}),
       },
     };
@@ -326,6 +361,7 @@ export async function startInference(config: Config, deps: InferenceDeps = {}): 
       contexts.stop();
       await loop?.stop(graceMs);
       gate.stop();
+      serverQueue?.stop();
       await served?.close();
       if (pull) await queue.retire(consumerId).catch(() => undefined);
       await queue.close();

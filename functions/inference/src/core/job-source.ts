@@ -6,4 +6,6 @@ export interface JobSource {
   take(): Promise<PreparedJob | null>;
   /** Stops claiming; returns the prepared jobs nobody took (the caller releases them). */
   stop(): Promise<PreparedJob[]>;
+  /** Optional: bound the prepared-ahead buffer by the model loop's current concurrency limit. */
+  setAhead?(n: number): void;
 }

@@ -4,15 +4,55 @@ import { envVar, int, num, optional, type Section } from './define';
 /** Variables owned by inference (preparer, vLLM client, prompt, incident engine). */
 export const inference = {
   concurrency: envVar('INFERENCE_CONCURRENCY', {
-    schema: int(1, 256),
-    default: '4',
+    schema: optional(int(1, 256)),
     expected: 'an integer 1–256',
-    doc: 'requests in flight to vLLM per pod (vLLM batches them)',
+    doc: 'fixed override of the requests in flight to vLLM per pod; unset = adaptive (AIMD on latency and vllm:num_requests_waiting, 1..INFERENCE_MAX_CONCURRENCY)',
+  }),
+  maxConcurrency: envVar('INFERENCE_MAX_CONCURRENCY', {
+    schema: int(1, 1024),
+    default: '64',
+    expected: 'an integer 1–1024',
+    doc: 'upper bound of the adaptive concurrency',
+  }),
+  latencyBudgetMs: envVar('INFERENCE_LATENCY_BUDGET_MS', {
+    schema: int(100, 600000),
+    default: '10000',
+    expected: 'milliseconds, 100–600000',
+    doc: 'adaptive concurrency shrinks when one model request takes longer than this (the server is saturated)',
+  }),
+  serverMetricsIntervalMs: envVar('VLLM_METRICS_INTERVAL_MS', {
+    schema: int(100, 60000),
+    default: '1000',
+    expected: 'milliseconds, 100–60000',
+    doc: 'how often the server’s /metrics is polled for vllm:num_requests_waiting (adaptive concurrency)',
+  }),
+  prepareWorkers: envVar('PREPARE_WORKERS', {
+    schema: optional(int(1, 256)),
+    expected: 'an integer 1–256',
+    doc: 'preparer lanes claiming and preparing at once (each spawns at most one ffmpeg); default the pod’s CPUs (os.availableParallelism())',
   }),
   prepareAhead: envVar('PREPARE_AHEAD', {
     schema: optional(int(1, 1024)),
     expected: 'an integer 1–1024',
-    doc: 'prepared clips buffered by the preparer thread; default 2 × INFERENCE_CONCURRENCY',
+    doc: 'fixed bound on clips claimed and prepared ahead of a model slot; default the current concurrency limit (queued clips stay in Redis, visible to KEDA)',
+  }),
+  unchangedGate: envVar('UNCHANGED_GATE', {
+    schema: z.enum(['on', 'off']).transform((v) => v === 'on'),
+    default: 'on',
+    expected: 'on|off',
+    doc: 'skip the model for a clip whose thumbnails barely differ from the last judged clip of its camera (only after a recent safe verdict, no open incident); stored safe with skipped: "unchanged"',
+  }),
+  unchangedThreshold: envVar('UNCHANGED_THRESHOLD', {
+    schema: num(0, 255),
+    default: '2',
+    expected: 'mean absolute gray-level difference, 0–255',
+    doc: 'the unchanged-scene gate: thumbnails (32×18 gray) differing less than this on average count as unchanged',
+  }),
+  unchangedMaxSkipSeconds: envVar('UNCHANGED_MAX_SKIP_SECONDS', {
+    schema: int(0, 3600),
+    default: '60',
+    expected: 'seconds, 0–3600',
+    doc: 'the gate never skips once the last judged clip of the camera is older than this (skips never chain past it)',
   }),
   videoInput: envVar('VIDEO_INPUT', {
     schema: z.enum(['video-frames', 'video-file', 'images']),
@@ -146,6 +186,6 @@ export const inference = {
   pushConcurrency: envVar('INFERENCE_PUSH_CONCURRENCY', {
     schema: optional(int(1, 256)),
     expected: 'an integer 1–256',
-    doc: 'pushed `clip.captured` events processed at once; past it the push path answers 503 (retry later); default INFERENCE_CONCURRENCY',
+    doc: 'pushed `clip.captured` events processed at once; past it the push path answers 503 (retry later); default INFERENCE_CONCURRENCY, or 4 when adaptive',
   }),
 } satisfies Section;
