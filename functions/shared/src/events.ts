@@ -58,6 +58,10 @@ export const VerdictCreatedSchema = z.looseObject({
   analyzedAt: isoTime,
   /** Why a verdict is `uncertain` (schema broken twice, …). */
   reason: text.optional(),
+  /** Set when the unchanged-scene gate stored this verdict without a model request (issue #13). */
+  skipped: z.literal('unchanged').optional(),
+  /** With `skipped`: the jobId of the judged clip this one repeats. */
+  repeats: id.optional(),
 });
 
 export const AlertSchema = z.looseObject({

@@ -70,6 +70,8 @@ export interface RedisKeys {
   inferenceCameraEvent(eventId: string): string;
   /** STRING with TTL: inference delivered this CloudEvent id (2xx); skipped on replay. */
   inferencePublished(eventId: string): string;
+  /** HASH cameraId → the last JUDGED clip's {jobId, status, at, thumbs} JSON: the unchanged-scene gate's reference (inference, issue #13). */
+  readonly inferenceLastJudged: string;
   /** SET of open dashboard incident ids (alerts). */
   readonly alertsOpen: string;
   /** LIST of the dashboard's recent verdicts, newest first (alerts). */
@@ -121,6 +123,7 @@ export function redisKeys(prefix: string = DEFAULT_PREFIX): RedisKeys {
     inferenceOutcome: (markerId) => k('inference', 'outcome', markerId),
     inferenceCameraEvent: (eventId) => k('inference', 'camera-event', eventId),
     inferencePublished: (eventId) => k('inference', 'published', eventId),
+    inferenceLastJudged: k('inference', 'last-judged'),
     alertsOpen: k('alerts', 'open'),
     alertsVerdicts: k('alerts', 'verdicts'),
     alertsVerdictCounts: k('alerts', 'verdict-counts'),

@@ -3,7 +3,7 @@ import type { ClipJob } from '../../../shared/src/clip-job';
 import { failureLabel, failurePolicy, toError, type FailureLabel } from '../../../shared/src/errors';
 import type { ClipQueue } from '../../../shared/src/queue';
 import type { PreparedMedia } from '../core/media';
-import { prepareClip, type OverlayLookup, type PrepareSettings } from './prepare';
+import { prepareJob, type OverlayLookup, type PrepareSettings } from './prepare';
 
 /** A claimed job with its media ready: what the preparer hands to the model loop. */
 export interface PreparedJob {
@@ -11,6 +11,8 @@ export interface PreparedJob {
   attempt: number;
   job: ClipJob;
   media: PreparedMedia;
+  /** The unchanged-scene gate's thumbnails (Uint8Array: a Buffer arrives from the preparer thread as one). */
+  thumbs?: Uint8Array[] | undefined;
   /** ms since epoch when claimed (queue-wait metric). */
   claimedAt: number;
   prepareMs: number;
@@ -20,7 +22,14 @@ export interface PreparedJob {
 export type PrepareEvent =
   | { type: 'dead'; reason: string; label: FailureLabel }
   | { type: 'retry'; reason: string }
-  | { type: 'prepared'; prepareMs: number; queueWaitMs: number };
+  | {
+      type: 'prepared';
+      prepareMs: number;
+      queueWaitMs: number;
+      /** capture's model clip used as is, or made here (reason: absent, sampling, fps, size, path, header, …). */
+      source: 'capture' | 'fallback';
+      reason?: string | undefined;
+    };
 
 /**
  * Claims one job and prepares it. A job that fails the schema, the path guard, or decoding
@@ -48,11 +57,17 @@ export async function claimAndPrepare(
   const job = claimed.parsed.job;
   const started = performance.now();
   try {
-    const media = await prepareClip(job, settings, overlayOf);
+    const p = await prepareJob(job, settings, overlayOf);
     const prepareMs = performance.now() - started;
     const clipEnd = Date.parse(job.startedAt) + job.durationMs;
-    report({ type: 'prepared', prepareMs, queueWaitMs: Math.max(0, claimedAt - clipEnd) });
-    return { raw: claimed.raw, attempt: claimed.attempt, job, media, claimedAt, prepareMs };
+    report({
+      type: 'prepared',
+      prepareMs,
+      queueWaitMs: Math.max(0, claimedAt - clipEnd),
+      source: p.source,
+      reason: p.reason,
+    });
+    return { raw: claimed.raw, attempt: claimed.attempt, job, media: p.media, thumbs: p.thumbs, claimedAt, prepareMs };
   } catch (err) {
     // errors.ts failurePolicy, as in the model loop (the kind is plain data: this may run in the preparer thread).
     const e = toError(err);

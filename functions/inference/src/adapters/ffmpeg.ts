@@ -74,8 +74,12 @@ export async function extractFrames(absPath: string, opts: ExtractOptions): Prom
  * clip already through the path guard, with one ffmpeg spawn, and reads its header back.
  * `outPath` is a seekable file the caller owns (and removes).
  */
-export async function makeModelClip(absPath: string, outPath: string, opts: ExtractOptions): Promise<Mp4VideoInfo> {
-  await runFfmpeg(
+export async function makeModelClip(
+  absPath: string,
+  outPath: string,
+  opts: ExtractOptions & { thumbs?: boolean },
+): Promise<Mp4VideoInfo & { thumbs?: Buffer }> {
+  const stdout = await runFfmpeg(
     buildModelClipArgs(absPath, outPath, { ...opts, overlayOnStdin: opts.overlayPng !== undefined }),
     absPath,
     opts,
@@ -91,5 +95,5 @@ export async function makeModelClip(absPath: string, outPath: string, opts: Extr
     });
   }
   if (info.frames === 0) throw new UnrecoverableError('empty clip: ffmpeg decoded no frames', { label: 'corrupt' });
-  return info;
+  return opts.thumbs ? { ...info, thumbs: stdout } : info;
 }

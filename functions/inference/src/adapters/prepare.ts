@@ -2,8 +2,10 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { ClipJob } from '../../../shared/src/clip-job';
-import { resolveClipPath } from '../../../shared/src/clip-path';
+import { isInside, resolveClipPath } from '../../../shared/src/clip-path';
 import { UnrecoverableError } from '../../../shared/src/errors';
+import { splitThumbs, type ModelClip } from '../../../shared/src/model-clip';
+import { mp4VideoInfo } from '../../../shared/src/mp4-info';
 import type { Sampling } from '../core/ffmpeg-args';
 import { fileUrl, framesMedia, mediaUuid, type MediaMode, type PreparedMedia } from '../core/media';
 import { extractFrames, makeModelClip, type ExtractOptions } from './ffmpeg';
@@ -33,12 +35,108 @@ export interface PrepareSettings {
  * @throws PathRejectedError / UnrecoverableError (dead-letter) or RetryableError.
  */
 export async function prepareClip(job: ClipJob, s: PrepareSettings, overlayOf?: OverlayLookup): Promise<PreparedMedia> {
+  return (await prepareJob(job, s, overlayOf)).media;
+}
+
+/** What a prepare produced: the media, the gate's thumbnails (if any), and where the media came from. */
+export interface Prepared {
+  media: PreparedMedia;
+  /** One THUMB_BYTES gray frame per sampled frame (shared/src/model-clip.ts); absent = the gate cannot judge. */
+  thumbs?: Uint8Array[] | undefined;
+  /** 'capture': the job's model clip, no decode; 'fallback': made here, `reason` says why. */
+  source: 'capture' | 'fallback';
+  reason?: string;
+}
+
+/**
+ * Issue #13 part 1: the job's capture-made model clip when it is usable (no decode at all in the
+ * video modes), otherwise one made here — with its thumbnails from the same ffmpeg spawn.
+ */
+export async function prepareJob(job: ClipJob, s: PrepareSettings, overlayOf?: OverlayLookup): Promise<Prepared> {
   const real = await resolveClipPath(s.clipsDir, job.path);
   checkClipLength(job, s.maxClipSeconds);
+  let reason = 'absent';
+  if (job.model) {
+    const usable = await usableModelClip(job, job.model, s);
+    if (usable.ok) {
+      // capture drew the zones already (model.zonesHash): no overlay here
+      const media =
+        s.mode === 'images'
+          ? await framesFromClip(usable.abs, { ...s, sampling: 'fps', fps: job.model.fps })
+          : await modelClipMedia(usable.abs, job.model, s.mode);
+      return { media, thumbs: await readThumbs(job, job.model, s), source: 'capture' };
+    }
+    reason = usable.reason;
+  }
   // zones are drawn into what the model sees, never into the evidence clip (issue #15)
   const overlayPng = await overlayOf?.(job.cameraId);
-  if (s.mode === 'images') return framesFromClip(real, s, overlayPng);
-  return inlineModelClip(real, s, overlayPng);
+  if (s.mode === 'images') return { media: await framesFromClip(real, s, overlayPng), source: 'fallback', reason };
+  const made = await inlineModelClipWithThumbs(real, s, overlayPng);
+  return { media: made.media, thumbs: made.thumbs, source: 'fallback', reason };
+}
+
+/** How much of a model clip is read to check its header: moov comes first (faststart), and is small. */
+const HEADER_BYTES = 64 * 1024;
+
+type Usable = { ok: true; abs: string } | { ok: false; reason: string };
+
+/**
+ * Usable = made the way this pod would make it (sampling, rate, size bound), inside the job
+ * camera's own folder (the path guard, then `<cam>/`), and its header agrees with the job (the
+ * frame count vLLM's loader trusts, mp4-info.ts). Any "no" is a reason label for the fallback.
+ */
+export async function usableModelClip(job: ClipJob, m: ModelClip, s: PrepareSettings): Promise<Usable> {
+  if (m.sampling !== s.sampling) return { ok: false, reason: 'sampling' };
+  if (s.sampling === 'fps' && Math.abs(m.fps - s.fps) > 1e-6) return { ok: false, reason: 'fps' };
+  if (m.maxSide > s.maxSide) return { ok: false, reason: 'size' };
+  const abs = await inCameraFolder(job.cameraId, m.path, s.clipsDir);
+  if (!abs) return { ok: false, reason: 'path' };
+  let head: Buffer;
+  try {
+    const fh = await fs.open(abs, 'r');
+    try {
+      const buf = Buffer.alloc(HEADER_BYTES);
+      const { bytesRead } = await fh.read(buf, 0, HEADER_BYTES, 0);
+      head = buf.subarray(0, bytesRead);
+    } finally {
+      await fh.close();
+    }
+  } catch {
+    return { ok: false, reason: 'unreadable' };
+  }
+  try {
+    const info = mp4VideoInfo(head);
+    const consistent =
+      info.faststart &&
+      !info.fragmented &&
+      info.frames === m.frames &&
+      Math.abs(info.fps - m.fps) <= 0.05 * m.fps &&
+      Math.max(info.width, info.height) <= s.maxSide;
+    return consistent ? { ok: true, abs } : { ok: false, reason: 'header' };
+  } catch {
+    return { ok: false, reason: 'header' };
+  }
+}
+
+/** The path guard, then: the file lies under `<CLIPS_DIR>/<cameraId>/` (a job may not name another camera's clip). */
+async function inCameraFolder(cameraId: string, rel: string, clipsDir: string): Promise<string | undefined> {
+  try {
+    const abs = await resolveClipPath(clipsDir, rel);
+    const camDir = await fs.realpath(path.join(clipsDir, cameraId));
+    return isInside(camDir, abs) && abs !== camDir ? abs : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The thumbnails capture wrote beside the model clip; absent or refused = none (the gate then judges). */
+async function readThumbs(job: ClipJob, m: ModelClip, s: PrepareSettings): Promise<Uint8Array[] | undefined> {
+  if (!m.thumbs) return undefined;
+  const abs = await inCameraFolder(job.cameraId, m.thumbs, s.clipsDir);
+  if (!abs) return undefined;
+  const raw = await fs.readFile(abs).catch(() => undefined);
+  const frames = raw ? splitThumbs(raw) : [];
+  return frames.length > 0 ? frames : undefined;
 }
 
 /** Issue #18.3: a clip longer than MAX_CLIP_SECONDS is refused before it is decoded. */
@@ -76,17 +174,31 @@ export async function inlineModelClip(
   s: PrepareSettings,
   overlayPng?: Buffer,
 ): Promise<PreparedMedia> {
+  return (await inlineModelClipWithThumbs(absClip, s, overlayPng)).media;
+}
+
+/** The same, with the gate's thumbnails from the same spawn. */
+export async function inlineModelClipWithThumbs(
+  absClip: string,
+  s: PrepareSettings,
+  overlayPng?: Buffer,
+): Promise<{ media: PreparedMedia; thumbs: Uint8Array[] | undefined }> {
   const dir = await fs.mkdtemp(path.join(s.tmpDir ?? os.tmpdir(), 'model-clip-'));
   try {
     const out = path.join(dir, 'clip.mp4');
-    const info = await makeModelClip(absClip, out, extractOptions(s, overlayPng));
+    // the thumbnails come from the same spawn (a second output on stdout), never a second decode
+    const info = await makeModelClip(absClip, out, { ...extractOptions(s, overlayPng), thumbs: true });
     const bytes = await fs.readFile(out);
+    const thumbs = info.thumbs ? splitThumbs(info.thumbs) : [];
     return {
-      kind: 'mp4',
-      base64: bytes.toString('base64'),
-      fps: info.fps,
-      frames: info.frames,
-      uuid: mediaUuid(bytes),
+      media: {
+        kind: 'mp4',
+        base64: bytes.toString('base64'),
+        fps: info.fps,
+        frames: info.frames,
+        uuid: mediaUuid(bytes),
+      },
+      thumbs: thumbs.length > 0 ? thumbs : undefined,
     };
   } finally {
     await fs.rm(dir, { recursive: true, force: true });
@@ -118,7 +230,7 @@ export interface ModelClipRef {
 /**
  * A job that names a capture-made model clip: no decode at all in video-file (zero-copy
  * `file://`), its bytes inline in video-frames, its frames as JPEGs (one spawn) in images.
- * For the `gpu` branch to call from prepareClip once ClipJob has the `model` field.
+ * (Few-shot files and tools; jobs go through prepareJob, which checks the clip is usable first.)
  */
 export async function prepareFromModelClip(ref: ModelClipRef, s: PrepareSettings): Promise<PreparedMedia> {
   const real = await resolveClipPath(s.clipsDir, ref.path);

@@ -11,6 +11,8 @@ export interface Judgement {
   /** One entry per model call (2 when the first answer broke the schema). */
   usage: Usage[];
   modelMs: number;
+  /** Stored without a model request by the unchanged-scene gate: the judged clip it repeats. */
+  skipped?: { repeats: string };
 }
 
 const UNCERTAIN_SUMMARY = {

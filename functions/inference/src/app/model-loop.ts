@@ -27,6 +27,8 @@ export interface ModelLoopDeps {
   maxAttempts: number;
   metrics: InferenceMetrics;
   logger: Logger;
+  /** The unchanged-scene gate, shared with the push path. */
+  unchanged?: JobProcessorDeps['unchanged'];
   /** The source ended without a stop (the preparer thread died): the process should restart. */
   onFatal: (err: Error) => void;
 }
@@ -128,13 +130,19 @@ export class ModelLoop {
       metrics: this.d.metrics,
       logger: this.d.logger,
       onModelLatency: (ms) => this.observe(ms),
+      unchanged: this.d.unchanged,
     };
     try {
-      const r = await processJob(deps, p.job, p.media, {
-        waitWhileDown: true,
-        stopWaiting: this.stopWaiting.signal,
-        abort: this.abort.signal,
-      });
+      const r = await processJob(
+        deps,
+        p.job,
+        { media: p.media, thumbs: p.thumbs },
+        {
+          waitWhileDown: true,
+          stopWaiting: this.stopWaiting.signal,
+          abort: this.abort.signal,
+        },
+      );
       if (r.replayed) log.info('verdict already stored (redelivery): events replayed, acking');
       await queue.ack(consumerId, p.raw);
     } catch (err) {

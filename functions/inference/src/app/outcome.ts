@@ -137,6 +137,7 @@ export async function commitVerdict(
     capturedAt: job.startedAt,
     analyzedAt: analyzedAt.toISOString(),
     ...(j.reason ? { reason: j.reason } : {}),
+    ...(j.skipped ? { skipped: 'unchanged' as const, repeats: j.skipped.repeats } : {}),
   };
   const result = await commitOnce(
     deps,

@@ -9,6 +9,8 @@ import { VllmUnavailableError, type VllmClient } from '../adapters/vllm-client';
 import type { PreparedMedia } from '../core/media';
 import type { PromptKit } from '../core/prompt-kit';
 import { judge, type Judgement } from './judge';
+import type { GateState } from '../adapters/gate-state';
+import { decideUnchanged, type GateOptions } from '../core/unchanged-gate';
 import { commitVerdict, publishAll, replayIfDone, type OutcomeDeps, type StoredEvent } from './outcome';
 
 export interface JobProcessorDeps {
@@ -20,6 +22,14 @@ export interface JobProcessorDeps {
   logger: Logger;
   /** Each model answer's latency (the pull loop's adaptive concurrency listens). */
   onModelLatency?: (ms: number) => void;
+  /** The unchanged-scene gate (UNCHANGED_GATE=on); absent = every clip is judged. */
+  unchanged?: { state: GateState; options: GateOptions } | undefined;
+}
+
+/** What a prepare hands to processJob: the media and, when made, the gate's thumbnails. */
+export interface JobInput {
+  media: PreparedMedia;
+  thumbs?: readonly Uint8Array[] | undefined;
 }
 
 /** How the caller wants server outages handled. */
@@ -47,16 +57,70 @@ export type JobResult = { jobId: string; replayed: true } | { jobId: string; rep
 export async function processJob(
   d: JobProcessorDeps,
   job: ClipJob,
-  media: PreparedMedia | (() => Promise<PreparedMedia>),
+  input: JobInput | (() => Promise<JobInput>),
   o: ProcessOptions,
 ): Promise<JobResult> {
   // Entry point of every job, pulled or pushed: the place for checks that must hold for both
   // (the shared clip-identity check of issue #18.1 goes here, before anything is replayed or decoded).
   if ((await replayIfDone(d.outcome, job.id)) !== null) return { jobId: job.id, replayed: true };
-  const m = typeof media === 'function' ? await media() : media;
-  const judgement = await ask(d, job, m, o);
+  const m = typeof input === 'function' ? await input() : input;
+  const skip = await unchangedSkip(d, job, m);
+  if (skip) {
+    const verdict = await store(d, job, skip, o);
+    d.metrics.gateSkipped.inc();
+    return { jobId: job.id, replayed: false, verdict };
+  }
+  const judgement = await ask(d, job, m.media, o);
   const verdict = await store(d, job, judgement, o);
+  await recordJudged(d, job, judgement, m);
   return { jobId: job.id, replayed: false, verdict };
+}
+
+/** The gate's decision (core/unchanged-gate.ts): a `safe` judgement that repeats the last judged clip, or undefined = ask the model. */
+async function unchangedSkip(d: JobProcessorDeps, job: ClipJob, m: JobInput): Promise<Judgement | undefined> {
+  const g = d.unchanged;
+  if (!g || !m.thumbs || m.thumbs.length === 0) return undefined;
+  const last = await g.state.lastJudged(job.cameraId);
+  // the incident check reads the engine state only when the cheaper rules could allow a skip
+  const incidentOpen =
+    last?.status === 'safe'
+      ? Object.keys((await d.outcome.store.loadCamera(job.cameraId)).state.incidents).length > 0
+      : false;
+  const decision = decideUnchanged({ thumbs: m.thumbs, at: Date.parse(job.startedAt), last, incidentOpen }, g.options);
+  if (!decision.skip) return undefined;
+  d.logger.debug(
+    { jobId: job.id, repeats: decision.repeats, difference: decision.difference },
+    'unchanged scene: skipped',
+  );
+  return {
+    status: 'safe',
+    hazards: [],
+    summary: `Unchanged scene: the same as clip ${decision.repeats}, judged safe; no model request.`,
+    usage: [],
+    modelMs: 0,
+    skipped: { repeats: decision.repeats },
+  };
+}
+
+/**
+ * A judged clip becomes the camera's gate reference — whatever its status (a non-safe one
+ * stops skips) and with no thumbnails too (then nothing can be compared: the next clip is judged).
+ * If recording fails the entry is dropped, so the gate never compares against a stale safe clip.
+ */
+async function recordJudged(d: JobProcessorDeps, job: ClipJob, j: Judgement, m: JobInput): Promise<void> {
+  const g = d.unchanged;
+  if (!g) return;
+  try {
+    await g.state.recordJudged(job.cameraId, {
+      jobId: job.id,
+      status: j.status,
+      at: Date.parse(job.startedAt),
+      thumbs: [...(m.thumbs ?? [])],
+    });
+  } catch (err) {
+    d.logger.warn({ jobId: job.id, err: toError(err).message }, 'could not record the gate reference; dropping it');
+    await g.state.forget(job.cameraId).catch(() => undefined);
+  }
 }
 
 /** Asks the model. With waitWhileDown, a request that finds vLLM down waits for /health and is sent again. */

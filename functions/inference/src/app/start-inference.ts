@@ -18,7 +18,8 @@ import { ClipQueue, newConsumerId } from '../../../shared/src/queue';
 import { loadFewShot } from '../adapters/fewshot';
 import { HealthGate } from '../adapters/health-gate';
 import type { PrepareEvent } from '../adapters/claim';
-import { prepareClip, type PrepareSettings } from '../adapters/prepare';
+import { prepareJob, type PrepareSettings } from '../adapters/prepare';
+import { GateState } from '../adapters/gate-state';
 import { StateStore } from '../adapters/state-store';
 import { VllmClient } from '../adapters/vllm-client';
 import { parseCamerasFile } from '../core/camera-context';
@@ -180,11 +181,31 @@ export async function startInference(config: Config, deps: InferenceDeps = {}): 
     maxSide: ic.videoMaxSide,
     maxClipSeconds: ic.maxClipSeconds ?? 3 * common.segmentSeconds,
   };
+  // Once per fallback reason in the log; every one in the counter (issue #13 part 1).
+  const loggedFallbacks = new Set<string>();
+  const countSource = (source: 'capture' | 'fallback', reason?: string) => {
+    metrics.modelClip.inc({ source, reason: source === 'capture' ? '' : (reason ?? 'absent') });
+    if (source === 'fallback' && reason && !loggedFallbacks.has(reason)) {
+      loggedFallbacks.add(reason);
+      logger.info(
+        { reason },
+        'a job has no usable capture-made model clip: making one here (logged once per reason; see safetyhanta_inference_model_clip_total)',
+      );
+    }
+  };
+  // Unchanged-scene gate (issue #13 part 4), shared by the pull loop and the push path.
+  const unchanged = ic.unchangedGate
+    ? {
+        state: new GateState(redis, keys),
+        options: { threshold: ic.unchangedThreshold, maxSkipMs: ic.unchangedMaxSkipSeconds * 1000 },
+      }
+    : undefined;
   const report = (e: PrepareEvent) => {
     if (e.type === 'dead') metrics.deadLetters.inc({ reason: e.label });
     if (e.type === 'prepared') {
       metrics.prepare.observe(e.prepareMs / 1000);
       metrics.queueWait.observe(e.queueWaitMs / 1000);
+      countSource(e.source, e.reason);
     }
   };
 
@@ -269,6 +290,7 @@ export async function startInference(config: Config, deps: InferenceDeps = {}): 
       prompt,
       outcome,
       limit,
+      unchanged,
       ...(serverQueue ? { serverWaiting: () => serverQueue?.waiting } : {}),
       maxAttempts: qc.maxAttempts,
       metrics,
@@ -287,7 +309,7 @@ export async function startInference(config: Config, deps: InferenceDeps = {}): 
   // Push path (Knative Eventing): the SAME per-job function as the pull loop, without the queue.
   // Bounded (issue #18.7): past INFERENCE_PUSH_CONCURRENCY it answers 503 so the Trigger redelivers
   // later, instead of starting one ffmpeg per event; vLLM down is 503 too (no request is held open).
-  const jobDeps: JobProcessorDeps = { client, gate, prompt, outcome, metrics, logger };
+  const jobDeps: JobProcessorDeps = { client, gate, prompt, outcome, metrics, logger, unchanged };
   const pushBound = ic.pushConcurrency ?? ic.concurrency ?? 4;
   let pushInFlight = 0;
   const processClip = async (job: ClipJob) => {
@@ -304,9 +326,10 @@ export async function startInference(config: Config, deps: InferenceDeps = {}): 
         job,
         async () => {
           const started = performance.now();
-          const media = await prepareClip(job, settings, overlayOf);
+          const p = await prepareJob(job, settings, overlayOf);
           metrics.prepare.observe((performance.now() - started) / 1000);
-          return media;
+          countSource(p.source, p.reason);
+          return { media: p.media, thumbs: p.thumbs };
         },
         { waitWhileDown: false },
       );

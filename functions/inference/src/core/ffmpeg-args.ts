@@ -1,3 +1,4 @@
+import { THUMB_HEIGHT, THUMB_WIDTH } from '../../../shared/src/model-clip';
 import { zoneOverlayFilter } from '../../../shared/src/zones/filter';
 
 /** How frames are picked from a clip (VIDEO_SAMPLING). */
@@ -120,10 +121,11 @@ export function modelClipFps(sampling: Sampling, fps: number): number {
 export function buildModelClipArgs(
   input: string,
   output: string,
-  opts: FrameArgsOptions & { maxSeconds?: number },
+  opts: FrameArgsOptions & { maxSeconds?: number; thumbs?: boolean },
 ): string[] {
   const { before, filter } = samplingArgs(input, opts);
   const rate = String(modelClipFps(opts.sampling, opts.fps));
+  if (opts.thumbs) return withThumbs(before, filter, rate, output, opts);
   return [
     '-hide_banner',
     '-nostdin',
@@ -164,6 +166,80 @@ export function buildModelClipArgs(
     'mp4',
     '-y',
     output,
+  ];
+}
+
+/** The model clip's encoder options (one output's worth; they apply to the next output named). */
+function modelClipOutput(rate: string, output: string): string[] {
+  return [
+    '-an',
+    '-sn',
+    '-dn',
+    '-map_metadata',
+    '-1',
+    '-map_chapters',
+    '-1',
+    '-fps_mode',
+    'cfr',
+    '-r',
+    rate,
+    '-c:v',
+    'libx264',
+    '-preset',
+    'ultrafast',
+    '-pix_fmt',
+    'yuv420p',
+    '-bf',
+    '0',
+    '-threads',
+    '1',
+    '-fflags',
+    '+bitexact',
+    '-flags:v',
+    '+bitexact',
+    '-movflags',
+    '+faststart',
+    '-f',
+    'mp4',
+    '-y',
+    output,
+  ];
+}
+
+/**
+ * The model clip plus its thumbnails (issue #13: the unchanged-scene gate's input) from the SAME
+ * spawn: the sampled (and zone-drawn) stream is split; the second branch is scaled to
+ * THUMB_WIDTH × THUMB_HEIGHT 8-bit gray and written raw to stdout, one frame per model-clip
+ * frame (same CFR rate), the layout capture writes (shared/src/model-clip.ts).
+ */
+function withThumbs(before: string[], filter: string, rate: string, output: string, opts: FrameArgsOptions): string[] {
+  const sampled = opts.overlayOnStdin
+    ? `[0:v:0]${filter}[v];${zoneOverlayFilter('v', '1:v', 'vz')};[vz]`
+    : `[0:v:0]${filter},`;
+  const graph = `${sampled}split=2[m][t];[t]scale=${THUMB_WIDTH}:${THUMB_HEIGHT},format=gray[g]`;
+  return [
+    '-hide_banner',
+    '-nostdin',
+    '-v',
+    'error',
+    ...before,
+    ...overlayInput(opts),
+    '-filter_complex',
+    graph,
+    '-map',
+    '[m]',
+    ...modelClipOutput(rate, output),
+    '-map',
+    '[g]',
+    '-fps_mode',
+    'cfr',
+    '-r',
+    rate,
+    '-f',
+    'rawvideo',
+    '-pix_fmt',
+    'gray',
+    'pipe:1',
   ];
 }
 
