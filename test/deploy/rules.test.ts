@@ -377,8 +377,9 @@ describe('inference pod', () => {
     expect(podSpecOf(inferenceKsvc)?.timeoutSeconds).toBeGreaterThan(drain);
   });
 
-  it('containerConcurrency equals INFERENCE_CONCURRENCY', () => {
-    expect(podSpecOf(inferenceKsvc)?.containerConcurrency).toBe(Number(envOf(fn, 'INFERENCE_CONCURRENCY')));
+  it('containerConcurrency equals INFERENCE_PUSH_CONCURRENCY (the pull loop is adaptive)', () => {
+    expect(podSpecOf(inferenceKsvc)?.containerConcurrency).toBe(Number(envOf(fn, 'INFERENCE_PUSH_CONCURRENCY')));
+    expect(envOf(fn, 'INFERENCE_CONCURRENCY')).toBeUndefined();
   });
 });
 
