@@ -1,0 +1,197 @@
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { Redis } from 'ioredis';
+import { startVllmSim, type VllmSimHandle } from '../../../simulator/vllm/src';
+import { identifyClip } from '../../shared/src/clip-identity';
+import type { ClipJob } from '../../shared/src/clip-job';
+import { redisKeys } from '../../shared/src/keys';
+import { modelClipPaths } from '../../shared/src/model-clip';
+import { ClipQueue } from '../../shared/src/queue';
+import { makeModelClip } from '../src/adapters/ffmpeg';
+import { startInference, type InferenceHandle } from '../src/app/start-inference';
+import {
+  REDIS_URL,
+  deletePrefix,
+  run,
+  startSink,
+  tempDir,
+  testConfig,
+  testEnv,
+  verdicts,
+  waitFor,
+  type Sink,
+} from './helpers';
+
+jest.setTimeout(180_000);
+
+/** Issue #13 parts 3–4 through the real pull loop: real Redis, ffmpeg, vllm-sim. */
+describe('inference keeps the GPU busy', () => {
+  const redis = new Redis(REDIS_URL);
+  const cleanups: (() => Promise<unknown>)[] = [];
+  let sink: Sink;
+  beforeAll(async () => {
+    sink = await startSink();
+  });
+  afterEach(async () => {
+    for (const c of cleanups.splice(0).reverse()) await c().catch(() => undefined);
+  });
+  afterAll(async () => {
+    await sink.close();
+    redis.disconnect();
+  });
+
+  async function sim(o: Parameters<typeof startVllmSim>[0]): Promise<VllmSimHandle> {
+    const s = await startVllmSim({ port: 0, ...o });
+    cleanups.push(() => s.close());
+    return s;
+  }
+  async function setup(s: VllmSimHandle, over: Record<string, string | undefined>) {
+    const clipsDir = await tempDir('busy');
+    const env = testEnv({ CLIPS_DIR: clipsDir, VLLM_BASE_URL: s.url, K_SINK: sink.url, ...over });
+    if (over.INFERENCE_CONCURRENCY === undefined && 'INFERENCE_CONCURRENCY' in over) delete env.INFERENCE_CONCURRENCY;
+    const config = testConfig(env);
+    const keys = redisKeys(config.common.redisPrefix);
+    const queue = new ClipQueue(redis, { keys, maxAttempts: 3, heartbeatTtlSeconds: 3 });
+    cleanups.push(
+      () => fs.rm(clipsDir, { recursive: true, force: true }),
+      () => deletePrefix(redis, config.common.redisPrefix),
+      () => queue.close(),
+    );
+    return { clipsDir, config, keys, queue };
+  }
+  async function start(config: ReturnType<typeof testConfig>): Promise<InferenceHandle> {
+    const h = await startInference(config, { serveHttp: false });
+    cleanups.push(() => h.stop(2000));
+    return h;
+  }
+  /** A static 5 s scene of one gray level (an empty, unchanging yard), as capture would cut it. */
+  async function staticClip(clipsDir: string, cameraId: string, startedAt: Date, gray: number): Promise<ClipJob> {
+    const stamp = startedAt
+      .toISOString()
+      .replace(/[-:]/g, '')
+      .replace(/\.\d{3}/, '');
+    const rel = `${cameraId}/${stamp}.mp4`;
+    await fs.mkdir(path.join(clipsDir, cameraId), { recursive: true });
+    const hex = gray.toString(16).padStart(2, '0');
+    await run('ffmpeg', [
+      ...['-hide_banner', '-v', 'error', '-y', '-f', 'lavfi', '-i', `color=c=0x${hex}${hex}${hex}:s=640x360:r=10`],
+      ...['-t', '5', '-c:v', 'libx264', '-g', '10', '-pix_fmt', 'yuv420p', path.join(clipsDir, rel)],
+    ]);
+    const { size } = await fs.stat(path.join(clipsDir, rel));
+    const { id } = await identifyClip(clipsDir, rel, cameraId);
+    return {
+      v: 1,
+      id,
+      cameraId,
+      path: rel,
+      startedAt: startedAt.toISOString(),
+      durationMs: 5000,
+      bytes: size,
+      attempt: 0,
+    };
+  }
+  const metric = async (h: InferenceHandle, name: string) =>
+    Number(
+      /^(\S+) (\S+)$/m.exec((await h.registry.getSingleMetricAsString(name)).split('\n').at(-1) ?? '')?.[2] ?? NaN,
+    );
+
+  test('unchanged scene after a safe verdict: stored safe with skipped/repeats, event published, acked; a changed one is judged', async () => {
+    const s = await sim({});
+    const { clipsDir, config, keys, queue } = await setup(s, { INFERENCE_PIPELINE: 'sequential' });
+    const h = await start(config);
+    const t0 = new Date('2026-12-02T11:00:00Z');
+    const a = await staticClip(clipsDir, 'camg', t0, 0x80);
+    const b = await staticClip(clipsDir, 'camg', new Date(t0.getTime() + 5000), 0x81); // 1 gray level: unchanged
+    const c = await staticClip(clipsDir, 'camg', new Date(t0.getTime() + 10_000), 0xe0); // lights on: changed
+    await queue.enqueue(a);
+    await waitFor(async () => (await verdicts(redis, keys.verdicts)).length === 1, 60_000, 'A judged');
+    const requestsAfterA = s.metrics().requests;
+    expect((await verdicts(redis, keys.verdicts))[0]).toMatchObject({ jobId: a.id, status: 'safe' });
+    await queue.enqueue(b);
+    await waitFor(async () => (await verdicts(redis, keys.verdicts)).length === 2, 60_000, 'B stored');
+    const vb = (await verdicts(redis, keys.verdicts))[1] as Record<string, unknown>;
+    expect(vb).toMatchObject({ jobId: b.id, status: 'safe', skipped: 'unchanged', repeats: a.id });
+    expect(s.metrics().requests).toBe(requestsAfterA); // no model request for B
+    expect(await redis.exists(keys.verdictDone(b.id))).toBe(1);
+    await waitFor(
+      () =>
+        sink.events.some((e) => e.type.endsWith('verdict.created') && (e.data as { jobId?: string }).jobId === b.id),
+      10_000,
+      'B verdict.created published',
+    );
+    const published = sink.events.find((e) => (e.data as { jobId?: string }).jobId === b.id)!;
+    expect(published.data).toMatchObject({ skipped: 'unchanged', repeats: a.id });
+    await waitFor(async () => (await redis.llen(keys.processing(h.consumerId))) === 0, 10_000, 'B acked');
+    expect(await metric(h, 'safetyhanta_inference_gate_skipped_total')).toBe(1);
+    await queue.enqueue(c);
+    await waitFor(async () => (await verdicts(redis, keys.verdicts)).length === 3, 60_000, 'C judged');
+    expect((await verdicts(redis, keys.verdicts))[2]).not.toHaveProperty('skipped');
+    expect(s.metrics().requests).toBe(requestsAfterA + 1);
+  });
+
+  /** N jobs on one capture-made model clip (video-file: no decode per job), so only the model loop sets the pace. */
+  async function loadJobs(clipsDir: string, n: number): Promise<ClipJob[]> {
+    const base = await staticClip(clipsDir, 'camc', new Date('2026-12-02T11:00:00Z'), 0x40);
+    const rel = modelClipPaths(base.path);
+    await fs.mkdir(path.join(clipsDir, path.dirname(rel.clip)), { recursive: true });
+    const info = await makeModelClip(path.join(clipsDir, base.path), path.join(clipsDir, rel.clip), {
+      sampling: 'fps',
+      fps: 2,
+      maxSide: 448,
+    });
+    const model = { path: rel.clip, fps: info.fps, frames: info.frames, sampling: 'fps' as const, maxSide: 448 };
+    return Array.from({ length: n }, (_, i) => ({ ...base, id: `${base.id}-${i}`, model }));
+  }
+  async function watchLimit(h: InferenceHandle, until: (seen: number[]) => boolean, what: string): Promise<number[]> {
+    const seen: number[] = [];
+    await waitFor(
+      async () => {
+        seen.push(await metric(h, 'safetyhanta_inference_concurrency_limit'));
+        return until(seen);
+      },
+      90_000,
+      what,
+    );
+    return seen;
+  }
+  const adaptive = (clipsDir: string) => ({
+    INFERENCE_CONCURRENCY: undefined, // unset: adaptive
+    INFERENCE_MAX_CONCURRENCY: '32',
+    VIDEO_INPUT: 'video-file',
+    UNCHANGED_GATE: 'off',
+    VLLM_METRICS_INTERVAL_MS: '100',
+    PREPARE_WORKERS: '2',
+    CLIPS_DIR: clipsDir,
+  });
+
+  test('adaptive concurrency grows with spare server capacity (VLLM_SIM_MAX_BATCH 64)', async () => {
+    const clipsDir = await tempDir('busy-grow');
+    cleanups.push(() => fs.rm(clipsDir, { recursive: true, force: true }));
+    const s = await sim({ maxBatch: 64, overheadMs: 300, analysis: false, allowedMediaPath: clipsDir });
+    const { config, queue } = await setup(s, adaptive(clipsDir));
+    for (const j of await loadJobs(clipsDir, 300)) await queue.enqueue(j);
+    const h = await start(config);
+    const seen = await watchLimit(h, (v) => (v.at(-1) ?? 0) >= 16, 'limit ≥ 16');
+    expect(seen[0]).toBeLessThan(16);
+    expect(s.metrics().waiting).toBe(0);
+  });
+
+  test('adaptive concurrency shrinks when the server queues (VLLM_SIM_MAX_BATCH 2)', async () => {
+    const clipsDir = await tempDir('busy-shrink');
+    cleanups.push(() => fs.rm(clipsDir, { recursive: true, force: true }));
+    const s = await sim({ maxBatch: 2, overheadMs: 200, analysis: false, allowedMediaPath: clipsDir });
+    const { config, queue } = await setup(s, adaptive(clipsDir));
+    for (const j of await loadJobs(clipsDir, 300)) await queue.enqueue(j);
+    const h = await start(config);
+    // it starts at 4 > 2: the server queues, so the limit must come down below where it was
+    const seen = await watchLimit(
+      h,
+      (v) => v.length > 1 && (v.at(-1) ?? 99) < Math.max(...v),
+      'limit decreased after the server queued',
+    );
+    expect(Math.min(...seen.slice(seen.indexOf(Math.max(...seen))))).toBeLessThan(Math.max(...seen));
+    // and it stays near the server's batch: never far above 2 × max batch afterwards
+    const later = await watchLimit(h, (v) => v.length >= 20, '20 more samples');
+    expect(Math.max(...later)).toBeLessThanOrEqual(6);
+  });
+});
