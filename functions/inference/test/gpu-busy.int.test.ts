@@ -97,7 +97,11 @@ describe('inference keeps the GPU busy', () => {
 
   test('unchanged scene after a safe verdict: stored safe with skipped/repeats, event published, acked; a changed one is judged', async () => {
     const s = await sim({});
-    const { clipsDir, config, keys, queue } = await setup(s, { INFERENCE_PIPELINE: 'sequential' });
+    // threshold 2: this test is about the rules and the commit path; the default is measured elsewhere
+    const { clipsDir, config, keys, queue } = await setup(s, {
+      INFERENCE_PIPELINE: 'sequential',
+      UNCHANGED_THRESHOLD: '2',
+    });
     const h = await start(config);
     const t0 = new Date('2026-12-02T11:00:00Z');
     const a = await staticClip(clipsDir, 'camg', t0, 0x80);
