@@ -25,7 +25,7 @@ function bindPortOnlyCallsTo(host: string): void {
   const bind = dgram.Socket.prototype.bind as (...a: unknown[]) => dgram.Socket;
   dgram.Socket.prototype.bind = function patchedBind(this: dgram.Socket, ...args: unknown[]) {
     return bind.apply(this, withHost(args));
-  } as typeof dgram.Socket.prototype.bind;
+  };
 }
 bindPortOnlyCallsTo(parseConfig(process.env).common.bindHost);
 
