@@ -30,7 +30,7 @@ export function parseCamerasFile(text: string): CamerasFile {
   try {
     value = JSON.parse(text);
   } catch (err) {
-    throw new Error(`CAMERAS_FILE is not JSON: ${(err as Error).message}`);
+    throw new Error(`CAMERAS_FILE is not JSON: ${(err as Error).message}`, { cause: err });
   }
   const r = CamerasFileSchema.safeParse(value);
   if (!r.success)

@@ -116,7 +116,8 @@ function wireSpecVersion(headers: Record<string, string>, body: string): string 
   try {
     const envelope = JSON.parse(body) as { specversion?: unknown } | null;
     return envelope && typeof envelope === 'object' && envelope.specversion !== undefined
-      ? String(envelope.specversion)
+      ? // eslint-disable-next-line @typescript-eslint/no-base-to-string -- any JSON value, named as String() renders it
+        String(envelope.specversion)
       : undefined;
   } catch {
     return undefined;
