@@ -23,8 +23,8 @@ export async function prefixCacheBench(ctx: BenchContext): Promise<BenchTable> {
     await timedChat(sim.url, kit.body('stable', CLIPS)); // warm-up: the first request fills the cache
     const t: Record<'stable' | 'changing', ChatTiming[]> = { stable: [], changing: [] };
     for (let i = 0; i < CLIPS; i++) {
-      for (const v of (i % 2 ? ['changing', 'stable'] : ['stable', 'changing']) as ('stable' | 'changing')[])
-        t[v].push(await timedChat(sim.url, kit.body(v, i)));
+      const order: ('stable' | 'changing')[] = i % 2 ? ['changing', 'stable'] : ['stable', 'changing'];
+      for (const v of order) t[v].push(await timedChat(sim.url, kit.body(v, i)));
     }
     const stat = (v: PrefixVariant & keyof typeof t) => {
       const xs = t[v];

@@ -1,3 +1,5 @@
+import os from 'node:os';
+
 /** Benchmarks print markdown tables (pasted into BENCHMARKS.md with the machine and date). */
 export interface BenchTable {
   title: string;
@@ -39,7 +41,6 @@ export function percentile(values: readonly number[], p: number): number {
 }
 
 export function machineLine(): string {
-  const os = require('node:os') as typeof import('node:os');
   const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
   return `${os.cpus().length} × ${cpu}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, ${new Date().toISOString().slice(0, 10)}`;
 }

@@ -69,8 +69,8 @@ export function startPart(
       }
     });
   };
-  onData(child.stdout!);
-  onData(child.stderr!);
+  onData(child.stdout);
+  onData(child.stderr);
   let done = false;
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
     child.once('exit', (code, signal) => {

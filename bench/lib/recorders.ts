@@ -82,7 +82,7 @@ export function startRecorder(
   const segments: ListedSegment[] = [];
   const damage: string[] = [];
   let partial = '';
-  child.stderr!.on('data', (d: Buffer) => {
+  child.stderr.on('data', (d: Buffer) => {
     const lines = (partial + d.toString()).split('\n');
     partial = lines.pop() ?? '';
     for (const l of lines) if (DAMAGE.test(l)) damage.push(l.trim());

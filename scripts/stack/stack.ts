@@ -220,7 +220,7 @@ export class Stack {
     const abortIf = () => (this.signals > 0 ? 'stop requested' : failed);
     const ready = new Map<string, Promise<void>>();
     const startOne = async (part: Part) => {
-      await Promise.all(part.spec.after.map((d) => ready.get(d)));
+      await Promise.all(part.spec.after.map((d) => ready.get(d) ?? Promise.resolve()));
       if (abortIf()) return;
       const t0 = Date.now();
       this.say(

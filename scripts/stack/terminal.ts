@@ -1,5 +1,6 @@
 import { ansi, plain, type Style } from './panel';
 
+// eslint-disable-next-line no-control-regex -- ESC starts every ANSI sequence this strips
 const ANSI_RE = /\x1b\[[0-9;]*[A-Za-z]/g;
 const WIDE_RE = /[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]/;
 
@@ -16,6 +17,7 @@ export function fit(s: string, columns: number): string {
   let out = '';
   let w = 0;
   for (let i = 0; i < s.length;) {
+    // eslint-disable-next-line no-control-regex -- ESC starts an ANSI sequence
     const m = /^\x1b\[[0-9;]*[A-Za-z]/.exec(s.slice(i));
     if (m) {
       out += m[0];

@@ -177,7 +177,6 @@ describe('npm start: a camera added through the API records and is judged within
     expect(await exited).toBe(0);
     // no process could have recorded it since: the count is final
     expect(clipFiles(clipsDir).filter((f) => f.startsWith(`${ADDED}/`)).length).toBe(clipsAfterStop);
-    // eslint-disable-next-line no-console
     console.log(
       `cameras-live: first clip ${(firstClipMs / 1000).toFixed(1)} s, first verdict ${(firstVerdictMs / 1000).toFixed(1)} s after PUT; recorder stopped ${(stopMs / 1000).toFixed(1)} s after DELETE`,
     );

@@ -16,7 +16,7 @@ export async function waitFor<T>(
     const v = await Promise.resolve()
       .then(check)
       .catch(() => undefined);
-    if (v !== undefined && v !== false) return v as T;
+    if (v !== undefined && v !== false) return v;
     if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}\n${detail()}`);
     await new Promise((r) => setTimeout(r, 500));
   }

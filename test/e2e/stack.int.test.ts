@@ -280,7 +280,6 @@ describe('npm start (e2e, 4 cameras, vllm-sim stands in for the GPU model server
     expect(files.length).toBeLessThanOrEqual(enqueued);
     expect(files.length).toBeGreaterThanOrEqual(enqueued - dead.length);
 
-    // eslint-disable-next-line no-console
     console.log(
       `e2e: ready ${(readyMs / 1000).toFixed(1)} s, first incident ${(firstIncidentMs / 1000).toFixed(1)} s after ready, ` +
         `${enqueued} clips = ${verdicts.length} verdicts + ${dead.length} empty last clips dead-lettered, stopped at ${(stopMs / 1000).toFixed(1)} s`,

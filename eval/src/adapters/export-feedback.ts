@@ -57,7 +57,9 @@ export async function exportFeedback(
     await redis.connect();
     rows = await redis.hvals(redisKeys(config.common.redisPrefix).feedback);
   } catch (err) {
-    throw new Error(`cannot read feedback from Redis at ${config.common.redisUrl}: ${toError(err).message}`);
+    throw new Error(`cannot read feedback from Redis at ${config.common.redisUrl}: ${toError(err).message}`, {
+      cause: err,
+    });
   } finally {
     redis.disconnect();
   }

@@ -115,7 +115,7 @@ export async function runEval(config: Config, o: RunOptions): Promise<Results> {
       `the model server at ${config.common.vllmBaseUrl} does not answer /health; start it (or vllm-sim) first`,
     );
   const started = Date.now();
-  const results: ClipResult[] = new Array(labels.length);
+  const results: ClipResult[] = new Array<ClipResult>(labels.length);
   const bar = new Progress(labels.length, o.progress ?? process.stderr);
   let done = 0;
   let wrong = 0;

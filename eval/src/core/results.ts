@@ -71,7 +71,7 @@ export function parseMetricsFile(text: string, file: string): { metrics: Metrics
   try {
     value = JSON.parse(text);
   } catch (err) {
-    throw new Error(`${file} is not JSON: ${(err as Error).message}`);
+    throw new Error(`${file} is not JSON: ${(err as Error).message}`, { cause: err });
   }
   const r = MetricsFileSchema.safeParse(value);
   if (!r.success)

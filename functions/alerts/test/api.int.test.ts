@@ -38,7 +38,6 @@ const verdict = (over: Record<string, unknown> = {}) => ({
 });
 
 /** Response body as JSON, loosely typed (tests assert its shape). */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 const json = async (r: Response | Promise<Response>): Promise<any> => (await r).json();
 
 /** An open SSE stream whose received text can be awaited. */

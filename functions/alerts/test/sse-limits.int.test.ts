@@ -147,7 +147,6 @@ describe('SSE bounds: per-client and total caps (429), a client that stops readi
     );
     const health = await timedGet(base, '/healthz');
     expect(health.status).toBe(200);
-    // eslint-disable-next-line no-console
     console.log(
       `SSE: /api/state with ${idleStreams} streams p50 ${pct(idle, 50).toFixed(1)} ms p95 ${pct(idle, 95).toFixed(1)} ms; at cap: ${TOTAL} open streams, /api/state p50 ${pct(samples, 50).toFixed(1)} ms, p95 ${pct(samples, 95).toFixed(1)} ms, max ${Math.max(...samples).toFixed(1)} ms (n=${samples.length}); /healthz ${health.ms.toFixed(1)} ms; stream ${TOTAL + 1} → 429`,
     );

@@ -74,7 +74,7 @@ export async function waitFor<T>(
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const v = await cond();
-    if (v) return v as NonNullable<T>;
+    if (v) return v;
     if (Date.now() > deadline)
       throw new Error(`timed out after ${timeoutMs} ms waiting for ${typeof what === 'string' ? what : await what()}`);
     await new Promise((r) => setTimeout(r, everyMs));
@@ -96,7 +96,7 @@ export async function startSink(): Promise<{ url: string; events: ReceivedCe[]; 
     req.on('end', () => {
       try {
         const ce = HTTP.toEvent({
-          headers: req.headers as Record<string, string>,
+          headers: req.headers,
           body: Buffer.concat(chunks).toString(),
         });
         const one = Array.isArray(ce) ? ce[0] : ce;

@@ -41,7 +41,7 @@ describe('capture reconciles its recorders with the camera registry', () => {
     (await fs.readdir(path.join(clipsDir, cam)).catch(() => [] as string[])).filter((f) => f.endsWith('.mp4'));
   /** The RTSP URLs the camera's running ffmpeg recorders read (from their command lines). */
   const recordingUrls = (cam: string): string[] => {
-    let pids: string[] = [];
+    let pids: string[];
     try {
       pids = execFileSync('pgrep', ['-f', path.join(clipsDir, '.staging', cam) + path.sep], { encoding: 'utf8' })
         .split('\n')

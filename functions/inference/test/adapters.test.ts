@@ -58,6 +58,9 @@ describe('ffmpeg argument builder (pure)', () => {
   });
 });
 
+/** The URL a fetch call asks for (the SDK passes a string; a Request would otherwise print as [object Request]). */
+const urlOf = (input: string | URL | Request): string => (input instanceof Request ? input.url : String(input));
+
 describe('vLLM client failure policy (injected fetch, no network)', () => {
   const logger = createLogger('test', 'silent');
   const ok = {
@@ -78,8 +81,8 @@ describe('vLLM client failure policy (injected fetch, no network)', () => {
   function scripted(statuses: number[], health = 200) {
     const calls: string[] = [];
     const f: typeof fetch = async (input) => {
-      if (String(input).endsWith('/health')) return new Response('', { status: health });
-      calls.push(String(input));
+      if (urlOf(input).endsWith('/health')) return new Response('', { status: health });
+      calls.push(urlOf(input));
       const status = statuses.shift() ?? 200;
       return new Response(
         JSON.stringify(status === 200 ? ok : { error: { message: `server says ${status}`, type: 'X', code: status } }),
@@ -152,7 +155,7 @@ describe('vLLM client failure policy (injected fetch, no network)', () => {
   test('issue #18.3: a timeout counts as an attempt (retry), it is not "server down"', async () => {
     const f: typeof fetch = (input, init) =>
       new Promise((resolve, reject) => {
-        if (String(input).endsWith('/health')) return resolve(new Response('', { status: 200 }));
+        if (urlOf(input).endsWith('/health')) return resolve(new Response('', { status: 200 }));
         // An AbortError as undici raises it (an Error named AbortError; jest's realm makes DOMException a non-Error).
         init?.signal?.addEventListener(
           'abort',

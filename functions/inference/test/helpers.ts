@@ -6,7 +6,7 @@ import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { Redis } from 'ioredis';
-import { findScene, renderScene, type GroundTruth } from '../../../simulator/cameras/src';
+import { findScene, renderScene } from '../../../simulator/cameras/src';
 import { clipStamp, type ClipJob } from '../../shared/src/clip-job';
 import { identifyClip } from '../../shared/src/clip-identity';
 import { parseConfig, type Config } from '../../shared/src/config';
@@ -29,7 +29,7 @@ export async function waitFor<T>(
   for (;;) {
     try {
       const v = await cond();
-      if (v) return v as NonNullable<T>;
+      if (v) return v;
     } catch (err) {
       last = err;
     }
@@ -119,8 +119,8 @@ export interface SeenRequest {
   /** The final user turn's text parts (the camera context). */
   finalText: string;
   mmProcessorKwargs?: unknown;
-  status?: number;
-  usage?: { prompt_tokens: number; prompt_tokens_details?: { cached_tokens?: number } };
+  status?: number | undefined;
+  usage?: { prompt_tokens: number; prompt_tokens_details?: { cached_tokens?: number } } | undefined;
 }
 
 type Part = { type?: string; video_url?: { url?: string }; image_url?: { url?: string } };
@@ -263,7 +263,7 @@ export async function sceneClip(name: string, clipsDir: string, cameraId: string
   const scene = findScene(name);
   if (!scene) throw new Error(`no scene ${name}`);
   const r = await renderScene(scene, SCENE_RENDER);
-  const w = hazardWindow(r.groundTruth as GroundTruth, 5);
+  const w = hazardWindow(r.groundTruth, 5);
   return { scene: name, job: await cutClip(r.videoPath, w.start, 5, clipsDir, cameraId, startedAt), expected: w.types };
 }
 

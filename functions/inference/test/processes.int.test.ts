@@ -132,7 +132,7 @@ describe('inference processes: kill -9, restart, two pods, SIGTERM (real child p
       expect([...byIncidentAndType.entries()].filter(([, n]) => n > 1)).toEqual([]);
       const raisedPerCameraType = new Map<string, number>();
       for (const e of alerts.filter((x) => x.type.endsWith('raised'))) {
-        const k = `${e.data.cameraId}|${e.data.hazardType}`;
+        const k = `${e.data.cameraId as string}|${e.data.hazardType as string}`;
         raisedPerCameraType.set(k, (raisedPerCameraType.get(k) ?? 0) + 1);
       }
       expect([...raisedPerCameraType.values()].every((n) => n === 1)).toBe(true);

@@ -155,7 +155,7 @@ describe('inference resilience', () => {
     expect((await post(cam(EventType.cameraOnline, 'on-1', '2026-11-28T20:12:00.000Z'))).status).toBe(200);
     const cam8 = sink.events
       .filter((e) => e.data.cameraId === 'cam8')
-      .map((e) => `${e.type.split('.').pop()}:${e.data.hazardType}`);
+      .map((e) => `${e.type.split('.').pop()}:${e.data.hazardType as string}`);
     expect(cam8).toEqual(['raised:camera_offline', 'resolved:camera_offline']);
 
     const bad = await fetch(`${h.url}/`, {

@@ -38,7 +38,7 @@ export async function withTimeout<T>(promise: Promise<T>, ms: number, what: stri
   const timedOut = Symbol('timed out');
   const result = await within(promise, ms, timedOut);
   if (result === timedOut) throw new Error(`${what}: no answer within ${ms} ms`);
-  return result as T;
+  return result;
 }
 
 export interface WaitForOptions {
@@ -60,7 +60,7 @@ export async function waitFor<T>(cond: () => Promise<T> | T, opts: WaitForOption
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await cond();
-    if (value) return value as NonNullable<T>;
+    if (value) return value;
     if (Date.now() > deadline) {
       const name = typeof what === 'string' ? what : await what();
       throw new Error(`timed out after ${timeoutMs} ms waiting for ${name}`);

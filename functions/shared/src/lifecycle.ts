@@ -32,6 +32,8 @@ export function runMain(
 ): void {
   const { stopTimeoutMs = 60_000, log = () => undefined } = opts;
   const abort = new AbortController();
+  // `let`, not const: the exit handler above the single assignment may run before start() was called.
+  // eslint-disable-next-line prefer-const
   let started: Promise<Stoppable | undefined> | undefined;
   let exiting = false;
 

@@ -274,7 +274,7 @@ function rulesOf(v: unknown, fallback: HpaScalingRules, field: string): HpaScali
   const r = asRecord(v);
   if (!r) return fallback;
   const policies = Array.isArray(r.policies)
-    ? r.policies.map((p, i) => {
+    ? r.policies.map((p, i): HpaPolicy => {
         const q = asRecord(p) ?? {};
         if (q.type !== 'Pods' && q.type !== 'Percent')
           throw new TypeError(`${field}.policies[${i}].type must be Pods or Percent`);
@@ -282,7 +282,7 @@ function rulesOf(v: unknown, fallback: HpaScalingRules, field: string): HpaScali
           type: q.type,
           value: toNumber(q.value, `${field}.policies[${i}].value`, NaN),
           periodSeconds: toNumber(q.periodSeconds, `${field}.policies[${i}].periodSeconds`, NaN),
-        } as HpaPolicy;
+        };
       })
     : fallback.policies;
   const select = r.selectPolicy ?? 'Max';

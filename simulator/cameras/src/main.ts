@@ -22,7 +22,7 @@ function readMapping(file: string | undefined): Record<string, string> | undefin
     }
     return parsed as Record<string, string>;
   } catch (err) {
-    throw new Error(`SCENE_MAP_FILE=${file}: ${(err as Error).message}`);
+    throw new Error(`SCENE_MAP_FILE=${file}: ${(err as Error).message}`, { cause: err });
   }
 }
 

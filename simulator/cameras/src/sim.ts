@@ -31,7 +31,7 @@ export interface RtspSimOptions {
   /** render cache (default `.safety-hanta/scenes`) */
   readonly cacheDir?: string;
   /** camera → scene name, keys `"N"` or `"camN"` */
-  readonly mapping?: Readonly<Record<string, string>>;
+  readonly mapping?: Readonly<Record<string, string>> | undefined;
   /** scene library (default SCENES) */
   readonly scenes?: readonly SceneDefinition[];
   /** delay between publisher starts, ms (default 300) */

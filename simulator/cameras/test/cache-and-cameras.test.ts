@@ -7,7 +7,7 @@ const scene = SCENES.find((s) => s.name === 'person_fall')!;
 
 describe('sceneHash (render cache key)', () => {
   it('is stable for the same definition and options, even for a structurally equal copy', () => {
-    expect(sceneHash(scene, opts)).toBe(sceneHash(structuredClone(scene) as SceneDefinition, { ...opts }));
+    expect(sceneHash(scene, opts)).toBe(sceneHash(structuredClone<SceneDefinition>(scene), { ...opts }));
   });
 
   it('changes when the definition or the render options change', () => {

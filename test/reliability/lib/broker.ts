@@ -21,7 +21,7 @@ export interface BrokerOptions {
   /** type prefix → subscriber URLs (e.g. `com.safetyhanta.alert.` → [alertsUrl]) */
   routes?: [string, string[]][];
   /** answer for an event before routing; return a status to answer it instead of routing */
-  respond?: (e: Omit<BrokerEvent, 'status' | 'at'>) => number | undefined;
+  respond?: ((e: Omit<BrokerEvent, 'status' | 'at'>) => number | undefined) | undefined;
 }
 
 export interface Broker {

@@ -42,7 +42,7 @@ export function alertKeys(prefix: string): AlertKeys {
     cameraVerdicts: k.alertsCameraVerdicts,
     cameraEvents: k.alertsCameraEvents,
     updates: k.alertsUpdates,
-    seen: k.alertsSeen,
+    seen: (eventId) => k.alertsSeen(eventId),
     captureCameras: k.cameras,
     clipQueue: k.clips,
     clipsClaimed: k.claimed,

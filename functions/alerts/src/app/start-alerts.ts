@@ -106,6 +106,7 @@ export async function startAlerts(config: Config, deps: AlertsDeps = {}): Promis
     sub.disconnect();
     throw new Error(
       `cannot reach Redis at ${redisAt}: ${redactUrls(toError(err).message).replace(/\.$/, '')}. Start Redis or set REDIS_URL.`,
+      { cause: err },
     );
   }
 

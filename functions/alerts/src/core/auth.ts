@@ -222,6 +222,7 @@ export function authenticate(r: AuthRequest, s: AuthSettings, now: Date): AuthDe
   // oauth2-proxy: X-Forwarded-User/-Groups with --pass-user-headers (upstream mode), X-Auth-Request-User/-Groups
   // with --set-xauthrequest (nginx auth_request mode); see docs/deploy.md §7.
   const user = (header(r, 'x-auth-request-user') ?? header(r, 'x-forwarded-user'))?.trim();
+  // eslint-disable-next-line no-control-regex -- control characters are exactly what a user name may not hold
   if (!user || user.length > 256 || !/^[^\x00-\x1f\x7f]+$/.test(user))
     return { ok: false, status: 401, reason: 'the proxy sent no user' };
   const groupHeader = header(r, 'x-auth-request-groups') ?? header(r, 'x-forwarded-groups') ?? '';

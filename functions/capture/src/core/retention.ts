@@ -5,7 +5,8 @@
  */
 
 export interface VerdictMark {
-  status: 'safe' | 'warning' | 'danger' | 'uncertain' | string;
+  /** 'safe' | 'warning' | 'danger' | 'uncertain', typed string: it is read back from Redis unchecked. */
+  status: string;
   incident: boolean;
 }
 

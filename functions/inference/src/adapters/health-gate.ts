@@ -48,6 +48,8 @@ export class HealthGate {
   waitHealthy(signal?: AbortSignal): Promise<void> {
     if (this.healthyNow) return Promise.resolve();
     return new Promise((resolve, reject) => {
+      // The signal's reason is passed on as given (an AbortError DOMException by default), as fetch does.
+      // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors
       if (signal?.aborted) return reject(signal.reason);
       const done = () => {
         signal?.removeEventListener('abort', onAbort);
@@ -55,6 +57,7 @@ export class HealthGate {
       };
       const onAbort = () => {
         this.waiters = this.waiters.filter((w) => w !== done);
+        // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- as above: the reason as given
         reject(signal?.reason);
       };
       signal?.addEventListener('abort', onAbort, { once: true });

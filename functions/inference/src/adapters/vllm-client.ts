@@ -118,13 +118,16 @@ export type ServerFailure =
 export function describeFailure(err: unknown): ServerFailure {
   if (err instanceof OpenAI.APIConnectionTimeoutError) return { type: 'timeout', message: err.message };
   if (err instanceof OpenAI.APIConnectionError) return { type: 'connection', message: err.message };
-  if (err instanceof OpenAI.APIError && err.status !== undefined)
-    return { type: 'status', status: err.status, message: serverMessage(err) };
+  if (err instanceof OpenAI.APIError) {
+    // instanceof yields APIError<any, any, any>: status is read as unknown so its type is checked here.
+    const status: unknown = err.status;
+    if (typeof status === 'number') return { type: 'status', status, message: serverMessage(err) };
+  }
   return { type: 'other', error: toError(err) };
 }
 
 /** vLLM's error body is `{"error": {"message", "type", "code"}}` (openai-node puts `error` on the exception). */
-function serverMessage(err: InstanceType<typeof OpenAI.APIError>): string {
+function serverMessage(err: { readonly error?: unknown; readonly message: string }): string {
   const e = err.error as { message?: unknown } | undefined;
   return typeof e?.message === 'string' && e.message !== '' ? e.message : err.message;
 }

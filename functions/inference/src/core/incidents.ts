@@ -153,7 +153,7 @@ export function applyVerdict(prev: CameraState, v: VerdictInput, policy: Inciden
 
   for (const type of INCIDENT_TYPES) {
     const current = state.incidents[type];
-    if (type === 'camera_offline' || current?.state !== 'open' || seen.includes(type as HazardType)) continue;
+    if (type === 'camera_offline' || current?.state !== 'open' || seen.includes(type)) continue;
     current.cleanStreak += 1;
     if (current.cleanStreak >= policy.resolveAfter) {
       current.state = 'resolved';

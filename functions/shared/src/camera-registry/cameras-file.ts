@@ -30,7 +30,7 @@ export function parseCamerasFile(text: string): CamerasFile {
   try {
     value = JSON.parse(text);
   } catch (err) {
-    throw new Error(`CAMERAS_FILE is not JSON: ${(err as Error).message}`);
+    throw new Error(`CAMERAS_FILE is not JSON: ${(err as Error).message}`, { cause: err });
   }
   const r = CamerasFileSchema.safeParse(value);
   if (!r.success)
@@ -43,5 +43,15 @@ export function parseCamerasFile(text: string): CamerasFile {
 /** The context of one camera: its entry merged over the file's defaults over the built-in defaults. */
 export function contextFor(cameraId: string, file: CamerasFile | undefined): CameraContext {
   const base = file?.defaults ?? DEFAULT_CAMERA_CONTEXT;
-  return { ...base, ...(file?.cameras[cameraId] ?? {}) };
+  return { ...base, ...definedOnly(file?.cameras[cameraId] ?? {}) };
+}
+
+/**
+ * zod types a partial entry's fields `?: T | undefined`; JSON cannot carry undefined, but dropping such keys
+ * makes sure a field an entry leaves out keeps the default instead of blanking it.
+ */
+function definedOnly<T extends object>(o: T): { [K in keyof T]?: Exclude<T[K], undefined> } {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as {
+    [K in keyof T]?: Exclude<T[K], undefined>;
+  };
 }

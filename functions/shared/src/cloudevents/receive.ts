@@ -51,7 +51,7 @@ export function receiveCloudEvent(
       return { ok: false, status: 400, reason: 'batched CloudEvents are not accepted; send one event per request' };
     // toEvent does not validate; validate() checks the spec's types and formats.
     (decoded as CloudEvent<unknown>).validate();
-    ce = decoded as CloudEventV1<unknown>;
+    ce = decoded;
   } catch (err) {
     const e = err as Error & { errors?: unknown[] };
     const detail = e.errors?.length ? ` (${JSON.stringify(e.errors)})` : '';
@@ -106,7 +106,7 @@ function missingRequiredAttributes(headers: Record<string, string>, body: string
   }
   if (typeof envelope !== 'object' || envelope === null || Array.isArray(envelope)) return [];
   const record = envelope as Record<string, unknown>;
-  return REQUIRED.filter((a) => typeof record[a] !== 'string' || (record[a] as string).trim() === '');
+  return REQUIRED.filter((a) => typeof record[a] !== 'string' || record[a].trim() === '');
 }
 
 /** The specversion as sent (header in binary mode, envelope field in structured mode). */
@@ -116,7 +116,8 @@ function wireSpecVersion(headers: Record<string, string>, body: string): string 
   try {
     const envelope = JSON.parse(body) as { specversion?: unknown } | null;
     return envelope && typeof envelope === 'object' && envelope.specversion !== undefined
-      ? String(envelope.specversion)
+      ? // eslint-disable-next-line @typescript-eslint/no-base-to-string -- any JSON value, named as String() renders it
+        String(envelope.specversion)
       : undefined;
   } catch {
     return undefined;

@@ -25,7 +25,7 @@ function readEnv(env: NodeJS.ProcessEnv, name: string): string | undefined {
 
 function parseSection<S extends Section>(section: S, env: NodeJS.ProcessEnv, issues: string[]): SectionValues<S> {
   const out: Record<string, unknown> = {};
-  for (const [key, spec] of Object.entries(section) as [string, EnvVar<unknown>][]) {
+  for (const [key, spec] of Object.entries<EnvVar<unknown>>(section)) {
     const raw = readEnv(env, spec.name) ?? spec.default;
     const result = spec.schema.safeParse(raw);
     if (result.success) out[key] = result.data;

@@ -77,7 +77,7 @@ async function handleEvent(opts: FunctionAppOptions, req: Request, res: Response
     req.rawBody ??
     (typeof req.body === 'string'
       ? req.body
-      : req.body && Object.keys(req.body).length
+      : req.body && Object.keys(req.body as object).length
         ? JSON.stringify(req.body)
         : '');
   // event data sent as text/plain or octet-stream is JSON-parsed later: same depth bound as the JSON parsers

@@ -45,7 +45,7 @@ function readAddBody(req: http.IncomingMessage): Promise<{ n?: number; scene?: s
         if (v.n !== undefined && !(Number.isInteger(v.n) && (v.n as number) >= 1))
           throw new Error('"n" must be an integer ≥ 1');
         resolve({
-          ...(v.scene !== undefined ? { scene: v.scene as string } : {}),
+          ...(v.scene !== undefined ? { scene: v.scene } : {}),
           ...(v.n !== undefined ? { n: v.n as number } : {}),
         });
       } catch (err) {

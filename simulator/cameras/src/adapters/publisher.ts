@@ -58,7 +58,7 @@ export class Publisher {
     this.child = child;
     const startedAt = Date.now();
     let stderr = '';
-    child.stderr!.on('data', (d: Buffer) => {
+    child.stderr.on('data', (d: Buffer) => {
       stderr = (stderr + d.toString()).slice(-2000);
     });
     child.on('error', () => undefined); // 'exit' follows; a missing binary shows up as code null

@@ -8,11 +8,15 @@ import { buildRenderArgs, DEFAULT_RENDER_OPTIONS, type RenderOptions } from '../
 import type { SceneDefinition } from '../core/scene-model';
 import { SCENES } from '../core/scenes';
 
-export interface RenderSceneOptions extends Partial<RenderOptions> {
+/** An undefined field means its default, so callers (sim.ts) can forward their own optional fields as they are. */
+export interface RenderSceneOptions {
+  readonly width?: number | undefined;
+  readonly height?: number | undefined;
+  readonly fps?: number | undefined;
   /** where `<name>-<hash>.mp4/.json` live (default `.safety-hanta/scenes`) */
-  readonly cacheDir?: string;
+  readonly cacheDir?: string | undefined;
   /** ffmpeg binary (default `ffmpeg`) */
-  readonly ffmpegPath?: string;
+  readonly ffmpegPath?: string | undefined;
   /** aborting kills a running render (its temp files are removed) */
   readonly signal?: AbortSignal;
 }

@@ -18,14 +18,16 @@ import { parseConfig } from '../../../../functions/shared/src/config';
 function bindPortOnlyCallsTo(host: string): void {
   const withHost = (args: unknown[]) =>
     typeof args[0] === 'number' && typeof args[1] !== 'string' ? [args[0], host, ...args.slice(1)] : args;
+  // eslint-disable-next-line @typescript-eslint/unbound-method -- called only via apply(this) below
   const listen = net.Server.prototype.listen as (...a: unknown[]) => net.Server;
   net.Server.prototype.listen = function patchedListen(this: net.Server, ...args: unknown[]) {
     return listen.apply(this, withHost(args));
   } as typeof net.Server.prototype.listen;
+  // eslint-disable-next-line @typescript-eslint/unbound-method -- called only via apply(this) below
   const bind = dgram.Socket.prototype.bind as (...a: unknown[]) => dgram.Socket;
   dgram.Socket.prototype.bind = function patchedBind(this: dgram.Socket, ...args: unknown[]) {
     return bind.apply(this, withHost(args));
-  } as typeof dgram.Socket.prototype.bind;
+  };
 }
 bindPortOnlyCallsTo(parseConfig(process.env).common.bindHost);
 

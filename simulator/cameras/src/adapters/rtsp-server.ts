@@ -33,7 +33,7 @@ export async function startRtspServer(ports: RtspServerPorts, timeoutMs = 20000)
     stdio: ['pipe', 'pipe', 'pipe'],
   });
   let stderr = '';
-  child.stderr!.on('data', (d: Buffer) => {
+  child.stderr.on('data', (d: Buffer) => {
     stderr = (stderr + d.toString()).slice(-4000);
   });
   await new Promise<void>((resolve, reject) => {
@@ -49,7 +49,7 @@ export async function startRtspServer(ports: RtspServerPorts, timeoutMs = 20000)
     };
     child.once('error', fail);
     child.once('exit', (code, sig) => fail(new Error(`rtsp server exited (${sig ?? code}) before ready: ${stderr}`)));
-    child.stdout!.on('data', (d: Buffer) => {
+    child.stdout.on('data', (d: Buffer) => {
       out += d.toString();
       if (out.includes('READY')) {
         clearTimeout(timer);
@@ -59,7 +59,7 @@ export async function startRtspServer(ports: RtspServerPorts, timeoutMs = 20000)
     });
   });
   // The library logs port warnings to stdout/stderr; keep draining so the pipes never fill.
-  child.stdout!.resume();
+  child.stdout.resume();
   let stopping: Promise<void> | undefined;
   return {
     pid: child.pid!,

@@ -2,7 +2,7 @@ import type { HazardType } from '../../../../functions/shared/src/verdict';
 import { PROXIMITY_PX, REFERENCE_HEIGHT, REFERENCE_WIDTH } from '../../../shared/palette';
 import { gap, overlaps, union, type Box } from './geometry';
 import { scaler, type RenderOptions } from './render-args';
-import type { SceneDefinition, WorkerEntity } from './scene-model';
+import type { SceneDefinition } from './scene-model';
 import { forkliftBoxAt, smokeBoxAt, workerBoxAt } from './shapes';
 
 /** One hazard visible at an instant; `box` in output px [x, y, w, h]. */
@@ -77,7 +77,7 @@ export function hazardsAt(scene: SceneDefinition, t: number): { type: HazardType
       if (smoke) out.push({ type: 'smoke', box: smoke });
     }
     if (e.kind !== 'worker') continue;
-    const w = workerBoxAt(e as WorkerEntity, scene.duration, t);
+    const w = workerBoxAt(e, scene.duration, t);
     if (!w) continue;
     if (w.lying) out.push({ type: 'person_fall', box: w.box });
     else {

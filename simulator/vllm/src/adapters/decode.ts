@@ -104,6 +104,7 @@ export function decodeVideoFile(
       try {
         resolve(parsePpmStream(Buffer.concat(out)));
       } catch (e) {
+        // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- parsePpmStream throws only Errors
         reject(e);
       }
     });

@@ -1,4 +1,4 @@
-import { conform, type JsonSchema } from './json-schema';
+import { conform } from './json-schema';
 import type { OutputFormat } from './request';
 import type { ModelVerdict } from '../../../../functions/shared/src/verdict';
 
@@ -8,7 +8,7 @@ import type { ModelVerdict } from '../../../../functions/shared/src/verdict';
  * plain text gets the summary.
  */
 export function renderAnswer(verdict: ModelVerdict, format: OutputFormat): string {
-  if (format.type === 'json_schema') return JSON.stringify(conform(verdict, format.schema as JsonSchema));
+  if (format.type === 'json_schema') return JSON.stringify(conform(verdict, format.schema));
   if (format.type === 'json_object') return JSON.stringify(verdict);
   return verdict.summary;
 }

@@ -176,7 +176,7 @@ export function parseChatRequest(body: unknown): ChatRequest {
   const soJson = b.structured_outputs?.json;
   let format: OutputFormat =
     rf?.type === 'json_schema'
-      ? { type: 'json_schema', schema: rf.json_schema.schema as JsonSchema }
+      ? { type: 'json_schema', schema: rf.json_schema.schema }
       : rf?.type === 'json_object'
         ? { type: 'json_object' }
         : { type: 'text' };
