@@ -119,10 +119,10 @@ export class ClipIntake {
       );
     }
     // liveness from new segments only (issue #18.6): not from recovered or re-announced ones
-    // the clip's end, not the announce time: a partial clip announced late (its run died a while
-    // ago) must not make a dead camera look alive
+    // when the clip's media ended (its start stamp + length), not the announce time: a partial
+    // clip announced late (its run died with the stream) must not make a dead camera look alive
     if (origin === 'recorder' && from.live)
-      this.opts.onRecorderClip?.(job.cameraId, data.endedAt ? Date.parse(data.endedAt) : Date.now());
+      this.opts.onRecorderClip?.(job.cameraId, Math.min(Date.now(), Date.parse(job.startedAt) + job.durationMs));
     return { job, enqueued };
   }
 
