@@ -13,7 +13,7 @@ import { sleep } from '../functions/shared/src/async';
  */
 const SEGMENT_SECONDS = 5;
 const STAGGER_MS = 300;
-const COST = { copy: 6, reencode: 2, warmupMs: 6000, windowMs: 20000 };
+const COST = { copy: 6, model: 3, reencode: 2, warmupMs: 6000, windowMs: 20000 };
 const RAMP = { steps: [10, 20, 40, 80, 120, 160], windowMs: 30000 };
 
 const mb = (b: number) => b / 2 ** 20;
@@ -62,10 +62,11 @@ async function observe(recs: BenchRecorder[], ms: number, tick: () => void = () 
 }
 
 async function costTable(dir: string): Promise<BenchTable> {
-  const n = COST.copy + COST.reencode;
+  const n = COST.copy + COST.model + COST.reencode;
   return withSim(n, async (sim) => {
     const plan: [number, RecorderMode][] = [];
-    for (let c = 1; c <= n; c++) plan.push([c, c <= COST.copy ? 'copy' : 'reencode']);
+    for (let c = 1; c <= n; c++)
+      plan.push([c, c <= COST.copy ? 'copy' : c <= COST.copy + COST.model ? 'model' : 'reencode']);
     const recs = await startStaggered(sim, plan, dir);
     try {
       await observe(recs, COST.warmupMs);
@@ -76,17 +77,22 @@ async function costTable(dir: string): Promise<BenchTable> {
           .filter(Boolean);
       const cpu = {
         copy: new CpuWindow(() => pids('copy')),
+        model: new CpuWindow(() => pids('model')),
         reencode: new CpuWindow(() => pids('reencode')),
         sim: new CpuWindow(() => sim.pids()),
       };
       const box = machineWindow();
-      const rss: Record<RecorderMode, number[]> = { copy: [], reencode: [] };
+      const rss: Record<RecorderMode, number[]> = { copy: [], model: [], reencode: [] };
       let ticks = 0;
       await observe(recs, COST.windowMs, () => {
         if (ticks++ % 8 !== 0) return;
         for (const r of recs) rss[r.mode].push(rssBytes(r.child.pid!) ?? NaN);
       });
-      const perCam = { copy: cpu.copy.percent() / COST.copy, reencode: cpu.reencode.percent() / COST.reencode };
+      const perCam = {
+        copy: cpu.copy.percent() / COST.copy,
+        model: cpu.model.percent() / COST.model,
+        reencode: cpu.reencode.percent() / COST.reencode,
+      };
       const boxPct = box();
       const simPct = cpu.sim.percent();
       const to = performance.now();
@@ -112,8 +118,19 @@ async function costTable(dir: string): Promise<BenchTable> {
           'segments listed / expected in the window',
         ],
         rows: [
-          row('copy', 'stream copy — capture’s recorder argv (`-c copy`, 5 s segments)'),
+          row('copy', 'stream copy — capture’s recorder argv (`-c copy`, 5 s segments, MODEL_CLIP=off)'),
+          row(
+            'model',
+            'copy + model clip — same process, + 2 fps 448 px libx264 model clip + 32×18 thumbs (MODEL_CLIP=on)',
+          ),
           row('reencode', 're-encode — same segmenter, libx264 veryfast, 448 px'),
+          [
+            'extra CPU of the model clip per camera (model − copy)',
+            '',
+            `${(perCam.model - perCam.copy).toFixed(1)} points`,
+            '',
+            '',
+          ],
           [
             'ratio re-encode / copy',
             '',
@@ -123,7 +140,7 @@ async function costTable(dir: string): Promise<BenchTable> {
           ],
         ],
         notes: [
-          `${n} rtsp-sim cameras (1280×720, 25 fps, 1 s GOP, UDP); ${COST.copy} copy and ${COST.reencode} re-encoding recorders run at the same time; CPU from /proc over ${COST.windowMs / 1000} s after ${COST.warmupMs / 1000} s warm-up`,
+          `${n} rtsp-sim cameras (1280×720, 25 fps, 1 s GOP, UDP); ${COST.copy} copy, ${COST.model} copy+model-clip and ${COST.reencode} re-encoding recorders run at the same time; CPU from /proc over ${COST.windowMs / 1000} s after ${COST.warmupMs / 1000} s warm-up`,
           `same window: rtsp-sim (server + ${n} publishers) ${simPct.toFixed(1)} %, whole machine ${boxPct.toFixed(0)} % of 200 % (other jobs included)`,
         ],
       };

@@ -8,7 +8,7 @@ import { buildRecorderCommand, recorderArgv } from '../../functions/capture/src/
  * (buildRecorderCommand); `reencode` is the same segmenter with a libx264 veryfast 448 px encode
  * instead of `-c copy` (the pipeline docs/architecture.md §5 says never to run in capture).
  */
-export type RecorderMode = 'copy' | 'reencode';
+export type RecorderMode = 'copy' | 'model' | 'reencode';
 
 export interface ListedSegment {
   file: string;
@@ -42,9 +42,21 @@ export function recorderArgs(mode: RecorderMode, url: string, runDir: string, se
       segmentSeconds,
       listFile: path.join(runDir, 'list.csv'),
       runDir,
+      // `model`: the same process also writes the model clip + thumbnails (MODEL_CLIP=on, issue #13)
+      ...(mode === 'model'
+        ? {
+            model: {
+              sampling: 'fps' as const,
+              fps: 2,
+              maxSide: 448,
+              modelListFile: path.join(runDir, 'model.csv'),
+              thumbsListFile: path.join(runDir, 'thumbs.csv'),
+            },
+          }
+        : {}),
     }),
   );
-  if (mode === 'copy') return argv;
+  if (mode === 'copy' || mode === 'model') return argv;
   const at = argv.indexOf('-c');
   if (at < 0 || argv[at + 1] !== 'copy') throw new Error('recorder argv no longer has "-c copy"; update the benchmark');
   const fps = 25;

@@ -12,6 +12,8 @@ import { judgeProbe } from './core/probe-check';
 import { probeFile } from './adapters/ffmpeg';
 import { checkMp4File } from './adapters/mp4-file';
 import { quarantine } from './adapters/quarantine';
+import { readModelClip } from './adapters/model-clip-file';
+import type { ModelClip } from '../../shared/src/model-clip';
 import type { CaptureMetrics } from './metrics';
 
 export interface IntakeOptions {
@@ -62,6 +64,7 @@ export class ClipIntake {
     const { clipsDir, metrics, logger } = this.opts;
     const { origin } = from;
     const clip = await this.identify(data);
+    const model = await this.model(data, clip.path, origin);
     const check = await this.validate(clip.abs, origin);
     if (!check.ok) {
       metrics.rejected.inc({ reason: check.code });
@@ -90,6 +93,7 @@ export class ClipIntake {
       durationMs: origin === 'recorder' ? (data.durationMs ?? check.durationMs) : check.durationMs,
       bytes: check.bytes,
       attempt: 0,
+      ...(model ? { model } : {}),
     };
     const { enqueued, conflictPath } = await this.opts.queue.enqueue(job);
     if (conflictPath !== undefined) {
@@ -115,8 +119,38 @@ export class ClipIntake {
       );
     }
     // liveness from new segments only (issue #18.6): not from recovered or re-announced ones
-    if (origin === 'recorder' && from.live) this.opts.onRecorderClip?.(job.cameraId, Date.now());
+    // when the clip's media ended (its start stamp + length), not the announce time: a partial
+    // clip announced late (its run died with the stream) must not make a dead camera look alive
+    if (origin === 'recorder' && from.live)
+      this.opts.onRecorderClip?.(job.cameraId, Math.min(Date.now(), Date.parse(job.startedAt) + job.durationMs));
     return { job, enqueued };
+  }
+
+  /**
+   * The announced model clip, checked and with frames/fps from its header. A path that is not
+   * the clip's own model path refuses the event (a forged event must not point the GPU node at
+   * another file); a model file that is merely unusable only drops `model` (never lose the clip).
+   */
+  private async model(data: ClipRecorded, rel: string, origin: ClipSource['origin']): Promise<ModelClip | undefined> {
+    if (!data.model) return undefined;
+    try {
+      return await readModelClip(this.opts.clipsDir, rel, data.model);
+    } catch (err) {
+      const reason = toError(err).message;
+      if (isUnrecoverable(err) && origin === 'external') {
+        this.opts.metrics.rejected.inc({ reason: 'path' });
+        this.opts.logger.warn(
+          { cameraId: data.cameraId, path: data.path, model: data.model.path, reason },
+          'clip event refused',
+        );
+        throw new UnrecoverableError(`model clip refused: ${reason}`);
+      }
+      this.opts.logger.warn(
+        { cameraId: data.cameraId, path: data.path, reason },
+        'model clip unusable: clip goes on without it',
+      );
+      return undefined;
+    }
   }
 
   /** Path guard, camera folder, fingerprint (shared with inference's push path). Refusals are counted and logged. */

@@ -41,4 +41,16 @@ describe('camera health state machine', () => {
     const a = onClip(initialHealth(0), 1);
     expect(onClip(a.state, 2).transition).toBeUndefined();
   });
+
+  it('a clip whose media ended before the camera went offline (announced late) does not bring it back', () => {
+    let s = onClip(initialHealth(0), 1000).state;
+    s = onTick(s, 9000, 7000).state;
+    expect(s.status).toBe('offline');
+    const stale = onClip(s, 8000);
+    expect(stale.transition).toBeUndefined();
+    expect(stale.state.status).toBe('offline');
+    const fresh = onClip(stale.state, 12_000);
+    expect(fresh.transition?.to).toBe('online');
+    expect(fresh.announce).toBe(true);
+  });
 });

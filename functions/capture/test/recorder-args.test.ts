@@ -63,3 +63,81 @@ describe('buildRecorderCommand', () => {
     expect(cameraUrl('rtsp://h:8554/cam{N}', 7)).toBe('rtsp://h:8554/cam7');
   });
 });
+
+describe('buildRecorderCommand with the model clip (issue #13)', () => {
+  const base = {
+    url: 'rtsp://cams:8554/cam3',
+    transport: 'udp' as const,
+    timeoutSeconds: 5,
+    segmentSeconds: 5,
+    listFile: '/c/.staging/cam3/r1/list.csv',
+    runDir: '/c/.staging/cam3/r1',
+  };
+  const model = {
+    sampling: 'fps' as const,
+    fps: 2,
+    maxSide: 448,
+    modelListFile: '/c/.staging/cam3/r1/model.csv',
+    thumbsListFile: '/c/.staging/cam3/r1/thumbs.csv',
+  };
+  const outputs = (argv: string[]) => argv.filter((a) => a.startsWith('/c/.staging/cam3/r1/') && a.includes('%s'));
+
+  it('keeps the evidence output a stream copy and adds the model and thumbnail outputs in the same process', () => {
+    const argv = recorderArgv(buildRecorderCommand({ ...base, model }));
+    expect(outputs(argv)).toEqual([
+      '/c/.staging/cam3/r1/seg-%s.mp4',
+      '/c/.staging/cam3/r1/model-%s.mp4',
+      '/c/.staging/cam3/r1/thumbs-%s.gray',
+    ]);
+    const evidence = argv.slice(argv.indexOf('-y'), argv.indexOf('/c/.staging/cam3/r1/seg-%s.mp4'));
+    expect(evidence).toEqual(expect.arrayContaining(['-map', '0:v', '-c', 'copy']));
+    expect(evidence).not.toContain('libx264');
+    const m = argv.slice(
+      argv.indexOf('/c/.staging/cam3/r1/seg-%s.mp4'),
+      argv.indexOf('/c/.staging/cam3/r1/model-%s.mp4'),
+    );
+    const after = (flag: string) => m[m.indexOf(flag) + 1];
+    expect(after('-map')).toBe('[mv]');
+    expect(after('-c:v')).toBe('libx264');
+    expect(after('-pix_fmt')).toBe('yuv420p');
+    expect(after('-r')).toBe('2');
+    expect(after('-bf')).toBe('0');
+    expect(after('-force_key_frames')).toBe('expr:gte(t,n_forced*5)');
+    expect(after('-sc_threshold')).toBe('0');
+    expect(after('-segment_time')).toBe('5');
+    expect(after('-segment_format_options')).toBe('movflags=+faststart');
+    expect(after('-segment_list')).toBe('/c/.staging/cam3/r1/model.csv');
+    const graph = argv[argv.indexOf('-filter_complex') + 1]!;
+    expect(graph).toMatch(/^\[0:v:0\]setpts=PTS-STARTPTS,fps=2,scale=/);
+    expect(graph).toContain('min(448,iw)');
+    expect(graph).toContain('scale=32:18,format=gray[mthumb]');
+    expect(graph).not.toContain('overlay');
+    const t = argv.slice(argv.indexOf('/c/.staging/cam3/r1/model-%s.mp4'));
+    expect(t[t.indexOf('-map') + 1]).toBe('[mthumb]');
+    expect(t[t.indexOf('-segment_format') + 1]).toBe('rawvideo');
+    expect(argv).not.toContain('-skip_frame');
+  });
+
+  it('draws the zone overlay (second input) into the model clip only', () => {
+    const argv = recorderArgv(buildRecorderCommand({ ...base, model: { ...model, overlayFile: '/c/.zones/ab.png' } }));
+    const inputs = argv.flatMap((a, i) => (a === '-i' ? [argv[i + 1]] : []));
+    expect(inputs).toEqual(['rtsp://cams:8554/cam3', '/c/.zones/ab.png']);
+    const graph = argv[argv.indexOf('-filter_complex') + 1]!;
+    expect(graph).toContain('[1:v][mv0]scale2ref');
+    expect(graph).toContain('overlay=format=auto[mz];[mz]split[mv][mt]');
+  });
+
+  it('keyframes sampling decodes keyframes only (decoder option: the copy still gets every packet)', () => {
+    const argv = recorderArgv(buildRecorderCommand({ ...base, model: { ...model, sampling: 'keyframes' } }));
+    expect(argv.indexOf('-skip_frame')).toBeLessThan(argv.indexOf('-i'));
+    expect(argv[argv.indexOf('-skip_frame') + 1]).toBe('nokey');
+    expect(argv[argv.indexOf('-filter_complex') + 1]).toContain('fps=1:eof_action=pass');
+    expect(argv[argv.indexOf('-r') + 1]).toBe('1');
+  });
+
+  it('without model: one output, no filter graph', () => {
+    const argv = recorderArgv(buildRecorderCommand(base));
+    expect(outputs(argv)).toEqual(['/c/.staging/cam3/r1/seg-%s.mp4']);
+    expect(argv).not.toContain('-filter_complex');
+  });
+});

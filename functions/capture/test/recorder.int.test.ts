@@ -135,7 +135,10 @@ test('3 cameras for 30 s: valid clips of SEGMENT_SECONDS, each enqueued once, < 
   const ids = final.map((j) => j.id);
   expect(new Set(ids).size).toBe(ids.length);
   for (const cam of ['cam1', 'cam2', 'cam3', 'cam4']) {
-    const files = (await fs.readdir(path.join(clipsDir, cam))).sort();
+    // `.model/` holds the model clips made beside the evidence (issue #13, MODEL_CLIP=on by default)
+    const all = await fs.readdir(path.join(clipsDir, cam));
+    const files = all.filter((f) => f !== '.model').sort();
+    expect((await fs.readdir(path.join(clipsDir, cam, '.model'))).length).toBe(2 * files.length);
     expect(files).toEqual(
       byCamera(final, cam)
         .map((j) => path.basename(j.path))

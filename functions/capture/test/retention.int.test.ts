@@ -11,6 +11,7 @@ import { identifyClip } from '../../shared/src/clip-identity';
 import { redisKeys } from '../../shared/src/keys';
 import { createLogger } from '../../shared/src/logger';
 import { createRegistry } from '../../shared/src/metrics';
+import { MODEL_DIR, modelClipPaths } from '../../shared/src/model-clip';
 import { RetentionSweeper } from '../src/adapters/retention';
 import { createCaptureMetrics } from '../src/metrics';
 import { cleanRedis, newPrefix } from './helpers';
@@ -138,4 +139,34 @@ test('when only queued clips remain over the cap: nothing deleted, the state is 
   expect(await exists(q2.rel)).toBe(true);
   expect(await registry.getSingleMetricAsString('safetyhanta_capture_disk_cap_blocked')).toMatch(/ 1$/m);
   expect(s.last?.capBlocked).toBe(true);
+});
+
+test('model clip and thumbnails (issue #13) count with their evidence clip and are deleted with it', async () => {
+  const old = await clip('cam1', 120, 1000);
+  const kept = await clip('cam1', 10, 1000);
+  const withModel = async (rel: string) => {
+    const m = modelClipPaths(rel);
+    await fs.mkdir(path.join(clipsDir, 'cam1', MODEL_DIR), { recursive: true });
+    await fs.writeFile(path.join(clipsDir, m.clip), Buffer.alloc(300, 2));
+    await fs.writeFile(path.join(clipsDir, m.thumbs), Buffer.alloc(200, 3));
+    return m;
+  };
+  const oldModel = await withModel(old.rel);
+  const keptModel = await withModel(kept.rel);
+  // an orphan (its evidence is gone) still counts toward the cap, as other bytes
+  await fs.writeFile(path.join(clipsDir, 'cam1', MODEL_DIR, 'orphan.gray'), Buffer.alloc(50));
+  await verdict(old.id, 'safe');
+  await verdict(kept.id, 'safe');
+  const { sweeper: s } = sweeper();
+  const result = await s.sweep(NOW);
+  expect(result.delete).toEqual([{ path: old.rel, reason: 'safe-expired', bytes: 1500 }]);
+  expect(await exists(oldModel.clip)).toBe(false);
+  expect(await exists(oldModel.thumbs)).toBe(false);
+  expect(await exists(keptModel.clip)).toBe(true);
+  expect(result.bytesAfter).toBe(1500 + 50);
+  // the byte cap evicts the evidence with its model files
+  const capped = await sweeper({ maxBytes: 100 }).sweeper.sweep(NOW);
+  expect(capped.delete.map((d) => [d.path, d.bytes])).toEqual([[kept.rel, 1500]]);
+  expect(await exists(keptModel.clip)).toBe(false);
+  expect(await exists(keptModel.thumbs)).toBe(false);
 });

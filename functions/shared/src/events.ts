@@ -1,3 +1,4 @@
+import { ModelClipSchema } from './model-clip';
 import { z } from 'zod';
 import { ClipJobSchema } from './clip-job';
 import { HazardSchema, VERDICT_STATUSES } from './verdict';
@@ -42,6 +43,11 @@ export const ClipRecordedSchema = z.looseObject({
   // (issue #18.1); the recorder says so in-process (ClipIntake.take's second argument).
   /** When the segmenter closed the clip (segment-lag metric). */
   endedAt: isoTime.optional(),
+  /**
+   * The model clip made beside it (issue #13). frames/fps are optional here: the intake reads
+   * them from the model clip's own header, whatever the sender says.
+   */
+  model: ModelClipSchema.partial({ frames: true, fps: true }).optional(),
 });
 
 export const ClipCapturedSchema = ClipJobSchema;

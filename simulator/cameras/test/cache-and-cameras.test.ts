@@ -87,3 +87,14 @@ describe('rtsp-sim config', () => {
     expect(() => parseConfig({ [name]: value })).toThrow(new RegExp(name));
   });
 });
+
+describe('static_floor (issue #13)', () => {
+  it('is safe, has no workers and nothing that moves, and plays only where mapped', () => {
+    const s = SCENES.find((x) => x.name === 'static_floor')!;
+    expect(s.hazard).toBeNull();
+    expect(s.entities.some((e) => e.kind === 'worker' || e.kind === 'fire')).toBe(false);
+    for (const e of s.entities) if ('track' in e) expect(e.track).toHaveLength(1);
+    expect([...assignScenes(20, SCENES).values()].some((x) => x.name === 'static_floor')).toBe(false);
+    expect(assignScenes(2, SCENES, { cam2: 'static_floor' }).get(2)!.name).toBe('static_floor');
+  });
+});

@@ -26,9 +26,12 @@ export function spawnRecorder(cmd: RecorderCommand, ffmpegPath: string): Recorde
   const command: FfmpegCommand = ffmpeg(cmd.input, { stdoutLines: 20 })
     .setFfmpegPath(ffmpegPath)
     // spread (not an array): fluent-ffmpeg splits array items containing one space (paths!)
-    .inputOptions(...cmd.inputOptions)
-    .outputOptions(...cmd.outputOptions)
-    .output(cmd.output);
+    .inputOptions(...cmd.inputOptions);
+  if (cmd.extraInput) command.input(cmd.extraInput.input).inputOptions(...cmd.extraInput.inputOptions);
+  // -filter_complex is a global option: ffmpeg takes it wherever it stands before the outputs
+  command.outputOptions(...(cmd.globalOptions ?? []), ...cmd.outputOptions).output(cmd.output);
+  // each further .output() starts a new output; the options after it are that output's
+  for (const o of cmd.extraOutputs ?? []) command.output(o.output).outputOptions(...o.options);
   const tail: string[] = [];
   let stopRequested = false;
   let started = false;

@@ -13,6 +13,8 @@ import type { CaptureMetrics } from '../metrics';
 import { spawnRecorder, type RecorderExit, type RecorderProcess } from './ffmpeg';
 import { quarantine, STAGING_DIR } from './quarantine';
 import { SegmentTail, type ListedSegment } from './segment-tail';
+import { ListedSequence, readListedFiles } from './model-segments';
+import { modelClipPaths } from '../../../shared/src/model-clip';
 
 export interface CameraRecorderOptions {
   cameraId: string;
@@ -29,6 +31,23 @@ export interface CameraRecorderOptions {
   metrics: CaptureMetrics;
   /** Takes a finished clip that is already in `CLIPS_DIR/<camera>/` (validate, enqueue …); `from` is in-process only. */
   onClip: (data: ClipRecorded, from: ClipSource) => Promise<unknown>;
+  /** MODEL_CLIP=on: the same ffmpeg also writes the model clip and thumbnails (issue #13). */
+  model?: RecorderModelOptions | undefined;
+}
+
+export interface RecorderModelOptions {
+  sampling: 'fps' | 'keyframes';
+  fps: number;
+  maxSide: number;
+  /** The camera's zones at spawn time (overlay PNG in CLIPS_DIR/.zones and its hash); read per run. */
+  zones?: () => Promise<{ overlayFile: string; zonesHash: string } | undefined>;
+}
+
+/** The model files of one segment, still in staging. */
+interface StagedModel {
+  clip: string;
+  thumbs?: string | undefined;
+  zonesHash?: string | undefined;
 }
 
 export type RecorderState = 'starting' | 'recording' | 'backoff' | 'stopped';
@@ -42,6 +61,9 @@ export interface RecorderStatus {
 }
 
 const LIST_FILE = 'list.csv';
+const MODEL_LIST_FILE = 'model.csv';
+const THUMBS_LIST_FILE = 'thumbs.csv';
+const ZONES_FILE = 'zones.txt';
 /**
  * Beside the segment list: one staged file name per line, appended once its clip was handed
  * over. Recovery skips these, so a run kept for a retry is not re-announced whole when Redis
@@ -164,12 +186,41 @@ export class CameraRecorder {
     const o = this.opts;
     const listFile = path.join(runDir, LIST_FILE);
     let failures = 0;
+    let listed = 0;
+    const zones = o.model ? await o.model.zones?.() : undefined;
+    // recovery after a crash must know which zones this run drew into its model clips
+    if (zones) await fs.writeFile(path.join(runDir, ZONES_FILE), zones.zonesHash);
+    const models = o.model
+      ? {
+          clips: new ListedSequence(path.join(runDir, MODEL_LIST_FILE)),
+          thumbs: new ListedSequence(path.join(runDir, THUMBS_LIST_FILE)),
+        }
+      : undefined;
+    // the model output lists its segment a moment after the evidence (encoder delay); a segment
+    // later than this is given up on (the evidence is announced without it)
+    const waitMs = (o.segmentSeconds + o.timeoutSeconds) * 1000;
     const tail = new SegmentTail(listFile, (entries, bad) => {
       if (bad.length > 0) o.logger.warn({ cameraId: o.cameraId, bad }, 'unparsable segment-list lines');
-      for (const e of entries)
-        this.chain = this.chain.then(async () => void (failures += (await this.finish(runDir, e)) ? 0 : 1));
+      for (const e of entries) {
+        const n = listed++;
+        this.chain = this.chain.then(async () => {
+          let model: StagedModel | undefined;
+          if (models) {
+            const [clip, thumbs] = await Promise.all([models.clips.nth(n, waitMs), models.thumbs.nth(n, waitMs)]);
+            if (clip)
+              model = {
+                clip: path.basename(clip.file),
+                thumbs: thumbs && path.basename(thumbs.file),
+                zonesHash: zones?.zonesHash,
+              };
+          }
+          failures += (await this.finish(runDir, e, model)) ? 0 : 1;
+        });
+      }
     });
     tail.start();
+    models?.clips.start();
+    models?.thumbs.start();
     this.runs++;
     this.proc = spawnRecorder(
       buildRecorderCommand({
@@ -179,6 +230,14 @@ export class CameraRecorder {
         segmentSeconds: o.segmentSeconds,
         listFile,
         runDir,
+        model: o.model && {
+          sampling: o.model.sampling,
+          fps: o.model.fps,
+          maxSide: o.model.maxSide,
+          overlayFile: zones?.overlayFile,
+          modelListFile: path.join(runDir, MODEL_LIST_FILE),
+          thumbsListFile: path.join(runDir, THUMBS_LIST_FILE),
+        },
       }),
       o.ffmpegPath,
     );
@@ -186,6 +245,8 @@ export class CameraRecorder {
     const exit = await this.proc.exited;
     this.proc = undefined;
     await tail.close();
+    await models?.clips.close();
+    await models?.thumbs.close();
     await this.chain;
     await this.closeRun(runDir, failures);
     return exit;
@@ -195,14 +256,15 @@ export class CameraRecorder {
    * Moves a listed segment into CLIPS_DIR under its UTC start stamp and hands it over.
    * @returns false when it failed in a way worth retrying (keep the run's CSV for recovery)
    */
-  private async finish(runDir: string, seg: ListedSegment): Promise<boolean> {
+  private async finish(runDir: string, seg: ListedSegment, model?: StagedModel): Promise<boolean> {
     const o = this.opts;
     const file = path.basename(seg.file);
     const staged = path.join(runDir, file);
     const start = segmentStart(file) ?? new Date(seg.listedAt - (seg.end - seg.start) * 1000);
     try {
       const placed = await this.place(staged, start);
-      await this.handOver(placed.rel, seg, placed.startedAt, runDir === this.currentRunDir);
+      const announced = model ? await this.placeModel(runDir, placed.rel, model) : undefined;
+      await this.handOver(placed.rel, seg, placed.startedAt, runDir === this.currentRunDir, announced);
       await this.markAnnounced(runDir, file);
       return true;
     } catch (err) {
@@ -216,7 +278,13 @@ export class CameraRecorder {
   }
 
   /** `live`: a segment of the run ffmpeg is writing now; only those count for camera liveness (issue #18.6). */
-  private async handOver(rel: string, seg: ListedSegment, startedAt: Date, live: boolean): Promise<void> {
+  private async handOver(
+    rel: string,
+    seg: ListedSegment,
+    startedAt: Date,
+    live: boolean,
+    model?: ClipRecorded['model'],
+  ): Promise<void> {
     this.clips++;
     await this.opts.onClip(
       {
@@ -225,9 +293,45 @@ export class CameraRecorder {
         startedAt: startedAt.toISOString(),
         durationMs: Math.round((seg.end - seg.start) * 1000),
         endedAt: new Date(seg.listedAt).toISOString(),
+        ...(model ? { model } : {}),
       },
       { origin: 'recorder', live },
     );
+  }
+
+  /**
+   * rename() the segment's model clip (and thumbnails) beside the placed evidence clip, under
+   * `<cam>/.model/<stamp>` (modelClipPaths). Any failure only costs the model clip: the
+   * evidence is announced without `model` (inference then makes one itself).
+   */
+  private async placeModel(runDir: string, rel: string, model: StagedModel): Promise<ClipRecorded['model']> {
+    const m = this.opts.model;
+    if (!m) return undefined;
+    const dest = modelClipPaths(rel);
+    try {
+      await fs.mkdir(path.dirname(path.join(this.opts.clipsDir, dest.clip)), { recursive: true });
+      await fs.rename(path.join(runDir, model.clip), path.join(this.opts.clipsDir, dest.clip));
+      const thumbs = model.thumbs
+        ? await fs.rename(path.join(runDir, model.thumbs), path.join(this.opts.clipsDir, dest.thumbs)).then(
+            () => dest.thumbs,
+            () => undefined,
+          )
+        : undefined;
+      return {
+        path: dest.clip,
+        sampling: m.sampling,
+        fps: m.sampling === 'keyframes' ? 1 : m.fps,
+        maxSide: m.maxSide,
+        ...(model.zonesHash ? { zonesHash: model.zonesHash } : {}),
+        ...(thumbs ? { thumbs } : {}),
+      };
+    } catch (err) {
+      this.opts.logger.warn(
+        { cameraId: this.opts.cameraId, rel, err: toError(err).message },
+        'model clip not placed: the clip goes on without it',
+      );
+      return undefined;
+    }
   }
 
   /** Remembers a handed-over segment beside the list; best effort (a full disk only costs a duplicate later). */
@@ -270,6 +374,15 @@ export class CameraRecorder {
   private async quarantineUnlisted(runDir: string, keep: Set<string>): Promise<void> {
     for (const f of await fs.readdir(runDir)) {
       if (f === LIST_FILE || f === ANNOUNCED_FILE || keep.has(f)) continue;
+      // derived files (model clip, thumbnails, their lists) are no evidence: dropped with the run
+      if (
+        f === MODEL_LIST_FILE ||
+        f === THUMBS_LIST_FILE ||
+        f === ZONES_FILE ||
+        f.startsWith('model-') ||
+        f.startsWith('thumbs-')
+      )
+        continue;
       const abs = path.join(runDir, f);
       await quarantine(this.opts.clipsDir, abs, {
         code: 'partial',
@@ -317,7 +430,10 @@ export class CameraRecorder {
       const announced = new Set(announcedText.split('\n').filter((l) => l !== ''));
       let failures = 0;
       let skipped = 0;
-      for (const e of entries) {
+      const modelFiles = await readListedFiles(path.join(runDir, MODEL_LIST_FILE));
+      const thumbFiles = await readListedFiles(path.join(runDir, THUMBS_LIST_FILE));
+      const zonesHash = (await fs.readFile(path.join(runDir, ZONES_FILE), 'utf8').catch(() => '')).trim() || undefined;
+      for (const [n, e] of entries.entries()) {
         if (announced.has(path.basename(e.file))) {
           skipped++;
           continue;
@@ -325,7 +441,13 @@ export class CameraRecorder {
         const seg: ListedSegment = { ...e, listedAt: listStat?.mtimeMs ?? Date.now() };
         const file = path.basename(e.file);
         const start = segmentStart(file);
-        if (files.includes(file)) failures += (await this.finish(runDir, seg)) ? 0 : 1;
+        const clip = modelFiles[n];
+        const thumbs = thumbFiles[n];
+        const model: StagedModel | undefined =
+          clip !== undefined && files.includes(clip)
+            ? { clip, thumbs: thumbs !== undefined && files.includes(thumbs) ? thumbs : undefined, zonesHash }
+            : undefined;
+        if (files.includes(file)) failures += (await this.finish(runDir, seg, model)) ? 0 : 1;
         else if (start) failures += (await this.reannounce(runDir, seg, start)) ? 0 : 1;
       }
       this.opts.logger.info(

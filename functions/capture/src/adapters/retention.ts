@@ -7,6 +7,7 @@ import { toError } from '../../../shared/src/errors';
 import type { RedisKeys } from '../../../shared/src/keys';
 import { parseVerdictMark, planRetention, type ClipFacts, type RetentionPlan } from '../core/retention';
 import type { CaptureMetrics } from '../metrics';
+import { MODEL_DIR, modelClipPaths } from '../../../shared/src/model-clip';
 
 export interface RetentionOptions {
   redis: Redis;
@@ -80,6 +81,10 @@ export class RetentionSweeper {
     for (const d of plan.delete) {
       try {
         await fs.unlink(path.join(clipsDir, d.path));
+        // its model clip and thumbnails go with it (issue #13); they were counted in its bytes
+        const model = modelClipPaths(d.path);
+        await fs.rm(path.join(clipsDir, model.clip), { force: true });
+        await fs.rm(path.join(clipsDir, model.thumbs), { force: true });
         if (d.reason !== 'safe-expired') await redis.srem(keys.incidentClips, d.path);
         metrics.retentionDeleted.inc({ reason: d.reason });
       } catch (err) {
@@ -112,7 +117,19 @@ export class RetentionSweeper {
         otherBytes += await du(abs);
         continue;
       }
+      // derived files (issue #13) count with their evidence clip; orphans as other bytes
+      const derived = await sizes(path.join(abs, MODEL_DIR));
+      const derivedBytes = (rel: string): number => {
+        let n = 0;
+        for (const p of Object.values(modelClipPaths(rel))) {
+          const name = path.posix.basename(p);
+          n += derived.get(name) ?? 0;
+          derived.delete(name);
+        }
+        return n;
+      };
       for (const f of await fs.readdir(abs, { withFileTypes: true }).catch(() => [])) {
+        if (f.name === MODEL_DIR && f.isDirectory()) continue;
         const m = CLIP_NAME.exec(f.name);
         const st = await fs.lstat(path.join(abs, f.name)).catch(() => undefined);
         if (!st) continue;
@@ -125,12 +142,23 @@ export class RetentionSweeper {
         const jobId = await this.jobIdOf(rel, path.join(abs, f.name), st);
         if (jobId === undefined) continue; // vanished or unreadable since the listing
         present.add(rel);
-        clips.push({ path: rel, jobId, startedAt, bytes: st.size, inIncidentSet: false });
+        clips.push({ path: rel, jobId, startedAt, bytes: st.size + derivedBytes(rel), inIncidentSet: false });
       }
+      for (const size of derived.values()) otherBytes += size;
     }
     for (const rel of this.ids.keys()) if (!present.has(rel)) this.ids.delete(rel);
     return { clips, otherBytes };
   }
+}
+
+/** Name → size of the regular files directly in a folder (none when it does not exist). */
+async function sizes(dir: string): Promise<Map<string, number>> {
+  const out = new Map<string, number>();
+  for (const f of await fs.readdir(dir, { withFileTypes: true }).catch(() => [])) {
+    const st = f.isFile() ? await fs.lstat(path.join(dir, f.name)).catch(() => undefined) : undefined;
+    if (st) out.set(f.name, st.size);
+  }
+  return out;
 }
 
 /** Bytes under a path (files only, symlinks not followed). */

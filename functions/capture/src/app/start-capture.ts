@@ -15,6 +15,8 @@ import { createLogger } from '../../../shared/src/logger';
 import { createRegistry } from '../../../shared/src/metrics';
 import { ClipQueue } from '../../../shared/src/queue';
 import { CameraRegistry } from '../../../shared/src/camera-registry/store';
+import { ZoneOverlayFiles } from '../../../shared/src/zones/overlay-file';
+import { zonesHash } from '../../../shared/src/zones/render';
 import { CameraHealth } from '../adapters/camera-health';
 import { seedRegistry } from '../adapters/seed-registry';
 import { LeaseManager } from '../adapters/leases';
@@ -122,6 +124,15 @@ export async function startCapture(config: Config, deps: CaptureDeps = {}): Prom
 
   const recorders = new Map<string, CameraRecorder>();
   const recordingUrl = new Map<string, string>();
+  /** zonesHash each recorder was spawned with ('' = none): a change restarts it (new zones into the model clip). */
+  const recordingZones = new Map<string, string>();
+  const overlays = new ZoneOverlayFiles(common.clipsDir);
+  const zonesOf = async (cam: string): Promise<{ overlayFile: string; zonesHash: string } | undefined> => {
+    const zones = (await cameraRegistry.get(cam).catch(() => undefined))?.zones ?? [];
+    recordingZones.set(cam, zones.length > 0 ? zonesHash(zones) : '');
+    const overlayFile = await overlays.pathFor(zones);
+    return overlayFile ? { overlayFile, zonesHash: zonesHash(zones) } : undefined;
+  };
   let stopped = false;
   let starting: Promise<void> = Promise.resolve();
 
@@ -141,6 +152,15 @@ export async function startCapture(config: Config, deps: CaptureDeps = {}): Prom
       logger,
       metrics,
       onClip: (data, from) => intake.take(data, from),
+      model:
+        cc.modelClip === 'on'
+          ? {
+              sampling: config.inference.videoSampling,
+              fps: config.inference.videoFps,
+              maxSide: config.inference.videoMaxSide,
+              zones: () => zonesOf(cam),
+            }
+          : undefined,
     });
     recorders.set(cam, rec);
     metrics.camerasOwned.set(recorders.size);
@@ -157,6 +177,7 @@ export async function startCapture(config: Config, deps: CaptureDeps = {}): Prom
     if (!rec) return;
     recorders.delete(cam);
     recordingUrl.delete(cam);
+    recordingZones.delete(cam);
     metrics.camerasOwned.set(recorders.size);
     health.unwatch(cam);
     return rec.stop();
@@ -170,10 +191,13 @@ export async function startCapture(config: Config, deps: CaptureDeps = {}): Prom
     const enabled = (await cameraRegistry.list()).filter((e) => e.enabled);
     directory.clear();
     for (const e of enabled) directory.set(e.id, e.url);
+    const hashes = new Map(enabled.map((e) => [e.id, (e.zones ?? []).length > 0 ? zonesHash(e.zones ?? []) : '']));
     for (const cam of [...recorders.keys()]) {
       const url = directory.get(cam);
-      if (url === undefined || url === recordingUrl.get(cam)) continue;
-      logger.info({ cameraId: cam }, 'camera URL changed: restarting its recorder');
+      const drawn = recordingZones.get(cam);
+      const zonesChanged = cc.modelClip === 'on' && drawn !== undefined && drawn !== hashes.get(cam);
+      if (url === undefined || (url === recordingUrl.get(cam) && !zonesChanged)) continue;
+      logger.info({ cameraId: cam, zonesChanged }, 'camera URL or zones changed: restarting its recorder');
       await lose(cam);
       acquire(cam, url);
     }

@@ -11,6 +11,8 @@ export interface HealthState {
   lastClipAt?: number;
   /** When we started watching (ms epoch): the offline timer runs from here before the first clip. */
   watchingSince: number;
+  /** When it went offline (ms epoch): a clip whose media ended before that is no sign of life. */
+  offlineAt?: number;
 }
 
 export type Transition = { to: 'online' | 'offline'; reason: string } | undefined;
@@ -27,7 +29,12 @@ export function onClip(
   state: HealthState,
   at: number,
 ): { state: HealthState; transition: Transition; announce: boolean } {
-  const next: HealthState = { ...state, status: 'online', lastClipAt: at };
+  // a clip announced late (the partial last clip of a run that died with the stream) ended
+  // before the camera was declared offline: it must not bring the camera back (issue #13.4)
+  if (state.status === 'offline' && state.offlineAt !== undefined && at <= state.offlineAt)
+    return { state, transition: undefined, announce: false };
+  const { offlineAt: _gone, ...rest } = state;
+  const next: HealthState = { ...rest, status: 'online', lastClipAt: Math.max(at, state.lastClipAt ?? at) };
   if (state.status === 'online') return { state: next, transition: undefined, announce: false };
   return {
     state: next,
@@ -51,7 +58,7 @@ export function onTick(
   if (now - since < offlineMs) return { state, transition: undefined };
   const seconds = Math.round((now - since) / 1000);
   return {
-    state: { ...state, status: 'offline' },
+    state: { ...state, status: 'offline', offlineAt: now },
     transition: {
       to: 'offline',
       reason: state.lastClipAt === undefined ? `no clip since start-up ${seconds} s ago` : `no clip for ${seconds} s`,

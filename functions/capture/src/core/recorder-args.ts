@@ -1,6 +1,11 @@
+import { zoneOverlayFilter } from '../../../shared/src/zones/filter';
+import { THUMB_HEIGHT, THUMB_WIDTH } from '../../../shared/src/model-clip';
+
 /**
  * The recorder's ffmpeg command, built without I/O so it can be tested on its argv
- * (docs/architecture.md §2, layering). Stream copy only: re-encoding costs ~60× the CPU (docs/architecture.md §5).
+ * (docs/architecture.md §2, layering). The evidence output is a stream copy (re-encoding it
+ * would cost ~60× the CPU, docs/architecture.md §5); the optional model-clip and thumbnail
+ * outputs (issue #13) decode once and encode only the few sampled, scaled frames.
  */
 
 export interface RecorderArgsInput {
@@ -14,18 +19,150 @@ export interface RecorderArgsInput {
   listFile: string;
   /** Absolute staging directory of this run (same filesystem as CLIPS_DIR). */
   runDir: string;
+  /** Second and third outputs of the same process: the model clip and its gray thumbnails. */
+  model?: ModelOutputInput | undefined;
+}
+
+export interface ModelOutputInput {
+  sampling: 'fps' | 'keyframes';
+  /** Sampling rate (fps sampling); keyframes sampling gives 1 fps (1 s GOP). */
+  fps: number;
+  maxSide: number;
+  /** Absolute path of the camera's zone overlay PNG (second input); absent = no zones. */
+  overlayFile?: string | undefined;
+  /** Absolute CSV segment lists of the model and thumbnail outputs. */
+  modelListFile: string;
+  thumbsListFile: string;
 }
 
 /** The command split the way fluent-ffmpeg takes it. */
 export interface RecorderCommand {
   input: string;
   inputOptions: string[];
+  /** A second input (the zone overlay PNG), with its own options. */
+  extraInput?: { input: string; inputOptions: string[] } | undefined;
+  /** Options given once, before the outputs (the filter graph). */
+  globalOptions?: string[] | undefined;
   outputOptions: string[];
   output: string;
+  /** Further outputs of the same process (model clip, thumbnails). */
+  extraOutputs?: { options: string[]; output: string }[] | undefined;
 }
 
 /** Staging file name: `%s` is the segment's wall-clock start in epoch seconds (TZ-independent). */
 export const SEGMENT_PATTERN = 'seg-%s.mp4';
+export const MODEL_SEGMENT_PATTERN = 'model-%s.mp4';
+export const THUMBS_SEGMENT_PATTERN = 'thumbs-%s.gray';
+
+/** Same as inference's scale filter (functions/inference/src/core/ffmpeg-args.ts): long side ≤ maxSide, never up, even sizes. */
+export function scaleFilter(maxSide: number): string {
+  return `scale=w='if(gte(iw,ih),min(${maxSide},iw),-2)':h='if(gte(iw,ih),-2,min(${maxSide},ih))'`;
+}
+
+/** The model clip's frame rate for a sampling (keyframes: 1 fps with the 1 s GOP, as inference's modelClipFps). */
+export function modelFps(m: Pick<ModelOutputInput, 'sampling' | 'fps'>): number {
+  return m.sampling === 'keyframes' ? 1 : m.fps;
+}
+
+/**
+ * Filter graph of the model and thumbnail outputs.
+ * `setpts=PTS-STARTPTS` first: the h264 decoder emits nothing before the first keyframe, so the
+ * model timeline starts at a source keyframe; with a GOP that divides SEGMENT_SECONDS the
+ * model's forced keyframes at n × SEGMENT_SECONDS (see modelOutput) then fall on the very source
+ * keyframes the stream-copy segmenter cuts at, and both outputs cut at the same instants
+ * (measured: without the shift the fps ticks never meet the source keyframes at x.64 s and the
+ * model segmenter cut a GOP late or never). Zones are drawn after sampling and scaling, into
+ * the model clip only (shared/src/zones/filter.ts); thumbnails are taken from the same frames.
+ */
+export function modelFilterGraph(m: ModelOutputInput): string {
+  const sample = m.sampling === 'keyframes' ? 'fps=1:eof_action=pass' : `fps=${m.fps}`;
+  const head = `[0:v:0]setpts=PTS-STARTPTS,${sample},${scaleFilter(m.maxSide)}`;
+  const zoned = m.overlayFile ? `${head}[mv0];${zoneOverlayFilter('mv0', '1:v', 'mz')};[mz]` : `${head},`;
+  return `${zoned}split[mv][mt];[mt]scale=${THUMB_WIDTH}:${THUMB_HEIGHT},format=gray[mthumb]`;
+}
+
+/** Segment-muxer options both derived outputs share with the evidence output (same cut clock). */
+function segmentOptions(segmentSeconds: number, format: string, listFile: string): string[] {
+  return [
+    '-f',
+    'segment',
+    '-segment_time',
+    String(segmentSeconds),
+    '-segment_format',
+    format,
+    '-reset_timestamps',
+    '1',
+    '-strftime',
+    '1',
+    '-segment_list',
+    listFile,
+    '-segment_list_type',
+    'csv',
+  ];
+}
+
+/**
+ * The model clip as inference's buildModelClipArgs makes it (H.264 yuv420p, CFR at the
+ * sampling rate, no B-frames, bitexact, metadata stripped), segmented in lockstep with the
+ * evidence. Keyframes only where a segment must start (`-force_key_frames expr:…`,
+ * https://ffmpeg.org/ffmpeg.html#Advanced-Video-options; no `-g`/scene-cut keyframes, so the
+ * segment muxer, which cuts at the first keyframe at or after each segment_time
+ * (libavformat/segment.c seg_write_packet), cannot cut anywhere else). `movflags=+faststart`
+ * reaches each segment's mov muxer through `-segment_format_options` (segment muxer docs,
+ * https://ffmpeg.org/ffmpeg-formats.html#segment_002c-stream_005fsegment_002c-ssegment).
+ */
+function modelOutput(i: RecorderArgsInput, m: ModelOutputInput): { options: string[]; output: string }[] {
+  const s = i.segmentSeconds;
+  return [
+    {
+      options: [
+        '-map',
+        '[mv]',
+        '-an',
+        '-sn',
+        '-dn',
+        '-map_metadata',
+        '-1',
+        '-map_chapters',
+        '-1',
+        '-fps_mode',
+        'cfr',
+        '-r',
+        String(modelFps(m)),
+        '-c:v',
+        'libx264',
+        '-preset',
+        'ultrafast',
+        '-pix_fmt',
+        'yuv420p',
+        '-bf',
+        '0',
+        '-threads',
+        '1',
+        '-g',
+        '100000',
+        '-sc_threshold',
+        '0',
+        '-force_key_frames',
+        `expr:gte(t,n_forced*${s})`,
+        '-fflags',
+        '+bitexact',
+        '-flags:v',
+        '+bitexact',
+        ...segmentOptions(s, 'mp4', m.modelListFile),
+        '-segment_format_options',
+        'movflags=+faststart',
+      ],
+      output: `${i.runDir}/${MODEL_SEGMENT_PATTERN}`,
+    },
+    {
+      // raw frames: every one is a keyframe, so it cuts at the first frame ≥ n × segment_time,
+      // the same frame the model output starts its segment with
+      options: ['-map', '[mthumb]', '-c:v', 'rawvideo', ...segmentOptions(s, 'rawvideo', m.thumbsListFile)],
+      output: `${i.runDir}/${THUMBS_SEGMENT_PATTERN}`,
+    },
+  ];
+}
 
 export function buildRecorderCommand(i: RecorderArgsInput): RecorderCommand {
   return {
@@ -41,6 +178,9 @@ export function buildRecorderCommand(i: RecorderArgsInput): RecorderCommand {
       // ffmpeg ≥ 5: socket timeout in microseconds (`-stimeout` is gone; docs/architecture.md §6.1)
       '-timeout',
       String(Math.round(i.timeoutSeconds * 1_000_000)),
+      // a decoder option only: the stream copy still gets every packet
+      // (https://ffmpeg.org/ffmpeg-codecs.html#Codec-Options, skip_frame)
+      ...(i.model?.sampling === 'keyframes' ? ['-skip_frame', 'nokey'] : []),
     ],
     outputOptions: [
       '-map',
@@ -64,12 +204,32 @@ export function buildRecorderCommand(i: RecorderArgsInput): RecorderCommand {
       'csv',
     ],
     output: `${i.runDir}/${SEGMENT_PATTERN}`,
+    ...(i.model
+      ? {
+          // a PNG is one frame: overlay repeats it for the whole stream (shared/src/zones/filter.ts)
+          extraInput: i.model.overlayFile
+            ? { input: i.model.overlayFile, inputOptions: ['-f', 'png_pipe'] }
+            : undefined,
+          globalOptions: ['-filter_complex', modelFilterGraph(i.model)],
+          extraOutputs: modelOutput(i, i.model),
+        }
+      : {}),
   };
 }
 
 /** The argv ffmpeg ends up with (fluent-ffmpeg adds `-y` before the outputs). */
 export function recorderArgv(cmd: RecorderCommand): string[] {
-  return [...cmd.inputOptions, '-i', cmd.input, '-y', ...cmd.outputOptions, cmd.output];
+  return [
+    ...cmd.inputOptions,
+    '-i',
+    cmd.input,
+    ...(cmd.extraInput ? [...cmd.extraInput.inputOptions, '-i', cmd.extraInput.input] : []),
+    '-y',
+    ...(cmd.globalOptions ?? []),
+    ...cmd.outputOptions,
+    cmd.output,
+    ...(cmd.extraOutputs ?? []).flatMap((o) => [...o.options, o.output]),
+  ];
 }
 
 /** camera n (1-based) → `cam<n>` and its URL from RTSP_URL_TEMPLATE. */

@@ -73,6 +73,12 @@ export const capture = {
     expected: 'letters, digits, _ . - (≤128)',
     doc: 'lease owner name of this replica; unset = `<hostname>-<pid>-<random>`',
   }),
+  modelClip: envVar('MODEL_CLIP', {
+    schema: z.enum(['on', 'off']),
+    default: 'on',
+    expected: 'on|off',
+    doc: 'the recorder’s ffmpeg also writes the sampled, scaled model clip and 32×18 gray thumbnails beside each evidence clip (`<cam>/.model/`), at VIDEO_SAMPLING / VIDEO_FPS / VIDEO_MAX_SIDE (issue #13)',
+  }),
   ffmpegPath: envVar('FFMPEG_PATH', {
     schema: z.string().min(1),
     default: 'ffmpeg',

@@ -67,7 +67,7 @@ export const inference = {
     schema: z.enum(['fps', 'keyframes']),
     default: 'fps',
     expected: 'fps|keyframes',
-    doc: 'decode every frame and sample at VIDEO_FPS, or keyframes only (~4.7× cheaper, 1 fps with a 1 s GOP)',
+    doc: 'decode every frame and sample at VIDEO_FPS, or keyframes only (~4.7× cheaper, 1 fps with a 1 s GOP); also read by capture for the model clip (MODEL_CLIP)',
   }),
   videoFps: envVar('VIDEO_FPS', {
     schema: num(0.1, 30),

@@ -24,8 +24,11 @@ export function assignScenes(
       );
     overrides.set(n, scene);
   }
+  // scenes marked inRotation: false (static_floor) play only where the mapping names them
+  const rotation = scenes.filter((s) => s.inRotation !== false);
+  const cycle = rotation.length > 0 ? rotation : scenes;
   const out = new Map<number, SceneDefinition>();
-  for (let n = 1; n <= numStreams; n++) out.set(n, overrides.get(n) ?? scenes[(n - 1) % scenes.length]!);
+  for (let n = 1; n <= numStreams; n++) out.set(n, overrides.get(n) ?? cycle[(n - 1) % cycle.length]!);
   return out;
 }
 

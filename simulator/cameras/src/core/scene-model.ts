@@ -56,4 +56,6 @@ export interface SceneDefinition {
   readonly duration: number;
   /** drawn in order (later entities on top) */
   readonly entities: readonly Entity[];
+  /** false: only played where SCENE_MAP_FILE names it, never in the default camera rotation */
+  readonly inRotation?: boolean;
 }

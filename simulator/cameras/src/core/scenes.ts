@@ -146,6 +146,16 @@ export const SCENES: readonly SceneDefinition[] = [
       },
     ],
   },
+  {
+    // Issue #13: nothing in it moves, so consecutive clips are (up to the encoder) the same:
+    // what the unchanged-scene gate is measured on. The renderer adds no sensor noise.
+    name: 'static_floor',
+    hazard: null,
+    duration: DURATION,
+    description: 'an empty floor with a forklift parked next to the restricted zone; no people, nothing moves',
+    entities: [ZONE, { kind: 'forklift', track: [[0, 300, 420]] }],
+    inRotation: false,
+  },
 ];
 
 /** Scene by name, or undefined. */
