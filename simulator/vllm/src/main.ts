@@ -21,6 +21,7 @@ async function main(): Promise<{ stop(): Promise<void> }> {
     promptTokensDetails: s.promptTokensDetails,
     vllmVersion: s.vllmVersion,
     analysis: s.analysis === 'on',
+    decoder: s.decoder,
     logger: log,
   });
   log.info(
@@ -29,6 +30,7 @@ async function main(): Promise<{ stop(): Promise<void> }> {
       model: config.common.vllmModel,
       vllmVersion: s.vllmVersion,
       analysis: s.analysis,
+      decoder: s.decoder,
       allowedMediaPath: s.allowedMediaPath ?? null,
     },
     'vllm-sim (a simulator of vLLM, not a safety model) listening',

@@ -72,4 +72,10 @@ export const vllmSim = {
     expected: 'on|off',
     doc: 'look at the clip’s pixels (on) or answer a fixed safe verdict without decoding (off: capacity benchmarks)',
   }),
+  decoder: envVar('VLLM_SIM_DECODER', {
+    schema: z.enum(['node-av', 'ffmpeg']),
+    default: 'node-av',
+    expected: 'node-av|ffmpeg',
+    doc: 'how video clips are decoded: in-process with node-av (FFmpeg 8 libraries), or one ffmpeg child per request (≈0.09 CPU-s spawn cost each)',
+  }),
 } satisfies Section;
