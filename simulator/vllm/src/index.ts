@@ -74,6 +74,7 @@ export async function startVllmSim(options: VllmSimOptions = {}): Promise<VllmSi
     decodeMsPerToken: options.decodeMsPerToken ?? 0,
     overheadMs: options.overheadMs ?? 0,
     maxBatch: options.maxBatch ?? 32,
+    capacityRps: options.capacityRps ?? 0,
   };
   const handler = createHandler(
     {

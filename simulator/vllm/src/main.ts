@@ -17,6 +17,7 @@ async function main(): Promise<{ stop(): Promise<void> }> {
     decodeMsPerToken: s.decodeMsPerToken,
     overheadMs: s.overheadMs,
     maxBatch: s.maxBatch,
+    capacityRps: s.capacityRps,
     cacheBlocks: s.cacheBlocks,
     promptTokensDetails: s.promptTokensDetails,
     vllmVersion: s.vllmVersion,
