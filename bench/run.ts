@@ -9,6 +9,7 @@ import { realServerBench } from './real-server.bench';
 import { e2eBench } from './e2e.bench';
 import { autoscaleBench } from './autoscale.bench';
 import { simDecodeBench } from './sim-decode.bench';
+import { capacityBench } from './capacity.bench';
 import type { Config } from '../functions/shared/src/config';
 
 /**
@@ -32,6 +33,7 @@ const BENCHES: Record<string, Bench> = {
   server: (ctx) => realServerBench(ctx),
   autoscale: (ctx) => autoscaleBench(ctx),
   'sim-decode': (ctx) => simDecodeBench(ctx),
+  capacity: (ctx) => capacityBench(ctx),
 };
 
 async function main(): Promise<void> {
