@@ -50,7 +50,7 @@ interface Source {
 }
 
 /** The model clip and gray thumbnails exactly as the contract says (model-clip.ts), made with ffmpeg. */
-async function makeModelClip(clipsDir: string, rel: string, fps: number, maxSide: number): Promise<ModelClip> {
+export async function makeModelClip(clipsDir: string, rel: string, fps: number, maxSide: number): Promise<ModelClip> {
   const { clip, thumbs } = modelClipPaths(rel);
   fs.mkdirSync(path.join(clipsDir, path.dirname(clip)), { recursive: true });
   const scale = `scale=w=${maxSide}:h=${maxSide}:force_original_aspect_ratio=decrease:force_divisible_by=2`;
@@ -125,6 +125,16 @@ export function histogramQuantile(text: string, name: string, q: number): number
   const total = buckets.at(-1)?.[1] ?? 0;
   if (total === 0) return undefined;
   return buckets.find(([, c]) => c >= q * total)?.[0];
+}
+
+/** A quantile for a table cell: past the largest finite bucket it reads "> that bound". */
+function quantileCell(v: number | undefined, text: string, name: string): string | number {
+  if (v === undefined) return 'n/a';
+  if (Number.isFinite(v)) return v;
+  const bounds = [...text.matchAll(new RegExp(`^${name}_bucket\\{[^}]*le="([0-9.e+]+)"`, 'gm'))].map((m) =>
+    Number(m[1]),
+  );
+  return `> ${Math.max(...bounds)}`;
 }
 
 function gaugeValue(text: string, name: string): number {
@@ -216,7 +226,7 @@ async function runRow(
           inflightSum / Math.max(1, samples),
           cpuMs,
           (100 * idle) / Math.max(1, samples),
-          p95 ?? 'n/a',
+          quantileCell(p95, metrics, 'safetyhanta_inference_queue_wait_seconds'),
         ],
         statuses,
       };

@@ -10,6 +10,7 @@ import { e2eBench } from './e2e.bench';
 import { autoscaleBench } from './autoscale.bench';
 import { simDecodeBench } from './sim-decode.bench';
 import { capacityBench } from './capacity.bench';
+import { gateBench } from './gate.bench';
 import type { Config } from '../functions/shared/src/config';
 
 /**
@@ -33,7 +34,8 @@ const BENCHES: Record<string, Bench> = {
   server: (ctx) => realServerBench(ctx),
   autoscale: (ctx) => autoscaleBench(ctx),
   'sim-decode': (ctx) => simDecodeBench(ctx),
-  capacity: (ctx) => capacityBench(ctx),
+  capacity: async (ctx) => [...(await capacityBench(ctx)), await gateBench(ctx)],
+  'capacity-gate': (ctx) => gateBench(ctx),
 };
 
 async function main(): Promise<void> {

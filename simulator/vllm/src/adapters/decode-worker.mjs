@@ -28,9 +28,10 @@ async function* packetsUntilError(input, index) {
 
 /**
  * Demux → decode → the caller's filter graph + rgb24, every output frame as RGB. A packet that
- * fails to decode is skipped, as the ffmpeg CLI does without -xerror, and OpenCV's reader (which
- * drives the same libavcodec) then reports fewer frames: media.ts turns that into vLLM's
- * "Expected reading N frames" error.
+ * fails to decode is skipped, as the ffmpeg CLI does without -xerror (FFmpeg fftools/ffmpeg.c:
+ * "Error while decoding stream" → `if (exit_on_error) exit_program(1); … continue;`), so a damaged
+ * clip yields fewer frames than its header promises; media.ts turns that into vLLM's OpenCV-loader
+ * error "Expected reading N frames, but only loaded M frames" (vllm/multimodal/video.py).
  */
 async function decode(file, filterDesc) {
   const input = await Demuxer.open(file);
