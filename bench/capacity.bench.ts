@@ -17,7 +17,7 @@ import type { BenchContext } from './run';
 import type { BenchTable } from './table';
 import { makeClipLibrary } from './lib/clips';
 import { freePort, MAINS, startPart, waitHttpOk } from './lib/parts';
-import { cpuSeconds } from './lib/proc-stats';
+import { cpuSecondsWithChildren as cpuSeconds } from './lib/proc-stats';
 import { startSimProcess, type SimProcess } from './lib/sim-process';
 
 const run = promisify(execFile);
@@ -275,7 +275,7 @@ export async function capacityBench(ctx: BenchContext): Promise<BenchTable[]> {
         notes: [
           `vllm-sim with VLLM_SIM_CAPACITY_RPS=C and VLLM_SIM_ANALYSIS=off (a fixed safe verdict, no pixels decoded, so the sim's CPU does not compete); other latency knobs at their defaults; max_num_seqs = VLLM_SIM_MAX_BATCH.`,
           `Queue pre-filled with C × ${SECONDS_OF_WORK} real 5 s clips (${DISTINCT_CLIPS} rtsp-sim scene cuts, hard-linked per job; model clips ${fps} fps, long side ${maxSide}, 32×18 gray thumbs as functions/shared/src/model-clip.ts says). Each row measures ${WINDOW_S} s from the first verdict (or until the queue is drained).`,
-          'in flight = vllm:num_requests_running + waiting sampled every 50 ms; server idle % = samples with none running while jobs remained; CPU = inference process utime+stime ÷ clips done in the window; p95 clip wait from safetyhanta_inference_queue_wait_seconds (bucket upper bound; a pre-filled queue makes it grow with the row).',
+          'in flight = vllm:num_requests_running + waiting sampled every 50 ms; server idle % = samples with none running while jobs remained; CPU = inference process + its reaped ffmpeg children (utime+stime+cutime+cstime) ÷ clips done in the window; p95 clip wait from safetyhanta_inference_queue_wait_seconds (bucket upper bound; a pre-filled queue makes it grow with the row).',
           `Inference env as given (INFERENCE_CONCURRENCY=${ctx.config.inference.concurrency} today).`,
         ],
       });
