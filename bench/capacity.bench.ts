@@ -166,9 +166,10 @@ async function runRow(
   const port = await freePort();
   try {
     for (const job of jobs) {
-      const bare: ClipJob = { ...job };
-      delete bare.model;
-      await queue.enqueue(withModel ? job : bare);
+      // stamped as just recorded (the clip-wait histogram counts from the clip's end), as runPipeline does
+      const fresh: ClipJob = { ...job, startedAt: new Date(Date.now() - job.durationMs).toISOString() };
+      if (!withModel) delete fresh.model;
+      await queue.enqueue(fresh);
     }
     const inf = startPart('inference', MAINS.inference, {
       ...ctx.env,

@@ -136,7 +136,8 @@ export async function gateBench(ctx: BenchContext): Promise<BenchTable> {
     try {
       // camera by camera in time order, as capture enqueues them
       for (let i = 0; i < CLIPS_PER_CAMERA; i++)
-        for (const t of truths.filter((x) => x.job.startedAt === truths[i]!.job.startedAt)) await queue.enqueue(t.job);
+        for (const t of truths.filter((x) => x.job.startedAt === truths[i]!.job.startedAt))
+          await queue.enqueue({ ...t.job, startedAt: new Date(Date.now() - t.job.durationMs).toISOString() });
       const inf = startPart('inference', MAINS.inference, {
         ...ctx.env,
         REDIS_URL: ctx.redisUrl,
