@@ -8,6 +8,9 @@ import { prefixCacheBench } from './prefix-cache.bench';
 import { realServerBench } from './real-server.bench';
 import { e2eBench } from './e2e.bench';
 import { autoscaleBench } from './autoscale.bench';
+import { simDecodeBench } from './sim-decode.bench';
+import { capacityBench } from './capacity.bench';
+import { gateBench } from './gate.bench';
 import type { Config } from '../functions/shared/src/config';
 
 /**
@@ -30,6 +33,9 @@ const BENCHES: Record<string, Bench> = {
   e2e: (ctx) => e2eBench(ctx),
   server: (ctx) => realServerBench(ctx),
   autoscale: (ctx) => autoscaleBench(ctx),
+  'sim-decode': (ctx) => simDecodeBench(ctx),
+  capacity: async (ctx) => [...(await capacityBench(ctx)), await gateBench(ctx)],
+  'capacity-gate': (ctx) => gateBench(ctx),
 };
 
 async function main(): Promise<void> {

@@ -1,6 +1,7 @@
 # syntax=docker/dockerfile:1
 # Image: safety-hanta/vllm-sim — vLLM simulator (OpenAI-compatible stand-in, no GPU; decodes
-#   frames with ffmpeg) for smoke tests on clusters without a GPU.
+#   video in-process with node-av's prebuilt FFmpeg libraries, or with an ffmpeg child when
+#   VLLM_SIM_DECODER=ffmpeg) for smoke tests on clusters without a GPU.
 # Build from the repository root:  docker build -f docker/vllm-sim.Dockerfile -t safety-hanta/vllm-sim:0.1.0 .
 #
 # Stage "build": all dependencies, then a typecheck of the shipped sources; the image is not
@@ -20,7 +21,7 @@ COPY simulator/vllm ./simulator/vllm
 RUN npx tsc -p docker/tsconfig.image.json
 
 FROM node:22-slim AS runtime
-# ffmpeg/ffprobe: the code spawns them (see the description above).
+# ffmpeg: spawned by the VLLM_SIM_DECODER=ffmpeg fallback (see the description above).
 RUN apt-get update \
  && apt-get install -y --no-install-recommends ffmpeg \
  && rm -rf /var/lib/apt/lists/*

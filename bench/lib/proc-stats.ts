@@ -18,6 +18,20 @@ export function cpuSeconds(pid: number): number | undefined {
   }
 }
 
+/**
+ * utime + stime of a process plus those of its waited-for children (cutime + cstime, fields 16–17):
+ * what a process costs including the ffmpeg children it spawns and reaps.
+ */
+export function cpuSecondsWithChildren(pid: number): number | undefined {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(f[11]) + Number(f[12]) + Number(f[13]) + Number(f[14])) / CLK_TCK;
+  } catch {
+    return undefined;
+  }
+}
+
 /** Resident set size in bytes; undefined when the process is gone. */
 export function rssBytes(pid: number): number | undefined {
   try {

@@ -7,6 +7,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createLogger, type Logger } from '../../../functions/shared/src/logger';
 import { MediaLoader } from './adapters/media';
+import type { VideoDecoderKind } from './adapters/video-decoder';
 import { SimMetrics, type SimCounters } from './adapters/metrics';
 import { NO_FAULTS, mergeFaults, type Faults } from './core/faults';
 import { PrefixCache } from './core/prefix-cache';
@@ -38,6 +39,8 @@ export interface VllmSimOptions extends Partial<LatencyOptions> {
   vllmVersion?: string;
   /** Look at the clip's pixels; false = fixed safe verdict, nothing decoded (capacity benchmarks). @default true */
   analysis?: boolean;
+  /** Video decoder: in-process node-av or one ffmpeg child per request. @default 'node-av' */
+  decoder?: VideoDecoderKind;
   /** Initial faults. */
   faults?: Partial<Faults>;
   logger?: Logger;
@@ -71,6 +74,7 @@ export async function startVllmSim(options: VllmSimOptions = {}): Promise<VllmSi
     decodeMsPerToken: options.decodeMsPerToken ?? 0,
     overheadMs: options.overheadMs ?? 0,
     maxBatch: options.maxBatch ?? 32,
+    capacityRps: options.capacityRps ?? 0,
   };
   const handler = createHandler(
     {
@@ -78,6 +82,7 @@ export async function startVllmSim(options: VllmSimOptions = {}): Promise<VllmSi
       media: new MediaLoader(options.allowedMediaPath, {
         model,
         analysis: options.analysis ?? true,
+        decoder: options.decoder ?? 'node-av',
         ...(options.vllmVersion ? { vllmVersion: options.vllmVersion } : {}),
       }),
       cache,

@@ -17,10 +17,12 @@ async function main(): Promise<{ stop(): Promise<void> }> {
     decodeMsPerToken: s.decodeMsPerToken,
     overheadMs: s.overheadMs,
     maxBatch: s.maxBatch,
+    capacityRps: s.capacityRps,
     cacheBlocks: s.cacheBlocks,
     promptTokensDetails: s.promptTokensDetails,
     vllmVersion: s.vllmVersion,
     analysis: s.analysis === 'on',
+    decoder: s.decoder,
     logger: log,
   });
   log.info(
@@ -29,6 +31,7 @@ async function main(): Promise<{ stop(): Promise<void> }> {
       model: config.common.vllmModel,
       vllmVersion: s.vllmVersion,
       analysis: s.analysis,
+      decoder: s.decoder,
       allowedMediaPath: s.allowedMediaPath ?? null,
     },
     'vllm-sim (a simulator of vLLM, not a safety model) listening',

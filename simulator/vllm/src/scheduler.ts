@@ -1,4 +1,5 @@
 import { sleep } from '../../../functions/shared/src/async';
+import { GpuShare } from './gpu-share';
 /** Latency knobs (all may be 0 for fast tests). */
 export interface LatencyOptions {
   /** Prefill time per uncached prompt token, µs. */
@@ -9,6 +10,8 @@ export interface LatencyOptions {
   overheadMs: number;
   /** Requests running at once; the rest wait (vLLM --max-num-seqs). */
   maxBatch: number;
+  /** GPU capacity in requests/s when saturated (0 = off: prefills serialise, as before). */
+  capacityRps?: number;
 }
 
 /** Latency 0 (fast tests) costs no timer turn at all. */
@@ -23,11 +26,14 @@ export class Scheduler {
   private running = 0;
   private readonly waiting: (() => void)[] = [];
   private gpu: Promise<void> = Promise.resolve();
+  private readonly share: GpuShare | undefined;
 
   constructor(
     private readonly latency: LatencyOptions,
     private readonly onChange: (running: number, waiting: number) => void = () => {},
-  ) {}
+  ) {
+    this.share = latency.capacityRps ? new GpuShare(latency.capacityRps) : undefined;
+  }
 
   get numRunning(): number {
     return this.running;
@@ -68,6 +74,18 @@ export class Scheduler {
   ): Promise<void> {
     await this.acquire();
     try {
+      if (this.share) {
+        // Capacity mode: the token latencies are the unloaded floor (memory-bound steps), the
+        // shared GPU the loaded limit; a request ends when both are done, so latency =
+        // max(floor, n/C) and a full batch completes exactly C requests/s.
+        const prefillMs = (uncachedTokens * this.latency.prefillUsPerToken) / 1000;
+        const floor = pause(this.latency.overheadMs + extraMs + prefillMs).then(() => {
+          onFirstToken();
+          return pause(outputTokens * this.latency.decodeMsPerToken);
+        });
+        await Promise.all([floor, this.share.serve()]);
+        return;
+      }
       await pause(this.latency.overheadMs + extraMs);
       const prefill = this.gpu.then(() => pause((uncachedTokens * this.latency.prefillUsPerToken) / 1000));
       this.gpu = prefill;

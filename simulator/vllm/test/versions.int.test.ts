@@ -6,6 +6,7 @@ import { promisify } from 'node:util';
 import { VERDICT_JSON_SCHEMA } from '../../../functions/shared/src/verdict';
 import { JPEG_VIDEO_METADATA_ERROR, JPEG_VIDEO_METADATA_SINCE, PINNED_VLLM_VERSION } from '../src/core/version';
 import { startVllmSim, type VllmSimHandle } from '../src/index';
+import { VIDEO_DECODERS } from '../src/adapters/video-decoder';
 import { extractJpegFrames, renderClip, videoFrames } from './media-helpers';
 import { CASES, drawboxFilter } from './synthetic-scene';
 
@@ -117,10 +118,13 @@ test(`from ${JPEG_VIDEO_METADATA_SINCE} (#37301) the JPEG list is accepted and s
   expect(s.metrics().lastVideoFps).toBe(2);
 });
 
-test.each([PINNED_VLLM_VERSION, JPEG_VIDEO_METADATA_SINCE])(
-  'vLLM %s: data:video/mp4 is decoded (container fps, every frame) and judged',
-  async (version) => {
-    const s = await sim({ vllmVersion: version });
+const VERSION_DECODERS = [PINNED_VLLM_VERSION, JPEG_VIDEO_METADATA_SINCE].flatMap((v) =>
+  VIDEO_DECODERS.map((d) => [v, d] as const),
+);
+test.each(VERSION_DECODERS)(
+  'vLLM %s, decoder %s: data:video/mp4 is decoded (container fps, every frame) and judged',
+  async (version, decoder) => {
+    const s = await sim({ vllmVersion: version, decoder });
     const r = await chat(s, [mp4Part(mp4)], { mm_processor_kwargs: { fps: 2, do_sample_frames: true } });
     expect(r.status).toBe(200);
     expect(JSON.parse(r.json.choices[0].message.content).hazards.map((h: { type: string }) => h.type)).toContain(
@@ -132,14 +136,17 @@ test.each([PINNED_VLLM_VERSION, JPEG_VIDEO_METADATA_SINCE])(
   },
 );
 
-test('a container whose header promises more frames than decode is HTTP 500 "Expected reading N frames, but only loaded M" (OpenCV loader)', async () => {
-  const s = await sim({});
-  // Cut the tail of the media data: the moov (at the front, faststart) still says 10 frames.
-  const truncated = mp4.subarray(0, Math.floor(mp4.length * 0.6));
-  const r = await chat(s, [mp4Part(truncated)]);
-  expect(r.status).toBe(500);
-  expect(r.json.error.message).toMatch(/^Expected reading 10 frames, but only loaded \d frames from video\.$/);
-});
+test.each(VIDEO_DECODERS)(
+  'decoder %s: a container whose header promises more frames than decode is HTTP 500 "Expected reading N frames, but only loaded M" (OpenCV loader)',
+  async (decoder) => {
+    const s = await sim({ decoder });
+    // Cut the tail of the media data: the moov (at the front, faststart) still says 10 frames.
+    const truncated = mp4.subarray(0, Math.floor(mp4.length * 0.6));
+    const r = await chat(s, [mp4Part(truncated)]);
+    expect(r.status).toBe(500);
+    expect(r.json.error.message).toMatch(/^Expected reading 10 frames, but only loaded \d frames from video\.$/);
+  },
+);
 
 test('VLLM_SIM_ANALYSIS=off: no pixels decoded, a fixed safe verdict, tokens still counted from the header', async () => {
   const s = await sim({ analysis: false });

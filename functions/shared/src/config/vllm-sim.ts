@@ -48,6 +48,12 @@ export const vllmSim = {
     expected: 'an integer 1–4096',
     doc: 'requests running at once (vLLM --max-num-seqs); the rest wait in a FIFO queue',
   }),
+  capacityRps: envVar('VLLM_SIM_CAPACITY_RPS', {
+    schema: num(0, 1e5),
+    default: '0',
+    expected: 'requests per second ≥ 0 (0 = off)',
+    doc: 'a GPU of exact capacity: running requests share it (each needs 1/C s of it, so latency = max(token latency, running/C)); 0 = prefills serialise per token (see simulator/vllm/README.md "Capacity model")',
+  }),
   cacheBlocks: envVar('VLLM_SIM_CACHE_BLOCKS', {
     schema: int(0, 10_000_000),
     default: '20000',
@@ -71,5 +77,11 @@ export const vllmSim = {
     default: 'on',
     expected: 'on|off',
     doc: 'look at the clip’s pixels (on) or answer a fixed safe verdict without decoding (off: capacity benchmarks)',
+  }),
+  decoder: envVar('VLLM_SIM_DECODER', {
+    schema: z.enum(['node-av', 'ffmpeg']),
+    default: 'node-av',
+    expected: 'node-av|ffmpeg',
+    doc: 'how video clips are decoded: in-process with node-av (FFmpeg 8 libraries), or one ffmpeg child per request (≈0.09 CPU-s spawn cost each)',
   }),
 } satisfies Section;

@@ -5,8 +5,9 @@ import type { Frame } from '../core/frame';
 /**
  * JPEG and video decoding. JPEG frames are decoded in-process with the pure-JS `jpeg-js`: a
  * request carries ~10 small (448 px) frames, and spawning a process per request costs ≈0.09 CPU-s
- * (docs/architecture.md §5) — more than decoding them in JS. Video files need a real demuxer/decoder, so they go
- * through one ffmpeg child that samples and scales like vLLM's video loader + Qwen's processor.
+ * (docs/architecture.md §5) — more than decoding them in JS. Video files need a real demuxer/decoder:
+ * in-process with node-av by default (decode-node-av.ts), or (VLLM_SIM_DECODER=ffmpeg) one ffmpeg
+ * child; both run `decodeFilter`, which samples and scales like vLLM's video loader + Qwen's processor.
  */
 
 /** Width and height from a JPEG's SOF marker, without decoding (for media that is only counted). */
@@ -38,12 +39,16 @@ export function decodeJpeg(buf: Uint8Array): Frame {
 }
 
 /**
- * ffmpeg arguments: sample at `fps` (or, with `fps` 'all', every frame as stored, like
- * vLLM's OpenCV loader reading a whole model clip), scale the long side to `longSide`, write
- * PPM images to stdout.
+ * The filter graph both decoders run: sample at `fps` (or, with `fps` 'all', every frame as
+ * stored, like vLLM's OpenCV loader reading a whole model clip), scale the long side to `longSide`.
  */
-export function buildDecodeArgs(path: string, fps: number | 'all', longSide: number): string[] {
+export function decodeFilter(fps: number | 'all', longSide: number): string {
   const scale = `scale=w=${longSide}:h=${longSide}:force_original_aspect_ratio=decrease:force_divisible_by=2`;
+  return fps === 'all' ? scale : `fps=${fps},${scale}`;
+}
+
+/** ffmpeg arguments: `decodeFilter`, frames passed through as decoded ('all'), PPM images to stdout. */
+export function buildDecodeArgs(path: string, fps: number | 'all', longSide: number): string[] {
   return [
     '-hide_banner',
     '-nostdin',
@@ -51,7 +56,9 @@ export function buildDecodeArgs(path: string, fps: number | 'all', longSide: num
     'error',
     '-i',
     path,
-    ...(fps === 'all' ? ['-vf', scale, '-fps_mode', 'passthrough'] : ['-vf', `fps=${fps},${scale}`]),
+    '-vf',
+    decodeFilter(fps, longSide),
+    ...(fps === 'all' ? ['-fps_mode', 'passthrough'] : []),
     '-f',
     'image2pipe',
     '-c:v',
@@ -86,7 +93,7 @@ export function parsePpmStream(buf: Buffer): Frame[] {
 }
 
 /** Decodes a video file (or a single image file) into RGB frames with one ffmpeg child process. */
-export function decodeVideoFile(
+export function decodeVideoFfmpeg(
   path: string,
   fps: number | 'all' = 2,
   longSide = 448,
@@ -104,8 +111,7 @@ export function decodeVideoFile(
       try {
         resolve(parsePpmStream(Buffer.concat(out)));
       } catch (e) {
-        // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- parsePpmStream throws only Errors
-        reject(e);
+        reject(e instanceof Error ? e : new Error(String(e)));
       }
     });
   });

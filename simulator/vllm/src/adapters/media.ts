@@ -14,7 +14,8 @@ import {
 import type { Frame } from '../core/frame';
 import type { MediaPart } from '../core/request';
 import { imageTokens, videoTokens } from '../core/tokens';
-import { decodeJpeg, decodeVideoFile, jpegSize } from './decode';
+import { decodeJpeg, jpegSize } from './decode';
+import { decodeVideoFile, type VideoDecoderKind } from './video-decoder';
 
 /** A media item as the prompt sees it: its cache identity, its token cost, and (when asked) its pixels. */
 export interface ResolvedMedia {
@@ -44,6 +45,8 @@ export interface MediaBehaviour {
   readonly model?: string;
   /** Decode pixels (false: count from the container header only; capacity benchmarks). @default true */
   readonly analysis?: boolean;
+  /** Video decoder: in-process node-av, or an ffmpeg child per request (VLLM_SIM_DECODER). @default 'node-av' */
+  readonly decoder?: VideoDecoderKind;
 }
 
 /** Model clips are decoded whole (every frame, as vLLM's OpenCV loader with num_frames -1); longer videos are sampled at 2 fps. */
@@ -57,6 +60,7 @@ export class MediaLoader {
   private readonly version: string;
   private readonly model: string;
   private readonly analysis: boolean;
+  private readonly decoder: VideoDecoderKind;
 
   constructor(
     private readonly allowedMediaPath: string | undefined,
@@ -67,6 +71,7 @@ export class MediaLoader {
     this.version = behaviour.vllmVersion ?? PINNED_VLLM_VERSION;
     this.model = behaviour.model ?? 'Qwen/Qwen3-VL-8B-Instruct';
     this.analysis = behaviour.analysis ?? true;
+    this.decoder = behaviour.decoder ?? 'node-av';
   }
 
   /** Realpath check like vLLM's `--allowed-local-media-path`: the file must resolve inside the allowed root. */
@@ -106,7 +111,7 @@ export class MediaLoader {
   }
 
   /**
-   * `data:video/mp4`: vLLM writes nothing to disk, but ffmpeg wants a seekable input, so the sim
+   * `data:video/mp4`: vLLM writes nothing to disk, but the decoders want a seekable file, so the sim
    * uses a private temp file. Media only counted (few-shot examples) is read from its header;
    * decoded clips are cached by content (the processor cache's role).
    */
@@ -177,7 +182,7 @@ export class MediaLoader {
     const whole = header !== undefined && header.frames <= WHOLE_DECODE_MAX_FRAMES;
     let frames: Frame[];
     try {
-      frames = await decodeVideoFile(file, whole ? 'all' : 2);
+      frames = await decodeVideoFile(this.decoder, file, whole ? 'all' : 2);
     } catch (e) {
       throw badRequest(`Failed to load video from ${what}: ${(e as Error).message}`);
     }
