@@ -57,6 +57,16 @@ describe('unchanged-scene gate (core/unchanged-gate.ts)', () => {
     expect(d).toMatchObject({ skip: false, why: 'changed', difference: 60 });
   });
 
+  test('a worker entering one corner (3 of 576 pixels) is a change: a frame mean would have hidden it', () => {
+    const entered = frame(100);
+    entered.set([180, 170, 160], 0); // mean difference 0.42, under any noise floor
+    const d = decideUnchanged(
+      { thumbs: [frame(100), entered, frame(100)], at: T0 + 5000, last: last(), incidentOpen: false },
+      opts,
+    );
+    expect(d).toMatchObject({ skip: false, why: 'changed', difference: 80 });
+  });
+
   test('no thumbnails or no reference: judged', () => {
     expect(decideUnchanged({ thumbs: undefined, at: T0, last: last(), incidentOpen: false }, opts)).toMatchObject({
       why: 'no-thumbs',

@@ -1,16 +1,16 @@
 /**
- * Measures the unchanged-scene gate's difference (core/unchanged-gate.ts thumbsDifference)
+ * Measures the unchanged-scene gate's difference (core/unchanged-gate.ts thumbsDifference: the largest pixel change)
  * between consecutive 5 s clips of the simulator's scenes, to pick UNCHANGED_THRESHOLD:
- * `npx tsx scripts/measure-unchanged.ts [scene…]`. Thumbnails are made exactly as inference's
+ * `npx tsx tools/gate/measure-unchanged.ts [scene…]`. Thumbnails are made exactly as inference's
  * fallback makes them (buildModelClipArgs with thumbs: one spawn, 2 fps, 32×18 gray).
  */
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { findScene, renderScene } from '../simulator/cameras/src';
-import { makeModelClip } from '../functions/inference/src/adapters/ffmpeg';
-import { splitThumbs } from '../functions/shared/src/model-clip';
-import { thumbsDifference } from '../functions/inference/src/core/unchanged-gate';
+import { findScene, renderScene } from '../../simulator/cameras/src';
+import { makeModelClip } from '../../functions/inference/src/adapters/ffmpeg';
+import { splitThumbs } from '../../functions/shared/src/model-clip';
+import { thumbsDifference } from '../../functions/inference/src/core/unchanged-gate';
 
 async function main(): Promise<void> {
   const names = process.argv.slice(2).length > 0 ? process.argv.slice(2) : ['safe', 'no_hard_hat', 'fire'];
