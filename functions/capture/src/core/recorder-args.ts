@@ -49,7 +49,13 @@ export interface RecorderCommand {
   extraOutputs?: { options: string[]; output: string }[] | undefined;
 }
 
-/** Staging file name: `%s` is the segment's wall-clock start in epoch seconds (TZ-independent). */
+/**
+ * Staging file name: with `-strftime 1` the name is strftime() of time() when the segment is opened
+ * (FFmpeg n5.1 libavformat/segment.c set_segment_filename); `%s` (glibc: epoch seconds) is
+ * TZ-independent. One-second resolution: two segments opened in the same second get the same name
+ * and the second overwrites the first (measured on 5.1.9 with a file input); live RTSP with
+ * SEGMENT_SECONDS ≥ 1 opens one per segment_time.
+ */
 export const SEGMENT_PATTERN = 'seg-%s.mp4';
 export const MODEL_SEGMENT_PATTERN = 'model-%s.mp4';
 export const THUMBS_SEGMENT_PATTERN = 'thumbs-%s.gray';
@@ -66,12 +72,15 @@ export function modelFps(m: Pick<ModelOutputInput, 'sampling' | 'fps'>): number 
 
 /**
  * Filter graph of the model and thumbnail outputs.
- * `setpts=PTS-STARTPTS` first: the h264 decoder emits nothing before the first keyframe, so the
- * model timeline starts at a source keyframe; with a GOP that divides SEGMENT_SECONDS the
- * model's forced keyframes at n × SEGMENT_SECONDS (see modelOutput) then fall on the very source
- * keyframes the stream-copy segmenter cuts at, and both outputs cut at the same instants
- * (measured: without the shift the fps ticks never meet the source keyframes at x.64 s and the
- * model segmenter cut a GOP late or never). Zones are drawn after sampling and scaling, into
+ * `setpts=PTS-STARTPTS` first: the h264 decoder emits nothing before the first keyframe (IDR or
+ * recovery point; `-flags2 +showall`, "Show all frames before the first keyframe", is off by
+ * default, `ffmpeg -h full` on 5.1.9) and the stream copy drops leading non-keyframes too
+ * (`-copyinkf` off; FFmpeg n5.1 fftools/ffmpeg.c do_streamcopy), so both timelines start at a
+ * source keyframe; with a GOP that divides SEGMENT_SECONDS the model's forced keyframes at
+ * n × SEGMENT_SECONDS (see modelOutput) then fall on the very source keyframes the stream-copy
+ * segmenter cuts at, and both outputs cut at the same instants (measured: without the shift
+ * the fps ticks never meet the source keyframes at x.64 s and the model segmenter cut a GOP
+ * late or never). Zones are drawn after sampling and scaling, into
  * the model clip only (shared/src/zones/filter.ts); thumbnails are taken from the same frames.
  */
 export function modelFilterGraph(m: ModelOutputInput): string {
@@ -104,12 +113,19 @@ function segmentOptions(segmentSeconds: number, format: string, listFile: string
 /**
  * The model clip as inference's buildModelClipArgs makes it (H.264 yuv420p, CFR at the
  * sampling rate, no B-frames, bitexact, metadata stripped), segmented in lockstep with the
- * evidence. Keyframes only where a segment must start (`-force_key_frames expr:…`,
- * https://ffmpeg.org/ffmpeg.html#Advanced-Video-options; no `-g`/scene-cut keyframes, so the
- * segment muxer, which cuts at the first keyframe at or after each segment_time
- * (libavformat/segment.c seg_write_packet), cannot cut anywhere else). `movflags=+faststart`
- * reaches each segment's mov muxer through `-segment_format_options` (segment muxer docs,
+ * evidence. Keyframes only where a segment must start: `-force_key_frames expr:…` is evaluated per
+ * frame with `t` = seconds since the output's first frame and `n_forced` = keyframes forced so far
+ * (https://ffmpeg.org/ffmpeg.html#Advanced-Video-options; FFmpeg n5.1 fftools/ffmpeg.c
+ * do_video_out, forced_kf_ref_pts); `-g 100000 -sc_threshold 0` leave no periodic or scene-cut
+ * keyframes. The segment muxer cuts only at a keyframe of the reference (video) stream whose pts is
+ * ≥ (segments so far + 1) × segment_time, unless `break_non_keyframes` (FFmpeg n5.1
+ * https://github.com/FFmpeg/FFmpeg/blob/n5.1/libavformat/segment.c seg_write_packet), so it
+ * cannot cut anywhere else. `-segment_format_options movflags=+faststart` reaches each segment's
+ * mov muxer: seg_init and segment_start pass `format_options` to avformat_init_output /
+ * avformat_write_header of every segment (same file; doc/muxers.texi "segment, stream_segment,
+ * ssegment", which has this very example,
  * https://ffmpeg.org/ffmpeg-formats.html#segment_002c-stream_005fsegment_002c-ssegment).
+ * Measured on 5.1.9: every model segment is ftyp/moov/free/mdat with exactly one keyframe, first.
  */
 function modelOutput(i: RecorderArgsInput, m: ModelOutputInput): { options: string[]; output: string }[] {
   const s = i.segmentSeconds;
@@ -156,8 +172,9 @@ function modelOutput(i: RecorderArgsInput, m: ModelOutputInput): { options: stri
       output: `${i.runDir}/${MODEL_SEGMENT_PATTERN}`,
     },
     {
-      // raw frames: every one is a keyframe, so it cuts at the first frame ≥ n × segment_time,
-      // the same frame the model output starts its segment with
+      // raw frames: every one is a keyframe (FFmpeg n5.1 libavcodec/rawenc.c raw_encode sets
+      // AV_PKT_FLAG_KEY), so it cuts at the first frame ≥ n × segment_time, the same frame the
+      // model output starts its segment with
       options: ['-map', '[mthumb]', '-c:v', 'rawvideo', ...segmentOptions(s, 'rawvideo', m.thumbsListFile)],
       output: `${i.runDir}/${THUMBS_SEGMENT_PATTERN}`,
     },
@@ -178,8 +195,10 @@ export function buildRecorderCommand(i: RecorderArgsInput): RecorderCommand {
       // ffmpeg ≥ 5: socket timeout in microseconds (`-stimeout` is gone; docs/architecture.md §6.1)
       '-timeout',
       String(Math.round(i.timeoutSeconds * 1_000_000)),
-      // a decoder option only: the stream copy still gets every packet
-      // (https://ffmpeg.org/ffmpeg-codecs.html#Codec-Options, skip_frame)
+      // a decoder option only (AVCodecContext `skip_frame`, flags .D.V., `ffmpeg -h full`;
+      // https://ffmpeg.org/ffmpeg-codecs.html#Codec-Options): the stream copy is fed demuxed
+      // packets, never decoded frames (FFmpeg n5.1 fftools/ffmpeg.c do_streamcopy), so it still
+      // gets every packet (measured on 5.1.9: 250/250 packets copied, 10/250 frames decoded)
       ...(i.model?.sampling === 'keyframes' ? ['-skip_frame', 'nokey'] : []),
     ],
     outputOptions: [
@@ -197,7 +216,10 @@ export function buildRecorderCommand(i: RecorderArgsInput): RecorderCommand {
       '1',
       '-strftime',
       '1',
-      // the list line is written only after the segment is closed: it is our "finished" signal
+      // the CSV line is written and flushed in segment_end() right after the segment's
+      // av_write_trailer() (which writes the moov and flushes), i.e. once the file is complete
+      // (its fd is closed just after): our "finished" signal (FFmpeg n5.1 libavformat/segment.c
+      // segment_end; docs/architecture.md §6.1)
       '-segment_list',
       i.listFile,
       '-segment_list_type',
