@@ -4,12 +4,15 @@
  * also after a consumer dies mid-claim and after a Redis restart (the test's own redis-server).
  */
 import { createHash } from 'node:crypto';
+
 import { Redis } from 'ioredis';
+
 import { ClipQueue } from '../src/queue';
+
 import type { ClipJob } from '../src/clip-job';
 import { redisKeys, type RedisKeys } from '../src/keys';
-import { startOwnRedis, type OwnRedis } from '../../../test/reliability/lib/redis-server';
-import { testRedis, waitFor } from './redis-helpers';
+
+import { startOwnRedis, testRedis, type OwnRedis, waitFor } from '../../../test/support';
 
 const job = (i: number): ClipJob => ({
   v: 1,
@@ -104,11 +107,10 @@ describe('claimed set bookkeeping (real Redis)', () => {
     await live.claim('alive', 1);
     expect(await q.claimedCount()).toBe(3);
     expect(await q.reap()).toEqual({}); // still alive
-    await waitFor(
-      async () => (await ctx.redis.exists(ctx.keys.consumerHeartbeat('dying'))) === 0,
-      5000,
-      'heartbeat expiry',
-    );
+    await waitFor(async () => (await ctx.redis.exists(ctx.keys.consumerHeartbeat('dying'))) === 0, {
+      timeoutMs: 5000,
+      what: 'heartbeat expiry',
+    });
     expect(await q.reap()).toEqual({ dying: 2 });
     expect(await q.claimedCount()).toBe(1);
     await expectAgrees(ctx.redis, ctx.keys);
@@ -123,11 +125,10 @@ describe('claimed set bookkeeping (real Redis)', () => {
     expect(await q.claimedCount()).toBe(0);
     expect(await q.reconcileClaimed()).toEqual({ removed: 0, added: 1 });
     expect(await q.claimedCount()).toBe(1);
-    await waitFor(
-      async () => (await ctx.redis.exists(ctx.keys.consumerHeartbeat('mid'))) === 0,
-      5000,
-      'heartbeat expiry',
-    );
+    await waitFor(async () => (await ctx.redis.exists(ctx.keys.consumerHeartbeat('mid'))) === 0, {
+      timeoutMs: 5000,
+      what: 'heartbeat expiry',
+    });
     expect(await q.reap()).toEqual({ mid: 1 });
     expect(await q.claimedCount()).toBe(0);
     expect((await q.depth()).pending).toBe(1);
@@ -138,11 +139,10 @@ describe('claimed set bookkeeping (real Redis)', () => {
     await q.enqueue(job(1));
     await q.heartbeat('slow');
     await ctx.redis.lmove(ctx.keys.clips, ctx.keys.processing('slow'), 'RIGHT', 'LEFT');
-    await waitFor(
-      async () => (await ctx.redis.exists(ctx.keys.consumerHeartbeat('slow'))) === 0,
-      5000,
-      'heartbeat expiry',
-    );
+    await waitFor(async () => (await ctx.redis.exists(ctx.keys.consumerHeartbeat('slow'))) === 0, {
+      timeoutMs: 5000,
+      what: 'heartbeat expiry',
+    });
     await q.reap();
     // the consumer wakes up and runs the count-attempt script for the job it no longer holds
     const raw = (await ctx.redis.lrange(ctx.keys.clips, 0, -1))[0]!;
@@ -208,7 +208,10 @@ describe('claimed set bookkeeping (real Redis)', () => {
       await q.close(); // its blocking connection would reconnect on its own; a fresh one after the restart
       await own.stop('SIGTERM'); // AOF flushed: like a pod restart with a persistent volume
       await own.start();
-      await waitFor(async () => (await redis.ping().catch(() => '')) === 'PONG', 10_000, 'reconnect');
+      await waitFor(async () => (await redis.ping().catch(() => '')) === 'PONG', {
+        timeoutMs: 10_000,
+        what: 'reconnect',
+      });
       expect(await redis.script('EXISTS', 'x'.repeat(40))).toEqual([0]); // script cache is empty
       const after = makeQueue({ heartbeatTtlSeconds: 30 }, redis, keys);
       expect(await after.claimedCount()).toBe(2);

@@ -8,12 +8,15 @@
  * also after a consumer dies mid-claim and after a Redis restart (the test's own redis-server).
  */
 import { createHash } from 'node:crypto';
+
 import { Redis } from 'ioredis';
+
 import { ClipQueue } from '../../src/queue';
+
 import type { ClipJob } from '../../src/clip-job';
 import { redisKeys, type RedisKeys } from '../../src/keys';
-import { startOwnRedis, type OwnRedis } from '../../../../test/reliability/lib/redis-server';
-import { waitFor } from '../redis-helpers';
+
+import { startOwnRedis, type OwnRedis, waitFor } from '../../../../test/support';
 
 const job = (i: number): ClipJob => ({
   v: 1,
@@ -69,12 +72,18 @@ describe('claimed set after kill -9 of Redis (own redis-server, append-only file
         if (c.attempt % 2 === 0) await q.ack('w', c.raw).catch(() => false);
       }
     })();
-    await waitFor(async () => (await redis.zcard(keys.claimed).catch(() => 0)) >= 5, 10_000, 'some claims');
+    await waitFor(async () => (await redis.zcard(keys.claimed).catch(() => 0)) >= 5, {
+      timeoutMs: 10_000,
+      what: 'some claims',
+    });
     await own.stop('SIGKILL');
     await q.close();
     await traffic;
     await own.start();
-    await waitFor(async () => (await redis.ping().catch(() => '')) === 'PONG', 10_000, 'reconnect');
+    await waitFor(async () => (await redis.ping().catch(() => '')) === 'PONG', {
+      timeoutMs: 10_000,
+      what: 'reconnect',
+    });
     await expectAgrees(redis, keys);
     const after = makeQueue({ heartbeatTtlSeconds: 30 }, redis, keys);
     expect(await after.reconcileClaimed()).toEqual({ removed: 0, added: 0 });
