@@ -1,10 +1,7 @@
 import { startStack, type TestStack } from '../test/reliability/lib/stack';
-
 import type { BrokerEvent } from '../test/reliability/lib/broker';
 import { histogramMean } from './lib/chat';
-
 import { percentile, type BenchTable } from './table';
-
 import type { BenchContext } from './run';
 import { sleep } from '../functions/shared/src/async';
 import { waitFor } from '../test/support';

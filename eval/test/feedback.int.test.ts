@@ -1,16 +1,11 @@
 import { execFileSync } from 'node:child_process';
-
 import { randomUUID } from 'node:crypto';
-
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { Redis } from 'ioredis';
-
 import { chromium, type Browser } from 'playwright-core';
-
 import { startAlerts, type RunningAlerts } from '../../functions/alerts/src/app/start-alerts';
-
 import {
   alertData,
   EventType,
@@ -20,10 +15,8 @@ import {
   testEnv,
 } from '../../functions/alerts/test/helpers';
 import { redisKeys } from '../../functions/shared/src/keys';
-
 import type { VerdictCreated } from '../../functions/shared/src/events';
 import { exportFeedback } from '../src/adapters/export-feedback';
-
 import { loadDataset } from '../src/adapters/run-eval';
 import { waitUntil } from '../../test/support';
 

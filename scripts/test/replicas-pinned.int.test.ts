@@ -7,13 +7,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
-
 import { Redis } from 'ioredis';
-
 import { redisKeys } from '../../functions/shared/src/keys';
-
 import { InferenceReplicas } from '../stack/replicas';
-
 import type { PartSpec } from '../stack/part';
 import { alive, waitUntil } from '../../test/support';
 

@@ -8,19 +8,14 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { parseAllDocuments } from 'yaml';
-
 import { Redis } from 'ioredis';
-
 import { redisKeys } from '../../functions/shared/src/keys';
-
 import { ClipQueue } from '../../functions/shared/src/queue';
-
 import {
   kedaTimingFromManifest,
   scalingSettingsFromManifest,
   type ManifestDoc,
 } from '../../functions/shared/src/scaling';
-
 import {
   deletePrefix,
   REDIS_URL,
@@ -32,7 +27,6 @@ import {
   type Sink,
 } from '../../functions/inference/test/helpers';
 import { scaleTiming } from '../stack/autoscale';
-
 import { InferenceReplicas, type ReplicaStatus } from '../stack/replicas';
 import { waitUntil } from '../../test/support';
 

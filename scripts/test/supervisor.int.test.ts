@@ -1,19 +1,13 @@
 import { spawn } from 'node:child_process';
-
 import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { startLocalBroker } from '../stack/broker';
-
 import { Part, type PartSpec } from '../stack/part';
-
 import { freeTcpPort, freeTcpPorts } from '../stack/ports';
-
 import { launchRedis, redisAnswers } from '../stack/redis';
-
 import { reapLeftovers } from '../stack/setup';
-
 import http from 'node:http';
 import { alive, waitUntil } from '../../test/support';
 

@@ -7,20 +7,14 @@
  * cameras, and the registry decides which ones capture records.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-
 import { randomUUID } from 'node:crypto';
-
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Redis } from 'ioredis';
-
 import { redisKeys } from '../../functions/shared/src/keys';
-
 import { computeGroundTruth } from '../../simulator/cameras/src/core/ground-truth';
-
 import { findScene } from '../../simulator/cameras/src/core/scenes';
-
 import { clipFiles, getJson } from './helpers';
 import { alive, freePort, kill, pgrep, waitUntil } from '../support';
 

@@ -12,20 +12,14 @@
  * exits 0 and no process it reported (parts, their ffmpeg and servers) is left.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-
 import { randomUUID } from 'node:crypto';
-
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Redis } from 'ioredis';
-
 import { redisKeys } from '../../functions/shared/src/keys';
-
 import { computeGroundTruth } from '../../simulator/cameras/src/core/ground-truth';
-
 import { findScene } from '../../simulator/cameras/src/core/scenes';
-
 import { clipFiles, getJson, loginCookie } from './helpers';
 import { alive, freePort, kill, pgrep, waitUntil } from '../support';
 

@@ -1,7 +1,5 @@
 import { ClipQueue } from '../../functions/shared/src/queue';
-
 import { makeClipLibrary, waitFor } from '../support';
-
 import { ALERTS_TEST_TOKEN, startStack, type TestStack } from './lib/stack';
 
 /**

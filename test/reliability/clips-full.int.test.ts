@@ -1,7 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { jobIdOf } from './lib/checks';
-
 import { startStack, type TestStack } from './lib/stack';
 import { waitFor } from '../support';
 

@@ -1,5 +1,4 @@
 import { drained, ledger } from './lib/checks';
-
 import { startStack, type TestStack } from './lib/stack';
 import { waitFor } from '../support';
 

@@ -1,7 +1,5 @@
 import { drained, ledger } from './lib/checks';
-
 import { startOwnRedis, type OwnRedis, waitFor } from '../support';
-
 import { startStack, type TestStack } from './lib/stack';
 
 /**

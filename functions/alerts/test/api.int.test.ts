@@ -1,11 +1,9 @@
 import { randomUUID } from 'node:crypto';
-
 import fs from 'node:fs/promises';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { startAlerts, type RunningAlerts } from '../src/app/start-alerts';
-
 import { alertData, countKeys, EventType, makeClip, postEvent, testEnv } from './helpers';
 import { waitUntil } from '../../../test/support';
 

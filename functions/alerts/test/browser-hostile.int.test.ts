@@ -5,13 +5,9 @@
  * `/login?token=…` as `npm start` prints it.
  */
 import { execFileSync } from 'node:child_process';
-
 import { randomUUID } from 'node:crypto';
-
 import { chromium, type Browser, type Page } from 'playwright-core';
-
 import { startAlerts, type RunningAlerts } from '../src/app/start-alerts';
-
 import { alertData, EventType, postEvent, testEnv } from './helpers';
 import { waitUntil } from '../../../test/support';
 

@@ -1,8 +1,6 @@
 import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
-
 import { startAlerts, type RunningAlerts } from '../src/app/start-alerts';
-
 import { alertData, EventType, makeClip, postEvent, testEnv } from './helpers';
 import { waitUntil } from '../../../test/support';
 

@@ -1,13 +1,8 @@
 import { Redis } from 'ioredis';
-
 import { redisKeys } from '../../shared/src/keys';
-
 import { CameraRegistry } from '../../shared/src/camera-registry/store';
-
 import { seedEntries } from '../../shared/src/camera-registry/seed';
-
 import { startAlerts, type RunningAlerts } from '../src/app/start-alerts';
-
 import { testEnv, TEST_REDIS_URL } from './helpers';
 import { startCloudEventSink, waitUntil } from '../../../test/support';
 

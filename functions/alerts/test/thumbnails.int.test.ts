@@ -4,17 +4,13 @@
  * makes ffmpeg 5.1 hang on demand.
  */
 import { execFile } from 'node:child_process';
-
 import fs from 'node:fs/promises';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-
 import { ThumbnailCache, ThumbnailsBusyError } from '../src/adapters/thumbnails';
-
 import { startAlerts, type RunningAlerts } from '../src/app/start-alerts';
-
 import { makeClip, testEnv } from './helpers';
 import { waitUntil } from '../../../test/support';
 

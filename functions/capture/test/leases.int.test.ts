@@ -4,16 +4,13 @@
  * its cameras over within the lease TTL and records them.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-
 import fsSync from 'node:fs';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { Redis } from 'ioredis';
-
 import type { ClipJob } from '../../shared/src/clip-job';
 import { redisKeys } from '../../shared/src/keys';
-
 import type { RtspSimHandle } from '../../../simulator/cameras/src/index';
 import { cleanRedis, newPrefix, simTemplate, startSim, testEnv } from './helpers';
 import { waitFor } from '../../../test/support';

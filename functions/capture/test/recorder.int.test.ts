@@ -7,17 +7,12 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { Redis } from 'ioredis';
-
 import type { ClipJob } from '../../shared/src/clip-job';
 import { EventType } from '../../shared/src/events';
-
 import { redisKeys } from '../../shared/src/keys';
-
 import { createRegistry } from '../../shared/src/metrics';
-
 import type { RtspSimHandle } from '../../../simulator/cameras/src/index';
 import { startCapture, type CaptureHandle } from '../src/app/start-capture';
-
 import { cleanRedis, ffprobe, histogram, newPrefix, simTemplate, startSim, startSink, testConfig } from './helpers';
 import { waitFor } from '../../../test/support';
 

@@ -8,14 +8,10 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { Redis } from 'ioredis';
-
 import type { ClipJob } from '../../shared/src/clip-job';
 import { clipStamp } from '../../shared/src/clip-job';
-
 import { redisKeys } from '../../shared/src/keys';
-
 import { startCapture, type CaptureHandle } from '../src/app/start-capture';
-
 import { cleanRedis, newPrefix, testConfig } from './helpers';
 import { waitFor } from '../../../test/support';
 

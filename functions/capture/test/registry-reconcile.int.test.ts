@@ -4,21 +4,15 @@
  * new stream, a deleted one stops — all without restarting capture.
  */
 import { execFileSync } from 'node:child_process';
-
 import { readFileSync } from 'node:fs';
-
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { Redis } from 'ioredis';
-
 import { CameraRegistry } from '../../shared/src/camera-registry/store';
-
 import { redisKeys } from '../../shared/src/keys';
-
 import type { RtspSimHandle } from '../../../simulator/cameras/src/index';
 import { startCapture, type CaptureHandle } from '../src/app/start-capture';
-
 import { cleanRedis, newPrefix, simTemplate, startSim, testConfig } from './helpers';
 import { waitFor } from '../../../test/support';
 

@@ -1,34 +1,22 @@
 import { execFile } from 'node:child_process';
-
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
-
 import { CloudEvent, HTTP } from 'cloudevents';
-
 import { Redis } from 'ioredis';
-
 import {
   startVllmSim,
   JPEG_VIDEO_METADATA_SINCE,
   PINNED_VLLM_VERSION,
   type VllmSimHandle,
 } from '../../../simulator/vllm/src';
-
 import { EventType } from '../../shared/src/events';
-
 import { redisKeys } from '../../shared/src/keys';
-
 import { ClipQueue } from '../../shared/src/queue';
-
 import { startInference, type InferenceHandle } from '../src/app/start-inference';
-
 import { makeModelClip } from '../src/adapters/ffmpeg';
-
 import { prepareFromModelClip, type PrepareSettings } from '../src/adapters/prepare';
-
 import { fileUrl } from '../src/core/media';
-
 import {
   REDIS_URL,
   deletePrefix,

@@ -1,20 +1,13 @@
 import fs from 'node:fs/promises';
 import { realpathSync } from 'node:fs';
-
 import os from 'node:os';
 import path from 'node:path';
 import { Redis } from 'ioredis';
-
 import { SCENES } from '../../../simulator/cameras/src';
-
 import { startVllmSim, type VllmSimHandle } from '../../../simulator/vllm/src';
-
 import { redisKeys } from '../../shared/src/keys';
-
 import { ClipQueue } from '../../shared/src/queue';
-
 import { startInference, type InferenceHandle } from '../src/app/start-inference';
-
 import {
   REDIS_URL,
   deletePrefix,

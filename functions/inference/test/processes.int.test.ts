@@ -1,15 +1,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { Redis } from 'ioredis';
-
 import { startVllmSim, type VllmSimHandle } from '../../../simulator/vllm/src';
-
 import { redisKeys } from '../../shared/src/keys';
-
 import { ClipQueue } from '../../shared/src/queue';
-
 import {
   REDIS_URL,
   deletePrefix,

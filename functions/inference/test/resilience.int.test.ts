@@ -1,18 +1,11 @@
 import fs from 'node:fs/promises';
 import { CloudEvent, HTTP } from 'cloudevents';
-
 import { Redis } from 'ioredis';
-
 import { startVllmSim, type VllmSimHandle } from '../../../simulator/vllm/src';
-
 import { EventType } from '../../shared/src/events';
-
 import { redisKeys } from '../../shared/src/keys';
-
 import { ClipQueue } from '../../shared/src/queue';
-
 import { startInference, type InferenceHandle } from '../src/app/start-inference';
-
 import {
   REDIS_URL,
   deletePrefix,

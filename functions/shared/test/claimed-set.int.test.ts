@@ -4,14 +4,10 @@
  * also after a consumer dies mid-claim and after a Redis restart (the test's own redis-server).
  */
 import { createHash } from 'node:crypto';
-
 import { Redis } from 'ioredis';
-
 import { ClipQueue } from '../src/queue';
-
 import type { ClipJob } from '../src/clip-job';
 import { redisKeys, type RedisKeys } from '../src/keys';
-
 import { startOwnRedis, testRedis, type OwnRedis, waitFor } from '../../../test/support';
 
 const job = (i: number): ClipJob => ({

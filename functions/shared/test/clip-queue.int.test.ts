@@ -1,6 +1,5 @@
 /** Reliable queue against a real Redis: every state change is a Lua script. */
 import { ClipQueue } from '../src/queue';
-
 import type { ClipJob } from '../src/clip-job';
 import { testRedis } from '../../../test/support';
 import { waitFor } from '../../../test/support';

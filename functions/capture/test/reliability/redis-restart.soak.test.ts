@@ -4,21 +4,16 @@
  * once Redis is back, the lease is taken back and /readyz reflects the outage.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { Redis } from 'ioredis';
-
 import type { ClipJob } from '../../../shared/src/clip-job';
 import { redisKeys } from '../../../shared/src/keys';
-
 import type { RtspSimHandle } from '../../../../simulator/cameras/src/index';
 import { startCapture, type CaptureHandle } from '../../src/app/start-capture';
-
 import { newPrefix, simTemplate, startSim, testConfig } from '../helpers';
 import { freePort } from '../../../shared/src/net';
-
 import { redisAnswers } from '../../../shared/src/redis-ping';
 import { waitFor } from '../../../../test/support';
 
