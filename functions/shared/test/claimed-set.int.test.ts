@@ -3,34 +3,11 @@
  * writes it in the same script, and it never keeps an id that is in no processing list —
  * also after a consumer dies mid-claim and after a Redis restart (the test's own redis-server).
  */
-import { createHash } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { ClipQueue } from '../src/queue';
-import type { ClipJob } from '../src/clip-job';
-import { redisKeys, type RedisKeys } from '../src/keys';
+import { redisKeys } from '../src/keys';
 import { startOwnRedis, testRedis, type OwnRedis, waitFor } from '../../../test/support';
-
-const job = (i: number): ClipJob => ({
-  v: 1,
-  id: `cam1-${String(i).padStart(6, '0')}`,
-  cameraId: 'cam1',
-  path: `cam1/${i}.mp4`,
-  startedAt: new Date(Date.UTC(2026, 11, 2, 6, 0, 0) + i * 5000).toISOString(),
-  durationMs: 5000,
-  bytes: 1000,
-  attempt: 0,
-});
-const sha1 = (raw: string) => createHash('sha1').update(raw).digest('hex');
-
-/** The invariant: claimed members == sha1 of every entry of every known processing list. */
-async function expectAgrees(redis: Redis, keys: RedisKeys): Promise<string[]> {
-  const consumers = await redis.smembers(keys.consumers);
-  const held = new Set<string>();
-  for (const c of consumers) for (const raw of await redis.lrange(keys.processing(c), 0, -1)) held.add(sha1(raw));
-  const members = await redis.zrange(keys.claimed, '0', '-1');
-  expect(new Set(members)).toEqual(held);
-  return members;
-}
+import { expectAgrees, job, sha1 } from './claimed-set-fixtures';
 
 describe('claimed set bookkeeping (real Redis)', () => {
   let ctx: Awaited<ReturnType<typeof testRedis>>;
