@@ -16,7 +16,7 @@ import { scaleTiming, type AutoscalerSettings } from '../scripts/stack/autoscale
 import { InferenceReplicas } from '../scripts/stack/replicas';
 import { TIMING_MANIFEST } from '../scripts/stack/replica-settings';
 import { autoscaleSvg, type AutoscalePoll, type ChartRun } from './lib/autoscale-chart';
-import { REPO_ROOT } from './lib/parts';
+import { REPO_ROOT } from '../test/support';
 import { percentile, type BenchTable } from './table';
 import type { BenchContext } from './run';
 import { sleep } from '../functions/shared/src/async';

@@ -15,8 +15,8 @@ import { mp4VideoInfo } from '../functions/shared/src/mp4-info';
 import { ClipQueue } from '../functions/shared/src/queue';
 import type { BenchContext } from './run';
 import type { BenchTable } from './table';
-import { makeClipLibrary } from './lib/clips';
-import { freePort, MAINS, startPart, waitHttpOk } from './lib/parts';
+import { makeClipLibrary } from '../test/support';
+import { freePort, MAINS, startPart, waitHttpOk } from '../test/support';
 import { cpuSecondsWithChildren as cpuSeconds } from './lib/proc-stats';
 import { startSimProcess, type SimProcess } from './lib/sim-process';
 

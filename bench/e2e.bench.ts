@@ -1,10 +1,10 @@
 import { startStack, type TestStack } from '../test/reliability/lib/stack';
 import type { BrokerEvent } from '../test/reliability/lib/broker';
 import { histogramMean } from './lib/chat';
-import { waitFor } from './lib/parts';
 import { percentile, type BenchTable } from './table';
 import type { BenchContext } from './run';
 import { sleep } from '../functions/shared/src/async';
+import { waitFor } from '../test/support';
 
 /**
  * Benchmark 5: end to end on one machine — rtsp-sim cameras → capture → Redis → inference →
@@ -56,7 +56,11 @@ async function step(ctx: BenchContext, cameras: number): Promise<StepResult> {
     await Promise.all([st.start('inference'), st.start('capture')]);
     const cams = () => new Set(st.recordedClips().map((c) => c.split('/')[0])).size;
     // every camera should deliver within start-up; if some never do, measure anyway and say so
-    await waitFor(`all ${cameras} cameras recording`, () => cams() >= cameras, 90_000, 500).catch(() => undefined);
+    await waitFor(() => cams() >= cameras, {
+      timeoutMs: 90_000,
+      what: `all ${cameras} cameras recording`,
+      everyMs: 500,
+    }).catch(() => undefined);
     const camerasDelivering = cams();
     const crashed = st
       .part('capture')!

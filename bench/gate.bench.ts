@@ -15,7 +15,7 @@ import { hazardsAt, renderAllScenes } from '../simulator/cameras/src/index';
 import type { BenchContext } from './run';
 import type { BenchTable } from './table';
 import { makeModelClip } from './capacity.bench';
-import { freePort, MAINS, startPart, waitHttpOk } from './lib/parts';
+import { freePort, MAINS, startPart, waitHttpOk } from '../test/support';
 import { startSimProcess } from './lib/sim-process';
 
 const run = promisify(execFile);

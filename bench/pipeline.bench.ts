@@ -4,7 +4,7 @@ import path from 'node:path';
 import type { Config } from '../functions/shared/src/config';
 import { loadFewShot } from '../functions/inference/src/index';
 import { prepareClip } from '../functions/inference/src/adapters/prepare';
-import { makeClipLibrary } from './lib/clips';
+import { makeClipLibrary } from '../test/support';
 import { runPipeline, type PipelineRunResult } from './lib/inference-run';
 import { startSimProcess } from './lib/sim-process';
 import type { BenchTable } from './table';

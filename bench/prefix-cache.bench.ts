@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { BenchContext } from './run';
 import { timedChat, type ChatTiming } from './lib/chat';
-import { makeClipLibrary } from './lib/clips';
+import { makeClipLibrary } from '../test/support';
 import { buildLoadKit, type PrefixVariant } from './lib/load';
 import { startSimProcess } from './lib/sim-process';
 import { percentile, type BenchTable } from './table';

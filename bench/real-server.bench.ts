@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { BenchContext } from './run';
-import { makeClipLibrary } from './lib/clips';
+import { makeClipLibrary } from '../test/support';
 import { buildLoadKit, runLoad, type LoadResult, type PrefixVariant } from './lib/load';
 import { startSimProcess, type SimProcess } from './lib/sim-process';
 import type { BenchTable } from './table';

@@ -6,7 +6,7 @@ import { VERDICT_JSON_SCHEMA } from '../functions/shared/src/verdict';
 import type { BenchContext } from './run';
 import type { BenchTable } from './table';
 import { timedChat } from './lib/chat';
-import { REPO_ROOT } from './lib/parts';
+import { REPO_ROOT } from '../test/support';
 import { cpuSecondsWithChildren } from './lib/proc-stats';
 import { startSimProcess } from './lib/sim-process';
 

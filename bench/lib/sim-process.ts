@@ -1,4 +1,4 @@
-import { freePort, MAINS, startPart, waitHttpOk, type PartProcess } from './parts';
+import { freePort, MAINS, startPart, waitHttpOk, type PartProcess } from '../../test/support';
 import { sleep } from '../../functions/shared/src/async';
 
 /**

@@ -13,12 +13,12 @@ import {
   postEvent,
   TEST_REDIS_URL,
   testEnv,
-  waitFor,
 } from '../../functions/alerts/test/helpers';
 import { redisKeys } from '../../functions/shared/src/keys';
 import type { VerdictCreated } from '../../functions/shared/src/events';
 import { exportFeedback } from '../src/adapters/export-feedback';
 import { loadDataset } from '../src/adapters/run-eval';
+import { waitUntil } from '../../test/support';
 
 /**
  * Operator feedback end to end: the alerts function on a real Redis, its API and dashboard in
@@ -202,11 +202,10 @@ describe('operator feedback → Redis → dataset', () => {
     ).toBe(200);
     expect(await redis.sismember(keys.feedbackClips, fireClip)).toBe(0);
     expect(await redis.sismember(keys.feedbackClips, verdictClip)).toBe(1);
-    await waitFor(
+    await waitUntil(
       async () =>
         ((await (await fetch(`${alerts.url}/api/feedback`)).json()) as { records: unknown[] }).records.length === 1,
-      5000,
-      'one record left',
+      { timeoutMs: 5000, what: 'one record left' },
     );
   });
 });

@@ -11,7 +11,7 @@ import { Redis } from 'ioredis';
 import { redisKeys } from '../../functions/shared/src/keys';
 import { InferenceReplicas } from '../stack/replicas';
 import type { PartSpec } from '../stack/part';
-import { alive, waitFor } from '../../test/e2e/helpers';
+import { alive, waitUntil } from '../../test/support';
 
 const REPO = path.resolve(__dirname, '../..');
 const REDIS_URL = 'redis://127.0.0.1:6379';
@@ -75,8 +75,16 @@ describe('InferenceReplicas pinned (INFERENCE_REPLICAS; fake parts as child proc
     const victim = parts.find((p) => p.spec.name === 'inference-2')!;
     const pid = victim.pid!;
     process.kill(pid, 'SIGKILL');
-    await waitFor(() => victim.state === 'failed', 10_000, 'the replica to be down');
-    await waitFor(() => set!.running === 3 && victim.pid !== pid, 20_000, 'the replica to be replaced');
+    await waitUntil(() => victim.state === 'failed', {
+      timeoutMs: 10_000,
+      what: 'the replica to be down',
+      everyMs: 500,
+    });
+    await waitUntil(() => set!.running === 3 && victim.pid !== pid, {
+      timeoutMs: 20_000,
+      what: 'the replica to be replaced',
+      everyMs: 500,
+    });
 
     const pids = set.parts().map((p) => p.pid!);
     await set.stopAll(3000);

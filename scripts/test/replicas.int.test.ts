@@ -24,11 +24,11 @@ import {
   tempDir,
   testEnv,
   verdicts,
-  waitFor,
   type Sink,
 } from '../../functions/inference/test/helpers';
 import { scaleTiming } from '../stack/autoscale';
 import { InferenceReplicas, type ReplicaStatus } from '../stack/replicas';
+import { waitUntil } from '../../test/support';
 
 jest.setTimeout(150_000);
 
@@ -123,16 +123,18 @@ describe('InferenceReplicas (local KEDA + HPA; real Redis, inference and vllm-si
     expect(replicas.running).toBe(1);
 
     for (const j of jobs) await queue.enqueue(j);
-    await waitFor(() => replicas!.running === 2, 60_000, 'a second replica under the burst');
+    await waitUntil(() => replicas!.running === 2, { timeoutMs: 60_000, what: 'a second replica under the burst' });
     const up = polls.find((p) => p.desired === 2)!;
     expect(up.reason).toMatch(/^1→2: (queued|in-flight) trigger/);
 
-    await waitFor(
+    await waitUntil(
       async () => (await verdicts(redis, keys.verdicts)).length >= jobs.length && (await queue.claimedCount()) === 0,
-      90_000,
-      'every job judged',
+      { timeoutMs: 90_000, what: 'every job judged' },
     );
-    await waitFor(() => replicas!.desired === 1 && replicas!.running === 1, 60_000, 'back to min 1 after the burst');
+    await waitUntil(() => replicas!.desired === 1 && replicas!.running === 1, {
+      timeoutMs: 60_000,
+      what: 'back to min 1 after the burst',
+    });
     expect(replicas.last?.reason).toMatch(/^2→1:/);
 
     const judged = (await verdicts(redis, keys.verdicts)).map((v) => v.jobId);

@@ -8,8 +8,8 @@ import { Part, type PartSpec } from '../stack/part';
 import { freeTcpPort, freeTcpPorts } from '../stack/ports';
 import { launchRedis, redisAnswers } from '../stack/redis';
 import { reapLeftovers } from '../stack/setup';
-import { alive, waitFor } from '../../test/e2e/helpers';
 import http from 'node:http';
+import { alive, waitUntil } from '../../test/support';
 
 const REPO = path.resolve(__dirname, '../..');
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'safety-hanta-supervisor-'));
@@ -39,13 +39,12 @@ async function fakePart(mode: string, maxRestarts = 0): Promise<Part> {
 }
 
 const grandchildOf = (part: Part) =>
-  waitFor(
+  waitUntil(
     () => {
       const m = /grandchild (\d+)/.exec(fs.readFileSync(part.log.file, 'utf8'));
       return m ? Number(m[1]) : undefined;
     },
-    20_000,
-    'the fake part to report its grandchild',
+    { timeoutMs: 20_000, what: 'the fake part to report its grandchild', everyMs: 500 },
   );
 
 describe('Part (supervised child process)', () => {
@@ -56,7 +55,7 @@ describe('Part (supervised child process)', () => {
     const pid = part.pid!;
     expect(await part.stop(10_000)).toEqual({ escalated: false });
     expect(alive(pid)).toBe(false);
-    await waitFor(() => !alive(gc), 5000, 'the orphaned grandchild to be killed');
+    await waitUntil(() => !alive(gc), { timeoutMs: 5000, what: 'the orphaned grandchild to be killed', everyMs: 500 });
     expect(part.log.tail(20).join('\n')).toMatch(/^swept 1 leftover process/m);
   }, 60_000);
 
@@ -67,7 +66,11 @@ describe('Part (supervised child process)', () => {
     const t0 = Date.now();
     expect(await part.stop(1500)).toEqual({ escalated: true });
     expect(Date.now() - t0).toBeGreaterThanOrEqual(1400);
-    await waitFor(() => !alive(gc) && !alive(part.pids[0]!), 5000, 'the group to be gone');
+    await waitUntil(() => !alive(gc) && !alive(part.pids[0]!), {
+      timeoutMs: 5000,
+      what: 'the group to be gone',
+      everyMs: 500,
+    });
   }, 60_000);
 
   it('does not restart a part that dies before it was ever ready (misconfigured): waitReady says why', async () => {
@@ -83,7 +86,11 @@ describe('Part (supervised child process)', () => {
     await part.waitReady(30_000);
     const died: number[] = [];
     part.on('died', () => died.push(Date.now()));
-    await waitFor(() => part.state === 'failed', 30_000, 'the part to fail for good');
+    await waitUntil(() => part.state === 'failed', {
+      timeoutMs: 30_000,
+      what: 'the part to fail for good',
+      everyMs: 500,
+    });
     expect(part.restarts).toBe(1);
     expect(part.pids).toHaveLength(2);
     expect(died).toHaveLength(2);
@@ -110,7 +117,7 @@ describe('reapLeftovers (a previous stack was SIGKILLed and left its parts runni
       }),
     );
     expect(reapLeftovers(stateFile)).toEqual([part.pid]);
-    await waitFor(() => !alive(part.pids[0]!), 5000, 'the leftover part to die');
+    await waitUntil(() => !alive(part.pids[0]!), { timeoutMs: 5000, what: 'the leftover part to die', everyMs: 500 });
     expect(alive(other.pid!)).toBe(true);
     other.kill('SIGKILL');
   }, 60_000);

@@ -15,7 +15,8 @@ import { Redis } from 'ioredis';
 import { redisKeys } from '../../functions/shared/src/keys';
 import { computeGroundTruth } from '../../simulator/cameras/src/core/ground-truth';
 import { findScene } from '../../simulator/cameras/src/core/scenes';
-import { alive, clipFiles, freePort, getJson, kill, pgrep, waitFor } from './helpers';
+import { clipFiles, getJson } from './helpers';
+import { alive, freePort, kill, pgrep, waitUntil } from '../support';
 
 const REPO = path.resolve(__dirname, '../..');
 const REDIS_URL = 'redis://127.0.0.1:6379';
@@ -113,15 +114,18 @@ describe('npm start: a camera added through the API records and is judged within
     const diag = () =>
       `stack output:\n${output.slice(-3000)}\n--- capture ---\n${logTail('capture')}\n--- inference ---\n${logTail('inference')}`;
     const dashboard = `http://127.0.0.1:${port}`;
-    await waitFor(() => readState()?.state === 'running', 150_000, 'the stack to be running', diag);
+    await waitUntil(() => readState()?.state === 'running', {
+      timeoutMs: 150_000,
+      what: () => `the stack to be running\n${diag()}`,
+      everyMs: 500,
+    });
 
     // the registry was seeded from NUM_STREAMS/RTSP_URL_TEMPLATE: cam1 only
-    const seeded = await waitFor(
+    const seeded = await waitUntil(
       async () =>
         (await getJson<{ cameras: CameraJson[] }>(`${dashboard}/api/cameras`, { authorization: `Bearer ${TOKEN}` }))
           ?.cameras,
-      10_000,
-      'GET /api/cameras',
+      { timeoutMs: 10_000, what: 'GET /api/cameras', everyMs: 500 },
     );
     expect(seeded.map((c) => c.id)).toEqual(['cam1']);
     const zones = computeGroundTruth(findScene(SCENE)!, { width: 640, height: 360, fps: 25 }).zones;
@@ -135,17 +139,17 @@ describe('npm start: a camera added through the API records and is judged within
       body: JSON.stringify({ url: seeded[0]!.url, site: 'loading dock', zones }),
     });
     expect(put.status).toBe(201);
-    const firstClipMs = await waitFor(
+    const firstClipMs = await waitUntil(
       () => (clipFiles(clipsDir).some((f) => f.startsWith(`${ADDED}/`)) ? Date.now() - added : undefined),
-      30_000,
-      `a first clip of ${ADDED}`,
-      diag,
+      { timeoutMs: 30_000, what: () => `${`a first clip of ${ADDED}`}\n${diag()}`, everyMs: 500 },
     );
-    const firstVerdictMs = await waitFor(
+    const firstVerdictMs = await waitUntil(
       async () => ((await verdictsOf(ADDED)).length > 0 ? Date.now() - added : undefined),
-      30_000 - (Date.now() - added),
-      `a first verdict for ${ADDED} within 30 s`,
-      diag,
+      {
+        timeoutMs: 30_000 - (Date.now() - added),
+        what: () => `${`a first verdict for ${ADDED} within 30 s`}\n${diag()}`,
+        everyMs: 500,
+      },
     );
     expect(firstVerdictMs).toBeLessThanOrEqual(30_000);
 
@@ -163,12 +167,10 @@ describe('npm start: a camera added through the API records and is judged within
     });
     expect(del.status).toBe(204);
     const stagingOf = path.join(clipsDir, '.staging', ADDED) + path.sep;
-    const stopMs = await waitFor(
+    const stopMs = await waitUntil(
       async () =>
         pgrep(stagingOf).length === 0 && !(await recorders()).includes(ADDED) ? Date.now() - removed : undefined,
-      30_000,
-      `${ADDED}'s recorder to stop`,
-      diag,
+      { timeoutMs: 30_000, what: () => `${`${ADDED}'s recorder to stop`}\n${diag()}`, everyMs: 500 },
     );
     expect(await recorders()).toContain('cam1'); // the others keep recording
     const clipsAfterStop = clipFiles(clipsDir).filter((f) => f.startsWith(`${ADDED}/`)).length;

@@ -20,7 +20,8 @@ import { Redis } from 'ioredis';
 import { redisKeys } from '../../functions/shared/src/keys';
 import { computeGroundTruth } from '../../simulator/cameras/src/core/ground-truth';
 import { findScene } from '../../simulator/cameras/src/core/scenes';
-import { alive, clipFiles, freePort, getJson, kill, loginCookie, pgrep, waitFor } from './helpers';
+import { clipFiles, getJson, loginCookie } from './helpers';
+import { alive, freePort, kill, pgrep, waitUntil } from '../support';
 
 const REPO = path.resolve(__dirname, '../..');
 const REDIS_URL = 'redis://127.0.0.1:6379';
@@ -150,7 +151,11 @@ describe('npm start (e2e, 4 cameras, vllm-sim stands in for the GPU model server
     const diag = () => `stack output:\n${output}\n${logTails()}`;
 
     const dashboard = `http://127.0.0.1:${port}`;
-    await waitFor(() => readState()?.state === 'running', 150_000, 'the stack to be running', diag);
+    await waitUntil(() => readState()?.state === 'running', {
+      timeoutMs: 150_000,
+      what: () => `the stack to be running\n${diag()}`,
+      everyMs: 500,
+    });
     const readyMs = Date.now() - t0;
 
     // the dashboard asks for a login (issue #17); the stack printed a Jupyter-style URL that logs in
@@ -167,28 +172,32 @@ describe('npm start (e2e, 4 cameras, vllm-sim stands in for the GPU model server
     const wanted = Object.entries(CAMERAS).filter(([, scene]) => scene !== 'safe');
     const raised = (s: DashboardState | undefined, cam: string, type: string) =>
       s?.incidents.some((i) => i.cameraId === cam && i.hazards.some((h) => h.type === type)) ?? false;
-    const firstIncidentMs = await waitFor(
+    const firstIncidentMs = await waitUntil(
       async () => {
         const s = await getJson<DashboardState>(`${dashboard}/api/state`, session);
         return (s?.incidents.length ?? 0) > 0 ? Date.now() - t0 - readyMs : undefined;
       },
-      runMs,
-      'the first incident on the dashboard',
-      diag,
+      { timeoutMs: runMs, what: () => `the first incident on the dashboard\n${diag()}`, everyMs: 500 },
     );
-    await waitFor(
+    await waitUntil(
       async () => {
         const s = await getJson<DashboardState>(`${dashboard}/api/state`, session);
         return wanted.every(([cam, type]) => raised(s, cam, type));
       },
-      runMs + 20_000,
-      `incidents ${wanted.map(([c, t]) => `${c}:${t}`).join(', ')}`,
-      diag,
+      {
+        timeoutMs: runMs + 20_000,
+        what: () => `${`incidents ${wanted.map(([c, t]) => `${c}:${t}`).join(', ')}`}\n${diag()}`,
+        everyMs: 500,
+      },
     );
     // keep recording for the full run, so the safe camera had every chance to raise a false alarm
     const remaining = t0 + readyMs + runMs - Date.now();
     if (remaining > 0)
-      await waitFor(() => Date.now() >= t0 + readyMs + runMs, remaining + 1000, 'the end of the recording window');
+      await waitUntil(() => Date.now() >= t0 + readyMs + runMs, {
+        timeoutMs: remaining + 1000,
+        what: 'the end of the recording window',
+        everyMs: 500,
+      });
 
     // the status line (lines mode: stdout is not a terminal) reports the running pipeline
     expect(output).toMatch(
@@ -224,12 +233,12 @@ describe('npm start (e2e, 4 cameras, vllm-sim stands in for the GPU model server
     const pids = [...new Set([...reportedPids(before), ...reportedPids(after)])];
     const descendantsBefore = before?.parts.flatMap((p) => p.descendants) ?? [];
     expect(descendantsBefore.length).toBeGreaterThanOrEqual(9); // at least the RTSP server, 4 publishers and 4 recorders (ffmpeg)
-    await waitFor(
-      () => pids.every((p) => !alive(p)) && pgrep(tmp).length === 0,
-      5000,
-      'all reported processes to be gone',
-      () => `alive: ${pids.filter(alive).join(' ')} · pgrep: ${pgrep(tmp).join(' ')}`,
-    );
+    await waitUntil(() => pids.every((p) => !alive(p)) && pgrep(tmp).length === 0, {
+      timeoutMs: 5000,
+      what: () =>
+        `all reported processes to be gone\n${(() => `alive: ${pids.filter(alive).join(' ')} · pgrep: ${pgrep(tmp).join(' ')}`)()}`,
+      everyMs: 500,
+    });
     expect(alive(child.pid!)).toBe(false);
 
     // one log per part, every line prefixed with its name

@@ -1,6 +1,5 @@
 import { ClipQueue } from '../../functions/shared/src/queue';
-import { makeClipLibrary } from '../../bench/lib/clips';
-import { waitFor } from '../../bench/lib/parts';
+import { makeClipLibrary, waitFor } from '../support';
 import { ALERTS_TEST_TOKEN, startStack, type TestStack } from './lib/stack';
 
 /**
@@ -36,14 +35,12 @@ it('retries alerts through a subscriber outage (HTTP 500) and delivers each exac
   for (const job of jobs) await q.enqueue(job);
 
   await waitFor(
-    'every verdict stored and the queue drained',
     async () => {
       const verdicts = await s.verdictCounts();
       const depth = await q.depth();
       return verdicts.size === jobs.length && depth.pending === 0 && (await q.inFlight()) === 0;
     },
-    90_000,
-    200,
+    { timeoutMs: 90_000, what: 'every verdict stored and the queue drained', everyMs: 200 },
   ).catch((err: Error) => {
     throw new Error(`${err.message}\n${s.logs()}`);
   });

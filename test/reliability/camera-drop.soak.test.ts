@@ -1,5 +1,5 @@
-import { waitFor } from '../../bench/lib/parts';
 import { startStack, type TestStack } from './lib/stack';
+import { waitFor } from '../support';
 
 /**
  * A camera drops for 30 s (its RTSP path disappears) and comes back: exactly one
@@ -35,26 +35,40 @@ it('turns a 30 s camera outage into one offline incident and recovers by itself'
     s.broker.delivered(`com.safetyhanta.${type}`).filter((e) => e.data.cameraId === cam);
   await Promise.all([s.start('vllmSim'), s.start('alerts')]);
   await Promise.all([s.start('inference'), s.start('capture')]);
-  await waitFor('both cameras recording', () => clipsOf('cam1') >= 2 && clipsOf('cam2') >= 2, 60_000, 200).catch(fail);
+  await waitFor(() => clipsOf('cam1') >= 2 && clipsOf('cam2') >= 2, {
+    timeoutMs: 60_000,
+    what: 'both cameras recording',
+    everyMs: 200,
+  }).catch(fail);
 
   const droppedAt = Date.now();
   await s.rtsp!.drop(2);
-  await waitFor('camera.offline for cam2', () => events('camera.offline', 'cam2').length > 0, 40_000, 200).catch(fail);
+  await waitFor(() => events('camera.offline', 'cam2').length > 0, {
+    timeoutMs: 40_000,
+    what: 'camera.offline for cam2',
+    everyMs: 200,
+  }).catch(fail);
   const cam1During = clipsOf('cam1');
   // the outage lasts 30 s in total (a scenario length, not a wait for a condition)
   await new Promise((r) => setTimeout(r, Math.max(0, droppedAt + DROP_MS - Date.now())));
   const cam2Before = clipsOf('cam2');
   await s.rtsp!.restore(2);
-  await waitFor('camera.online for cam2', () => events('camera.online', 'cam2').length > 0, 60_000, 200).catch(fail);
-  await waitFor('cam2 recording again', () => clipsOf('cam2') >= cam2Before + 2, 60_000, 200).catch(fail);
+  await waitFor(() => events('camera.online', 'cam2').length > 0, {
+    timeoutMs: 60_000,
+    what: 'camera.online for cam2',
+    everyMs: 200,
+  }).catch(fail);
+  await waitFor(() => clipsOf('cam2') >= cam2Before + 2, {
+    timeoutMs: 60_000,
+    what: 'cam2 recording again',
+    everyMs: 200,
+  }).catch(fail);
   await waitFor(
-    'the offline incident resolved',
     () =>
       s.broker
         .delivered('com.safetyhanta.alert.resolved')
         .some((a) => a.data.hazardType === 'camera_offline' && a.data.cameraId === 'cam2'),
-    30_000,
-    200,
+    { timeoutMs: 30_000, what: 'the offline incident resolved', everyMs: 200 },
   ).catch(fail);
 
   const distinct = (xs: { id: string; data: unknown; at: number }[]) => [

@@ -1,8 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { waitFor } from '../../bench/lib/parts';
 import { jobIdOf } from './lib/checks';
 import { startStack, type TestStack } from './lib/stack';
+import { waitFor } from '../support';
 
 /**
  * The clip volume fills up (a byte cap, CLIPS_MAX_BYTES) while inference is stopped: capture
@@ -33,16 +33,18 @@ it('reports a full clip volume, never evicts unjudged clips, and frees space onc
   await Promise.all([s.start('vllmSim'), s.start('alerts'), s.start('capture')]);
 
   // 1. no inference: the volume passes the cap; capture reports it and keeps every (unjudged) clip
-  await waitFor('the byte cap exceeded', () => (track(), bytes() > CAP * 1.5), 90_000, 200).catch(fail);
+  await waitFor(() => (track(), bytes() > CAP * 1.5), {
+    timeoutMs: 90_000,
+    what: 'the byte cap exceeded',
+    everyMs: 200,
+  }).catch(fail);
   const blocked = await waitFor(
-    'capture to report the full volume',
     () =>
       s
         .part('capture')!
         .records()
         .find((r) => r.level === 50 && /CLIPS_MAX_BYTES exceeded/.test(String(r.msg))),
-    30_000,
-    200,
+    { timeoutMs: 30_000, what: 'capture to report the full volume', everyMs: 200 },
   ).catch(fail);
   expect(blocked.maxBytes).toBe(CAP);
   const metrics = await (await fetch(`${s.url('capture')}/metrics`)).text();
@@ -53,22 +55,20 @@ it('reports a full clip volume, never evicts unjudged clips, and frees space onc
 
   // 2. inference judges the backlog; retention evicts judged clips down to the cap; recording goes on
   await s.start('inference');
-  await waitFor(
-    'retention freed space below the cap',
-    () => (track(), bytes() <= CAP && seen.size >= beforeInference + 3),
-    90_000,
-    200,
-  ).catch(fail);
+  await waitFor(() => (track(), bytes() <= CAP && seen.size >= beforeInference + 3), {
+    timeoutMs: 90_000,
+    what: 'retention freed space below the cap',
+    everyMs: 200,
+  }).catch(fail);
   const counts = await s.verdictCounts();
   const evicted = [...seen].filter((c) => !fs.existsSync(path.join(s.clipsDir, c)));
   expect(evicted.length).toBeGreaterThan(0);
   for (const c of evicted) expect(counts.get(jobIdOf(c))).toBe(1);
   const last = s.recordedClips().length;
-  await waitFor(
-    'recording continues after the eviction',
-    () => (track(), s.recordedClips().length > last || seen.size > beforeInference + 4),
-    30_000,
-    200,
-  ).catch(fail);
+  await waitFor(() => (track(), s.recordedClips().length > last || seen.size > beforeInference + 4), {
+    timeoutMs: 30_000,
+    what: 'recording continues after the eviction',
+    everyMs: 200,
+  }).catch(fail);
   expect(s.part('capture')!.alive()).toBe(true);
 }, 240_000);

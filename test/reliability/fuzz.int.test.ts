@@ -1,8 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { ClipQueue } from '../../functions/shared/src/queue';
-import { makeClipLibrary } from '../../bench/lib/clips';
-import { waitFor } from '../../bench/lib/parts';
+import { makeClipLibrary, waitFor } from '../support';
 import { malformedEvents, rng, type HttpCase } from './lib/fuzz';
 import { clipKey, startStack, type TestStack } from './lib/stack';
 
@@ -209,7 +208,6 @@ it(`answers every malformed input with a 4xx or a dead letter, and keeps working
     else await q.enqueue(m.job);
   }
   await waitFor(
-    'every job dead-lettered or verdicted',
     async () => {
       const d = await q.depth();
       return (
@@ -219,8 +217,7 @@ it(`answers every malformed input with a 4xx or a dead letter, and keeps working
         (await s.verdictCounts()).size >= valid.length
       );
     },
-    90_000,
-    200,
+    { timeoutMs: 90_000, what: 'every job dead-lettered or verdicted', everyMs: 200 },
   ).catch((err: Error) => {
     throw new Error(`${err.message}\n${s.logs()}`);
   });

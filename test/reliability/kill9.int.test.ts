@@ -1,6 +1,6 @@
-import { waitFor } from '../../bench/lib/parts';
 import { drained, ledger } from './lib/checks';
 import { startStack, type TestStack } from './lib/stack';
+import { waitFor } from '../support';
 
 /**
  * `kill -9` of capture (its whole process group, ffmpeg included, as a pod dies) and of
@@ -27,42 +27,46 @@ it('loses no clip, judges none twice and sends no duplicate alert across kill -9
   await Promise.all([s.start('vllmSim'), s.start('alerts')]);
   await Promise.all([s.start('inference'), s.start('capture')]);
   const verdicts = async () => (await s.verdictCounts()).size;
-  await waitFor('6 verdicts before the first kill', async () => (await verdicts()) >= 6, 60_000, 200).catch(fail);
+  await waitFor(async () => (await verdicts()) >= 6, {
+    timeoutMs: 60_000,
+    what: '6 verdicts before the first kill',
+    everyMs: 200,
+  }).catch(fail);
 
   // capture dies with everything it started; a new replica takes the cameras over (leases expire)
   await s.kill9('capture');
   const clipsAtKill = s.recordedClips().length;
   await s.start('capture');
-  await waitFor(
-    'new clips from the restarted capture',
-    () => s.recordedClips().length >= clipsAtKill + 6,
-    60_000,
-    200,
-  ).catch(fail);
+  await waitFor(() => s.recordedClips().length >= clipsAtKill + 6, {
+    timeoutMs: 60_000,
+    what: 'new clips from the restarted capture',
+    everyMs: 200,
+  }).catch(fail);
 
   // inference dies while a request is in flight; the reaper returns its claimed jobs
   await waitFor(
-    'a job claimed by inference',
     async () => {
       for (const k of await s.redis.keys(s.keys.processingPattern)) if ((await s.redis.llen(k)) > 0) return true;
       return false;
     },
-    30_000,
-    20,
+    { timeoutMs: 30_000, what: 'a job claimed by inference', everyMs: 20 },
   ).catch(fail);
   await s.kill9('inference');
   const verdictsAtKill = await verdicts();
   await s.start('inference');
-  await waitFor(
-    'verdicts after the inference restart',
-    async () => (await verdicts()) >= verdictsAtKill + 6,
-    60_000,
-    200,
-  ).catch(fail);
+  await waitFor(async () => (await verdicts()) >= verdictsAtKill + 6, {
+    timeoutMs: 60_000,
+    what: 'verdicts after the inference restart',
+    everyMs: 200,
+  }).catch(fail);
 
   // stop capture cleanly (SIGINT finalises the open clips), then let inference drain the queue
   await s.part('capture')!.stop(15_000);
-  await waitFor('every recorded clip judged and the queue drained', () => drained(s), 90_000, 250).catch(fail);
+  await waitFor(() => drained(s), {
+    timeoutMs: 90_000,
+    what: 'every recorded clip judged and the queue drained',
+    everyMs: 250,
+  }).catch(fail);
 
   const l = await ledger(s);
   expect(l.clips.length).toBeGreaterThanOrEqual(15);

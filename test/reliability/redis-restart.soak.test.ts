@@ -1,6 +1,5 @@
-import { waitFor } from '../../bench/lib/parts';
 import { drained, ledger } from './lib/checks';
-import { startOwnRedis, type OwnRedis } from './lib/redis-server';
+import { startOwnRedis, type OwnRedis, waitFor } from '../support';
 import { startStack, type TestStack } from './lib/stack';
 
 /**
@@ -32,33 +31,40 @@ it('gives every clip recorded across a Redis restart exactly one verdict', async
   };
   await Promise.all([s.start('vllmSim'), s.start('alerts')]);
   await Promise.all([s.start('inference'), s.start('capture')]);
-  await waitFor('4 verdicts before the restart', async () => (await s.verdictCounts()).size >= 4, 60_000, 200).catch(
-    fail,
-  );
+  await waitFor(async () => (await s.verdictCounts()).size >= 4, {
+    timeoutMs: 60_000,
+    what: '4 verdicts before the restart',
+    everyMs: 200,
+  }).catch(fail);
 
   await r.stop('SIGTERM');
   const clipsAtStop = s.recordedClips().length + s.stagedSegments();
   // cameras keep recording while Redis is away: at least 2 more segments per camera meanwhile
-  await waitFor(
-    'segments recorded while Redis is down',
-    () => s.recordedClips().length + s.stagedSegments() >= clipsAtStop + 4,
-    30_000,
-    100,
-  ).catch(fail);
+  await waitFor(() => s.recordedClips().length + s.stagedSegments() >= clipsAtStop + 4, {
+    timeoutMs: 30_000,
+    what: 'segments recorded while Redis is down',
+    everyMs: 100,
+  }).catch(fail);
   await r.start();
 
-  await waitFor('clips after the restart', () => s.recordedClips().length >= clipsAtStop + 10, 60_000, 200).catch(fail);
+  await waitFor(() => s.recordedClips().length >= clipsAtStop + 10, {
+    timeoutMs: 60_000,
+    what: 'clips after the restart',
+    everyMs: 200,
+  }).catch(fail);
   // the cameras go away (no new clips); capture keeps running and hands over what it holds
   for (const n of [1, 2]) await s.rtsp!.drop(n);
-  await waitFor('every recorded clip judged and the queue drained', () => drained(s), 120_000, 250).catch(
-    async (err: Error) => {
-      fail(
-        new Error(
-          `${err.message}\nledger: ${JSON.stringify(await ledger(s))}\ndead: ${JSON.stringify(await s.redis.lrange(s.keys.dead, 0, -1))}`,
-        ),
-      );
-    },
-  );
+  await waitFor(() => drained(s), {
+    timeoutMs: 120_000,
+    what: 'every recorded clip judged and the queue drained',
+    everyMs: 250,
+  }).catch(async (err: Error) => {
+    fail(
+      new Error(
+        `${err.message}\nledger: ${JSON.stringify(await ledger(s))}\ndead: ${JSON.stringify(await s.redis.lrange(s.keys.dead, 0, -1))}`,
+      ),
+    );
+  });
 
   const l = await ledger(s);
   expect(l.missing).toEqual([]);

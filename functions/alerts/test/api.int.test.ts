@@ -4,7 +4,8 @@ import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { startAlerts, type RunningAlerts } from '../src/app/start-alerts';
-import { alertData, countKeys, EventType, makeClip, postEvent, testEnv, waitFor } from './helpers';
+import { alertData, countKeys, EventType, makeClip, postEvent, testEnv } from './helpers';
+import { waitUntil } from '../../../test/support';
 
 /** Raw GET, so `..` and odd encodings reach the server exactly as written (fetch would normalise them). */
 function rawGet(
@@ -224,15 +225,14 @@ describe('alerts function over HTTP (real Redis, real ffmpeg)', () => {
       reason: 'no clip for 30 s',
     });
 
-    const state = await waitFor(
+    const state = await waitUntil(
       async () => {
         const st = await json(fetch(`${alerts.url}/api/state`));
         return st.cameras.find((c: { cameraId: string }) => c.cameraId === 'cam2')?.status === 'offline'
           ? st
           : undefined;
       },
-      5000,
-      'camera offline in state',
+      { timeoutMs: 5000, what: 'camera offline in state' },
     );
     expect(state.verdicts).toHaveLength(1);
     expect(state.counters.verdictsByStatus).toMatchObject({ danger: 1, safe: 0 });
@@ -308,13 +308,12 @@ describe('alerts function over HTTP (real Redis, real ffmpeg)', () => {
     const a = alertData();
     const sse = await openSse(`${alerts.url}/api/stream`);
     await sse.until((t) => t.includes('event: state'));
-    await waitFor(
+    await waitUntil(
       async () =>
         (await fetch(`${alerts.url}/metrics`).then((r) => r.text())).match(
           /safetyhanta_alerts_sse_clients\{[^}]*\} [1-9]/,
         ),
-      5000,
-      'SSE client in the gauge',
+      { timeoutMs: 5000, what: 'SSE client in the gauge' },
     );
     await postEvent(alerts.url, EventType.alertRaised, a);
     const text = await sse
@@ -371,13 +370,12 @@ describe('alerts function over HTTP (real Redis, real ffmpeg)', () => {
   });
 
   it('thumbnails: a JPEG of the latest clip, extracted once per clip', async () => {
-    const shot = await waitFor(
+    const shot = await waitUntil(
       async () => {
         const r = await rawGet(alerts.url, '/thumbs/cam1.jpg');
         return r.status === 200 ? r : undefined;
       },
-      5000,
-      'thumbnail of cam1',
+      { timeoutMs: 5000, what: 'thumbnail of cam1' },
     );
     expect(shot.headers['content-type']).toBe('image/jpeg');
     expect(shot.body.subarray(0, 2).toString('hex')).toBe('ffd8');

@@ -8,7 +8,8 @@ import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { startAlerts, type RunningAlerts } from '../src/app/start-alerts';
-import { alertData, EventType, postEvent, testEnv, waitFor } from './helpers';
+import { alertData, EventType, postEvent, testEnv } from './helpers';
+import { waitUntil } from '../../../test/support';
 
 jest.setTimeout(60_000);
 
@@ -95,11 +96,10 @@ describe('dashboard in chromium: a hostile summary is inert, the CSP holds, logi
     await page.waitForSelector(card, { timeout: 10_000 });
     await page.click(`${card} .inc-summary`); // the player shows summary, hazards, facts
     await page.waitForSelector('#player:not([hidden])');
-    await waitFor(
-      () => page.evaluate(`document.querySelector('#verdicts').textContent.includes('verdict <img')`),
-      10_000,
-      `document.querySelector('#verdicts').textContent.includes('verdict <img')`,
-    ); // not waitForFunction: its polling needs eval, which the CSP forbids
+    await waitUntil(() => page.evaluate(`document.querySelector('#verdicts').textContent.includes('verdict <img')`), {
+      timeoutMs: 10_000,
+      what: `document.querySelector('#verdicts').textContent.includes('verdict <img')`,
+    }); // not waitForFunction: its polling needs eval, which the CSP forbids
 
     expect(await page.textContent(`.inc[data-incident-id="${before.incidentId}"] .inc-summary`)).toBe(
       `before ${HOSTILE}`,

@@ -1,7 +1,8 @@
 import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { startAlerts, type RunningAlerts } from '../src/app/start-alerts';
-import { alertData, EventType, makeClip, postEvent, testEnv, waitFor } from './helpers';
+import { alertData, EventType, makeClip, postEvent, testEnv } from './helpers';
+import { waitUntil } from '../../../test/support';
 
 jest.setTimeout(60_000);
 
@@ -69,11 +70,10 @@ describe('dashboard in a real browser (Debian chromium + playwright-core)', () =
     await page.click(`${card} .inc-summary`);
     await page.waitForSelector('#player:not([hidden])');
     expect(await page.getAttribute('#player-video', 'src')).toBe(`/clips/${clipRel}`);
-    await waitFor(
-      () => page.evaluate('document.querySelector("#player-video").currentTime > 0'),
-      15_000,
-      'document.querySelector("#player-video").currentTime > 0',
-    ); // not waitForFunction: its polling needs eval, which the CSP forbids
+    await waitUntil(() => page.evaluate('document.querySelector("#player-video").currentTime > 0'), {
+      timeoutMs: 15_000,
+      what: 'document.querySelector("#player-video").currentTime > 0',
+    }); // not waitForFunction: its polling needs eval, which the CSP forbids
     expect(await page.evaluate('document.querySelector("#player-video").error')).toBeNull();
     expect(clipStatuses).toContain(206); // the browser seeks to the trailing moov with Range requests
 
@@ -97,11 +97,10 @@ describe('dashboard in a real browser (Debian chromium + playwright-core)', () =
       summary: '화재 계속',
       analyzedAt: new Date(Date.now() + 1000).toISOString(),
     });
-    await waitFor(
-      async () => (await page.textContent(card))?.includes('화재 계속'),
-      10_000,
-      'updated summary in the page',
-    );
+    await waitUntil(async () => (await page.textContent(card))?.includes('화재 계속'), {
+      timeoutMs: 10_000,
+      what: 'updated summary in the page',
+    });
     expect(await page.getAttribute(card, 'data-acked')).toBe('true');
     expect(await page.getAttribute('body', 'data-alarms')).toBe('1');
     expect(await page.getAttribute(card, 'class')).not.toContain('flash');
@@ -115,22 +114,20 @@ describe('dashboard in a real browser (Debian chromium + playwright-core)', () =
       analyzedAt: new Date(Date.now() + 2000).toISOString(),
     });
     await page.waitForSelector(`${card}[data-state="resolved"]`, { timeout: 10_000 });
-    await waitFor(
-      () => page.evaluate('document.querySelector("#c-open").textContent === "0"'),
-      10_000,
-      'document.querySelector("#c-open").textContent === "0"',
-    ); // not waitForFunction: its polling needs eval, which the CSP forbids
+    await waitUntil(() => page.evaluate('document.querySelector("#c-open").textContent === "0"'), {
+      timeoutMs: 10_000,
+      what: 'document.querySelector("#c-open").textContent === "0"',
+    }); // not waitForFunction: its polling needs eval, which the CSP forbids
 
     // A camera tile plays that camera's newest clip.
     await page.waitForSelector('.cam[data-camera-id="cam1"][data-clip]', { timeout: 10_000 });
     await page.click('.cam[data-camera-id="cam1"]');
     await page.waitForSelector('#player:not([hidden])');
     expect(await page.getAttribute('#player-video', 'src')).toBe(`/clips/${clipRel}`);
-    await waitFor(
-      () => page.evaluate('document.querySelector("#player-video").currentTime > 0'),
-      15_000,
-      'document.querySelector("#player-video").currentTime > 0',
-    ); // not waitForFunction: its polling needs eval, which the CSP forbids
+    await waitUntil(() => page.evaluate('document.querySelector("#player-video").currentTime > 0'), {
+      timeoutMs: 15_000,
+      what: 'document.querySelector("#player-video").currentTime > 0',
+    }); // not waitForFunction: its polling needs eval, which the CSP forbids
     await page.keyboard.press('Escape');
 
     expect(pageErrors).toEqual([]);

@@ -1,10 +1,10 @@
 import { Redis } from 'ioredis';
-import { startSink } from '../../shared/test/http-sink';
 import { redisKeys } from '../../shared/src/keys';
 import { CameraRegistry } from '../../shared/src/camera-registry/store';
 import { seedEntries } from '../../shared/src/camera-registry/seed';
 import { startAlerts, type RunningAlerts } from '../src/app/start-alerts';
-import { testEnv, TEST_REDIS_URL, waitFor } from './helpers';
+import { testEnv, TEST_REDIS_URL } from './helpers';
+import { startCloudEventSink, waitUntil } from '../../../test/support';
 
 const TOKEN = 'test-admin-token-0123456789';
 const VIEWER = 'test-viewer-token-0123456789';
@@ -20,7 +20,7 @@ const zone = {
 
 describe('cameras API (real Redis, real HTTP, real CloudEvent sink)', () => {
   let env: Awaited<ReturnType<typeof testEnv>>;
-  let sink: Awaited<ReturnType<typeof startSink>>;
+  let sink: Awaited<ReturnType<typeof startCloudEventSink>>;
   let alerts: RunningAlerts;
   let redis: Redis;
   const call = (
@@ -40,7 +40,7 @@ describe('cameras API (real Redis, real HTTP, real CloudEvent sink)', () => {
     });
 
   beforeAll(async () => {
-    sink = await startSink();
+    sink = await startCloudEventSink({ status: 200 });
     env = await testEnv({
       ALERTS_AUTH: 'token',
       ALERTS_AUTH_TOKEN: TOKEN,
@@ -93,7 +93,7 @@ describe('cameras API (real Redis, real HTTP, real CloudEvent sink)', () => {
     expect((await call('DELETE', '/api/cameras/dock-3')).status).toBe(404);
     expect((await call('PATCH', '/api/cameras/nope', { enabled: false })).status).toBe(404);
 
-    await waitFor(() => sink.received.length >= 4, 10_000, 'four camera.updated events');
+    await waitUntil(() => sink.received.length >= 4, { timeoutMs: 10_000, what: 'four camera.updated events' });
     const events = sink.received.map((r) => ({
       type: r.headers['ce-type'],
       source: r.headers['ce-source'],

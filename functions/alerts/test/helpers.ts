@@ -5,12 +5,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { CloudEvent, HTTP } from 'cloudevents';
-import { Redis } from 'ioredis';
 import { parseConfig, type Config } from '../../shared/src/config';
 import { EventType, type AlertData, type EventTypeName } from '../../shared/src/events';
-import { deleteKeysUnder } from '../../shared/test/redis-helpers';
+import { countKeysUnder, deleteKeysUnder, TEST_REDIS_URL, withRedis } from '../../../test/support';
 
-export const TEST_REDIS_URL = 'redis://127.0.0.1:6379';
+export { TEST_REDIS_URL };
 
 /** A fresh prefix, clips dir and config for one test file. */
 export async function testEnv(
@@ -42,31 +41,10 @@ export async function testEnv(
 }
 
 /** Deletes every key under `prefix:`. */
-export async function deleteKeys(prefix: string): Promise<void> {
-  const redis = new Redis(TEST_REDIS_URL, { maxRetriesPerRequest: 1 });
-  try {
-    await deleteKeysUnder(redis, prefix);
-  } finally {
-    redis.disconnect();
-  }
-}
+export const deleteKeys = (prefix: string): Promise<void> => withRedis((r) => deleteKeysUnder(r, prefix));
 
 /** Counts keys under `prefix:`. */
-export async function countKeys(prefix: string): Promise<number> {
-  const redis = new Redis(TEST_REDIS_URL, { maxRetriesPerRequest: 1 });
-  try {
-    let cursor = '0';
-    let n = 0;
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 500);
-      cursor = next;
-      n += keys.length;
-    } while (cursor !== '0');
-    return n;
-  } finally {
-    redis.disconnect();
-  }
-}
+export const countKeys = (prefix: string): Promise<number> => withRedis((r) => countKeysUnder(r, prefix));
 
 /**
  * Writes a real small H.264 MP4. By default like capture's segmenter output: `moov` at the end,
@@ -141,27 +119,6 @@ export async function postEvent(
     body: msg.body as string,
   });
   return { status: res.status, body: await res.text() };
-}
-
-/** Polls `fn` until it returns a truthy value or the deadline passes (never a blind sleep). */
-export async function waitFor<T>(
-  fn: () => Promise<T | undefined | false> | T | undefined | false,
-  timeoutMs = 10_000,
-  what = 'condition',
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = await fn();
-      if (v) return v;
-    } catch (err) {
-      last = err;
-    }
-    // eslint-disable-next-line @typescript-eslint/no-base-to-string -- whatever was thrown, as String() shows it
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
 }
 
 export { EventType };

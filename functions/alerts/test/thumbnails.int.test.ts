@@ -11,7 +11,8 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { ThumbnailCache, ThumbnailsBusyError } from '../src/adapters/thumbnails';
 import { startAlerts, type RunningAlerts } from '../src/app/start-alerts';
-import { makeClip, testEnv, waitFor } from './helpers';
+import { makeClip, testEnv } from './helpers';
+import { waitUntil } from '../../../test/support';
 
 jest.setTimeout(60_000);
 
@@ -118,7 +119,7 @@ describe('thumbnails: hardened ffmpeg runs', () => {
     await expect(cache.get('cam1/a.mp4')).rejects.toThrow(/longer than 600 ms/);
     expect(Date.now() - t0).toBeLessThan(5000);
     const [pid] = await fake.pids();
-    await waitFor(() => pid !== undefined && !alive(pid), 5000, 'the hung ffmpeg to be gone');
+    await waitUntil(() => pid !== undefined && !alive(pid), { timeoutMs: 5000, what: 'the hung ffmpeg to be gone' });
     expect(cache.killed).toBe(1);
   });
 
@@ -132,15 +133,14 @@ describe('thumbnails: hardened ffmpeg runs', () => {
       const url = (c: string) => `/thumbs/cam1.jpg?clip=${encodeURIComponent(c)}`;
       // two run (concurrency 2), one waits, the fourth is refused at once
       const running = [rawGet(alerts.url, url(clips[0]!)), rawGet(alerts.url, url(clips[1]!))];
-      await waitFor(async () => (await fake.pids()).length === 2, 10_000, 'two ffmpeg runs');
+      await waitUntil(async () => (await fake.pids()).length === 2, { timeoutMs: 10_000, what: 'two ffmpeg runs' });
       const queued = rawGet(alerts.url, url(clips[2]!));
-      await waitFor(
+      await waitUntil(
         async () => {
           const r = await rawGet(alerts.url, url(clips[3]!)).done;
           return r.status === 503 ? r : undefined;
         },
-        10_000,
-        'a 503 once the queue is full',
+        { timeoutMs: 10_000, what: 'a 503 once the queue is full' },
       );
       // every client goes: the two ffmpeg processes are killed, the queued one never starts
       for (const r of [...running, queued]) {
@@ -148,7 +148,10 @@ describe('thumbnails: hardened ffmpeg runs', () => {
         r.done.catch(() => undefined);
       }
       const pids = await fake.pids();
-      await waitFor(() => pids.every((p) => !alive(p)), 10_000, 'ffmpeg killed after its clients left');
+      await waitUntil(() => pids.every((p) => !alive(p)), {
+        timeoutMs: 10_000,
+        what: 'ffmpeg killed after its clients left',
+      });
       expect(await fake.pids()).toHaveLength(2);
     } finally {
       await alerts.stop();
@@ -174,6 +177,6 @@ describe('thumbnails: hardened ffmpeg runs', () => {
     await expect(second).rejects.toThrow(/client went away/);
     expect(cache.queued).toBe(0);
     const pids = await fake.pids();
-    await waitFor(() => pids.every((p) => !alive(p)), 5000, 'ffmpeg gone');
+    await waitUntil(() => pids.every((p) => !alive(p)), { timeoutMs: 5000, what: 'ffmpeg gone' });
   });
 });

@@ -12,7 +12,8 @@ import { Redis } from 'ioredis';
 import type { ClipJob } from '../../shared/src/clip-job';
 import { redisKeys } from '../../shared/src/keys';
 import type { RtspSimHandle } from '../../../simulator/cameras/src/index';
-import { cleanRedis, newPrefix, simTemplate, startSim, testEnv, waitFor } from './helpers';
+import { cleanRedis, newPrefix, simTemplate, startSim, testEnv } from './helpers';
+import { waitFor } from '../../../test/support';
 
 const ROOT = path.resolve(__dirname, '../../..');
 const TTL = 3;
@@ -101,11 +102,10 @@ afterAll(async () => {
 
 test('two replicas split the cameras; kill -9 one and the other takes its cameras over', async () => {
   const a = startReplica('replica-a');
-  await waitFor(
-    async () => Object.values(await holders()).every((h) => h === 'replica-a'),
-    20_000,
-    () => `replica-a to hold every camera\n${a.output()}`,
-  );
+  await waitFor(async () => Object.values(await holders()).every((h) => h === 'replica-a'), {
+    timeoutMs: 20_000,
+    what: () => `replica-a to hold every camera\n${a.output()}`,
+  });
   const b = startReplica('replica-b');
   const split = await waitFor(
     async () => {
@@ -114,8 +114,10 @@ test('two replicas split the cameras; kill -9 one and the other takes its camera
       const countB = Object.values(h).filter((x) => x === 'replica-b').length;
       return countA === 2 && countB === 2 ? h : undefined;
     },
-    25_000,
-    async () => `a 2/2 split\nA: ${a.output()}\nB: ${b.output()}\n${JSON.stringify(await holders())}`,
+    {
+      timeoutMs: 25_000,
+      what: async () => `a 2/2 split\nA: ${a.output()}\nB: ${b.output()}\n${JSON.stringify(await holders())}`,
+    },
   );
   const camsOfA = CAMS.filter((c) => split[c] === 'replica-a');
   const camsOfB = CAMS.filter((c) => split[c] === 'replica-b');
@@ -125,8 +127,7 @@ test('two replicas split the cameras; kill -9 one and the other takes its camera
     async () =>
       (await jobs()).filter((j) => camsOfB.includes(j.cameraId) && Date.parse(j.startedAt) >= splitAt - 1000).length >=
       camsOfB.length,
-    20_000,
-    () => `clips from replica-b\n${b.output()}`,
+    { timeoutMs: 20_000, what: () => `clips from replica-b\n${b.output()}` },
   );
 
   const before = new Set((await jobs()).map((j) => j.id));
@@ -134,21 +135,22 @@ test('two replicas split the cameras; kill -9 one and the other takes its camera
   killGroup(a.child, 'SIGKILL');
   await exited(a.child);
 
-  await waitFor(
-    async () => Object.values(await holders()).every((h) => h === 'replica-b'),
-    (TTL + 5) * 1000,
-    () => `replica-b to hold every camera\n${b.output()}`,
-    50,
-  );
+  await waitFor(async () => Object.values(await holders()).every((h) => h === 'replica-b'), {
+    timeoutMs: (TTL + 5) * 1000,
+    what: () => `replica-b to hold every camera\n${b.output()}`,
+    everyMs: 50,
+  });
   const takenOver = Date.now() - killedAt;
   await waitFor(
     async () => {
       const fresh = (await jobs()).filter((j) => !before.has(j.id));
       return camsOfA.every((c) => fresh.some((j) => j.cameraId === c));
     },
-    (TTL + SEGMENT + 10) * 1000,
-    () => `new clips of ${camsOfA.join(', ')} from replica-b\n${b.output()}`,
-    100,
+    {
+      timeoutMs: (TTL + SEGMENT + 10) * 1000,
+      what: () => `new clips of ${camsOfA.join(', ')} from replica-b\n${b.output()}`,
+      everyMs: 100,
+    },
   );
   const recording = Date.now() - killedAt;
   process.stdout.write(

@@ -16,7 +16,8 @@ import { THUMB_BYTES } from '../../shared/src/model-clip';
 import { mp4VideoInfo } from '../../shared/src/mp4-info';
 import type { RtspSimHandle } from '../../../simulator/cameras/src/index';
 import { startCapture, type CaptureHandle } from '../src/app/start-capture';
-import { cleanRedis, newPrefix, simTemplate, startSim, startSink, testConfig, waitFor } from './helpers';
+import { cleanRedis, newPrefix, simTemplate, startSim, startSink, testConfig } from './helpers';
+import { waitFor } from '../../../test/support';
 
 const run = promisify(execFile);
 const SEGMENT = 4;
@@ -143,8 +144,7 @@ test('each clip gets a model clip: header frames = decoded, fps, ≤ VIDEO_MAX_S
       const j = await jobs();
       return of(j, 'cam1').length >= 3 && of(j, 'cam2').length >= 3 ? j : undefined;
     },
-    60_000,
-    '3 clips per camera',
+    { timeoutMs: 60_000, what: '3 clips per camera' },
   );
   const firsts = new Set(['cam1', 'cam2'].map((cam) => of(all, cam)[0]!.id));
   for (const job of all) {
@@ -215,7 +215,10 @@ test('MODEL_CLIP=off: clips without `model`, no .model folder', async () => {
         out.push(j);
     return out;
   };
-  const all = await waitFor(async () => ((await mine()).length >= 2 ? mine() : undefined), 40_000, 'two clips');
+  const all = await waitFor(async () => ((await mine()).length >= 2 ? mine() : undefined), {
+    timeoutMs: 40_000,
+    what: 'two clips',
+  });
   for (const job of all) expect(job.model).toBeUndefined();
   await expect(fs.access(path.join(clipsDir, 'cam1', '.model'))).rejects.toThrow();
 }, 60_000);

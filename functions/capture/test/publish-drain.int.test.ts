@@ -1,9 +1,7 @@
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import pino from 'pino';
 import { Registry } from 'prom-client';
 import { Publisher } from '../../shared/src/cloudevents';
-import { testRedis } from '../../shared/test/redis-helpers';
+import { startCloudEventSink, testRedis, type CloudEventSink } from '../../../test/support';
 import { CameraHealth } from '../src/adapters/camera-health';
 import { createCaptureMetrics } from '../src/metrics';
 
@@ -13,30 +11,19 @@ import { createCaptureMetrics } from '../src/metrics';
  */
 describe('camera health stop() awaits its publishes (real Redis, real HTTP sink)', () => {
   let env: Awaited<ReturnType<typeof testRedis>>;
-  let server: http.Server;
+  let sink: CloudEventSink;
   let url: string;
-  let holdMs = 0;
-  const answered: string[] = [];
   beforeAll(async () => {
     env = await testRedis();
-    server = http.createServer((req, res) => {
-      req.resume();
-      req.on('end', () => {
-        if (holdMs < 0) return; // never answers
-        setTimeout(() => {
-          answered.push(String(req.headers['ce-type']));
-          res.end();
-        }, holdMs);
-      });
-    });
-    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+    sink = await startCloudEventSink({ status: 200 });
+    url = sink.url;
   });
   afterAll(async () => {
-    server.closeAllConnections();
-    await new Promise<void>((r) => server.close(() => r()));
+    await sink.close();
     await env.cleanup();
   });
+  // what the sink answered (it records an event when it answers, after its delay)
+  const answered = () => sink.events.map((e) => e.type);
 
   const recoveringCamera = async (cam: string): Promise<CameraHealth> => {
     const logger = pino({ level: 'silent' });
@@ -62,14 +49,14 @@ describe('camera health stop() awaits its publishes (real Redis, real HTTP sink)
   };
 
   it('stop() resolves only after the camera.online publish was answered', async () => {
-    holdMs = 400;
+    sink.setDelay(400);
     const health = await recoveringCamera('cam-slow');
     expect(await health.stop(5000)).toBe(true);
-    expect(answered).toContain('com.safetyhanta.camera.online');
+    expect(answered()).toContain('com.safetyhanta.camera.online');
   });
 
   it('stop() gives up at its bound when the sink never answers, and says so', async () => {
-    holdMs = -1;
+    sink.setDelay(-1); // never answers
     const health = await recoveringCamera('cam-dead');
     const t0 = Date.now();
     expect(await health.stop(300)).toBe(false);

@@ -13,17 +13,8 @@ import { redisKeys } from '../../shared/src/keys';
 import { createRegistry } from '../../shared/src/metrics';
 import type { RtspSimHandle } from '../../../simulator/cameras/src/index';
 import { startCapture, type CaptureHandle } from '../src/app/start-capture';
-import {
-  cleanRedis,
-  ffprobe,
-  histogram,
-  newPrefix,
-  simTemplate,
-  startSim,
-  startSink,
-  testConfig,
-  waitFor,
-} from './helpers';
+import { cleanRedis, ffprobe, histogram, newPrefix, simTemplate, startSim, startSink, testConfig } from './helpers';
+import { waitFor } from '../../../test/support';
 
 const SEGMENT = 5;
 const prefix = newPrefix();
@@ -71,13 +62,15 @@ test('3 cameras for 30 s: valid clips of SEGMENT_SECONDS, each enqueued once, < 
   const events = sink.events;
 
   // the fault switch: cam4 disappears, capture must notice and announce it
-  await waitFor(async () => byCamera(await jobs(), 'cam4').length >= 1, 20_000, 'a first cam4 clip');
+  await waitFor(async () => byCamera(await jobs(), 'cam4').length >= 1, {
+    timeoutMs: 20_000,
+    what: 'a first cam4 clip',
+  });
   const dropped = Date.now();
   await sim.drop(4);
   const offline = await waitFor(
     () => events.find((e) => e.type === EventType.cameraOffline && e.data.cameraId === 'cam4'),
-    20_000,
-    'camera.offline for cam4',
+    { timeoutMs: 20_000, what: 'camera.offline for cam4' },
   );
   // UDP ffmpeg notices the stall a few seconds after RTSP_TIMEOUT (docs/architecture.md §6.1), then CAMERA_OFFLINE_SECONDS
   expect(offline.at - dropped).toBeLessThan(7_000 + 2_000 + 7_000);
@@ -85,14 +78,13 @@ test('3 cameras for 30 s: valid clips of SEGMENT_SECONDS, each enqueued once, < 
   const restored = Date.now();
   const online = await waitFor(
     () => events.find((e) => e.type === EventType.cameraOnline && e.data.cameraId === 'cam4'),
-    25_000,
-    'camera.online for cam4',
+    { timeoutMs: 25_000, what: 'camera.online for cam4' },
   );
   expect(online.at).toBeGreaterThan(offline.at);
   expect(byCamera(await jobs(), 'cam4').some((j) => Date.parse(j.startedAt) >= restored - 1000)).toBe(true);
 
   // 30 s of recording for cam1–3
-  await waitFor(() => Date.now() - t0 >= 30_000, 40_000, '30 s of recording', 250);
+  await waitFor(() => Date.now() - t0 >= 30_000, { timeoutMs: 40_000, what: '30 s of recording', everyMs: 250 });
   expect(events.filter((e) => e.type === EventType.cameraOffline).map((e) => e.data.cameraId)).toEqual(['cam4']);
   const running = await jobs();
   for (const cam of ['cam1', 'cam2', 'cam3']) {
@@ -160,7 +152,6 @@ test('3 cameras for 30 s: valid clips of SEGMENT_SECONDS, each enqueued once, < 
     () =>
       final.every((j) => captured.has(j.id)) ||
       (events.filter((e) => e.type === EventType.clipCaptured).forEach((e) => captured.add(e.data.id)), false),
-    5_000,
-    'clip.captured for every job',
+    { timeoutMs: 5_000, what: 'clip.captured for every job' },
   );
 }, 110_000);

@@ -14,7 +14,8 @@ import { clipStamp } from '../../shared/src/clip-job';
 import { redisKeys } from '../../shared/src/keys';
 import { ANNOUNCED_FILE } from '../src/adapters/recorder';
 import { startCapture, type CaptureHandle } from '../src/app/start-capture';
-import { cleanRedis, newPrefix, testConfig, waitFor } from './helpers';
+import { cleanRedis, newPrefix, testConfig } from './helpers';
+import { waitFor } from '../../../test/support';
 
 const prefix = newPrefix();
 const keys = redisKeys(prefix);
@@ -77,8 +78,7 @@ test('#18.6 after Redis restarts empty, recovery announces only segments not yet
         () => false,
         () => true,
       ),
-    15_000,
-    'the earlier run folder to be recovered and removed',
+    { timeoutMs: 15_000, what: 'the earlier run folder to be recovered and removed' },
   );
   const jobs = (await redis.lrange(keys.clips, 0, -1)).map((j) => JSON.parse(j) as ClipJob);
   expect(jobs.map((j) => j.path)).toEqual([`cam1/${clipStamp(new Date((t + 60) * 1000))}.mp4`]);

@@ -12,7 +12,8 @@ import type { ClipJob } from '../../shared/src/clip-job';
 import { clipStamp } from '../../shared/src/clip-job';
 import { redisKeys } from '../../shared/src/keys';
 import { startCapture, type CaptureHandle } from '../src/app/start-capture';
-import { cleanRedis, newPrefix, testConfig, waitFor } from './helpers';
+import { cleanRedis, newPrefix, testConfig } from './helpers';
+import { waitFor } from '../../../test/support';
 
 const prefix = newPrefix();
 const keys = redisKeys(prefix);
@@ -72,8 +73,7 @@ test('leftovers of a crashed recorder are finished, enqueued once, or quarantine
       const list = (await redis.lrange(keys.clips, 0, -1)).map((j) => JSON.parse(j) as ClipJob);
       return list.length >= 2 ? list : undefined;
     },
-    15_000,
-    'the recovered clips to be enqueued',
+    { timeoutMs: 15_000, what: 'the recovered clips to be enqueued' },
   );
   expect(jobs.map((j) => j.path).sort()).toEqual([`cam1/${clipStamp(new Date(t * 1000))}.mp4`, renamed].sort());
   expect(jobs.find((j) => j.path === renamed)?.durationMs).toBe(1000);
@@ -83,8 +83,7 @@ test('leftovers of a crashed recorder are finished, enqueued once, or quarantine
         () => false,
         () => true,
       ),
-    5_000,
-    'the dead run folder to be removed',
+    { timeoutMs: 5_000, what: 'the dead run folder to be removed' },
   );
   const quarantined = await fs.readdir(path.join(clipsDir, '.quarantine', 'cam1'));
   expect(quarantined).toEqual(expect.arrayContaining([`seg-${t + 10}.mp4`, `seg-${t + 10}.mp4.reason.json`]));

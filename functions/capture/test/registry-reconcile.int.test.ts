@@ -13,7 +13,8 @@ import { CameraRegistry } from '../../shared/src/camera-registry/store';
 import { redisKeys } from '../../shared/src/keys';
 import type { RtspSimHandle } from '../../../simulator/cameras/src/index';
 import { startCapture, type CaptureHandle } from '../src/app/start-capture';
-import { cleanRedis, newPrefix, simTemplate, startSim, testConfig, waitFor } from './helpers';
+import { cleanRedis, newPrefix, simTemplate, startSim, testConfig } from './helpers';
+import { waitFor } from '../../../test/support';
 
 jest.setTimeout(90_000);
 
@@ -77,38 +78,41 @@ describe('capture reconciles its recorders with the camera registry', () => {
     );
     // seeded from NUM_STREAMS=1
     expect((await registry.list()).map((e) => e.id)).toEqual(['cam1']);
-    await waitFor(() => capture!.cameras().includes('cam1'), 10_000, 'cam1 recorded');
+    await waitFor(() => capture!.cameras().includes('cam1'), { timeoutMs: 10_000, what: 'cam1 recorded' });
 
     await registry.put('yard', { url: sim!.urlFor(2) });
-    await waitFor(() => capture!.cameras().includes('yard'), 10_000, 'the added camera recorded');
-    await waitFor(async () => (await clipsOf('yard')).length > 0, 20_000, 'a clip of the added camera');
+    await waitFor(() => capture!.cameras().includes('yard'), { timeoutMs: 10_000, what: 'the added camera recorded' });
+    await waitFor(async () => (await clipsOf('yard')).length > 0, {
+      timeoutMs: 20_000,
+      what: 'a clip of the added camera',
+    });
 
     await registry.patch('yard', { enabled: false });
-    await waitFor(() => !capture!.cameras().includes('yard'), 10_000, 'the disabled camera stopped');
+    await waitFor(() => !capture!.cameras().includes('yard'), {
+      timeoutMs: 10_000,
+      what: 'the disabled camera stopped',
+    });
     // released for nobody, once its recorder has finalised its last clip (the stop comes first)
-    await waitFor(
-      async () => (await redis.get(redisKeys(prefix).cameraLease('yard'))) === null,
-      10_000,
-      "the disabled camera's lease released",
-    );
+    await waitFor(async () => (await redis.get(redisKeys(prefix).cameraLease('yard'))) === null, {
+      timeoutMs: 10_000,
+      what: "the disabled camera's lease released",
+    });
     expect(capture.cameras()).toEqual(['cam1']);
 
     // cam1 re-pointed at stream 2: its recorder restarts on the new URL (the lease is kept)
     expect(recordingUrls('cam1')).toEqual([sim!.urlFor(1)]);
     await registry.patch('cam1', { url: sim!.urlFor(2) });
-    await waitFor(
-      () => recordingUrls('cam1').join() === sim!.urlFor(2),
-      15_000,
-      () => `cam1's recorder on the new URL (now ${recordingUrls('cam1').join() || 'none'})`,
-    );
+    await waitFor(() => recordingUrls('cam1').join() === sim!.urlFor(2), {
+      timeoutMs: 15_000,
+      what: () => `cam1's recorder on the new URL (now ${recordingUrls('cam1').join() || 'none'})`,
+    });
     const before = (await clipsOf('cam1')).length;
-    await waitFor(
-      async () => (await clipsOf('cam1')).length > before,
-      20_000,
-      'cam1 recording again after the URL change',
-    );
+    await waitFor(async () => (await clipsOf('cam1')).length > before, {
+      timeoutMs: 20_000,
+      what: 'cam1 recording again after the URL change',
+    });
 
     expect(await registry.remove('cam1')).toBe(true);
-    await waitFor(() => capture!.cameras().length === 0, 10_000, 'the deleted camera stopped');
+    await waitFor(() => capture!.cameras().length === 0, { timeoutMs: 10_000, what: 'the deleted camera stopped' });
   });
 });

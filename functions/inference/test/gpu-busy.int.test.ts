@@ -9,18 +9,8 @@ import { modelClipPaths } from '../../shared/src/model-clip';
 import { ClipQueue } from '../../shared/src/queue';
 import { makeModelClip } from '../src/adapters/ffmpeg';
 import { startInference, type InferenceHandle } from '../src/app/start-inference';
-import {
-  REDIS_URL,
-  deletePrefix,
-  run,
-  startSink,
-  tempDir,
-  testConfig,
-  testEnv,
-  verdicts,
-  waitFor,
-  type Sink,
-} from './helpers';
+import { REDIS_URL, deletePrefix, run, startSink, tempDir, testConfig, testEnv, verdicts, type Sink } from './helpers';
+import { waitUntil } from '../../../test/support';
 
 jest.setTimeout(180_000);
 
@@ -108,27 +98,38 @@ describe('inference keeps the GPU busy', () => {
     const b = await staticClip(clipsDir, 'camg', new Date(t0.getTime() + 5000), 0x81); // 1 gray level: unchanged
     const c = await staticClip(clipsDir, 'camg', new Date(t0.getTime() + 10_000), 0xe0); // lights on: changed
     await queue.enqueue(a);
-    await waitFor(async () => (await verdicts(redis, keys.verdicts)).length === 1, 60_000, 'A judged');
+    await waitUntil(async () => (await verdicts(redis, keys.verdicts)).length === 1, {
+      timeoutMs: 60_000,
+      what: 'A judged',
+    });
     const requestsAfterA = s.metrics().requests;
     expect((await verdicts(redis, keys.verdicts))[0]).toMatchObject({ jobId: a.id, status: 'safe' });
     await queue.enqueue(b);
-    await waitFor(async () => (await verdicts(redis, keys.verdicts)).length === 2, 60_000, 'B stored');
+    await waitUntil(async () => (await verdicts(redis, keys.verdicts)).length === 2, {
+      timeoutMs: 60_000,
+      what: 'B stored',
+    });
     const vb = (await verdicts(redis, keys.verdicts))[1] as Record<string, unknown>;
     expect(vb).toMatchObject({ jobId: b.id, status: 'safe', skipped: 'unchanged', repeats: a.id });
     expect(s.metrics().requests).toBe(requestsAfterA); // no model request for B
     expect(await redis.exists(keys.verdictDone(b.id))).toBe(1);
-    await waitFor(
+    await waitUntil(
       () =>
         sink.events.some((e) => e.type.endsWith('verdict.created') && (e.data as { jobId?: string }).jobId === b.id),
-      10_000,
-      'B verdict.created published',
+      { timeoutMs: 10_000, what: 'B verdict.created published' },
     );
     const published = sink.events.find((e) => (e.data as { jobId?: string }).jobId === b.id)!;
     expect(published.data).toMatchObject({ skipped: 'unchanged', repeats: a.id });
-    await waitFor(async () => (await redis.llen(keys.processing(h.consumerId))) === 0, 10_000, 'B acked');
+    await waitUntil(async () => (await redis.llen(keys.processing(h.consumerId))) === 0, {
+      timeoutMs: 10_000,
+      what: 'B acked',
+    });
     expect(await metric(h, 'safetyhanta_inference_gate_skipped_total')).toBe(1);
     await queue.enqueue(c);
-    await waitFor(async () => (await verdicts(redis, keys.verdicts)).length === 3, 60_000, 'C judged');
+    await waitUntil(async () => (await verdicts(redis, keys.verdicts)).length === 3, {
+      timeoutMs: 60_000,
+      what: 'C judged',
+    });
     expect((await verdicts(redis, keys.verdicts))[2]).not.toHaveProperty('skipped');
     expect(s.metrics().requests).toBe(requestsAfterA + 1);
   });
@@ -148,13 +149,12 @@ describe('inference keeps the GPU busy', () => {
   }
   async function watchLimit(h: InferenceHandle, until: (seen: number[]) => boolean, what: string): Promise<number[]> {
     const seen: number[] = [];
-    await waitFor(
+    await waitUntil(
       async () => {
         seen.push(await metric(h, 'safetyhanta_inference_concurrency_limit'));
         return until(seen);
       },
-      90_000,
-      what,
+      { timeoutMs: 90_000, what: what },
     );
     return seen;
   }

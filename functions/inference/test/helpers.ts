@@ -13,33 +13,9 @@ import { parseConfig, type Config } from '../../shared/src/config';
 import { prefixHash } from '../src/core/prompt';
 import { hazardWindow } from '../../../tools/fewshot/scene-windows';
 import type { HazardType } from '../../shared/src/verdict';
-import { deleteKeysUnder } from '../../shared/test/redis-helpers';
+import { deleteKeysUnder, startCloudEventSink, TEST_REDIS_URL, type CloudEventSink } from '../../../test/support';
 
-export const REDIS_URL = 'redis://127.0.0.1:6379';
-
-/** Polls `cond` until it returns a truthy value or the deadline passes (never a bare sleep). */
-export async function waitFor<T>(
-  cond: () => Promise<T> | T,
-  timeoutMs: number,
-  what: string,
-  everyMs = 100,
-): Promise<NonNullable<T>> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = await cond();
-      if (v) return v;
-    } catch (err) {
-      last = err;
-    }
-    if (Date.now() > deadline)
-      throw new Error(
-        `timed out after ${timeoutMs} ms waiting for ${what}${last ? `: ${(last as Error).message}` : ''}`,
-      );
-    await new Promise((r) => setTimeout(r, everyMs));
-  }
-}
+export const REDIS_URL = TEST_REDIS_URL;
 
 /** Deletes every key under a test prefix. */
 export const deletePrefix = deleteKeysUnder;
@@ -70,43 +46,9 @@ export async function tempDir(label: string): Promise<string> {
   return fs.mkdtemp(path.join(os.tmpdir(), `inference-${label}-`));
 }
 
-/** A CloudEvent sink that records what it receives (binary mode). */
-export interface Sink {
-  url: string;
-  events: { id: string; source: string; type: string; incidentid?: string; data: Record<string, unknown> }[];
-  close(): Promise<void>;
-}
-
-export async function startSink(): Promise<Sink> {
-  const events: Sink['events'] = [];
-  const server = http.createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      const h = req.headers;
-      const incidentid = h['ce-incidentid'] as string | undefined;
-      events.push({
-        id: String(h['ce-id']),
-        source: String(h['ce-source']),
-        type: String(h['ce-type']),
-        ...(incidentid ? { incidentid } : {}),
-        data: JSON.parse(Buffer.concat(chunks).toString() || '{}'),
-      });
-      res.writeHead(202).end();
-    });
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}/`,
-    events,
-    close: () =>
-      new Promise((r) => {
-        server.close(() => r());
-        server.closeAllConnections();
-      }),
-  };
-}
+/** The CloudEvent sink (test/support): records what it receives, answers 202. */
+export type Sink = CloudEventSink;
+export const startSink = (): Promise<Sink> => startCloudEventSink();
 
 /** One chat request seen by the recording proxy. */
 export interface SeenRequest {

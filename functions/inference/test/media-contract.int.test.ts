@@ -28,9 +28,9 @@ import {
   testConfig,
   testEnv,
   verdicts,
-  waitFor,
   type Sink,
 } from './helpers';
+import { waitUntil } from '../../../test/support';
 
 /**
  * The request contract with vLLM + Qwen3-VL (issue #11) and the hostile-input bounds of issue
@@ -127,7 +127,7 @@ describe('media contract and failure policy (Redis + ffmpeg + vllm-sim)', () => 
         const clip = await sceneClip('no_hard_hat', clipsDir, 'cam1', new Date('2026-11-28T23:00:00Z'));
         await start(config);
         await queue.enqueue(clip.job);
-        await waitFor(() => redis.exists(keys.verdictDone(clip.job.id)), 20_000, 'the verdict');
+        await waitUntil(() => redis.exists(keys.verdictDone(clip.job.id)), { timeoutMs: 20_000, what: 'the verdict' });
         const [v] = await verdicts(redis, keys.verdicts);
         expect({ status: v?.status, types: v?.hazards.map((h) => h.type) }).toEqual({
           status: 'warning',
@@ -167,11 +167,10 @@ describe('media contract and failure policy (Redis + ffmpeg + vllm-sim)', () => 
     ];
     await start(config);
     for (const c of [bad[0]!, good[0]!, bad[1]!, good[1]!]) await queue.enqueue(c.job);
-    await waitFor(
-      async () => (await queue.depth()).dead >= 2 && (await redis.xlen(keys.verdicts)) >= 2,
-      30_000,
-      'two dead letters and two verdicts',
-    );
+    await waitUntil(async () => (await queue.depth()).dead >= 2 && (await redis.xlen(keys.verdicts)) >= 2, {
+      timeoutMs: 30_000,
+      what: 'two dead letters and two verdicts',
+    });
     const dead = await queue.deadLetters();
     expect(dead.map((d) => (JSON.parse(d.job) as { cameraId: string }).cameraId).sort()).toEqual(['cam3', 'cam3']);
     for (const d of dead) expect(d.reason).toContain('vllm-sim: injected failure for prompts containing');
@@ -268,11 +267,10 @@ describe('media contract and failure policy (Redis + ffmpeg + vllm-sim)', () => 
       bytes: 100,
       attempt: 0,
     });
-    const [dead] = await waitFor(
-      async () => ((await queue.depth()).dead >= 1 ? queue.deadLetters() : undefined),
-      20_000,
-      'the dead letter',
-    );
+    const [dead] = await waitUntil(async () => ((await queue.depth()).dead >= 1 ? queue.deadLetters() : undefined), {
+      timeoutMs: 20_000,
+      what: 'the dead letter',
+    });
     expect(dead!.reason).toMatch(/corrupt clip: ffmpeg exited/);
     expect(p.seen).toHaveLength(0);
   });
@@ -285,16 +283,15 @@ describe('media contract and failure policy (Redis + ffmpeg + vllm-sim)', () => 
     await start(config);
     // It says one hour: refused by its length, never decoded nor sent.
     await queue.enqueue({ ...clip.job, id: 'cam1-hour', durationMs: 3_600_000 });
-    const [dead] = await waitFor(
-      async () => ((await queue.depth()).dead >= 1 ? queue.deadLetters() : undefined),
-      20_000,
-      'the dead letter',
-    );
+    const [dead] = await waitUntil(async () => ((await queue.depth()).dead >= 1 ? queue.deadLetters() : undefined), {
+      timeoutMs: 20_000,
+      what: 'the dead letter',
+    });
     expect(dead!.reason).toMatch(/clip too long: 3600 s > MAX_CLIP_SECONDS=4/);
     expect(p.seen).toHaveLength(0);
     // It says 4 s but the file holds 5 s: the decode stops at MAX_CLIP_SECONDS (4 s × 2 fps = 8 frames).
     await queue.enqueue({ ...clip.job, durationMs: 4000 });
-    await waitFor(() => redis.exists(keys.verdictDone(clip.job.id)), 20_000, 'the verdict');
+    await waitUntil(() => redis.exists(keys.verdictDone(clip.job.id)), { timeoutMs: 20_000, what: 'the verdict' });
     expect((await decodeInline(p.seen.at(-1)!.finalMedia[0]!)).frames).toBe(8);
   });
 

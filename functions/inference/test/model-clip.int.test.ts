@@ -9,7 +9,8 @@ import { makeModelClip } from '../src/adapters/ffmpeg';
 import { prepareJob, type PrepareSettings } from '../src/adapters/prepare';
 import { ThreadSource } from '../src/adapters/thread-source';
 import { fileUrl } from '../src/core/media';
-import { REDIS_URL, deletePrefix, sceneClip, tempDir, waitFor } from './helpers';
+import { REDIS_URL, deletePrefix, sceneClip, tempDir } from './helpers';
+import { waitUntil } from '../../../test/support';
 
 jest.setTimeout(120_000);
 
@@ -141,6 +142,9 @@ ffmpeg "$@"; rc=$?; rm -f "$R/$$"; exit $rc
     expect(taken.every((t) => t?.media.kind === 'mp4')).toBe(true);
     const seen = (await fs.readFile(path.join(dir, 'seen'), 'utf8')).trim().split('\n').map(Number);
     expect(Math.max(...seen)).toBeGreaterThanOrEqual(2);
-    await waitFor(async () => (await fs.readdir(path.join(dir, 'running'))).length === 0, 10_000, 'lanes idle');
+    await waitUntil(async () => (await fs.readdir(path.join(dir, 'running'))).length === 0, {
+      timeoutMs: 10_000,
+      what: 'lanes idle',
+    });
   });
 });

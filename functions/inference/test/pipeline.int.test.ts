@@ -18,10 +18,10 @@ import {
   testConfig,
   testEnv,
   verdicts,
-  waitFor,
   type SceneClip,
   type Sink,
 } from './helpers';
+import { waitUntil } from '../../../test/support';
 
 /**
  * End to end through the real queue, a real Redis, real ffmpeg and vllm-sim (a simulator of
@@ -83,13 +83,12 @@ describe('inference pipeline (Redis + ffmpeg + vllm-sim)', () => {
     const h = await start({ ...config, common: { ...config.common, vllmBaseUrl: proxy.url } });
     for (const c of clips) await queue.enqueue(c.job);
 
-    const got = await waitFor(
+    const got = await waitUntil(
       async () => {
         const v = await verdicts(redis, keys.verdicts);
         return v.length >= clips.length ? v : undefined;
       },
-      60_000,
-      'a verdict for every scene clip',
+      { timeoutMs: 60_000, what: 'a verdict for every scene clip' },
     );
     for (const c of clips) {
       const v = got.find((x) => x.jobId === c.job.id);
@@ -135,11 +134,17 @@ describe('inference pipeline (Redis + ffmpeg + vllm-sim)', () => {
     const before = sim.metrics().requests;
     sim.setFaults({ breakSchema: 2 });
     await queue.enqueue(a.job);
-    await waitFor(() => redis.exists(keys.verdictDone(a.job.id)), 20_000, 'verdict of the broken answers');
+    await waitUntil(() => redis.exists(keys.verdictDone(a.job.id)), {
+      timeoutMs: 20_000,
+      what: 'verdict of the broken answers',
+    });
     expect(sim.metrics().requests - before).toBe(2);
     sim.setFaults({ breakSchema: 1 });
     await queue.enqueue(b.job);
-    await waitFor(() => redis.exists(keys.verdictDone(b.job.id)), 20_000, 'verdict after one broken answer');
+    await waitUntil(() => redis.exists(keys.verdictDone(b.job.id)), {
+      timeoutMs: 20_000,
+      what: 'verdict after one broken answer',
+    });
     expect(sim.metrics().requests - before).toBe(4);
     const v = await verdicts(redis, keys.verdicts);
     expect(v.find((x) => x.jobId === a.job.id)).toMatchObject({
@@ -169,11 +174,10 @@ describe('inference pipeline (Redis + ffmpeg + vllm-sim)', () => {
     await start(config);
     await queue.enqueue({ ...base, id: 'garbage', path: 'cam1/garbage.mp4' });
     await queue.enqueue({ ...base, id: 'empty', path: 'cam1/empty.mp4' });
-    const dead = await waitFor(
-      async () => ((await queue.depth()).dead >= 2 ? queue.deadLetters() : undefined),
-      20_000,
-      'two dead letters',
-    );
+    const dead = await waitUntil(async () => ((await queue.depth()).dead >= 2 ? queue.deadLetters() : undefined), {
+      timeoutMs: 20_000,
+      what: 'two dead letters',
+    });
     for (const d of dead) expect(d.reason).toMatch(/corrupt clip: ffmpeg exited|empty clip/);
     expect((await queue.stats()).retried ?? 0).toBe(0);
   });
@@ -187,7 +191,7 @@ describe('inference pipeline (Redis + ffmpeg + vllm-sim)', () => {
     const clip = await sceneClip('no_hard_hat', clipsDir, 'cam1', new Date('2026-11-28T23:00:00Z'));
     await start(config);
     await queue.enqueue(clip.job);
-    await waitFor(() => redis.exists(keys.verdictDone(clip.job.id)), 20_000, 'the verdict');
+    await waitUntil(() => redis.exists(keys.verdictDone(clip.job.id)), { timeoutMs: 20_000, what: 'the verdict' });
     const [v] = await verdicts(redis, keys.verdicts);
     expect({ status: v?.status, types: v?.hazards.map((h) => h.type) }).toEqual({
       status: 'warning',
@@ -220,11 +224,10 @@ describe('inference pipeline (Redis + ffmpeg + vllm-sim)', () => {
     await start(config);
     for (const j of jobs) await queue.enqueue(j);
     await queue.enqueueRaw('{"v":1,"id":"bad"}');
-    const dead = await waitFor(
-      async () => ((await queue.depth()).dead >= 4 ? queue.deadLetters() : undefined),
-      20_000,
-      'four dead letters',
-    );
+    const dead = await waitUntil(async () => ((await queue.depth()).dead >= 4 ? queue.deadLetters() : undefined), {
+      timeoutMs: 20_000,
+      what: 'four dead letters',
+    });
     const reasons = dead.map((d) => d.reason).join('\n');
     for (const re of [/schema/, /absolute/, /contains "\.\."/, /outside CLIPS_DIR/]) expect(reasons).toMatch(re);
     expect(reasons).not.toMatch(/corrupt|ffmpeg/); // rejected before anything opened the file

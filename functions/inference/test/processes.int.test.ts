@@ -14,9 +14,9 @@ import {
   tempDir,
   testEnv,
   verdicts,
-  waitFor,
   type SceneClip,
 } from './helpers';
+import { waitUntil } from '../../../test/support';
 
 jest.setTimeout(90_000);
 
@@ -80,8 +80,11 @@ describe('inference processes: kill -9, restart, two pods, SIGTERM (real child p
       const a = spawnInference(env, log);
       const b = spawnInference(env, log);
       children.push(a, b);
-      await waitFor(async () => (await redis.xlen(keys.verdicts)) >= 3, 45_000, 'the first verdicts');
-      const heldByA = await waitFor(
+      await waitUntil(async () => (await redis.xlen(keys.verdicts)) >= 3, {
+        timeoutMs: 45_000,
+        what: 'the first verdicts',
+      });
+      const heldByA = await waitUntil(
         async () => {
           const consumers = await redis.smembers(keys.consumers);
           const lengths = await Promise.all(
@@ -89,22 +92,20 @@ describe('inference processes: kill -9, restart, two pods, SIGTERM (real child p
           );
           return lengths.filter((x) => x.n > 0).length >= 2 ? lengths : undefined;
         },
-        10_000,
-        'both pods holding jobs',
+        { timeoutMs: 10_000, what: 'both pods holding jobs' },
       );
       a.kill('SIGKILL');
       await exited(a);
       // The restarted pod (and b) finish; the reaper returns a's claimed jobs once its heartbeat expires.
       const c = spawnInference(env, log);
       children.push(c);
-      await waitFor(
+      await waitUntil(
         async () => {
           const done = await Promise.all(clips.map((x) => redis.exists(keys.verdictDone(x.job.id))));
           const depth = await queue.depth();
           return done.every(Boolean) && depth.pending === 0 && (await queue.inFlight()) === 0;
         },
-        60_000,
-        'every job judged and acked',
+        { timeoutMs: 60_000, what: 'every job judged and acked' },
       );
 
       const v = await verdicts(redis, keys.verdicts);

@@ -15,9 +15,9 @@ import {
   testConfig,
   testEnv,
   verdicts,
-  waitFor,
   type Sink,
 } from './helpers';
+import { waitUntil } from '../../../test/support';
 
 jest.setTimeout(90_000);
 
@@ -76,29 +76,34 @@ describe('inference resilience', () => {
     const { clipsDir, config, keys, queue } = await setup(sim);
     const h = await start(config);
     const readyz = async () => (await fetch(`${h.url}/readyz`)).status;
-    await waitFor(async () => (await readyz()) === 200, 10_000, 'ready');
+    await waitUntil(async () => (await readyz()) === 200, { timeoutMs: 10_000, what: 'ready' });
 
     await sim.close();
-    await waitFor(async () => (await readyz()) === 503, 10_000, 'readiness false while vLLM is down');
+    await waitUntil(async () => (await readyz()) === 503, {
+      timeoutMs: 10_000,
+      what: 'readiness false while vLLM is down',
+    });
     const t0 = Date.parse('2026-11-28T20:00:00Z');
     const clips = await Promise.all(
       [0, 1, 2].map((i) => sceneClip('fire', clipsDir, `cam${i + 1}`, new Date(t0 + i * 5000))),
     );
     for (const c of clips) await queue.enqueue(c.job);
     const outageEnd = Date.now() + 8000;
-    await waitFor(
+    await waitUntil(
       async () => {
         expect((await queue.depth()).dead).toBe(0);
         expect(await redis.xlen(keys.verdicts)).toBe(0);
         return Date.now() > outageEnd;
       },
-      15_000,
-      'the outage to last 8 s without dead letters or verdicts',
+      { timeoutMs: 15_000, what: 'the outage to last 8 s without dead letters or verdicts' },
     );
     expect(await queue.inFlight()).toBeGreaterThan(0); // claimed and waiting, not failed
 
     sim = await startVllmSim({ port });
-    await waitFor(async () => (await redis.xlen(keys.verdicts)) === clips.length, 30_000, 'processing to resume');
+    await waitUntil(async () => (await redis.xlen(keys.verdicts)) === clips.length, {
+      timeoutMs: 30_000,
+      what: 'processing to resume',
+    });
     expect(await readyz()).toBe(200);
     expect(await queue.depth()).toEqual({ pending: 0, dead: 0 });
     const stats = await queue.stats();
@@ -132,11 +137,10 @@ describe('inference resilience', () => {
     // Redelivery and the same job through the queue: still one verdict, one raised alert.
     expect((await post(captured)).status).toBe(200);
     await queue.enqueue(clip.job);
-    await waitFor(
-      async () => (await queue.depth()).pending === 0 && (await queue.inFlight()) === 0,
-      20_000,
-      'the queued copy to be acked',
-    );
+    await waitUntil(async () => (await queue.depth()).pending === 0 && (await queue.inFlight()) === 0, {
+      timeoutMs: 20_000,
+      what: 'the queued copy to be acked',
+    });
     expect((await verdicts(redis, keys.verdicts)).filter((v) => v.jobId === clip.job.id)).toHaveLength(1);
     const raised = sink.events.filter((e) => e.type === EventType.alertRaised && e.data.cameraId === 'cam7');
     expect(raised.map((e) => e.data.hazardType)).toEqual(['person_fall']);
@@ -155,7 +159,7 @@ describe('inference resilience', () => {
     expect((await post(cam(EventType.cameraOnline, 'on-1', '2026-11-28T20:12:00.000Z'))).status).toBe(200);
     const cam8 = sink.events
       .filter((e) => e.data.cameraId === 'cam8')
-      .map((e) => `${e.type.split('.').pop()}:${e.data.hazardType as string}`);
+      .map((e) => `${e.type.split('.').pop()}:${String(e.data.hazardType)}`);
     expect(cam8).toEqual(['raised:camera_offline', 'resolved:camera_offline']);
 
     const bad = await fetch(`${h.url}/`, {
@@ -217,7 +221,7 @@ describe('inference resilience', () => {
     );
     for (const c of clips) await queue.enqueue(c.job);
     const h = await startInference(config, { serveHttp: false });
-    await waitFor(() => sim.metrics().running >= 1, 20_000, 'a request in flight');
+    await waitUntil(() => sim.metrics().running >= 1, { timeoutMs: 20_000, what: 'a request in flight' });
     await h.stop(10_000);
     const judged = await redis.xlen(keys.verdicts);
     const { pending, dead } = await queue.depth();
@@ -238,7 +242,7 @@ describe('inference resilience', () => {
     );
     for (const c of clips) await queue.enqueue(c.job);
     const h = await startInference(config, { serveHttp: false });
-    await waitFor(async () => (await queue.depth()).pending === 0, 20_000, 'all jobs claimed');
+    await waitUntil(async () => (await queue.depth()).pending === 0, { timeoutMs: 20_000, what: 'all jobs claimed' });
     const started = Date.now();
     await h.stop(20_000);
     expect(Date.now() - started).toBeLessThan(5000);

@@ -3,35 +3,11 @@
  * writes it in the same script, and it never keeps an id that is in no processing list —
  * also after a consumer dies mid-claim and after a Redis restart (the test's own redis-server).
  */
-import { createHash } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { ClipQueue } from '../src/queue';
-import type { ClipJob } from '../src/clip-job';
-import { redisKeys, type RedisKeys } from '../src/keys';
-import { startOwnRedis, type OwnRedis } from '../../../test/reliability/lib/redis-server';
-import { testRedis, waitFor } from './redis-helpers';
-
-const job = (i: number): ClipJob => ({
-  v: 1,
-  id: `cam1-${String(i).padStart(6, '0')}`,
-  cameraId: 'cam1',
-  path: `cam1/${i}.mp4`,
-  startedAt: new Date(Date.UTC(2026, 11, 2, 6, 0, 0) + i * 5000).toISOString(),
-  durationMs: 5000,
-  bytes: 1000,
-  attempt: 0,
-});
-const sha1 = (raw: string) => createHash('sha1').update(raw).digest('hex');
-
-/** The invariant: claimed members == sha1 of every entry of every known processing list. */
-async function expectAgrees(redis: Redis, keys: RedisKeys): Promise<string[]> {
-  const consumers = await redis.smembers(keys.consumers);
-  const held = new Set<string>();
-  for (const c of consumers) for (const raw of await redis.lrange(keys.processing(c), 0, -1)) held.add(sha1(raw));
-  const members = await redis.zrange(keys.claimed, '0', '-1');
-  expect(new Set(members)).toEqual(held);
-  return members;
-}
+import { redisKeys } from '../src/keys';
+import { startOwnRedis, testRedis, type OwnRedis, waitFor } from '../../../test/support';
+import { expectAgrees, job, sha1 } from './claimed-set-fixtures';
 
 describe('claimed set bookkeeping (real Redis)', () => {
   let ctx: Awaited<ReturnType<typeof testRedis>>;
@@ -104,11 +80,10 @@ describe('claimed set bookkeeping (real Redis)', () => {
     await live.claim('alive', 1);
     expect(await q.claimedCount()).toBe(3);
     expect(await q.reap()).toEqual({}); // still alive
-    await waitFor(
-      async () => (await ctx.redis.exists(ctx.keys.consumerHeartbeat('dying'))) === 0,
-      5000,
-      'heartbeat expiry',
-    );
+    await waitFor(async () => (await ctx.redis.exists(ctx.keys.consumerHeartbeat('dying'))) === 0, {
+      timeoutMs: 5000,
+      what: 'heartbeat expiry',
+    });
     expect(await q.reap()).toEqual({ dying: 2 });
     expect(await q.claimedCount()).toBe(1);
     await expectAgrees(ctx.redis, ctx.keys);
@@ -123,11 +98,10 @@ describe('claimed set bookkeeping (real Redis)', () => {
     expect(await q.claimedCount()).toBe(0);
     expect(await q.reconcileClaimed()).toEqual({ removed: 0, added: 1 });
     expect(await q.claimedCount()).toBe(1);
-    await waitFor(
-      async () => (await ctx.redis.exists(ctx.keys.consumerHeartbeat('mid'))) === 0,
-      5000,
-      'heartbeat expiry',
-    );
+    await waitFor(async () => (await ctx.redis.exists(ctx.keys.consumerHeartbeat('mid'))) === 0, {
+      timeoutMs: 5000,
+      what: 'heartbeat expiry',
+    });
     expect(await q.reap()).toEqual({ mid: 1 });
     expect(await q.claimedCount()).toBe(0);
     expect((await q.depth()).pending).toBe(1);
@@ -138,11 +112,10 @@ describe('claimed set bookkeeping (real Redis)', () => {
     await q.enqueue(job(1));
     await q.heartbeat('slow');
     await ctx.redis.lmove(ctx.keys.clips, ctx.keys.processing('slow'), 'RIGHT', 'LEFT');
-    await waitFor(
-      async () => (await ctx.redis.exists(ctx.keys.consumerHeartbeat('slow'))) === 0,
-      5000,
-      'heartbeat expiry',
-    );
+    await waitFor(async () => (await ctx.redis.exists(ctx.keys.consumerHeartbeat('slow'))) === 0, {
+      timeoutMs: 5000,
+      what: 'heartbeat expiry',
+    });
     await q.reap();
     // the consumer wakes up and runs the count-attempt script for the job it no longer holds
     const raw = (await ctx.redis.lrange(ctx.keys.clips, 0, -1))[0]!;
@@ -208,7 +181,10 @@ describe('claimed set bookkeeping (real Redis)', () => {
       await q.close(); // its blocking connection would reconnect on its own; a fresh one after the restart
       await own.stop('SIGTERM'); // AOF flushed: like a pod restart with a persistent volume
       await own.start();
-      await waitFor(async () => (await redis.ping().catch(() => '')) === 'PONG', 10_000, 'reconnect');
+      await waitFor(async () => (await redis.ping().catch(() => '')) === 'PONG', {
+        timeoutMs: 10_000,
+        what: 'reconnect',
+      });
       expect(await redis.script('EXISTS', 'x'.repeat(40))).toEqual([0]); // script cache is empty
       const after = makeQueue({ heartbeatTtlSeconds: 30 }, redis, keys);
       expect(await after.claimedCount()).toBe(2);

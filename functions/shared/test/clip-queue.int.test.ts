@@ -1,7 +1,8 @@
 /** Reliable queue against a real Redis: every state change is a Lua script. */
 import { ClipQueue } from '../src/queue';
 import type { ClipJob } from '../src/clip-job';
-import { testRedis, waitFor } from './redis-helpers';
+import { testRedis } from '../../../test/support';
+import { waitFor } from '../../../test/support';
 
 const job = (i: number, extra: Record<string, unknown> = {}): ClipJob => ({
   v: 1,
@@ -78,11 +79,10 @@ describe('ClipQueue (real Redis)', () => {
     expect(await q.reap()).toEqual({});
     expect(await ctx.redis.llen(ctx.keys.processing('dying'))).toBe(2);
     // the consumer "dies": no more heartbeats; wait for the TTL to expire
-    await waitFor(
-      async () => (await ctx.redis.exists(ctx.keys.consumerHeartbeat('dying'))) === 0,
-      5000,
-      'heartbeat expiry',
-    );
+    await waitFor(async () => (await ctx.redis.exists(ctx.keys.consumerHeartbeat('dying'))) === 0, {
+      timeoutMs: 5000,
+      what: 'heartbeat expiry',
+    });
     expect(await q.reap()).toEqual({ dying: 2 });
     expect(await ctx.redis.llen(ctx.keys.processing('dying'))).toBe(0);
     expect((await q.depth()).pending).toBe(5);

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { luaScripts } from '../src/lua';
-import { testRedis } from './redis-helpers';
+import { testRedis } from '../../../test/support';
 
 /** The one Lua loader, against a real Redis: fixed and variable (`-n`) key counts, idempotent per connection. */
 describe('luaScripts (real Redis)', () => {

@@ -5,17 +5,17 @@ import { HTTP } from 'cloudevents';
 import { Publisher } from '../src/cloudevents';
 import { EventType } from '../src/events';
 import { RetryableError, UnrecoverableError } from '../src/errors';
-import { startSink } from './http-sink';
+import { startCloudEventSink } from '../../../test/support';
 
 const logger = pino({ level: 'silent' });
 const online = { cameraId: 'cam2', status: 'online' as const, at: '2026-11-28T20:40:00.000Z' };
 
 describe('Publisher', () => {
-  let sink: Awaited<ReturnType<typeof startSink>>;
+  let sink: Awaited<ReturnType<typeof startCloudEventSink>>;
   afterEach(async () => sink?.close());
 
   test('posts a binary-mode CloudEvent with source /cameras/<id> and the cameraid extension', async () => {
-    sink = await startSink();
+    sink = await startCloudEventSink({ status: 200 });
     const registry = new Registry();
     const p = new Publisher({ sink: sink.url, maxRetries: 0, timeoutMs: 2000, logger, registry });
     await p.publish({ type: EventType.cameraOnline, cameraId: 'cam2', data: online, id: 'evt-1' });
@@ -31,7 +31,7 @@ describe('Publisher', () => {
   });
 
   test('retries 503 and 429 with backoff, then delivers once', async () => {
-    sink = await startSink([503, 429]);
+    sink = await startCloudEventSink({ statuses: [503, 429], status: 200 });
     const registry = new Registry();
     const p = new Publisher({ sink: sink.url, maxRetries: 3, timeoutMs: 2000, logger, registry, backoff: () => 10 });
     await p.publish({ type: EventType.cameraOnline, cameraId: 'cam2', data: online });
@@ -40,7 +40,7 @@ describe('Publisher', () => {
   });
 
   test('a 400 from the sink is not retried; the failure is counted and thrown, never silent', async () => {
-    sink = await startSink([400]);
+    sink = await startCloudEventSink({ statuses: [400], status: 200 });
     const registry = new Registry();
     const p = new Publisher({ sink: sink.url, maxRetries: 3, timeoutMs: 2000, logger, registry, backoff: () => 10 });
     await expect(p.publish({ type: EventType.cameraOnline, cameraId: 'cam2', data: online })).rejects.toBeInstanceOf(
@@ -53,7 +53,7 @@ describe('Publisher', () => {
   });
 
   test('a sink that is down: retries exhausted, RetryableError that says what to check', async () => {
-    sink = await startSink();
+    sink = await startCloudEventSink({ status: 200 });
     const url = sink.url;
     await sink.close();
     const p = new Publisher({ sink: url, maxRetries: 2, timeoutMs: 500, logger, backoff: () => 5 });
@@ -63,7 +63,7 @@ describe('Publisher', () => {
   });
 
   test('invalid data is refused before anything is sent', async () => {
-    sink = await startSink();
+    sink = await startCloudEventSink({ status: 200 });
     const p = new Publisher({ sink: sink.url, maxRetries: 0, timeoutMs: 500, logger });
     const bad = { ...online, status: 'sideways' } as unknown as typeof online;
     await expect(p.publish({ type: EventType.cameraOnline, cameraId: 'cam2', data: bad })).rejects.toBeInstanceOf(

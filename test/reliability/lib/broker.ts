@@ -1,27 +1,20 @@
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { startCloudEventSink, type SinkEvent, type SinkOptions } from '../../support';
 
 /**
- * A stand-in for the Knative Broker + Triggers on 127.0.0.1: records every CloudEvent POST
- * (binary or structured mode), answers 202 (or what `respond` says, e.g. a failing subscriber,
- * so the publisher's retries are exercised) and delivers it to the subscribers routed by type,
- * retrying like a Trigger's delivery spec.
+ * A stand-in for the Knative Broker + Triggers on 127.0.0.1: the test CloudEvent sink
+ * (test/support), which records every POST (binary or structured mode) and answers 202 (or what
+ * `respond` says, e.g. a failing subscriber, so the publisher's retries are exercised), plus
+ * delivery of what it accepted to the subscribers routed by type, retrying like a Trigger's
+ * delivery spec.
  */
-export interface BrokerEvent {
-  id: string;
-  type: string;
-  source: string;
-  data: Record<string, unknown>;
-  at: number;
-  /** HTTP status answered to the publisher */
-  status: number;
-}
+export type BrokerEvent = SinkEvent;
 
 export interface BrokerOptions {
   /** type prefix → subscriber URLs (e.g. `com.safetyhanta.alert.` → [alertsUrl]) */
   routes?: [string, string[]][];
   /** answer for an event before routing; return a status to answer it instead of routing */
-  respond?: ((e: Omit<BrokerEvent, 'status' | 'at'>) => number | undefined) | undefined;
+  respond?: SinkOptions['respond'] | undefined;
 }
 
 export interface Broker {
@@ -34,57 +27,16 @@ export interface Broker {
 }
 
 export async function startBroker(opts: BrokerOptions = {}): Promise<Broker> {
-  const attempts: BrokerEvent[] = [];
-  const server = http.createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      void (async () => {
-        const body = Buffer.concat(chunks).toString('utf8');
-        let e: Omit<BrokerEvent, 'status' | 'at'>;
-        try {
-          if ((req.headers['content-type'] ?? '').includes('cloudevents+json')) {
-            const s = JSON.parse(body) as Record<string, unknown>;
-            e = {
-              id: String(s.id),
-              type: String(s.type),
-              source: String(s.source),
-              data: (s.data ?? {}) as Record<string, unknown>,
-            };
-          } else {
-            e = {
-              id: String(req.headers['ce-id']),
-              type: String(req.headers['ce-type']),
-              source: String(req.headers['ce-source']),
-              data: JSON.parse(body || '{}') as Record<string, unknown>,
-            };
-          }
-        } catch {
-          res.writeHead(400).end('not a CloudEvent');
-          return;
-        }
-        const status = opts.respond?.(e) ?? 202;
-        // like a Knative Broker: accept, then deliver to each Trigger's subscriber with retries
-        if (status < 300)
-          for (const [prefix, urls] of opts.routes ?? [])
-            if (e.type.startsWith(prefix)) for (const url of urls) void deliver(url, req.headers, body);
-        attempts.push({ ...e, at: Date.now(), status });
-        res.writeHead(status).end();
-      })().catch(() => res.writeHead(500).end());
-    });
+  const sink = await startCloudEventSink({
+    strict: true, // a Broker answers 400 to what is not a CloudEvent
+    respond: opts.respond,
+    // like a Knative Broker: accept, then deliver to each Trigger's subscriber with retries
+    onAccepted: (e, headers, body) => {
+      for (const [prefix, urls] of opts.routes ?? [])
+        if (e.type.startsWith(prefix)) for (const url of urls) void deliver(url, headers, body);
+    },
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.address() as AddressInfo).port;
-  return {
-    url: `http://127.0.0.1:${port}/`,
-    attempts,
-    delivered: (type) => attempts.filter((a) => a.status < 300 && (!type || a.type === type)),
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      }),
-  };
+  return { url: sink.url, attempts: sink.events, delivered: (type) => sink.delivered(type), close: () => sink.close() };
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms).unref());

@@ -5,9 +5,8 @@ import path from 'node:path';
 import { Redis } from 'ioredis';
 import { redisKeys, type RedisKeys } from '../../../functions/shared/src/keys';
 import { startRtspSim, type RtspSimHandle } from '../../../simulator/cameras/src/index';
-import { freePort, MAINS, startPart, waitHttpOk, type PartProcess } from '../../../bench/lib/parts';
+import { freePort, MAINS, startPart, waitHttpOk, type PartProcess, deleteKeysUnder } from '../../support';
 import { startBroker, type Broker, type BrokerOptions } from './broker';
-import { deleteKeysUnder } from '../../../functions/shared/test/redis-helpers';
 
 /** The alerts dashboard's admin token in these stacks (it binds beyond loopback, so it needs one): `Authorization: Bearer …`. */
 export const ALERTS_TEST_TOKEN = `reliability-${randomUUID()}`;

@@ -12,9 +12,10 @@ import type { ClipJob } from '../../../shared/src/clip-job';
 import { redisKeys } from '../../../shared/src/keys';
 import type { RtspSimHandle } from '../../../../simulator/cameras/src/index';
 import { startCapture, type CaptureHandle } from '../../src/app/start-capture';
-import { newPrefix, simTemplate, startSim, testConfig, waitFor } from '../helpers';
+import { newPrefix, simTemplate, startSim, testConfig } from '../helpers';
 import { freePort } from '../../../shared/src/net';
 import { redisAnswers } from '../../../shared/src/redis-ping';
+import { waitFor } from '../../../../test/support';
 
 const prefix = newPrefix();
 const keys = redisKeys(prefix);
@@ -30,7 +31,7 @@ async function startRedis(): Promise<void> {
     ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
     { stdio: 'ignore' },
   );
-  await waitFor(() => redisAnswers(`redis://127.0.0.1:${port}`), 10_000, 'private redis-server');
+  await waitFor(() => redisAnswers(`redis://127.0.0.1:${port}`), { timeoutMs: 10_000, what: 'private redis-server' });
 }
 
 afterAll(async () => {
@@ -61,11 +62,14 @@ test('recording survives a Redis restart; clips of the outage are enqueued when 
   );
   const client = new Redis(port, '127.0.0.1', { maxRetriesPerRequest: null });
   const jobs = async () => (await client.lrange(keys.clips, 0, -1)).map((j) => JSON.parse(j) as ClipJob);
-  await waitFor(async () => (await jobs()).length >= 2, 20_000, 'two clips before the outage');
+  await waitFor(async () => (await jobs()).length >= 2, { timeoutMs: 20_000, what: 'two clips before the outage' });
 
   redisProc!.kill('SIGKILL');
   const killedAt = Date.now();
-  await waitFor(async () => !(await capture!.readiness()).ready, 5_000, '/readyz to report Redis down');
+  await waitFor(async () => !(await capture!.readiness()).ready, {
+    timeoutMs: 5_000,
+    what: '/readyz to report Redis down',
+  });
   const onDisk = async () => (await fs.readdir(path.join(clipsDir, 'cam1'))).filter((f) => f.endsWith('.mp4'));
   const before = new Set(await onDisk());
   // ffmpeg keeps recording; finished clips wait (listed) in staging until Redis answers
@@ -79,25 +83,26 @@ test('recording survives a Redis restart; clips of the outage are enqueued when 
     return n;
   };
   const listedAtKill = await listedLines();
-  await waitFor(async () => (await listedLines()) >= listedAtKill + 2, 15_000, 'clips recorded during the outage');
+  await waitFor(async () => (await listedLines()) >= listedAtKill + 2, {
+    timeoutMs: 15_000,
+    what: 'clips recorded during the outage',
+  });
   process.stdout.write(`redis outage: ${((Date.now() - killedAt) / 1000).toFixed(1)} s\n`);
   await startRedis();
 
-  await waitFor(async () => (await capture!.readiness()).ready, 10_000, '/readyz to recover');
+  await waitFor(async () => (await capture!.readiness()).ready, { timeoutMs: 10_000, what: '/readyz to recover' });
   const during = (await onDisk()).filter((f) => !before.has(f));
   await waitFor(
     async () => {
       const ids = new Set((await jobs()).map((j) => path.basename(j.path)));
       return during.every((f) => ids.has(f));
     },
-    15_000,
-    () => `every clip of the outage (${during.join(', ')}) to be enqueued`,
+    { timeoutMs: 15_000, what: () => `every clip of the outage (${during.join(', ')}) to be enqueued` },
   );
-  await waitFor(
-    async () => (await client.get(keys.cameraLease('cam1'))) === capture!.replicaId,
-    10_000,
-    'the lease to be taken back',
-  );
+  await waitFor(async () => (await client.get(keys.cameraLease('cam1'))) === capture!.replicaId, {
+    timeoutMs: 10_000,
+    what: 'the lease to be taken back',
+  });
   const ids = (await jobs()).map((j) => j.id);
   expect(new Set(ids).size).toBe(ids.length);
   client.disconnect();

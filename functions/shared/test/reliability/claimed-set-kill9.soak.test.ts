@@ -7,35 +7,11 @@
  * writes it in the same script, and it never keeps an id that is in no processing list —
  * also after a consumer dies mid-claim and after a Redis restart (the test's own redis-server).
  */
-import { createHash } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { ClipQueue } from '../../src/queue';
-import type { ClipJob } from '../../src/clip-job';
 import { redisKeys, type RedisKeys } from '../../src/keys';
-import { startOwnRedis, type OwnRedis } from '../../../../test/reliability/lib/redis-server';
-import { waitFor } from '../redis-helpers';
-
-const job = (i: number): ClipJob => ({
-  v: 1,
-  id: `cam1-${String(i).padStart(6, '0')}`,
-  cameraId: 'cam1',
-  path: `cam1/${i}.mp4`,
-  startedAt: new Date(Date.UTC(2026, 11, 2, 6, 0, 0) + i * 5000).toISOString(),
-  durationMs: 5000,
-  bytes: 1000,
-  attempt: 0,
-});
-const sha1 = (raw: string) => createHash('sha1').update(raw).digest('hex');
-
-/** The invariant: claimed members == sha1 of every entry of every known processing list. */
-async function expectAgrees(redis: Redis, keys: RedisKeys): Promise<string[]> {
-  const consumers = await redis.smembers(keys.consumers);
-  const held = new Set<string>();
-  for (const c of consumers) for (const raw of await redis.lrange(keys.processing(c), 0, -1)) held.add(sha1(raw));
-  const members = await redis.zrange(keys.claimed, '0', '-1');
-  expect(new Set(members)).toEqual(held);
-  return members;
-}
+import { startOwnRedis, type OwnRedis, waitFor } from '../../../../test/support';
+import { expectAgrees, job } from '../claimed-set-fixtures';
 
 describe('claimed set after kill -9 of Redis (own redis-server, append-only file)', () => {
   let own: OwnRedis;
@@ -69,12 +45,18 @@ describe('claimed set after kill -9 of Redis (own redis-server, append-only file
         if (c.attempt % 2 === 0) await q.ack('w', c.raw).catch(() => false);
       }
     })();
-    await waitFor(async () => (await redis.zcard(keys.claimed).catch(() => 0)) >= 5, 10_000, 'some claims');
+    await waitFor(async () => (await redis.zcard(keys.claimed).catch(() => 0)) >= 5, {
+      timeoutMs: 10_000,
+      what: 'some claims',
+    });
     await own.stop('SIGKILL');
     await q.close();
     await traffic;
     await own.start();
-    await waitFor(async () => (await redis.ping().catch(() => '')) === 'PONG', 10_000, 'reconnect');
+    await waitFor(async () => (await redis.ping().catch(() => '')) === 'PONG', {
+      timeoutMs: 10_000,
+      what: 'reconnect',
+    });
     await expectAgrees(redis, keys);
     const after = makeQueue({ heartbeatTtlSeconds: 30 }, redis, keys);
     expect(await after.reconcileClaimed()).toEqual({ removed: 0, added: 0 });

@@ -2,11 +2,12 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { freePort, waitFor } from '../../../bench/lib/parts';
-import { redisAnswers } from '../../../functions/shared/src/redis-ping';
+import { waitFor } from '../../functions/shared/src/async';
+import { freePort } from '../../functions/shared/src/net';
+import { redisAnswers } from '../../functions/shared/src/redis-ping';
 
 /**
- * A test's own redis-server (never the system one on 6379): free port, temp dir, append-only
+ * A test's own redis-server, for kill -9 and restart tests (never the system one on 6379): free port, temp dir, append-only
  * file on, so a restart keeps the data like a Redis with a persistent volume does.
  */
 export interface OwnRedis {
@@ -47,7 +48,7 @@ export async function startOwnRedis(): Promise<OwnRedis> {
       ],
       { stdio: 'ignore' },
     );
-    await waitFor(`redis-server on ${port}`, ping, 15_000, 50);
+    await waitFor(ping, { timeoutMs: 15_000, what: `redis-server on ${port}`, everyMs: 50 });
   };
   const stop = async (signal: 'SIGTERM' | 'SIGKILL' = 'SIGTERM') => {
     const c = child;

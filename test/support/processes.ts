@@ -1,12 +1,14 @@
-import { sleep, within } from '../../functions/shared/src/async';
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
 import path from 'node:path';
+import { sleep, within } from '../../functions/shared/src/async';
 export { freePort } from '../../functions/shared/src/net';
 
 /**
  * Parts of the system as real child processes (`node --import tsx <main>`), each in its own
  * process group so a stop or a `kill -9` takes its ffmpeg children with it, as a pod's death does.
- * Used by the benchmarks and the reliability tests.
+ * Used by the tests (functions, e2e, reliability) and the benchmarks. Every part started here is
+ * stopped when the test file ends, even when the test that started it failed before its own stop.
  */
 export const REPO_ROOT = path.resolve(__dirname, '..', '..');
 
@@ -86,7 +88,7 @@ export function startPart(
     }
   };
   let stopping: Promise<void> | undefined;
-  return {
+  const part: PartProcess = {
     name,
     pid: child.pid!,
     child,
@@ -106,6 +108,26 @@ export function startPart(
         killGroup('SIGKILL'); // also any child left behind in the group
       })()),
   };
+  started.add(part);
+  void exited.then(() => started.delete(part));
+  return part;
+}
+
+const started = new Set<PartProcess>();
+
+/** Stops every part still running (bounded grace each); what the afterAll below runs. */
+export async function stopStartedParts(graceMs = 5000): Promise<void> {
+  await Promise.all([...started].map((p) => p.stop(graceMs)));
+}
+
+// Under Jest, a part a failed test never stopped must not outlive the file (nor keep Jest alive).
+// Benchmarks run without Jest; they stop their parts themselves.
+if (typeof afterAll === 'function') {
+  try {
+    afterAll(() => stopStartedParts(), 30_000);
+  } catch {
+    // imported from inside a running test: hooks cannot be added there; the test stops its parts
+  }
 }
 
 /** Polls `url` until it answers 2xx (or the part dies, or the deadline passes). */
@@ -129,18 +151,39 @@ export async function waitHttpOk(url: string, part?: PartProcess, timeoutMs = 60
   }
 }
 
-/** Polls `check` every `everyMs` until it returns a value other than undefined/false. */
-export async function waitFor<T>(
-  what: string,
-  check: () => Promise<T | undefined | false> | T | undefined | false,
-  timeoutMs = 60_000,
-  everyMs = 100,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await check();
-    if (v !== undefined && v !== false) return v;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await sleep(everyMs);
+/** True while `pid` exists and is not a zombie. */
+export function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+  } catch {
+    return false;
+  }
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
+  } catch {
+    return false;
+  }
+}
+
+/** Pids (other than ours) whose command line contains `needle` (pgrep -f). */
+export function pgrep(needle: string): number[] {
+  try {
+    return execFileSync('pgrep', ['-f', needle], { encoding: 'utf8' })
+      .split('\n')
+      .filter(Boolean)
+      .map(Number)
+      .filter((p) => p !== process.pid && alive(p));
+  } catch {
+    return []; // pgrep exits 1 when nothing matches
+  }
+}
+
+/** Sends `sig` to `pid`; a process already gone is not an error. */
+export function kill(pid: number, sig: NodeJS.Signals): void {
+  try {
+    process.kill(pid, sig);
+  } catch {
+    // gone already
   }
 }
