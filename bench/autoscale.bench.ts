@@ -352,6 +352,7 @@ export async function autoscaleBench(ctx: BenchContext): Promise<BenchTable[]> {
     const both = await rampRun(ctx, 'queued + in-flight triggers', true, library);
     const llen = await rampRun(ctx, 'LLEN trigger only', false, library);
     const runs = [both, llen];
+    const manifest = settingsFromManifest(true);
     const charts: ChartRun[] = runs.map((r) => ({ title: r.name, polls: r.polls }));
     fs.mkdirSync(outDir, { recursive: true });
     fs.writeFileSync(
@@ -398,7 +399,7 @@ export async function autoscaleBench(ctx: BenchContext): Promise<BenchTable[]> {
         Math.round(r.seconds),
       ]),
       notes: [
-        `Scaling numbers from ${TIMING_MANIFEST} (queued listLength 8, in-flight listLength 5, min 1, max 8, +2 pods/60 s, −1 pod/300 s after a 600 s window, poll 10 s), time constants ÷ ${TIME_SCALE}.`,
+        `Scaling numbers from ${TIMING_MANIFEST} (queued listLength ${manifest.listLength}, in-flight listLength ${manifest.inFlightLength}, min ${manifest.minReplicas}, max ${manifest.maxReplicas}, +2 pods/60 s, −1 pod/300 s after a 600 s window, poll 10 s), time constants ÷ ${TIME_SCALE}.`,
         'Each replica: one inference process (INFERENCE_CONCURRENCY 4, keyframes) with its own vllm-sim (≈ 3 s per request: one simulated GPU ≈ 1.3 clips/s, docs/deploy.md).',
         `Load: real 5 s clips enqueued per camera every ${SEGMENT_SECONDS} s at clip end (capture is not in the loop); lost = enqueued without a verdict at the end.`,
         ...runs.flatMap((r) => [`${r.name}: scale events: ${r.scaleEvents.join(' · ') || 'none'}`]),

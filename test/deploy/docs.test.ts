@@ -6,6 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { scalingSettingsFromManifest } from '../../functions/shared/src/scaling';
 import { overlayDir, REPO_ROOT, resolveKustomization } from './manifests';
+import { MU, PREPARE_SECONDS, SERVICE_SECONDS, VERDICT_BUDGET_SECONDS } from './sizing';
 
 const doc = fs.readFileSync(path.join(REPO_ROOT, 'docs', 'deploy.md'), 'utf8');
 
@@ -25,11 +26,17 @@ describe('docs/deploy.md (offline)', () => {
     expect([...named].sort()).toEqual(existing.sort());
   });
 
-  it('states the listLength the manifests use, and the derivation arithmetic holds', () => {
+  it('states the listLength and in-flight target the manifests use, and the derivation arithmetic holds', () => {
     const so = resolveKustomization(overlayDir('plain-keda')).docs.find((d) => d.kind === 'ScaledObject');
-    const { listLength } = scalingSettingsFromManifest(so as Record<string, unknown>);
+    const { listLength, inFlightLength } = scalingSettingsFromManifest(so as Record<string, unknown>);
+    const mu = MU.toFixed(1);
     expect(doc).toContain(`**listLength = μ × W ≈ ${listLength}.**`);
-    expect(Math.round((4 / 3) * (10 - 3 - 1))).toBe(listLength);
+    expect(doc).toContain(`μ = the GPU's rate ≈ **${mu} clips/s**`);
+    expect(Math.round(MU * (VERDICT_BUDGET_SECONDS - SERVICE_SECONDS - PREPARE_SECONDS))).toBe(listLength);
+    expect(doc).toContain(
+      `**in-flight listLength = ${mu} × ${SERVICE_SECONDS} + ${mu} × ${PREPARE_SECONDS} ≈ ${inFlightLength}.**`,
+    );
+    expect(Math.round(MU * (SERVICE_SECONDS + PREPARE_SECONDS))).toBe(inFlightLength);
   });
 
   it('shows how to read the prefix-cache hit rate', () => {
