@@ -1,6 +1,7 @@
 import type { GroundTruth } from '../../../simulator/cameras/src';
 import { hazardWindow, typesIn } from '../../../tools/fewshot/scene-windows';
 import type { HazardType } from '../../../functions/shared/src/verdict';
+import { mulberry32 } from '../../../functions/shared/src/prng';
 
 /** One clip to cut: a whole-second window of a scene loop and the hazards its ground truth shows there. */
 export interface PlannedClip {
@@ -10,17 +11,8 @@ export interface PlannedClip {
   hazards: HazardType[];
 }
 
-/** mulberry32: a tiny seeded PRNG, so a seed always gives the same set. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** A seeded PRNG, so a seed always gives the same set (functions/shared/src/prng.ts). */
+export const prng = mulberry32;
 
 /**
  * Which windows to cut. Scenes take turns (every scene appears once N ≥ scenes). For a hazard

@@ -4,19 +4,11 @@
  * envelope, a wrong or unknown type, a body that is not JSON …), so the only right answers are a
  * 4xx or a dead letter with a reason.
  */
-export type Rng = () => number;
+import { mulberry32, type Rng } from '../../../functions/shared/src/prng';
 
-/** mulberry32: small, fast, reproducible from the seed printed by the test. */
-export function rng(seed: number): Rng {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export type { Rng };
+/** Reproducible from the seed printed by the test. */
+export const rng = mulberry32;
 
 const pick = <T>(r: Rng, xs: readonly T[]): T => xs[Math.floor(r() * xs.length)]!;
 
