@@ -53,3 +53,20 @@ export function splitThumbs(raw: Buffer): Buffer[] {
   for (let i = 0; i + THUMB_BYTES <= raw.length; i += THUMB_BYTES) out.push(raw.subarray(i, i + THUMB_BYTES));
   return out;
 }
+
+/** Video only, metadata stripped: the model clip carries nothing but its frames (one output's worth). */
+export const MODEL_CLIP_STRIP = ['-an', '-sn', '-dn', '-map_metadata', '-1', '-map_chapters', '-1'] as const;
+
+/**
+ * The model clip's encoder options (they apply to the next output named), shared by capture's
+ * recorder output and inference's own fallback so both make the same MP4 (docs/architecture.md
+ * §4.3): CFR at the sampling rate, H.264 yuv420p without B-frames, single-threaded and `bitexact`
+ * so the same input gives the same bytes.
+ */
+export function modelClipEncoderOptions(fps: number | string): string[] {
+  return [
+    ...['-fps_mode', 'cfr', '-r', String(fps)],
+    ...['-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', '-bf', '0', '-threads', '1'],
+    ...['-fflags', '+bitexact', '-flags:v', '+bitexact'],
+  ];
+}

@@ -1,5 +1,5 @@
 import { zoneOverlayFilter } from '../../../shared/src/zones/filter';
-import { THUMB_HEIGHT, THUMB_WIDTH } from '../../../shared/src/model-clip';
+import { MODEL_CLIP_STRIP, modelClipEncoderOptions, THUMB_HEIGHT, THUMB_WIDTH } from '../../../shared/src/model-clip';
 
 /**
  * The recorder's ffmpeg command, built without I/O so it can be tested on its argv
@@ -134,37 +134,14 @@ function modelOutput(i: RecorderArgsInput, m: ModelOutputInput): { options: stri
       options: [
         '-map',
         '[mv]',
-        '-an',
-        '-sn',
-        '-dn',
-        '-map_metadata',
-        '-1',
-        '-map_chapters',
-        '-1',
-        '-fps_mode',
-        'cfr',
-        '-r',
-        String(modelFps(m)),
-        '-c:v',
-        'libx264',
-        '-preset',
-        'ultrafast',
-        '-pix_fmt',
-        'yuv420p',
-        '-bf',
-        '0',
-        '-threads',
-        '1',
+        ...MODEL_CLIP_STRIP,
+        ...modelClipEncoderOptions(modelFps(m)),
         '-g',
         '100000',
         '-sc_threshold',
         '0',
         '-force_key_frames',
         `expr:gte(t,n_forced*${s})`,
-        '-fflags',
-        '+bitexact',
-        '-flags:v',
-        '+bitexact',
         ...segmentOptions(s, 'mp4', m.modelListFile),
         '-segment_format_options',
         'movflags=+faststart',

@@ -1,4 +1,4 @@
-import { THUMB_HEIGHT, THUMB_WIDTH } from '../../../shared/src/model-clip';
+import { MODEL_CLIP_STRIP, modelClipEncoderOptions, THUMB_HEIGHT, THUMB_WIDTH } from '../../../shared/src/model-clip';
 import { zoneOverlayFilter } from '../../../shared/src/zones/filter';
 
 /** How frames are picked from a clip (VIDEO_SAMPLING). */
@@ -134,32 +134,9 @@ export function buildModelClipArgs(
     ...before,
     ...overlayInput(opts),
     ...(opts.overlayOnStdin ? [] : ['-map', '0:v:0']),
-    '-an',
-    '-sn',
-    '-dn',
-    '-map_metadata',
-    '-1',
-    '-map_chapters',
-    '-1',
+    ...MODEL_CLIP_STRIP,
     ...(opts.overlayOnStdin ? overlayGraph(filter) : ['-vf', filter]),
-    '-fps_mode',
-    'cfr',
-    '-r',
-    rate,
-    '-c:v',
-    'libx264',
-    '-preset',
-    'ultrafast',
-    '-pix_fmt',
-    'yuv420p',
-    '-bf',
-    '0',
-    '-threads',
-    '1',
-    '-fflags',
-    '+bitexact',
-    '-flags:v',
-    '+bitexact',
+    ...modelClipEncoderOptions(rate),
     '-movflags',
     '+faststart',
     '-f',
@@ -171,39 +148,7 @@ export function buildModelClipArgs(
 
 /** The model clip's encoder options (one output's worth; they apply to the next output named). */
 function modelClipOutput(rate: string, output: string): string[] {
-  return [
-    '-an',
-    '-sn',
-    '-dn',
-    '-map_metadata',
-    '-1',
-    '-map_chapters',
-    '-1',
-    '-fps_mode',
-    'cfr',
-    '-r',
-    rate,
-    '-c:v',
-    'libx264',
-    '-preset',
-    'ultrafast',
-    '-pix_fmt',
-    'yuv420p',
-    '-bf',
-    '0',
-    '-threads',
-    '1',
-    '-fflags',
-    '+bitexact',
-    '-flags:v',
-    '+bitexact',
-    '-movflags',
-    '+faststart',
-    '-f',
-    'mp4',
-    '-y',
-    output,
-  ];
+  return [...MODEL_CLIP_STRIP, ...modelClipEncoderOptions(rate), '-movflags', '+faststart', '-f', 'mp4', '-y', output];
 }
 
 /**
