@@ -6,30 +6,18 @@
  * The added camera points at the running rtsp-sim stream of cam1: rtsp-sim serves NUM_STREAMS
  * cameras, and the registry decides which ones capture records.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { Redis } from 'ioredis';
-import { redisKeys } from '../../functions/shared/src/keys';
 import { computeGroundTruth } from '../../simulator/cameras/src/core/ground-truth';
 import { findScene } from '../../simulator/cameras/src/core/scenes';
 import { clipFiles, getJson } from './helpers';
-import { alive, freePort, kill, pgrep, waitUntil } from '../support';
+import { kill, pgrep, waitUntil } from '../support';
+import { e2eStack } from './stack-run';
 
-const REPO = path.resolve(__dirname, '../..');
-const REDIS_URL = 'redis://127.0.0.1:6379';
 const TOKEN = 'e2e-admin-token-0123456789';
 const SCENE = 'restricted_zone_intrusion';
 const ADDED = 'dock1';
 
-interface StackJson {
-  pid: number;
-  state: string;
-  redis: { pid?: number };
-  parts: { name: string; url: string; pids: number[]; descendants: number[] }[];
-}
 interface CameraJson {
   id: string;
   url: string;
@@ -37,88 +25,22 @@ interface CameraJson {
 }
 
 describe('npm start: a camera added through the API records and is judged within 30 s; deleting it stops its recorder', () => {
-  const prefix = `test-${randomUUID()}`;
-  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'safety-hanta-cams-'));
-  const clipsDir = path.join(tmp, 'clips');
-  const stackDir = path.join(tmp, 'stack');
-  const redis = new Redis(REDIS_URL, { maxRetriesPerRequest: 2 });
-  const keys = redisKeys(prefix);
-  let child: ChildProcess | undefined;
-  let output = '';
-  const readState = (): StackJson | undefined => {
-    try {
-      return JSON.parse(fs.readFileSync(path.join(stackDir, 'stack.json'), 'utf8')) as StackJson;
-    } catch {
-      return undefined;
-    }
-  };
-  const reportedPids = (s: StackJson | undefined) =>
-    s ? [s.pid, ...(s.redis.pid ? [s.redis.pid] : []), ...s.parts.flatMap((p) => [...p.pids, ...p.descendants])] : [];
-
-  afterAll(async () => {
-    if (child?.pid !== undefined) kill(-child.pid, 'SIGKILL');
-    for (const pid of reportedPids(readState())) if (alive(pid)) kill(pid, 'SIGKILL');
-    for (const pid of pgrep(tmp)) kill(pid, 'SIGKILL');
-    let cursor = '0';
-    do {
-      const [next, found] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
-      cursor = next;
-      if (found.length > 0) await redis.del(...found);
-    } while (cursor !== '0');
-    redis.disconnect();
-    fs.rmSync(tmp, { recursive: true, force: true });
-  });
+  const stack = e2eStack('cams');
+  const { redis, keys, clipsDir, readState, diag } = stack;
+  afterAll(() => stack.cleanup());
 
   it('adds, judges and removes a camera with no restart', async () => {
-    const mapFile = path.join(tmp, 'scenes.json');
+    const mapFile = path.join(stack.tmp, 'scenes.json');
     fs.writeFileSync(mapFile, JSON.stringify({ cam1: SCENE }));
-    const port = await freePort();
-    const startScript = (
-      JSON.parse(fs.readFileSync(path.join(REPO, 'package.json'), 'utf8')) as { scripts: { start: string } }
-    ).scripts.start;
-    const env: NodeJS.ProcessEnv = {
-      ...process.env,
-      PATH: `${path.join(REPO, 'node_modules', '.bin')}${path.delimiter}${process.env.PATH ?? ''}`,
-      REDIS_URL,
-      REDIS_PREFIX: prefix,
-      CLIPS_DIR: clipsDir,
-      STACK_DIR: stackDir,
-      PORT: String(port),
+    const { child, dashboard } = await stack.start({
       NUM_STREAMS: '1',
       SCENE_MAP_FILE: mapFile,
       SCENE_SIZE: '640x360',
-      SCENES_DIR: path.join(os.tmpdir(), 'safety-hanta-e2e-scenes'),
       SEGMENT_SECONDS: '5',
-      STACK_STATUS: 'lines',
-      STACK_STATUS_SECONDS: '5',
-      LOG_LEVEL: 'info',
       ALERTS_AUTH_TOKEN: TOKEN,
-    };
-    const [command, ...args] = startScript.trim().split(/\s+/) as [string, ...string[]];
-    child = spawn(command, args, { cwd: REPO, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
-    child.stdout!.on('data', (d: Buffer) => (output += d.toString()));
-    child.stderr!.on('data', (d: Buffer) => (output += d.toString()));
-    const exited = new Promise<number | null>((resolve) => child!.once('exit', (code) => resolve(code)));
-    const logTail = (part: string) => {
-      try {
-        return fs
-          .readFileSync(path.join(stackDir, 'logs', `${part}.log`), 'utf8')
-          .trim()
-          .split('\n')
-          .slice(-8)
-          .join('\n');
-      } catch {
-        return '';
-      }
-    };
-    const diag = () =>
-      `stack output:\n${output.slice(-3000)}\n--- capture ---\n${logTail('capture')}\n--- inference ---\n${logTail('inference')}`;
-    const dashboard = `http://127.0.0.1:${port}`;
-    await waitUntil(() => readState()?.state === 'running', {
-      timeoutMs: 150_000,
-      what: () => `the stack to be running\n${diag()}`,
-      everyMs: 500,
     });
+    const exited = stack.exited().then((r) => r.code);
+    await stack.running();
 
     // the registry was seeded from NUM_STREAMS/RTSP_URL_TEMPLATE: cam1 only
     const seeded = await waitUntil(

@@ -11,32 +11,18 @@
  * decodable frame may instead be dead-lettered, with that reason), every clip file on disk was enqueued, the stack
  * exits 0 and no process it reported (parts, their ffmpeg and servers) is left.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { Redis } from 'ioredis';
-import { redisKeys } from '../../functions/shared/src/keys';
 import { computeGroundTruth } from '../../simulator/cameras/src/core/ground-truth';
 import { findScene } from '../../simulator/cameras/src/core/scenes';
 import { clipFiles, getJson, loginCookie } from './helpers';
-import { alive, freePort, kill, pgrep, waitUntil } from '../support';
+import { alive, kill, pgrep, waitUntil } from '../support';
+import { e2eStack, reportedPids } from './stack-run';
 
-const REPO = path.resolve(__dirname, '../..');
-const REDIS_URL = 'redis://127.0.0.1:6379';
 const CAMERAS = { cam1: 'safe', cam2: 'fire', cam3: 'no_hard_hat', cam4: 'restricted_zone_intrusion' } as const;
 const SCENE_SIZE = { width: 640, height: 360 };
 const SEGMENT_SECONDS = 5;
 
-interface StackJson {
-  pid: number;
-  state: string;
-  dashboardUrl: string;
-  loginUrl?: string;
-  redis: { pid?: number };
-  parts: { name: string; pids: number[]; descendants: number[] }[];
-}
 interface DashboardState {
   incidents: { cameraId: string; hazards: { type: string }[]; status: string }[];
 }
@@ -62,105 +48,27 @@ function recordSeconds(): number {
 }
 
 describe('npm start (e2e, 4 cameras, vllm-sim stands in for the GPU model server)', () => {
-  const prefix = `test-${randomUUID()}`;
-  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'safety-hanta-e2e-'));
-  const clipsDir = path.join(tmp, 'clips');
-  const stackDir = path.join(tmp, 'stack');
-  const stateFile = path.join(stackDir, 'stack.json');
-  const redis = new Redis(REDIS_URL, { maxRetriesPerRequest: 2 });
-  const keys = redisKeys(prefix);
-  let child: ChildProcess | undefined;
-  let output = '';
-  const readState = (): StackJson | undefined => {
-    try {
-      return JSON.parse(fs.readFileSync(stateFile, 'utf8')) as StackJson;
-    } catch {
-      return undefined;
-    }
-  };
-  const reportedPids = (s: StackJson | undefined) =>
-    s ? [s.pid, ...(s.redis.pid ? [s.redis.pid] : []), ...s.parts.flatMap((p) => [...p.pids, ...p.descendants])] : [];
-  const logTails = () =>
-    fs.existsSync(path.join(stackDir, 'logs'))
-      ? fs
-          .readdirSync(path.join(stackDir, 'logs'))
-          .map((f) => {
-            const lines = fs
-              .readFileSync(path.join(stackDir, 'logs', f), 'utf8')
-              .trim()
-              .split('\n');
-            return `--- ${f} ---\n${lines
-              .slice(-6)
-              .map((l) => l.slice(0, 300))
-              .join('\n')}`;
-          })
-          .join('\n')
-      : '';
-
-  afterAll(async () => {
-    // kill whatever is left, even when an assertion failed half-way
-    if (child?.pid !== undefined) kill(-child.pid, 'SIGKILL');
-    for (const pid of reportedPids(readState())) if (alive(pid)) kill(pid, 'SIGKILL');
-    for (const pid of pgrep(tmp)) kill(pid, 'SIGKILL');
-    let cursor = '0';
-    do {
-      const [next, found] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
-      cursor = next;
-      if (found.length > 0) await redis.del(...found);
-    } while (cursor !== '0');
-    redis.disconnect();
-    fs.rmSync(tmp, { recursive: true, force: true });
-  });
+  const stack = e2eStack('e2e');
+  const { redis, keys, clipsDir, stackDir, tmp, readState, diag } = stack;
+  afterAll(() => stack.cleanup());
 
   it('raises every hazard, none on the safe camera, judges every clip, and Ctrl-C leaves nothing running', async () => {
-    const mapFile = path.join(tmp, 'scenes.json');
+    const mapFile = path.join(stack.tmp, 'scenes.json');
     fs.writeFileSync(mapFile, JSON.stringify(CAMERAS));
-    const port = await freePort();
-    const startScript = (
-      JSON.parse(fs.readFileSync(path.join(REPO, 'package.json'), 'utf8')) as { scripts: { start: string } }
-    ).scripts.start;
-    const env: NodeJS.ProcessEnv = {
-      ...process.env,
-      PATH: `${path.join(REPO, 'node_modules', '.bin')}${path.delimiter}${process.env.PATH ?? ''}`,
-      REDIS_URL,
-      REDIS_PREFIX: prefix,
-      CLIPS_DIR: clipsDir,
-      STACK_DIR: stackDir,
-      PORT: String(port),
+    const t0 = Date.now();
+    const { child, dashboard, port } = await stack.start({
       NUM_STREAMS: '4',
       SCENE_MAP_FILE: mapFile,
       SCENE_SIZE: `${SCENE_SIZE.width}x${SCENE_SIZE.height}`,
-      // a stable cache: rendering is deterministic, and re-rendering every run costs ~15 s of CPU
-      SCENES_DIR: path.join(os.tmpdir(), 'safety-hanta-e2e-scenes'),
       SEGMENT_SECONDS: String(SEGMENT_SECONDS),
-      STACK_STATUS: 'lines',
-      STACK_STATUS_SECONDS: '5',
-      LOG_LEVEL: 'info',
-    };
-    const t0 = Date.now();
-    // the package.json start script's command itself (`tsx scripts/start-stack.ts`), resolved in
-    // node_modules/.bin as npm does, in its own process group like a terminal's foreground job.
-    // Not through npm/sh: on Ctrl-C npm always exits 130 and sh re-raises SIGINT, whatever the stack did.
-    const [command, ...args] = startScript.trim().split(/\s+/) as [string, ...string[]];
-    child = spawn(command, args, { cwd: REPO, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
-    child.stdout!.on('data', (d: Buffer) => (output += d.toString()));
-    child.stderr!.on('data', (d: Buffer) => (output += d.toString()));
-    const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
-      child!.once('exit', (code, signal) => resolve({ code, signal })),
-    );
-    const diag = () => `stack output:\n${output}\n${logTails()}`;
-
-    const dashboard = `http://127.0.0.1:${port}`;
-    await waitUntil(() => readState()?.state === 'running', {
-      timeoutMs: 150_000,
-      what: () => `the stack to be running\n${diag()}`,
-      everyMs: 500,
     });
+    const exited = stack.exited();
+    await stack.running();
     const readyMs = Date.now() - t0;
 
     // the dashboard asks for a login (issue #17); the stack printed a Jupyter-style URL that logs in
     expect(await getJson(`${dashboard}/api/state`)).toBeUndefined(); // 401 without it
-    const printed = new RegExp(`http://localhost:${port}/login\\?token=[A-Za-z0-9_%-]+`).exec(output)?.[0];
+    const printed = new RegExp(`http://localhost:${port}/login\\?token=[A-Za-z0-9_%-]+`).exec(stack.output())?.[0];
     expect(printed).toBeDefined();
     expect(readState()?.loginUrl).toBe(printed);
     const cookie = await loginCookie(printed!.replace('//localhost:', '//127.0.0.1:'));
@@ -200,7 +108,7 @@ describe('npm start (e2e, 4 cameras, vllm-sim stands in for the GPU model server
       });
 
     // the status line (lines mode: stdout is not a terminal) reports the running pipeline
-    expect(output).toMatch(
+    expect(stack.output()).toMatch(
       /cameras 4\/4 · clips \d+\/min · queue \d+\+\d+ · verdicts 안전 \d+ 경고 \d+ 위험 [1-9]\d* 불확실 \d+ · incidents [1-9]/,
     );
     const before = readState();
@@ -212,7 +120,7 @@ describe('npm start (e2e, 4 cameras, vllm-sim stands in for the GPU model server
       'inference',
       'capture',
     ]);
-    expect(output).toMatch(/inference: 1 replica\(s\), scaled 1–8 by the local KEDA \+ HPA equivalent/);
+    expect(stack.output()).toMatch(/inference: 1 replica\(s\), scaled 1–8 by the local KEDA \+ HPA equivalent/);
     // Ctrl-C: SIGINT to the whole foreground group (the tsx CLI and the stack both get it; tsx relays it once more)
     kill(-child.pid!, 'SIGINT');
     let hang: NodeJS.Timeout | undefined;

@@ -62,6 +62,9 @@ export interface SeenRequest {
   finalText: string;
   mmProcessorKwargs?: unknown;
   status?: number | undefined;
+  /** When the proxy received it, and when the server's answer came back (ms since epoch). */
+  sentAt: number;
+  answeredAt?: number | undefined;
   usage?: { prompt_tokens: number; prompt_tokens_details?: { cached_tokens?: number } } | undefined;
 }
 
@@ -108,6 +111,7 @@ export async function startRecordingProxy(
             .map((c) => c.text)
             .join('\n'),
           mmProcessorKwargs: parsed.mm_processor_kwargs,
+          sentAt: Date.now(),
         };
         seen.push(record);
       }
@@ -125,6 +129,7 @@ export async function startRecordingProxy(
           r.on('end', () => {
             const text = Buffer.concat(out);
             if (record) record.status = r.statusCode;
+            if (record) record.answeredAt = Date.now();
             if (record && r.statusCode === 200)
               record.usage = (JSON.parse(text.toString()) as { usage: SeenRequest['usage'] }).usage;
             res.writeHead(r.statusCode ?? 502, r.headers).end(text);
