@@ -39,7 +39,7 @@ afterAll(async () => {
   if (clipsDir) await fs.rm(clipsDir, { recursive: true, force: true });
 });
 
-test('3 cameras for 30 s: valid clips of SEGMENT_SECONDS, each enqueued once, < 1 s lag; a dropped camera goes offline and recovers', async () => {
+test('3 cameras for 30 s: valid clips of SEGMENT_SECONDS, each enqueued once, < 2.5 s lag (model clip included); a dropped camera goes offline and recovers', async () => {
   sim = await startSim(4);
   sink = await startSink();
   clipsDir = await fs.mkdtemp(path.join(os.tmpdir(), 'capture-rec-'));
@@ -106,11 +106,14 @@ test('3 cameras for 30 s: valid clips of SEGMENT_SECONDS, each enqueued once, < 
     }
   }
 
-  // segment lag: CSV line written → enqueued, every clip under 1 s
+  // segment lag: CSV line written → enqueued, every clip under 2.5 s (a histogram bucket bound). With
+  // MODEL_CLIP on (the default) a clip is announced once its model segment is listed too, and that
+  // output closes later than the stream copy: the fps filter emits the frame at n × SEGMENT only after
+  // it has seen a later input frame, then x264 encodes it (measured mean ≈ 0.8 s on this machine kind).
   const { count, sum, le } = await histogram(registry, 'safetyhanta_capture_segment_lag_seconds');
-  const under1s = le(1);
+  const inTime = le(2.5);
   expect(count).toBeGreaterThanOrEqual(running.length);
-  expect(under1s).toBe(count);
+  expect(inTime).toBe(count);
   process.stdout.write(`capture: ${count} clips, mean segment lag ${((sum / count) * 1000).toFixed(1)} ms\n`);
 
   // /readyz and /metrics of the served function
