@@ -15,7 +15,7 @@ import { mp4VideoInfo } from '../functions/shared/src/mp4-info';
 import { ClipQueue } from '../functions/shared/src/queue';
 import type { BenchContext } from './run';
 import type { BenchTable } from './table';
-import { makeClipLibrary } from '../test/support';
+import { deleteKeysUnder, makeClipLibrary } from '../test/support';
 import { freePort, MAINS, startPart, waitHttpOk } from '../test/support';
 import { cpuSecondsWithChildren as cpuSeconds } from './lib/proc-stats';
 import { startSimProcess, type SimProcess } from './lib/sim-process';
@@ -237,12 +237,7 @@ async function runRow(
   } finally {
     await sim.stop();
     await queue.close();
-    let cursor = '0';
-    do {
-      const [next, found] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 500);
-      cursor = next;
-      if (found.length) await redis.del(...found);
-    } while (cursor !== '0');
+    await deleteKeysUnder(redis, prefix);
     redis.disconnect();
   }
 }

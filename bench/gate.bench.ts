@@ -15,7 +15,7 @@ import { hazardsAt, renderAllScenes } from '../simulator/cameras/src/index';
 import type { BenchContext } from './run';
 import type { BenchTable } from './table';
 import { makeModelClip } from './capacity.bench';
-import { freePort, MAINS, startPart, waitHttpOk } from '../test/support';
+import { deleteKeysUnder, freePort, MAINS, startPart, waitHttpOk } from '../test/support';
 import { startSimProcess } from './lib/sim-process';
 
 const run = promisify(execFile);
@@ -231,12 +231,7 @@ export async function gateBench(ctx: BenchContext): Promise<BenchTable> {
     } finally {
       await sim.stop();
       await queue.close();
-      let cursor = '0';
-      do {
-        const [next, found] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 500);
-        cursor = next;
-        if (found.length) await redis.del(...found);
-      } while (cursor !== '0');
+      await deleteKeysUnder(redis, prefix);
       redis.disconnect();
     }
   } finally {

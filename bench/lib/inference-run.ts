@@ -1,3 +1,4 @@
+import { deleteKeysUnder } from '../../test/support';
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { createRegistry } from '../../functions/shared/src/metrics';
@@ -105,12 +106,7 @@ export async function runPipeline(o: PipelineRunOptions): Promise<PipelineRunRes
   } finally {
     await handle.stop(5000);
     await queue.close();
-    let cursor = '0';
-    do {
-      const [next, found] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 500);
-      cursor = next;
-      if (found.length) await redis.del(...found);
-    } while (cursor !== '0');
+    await deleteKeysUnder(redis, prefix);
     redis.disconnect();
   }
 }
