@@ -2,8 +2,17 @@
 //   *.test.ts      unit: no network, no child processes
 //   *.int.test.ts  integration: real Redis, real ffmpeg, real HTTP servers and child processes
 // Long soak/fault runs (*.soak.test.ts) live behind `npm run test:reliability`.
-const transform = { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json', diagnostics: false }] };
-const base = { testEnvironment: 'node', transform, moduleFileExtensions: ['ts', 'js', 'json'] };
+const transform = {
+  '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json', diagnostics: false }],
+  // PGlite's dynamic import() of Node built-ins, as require() (test/support/jest-builtin-import.cjs)
+  '/node_modules/@electric-sql/pglite/dist/.+\\.cjs$': '<rootDir>/test/support/jest-builtin-import.cjs',
+};
+const base = {
+  testEnvironment: 'node',
+  transform,
+  transformIgnorePatterns: ['/node_modules/(?!@electric-sql/pglite/)'],
+  moduleFileExtensions: ['ts', 'js', 'cjs', 'json'],
+};
 const roots = [
   '<rootDir>/functions',
   '<rootDir>/simulator',
