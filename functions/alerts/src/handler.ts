@@ -8,6 +8,7 @@ import {
 } from '../../shared/src/events';
 import type { AlertStore } from './adapters/redis-store';
 import { alertKindOf } from './core/incidents';
+import type { EventRecorder } from './app/record-wiring';
 
 /** CloudEvent types the alerts function accepts; anything else gets 400. */
 export const ACCEPTED_TYPES: readonly EventTypeName[] = [
@@ -28,17 +29,27 @@ export interface HandledEvent {
 
 /**
  * Stores one validated CloudEvent (the shared receiver already checked the type and the data
- * schema). Redelivery of the same event id is a no-op.
+ * schema): in Redis (the live state), then in the record (PostgreSQL). Redelivery of the same
+ * event id is a no-op in both. The record is written even when Redis already had the event: a
+ * redelivery after the record failed (503) must still reach it.
  */
-export function createEventHandler(store: AlertStore, now: () => Date = () => new Date()) {
+export function createEventHandler(store: AlertStore, now: () => Date = () => new Date(), record?: EventRecorder) {
   return async (event: ReceivedEvent): Promise<HandledEvent> => {
     const receivedAt = now().toISOString();
     const kind = alertKindOf(event.type);
     let stored: boolean;
-    if (kind) stored = (await store.applyAlert(event.id, kind, event.data as AlertData, receivedAt)) !== undefined;
-    else if (event.type === EventType.verdictCreated)
+    let recorded = false;
+    if (kind) {
+      const data = event.data as AlertData;
+      stored = (await store.applyAlert(event.id, kind, data, receivedAt)) !== undefined;
+      if (record) recorded = await record.alert(event.id, kind, data, receivedAt);
+    } else if (event.type === EventType.verdictCreated) {
       stored = await store.addVerdict(event.id, event.data as VerdictCreated, receivedAt);
-    else stored = await store.putCamera(event.id, event.data as CameraStatusEvent);
-    return { stored, duplicate: !stored };
+      if (record) recorded = await record.verdict(event.id, event.data as VerdictCreated);
+    } else {
+      stored = await store.putCamera(event.id, event.data as CameraStatusEvent);
+      if (record) recorded = await record.camera(event.id, event.data as CameraStatusEvent);
+    }
+    return { stored: stored || recorded, duplicate: !stored && !recorded };
   };
 }

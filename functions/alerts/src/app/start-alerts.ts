@@ -5,7 +5,7 @@ import { ConfigError, toError } from '../../../shared/src/errors';
 import { redactUrls } from '../../../shared/src/redact';
 import { logRedisErrors } from '../../../shared/src/redis-errors';
 import { redisKeys } from '../../../shared/src/keys';
-import { createFunctionHandler, serveFunction } from '../../../shared/src/http';
+import { createFunctionHandler, serveFunction, type Request, type Response } from '../../../shared/src/http';
 import { createLogger, type Logger } from '../../../shared/src/logger';
 import { Counter, createRegistry, Gauge, type Registry } from '../../../shared/src/metrics';
 import { LiveState } from '../adapters/live-state';
@@ -25,6 +25,7 @@ import { cameraRoutes } from '../camera-routes';
 import { CameraRegistry } from '../../../shared/src/camera-registry/store';
 import { Publisher } from '../../../shared/src/cloudevents';
 import { EventType } from '../../../shared/src/events';
+import { startRecord } from './record-wiring';
 
 /** Optional overrides for {@link startAlerts} (tests and the local stack). */
 export interface AlertsDeps {
@@ -76,6 +77,13 @@ function metrics(registry: Registry) {
     }),
   };
 }
+
+type Routes = (req: Request, res: Response) => Promise<boolean>;
+/** The record's routes (audit of views, history, exports, reports) first, then the dashboard's. */
+const withRecord =
+  (record: Routes | undefined, dashboard: Routes): Routes =>
+  async (req, res) =>
+    (record !== undefined && (await record(req, res))) || dashboard(req, res);
 
 /**
  * Starts the alerts function: CloudEvent subscriber (POST /), dashboard (GET /), JSON API,
@@ -162,7 +170,26 @@ export async function startAlerts(config: Config, deps: AlertsDeps = {}): Promis
       void (await publisher.publish({ type: EventType.cameraUpdated, cameraId: c.cameraId, data: { ...c } })),
   });
 
-  const onEvent = createEventHandler(store);
+  const thumbs = new ThumbnailCache({
+    clipsDir: common.clipsDir,
+    ffmpegPath: alerts.ffmpegPath,
+    onExtract: () => m.thumbnails.inc(),
+    timeoutMs: alerts.thumbTimeoutMs,
+    maxWaiting: alerts.thumbQueue,
+  });
+  // the system of record (issue #25): PostgreSQL at DATABASE_URL, else embedded PGlite
+  const record = await startRecord(config, {
+    redis,
+    store,
+    cameras: cameraRegistry,
+    logger,
+    legalHoldKey: redisKeys(common.redisPrefix).legalHoldClips,
+    thumbnail: (clip) => thumbs.get(clip),
+  }).catch(async (err: unknown) => {
+    await Promise.allSettled([sub.quit(), redis.quit()]);
+    throw err;
+  });
+  const onEvent = createEventHandler(store, undefined, record?.recorder);
   const oidc =
     alerts.eventsOidcAudience === undefined
       ? undefined
@@ -189,23 +216,20 @@ export async function startAlerts(config: Config, deps: AlertsDeps = {}): Promis
       return { ready: ok, detail: { redis: ok ? 'ok' : `not answering at ${redisAt}` } };
     },
     routes: createHttpAuth(auth.settings, logger, oidc ? { events: oidc } : {}).wrap(
-      dashboardRoutes({
-        clipsDir: common.clipsDir,
-        store,
-        live,
-        hub,
-        logger,
-        assets: loadStaticAssets(),
-        feedback: new FeedbackStore(redis, common.redisPrefix),
-        cameras: cameraRoutes({ registry: cameraRegistry, logger }),
-        thumbs: new ThumbnailCache({
+      withRecord(
+        record?.routes,
+        dashboardRoutes({
           clipsDir: common.clipsDir,
-          ffmpegPath: alerts.ffmpegPath,
-          onExtract: () => m.thumbnails.inc(),
-          timeoutMs: alerts.thumbTimeoutMs,
-          maxWaiting: alerts.thumbQueue,
+          store,
+          live,
+          hub,
+          logger,
+          assets: loadStaticAssets(),
+          feedback: new FeedbackStore(redis, common.redisPrefix),
+          cameras: cameraRoutes({ registry: cameraRegistry, logger }),
+          thumbs,
         }),
-      }),
+      ),
     ),
   });
 
@@ -237,6 +261,7 @@ export async function startAlerts(config: Config, deps: AlertsDeps = {}): Promis
         live.stop();
         hub.close();
         await served.close();
+        await record?.stop();
         await Promise.allSettled([sub.quit(), redis.quit()]);
       })()),
   };
