@@ -7,7 +7,7 @@ export function csvField(v: unknown): string {
   let s = '';
   if (typeof v === 'string') s = v;
   else if (typeof v === 'number' || typeof v === 'boolean') s = `${v}`;
-  else if (Array.isArray(v)) s = v.map((x) => csvField(x)).join(' ');
+  else if (Array.isArray(v)) s = v.map((x) => (typeof x === 'string' ? x : JSON.stringify(x))).join(' ');
   else if (v !== null && v !== undefined) s = JSON.stringify(v);
   if (/^[=+\-@\t\r]/.test(s)) s = `'${s}`;
   return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
