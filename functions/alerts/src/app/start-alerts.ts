@@ -162,6 +162,23 @@ export async function startAlerts(config: Config, deps: AlertsDeps = {}): Promis
       void (await publisher.publish({ type: EventType.cameraUpdated, cameraId: c.cameraId, data: { ...c } })),
   });
 
+  const thumbs = new ThumbnailCache({
+    clipsDir: common.clipsDir,
+    ffmpegPath: alerts.ffmpegPath,
+    onExtract: () => m.thumbnails.inc(),
+    timeoutMs: alerts.thumbTimeoutMs,
+    maxWaiting: alerts.thumbQueue,
+  });
+  // read at scrape time: how close the thumbnail queue is to its bound (ALERTS_THUMB_QUEUE, 503 past it)
+  new Gauge({
+    name: 'safetyhanta_alerts_thumbnails_waiting',
+    help: 'Thumbnail extractions waiting for an ffmpeg slot',
+    registers: [registry],
+    collect() {
+      this.set(thumbs.queued);
+    },
+  });
+
   const onEvent = createEventHandler(store);
   const oidc =
     alerts.eventsOidcAudience === undefined
@@ -198,13 +215,7 @@ export async function startAlerts(config: Config, deps: AlertsDeps = {}): Promis
         assets: loadStaticAssets(),
         feedback: new FeedbackStore(redis, common.redisPrefix),
         cameras: cameraRoutes({ registry: cameraRegistry, logger }),
-        thumbs: new ThumbnailCache({
-          clipsDir: common.clipsDir,
-          ffmpegPath: alerts.ffmpegPath,
-          onExtract: () => m.thumbnails.inc(),
-          timeoutMs: alerts.thumbTimeoutMs,
-          maxWaiting: alerts.thumbQueue,
-        }),
+        thumbs,
       }),
     ),
   });
