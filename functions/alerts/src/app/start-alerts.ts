@@ -1,4 +1,5 @@
 import { Redis } from 'ioredis';
+import { Gauge } from 'prom-client';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Config } from '../../../shared/src/config';
 import { ConfigError, toError } from '../../../shared/src/errors';
@@ -131,6 +132,23 @@ export async function startAlerts(config: Config, deps: AlertsDeps = {}): Promis
       void (await publisher.publish({ type: EventType.cameraUpdated, cameraId: c.cameraId, data: { ...c } })),
   });
 
+  const thumbs = new ThumbnailCache({
+    clipsDir: common.clipsDir,
+    ffmpegPath: alerts.ffmpegPath,
+    onExtract: () => m.thumbnails.inc(),
+    timeoutMs: alerts.thumbTimeoutMs,
+    maxWaiting: alerts.thumbQueue,
+  });
+  // read at scrape time: how close the thumbnail queue is to its bound (ALERTS_THUMB_QUEUE, 503 past it)
+  new Gauge({
+    name: 'safetyhanta_alerts_thumbnails_waiting',
+    help: 'Thumbnail extractions waiting for an ffmpeg slot',
+    registers: [registry],
+    collect() {
+      this.set(thumbs.queued);
+    },
+  });
+
   const oidc =
     alerts.eventsOidcAudience === undefined
       ? undefined
@@ -153,13 +171,7 @@ export async function startAlerts(config: Config, deps: AlertsDeps = {}): Promis
         assets: loadStaticAssets(),
         feedback: new FeedbackStore(redis, common.redisPrefix),
         cameras: cameraRoutes({ registry: cameraRegistry, logger }),
-        thumbs: new ThumbnailCache({
-          clipsDir: common.clipsDir,
-          ffmpegPath: alerts.ffmpegPath,
-          onExtract: () => m.thumbnails.inc(),
-          timeoutMs: alerts.thumbTimeoutMs,
-          maxWaiting: alerts.thumbQueue,
-        }),
+        thumbs,
       }),
     ),
   });
