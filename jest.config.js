@@ -13,8 +13,17 @@ const swc = {
     transform: { useDefineForClassFields: true },
   },
 };
-const transform = { '^.+\\.ts$': ['@swc/jest', swc] };
-const base = { testEnvironment: 'node', transform, moduleFileExtensions: ['ts', 'js', 'json'] };
+const transform = {
+  '^.+\\.ts$': ['@swc/jest', swc],
+  // PGlite's dynamic import() of Node built-ins, as require() (test/support/jest-builtin-import.cjs)
+  '/node_modules/@electric-sql/pglite/dist/.+\\.cjs$': '<rootDir>/test/support/jest-builtin-import.cjs',
+};
+const base = {
+  testEnvironment: 'node',
+  transform,
+  transformIgnorePatterns: ['/node_modules/(?!@electric-sql/pglite/)'],
+  moduleFileExtensions: ['ts', 'js', 'cjs', 'json'],
+};
 const roots = [
   '<rootDir>/functions',
   '<rootDir>/simulator',
