@@ -6,6 +6,7 @@ import { promisify } from 'node:util';
 import { mp4VideoInfo } from '../../../functions/shared/src/mp4-info';
 import { countTokens } from '../src/core/qwen-tokenizer';
 import { startVllmSim, type VllmSimHandle } from '../src/index';
+import { withHeaderFpsScaled } from '../../../test/support/mp4-edit';
 
 /**
  * The presampled-clip edge cases of issue #27 over HTTP (vllm-sim at the pinned v0.12.0; the GPU
@@ -25,17 +26,6 @@ async function modelClip(name: string, frames: number): Promise<Buffer> {
     ...['-bf', '0', '-movflags', '+faststart', '-y', out],
   ]);
   return readFile(out);
-}
-
-/** Shrinks the video track's mdhd duration by 1 %: frames / duration then reads ≈ 2.02 fps, as some muxers round. */
-function withFps202(mp4: Buffer): Buffer {
-  const out = Buffer.from(mp4);
-  const at = out.indexOf('mdhd', 0, 'latin1');
-  const version = out.readUInt8(at + 4);
-  if (version !== 0) throw new Error('test clip has a version-1 mdhd');
-  const durationAt = at + 4 + 4 + 4 + 4 + 4; // version+flags, creation, modification, timescale
-  out.writeUInt32BE(Math.round(out.readUInt32BE(durationAt) / 1.01), durationAt);
-  return out;
 }
 
 async function chat(mp4: Buffer, doSampleFrames: boolean): Promise<{ status: number; json: any }> {
@@ -70,7 +60,7 @@ afterAll(async () => {
 });
 
 test('a header saying fps 2.02: do_sample_frames true keeps 9 of 10 frames (int() truncates), false keeps all 10', async () => {
-  const mp4 = withFps202(await modelClip('fps202.mp4', 10));
+  const mp4 = withHeaderFpsScaled(await modelClip('fps202.mp4', 10), 1.01);
   expect(mp4VideoInfo(mp4).fps).toBeCloseTo(2.02, 2);
   expect((await chat(mp4, true)).status).toBe(200);
   expect(sim.metrics().lastVideoFramesKept).toBe(9);
