@@ -24,11 +24,16 @@ const swc = {
     transform: { useDefineForClassFields: true },
   },
 };
-const transform = { '^.+\\.ts$': ['@swc/jest', swc] };
+const transform = {
+  '^.+\\.ts$': ['@swc/jest', swc],
+  // PGlite's dynamic import() of Node built-ins, as require() (test/support/jest-builtin-import.cjs)
+  '/node_modules/@electric-sql/pglite/dist/.+\\.cjs$': '<rootDir>/test/support/jest-builtin-import.cjs',
+};
 const base = {
   testEnvironment: 'node',
   transform,
-  moduleFileExtensions: ['ts', 'js', 'json'],
+  transformIgnorePatterns: ['/node_modules/(?!@electric-sql/pglite/)'],
+  moduleFileExtensions: ['ts', 'js', 'cjs', 'json'],
   // per-suite CPU seconds for `npm run test:timing` (only when JEST_CPU_LOG names a file)
   setupFilesAfterEnv: ['<rootDir>/test/support/jest-cpu.ts'],
 };
