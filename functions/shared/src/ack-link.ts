@@ -28,7 +28,10 @@ const DOMAIN = 'ack.v1.';
 /** Longest token accepted (claims are bounded, so a real one is far shorter). */
 const MAX_TOKEN = 1024;
 
-const mac = (secret: string, payload: string) => createHmac('sha256', secret).update(DOMAIN + payload).digest();
+const mac = (secret: string, payload: string) =>
+  createHmac('sha256', secret)
+    .update(DOMAIN + payload)
+    .digest();
 
 export function signAckToken(claims: AckClaims, secret: string): string {
   const payload = Buffer.from(
@@ -37,7 +40,8 @@ export function signAckToken(claims: AckClaims, secret: string): string {
   return `${payload}.${mac(secret, payload).toString('base64url')}`;
 }
 
-export type VerifiedAck = { ok: true; claims: AckClaims } | { ok: false; reason: 'malformed' | 'signature' | 'expired' };
+export type VerifiedAck =
+  { ok: true; claims: AckClaims } | { ok: false; reason: 'malformed' | 'signature' | 'expired' };
 
 /** Checks the signature (constant time), then the expiry. Never throws. */
 export function verifyAckToken(token: string, secret: string, nowMs: number): VerifiedAck {

@@ -4,7 +4,12 @@ import { luaScripts } from '../../../shared/src/lua';
 import type { RedisKeys } from '../../../shared/src/keys';
 import type { AttemptRecord, Delivery } from '../core/delivery';
 
-const scripts = luaScripts('notify', path.join(__dirname, 'lua'), ['enqueue-4', 'claim-2', 'finish-5', 'cas-1'] as const);
+const scripts = luaScripts('notify', path.join(__dirname, 'lua'), [
+  'enqueue-4',
+  'claim-2',
+  'finish-5',
+  'cas-1',
+] as const);
 export { scripts as notifyScripts };
 
 export interface DeliveryQueueOptions {
@@ -56,7 +61,13 @@ export class DeliveryQueue {
 
   /** Up to `max` deliveries due at `nowMs`, each leased for `leaseMs`. */
   async claim(nowMs: number, leaseMs: number, max: number): Promise<Delivery[]> {
-    const flat = (await this.lua.claim(this.keys.notifyDue, this.keys.notifyDeliveries, nowMs, leaseMs, max)) as string[];
+    const flat = (await this.lua.claim(
+      this.keys.notifyDue,
+      this.keys.notifyDeliveries,
+      nowMs,
+      leaseMs,
+      max,
+    )) as string[];
     const out: Delivery[] = [];
     for (let i = 0; i + 1 < flat.length; i += 2) out.push(JSON.parse(flat[i + 1] as string) as Delivery);
     return out;

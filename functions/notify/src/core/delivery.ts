@@ -37,7 +37,11 @@ export interface AttemptRecord {
   readonly latencyMs: number;
 }
 
-export function idempotencyKey(message: Pick<Message, 'incidentId' | 'transition'>, r: Recipient, subscription?: string): string {
+export function idempotencyKey(
+  message: Pick<Message, 'incidentId' | 'transition'>,
+  r: Recipient,
+  subscription?: string,
+): string {
   return [message.incidentId, message.transition, r.name, r.channel, r.to ?? '', subscription ?? ''].join('\n');
 }
 

@@ -18,12 +18,16 @@ export interface NotifiedIncident {
   readonly dangerSince?: number;
   /** Escalation steps taken per rule id (0 = only the first message). */
   readonly escalationSteps: Readonly<Record<string, number>>;
+  /** Latest summary and evidence clip (escalation messages repeat them). */
+  readonly summary?: string;
+  readonly clipPath?: string;
   /** Bumped on every write (compare-and-set). */
   readonly rev: number;
 }
 
 /** The messages an incident can cause, one idempotency key each (with the recipient). */
-export type Transition = 'raised' | 'severity-up' | 'resolved' | 'camera-offline' | 'camera-online' | `escalation-${number}`;
+export type Transition =
+  'raised' | 'severity-up' | 'resolved' | 'camera-offline' | 'camera-online' | `escalation-${number}`;
 
 export type AlertKind = 'raised' | 'updated' | 'resolved';
 
@@ -40,7 +44,12 @@ const RANK = { warning: 0, danger: 1 } as const;
  * An alert event against what was told so far. Updates do not flood anyone: only the first
  * message, a severity increase (acknowledged or not) and the resolution are told.
  */
-export function decideAlert(prev: NotifiedIncident | undefined, kind: AlertKind, d: AlertData, nowMs: number): Decision {
+export function decideAlert(
+  prev: NotifiedIncident | undefined,
+  kind: AlertKind,
+  d: AlertData,
+  nowMs: number,
+): Decision {
   const ended = kind === 'resolved' || d.state === 'resolved';
   if (!prev) {
     // never told: a resolution of an incident nobody heard of stays silent; a first `updated` (its raise was lost) is the raise

@@ -52,14 +52,20 @@ export interface RetryPolicy {
   readonly maxMs: number;
 }
 
-export type NextStep = { readonly kind: 'done' } | { readonly kind: 'retry'; readonly delayMs: number } | { readonly kind: 'dead' };
+export type NextStep =
+  { readonly kind: 'done' } | { readonly kind: 'retry'; readonly delayMs: number } | { readonly kind: 'dead' };
 
 /**
  * After attempt number `attempt` (1-based): done, retry after a delay, or dead-letter. The delay
  * is base × 2^(attempt-1), capped, with full jitter in its upper half so a burst of failures does
  * not come back in step; a Retry-After is honoured even beyond the cap (the receiver asked).
  */
-export function nextStep(outcome: SendOutcome, attempt: number, policy: RetryPolicy, random: () => number = Math.random): NextStep {
+export function nextStep(
+  outcome: SendOutcome,
+  attempt: number,
+  policy: RetryPolicy,
+  random: () => number = Math.random,
+): NextStep {
   if (outcome.ok) return { kind: 'done' };
   if (!outcome.retryable || attempt >= policy.maxAttempts) return { kind: 'dead' };
   if (outcome.retryAfterMs !== undefined) return { kind: 'retry', delayMs: outcome.retryAfterMs };

@@ -65,11 +65,20 @@ export const MatchSchema = z.strictObject({
   /** `incident` (alert.*), `camera_offline` (camera.offline / camera.online). @default ['incident'] */
   events: z.array(z.enum(SUBJECT_KINDS)).min(1).default(['incident']),
   sites: z.array(z.string().trim().min(1).max(200)).min(1).optional(),
-  cameras: z.array(z.string().regex(/^[A-Za-z0-9_-]{1,64}$/)).min(1).optional(),
+  cameras: z
+    .array(z.string().regex(/^[A-Za-z0-9_-]{1,64}$/))
+    .min(1)
+    .optional(),
   /** Matches when the camera has a zone of one of these names (the verdict does not say which zone). */
   zones: z.array(z.string().trim().min(1).max(60)).min(1).optional(),
-  hazardTypes: z.array(z.enum([...HAZARD_TYPES, 'camera_offline'])).min(1).optional(),
-  severities: z.array(z.enum(['warning', 'danger'])).min(1).optional(),
+  hazardTypes: z
+    .array(z.enum([...HAZARD_TYPES, 'camera_offline']))
+    .min(1)
+    .optional(),
+  severities: z
+    .array(z.enum(['warning', 'danger']))
+    .min(1)
+    .optional(),
   /** Only inside this span (a shift). */
   window: WindowSchema.optional(),
 });
@@ -83,11 +92,20 @@ export const RuleSchema = z.strictObject({
   }).optional(),
   recipients: z.array(RecipientSchema).min(1).max(100),
   /** After a message for a camera + hazard, a NEW incident of the same pair waits this long (its updates and resolution do not). */
-  cooldownSeconds: z.number().int().min(0).max(7 * 86400).default(0),
+  cooldownSeconds: z
+    .number()
+    .int()
+    .min(0)
+    .max(7 * 86400)
+    .default(0),
   /** An unacknowledged danger incident goes to the next tier every `afterMinutes`, the last tier again until acknowledged or resolved. */
   escalation: z
     .strictObject({
-      afterMinutes: z.number().min(0.01).max(24 * 60).default(2),
+      afterMinutes: z
+        .number()
+        .min(0.01)
+        .max(24 * 60)
+        .default(2),
       tiers: z.array(z.array(RecipientSchema).min(1).max(100)).min(1).max(10),
     })
     .optional(),

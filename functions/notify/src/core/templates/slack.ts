@@ -8,7 +8,15 @@ import type { Message } from '../message';
  * (…/block-elements/button-element), ≤ 50 blocks per message (…/block-kit). `text` is the
  * notification fallback the docs ask for when `blocks` are sent.
  */
-export const SLACK_LIMITS = { header: 150, section: 3000, field: 2000, fields: 10, button: 75, url: 3000, blocks: 50 } as const;
+export const SLACK_LIMITS = {
+  header: 150,
+  section: 3000,
+  field: 2000,
+  fields: 10,
+  button: 75,
+  url: 3000,
+  blocks: 50,
+} as const;
 
 /** Cuts to `max` characters (code points), with an ellipsis. */
 export function clip(s: string, max: number): string {
@@ -32,7 +40,11 @@ export function slackBody(m: Message): SlackBody {
     `*사건 incident*\n${esc(m.incidentId)}`,
   ].map((text) => ({ type: 'mrkdwn', text: clip(text, SLACK_LIMITS.field) }));
   const buttons = [
-    { type: 'button', text: { type: 'plain_text', text: clip('사건 보기 · Open incident', SLACK_LIMITS.button) }, url: m.incidentUrl },
+    {
+      type: 'button',
+      text: { type: 'plain_text', text: clip('사건 보기 · Open incident', SLACK_LIMITS.button) },
+      url: m.incidentUrl,
+    },
     ...(m.ackUrl
       ? [
           {
@@ -46,9 +58,23 @@ export function slackBody(m: Message): SlackBody {
   ].filter((b) => b.url.length <= SLACK_LIMITS.url);
   const blocks: Record<string, unknown>[] = [
     { type: 'header', text: { type: 'plain_text', text: clip(m.title, SLACK_LIMITS.header) } },
-    { type: 'section', text: { type: 'mrkdwn', text: clip(esc(m.summary) || '—', SLACK_LIMITS.section) }, fields: fields.slice(0, SLACK_LIMITS.fields) },
+    {
+      type: 'section',
+      text: { type: 'mrkdwn', text: clip(esc(m.summary) || '—', SLACK_LIMITS.section) },
+      fields: fields.slice(0, SLACK_LIMITS.fields),
+    },
     ...(m.continues
-      ? [{ type: 'context', elements: [{ type: 'mrkdwn', text: clip(`이어지는 사건 · continues incident ${esc(m.continues)}`, SLACK_LIMITS.section) }] }]
+      ? [
+          {
+            type: 'context',
+            elements: [
+              {
+                type: 'mrkdwn',
+                text: clip(`이어지는 사건 · continues incident ${esc(m.continues)}`, SLACK_LIMITS.section),
+              },
+            ],
+          },
+        ]
       : []),
     ...(buttons.length ? [{ type: 'actions', elements: buttons }] : []),
   ];

@@ -32,7 +32,9 @@ export function jsonBody(m: Message, deliveryId: string, recipient: string): Rec
 }
 
 export function jandiBody(m: Message): Record<string, unknown> {
-  const links = [`[사건 보기](${m.incidentUrl})`, ...(m.ackUrl ? [`[확인하기 · acknowledge](${m.ackUrl})`] : [])].join('  ');
+  const links = [`[사건 보기](${m.incidentUrl})`, ...(m.ackUrl ? [`[확인하기 · acknowledge](${m.ackUrl})`] : [])].join(
+    '  ',
+  );
   return {
     body: clip(m.title, 300),
     connectColor: m.severity === 'danger' ? '#E53935' : '#FAC11B',
@@ -63,7 +65,13 @@ export function webhookRequest(
  * HMAC over `<t>.<raw body>`, compare in constant time, and refuse a `t` older than the tolerance
  * (a replayed capture).
  */
-export function verifySignature(secret: string, header: string, rawBody: string, nowMs: number, toleranceSeconds = 300): boolean {
+export function verifySignature(
+  secret: string,
+  header: string,
+  rawBody: string,
+  nowMs: number,
+  toleranceSeconds = 300,
+): boolean {
   const m = /^t=(\d{1,12}),v1=([0-9a-f]{64})$/.exec(header);
   if (!m?.[1] || !m[2]) return false;
   const t = Number(m[1]);
