@@ -86,6 +86,8 @@ export interface RedisKeys {
   readonly alertsUpdates: string;
   /** STRING with TTL: the alerts function stored this CloudEvent id (ids over 128 characters are sha256-hashed). */
   alertsSeen(eventId: string): string;
+  /** STRING, expires with the session: a dashboard login ended by logout (alerts, issue #28.11). */
+  alertsRevokedSession(sessionId: string): string;
 }
 
 export const DEFAULT_PREFIX = 'safety';
@@ -132,5 +134,6 @@ export function redisKeys(prefix: string = DEFAULT_PREFIX): RedisKeys {
     alertsUpdates: k('alerts', 'updates'),
     alertsSeen: (eventId) =>
       k('alerts', 'seen', eventId.length <= 128 ? eventId : createHash('sha256').update(eventId).digest('hex')),
+    alertsRevokedSession: (sessionId) => k('alerts', 'revoked-session', sessionId),
   };
 }

@@ -18,6 +18,7 @@ import { ThumbnailCache } from '../adapters/thumbnails';
 import { createHttpAuth } from '../adapters/auth-http';
 import { OidcVerifier } from '../adapters/oidc-keys';
 import { boundSlowClients } from '../adapters/slow-clients';
+import { SessionRevocations } from '../adapters/session-revocations';
 import { isLoopbackHost, resolveAuth } from '../core/auth';
 import { ACCEPTED_TYPES, createEventHandler } from '../handler';
 import { dashboardRoutes } from '../routes';
@@ -69,6 +70,11 @@ function metrics(registry: Registry) {
       help: 'JPEG thumbnails extracted with ffmpeg (once per clip)',
       registers: [registry],
     }),
+    wrongTokens: new Counter({
+      name: 'safetyhanta_alerts_wrong_tokens_total',
+      help: 'Logins and bearer requests with a wrong token (throttled per client)',
+      registers: [registry],
+    }),
     sseClients: new Gauge({
       name: 'safetyhanta_alerts_sse_clients',
       help: 'Browsers connected to /api/stream',
@@ -87,10 +93,12 @@ export async function startAlerts(config: Config, deps: AlertsDeps = {}): Promis
   const host = deps.host ?? common.bindHost;
   const auth = resolveAuth(alerts, host);
   if (!auth.ok) throw new ConfigError([auth.reason]);
-  if (auth.settings.mode === 'none' && !isLoopbackHost(host))
+  if (auth.settings.mode === 'none')
     logger.warn(
-      { host },
-      'ALERTS_AUTH=none on an address beyond loopback: anyone who reaches it can watch clips and acknowledge incidents',
+      { host, allowedHosts: auth.settings.allowedHosts },
+      isLoopbackHost(host)
+        ? 'ALERTS_AUTH=none: no login; only loopback Host names (and ALERTS_ALLOWED_HOSTS) are served'
+        : 'ALERTS_AUTH=none on an address beyond loopback: anyone who reaches it can watch clips and acknowledge incidents',
     );
   const registry = deps.registry ?? createRegistry('alerts');
   const m = metrics(registry);
@@ -188,7 +196,11 @@ export async function startAlerts(config: Config, deps: AlertsDeps = {}): Promis
         ));
       return { ready: ok, detail: { redis: ok ? 'ok' : `not answering at ${redisAt}` } };
     },
-    routes: createHttpAuth(auth.settings, logger, oidc ? { events: oidc } : {}).wrap(
+    routes: createHttpAuth(auth.settings, logger, {
+      ...(oidc ? { events: oidc } : {}),
+      revocations: new SessionRevocations(redis, redisKeys(common.redisPrefix)),
+      onWrongToken: () => m.wrongTokens.inc(),
+    }).wrap(
       dashboardRoutes({
         clipsDir: common.clipsDir,
         store,
