@@ -19,6 +19,7 @@ import { createHttpAuth } from '../adapters/auth-http';
 import { OidcVerifier } from '../adapters/oidc-keys';
 import { boundSlowClients } from '../adapters/slow-clients';
 import { SessionRevocations } from '../adapters/session-revocations';
+import { CameraWatchdog } from '../adapters/camera-watchdog';
 import { isLoopbackHost, resolveAuth } from '../core/auth';
 import { ACCEPTED_TYPES, createEventHandler } from '../handler';
 import { dashboardRoutes } from '../routes';
@@ -129,6 +130,19 @@ export async function startAlerts(config: Config, deps: AlertsDeps = {}): Promis
     maxStreams: alerts.sseMaxStreams,
     maxPerClient: alerts.sseMaxPerClient,
   });
+  // every registry write publishes camera.updated (capture and inference apply it at once; they also poll)
+  const publisher = new Publisher({
+    sink: common.kSink,
+    maxRetries: config.publisher.maxRetries,
+    timeoutMs: config.publisher.timeoutMs,
+    logger,
+    registry,
+  });
+  const cameraRegistry = new CameraRegistry(redis, redisKeys(common.redisPrefix), {
+    logger,
+    onChange: async (c) =>
+      void (await publisher.publish({ type: EventType.cameraUpdated, cameraId: c.cameraId, data: { ...c } })),
+  });
   const live = new LiveState({
     store,
     hub,
@@ -138,6 +152,15 @@ export async function startAlerts(config: Config, deps: AlertsDeps = {}): Promis
     logger,
     expectedCameras: common.numStreams,
     clipFreshMs: 3 * common.segmentSeconds * 1000,
+    liveness: {
+      // two clip lengths past capture's own offline timer: a live capture always speaks first
+      staleAfterMs: (config.capture.offlineSeconds + 2 * common.segmentSeconds) * 1000,
+      watchdog: new CameraWatchdog({ store, publisher, logger }),
+      activeCameras: async () => {
+        const entries = await cameraRegistry.list();
+        return entries.length === 0 ? undefined : new Set(entries.filter((c) => c.enabled).map((c) => c.id));
+      },
+    },
     keda: {
       listLength: alerts.kedaListLength,
       activationListLength: alerts.kedaActivationListLength,
@@ -155,20 +178,6 @@ export async function startAlerts(config: Config, deps: AlertsDeps = {}): Promis
     }
   });
   await sub.subscribe(keys.updates);
-
-  // every registry write publishes camera.updated (capture and inference apply it at once; they also poll)
-  const publisher = new Publisher({
-    sink: common.kSink,
-    maxRetries: config.publisher.maxRetries,
-    timeoutMs: config.publisher.timeoutMs,
-    logger,
-    registry,
-  });
-  const cameraRegistry = new CameraRegistry(redis, redisKeys(common.redisPrefix), {
-    logger,
-    onChange: async (c) =>
-      void (await publisher.publish({ type: EventType.cameraUpdated, cameraId: c.cameraId, data: { ...c } })),
-  });
 
   const onEvent = createEventHandler(store);
   const oidc =
