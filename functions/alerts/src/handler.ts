@@ -1,3 +1,4 @@
+import type { HttpFunction } from '@google-cloud/functions-framework';
 import type { ReceivedEvent } from '../../shared/src/cloudevents';
 import {
   EventType,
@@ -6,6 +7,8 @@ import {
   type EventTypeName,
   type VerdictCreated,
 } from '../../shared/src/events';
+import { createFunctionHandler, type FunctionHandlerDeps } from '../../shared/src/http';
+import type { AlertsMetrics } from './adapters/metrics';
 import type { AlertStore } from './adapters/redis-store';
 import { alertKindOf } from './core/incidents';
 
@@ -26,12 +29,22 @@ export interface HandledEvent {
   readonly duplicate: boolean;
 }
 
+/** What the alerts CloudEvent surface calls into (implemented by the app layer). */
+export interface AlertsActions {
+  readonly store: Pick<AlertStore, 'applyAlert' | 'addVerdict' | 'putCamera'>;
+  /** Received and duplicate events, by type. */
+  readonly metrics: Pick<AlertsMetrics, 'received' | 'duplicates'>;
+  readonly now?: () => Date;
+}
+
 /**
- * Stores one validated CloudEvent (the shared receiver already checked the type and the data
- * schema). Redelivery of the same event id is a no-op.
+ * The `alerts` function: POST / stores one validated CloudEvent (the shared receiver already
+ * checked the type and the data schema; redelivery of the same event id is a no-op), plus the
+ * dashboard routes of `src/http/`, /healthz, /readyz and /metrics.
  */
-export function createEventHandler(store: AlertStore, now: () => Date = () => new Date()) {
-  return async (event: ReceivedEvent): Promise<HandledEvent> => {
+export function createAlertsHandler(deps: FunctionHandlerDeps<AlertsActions>): HttpFunction {
+  const { store, metrics, now = () => new Date() } = deps.actions;
+  const storeEvent = async (event: ReceivedEvent): Promise<HandledEvent> => {
     const receivedAt = now().toISOString();
     const kind = alertKindOf(event.type);
     let stored: boolean;
@@ -41,4 +54,18 @@ export function createEventHandler(store: AlertStore, now: () => Date = () => ne
     else stored = await store.putCamera(event.id, event.data as CameraStatusEvent);
     return { stored, duplicate: !stored };
   };
+  return createFunctionHandler({
+    name: 'alerts',
+    accepted: ACCEPTED_TYPES,
+    onEvent: async (event) => {
+      metrics.received.inc({ type: event.type });
+      const result = await storeEvent(event);
+      if (result.duplicate) metrics.duplicates.inc({ type: event.type });
+      return result;
+    },
+    readiness: deps.readiness,
+    registry: deps.registry,
+    logger: deps.logger,
+    ...(deps.routes ? { routes: deps.routes } : {}),
+  });
 }

@@ -1,13 +1,15 @@
 import { Redis } from 'ioredis';
+import { Gauge } from 'prom-client';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Config } from '../../../shared/src/config';
 import { ConfigError, toError } from '../../../shared/src/errors';
 import { redactUrls } from '../../../shared/src/redact';
 import { logRedisErrors } from '../../../shared/src/redis-errors';
 import { redisKeys } from '../../../shared/src/keys';
-import { createFunctionHandler, serveFunction } from '../../../shared/src/http';
+import { redisReady, serveFunction } from '../../../shared/src/http';
 import { createLogger, type Logger } from '../../../shared/src/logger';
-import { Counter, createRegistry, Gauge, type Registry } from '../../../shared/src/metrics';
+import { createRegistry, type Registry } from '../../../shared/src/metrics';
+import { createAlertsMetrics } from '../adapters/metrics';
 import { LiveState } from '../adapters/live-state';
 import { AlertStore, type StoreUpdate } from '../adapters/redis-store';
 import { FeedbackStore } from '../adapters/feedback-store';
@@ -21,9 +23,9 @@ import { boundSlowClients } from '../adapters/slow-clients';
 import { SessionRevocations } from '../adapters/session-revocations';
 import { CameraWatchdog } from '../adapters/camera-watchdog';
 import { isLoopbackHost, resolveAuth } from '../core/auth';
-import { ACCEPTED_TYPES, createEventHandler } from '../handler';
-import { dashboardRoutes } from '../routes';
-import { cameraRoutes } from '../camera-routes';
+import { createAlertsHandler } from '../handler';
+import { dashboardRoutes } from '../http/routes';
+import { cameraRoutes } from '../http/camera-routes';
 import { CameraRegistry } from '../../../shared/src/camera-registry/store';
 import { Publisher } from '../../../shared/src/cloudevents';
 import { EventType } from '../../../shared/src/events';
@@ -47,43 +49,6 @@ export interface RunningAlerts {
   stop(): Promise<void>;
 }
 
-function metrics(registry: Registry) {
-  return {
-    received: new Counter({
-      name: 'safetyhanta_alerts_events_received_total',
-      help: 'Valid CloudEvents received, by type',
-      labelNames: ['type'],
-      registers: [registry],
-    }),
-    duplicates: new Counter({
-      name: 'safetyhanta_alerts_events_duplicate_total',
-      help: 'Redelivered CloudEvents (same id) ignored',
-      labelNames: ['type'],
-      registers: [registry],
-    }),
-    rejected: new Counter({
-      name: 'safetyhanta_alerts_events_rejected_total',
-      help: 'Malformed CloudEvents answered with 400',
-      registers: [registry],
-    }),
-    thumbnails: new Counter({
-      name: 'safetyhanta_alerts_thumbnails_extracted_total',
-      help: 'JPEG thumbnails extracted with ffmpeg (once per clip)',
-      registers: [registry],
-    }),
-    wrongTokens: new Counter({
-      name: 'safetyhanta_alerts_wrong_tokens_total',
-      help: 'Logins and bearer requests with a wrong token (throttled per client)',
-      registers: [registry],
-    }),
-    sseClients: new Gauge({
-      name: 'safetyhanta_alerts_sse_clients',
-      help: 'Browsers connected to /api/stream',
-      registers: [registry],
-    }),
-  };
-}
-
 /**
  * Starts the alerts function: CloudEvent subscriber (POST /), dashboard (GET /), JSON API,
  * server-sent events, clips and thumbnails, on functions-framework.
@@ -102,7 +67,7 @@ export async function startAlerts(config: Config, deps: AlertsDeps = {}): Promis
         : 'ALERTS_AUTH=none on an address beyond loopback: anyone who reaches it can watch clips and acknowledge incidents',
     );
   const registry = deps.registry ?? createRegistry('alerts');
-  const m = metrics(registry);
+  const m = createAlertsMetrics(registry);
   const redis = new Redis(common.redisUrl, { maxRetriesPerRequest: null, lazyConnect: true });
   const sub = new Redis(common.redisUrl, { maxRetriesPerRequest: null, lazyConnect: true });
   logRedisErrors(redis, logger, 'alerts');
@@ -179,30 +144,33 @@ export async function startAlerts(config: Config, deps: AlertsDeps = {}): Promis
   });
   await sub.subscribe(keys.updates);
 
-  const onEvent = createEventHandler(store);
+  const thumbs = new ThumbnailCache({
+    clipsDir: common.clipsDir,
+    ffmpegPath: alerts.ffmpegPath,
+    onExtract: () => m.thumbnails.inc(),
+    timeoutMs: alerts.thumbTimeoutMs,
+    maxWaiting: alerts.thumbQueue,
+  });
+  // read at scrape time: how close the thumbnail queue is to its bound (ALERTS_THUMB_QUEUE, 503 past it)
+  new Gauge({
+    name: 'safetyhanta_alerts_thumbnails_waiting',
+    help: 'Thumbnail extractions waiting for an ffmpeg slot',
+    registers: [registry],
+    collect() {
+      this.set(thumbs.queued);
+    },
+  });
+
   const oidc =
     alerts.eventsOidcAudience === undefined
       ? undefined
       : new OidcVerifier({ discoveryUrl: alerts.eventsOidcDiscoveryUrl, audience: alerts.eventsOidcAudience });
-  const inner = createFunctionHandler({
-    name: 'alerts',
-    accepted: ACCEPTED_TYPES,
+  const inner = createAlertsHandler({
+    actions: { store, metrics: m },
     logger,
     registry,
-    onEvent: async (event) => {
-      m.received.inc({ type: event.type });
-      const result = await onEvent(event);
-      if (result.duplicate) m.duplicates.inc({ type: event.type });
-      return result;
-    },
     readiness: async () => {
-      // a PING on a connection that is down waits in the offline queue: answer from the status at once (#18.8)
-      const ok =
-        redis.status === 'ready' &&
-        (await redis.ping().then(
-          () => true,
-          () => false,
-        ));
+      const ok = await redisReady(redis);
       return { ready: ok, detail: { redis: ok ? 'ok' : `not answering at ${redisAt}` } };
     },
     routes: createHttpAuth(auth.settings, logger, {
@@ -219,13 +187,7 @@ export async function startAlerts(config: Config, deps: AlertsDeps = {}): Promis
         assets: loadStaticAssets(),
         feedback: new FeedbackStore(redis, common.redisPrefix),
         cameras: cameraRoutes({ registry: cameraRegistry, logger }),
-        thumbs: new ThumbnailCache({
-          clipsDir: common.clipsDir,
-          ffmpegPath: alerts.ffmpegPath,
-          onExtract: () => m.thumbnails.inc(),
-          timeoutMs: alerts.thumbTimeoutMs,
-          maxWaiting: alerts.thumbQueue,
-        }),
+        thumbs,
       }),
     ),
   });

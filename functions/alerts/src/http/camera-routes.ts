@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
-import { CAMERA_ID, CameraEntryError } from '../../shared/src/camera-registry/schema';
-import type { CameraRegistry } from '../../shared/src/camera-registry/store';
-import type { Request, Response } from '../../shared/src/http';
+import { CAMERA_ID, CameraEntryError } from '../../../shared/src/camera-registry/schema';
+import type { CameraRegistry } from '../../../shared/src/camera-registry/store';
+import type { Request, Response } from '../../../shared/src/http';
 import { requireAdmin } from './admin-guard';
 
 export interface CameraRouteDeps {

@@ -6,11 +6,11 @@ import {
   FEEDBACK_KINDS,
   type FeedbackRecord,
   type FeedbackTarget,
-} from '../../shared/src/feedback';
-import { HAZARD_TYPES, severityOf, type HazardType, type VerdictStatus } from '../../shared/src/verdict';
-import type { Request, Response } from '../../shared/src/http';
-import type { FeedbackStore } from './adapters/feedback-store';
-import type { AlertStore } from './adapters/redis-store';
+} from '../../../shared/src/feedback';
+import { HAZARD_TYPES, severityOf, type HazardType, type VerdictStatus } from '../../../shared/src/verdict';
+import type { Request, Response } from '../../../shared/src/http';
+import type { FeedbackStore } from '../adapters/feedback-store';
+import type { AlertStore } from '../adapters/redis-store';
 import { operatorWrite } from './operator-check';
 
 export interface FeedbackRouteDeps {

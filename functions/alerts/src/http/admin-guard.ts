@@ -1,5 +1,5 @@
-import type { Request, Response } from '../../shared/src/http';
-import { requireRole } from './adapters/auth-http';
+import type { Request, Response } from '../../../shared/src/http';
+import { requireRole } from '../adapters/auth-http';
 
 const admin = requireRole('admin');
 

@@ -1,18 +1,18 @@
 import type { Logger } from 'pino';
-import { resolveClipPath } from '../../shared/src/clip-path';
-import { isUnrecoverable, toError } from '../../shared/src/errors';
-import type { Request, Response } from '../../shared/src/http';
-import type { StaticAssets } from './adapters/static-assets';
-import { sendFile } from './adapters/clip-file';
-import type { LiveState } from './adapters/live-state';
-import type { AlertStore } from './adapters/redis-store';
-import type { SseHub } from './adapters/sse-hub';
-import { ThumbnailsBusyError, type ThumbnailCache } from './adapters/thumbnails';
-import { identityOf } from './adapters/auth-http';
-import { summarize } from './adapters/live-state';
-import { clipPathFromUrl } from './core/clip-url';
-import { streamClientKey } from './core/stream-key';
-import type { FeedbackStore } from './adapters/feedback-store';
+import { resolveClipPath } from '../../../shared/src/clip-path';
+import { isUnrecoverable, toError } from '../../../shared/src/errors';
+import type { Request, Response } from '../../../shared/src/http';
+import type { StaticAssets } from '../adapters/static-assets';
+import { sendFile } from '../adapters/clip-file';
+import type { LiveState } from '../adapters/live-state';
+import type { AlertStore } from '../adapters/redis-store';
+import type { SseHub } from '../adapters/sse-hub';
+import { ThumbnailsBusyError, type ThumbnailCache } from '../adapters/thumbnails';
+import { identityOf } from '../adapters/auth-http';
+import { summarize } from '../adapters/live-state';
+import { clipPathFromUrl } from '../core/clip-url';
+import { streamClientKey } from '../core/stream-key';
+import type { FeedbackStore } from '../adapters/feedback-store';
 import { feedbackRoutes } from './feedback-routes';
 
 export interface RouteDeps {

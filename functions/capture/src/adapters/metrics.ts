@@ -1,4 +1,4 @@
-import { Counter, Gauge, Histogram, type Registry } from '../../shared/src/metrics';
+import { Counter, Gauge, Histogram, type Registry } from '../../../shared/src/metrics';
 
 /** Capture's Prometheus metrics, all on the function's registry. */
 export interface CaptureMetrics {

@@ -1,20 +1,20 @@
 import fs from 'node:fs/promises';
 import type { Logger } from 'pino';
-import { InFlight } from '../../shared/src/async';
-import type { ClipJob } from '../../shared/src/clip-job';
-import { identifyClip, stampedStart, type ClipIdentity } from '../../shared/src/clip-identity';
-import type { Publisher } from '../../shared/src/cloudevents';
-import { UnrecoverableError, isUnrecoverable, toError } from '../../shared/src/errors';
-import { EventType, type ClipRecorded } from '../../shared/src/events';
-import type { ClipQueue } from '../../shared/src/queue';
-import type { Mp4Check } from './core/mp4-boxes';
-import { judgeProbe } from './core/probe-check';
-import { probeFile } from './adapters/ffmpeg';
-import { checkMp4File } from './adapters/mp4-file';
-import { quarantine } from './adapters/quarantine';
-import { readModelClip } from './adapters/model-clip-file';
-import type { ModelClip } from '../../shared/src/model-clip';
-import type { CaptureMetrics } from './metrics';
+import { InFlight } from '../../../shared/src/async';
+import type { ClipJob, ClipSource } from '../../../shared/src/clip-job';
+import { identifyClip, stampedStart, type ClipIdentity } from '../../../shared/src/clip-identity';
+import type { Publisher } from '../../../shared/src/cloudevents';
+import { UnrecoverableError, isUnrecoverable, toError } from '../../../shared/src/errors';
+import { EventType, type ClipRecorded } from '../../../shared/src/events';
+import type { ClipQueue } from '../../../shared/src/queue';
+import type { Mp4Check } from '../core/mp4-boxes';
+import { judgeProbe } from '../core/probe-check';
+import { probeFile } from '../adapters/ffmpeg';
+import { checkMp4File } from '../adapters/mp4-file';
+import { quarantine } from '../adapters/quarantine';
+import { readModelClip } from '../adapters/model-clip-file';
+import type { ModelClip } from '../../../shared/src/model-clip';
+import type { CaptureMetrics } from '../adapters/metrics';
 
 export interface IntakeOptions {
   clipsDir: string;
@@ -25,16 +25,6 @@ export interface IntakeOptions {
   ffprobePath: string;
   /** Called after a recorder clip is enqueued (camera health). */
   onRecorderClip?: (cameraId: string, at: number) => void;
-}
-
-/**
- * Where a clip comes from. In-process only, never from a request body (issue #18.1): a clip of
- * our own recorder is validated in-process and counts for camera liveness.
- */
-export interface ClipSource {
-  origin: 'recorder' | 'external';
-  /** A segment of the live run (not one recovered from staging): counts for camera liveness. */
-  live?: boolean;
 }
 
 /** Result of taking in one clip. */
