@@ -28,6 +28,8 @@ export interface RedisKeys {
   readonly cameraRegistry: string;
   /** SET of camera ids ever seeded from NUM_STREAMS/RTSP_URL_TEMPLATE (a deleted camera stays deleted). */
   readonly cameraRegistrySeeded: string;
+  /** HASH cameraId → the entry exactly as seeded: while the registry still holds it, the seed may follow today's configuration (issue #28.4). */
+  readonly cameraRegistrySeededAs: string;
   /** STRING counter, INCR on every registry change: readers compare it instead of re-reading the hash. */
   readonly cameraRegistryVersion: string;
   /** STRING with TTL: a capture replica's lease on one camera (lease mode). */
@@ -104,6 +106,7 @@ export function redisKeys(prefix: string = DEFAULT_PREFIX): RedisKeys {
     cameras: k('cameras'),
     cameraRegistry: k('cameras', 'registry'),
     cameraRegistrySeeded: k('cameras', 'registry', 'seeded'),
+    cameraRegistrySeededAs: k('cameras', 'registry', 'seeded-as'),
     cameraRegistryVersion: k('cameras', 'registry', 'version'),
     cameraLease: (cameraId) => k('cameras', 'lease', cameraId),
     consumerHeartbeat: (consumerId) => k('consumers', 'heartbeat', consumerId),
