@@ -1,3 +1,4 @@
+import type { HttpFunction } from '@google-cloud/functions-framework';
 import type { ReceivedEvent } from '../../shared/src/cloudevents';
 import {
   EventType,
@@ -6,6 +7,8 @@ import {
   type EventTypeName,
   type VerdictCreated,
 } from '../../shared/src/events';
+import { createFunctionHandler, type FunctionHandlerDeps } from '../../shared/src/http';
+import type { AlertsMetrics } from './adapters/metrics';
 import type { AlertStore } from './adapters/redis-store';
 import { alertKindOf } from './core/incidents';
 import type { EventRecorder } from './app/record-wiring';
@@ -27,17 +30,29 @@ export interface HandledEvent {
   readonly duplicate: boolean;
 }
 
+/** What the alerts CloudEvent surface calls into (implemented by the app layer). */
+export interface AlertsActions {
+  readonly store: Pick<AlertStore, 'applyAlert' | 'addVerdict' | 'putCamera'>;
+  /** Received and duplicate events, by type. */
+  readonly metrics: Pick<AlertsMetrics, 'received' | 'duplicates'>;
+  readonly now?: () => Date;
+  /** The system of record (PostgreSQL/PGlite, issue #25); absent with RECORD_DIR=off. */
+  readonly record?: EventRecorder | undefined;
+}
+
 /**
- * Stores one validated CloudEvent (the shared receiver already checked the type and the data
- * schema): in Redis (the live state), then in the record (PostgreSQL). Redelivery of the same
- * event id is a no-op in both. The record is written even when Redis already had the event: a
- * redelivery after the record failed (503) must still reach it.
+ * The `alerts` function: POST / stores one validated CloudEvent (the shared receiver already
+ * checked the type and the data schema; redelivery of the same event id is a no-op), plus the
+ * dashboard routes of `src/http/`, /healthz, /readyz and /metrics.
  */
-export function createEventHandler(store: AlertStore, now: () => Date = () => new Date(), record?: EventRecorder) {
-  return async (event: ReceivedEvent): Promise<HandledEvent> => {
+export function createAlertsHandler(deps: FunctionHandlerDeps<AlertsActions>): HttpFunction {
+  const { store, metrics, now = () => new Date(), record } = deps.actions;
+  const storeEvent = async (event: ReceivedEvent): Promise<HandledEvent> => {
     const receivedAt = now().toISOString();
     const kind = alertKindOf(event.type);
     let stored: boolean;
+    // Redis (the live state), then the record. The record is written even when Redis already had the
+    // event: a redelivery after the record failed (503, database down) must still reach it.
     let recorded = false;
     if (kind) {
       const data = event.data as AlertData;
@@ -52,4 +67,18 @@ export function createEventHandler(store: AlertStore, now: () => Date = () => ne
     }
     return { stored: stored || recorded, duplicate: !stored && !recorded };
   };
+  return createFunctionHandler({
+    name: 'alerts',
+    accepted: ACCEPTED_TYPES,
+    onEvent: async (event) => {
+      metrics.received.inc({ type: event.type });
+      const result = await storeEvent(event);
+      if (result.duplicate) metrics.duplicates.inc({ type: event.type });
+      return result;
+    },
+    readiness: deps.readiness,
+    registry: deps.registry,
+    logger: deps.logger,
+    ...(deps.routes ? { routes: deps.routes } : {}),
+  });
 }

@@ -17,8 +17,8 @@ import { redisKeys } from '../../shared/src/keys';
 import { createRegistry } from '../../shared/src/metrics';
 import { ClipQueue } from '../../shared/src/queue';
 import { createCaptureHandler } from '../src/handler';
-import { ClipIntake } from '../src/intake';
-import { createCaptureMetrics } from '../src/metrics';
+import { ClipIntake } from '../src/app/intake';
+import { createCaptureMetrics } from '../src/adapters/metrics';
 import { cleanRedis, newPrefix } from './helpers';
 
 const prefix = newPrefix();
@@ -49,7 +49,12 @@ beforeAll(async () => {
     ffprobePath: 'ffprobe',
     onRecorderClip: (cam) => liveness.push(cam),
   });
-  const handler = createCaptureHandler({ intake, readiness: async () => ({ ready: true }), registry, logger });
+  const handler = createCaptureHandler({
+    actions: { clipRecorded: (data) => intake.take(data), cameraUpdated: async () => undefined },
+    readiness: async () => ({ ready: true }),
+    registry,
+    logger,
+  });
   served = await serveFunction('capture-forged-test', handler, 0, '127.0.0.1');
 });
 

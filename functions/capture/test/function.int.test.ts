@@ -15,8 +15,8 @@ import { createLogger } from '../../shared/src/logger';
 import { createRegistry } from '../../shared/src/metrics';
 import { ClipQueue } from '../../shared/src/queue';
 import { createCaptureHandler } from '../src/handler';
-import { ClipIntake } from '../src/intake';
-import { createCaptureMetrics } from '../src/metrics';
+import { ClipIntake } from '../src/app/intake';
+import { createCaptureMetrics } from '../src/adapters/metrics';
 import { cleanRedis, newPrefix, startSink } from './helpers';
 
 const prefix = newPrefix();
@@ -36,7 +36,12 @@ beforeAll(async () => {
   const queue = new ClipQueue(redis, { keys, maxAttempts: 3, heartbeatTtlSeconds: 30 });
   const publisher = new Publisher({ sink: sink.url, maxRetries: 0, timeoutMs: 2000, logger, registry });
   const intake = new ClipIntake({ clipsDir, queue, publisher, metrics, logger, ffprobePath: 'ffprobe' });
-  const handler = createCaptureHandler({ intake, readiness: async () => ({ ready: true }), registry, logger });
+  const handler = createCaptureHandler({
+    actions: { clipRecorded: (data) => intake.take(data), cameraUpdated: async () => undefined },
+    readiness: async () => ({ ready: true }),
+    registry,
+    logger,
+  });
   served = await serveFunction('capture-fn-test', handler, 0, '127.0.0.1');
 });
 

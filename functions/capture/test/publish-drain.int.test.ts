@@ -3,7 +3,7 @@ import { Registry } from 'prom-client';
 import { Publisher } from '../../shared/src/cloudevents';
 import { startCloudEventSink, testRedis, type CloudEventSink } from '../../../test/support';
 import { CameraHealth } from '../src/adapters/camera-health';
-import { createCaptureMetrics } from '../src/metrics';
+import { createCaptureMetrics } from '../src/adapters/metrics';
 
 /**
  * Fire-and-forget publishes must not outlive stop(): camera health's camera.online goes to a real,

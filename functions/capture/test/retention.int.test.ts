@@ -13,7 +13,7 @@ import { createLogger } from '../../shared/src/logger';
 import { createRegistry } from '../../shared/src/metrics';
 import { MODEL_DIR, modelClipPaths } from '../../shared/src/model-clip';
 import { RetentionSweeper } from '../src/adapters/retention';
-import { createCaptureMetrics } from '../src/metrics';
+import { createCaptureMetrics } from '../src/adapters/metrics';
 import { cleanRedis, newPrefix } from './helpers';
 
 const NOW = Date.parse('2026-11-28T20:00:00Z');

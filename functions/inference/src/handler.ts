@@ -1,10 +1,8 @@
 import type { HttpFunction } from '@google-cloud/functions-framework';
-import type { Logger } from 'pino';
-import type { Registry } from 'prom-client';
 import type { ClipJob } from '../../shared/src/clip-job';
 import type { ReceivedEvent } from '../../shared/src/cloudevents';
 import { EventType, type CameraStatusEvent } from '../../shared/src/events';
-import { createFunctionHandler, type Readiness } from '../../shared/src/http';
+import { createFunctionHandler, type FunctionHandlerDeps } from '../../shared/src/http';
 
 /** What the CloudEvent surface calls into (implemented by the service). */
 export interface InferenceActions {
@@ -14,11 +12,11 @@ export interface InferenceActions {
   cameraStatus(eventId: string, e: CameraStatusEvent): Promise<unknown>;
   /** `camera.updated`: re-read the registry now (it is also polled every second). */
   cameraUpdated(): Promise<unknown>;
-  readiness(): Promise<Readiness>;
 }
 
-/** The `inference` CloudEvent function: decode, dispatch, nothing else (logic lives in the service/core). */
-export function createInferenceHandler(actions: InferenceActions, registry: Registry, logger: Logger): HttpFunction {
+/** The `inference` CloudEvent function: decode, dispatch, nothing else (logic lives in app/ and core/). */
+export function createInferenceHandler(deps: FunctionHandlerDeps<InferenceActions>): HttpFunction {
+  const { actions } = deps;
   return createFunctionHandler({
     name: 'inference',
     accepted: [EventType.clipCaptured, EventType.cameraOffline, EventType.cameraOnline, EventType.cameraUpdated],
@@ -27,8 +25,9 @@ export function createInferenceHandler(actions: InferenceActions, registry: Regi
       if (event.type === EventType.cameraUpdated) return actions.cameraUpdated();
       return actions.cameraStatus(event.id, event.data as CameraStatusEvent);
     },
-    readiness: () => actions.readiness(),
-    registry,
-    logger,
+    readiness: deps.readiness,
+    registry: deps.registry,
+    logger: deps.logger,
+    ...(deps.routes ? { routes: deps.routes } : {}),
   });
 }

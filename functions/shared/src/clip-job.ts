@@ -17,6 +17,16 @@ export const ClipJobSchema = z.looseObject({
 
 export type ClipJob = z.infer<typeof ClipJobSchema>;
 
+/**
+ * Where a clip comes from. In-process only, never from a request body (issue #18.1): a clip of
+ * our own recorder is validated in-process and counts for camera liveness.
+ */
+export interface ClipSource {
+  origin: 'recorder' | 'external';
+  /** A segment of the live run (not one recovered from staging): counts for camera liveness. */
+  live?: boolean;
+}
+
 export type ParsedJob = { ok: true; job: ClipJob } | { ok: false; reason: string };
 
 /** Parses a raw queue entry; never throws. The reason is stored with the dead letter. */

@@ -1,13 +1,15 @@
 import { Redis } from 'ioredis';
+import { Gauge } from 'prom-client';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Config } from '../../../shared/src/config';
 import { ConfigError, toError } from '../../../shared/src/errors';
 import { redactUrls } from '../../../shared/src/redact';
 import { logRedisErrors } from '../../../shared/src/redis-errors';
 import { redisKeys } from '../../../shared/src/keys';
-import { createFunctionHandler, serveFunction, type Request, type Response } from '../../../shared/src/http';
+import { redisReady, serveFunction } from '../../../shared/src/http';
 import { createLogger, type Logger } from '../../../shared/src/logger';
-import { Counter, createRegistry, Gauge, type Registry } from '../../../shared/src/metrics';
+import { createRegistry, type Registry } from '../../../shared/src/metrics';
+import { createAlertsMetrics } from '../adapters/metrics';
 import { LiveState } from '../adapters/live-state';
 import { AlertStore, type StoreUpdate } from '../adapters/redis-store';
 import { FeedbackStore } from '../adapters/feedback-store';
@@ -18,13 +20,16 @@ import { ThumbnailCache } from '../adapters/thumbnails';
 import { createHttpAuth } from '../adapters/auth-http';
 import { OidcVerifier } from '../adapters/oidc-keys';
 import { boundSlowClients } from '../adapters/slow-clients';
+import { SessionRevocations } from '../adapters/session-revocations';
+import { CameraWatchdog } from '../adapters/camera-watchdog';
 import { isLoopbackHost, resolveAuth } from '../core/auth';
-import { ACCEPTED_TYPES, createEventHandler } from '../handler';
-import { dashboardRoutes } from '../routes';
-import { cameraRoutes } from '../camera-routes';
+import { createAlertsHandler } from '../handler';
+import { dashboardRoutes } from '../http/routes';
+import { cameraRoutes } from '../http/camera-routes';
 import { CameraRegistry } from '../../../shared/src/camera-registry/store';
 import { Publisher } from '../../../shared/src/cloudevents';
 import { EventType } from '../../../shared/src/events';
+import type { Request, Response } from '../../../shared/src/http';
 import { startRecord } from './record-wiring';
 
 /** Optional overrides for {@link startAlerts} (tests and the local stack). */
@@ -46,38 +51,6 @@ export interface RunningAlerts {
   stop(): Promise<void>;
 }
 
-function metrics(registry: Registry) {
-  return {
-    received: new Counter({
-      name: 'safetyhanta_alerts_events_received_total',
-      help: 'Valid CloudEvents received, by type',
-      labelNames: ['type'],
-      registers: [registry],
-    }),
-    duplicates: new Counter({
-      name: 'safetyhanta_alerts_events_duplicate_total',
-      help: 'Redelivered CloudEvents (same id) ignored',
-      labelNames: ['type'],
-      registers: [registry],
-    }),
-    rejected: new Counter({
-      name: 'safetyhanta_alerts_events_rejected_total',
-      help: 'Malformed CloudEvents answered with 400',
-      registers: [registry],
-    }),
-    thumbnails: new Counter({
-      name: 'safetyhanta_alerts_thumbnails_extracted_total',
-      help: 'JPEG thumbnails extracted with ffmpeg (once per clip)',
-      registers: [registry],
-    }),
-    sseClients: new Gauge({
-      name: 'safetyhanta_alerts_sse_clients',
-      help: 'Browsers connected to /api/stream',
-      registers: [registry],
-    }),
-  };
-}
-
 type Routes = (req: Request, res: Response) => Promise<boolean>;
 /** The record's routes (audit of views, history, exports, reports) first, then the dashboard's. */
 const withRecord =
@@ -95,13 +68,15 @@ export async function startAlerts(config: Config, deps: AlertsDeps = {}): Promis
   const host = deps.host ?? common.bindHost;
   const auth = resolveAuth(alerts, host);
   if (!auth.ok) throw new ConfigError([auth.reason]);
-  if (auth.settings.mode === 'none' && !isLoopbackHost(host))
+  if (auth.settings.mode === 'none')
     logger.warn(
-      { host },
-      'ALERTS_AUTH=none on an address beyond loopback: anyone who reaches it can watch clips and acknowledge incidents',
+      { host, allowedHosts: auth.settings.allowedHosts },
+      isLoopbackHost(host)
+        ? 'ALERTS_AUTH=none: no login; only loopback Host names (and ALERTS_ALLOWED_HOSTS) are served'
+        : 'ALERTS_AUTH=none on an address beyond loopback: anyone who reaches it can watch clips and acknowledge incidents',
     );
   const registry = deps.registry ?? createRegistry('alerts');
-  const m = metrics(registry);
+  const m = createAlertsMetrics(registry);
   const redis = new Redis(common.redisUrl, { maxRetriesPerRequest: null, lazyConnect: true });
   const sub = new Redis(common.redisUrl, { maxRetriesPerRequest: null, lazyConnect: true });
   logRedisErrors(redis, logger, 'alerts');
@@ -129,6 +104,19 @@ export async function startAlerts(config: Config, deps: AlertsDeps = {}): Promis
     maxStreams: alerts.sseMaxStreams,
     maxPerClient: alerts.sseMaxPerClient,
   });
+  // every registry write publishes camera.updated (capture and inference apply it at once; they also poll)
+  const publisher = new Publisher({
+    sink: common.kSink,
+    maxRetries: config.publisher.maxRetries,
+    timeoutMs: config.publisher.timeoutMs,
+    logger,
+    registry,
+  });
+  const cameraRegistry = new CameraRegistry(redis, redisKeys(common.redisPrefix), {
+    logger,
+    onChange: async (c) =>
+      void (await publisher.publish({ type: EventType.cameraUpdated, cameraId: c.cameraId, data: { ...c } })),
+  });
   const live = new LiveState({
     store,
     hub,
@@ -138,6 +126,15 @@ export async function startAlerts(config: Config, deps: AlertsDeps = {}): Promis
     logger,
     expectedCameras: common.numStreams,
     clipFreshMs: 3 * common.segmentSeconds * 1000,
+    liveness: {
+      // two clip lengths past capture's own offline timer: a live capture always speaks first
+      staleAfterMs: (config.capture.offlineSeconds + 2 * common.segmentSeconds) * 1000,
+      watchdog: new CameraWatchdog({ store, publisher, logger }),
+      activeCameras: async () => {
+        const entries = await cameraRegistry.list();
+        return entries.length === 0 ? undefined : new Set(entries.filter((c) => c.enabled).map((c) => c.id));
+      },
+    },
     keda: {
       listLength: alerts.kedaListLength,
       activationListLength: alerts.kedaActivationListLength,
@@ -156,20 +153,6 @@ export async function startAlerts(config: Config, deps: AlertsDeps = {}): Promis
   });
   await sub.subscribe(keys.updates);
 
-  // every registry write publishes camera.updated (capture and inference apply it at once; they also poll)
-  const publisher = new Publisher({
-    sink: common.kSink,
-    maxRetries: config.publisher.maxRetries,
-    timeoutMs: config.publisher.timeoutMs,
-    logger,
-    registry,
-  });
-  const cameraRegistry = new CameraRegistry(redis, redisKeys(common.redisPrefix), {
-    logger,
-    onChange: async (c) =>
-      void (await publisher.publish({ type: EventType.cameraUpdated, cameraId: c.cameraId, data: { ...c } })),
-  });
-
   const thumbs = new ThumbnailCache({
     clipsDir: common.clipsDir,
     ffmpegPath: alerts.ffmpegPath,
@@ -177,6 +160,16 @@ export async function startAlerts(config: Config, deps: AlertsDeps = {}): Promis
     timeoutMs: alerts.thumbTimeoutMs,
     maxWaiting: alerts.thumbQueue,
   });
+  // read at scrape time: how close the thumbnail queue is to its bound (ALERTS_THUMB_QUEUE, 503 past it)
+  new Gauge({
+    name: 'safetyhanta_alerts_thumbnails_waiting',
+    help: 'Thumbnail extractions waiting for an ffmpeg slot',
+    registers: [registry],
+    collect() {
+      this.set(thumbs.queued);
+    },
+  });
+
   // the system of record (issue #25): PostgreSQL at DATABASE_URL, else embedded PGlite
   const record = await startRecord(config, {
     redis,
@@ -189,33 +182,24 @@ export async function startAlerts(config: Config, deps: AlertsDeps = {}): Promis
     await Promise.allSettled([sub.quit(), redis.quit()]);
     throw err;
   });
-  const onEvent = createEventHandler(store, undefined, record?.recorder);
+
   const oidc =
     alerts.eventsOidcAudience === undefined
       ? undefined
       : new OidcVerifier({ discoveryUrl: alerts.eventsOidcDiscoveryUrl, audience: alerts.eventsOidcAudience });
-  const inner = createFunctionHandler({
-    name: 'alerts',
-    accepted: ACCEPTED_TYPES,
+  const inner = createAlertsHandler({
+    actions: { store, metrics: m, record: record?.recorder },
     logger,
     registry,
-    onEvent: async (event) => {
-      m.received.inc({ type: event.type });
-      const result = await onEvent(event);
-      if (result.duplicate) m.duplicates.inc({ type: event.type });
-      return result;
-    },
     readiness: async () => {
-      // a PING on a connection that is down waits in the offline queue: answer from the status at once (#18.8)
-      const ok =
-        redis.status === 'ready' &&
-        (await redis.ping().then(
-          () => true,
-          () => false,
-        ));
+      const ok = await redisReady(redis);
       return { ready: ok, detail: { redis: ok ? 'ok' : `not answering at ${redisAt}` } };
     },
-    routes: createHttpAuth(auth.settings, logger, oidc ? { events: oidc } : {}).wrap(
+    routes: createHttpAuth(auth.settings, logger, {
+      ...(oidc ? { events: oidc } : {}),
+      revocations: new SessionRevocations(redis, redisKeys(common.redisPrefix)),
+      onWrongToken: () => m.wrongTokens.inc(),
+    }).wrap(
       withRecord(
         record?.routes,
         dashboardRoutes({

@@ -13,7 +13,7 @@ import {
   type HealthState,
   type Transition,
 } from '../core/camera-health';
-import type { CaptureMetrics } from '../metrics';
+import type { CaptureMetrics } from './metrics';
 
 export interface CameraHealthOptions {
   redis: Redis;

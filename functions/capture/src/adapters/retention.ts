@@ -6,7 +6,7 @@ import { clipIdFrom, fingerprintFile } from '../../../shared/src/clip-identity';
 import { toError } from '../../../shared/src/errors';
 import type { RedisKeys } from '../../../shared/src/keys';
 import { parseVerdictMark, planRetention, type ClipFacts, type RetentionPlan } from '../core/retention';
-import type { CaptureMetrics } from '../metrics';
+import type { CaptureMetrics } from './metrics';
 import { MODEL_DIR, modelClipPaths } from '../../../shared/src/model-clip';
 
 export interface RetentionOptions {

@@ -8,7 +8,7 @@ import type { HttpFunction } from '@google-cloud/functions-framework';
 import type { Config } from '../../../shared/src/config';
 import { Publisher } from '../../../shared/src/cloudevents';
 import { toError } from '../../../shared/src/errors';
-import { serveFunction, type Readiness, type ServedFunction } from '../../../shared/src/http';
+import { redisReady, serveFunction, type Readiness, type ServedFunction } from '../../../shared/src/http';
 import { redisKeys } from '../../../shared/src/keys';
 import { logRedisErrors } from '../../../shared/src/redis-errors';
 import { createLogger } from '../../../shared/src/logger';
@@ -25,8 +25,8 @@ import { RetentionSweeper, type SweepResult } from '../adapters/retention';
 import { cameraId, cameraUrl } from '../core/recorder-args';
 import { sleep, within } from '../../../shared/src/async';
 import { createCaptureHandler } from '../handler';
-import { ClipIntake } from '../intake';
-import { createCaptureMetrics } from '../metrics';
+import { ClipIntake } from './intake';
+import { createCaptureMetrics } from '../adapters/metrics';
 
 /** What the host process may inject (tests, the local stack). Everything has a default. */
 export interface CaptureDeps {
@@ -246,14 +246,7 @@ export async function startCapture(config: Config, deps: CaptureDeps = {}): Prom
   }, cc.retentionIntervalSeconds * 1000);
 
   const readiness = async (): Promise<Readiness> => {
-    const redisOk = await within(
-      redis.ping().then(
-        () => true,
-        () => false,
-      ),
-      1000,
-      false,
-    );
+    const redisOk = await redisReady(redis);
     const statuses = [...recorders.values()].map((r) => r.status());
     return {
       ready: redisOk,
@@ -274,11 +267,13 @@ export async function startCapture(config: Config, deps: CaptureDeps = {}): Prom
   };
 
   const handler = createCaptureHandler({
-    intake,
+    actions: {
+      clipRecorded: (data) => intake.take(data),
+      cameraUpdated: async () => void (await leases?.tick()),
+    },
     readiness,
     registry,
     logger,
-    onCameraUpdated: async () => void (await leases?.tick()),
   });
   let served: ServedFunction | undefined;
   if (deps.serve ?? true)

@@ -9,7 +9,7 @@ import { Publisher } from '../../../shared/src/cloudevents';
 import type { Config } from '../../../shared/src/config';
 import { ConfigError, UnavailableError, toError } from '../../../shared/src/errors';
 import type { CameraStatusEvent } from '../../../shared/src/events';
-import { serveFunction, type ServedFunction } from '../../../shared/src/http';
+import { redisReady, serveFunction, type ServedFunction } from '../../../shared/src/http';
 import { redisKeys } from '../../../shared/src/keys';
 import { logRedisErrors } from '../../../shared/src/redis-errors';
 import { createLogger } from '../../../shared/src/logger';
@@ -108,7 +108,7 @@ export async function startInference(config: Config, deps: InferenceDeps = {}): 
   // the registry (seeded once from today's configuration) gives each clip its camera's current context and zones
   const cameraRegistry = new CameraRegistry(redis, keys, { logger });
   await cameraRegistry
-    .seedOnce(
+    .syncSeeded(
       seedEntries({ numStreams: common.numStreams, rtspUrlTemplate: common.rtspUrlTemplate, camerasFile: cameras }),
     )
     .catch((err) => logger.warn({ err: toError(err).message }, 'could not seed the camera registry'));
@@ -352,7 +352,7 @@ export async function startInference(config: Config, deps: InferenceDeps = {}): 
     return { alerts: events.map((x) => x.id) };
   };
   const readiness = async () => {
-    const redisOk = redis.status === 'ready';
+    const redisOk = await redisReady(redis);
     return {
       ready: redisOk && gate.healthy && !fatal,
       detail: {
@@ -369,7 +369,7 @@ export async function startInference(config: Config, deps: InferenceDeps = {}): 
   if (deps.serveHttp ?? true) {
     served = await serveFunction(
       'inference',
-      createInferenceHandler({ processClip, cameraStatus, cameraUpdated, readiness }, registry, logger),
+      createInferenceHandler({ actions: { processClip, cameraStatus, cameraUpdated }, readiness, registry, logger }),
       common.port,
       common.bindHost,
       { maxBodyBytes: common.maxBodyBytes },

@@ -1,0 +1,41 @@
+import { Counter, Gauge, type Registry } from '../../../shared/src/metrics';
+
+/** The alerts function's Prometheus metrics (`safetyhanta_alerts_*`), registered once per registry. */
+export function createAlertsMetrics(registry: Registry) {
+  return {
+    received: new Counter({
+      name: 'safetyhanta_alerts_events_received_total',
+      help: 'Valid CloudEvents received, by type',
+      labelNames: ['type'],
+      registers: [registry],
+    }),
+    duplicates: new Counter({
+      name: 'safetyhanta_alerts_events_duplicate_total',
+      help: 'Redelivered CloudEvents (same id) ignored',
+      labelNames: ['type'],
+      registers: [registry],
+    }),
+    rejected: new Counter({
+      name: 'safetyhanta_alerts_events_rejected_total',
+      help: 'Malformed CloudEvents answered with 400',
+      registers: [registry],
+    }),
+    thumbnails: new Counter({
+      name: 'safetyhanta_alerts_thumbnails_extracted_total',
+      help: 'JPEG thumbnails extracted with ffmpeg (once per clip)',
+      registers: [registry],
+    }),
+    wrongTokens: new Counter({
+      name: 'safetyhanta_alerts_wrong_tokens_total',
+      help: 'Logins and bearer requests with a wrong token (throttled per client, issue #28.8)',
+      registers: [registry],
+    }),
+    sseClients: new Gauge({
+      name: 'safetyhanta_alerts_sse_clients',
+      help: 'Browsers connected to /api/stream',
+      registers: [registry],
+    }),
+  };
+}
+
+export type AlertsMetrics = ReturnType<typeof createAlertsMetrics>;
