@@ -29,6 +29,8 @@ import { cameraRoutes } from '../http/camera-routes';
 import { CameraRegistry } from '../../../shared/src/camera-registry/store';
 import { Publisher } from '../../../shared/src/cloudevents';
 import { EventType } from '../../../shared/src/events';
+import type { Request, Response } from '../../../shared/src/http';
+import { startRecord } from './record-wiring';
 
 /** Optional overrides for {@link startAlerts} (tests and the local stack). */
 export interface AlertsDeps {
@@ -48,6 +50,13 @@ export interface RunningAlerts {
   /** Closes browsers' streams, the HTTP server and the Redis connections. Idempotent. */
   stop(): Promise<void>;
 }
+
+type Routes = (req: Request, res: Response) => Promise<boolean>;
+/** The record's routes (audit of views, history, exports, reports) first, then the dashboard's. */
+const withRecord =
+  (record: Routes | undefined, dashboard: Routes): Routes =>
+  async (req, res) =>
+    (record !== undefined && (await record(req, res))) || dashboard(req, res);
 
 /**
  * Starts the alerts function: CloudEvent subscriber (POST /), dashboard (GET /), JSON API,
@@ -161,12 +170,25 @@ export async function startAlerts(config: Config, deps: AlertsDeps = {}): Promis
     },
   });
 
+  // the system of record (issue #25): PostgreSQL at DATABASE_URL, else embedded PGlite
+  const record = await startRecord(config, {
+    redis,
+    store,
+    cameras: cameraRegistry,
+    logger,
+    legalHoldKey: redisKeys(common.redisPrefix).legalHoldClips,
+    thumbnail: (clip) => thumbs.get(clip),
+  }).catch(async (err: unknown) => {
+    await Promise.allSettled([sub.quit(), redis.quit()]);
+    throw err;
+  });
+
   const oidc =
     alerts.eventsOidcAudience === undefined
       ? undefined
       : new OidcVerifier({ discoveryUrl: alerts.eventsOidcDiscoveryUrl, audience: alerts.eventsOidcAudience });
   const inner = createAlertsHandler({
-    actions: { store, metrics: m },
+    actions: { store, metrics: m, record: record?.recorder },
     logger,
     registry,
     readiness: async () => {
@@ -178,17 +200,20 @@ export async function startAlerts(config: Config, deps: AlertsDeps = {}): Promis
       revocations: new SessionRevocations(redis, redisKeys(common.redisPrefix)),
       onWrongToken: () => m.wrongTokens.inc(),
     }).wrap(
-      dashboardRoutes({
-        clipsDir: common.clipsDir,
-        store,
-        live,
-        hub,
-        logger,
-        assets: loadStaticAssets(),
-        feedback: new FeedbackStore(redis, common.redisPrefix),
-        cameras: cameraRoutes({ registry: cameraRegistry, logger }),
-        thumbs,
-      }),
+      withRecord(
+        record?.routes,
+        dashboardRoutes({
+          clipsDir: common.clipsDir,
+          store,
+          live,
+          hub,
+          logger,
+          assets: loadStaticAssets(),
+          feedback: new FeedbackStore(redis, common.redisPrefix),
+          cameras: cameraRoutes({ registry: cameraRegistry, logger }),
+          thumbs,
+        }),
+      ),
     ),
   });
 
@@ -220,6 +245,7 @@ export async function startAlerts(config: Config, deps: AlertsDeps = {}): Promis
         live.stop();
         hub.close();
         await served.close();
+        await record?.stop();
         await Promise.allSettled([sub.quit(), redis.quit()]);
       })()),
   };
