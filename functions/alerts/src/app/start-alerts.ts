@@ -20,6 +20,8 @@ import { ThumbnailCache } from '../adapters/thumbnails';
 import { createHttpAuth } from '../adapters/auth-http';
 import { OidcVerifier } from '../adapters/oidc-keys';
 import { boundSlowClients } from '../adapters/slow-clients';
+import { SessionRevocations } from '../adapters/session-revocations';
+import { CameraWatchdog } from '../adapters/camera-watchdog';
 import { isLoopbackHost, resolveAuth } from '../core/auth';
 import { createAlertsHandler } from '../handler';
 import { dashboardRoutes } from '../http/routes';
@@ -57,10 +59,12 @@ export async function startAlerts(config: Config, deps: AlertsDeps = {}): Promis
   const host = deps.host ?? common.bindHost;
   const auth = resolveAuth(alerts, host);
   if (!auth.ok) throw new ConfigError([auth.reason]);
-  if (auth.settings.mode === 'none' && !isLoopbackHost(host))
+  if (auth.settings.mode === 'none')
     logger.warn(
-      { host },
-      'ALERTS_AUTH=none on an address beyond loopback: anyone who reaches it can watch clips and acknowledge incidents',
+      { host, allowedHosts: auth.settings.allowedHosts },
+      isLoopbackHost(host)
+        ? 'ALERTS_AUTH=none: no login; only loopback Host names (and ALERTS_ALLOWED_HOSTS) are served'
+        : 'ALERTS_AUTH=none on an address beyond loopback: anyone who reaches it can watch clips and acknowledge incidents',
     );
   const registry = deps.registry ?? createRegistry('alerts');
   const m = createAlertsMetrics(registry);
@@ -91,6 +95,19 @@ export async function startAlerts(config: Config, deps: AlertsDeps = {}): Promis
     maxStreams: alerts.sseMaxStreams,
     maxPerClient: alerts.sseMaxPerClient,
   });
+  // every registry write publishes camera.updated (capture and inference apply it at once; they also poll)
+  const publisher = new Publisher({
+    sink: common.kSink,
+    maxRetries: config.publisher.maxRetries,
+    timeoutMs: config.publisher.timeoutMs,
+    logger,
+    registry,
+  });
+  const cameraRegistry = new CameraRegistry(redis, redisKeys(common.redisPrefix), {
+    logger,
+    onChange: async (c) =>
+      void (await publisher.publish({ type: EventType.cameraUpdated, cameraId: c.cameraId, data: { ...c } })),
+  });
   const live = new LiveState({
     store,
     hub,
@@ -100,6 +117,15 @@ export async function startAlerts(config: Config, deps: AlertsDeps = {}): Promis
     logger,
     expectedCameras: common.numStreams,
     clipFreshMs: 3 * common.segmentSeconds * 1000,
+    liveness: {
+      // two clip lengths past capture's own offline timer: a live capture always speaks first
+      staleAfterMs: (config.capture.offlineSeconds + 2 * common.segmentSeconds) * 1000,
+      watchdog: new CameraWatchdog({ store, publisher, logger }),
+      activeCameras: async () => {
+        const entries = await cameraRegistry.list();
+        return entries.length === 0 ? undefined : new Set(entries.filter((c) => c.enabled).map((c) => c.id));
+      },
+    },
     keda: {
       listLength: alerts.kedaListLength,
       activationListLength: alerts.kedaActivationListLength,
@@ -117,20 +143,6 @@ export async function startAlerts(config: Config, deps: AlertsDeps = {}): Promis
     }
   });
   await sub.subscribe(keys.updates);
-
-  // every registry write publishes camera.updated (capture and inference apply it at once; they also poll)
-  const publisher = new Publisher({
-    sink: common.kSink,
-    maxRetries: config.publisher.maxRetries,
-    timeoutMs: config.publisher.timeoutMs,
-    logger,
-    registry,
-  });
-  const cameraRegistry = new CameraRegistry(redis, redisKeys(common.redisPrefix), {
-    logger,
-    onChange: async (c) =>
-      void (await publisher.publish({ type: EventType.cameraUpdated, cameraId: c.cameraId, data: { ...c } })),
-  });
 
   const thumbs = new ThumbnailCache({
     clipsDir: common.clipsDir,
@@ -161,7 +173,11 @@ export async function startAlerts(config: Config, deps: AlertsDeps = {}): Promis
       const ok = await redisReady(redis);
       return { ready: ok, detail: { redis: ok ? 'ok' : `not answering at ${redisAt}` } };
     },
-    routes: createHttpAuth(auth.settings, logger, oidc ? { events: oidc } : {}).wrap(
+    routes: createHttpAuth(auth.settings, logger, {
+      ...(oidc ? { events: oidc } : {}),
+      revocations: new SessionRevocations(redis, redisKeys(common.redisPrefix)),
+      onWrongToken: () => m.wrongTokens.inc(),
+    }).wrap(
       dashboardRoutes({
         clipsDir: common.clipsDir,
         store,
