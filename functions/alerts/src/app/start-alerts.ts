@@ -20,6 +20,8 @@ import { ThumbnailCache } from '../adapters/thumbnails';
 import { createHttpAuth } from '../adapters/auth-http';
 import { OidcVerifier } from '../adapters/oidc-keys';
 import { boundSlowClients } from '../adapters/slow-clients';
+import { SessionRevocations } from '../adapters/session-revocations';
+import { CameraWatchdog } from '../adapters/camera-watchdog';
 import { isLoopbackHost, resolveAuth } from '../core/auth';
 import { createAlertsHandler } from '../handler';
 import { dashboardRoutes } from '../http/routes';
@@ -27,6 +29,8 @@ import { cameraRoutes } from '../http/camera-routes';
 import { CameraRegistry } from '../../../shared/src/camera-registry/store';
 import { Publisher } from '../../../shared/src/cloudevents';
 import { EventType } from '../../../shared/src/events';
+import type { Request, Response } from '../../../shared/src/http';
+import { startRecord } from './record-wiring';
 
 /** Optional overrides for {@link startAlerts} (tests and the local stack). */
 export interface AlertsDeps {
@@ -47,6 +51,13 @@ export interface RunningAlerts {
   stop(): Promise<void>;
 }
 
+type Routes = (req: Request, res: Response) => Promise<boolean>;
+/** The record's routes (audit of views, history, exports, reports) first, then the dashboard's. */
+const withRecord =
+  (record: Routes | undefined, dashboard: Routes): Routes =>
+  async (req, res) =>
+    (record !== undefined && (await record(req, res))) || dashboard(req, res);
+
 /**
  * Starts the alerts function: CloudEvent subscriber (POST /), dashboard (GET /), JSON API,
  * server-sent events, clips and thumbnails, on functions-framework.
@@ -57,10 +68,12 @@ export async function startAlerts(config: Config, deps: AlertsDeps = {}): Promis
   const host = deps.host ?? common.bindHost;
   const auth = resolveAuth(alerts, host);
   if (!auth.ok) throw new ConfigError([auth.reason]);
-  if (auth.settings.mode === 'none' && !isLoopbackHost(host))
+  if (auth.settings.mode === 'none')
     logger.warn(
-      { host },
-      'ALERTS_AUTH=none on an address beyond loopback: anyone who reaches it can watch clips and acknowledge incidents',
+      { host, allowedHosts: auth.settings.allowedHosts },
+      isLoopbackHost(host)
+        ? 'ALERTS_AUTH=none: no login; only loopback Host names (and ALERTS_ALLOWED_HOSTS) are served'
+        : 'ALERTS_AUTH=none on an address beyond loopback: anyone who reaches it can watch clips and acknowledge incidents',
     );
   const registry = deps.registry ?? createRegistry('alerts');
   const m = createAlertsMetrics(registry);
@@ -91,6 +104,19 @@ export async function startAlerts(config: Config, deps: AlertsDeps = {}): Promis
     maxStreams: alerts.sseMaxStreams,
     maxPerClient: alerts.sseMaxPerClient,
   });
+  // every registry write publishes camera.updated (capture and inference apply it at once; they also poll)
+  const publisher = new Publisher({
+    sink: common.kSink,
+    maxRetries: config.publisher.maxRetries,
+    timeoutMs: config.publisher.timeoutMs,
+    logger,
+    registry,
+  });
+  const cameraRegistry = new CameraRegistry(redis, redisKeys(common.redisPrefix), {
+    logger,
+    onChange: async (c) =>
+      void (await publisher.publish({ type: EventType.cameraUpdated, cameraId: c.cameraId, data: { ...c } })),
+  });
   const live = new LiveState({
     store,
     hub,
@@ -100,6 +126,15 @@ export async function startAlerts(config: Config, deps: AlertsDeps = {}): Promis
     logger,
     expectedCameras: common.numStreams,
     clipFreshMs: 3 * common.segmentSeconds * 1000,
+    liveness: {
+      // two clip lengths past capture's own offline timer: a live capture always speaks first
+      staleAfterMs: (config.capture.offlineSeconds + 2 * common.segmentSeconds) * 1000,
+      watchdog: new CameraWatchdog({ store, publisher, logger }),
+      activeCameras: async () => {
+        const entries = await cameraRegistry.list();
+        return entries.length === 0 ? undefined : new Set(entries.filter((c) => c.enabled).map((c) => c.id));
+      },
+    },
     keda: {
       listLength: alerts.kedaListLength,
       activationListLength: alerts.kedaActivationListLength,
@@ -118,20 +153,6 @@ export async function startAlerts(config: Config, deps: AlertsDeps = {}): Promis
   });
   await sub.subscribe(keys.updates);
 
-  // every registry write publishes camera.updated (capture and inference apply it at once; they also poll)
-  const publisher = new Publisher({
-    sink: common.kSink,
-    maxRetries: config.publisher.maxRetries,
-    timeoutMs: config.publisher.timeoutMs,
-    logger,
-    registry,
-  });
-  const cameraRegistry = new CameraRegistry(redis, redisKeys(common.redisPrefix), {
-    logger,
-    onChange: async (c) =>
-      void (await publisher.publish({ type: EventType.cameraUpdated, cameraId: c.cameraId, data: { ...c } })),
-  });
-
   const thumbs = new ThumbnailCache({
     clipsDir: common.clipsDir,
     ffmpegPath: alerts.ffmpegPath,
@@ -149,30 +170,50 @@ export async function startAlerts(config: Config, deps: AlertsDeps = {}): Promis
     },
   });
 
+  // the system of record (issue #25): PostgreSQL at DATABASE_URL, else embedded PGlite
+  const record = await startRecord(config, {
+    redis,
+    store,
+    cameras: cameraRegistry,
+    logger,
+    legalHoldKey: redisKeys(common.redisPrefix).legalHoldClips,
+    thumbnail: (clip) => thumbs.get(clip),
+  }).catch(async (err: unknown) => {
+    await Promise.allSettled([sub.quit(), redis.quit()]);
+    throw err;
+  });
+
   const oidc =
     alerts.eventsOidcAudience === undefined
       ? undefined
       : new OidcVerifier({ discoveryUrl: alerts.eventsOidcDiscoveryUrl, audience: alerts.eventsOidcAudience });
   const inner = createAlertsHandler({
-    actions: { store, metrics: m },
+    actions: { store, metrics: m, record: record?.recorder },
     logger,
     registry,
     readiness: async () => {
       const ok = await redisReady(redis);
       return { ready: ok, detail: { redis: ok ? 'ok' : `not answering at ${redisAt}` } };
     },
-    routes: createHttpAuth(auth.settings, logger, oidc ? { events: oidc } : {}).wrap(
-      dashboardRoutes({
-        clipsDir: common.clipsDir,
-        store,
-        live,
-        hub,
-        logger,
-        assets: loadStaticAssets(),
-        feedback: new FeedbackStore(redis, common.redisPrefix),
-        cameras: cameraRoutes({ registry: cameraRegistry, logger }),
-        thumbs,
-      }),
+    routes: createHttpAuth(auth.settings, logger, {
+      ...(oidc ? { events: oidc } : {}),
+      revocations: new SessionRevocations(redis, redisKeys(common.redisPrefix)),
+      onWrongToken: () => m.wrongTokens.inc(),
+    }).wrap(
+      withRecord(
+        record?.routes,
+        dashboardRoutes({
+          clipsDir: common.clipsDir,
+          store,
+          live,
+          hub,
+          logger,
+          assets: loadStaticAssets(),
+          feedback: new FeedbackStore(redis, common.redisPrefix),
+          cameras: cameraRoutes({ registry: cameraRegistry, logger }),
+          thumbs,
+        }),
+      ),
     ),
   });
 
@@ -204,6 +245,7 @@ export async function startAlerts(config: Config, deps: AlertsDeps = {}): Promis
         live.stop();
         hub.close();
         await served.close();
+        await record?.stop();
         await Promise.allSettled([sub.quit(), redis.quit()]);
       })()),
   };
