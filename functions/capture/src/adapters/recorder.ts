@@ -6,14 +6,16 @@ import { computeBackoffMs, sleep } from '../../../shared/src/cloudevents';
 import { isUnrecoverable, toError } from '../../../shared/src/errors';
 import type { ClipRecorded } from '../../../shared/src/events';
 import type { ClipSource } from '../../../shared/src/clip-job';
-import { buildRecorderCommand } from '../core/recorder-args';
+import { buildRecorderCommand, modelFps } from '../core/recorder-args';
 import { within } from '../../../shared/src/async';
 import { segmentStart, splitSegmentChunk } from '../core/segment-list';
 import type { CaptureMetrics } from './metrics';
 import { spawnRecorder, type RecorderExit, type RecorderProcess } from './ffmpeg';
 import { quarantine, STAGING_DIR } from './quarantine';
 import { SegmentTail, type ListedSegment } from './segment-tail';
-import { ListedSequence, readListedFiles } from './model-segments';
+import { ListedSequence, readListed } from './model-segments';
+import { firstDecodedTime, LiveModelPairer, pairRecovered } from './model-pairer';
+import { pairingTolerance } from '../core/model-pairing';
 import { modelClipPaths } from '../../../shared/src/model-clip';
 
 export interface CameraRecorderOptions {
@@ -25,6 +27,8 @@ export interface CameraRecorderOptions {
   segmentSeconds: number;
   respawnMaxMs: number;
   ffmpegPath: string;
+  /** Finds each run's first decoded frame (model-clip pairing); default `ffprobe`. */
+  ffprobePath?: string | undefined;
   /** Names this replica's run folders, so a takeover can tell its own runs from a dead replica's. */
   replicaId: string;
   logger: Logger;
@@ -199,21 +203,24 @@ export class CameraRecorder {
     // the model output lists its segment a moment after the evidence (encoder delay); a segment
     // later than this is given up on (the evidence is announced without it)
     const waitMs = (o.segmentSeconds + o.timeoutSeconds) * 1000;
+    const pairer =
+      models && o.model
+        ? new LiveModelPairer(
+            runDir,
+            models.clips,
+            models.thumbs,
+            pairingTolerance(modelFps(o.model)),
+            waitMs,
+            o.ffprobePath ?? 'ffprobe',
+          )
+        : undefined;
     const tail = new SegmentTail(listFile, (entries, bad) => {
       if (bad.length > 0) o.logger.warn({ cameraId: o.cameraId, bad }, 'unparsable segment-list lines');
       for (const e of entries) {
         const n = listed++;
         this.chain = this.chain.then(async () => {
-          let model: StagedModel | undefined;
-          if (models) {
-            const [clip, thumbs] = await Promise.all([models.clips.nth(n, waitMs), models.thumbs.nth(n, waitMs)]);
-            if (clip)
-              model = {
-                clip: path.basename(clip.file),
-                thumbs: thumbs && path.basename(thumbs.file),
-                zonesHash: zones?.zonesHash,
-              };
-          }
+          const paired = await pairer?.pair(n, e);
+          const model: StagedModel | undefined = paired && { ...paired, zonesHash: zones?.zonesHash };
           failures += (await this.finish(runDir, e, model)) ? 0 : 1;
         });
       }
@@ -430,8 +437,16 @@ export class CameraRecorder {
       const announced = new Set(announcedText.split('\n').filter((l) => l !== ''));
       let failures = 0;
       let skipped = 0;
-      const modelFiles = await readListedFiles(path.join(runDir, MODEL_LIST_FILE));
-      const thumbFiles = await readListedFiles(path.join(runDir, THUMBS_LIST_FILE));
+      const modelList = await readListed(path.join(runDir, MODEL_LIST_FILE));
+      const thumbList = await readListed(path.join(runDir, THUMBS_LIST_FILE));
+      const first = entries[0] && path.basename(entries[0].file);
+      const offset =
+        this.opts.model && first && files.includes(first)
+          ? await firstDecodedTime(path.join(runDir, first), this.opts.ffprobePath ?? 'ffprobe')
+          : undefined;
+      const pairs = this.opts.model
+        ? pairRecovered(entries, modelList, offset, pairingTolerance(modelFps(this.opts.model)))
+        : [];
       const zonesHash = (await fs.readFile(path.join(runDir, ZONES_FILE), 'utf8').catch(() => '')).trim() || undefined;
       for (const [n, e] of entries.entries()) {
         if (announced.has(path.basename(e.file))) {
@@ -441,8 +456,9 @@ export class CameraRecorder {
         const seg: ListedSegment = { ...e, listedAt: listStat?.mtimeMs ?? Date.now() };
         const file = path.basename(e.file);
         const start = segmentStart(file);
-        const clip = modelFiles[n];
-        const thumbs = thumbFiles[n];
+        const j = pairs[n];
+        const clip = j === undefined ? undefined : modelList[j]?.file;
+        const thumbs = j === undefined ? undefined : thumbList[j]?.file;
         const model: StagedModel | undefined =
           clip !== undefined && files.includes(clip)
             ? { clip, thumbs: thumbs !== undefined && files.includes(thumbs) ? thumbs : undefined, zonesHash }

@@ -148,6 +148,7 @@ export async function startCapture(config: Config, deps: CaptureDeps = {}): Prom
       segmentSeconds: common.segmentSeconds,
       respawnMaxMs: cc.respawnMaxSeconds * 1000,
       ffmpegPath: cc.ffmpegPath,
+      ffprobePath: cc.ffprobePath,
       replicaId,
       logger,
       metrics,
