@@ -97,8 +97,8 @@ describe('prompt builder (pure)', () => {
     ]);
     expect(mmProcessorKwargs('images', 2)).toBeUndefined();
     // Both video modes: the model clip's real rate, sampled by the processor from the container's metadata.
-    expect(mmProcessorKwargs('video-file', 2)).toEqual({ fps: 2, do_sample_frames: true });
-    expect(mmProcessorKwargs('video-frames', 1)).toEqual({ fps: 1, do_sample_frames: true });
+    expect(mmProcessorKwargs('video-file', 2)).toEqual({ fps: 2, do_sample_frames: false });
+    expect(mmProcessorKwargs('video-frames', 1)).toEqual({ fps: 1, do_sample_frames: false });
     const body = buildRequestBody([], buildFinalTurn('c', DEFAULT_CAMERA_CONTEXT, frames), {
       model: 'm',
       maxTokens: 8,

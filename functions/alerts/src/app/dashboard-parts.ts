@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
-import type { Registry } from 'prom-client';
+import { Gauge, type Registry } from 'prom-client';
 import { CameraRegistry } from '../../../shared/src/camera-registry/store';
 import { Publisher } from '../../../shared/src/cloudevents';
 import type { Config } from '../../../shared/src/config';
@@ -80,6 +80,22 @@ export function createDashboardRoutes(
     alerts.eventsOidcAudience === undefined
       ? undefined
       : new OidcVerifier({ discoveryUrl: alerts.eventsOidcDiscoveryUrl, audience: alerts.eventsOidcAudience });
+  const thumbs = new ThumbnailCache({
+    clipsDir: common.clipsDir,
+    ffmpegPath: alerts.ffmpegPath,
+    onExtract: () => p.metrics.thumbnails.inc(),
+    timeoutMs: alerts.thumbTimeoutMs,
+    maxWaiting: alerts.thumbQueue,
+  });
+  // read at scrape time: how close the thumbnail queue is to its bound (ALERTS_THUMB_QUEUE, 503 past it)
+  new Gauge({
+    name: 'safetyhanta_alerts_thumbnails_waiting',
+    help: 'Thumbnail extractions waiting for an ffmpeg slot',
+    registers: [p.registry],
+    collect() {
+      this.set(thumbs.queued);
+    },
+  });
   return createHttpAuth(auth, logger, oidc ? { events: oidc } : {}).wrap(
     dashboardRoutes({
       clipsDir: common.clipsDir,
@@ -90,13 +106,7 @@ export function createDashboardRoutes(
       assets: loadStaticAssets(),
       feedback: new FeedbackStore(p.redis, common.redisPrefix),
       cameras: cameraRoutes({ registry: cameraRegistry, logger }),
-      thumbs: new ThumbnailCache({
-        clipsDir: common.clipsDir,
-        ffmpegPath: alerts.ffmpegPath,
-        onExtract: () => p.metrics.thumbnails.inc(),
-        timeoutMs: alerts.thumbTimeoutMs,
-        maxWaiting: alerts.thumbQueue,
-      }),
+      thumbs,
     }),
   );
 }

@@ -91,14 +91,19 @@ export function buildFinalTurn(cameraId: string, context: CameraContext, media: 
 /**
  * Per-request processor kwargs: constant for a configuration, because they enter every media
  * item's hash (a change would miss the cache). `images` sends none: plain OpenAI-compatible
- * servers reject unknown fields. For videos, `fps` is the model clip's real rate and
- * `do_sample_frames: true` lets Qwen3-VL's processor sample at that rate from the container's
- * own metadata, so it keeps every frame and computes correct timestamps (the Qwen3-VL README's
- * vLLM recipe, with the server's `--media-io-kwargs '{"video":{"num_frames":-1}}'`).
+ * servers reject unknown fields. For videos, `do_sample_frames: false`: our model clips are
+ * already sampled (CFR at `fps`), and upstream asks for false with presampled videos ("make sure
+ * that do_sample_frames in mm_kwargs is false for presampled videos", vLLM v0.12.0
+ * qwen3_vl.py:908-911). Qwen3-VL then keeps every decoded frame and stamps it from the loader's
+ * own indices and fps (`_get_video_second_idx`, :726-763): the same timestamps as sampling a clean
+ * clip, but immune to a header that says 2.02 fps (sampling would keep `int(10 / 2.02 × 2)` = 9
+ * frames) and to a broken frame, which v0.12.0 drops (vllm#29001) and sampling would then index
+ * past (IndexError → 500). `fps` is unused by the processor then; it stays, as the rate of the
+ * clip, for servers that sample anyway (audit 2026-12 §3; vllm-sim reproduces all three cases).
  */
 export function mmProcessorKwargs(mode: MediaMode, fps: number): Record<string, unknown> | undefined {
   if (mode === 'images') return undefined;
-  return { fps, do_sample_frames: true };
+  return { fps, do_sample_frames: false };
 }
 
 export interface RequestOptions {

@@ -1,4 +1,5 @@
 import { conform } from './json-schema';
+import { qwenTokenizer } from './qwen-tokenizer';
 import type { OutputFormat } from './request';
 import type { ModelVerdict } from '../../../../functions/shared/src/verdict';
 
@@ -13,11 +14,18 @@ export function renderAnswer(verdict: ModelVerdict, format: OutputFormat): strin
   return verdict.summary;
 }
 
-/** Cuts an answer to `maxTokens` (≈4 chars each), as max_tokens does: finish_reason becomes "length". */
+/**
+ * Cuts an answer to `maxTokens` Qwen3 tokens, as max_tokens does: finish_reason becomes "length".
+ * The end-of-turn token is one of the generated tokens, so an answer of exactly `maxTokens` text
+ * tokens is cut too.
+ */
 export function truncateAnswer(
   content: string,
   maxTokens: number | undefined,
 ): { content: string; finishReason: 'stop' | 'length' } {
-  if (maxTokens === undefined || content.length <= maxTokens * 4) return { content, finishReason: 'stop' };
-  return { content: content.slice(0, maxTokens * 4), finishReason: 'length' };
+  if (maxTokens === undefined) return { content, finishReason: 'stop' };
+  const tok = qwenTokenizer();
+  const ids = tok.encode(content);
+  if (ids.length < maxTokens) return { content, finishReason: 'stop' };
+  return { content: tok.decode(ids.slice(0, maxTokens)), finishReason: 'length' };
 }

@@ -2,8 +2,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { ClipQueue } from '../../functions/shared/src/queue';
 import { makeClipLibrary, waitFor } from '../support';
-import { malformedEvents, rng, type HttpCase } from './lib/fuzz';
-import { clipKey, startStack, type TestStack } from './lib/stack';
+import { malformedEvents, rng, type HttpCase } from './fuzz-inputs';
+import { clipKey, startStack, type TestStack } from '../support/system/stack';
 
 /**
  * Fuzzing across processes: random and malformed CloudEvents to capture, inference and alerts,

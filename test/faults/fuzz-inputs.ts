@@ -4,7 +4,7 @@
  * envelope, a wrong or unknown type, a body that is not JSON …), so the only right answers are a
  * 4xx or a dead letter with a reason.
  */
-import { mulberry32, type Rng } from '../../../functions/shared/src/prng';
+import { mulberry32, type Rng } from '../../functions/shared/src/prng';
 
 export type { Rng };
 /** Reproducible from the seed printed by the test. */

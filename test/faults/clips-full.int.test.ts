@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { jobIdOf } from './lib/checks';
-import { startStack, type TestStack } from './lib/stack';
+import { jobIdOf } from '../support/system/checks';
+import { startStack, type TestStack } from '../support/system/stack';
 import { waitFor } from '../support';
 
 /**

@@ -1,5 +1,5 @@
-import { drained, ledger } from './lib/checks';
-import { startStack, type TestStack } from './lib/stack';
+import { drained, ledger } from '../support/system/checks';
+import { startStack, type TestStack } from '../support/system/stack';
 import { waitFor } from '../support';
 
 /**

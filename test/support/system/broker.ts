@@ -1,5 +1,5 @@
 import http from 'node:http';
-import { startCloudEventSink, type SinkEvent, type SinkOptions } from '../../support';
+import { startCloudEventSink, type SinkEvent, type SinkOptions } from '..';
 
 /**
  * A stand-in for the Knative Broker + Triggers on 127.0.0.1: the test CloudEvent sink

@@ -1,6 +1,6 @@
 import { ClipQueue } from '../../functions/shared/src/queue';
 import { makeClipLibrary, waitFor } from '../support';
-import { ALERTS_TEST_TOKEN, startStack, type TestStack } from './lib/stack';
+import { ALERTS_TEST_TOKEN, startStack, type TestStack } from '../support/system/stack';
 
 /**
  * Alert delivery across processes: inference publishes to a subscriber (through the Broker

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { Redis } from 'ioredis';
 import { redisKeys, type RedisKeys } from '../../../functions/shared/src/keys';
 import { startRtspSim, type RtspSimHandle } from '../../../simulator/cameras/src/index';
-import { freePort, MAINS, startPart, waitHttpOk, type PartProcess, deleteKeysUnder } from '../../support';
+import { freePort, MAINS, startPart, waitHttpOk, type PartProcess, deleteKeysUnder } from '..';
 import { startBroker, type Broker, type BrokerOptions } from './broker';
 
 /** The alerts dashboard's admin token in these stacks (it binds beyond loopback, so it needs one): `Authorization: Bearer …`. */
