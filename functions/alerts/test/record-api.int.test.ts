@@ -47,7 +47,7 @@ describe.each(RECORD_BACKENDS)('the record on %s, through the alerts API', (back
     let extra: Record<string, string> = { RECORD_DIR: 'memory' };
     if (backend === 'postgres') {
       const db = await createThrowawayDatabase();
-      dropDb = db.drop;
+      dropDb = () => db.drop();
       extra = { DATABASE_URL: db.url };
     }
     env = await testEnv({ ...extra, RECORD_RETENTION_INTERVAL_MS: '0' });
