@@ -22,6 +22,8 @@ import { OidcVerifier } from '../adapters/oidc-keys';
 import { boundSlowClients } from '../adapters/slow-clients';
 import { SessionRevocations } from '../adapters/session-revocations';
 import { CameraWatchdog } from '../adapters/camera-watchdog';
+import { redisGate } from '../http/redis-gate';
+import { closeRedis } from '../../../shared/src/redis-stop';
 import { isLoopbackHost, resolveAuth } from '../core/auth';
 import { createAlertsHandler } from '../handler';
 import { dashboardRoutes } from '../http/routes';
@@ -68,7 +70,12 @@ export async function startAlerts(config: Config, deps: AlertsDeps = {}): Promis
     );
   const registry = deps.registry ?? createRegistry('alerts');
   const m = createAlertsMetrics(registry);
-  const redis = new Redis(common.redisUrl, { maxRetriesPerRequest: null, lazyConnect: true });
+  // commandTimeout: a frozen Redis fails a request (503, http/redis-gate.ts) instead of hanging it (#28.9)
+  const redis = new Redis(common.redisUrl, {
+    maxRetriesPerRequest: null,
+    lazyConnect: true,
+    commandTimeout: alerts.redisTimeoutMs,
+  });
   const sub = new Redis(common.redisUrl, { maxRetriesPerRequest: null, lazyConnect: true });
   logRedisErrors(redis, logger, 'alerts');
   logRedisErrors(sub, logger, 'alerts-sub');
@@ -173,22 +180,25 @@ export async function startAlerts(config: Config, deps: AlertsDeps = {}): Promis
       const ok = await redisReady(redis);
       return { ready: ok, detail: { redis: ok ? 'ok' : `not answering at ${redisAt}` } };
     },
-    routes: createHttpAuth(auth.settings, logger, {
-      ...(oidc ? { events: oidc } : {}),
-      revocations: new SessionRevocations(redis, redisKeys(common.redisPrefix)),
-      onWrongToken: () => m.wrongTokens.inc(),
-    }).wrap(
-      dashboardRoutes({
-        clipsDir: common.clipsDir,
-        store,
-        live,
-        hub,
-        logger,
-        assets: loadStaticAssets(),
-        feedback: new FeedbackStore(redis, common.redisPrefix),
-        cameras: cameraRoutes({ registry: cameraRegistry, logger }),
-        thumbs,
-      }),
+    routes: redisGate(
+      redis,
+      createHttpAuth(auth.settings, logger, {
+        ...(oidc ? { events: oidc } : {}),
+        revocations: new SessionRevocations(redis, redisKeys(common.redisPrefix)),
+        onWrongToken: () => m.wrongTokens.inc(),
+      }).wrap(
+        dashboardRoutes({
+          clipsDir: common.clipsDir,
+          store,
+          live,
+          hub,
+          logger,
+          assets: loadStaticAssets(),
+          feedback: new FeedbackStore(redis, common.redisPrefix),
+          cameras: cameraRoutes({ registry: cameraRegistry, logger }),
+          thumbs,
+        }),
+      ),
     ),
   });
 
@@ -220,7 +230,8 @@ export async function startAlerts(config: Config, deps: AlertsDeps = {}): Promis
         live.stop();
         hub.close();
         await served.close();
-        await Promise.allSettled([sub.quit(), redis.quit()]);
+        // bounded: with Redis unreachable a QUIT would wait for ever (#28.9)
+        await Promise.all([closeRedis(sub), closeRedis(redis)]);
       })()),
   };
 }

@@ -7,7 +7,9 @@ import type { ClipJob } from '../../../shared/src/clip-job';
 import { verifyClipJob } from '../../../shared/src/clip-identity';
 import { Publisher } from '../../../shared/src/cloudevents';
 import type { Config } from '../../../shared/src/config';
+import { within } from '../../../shared/src/async';
 import { ConfigError, UnavailableError, toError } from '../../../shared/src/errors';
+import { redisAnswersWithin } from '../../../shared/src/redis-stop';
 import type { CameraStatusEvent } from '../../../shared/src/events';
 import { redisReady, serveFunction, type ServedFunction } from '../../../shared/src/http';
 import { redisKeys } from '../../../shared/src/keys';
@@ -382,11 +384,20 @@ export async function startInference(config: Config, deps: InferenceDeps = {}): 
     (stopping ??= (async () => {
       for (const t of timers) clearInterval(t);
       contexts.stop();
-      await loop?.stop(graceMs);
+      // Redis unreachable (#28.9): nothing can be acked or released anyway (the reaper returns the
+      // claims later), so waiting for it only held a rolling restart for its whole grace period
+      const redisUp = await redisAnswersWithin(redis, 1000);
+      const grace = redisUp ? graceMs : Math.min(graceMs, 2000);
+      await within(loop?.stop(grace), grace + 2000, undefined);
       gate.stop();
       serverQueue?.stop();
       await served?.close();
-      if (pull) await queue.retire(consumerId).catch(() => undefined);
+      if (pull && redisUp)
+        await within(
+          queue.retire(consumerId).catch(() => undefined),
+          2000,
+          undefined,
+        );
       await queue.close();
       redis.disconnect();
       logger.info({ consumerId }, 'inference stopped');
