@@ -14,7 +14,7 @@ export function readyNote(run: StackRun, name: string, ports: StackPorts): strin
   if (name === 'rtsp-sim') return ` · rtsp://127.0.0.1:${ports.rtspClient}/cam1 … cam${run.c.common.numStreams}`;
   if (name === 'vllm-sim')
     return ` · http://127.0.0.1:${ports.vllmSim}/v1 (a simulator of the model server, not a safety model)`;
-  if (name === 'alerts') return ` · dashboard ${run.loginUrl}`;
+  if (name === 'alerts') return ` · dashboard ${run.dashboardUrl}`; // the login link: once, in the ready banner
   return '';
 }
 

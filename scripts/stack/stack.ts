@@ -1,11 +1,11 @@
 import { randomBytes } from 'node:crypto';
-import fs from 'node:fs';
 import path from 'node:path';
 import { renderLine, renderPanel, type PanelModel } from './panel';
 import { describeExit } from './part';
 import { signal } from './proc';
 import { pretty, readyText, signalText } from './messages';
 import { LineLog } from './line-log';
+import { ensurePrivateDir } from './private-files';
 import { anotherStackRunning } from './setup';
 import { shutdown } from './shutdown';
 import { say, type StackOptions, type StackRun } from './stack-run';
@@ -31,7 +31,7 @@ export class Stack {
     const c = opts.config;
     const logsDir = path.join(c.stack.dir, 'logs');
     const stateFile = path.join(c.stack.dir, 'stack.json');
-    fs.mkdirSync(logsDir, { recursive: true });
+    ensurePrivateDir(logsDir); // 0700, files 0600 (issue #28.5)
     // not while another stack (refused by pre-flight in a moment) still writes to them
     if (!anotherStackRunning(stateFile)) rotateLogs(logsDir);
     const stackLog = new LineLog(path.join(logsDir, 'stack.log'), 'stack');
@@ -136,7 +136,7 @@ export class Stack {
     const { monitor, broker, replicas, parts } = this.ctx;
     return {
       uptimeMs: Date.now() - this.ctx.startedAt.getTime(),
-      dashboardUrl: this.ctx.loginUrl,
+      dashboardUrl: this.ctx.dashboardUrl, // repeated every few seconds: never the token (issue #28.5)
       logsDir: pretty(this.ctx.logsDir),
       status: monitor?.error ? undefined : monitor?.last,
       statusError: monitor ? monitor.error : 'starting',

@@ -13,7 +13,9 @@ import { alertKeys } from '../adapters/store-keys';
 import { boundSlowClients } from '../adapters/slow-clients';
 import { isLoopbackHost, resolveAuth } from '../core/auth';
 import { createAlertsHandler } from '../handler';
-import { createDashboardRoutes, createLiveState } from './dashboard-parts';
+import { createDashboardRoutes, createLiveState, createSharedParts } from './dashboard-parts';
+import { startRecord } from './record-wiring';
+import { redisKeys } from '../../../shared/src/keys';
 
 /** Optional overrides for {@link startAlerts} (tests and the local stack). */
 export interface AlertsDeps {
@@ -44,10 +46,12 @@ export async function startAlerts(config: Config, deps: AlertsDeps = {}): Promis
   const host = deps.host ?? common.bindHost;
   const auth = resolveAuth(alerts, host);
   if (!auth.ok) throw new ConfigError([auth.reason]);
-  if (auth.settings.mode === 'none' && !isLoopbackHost(host))
+  if (auth.settings.mode === 'none')
     logger.warn(
-      { host },
-      'ALERTS_AUTH=none on an address beyond loopback: anyone who reaches it can watch clips and acknowledge incidents',
+      { host, allowedHosts: auth.settings.allowedHosts },
+      isLoopbackHost(host)
+        ? 'ALERTS_AUTH=none: no login; only loopback Host names (and ALERTS_ALLOWED_HOSTS) are served'
+        : 'ALERTS_AUTH=none on an address beyond loopback: anyone who reaches it can watch clips and acknowledge incidents',
     );
   const registry = deps.registry ?? createRegistry('alerts');
   const metrics = createAlertsMetrics(registry);
@@ -63,7 +67,8 @@ export async function startAlerts(config: Config, deps: AlertsDeps = {}): Promis
     maxStreams: alerts.sseMaxStreams,
     maxPerClient: alerts.sseMaxPerClient,
   });
-  const live = createLiveState(config, { store, hub, logger });
+  const shared = createSharedParts(config, { redis, metrics, registry, logger });
+  const live = createLiveState(config, { store, hub, logger, shared });
   sub.on('message', (_channel: string, message: string) => {
     try {
       live.onUpdate(JSON.parse(message) as StoreUpdate);
@@ -73,16 +78,38 @@ export async function startAlerts(config: Config, deps: AlertsDeps = {}): Promis
   });
   await sub.subscribe(keys.updates);
 
+  // the system of record (issue #25): PostgreSQL at DATABASE_URL, else embedded PGlite
+  const record = await startRecord(config, {
+    redis,
+    store,
+    cameras: shared.cameraRegistry,
+    logger,
+    legalHoldKey: redisKeys(common.redisPrefix).legalHoldClips,
+    thumbnail: (clip) => shared.thumbs.get(clip),
+  }).catch(async (err: unknown) => {
+    await Promise.allSettled([sub.quit(), redis.quit()]);
+    throw err;
+  });
+
   const redisAt = redactUrls(common.redisUrl);
   const handler = createAlertsHandler({
-    actions: { store, metrics },
+    actions: { store, metrics, record: record?.recorder },
     logger,
     registry,
     readiness: async () => {
       const ok = await redisReady(redis);
       return { ready: ok, detail: { redis: ok ? 'ok' : `not answering at ${redisAt}` } };
     },
-    routes: createDashboardRoutes(config, auth.settings, { redis, store, live, hub, metrics, registry, logger }),
+    routes: createDashboardRoutes(config, auth.settings, {
+      redis,
+      store,
+      live,
+      hub,
+      metrics,
+      logger,
+      shared,
+      recordRoutes: record?.routes,
+    }),
   });
 
   live.start();
@@ -113,6 +140,7 @@ export async function startAlerts(config: Config, deps: AlertsDeps = {}): Promis
         live.stop();
         hub.close();
         await served.close();
+        await record?.stop();
         await Promise.allSettled([sub.quit(), redis.quit()]);
       })()),
   };

@@ -73,6 +73,7 @@ export class CameraSet {
       segmentSeconds: common.segmentSeconds,
       respawnMaxMs: cc.respawnMaxSeconds * 1000,
       ffmpegPath: cc.ffmpegPath,
+      ffprobePath: cc.ffprobePath,
       replicaId: this.d.replicaId,
       logger: this.d.logger,
       metrics,

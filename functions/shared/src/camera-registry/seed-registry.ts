@@ -8,8 +8,8 @@ import type { CameraRegistry } from './store';
 
 /**
  * Seeds the registry from today's configuration (NUM_STREAMS, RTSP_URL_TEMPLATE and CAMERAS_FILE):
- * capture and inference both do it at start, whichever is first. Idempotent per camera id
- * (CameraRegistry.seedOnce). Never throws: a Redis that is down is retried by the lease rounds
+ * capture and inference both do it at start, whichever is first. Unedited seeded entries follow
+ * today's configuration; edited ones are kept (CameraRegistry.syncSeeded). Never throws: a Redis that is down is retried by the lease rounds
  * (capture) and the registry poll (inference).
  * @param camerasFile the parsed CAMERAS_FILE when the caller already has it (inference needs it for
  *   the prompt); otherwise read here, and seeding goes on without it when this process cannot read it
@@ -32,8 +32,8 @@ export async function seedRegistry(
           return undefined;
         })
       : undefined);
-  const added = await registry
-    .seedOnce(
+  const synced = await registry
+    .syncSeeded(
       seedEntries({
         numStreams: config.common.numStreams,
         rtspUrlTemplate: config.common.rtspUrlTemplate,
@@ -42,7 +42,7 @@ export async function seedRegistry(
     )
     .catch((err: unknown) => {
       logger.warn({ err: toError(err).message }, 'could not seed the camera registry (Redis down?): retried later');
-      return 0;
+      return { added: 0, updated: 0, removed: 0 };
     });
-  if (added > 0) logger.info({ added }, 'camera registry seeded');
+  if (synced.added + synced.updated + synced.removed > 0) logger.info(synced, 'camera registry seeded');
 }

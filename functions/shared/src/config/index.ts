@@ -7,6 +7,7 @@ import { publisher } from './publisher';
 import { capture } from './capture';
 import { inference } from './inference';
 import { alerts } from './alerts';
+import { notify } from './notify';
 import { rtspSim } from './rtsp-sim';
 import { vllmSim } from './vllm-sim';
 import { stack } from './stack';
@@ -21,6 +22,7 @@ export const sections = {
   inference,
   alerts,
   record,
+  notify,
   rtspSim,
   vllmSim,
   stack,

@@ -3,9 +3,11 @@ import path from 'node:path';
 import { within } from '../../../../shared/src/async';
 import { computeBackoffMs, sleep } from '../../../../shared/src/cloudevents';
 import { toError } from '../../../../shared/src/errors';
-import { buildRecorderCommand } from '../../core/recorder-args';
+import { buildRecorderCommand, modelFps } from '../../core/recorder-args';
+import { pairingTolerance } from '../../core/model-pairing';
 import { spawnRecorder, type RecorderExit, type RecorderProcess } from '../ffmpeg';
 import { ListedSequence } from '../model-segments';
+import { LiveModelPairer } from '../model-pairer';
 import { SegmentTail } from '../segment-tail';
 import { ClipPlacer } from './clip-placer';
 import { recoverStaging } from './staging-recovery';
@@ -145,21 +147,24 @@ export class CameraRecorder {
     // the model output lists its segment a moment after the evidence (encoder delay); a segment
     // later than this is given up on (the evidence is announced without it)
     const waitMs = (o.segmentSeconds + o.timeoutSeconds) * 1000;
+    const pairer =
+      models && o.model
+        ? new LiveModelPairer(
+            runDir,
+            models.clips,
+            models.thumbs,
+            pairingTolerance(modelFps(o.model)),
+            waitMs,
+            o.ffprobePath ?? 'ffprobe',
+          )
+        : undefined;
     const tail = new SegmentTail(listFile, (entries, bad) => {
       if (bad.length > 0) o.logger.warn({ cameraId: o.cameraId, bad }, 'unparsable segment-list lines');
       for (const e of entries) {
         const n = listed++;
         this.chain = this.chain.then(async () => {
-          let model: StagedModel | undefined;
-          if (models) {
-            const [clip, thumbs] = await Promise.all([models.clips.nth(n, waitMs), models.thumbs.nth(n, waitMs)]);
-            if (clip)
-              model = {
-                clip: path.basename(clip.file),
-                thumbs: thumbs && path.basename(thumbs.file),
-                zonesHash: zones?.zonesHash,
-              };
-          }
+          const paired = await pairer?.pair(n, e);
+          const model: StagedModel | undefined = paired && { ...paired, zonesHash: zones?.zonesHash };
           const live = runDir === this.currentRunDir;
           failures += (await this.placer.finish(runDir, e, model, live)) ? 0 : 1;
         });

@@ -1,7 +1,10 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { splitSegmentChunk, segmentStart } from '../../core/segment-list';
-import { readListedFiles } from '../model-segments';
+import { readListed } from '../model-segments';
+import { firstDecodedTime, pairRecovered } from '../model-pairer';
+import { pairingTolerance } from '../../core/model-pairing';
+import { modelFps } from '../../core/recorder-args';
 import type { ListedSegment } from '../segment-tail';
 import type { ClipPlacer } from './clip-placer';
 import {
@@ -51,8 +54,14 @@ async function recoverRun(
   const announced = await readAnnounced(runDir);
   let failures = 0;
   let skipped = 0;
-  const modelFiles = await readListedFiles(path.join(runDir, MODEL_LIST_FILE));
-  const thumbFiles = await readListedFiles(path.join(runDir, THUMBS_LIST_FILE));
+  const modelList = await readListed(path.join(runDir, MODEL_LIST_FILE));
+  const thumbList = await readListed(path.join(runDir, THUMBS_LIST_FILE));
+  const first = entries[0] && path.basename(entries[0].file);
+  const offset =
+    ctx.model && first && files.includes(first)
+      ? await firstDecodedTime(path.join(runDir, first), ctx.ffprobePath ?? 'ffprobe')
+      : undefined;
+  const pairs = ctx.model ? pairRecovered(entries, modelList, offset, pairingTolerance(modelFps(ctx.model))) : [];
   const zonesHash = (await fs.readFile(path.join(runDir, ZONES_FILE), 'utf8').catch(() => '')).trim() || undefined;
   for (const [n, e] of entries.entries()) {
     const file = path.basename(e.file);
@@ -62,8 +71,9 @@ async function recoverRun(
     }
     const seg: ListedSegment = { ...e, listedAt: run.listedAt };
     const start = segmentStart(file);
-    const clip = modelFiles[n];
-    const thumbs = thumbFiles[n];
+    const j = pairs[n];
+    const clip = j === undefined ? undefined : modelList[j]?.file;
+    const thumbs = j === undefined ? undefined : thumbList[j]?.file;
     const model: StagedModel | undefined =
       clip !== undefined && files.includes(clip)
         ? { clip, thumbs: thumbs !== undefined && files.includes(thumbs) ? thumbs : undefined, zonesHash }

@@ -12,6 +12,8 @@ export interface CameraRecorderOptions {
   segmentSeconds: number;
   respawnMaxMs: number;
   ffmpegPath: string;
+  /** Finds each run's first decoded frame (model-clip pairing); default `ffprobe`. */
+  ffprobePath?: string | undefined;
   /** Names this replica's run folders, so a takeover can tell its own runs from a dead replica's. */
   replicaId: string;
   logger: Logger;
@@ -48,4 +50,7 @@ export interface RecorderStatus {
 }
 
 /** What the staging helpers (placer, run folder, recovery) share of a recorder's options. */
-export type StagingContext = Pick<CameraRecorderOptions, 'cameraId' | 'clipsDir' | 'logger' | 'metrics'>;
+export type StagingContext = Pick<
+  CameraRecorderOptions,
+  'cameraId' | 'clipsDir' | 'logger' | 'metrics' | 'model' | 'ffprobePath'
+>;
