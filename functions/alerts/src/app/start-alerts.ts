@@ -128,7 +128,13 @@ export async function startAlerts(config: Config, deps: AlertsDeps = {}): Promis
   const cameraRegistry = new CameraRegistry(redis, redisKeys(common.redisPrefix), {
     logger,
     onChange: async (c) =>
-      void (await publisher.publish({ type: EventType.cameraUpdated, cameraId: c.cameraId, data: { ...c } })),
+      // a trigger only (capture and inference re-read the registry): no entry, so no URL, in an event
+      // that brokers, dead-letter sinks and "K_SINK unset" logs may keep (issue #26.2)
+      void (await publisher.publish({
+        type: EventType.cameraUpdated,
+        cameraId: c.cameraId,
+        data: { cameraId: c.cameraId, change: c.change, at: c.at },
+      })),
   });
 
   const oidc =
@@ -152,7 +158,7 @@ export async function startAlerts(config: Config, deps: AlertsDeps = {}): Promis
         logger,
         assets: loadStaticAssets(),
         feedback: new FeedbackStore(redis, common.redisPrefix),
-        cameras: cameraRoutes({ registry: cameraRegistry, logger }),
+        cameras: cameraRoutes({ registry: cameraRegistry, logger, credentialsKey: config.capture.credentialsKey }),
         thumbs: new ThumbnailCache({
           clipsDir: common.clipsDir,
           ffmpegPath: alerts.ffmpegPath,

@@ -2,11 +2,12 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { Logger } from 'pino';
 import { clipStamp } from '../../../shared/src/clip-job';
+import { redactUrls } from '../../../shared/src/redact';
 import { computeBackoffMs, sleep } from '../../../shared/src/cloudevents';
 import { isUnrecoverable, toError } from '../../../shared/src/errors';
 import type { ClipRecorded } from '../../../shared/src/events';
 import type { ClipSource } from '../../../shared/src/clip-job';
-import { buildRecorderCommand, modelFps } from '../core/recorder-args';
+import { buildRecorderCommand, modelFps, type RtspTransport } from '../core/recorder-args';
 import { within } from '../../../shared/src/async';
 import { segmentStart, splitSegmentChunk } from '../core/segment-list';
 import type { CaptureMetrics } from './metrics';
@@ -22,7 +23,7 @@ export interface CameraRecorderOptions {
   cameraId: string;
   url: string;
   clipsDir: string;
-  transport: 'tcp' | 'udp';
+  transport: RtspTransport;
   timeoutSeconds: number;
   segmentSeconds: number;
   respawnMaxMs: number;
@@ -171,13 +172,14 @@ export class CameraRecorder {
       }
       const clipsBefore = this.clips;
       const exit = await this.runOnce(runDir);
-      this.lastExit = exit.message;
+      // ffmpeg names the input URL, password included, in its errors: redacted before anything keeps it (issue #26.2)
+      this.lastExit = redactUrls(exit.message);
       if (this.stopping) break;
       this.opts.metrics.reconnects.inc({ camera: cameraId });
       failures = this.clips > clipsBefore ? 0 : failures + 1;
       const delay = computeBackoffMs(failures, { capMs: this.opts.respawnMaxMs });
       logger.warn(
-        { cameraId, exit: exit.message, stderr: exit.stderrTail.slice(-3), respawnInMs: delay },
+        { cameraId, exit: this.lastExit, stderr: exit.stderrTail.slice(-3).map(redactUrls), respawnInMs: delay },
         'recorder ffmpeg ended; respawning',
       );
       this.state = 'backoff';

@@ -23,6 +23,7 @@ import { LeaseManager } from '../adapters/leases';
 import { CameraRecorder, type RecorderStatus } from '../adapters/recorder';
 import { RetentionSweeper, type SweepResult } from '../adapters/retention';
 import { cameraId, cameraUrl } from '../core/recorder-args';
+import { cameraTarget, sameTarget, type CameraTarget } from '../core/camera-target';
 import { sleep, within } from '../../../shared/src/async';
 import { createCaptureHandler } from '../handler';
 import { ClipIntake } from './intake';
@@ -123,7 +124,7 @@ export async function startCapture(config: Config, deps: CaptureDeps = {}): Prom
   });
 
   const recorders = new Map<string, CameraRecorder>();
-  const recordingUrl = new Map<string, string>();
+  const recordingTarget = new Map<string, CameraTarget>();
   /** zonesHash each recorder was spawned with ('' = none): a change restarts it (new zones into the model clip). */
   const recordingZones = new Map<string, string>();
   const overlays = new ZoneOverlayFiles(common.clipsDir);
@@ -136,14 +137,14 @@ export async function startCapture(config: Config, deps: CaptureDeps = {}): Prom
   let stopped = false;
   let starting: Promise<void> = Promise.resolve();
 
-  const acquire = (cam: string, url: string) => {
-    if (stopped || recorders.has(cam) || url === '') return;
-    recordingUrl.set(cam, url);
+  const acquire = (cam: string, target: CameraTarget | undefined) => {
+    if (stopped || recorders.has(cam) || !target || target.url === '') return;
+    recordingTarget.set(cam, target);
     const rec = new CameraRecorder({
       cameraId: cam,
-      url,
+      url: target.url,
       clipsDir: common.clipsDir,
-      transport: cc.rtspTransport,
+      transport: target.transport,
       timeoutSeconds: cc.rtspTimeoutSeconds,
       segmentSeconds: common.segmentSeconds,
       respawnMaxMs: cc.respawnMaxSeconds * 1000,
@@ -177,7 +178,7 @@ export async function startCapture(config: Config, deps: CaptureDeps = {}): Prom
     const rec = recorders.get(cam);
     if (!rec) return;
     recorders.delete(cam);
-    recordingUrl.delete(cam);
+    recordingTarget.delete(cam);
     recordingZones.delete(cam);
     metrics.camerasOwned.set(recorders.size);
     health.unwatch(cam);
@@ -187,26 +188,30 @@ export async function startCapture(config: Config, deps: CaptureDeps = {}): Prom
   // Lease mode records what the camera registry lists (seeded from NUM_STREAMS/RTSP_URL_TEMPLATE
   // on first start), re-read every lease round: cameras added, disabled or re-pointed apply live.
   const cameraRegistry = new CameraRegistry(redis, keys, { logger });
-  const directory = new Map<string, string>();
+  const directory = new Map<string, CameraTarget>();
+  const targetOpts = { key: cc.credentialsKey, template: common.rtspUrlTemplate, transport: cc.rtspTransport };
   const enabledCameras = async (): Promise<string[]> => {
     const enabled = (await cameraRegistry.list()).filter((e) => e.enabled);
     directory.clear();
-    for (const e of enabled) directory.set(e.id, e.url);
+    for (const e of enabled) directory.set(e.id, cameraTarget(e, targetOpts));
     const hashes = new Map(enabled.map((e) => [e.id, (e.zones ?? []).length > 0 ? zonesHash(e.zones ?? []) : '']));
     for (const cam of [...recorders.keys()]) {
-      const url = directory.get(cam);
+      const target = directory.get(cam);
       const drawn = recordingZones.get(cam);
       const zonesChanged = cc.modelClip === 'on' && drawn !== undefined && drawn !== hashes.get(cam);
-      if (url === undefined || (url === recordingUrl.get(cam) && !zonesChanged)) continue;
-      logger.info({ cameraId: cam, zonesChanged }, 'camera URL or zones changed: restarting its recorder');
+      if (target === undefined || (sameTarget(target, recordingTarget.get(cam)) && !zonesChanged)) continue;
+      logger.info({ cameraId: cam, zonesChanged }, 'camera URL, transport or zones changed: restarting its recorder');
       await lose(cam);
-      acquire(cam, url);
+      acquire(cam, target);
     }
     return enabled.map((e) => e.id);
   };
   let leases: LeaseManager | undefined;
   if (common.cameraIndex !== undefined) {
-    acquire(cameraId(common.cameraIndex + 1), cameraUrl(common.rtspUrlTemplate, common.cameraIndex + 1));
+    acquire(cameraId(common.cameraIndex + 1), {
+      url: cameraUrl(common.rtspUrlTemplate, common.cameraIndex + 1),
+      transport: cc.rtspTransport,
+    });
   } else {
     await seedRegistry(cameraRegistry, config, logger);
     leases = new LeaseManager({
@@ -218,7 +223,7 @@ export async function startCapture(config: Config, deps: CaptureDeps = {}): Prom
       cameras: enabledCameras,
       logger,
       // the directory was filled by the same round's enabledCameras(), just before it claims
-      onAcquire: (cam) => acquire(cam, directory.get(cam) ?? ''),
+      onAcquire: (cam) => acquire(cam, directory.get(cam)),
       onLose: (cam) => lose(cam),
     });
     leases.start();
