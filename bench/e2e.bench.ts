@@ -1,5 +1,5 @@
-import { startStack, type TestStack } from '../test/reliability/lib/stack';
-import type { BrokerEvent } from '../test/reliability/lib/broker';
+import { startStack, type TestStack } from '../test/support/system/stack';
+import type { BrokerEvent } from '../test/support/system/broker';
 import { histogramMean } from './lib/chat';
 import { percentile, type BenchTable } from './table';
 import type { BenchContext } from './run';

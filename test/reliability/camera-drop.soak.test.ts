@@ -1,4 +1,4 @@
-import { startStack, type TestStack } from './lib/stack';
+import { startStack, type TestStack } from '../support/system/stack';
 import { waitFor } from '../support';
 
 /**

@@ -1,6 +1,6 @@
-import { drained, ledger } from './lib/checks';
+import { drained, ledger } from '../support/system/checks';
 import { startOwnRedis, type OwnRedis, waitFor } from '../support';
-import { startStack, type TestStack } from './lib/stack';
+import { startStack, type TestStack } from '../support/system/stack';
 
 /**
  * Redis restarted mid-run (the test's own redis-server with an append-only file, down for a

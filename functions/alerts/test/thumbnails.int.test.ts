@@ -135,13 +135,17 @@ describe('thumbnails: hardened ffmpeg runs', () => {
       const running = [rawGet(alerts.url, url(clips[0]!)), rawGet(alerts.url, url(clips[1]!))];
       await waitUntil(async () => (await fake.pids()).length === 2, { timeoutMs: 10_000, what: 'two ffmpeg runs' });
       const queued = rawGet(alerts.url, url(clips[2]!));
+      // the fourth goes only once the third holds the one queue place: sent together, whichever the server
+      // resolves first gets it, and a fourth that got queued would hang this wait past the test's timeout
       await waitUntil(
-        async () => {
-          const r = await rawGet(alerts.url, url(clips[3]!)).done;
-          return r.status === 503 ? r : undefined;
-        },
-        { timeoutMs: 10_000, what: 'a 503 once the queue is full' },
+        async () =>
+          /safetyhanta_alerts_thumbnails_waiting\S* 1\n/.test(
+            (await rawGet(alerts.url, '/metrics').done).body.toString(),
+          ),
+        { timeoutMs: 10_000, what: 'the third thumbnail queued' },
       );
+      const refused = await rawGet(alerts.url, url(clips[3]!)).done;
+      expect(refused.status).toBe(503);
       // every client goes: the two ffmpeg processes are killed, the queued one never starts
       for (const r of [...running, queued]) {
         r.cancel();
@@ -168,8 +172,14 @@ describe('thumbnails: hardened ffmpeg runs', () => {
       timeoutMs: 30_000,
     });
     const ac = new AbortController();
+    // get() resolves the path (async realpath) before it takes a slot, so three calls made at once reach the
+    // queue in whatever order the file system answers; under load the third could take the slot and the test
+    // then waited out two 30 s ffmpeg timeouts (its 60 s timeout, seen once). Each call is let in only once the
+    // one before it holds its place: the first runs ffmpeg, the second waits in the queue.
     const first = cache.get(clips[0]!, ac.signal);
+    await waitUntil(async () => (await fake.pids()).length === 1, { timeoutMs: 10_000, what: 'the first ffmpeg run' });
     const second = cache.get(clips[1]!, ac.signal);
+    await waitUntil(() => cache.queued === 1, { timeoutMs: 10_000, what: 'the second extraction queued' });
     await expect(cache.get(clips[2]!)).rejects.toBeInstanceOf(ThumbnailsBusyError);
     expect(cache.queued).toBe(1);
     ac.abort();

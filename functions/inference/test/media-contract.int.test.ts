@@ -141,7 +141,7 @@ describe('media contract and failure policy (Redis + ffmpeg + vllm-sim)', () => 
           expect(req.mmProcessorKwargs).toBeUndefined();
         } else {
           for (const k of kinds) expect(['data:video/mp4', 'file://']).toContain(k);
-          expect(req.mmProcessorKwargs).toEqual({ fps: 2, do_sample_frames: true });
+          expect(req.mmProcessorKwargs).toEqual({ fps: 2, do_sample_frames: false });
           const [final] = req.finalMedia;
           expect(final).toMatch(/^data:video\/mp4;base64,/); // no capture-made model clip in the job: inference makes it inline
           const decoded = await decodeInline(final!);

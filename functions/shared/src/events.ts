@@ -15,6 +15,12 @@ export const EventType = {
   cameraOffline: 'com.safetyhanta.camera.offline',
   cameraOnline: 'com.safetyhanta.camera.online',
   cameraUpdated: 'com.safetyhanta.camera.updated',
+  /**
+   * The escalation clock of the notify function: a Knative PingSource every minute (its default
+   * type, `PingSourceEventType` in knative/eventing pkg/apis/sources/v1/ping_lifecycle.go);
+   * `npm start` posts the same event (functions/notify, issue #24).
+   */
+  tick: 'dev.knative.sources.ping',
 } as const;
 export type EventTypeName = (typeof EventType)[keyof typeof EventType];
 
@@ -106,6 +112,9 @@ export const CameraUpdatedSchema = z.looseObject({
   at: isoTime,
 });
 
+/** The PingSource's fixed `data` (knative/notify/pingsource.yaml); any or none is accepted. */
+export const TickSchema = z.looseObject({ tick: z.string().max(64).optional() }).optional();
+
 export const EventDataSchemas = {
   [EventType.clipRecorded]: ClipRecordedSchema,
   [EventType.clipCaptured]: ClipCapturedSchema,
@@ -116,6 +125,7 @@ export const EventDataSchemas = {
   [EventType.cameraOffline]: CameraStatusEventSchema,
   [EventType.cameraOnline]: CameraStatusEventSchema,
   [EventType.cameraUpdated]: CameraUpdatedSchema,
+  [EventType.tick]: TickSchema,
 } as const;
 
 export type ClipRecorded = z.infer<typeof ClipRecordedSchema>;

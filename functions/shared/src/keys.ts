@@ -28,6 +28,8 @@ export interface RedisKeys {
   readonly cameraRegistry: string;
   /** SET of camera ids ever seeded from NUM_STREAMS/RTSP_URL_TEMPLATE (a deleted camera stays deleted). */
   readonly cameraRegistrySeeded: string;
+  /** HASH cameraId → the entry exactly as seeded: while the registry still holds it, the seed may follow today's configuration (issue #28.4). */
+  readonly cameraRegistrySeededAs: string;
   /** STRING counter, INCR on every registry change: readers compare it instead of re-reading the hash. */
   readonly cameraRegistryVersion: string;
   /** STRING with TTL: a capture replica's lease on one camera (lease mode). */
@@ -60,6 +62,8 @@ export interface RedisKeys {
   readonly feedback: string;
   /** SET of clip paths with operator feedback: capture's retention keeps them while marked. */
   readonly feedbackClips: string;
+  /** SET of clip paths of incidents on legal hold (alerts' record, issue #25): capture's retention never deletes them. */
+  readonly legalHoldClips: string;
   /** ZSET replica id → last heartbeat (ms): capture's live replicas (lease mode's fair share). */
   readonly cameraReplicas: string;
   /** STRING with PX ≈ the retention interval: one capture replica per interval runs the sweep (SET NX). */
@@ -86,6 +90,30 @@ export interface RedisKeys {
   readonly alertsUpdates: string;
   /** STRING with TTL: the alerts function stored this CloudEvent id (ids over 128 characters are sha256-hashed). */
   alertsSeen(eventId: string): string;
+  /** HASH deliveryId → pending delivery JSON (notify's durable outbox; functions/notify/src/adapters/delivery-queue.ts). */
+  readonly notifyDeliveries: string;
+  /** ZSET deliveryId → when it is due (ms); a claim moves it to now + lease, so a killed sender's claim comes back. */
+  readonly notifyDue: string;
+  /** STRING with TTL: this (incident, transition, recipient) was queued once already (a redelivered event is a no-op). */
+  notifyOnce(idempotencyKey: string): string;
+  /** LIST of every send attempt (newest first, capped). */
+  readonly notifyAttempts: string;
+  /** LIST of dead-lettered deliveries (newest first, capped): "notification failed" on the dashboard. */
+  readonly notifyDead: string;
+  /** LIST of messages the built-in outbox channel "sent" (newest first, capped): the dashboard's outbox page. */
+  readonly notifyOutbox: string;
+  /** HASH incidentId → notify's state of the incident (severity told, recipients, escalation step). */
+  readonly notifyIncidents: string;
+  /** ZSET incidentId → when its next escalation step is due (ms). */
+  readonly notifyEscalations: string;
+  /** STRING with PX: a rule's cooldown for one camera and hazard. */
+  notifyCooldown(ruleId: string, cameraId: string, hazardType: string): string;
+  /** HASH sha256(endpoint) → Web Push subscription JSON (the dashboard's PWA subscribes). */
+  readonly notifyPushSubscriptions: string;
+  /** HASH counter → count (queued, sent, retried, dead, duplicate). */
+  readonly notifyStats: string;
+  /** STRING, expires with the session: a dashboard login ended by logout (alerts, issue #28.11). */
+  alertsRevokedSession(sessionId: string): string;
 }
 
 export const DEFAULT_PREFIX = 'safety';
@@ -102,6 +130,7 @@ export function redisKeys(prefix: string = DEFAULT_PREFIX): RedisKeys {
     cameras: k('cameras'),
     cameraRegistry: k('cameras', 'registry'),
     cameraRegistrySeeded: k('cameras', 'registry', 'seeded'),
+    cameraRegistrySeededAs: k('cameras', 'registry', 'seeded-as'),
     cameraRegistryVersion: k('cameras', 'registry', 'version'),
     cameraLease: (cameraId) => k('cameras', 'lease', cameraId),
     consumerHeartbeat: (consumerId) => k('consumers', 'heartbeat', consumerId),
@@ -118,6 +147,7 @@ export function redisKeys(prefix: string = DEFAULT_PREFIX): RedisKeys {
     stackReplicas: k('stack', 'replicas'),
     feedback: k('feedback'),
     feedbackClips: k('feedback', 'clips'),
+    legalHoldClips: k('record', 'hold', 'clips'),
     cameraReplicas: k('cameras', 'replicas'),
     retentionLock: k('capture', 'retention-lock'),
     inferenceOutcome: (markerId) => k('inference', 'outcome', markerId),
@@ -132,5 +162,18 @@ export function redisKeys(prefix: string = DEFAULT_PREFIX): RedisKeys {
     alertsUpdates: k('alerts', 'updates'),
     alertsSeen: (eventId) =>
       k('alerts', 'seen', eventId.length <= 128 ? eventId : createHash('sha256').update(eventId).digest('hex')),
+    notifyDeliveries: k('notify', 'deliveries'),
+    notifyDue: k('notify', 'due'),
+    notifyOnce: (key) => k('notify', 'once', createHash('sha256').update(key).digest('hex')),
+    notifyAttempts: k('notify', 'attempts'),
+    notifyDead: k('notify', 'dead'),
+    notifyOutbox: k('notify', 'outbox'),
+    notifyIncidents: k('notify', 'incidents'),
+    notifyEscalations: k('notify', 'escalations'),
+    notifyCooldown: (ruleId, cameraId, hazardType) =>
+      k('notify', 'cooldown', createHash('sha256').update(`${ruleId}\n${cameraId}\n${hazardType}`).digest('hex')),
+    notifyPushSubscriptions: k('notify', 'push-subscriptions'),
+    notifyStats: k('notify', 'stats'),
+    alertsRevokedSession: (sessionId) => k('alerts', 'revoked-session', sessionId),
   };
 }

@@ -6,7 +6,8 @@ import type { Frame } from './core/frame';
 import { renderAnswer, truncateAnswer } from './core/answer';
 import type { PrefixCache } from './core/prefix-cache';
 import type { ChatRequest } from './core/request';
-import { textTokenCount, tokenize, type Segment } from './core/tokens';
+import { tokenize, type Segment } from './core/tokens';
+import { countTokens } from './core/qwen-tokenizer';
 import { buildVerdict, detectLanguage } from './core/verdict';
 import type { MediaLoader } from './adapters/media';
 import type { SimMetrics } from './adapters/metrics';
@@ -56,12 +57,12 @@ export interface ChatCompletion {
 async function buildPrompt(
   req: ChatRequest,
   deps: EngineDeps,
-): Promise<{ segments: Segment[]; frames: Frame[]; promptText: string; videoFps: number[] }> {
+): Promise<{ segments: Segment[]; frames: Frame[]; promptText: string; videos: { fps: number; kept: number }[] }> {
   const lastUser = req.messages.map((m) => m.role).lastIndexOf('user');
   const segments: Segment[] = [];
   const frames: Frame[] = [];
   let promptText = '';
-  const videoFps: number[] = [];
+  const videos: { fps: number; kept: number }[] = [];
   for (const [i, m] of req.messages.entries()) {
     segments.push({ kind: 'text', text: `<|im_start|>${m.role}\n` });
     for (const p of m.parts) {
@@ -70,15 +71,19 @@ async function buildPrompt(
         if (m.role === 'system' || m.role === 'developer' || i === lastUser) promptText += p.text + '\n';
         continue;
       }
-      const r = await deps.media.resolve(p, i === lastUser, req.mediaKwargs, req.videoIoFps);
-      segments.push({ kind: 'media', tokens: r.tokens, hash: r.hash });
-      if (r.fps !== undefined) videoFps.push(r.fps);
+      const r = await deps.media.resolve(p, i === lastUser, {
+        hashKey: req.mediaKwargs,
+        video: req.video,
+        videoIoFps: req.videoIoFps,
+      });
+      segments.push({ kind: 'media', ids: r.ids, hash: r.hash });
+      if (r.fps !== undefined) videos.push({ fps: r.fps, kept: r.framesKept ?? 0 });
       if (r.frames) frames.push(...r.frames);
     }
     segments.push({ kind: 'text', text: '<|im_end|>\n' });
   }
   segments.push({ kind: 'text', text: '<|im_start|>assistant\n' });
-  return { segments, frames, promptText, videoFps };
+  return { segments, frames, promptText, videos };
 }
 
 /** Serves one chat completion: count, cache, look at the frames, answer, and take the modelled time. */
@@ -86,7 +91,7 @@ export async function complete(req: ChatRequest, deps: EngineDeps): Promise<Chat
   if (req.model !== deps.model)
     throw new SimHttpError(404, 'NotFoundError', `The model \`${req.model}\` does not exist.`, 'model');
   const started = performance.now();
-  const { segments, frames, promptText, videoFps } = await buildPrompt(req, deps);
+  const { segments, frames, promptText, videos } = await buildPrompt(req, deps);
   const failOn = deps.faults().failPromptContaining;
   if (failOn !== '' && promptText.includes(failOn)) {
     throw new SimHttpError(
@@ -95,7 +100,8 @@ export async function complete(req: ChatRequest, deps: EngineDeps): Promise<Chat
       `vllm-sim: injected failure for prompts containing ${JSON.stringify(failOn)}`,
     );
   }
-  deps.metrics.counters.lastVideoFps = videoFps.at(-1) ?? 0;
+  deps.metrics.counters.lastVideoFps = videos.at(-1)?.fps ?? 0;
+  deps.metrics.counters.lastVideoFramesKept = videos.at(-1)?.kept ?? 0;
   const stream = tokenize(segments);
   const promptTokens = stream.ids.length;
   const cached = deps.cache.lookupAndInsert(stream, req.cacheSalt);
@@ -105,7 +111,8 @@ export async function complete(req: ChatRequest, deps: EngineDeps): Promise<Chat
   const broken = deps.takeBreak();
   const answer = broken === undefined ? renderAnswer(verdict, req.format) : brokenAnswer(broken);
   const { content, finishReason } = truncateAnswer(answer, req.maxTokens);
-  const completionTokens = Math.max(1, textTokenCount(content));
+  // vLLM counts the generated ids, the end-of-turn token included when the answer stopped on it.
+  const completionTokens = countTokens(content) + (finishReason === 'stop' ? 1 : 0);
 
   await deps.scheduler.run(promptTokens - cached, completionTokens, deps.faults().delayMs, () =>
     deps.metrics.firstToken((performance.now() - started) / 1000),

@@ -51,7 +51,9 @@ describe('JSON schema subset', () => {
     };
     expect(validate(JSON.parse(renderAnswer(verdict, { type: 'json_schema', schema: narrow })), narrow)).toEqual([]);
     expect(renderAnswer(verdict, { type: 'text' })).toBe('s');
-    expect(truncateAnswer('x'.repeat(100), 5)).toEqual({ content: 'x'.repeat(20), finishReason: 'length' });
+    // Qwen3 BPE: 'x' × 100 is 13 tokens of 8 x's (vocabulary fact); 5 tokens keep 40 characters.
+    expect(truncateAnswer('x'.repeat(100), 5)).toEqual({ content: 'x'.repeat(40), finishReason: 'length' });
+    expect(truncateAnswer('{"a":1}', 100)).toEqual({ content: '{"a":1}', finishReason: 'stop' });
   });
 });
 

@@ -4,7 +4,13 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { VERDICT_JSON_SCHEMA } from '../../../functions/shared/src/verdict';
-import { JPEG_VIDEO_METADATA_ERROR, JPEG_VIDEO_METADATA_SINCE, PINNED_VLLM_VERSION } from '../src/core/version';
+import {
+  BROKEN_FRAMES_DROPPED_SINCE,
+  JPEG_VIDEO_METADATA_ERROR,
+  JPEG_VIDEO_METADATA_SINCE,
+  PINNED_VLLM_VERSION,
+  TYPE_ERROR_IS_400_SINCE,
+} from '../src/core/version';
 import { startVllmSim, type VllmSimHandle } from '../src/index';
 import { VIDEO_DECODERS } from '../src/adapters/video-decoder';
 import { extractJpegFrames, renderClip, videoFrames } from './media-helpers';
@@ -12,8 +18,9 @@ import { CASES, drawboxFilter } from './synthetic-scene';
 
 /**
  * vllm-sim's version-specific behaviour (a simulator of vLLM; the GPU model is what cannot
- * exist here): the Qwen3-VL `data:video/jpeg` 500 of vLLM ≤ 0.12, its 1 fps stamp after #37301,
- * and `data:video/mp4` read like vLLM's OpenCV loader, with its frame-count check.
+ * exist here): the Qwen3-VL `data:video/jpeg` 500 of vLLM ≤ 0.12 (400 on 0.13–0.18), its 1 fps
+ * stamp from 0.19.0 (#37301), and `data:video/mp4` read like vLLM's OpenCV loader: the 0.11
+ * frame-count 500, and from 0.12.0 broken frames dropped, what follows decided by do_sample_frames.
  */
 const run = promisify(execFile);
 const MODEL = 'Qwen/Qwen3-VL-8B-Instruct';
@@ -110,6 +117,13 @@ test('a model without the metadata need (Qwen2.5-VL) takes the JPEG list at the 
   expect(res.status).toBe(200);
 });
 
+test(`from ${TYPE_ERROR_IS_400_SINCE} until ${JPEG_VIDEO_METADATA_SINCE} the same TypeError is a 400 (vllm/entrypoints/utils.py)`, async () => {
+  const s = await sim({ vllmVersion: '0.18.1' });
+  const r = await chat(s, [videoFrames(jpegs)]);
+  expect(r.status).toBe(400);
+  expect(r.json.error).toMatchObject({ message: JPEG_VIDEO_METADATA_ERROR, code: 400 });
+});
+
 test(`from ${JPEG_VIDEO_METADATA_SINCE} (#37301) the JPEG list is accepted and stamped at 1 fps unless media_io_kwargs.video.fps says otherwise`, async () => {
   const s = await sim({ vllmVersion: JPEG_VIDEO_METADATA_SINCE });
   expect((await chat(s, [videoFrames(jpegs)])).status).toBe(200);
@@ -136,17 +150,33 @@ test.each(VERSION_DECODERS)(
   },
 );
 
+// Cut the tail of the media data: the moov (at the front, faststart) still says 10 frames.
+const truncated = () => mp4.subarray(0, Math.floor(mp4.length * 0.6));
 test.each(VIDEO_DECODERS)(
-  'decoder %s: a container whose header promises more frames than decode is HTTP 500 "Expected reading N frames, but only loaded M" (OpenCV loader)',
+  'vLLM 0.11.2, decoder %s: a header promising more frames than decode is HTTP 500 "Expected reading N frames, but only loaded M"',
   async (decoder) => {
-    const s = await sim({ decoder });
-    // Cut the tail of the media data: the moov (at the front, faststart) still says 10 frames.
-    const truncated = mp4.subarray(0, Math.floor(mp4.length * 0.6));
-    const r = await chat(s, [mp4Part(truncated)]);
+    const s = await sim({ decoder, vllmVersion: '0.11.2' });
+    const r = await chat(s, [mp4Part(truncated())]);
     expect(r.status).toBe(500);
     expect(r.json.error.message).toMatch(/^Expected reading 10 frames, but only loaded \d frames from video\.$/);
   },
 );
+
+test(`from ${BROKEN_FRAMES_DROPPED_SINCE} broken frames are dropped: do_sample_frames false judges the decoded frames; true indexes past them (500)`, async () => {
+  const s = await sim({});
+  // Cut less than above: the I-frame holds most bytes, so 60 % leaves one frame (a 1-frame clip is its own 400).
+  const lightlyTruncated = mp4.subarray(0, Math.floor(mp4.length * 0.97));
+  const kept = await chat(s, [mp4Part(lightlyTruncated)], { mm_processor_kwargs: { fps: 2, do_sample_frames: false } });
+  expect(kept.json.error?.message ?? '').toBe('');
+  expect(kept.status).toBe(200);
+  expect(s.metrics().lastVideoFramesKept).toBeGreaterThan(1);
+  expect(s.metrics().lastVideoFramesKept).toBeLessThan(10);
+  const sampled = await chat(s, [mp4Part(lightlyTruncated)], {
+    mm_processor_kwargs: { fps: 2, do_sample_frames: true },
+  });
+  expect(sampled.status).toBe(500);
+  expect(sampled.json.error.message).toMatch(/^index \d+ is out of bounds for axis 0 with size \d$/);
+});
 
 test('VLLM_SIM_ANALYSIS=off: no pixels decoded, a fixed safe verdict, tokens still counted from the header', async () => {
   const s = await sim({ analysis: false });

@@ -1,31 +1,21 @@
-import { Redis } from 'ioredis';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Config } from '../../../shared/src/config';
 import { ConfigError, toError } from '../../../shared/src/errors';
 import { redactUrls } from '../../../shared/src/redact';
-import { logRedisErrors } from '../../../shared/src/redis-errors';
-import { redisKeys } from '../../../shared/src/keys';
+import { connectRedisClients } from '../../../shared/src/redis-connect';
 import { redisReady, serveFunction } from '../../../shared/src/http';
 import { createLogger, type Logger } from '../../../shared/src/logger';
 import { createRegistry, type Registry } from '../../../shared/src/metrics';
 import { createAlertsMetrics } from '../adapters/metrics';
-import { LiveState } from '../adapters/live-state';
 import { AlertStore, type StoreUpdate } from '../adapters/redis-store';
-import { FeedbackStore } from '../adapters/feedback-store';
 import { SseHub } from '../adapters/sse-hub';
-import { loadStaticAssets } from '../adapters/static-assets';
 import { alertKeys } from '../adapters/store-keys';
-import { ThumbnailCache } from '../adapters/thumbnails';
-import { createHttpAuth } from '../adapters/auth-http';
-import { OidcVerifier } from '../adapters/oidc-keys';
 import { boundSlowClients } from '../adapters/slow-clients';
 import { isLoopbackHost, resolveAuth } from '../core/auth';
 import { createAlertsHandler } from '../handler';
-import { dashboardRoutes } from '../http/routes';
-import { cameraRoutes } from '../http/camera-routes';
-import { CameraRegistry } from '../../../shared/src/camera-registry/store';
-import { Publisher } from '../../../shared/src/cloudevents';
-import { EventType } from '../../../shared/src/events';
+import { createDashboardRoutes, createLiveState, createSharedParts } from './dashboard-parts';
+import { startRecord } from './record-wiring';
+import { redisKeys } from '../../../shared/src/keys';
 
 /** Optional overrides for {@link startAlerts} (tests and the local stack). */
 export interface AlertsDeps {
@@ -47,8 +37,8 @@ export interface RunningAlerts {
 }
 
 /**
- * Starts the alerts function: CloudEvent subscriber (POST /), dashboard (GET /), JSON API,
- * server-sent events, clips and thumbnails, on functions-framework.
+ * Starts the alerts function (wiring only): CloudEvent subscriber (POST /), dashboard (GET /),
+ * JSON API, server-sent events, clips and thumbnails, on functions-framework.
  */
 export async function startAlerts(config: Config, deps: AlertsDeps = {}): Promise<RunningAlerts> {
   const { common, alerts } = config;
@@ -56,29 +46,16 @@ export async function startAlerts(config: Config, deps: AlertsDeps = {}): Promis
   const host = deps.host ?? common.bindHost;
   const auth = resolveAuth(alerts, host);
   if (!auth.ok) throw new ConfigError([auth.reason]);
-  if (auth.settings.mode === 'none' && !isLoopbackHost(host))
+  if (auth.settings.mode === 'none')
     logger.warn(
-      { host },
-      'ALERTS_AUTH=none on an address beyond loopback: anyone who reaches it can watch clips and acknowledge incidents',
+      { host, allowedHosts: auth.settings.allowedHosts },
+      isLoopbackHost(host)
+        ? 'ALERTS_AUTH=none: no login; only loopback Host names (and ALERTS_ALLOWED_HOSTS) are served'
+        : 'ALERTS_AUTH=none on an address beyond loopback: anyone who reaches it can watch clips and acknowledge incidents',
     );
   const registry = deps.registry ?? createRegistry('alerts');
-  const m = createAlertsMetrics(registry);
-  const redis = new Redis(common.redisUrl, { maxRetriesPerRequest: null, lazyConnect: true });
-  const sub = new Redis(common.redisUrl, { maxRetriesPerRequest: null, lazyConnect: true });
-  logRedisErrors(redis, logger, 'alerts');
-  logRedisErrors(sub, logger, 'alerts-sub');
-  const redisAt = redactUrls(common.redisUrl);
-  try {
-    await Promise.all([redis.connect(), sub.connect()]);
-  } catch (err) {
-    redis.disconnect();
-    sub.disconnect();
-    throw new Error(
-      `cannot reach Redis at ${redisAt}: ${redactUrls(toError(err).message).replace(/\.$/, '')}. Start Redis or set REDIS_URL.`,
-      { cause: err },
-    );
-  }
-
+  const metrics = createAlertsMetrics(registry);
+  const [redis, sub] = await connectRedisClients(common.redisUrl, logger, ['alerts', 'alerts-sub']);
   const keys = alertKeys(common.redisPrefix);
   const store = new AlertStore(redis, keys, {
     recentVerdicts: alerts.recentVerdicts,
@@ -86,28 +63,12 @@ export async function startAlerts(config: Config, deps: AlertsDeps = {}): Promis
   });
   const hub = new SseHub({
     heartbeatMs: alerts.heartbeatMs,
-    clientsGauge: m.sseClients,
+    clientsGauge: metrics.sseClients,
     maxStreams: alerts.sseMaxStreams,
     maxPerClient: alerts.sseMaxPerClient,
   });
-  const live = new LiveState({
-    store,
-    hub,
-    clipsDir: common.clipsDir,
-    pollMs: alerts.pollMs,
-    thumbIntervalMs: alerts.thumbIntervalMs,
-    logger,
-    expectedCameras: common.numStreams,
-    clipFreshMs: 3 * common.segmentSeconds * 1000,
-    keda: {
-      listLength: alerts.kedaListLength,
-      activationListLength: alerts.kedaActivationListLength,
-      minReplicas: alerts.kedaMinReplicas,
-      maxReplicas: alerts.kedaMaxReplicas,
-      inFlightLength: alerts.kedaInFlightLength,
-      activationInFlightLength: alerts.kedaActivationInFlightLength,
-    },
-  });
+  const shared = createSharedParts(config, { redis, metrics, registry, logger });
+  const live = createLiveState(config, { store, hub, logger, shared });
   sub.on('message', (_channel: string, message: string) => {
     try {
       live.onUpdate(JSON.parse(message) as StoreUpdate);
@@ -117,61 +78,42 @@ export async function startAlerts(config: Config, deps: AlertsDeps = {}): Promis
   });
   await sub.subscribe(keys.updates);
 
-  // every registry write publishes camera.updated (capture and inference apply it at once; they also poll)
-  const publisher = new Publisher({
-    sink: common.kSink,
-    maxRetries: config.publisher.maxRetries,
-    timeoutMs: config.publisher.timeoutMs,
+  // the system of record (issue #25): PostgreSQL at DATABASE_URL, else embedded PGlite
+  const record = await startRecord(config, {
+    redis,
+    store,
+    cameras: shared.cameraRegistry,
     logger,
-    registry,
-  });
-  const cameraRegistry = new CameraRegistry(redis, redisKeys(common.redisPrefix), {
-    logger,
-    onChange: async (c) =>
-      // a trigger only (capture and inference re-read the registry): no entry, so no URL, in an event
-      // that brokers, dead-letter sinks and "K_SINK unset" logs may keep (issue #26.2)
-      void (await publisher.publish({
-        type: EventType.cameraUpdated,
-        cameraId: c.cameraId,
-        data: { cameraId: c.cameraId, change: c.change, at: c.at },
-      })),
+    legalHoldKey: redisKeys(common.redisPrefix).legalHoldClips,
+    thumbnail: (clip) => shared.thumbs.get(clip),
+  }).catch(async (err: unknown) => {
+    await Promise.allSettled([sub.quit(), redis.quit()]);
+    throw err;
   });
 
-  const oidc =
-    alerts.eventsOidcAudience === undefined
-      ? undefined
-      : new OidcVerifier({ discoveryUrl: alerts.eventsOidcDiscoveryUrl, audience: alerts.eventsOidcAudience });
-  const inner = createAlertsHandler({
-    actions: { store, metrics: m },
+  const redisAt = redactUrls(common.redisUrl);
+  const handler = createAlertsHandler({
+    actions: { store, metrics, record: record?.recorder },
     logger,
     registry,
     readiness: async () => {
       const ok = await redisReady(redis);
       return { ready: ok, detail: { redis: ok ? 'ok' : `not answering at ${redisAt}` } };
     },
-    routes: createHttpAuth(auth.settings, logger, oidc ? { events: oidc } : {}).wrap(
-      dashboardRoutes({
-        clipsDir: common.clipsDir,
-        store,
-        live,
-        hub,
-        logger,
-        assets: loadStaticAssets(),
-        feedback: new FeedbackStore(redis, common.redisPrefix),
-        cameras: cameraRoutes({ registry: cameraRegistry, logger, credentialsKey: config.capture.credentialsKey }),
-        thumbs: new ThumbnailCache({
-          clipsDir: common.clipsDir,
-          ffmpegPath: alerts.ffmpegPath,
-          onExtract: () => m.thumbnails.inc(),
-          timeoutMs: alerts.thumbTimeoutMs,
-          maxWaiting: alerts.thumbQueue,
-        }),
-      }),
-    ),
+    routes: createDashboardRoutes(config, auth.settings, {
+      redis,
+      store,
+      live,
+      hub,
+      metrics,
+      logger,
+      shared,
+      recordRoutes: record?.routes,
+    }),
   });
 
   live.start();
-  const served = await serveFunction('alerts', inner, deps.port ?? common.port, host, {
+  const served = await serveFunction('alerts', handler, deps.port ?? common.port, host, {
     maxBodyBytes: common.maxBodyBytes,
   });
   boundSlowClients(served.server, {
@@ -182,7 +124,7 @@ export async function startAlerts(config: Config, deps: AlertsDeps = {}): Promis
   // body that is not JSON with 400 before the handler runs.
   served.server.on('request', (req: IncomingMessage, res: ServerResponse) => {
     if (req.method === 'POST' && (req.url === '/' || req.url?.startsWith('/?')))
-      res.on('finish', () => res.statusCode === 400 && m.rejected.inc());
+      res.on('finish', () => res.statusCode === 400 && metrics.rejected.inc());
   });
   logger.info(
     { url: served.url, clipsDir: common.clipsDir, prefix: common.redisPrefix, auth: auth.settings.mode },
@@ -198,6 +140,7 @@ export async function startAlerts(config: Config, deps: AlertsDeps = {}): Promis
         live.stop();
         hub.close();
         await served.close();
+        await record?.stop();
         await Promise.allSettled([sub.quit(), redis.quit()]);
       })()),
   };

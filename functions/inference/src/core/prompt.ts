@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { HAZARD_TYPES, VERDICT_JSON_SCHEMA, type HazardType, type ModelVerdict } from '../../../shared/src/verdict';
+import { HAZARD_TYPES, type HazardType, type ModelVerdict } from '../../../shared/src/verdict';
+import { NOTE_MAX_CHARS, TERSE_VERDICT_JSON_SCHEMA, terseOf } from '../../../shared/src/verdict-terse';
 import { renderContext, type CameraContext } from './camera-context';
 import { mediaParts, type ContentPart, type MediaMode, type PreparedMedia } from './media';
 
@@ -45,18 +46,21 @@ export function systemPrompt(language: VerdictLanguage): string {
     'Hazard types (use exactly these names):',
     ...HAZARD_TYPES.map((t) => `- ${t}: ${HAZARD_HELP[t]}`),
     'Status: "safe" when there is no hazard (then hazards is empty); "danger" when any hazard is person_fall or fire; otherwise "warning".',
-    'Report each hazard type once, with a short description of what you see and your confidence from 0 to 1.',
-    `Write "summary" and every "description" in ${lang}.`,
-    'Answer with one JSON object only, matching the schema: {"status", "hazards": [{"type", "description", "confidence"}], "summary"}.',
+    'Report each hazard type once, with your confidence from 0 to 1.',
+    `Add a "description" (at most ${NOTE_MAX_CHARS} characters, in ${lang}) only when it says more than the type, such as which zone or how many people.`,
+    'Answer with one compact JSON object only, matching the schema: {"status","hazards":[{"type","confidence"}]}.',
   ].join('\n');
 }
 
-/** A verdict as the assistant turn of an example: fixed key order, so the bytes never vary. */
+/**
+ * A verdict as the assistant turn of an example, in the terse answer form the model is asked for
+ * (shared/src/verdict-terse.ts): fixed key order, compact, so the bytes never vary.
+ */
 export function canonicalVerdict(v: ModelVerdict): string {
+  const t = terseOf(v);
   return JSON.stringify({
-    status: v.status,
-    hazards: v.hazards.map((h) => ({ type: h.type, description: h.description, confidence: h.confidence })),
-    summary: v.summary,
+    status: t.status,
+    hazards: t.hazards.map((h) => ({ type: h.type, confidence: h.confidence })),
   });
 }
 
@@ -91,14 +95,19 @@ export function buildFinalTurn(cameraId: string, context: CameraContext, media: 
 /**
  * Per-request processor kwargs: constant for a configuration, because they enter every media
  * item's hash (a change would miss the cache). `images` sends none: plain OpenAI-compatible
- * servers reject unknown fields. For videos, `fps` is the model clip's real rate and
- * `do_sample_frames: true` lets Qwen3-VL's processor sample at that rate from the container's
- * own metadata, so it keeps every frame and computes correct timestamps (the Qwen3-VL README's
- * vLLM recipe, with the server's `--media-io-kwargs '{"video":{"num_frames":-1}}'`).
+ * servers reject unknown fields. For videos, `do_sample_frames: false`: our model clips are
+ * already sampled (CFR at `fps`), and upstream asks for false with presampled videos ("make sure
+ * that do_sample_frames in mm_kwargs is false for presampled videos", vLLM v0.12.0
+ * qwen3_vl.py:908-911). Qwen3-VL then keeps every decoded frame and stamps it from the loader's
+ * own indices and fps (`_get_video_second_idx`, :726-763): the same timestamps as sampling a clean
+ * clip, but immune to a header that says 2.02 fps (sampling would keep `int(10 / 2.02 × 2)` = 9
+ * frames) and to a broken frame, which v0.12.0 drops (vllm#29001) and sampling would then index
+ * past (IndexError → 500). `fps` is unused by the processor then; it stays, as the rate of the
+ * clip, for servers that sample anyway (audit 2026-12 §3; vllm-sim reproduces all three cases).
  */
 export function mmProcessorKwargs(mode: MediaMode, fps: number): Record<string, unknown> | undefined {
   if (mode === 'images') return undefined;
-  return { fps, do_sample_frames: true };
+  return { fps, do_sample_frames: false };
 }
 
 export interface RequestOptions {
@@ -107,7 +116,7 @@ export interface RequestOptions {
   mmKwargs: Record<string, unknown> | undefined;
 }
 
-/** The chat-completions body: temperature 0 and the §3.6 JSON schema as `response_format`. */
+/** The chat-completions body: temperature 0 and the terse answer's JSON schema as `response_format` (rendered to §3.6 on return). */
 export function buildRequestBody(
   prefix: readonly ChatMessage[],
   final: ChatMessage,
@@ -120,7 +129,7 @@ export function buildRequestBody(
     max_tokens: opts.maxTokens,
     response_format: {
       type: 'json_schema',
-      json_schema: { name: 'safety_verdict', schema: VERDICT_JSON_SCHEMA, strict: true },
+      json_schema: { name: 'safety_verdict', schema: TERSE_VERDICT_JSON_SCHEMA, strict: true },
     },
     ...(opts.mmKwargs ? { mm_processor_kwargs: opts.mmKwargs } : {}),
   };

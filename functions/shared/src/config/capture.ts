@@ -104,3 +104,20 @@ export const capture = {
     doc: 'ffprobe binary (validates clips from outside sources)',
   }),
 } satisfies Section;
+
+/**
+ * Settings that are valid one by one but unwise together, checked by `startCapture` (which logs
+ * each as a warning and goes on).
+ */
+export function captureStartWarnings(config: {
+  readonly common: { readonly segmentSeconds: number };
+  readonly capture: { readonly offlineSeconds: number };
+}): string[] {
+  const { offlineSeconds } = config.capture;
+  const { segmentSeconds } = config.common;
+  return offlineSeconds <= segmentSeconds
+    ? [
+        `CAMERA_OFFLINE_SECONDS=${offlineSeconds} ≤ SEGMENT_SECONDS=${segmentSeconds}: cameras will flap offline between clips; use at least 2 × SEGMENT_SECONDS`,
+      ]
+    : [];
+}

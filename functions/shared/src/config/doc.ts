@@ -13,6 +13,7 @@ const SECTION_TITLES: Record<string, string> = {
   capture: 'capture',
   inference: 'inference',
   alerts: 'alerts + dashboard',
+  notify: 'notify (messages, escalation, acknowledge links)',
   rtspSim: 'rtsp-sim (simulator)',
   vllmSim: 'vllm-sim (simulator)',
   stack: '`npm start` (local stack)',

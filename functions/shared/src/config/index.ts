@@ -7,12 +7,26 @@ import { publisher } from './publisher';
 import { capture } from './capture';
 import { inference } from './inference';
 import { alerts } from './alerts';
+import { notify } from './notify';
 import { rtspSim } from './rtsp-sim';
 import { vllmSim } from './vllm-sim';
 import { stack } from './stack';
+import { record } from './record';
 
 /** Every variable of every part, grouped by section. The README table is checked against this. */
-export const sections = { common, queue, publisher, capture, inference, alerts, rtspSim, vllmSim, stack } as const;
+export const sections = {
+  common,
+  queue,
+  publisher,
+  capture,
+  inference,
+  alerts,
+  record,
+  notify,
+  rtspSim,
+  vllmSim,
+  stack,
+} as const;
 
 type Sections = typeof sections;
 export type Config = { readonly [S in keyof Sections]: Readonly<SectionValues<Sections[S]>> };

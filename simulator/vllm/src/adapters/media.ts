@@ -5,25 +5,40 @@ import path from 'node:path';
 import { mp4VideoInfo } from '../../../../functions/shared/src/mp4-info';
 import { SimHttpError, badRequest } from '../core/errors';
 import {
+  BROKEN_FRAMES_DROPPED_SINCE,
   JPEG_VIDEO_METADATA_ERROR,
   JPEG_VIDEO_METADATA_SINCE,
   PINNED_VLLM_VERSION,
+  TYPE_ERROR_IS_400_SINCE,
   needsVideoMetadata,
   versionAtLeast,
 } from '../core/version';
 import type { Frame } from '../core/frame';
 import type { MediaPart } from '../core/request';
-import { imageTokens, videoTokens } from '../core/tokens';
+import { qwenTokenizer } from '../core/qwen-tokenizer';
+import { ProcessorError, processVideo, videoPlaceholderIds, type LoadedVideo, type VideoKwargs } from '../core/qwen-vl';
+import { imagePlaceholderIds } from '../core/tokens';
 import { decodeJpeg, jpegSize } from './decode';
 import { decodeVideoFile, type VideoDecoderKind } from './video-decoder';
 
-/** A media item as the prompt sees it: its cache identity, its token cost, and (when asked) its pixels. */
+/** A media item as the prompt sees it: its cache identity, its placeholder ids, and (when asked) the frames the processor keeps. */
 export interface ResolvedMedia {
   readonly hash: string;
-  readonly tokens: number;
+  readonly ids: readonly number[];
   readonly frames: readonly Frame[] | undefined;
   /** Videos: the fps vLLM passes to the processor as metadata (container rate, or the stamp on a JPEG list). */
-  readonly fps?: number;
+  readonly fps?: number | undefined;
+  /** Videos: frames the processor kept (all of a model clip with do_sample_frames false; 9 of 10 at a 2.02 fps header with true). */
+  readonly framesKept?: number | undefined;
+}
+
+/** The request fields that change how media is processed and hashed. */
+export interface MediaKwargs {
+  /** mm_processor_kwargs + media_io_kwargs, serialised: they enter every item's hash. */
+  readonly hashKey: string | undefined;
+  readonly video: VideoKwargs;
+  /** media_io_kwargs.video.fps (the stamp on a JPEG list from v0.19.0). */
+  readonly videoIoFps: number | undefined;
 }
 
 interface FileEntry {
@@ -31,10 +46,22 @@ interface FileEntry {
   readonly contentHash: string;
   /** Decoded frames; empty when pixel analysis is off (then only the header was read). */
   readonly frames: readonly Frame[];
-  readonly count: number;
-  readonly width: number;
-  readonly height: number;
-  readonly fps: number | undefined;
+  readonly video: LoadedVideo;
+}
+
+function headerEntry(key: string, contentHash: string, h: ReturnType<typeof mp4VideoInfo>): FileEntry {
+  const video = { totalFrames: h.frames, fps: h.fps ?? 2, decodedFrames: h.frames, width: h.width, height: h.height };
+  return { key, contentHash, frames: [], video };
+}
+
+/** The processor's outcome, or its error as vLLM answers it (ValueError → 400, IndexError → 500). */
+function processOrFail(video: LoadedVideo, kw: VideoKwargs): ReturnType<typeof processVideo> {
+  try {
+    return processVideo(video, kw);
+  } catch (e) {
+    if (!(e instanceof ProcessorError)) throw e;
+    throw e.status === 400 ? badRequest(e.message) : new SimHttpError(500, 'InternalServerError', e.message);
+  }
 }
 
 /** Version- and model-dependent behaviour of the loader. */
@@ -55,7 +82,7 @@ const WHOLE_DECODE_MAX_FRAMES = 120;
 /** Loads media parts. Holds a small LRU of decoded files (vLLM's processor cache plays this role) and the uuid registry. */
 export class MediaLoader {
   private readonly files = new Map<string, FileEntry>();
-  private readonly byUuid = new Map<string, { hash: string; tokens: number }>();
+  private readonly byUuid = new Map<string, { ids: readonly number[] }>();
 
   private readonly version: string;
   private readonly model: string;
@@ -139,26 +166,19 @@ export class MediaLoader {
 
   private headerOnly(bytes: Buffer, key: string): FileEntry | undefined {
     try {
-      const h = mp4VideoInfo(bytes);
-      return {
-        key,
-        contentHash: key.slice(4),
-        frames: [],
-        count: h.frames,
-        width: h.width,
-        height: h.height,
-        fps: h.fps,
-      };
+      return headerEntry(key, key.slice(4), mp4VideoInfo(bytes));
     } catch {
       return undefined;
     }
   }
 
   /**
-   * Decodes a video container the way vLLM's OpenCV loader sees it: the header's frame count is
-   * what it expects to read, and fewer decoded frames is an error (vllm/multimodal/video.py
-   * OpenCVVideoBackend: "Expected reading N frames, but only loaded M frames from video.";
-   * QwenLM/Qwen3-VL#1770, HTTP 500).
+   * Decodes a video container the way vLLM's OpenCV loader reads it: the header's frame count is
+   * what it tries to read. Before v0.12.0 fewer decoded frames was an error ("Expected reading N
+   * frames, but only loaded M frames from video.", QwenLM/Qwen3-VL#1770 on 0.11.0, HTTP 500); from
+   * v0.12.0 broken/unreadable frames are dropped with a warning and the metadata says
+   * `do_sample_frames = valid == total` (vllm#29001, #29150; video.py:67-116, :192), so the
+   * processor kwargs decide what follows (core/qwen-vl.ts `processVideo`).
    */
   private async decodeVideo(file: string, bytes: Buffer, what: string, key: string): Promise<FileEntry> {
     const contentHash = createHash('sha256').update(bytes).digest('hex');
@@ -168,17 +188,7 @@ export class MediaLoader {
     } catch {
       header = undefined; // not an MP4 (e.g. a JPEG file:// image): decode it
     }
-    if (!this.analysis && header) {
-      return {
-        key,
-        contentHash,
-        frames: [],
-        count: header.frames,
-        width: header.width,
-        height: header.height,
-        fps: header.fps,
-      };
-    }
+    if (!this.analysis && header) return headerEntry(key, contentHash, header);
     const whole = header !== undefined && header.frames <= WHOLE_DECODE_MAX_FRAMES;
     let frames: Frame[];
     try {
@@ -187,7 +197,12 @@ export class MediaLoader {
       throw badRequest(`Failed to load video from ${what}: ${(e as Error).message}`);
     }
     if (frames.length === 0) throw badRequest(`No frames decoded from ${what}`);
-    if (whole && header && frames.length < header.frames) {
+    if (
+      whole &&
+      header &&
+      frames.length < header.frames &&
+      !versionAtLeast(this.version, BROKEN_FRAMES_DROPPED_SINCE)
+    ) {
       throw new SimHttpError(
         500,
         'InternalServerError',
@@ -195,89 +210,109 @@ export class MediaLoader {
       );
     }
     const f0 = frames[0] as Frame;
-    return {
-      key,
-      contentHash,
-      frames,
-      count: whole ? frames.length : frames.length,
-      width: f0.width,
-      height: f0.height,
-      fps: header?.fps,
-    };
+    const video: LoadedVideo =
+      whole && header
+        ? {
+            totalFrames: header.frames,
+            fps: header.fps ?? 2,
+            decodedFrames: frames.length,
+            width: header.width,
+            height: header.height,
+          }
+        : { totalFrames: frames.length, fps: 2, decodedFrames: frames.length, width: f0.width, height: f0.height };
+    return { key, contentHash, frames, video };
   }
 
   /**
-   * Resolves one part. `wantFrames` = decode pixels (only the clip under analysis needs them;
-   * few-shot media is only hashed and counted).
-   * @param kwargs mm_processor_kwargs/media_io_kwargs: they change every item's hash, as in vLLM.
+   * Resolves one part into its cache identity and placeholder ids. `wantFrames` = decode pixels
+   * (only the clip under analysis needs them; few-shot media is only hashed and counted).
+   * `kwargs.hashKey` (mm_processor_kwargs/media_io_kwargs) enters every item's hash, as in vLLM.
    */
-  async resolve(
-    part: MediaPart,
-    wantFrames: boolean,
-    kwargs: string | undefined,
-    kwargsVideoFps?: number,
-  ): Promise<ResolvedMedia> {
+  async resolve(part: MediaPart, wantFrames: boolean, kwargs: MediaKwargs): Promise<ResolvedMedia> {
     const src = part.source;
-    const withKwargs = (h: string) => (kwargs ? createHash('sha256').update(h).update(kwargs).digest('hex') : h);
+    const withKwargs = (h: string) =>
+      kwargs.hashKey ? createHash('sha256').update(h).update(kwargs.hashKey).digest('hex') : h;
     if (src.type === 'uuid-only') {
       const known = this.byUuid.get(part.uuid as string);
       if (!known) throw badRequest(`Media with uuid "${part.uuid}" is not cached; send its URL`);
       if (wantFrames) throw badRequest('The clip under analysis must carry its media, not only a uuid');
-      return { hash: withKwargs(part.uuid as string), tokens: known.tokens, frames: undefined };
+      return { hash: withKwargs(part.uuid as string), ids: known.ids, frames: undefined };
     }
     let contentHash: string;
-    let tokens: number;
-    let frames: readonly Frame[] | undefined;
-    let fps: number | undefined;
+    let entry: FileEntry;
     if (src.type === 'file' || src.type === 'mp4') {
-      const entry =
+      entry =
         src.type === 'file'
           ? await this.loadFile(src.path)
           : await this.loadInlineMp4(src.base64, wantFrames && this.analysis);
       contentHash = entry.contentHash;
-      tokens =
-        part.modality === 'video'
-          ? videoTokens(entry.count, entry.width, entry.height)
-          : imageTokens(entry.width, entry.height);
-      frames =
-        wantFrames && this.analysis ? (part.modality === 'video' ? entry.frames : entry.frames.slice(0, 1)) : undefined;
-      fps = entry.fps;
     } else {
-      if (part.modality === 'video') fps = this.jpegVideoFps(kwargsVideoFps);
-      const bufs = src.frames.map((b64) => Buffer.from(b64, 'base64'));
-      let size: { width: number; height: number };
-      try {
-        size = jpegSize(bufs[0] as Buffer);
-        frames = wantFrames && this.analysis ? bufs.map(decodeJpeg) : undefined;
-      } catch (e) {
-        throw badRequest(`Failed to decode JPEG data: ${(e as Error).message}`);
-      }
-      const h = createHash('sha256');
-      for (const b of bufs) h.update(b);
-      contentHash = h.digest('hex');
-      tokens =
-        part.modality === 'video'
-          ? videoTokens(bufs.length, size.width, size.height)
-          : imageTokens(size.width, size.height);
+      entry = this.jpegEntry(src.frames, part.modality, wantFrames, kwargs.videoIoFps);
+      contentHash = entry.contentHash;
+    }
+    const decoded = wantFrames && this.analysis ? entry.frames : undefined;
+    let ids: readonly number[];
+    let frames: readonly Frame[] | undefined;
+    let fps: number | undefined;
+    let framesKept: number | undefined;
+    if (part.modality === 'video') {
+      const p = processOrFail(entry.video, kwargs.video);
+      ids = videoPlaceholderIds(p, qwenTokenizer().encode);
+      frames = decoded ? p.keep.map((i) => decoded[i] as Frame) : undefined;
+      fps = entry.video.fps;
+      framesKept = p.keep.length;
+    } else {
+      ids = imagePlaceholderIds(entry.video.width, entry.video.height);
+      frames = decoded?.slice(0, 1);
     }
     if (part.uuid) {
       this.byUuid.delete(part.uuid);
-      this.byUuid.set(part.uuid, { hash: contentHash, tokens });
+      this.byUuid.set(part.uuid, { ids });
       if (this.byUuid.size > this.uuidItems) this.byUuid.delete(this.byUuid.keys().next().value as string);
     }
-    return { hash: withKwargs(part.uuid ?? contentHash), tokens, frames, ...(fps === undefined ? {} : { fps }) };
+    return { hash: withKwargs(part.uuid ?? contentHash), ids, frames, fps, framesKept };
+  }
+
+  /** A JPEG list (video) or one JPEG (image), decoded in process. */
+  private jpegEntry(
+    b64s: readonly string[],
+    modality: 'video' | 'image',
+    wantFrames: boolean,
+    ioFps?: number,
+  ): FileEntry {
+    const fps = modality === 'video' ? this.jpegVideoFps(ioFps) : 1;
+    const bufs = b64s.map((b64) => Buffer.from(b64, 'base64'));
+    const h = createHash('sha256');
+    for (const b of bufs) h.update(b);
+    try {
+      const size = jpegSize(bufs[0] as Buffer);
+      const frames = wantFrames && this.analysis ? bufs.map(decodeJpeg) : [];
+      const n = bufs.length;
+      // v0.19.0 load_base64 stamps fps and do_sample_frames False (media/video.py:74-104).
+      return {
+        key: '',
+        contentHash: h.digest('hex'),
+        frames,
+        video: { totalFrames: n, fps, decodedFrames: n, ...size },
+      };
+    } catch (e) {
+      throw badRequest(`Failed to decode JPEG data: ${(e as Error).message}`);
+    }
   }
 
   /**
-   * A `data:video/jpeg` frame list. vLLM before #37301 returns `{}` as its metadata, and
-   * Qwen3-VL's processor then fails building VideoMetadata: HTTP 500 with that message
-   * (QwenLM/Qwen3-VL#1643, #1762; vllm-project/vllm#30129). From #37301 on it is accepted and
-   * stamped at media_io_kwargs.video.fps, default 1 fps (so 2 fps frames read as twice as long).
+   * A `data:video/jpeg` frame list. vLLM before #37301 returns `{}` as its metadata, and Qwen3-VL's
+   * processor then fails building VideoMetadata (QwenLM/Qwen3-VL#1643, #1762; vllm-project/vllm#30129):
+   * a TypeError, HTTP 500 up to 0.12 and 400 from 0.13 (vllm/entrypoints/utils.py:321 at v0.18.0;
+   * #37301 says "returns a 400 error"). From v0.19.0 (the first release with #37301) it is accepted
+   * and stamped at media_io_kwargs.video.fps, default 1 fps (so 2 fps frames read as twice as long).
    */
   private jpegVideoFps(kwargsVideoFps: number | undefined): number {
     const fixed = versionAtLeast(this.version, JPEG_VIDEO_METADATA_SINCE);
-    if (!fixed && needsVideoMetadata(this.model))
+    if (!fixed && needsVideoMetadata(this.model)) {
+      if (versionAtLeast(this.version, TYPE_ERROR_IS_400_SINCE)) throw badRequest(JPEG_VIDEO_METADATA_ERROR);
       throw new SimHttpError(500, 'InternalServerError', JPEG_VIDEO_METADATA_ERROR);
+    }
     return kwargsVideoFps ?? 1;
   }
 }

@@ -14,6 +14,8 @@ export interface SimCounters {
   waiting: number;
   /** fps stamped on the last request's last video (container rate, or a JPEG list's media_io_kwargs/1 fps); 0 = none. */
   lastVideoFps: number;
+  /** Frames Qwen3-VL's processor kept of the last video (all of a model clip with do_sample_frames false). */
+  lastVideoFramesKept: number;
 }
 
 const LATENCY_BUCKETS = [0.05, 0.1, 0.3, 0.5, 0.8, 1, 1.5, 2, 2.5, 5, 10, 15, 20, 30, 60, 120];
@@ -31,6 +33,7 @@ export class SimMetrics {
     running: 0,
     waiting: 0,
     lastVideoFps: 0,
+    lastVideoFramesKept: 0,
   };
   private readonly labels: { model_name: string };
   private readonly queries: Counter<'model_name'>;

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { badRequest } from './errors';
 import type { JsonSchema } from './json-schema';
+import type { VideoKwargs } from './qwen-vl';
 
 /** Where a media item's bytes are: inline base64 JPEG frames, a local file, or only a uuid (already cached). */
 export type MediaSource =
@@ -39,6 +40,8 @@ export interface ChatRequest {
   readonly cacheSalt: string | undefined;
   /** `media_io_kwargs.video.fps`: the rate vLLM ≥ #37301 stamps on a `data:video/jpeg` frame list (default 1). */
   readonly videoIoFps: number | undefined;
+  /** `mm_processor_kwargs.do_sample_frames` / `.fps`: how Qwen3-VL's processor treats each video. */
+  readonly video: VideoKwargs;
 }
 
 const urlObject = z.object({ url: z.string() }).loose();
@@ -197,6 +200,11 @@ export function parseChatRequest(body: unknown): ChatRequest {
       : undefined;
   const videoIo = (b.media_io_kwargs?.video ?? undefined) as { fps?: unknown } | undefined;
   const videoIoFps = typeof videoIo?.fps === 'number' && videoIo.fps > 0 ? videoIo.fps : undefined;
+  const mm = b.mm_processor_kwargs ?? {};
+  const video: VideoKwargs = {
+    doSampleFrames: typeof mm.do_sample_frames === 'boolean' ? mm.do_sample_frames : undefined,
+    fps: typeof mm.fps === 'number' ? mm.fps : undefined,
+  };
   return {
     model: b.model,
     messages,
@@ -205,5 +213,6 @@ export function parseChatRequest(body: unknown): ChatRequest {
     mediaKwargs: kwargs,
     cacheSalt: b.cache_salt ?? undefined,
     videoIoFps,
+    video,
   };
 }

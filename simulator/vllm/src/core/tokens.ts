@@ -1,82 +1,55 @@
 import { createHash } from 'node:crypto';
+import { SPECIAL, qwenTokenizer } from './qwen-tokenizer';
 
 /**
- * Qwen3-VL's prompt accounting, approximated (see docs/architecture.md §6.3):
- * one vision token per 32×32 px (patch 16 × spatial merge 2) after resizing each side to a
- * multiple of 32, two frames per temporal group for video, about 12 extra tokens per group for
- * `<t seconds>` and the vision start/end markers, and text at about 4 characters per token.
+ * The prompt as vLLM sees it (docs/architecture.md §6.3): the chat template's text encoded with the
+ * real Qwen3 tokenizer, and each media item as the placeholder ids its processor expands it to
+ * (videos: core/qwen-vl.ts). The ids feed vLLM V1's 16-token block hash chain.
  */
-export const PATCH_PX = 32;
-export const TEMPORAL_PATCH = 2;
-export const GROUP_OVERHEAD_TOKENS = 12;
-export const IMAGE_OVERHEAD_TOKENS = 2;
-export const CHARS_PER_TOKEN = 4;
-/** The checkpoints' video pixel budget (24576 × 32 × 32), over all frames. */
-export const VIDEO_PIXEL_BUDGET = 24576 * 32 * 32;
 export const BLOCK_SIZE = 16;
+export const PATCH_PX = 32;
 
-/** Qwen's smart_resize, reduced to what matters here: sides rounded to multiples of 32, within a pixel budget. */
-export function smartResize(width: number, height: number, maxPixels = Infinity): { width: number; height: number } {
+/** One image: one token per 32×32 px after rounding each side to a multiple of 32, between vision start and end. */
+export function imagePlaceholderIds(width: number, height: number): number[] {
   const round = (v: number) => Math.max(PATCH_PX, Math.round(v / PATCH_PX) * PATCH_PX);
-  let w = round(width);
-  let h = round(height);
-  if (w * h > maxPixels) {
-    const beta = Math.sqrt((width * height) / maxPixels);
-    w = Math.max(PATCH_PX, Math.floor(width / beta / PATCH_PX) * PATCH_PX);
-    h = Math.max(PATCH_PX, Math.floor(height / beta / PATCH_PX) * PATCH_PX);
-  }
-  return { width: w, height: h };
+  const pads = (round(width) / PATCH_PX) * (round(height) / PATCH_PX);
+  return [SPECIAL.visionStart, ...new Array<number>(pads).fill(SPECIAL.imagePad), SPECIAL.visionEnd];
 }
 
-/** Tokens of one video of `frames` frames of the given size. */
-export function videoTokens(frames: number, width: number, height: number): number {
-  if (frames <= 0) return 0;
-  const groups = Math.ceil(frames / TEMPORAL_PATCH);
-  const r = smartResize(width, height, VIDEO_PIXEL_BUDGET / (groups * TEMPORAL_PATCH));
-  return groups * ((r.width / PATCH_PX) * (r.height / PATCH_PX) + GROUP_OVERHEAD_TOKENS);
-}
-
-/** Tokens of one image (one frame, duplicated into its own temporal group by the processor). */
-export function imageTokens(width: number, height: number): number {
-  const r = smartResize(width, height);
-  return (r.width / PATCH_PX) * (r.height / PATCH_PX) + IMAGE_OVERHEAD_TOKENS;
-}
-
-/** Text tokens, ≈ 4 characters each. */
-export function textTokenCount(text: string): number {
-  return Math.ceil(text.length / CHARS_PER_TOKEN);
-}
-
-/** A prompt piece: text, or a media item standing for `tokens` placeholder tokens identified by `hash`. */
+/** A prompt piece: template text, or a media item's placeholder ids identified by `hash`. */
 export type Segment =
   | { readonly kind: 'text'; readonly text: string }
-  | { readonly kind: 'media'; readonly tokens: number; readonly hash: string };
+  | { readonly kind: 'media'; readonly ids: readonly number[]; readonly hash: string };
 
-/** The prompt as a token stream: ids (text chunks hashed, media placeholders 0) plus media spans. */
+/** The prompt as a token stream: ids plus the media spans (their hashes enter the blocks they overlap). */
 export interface TokenStream {
   readonly ids: Uint32Array;
   readonly media: readonly { start: number; end: number; hash: string }[];
 }
 
-function fnv1a(s: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193) >>> 0;
-  return h;
-}
-
-/** Lays the segments out as tokens; same segments → same stream, so same block hashes. */
+/**
+ * Lays the segments out as tokens. Adjacent text is joined before encoding, as the template renders
+ * one string (special tokens split it, so each run between media encodes as it would in vLLM).
+ */
 export function tokenize(segments: readonly Segment[]): TokenStream {
+  const encode = qwenTokenizer().encode;
   const ids: number[] = [];
   const media: { start: number; end: number; hash: string }[] = [];
+  let text = '';
+  const flush = () => {
+    if (text !== '') for (const id of encode(text)) ids.push(id);
+    text = '';
+  };
   for (const seg of segments) {
     if (seg.kind === 'text') {
-      for (let i = 0; i < seg.text.length; i += CHARS_PER_TOKEN)
-        ids.push(fnv1a(seg.text.slice(i, i + CHARS_PER_TOKEN)));
-    } else {
-      media.push({ start: ids.length, end: ids.length + seg.tokens, hash: seg.hash });
-      for (let i = 0; i < seg.tokens; i++) ids.push(0);
+      text += seg.text;
+      continue;
     }
+    flush();
+    media.push({ start: ids.length, end: ids.length + seg.ids.length, hash: seg.hash });
+    for (const id of seg.ids) ids.push(id);
   }
+  flush();
   return { ids: Uint32Array.from(ids), media };
 }
 

@@ -7,12 +7,25 @@
 export const PINNED_VLLM_VERSION = '0.12.0';
 
 /**
- * First release with vllm-project/vllm#37301 (merged 2026-03-18: `VideoMediaIO.load_base64`
- * returns metadata for `video/jpeg`, fps from media_io_kwargs, default 1). The merge date is
- * from the PR; the release tag is the first minor cut after it and is an ASSUMPTION to check
- * against vLLM's release notes before relying on it.
+ * First release with vllm-project/vllm#37301 (`VideoMediaIO.load_base64` returns metadata for
+ * `video/jpeg`, fps from media_io_kwargs, default 1). Merged as 918b7890a on 2026-03-18, after the
+ * v0.18.0 branch cut (2dccb38f7, 2026-03-16): absent from v0.18.0 and v0.18.1, first in v0.19.0
+ * (`git merge-base --is-ancestor`, audit 2026-12 W1).
  */
-export const JPEG_VIDEO_METADATA_SINCE = '0.18.0';
+export const JPEG_VIDEO_METADATA_SINCE = '0.19.0';
+
+/**
+ * From here a TypeError raised while preprocessing a request is answered 400, not 500
+ * (vllm/entrypoints/utils.py:321 at v0.18.0; audit 2026-12 W8: 500 on ≤ 0.12, 400 on 0.13–0.18).
+ */
+export const TYPE_ERROR_IS_400_SINCE = '0.13.0';
+
+/**
+ * From here the OpenCV loader drops broken/unreadable frames with a warning instead of failing with
+ * "Expected reading N frames, but only loaded M" (vllm#29001 "Handle broken frames", #29150 "Remove
+ * the legacy assertion"; the assertion exists in v0.11.0–v0.11.2 only; audit 2026-12 W5).
+ */
+export const BROKEN_FRAMES_DROPPED_SINCE = '0.12.0';
 
 /** `0.12.0` → [0, 12, 0]; throws on anything else. */
 export function parseVersion(v: string): [number, number, number] {

@@ -1,0 +1,116 @@
+import path from 'node:path';
+import type { Redis } from 'ioredis';
+import { luaScripts } from '../../../shared/src/lua';
+import type { RedisKeys } from '../../../shared/src/keys';
+import type { AttemptRecord, Delivery } from '../core/delivery';
+
+const scripts = luaScripts('notify', path.join(__dirname, 'lua'), [
+  'enqueue-4',
+  'claim-2',
+  'finish-5',
+  'cas-1',
+] as const);
+export { scripts as notifyScripts };
+
+export interface DeliveryQueueOptions {
+  /** How long an idempotency marker lives (a redelivery later than this would be told again). @default 7 days */
+  readonly onceTtlSeconds?: number;
+  /** Attempts and dead letters kept. @default 1000 */
+  readonly listCap?: number;
+}
+
+export interface Claimed {
+  readonly delivery: Delivery;
+}
+
+/**
+ * The durable outbox in Redis (issue #24 §6): a HASH of pending deliveries and a ZSET of when each
+ * is due. Queued once per idempotency key; claimed with a lease (a sender killed mid-send loses
+ * nothing: the delivery falls due again); settled in one script with its attempt record.
+ */
+export class DeliveryQueue {
+  private readonly lua;
+  private readonly onceTtl: number;
+  private readonly cap: number;
+
+  constructor(
+    private readonly redis: Redis,
+    private readonly keys: RedisKeys,
+    opts: DeliveryQueueOptions = {},
+  ) {
+    this.lua = scripts(redis);
+    this.onceTtl = opts.onceTtlSeconds ?? 7 * 86400;
+    this.cap = opts.listCap ?? 1000;
+  }
+
+  /** Queues the delivery unless its idempotency key was queued before; true when queued now. */
+  async enqueue(d: Delivery, dueMs: number): Promise<boolean> {
+    const k = this.keys;
+    const r = await this.lua.enqueue(
+      k.notifyOnce(d.idempotencyKey),
+      k.notifyDeliveries,
+      k.notifyDue,
+      k.notifyStats,
+      d.id,
+      JSON.stringify(d),
+      dueMs,
+      this.onceTtl,
+    );
+    return r === 1;
+  }
+
+  /** Up to `max` deliveries due at `nowMs`, each leased for `leaseMs`. */
+  async claim(nowMs: number, leaseMs: number, max: number): Promise<Delivery[]> {
+    const flat = (await this.lua.claim(
+      this.keys.notifyDue,
+      this.keys.notifyDeliveries,
+      nowMs,
+      leaseMs,
+      max,
+    )) as string[];
+    const out: Delivery[] = [];
+    for (let i = 0; i + 1 < flat.length; i += 2) out.push(JSON.parse(flat[i + 1] as string) as Delivery);
+    return out;
+  }
+
+  /** Records the attempt and settles the delivery. */
+  async finish(d: Delivery, outcome: 'sent' | 'retry' | 'dead', attempt: AttemptRecord, nextDueMs = 0): Promise<void> {
+    const k = this.keys;
+    await this.lua.finish(
+      k.notifyDue,
+      k.notifyDeliveries,
+      k.notifyAttempts,
+      k.notifyDead,
+      k.notifyStats,
+      d.id,
+      outcome,
+      JSON.stringify(attempt),
+      JSON.stringify(d),
+      nextDueMs,
+      this.cap,
+    );
+  }
+
+  /** The earliest due time (ms), or undefined when nothing is pending. */
+  async nextDue(): Promise<number | undefined> {
+    const r = await this.redis.zrange(this.keys.notifyDue, '0', '0', 'WITHSCORES');
+    return r[1] === undefined ? undefined : Number(r[1]);
+  }
+
+  async pending(): Promise<number> {
+    return this.redis.hlen(this.keys.notifyDeliveries);
+  }
+
+  async dead(limit = 100): Promise<Delivery[]> {
+    return (await this.redis.lrange(this.keys.notifyDead, 0, limit - 1)).map((s) => JSON.parse(s) as Delivery);
+  }
+
+  async attempts(limit = 200): Promise<AttemptRecord[]> {
+    return (await this.redis.lrange(this.keys.notifyAttempts, 0, limit - 1)).map((s) => JSON.parse(s) as AttemptRecord);
+  }
+
+  async stats(): Promise<Record<string, number>> {
+    const h = await this.redis.hgetall(this.keys.notifyStats);
+    return Object.fromEntries(Object.entries(h).map(([k, v]) => [k, Number(v)]));
+  }
+}

@@ -1,0 +1,37 @@
+import { PGlite, types } from '@electric-sql/pglite';
+import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
+import type { Queryable, RecordDb } from './db';
+import { pgLocalTimestampToIso, pgTimestampToIso } from './time';
+
+const asText = (v: string): string => v;
+// the same values as pg-db.ts: timestamps as ISO strings, int8 as text
+const parsers = {
+  [types.TIMESTAMPTZ]: pgTimestampToIso,
+  [types.TIMESTAMP]: pgLocalTimestampToIso,
+  [types.INT8]: asText,
+};
+
+function wrap(db: Pick<PGlite, 'query' | 'exec'>): Queryable {
+  return {
+    query: async <R>(sql: string, params: readonly unknown[] = []) =>
+      (await db.query<R>(sql, [...params], { parsers })).rows,
+    exec: async (sql) => void (await db.exec(sql)),
+  };
+}
+
+/**
+ * The embedded record: PGlite (one connection, in this process). `dataDir` undefined = in memory
+ * (tests). pg_trgm is PGlite's contrib build (`@electric-sql/pglite/contrib/pg_trgm`), so the
+ * migrations' `CREATE EXTENSION pg_trgm` works here as on a server.
+ */
+export async function openPglite(dataDir: string | undefined): Promise<RecordDb> {
+  const db = await PGlite.create(dataDir, { extensions: { pg_trgm } });
+  return {
+    kind: 'pglite',
+    ...wrap(db),
+    // PGlite serialises transactions itself (one connection): nothing else runs inside this one
+    transaction: (fn) => db.transaction((tx) => fn(wrap(tx))),
+    session: (fn) => fn(wrap(db)),
+    close: () => db.close(),
+  };
+}
