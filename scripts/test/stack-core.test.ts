@@ -2,7 +2,7 @@ import { eventTypeOf, ALERTS_TRIGGERS } from '../stack/broker';
 import { renderLine, renderPanel, renderSummary, formatDuration, type PanelModel } from '../stack/panel';
 import { planParts, withPort, type PlanInput } from '../stack/plan';
 import { checkAlreadyRunning, checkFfmpeg, checkNode, checkPorts, checkRedis, formatIssues } from '../stack/preflight';
-import { cameraOnline, incidentOpen, RateMeter, verdictStatusOf } from '../stack/status';
+import { cameraOnline, RateMeter, verdictStatusOf } from '../stack/status';
 import { fit, Terminal, visibleWidth } from '../stack/terminal';
 
 const ports = {
@@ -184,12 +184,10 @@ describe('status parsing', () => {
     expect(verdictStatusOf(['verdict', 'not json'])).toBeUndefined();
   });
 
-  it('camera status and incident state', () => {
+  it('camera status', () => {
     expect(cameraOnline(JSON.stringify({ status: 'online' }))).toBe(true);
     expect(cameraOnline(JSON.stringify({ status: 'offline' }))).toBe(false);
     expect(cameraOnline(JSON.stringify({ status: 'unknown' }))).toBe(false);
-    expect(incidentOpen(JSON.stringify({ state: 'open' }))).toBe(true);
-    expect(incidentOpen(JSON.stringify({ state: 'resolved', resolvedAt: 'x' }))).toBe(false);
   });
 
   it('clips per minute over a sliding window', () => {
