@@ -2,7 +2,7 @@ import type { Queryable } from '../../../shared/src/record/db';
 import type { CameraEventRow, ReportActionRow, ReportIncidentRow } from '../core/report';
 import type { ReportWindow } from '../core/report-window';
 
-/** The record's rows behind one report (the window's incidents, open actions, camera events). */
+/** The record's rows behind one report (the window's incidents and camera events; the actions open now). */
 export async function reportRows(
   db: Queryable,
   w: ReportWindow,
@@ -15,10 +15,10 @@ export async function reportRows(
        FROM incidents WHERE opened_at >= $1 AND opened_at < $2 ORDER BY opened_at`,
       [w.from, w.to],
     ),
+    // the actions open now, whatever the window: what the shift still has to do (overdue ones first)
     db.query<ReportActionRow>(
       `SELECT action_id::text AS "actionId", incident_id AS "incidentId", text, owner, due_at AS "dueAt", status
-       FROM actions WHERE status IN ('open', 'in_progress') AND created_at < $1 ORDER BY due_at LIMIT 500`,
-      [w.to],
+       FROM actions WHERE status IN ('open', 'in_progress') ORDER BY due_at LIMIT 500`,
     ),
     // the window's events, and the last one before it per camera (its state when the window opened)
     db.query<CameraEventRow>(
