@@ -1,6 +1,7 @@
 import { eventTypeOf, ALERTS_TRIGGERS } from '../stack/broker';
 import { renderLine, renderPanel, renderSummary, formatDuration, type PanelModel } from '../stack/panel';
 import { planParts, withPort, type PlanInput } from '../stack/plan';
+import { HEALTHY_RUN_MS, restartsAfterRun } from '../stack/part';
 import { checkAlreadyRunning, checkFfmpeg, checkNode, checkPorts, checkRedis, formatIssues } from '../stack/preflight';
 import { cameraOnline, RateMeter, verdictStatusOf } from '../stack/status';
 import { fit, Terminal, visibleWidth } from '../stack/terminal';
@@ -321,5 +322,12 @@ describe('Terminal', () => {
     t.panel(['a']);
     t.line('status');
     expect(writes).toEqual(['status\n']);
+  });
+});
+
+describe('restart budget (issue #26.5, probe finding 8)', () => {
+  it('resets after a part ran cleanly for HEALTHY_RUN_MS, not after a quick crash', () => {
+    expect(restartsAfterRun(5, HEALTHY_RUN_MS)).toBe(0);
+    expect(restartsAfterRun(3, HEALTHY_RUN_MS - 1)).toBe(3);
   });
 });
