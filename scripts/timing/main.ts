@@ -5,7 +5,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { cpuLineSchema, formatTimingReport, jestResultSchema, timingReport, type TierResult } from './report';
 
-const ROOT = path.resolve(__dirname, '..', '..');
+// npm runs scripts from the package root: the checkout whose last `npm test` is reported
+const ROOT = process.cwd();
 const RESULTS_DIR = path.join(ROOT, '.jest-results');
 
 function filesIn(targets: readonly string[], ext: string): string[] {

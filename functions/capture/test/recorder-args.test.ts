@@ -16,8 +16,26 @@ describe('buildRecorderCommand', () => {
     expect(after('-map')).toBe('0:v');
     expect(after('-c')).toBe('copy');
     expect(argv).not.toContain('libx264');
-    expect(after('-f')).toBe('segment');
+    expect(cmd.outputOptions[cmd.outputOptions.indexOf('-f') + 1]).toBe('segment');
     expect(after('-segment_format')).toBe('mp4');
+  });
+
+  it('pins the RTSP demuxer and its protocols, and never sets audio up (issue #26.8, probe finding 16)', () => {
+    const input = cmd.inputOptions;
+    expect(input[input.indexOf('-f') + 1]).toBe('rtsp');
+    expect(input[input.indexOf('-protocol_whitelist') + 1]).toBe('tcp,udp,rtp,tls');
+    expect(input[input.indexOf('-allowed_media_types') + 1]).toBe('video');
+    expect(input[input.indexOf('-rtsp_transport') + 1]).toBe('udp');
+    const auto = buildRecorderCommand({
+      url: 'rtsp://cams:8554/cam3',
+      transport: 'auto',
+      timeoutSeconds: 5,
+      segmentSeconds: 5,
+      listFile: '/l.csv',
+      runDir: '/r',
+    });
+    // auto: ffmpeg's own order, UDP then TCP after a 461
+    expect(auto.inputOptions).not.toContain('-rtsp_transport');
   });
 
   it('puts input options before -i and the timeout in microseconds', () => {

@@ -62,6 +62,8 @@ export interface RedisKeys {
   readonly feedback: string;
   /** SET of clip paths with operator feedback: capture's retention keeps them while marked. */
   readonly feedbackClips: string;
+  /** SET of clip paths of incidents on legal hold (alerts' record, issue #25): capture's retention never deletes them. */
+  readonly legalHoldClips: string;
   /** ZSET replica id → last heartbeat (ms): capture's live replicas (lease mode's fair share). */
   readonly cameraReplicas: string;
   /** STRING with PX ≈ the retention interval: one capture replica per interval runs the sweep (SET NX). */
@@ -145,6 +147,7 @@ export function redisKeys(prefix: string = DEFAULT_PREFIX): RedisKeys {
     stackReplicas: k('stack', 'replicas'),
     feedback: k('feedback'),
     feedbackClips: k('feedback', 'clips'),
+    legalHoldClips: k('record', 'hold', 'clips'),
     cameraReplicas: k('cameras', 'replicas'),
     retentionLock: k('capture', 'retention-lock'),
     inferenceOutcome: (markerId) => k('inference', 'outcome', markerId),

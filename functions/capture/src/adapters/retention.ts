@@ -55,20 +55,33 @@ export class RetentionSweeper {
     return id;
   }
 
+  /**
+   * The periodic sweep, one replica per interval: takes `retentionLock` (SET NX, expiring just
+   * before the next interval) and sweeps only if it won.
+   * @returns the sweep's result, or undefined when another replica holds the lock
+   */
+  async sweepIfLockWon(owner: string, intervalMs: number): Promise<SweepResult | undefined> {
+    const { redis, keys } = this.opts;
+    const won = await redis.set(keys.retentionLock, owner, 'PX', Math.max(1000, intervalMs - 500), 'NX');
+    return won === 'OK' ? this.sweep() : undefined;
+  }
+
   async sweep(now = Date.now()): Promise<SweepResult> {
     const { clipsDir, keys, redis, metrics, logger } = this.opts;
     const { clips, otherBytes } = await this.scan();
     for (let i = 0; i < clips.length; i += BATCH) {
       const batch = clips.slice(i, i + BATCH);
-      const [marks, members, marked] = await Promise.all([
+      const [marks, members, marked, held] = await Promise.all([
         redis.mget(...batch.map((c) => keys.verdictDone(c.jobId))),
         redis.smismember(keys.incidentClips, ...batch.map((c) => c.path)),
         redis.smismember(keys.feedbackClips, ...batch.map((c) => c.path)),
+        redis.smismember(keys.legalHoldClips, ...batch.map((c) => c.path)),
       ]);
       batch.forEach((c, j) => {
         c.verdict = parseVerdictMark(marks[j] ?? null);
         c.inIncidentSet = members[j] === 1;
-        c.feedbackHeld = marked[j] === 1;
+        // operator feedback and a legal hold on the incident (the record, issue #25) both keep a clip
+        c.feedbackHeld = marked[j] === 1 || held[j] === 1;
       });
     }
     const plan = planRetention(clips, {

@@ -11,7 +11,8 @@ import { MODEL_CLIP_STRIP, modelClipEncoderOptions, THUMB_HEIGHT, THUMB_WIDTH } 
 export interface RecorderArgsInput {
   /** RTSP URL of the camera. */
   url: string;
-  transport: 'tcp' | 'udp';
+  /** `auto`: ffmpeg's own order, UDP first and TCP after a 461 (measured on 5.1.9 against gst-rtsp-server). */
+  transport: RtspTransport;
   /** Socket I/O timeout; ffmpeg exits when the stream stalls this long. */
   timeoutSeconds: number;
   segmentSeconds: number;
@@ -22,6 +23,8 @@ export interface RecorderArgsInput {
   /** Second and third outputs of the same process: the model clip and its gray thumbnails. */
   model?: ModelOutputInput | undefined;
 }
+
+export type RtspTransport = 'tcp' | 'udp' | 'auto';
 
 export interface ModelOutputInput {
   sampling: 'fps' | 'keyframes';
@@ -167,8 +170,17 @@ export function buildRecorderCommand(i: RecorderArgsInput): RecorderCommand {
       '-nostats',
       '-loglevel',
       'warning',
-      '-rtsp_transport',
-      i.transport,
+      // the RTSP demuxer, pinned: a URL can no longer pick another demuxer (`…/img%d.png` was
+      // opened by image2) nor a protocol beyond what RTSP needs (probe finding 16)
+      '-f',
+      'rtsp',
+      '-protocol_whitelist',
+      'tcp,udp,rtp,tls',
+      // audio is never even SET UP: 개인정보보호법 §25(5) bars CCTV operators from recording sound
+      // (docs/deploy.md). RTSP demuxer option `allowed_media_types` (`ffmpeg -h demuxer=rtsp`, 5.1.9)
+      '-allowed_media_types',
+      'video',
+      ...(i.transport === 'auto' ? [] : ['-rtsp_transport', i.transport]),
       // ffmpeg ≥ 5: socket timeout in microseconds (`-stimeout` is gone; docs/architecture.md §6.1)
       '-timeout',
       String(Math.round(i.timeoutSeconds * 1_000_000)),

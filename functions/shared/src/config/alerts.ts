@@ -182,6 +182,12 @@ export const alerts = {
     expected: 'milliseconds, 1000–600000',
     doc: 'a client must send its whole request within this (answers are not bounded: SSE streams stay open)',
   }),
+  redisTimeoutMs: envVar('ALERTS_REDIS_TIMEOUT_MS', {
+    schema: int(100, 60000),
+    default: '2000',
+    expected: 'milliseconds, 100–60000',
+    doc: 'a Redis command of the alerts function that gets no answer within this fails, and the API answers 503 (a frozen Redis; a Redis that is down gets 503 at once)',
+  }),
   thumbTimeoutMs: envVar('ALERTS_THUMB_TIMEOUT_MS', {
     schema: int(500, 600000),
     default: '10000',

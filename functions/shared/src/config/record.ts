@@ -11,8 +11,8 @@ export const record = {
   recordDir: envVar('RECORD_DIR', {
     schema: z.string().min(1),
     default: '.safety-hanta/record',
-    expected: 'a directory path, or `memory`',
-    doc: 'PGlite data directory when DATABASE_URL is unset (`memory` = nothing kept on disk)',
+    expected: 'a directory path, `memory` or `off`',
+    doc: 'PGlite data directory when DATABASE_URL is unset (`memory` = nothing kept on disk; `off` = no record at all, history from Redis only: for tests of other parts, not for a plant)',
   }),
   retentionDays: envVar('RECORD_RETENTION_DAYS', {
     schema: int(1826, 36500),
@@ -25,5 +25,17 @@ export const record = {
     default: '3600000',
     expected: 'milliseconds, 0–86400000 (0 = never)',
     doc: 'how often the record retention job runs (one replica at a time, under an advisory lock)',
+  }),
+  reportUtcOffset: envVar('RECORD_REPORT_UTC_OFFSET', {
+    schema: z.string().regex(/^[+-]\d{2}:\d{2}$/),
+    default: '+09:00',
+    expected: 'a UTC offset, ±HH:MM',
+    doc: 'the plant’s local time for reports: a day, a shift (day 06–18, night 18–06) and the hour heatmap are local (default KST)',
+  }),
+  chromium: envVar('RECORD_CHROMIUM', {
+    schema: z.string().min(1),
+    default: 'chromium',
+    expected: 'an executable name or path',
+    doc: 'the browser that prints report PDFs (`--headless --print-to-pdf`); without it `/reports/*.pdf` answers 503',
   }),
 };
