@@ -93,6 +93,7 @@ export function muFromCoefficients(c: Coefficients): number {
 }
 
 const r1 = (x: number) => Math.round(x * 10) / 10;
+const r2 = (x: number) => Math.round(x * 100) / 100;
 
 /** The settings for `req.cameras` cameras on GPUs that sustain `mu` clips/s at `serviceSeconds` per request. */
 export function deriveSizing(mu: number, serviceSeconds: number, req: Requirements, source: string): Sizing {
@@ -114,10 +115,10 @@ export function deriveSizing(mu: number, serviceSeconds: number, req: Requiremen
     `μ = ${r1(mu)} clips/s per GPU pod; cameras per GPU = ⌊μ × ${req.clipSeconds} s clip⌋ = ${camerasPerGpu}`,
     `demand = ${req.cameras} cameras ÷ ${req.clipSeconds} s = ${r1(demand)} clips/s → ⌈${r1(demand)} / ${r1(mu)}⌉ = ${needed} GPU pod(s) busy`,
     `maxReplicaCount = ${needed} + ${req.spareReplicas} spare (a backlog drains, a node may fail) = ${maxReplicas}; minReplicaCount ${req.minReplicas}`,
-    `queue wait budget W = ${req.verdictBudgetSeconds} s verdict − ${serviceSeconds} s service − ${req.prepareSeconds} s preparation = ${r1(waitSeconds)} s`,
+    `queue wait budget W = ${req.verdictBudgetSeconds} s verdict − ${r2(serviceSeconds)} s service − ${req.prepareSeconds} s preparation = ${r1(waitSeconds)} s`,
     `listLength (queued) = μ × W = ${r1(mu)} × ${r1(waitSeconds)} = ${listLength}: N pods drain N × ${listLength} clips in W`,
     `in-flight listLength = μ × (service + preparation) = ${r1(mu)} × ${r1(serviceSeconds + req.prepareSeconds)} = ${inFlightLength} (Little's law: what one pod holds at its rate)`,
-    `INFERENCE_LATENCY_BUDGET_MS = (service ${serviceSeconds} s + 1 s) = ${latencyBudgetMs}: the adaptive loop stops growing once a request is slower than the GPU at its rate`,
+    `INFERENCE_LATENCY_BUDGET_MS = (service ${r2(serviceSeconds)} s + 1 s) = ${latencyBudgetMs}: the adaptive loop stops growing once a request is slower than the GPU at its rate`,
   ];
   return {
     mu,

@@ -114,6 +114,8 @@ describe('planParts', () => {
   it('withPort replaces or adds the port of an rtsp URL template', () => {
     expect(withPort('rtsp://127.0.0.1:8554/cam{N}', 9)).toBe('rtsp://127.0.0.1:9/cam{N}');
     expect(withPort('rtsp://host/cam{N}', 9)).toBe('rtsp://host:9/cam{N}');
+    // credentials survive (a regex made `admin:5:pw@`; issue #26.3)
+    expect(withPort('rtsp://admin:p%40w@h:554/cam{N}', 5)).toBe('rtsp://admin:p%40w@h:5/cam{N}');
   });
 });
 

@@ -12,6 +12,7 @@ import {
   stopStartedParts,
   waitHttpOk,
   type OwnRedis,
+  waitUntil,
   type PartProcess,
 } from '../../../test/support';
 
@@ -62,6 +63,7 @@ describe('Redis down: 503 at once, and a bounded stop (issue #28.9)', () => {
       CLIPS_DIR: clipsDir,
       NUM_STREAMS: '1',
       LOG_LEVEL: 'info',
+      RECORD_DIR: 'off', // the system of record is not under test here (README: for tests of other parts)
     };
     alerts = startPart('alerts', MAINS.alerts, { ...common, PORT: String(alertsPort), ALERTS_AUTH_TOKEN: TOKEN });
     inference = startPart('inference', MAINS.inference, {
@@ -109,10 +111,16 @@ describe('Redis down: 503 at once, and a bounded stop (issue #28.9)', () => {
       PORT: String(port),
       ALERTS_AUTH_TOKEN: TOKEN,
       LOG_LEVEL: 'info',
+      RECORD_DIR: 'off', // the system of record is not under test here (README: for tests of other parts)
     });
     alertsUrl = `http://127.0.0.1:${port}`;
     await waitHttpOk(`${alertsUrl}/healthz`, again);
     await redis.stop('SIGKILL');
+    // once the process has seen the connection drop (its /readyz says so), the API says so too, at once
+    await waitUntil(
+      async () => (await fetch(`${alertsUrl}/readyz`, { signal: AbortSignal.timeout(5000) })).status === 503,
+      { timeoutMs: 10_000, what: '/readyz 503' },
+    );
     for (const p of ['/api/state', '/api/cameras', '/api/stream']) {
       const r = await timed(p);
       expect({ p, status: r.status }).toEqual({ p, status: 503 });

@@ -87,7 +87,13 @@ export function createSharedParts(
   const cameraRegistry = new CameraRegistry(p.redis, redisKeys(common.redisPrefix), {
     logger,
     onChange: async (c) =>
-      void (await publisher.publish({ type: EventType.cameraUpdated, cameraId: c.cameraId, data: { ...c } })),
+      // a trigger only (capture and inference re-read the registry): no entry, so no URL, in an event
+      // that brokers, dead-letter sinks and "K_SINK unset" logs may keep (issue #26.2)
+      void (await publisher.publish({
+        type: EventType.cameraUpdated,
+        cameraId: c.cameraId,
+        data: { cameraId: c.cameraId, change: c.change, at: c.at },
+      })),
   });
   const thumbs = new ThumbnailCache({
     clipsDir: common.clipsDir,
@@ -146,7 +152,7 @@ export function createDashboardRoutes(
     logger,
     assets: loadStaticAssets(),
     feedback: new FeedbackStore(p.redis, common.redisPrefix),
-    cameras: cameraRoutes({ registry: shared.cameraRegistry, logger }),
+    cameras: cameraRoutes({ registry: shared.cameraRegistry, logger, credentialsKey: config.capture.credentialsKey }),
     thumbs: shared.thumbs,
   });
   const record = p.recordRoutes;

@@ -46,6 +46,16 @@ export const CameraEntrySchema = z.strictObject({
     .string()
     .max(1024)
     .regex(/^rtsps?:\/\/\S+$/, 'an rtsp:// or rtsps:// URL'),
+  /**
+   * The camera's password, sealed (credentials.ts): the `url` holds `user:***@` instead. Set by
+   * the cameras API only; absent for a camera without a password or one seeded from RTSP_URL_TEMPLATE.
+   */
+  credential: z.string().max(512).optional(),
+  /**
+   * RTSP lower transport for this camera (issue #26.3); absent = RTSP_TRANSPORT. `auto` = UDP,
+   * then TCP after a 461 (ffmpeg's own order).
+   */
+  transport: z.enum(['tcp', 'udp', 'auto']).optional(),
   enabled: z.boolean().default(true),
   site: z.string().trim().min(1).max(200).default('industrial plant floor'),
   area: z.string().trim().max(200).default(''),

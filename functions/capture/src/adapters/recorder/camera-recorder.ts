@@ -1,3 +1,4 @@
+import { redactUrls } from '../../../../shared/src/redact';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { within } from '../../../../shared/src/async';
@@ -114,13 +115,14 @@ export class CameraRecorder {
       }
       const clipsBefore = this.placer.clips;
       const exit = await this.runOnce(runDir);
-      this.lastExit = exit.message;
+      // ffmpeg names the input URL, password included, in its errors: redacted before anything keeps it (issue #26.2)
+      this.lastExit = redactUrls(exit.message);
       if (this.stopping) break;
       this.opts.metrics.reconnects.inc({ camera: cameraId });
       failures = this.placer.clips > clipsBefore ? 0 : failures + 1;
       const delay = computeBackoffMs(failures, { capMs: this.opts.respawnMaxMs });
       logger.warn(
-        { cameraId, exit: exit.message, stderr: exit.stderrTail.slice(-3), respawnInMs: delay },
+        { cameraId, exit: this.lastExit, stderr: exit.stderrTail.slice(-3).map(redactUrls), respawnInMs: delay },
         'recorder ffmpeg ended; respawning',
       );
       this.state = 'backoff';
