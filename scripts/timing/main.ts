@@ -11,15 +11,17 @@ const RESULTS_DIR = path.join(ROOT, '.jest-results');
 
 function filesIn(targets: readonly string[], ext: string): string[] {
   return targets.flatMap((t) =>
-    fs.statSync(t).isDirectory()
-      ? fs
-          .readdirSync(t)
-          .filter((f) => f.endsWith(ext))
-          .sort()
-          .map((f) => path.join(t, f))
-      : t.endsWith(ext)
-        ? [t]
-        : [],
+    !fs.existsSync(t)
+      ? []
+      : fs.statSync(t).isDirectory()
+        ? fs
+            .readdirSync(t)
+            .filter((f) => f.endsWith(ext))
+            .sort()
+            .map((f) => path.join(t, f))
+        : t.endsWith(ext)
+          ? [t]
+          : [],
   );
 }
 
