@@ -98,21 +98,21 @@ describe('buildRecorderCommand with the model clip (issue #13)', () => {
     modelListFile: '/c/.staging/cam3/r1/model.csv',
     thumbsListFile: '/c/.staging/cam3/r1/thumbs.csv',
   };
-  const outputs = (argv: string[]) => argv.filter((a) => a.startsWith('/c/.staging/cam3/r1/') && a.includes('%s'));
+  const outputs = (argv: string[]) => argv.filter((a) => a.startsWith('/c/.staging/cam3/r1/') && a.includes('%'));
 
   it('keeps the evidence output a stream copy and adds the model and thumbnail outputs in the same process', () => {
     const argv = recorderArgv(buildRecorderCommand({ ...base, model }));
     expect(outputs(argv)).toEqual([
       '/c/.staging/cam3/r1/seg-%s.mp4',
-      '/c/.staging/cam3/r1/model-%s.mp4',
-      '/c/.staging/cam3/r1/thumbs-%s.gray',
+      '/c/.staging/cam3/r1/model-%06d.mp4',
+      '/c/.staging/cam3/r1/thumbs-%06d.gray',
     ]);
     const evidence = argv.slice(argv.indexOf('-y'), argv.indexOf('/c/.staging/cam3/r1/seg-%s.mp4'));
     expect(evidence).toEqual(expect.arrayContaining(['-map', '0:v', '-c', 'copy']));
     expect(evidence).not.toContain('libx264');
     const m = argv.slice(
       argv.indexOf('/c/.staging/cam3/r1/seg-%s.mp4'),
-      argv.indexOf('/c/.staging/cam3/r1/model-%s.mp4'),
+      argv.indexOf('/c/.staging/cam3/r1/model-%06d.mp4'),
     );
     const after = (flag: string) => m[m.indexOf(flag) + 1];
     expect(after('-map')).toBe('[mv]');
@@ -130,7 +130,7 @@ describe('buildRecorderCommand with the model clip (issue #13)', () => {
     expect(graph).toContain('min(448,iw)');
     expect(graph).toContain('scale=32:18,format=gray[mthumb]');
     expect(graph).not.toContain('overlay');
-    const t = argv.slice(argv.indexOf('/c/.staging/cam3/r1/model-%s.mp4'));
+    const t = argv.slice(argv.indexOf('/c/.staging/cam3/r1/model-%06d.mp4'));
     expect(t[t.indexOf('-map') + 1]).toBe('[mthumb]');
     expect(t[t.indexOf('-segment_format') + 1]).toBe('rawvideo');
     expect(argv).not.toContain('-skip_frame');

@@ -21,6 +21,7 @@ import { ThumbnailCache } from '../adapters/thumbnails';
 import type { AuthSettings } from '../core/auth';
 import { cameraRoutes } from '../http/camera-routes';
 import { dashboardRoutes } from '../http/routes';
+import { redisGate } from '../http/redis-gate';
 import type { Request, Response } from '../../../shared/src/http';
 
 /** The dashboard's live snapshot: polled counters, cameras and clips, pushed to the SSE hub. */
@@ -86,7 +87,13 @@ export function createSharedParts(
   const cameraRegistry = new CameraRegistry(p.redis, redisKeys(common.redisPrefix), {
     logger,
     onChange: async (c) =>
-      void (await publisher.publish({ type: EventType.cameraUpdated, cameraId: c.cameraId, data: { ...c } })),
+      // a trigger only (capture and inference re-read the registry): no entry, so no URL, in an event
+      // that brokers, dead-letter sinks and "K_SINK unset" logs may keep (issue #26.2)
+      void (await publisher.publish({
+        type: EventType.cameraUpdated,
+        cameraId: c.cameraId,
+        data: { cameraId: c.cameraId, change: c.change, at: c.at },
+      })),
   });
   const thumbs = new ThumbnailCache({
     clipsDir: common.clipsDir,
@@ -145,13 +152,17 @@ export function createDashboardRoutes(
     logger,
     assets: loadStaticAssets(),
     feedback: new FeedbackStore(p.redis, common.redisPrefix),
-    cameras: cameraRoutes({ registry: shared.cameraRegistry, logger }),
+    cameras: cameraRoutes({ registry: shared.cameraRegistry, logger, credentialsKey: config.capture.credentialsKey }),
     thumbs: shared.thumbs,
   });
   const record = p.recordRoutes;
-  return createHttpAuth(auth, logger, {
-    ...(oidc ? { events: oidc } : {}),
-    revocations: new SessionRevocations(p.redis, redisKeys(common.redisPrefix)),
-    onWrongToken: () => p.metrics.wrongTokens.inc(),
-  }).wrap(async (req, res) => (record !== undefined && (await record(req, res))) || dashboard(req, res));
+  // with Redis down the API answers 503 at once (#28.9), before the login check reads Redis too
+  return redisGate(
+    p.redis,
+    createHttpAuth(auth, logger, {
+      ...(oidc ? { events: oidc } : {}),
+      revocations: new SessionRevocations(p.redis, redisKeys(common.redisPrefix)),
+      onWrongToken: () => p.metrics.wrongTokens.inc(),
+    }).wrap(async (req, res) => (record !== undefined && (await record(req, res))) || dashboard(req, res)),
+  );
 }

@@ -15,6 +15,7 @@ import { createAlertsHandler } from '../handler';
 import { createDashboardRoutes, createLiveState, createSharedParts } from './dashboard-parts';
 import { startRecord } from './record-wiring';
 import { redisKeys } from '../../../shared/src/keys';
+import { closeRedis } from '../../../shared/src/redis-stop';
 
 /** Optional overrides for {@link startAlerts} (tests and the local stack). */
 export interface AlertsDeps {
@@ -46,7 +47,11 @@ export async function startAlerts(config: Config, deps: AlertsDeps = {}): Promis
   const auth = authSettingsFor(alerts, host, logger);
   const registry = deps.registry ?? createRegistry('alerts');
   const metrics = createAlertsMetrics(registry);
-  const [redis, sub] = await connectRedisClients(common.redisUrl, logger, ['alerts', 'alerts-sub']);
+  // the command client times out (ALERTS_REDIS_TIMEOUT_MS): a frozen Redis gets the API a 503
+  // (http/redis-gate.ts) instead of a hang (#28.9); the subscriber waits, as subscriptions do
+  const [redis, sub] = await connectRedisClients(common.redisUrl, logger, ['alerts', 'alerts-sub'], {
+    alerts: alerts.redisTimeoutMs,
+  });
   const keys = alertKeys(common.redisPrefix);
   const store = new AlertStore(redis, keys, {
     recentVerdicts: alerts.recentVerdicts,
@@ -127,7 +132,8 @@ export async function startAlerts(config: Config, deps: AlertsDeps = {}): Promis
         hub.close();
         await served.close();
         await record?.stop();
-        await Promise.allSettled([sub.quit(), redis.quit()]);
+        // bounded: with Redis unreachable a QUIT would wait for ever (#28.9)
+        await Promise.all([closeRedis(sub), closeRedis(redis)]);
       })()),
   };
 }

@@ -8,6 +8,7 @@ import type { CameraHealth } from '../adapters/camera-health';
 import type { CaptureMetrics } from '../adapters/metrics';
 import { CameraRecorder } from '../adapters/recorder/camera-recorder';
 import type { RecorderModelOptions, RecorderStatus } from '../adapters/recorder/types';
+import { cameraTarget, sameTarget, type CameraTarget } from '../core/camera-target';
 import type { ClipIntake } from './intake';
 
 export interface CameraSetDeps {
@@ -32,11 +33,11 @@ function drawnHash(zones: Parameters<typeof zonesHash>[0] | undefined): string {
  */
 export class CameraSet {
   private readonly recorders = new Map<string, CameraRecorder>();
-  private readonly recordingUrl = new Map<string, string>();
+  private readonly recordingTarget = new Map<string, CameraTarget>();
   /** zonesHash each recorder was spawned with ('' = none): a change restarts it (new zones into the model clip). */
   private readonly recordingZones = new Map<string, string>();
-  /** Enabled camera → URL, as the last registry read listed them. */
-  private readonly directory = new Map<string, string>();
+  /** Enabled camera → URL (password opened, in memory only) and transport, as the last registry read listed them. */
+  private readonly directory = new Map<string, CameraTarget>();
   private readonly overlays: ZoneOverlayFiles;
   private stopped = false;
   private starting: Promise<void> = Promise.resolve();
@@ -58,17 +59,17 @@ export class CameraSet {
     await Promise.all([...this.recorders.values()].map((r) => r.recover()));
   }
 
-  /** Starts recording `cam` from `url` (no-op when stopped, already recording or without a URL). */
-  acquire(cam: string, url: string): void {
+  /** Starts recording `cam` from its target (no-op when stopped, already recording or without a URL). */
+  acquire(cam: string, target: CameraTarget | undefined): void {
     const { config, metrics } = this.d;
     const { common, capture: cc } = config;
-    if (this.stopped || this.recorders.has(cam) || url === '') return;
-    this.recordingUrl.set(cam, url);
+    if (this.stopped || this.recorders.has(cam) || !target || target.url === '') return;
+    this.recordingTarget.set(cam, target);
     const rec = new CameraRecorder({
       cameraId: cam,
-      url,
+      url: target.url,
       clipsDir: common.clipsDir,
-      transport: cc.rtspTransport,
+      transport: target.transport,
       timeoutSeconds: cc.rtspTimeoutSeconds,
       segmentSeconds: common.segmentSeconds,
       respawnMaxMs: cc.respawnMaxSeconds * 1000,
@@ -93,7 +94,7 @@ export class CameraSet {
 
   /** Starts recording a camera the last registry read listed (lease mode). */
   acquireListed(cam: string): void {
-    this.acquire(cam, this.directory.get(cam) ?? '');
+    this.acquire(cam, this.directory.get(cam));
   }
 
   /** Stops recording `cam` (its last clip is finalised and handed over). */
@@ -101,7 +102,7 @@ export class CameraSet {
     const rec = this.recorders.get(cam);
     if (!rec) return;
     this.recorders.delete(cam);
-    this.recordingUrl.delete(cam);
+    this.recordingTarget.delete(cam);
     this.recordingZones.delete(cam);
     this.d.metrics.camerasOwned.set(this.recorders.size);
     this.d.health.unwatch(cam);
@@ -116,16 +117,21 @@ export class CameraSet {
   async enabledCameras(): Promise<string[]> {
     const enabled = (await this.d.registry.list()).filter((e) => e.enabled);
     this.directory.clear();
-    for (const e of enabled) this.directory.set(e.id, e.url);
+    const { capture: cc, common } = this.d.config;
+    const targetOpts = { key: cc.credentialsKey, template: common.rtspUrlTemplate, transport: cc.rtspTransport };
+    for (const e of enabled) this.directory.set(e.id, cameraTarget(e, targetOpts));
     const hashes = new Map(enabled.map((e) => [e.id, drawnHash(e.zones)]));
     for (const cam of this.cameras()) {
-      const url = this.directory.get(cam);
+      const target = this.directory.get(cam);
       const drawn = this.recordingZones.get(cam);
       const zonesChanged = this.d.config.capture.modelClip === 'on' && drawn !== undefined && drawn !== hashes.get(cam);
-      if (url === undefined || (url === this.recordingUrl.get(cam) && !zonesChanged)) continue;
-      this.d.logger.info({ cameraId: cam, zonesChanged }, 'camera URL or zones changed: restarting its recorder');
+      if (target === undefined || (sameTarget(target, this.recordingTarget.get(cam)) && !zonesChanged)) continue;
+      this.d.logger.info(
+        { cameraId: cam, zonesChanged },
+        'camera URL, transport or zones changed: restarting its recorder',
+      );
       await this.lose(cam);
-      this.acquire(cam, url);
+      this.acquire(cam, target);
     }
     return enabled.map((e) => e.id);
   }

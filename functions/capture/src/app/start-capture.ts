@@ -80,7 +80,10 @@ export async function startCapture(config: Config, deps: CaptureDeps = {}): Prom
   const cameras = new CameraSet({ config, replicaId, registry: cameraRegistry, health, intake, metrics, logger });
   let leases: LeaseManager | undefined;
   if (common.cameraIndex !== undefined) {
-    cameras.acquire(cameraId(common.cameraIndex + 1), cameraUrl(common.rtspUrlTemplate, common.cameraIndex + 1));
+    cameras.acquire(cameraId(common.cameraIndex + 1), {
+      url: cameraUrl(common.rtspUrlTemplate, common.cameraIndex + 1),
+      transport: cc.rtspTransport,
+    });
   } else {
     await seedRegistry(cameraRegistry, config, logger);
     leases = new LeaseManager({

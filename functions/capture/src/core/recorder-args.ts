@@ -60,8 +60,15 @@ export interface RecorderCommand {
  * SEGMENT_SECONDS ≥ 1 opens one per segment_time.
  */
 export const SEGMENT_PATTERN = 'seg-%s.mp4';
-export const MODEL_SEGMENT_PATTERN = 'model-%s.mp4';
-export const THUMBS_SEGMENT_PATTERN = 'thumbs-%s.gray';
+/**
+ * The derived outputs are found through their CSV lists only, so they are numbered (`-strftime 0`:
+ * the segment index, FFmpeg n5.1 segment.c set_segment_filename `av_get_frame_filename2`) and
+ * can never collide: after a +20 s timestamp jump the fps filter's duplicates opened several model
+ * segments in one second and `model-%s.mp4` overwrote itself (ENOENT, a truncated file, then the
+ * recorder died; camera-compat.md case 6b).
+ */
+export const MODEL_SEGMENT_PATTERN = 'model-%06d.mp4';
+export const THUMBS_SEGMENT_PATTERN = 'thumbs-%06d.gray';
 
 /** Same as inference's scale filter (functions/inference/src/core/ffmpeg-args.ts): long side ≤ maxSide, never up, even sizes. */
 export function scaleFilter(maxSide: number): string {
@@ -93,7 +100,7 @@ export function modelFilterGraph(m: ModelOutputInput): string {
   return `${zoned}split[mv][mt];[mt]scale=${THUMB_WIDTH}:${THUMB_HEIGHT},format=gray[mthumb]`;
 }
 
-/** Segment-muxer options both derived outputs share with the evidence output (same cut clock). */
+/** Segment-muxer options both derived outputs share with the evidence output (same cut clock), numbered names. */
 function segmentOptions(segmentSeconds: number, format: string, listFile: string): string[] {
   return [
     '-f',
@@ -105,7 +112,7 @@ function segmentOptions(segmentSeconds: number, format: string, listFile: string
     '-reset_timestamps',
     '1',
     '-strftime',
-    '1',
+    '0',
     '-segment_list',
     listFile,
     '-segment_list_type',

@@ -1,3 +1,4 @@
+import type { RtspTransport } from '../../core/recorder-args';
 import type { Logger } from 'pino';
 import type { ClipSource } from '../../../../shared/src/clip-job';
 import type { ClipRecorded } from '../../../../shared/src/events';
@@ -7,7 +8,7 @@ export interface CameraRecorderOptions {
   cameraId: string;
   url: string;
   clipsDir: string;
-  transport: 'tcp' | 'udp';
+  transport: RtspTransport;
   timeoutSeconds: number;
   segmentSeconds: number;
   respawnMaxMs: number;
