@@ -3,7 +3,7 @@ import { renderLine, renderPanel, renderSummary, formatDuration, type PanelModel
 import { planParts, withPort, type PlanInput } from '../stack/plan';
 import { HEALTHY_RUN_MS, restartsAfterRun } from '../stack/part';
 import { checkAlreadyRunning, checkFfmpeg, checkNode, checkPorts, checkRedis, formatIssues } from '../stack/preflight';
-import { cameraOnline, incidentOpen, RateMeter, verdictStatusOf } from '../stack/status';
+import { cameraOnline, RateMeter, verdictStatusOf } from '../stack/status';
 import { fit, Terminal, visibleWidth } from '../stack/terminal';
 
 const ports = {
@@ -185,12 +185,10 @@ describe('status parsing', () => {
     expect(verdictStatusOf(['verdict', 'not json'])).toBeUndefined();
   });
 
-  it('camera status and incident state', () => {
+  it('camera status', () => {
     expect(cameraOnline(JSON.stringify({ status: 'online' }))).toBe(true);
     expect(cameraOnline(JSON.stringify({ status: 'offline' }))).toBe(false);
     expect(cameraOnline(JSON.stringify({ status: 'unknown' }))).toBe(false);
-    expect(incidentOpen(JSON.stringify({ state: 'open' }))).toBe(true);
-    expect(incidentOpen(JSON.stringify({ state: 'resolved', resolvedAt: 'x' }))).toBe(false);
   });
 
   it('clips per minute over a sliding window', () => {

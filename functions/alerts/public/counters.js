@@ -36,7 +36,14 @@ export function renderCounters() {
   $('c-keda-sub').title = `${kedaRule} · in flight ${c.inFlight}`;
   $('c-cams').textContent = `${c.camerasOnline}/${c.camerasTotal}`;
   const offline = app.cameras.filter((x) => x.status === 'offline').length;
-  $('c-cams-sub').textContent = offline ? `오프라인 ${offline} · offline` : 'all reporting';
+  // no recorder heard from at all (capture dead or hung, issue #28.2): its own state, not "offline ×N"
+  $('c-cams-sub').textContent =
+    c.recorders === 'none-alive'
+      ? '녹화기 응답 없음 · no recorder alive'
+      : offline
+        ? `오프라인 ${offline} · offline`
+        : 'all reporting';
+  $('c-cams-sub').classList.toggle('alarm', c.recorders === 'none-alive');
   const byStatus = c.verdictsByStatus;
   const total = Object.values(byStatus).reduce((a, b) => a + b, 0) || 1;
   $('c-verdicts').replaceChildren(

@@ -14,10 +14,21 @@ export async function connectRedisClients<const Names extends readonly string[]>
   url: string,
   logger: Logger,
   names: Names,
+  /** per client name: a command timeout (ms), so a frozen Redis fails a request instead of hanging it */
+  commandTimeoutMs?: Readonly<Partial<Record<Names[number], number>>>,
 ): Promise<{ -readonly [K in keyof Names]: Redis }> {
-  const clients = names.map((name) =>
-    logRedisErrors(new Redis(url, { maxRetriesPerRequest: null, lazyConnect: true }), logger, name),
-  );
+  const clients = names.map((name: Names[number]) => {
+    const commandTimeout = commandTimeoutMs?.[name];
+    return logRedisErrors(
+      new Redis(url, {
+        maxRetriesPerRequest: null,
+        lazyConnect: true,
+        ...(commandTimeout !== undefined ? { commandTimeout } : {}),
+      }),
+      logger,
+      name,
+    );
+  });
   try {
     await Promise.all(clients.map((c) => c.connect()));
     return clients as { -readonly [K in keyof Names]: Redis }; // one client per name, in order

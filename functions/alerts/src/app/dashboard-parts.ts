@@ -21,6 +21,7 @@ import { ThumbnailCache } from '../adapters/thumbnails';
 import type { AuthSettings } from '../core/auth';
 import { cameraRoutes } from '../http/camera-routes';
 import { dashboardRoutes } from '../http/routes';
+import { redisGate } from '../http/redis-gate';
 import type { Request, Response } from '../../../shared/src/http';
 
 /** The dashboard's live snapshot: polled counters, cameras and clips, pushed to the SSE hub. */
@@ -155,9 +156,13 @@ export function createDashboardRoutes(
     thumbs: shared.thumbs,
   });
   const record = p.recordRoutes;
-  return createHttpAuth(auth, logger, {
-    ...(oidc ? { events: oidc } : {}),
-    revocations: new SessionRevocations(p.redis, redisKeys(common.redisPrefix)),
-    onWrongToken: () => p.metrics.wrongTokens.inc(),
-  }).wrap(async (req, res) => (record !== undefined && (await record(req, res))) || dashboard(req, res));
+  // with Redis down the API answers 503 at once (#28.9), before the login check reads Redis too
+  return redisGate(
+    p.redis,
+    createHttpAuth(auth, logger, {
+      ...(oidc ? { events: oidc } : {}),
+      revocations: new SessionRevocations(p.redis, redisKeys(common.redisPrefix)),
+      onWrongToken: () => p.metrics.wrongTokens.inc(),
+    }).wrap(async (req, res) => (record !== undefined && (await record(req, res))) || dashboard(req, res)),
+  );
 }

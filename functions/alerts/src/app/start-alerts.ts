@@ -1,21 +1,21 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Config } from '../../../shared/src/config';
-import { ConfigError, toError } from '../../../shared/src/errors';
+import { toError } from '../../../shared/src/errors';
 import { redactUrls } from '../../../shared/src/redact';
 import { connectRedisClients } from '../../../shared/src/redis-connect';
 import { redisReady, serveFunction } from '../../../shared/src/http';
 import { createLogger, type Logger } from '../../../shared/src/logger';
 import { createRegistry, type Registry } from '../../../shared/src/metrics';
-import { createAlertsMetrics } from '../adapters/metrics';
+import { countRejectedEvents, createAlertsMetrics } from '../adapters/metrics';
 import { AlertStore, type StoreUpdate } from '../adapters/redis-store';
 import { SseHub } from '../adapters/sse-hub';
 import { alertKeys } from '../adapters/store-keys';
 import { boundSlowClients } from '../adapters/slow-clients';
-import { isLoopbackHost, resolveAuth } from '../core/auth';
+import { authSettingsFor } from './auth-settings';
 import { createAlertsHandler } from '../handler';
 import { createDashboardRoutes, createLiveState, createSharedParts } from './dashboard-parts';
 import { startRecord } from './record-wiring';
 import { redisKeys } from '../../../shared/src/keys';
+import { closeRedis } from '../../../shared/src/redis-stop';
 
 /** Optional overrides for {@link startAlerts} (tests and the local stack). */
 export interface AlertsDeps {
@@ -44,18 +44,14 @@ export async function startAlerts(config: Config, deps: AlertsDeps = {}): Promis
   const { common, alerts } = config;
   const logger = deps.logger ?? createLogger('alerts', common.logLevel);
   const host = deps.host ?? common.bindHost;
-  const auth = resolveAuth(alerts, host);
-  if (!auth.ok) throw new ConfigError([auth.reason]);
-  if (auth.settings.mode === 'none')
-    logger.warn(
-      { host, allowedHosts: auth.settings.allowedHosts },
-      isLoopbackHost(host)
-        ? 'ALERTS_AUTH=none: no login; only loopback Host names (and ALERTS_ALLOWED_HOSTS) are served'
-        : 'ALERTS_AUTH=none on an address beyond loopback: anyone who reaches it can watch clips and acknowledge incidents',
-    );
+  const auth = authSettingsFor(alerts, host, logger);
   const registry = deps.registry ?? createRegistry('alerts');
   const metrics = createAlertsMetrics(registry);
-  const [redis, sub] = await connectRedisClients(common.redisUrl, logger, ['alerts', 'alerts-sub']);
+  // the command client times out (ALERTS_REDIS_TIMEOUT_MS): a frozen Redis gets the API a 503
+  // (http/redis-gate.ts) instead of a hang (#28.9); the subscriber waits, as subscriptions do
+  const [redis, sub] = await connectRedisClients(common.redisUrl, logger, ['alerts', 'alerts-sub'], {
+    alerts: alerts.redisTimeoutMs,
+  });
   const keys = alertKeys(common.redisPrefix);
   const store = new AlertStore(redis, keys, {
     recentVerdicts: alerts.recentVerdicts,
@@ -100,7 +96,7 @@ export async function startAlerts(config: Config, deps: AlertsDeps = {}): Promis
       const ok = await redisReady(redis);
       return { ready: ok, detail: { redis: ok ? 'ok' : `not answering at ${redisAt}` } };
     },
-    routes: createDashboardRoutes(config, auth.settings, {
+    routes: createDashboardRoutes(config, auth, {
       redis,
       store,
       live,
@@ -120,14 +116,9 @@ export async function startAlerts(config: Config, deps: AlertsDeps = {}): Promis
     headersTimeoutMs: alerts.headersTimeoutMs,
     requestTimeoutMs: alerts.requestTimeoutMs,
   });
-  // Counted on the server, not in the handler: functions-framework's body parser answers a
-  // body that is not JSON with 400 before the handler runs.
-  served.server.on('request', (req: IncomingMessage, res: ServerResponse) => {
-    if (req.method === 'POST' && (req.url === '/' || req.url?.startsWith('/?')))
-      res.on('finish', () => res.statusCode === 400 && metrics.rejected.inc());
-  });
+  countRejectedEvents(served.server, metrics);
   logger.info(
-    { url: served.url, clipsDir: common.clipsDir, prefix: common.redisPrefix, auth: auth.settings.mode },
+    { url: served.url, clipsDir: common.clipsDir, prefix: common.redisPrefix, auth: auth.mode },
     'alerts dashboard listening',
   );
 
@@ -141,7 +132,8 @@ export async function startAlerts(config: Config, deps: AlertsDeps = {}): Promis
         hub.close();
         await served.close();
         await record?.stop();
-        await Promise.allSettled([sub.quit(), redis.quit()]);
+        // bounded: with Redis unreachable a QUIT would wait for ever (#28.9)
+        await Promise.all([closeRedis(sub), closeRedis(redis)]);
       })()),
   };
 }

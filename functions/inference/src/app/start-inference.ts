@@ -3,7 +3,9 @@ import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import type { Config } from '../../../shared/src/config';
 import { inferenceStartProblems } from '../../../shared/src/config/inference';
+import { within } from '../../../shared/src/async';
 import { ConfigError } from '../../../shared/src/errors';
+import { redisAnswersWithin } from '../../../shared/src/redis-stop';
 import { redisReady, serveFunction, type ServedFunction } from '../../../shared/src/http';
 import { redisKeys } from '../../../shared/src/keys';
 import { logRedisErrors } from '../../../shared/src/redis-errors';
@@ -145,10 +147,19 @@ export async function startInference(config: Config, deps: InferenceDeps = {}): 
   const stop = (graceMs = 20_000) =>
     (stopping ??= (async () => {
       contexts.stop();
-      await pullPath?.stop(graceMs);
+      // Redis unreachable (#28.9): nothing can be acked or released anyway (the reaper returns the
+      // claims later), so waiting for it only held a rolling restart for its whole grace period
+      const redisUp = await redisAnswersWithin(redis, 1000);
+      const grace = redisUp ? graceMs : Math.min(graceMs, 2000);
+      await within(pullPath?.stop(grace), grace + 2000, undefined);
       job.gate.stop();
       await served?.close();
-      if (pull) await queue.retire(consumerId).catch(() => undefined);
+      if (pull && redisUp)
+        await within(
+          queue.retire(consumerId).catch(() => undefined),
+          2000,
+          undefined,
+        );
       await queue.close();
       redis.disconnect();
       logger.info({ consumerId }, 'inference stopped');

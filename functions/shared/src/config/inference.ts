@@ -16,9 +16,9 @@ export const inference = {
   }),
   latencyBudgetMs: envVar('INFERENCE_LATENCY_BUDGET_MS', {
     schema: int(100, 600000),
-    default: '4000',
+    default: '2300',
     expected: 'milliseconds, 100–600000',
-    doc: 'adaptive concurrency shrinks when one model request takes longer than this (the server is saturated); 4 s = the assumed 3 s GPU service time + 1 s margin, so a pod stops growing instead of hoarding clips other pods could take (docs/deploy.md §6); raise it when an unloaded request already takes longer',
+    doc: 'adaptive concurrency shrinks when one model request takes longer than this (the server is saturated); 2.3 s = the sourced 1.3 s GPU service time + 1 s margin, so a pod stops growing instead of hoarding clips other pods could take (docs/deploy.md §6, `npm run size` sets it from a measurement); raise it when an unloaded request already takes longer',
   }),
   serverMetricsIntervalMs: envVar('VLLM_METRICS_INTERVAL_MS', {
     schema: int(100, 60000),
