@@ -29,6 +29,9 @@ export const SECURITY_HEADERS: Readonly<Record<string, string>> = {
     "img-src 'self'",
     "media-src 'self'",
     "connect-src 'self'",
+    // the PWA (issue #24): the web app manifest and the service worker at /sw.js
+    "manifest-src 'self'",
+    "worker-src 'self'",
     "form-action 'self'",
     "frame-ancestors 'none'",
     "base-uri 'none'",
@@ -50,6 +53,15 @@ export function identityOf(req: IncomingMessage): Identity | undefined {
 }
 
 const SAFE = new Set(['GET', 'HEAD']);
+
+/** Files that carry no data, served without a session: the login page's and the acknowledge-link page's look. */
+const PUBLIC_ASSETS = new Set([
+  '/assets/app.css',
+  '/assets/favicon.svg',
+  '/favicon.ico',
+  '/assets/incident.css',
+  '/manifest.webmanifest',
+]);
 
 function deny(
   req: IncomingMessage,
@@ -181,8 +193,8 @@ export function createHttpAuth(
         return (res.redirect(303, settings.mode === 'token' ? '/login' : '/'), true);
       }
       // the stylesheet and icon of the login page carry no data
-      if (get && (req.path === '/assets/app.css' || req.path === '/assets/favicon.svg' || req.path === '/favicon.ico'))
-        return routes(req, res);
+      // (and of the signed acknowledge-link page, which a recipient opens without a session)
+      if (get && PUBLIC_ASSETS.has(req.path)) return routes(req, res);
       const who = authenticate({ remoteAddress: req.socket.remoteAddress, headers: req.headers }, settings, now());
       if (!who.ok) return (deny(req, res, who, settings.mode), true);
       // reads need viewer; anything else at least operator (routes raise it with requireRole, e.g. admin for cameras)

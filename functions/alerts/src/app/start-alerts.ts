@@ -24,6 +24,9 @@ import { isLoopbackHost, resolveAuth } from '../core/auth';
 import { createAlertsHandler } from '../handler';
 import { dashboardRoutes } from '../http/routes';
 import { cameraRoutes } from '../http/camera-routes';
+import { ackLinkRoutes } from '../http/ack-link-routes';
+import { notificationRoutes } from '../http/notification-routes';
+import { chainRoutes, withAckLinks } from '../http/chain';
 import { CameraRegistry } from '../../../shared/src/camera-registry/store';
 import { Publisher } from '../../../shared/src/cloudevents';
 import { EventType } from '../../../shared/src/events';
@@ -149,6 +152,7 @@ export async function startAlerts(config: Config, deps: AlertsDeps = {}): Promis
     },
   });
 
+  const assets = loadStaticAssets();
   const oidc =
     alerts.eventsOidcAudience === undefined
       ? undefined
@@ -161,18 +165,30 @@ export async function startAlerts(config: Config, deps: AlertsDeps = {}): Promis
       const ok = await redisReady(redis);
       return { ready: ok, detail: { redis: ok ? 'ok' : `not answering at ${redisAt}` } };
     },
-    routes: createHttpAuth(auth.settings, logger, oidc ? { events: oidc } : {}).wrap(
-      dashboardRoutes({
-        clipsDir: common.clipsDir,
-        store,
-        live,
-        hub,
-        logger,
-        assets: loadStaticAssets(),
-        feedback: new FeedbackStore(redis, common.redisPrefix),
-        cameras: cameraRoutes({ registry: cameraRegistry, logger }),
-        thumbs,
-      }),
+    routes: withAckLinks(
+      ackLinkRoutes({ store, secret: config.notify.linkSecret, logger }),
+      createHttpAuth(auth.settings, logger, oidc ? { events: oidc } : {}).wrap(
+        chainRoutes(
+          notificationRoutes({
+            redis,
+            keys: redisKeys(common.redisPrefix),
+            store,
+            assets,
+            vapidPublicKey: config.notify.vapidPublicKey,
+          }),
+          dashboardRoutes({
+            clipsDir: common.clipsDir,
+            store,
+            live,
+            hub,
+            logger,
+            assets,
+            feedback: new FeedbackStore(redis, common.redisPrefix),
+            cameras: cameraRoutes({ registry: cameraRegistry, logger }),
+            thumbs,
+          }),
+        ),
+      ),
     ),
   });
 
