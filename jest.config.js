@@ -1,7 +1,18 @@
-// Two tiers selected by file name (see README "Tests"):
-//   *.test.ts      unit: no network, no child processes
-//   *.int.test.ts  integration: real Redis, real ffmpeg, real HTTP servers and child processes
+// Three groups, chosen by file name (see README "Tests"):
+//   *.test.ts      unit: no network, no child processes                       } in parallel workers
+//   *.int.test.ts  integration: real Redis, ffmpeg, HTTP servers, processes   }
+//   SERIAL below   integration suites that must own the machine: run after the others, one at a time
 // Long soak/fault runs (*.soak.test.ts) live behind `npm run test:reliability`.
+// A new test file joins its group by its name alone; every test owns its Redis prefix, ports and temp folders,
+// so it runs in parallel with the others unless it is added to SERIAL with the reason.
+
+// Integration suites that assert a wall-clock bound on CPU-heavy work (real-time ffmpeg encodes, a whole stack):
+// next to other suites on 2 cores they measure the neighbours, not themselves.
+const SERIAL = [
+  // every clip enqueued < 2.5 s after ffmpeg closed its segment (the segment-lag histogram bound), 3 cameras
+  'functions/capture/test/recorder.int.test.ts',
+];
+
 // @swc/jest strips types without checking them (the typecheck is its own step of `npm test`), in a
 // fraction of ts-jest's time on a cold cache. The options mirror tsconfig.json: TypeScript syntax, ES2022
 // output, and define-semantics class fields (tsc's default for target >= ES2022, `useDefineForClassFields`).
@@ -23,6 +34,8 @@ const base = {
   transform,
   transformIgnorePatterns: ['/node_modules/(?!@electric-sql/pglite/)'],
   moduleFileExtensions: ['ts', 'js', 'cjs', 'json'],
+  // per-suite CPU seconds for `npm run test:timing` (only when JEST_CPU_LOG names a file)
+  setupFilesAfterEnv: ['<rootDir>/test/support/jest-cpu.ts'],
 };
 const roots = [
   '<rootDir>/functions',
@@ -35,6 +48,8 @@ const roots = [
   '<rootDir>/bench',
   '<rootDir>/eval',
 ];
+const escape = (s) => s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+const serialPattern = `/(${SERIAL.map(escape).join('|')})$`;
 
 /** @type {import('jest').Config} */
 module.exports = {
@@ -48,6 +63,13 @@ module.exports = {
       testMatch: ['**/*.test.ts'],
       testPathIgnorePatterns: ['\\.int\\.test\\.ts$', '\\.soak\\.test\\.ts$', '/node_modules/'],
     },
-    { ...base, displayName: 'integration', roots, testMatch: ['**/*.int.test.ts'] },
+    {
+      ...base,
+      displayName: 'integration',
+      roots,
+      testMatch: ['**/*.int.test.ts'],
+      testPathIgnorePatterns: ['/node_modules/', serialPattern],
+    },
+    { ...base, displayName: 'serial', roots, testMatch: SERIAL.map((f) => `<rootDir>/${f}`) },
   ],
 };

@@ -1,5 +1,6 @@
-import fs from 'node:fs';
+import type fs from 'node:fs';
 import type { Readable } from 'node:stream';
+import { openPrivateAppend } from './private-files';
 
 /**
  * A part's log: every line its stdout/stderr writes goes to `<logs>/<part>.log` prefixed with
@@ -15,7 +16,7 @@ export class LineLog {
     private readonly prefix: string,
     private readonly keep = 40,
   ) {
-    this.out = fs.createWriteStream(file, { flags: 'a' });
+    this.out = openPrivateAppend(file); // 0600: a part's log may hold what only its user should read
     this.out.on('error', () => undefined);
   }
 

@@ -25,7 +25,7 @@ export interface PlanInput {
   /** VLLM_BASE_URL when set (then no vllm-sim) */
   readonly vllmBaseUrl: string | undefined;
   readonly ports: StackPorts;
-  /** K_SINK of capture and inference: the local broker in front of the alerts function */
+  /** K_SINK of every function: the local broker in front of the alerts function */
   readonly sinkUrl: string;
   /** ALERTS_AUTH_TOKEN of the alerts function (only it gets the token) */
   readonly alertsToken?: string;
@@ -42,14 +42,18 @@ const local = (port: number) => `http://127.0.0.1:${port}`;
  * The parts of the local stack, in start order, each with its complete environment and the
  * parts it waits for (the simulators and the dashboard start together, so the dashboard is up
  * while rtsp-sim still renders its scenes; then inference, then capture): one
- * CLIPS_DIR, one Redis, K_SINK of capture and inference at the local broker (which routes to
+ * CLIPS_DIR, one Redis, K_SINK of every function at the local broker (which routes to
  * the alerts function the event types knative/eventing.yaml's Triggers route), capture on
  * UDP (the local RTSP server speaks UDP only). Pure: tested without starting anything.
  */
 export function planParts(input: PlanInput): PartSpec[] {
   const { ports } = input;
   const base: Record<string, string> = {};
-  for (const [k, v] of Object.entries(input.env)) if (v !== undefined) base[k] = v;
+  // the dashboard's tokens go to the alerts function only (issue #28.5): no other part needs them,
+  // and every part's environment is readable in its /proc/<pid>/environ and in crash dumps
+  const ALERTS_ONLY = new Set(['ALERTS_AUTH_TOKEN', 'ALERTS_VIEWER_TOKEN']);
+  for (const [k, v] of Object.entries(input.env)) if (v !== undefined && !ALERTS_ONLY.has(k)) base[k] = v;
+  const viewerToken = input.env.ALERTS_VIEWER_TOKEN;
   const template = withPort(input.rtspUrlTemplate, ports.rtspClient);
   const common = { ...base, REDIS_URL: input.redisUrl, CLIPS_DIR: input.clipsDir, RTSP_URL_TEMPLATE: template };
   const alertsUrl = local(ports.dashboard);
@@ -98,7 +102,10 @@ export function planParts(input: PlanInput): PartSpec[] {
       env: {
         ...common,
         PORT: String(ports.dashboard),
+        // its camera watchdog's camera.offline/online (issue #28.2) go through the broker like capture's
+        K_SINK: sink,
         ...(input.alertsToken ? { ALERTS_AUTH_TOKEN: input.alertsToken } : {}),
+        ...(viewerToken ? { ALERTS_VIEWER_TOKEN: viewerToken } : {}),
       },
       readyUrl: `${alertsUrl}/healthz`,
       url: alertsUrl,

@@ -14,6 +14,7 @@ import { Monitor } from './monitor';
 import { Terminal } from './terminal';
 import { waitUntil } from './wait';
 import { LineLog } from './line-log';
+import { ensurePrivateDir } from './private-files';
 import { startLocalBroker, type LocalBroker } from './broker';
 import { redactUrls } from '../../functions/shared/src/redact';
 import { InferenceReplicas } from './replicas';
@@ -69,7 +70,7 @@ export class Stack {
     this.c = opts.config;
     this.logsDir = path.join(this.c.stack.dir, 'logs');
     this.stateFile = path.join(this.c.stack.dir, 'stack.json');
-    fs.mkdirSync(this.logsDir, { recursive: true });
+    ensurePrivateDir(this.logsDir); // 0700, files 0600 (issue #28.5)
     // not while another stack (refused by pre-flight in a moment) still writes to them
     if (!anotherStackRunning(this.stateFile)) rotateLogs(this.logsDir);
     this.stackLog = new LineLog(path.join(this.logsDir, 'stack.log'), 'stack');
@@ -300,7 +301,7 @@ export class Stack {
     if (name === 'rtsp-sim') return ` · rtsp://127.0.0.1:${ports.rtspClient}/cam1 … cam${this.c.common.numStreams}`;
     if (name === 'vllm-sim')
       return ` · http://127.0.0.1:${ports.vllmSim}/v1 (a simulator of the model server, not a safety model)`;
-    if (name === 'alerts') return ` · dashboard ${this.loginUrl}`;
+    if (name === 'alerts') return ` · dashboard ${this.dashboardUrl}`; // the login link: once, in the ready banner
     return '';
   }
 
@@ -352,7 +353,7 @@ export class Stack {
   private model(): PanelModel {
     return {
       uptimeMs: Date.now() - this.startedAt.getTime(),
-      dashboardUrl: this.loginUrl,
+      dashboardUrl: this.dashboardUrl, // repeated every few seconds: never the token (issue #28.5)
       logsDir: pretty(this.logsDir),
       status: this.monitor?.error ? undefined : this.monitor?.last,
       statusError: this.monitor ? this.monitor.error : 'starting',

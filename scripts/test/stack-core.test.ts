@@ -69,6 +69,22 @@ describe('planParts', () => {
     expect(parts.some((p) => p.env.ALERTS_AUTH_TOKEN !== undefined)).toBe(false);
   });
 
+  it('issue #28.5: tokens set in the environment reach the alerts function only', () => {
+    const fromEnv = planParts({
+      ...input,
+      env: { ...input.env, ALERTS_AUTH_TOKEN: 'env-admin-0123456789', ALERTS_VIEWER_TOKEN: 'env-viewer-0123456789' },
+      alertsToken: 'env-admin-0123456789',
+    });
+    const holders = (name: string) => fromEnv.filter((p) => p.env[name] !== undefined).map((p) => p.name);
+    expect(holders('ALERTS_AUTH_TOKEN')).toEqual(['alerts']);
+    expect(holders('ALERTS_VIEWER_TOKEN')).toEqual(['alerts']);
+    expect(fromEnv.find((p) => p.name === 'alerts')!.env).toMatchObject({
+      ALERTS_VIEWER_TOKEN: 'env-viewer-0123456789',
+      // its camera watchdog publishes camera.offline through the broker (issue #28.2)
+      K_SINK: 'http://127.0.0.1:40100/',
+    });
+  });
+
   it('starts the simulators and the dashboard together, inference after its model server, capture last', () => {
     expect(Object.fromEntries(parts.map((p) => [p.name, p.after]))).toEqual({
       'rtsp-sim': [],

@@ -56,6 +56,7 @@ describe('docs/architecture.md (offline)', () => {
       inferenceCameraEvent: '<eventId>',
       inferencePublished: '<eventId>',
       alertsSeen: '<eventId>',
+      alertsRevokedSession: '<sessionId>',
     };
     const built = Object.entries(k).flatMap(([name, v]) => {
       if (name === 'key' || name === 'processingPattern') return []; // the escape hatch; a SCAN pattern

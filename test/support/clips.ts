@@ -4,7 +4,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { clipStamp, type ClipJob } from '../../functions/shared/src/clip-job';
 import { identifyClip } from '../../functions/shared/src/clip-identity';
-import { renderAllScenes } from '../../simulator/cameras/src/index';
+import { findScene, renderAllScenes, SCENES } from '../../simulator/cameras/src/index';
 
 const run = promisify(execFile);
 
@@ -19,8 +19,9 @@ export async function makeClipLibrary(
   segmentSeconds = 5,
   o: { scenes?: readonly string[]; camera?: (i: number) => string; baseMs?: number } = {},
 ): Promise<ClipJob[]> {
-  const all = await renderAllScenes({});
-  const scenes = o.scenes ? o.scenes.map((n) => all.find((r) => r.scene.name === n) ?? missing(n)) : all;
+  // only the scenes asked for: on a fresh clone each 1280×720 loop is an x264 render of ~5 CPU-s
+  const wanted = o.scenes ? o.scenes.map((n) => findScene(n) ?? missing(n)) : SCENES;
+  const scenes = await renderAllScenes({ scenes: wanted });
   const jobs: ClipJob[] = [];
   const base = Date.UTC(2026, 10, 28, 20, 0, 0);
   for (let i = 0; i < count; i++) {

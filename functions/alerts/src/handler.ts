@@ -11,6 +11,7 @@ import { createFunctionHandler, type FunctionHandlerDeps } from '../../shared/sr
 import type { AlertsMetrics } from './adapters/metrics';
 import type { AlertStore } from './adapters/redis-store';
 import { alertKindOf } from './core/incidents';
+import type { EventRecorder } from './app/record-wiring';
 
 /** CloudEvent types the alerts function accepts; anything else gets 400. */
 export const ACCEPTED_TYPES: readonly EventTypeName[] = [
@@ -35,6 +36,8 @@ export interface AlertsActions {
   /** Received and duplicate events, by type. */
   readonly metrics: Pick<AlertsMetrics, 'received' | 'duplicates'>;
   readonly now?: () => Date;
+  /** The system of record (PostgreSQL/PGlite, issue #25); absent with RECORD_DIR=off. */
+  readonly record?: EventRecorder | undefined;
 }
 
 /**
@@ -43,16 +46,26 @@ export interface AlertsActions {
  * dashboard routes of `src/http/`, /healthz, /readyz and /metrics.
  */
 export function createAlertsHandler(deps: FunctionHandlerDeps<AlertsActions>): HttpFunction {
-  const { store, metrics, now = () => new Date() } = deps.actions;
+  const { store, metrics, now = () => new Date(), record } = deps.actions;
   const storeEvent = async (event: ReceivedEvent): Promise<HandledEvent> => {
     const receivedAt = now().toISOString();
     const kind = alertKindOf(event.type);
     let stored: boolean;
-    if (kind) stored = (await store.applyAlert(event.id, kind, event.data as AlertData, receivedAt)) !== undefined;
-    else if (event.type === EventType.verdictCreated)
+    // Redis (the live state), then the record. The record is written even when Redis already had the
+    // event: a redelivery after the record failed (503, database down) must still reach it.
+    let recorded = false;
+    if (kind) {
+      const data = event.data as AlertData;
+      stored = (await store.applyAlert(event.id, kind, data, receivedAt)) !== undefined;
+      if (record) recorded = await record.alert(event.id, kind, data, receivedAt);
+    } else if (event.type === EventType.verdictCreated) {
       stored = await store.addVerdict(event.id, event.data as VerdictCreated, receivedAt);
-    else stored = await store.putCamera(event.id, event.data as CameraStatusEvent);
-    return { stored, duplicate: !stored };
+      if (record) recorded = await record.verdict(event.id, event.data as VerdictCreated);
+    } else {
+      stored = await store.putCamera(event.id, event.data as CameraStatusEvent);
+      if (record) recorded = await record.camera(event.id, event.data as CameraStatusEvent);
+    }
+    return { stored: stored || recorded, duplicate: !stored && !recorded };
   };
   return createFunctionHandler({
     name: 'alerts',

@@ -222,7 +222,7 @@ describe('access control over HTTP: every route × every role (real Redis, real 
     expect(login.headers.location).toBe('/');
     const setCookie = login.headers['set-cookie']?.[0] ?? '';
     expect(setCookie).toMatch(
-      /^sh_session=v1\.admin\.\d+\.[\w-]{43}; Path=\/; HttpOnly; SameSite=Strict; Max-Age=43200$/,
+      /^sh_session=v2\.admin\.\d+\.[\w-]{22}\.[\w-]{43}; Path=\/; HttpOnly; SameSite=Strict; Max-Age=43200$/,
     );
     const cookie = { cookie: setCookie.split(';')[0]! };
     expect((await call(tokenMode.url, 'GET', '/', cookie)).status).toBe(200);

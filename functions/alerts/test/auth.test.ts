@@ -107,12 +107,17 @@ describe('token mode', () => {
   it('sessions: signed per role, expire, and a forged or edited one is refused', () => {
     const admin = signSession('admin', token, now)!;
     const viewer = signSession('viewer', token, now)!;
-    expect(verifySession(admin, token, now)).toBe('admin');
-    expect(verifySession(viewer, token, now)).toBe('viewer');
+    expect(verifySession(admin, token, now)?.role).toBe('admin');
+    expect(verifySession(viewer, token, now)?.role).toBe('viewer');
+    // every login is its own session (logout revokes one, not all)
+    expect(verifySession(signSession('admin', token, now)!, token, now)?.id).not.toBe(
+      verifySession(admin, token, now)?.id,
+    );
     expect(verifySession(admin.replace('.admin.', '.viewer.'), token, now)).toBeUndefined();
     expect(verifySession(viewer.replace('.viewer.', '.admin.'), token, now)).toBeUndefined();
-    const [v, role, exp, mac] = admin.split('.');
-    expect(verifySession(`${v}.${role}.${Number(exp) + 3600}.${mac}`, token, now)).toBeUndefined();
+    const [v, role, exp, sid, mac] = admin.split('.');
+    expect(verifySession(`${v}.${role}.${Number(exp) + 3600}.${sid}.${mac}`, token, now)).toBeUndefined();
+    expect(verifySession(`${v}.${role}.${exp}.${'A'.repeat(22)}.${mac}`, token, now)).toBeUndefined();
     expect(verifySession(admin, token, new Date(now.getTime() + 13 * 3600_000))).toBeUndefined();
     // rotating the token ends its sessions
     expect(verifySession(admin, { ...token, adminToken: `${ADMIN}-rotated` }, now)).toBeUndefined();
@@ -150,13 +155,29 @@ describe('proxy mode', () => {
     expect(authenticate(req(h, '::ffff:10.1.2.3'), proxy, now)).toMatchObject({ ok: true });
     expect(authenticate(req(h, '10.2.0.1'), proxy, now)).toMatchObject({ ok: false, status: 401 });
     expect(authenticate(req(h, '127.0.0.1'), proxy, now)).toMatchObject({ ok: false, status: 401 });
+    // one header family only (#28.1): the other is what a client can forge through the proxy
+    const forged = { 'x-auth-request-user': 'lee', 'x-auth-request-groups': 'safety-admins' };
+    expect(authenticate(req(forged, 'fd00::9'), proxy, now)).toMatchObject({ ok: false, status: 401 });
+    expect(authenticate(req({ ...h, ...forged }, '10.1.2.3'), proxy, now)).toMatchObject({
+      ok: true,
+      identity: { name: 'kim@plant.example', role: 'operator' },
+    });
+    expect(authenticate(req(forged, 'fd00::9'), { ...proxy, proxyHeaders: 'x-auth-request' }, now)).toMatchObject({
+      ok: true,
+      identity: { name: 'lee', role: 'admin' },
+    });
     expect(
       authenticate(
-        req({ 'x-auth-request-user': 'lee', 'x-auth-request-groups': 'safety-admins' }, 'fd00::9'),
-        proxy,
+        req({ ...h, 'x-auth-request-user': 'lee' }, '10.1.2.3'),
+        { ...proxy, proxyHeaders: 'x-auth-request' },
         now,
       ),
-    ).toMatchObject({ ok: true, identity: { name: 'lee', role: 'admin' } });
+    ).toMatchObject({ ok: false, status: 403 }); // X-Forwarded-Groups is not read in this family
+    // the name's length is checked once, here (#28.12)
+    expect(authenticate(req({ 'x-forwarded-user': 'u'.repeat(101) }, '10.1.2.3'), proxy, now)).toMatchObject({
+      ok: false,
+      status: 401,
+    });
     expect(
       authenticate(req({ 'x-forwarded-user': 'park', 'x-forwarded-groups': 'staff' }, '10.1.0.1'), proxy, now),
     ).toMatchObject({ ok: false, status: 403 });

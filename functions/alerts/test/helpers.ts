@@ -27,6 +27,8 @@ export async function testEnv(
     LOG_LEVEL: 'silent',
     ALERTS_POLL_MS: '300',
     ALERTS_AUTH: 'none',
+    // the system of record is tested on its own (record-*.int.test.ts): PGlite's start costs seconds
+    RECORD_DIR: 'off',
     ...extra,
   });
   return {

@@ -11,7 +11,8 @@ import {
 } from '../src/core/prompt';
 import { expectedVerdict } from '../src/core/expected-verdict';
 import { parseAnswer } from '../src/core/answer';
-import { HAZARD_TYPES, ModelVerdictSchema, VERDICT_JSON_SCHEMA } from '../../shared/src/verdict';
+import { HAZARD_TYPES, ModelVerdictSchema } from '../../shared/src/verdict';
+import { TERSE_VERDICT_JSON_SCHEMA, TerseAnswerSchema } from '../../shared/src/verdict-terse';
 
 const mp4 = (base64: string): PreparedMedia => ({
   kind: 'mp4',
@@ -61,10 +62,13 @@ describe('prompt builder (pure)', () => {
     expect(prefixHash(body(examples, 'en', 1))).not.toBe(base);
   });
 
-  test('structure: system, then user/assistant per example; answers are valid verdict JSON; media carry content-hash uuids', () => {
+  test('structure: system, then user/assistant per example; answers are terse verdict JSON; media carry content-hash uuids', () => {
     const prefix = buildPrefix(examples, 'video-frames', 'ko');
     expect(prefix.map((m) => m.role)).toEqual(['system', 'user', 'assistant', 'user', 'assistant']);
-    expect(ModelVerdictSchema.safeParse(JSON.parse(prefix[2]!.content as string)).success).toBe(true);
+    expect(TerseAnswerSchema.safeParse(JSON.parse(prefix[2]!.content as string)).success).toBe(true);
+    // compact, fixed key order, no summary and no description that only restates the type
+    expect(prefix[2]!.content).toBe('{"status":"safe","hazards":[]}');
+    expect(prefix[4]!.content).toBe('{"status":"danger","hazards":[{"type":"fire","confidence":0.9}]}');
     const part = (prefix[1]!.content as { type: string; uuid?: string; video_url?: { url: string } }[])[0]!;
     expect(part).toEqual({
       type: 'video_url',
@@ -109,7 +113,7 @@ describe('prompt builder (pure)', () => {
       temperature: 0,
       response_format: {
         type: 'json_schema',
-        json_schema: { name: 'safety_verdict', schema: VERDICT_JSON_SCHEMA, strict: true },
+        json_schema: { name: 'safety_verdict', schema: TERSE_VERDICT_JSON_SCHEMA, strict: true },
       },
     });
   });
@@ -133,6 +137,8 @@ describe('prompt builder (pure)', () => {
   });
 
   test.each([
+    ['{"status":"safe","hazards":[]}', true, ''],
+    ['{"status":"warning","hazards":[{"type":"smoke","confidence":0.7}]}', true, ''],
     ['{"status":"safe","hazards":[],"summary":"ok"}', true, ''],
     ['{"status":"safe","hazards":[{"type":"fire","description":"f","confidence":1}],"summary":"x"}', false, 'safe'],
     ['{"status":"dangerous","hazards":"fire","summary":42}', false, 'schema'],
@@ -142,6 +148,28 @@ describe('prompt builder (pure)', () => {
     const r = parseAnswer(text);
     expect(r.ok).toBe(ok);
     if (!r.ok) expect(r.reason).toContain(reason);
+  });
+
+  test('a terse answer renders to the §3.6 verdict: descriptions from the type, the summary in the configured language', () => {
+    const answer =
+      '{"status":"danger","hazards":[{"type":"fire","confidence":0.9},{"type":"smoke","confidence":0.8,"description":"thick smoke near the exit"}]}';
+    const en = parseAnswer(answer, 'en');
+    expect(en).toEqual({
+      ok: true,
+      verdict: {
+        status: 'danger',
+        hazards: [
+          { type: 'fire', description: 'open flames', confidence: 0.9 },
+          { type: 'smoke', description: 'thick smoke near the exit', confidence: 0.8 },
+        ],
+        summary: 'Danger: open flames; thick smoke near the exit.',
+      },
+    });
+    const ko = parseAnswer(answer, 'ko');
+    expect(ko.ok && ko.verdict.summary).toBe('위험: 화염; thick smoke near the exit.');
+    expect(ko.ok && ModelVerdictSchema.safeParse(ko.verdict).success).toBe(true);
+    const safe = parseAnswer('{"status":"safe","hazards":[]}', 'ko');
+    expect(safe.ok && safe.verdict.summary).toBe('안전: 위험 요소가 보이지 않습니다.');
   });
 
   test('expected verdicts from ground truth satisfy the verdict schema in both languages', () => {

@@ -70,6 +70,22 @@ export function clipIdFrom(relPath: string, fingerprint: string): string {
  * Pure: the start time our recorder put in a clip's name (`<camera>/20261128T204000Z.mp4`), or
  * undefined for any other name. For such a clip the name, not the sender, says when it began.
  */
+/**
+ * How far in the future a clip's start may lie (clock skew between a camera or NVR and us) before
+ * it is refused (issue #28.19 of the probe, #28.13 of the issue): a clip dated 2030 otherwise
+ * stayed "the newest clip" of its camera, and its tile, until someone deleted it.
+ */
+export const CLIP_FUTURE_SKEW_MS = 60_000;
+
+/**
+ * True when the clip's start is beyond the skew: its file-name stamp when it has one (the stamp is
+ * what the job keeps, whatever the sender says), else the announced time.
+ */
+export function datedInFuture(relPath: string, announcedStart: string | undefined, nowMs: number): boolean {
+  const start = stampedStart(relPath)?.getTime() ?? (announcedStart === undefined ? NaN : Date.parse(announcedStart));
+  return start > nowMs + CLIP_FUTURE_SKEW_MS;
+}
+
 export function stampedStart(relPath: string): Date | undefined {
   const m = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z\.mp4$/.exec(path.basename(relPath));
   if (!m) return undefined;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { IDENTITY_MAX_CHARS } from './identity';
 import { HAZARD_TYPES, VERDICT_STATUSES, type HazardType } from './verdict';
 
 /**
@@ -27,7 +28,7 @@ export const FeedbackRecordSchema = z.object({
   clipPath: z.string().min(1).max(1024),
   /** what the model said about that clip, as the dashboard had it */
   predicted: z.object({ status: z.enum([...VERDICT_STATUSES, 'uncertain']), hazards: z.array(z.enum(HAZARD_TYPES)) }),
-  by: z.string().min(1).max(100),
+  by: z.string().min(1).max(IDENTITY_MAX_CHARS),
   at: z.iso.datetime({ offset: true }),
   note: z.string().max(500).optional(),
 });

@@ -28,6 +28,8 @@ export interface RedisKeys {
   readonly cameraRegistry: string;
   /** SET of camera ids ever seeded from NUM_STREAMS/RTSP_URL_TEMPLATE (a deleted camera stays deleted). */
   readonly cameraRegistrySeeded: string;
+  /** HASH cameraId → the entry exactly as seeded: while the registry still holds it, the seed may follow today's configuration (issue #28.4). */
+  readonly cameraRegistrySeededAs: string;
   /** STRING counter, INCR on every registry change: readers compare it instead of re-reading the hash. */
   readonly cameraRegistryVersion: string;
   /** STRING with TTL: a capture replica's lease on one camera (lease mode). */
@@ -60,6 +62,8 @@ export interface RedisKeys {
   readonly feedback: string;
   /** SET of clip paths with operator feedback: capture's retention keeps them while marked. */
   readonly feedbackClips: string;
+  /** SET of clip paths of incidents on legal hold (alerts' record, issue #25): capture's retention never deletes them. */
+  readonly legalHoldClips: string;
   /** ZSET replica id → last heartbeat (ms): capture's live replicas (lease mode's fair share). */
   readonly cameraReplicas: string;
   /** STRING with PX ≈ the retention interval: one capture replica per interval runs the sweep (SET NX). */
@@ -108,6 +112,8 @@ export interface RedisKeys {
   readonly notifyPushSubscriptions: string;
   /** HASH counter → count (queued, sent, retried, dead, duplicate). */
   readonly notifyStats: string;
+  /** STRING, expires with the session: a dashboard login ended by logout (alerts, issue #28.11). */
+  alertsRevokedSession(sessionId: string): string;
 }
 
 export const DEFAULT_PREFIX = 'safety';
@@ -124,6 +130,7 @@ export function redisKeys(prefix: string = DEFAULT_PREFIX): RedisKeys {
     cameras: k('cameras'),
     cameraRegistry: k('cameras', 'registry'),
     cameraRegistrySeeded: k('cameras', 'registry', 'seeded'),
+    cameraRegistrySeededAs: k('cameras', 'registry', 'seeded-as'),
     cameraRegistryVersion: k('cameras', 'registry', 'version'),
     cameraLease: (cameraId) => k('cameras', 'lease', cameraId),
     consumerHeartbeat: (consumerId) => k('consumers', 'heartbeat', consumerId),
@@ -140,6 +147,7 @@ export function redisKeys(prefix: string = DEFAULT_PREFIX): RedisKeys {
     stackReplicas: k('stack', 'replicas'),
     feedback: k('feedback'),
     feedbackClips: k('feedback', 'clips'),
+    legalHoldClips: k('record', 'hold', 'clips'),
     cameraReplicas: k('cameras', 'replicas'),
     retentionLock: k('capture', 'retention-lock'),
     inferenceOutcome: (markerId) => k('inference', 'outcome', markerId),
@@ -166,5 +174,6 @@ export function redisKeys(prefix: string = DEFAULT_PREFIX): RedisKeys {
       k('notify', 'cooldown', createHash('sha256').update(`${ruleId}\n${cameraId}\n${hazardType}`).digest('hex')),
     notifyPushSubscriptions: k('notify', 'push-subscriptions'),
     notifyStats: k('notify', 'stats'),
+    alertsRevokedSession: (sessionId) => k('alerts', 'revoked-session', sessionId),
   };
 }

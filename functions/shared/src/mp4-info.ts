@@ -1,10 +1,10 @@
 /**
  * What an MP4's header says about its (first) video track, read in-process from the `moov`
  * box: sample count (`stsz`), time scale and duration (`mdhd`), and the coded size (`avc1`/
- * `hvc1` sample entry). vLLM's OpenCV loader trusts the header's frame count
- * (CAP_PROP_FRAME_COUNT) and fails when fewer frames decode ("Expected reading N frames, but only
- * loaded M frames from video", vllm/multimodal/video.py; QwenLM/Qwen3-VL#1770), so our model
- * clips are checked against it. Plain box walk (ISO/IEC 14496-12), no dependencies.
+ * `hvc1` sample entry). vLLM's OpenCV loader reads the header's frame count
+ * (CAP_PROP_FRAME_COUNT); on 0.11.x fewer decoded frames failed the request ("Expected reading N
+ * frames, but only loaded M", QwenLM/Qwen3-VL#1770), from 0.12.0 the missing frames are dropped
+ * (vllm/multimodal/video.py:67-116, vllm#29001), so our model clips are still checked against it. Plain box walk (ISO/IEC 14496-12), no dependencies.
  */
 export interface Mp4VideoInfo {
   frames: number;

@@ -12,6 +12,9 @@ import {
   type Identity,
   type Role,
 } from '../core/auth';
+import { hostAllowed } from '../core/host-check';
+import { LoginThrottle } from '../core/login-throttle';
+import type { SessionRevocations } from './session-revocations';
 
 /**
  * The HTTP side of access control, in one place: every dashboard route (the page, `/api`,
@@ -145,23 +148,58 @@ export interface EventSenderCheck {
   check(authorization: string | undefined): Promise<{ ok: true } | { ok: false; reason: string; retry?: boolean }>;
 }
 
-export function createHttpAuth(
-  settings: AuthSettings,
-  logger: Logger,
-  opts: { now?: () => Date; events?: EventSenderCheck } = {},
-): HttpAuth {
+export interface HttpAuthOptions {
+  readonly now?: () => Date;
+  readonly events?: EventSenderCheck;
+  /** Logout revokes the session here; without it a logged-out cookie stays valid until it expires. */
+  readonly revocations?: SessionRevocations;
+  /** Wrong tokens per client (issue #28.8). @default a LoginThrottle with its defaults */
+  readonly throttle?: LoginThrottle;
+  /** Counts every wrong token (the metric). */
+  readonly onWrongToken?: () => void;
+}
+
+/** One summary line about wrong tokens at most this often, whatever the rate (issue #28.8). */
+const WRONG_TOKEN_LOG_INTERVAL_MS = 60_000;
+
+export function createHttpAuth(settings: AuthSettings, logger: Logger, opts: HttpAuthOptions = {}): HttpAuth {
   const now = opts.now ?? (() => new Date());
   const events = opts.events;
   const sessionSeconds = settings.sessionSeconds ?? 12 * 3600;
+  const throttle = opts.throttle ?? new LoginThrottle();
+  let wrongTokenLoggedAt = -Infinity;
+  const client = (req: IncomingMessage): string => req.socket.remoteAddress ?? '';
+  const wrongToken = (req: IncomingMessage, how: string): void => {
+    const t = now().getTime();
+    throttle.failed(client(req), t);
+    opts.onWrongToken?.();
+    if (t - wrongTokenLoggedAt < WRONG_TOKEN_LOG_INTERVAL_MS) return;
+    wrongTokenLoggedAt = t;
+    const s = throttle.takeSummary();
+    logger.warn(
+      { how, from: client(req), wrongTokens: s.failures, clients: s.clients, refused: s.refused },
+      `wrong tokens: ${s.failures} from ${s.clients} client(s) since the last such line (at most one a minute)`,
+    );
+  };
+  /** 429 while the client is throttled; true when answered. */
+  const throttled = (req: IncomingMessage, res: ServerResponse): boolean => {
+    const wait = throttle.retryAfterSeconds(client(req), now().getTime());
+    if (wait === undefined) return false;
+    res.writeHead(429, { 'content-type': 'application/json; charset=utf-8', 'retry-after': String(wait) });
+    res.end(JSON.stringify({ error: `too many wrong tokens; retry in ${wait} s` }));
+    return true;
+  };
   const login = (req: Request, res: Response): void => {
     if (settings.mode !== 'token') return void res.redirect(303, '/');
     const token = typeof req.query.token === 'string' ? req.query.token : undefined;
     if (token === undefined) return sendLoginPage(res, 200, '로그인이 필요합니다 · please log in', settings.mode);
+    if (throttled(req, res)) return;
     const role = roleOfToken(token, settings);
     if (!role) {
-      logger.warn({ from: req.socket.remoteAddress }, 'login with a wrong token');
+      wrongToken(req, 'login');
       return sendLoginPage(res, 401, '토큰이 틀립니다 · wrong token', settings.mode);
     }
+    throttle.succeeded(client(req));
     const cookie = signSession(role, settings, now());
     if (!cookie) return sendLoginPage(res, 401, 'this token cannot open a session', settings.mode);
     res.setHeader('set-cookie', sessionCookie(cookie, sessionSeconds, req));
@@ -186,17 +224,33 @@ export function createHttpAuth(
         return true;
       }
       for (const [k, v] of Object.entries(SECURITY_HEADERS)) res.setHeader(k, v);
+      // no login at all: only this machine's own names, or a rebound hostile page is same-origin (#28.7)
+      if (settings.mode === 'none' && !hostAllowed(req.headers.host, settings.allowedHosts ?? [])) {
+        res.status(403).json({ error: 'Host not allowed: with ALERTS_AUTH=none add it to ALERTS_ALLOWED_HOSTS' });
+        return true;
+      }
       const get = SAFE.has(req.method);
       if (get && req.path === '/login') return (login(req, res), true);
       if (get && req.path === '/logout') {
+        const who = authenticate({ remoteAddress: req.socket.remoteAddress, headers: req.headers }, settings, now());
+        const session = who.ok ? who.identity.session : undefined;
+        if (session && opts.revocations) await opts.revocations.revoke(session.id, session.expiresAtMs);
         res.setHeader('set-cookie', sessionCookie('', 0, req));
         return (res.redirect(303, settings.mode === 'token' ? '/login' : '/'), true);
       }
       // the stylesheet and icon of the login page carry no data
       // (and of the signed acknowledge-link page, which a recipient opens without a session)
       if (get && PUBLIC_ASSETS.has(req.path)) return routes(req, res);
+      const bearer = settings.mode === 'token' && (req.headers.authorization ?? '') !== '';
+      if (bearer && throttled(req, res)) return true;
       const who = authenticate({ remoteAddress: req.socket.remoteAddress, headers: req.headers }, settings, now());
-      if (!who.ok) return (deny(req, res, who, settings.mode), true);
+      if (!who.ok) {
+        if (bearer) wrongToken(req, 'bearer');
+        return (deny(req, res, who, settings.mode), true);
+      }
+      const session = who.identity.session;
+      if (session && opts.revocations && (await opts.revocations.isRevoked(session.id)))
+        return (deny(req, res, { ok: false, status: 401, reason: 'logged out: log in again' }, settings.mode), true);
       // reads need viewer; anything else at least operator (routes raise it with requireRole, e.g. admin for cameras)
       const allowed = authorize(who.identity, get ? 'viewer' : 'operator', {
         method: req.method,

@@ -1,5 +1,6 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
+import { datedInFuture } from '../../../shared/src/clip-identity';
 
 const CAMERA_DIR = /^[A-Za-z0-9_-]{1,64}$/;
 
@@ -23,15 +24,19 @@ export async function scanLatestClips(clipsDir: string): Promise<Map<string, Lat
       .filter((d) => d.isDirectory() && CAMERA_DIR.test(d.name))
       .map(async (d) => {
         const names = await fs.readdir(path.join(clipsDir, d.name)).catch(() => [] as string[]);
+        const now = Date.now();
         const candidates = names
-          .filter((n) => n.endsWith('.mp4') && !n.startsWith('.'))
+          // a clip dated in the future is never "the newest": it would hold the tile for good (#28.13)
+          .filter((n) => n.endsWith('.mp4') && !n.startsWith('.') && !datedInFuture(n, undefined, now))
           .sort()
           .reverse()
           .slice(0, 5);
         for (const name of candidates) {
           // lstat: a symlink is never "the latest clip" (the path guard would refuse it anyway).
           const stat = await fs.lstat(path.join(clipsDir, d.name, name)).catch(() => undefined);
-          if (stat?.isFile()) return void out.set(d.name, { path: `${d.name}/${name}`, mtimeMs: stat.mtimeMs });
+          // mtime bounded by now: a touched-forward file must not look alive for ever
+          if (stat?.isFile())
+            return void out.set(d.name, { path: `${d.name}/${name}`, mtimeMs: Math.min(stat.mtimeMs, now) });
         }
       }),
   );

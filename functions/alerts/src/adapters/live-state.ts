@@ -1,6 +1,8 @@
 import type { Logger } from 'pino';
 import type { KedaScalingSettings } from '../../../shared/src/scaling';
+import { applyLiveness, planWatchdogEvents } from '../core/camera-liveness';
 import { chooseThumb, mergeCameras, type CameraView, type ThumbChoice } from '../core/cameras';
+import type { CameraWatchdog } from './camera-watchdog';
 import { buildCounters, countersChanged, type Counters } from '../core/counters';
 import type { DashboardIncident } from '../core/incidents';
 import { scanLatestClips } from './latest-clips';
@@ -42,6 +44,13 @@ export interface LiveStateOptions {
   readonly thumbIntervalMs: number;
   readonly logger: Logger;
   readonly now?: () => number;
+  /** Dead-capture detection (issue #28.2): CAMERA_OFFLINE_SECONDS + margin, and who announces it. */
+  readonly liveness?: {
+    readonly staleAfterMs: number;
+    readonly watchdog?: CameraWatchdog;
+    /** The enabled cameras in the registry (undefined: every camera listed counts). */
+    readonly activeCameras?: () => Promise<ReadonlySet<string> | undefined>;
+  };
 }
 
 export function summarize(rec: DashboardIncident): DashboardIncidentSummary {
@@ -130,14 +139,16 @@ export class LiveState {
 
   private async compute(): Promise<void> {
     const { store, hub } = this.opts;
-    const [open, reports, lastVerdicts, latestClips] = await Promise.all([
+    const liveness = this.opts.liveness;
+    const [open, reports, lastVerdicts, latestClips, active] = await Promise.all([
       store.openIncidents(),
       store.cameraReports(),
       store.lastVerdicts(),
       scanLatestClips(this.opts.clipsDir),
+      liveness?.activeCameras?.().catch(() => undefined),
     ]);
     const now = this.now();
-    const cameras = mergeCameras({
+    const merged = mergeCameras({
       reports,
       latestClips,
       lastVerdicts,
@@ -145,7 +156,13 @@ export class LiveState {
       expectedCameras: this.opts.expectedCameras,
       clipFreshMs: this.opts.clipFreshMs,
       now,
-    }).map((c) => {
+    });
+    const judged = liveness
+      ? applyLiveness(merged, { reports, latestClips, active, staleAfterMs: liveness.staleAfterMs, now })
+      : undefined;
+    if (judged && liveness?.watchdog)
+      await liveness.watchdog.announce(planWatchdogEvents(judged.views, { reports, latestClips }), new Date(now));
+    const cameras = (judged?.views ?? merged).map((c) => {
       const thumb = chooseThumb(this.thumbs.get(c.cameraId), c.latestClip, now, this.opts.thumbIntervalMs);
       if (!thumb) return c;
       this.thumbs.set(c.cameraId, thumb);
@@ -153,7 +170,8 @@ export class LiveState {
     });
     const online = cameras.filter((c) => c.status === 'online').length;
     const inputs = await store.counterInputs(now, open, { online, total: cameras.length });
-    const counters = buildCounters(inputs, this.opts.keda, new Date(now));
+    const built = buildCounters(inputs, this.opts.keda, new Date(now));
+    const counters = judged ? { ...built, recorders: judged.recorders } : built;
     if (JSON.stringify(cameras) !== JSON.stringify(this.cameras)) {
       this.cameras = cameras;
       hub.broadcast({ event: 'cameras', data: cameras });

@@ -25,6 +25,11 @@ export function createAlertsMetrics(registry: Registry) {
       help: 'JPEG thumbnails extracted with ffmpeg (once per clip)',
       registers: [registry],
     }),
+    wrongTokens: new Counter({
+      name: 'safetyhanta_alerts_wrong_tokens_total',
+      help: 'Logins and bearer requests with a wrong token (throttled per client, issue #28.8)',
+      registers: [registry],
+    }),
     sseClients: new Gauge({
       name: 'safetyhanta_alerts_sse_clients',
       help: 'Browsers connected to /api/stream',

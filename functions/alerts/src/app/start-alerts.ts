@@ -20,6 +20,8 @@ import { ThumbnailCache } from '../adapters/thumbnails';
 import { createHttpAuth } from '../adapters/auth-http';
 import { OidcVerifier } from '../adapters/oidc-keys';
 import { boundSlowClients } from '../adapters/slow-clients';
+import { SessionRevocations } from '../adapters/session-revocations';
+import { CameraWatchdog } from '../adapters/camera-watchdog';
 import { isLoopbackHost, resolveAuth } from '../core/auth';
 import { createAlertsHandler } from '../handler';
 import { dashboardRoutes } from '../http/routes';
@@ -30,6 +32,8 @@ import { chainRoutes, withAckLinks } from '../http/chain';
 import { CameraRegistry } from '../../../shared/src/camera-registry/store';
 import { Publisher } from '../../../shared/src/cloudevents';
 import { EventType } from '../../../shared/src/events';
+import type { Request, Response } from '../../../shared/src/http';
+import { startRecord } from './record-wiring';
 
 /** Optional overrides for {@link startAlerts} (tests and the local stack). */
 export interface AlertsDeps {
@@ -50,6 +54,13 @@ export interface RunningAlerts {
   stop(): Promise<void>;
 }
 
+type Routes = (req: Request, res: Response) => Promise<boolean>;
+/** The record's routes (audit of views, history, exports, reports) first, then the dashboard's. */
+const withRecord =
+  (record: Routes | undefined, dashboard: Routes): Routes =>
+  async (req, res) =>
+    (record !== undefined && (await record(req, res))) || dashboard(req, res);
+
 /**
  * Starts the alerts function: CloudEvent subscriber (POST /), dashboard (GET /), JSON API,
  * server-sent events, clips and thumbnails, on functions-framework.
@@ -60,10 +71,12 @@ export async function startAlerts(config: Config, deps: AlertsDeps = {}): Promis
   const host = deps.host ?? common.bindHost;
   const auth = resolveAuth(alerts, host);
   if (!auth.ok) throw new ConfigError([auth.reason]);
-  if (auth.settings.mode === 'none' && !isLoopbackHost(host))
+  if (auth.settings.mode === 'none')
     logger.warn(
-      { host },
-      'ALERTS_AUTH=none on an address beyond loopback: anyone who reaches it can watch clips and acknowledge incidents',
+      { host, allowedHosts: auth.settings.allowedHosts },
+      isLoopbackHost(host)
+        ? 'ALERTS_AUTH=none: no login; only loopback Host names (and ALERTS_ALLOWED_HOSTS) are served'
+        : 'ALERTS_AUTH=none on an address beyond loopback: anyone who reaches it can watch clips and acknowledge incidents',
     );
   const registry = deps.registry ?? createRegistry('alerts');
   const m = createAlertsMetrics(registry);
@@ -94,6 +107,19 @@ export async function startAlerts(config: Config, deps: AlertsDeps = {}): Promis
     maxStreams: alerts.sseMaxStreams,
     maxPerClient: alerts.sseMaxPerClient,
   });
+  // every registry write publishes camera.updated (capture and inference apply it at once; they also poll)
+  const publisher = new Publisher({
+    sink: common.kSink,
+    maxRetries: config.publisher.maxRetries,
+    timeoutMs: config.publisher.timeoutMs,
+    logger,
+    registry,
+  });
+  const cameraRegistry = new CameraRegistry(redis, redisKeys(common.redisPrefix), {
+    logger,
+    onChange: async (c) =>
+      void (await publisher.publish({ type: EventType.cameraUpdated, cameraId: c.cameraId, data: { ...c } })),
+  });
   const live = new LiveState({
     store,
     hub,
@@ -103,6 +129,15 @@ export async function startAlerts(config: Config, deps: AlertsDeps = {}): Promis
     logger,
     expectedCameras: common.numStreams,
     clipFreshMs: 3 * common.segmentSeconds * 1000,
+    liveness: {
+      // two clip lengths past capture's own offline timer: a live capture always speaks first
+      staleAfterMs: (config.capture.offlineSeconds + 2 * common.segmentSeconds) * 1000,
+      watchdog: new CameraWatchdog({ store, publisher, logger }),
+      activeCameras: async () => {
+        const entries = await cameraRegistry.list();
+        return entries.length === 0 ? undefined : new Set(entries.filter((c) => c.enabled).map((c) => c.id));
+      },
+    },
     keda: {
       listLength: alerts.kedaListLength,
       activationListLength: alerts.kedaActivationListLength,
@@ -120,20 +155,6 @@ export async function startAlerts(config: Config, deps: AlertsDeps = {}): Promis
     }
   });
   await sub.subscribe(keys.updates);
-
-  // every registry write publishes camera.updated (capture and inference apply it at once; they also poll)
-  const publisher = new Publisher({
-    sink: common.kSink,
-    maxRetries: config.publisher.maxRetries,
-    timeoutMs: config.publisher.timeoutMs,
-    logger,
-    registry,
-  });
-  const cameraRegistry = new CameraRegistry(redis, redisKeys(common.redisPrefix), {
-    logger,
-    onChange: async (c) =>
-      void (await publisher.publish({ type: EventType.cameraUpdated, cameraId: c.cameraId, data: { ...c } })),
-  });
 
   const thumbs = new ThumbnailCache({
     clipsDir: common.clipsDir,
@@ -153,12 +174,25 @@ export async function startAlerts(config: Config, deps: AlertsDeps = {}): Promis
   });
 
   const assets = loadStaticAssets();
+  // the system of record (issue #25): PostgreSQL at DATABASE_URL, else embedded PGlite
+  const record = await startRecord(config, {
+    redis,
+    store,
+    cameras: cameraRegistry,
+    logger,
+    legalHoldKey: redisKeys(common.redisPrefix).legalHoldClips,
+    thumbnail: (clip) => thumbs.get(clip),
+  }).catch(async (err: unknown) => {
+    await Promise.allSettled([sub.quit(), redis.quit()]);
+    throw err;
+  });
+
   const oidc =
     alerts.eventsOidcAudience === undefined
       ? undefined
       : new OidcVerifier({ discoveryUrl: alerts.eventsOidcDiscoveryUrl, audience: alerts.eventsOidcAudience });
   const inner = createAlertsHandler({
-    actions: { store, metrics: m },
+    actions: { store, metrics: m, record: record?.recorder },
     logger,
     registry,
     readiness: async () => {
@@ -166,8 +200,17 @@ export async function startAlerts(config: Config, deps: AlertsDeps = {}): Promis
       return { ready: ok, detail: { redis: ok ? 'ok' : `not answering at ${redisAt}` } };
     },
     routes: withAckLinks(
-      ackLinkRoutes({ store, secret: config.notify.linkSecret, logger }),
-      createHttpAuth(auth.settings, logger, oidc ? { events: oidc } : {}).wrap(
+      ackLinkRoutes({
+        store,
+        secret: config.notify.linkSecret,
+        logger,
+        ...(record ? { onAcknowledged: (id, at, by, from) => record.acknowledgedByLink(id, at, by, from) } : {}),
+      }),
+      createHttpAuth(auth.settings, logger, {
+        ...(oidc ? { events: oidc } : {}),
+        revocations: new SessionRevocations(redis, redisKeys(common.redisPrefix)),
+        onWrongToken: () => m.wrongTokens.inc(),
+      }).wrap(
         chainRoutes(
           notificationRoutes({
             redis,
@@ -176,17 +219,20 @@ export async function startAlerts(config: Config, deps: AlertsDeps = {}): Promis
             assets,
             vapidPublicKey: config.notify.vapidPublicKey,
           }),
-          dashboardRoutes({
-            clipsDir: common.clipsDir,
-            store,
-            live,
-            hub,
-            logger,
-            assets,
-            feedback: new FeedbackStore(redis, common.redisPrefix),
-            cameras: cameraRoutes({ registry: cameraRegistry, logger }),
-            thumbs,
-          }),
+          withRecord(
+            record?.routes,
+            dashboardRoutes({
+              clipsDir: common.clipsDir,
+              store,
+              live,
+              hub,
+              logger,
+              assets,
+              feedback: new FeedbackStore(redis, common.redisPrefix),
+              cameras: cameraRoutes({ registry: cameraRegistry, logger }),
+              thumbs,
+            }),
+          ),
         ),
       ),
     ),
@@ -220,6 +266,7 @@ export async function startAlerts(config: Config, deps: AlertsDeps = {}): Promis
         live.stop();
         hub.close();
         await served.close();
+        await record?.stop();
         await Promise.allSettled([sub.quit(), redis.quit()]);
       })()),
   };

@@ -1,5 +1,6 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { BlockList, isIP } from 'node:net';
+import { proxyIdentity, type ProxyHeaderFamily } from './proxy-identity';
 
 /**
  * Access control of the dashboard and its API (issue #17), as pure decisions: who is asking
@@ -21,6 +22,8 @@ export interface Identity {
   readonly role: Role;
   /** bearer header, session cookie, proxy headers, or nothing (auth off) */
   readonly via: 'bearer' | 'session' | 'proxy' | 'none';
+  /** via session: which login (logout revokes it; live streams are counted by it). */
+  readonly session?: { readonly id: string; readonly expiresAtMs: number };
 }
 
 export type AuthMode = 'token' | 'proxy' | 'none';
@@ -38,6 +41,10 @@ export interface AuthSettings {
   };
   /** session lifetime. @default 12 h */
   readonly sessionSeconds?: number;
+  /** proxy mode: the one header family that carries the user (proxy-identity.ts). @default x-forwarded */
+  readonly proxyHeaders?: ProxyHeaderFamily;
+  /** none mode: `Host` names served besides loopback ones (host-check.ts). */
+  readonly allowedHosts?: readonly string[];
 }
 
 /** What the config says (ALERTS_AUTH…), before the bind address is known. */
@@ -49,6 +56,8 @@ export interface AuthConfig {
   readonly proxyAdminGroups: readonly string[];
   readonly proxyOperatorGroups: readonly string[];
   readonly proxyViewerGroups: readonly string[];
+  readonly proxyHeaders?: ProxyHeaderFamily;
+  readonly allowedHosts?: readonly string[];
 }
 
 /** True for an interface only this machine can reach (`127.0.0.0/8`, `::1`, `localhost`). */
@@ -86,6 +95,8 @@ export function resolveAuth(
       ...(c.authToken !== undefined ? { adminToken: c.authToken } : {}),
       ...(c.viewerToken !== undefined ? { viewerToken: c.viewerToken } : {}),
       groups: { admin: c.proxyAdminGroups, operator: c.proxyOperatorGroups, viewer: c.proxyViewerGroups },
+      proxyHeaders: c.proxyHeaders ?? 'x-forwarded',
+      allowedHosts: c.allowedHosts ?? [],
     },
   };
 }
@@ -113,26 +124,34 @@ export function bearerToken(header: string | undefined): string | undefined {
 export const SESSION_COOKIE = 'sh_session';
 
 /**
- * A session is `v1.<role>.<expires, unix s>.<HMAC>` keyed by the role's token: stateless, so it
- * works on every replica and survives restarts, and rotating a token ends its sessions.
+ * A session is `v2.<role>.<expires, unix s>.<session id>.<HMAC>` keyed by the role's token:
+ * signed, so it works on every replica and survives restarts, and rotating a token ends its
+ * sessions. The random id names one login, so logout can revoke exactly it (issue #28.11: the
+ * adapter keeps revoked ids in Redis until they would have expired anyway).
  */
 export function signSession(role: Role, s: AuthSettings, now: Date): string | undefined {
   const key = role === 'viewer' ? s.viewerToken : s.adminToken;
   if (key === undefined) return undefined;
   const expires = Math.floor(now.getTime() / 1000) + (s.sessionSeconds ?? 12 * 3600);
-  const body = `v1.${role}.${expires}`;
+  const body = `v2.${role}.${expires}.${randomBytes(16).toString('base64url')}`;
   return `${body}.${createHmac('sha256', key).update(body).digest('base64url')}`;
 }
 
-export function verifySession(cookie: string, s: AuthSettings, now: Date): Role | undefined {
-  const m = /^v1\.(viewer|admin)\.(\d{1,12})\.([A-Za-z0-9_-]{43})$/.exec(cookie);
+/** A valid session's role, login id and expiry; undefined for anything forged, expired or malformed. */
+export function verifySession(
+  cookie: string,
+  s: AuthSettings,
+  now: Date,
+): { role: Role; id: string; expiresAtMs: number } | undefined {
+  const m = /^v2\.(viewer|admin)\.(\d{1,12})\.([A-Za-z0-9_-]{22})\.([A-Za-z0-9_-]{43})$/.exec(cookie);
   if (!m) return undefined;
   const role = m[1] as Role;
   const key = role === 'viewer' ? s.viewerToken : s.adminToken;
-  if (key === undefined || Number(m[2]) * 1000 <= now.getTime()) return undefined;
-  const mac = createHmac('sha256', key).update(`v1.${role}.${m[2]}`).digest();
-  const given = Buffer.from(m[3] ?? '', 'base64url');
-  return given.length === mac.length && timingSafeEqual(given, mac) ? role : undefined;
+  const expiresAtMs = Number(m[2]) * 1000;
+  if (key === undefined || expiresAtMs <= now.getTime()) return undefined;
+  const mac = createHmac('sha256', key).update(`v2.${role}.${m[2]}.${m[3]}`).digest();
+  const given = Buffer.from(m[4] ?? '', 'base64url');
+  return given.length === mac.length && timingSafeEqual(given, mac) ? { role, id: m[3] ?? '', expiresAtMs } : undefined;
 }
 
 /** `a=1; b=2` → map (first occurrence wins, as browsers send the most specific first). */
@@ -204,8 +223,17 @@ export function authenticate(r: AuthRequest, s: AuthSettings, now: Date): AuthDe
   }
   if (s.mode === 'token') {
     const cookie = parseCookies(header(r, 'cookie')).get(SESSION_COOKIE);
-    const role = cookie === undefined ? undefined : verifySession(cookie, s, now);
-    if (role) return { ok: true, identity: { name: `${role} session`, role, via: 'session' } };
+    const session = cookie === undefined ? undefined : verifySession(cookie, s, now);
+    if (session)
+      return {
+        ok: true,
+        identity: {
+          name: `${session.role} session`,
+          role: session.role,
+          via: 'session',
+          session: { id: session.id, expiresAtMs: session.expiresAtMs },
+        },
+      };
     return {
       ok: false,
       status: 401,
@@ -219,17 +247,10 @@ export function authenticate(r: AuthRequest, s: AuthSettings, now: Date): AuthDe
   if (r.remoteAddress === undefined || !inCidrs(r.remoteAddress, s.trustedProxies)) {
     return { ok: false, status: 401, reason: 'not signed in: reach the dashboard through the authenticating proxy' };
   }
-  // oauth2-proxy: X-Forwarded-User/-Groups with --pass-user-headers (upstream mode), X-Auth-Request-User/-Groups
-  // with --set-xauthrequest (nginx auth_request mode); see docs/deploy.md §7.
-  const user = (header(r, 'x-auth-request-user') ?? header(r, 'x-forwarded-user'))?.trim();
-  // eslint-disable-next-line no-control-regex -- control characters are exactly what a user name may not hold
-  if (!user || user.length > 256 || !/^[^\x00-\x1f\x7f]+$/.test(user))
-    return { ok: false, status: 401, reason: 'the proxy sent no user' };
-  const groupHeader = header(r, 'x-auth-request-groups') ?? header(r, 'x-forwarded-groups') ?? '';
-  const userGroups = groupHeader
-    .split(',')
-    .map((g) => g.trim())
-    .filter((g) => g !== '');
+  // exactly one header family, the one the deployment's proxy sets and strips (proxy-identity.ts, #28.1)
+  const asserted = proxyIdentity(r.headers, s.proxyHeaders ?? 'x-forwarded');
+  if (!asserted.ok) return { ok: false, status: 401, reason: asserted.reason };
+  const { user, groups: userGroups } = asserted;
   const role = roleFromGroups(userGroups, s.groups);
   if (!role) return { ok: false, status: 403, reason: `${user} is in none of the groups allowed here` };
   return { ok: true, identity: { name: user, role, via: 'proxy' } };

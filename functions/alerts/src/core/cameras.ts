@@ -22,6 +22,8 @@ export interface CameraView {
   readonly openIncidents: number;
   /** Worst severity among its open incidents. */
   readonly severity?: Severity;
+  /** Offline because nothing was heard from capture for too long, whatever it last said (camera-liveness.ts). */
+  readonly stale?: boolean;
 }
 
 /** A status report, from capture's camera hash or a camera.* CloudEvent. */

@@ -26,6 +26,8 @@ export interface Counters {
   readonly keda: KedaScalingSettings;
   readonly camerasOnline: number;
   readonly camerasTotal: number;
+  /** Whether any recorder is heard from (core/camera-liveness.ts); `none-alive` is shown as its own state. */
+  readonly recorders?: 'alive' | 'none-alive' | 'unknown';
   /** When these numbers were taken (ISO). */
   readonly at: string;
 }

@@ -25,6 +25,8 @@ export function ackLinkRoutes(deps: {
   secret: string | undefined;
   logger: Logger;
   now?: () => number;
+  /** The system of record's side (record + audit log), when it runs. */
+  onAcknowledged?: (incidentId: string, at: string, recipient: string, address: string) => Promise<void>;
 }) {
   const now = deps.now ?? Date.now;
   return async (req: Request, res: Response): Promise<boolean> => {
@@ -41,6 +43,12 @@ export function ackLinkRoutes(deps: {
     if (req.method === 'POST') {
       const rec = await deps.store.acknowledge(incidentId, new Date(now()).toISOString(), recipient);
       if (rec) deps.logger.info({ incidentId, by: recipient }, 'acknowledged through a signed link');
+      await deps.onAcknowledged?.(
+        incidentId,
+        rec?.acknowledgedAt ?? new Date(now()).toISOString(),
+        recipient,
+        req.socket.remoteAddress ?? '',
+      );
       // POST → redirect → GET (a reload does not post again)
       return (res.redirect(303, `${req.path}?done=1`), true);
     }

@@ -11,6 +11,7 @@ import { ThumbnailsBusyError, type ThumbnailCache } from '../adapters/thumbnails
 import { identityOf } from '../adapters/auth-http';
 import { summarize } from '../adapters/live-state';
 import { clipPathFromUrl } from '../core/clip-url';
+import { streamClientKey } from '../core/stream-key';
 import type { FeedbackStore } from '../adapters/feedback-store';
 import { feedbackRoutes } from './feedback-routes';
 
@@ -84,9 +85,7 @@ export function dashboardRoutes(deps: RouteDeps): (req: Request, res: Response) 
         true
       );
     if (get && p === '/api/stream') {
-      // per client: the user behind a proxy (every user shares its address), else the peer address
-      const who = identityOf(req);
-      const key = who?.via === 'proxy' ? `user:${who.name}` : `addr:${req.socket.remoteAddress ?? ''}`;
+      const key = streamClientKey(identityOf(req), req.socket.remoteAddress);
       const refused = deps.hub.admit(key) ?? deps.hub.connect(res, await deps.live.initialMessages(), key);
       if (refused)
         res

@@ -60,15 +60,17 @@ export class RetentionSweeper {
     const { clips, otherBytes } = await this.scan();
     for (let i = 0; i < clips.length; i += BATCH) {
       const batch = clips.slice(i, i + BATCH);
-      const [marks, members, marked] = await Promise.all([
+      const [marks, members, marked, held] = await Promise.all([
         redis.mget(...batch.map((c) => keys.verdictDone(c.jobId))),
         redis.smismember(keys.incidentClips, ...batch.map((c) => c.path)),
         redis.smismember(keys.feedbackClips, ...batch.map((c) => c.path)),
+        redis.smismember(keys.legalHoldClips, ...batch.map((c) => c.path)),
       ]);
       batch.forEach((c, j) => {
         c.verdict = parseVerdictMark(marks[j] ?? null);
         c.inIncidentSet = members[j] === 1;
-        c.feedbackHeld = marked[j] === 1;
+        // operator feedback and a legal hold on the incident (the record, issue #25) both keep a clip
+        c.feedbackHeld = marked[j] === 1 || held[j] === 1;
       });
     }
     const plan = planRetention(clips, {

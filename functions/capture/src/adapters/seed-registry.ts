@@ -9,7 +9,7 @@ import { toError } from '../../../shared/src/errors';
 /**
  * Seeds the registry from today's configuration (NUM_STREAMS, RTSP_URL_TEMPLATE and, when this
  * process can read it, CAMERAS_FILE): capture and inference both do it at start, whichever is first.
- * Idempotent per camera id (CameraRegistry.seedOnce).
+ * Unedited seeded entries follow today's configuration; edited ones are kept (CameraRegistry.syncSeeded).
  */
 export async function seedRegistry(registry: CameraRegistry, config: Config, logger: Logger): Promise<void> {
   const file = config.inference.camerasFile;
@@ -22,8 +22,8 @@ export async function seedRegistry(registry: CameraRegistry, config: Config, log
         return undefined;
       })
     : undefined;
-  const added = await registry
-    .seedOnce(
+  const synced = await registry
+    .syncSeeded(
       seedEntries({
         numStreams: config.common.numStreams,
         rtspUrlTemplate: config.common.rtspUrlTemplate,
@@ -35,7 +35,7 @@ export async function seedRegistry(registry: CameraRegistry, config: Config, log
         { err: toError(err).message },
         'could not seed the camera registry (Redis down?): the lease rounds retry reading it',
       );
-      return 0;
+      return { added: 0, updated: 0, removed: 0 };
     });
-  if (added > 0) logger.info({ added }, 'camera registry seeded');
+  if (synced.added + synced.updated + synced.removed > 0) logger.info(synced, 'camera registry seeded');
 }

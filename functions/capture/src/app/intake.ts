@@ -2,7 +2,13 @@ import fs from 'node:fs/promises';
 import type { Logger } from 'pino';
 import { InFlight } from '../../../shared/src/async';
 import type { ClipJob, ClipSource } from '../../../shared/src/clip-job';
-import { identifyClip, stampedStart, type ClipIdentity } from '../../../shared/src/clip-identity';
+import {
+  CLIP_FUTURE_SKEW_MS,
+  datedInFuture,
+  identifyClip,
+  stampedStart,
+  type ClipIdentity,
+} from '../../../shared/src/clip-identity';
 import type { Publisher } from '../../../shared/src/cloudevents';
 import { UnrecoverableError, isUnrecoverable, toError } from '../../../shared/src/errors';
 import { EventType, type ClipRecorded } from '../../../shared/src/events';
@@ -53,6 +59,12 @@ export class ClipIntake {
   async take(data: ClipRecorded, from: ClipSource = { origin: 'external' }): Promise<IntakeResult> {
     const { clipsDir, metrics, logger } = this.opts;
     const { origin } = from;
+    if (origin === 'external' && datedInFuture(data.path, data.startedAt, Date.now())) {
+      metrics.rejected.inc({ reason: 'future' });
+      throw new UnrecoverableError(
+        `clip refused: dated in the future (${data.startedAt}, ${data.path}); more than ${CLIP_FUTURE_SKEW_MS / 1000} s of clock skew`,
+      );
+    }
     const clip = await this.identify(data);
     const model = await this.model(data, clip.path, origin);
     const check = await this.validate(clip.abs, origin);

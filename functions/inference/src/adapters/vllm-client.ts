@@ -134,7 +134,8 @@ function serverMessage(err: { readonly error?: unknown; readonly message: string
 
 /**
  * The model-server failure policy (issue #11), decided from what the server says and whether
- * its /health answers. vLLM's /health is 200 unless the engine is dead (EngineDeadError → 503,
+ * its /health answers. vLLM's /health is 200 unless the engine is dead (EngineDeadError → 503;
+ * at the pinned v0.12.0 in vllm/entrypoints/openai/api_server.py:326-333, later moved to
  * vllm/entrypoints/serve/instrumentator/health.py), so a 5xx with /health 200 is this request's
  * fault (e.g. the Qwen3-VL `total_num_frames` 500, QwenLM/Qwen3-VL#1762): it must count as an
  * attempt, or it would be resent forever.

@@ -37,7 +37,7 @@ export async function judge(
   for (let attempt = 0; attempt < 2; attempt++) {
     const res = await client.complete(body, signal);
     usage.push(res.usage);
-    const parsed = parseAnswer(res.content);
+    const parsed = parseAnswer(res.content, language);
     if (parsed.ok) return { ...fromVerdict(parsed.verdict), usage, modelMs: performance.now() - started };
     lastReason = parsed.reason;
   }

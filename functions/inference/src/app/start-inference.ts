@@ -108,7 +108,7 @@ export async function startInference(config: Config, deps: InferenceDeps = {}): 
   // the registry (seeded once from today's configuration) gives each clip its camera's current context and zones
   const cameraRegistry = new CameraRegistry(redis, keys, { logger });
   await cameraRegistry
-    .seedOnce(
+    .syncSeeded(
       seedEntries({ numStreams: common.numStreams, rtspUrlTemplate: common.rtspUrlTemplate, camerasFile: cameras }),
     )
     .catch((err) => logger.warn({ err: toError(err).message }, 'could not seed the camera registry'));

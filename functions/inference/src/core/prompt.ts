@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { HAZARD_TYPES, VERDICT_JSON_SCHEMA, type HazardType, type ModelVerdict } from '../../../shared/src/verdict';
+import { HAZARD_TYPES, type HazardType, type ModelVerdict } from '../../../shared/src/verdict';
+import { NOTE_MAX_CHARS, TERSE_VERDICT_JSON_SCHEMA, terseOf } from '../../../shared/src/verdict-terse';
 import { renderContext, type CameraContext } from './camera-context';
 import { mediaParts, type ContentPart, type MediaMode, type PreparedMedia } from './media';
 
@@ -45,18 +46,21 @@ export function systemPrompt(language: VerdictLanguage): string {
     'Hazard types (use exactly these names):',
     ...HAZARD_TYPES.map((t) => `- ${t}: ${HAZARD_HELP[t]}`),
     'Status: "safe" when there is no hazard (then hazards is empty); "danger" when any hazard is person_fall or fire; otherwise "warning".',
-    'Report each hazard type once, with a short description of what you see and your confidence from 0 to 1.',
-    `Write "summary" and every "description" in ${lang}.`,
-    'Answer with one JSON object only, matching the schema: {"status", "hazards": [{"type", "description", "confidence"}], "summary"}.',
+    'Report each hazard type once, with your confidence from 0 to 1.',
+    `Add a "description" (at most ${NOTE_MAX_CHARS} characters, in ${lang}) only when it says more than the type, such as which zone or how many people.`,
+    'Answer with one compact JSON object only, matching the schema: {"status","hazards":[{"type","confidence"}]}.',
   ].join('\n');
 }
 
-/** A verdict as the assistant turn of an example: fixed key order, so the bytes never vary. */
+/**
+ * A verdict as the assistant turn of an example, in the terse answer form the model is asked for
+ * (shared/src/verdict-terse.ts): fixed key order, compact, so the bytes never vary.
+ */
 export function canonicalVerdict(v: ModelVerdict): string {
+  const t = terseOf(v);
   return JSON.stringify({
-    status: v.status,
-    hazards: v.hazards.map((h) => ({ type: h.type, description: h.description, confidence: h.confidence })),
-    summary: v.summary,
+    status: t.status,
+    hazards: t.hazards.map((h) => ({ type: h.type, confidence: h.confidence })),
   });
 }
 
@@ -112,7 +116,7 @@ export interface RequestOptions {
   mmKwargs: Record<string, unknown> | undefined;
 }
 
-/** The chat-completions body: temperature 0 and the §3.6 JSON schema as `response_format`. */
+/** The chat-completions body: temperature 0 and the terse answer's JSON schema as `response_format` (rendered to §3.6 on return). */
 export function buildRequestBody(
   prefix: readonly ChatMessage[],
   final: ChatMessage,
@@ -125,7 +129,7 @@ export function buildRequestBody(
     max_tokens: opts.maxTokens,
     response_format: {
       type: 'json_schema',
-      json_schema: { name: 'safety_verdict', schema: VERDICT_JSON_SCHEMA, strict: true },
+      json_schema: { name: 'safety_verdict', schema: TERSE_VERDICT_JSON_SCHEMA, strict: true },
     },
     ...(opts.mmKwargs ? { mm_processor_kwargs: opts.mmKwargs } : {}),
   };

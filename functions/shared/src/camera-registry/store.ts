@@ -1,6 +1,7 @@
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { RedisKeys } from '../keys';
+import { canonicalEntry, planReseed } from './reseed';
 import { CameraEntryError, parseCameraEntry, patchCameraEntry, type CameraEntry } from './schema';
 
 /** What changed, as published in the `camera.updated` CloudEvent. */
@@ -109,6 +110,62 @@ export class CameraRegistry {
     m.incr(this.keys.cameraRegistryVersion);
     const res = await m.exec();
     return (res ?? []).slice(0, todo.length).filter(([, v]) => Number(v) === 1).length;
+  }
+
+  /**
+   * Seeds today's configuration and lets unedited seeded entries follow it (reseed.ts): new ids
+   * are added, an entry still exactly as seeded is rewritten to today's seed or removed when
+   * NUM_STREAMS no longer lists it; anything an operator edited, added or deleted stays as is.
+   * Runs under WATCH, so an API write in between makes it start again (at most 5 times).
+   */
+  async syncSeeded(today: readonly CameraEntry[]): Promise<{ added: number; updated: number; removed: number }> {
+    // its own connection: WATCH is per connection, and another MULTI on a shared one would clear it
+    const conn = this.redis.duplicate();
+    try {
+      return await this.syncOn(conn, today);
+    } finally {
+      conn.disconnect();
+    }
+  }
+
+  private async syncOn(
+    conn: Redis,
+    today: readonly CameraEntry[],
+  ): Promise<{ added: number; updated: number; removed: number }> {
+    const k = this.keys;
+    for (let attempt = 0; attempt < 5; attempt++) {
+      await conn.watch(k.cameraRegistry, k.cameraRegistrySeededAs, k.cameraRegistrySeeded);
+      const [registry, seededAs, seeded] = await Promise.all([
+        conn.hgetall(k.cameraRegistry),
+        conn.hgetall(k.cameraRegistrySeededAs),
+        conn.smembers(k.cameraRegistrySeeded),
+      ]);
+      const plan = planReseed(today, { registry, seededAs, seeded: new Set(seeded) });
+      if (plan.add.length + plan.update.length + plan.remove.length === 0) {
+        await conn.unwatch();
+        return { added: 0, updated: 0, removed: 0 };
+      }
+      const at = new Date().toISOString();
+      const m = conn.multi();
+      for (const e of plan.add) {
+        m.hsetnx(k.cameraRegistry, e.id, JSON.stringify({ ...e, updatedAt: at }));
+        m.sadd(k.cameraRegistrySeeded, e.id);
+        m.hset(k.cameraRegistrySeededAs, e.id, canonicalEntry(e) ?? '');
+      }
+      for (const e of plan.update) {
+        m.hset(k.cameraRegistry, e.id, JSON.stringify({ ...e, updatedAt: at }));
+        m.hset(k.cameraRegistrySeededAs, e.id, canonicalEntry(e) ?? '');
+      }
+      for (const id of plan.remove) {
+        m.hdel(k.cameraRegistry, id);
+        m.hdel(k.cameraRegistrySeededAs, id);
+        m.srem(k.cameraRegistrySeeded, id);
+      }
+      m.incr(k.cameraRegistryVersion);
+      if ((await m.exec()) !== null)
+        return { added: plan.add.length, updated: plan.update.length, removed: plan.remove.length };
+    }
+    throw new Error('camera registry kept changing while seeding; seeding again at the next start');
   }
 
   private async write(entry: CameraEntry): Promise<{ created: boolean; stored: CameraEntry }> {

@@ -129,7 +129,7 @@ export const alerts = {
   trustedProxies: envVar('ALERTS_TRUSTED_PROXIES', {
     schema: cidrs,
     expected: 'comma-separated CIDRs or addresses',
-    doc: 'proxy mode: peers whose X-Forwarded-User / X-Auth-Request-User headers are believed (anyone else gets 401)',
+    doc: 'proxy mode: peers whose user headers (ALERTS_PROXY_HEADERS) are believed (anyone else gets 401)',
   }),
   proxyAdminGroups: envVar('ALERTS_PROXY_ADMIN_GROUPS', {
     schema: list,
@@ -147,6 +147,17 @@ export const alerts = {
     expected: 'comma-separated group names (`*` = any signed-in user)',
     doc: 'proxy mode: groups whose members may watch',
   }),
+  proxyHeaders: envVar('ALERTS_PROXY_HEADERS', {
+    schema: z.enum(['x-forwarded', 'x-auth-request']),
+    default: 'x-forwarded',
+    expected: 'x-forwarded|x-auth-request',
+    doc: 'proxy mode: the one header pair that names the user, never the other (docs/deploy.md §7): `x-forwarded` = X-Forwarded-User/-Groups, which oauth2-proxy sets and strips with --pass-user-headers; `x-auth-request` = X-Auth-Request-User/-Groups, which an nginx auth_request front must overwrite with proxy_set_header',
+  }),
+  allowedHosts: envVar('ALERTS_ALLOWED_HOSTS', {
+    schema: list,
+    expected: 'comma-separated host names',
+    doc: 'ALERTS_AUTH=none: `Host` names served besides localhost, 127.0.0.0/8 and [::1] (DNS-rebinding guard); every other Host gets 403',
+  }),
   sseMaxStreams: envVar('ALERTS_SSE_MAX_STREAMS', {
     schema: int(1, 100000),
     default: '200',
@@ -157,7 +168,7 @@ export const alerts = {
     schema: int(1, 10000),
     default: '8',
     expected: 'an integer ≥ 1',
-    doc: 'open /api/stream connections per client (address, or user in proxy mode); beyond it 429',
+    doc: 'open /api/stream connections per login session (cookie), token (bearer), proxy user, or address (auth off); beyond it 429',
   }),
   headersTimeoutMs: envVar('ALERTS_HEADERS_TIMEOUT_MS', {
     schema: int(1000, 600000),

@@ -11,8 +11,8 @@ export const record = {
   recordDir: envVar('RECORD_DIR', {
     schema: z.string().min(1),
     default: '.safety-hanta/record',
-    expected: 'a directory path, or `memory`',
-    doc: 'PGlite data directory when DATABASE_URL is unset (`memory` = nothing kept on disk)',
+    expected: 'a directory path, `memory` or `off`',
+    doc: 'PGlite data directory when DATABASE_URL is unset (`memory` = nothing kept on disk; `off` = no record at all, history from Redis only: for tests of other parts, not for a plant)',
   }),
   retentionDays: envVar('RECORD_RETENTION_DAYS', {
     schema: int(1826, 36500),

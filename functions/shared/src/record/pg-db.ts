@@ -1,14 +1,19 @@
 import pg from 'pg';
 import type { Queryable, RecordDb } from './db';
+import { pgLocalTimestampToIso, pgTimestampToIso } from './time';
 
-// timestamptz/int8 arrive as strings, not Date/number, so both back ends hand the same JSON-ready
+// timestamptz arrive as ISO strings (time.ts) and int8 as strings, not Date/number, so both back ends hand the same JSON-ready
 // values to the code above them (PGlite is told the same in pglite-db.ts). OIDs from
 // postgres src/include/catalog/pg_type.dat: 1184 timestamptz, 1114 timestamp, 20 int8.
 const asText = (v: string): string => v;
-const AS_TEXT = new Set([1184, 1114, 20]);
+const OURS: Record<number, (v: string) => unknown> = {
+  1184: pgTimestampToIso,
+  1114: pgLocalTimestampToIso,
+  20: asText,
+};
 const typeParsers: pg.CustomTypesConfig = {
   getTypeParser: ((oid: number): ((v: string) => unknown) =>
-    AS_TEXT.has(oid) ? asText : (pg.types.getTypeParser(oid) as (v: string) => unknown)) as never,
+    OURS[oid] ?? (pg.types.getTypeParser(oid) as (v: string) => unknown)) as never,
 };
 
 function wrap(client: pg.ClientBase | pg.Pool): Queryable {

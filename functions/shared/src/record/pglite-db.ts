@@ -1,10 +1,15 @@
 import { PGlite, types } from '@electric-sql/pglite';
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import type { Queryable, RecordDb } from './db';
+import { pgLocalTimestampToIso, pgTimestampToIso } from './time';
 
 const asText = (v: string): string => v;
-// the same values as pg-db.ts: timestamps and int8 as their text form
-const parsers = { [types.TIMESTAMPTZ]: asText, [types.TIMESTAMP]: asText, [types.INT8]: asText };
+// the same values as pg-db.ts: timestamps as ISO strings, int8 as text
+const parsers = {
+  [types.TIMESTAMPTZ]: pgTimestampToIso,
+  [types.TIMESTAMP]: pgLocalTimestampToIso,
+  [types.INT8]: asText,
+};
 
 function wrap(db: Pick<PGlite, 'query' | 'exec'>): Queryable {
   return {

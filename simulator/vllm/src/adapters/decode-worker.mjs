@@ -30,8 +30,9 @@ async function* packetsUntilError(input, index) {
  * Demux → decode → the caller's filter graph + rgb24, every output frame as RGB. A packet that
  * fails to decode is skipped, as the ffmpeg CLI does without -xerror (FFmpeg fftools/ffmpeg.c:
  * "Error while decoding stream" → `if (exit_on_error) exit_program(1); … continue;`), so a damaged
- * clip yields fewer frames than its header promises; media.ts turns that into vLLM's OpenCV-loader
- * error "Expected reading N frames, but only loaded M frames" (vllm/multimodal/video.py).
+ * clip yields fewer frames than its header promises, as OpenCV's loader reads it; media.ts then
+ * follows the modelled vLLM version (0.11: "Expected reading N frames" 500; from 0.12.0 the broken
+ * frames are dropped, vllm/multimodal/video.py:67-116).
  */
 async function decode(file, filterDesc) {
   const input = await Demuxer.open(file);

@@ -1,7 +1,18 @@
 import { conform } from './json-schema';
 import { qwenTokenizer } from './qwen-tokenizer';
+import type { JsonSchema } from './json-schema';
 import type { OutputFormat } from './request';
 import type { ModelVerdict } from '../../../../functions/shared/src/verdict';
+
+/**
+ * A schema without `summary` is the terse answer inference asks for (functions/shared/src/verdict-terse.ts):
+ * the sim answers as a model following that prompt would, with no summary and no description (its
+ * descriptions only restate the type).
+ */
+function shapedFor(verdict: ModelVerdict, schema: JsonSchema): unknown {
+  if (schema.properties?.summary !== undefined) return verdict;
+  return { status: verdict.status, hazards: verdict.hazards.map((h) => ({ type: h.type, confidence: h.confidence })) };
+}
 
 /**
  * Renders the verdict in the requested output format. With a JSON schema the verdict is bent
@@ -9,7 +20,7 @@ import type { ModelVerdict } from '../../../../functions/shared/src/verdict';
  * plain text gets the summary.
  */
 export function renderAnswer(verdict: ModelVerdict, format: OutputFormat): string {
-  if (format.type === 'json_schema') return JSON.stringify(conform(verdict, format.schema));
+  if (format.type === 'json_schema') return JSON.stringify(conform(shapedFor(verdict, format.schema), format.schema));
   if (format.type === 'json_object') return JSON.stringify(verdict);
   return verdict.summary;
 }

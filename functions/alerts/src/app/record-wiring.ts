@@ -1,0 +1,131 @@
+import type { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import type { Config } from '../../../shared/src/config';
+import type { CameraRegistry } from '../../../shared/src/camera-registry/store';
+import { toError } from '../../../shared/src/errors';
+import type { AlertData, CameraStatusEvent, VerdictCreated } from '../../../shared/src/events';
+import { openRecord, type RecordDb } from '../../../shared/src/record/open';
+import type { Request, Response } from '../../../shared/src/http';
+import type { AlertStore } from '../adapters/redis-store';
+import type { AlertEventKind } from '../core/incidents';
+import { NO_PLACE, type CameraPlace } from '../core/record-row';
+import { AuditLog } from '../record/audit-log';
+import { RecordReader } from '../record/record-reader';
+import { RecordWriter } from '../record/record-writer';
+import { runRecordRetention } from '../record/retention';
+import { Workflow } from '../record/workflow';
+import { recordRoutes } from '../http/record-routes';
+import { viewAudit } from '../http/view-audit';
+import { exportRoutes } from '../http/export-routes';
+import { reportRoutes } from '../http/report-routes';
+
+/** What the CloudEvent handler hands the record (handler.ts). */
+export interface EventRecorder {
+  alert(eventId: string, kind: AlertEventKind, data: AlertData, receivedAt: string): Promise<boolean>;
+  verdict(eventId: string, data: VerdictCreated): Promise<boolean>;
+  camera(eventId: string, data: CameraStatusEvent): Promise<boolean>;
+}
+
+export interface RunningRecord {
+  readonly db: RecordDb;
+  readonly recorder: EventRecorder;
+  /** Runs before the dashboard's routes: audits views, serves the record's API, exports and reports. */
+  readonly routes: (req: Request, res: Response) => Promise<boolean>;
+  /** An acknowledgement through a signed link (issue #24): recorded and audited with the link's recipient. */
+  acknowledgedByLink(incidentId: string, at: string, recipient: string, address: string): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export interface RecordDeps {
+  readonly redis: Redis;
+  readonly store: AlertStore;
+  readonly cameras: CameraRegistry;
+  readonly logger: Logger;
+  readonly legalHoldKey: string;
+  /** A clip's thumbnail (the dashboard's ffmpeg cache), for evidence bundles. */
+  readonly thumbnail?: (clipPath: string) => Promise<Buffer>;
+  readonly now?: () => Date;
+}
+
+/**
+ * Opens the system of record (PostgreSQL or PGlite, migrated), and wires its writer, API and
+ * retention job. Started by start-alerts.ts; the record is what outlives Redis (issue #25).
+ * Undefined with RECORD_DIR=off and no DATABASE_URL.
+ */
+export async function startRecord(config: Config, deps: RecordDeps): Promise<RunningRecord | undefined> {
+  const { logger, redis } = deps;
+  if (!config.record.databaseUrl && config.record.recordDir === 'off') {
+    logger.warn('RECORD_DIR=off: no system of record; the history holds only what Redis keeps');
+    return undefined;
+  }
+  const now = deps.now ?? (() => new Date());
+  const db = await openRecord(config.record);
+  const writer = new RecordWriter(db);
+  const reader = new RecordReader(db, now);
+  const audit = new AuditLog(db);
+  const workflow = new Workflow(db, audit);
+  const placeOf = async (cameraId: string): Promise<CameraPlace> => {
+    const c = await deps.cameras.get(cameraId).catch(() => undefined);
+    return c ? { site: c.site, area: c.area, zones: c.zones.map((z) => z.name) } : NO_PLACE;
+  };
+  const onHold = async (clips: readonly string[], hold: boolean): Promise<void> => {
+    if (clips.length === 0) return;
+    await (hold ? redis.sadd(deps.legalHoldKey, ...clips) : redis.srem(deps.legalHoldKey, ...clips));
+  };
+  const views = viewAudit(audit, logger);
+  const api = recordRoutes({ reader, writer, workflow, audit, store: deps.store, logger, onHold });
+  const exports = exportRoutes({
+    reader,
+    audit,
+    clipsDir: config.common.clipsDir,
+    logger,
+    ...(deps.thumbnail ? { thumbnail: deps.thumbnail } : {}),
+  });
+  const reports = reportRoutes({ db, audit, logger, now });
+
+  let timer: NodeJS.Timeout | undefined;
+  let running: Promise<void> | undefined;
+  const retention = async (): Promise<void> => {
+    try {
+      const r = await runRecordRetention(db, config.record.retentionDays, now());
+      if (r.ran && r.heldClips.length) await redis.sadd(deps.legalHoldKey, ...r.heldClips);
+      if (r.ran && r.incidents + r.verdicts + r.cameraEvents + r.auditEntries > 0) logger.info(r, 'record retention');
+    } catch (err) {
+      logger.warn({ err: toError(err).message }, 'record retention failed; next round retries');
+    }
+  };
+  const interval = config.record.retentionIntervalMs;
+  if (interval > 0) {
+    const tick = (): void => {
+      running = retention().finally(() => {
+        if (timer !== undefined) timer = setTimeout(tick, interval);
+      });
+    };
+    timer = setTimeout(tick, Math.min(interval, 60_000));
+  }
+  logger.info({ record: db.kind, dir: db.kind === 'pglite' ? config.record.recordDir : undefined }, 'record open');
+
+  return {
+    db,
+    recorder: {
+      alert: async (id, kind, data, at) => writer.alert(id, kind, data, at, await placeOf(data.cameraId)),
+      verdict: (id, data) => writer.verdict(id, data),
+      camera: (id, data) => writer.camera(id, data),
+    },
+    routes: async (req, res) =>
+      (await views(req, res)) || (await api(req, res)) || (await exports(req, res)) || reports(req, res),
+    acknowledgedByLink: async (incidentId, at, recipient, address) => {
+      await writer.acknowledge(incidentId, at, recipient, undefined);
+      await audit.write(
+        { name: recipient, role: 'signed-link', address },
+        { action: 'incident.acknowledge', target: incidentId, detail: { via: 'signed link' } },
+      );
+    },
+    stop: async () => {
+      clearTimeout(timer);
+      timer = undefined;
+      await running;
+      await db.close();
+    },
+  };
+}

@@ -1,0 +1,96 @@
+import { z } from 'zod';
+
+/** Corrective action statuses, in workflow order; `overdue` and `none` are filter-only. */
+export const ACTION_STATUSES = ['open', 'in_progress', 'done', 'verified'] as const;
+export type ActionStatus = (typeof ACTION_STATUSES)[number];
+
+/** `GET /api/incidents` (and `.csv`): at most this many per page. */
+export const HISTORY_PAGE_MAX = 200;
+
+const time = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}(T[\d:.]+(Z|[+-]\d{2}:\d{2})?)?$/, 'a date (YYYY-MM-DD) or an ISO time')
+  .refine((s) => !Number.isNaN(Date.parse(s)), 'not a real date');
+const word = z.string().trim().min(1).max(200);
+/** `a,b,c`: any of them (multi-select, as Frigate users asked in #1941). */
+const anyOf = <T extends string>(item: z.ZodType<T, string>) =>
+  z
+    .string()
+    .transform((s) => s.split(',').map((x) => x.trim()))
+    .pipe(z.array(item).min(1).max(50));
+const int = (min: number, max: number, dflt: number) =>
+  z
+    .string()
+    .regex(/^\d{1,9}$/)
+    .transform(Number)
+    .pipe(z.number().int().min(min).max(max))
+    .optional()
+    .transform((v) => v ?? dflt);
+
+/** The history filters (query parameters), validated at the boundary. */
+export const HistoryFilterSchema = z.object({
+  from: time.optional(),
+  to: time.optional(),
+  camera: anyOf(z.string().regex(/^[A-Za-z0-9_-]{1,64}$/)).optional(),
+  site: word.optional(),
+  area: word.optional(),
+  zone: word.optional(),
+  hazard: anyOf(z.string().regex(/^[a-z_]{1,64}$/)).optional(),
+  severity: anyOf(z.enum(['warning', 'danger'])).optional(),
+  state: anyOf(z.enum(['open', 'resolved'])).optional(),
+  acknowledgedBy: word.optional(),
+  actionStatus: z.enum([...ACTION_STATUSES, 'overdue', 'none']).optional(),
+  q: z.string().trim().min(1).max(200).optional(),
+  offset: int(0, 100_000_000, 0),
+  limit: int(1, HISTORY_PAGE_MAX, 50),
+});
+export type HistoryFilter = z.infer<typeof HistoryFilterSchema>;
+
+/** Parses query parameters; a repeated parameter is refused rather than guessed at. */
+export function parseHistoryFilter(
+  query: Record<string, unknown>,
+): { ok: true; filter: HistoryFilter } | { ok: false; error: string } {
+  const parsed = HistoryFilterSchema.safeParse(query);
+  if (parsed.success) return { ok: true, filter: parsed.data };
+  const first = parsed.error.issues[0];
+  return { ok: false, error: `${first?.path.join('.') || 'query'}: ${first?.message ?? 'invalid'}` };
+}
+
+/** `%`, `_` and `\` are ILIKE wildcards: a search for "50%" means the characters. */
+const likeEscape = (s: string): string => s.replace(/[\\%_]/g, (c) => `\\${c}`);
+
+/** A date alone means that whole day (UTC) for `to`: `to=2026-12-06` includes the 6th. */
+function upperBound(to: string): string {
+  return /^\d{4}-\d{2}-\d{2}$/.test(to) ? new Date(Date.parse(to) + 86_400_000).toISOString() : to;
+}
+
+/**
+ * The WHERE clause and its parameters for a filter (pure; the table is aliased `i`). Every value is
+ * a bound parameter. Indexes that serve each part: docs/records.md "Indexes".
+ */
+export function historyWhere(f: HistoryFilter, now: Date): { where: string; params: unknown[] } {
+  const params: unknown[] = [];
+  const p = (v: unknown): string => (params.push(v), `$${params.length}`);
+  const conds: string[] = [];
+  if (f.from) conds.push(`i.opened_at >= ${p(f.from)}`);
+  if (f.to) conds.push(`i.opened_at < ${p(upperBound(f.to))}`);
+  if (f.camera) conds.push(`i.camera_id = ANY(${p(f.camera)})`);
+  if (f.site) conds.push(`i.site = ${p(f.site)}`);
+  if (f.area) conds.push(`i.area = ${p(f.area)}`);
+  if (f.zone) conds.push(`${p(f.zone)} = ANY(i.zones)`);
+  if (f.hazard) conds.push(`i.hazards && ${p(f.hazard)}::text[]`);
+  if (f.severity) conds.push(`i.severity = ANY(${p(f.severity)})`);
+  if (f.state) conds.push(`i.state = ANY(${p(f.state)})`);
+  if (f.acknowledgedBy) conds.push(`i.acknowledged_by = ${p(f.acknowledgedBy)}`);
+  if (f.q) conds.push(`i.search_text ILIKE ${p(`%${likeEscape(f.q)}%`)}`);
+  if (f.actionStatus === 'none') conds.push('NOT EXISTS (SELECT 1 FROM actions a WHERE a.incident_id = i.incident_id)');
+  else if (f.actionStatus === 'overdue')
+    conds.push(
+      `EXISTS (SELECT 1 FROM actions a WHERE a.incident_id = i.incident_id AND a.status IN ('open', 'in_progress') AND a.due_at < ${p(now.toISOString())})`,
+    );
+  else if (f.actionStatus)
+    conds.push(
+      `EXISTS (SELECT 1 FROM actions a WHERE a.incident_id = i.incident_id AND a.status = ${p(f.actionStatus)})`,
+    );
+  return { where: conds.length ? `WHERE ${conds.join(' AND ')}` : '', params };
+}

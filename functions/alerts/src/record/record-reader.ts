@@ -1,0 +1,148 @@
+import type { Queryable } from '../../../shared/src/record/db';
+import type { DashboardIncident } from '../core/incidents';
+import { historyWhere, type ActionStatus, type HistoryFilter } from '../core/record-filter';
+
+/** Beyond this many matches the total is given as "more than" (an exact count costs a full scan). */
+export const TOTAL_CAP = 10_000;
+
+export interface RecordedAction {
+  readonly actionId: string;
+  readonly incidentId: string;
+  readonly text: string;
+  readonly owner: string;
+  readonly dueAt: string;
+  readonly status: ActionStatus;
+  readonly createdAt: string;
+  readonly createdBy: string;
+  readonly closedAt: string | null;
+  readonly closedComment: string | null;
+  readonly overdue: boolean;
+}
+
+/** One incident of the history: the dashboard's fields plus what only the record has. */
+export interface HistoryIncident extends DashboardIncident {
+  readonly site: string;
+  readonly area: string;
+  readonly zones: readonly string[];
+  readonly clipPaths: readonly string[];
+  readonly owner: string | null;
+  readonly ackNote: string | null;
+  readonly legalHold: boolean;
+  readonly openActions: number;
+  readonly overdueActions: number;
+}
+
+interface Row {
+  doc: DashboardIncident;
+  site: string;
+  area: string;
+  zones: string[];
+  clip_paths: string[];
+  owner: string | null;
+  ack_note: string | null;
+  legal_hold: boolean;
+  acknowledged_at: string | null;
+  acknowledged_by: string | null;
+  open_actions: string;
+  overdue_actions: string;
+}
+
+const iso = (t: string | null): string | undefined => (t === null ? undefined : new Date(t).toISOString());
+
+function toIncident(r: Row): HistoryIncident {
+  const ackAt = iso(r.acknowledged_at);
+  return {
+    ...r.doc,
+    history: [],
+    ...(ackAt ? { acknowledgedAt: ackAt } : {}),
+    ...(r.acknowledged_by ? { acknowledgedBy: r.acknowledged_by } : {}),
+    site: r.site,
+    area: r.area,
+    zones: r.zones,
+    clipPaths: r.clip_paths,
+    owner: r.owner,
+    ackNote: r.ack_note,
+    legalHold: r.legal_hold,
+    openActions: Number(r.open_actions),
+    overdueActions: Number(r.overdue_actions),
+  };
+}
+
+const SELECT = (now: string) => `SELECT i.doc, i.site, i.area, i.zones, i.clip_paths, i.owner, i.ack_note, i.legal_hold,
+  i.acknowledged_at, i.acknowledged_by,
+  (SELECT count(*) FROM actions a WHERE a.incident_id = i.incident_id AND a.status IN ('open', 'in_progress')) AS open_actions,
+  (SELECT count(*) FROM actions a WHERE a.incident_id = i.incident_id AND a.status IN ('open', 'in_progress') AND a.due_at < ${now}) AS overdue_actions
+  FROM incidents i`;
+
+/** Reads of the record: the history, one incident with everything about it, actions. */
+export class RecordReader {
+  constructor(
+    private readonly db: Queryable,
+    private readonly now: () => Date = () => new Date(),
+  ) {}
+
+  /** One page of the filtered history, newest first, and how many match (capped at {@link TOTAL_CAP}). */
+  async search(f: HistoryFilter): Promise<{ incidents: HistoryIncident[]; total: number; totalCapped: boolean }> {
+    const now = this.now();
+    const { where, params } = historyWhere(f, now);
+    const n = params.length;
+    const [rows, count] = await Promise.all([
+      this.db.query<Row>(
+        `${SELECT(`$${n + 1}`)} ${where} ORDER BY i.opened_at DESC, i.incident_id DESC LIMIT $${n + 2} OFFSET $${n + 3}`,
+        [...params, now.toISOString(), f.limit, f.offset],
+      ),
+      this.db.query<{ n: string }>(
+        `SELECT count(*) AS n FROM (SELECT 1 FROM incidents i ${where} LIMIT ${TOTAL_CAP + 1}) x`,
+        params,
+      ),
+    ]);
+    const total = Number(count[0]?.n ?? 0);
+    return { incidents: rows.map(toIncident), total: Math.min(total, TOTAL_CAP), totalCapped: total > TOTAL_CAP };
+  }
+
+  async incident(id: string): Promise<HistoryIncident | undefined> {
+    const rows = await this.db.query<Row>(`${SELECT('$2')} WHERE i.incident_id = $1`, [id, this.now().toISOString()]);
+    return rows[0] ? toIncident(rows[0]) : undefined;
+  }
+
+  /** Every transition of an incident, oldest first: alert events and operators' changes. */
+  async transitions(id: string): Promise<Record<string, unknown>[]> {
+    return this.db.query(
+      `SELECT event_id AS "eventId", kind, status, severity, summary, clip_path AS "clipPath", analyzed_at AS "analyzedAt",
+        at, actor, note FROM incident_events WHERE incident_id = $1 ORDER BY at, event_id`,
+      [id],
+    );
+  }
+
+  async actions(incidentId: string): Promise<RecordedAction[]> {
+    return this.actionRows('WHERE incident_id = $1', [incidentId]);
+  }
+
+  async action(actionId: string): Promise<RecordedAction | undefined> {
+    return (await this.actionRows('WHERE action_id = $1', [actionId]))[0];
+  }
+
+  /** The transitions of an incident's actions, oldest first. */
+  async actionEvents(incidentId: string): Promise<Record<string, unknown>[]> {
+    return this.db.query(
+      `SELECT e.action_id AS "actionId", e.from_status AS "from", e.to_status AS "to", e.at, e.actor, e.comment
+       FROM action_events e JOIN actions a USING (action_id) WHERE a.incident_id = $1 ORDER BY e.at, e.id`,
+      [incidentId],
+    );
+  }
+
+  private async actionRows(where: string, params: unknown[]): Promise<RecordedAction[]> {
+    const now = this.now();
+    const rows = await this.db.query<Omit<RecordedAction, 'overdue'>>(
+      `SELECT action_id::text AS "actionId", incident_id AS "incidentId", text, owner, due_at AS "dueAt", status,
+        created_at AS "createdAt", created_by AS "createdBy", closed_at AS "closedAt", closed_comment AS "closedComment"
+       FROM actions ${where} ORDER BY action_id`,
+      params,
+    );
+    return rows.map((r) => ({
+      ...r,
+      dueAt: new Date(r.dueAt).toISOString(),
+      overdue: (r.status === 'open' || r.status === 'in_progress') && Date.parse(r.dueAt) < now.getTime(),
+    }));
+  }
+}

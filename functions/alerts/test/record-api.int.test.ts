@@ -1,0 +1,203 @@
+import { execFile } from 'node:child_process';
+import { createHash, randomUUID } from 'node:crypto';
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { startAlerts, type RunningAlerts } from '../src/app/start-alerts';
+import { INCIDENT_CSV_COLUMNS } from '../src/core/csv';
+import { alertData, deleteKeys, EventType, makeClip, postEvent, testEnv } from './helpers';
+import { createThrowawayDatabase, RECORD_BACKENDS } from '../../../test/support/record-db';
+
+/** Response body as JSON, loosely typed (tests assert its shape). */
+const json = async (r: Response | Promise<Response>): Promise<any> => (await r).json();
+const post = (url: string, body: unknown) =>
+  fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+
+describe.each(RECORD_BACKENDS)('the record on %s, through the alerts API', (backend) => {
+  let env: Awaited<ReturnType<typeof testEnv>>;
+  let alerts: RunningAlerts;
+  let dropDb: (() => Promise<void>) | undefined;
+  const t0 = Date.parse('2026-12-01T08:00:00Z');
+  const at = (min: number) => new Date(t0 + min * 60_000).toISOString();
+  const fire = alertData({
+    incidentId: `fire-${randomUUID()}`,
+    cameraId: 'cam1',
+    summary: '화재 감지: 작업장 바닥에 불꽃이 보입니다.',
+    clipPath: 'cam1/20261201T080000Z.mp4',
+    openedAt: at(0),
+    analyzedAt: at(0),
+    capturedAt: at(0),
+  });
+  const helmet = alertData({
+    incidentId: `helmet-${randomUUID()}`,
+    cameraId: 'cam2',
+    severity: 'warning',
+    status: 'warning',
+    hazardType: 'no_hard_hat',
+    hazards: [{ type: 'no_hard_hat', description: 'worker without a helmet', confidence: 0.8 }],
+    summary: 'A worker near the press is not wearing a helmet.',
+    clipPath: 'cam2/20261201T090000Z.mp4',
+    openedAt: at(60),
+    analyzedAt: at(60),
+    capturedAt: at(60),
+  });
+
+  beforeAll(async () => {
+    let extra: Record<string, string> = { RECORD_DIR: 'memory' };
+    if (backend === 'postgres') {
+      const db = await createThrowawayDatabase();
+      dropDb = db.drop;
+      extra = { DATABASE_URL: db.url };
+    }
+    env = await testEnv({ ...extra, RECORD_RETENTION_INTERVAL_MS: '0' });
+    await makeClip(path.join(env.clipsDir, fire.clipPath), 1);
+    alerts = await startAlerts(env.config);
+  });
+  afterAll(async () => {
+    await alerts?.stop();
+    await env?.cleanup();
+    await dropDb?.();
+  });
+
+  test('events are recorded once each (redelivery is a no-op) and the history outlives a Redis flush', async () => {
+    const raised = `${fire.incidentId}-raised`;
+    expect((await postEvent(alerts.url, EventType.alertRaised, fire, { id: raised })).status).toBeLessThan(300);
+    const again = await postEvent(alerts.url, EventType.alertRaised, fire, { id: raised });
+    expect(JSON.parse(again.body)).toMatchObject({ duplicate: true });
+    const update = {
+      ...fire,
+      summary: '불꽃이 번지고 있습니다',
+      analyzedAt: at(1),
+      clipPath: 'cam1/20261201T080100Z.mp4',
+    };
+    await postEvent(alerts.url, EventType.alertUpdated, update, { id: `${fire.incidentId}-update-2` });
+    const resolved = { ...update, state: 'resolved', status: 'safe', analyzedAt: at(5), resolvedAt: at(5) };
+    await postEvent(alerts.url, EventType.alertResolved, resolved, { id: `${fire.incidentId}-resolved` });
+    await postEvent(alerts.url, EventType.alertRaised, helmet, { id: `${helmet.incidentId}-raised` });
+
+    await deleteKeys(env.prefix); // Redis flushed: the record still has everything
+    const page = await json(fetch(`${alerts.url}/api/incidents?limit=10`));
+    expect(page.total).toBe(2);
+    expect(page.incidents.map((i: any) => i.incidentId)).toEqual([helmet.incidentId, fire.incidentId]);
+    const rec = await json(fetch(`${alerts.url}/api/incidents/${fire.incidentId}/record`));
+    expect(rec.incident).toMatchObject({
+      state: 'resolved',
+      peakSeverity: 'danger',
+      clipPaths: [fire.clipPath, update.clipPath],
+    });
+    expect(rec.transitions.map((t: any) => t.kind)).toEqual(['raised', 'updated', 'resolved']);
+  });
+
+  test('filters: camera, hazard, severity, state, time, and text search in Korean and English', async () => {
+    const ids = async (q: string) =>
+      (await json(fetch(`${alerts.url}/api/incidents?${q}`))).incidents.map((i: any) => i.incidentId);
+    expect(await ids('camera=cam2')).toEqual([helmet.incidentId]);
+    expect(await ids('camera=cam1,cam2')).toHaveLength(2);
+    expect(await ids('hazard=fire')).toEqual([fire.incidentId]);
+    expect(await ids('severity=warning')).toEqual([helmet.incidentId]);
+    expect(await ids('state=resolved')).toEqual([fire.incidentId]);
+    expect(await ids(`from=${encodeURIComponent(at(30))}`)).toEqual([helmet.incidentId]);
+    expect(await ids('to=2026-11-30')).toEqual([]);
+    expect(await ids(`q=${encodeURIComponent('불꽃')}`)).toEqual([fire.incidentId]);
+    expect(await ids(`q=${encodeURIComponent('번지고')}`)).toEqual([fire.incidentId]); // an earlier summary too
+    expect(await ids('q=HELMET')).toEqual([helmet.incidentId]);
+    expect(await ids(`q=${encodeURIComponent('50%')}`)).toEqual([]);
+    expect((await fetch(`${alerts.url}/api/incidents?severity=bad`)).status).toBe(400);
+  });
+
+  test('acknowledge with a note, assign, and a corrective action through every state (illegal moves: 409 naming the state)', async () => {
+    const base = `${alerts.url}/api/incidents/${helmet.incidentId}`;
+    expect((await post(`${base}/ack`, { note: '현장 확인 중' })).status).toBe(200);
+    expect((await post(`${base}/assign`, { owner: '김안전' })).status).toBe(200);
+    const created = await post(`${base}/actions`, { text: '안전모 착용 교육', owner: '김안전', due: '2026-12-02' });
+    expect(created.status).toBe(201);
+    const { actionId } = (await created.json()) as { actionId: string };
+    const move = (to: string, comment?: string) =>
+      post(`${alerts.url}/api/actions/${actionId}/transition`, { to, ...(comment ? { comment } : {}) });
+    const skip = await move('done');
+    expect([skip.status, ((await skip.json()) as { error: string }).error]).toEqual([
+      409,
+      'action is open; it can move to in_progress, not done',
+    ]);
+    expect((await move('in_progress')).status).toBe(200);
+    // overdue: still open past its due date (the test's incidents are in 2026-12-01; due 12-02 is past)
+    const overdue = await json(fetch(`${alerts.url}/api/incidents?actionStatus=overdue`));
+    expect(overdue.incidents.map((i: any) => [i.incidentId, i.overdueActions])).toEqual([[helmet.incidentId, 1]]);
+    expect((await move('done')).status).toBe(200);
+    expect((await move('verified')).status).toBe(400); // closing needs a comment
+    expect((await move('verified', '교육 이수 확인')).status).toBe(200);
+    const closed = await move('in_progress');
+    expect(closed.status).toBe(409);
+    expect(((await closed.json()) as { error: string }).error).toMatch(/verified/);
+
+    const rec = await json(fetch(`${base}/record`));
+    expect(rec.incident).toMatchObject({ ackNote: '현장 확인 중', owner: '김안전', openActions: 0 });
+    expect(rec.actions[0]).toMatchObject({ status: 'verified', closedComment: '교육 이수 확인' });
+    expect(rec.actionEvents.map((e: any) => e.to)).toEqual(['open', 'in_progress', 'done', 'verified']);
+    const byAck = await json(
+      fetch(`${alerts.url}/api/incidents?acknowledgedBy=${encodeURIComponent('anonymous (auth off)')}`),
+    );
+    expect(byAck.incidents.map((i: any) => i.incidentId)).toEqual([helmet.incidentId]);
+    expect((await json(fetch(`${alerts.url}/api/incidents?actionStatus=verified`))).total).toBe(1);
+  });
+
+  test('every view and export is in the audit log (admin only), with who, what and from where', async () => {
+    expect((await fetch(`${alerts.url}/clips/${fire.clipPath}`)).status).toBe(200);
+    expect((await fetch(`${alerts.url}/api/incidents.csv`)).status).toBe(200);
+    expect((await fetch(`${alerts.url}/api/incidents/${fire.incidentId}/bundle.zip`)).status).toBe(200);
+    const { entries } = await json(fetch(`${alerts.url}/api/audit?limit=1000`));
+    const actions = (entries as any[]).map((e) => `${e.action} ${e.target}`);
+    for (const want of [
+      `view.clip ${fire.clipPath}`,
+      'export.csv incidents',
+      `export.bundle ${fire.incidentId}`,
+      `view.incident ${fire.incidentId}`,
+      'view.history incidents',
+      `incident.acknowledge ${helmet.incidentId}`,
+      `action.transition ${helmet.incidentId}`,
+    ])
+      expect(actions).toContain(want);
+    expect(entries[0]).toMatchObject({
+      actor: 'anonymous (auth off)',
+      role: 'admin',
+      address: expect.stringMatching(/127\.0\.0\.1/),
+    });
+  });
+
+  test('the CSV has the contract columns, a Korean-safe BOM and the status history', async () => {
+    const res = await fetch(`${alerts.url}/api/incidents.csv?camera=cam1`);
+    const buf = Buffer.from(await res.arrayBuffer());
+    expect([...buf.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+    const lines = buf.toString('utf8').slice(1).trimEnd().split('\r\n');
+    expect(lines[0]).toBe(INCIDENT_CSV_COLUMNS.join(','));
+    expect(lines).toHaveLength(2);
+    expect(lines[1]).toContain(fire.incidentId);
+    expect(lines[1]).toMatch(/raised danger; .* updated danger; .* resolved danger/);
+  });
+
+  test('the evidence bundle: clips, incident JSON, audit trail, and a manifest whose SHA-256s match', async () => {
+    const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'bundle-'));
+    try {
+      const res = await fetch(`${alerts.url}/api/incidents/${fire.incidentId}/bundle.zip`);
+      expect(res.headers.get('content-type')).toBe('application/zip');
+      await fs.writeFile(path.join(dir, 'b.zip'), Buffer.from(await res.arrayBuffer()));
+      await promisify(execFile)('unzip', ['-q', 'b.zip', '-d', 'out'], { cwd: dir });
+      const manifest = JSON.parse(await fs.readFile(path.join(dir, 'out', 'manifest.json'), 'utf8'));
+      const names = (manifest.files as any[]).map((f) => f.name);
+      expect(names).toEqual(expect.arrayContaining(['incident.json', 'audit-trail.json']));
+      expect(names.some((n) => n.startsWith('clips/') && n.endsWith('.mp4'))).toBe(true);
+      expect(names.some((n) => n.startsWith('thumbnails/'))).toBe(true);
+      for (const f of manifest.files as { name: string; sha256: string }[]) {
+        const data = await fs.readFile(path.join(dir, 'out', f.name));
+        expect(createHash('sha256').update(data).digest('hex')).toBe(f.sha256);
+      }
+      // the second clip was never written: listed as missing, never looked for outside CLIPS_DIR
+      expect(manifest.missing.map((m: any) => m.clipPath)).toEqual(['cam1/20261201T080100Z.mp4']);
+      const trail = JSON.parse(await fs.readFile(path.join(dir, 'out', 'audit-trail.json'), 'utf8'));
+      expect(trail.map((e: any) => e.action)).toContain('export.bundle');
+    } finally {
+      await fs.rm(dir, { recursive: true, force: true });
+    }
+  });
+});

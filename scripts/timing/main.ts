@@ -1,0 +1,50 @@
+// `npm run test:timing [DIR|FILE…] [--top N]`: prints each suite's time, CPU and share from the last `npm test`,
+// which writes one Jest `--json` file per group into .jest-results/ and the CPU log .jest-results/cpu.jsonl
+// (see package.json "test:jest").
+import fs from 'node:fs';
+import path from 'node:path';
+import { cpuLineSchema, formatTimingReport, jestResultSchema, timingReport, type TierResult } from './report';
+
+const ROOT = path.resolve(__dirname, '..', '..');
+const RESULTS_DIR = path.join(ROOT, '.jest-results');
+
+function filesIn(targets: readonly string[], ext: string): string[] {
+  return targets.flatMap((t) =>
+    fs.statSync(t).isDirectory()
+      ? fs
+          .readdirSync(t)
+          .filter((f) => f.endsWith(ext))
+          .sort()
+          .map((f) => path.join(t, f))
+      : t.endsWith(ext)
+        ? [t]
+        : [],
+  );
+}
+
+/** Test file → CPU seconds, from every CPU log given (a suite run twice keeps its last line). */
+function readCpu(files: readonly string[]): Map<string, number> {
+  const cpu = new Map<string, number>();
+  for (const f of files)
+    for (const line of fs.readFileSync(f, 'utf8').split('\n').filter(Boolean)) {
+      const { file, cpuSeconds } = cpuLineSchema.parse(JSON.parse(line));
+      cpu.set(file, cpuSeconds);
+    }
+  return cpu;
+}
+
+function main(argv: readonly string[]): void {
+  const topAt = argv.indexOf('--top');
+  const top = topAt >= 0 ? Number(argv[topAt + 1]) : Infinity;
+  const given = argv.filter((_, i) => topAt < 0 || (i !== topAt && i !== topAt + 1));
+  const targets = given.length > 0 ? given : [RESULTS_DIR];
+  const files = filesIn(targets, '.json');
+  if (files.length === 0) throw new Error(`no Jest result files in ${targets.join(' ')}; run npm test first`);
+  const runs: TierResult[] = files.map((f) => ({
+    tier: path.basename(f, '.json'),
+    result: jestResultSchema.parse(JSON.parse(fs.readFileSync(f, 'utf8'))),
+  }));
+  console.log(formatTimingReport(timingReport(runs, ROOT, 10, readCpu(filesIn(targets, '.jsonl'))), top));
+}
+
+main(process.argv.slice(2));
