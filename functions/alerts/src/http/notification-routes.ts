@@ -1,8 +1,8 @@
 import type { Redis } from 'ioredis';
 import type { RedisKeys } from '../../../shared/src/keys';
 import type { Request, Response } from '../../../shared/src/http';
-import { PushSubscriptionSchema } from '../../../notify/src/adapters/push-subscriptions';
-import { PushSubscriptions } from '../../../notify/src/adapters/push-subscriptions';
+import { PushSubscriptionSchema } from '../../../shared/src/push-subscriptions';
+import { PushSubscriptions } from '../../../shared/src/push-subscriptions';
 import type { AlertStore } from '../adapters/redis-store';
 import type { StaticAssets } from '../adapters/static-assets';
 import { identityOf, requireRole } from '../adapters/auth-http';
