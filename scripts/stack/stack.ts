@@ -15,7 +15,7 @@ import { Terminal } from './terminal';
 import { waitUntil } from './wait';
 import { LineLog } from './line-log';
 import { ensurePrivateDir } from './private-files';
-import { startLocalBroker, type LocalBroker } from './broker';
+import { NOTIFY_TRIGGERS, startLocalBroker, type LocalBroker } from './broker';
 import { redactUrls } from '../../functions/shared/src/redact';
 import { InferenceReplicas } from './replicas';
 import { localAutoscalerMode } from './replica-settings';
@@ -184,7 +184,11 @@ export class Stack {
     this.loginUrl = this.authToken
       ? `${this.dashboardUrl}/login?token=${encodeURIComponent(this.authToken)}`
       : this.dashboardUrl;
-    this.broker = await startLocalBroker(`http://127.0.0.1:${ports.dashboard}/`);
+    this.broker = await startLocalBroker(
+      `http://127.0.0.1:${ports.dashboard}/`,
+      undefined,
+      ports.notify === undefined ? [] : [{ url: `http://127.0.0.1:${ports.notify}/`, types: NOTIFY_TRIGGERS }],
+    );
     const specs = planParts({
       env: this.opts.env,
       redisUrl: this.redisUrl,
@@ -194,6 +198,7 @@ export class Stack {
       ports,
       sinkUrl: this.broker.url,
       ...(this.authToken ? { alertsToken: this.authToken } : {}),
+      linkSecret: this.c.notify.linkSecret ?? randomBytes(24).toString('base64url'),
     });
     this.monitor = new Monitor(this.redisUrl, c.common.redisPrefix);
     const earlier = await this.monitor.refresh();
