@@ -4,7 +4,18 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', '.safety-hanta/**', 'coverage/**', '**/*.cjs', '**/*.js', '**/*.mjs'] },
+  {
+    // Plain JS is config and generated code, except the dashboard's browser modules (linted below).
+    ignores: [
+      'node_modules/**',
+      '.safety-hanta/**',
+      'coverage/**',
+      '**/*.cjs',
+      '**/*.mjs',
+      '**/*.js',
+      '!functions/alerts/public/*.js',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {
@@ -31,6 +42,23 @@ export default tseslint.config(
       '@typescript-eslint/no-unsafe-call': 'off',
       '@typescript-eslint/no-unsafe-return': 'off',
       '@typescript-eslint/no-explicit-any': 'off',
+    },
+  },
+  {
+    // The dashboard (functions/alerts/public/*.js): browser ES modules, `// @ts-check` with JSDoc,
+    // type-checked by tsconfig.browser.json (npm run lint). Linted with the rules that need no
+    // type information; `no-undef` is off because tsc (lib DOM) already knows the browser globals,
+    // as typescript-eslint advises (https://typescript-eslint.io/troubleshooting/faqs/eslint#i-get-errors-from-the-no-undef-rule-about-global-variables-not-being-defined-even-though-there-are-no-typescript-errors).
+    files: ['functions/alerts/public/*.js'],
+    ...tseslint.configs.disableTypeChecked,
+    languageOptions: {
+      ...tseslint.configs.disableTypeChecked.languageOptions,
+      sourceType: 'module',
+      ecmaVersion: 2022,
+    },
+    rules: {
+      ...tseslint.configs.disableTypeChecked.rules,
+      'no-undef': 'off',
     },
   },
 );

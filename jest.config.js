@@ -55,6 +55,7 @@ const serialPattern = `/(${SERIAL.map(escape).join('|')})$`;
 module.exports = {
   // testTimeout is a global option (Jest ignores it inside a project entry).
   testTimeout: 120000,
+  testSequencer: '<rootDir>/test/support/jest-sequencer.cjs',
   projects: [
     {
       ...base,

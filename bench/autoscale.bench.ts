@@ -17,6 +17,7 @@ import { InferenceReplicas } from '../scripts/stack/replicas';
 import { TIMING_MANIFEST } from '../scripts/stack/replica-settings';
 import { autoscaleSvg, type AutoscalePoll, type ChartRun } from './lib/autoscale-chart';
 import { REPO_ROOT } from '../test/support';
+import { SOURCED_C, muFromCoefficients } from '../scripts/size/derive';
 import { percentile, type BenchTable } from './table';
 import type { BenchContext } from './run';
 import { sleep } from '../functions/shared/src/async';
@@ -34,8 +35,17 @@ const RAMP: readonly (readonly [number, number])[] = [
 ];
 /** After the ramp: wait (cameras 0) until drained and back to min, at most this long. */
 const TAIL_SECONDS = 75;
-/** One simulated GPU per replica: ≈ 3 s per request at INFERENCE_CONCURRENCY 4 ≈ 1.3 clips/s (docs/deploy.md's assumed μ). */
+/** One simulated GPU per replica: ≈ 3 s per request at INFERENCE_CONCURRENCY 4 ≈ 1.3 clips/s. */
 const SIM_ENV = { VLLM_SIM_OVERHEAD_MS: '2300', VLLM_SIM_HOST: '127.0.0.1' };
+/** The simulated pod's rate (clips/s). This box cannot run pods at a GPU's 24 clips/s. */
+const SIM_MU = 1.3;
+/**
+ * The manifests' targets are μ × W and μ × (service + preparation) for a GPU's μ (docs/deploy.md §6,
+ * `npm run size`); for pods of rate SIM_MU the same wait budget needs them × SIM_MU / μ (186 → 10,
+ * 56 → 3), so the simulated fleet meets the manifests' latency budget the way GPU pods would.
+ */
+const RATE_SCALE = SIM_MU / muFromCoefficients(SOURCED_C);
+const scaledTarget = (n: number | undefined) => (n === undefined ? undefined : Math.max(1, Math.round(n * RATE_SCALE)));
 
 interface RunResult {
   readonly name: string;
@@ -82,12 +92,12 @@ function settingsFromManifest(inFlightTrigger: boolean): AutoscalerSettings {
     .find((d) => d.kind === 'Service')!;
   const s = scalingSettingsFromManifest(doc);
   return {
-    listLength: s.listLength,
+    listLength: scaledTarget(s.listLength) as number,
     activationListLength: s.activationListLength,
     minReplicas: s.minReplicas,
     maxReplicas: s.maxReplicas,
     ...(inFlightTrigger
-      ? { inFlightLength: s.inFlightLength, activationInFlightLength: s.activationInFlightLength }
+      ? { inFlightLength: scaledTarget(s.inFlightLength), activationInFlightLength: s.activationInFlightLength }
       : {}),
     ...scaleTiming(kedaTimingFromManifest(doc), TIME_SCALE),
   };
@@ -399,7 +409,7 @@ export async function autoscaleBench(ctx: BenchContext): Promise<BenchTable[]> {
         Math.round(r.seconds),
       ]),
       notes: [
-        `Scaling numbers from ${TIMING_MANIFEST} (queued listLength ${manifest.listLength}, in-flight listLength ${manifest.inFlightLength}, min ${manifest.minReplicas}, max ${manifest.maxReplicas}, +2 pods/60 s, −1 pod/300 s after a 600 s window, poll 10 s), time constants ÷ ${TIME_SCALE}.`,
+        `Scaling numbers from ${TIMING_MANIFEST} scaled to the simulated pod's rate (× ${SIM_MU} / ${muFromCoefficients(SOURCED_C).toFixed(1)} clips/s: queued listLength ${manifest.listLength}, in-flight listLength ${manifest.inFlightLength}, min ${manifest.minReplicas}, max ${manifest.maxReplicas}, +2 pods/60 s, −1 pod/300 s after a 600 s window, poll 10 s), time constants ÷ ${TIME_SCALE}.`,
         'Each replica: one inference process (INFERENCE_CONCURRENCY 4, keyframes) with its own vllm-sim (≈ 3 s per request: one simulated GPU ≈ 1.3 clips/s, docs/deploy.md).',
         `Load: real 5 s clips enqueued per camera every ${SEGMENT_SECONDS} s at clip end (capture is not in the loop); lost = enqueued without a verdict at the end.`,
         ...runs.flatMap((r) => [`${r.name}: scale events: ${r.scaleEvents.join(' · ') || 'none'}`]),

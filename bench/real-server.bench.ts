@@ -6,6 +6,7 @@ import { makeClipLibrary } from '../test/support';
 import { buildLoadKit, runLoad, type LoadResult, type PrefixVariant } from './lib/load';
 import { startSimProcess, type SimProcess } from './lib/sim-process';
 import type { BenchTable } from './table';
+import { parseConcurrencies, sizingSweep } from './lib/sizing-sweep';
 
 /**
  * Benchmark 6: the inference load pointed at any OpenAI-compatible server — a real vLLM with
@@ -23,7 +24,7 @@ const VARIANTS: [PrefixVariant, string][] = [
 
 const sec = (ms: number | undefined) => (ms === undefined ? '–' : (ms / 1000).toFixed(3));
 
-export async function realServerBench(ctx: BenchContext): Promise<BenchTable> {
+export async function realServerBench(ctx: BenchContext): Promise<BenchTable[]> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-server-'));
   let sim: SimProcess | undefined;
   try {
@@ -64,7 +65,24 @@ export async function realServerBench(ctx: BenchContext): Promise<BenchTable> {
         Math.round(load.timings.reduce((a, t) => a + t.promptTokens, 0) / load.requests),
       ]);
     }
-    return {
+    const tables: BenchTable[] = [];
+    const concurrencies = parseConcurrencies(ctx.env.BENCH_CONCURRENCIES);
+    if (concurrencies) {
+      const sweep = await sizingSweep({
+        target,
+        model: ctx.config.common.vllmModel,
+        kit,
+        apiKey,
+        concurrencies,
+        prefixCache: ctx.env.BENCH_PREFIX_CACHE === 'off' ? 'off' : 'on',
+        clipsPerRun: THROUGHPUT_CLIPS,
+        clipSeconds: ctx.config.common.segmentSeconds,
+        offset,
+        out: ctx.env.BENCH_OUT,
+      });
+      tables.push(sweep.table);
+    }
+    tables.unshift({
       title: `Real-server harness: ${sim ? 'vllm-sim (proof run — not a GPU)' : target}`,
       command: 'VLLM_BASE_URL=http://<host>:8000/v1 VLLM_MODEL=Qwen/Qwen3-VL-8B-Instruct npm run bench -- server',
       columns: [
@@ -83,7 +101,8 @@ export async function realServerBench(ctx: BenchContext): Promise<BenchTable> {
         `server: ${target} (model ${ctx.config.common.vllmModel}); ${kit.fewShotCount} few-shot examples; ${ctx.config.inference.videoInput}, VIDEO_SAMPLING=${ctx.config.inference.videoSampling}, ${ctx.config.inference.videoFps} fps, ${ctx.config.inference.videoMaxSide} px`,
         `throughput: ${THROUGHPUT_CLIPS} distinct 5 s clips with INFERENCE_CONCURRENCY=${concurrency} in flight; TTFT: ${TTFT_REQUESTS} streaming requests one at a time (– when the server does not stream: vllm-sim answers stream=true with 400, so the client column is empty and the server's histogram is used)`,
       ],
-    };
+    });
+    return tables;
   } finally {
     await sim?.stop();
     fs.rmSync(dir, { recursive: true, force: true });

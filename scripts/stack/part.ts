@@ -43,6 +43,18 @@ export interface PartOptions {
 
 const backoffMs = (restart: number) => Math.min(30_000, 1000 * 2 ** restart);
 
+/** A part that ran this long before it died was healthy: its restart budget starts again. */
+export const HEALTHY_RUN_MS = 60_000;
+
+/**
+ * Restarts used so far after an exit: reset when the run lasted HEALTHY_RUN_MS. Without it the
+ * count never fell, so capture stopped for good after its 5th exit, hours apart, and each restart
+ * waited longer (1, 2, 4, 8, 16 s: gaps of 2–19 s; probe finding 8, issue #26.5).
+ */
+export function restartsAfterRun(restarts: number, ranMs: number): number {
+  return ranMs >= HEALTHY_RUN_MS ? 0 : restarts;
+}
+
 /**
  * One supervised part: a `node --import tsx <main>` child in its own process group (detached),
  * its output in `<logs>/<name>.log`. An unexpected exit is reported with the tail of the log
@@ -66,6 +78,8 @@ export class Part extends EventEmitter {
   private readonly known = new Map<number, string>();
   /** restarts are for parts that ran: one that dies before its first ready is misconfigured, not unlucky */
   private everReady = false;
+  /** When the current child was spawned (restart budget reset). */
+  private startedAt = 0;
 
   constructor(
     readonly spec: PartSpec,
@@ -85,6 +99,7 @@ export class Part extends EventEmitter {
 
   /** Spawns the child (no waiting). */
   start(): void {
+    this.startedAt = Date.now();
     const child = spawn(process.execPath, ['--import', 'tsx', this.spec.main], {
       cwd: this.opts.repoRoot,
       env: { ...this.spec.env },
@@ -167,6 +182,7 @@ export class Part extends EventEmitter {
       this.state = 'failed';
       return; // waitReady reports it, with the tail of the log
     }
+    this.restarts = restartsAfterRun(this.restarts, exit.at.getTime() - this.startedAt);
     if (this.restarts >= this.opts.maxRestarts) {
       this.state = 'failed';
       this.opts.onEvent?.(

@@ -1,3 +1,4 @@
+import { parseUrl, urlText } from '../../functions/shared/src/camera-registry/credentials';
 import type { PartSpec } from './part';
 
 /** Ports and addresses the stack decided on (free ports for everything internal). */
@@ -37,7 +38,11 @@ export interface PlanInput {
 
 /** The template with its port replaced (`rtsp://127.0.0.1:8554/cam{N}` → `…:<port>/cam{N}`). */
 export function withPort(template: string, port: number): string {
-  return template.replace(/^(rtsps?:\/\/[^/:?#]+)(:\d+)?/, `$1:${port}`);
+  // new URL(): a regex on the authority garbled `admin:pw@h:554` into `admin:5:pw@…` (issue #26.3)
+  const u = parseUrl(template);
+  if (!u) return template;
+  u.port = String(port);
+  return urlText(u);
 }
 
 const local = (port: number) => `http://127.0.0.1:${port}`;
@@ -129,7 +134,9 @@ export function planParts(input: PlanInput): PartSpec[] {
       name: 'capture',
       main: 'functions/capture/src/main.ts',
       stopSignal: 'SIGINT',
-      env: { ...common, PORT: String(ports.capture), K_SINK: sink, RTSP_TRANSPORT: 'udp' },
+      // rtsp-sim speaks UDP only; a user's own RTSP_TRANSPORT always wins (issue #26.3), and cameras
+      // added through the API carry their own transport (default tcp)
+      env: { ...common, PORT: String(ports.capture), K_SINK: sink, RTSP_TRANSPORT: base.RTSP_TRANSPORT ?? 'udp' },
       readyUrl: `${local(ports.capture)}/healthz`,
       url: local(ports.capture),
       // last: its clips should find a consumer, and its first clips the cameras already up

@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis';
 import type { RedisKeys } from '../../functions/shared/src/keys';
-import { ClipQueue } from '../../functions/shared/src/queue';
+import { readPipeline } from '../../functions/shared/src/pipeline-readings';
 
 export type VerdictStatus = 'safe' | 'warning' | 'danger' | 'uncertain';
 
@@ -54,19 +54,6 @@ function isStatus(v: unknown): v is VerdictStatus {
   return v === 'safe' || v === 'warning' || v === 'danger' || v === 'uncertain';
 }
 
-/** True when an incident JSON (engine state) is still open. */
-export function incidentOpen(raw: string): boolean {
-  try {
-    const v = JSON.parse(raw) as { status?: unknown; state?: unknown; resolvedAt?: unknown; open?: unknown };
-    if (typeof v.open === 'boolean') return v.open;
-    const s = v.state ?? v.status;
-    if (s === 'resolved' || s === 'closed') return false;
-    return v.resolvedAt === undefined || v.resolvedAt === null;
-  } catch {
-    return false;
-  }
-}
-
 /**
  * Reads the pipeline state from Redis. Verdicts are tallied incrementally (XRANGE from the
  * last id seen), so a long-running stack reads each entry once.
@@ -74,34 +61,29 @@ export function incidentOpen(raw: string): boolean {
 export class StatusReader {
   private lastVerdictId = '-';
   private readonly tally: Record<VerdictStatus, number> = { safe: 0, warning: 0, danger: 0, uncertain: 0 };
-  private readonly queue: ClipQueue;
 
   constructor(
     private readonly redis: Redis,
     private readonly keys: RedisKeys,
-  ) {
-    this.queue = new ClipQueue(redis, { keys, maxAttempts: 1, heartbeatTtlSeconds: 30 });
-  }
+  ) {}
 
+  /** The shared pipeline readings (functions/shared/src/pipeline-readings.ts, as the dashboard shows them), plus cameras and the verdict tally. */
   async read(): Promise<PipelineStatus> {
     await this.readVerdicts();
-    const [cameras, depth, inFlight, stats, incidents] = await Promise.all([
+    const [cameras, pipeline] = await Promise.all([
       this.redis.hgetall(this.keys.cameras),
-      this.queue.depth(),
-      this.queue.inFlight(),
-      this.queue.stats(),
-      this.redis.hvals(this.keys.incidents).catch(() => [] as string[]),
+      readPipeline(this.redis, this.keys),
     ]);
     const cams = Object.values(cameras);
     return {
       camerasOnline: cams.filter(cameraOnline).length,
       camerasKnown: cams.length,
-      clipsEnqueued: stats.enqueued ?? 0,
-      queueDepth: depth.pending,
-      inFlight,
-      deadLetters: depth.dead,
+      clipsEnqueued: pipeline.clipsEnqueued,
+      queueDepth: pipeline.queueDepth,
+      inFlight: pipeline.inFlight,
+      deadLetters: pipeline.deadLetters,
       verdicts: { ...this.tally },
-      openIncidents: incidents.filter(incidentOpen).length,
+      openIncidents: pipeline.openIncidents,
     };
   }
 

@@ -44,8 +44,8 @@ describe('Autoscaler (pure KEDA + HPA model)', () => {
       pollingIntervalSeconds: 10,
       minReplicas: 1,
       maxReplicas: 8,
-      listLength: 46,
-      inFlightLength: 30,
+      listLength: 186,
+      inFlightLength: 56,
     });
     expect(s.scaleUp).toEqual({
       stabilizationWindowSeconds: 0,
@@ -62,10 +62,10 @@ describe('Autoscaler (pure KEDA + HPA model)', () => {
 
   it('a burst scales up at most 2 pods per 60 s, to max 8', () => {
     const a = new Autoscaler(knative(), 1);
-    // 1200 queued (≥ 8 × 46) for 4 minutes, polled every 10 s
+    // 2000 queued (≥ 8 × 186) for 4 minutes, polled every 10 s
     const replicas = run(
       a,
-      Array.from({ length: 25 }, () => [1200, 0]),
+      Array.from({ length: 25 }, () => [2000, 0]),
     );
     expect(replicas[0]).toBe(3); // 1 → 3 at once (Pods 2)
     expect(replicas.slice(1, 6)).toEqual([3, 3, 3, 3, 3]); // same 60 s period
@@ -78,7 +78,7 @@ describe('Autoscaler (pure KEDA + HPA model)', () => {
   it('scale-down waits for the 600 s window, then 1 pod per 300 s, down to min 1', () => {
     const a = new Autoscaler(knative(), 4);
     const t = (s: number, queued: number, inFlight = 0) => a.step({ atMs: s * 1000, queued, inFlight }).replicas;
-    expect(t(0, 184)).toBe(4); // 184/46 = 4: steady
+    expect(t(0, 744)).toBe(4); // 744/186 = 4: steady
     expect(t(10, 0)).toBe(4); // load gone: the window still holds 4
     expect(t(600, 0)).toBe(4); // the t=0 recommendation (4) is still in the window (≥ now − 600 s)
     expect(t(610, 0)).toBe(3); // out of the window: −1 pod
@@ -88,21 +88,21 @@ describe('Autoscaler (pure KEDA + HPA model)', () => {
     expect(t(1510, 0)).toBe(1); // min
   });
 
-  it('in-flight work keeps busy pods: queue 0, 90 claimed on 3 replicas stays 3; with only LLEN it falls', () => {
+  it('in-flight work keeps busy pods: queue 0, 168 claimed on 3 replicas stays 3; with only LLEN it falls', () => {
     const both = new Autoscaler(knative(), 3);
     const llenOnly = new Autoscaler(
       { ...knative(), inFlightLength: undefined, activationInFlightLength: undefined },
       3,
     );
-    const seq = Array.from({ length: 200 }, (): [number, number] => [0, 90]); // 2000 s, busy all the time
+    const seq = Array.from({ length: 200 }, (): [number, number] => [0, 168]); // 2000 s, busy all the time
     expect(new Set(run(both, seq))).toEqual(new Set([3]));
     const fell = run(llenOnly, seq);
     expect(fell[fell.length - 1]).toBe(1);
   });
 
-  it('the larger proposal wins: 72 claimed with an empty queue asks for ceil(72/30) = 3', () => {
+  it('the larger proposal wins: 150 claimed with an empty queue asks for ceil(150/56) = 3', () => {
     const a = new Autoscaler(knative(), 1);
-    const d = a.step({ atMs: 0, queued: 0, inFlight: 72 });
+    const d = a.step({ atMs: 0, queued: 0, inFlight: 150 });
     expect(d.proposal).toMatchObject({ byQueue: 0, byInFlight: 3, by: 'in-flight' });
     expect(d.replicas).toBe(3);
     expect(d.reason).toMatch(/^1→3: in-flight trigger/);
@@ -131,18 +131,18 @@ describe('Autoscaler (pure KEDA + HPA model)', () => {
 
   it('the HPA default behaviour: up by max(100 %, 4 pods) per 15 s; selectPolicy Min takes the smaller; Disabled holds', () => {
     const base = { ...knative(), ...KEDA_TIMING_DEFAULTS, maxReplicas: 100 };
-    expect(new Autoscaler(base, 2).step({ atMs: 0, queued: 2000, inFlight: 0 }).replicas).toBe(6); // 2+4 > 2·2
-    expect(new Autoscaler(base, 10).step({ atMs: 0, queued: 2000, inFlight: 0 }).replicas).toBe(20); // 10·2 > 10+4
+    expect(new Autoscaler(base, 2).step({ atMs: 0, queued: 20000, inFlight: 0 }).replicas).toBe(6); // 2+4 > 2·2
+    expect(new Autoscaler(base, 10).step({ atMs: 0, queued: 20000, inFlight: 0 }).replicas).toBe(20); // 10·2 > 10+4
     const min = { ...base, scaleUp: { ...base.scaleUp, selectPolicy: 'Min' as const } };
-    expect(new Autoscaler(min, 10).step({ atMs: 0, queued: 2000, inFlight: 0 }).replicas).toBe(14);
+    expect(new Autoscaler(min, 10).step({ atMs: 0, queued: 20000, inFlight: 0 }).replicas).toBe(14);
     const off = { ...base, scaleUp: { ...base.scaleUp, selectPolicy: 'Disabled' as const } };
-    expect(new Autoscaler(off, 10).step({ atMs: 0, queued: 2000, inFlight: 0 }).replicas).toBe(10);
+    expect(new Autoscaler(off, 10).step({ atMs: 0, queued: 20000, inFlight: 0 }).replicas).toBe(10);
   });
 
-  it('the ±10 % tolerance holds the count: 149 queued on 3 replicas (149/138 = 1.08) stays 3', () => {
+  it('the ±10 % tolerance holds the count: 603 queued on 3 replicas (603/558 = 1.08) stays 3', () => {
     const a = new Autoscaler(knative(), 3);
-    expect(a.step({ atMs: 0, queued: 149, inFlight: 0 }).replicas).toBe(3);
-    expect(a.step({ atMs: 10_000, queued: 153, inFlight: 0 }).replicas).toBe(4);
+    expect(a.step({ atMs: 0, queued: 603, inFlight: 0 }).replicas).toBe(3);
+    expect(a.step({ atMs: 10_000, queued: 615, inFlight: 0 }).replicas).toBe(4);
   });
 
   it('scaleTiming divides every time constant and nothing else', () => {

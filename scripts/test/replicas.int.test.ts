@@ -91,7 +91,7 @@ describe('InferenceReplicas (local KEDA + HPA; real Redis, inference and vllm-si
       );
 
     // The manifests' activation, windows and policies, with small targets: the shipped ones
-    // (listLength 46, in-flight 30: a GPU pod's 7.6 clips/s, docs/deploy.md §6) would need a burst of
+    // (listLength 186, in-flight 56: a GPU pod's 24.2 clips/s, docs/deploy.md §6) would need a burst of
     // ~50 clips, while this test is about the scaling mechanism, not the sizing.
     const settings = { ...(await manifestSettings()), maxReplicas: 2, listLength: 8, inFlightLength: 5 };
     const polls: ReplicaStatus[] = [];

@@ -1,8 +1,9 @@
 import { eventTypeOf, ALERTS_TRIGGERS } from '../stack/broker';
 import { renderLine, renderPanel, renderSummary, formatDuration, type PanelModel } from '../stack/panel';
 import { planParts, withPort, type PlanInput } from '../stack/plan';
+import { HEALTHY_RUN_MS, restartsAfterRun } from '../stack/part';
 import { checkAlreadyRunning, checkFfmpeg, checkNode, checkPorts, checkRedis, formatIssues } from '../stack/preflight';
-import { cameraOnline, incidentOpen, RateMeter, verdictStatusOf } from '../stack/status';
+import { cameraOnline, RateMeter, verdictStatusOf } from '../stack/status';
 import { fit, Terminal, visibleWidth } from '../stack/terminal';
 
 const ports = {
@@ -114,6 +115,8 @@ describe('planParts', () => {
   it('withPort replaces or adds the port of an rtsp URL template', () => {
     expect(withPort('rtsp://127.0.0.1:8554/cam{N}', 9)).toBe('rtsp://127.0.0.1:9/cam{N}');
     expect(withPort('rtsp://host/cam{N}', 9)).toBe('rtsp://host:9/cam{N}');
+    // credentials survive (a regex made `admin:5:pw@`; issue #26.3)
+    expect(withPort('rtsp://admin:p%40w@h:554/cam{N}', 5)).toBe('rtsp://admin:p%40w@h:5/cam{N}');
   });
 });
 
@@ -182,12 +185,10 @@ describe('status parsing', () => {
     expect(verdictStatusOf(['verdict', 'not json'])).toBeUndefined();
   });
 
-  it('camera status and incident state', () => {
+  it('camera status', () => {
     expect(cameraOnline(JSON.stringify({ status: 'online' }))).toBe(true);
     expect(cameraOnline(JSON.stringify({ status: 'offline' }))).toBe(false);
     expect(cameraOnline(JSON.stringify({ status: 'unknown' }))).toBe(false);
-    expect(incidentOpen(JSON.stringify({ state: 'open' }))).toBe(true);
-    expect(incidentOpen(JSON.stringify({ state: 'resolved', resolvedAt: 'x' }))).toBe(false);
   });
 
   it('clips per minute over a sliding window', () => {
@@ -321,5 +322,12 @@ describe('Terminal', () => {
     t.panel(['a']);
     t.line('status');
     expect(writes).toEqual(['status\n']);
+  });
+});
+
+describe('restart budget (issue #26.5, probe finding 8)', () => {
+  it('resets after a part ran cleanly for HEALTHY_RUN_MS, not after a quick crash', () => {
+    expect(restartsAfterRun(5, HEALTHY_RUN_MS)).toBe(0);
+    expect(restartsAfterRun(3, HEALTHY_RUN_MS - 1)).toBe(3);
   });
 });

@@ -5,20 +5,23 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { cpuLineSchema, formatTimingReport, jestResultSchema, timingReport, type TierResult } from './report';
 
-const ROOT = path.resolve(__dirname, '..', '..');
+// npm runs scripts from the package root: the checkout whose last `npm test` is reported
+const ROOT = process.cwd();
 const RESULTS_DIR = path.join(ROOT, '.jest-results');
 
 function filesIn(targets: readonly string[], ext: string): string[] {
   return targets.flatMap((t) =>
-    fs.statSync(t).isDirectory()
-      ? fs
-          .readdirSync(t)
-          .filter((f) => f.endsWith(ext))
-          .sort()
-          .map((f) => path.join(t, f))
-      : t.endsWith(ext)
-        ? [t]
-        : [],
+    !fs.existsSync(t)
+      ? []
+      : fs.statSync(t).isDirectory()
+        ? fs
+            .readdirSync(t)
+            .filter((f) => f.endsWith(ext))
+            .sort()
+            .map((f) => path.join(t, f))
+        : t.endsWith(ext)
+          ? [t]
+          : [],
   );
 }
 

@@ -127,6 +127,8 @@ export const INJECTED_ENV = ['K_SINK', 'K_CE_OVERRIDES', 'PORT', 'K_SERVICE', 'K
 export const THIRD_PARTY_ENV: Record<string, readonly string[]> = {
   'vllm/vllm-openai': ['HOME', 'HF_HOME', 'VLLM_CACHE_ROOT', 'OMP_NUM_THREADS', 'HF_TOKEN'],
   'redis:': ['REDIS_PASSWORD'],
+  // the official image's entrypoint (docker-library/docs postgres/README.md "Environment Variables")
+  'postgres:': ['POSTGRES_USER', 'POSTGRES_DB', 'POSTGRES_PASSWORD', 'PGDATA'],
   'bluenviron/mediamtx': [],
   'gcr.io/knative-releases/': [],
 };

@@ -24,7 +24,7 @@ import {
   type Doc,
   type OverlayName,
 } from './manifests';
-import { MU, PREPARE_SECONDS, SERVICE_SECONDS, VERDICT_BUDGET_SECONDS } from './sizing';
+import { MU, PREPARE_SECONDS, SERVICE_SECONDS, SHIPPED, VERDICT_BUDGET_SECONDS } from './sizing';
 
 /** The document that carries an overlay's inference scaling settings. */
 function scalerOf(docs: Doc[]): Doc {
@@ -61,16 +61,16 @@ function dashboardSettings(overlay: OverlayName): KedaScalingSettings {
 }
 
 // A morning: cameras start, a burst (a backlog after a GPU node loss), drain, night.
-const TRACE = [0, 1, 10, 46, 47, 92, 93, 180, 368, 369, 1200, 700, 230, 47, 5, 0];
+const TRACE = [0, 1, 10, 186, 187, 372, 373, 720, 1488, 1489, 4800, 2800, 920, 187, 5, 0];
 
 describe('scaling model (offline: KEDA/HPA formula, no cluster)', () => {
   it.each(OVERLAYS.map((o) => [o] as const))('%s: the scaler watches safety:clips', (o) => {
     expect(settingsOf(o).listName).toBe(redisKeys('safety').clips);
   });
 
-  it('autoscaler-keda: 1 warm replica, ceil(len / 46) up to 8', () => {
+  it('autoscaler-keda: 1 warm replica, ceil(len / 186) up to 8', () => {
     const s = settingsOf('autoscaler-keda');
-    expect(s).toMatchObject({ listLength: 46, inFlightLength: 30, minReplicas: 1, maxReplicas: 8 });
+    expect(s).toMatchObject({ listLength: 186, inFlightLength: 56, minReplicas: 1, maxReplicas: 8 });
     const replicas = TRACE.map((queueLength) => kedaDesiredReplicas({ ...s, queueLength }));
     expect(replicas).toEqual([1, 1, 1, 1, 2, 2, 3, 4, 8, 8, 8, 8, 5, 2, 1, 1]);
   });
@@ -78,8 +78,8 @@ describe('scaling model (offline: KEDA/HPA formula, no cluster)', () => {
   it('plain-keda: scales to zero when the list is empty, activation at > 0', () => {
     const s = settingsOf('plain-keda');
     expect(s).toMatchObject({
-      listLength: 46,
-      inFlightLength: 30,
+      listLength: 186,
+      inFlightLength: 56,
       activationListLength: 0,
       minReplicas: 0,
       maxReplicas: 8,
@@ -100,11 +100,11 @@ describe('scaling model (offline: KEDA/HPA formula, no cluster)', () => {
   });
 
   it.each(OVERLAYS.map((o) => [o] as const))(
-    '%s: the second trigger counts the claimed set (in flight), target 30',
+    '%s: the second trigger counts the claimed set (in flight), target 56',
     (o) => {
       const s = settingsOf(o);
       expect(s.inFlightListName).toBe(redisKeys('safety').claimed);
-      expect(s).toMatchObject({ inFlightLength: 30, activationInFlightLength: 0 });
+      expect(s).toMatchObject({ inFlightLength: 56, activationInFlightLength: 0 });
     },
   );
 
@@ -121,10 +121,10 @@ describe('scaling model (offline: KEDA/HPA formula, no cluster)', () => {
 
   it('the HPA way with both metrics: the larger proposal wins (busy pods with an empty list keep their replicas)', () => {
     const s = settingsOf('autoscaler-keda');
-    // queue drained but 4 pods each hold 30 claimed clips: LLEN alone says 1, in flight says 4
-    expect(kedaDesiredReplicas({ ...s, inFlightLength: undefined, queueLength: 0, inFlight: 120 })).toBe(1);
-    expect(kedaDesiredReplicas({ ...s, queueLength: 0, inFlight: 120 })).toBe(4);
-    expect(kedaDesiredReplicas({ ...s, queueLength: 230, inFlight: 30 })).toBe(5);
+    // queue drained but 4 pods each hold 56 claimed clips: LLEN alone says 1, in flight says 4
+    expect(kedaDesiredReplicas({ ...s, inFlightLength: undefined, queueLength: 0, inFlight: 224 })).toBe(1);
+    expect(kedaDesiredReplicas({ ...s, queueLength: 0, inFlight: 224 })).toBe(4);
+    expect(kedaDesiredReplicas({ ...s, queueLength: 930, inFlight: 56 })).toBe(5);
     // plain KEDA: claimed work alone keeps the ScaledObject active (no fall to 0 under load)
     const p = settingsOf('plain-keda');
     expect(kedaDesiredReplicas({ ...p, queueLength: 0, inFlight: 3 })).toBe(1);
@@ -132,7 +132,7 @@ describe('scaling model (offline: KEDA/HPA formula, no cluster)', () => {
   });
 
   it('the in-flight target follows the documented derivation: μ × (service + preparation time)', () => {
-    // docs/deploy.md §6, in-flight target: μ × 3 s in the model + μ × ≈1 s being prepared/published
+    // docs/deploy.md §6, in-flight target: μ × 1.3 s in the model + μ × ≈1 s being prepared/published
     expect(Math.round(MU * SERVICE_SECONDS + MU * PREPARE_SECONDS)).toBe(settingsOf('autoscaler-keda').inFlightLength);
   });
 
@@ -153,17 +153,28 @@ describe('scaling model (offline: KEDA/HPA formula, no cluster)', () => {
 
   it('listLength follows the documented derivation: μ × wait budget', () => {
     // docs/deploy.md §6: μ = the GPU's rate (the preparer and the adaptive concurrency do not bind),
-    // wait budget = 10 s − 3 s service − 1 s preparation.
+    // wait budget = 10 s − 1.3 s service − 1 s preparation.
     const waitBudgetSeconds = VERDICT_BUDGET_SECONDS - SERVICE_SECONDS - PREPARE_SECONDS;
     expect(Math.round(MU * waitBudgetSeconds)).toBe(settingsOf('autoscaler-keda').listLength);
   });
 
-  it('μ is the documented GPU rate: 7.6 clips/s = 38 cameras for the default input', () => {
-    expect(MU).toBeCloseTo(7.6, 1);
-    expect(Math.floor(MU * 5)).toBe(38);
+  it('μ is the sourced GPU rate: 24.2 clips/s = 120 cameras (≥ 100 per H100) for the default input', () => {
+    expect(MU).toBeCloseTo(24.2, 1);
+    expect(Math.floor(MU * 5)).toBe(120);
   });
 
-  it('the shipped latency budget is the assumed service time + 1 s (the loop does not hoard clips)', () => {
+  it.each(OVERLAYS.filter((o) => o.endsWith('keda')).map((o) => [o] as const))(
+    '%s: the manifests ship `npm run size` for 800 cameras on the sourced coefficients',
+    (o) => {
+      expect(settingsOf(o)).toMatchObject({
+        listLength: SHIPPED.listLength,
+        inFlightLength: SHIPPED.inFlightLength,
+        maxReplicas: SHIPPED.maxReplicas,
+      });
+    },
+  );
+
+  it('the shipped latency budget is the sourced service time + 1 s (the loop does not hoard clips)', () => {
     for (const file of ['knative/inference/service.yaml', 'keda/inference-deployment.yaml']) {
       const text = fs.readFileSync(path.join(REPO_ROOT, file), 'utf8');
       expect(text).toContain(`{name: INFERENCE_LATENCY_BUDGET_MS, value: "${(SERVICE_SECONDS + 1) * 1000}"}`);

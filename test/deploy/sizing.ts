@@ -1,17 +1,26 @@
 /**
- * The sizing derivation of docs/deploy.md §6, in one place for the tests that check the
- * manifests' KEDA numbers against it. GPU constants are ASSUMED (no GPU was available):
- * 8,000 uncached prefill tokens/s, 1,500 decode tokens/s, 80 output tokens per verdict.
+ * The sizing derivation of docs/deploy.md §6, for the tests that check the manifests' KEDA numbers:
+ * the shipped defaults are `npm run size` on the sourced conservative coefficients (single source:
+ * scripts/size/derive.ts).
  */
-/** Uncached tokens of the default input (448×256, 2 fps, 5 s clip; the few-shot prefix is cached). */
-export const CLIP_TOKENS = 623;
-/** GPU seconds per clip: prefill + decode. */
-export const GPU_SECONDS_PER_CLIP = CLIP_TOKENS / 8000 + 80 / 1500;
+import { DEFAULT_REQUIREMENTS, SOURCED_C, deriveSizing, muFromCoefficients } from '../../scripts/size/derive';
+
+/** Uncached tokens of the default input (448×252, 2 fps, 5 s clip + its text; the few-shot prefix is cached). */
+export const CLIP_TOKENS = SOURCED_C.uncachedTokens;
 /** Per-pod throughput μ (clips/s): the GPU's rate; the preparer and the adaptive concurrency do not bind (measured). */
-export const MU = 1 / GPU_SECONDS_PER_CLIP;
-/** Per-request service time under batching (ASSUMED). */
-export const SERVICE_SECONDS = 3;
+export const MU = muFromCoefficients(SOURCED_C);
+/** Per-request service time under batching (sourced, conservative). */
+export const SERVICE_SECONDS = SOURCED_C.serviceSeconds;
 /** Preparation and publishing, with margin. */
-export const PREPARE_SECONDS = 1;
+export const PREPARE_SECONDS = DEFAULT_REQUIREMENTS.prepareSeconds;
 /** Verdict latency requirement after a clip closes (ASSUMED). */
-export const VERDICT_BUDGET_SECONDS = 10;
+export const VERDICT_BUDGET_SECONDS = DEFAULT_REQUIREMENTS.verdictBudgetSeconds;
+/** The manifests' camera count: 8 replicas = 7 busy + 1 spare. */
+export const SHIPPED_CAMERAS = 800;
+/** What the manifests ship. */
+export const SHIPPED = deriveSizing(
+  MU,
+  SERVICE_SECONDS,
+  { ...DEFAULT_REQUIREMENTS, cameras: SHIPPED_CAMERAS },
+  SOURCED_C.label,
+);

@@ -34,6 +34,42 @@ function textFiles(dir: string): string[] {
   return out;
 }
 
+/** A repository file the doc names: as written, or under functions/ (the doc often drops that prefix). */
+function resolveCited(p: string): string | undefined {
+  for (const candidate of [p, path.join('functions', p)]) {
+    const abs = path.join(REPO_ROOT, candidate);
+    if (fs.existsSync(abs) && fs.statSync(abs).isFile()) return abs;
+  }
+  return undefined;
+}
+
+/**
+ * Every `symbol` the doc cites beside a file: on one line, a backticked source path followed by
+ * backticked identifiers separated only by commas, spaces, "and" or arrows' absence, e.g.
+ * `functions/capture/src/core/recorder-args.ts` `buildRecorderCommand`. Another path, or any prose
+ * between them, ends the list.
+ */
+function citedSymbols(doc: string): { file: string; symbol: string; line: number }[] {
+  const out: { file: string; symbol: string; line: number }[] = [];
+  doc.split('\n').forEach((text, i) => {
+    let file: string | undefined;
+    let lastEnd = 0;
+    for (const m of text.matchAll(/`([^`]+)`/g)) {
+      const token = m[1] as string;
+      const between = text.slice(lastEnd, m.index);
+      lastEnd = (m.index ?? 0) + m[0].length;
+      if (/^[\w./-]+\.(ts|js|cjs|lua)$/.test(token)) {
+        file = token;
+        continue;
+      }
+      if (file && /^[\s,]*(and\s*)?$/.test(between) && /^[A-Za-z_$][\w$]*(\(\))?$/.test(token))
+        out.push({ file, symbol: token.replace(/\(\)$/, ''), line: i + 1 });
+      else file = undefined;
+    }
+  });
+  return out;
+}
+
 describe('docs/architecture.md (offline)', () => {
   it('every repository path it names exists', () => {
     const roots = 'functions|simulator|knative|keda|infra|bench|test|scripts|docs';
@@ -112,5 +148,17 @@ describe('docs/architecture.md (offline)', () => {
       }
     });
     expect(missing).toEqual([]);
+  });
+  it('every `symbol` it cites beside a file exists in that file (a rename must update the doc)', () => {
+    const cited = citedSymbols(DOC);
+    expect(cited.length).toBeGreaterThan(30);
+    const missing = cited.filter(({ file, symbol }) => {
+      const abs = resolveCited(file);
+      if (!abs) return false; // the path check above reports it
+      return !new RegExp(`(?<![\\w$])${symbol.replace(/\$/g, '\\$')}(?![\\w$])`).test(fs.readFileSync(abs, 'utf8'));
+    });
+    expect(
+      missing.map(({ file, symbol, line }) => `docs/architecture.md:${line} \`${symbol}\` not in ${file}`),
+    ).toEqual([]);
   });
 });

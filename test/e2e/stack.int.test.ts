@@ -166,7 +166,9 @@ describe('npm start (e2e, 4 cameras, vllm-sim stands in for the GPU model server
 
     // every enqueued clip has exactly one verdict; nothing queued or in flight (the stack drained the queue
     // before stopping inference). The one tolerated exception: the clip the Ctrl-C cut short may hold no
-    // decodable frame; inference dead-letters it with that reason (never silently) — only that clip, per camera.
+    // decodable frame, or a single one, which Qwen3-VL's processor refuses with a 400 ("t:1 must be larger than
+    // temporal_factor:2", simulator/vllm/src/core/qwen-vl.ts); inference dead-letters it with that reason (never
+    // silently) — only that clip, per camera.
     const stats = await redis.hgetall(keys.queueStats);
     const enqueued = Number(stats.enqueued ?? 0);
     const verdicts = await redis.xrange(keys.verdicts, '-', '+');
@@ -181,7 +183,7 @@ describe('npm start (e2e, 4 cameras, vllm-sim stands in for the GPU model server
         .pop();
       expect({ id: job.id, reason: d.reason, last: job.id === newest }).toEqual({
         id: job.id,
-        reason: expect.stringMatching(/no frames|empty/i),
+        reason: expect.stringMatching(/no frames|empty|t:1 must be larger than temporal_factor/i),
         last: true,
       });
     }

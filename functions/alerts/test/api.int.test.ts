@@ -1,3 +1,4 @@
+import { HAZARD_LABEL_KO } from '../../shared/src/verdict';
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs/promises';
 import http from 'node:http';
@@ -393,11 +394,16 @@ describe('alerts function over HTTP (real Redis, real ffmpeg)', () => {
 
   it('serves the dashboard page and its assets without external references', async () => {
     const html = await (await fetch(alerts.url)).text();
-    expect(html).toContain('<script src="/assets/app.js">');
+    expect(html).toContain('<script type="module" src="/assets/app.js">');
     expect(html).not.toMatch(/https?:\/\//);
     const js = await fetch(`${alerts.url}/assets/app.js`);
     expect(js.headers.get('content-type')).toMatch(/javascript/);
-    expect(await js.text()).toContain('function formatDuration');
+    expect(await js.text()).toContain("from './sse.js'"); // an ES module entry: its imports load the rest
+    // the labels module is generated from the server's own sources (shared/src/verdict.ts, core/format.ts)
+    const labels = await (await fetch(`${alerts.url}/assets/labels.js`)).text();
+    expect(labels).toContain('function formatDuration');
+    expect(labels).toContain(`export const HAZARD_LABEL_KO = ${JSON.stringify(HAZARD_LABEL_KO)};`);
+    expect((await fetch(`${alerts.url}/assets/labels.d.ts`)).status).toBe(404); // checker-only file, not served
     expect((await fetch(`${alerts.url}/assets/../package.json`)).status).not.toBe(200);
   });
 });

@@ -77,6 +77,7 @@ describe('issue #28.2: a dead capture does not look healthy (real processes)', (
       CAMERA_OFFLINE_SECONDS: String(OFFLINE_SECONDS),
       K_SINK: sink.url,
       LOG_LEVEL: 'info',
+      RECORD_DIR: 'off', // the system of record is not under test here (README: for tests of other parts)
     };
     capture = startPart(
       'capture',

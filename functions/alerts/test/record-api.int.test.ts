@@ -4,6 +4,7 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { chromium } from 'playwright-core';
 import { startAlerts, type RunningAlerts } from '../src/app/start-alerts';
 import { INCIDENT_CSV_COLUMNS } from '../src/core/csv';
 import { alertData, deleteKeys, EventType, makeClip, postEvent, testEnv } from './helpers';
@@ -47,7 +48,7 @@ describe.each(RECORD_BACKENDS)('the record on %s, through the alerts API', (back
     let extra: Record<string, string> = { RECORD_DIR: 'memory' };
     if (backend === 'postgres') {
       const db = await createThrowawayDatabase();
-      dropDb = db.drop;
+      dropDb = () => db.drop();
       extra = { DATABASE_URL: db.url };
     }
     env = await testEnv({ ...extra, RECORD_RETENTION_INTERVAL_MS: '0' });
@@ -199,5 +200,55 @@ describe.each(RECORD_BACKENDS)('the record on %s, through the alerts API', (back
     } finally {
       await fs.rm(dir, { recursive: true, force: true });
     }
+  });
+
+  test('the daily report: HTML rendered in chromium (heatmap, overdue action, top incident) and a PDF of ≥ 1 page', async () => {
+    const base = `${alerts.url}/api/incidents/${fire.incidentId}`;
+    expect(
+      (await post(`${base}/actions`, { text: '소화기 점검', owner: '박', due: '2026-12-01T10:00:00Z' })).status,
+    ).toBe(201);
+    // 2026-12-01 in KST (RECORD_REPORT_UTC_OFFSET default +09:00) holds both incidents (08:00 and 09:00 UTC)
+    const browser = await chromium.launch({
+      executablePath: '/usr/bin/chromium',
+      args: ['--headless', '--no-sandbox'],
+    });
+    try {
+      const page = await browser.newPage();
+      const errors: string[] = [];
+      page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
+      const res = await page.goto(`${alerts.url}/reports/daily?date=2026-12-01`);
+      expect(res?.status()).toBe(200);
+      expect(await page.locator('h1').textContent()).toContain('daily report 2026-12-01');
+      expect(await page.locator('table.matrix tbody tr').count()).toBe(2); // fire, no_hard_hat
+      expect(await page.locator('table.heatmap td.heat-5').count()).toBe(2); // one incident per camera: the max
+      expect(await page.locator('tr.overdue').textContent()).toContain('소화기 점검');
+      expect(await page.locator('figure.top').count()).toBe(2);
+      // the stylesheet applied (no inline style anywhere: the CSP allows 'self' only)
+      const bg = await page.evaluate("getComputedStyle(document.querySelector('tr.overdue td')).backgroundColor");
+      expect(bg).toBe('rgb(255, 224, 224)');
+      // the fire clip's thumbnail was extracted (ffmpeg); the helmet clip was never written, so its image 404s
+      const widths = await page.evaluate(
+        "[...document.querySelectorAll('figure.top img')].map((i) => [i.alt, i.naturalWidth > 0])",
+      );
+      expect(widths).toEqual(expect.arrayContaining([['cam1', true]]));
+      expect(errors.filter((e) => !/404/.test(e))).toEqual([]);
+    } finally {
+      await browser.close();
+    }
+    const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'report-'));
+    try {
+      const pdf = await fetch(`${alerts.url}/reports/daily.pdf?date=2026-12-01`);
+      expect([pdf.status, pdf.headers.get('content-type')]).toEqual([200, 'application/pdf']);
+      await fs.writeFile(path.join(dir, 'r.pdf'), Buffer.from(await pdf.arrayBuffer()));
+      await promisify(execFile)('pdftoppm', ['-r', '20', '-png', 'r.pdf', 'page'], { cwd: dir });
+      expect((await fs.readdir(dir)).filter((f) => f.startsWith('page')).length).toBeGreaterThanOrEqual(1);
+    } finally {
+      await fs.rm(dir, { recursive: true, force: true });
+    }
+    const { entries } = await json(fetch(`${alerts.url}/api/audit?action=view.report`));
+    expect(entries.map((e: any) => `${e.target} ${e.detail.format}`).sort()).toEqual([
+      'report:daily:2026-12-01 html',
+      'report:daily:2026-12-01 pdf',
+    ]);
   });
 });

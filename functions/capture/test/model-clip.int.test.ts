@@ -149,6 +149,8 @@ test('each clip gets a model clip: header frames = decoded, fps, ≤ VIDEO_MAX_S
   const firsts = new Set(['cam1', 'cam2'].map((cam) => of(all, cam)[0]!.id));
   for (const job of all) {
     const m = job.model;
+    // a run's first clip gets a capture-made model clip only when its window matches (issue #26.1)
+    if (firsts.has(job.id) && !m) continue;
     expect(m).toBeDefined();
     expect(m!.path).toBe(job.path.replace(/([^/]+)\.mp4$/, '.model/$1.mp4'));
     const abs = path.join(clipsDir, m!.path);

@@ -16,8 +16,26 @@ describe('buildRecorderCommand', () => {
     expect(after('-map')).toBe('0:v');
     expect(after('-c')).toBe('copy');
     expect(argv).not.toContain('libx264');
-    expect(after('-f')).toBe('segment');
+    expect(cmd.outputOptions[cmd.outputOptions.indexOf('-f') + 1]).toBe('segment');
     expect(after('-segment_format')).toBe('mp4');
+  });
+
+  it('pins the RTSP demuxer and its protocols, and never sets audio up (issue #26.8, probe finding 16)', () => {
+    const input = cmd.inputOptions;
+    expect(input[input.indexOf('-f') + 1]).toBe('rtsp');
+    expect(input[input.indexOf('-protocol_whitelist') + 1]).toBe('tcp,udp,rtp,tls');
+    expect(input[input.indexOf('-allowed_media_types') + 1]).toBe('video');
+    expect(input[input.indexOf('-rtsp_transport') + 1]).toBe('udp');
+    const auto = buildRecorderCommand({
+      url: 'rtsp://cams:8554/cam3',
+      transport: 'auto',
+      timeoutSeconds: 5,
+      segmentSeconds: 5,
+      listFile: '/l.csv',
+      runDir: '/r',
+    });
+    // auto: ffmpeg's own order, UDP then TCP after a 461
+    expect(auto.inputOptions).not.toContain('-rtsp_transport');
   });
 
   it('puts input options before -i and the timeout in microseconds', () => {
@@ -80,21 +98,21 @@ describe('buildRecorderCommand with the model clip (issue #13)', () => {
     modelListFile: '/c/.staging/cam3/r1/model.csv',
     thumbsListFile: '/c/.staging/cam3/r1/thumbs.csv',
   };
-  const outputs = (argv: string[]) => argv.filter((a) => a.startsWith('/c/.staging/cam3/r1/') && a.includes('%s'));
+  const outputs = (argv: string[]) => argv.filter((a) => a.startsWith('/c/.staging/cam3/r1/') && a.includes('%'));
 
   it('keeps the evidence output a stream copy and adds the model and thumbnail outputs in the same process', () => {
     const argv = recorderArgv(buildRecorderCommand({ ...base, model }));
     expect(outputs(argv)).toEqual([
       '/c/.staging/cam3/r1/seg-%s.mp4',
-      '/c/.staging/cam3/r1/model-%s.mp4',
-      '/c/.staging/cam3/r1/thumbs-%s.gray',
+      '/c/.staging/cam3/r1/model-%06d.mp4',
+      '/c/.staging/cam3/r1/thumbs-%06d.gray',
     ]);
     const evidence = argv.slice(argv.indexOf('-y'), argv.indexOf('/c/.staging/cam3/r1/seg-%s.mp4'));
     expect(evidence).toEqual(expect.arrayContaining(['-map', '0:v', '-c', 'copy']));
     expect(evidence).not.toContain('libx264');
     const m = argv.slice(
       argv.indexOf('/c/.staging/cam3/r1/seg-%s.mp4'),
-      argv.indexOf('/c/.staging/cam3/r1/model-%s.mp4'),
+      argv.indexOf('/c/.staging/cam3/r1/model-%06d.mp4'),
     );
     const after = (flag: string) => m[m.indexOf(flag) + 1];
     expect(after('-map')).toBe('[mv]');
@@ -112,7 +130,7 @@ describe('buildRecorderCommand with the model clip (issue #13)', () => {
     expect(graph).toContain('min(448,iw)');
     expect(graph).toContain('scale=32:18,format=gray[mthumb]');
     expect(graph).not.toContain('overlay');
-    const t = argv.slice(argv.indexOf('/c/.staging/cam3/r1/model-%s.mp4'));
+    const t = argv.slice(argv.indexOf('/c/.staging/cam3/r1/model-%06d.mp4'));
     expect(t[t.indexOf('-map') + 1]).toBe('[mthumb]');
     expect(t[t.indexOf('-segment_format') + 1]).toBe('rawvideo');
     expect(argv).not.toContain('-skip_frame');

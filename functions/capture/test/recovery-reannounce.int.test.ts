@@ -12,7 +12,7 @@ import { Redis } from 'ioredis';
 import type { ClipJob } from '../../shared/src/clip-job';
 import { clipStamp } from '../../shared/src/clip-job';
 import { redisKeys } from '../../shared/src/keys';
-import { ANNOUNCED_FILE } from '../src/adapters/recorder';
+import { ANNOUNCED_FILE } from '../src/adapters/recorder/staging-run';
 import { startCapture, type CaptureHandle } from '../src/app/start-capture';
 import { cleanRedis, newPrefix, testConfig } from './helpers';
 import { waitFor } from '../../../test/support';

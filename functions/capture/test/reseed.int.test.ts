@@ -3,7 +3,7 @@ import { CameraRegistry } from '../../shared/src/camera-registry/store';
 import { parseConfig } from '../../shared/src/config';
 import { redisKeys } from '../../shared/src/keys';
 import { connectRedis, deleteKeysUnder, newPrefix } from '../../../test/support';
-import { seedRegistry } from '../src/adapters/seed-registry';
+import { seedRegistry } from '../../shared/src/camera-registry/seed-registry';
 
 /**
  * Issue #28.4: two `npm start` runs in a row on one Redis prefix (Debian's redis-server keeps the

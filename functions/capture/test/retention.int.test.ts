@@ -109,6 +109,16 @@ test('a clip with operator feedback (keys.feedbackClips) is kept however old; un
   expect(await exists(marked.rel)).toBe(false);
 });
 
+test('a clip of an incident on legal hold (keys.legalHoldClips, the record) is kept past 30 days; released, it goes', async () => {
+  const held = await clip('cam1', 24 * 60 * 31);
+  await verdict(held.id, 'danger', true);
+  await redis.sadd(keys.legalHoldClips, held.rel);
+  const { sweeper: s } = sweeper({});
+  expect((await s.sweep(NOW)).delete).toEqual([]);
+  await redis.srem(keys.legalHoldClips, held.rel);
+  expect((await s.sweep(NOW)).delete.map((d) => d.path)).toEqual([held.rel]);
+});
+
 test('byte cap evicts the oldest verdicted clips first and never a queued one', async () => {
   const queuedOldest = await clip('cam1', 50);
   const a = await clip('cam1', 40);

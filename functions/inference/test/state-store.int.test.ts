@@ -7,13 +7,21 @@ import type { ClipJob } from '../../shared/src/clip-job';
 import { StateStore } from '../src/adapters/state-store';
 import type { Judgement } from '../src/app/judge';
 import { InferenceMetrics } from '../src/adapters/metrics';
-import { replayIfDone, storeVerdict, type OutcomeDeps } from '../src/app/outcome';
+import { commitVerdict, publishAll, replayIfDone, type OutcomeDeps } from '../src/app/outcome';
 import { REDIS_URL, deletePrefix, startSink, verdicts, type Sink } from './helpers';
 import { randomUUID } from 'node:crypto';
 
 jest.setTimeout(30_000);
 
 /** The commit script against a real Redis: at most once per job, compare-and-set across "pods". */
+
+/** Commits one judged job's verdict and incidents, then publishes its events. */
+async function storeVerdict(deps: OutcomeDeps, job: ClipJob, j: Judgement, analyzedAt: Date) {
+  const result = await commitVerdict(deps, job, j, analyzedAt);
+  await publishAll(deps, result.events);
+  return result;
+}
+
 describe('verdict commit + incident state (real Redis)', () => {
   const admin = new Redis(REDIS_URL);
   const pods = [new Redis(REDIS_URL), new Redis(REDIS_URL)];

@@ -79,3 +79,22 @@ export const STATUS_LABEL_KO: Record<VerdictStatus, string> = {
   danger: '위험',
   uncertain: '불확실',
 };
+
+/**
+ * Korean names of the hazard types (and of the `camera_offline` incident), as the dashboard
+ * shows them; served to the browser by alerts' labels module (static-assets.ts), never copied.
+ */
+export const HAZARD_LABEL_KO: Record<HazardType | 'camera_offline', string> = {
+  no_hard_hat: '안전모 미착용',
+  no_safety_vest: '안전조끼 미착용',
+  restricted_zone_intrusion: '위험구역 침입',
+  person_fall: '작업자 쓰러짐',
+  fire: '화재',
+  smoke: '연기',
+  forklift_pedestrian_proximity: '지게차·보행자 근접',
+  unsafe_posture: '불안전한 자세',
+  blocked_exit: '비상구 막힘',
+  spill: '누출·유출',
+  other: '기타',
+  camera_offline: '카메라 오프라인',
+};

@@ -1,3 +1,4 @@
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { Counter, Gauge, type Registry } from '../../../shared/src/metrics';
 
 /** The alerts function's Prometheus metrics (`safetyhanta_alerts_*`), registered once per registry. */
@@ -39,3 +40,14 @@ export function createAlertsMetrics(registry: Registry) {
 }
 
 export type AlertsMetrics = ReturnType<typeof createAlertsMetrics>;
+
+/**
+ * Counts malformed CloudEvents (400 on POST /). Counted on the server, not in the handler:
+ * functions-framework's body parser answers a body that is not JSON with 400 before the handler runs.
+ */
+export function countRejectedEvents(server: Server, metrics: Pick<AlertsMetrics, 'rejected'>): void {
+  server.on('request', (req: IncomingMessage, res: ServerResponse) => {
+    if (req.method === 'POST' && (req.url === '/' || req.url?.startsWith('/?')))
+      res.on('finish', () => res.statusCode === 400 && metrics.rejected.inc());
+  });
+}

@@ -5,7 +5,8 @@ import type { AlertData, CameraStatusEvent, VerdictCreated } from '../../../shar
 import { luaScripts, type LuaCommands } from '../../../shared/src/lua';
 import type { VerdictStatus } from '../../../shared/src/verdict';
 import { parseStatusReport, type StatusReport } from '../core/cameras';
-import type { CounterInputs, LocalReplicas } from '../core/counters';
+import type { CounterInputs } from '../core/counters';
+import { readPipeline } from '../../../shared/src/pipeline-readings';
 import {
   acknowledge,
   applyAlertEvent,
@@ -223,10 +224,8 @@ export class AlertStore {
     cameras: { online: number; total: number },
   ): Promise<CounterInputs> {
     const since = now - 60_000;
-    const [queueDepth, inFlight, localReplicas, streamExists, counts] = await Promise.all([
-      this.redis.llen(this.keys.clipQueue),
-      this.redis.zcard(this.keys.clipsClaimed),
-      this.redis.get(this.keys.stackReplicas),
+    const [pipeline, streamExists, counts] = await Promise.all([
+      readPipeline(this.redis, this.keys.pipeline),
       this.redis.exists(this.keys.verdictStream),
       this.redis.hgetall(this.keys.verdictCounts),
     ]);
@@ -245,12 +244,12 @@ export class AlertStore {
       verdictsLastMinute = recent.filter((v) => Date.parse(v.receivedAt) >= since).length;
     }
     return {
-      queueDepth,
-      inFlight,
-      localReplicas: parseLocalReplicas(localReplicas),
+      queueDepth: pipeline.queueDepth,
+      inFlight: pipeline.inFlight,
+      localReplicas: pipeline.localReplicas,
       verdictsLastMinute,
       verdictsByStatus: counts,
-      openIncidents: open.length,
+      openIncidents: pipeline.openIncidents,
       unacknowledged: open.filter((i) => !i.acknowledgedAt).length,
       camerasOnline: cameras.online,
       camerasTotal: cameras.total,
@@ -285,21 +284,5 @@ export class AlertStore {
 
   private async publish(update: StoreUpdate): Promise<void> {
     await this.redis.publish(this.keys.updates, JSON.stringify(update));
-  }
-}
-
-/** The local stack's replica status (scripts/stack/replicas.ts), or undefined when absent or unreadable. */
-function parseLocalReplicas(raw: string | null): LocalReplicas | undefined {
-  if (!raw) return undefined;
-  try {
-    const v = JSON.parse(raw) as Record<string, unknown>;
-    if (typeof v.desired !== 'number' || typeof v.running !== 'number') return undefined;
-    return {
-      desired: v.desired,
-      running: v.running,
-      reason: typeof v.reason === 'string' ? v.reason.slice(0, 300) : '',
-    };
-  } catch {
-    return undefined;
   }
 }

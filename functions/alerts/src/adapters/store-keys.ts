@@ -1,4 +1,5 @@
 import { redisKeys } from '../../../shared/src/keys';
+import type { PipelineKeys } from '../../../shared/src/pipeline-readings';
 
 /** Every Redis key the alerts function uses, under names local to it: each is a named field of the shared `redisKeys`. */
 export interface AlertKeys {
@@ -28,6 +29,8 @@ export interface AlertKeys {
   /** `npm start`'s inference replicas (desired, running, reason), when a local stack runs. */
   readonly stackReplicas: string;
   readonly verdictStream: string;
+  /** The keys of the shared pipeline readings (queue, in flight, dead letters, open incidents, replicas). */
+  readonly pipeline: PipelineKeys;
 }
 
 /** Builds the alerts function's keys under `prefix` (long event ids are hashed, in keys.ts, to keep keys short). */
@@ -48,5 +51,6 @@ export function alertKeys(prefix: string): AlertKeys {
     clipsClaimed: k.claimed,
     stackReplicas: k.stackReplicas,
     verdictStream: k.verdicts,
+    pipeline: k,
   };
 }

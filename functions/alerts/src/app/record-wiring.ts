@@ -81,7 +81,15 @@ export async function startRecord(config: Config, deps: RecordDeps): Promise<Run
     logger,
     ...(deps.thumbnail ? { thumbnail: deps.thumbnail } : {}),
   });
-  const reports = reportRoutes({ db, audit, logger, now });
+  const reports = reportRoutes({
+    db,
+    audit,
+    logger,
+    now,
+    utcOffset: config.record.reportUtcOffset,
+    chromium: config.record.chromium,
+    ...(deps.thumbnail ? { thumbnail: deps.thumbnail } : {}),
+  });
 
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<void> | undefined;

@@ -1,3 +1,4 @@
+import type { LocalReplicas } from '../../../shared/src/pipeline-readings';
 import { kedaProposal, type KedaScalingSettings } from '../../../shared/src/scaling';
 import type { VerdictStatus } from '../../../shared/src/verdict';
 
@@ -32,14 +33,10 @@ export interface Counters {
   readonly at: string;
 }
 
+/** What the local stack's autoscaler reports (defined with the shared pipeline readings). */
+export type { LocalReplicas } from '../../../shared/src/pipeline-readings';
+
 /** Raw numbers the store reads from Redis. */
-/** What the local stack's autoscaler reports (scripts/stack/replicas.ts). */
-export interface LocalReplicas {
-  readonly desired: number;
-  readonly running: number;
-  /** the last change and why */
-  readonly reason: string;
-}
 
 export interface CounterInputs {
   readonly queueDepth: number;

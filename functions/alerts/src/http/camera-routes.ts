@@ -3,10 +3,13 @@ import { CAMERA_ID, CameraEntryError } from '../../../shared/src/camera-registry
 import type { CameraRegistry } from '../../../shared/src/camera-registry/store';
 import type { Request, Response } from '../../../shared/src/http';
 import { requireAdmin } from './admin-guard';
+import { publicEntry, sealBodyCredentials } from '../../../shared/src/camera-registry/credential-input';
 
 export interface CameraRouteDeps {
   readonly registry: CameraRegistry;
   readonly logger: Logger;
+  /** CAMERA_CREDENTIALS_KEY: seals camera passwords (absent: a URL with a password is refused). */
+  readonly credentialsKey?: Buffer | undefined;
 }
 
 const ONE = /^\/api\/cameras\/([^/]+)$/;
@@ -27,7 +30,7 @@ export function cameraRoutes(deps: CameraRouteDeps): (req: Request, res: Respons
         res
           .status(200)
           .set('cache-control', 'no-store')
-          .json({ cameras: await deps.registry.list() }),
+          .json({ cameras: (await deps.registry.list()).map(publicEntry) }),
         true
       );
     }
@@ -45,7 +48,7 @@ export function cameraRoutes(deps: CameraRouteDeps): (req: Request, res: Respons
       const e = await deps.registry.get(id);
       return (
         e
-          ? res.status(200).set('cache-control', 'no-store').json(e)
+          ? res.status(200).set('cache-control', 'no-store').json(publicEntry(e))
           : res.status(404).json({ error: `no camera ${id}` }),
         true
       );
@@ -69,15 +72,22 @@ export function cameraRoutes(deps: CameraRouteDeps): (req: Request, res: Respons
     if (!req.is('application/json'))
       return (res.status(415).json({ error: 'send Content-Type: application/json' }), true);
     try {
+      const stored = await deps.registry.get(id);
+      const sealed = sealBodyCredentials(req.body, stored, deps.credentialsKey);
+      // a camera added here is a real one: TCP unless said otherwise (issue #26.3; RTSP_TRANSPORT is for seeded ones)
+      const body =
+        !stored && typeof sealed === 'object' && sealed !== null && !('transport' in sealed)
+          ? { ...sealed, transport: 'tcp' }
+          : sealed;
       if (req.method === 'PUT') {
-        const { entry, created } = await deps.registry.put(id, req.body);
+        const { entry, created } = await deps.registry.put(id, body);
         deps.logger.info({ cameraId: id, created }, 'camera saved');
-        return (res.status(created ? 201 : 200).json(entry), true);
+        return (res.status(created ? 201 : 200).json(publicEntry(entry)), true);
       }
-      const entry = await deps.registry.patch(id, req.body);
+      const entry = await deps.registry.patch(id, body);
       if (!entry) return (res.status(404).json({ error: `no camera ${id}` }), true);
       deps.logger.info({ cameraId: id }, 'camera updated');
-      return (res.status(200).json(entry), true);
+      return (res.status(200).json(publicEntry(entry)), true);
     } catch (err) {
       if (err instanceof CameraEntryError)
         return (res.status(400).json({ error: err.message, field: err.field }), true);

@@ -1,12 +1,12 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { splitSegmentChunk } from '../core/segment-list';
+import { splitSegmentChunk, type SegmentEntry } from '../core/segment-list';
 import { SegmentTail, type ListedSegment } from './segment-tail';
 
 /**
  * The model-clip and thumbnail outputs' segment lists of one run (issue #13). Segments are
- * paired with the evidence by their position in each list, never by name: each output's
- * segmenter stamps its own file with its own wall clock, which may differ by a second.
+ * paired with the evidence by their times (core/model-pairing.ts, issue #26.1), never by name:
+ * each output's segmenter stamps its own file with its own wall clock, which may differ by a second.
  */
 export class ListedSequence {
   private readonly entries: ListedSegment[] = [];
@@ -44,6 +44,24 @@ export class ListedSequence {
     });
   }
 
+  /**
+   * The entries listed so far, once `enough(entries)` holds, the list closed, or `timeoutMs`
+   * passed (whichever comes first).
+   */
+  async until(
+    enough: (entries: readonly ListedSegment[]) => boolean,
+    timeoutMs: number,
+  ): Promise<readonly ListedSegment[]> {
+    const deadline = Date.now() + timeoutMs;
+    for (
+      let n = this.entries.length;
+      !enough(this.entries) && !this.closed && Date.now() < deadline;
+      n = this.entries.length
+    )
+      await this.nth(n, deadline - Date.now());
+    return this.entries;
+  }
+
   /** After ffmpeg exited: the last lines are read, then every wait still open ends. */
   async close(): Promise<void> {
     await this.tail.close();
@@ -69,9 +87,9 @@ export class ListedSequence {
   }
 }
 
-/** Crash recovery: a run's list read whole (its ffmpeg is gone). */
-export async function readListedFiles(listFile: string): Promise<string[]> {
+/** Crash recovery: a run's list read whole (its ffmpeg is gone); file names are base names. */
+export async function readListed(listFile: string): Promise<SegmentEntry[]> {
   const text = await fs.readFile(listFile, 'utf8').catch(() => '');
   const { entries } = splitSegmentChunk('', text.endsWith('\n') ? text : `${text}\n`);
-  return entries.map((e) => path.basename(e.file));
+  return entries.map((e) => ({ ...e, file: path.basename(e.file) }));
 }

@@ -55,6 +55,17 @@ export class RetentionSweeper {
     return id;
   }
 
+  /**
+   * The periodic sweep, one replica per interval: takes `retentionLock` (SET NX, expiring just
+   * before the next interval) and sweeps only if it won.
+   * @returns the sweep's result, or undefined when another replica holds the lock
+   */
+  async sweepIfLockWon(owner: string, intervalMs: number): Promise<SweepResult | undefined> {
+    const { redis, keys } = this.opts;
+    const won = await redis.set(keys.retentionLock, owner, 'PX', Math.max(1000, intervalMs - 500), 'NX');
+    return won === 'OK' ? this.sweep() : undefined;
+  }
+
   async sweep(now = Date.now()): Promise<SweepResult> {
     const { clipsDir, keys, redis, metrics, logger } = this.opts;
     const { clips, otherBytes } = await this.scan();

@@ -11,7 +11,8 @@ import { MODEL_CLIP_STRIP, modelClipEncoderOptions, THUMB_HEIGHT, THUMB_WIDTH } 
 export interface RecorderArgsInput {
   /** RTSP URL of the camera. */
   url: string;
-  transport: 'tcp' | 'udp';
+  /** `auto`: ffmpeg's own order, UDP first and TCP after a 461 (measured on 5.1.9 against gst-rtsp-server). */
+  transport: RtspTransport;
   /** Socket I/O timeout; ffmpeg exits when the stream stalls this long. */
   timeoutSeconds: number;
   segmentSeconds: number;
@@ -22,6 +23,8 @@ export interface RecorderArgsInput {
   /** Second and third outputs of the same process: the model clip and its gray thumbnails. */
   model?: ModelOutputInput | undefined;
 }
+
+export type RtspTransport = 'tcp' | 'udp' | 'auto';
 
 export interface ModelOutputInput {
   sampling: 'fps' | 'keyframes';
@@ -57,8 +60,15 @@ export interface RecorderCommand {
  * SEGMENT_SECONDS ≥ 1 opens one per segment_time.
  */
 export const SEGMENT_PATTERN = 'seg-%s.mp4';
-export const MODEL_SEGMENT_PATTERN = 'model-%s.mp4';
-export const THUMBS_SEGMENT_PATTERN = 'thumbs-%s.gray';
+/**
+ * The derived outputs are found through their CSV lists only, so they are numbered (`-strftime 0`:
+ * the segment index, FFmpeg n5.1 segment.c set_segment_filename `av_get_frame_filename2`) and
+ * can never collide: after a +20 s timestamp jump the fps filter's duplicates opened several model
+ * segments in one second and `model-%s.mp4` overwrote itself (ENOENT, a truncated file, then the
+ * recorder died; camera-compat.md case 6b).
+ */
+export const MODEL_SEGMENT_PATTERN = 'model-%06d.mp4';
+export const THUMBS_SEGMENT_PATTERN = 'thumbs-%06d.gray';
 
 /** Same as inference's scale filter (functions/inference/src/core/ffmpeg-args.ts): long side ≤ maxSide, never up, even sizes. */
 export function scaleFilter(maxSide: number): string {
@@ -90,7 +100,7 @@ export function modelFilterGraph(m: ModelOutputInput): string {
   return `${zoned}split[mv][mt];[mt]scale=${THUMB_WIDTH}:${THUMB_HEIGHT},format=gray[mthumb]`;
 }
 
-/** Segment-muxer options both derived outputs share with the evidence output (same cut clock). */
+/** Segment-muxer options both derived outputs share with the evidence output (same cut clock), numbered names. */
 function segmentOptions(segmentSeconds: number, format: string, listFile: string): string[] {
   return [
     '-f',
@@ -102,7 +112,7 @@ function segmentOptions(segmentSeconds: number, format: string, listFile: string
     '-reset_timestamps',
     '1',
     '-strftime',
-    '1',
+    '0',
     '-segment_list',
     listFile,
     '-segment_list_type',
@@ -167,8 +177,17 @@ export function buildRecorderCommand(i: RecorderArgsInput): RecorderCommand {
       '-nostats',
       '-loglevel',
       'warning',
-      '-rtsp_transport',
-      i.transport,
+      // the RTSP demuxer, pinned: a URL can no longer pick another demuxer (`…/img%d.png` was
+      // opened by image2) nor a protocol beyond what RTSP needs (probe finding 16)
+      '-f',
+      'rtsp',
+      '-protocol_whitelist',
+      'tcp,udp,rtp,tls',
+      // audio is never even SET UP: 개인정보보호법 §25(5) bars CCTV operators from recording sound
+      // (docs/deploy.md). RTSP demuxer option `allowed_media_types` (`ffmpeg -h demuxer=rtsp`, 5.1.9)
+      '-allowed_media_types',
+      'video',
+      ...(i.transport === 'auto' ? [] : ['-rtsp_transport', i.transport]),
       // ffmpeg ≥ 5: socket timeout in microseconds (`-stimeout` is gone; docs/architecture.md §6.1)
       '-timeout',
       String(Math.round(i.timeoutSeconds * 1_000_000)),

@@ -1,22 +1,9 @@
 import type { Logger } from 'pino';
-import type { ClipJob } from '../../../shared/src/clip-job';
-import { failureLabel, failurePolicy, toError, type FailureLabel } from '../../../shared/src/errors';
+import { failureLabel, toError, type FailureLabel } from '../../../shared/src/errors';
 import type { ClipQueue } from '../../../shared/src/queue';
-import type { PreparedMedia } from '../core/media';
+import type { PreparedJob } from '../core/job-source';
 import { prepareJob, type OverlayLookup, type PrepareSettings } from './prepare';
-
-/** A claimed job with its media ready: what the preparer hands to the model loop. */
-export interface PreparedJob {
-  raw: string;
-  attempt: number;
-  job: ClipJob;
-  media: PreparedMedia;
-  /** The unchanged-scene gate's thumbnails (Uint8Array: a Buffer arrives from the preparer thread as one). */
-  thumbs?: Uint8Array[] | undefined;
-  /** ms since epoch when claimed (queue-wait metric). */
-  claimedAt: number;
-  prepareMs: number;
-}
+import { settleFailedJob } from './settle';
 
 /** Side effects worth a metric, reported by whoever prepares (possibly another thread). */
 export type PrepareEvent =
@@ -69,20 +56,13 @@ export async function claimAndPrepare(
     });
     return { raw: claimed.raw, attempt: claimed.attempt, job, media: p.media, thumbs: p.thumbs, claimedAt, prepareMs };
   } catch (err) {
-    // errors.ts failurePolicy, as in the model loop (the kind is plain data: this may run in the preparer thread).
+    // the kind travels as plain data: this may run in the preparer thread (errors.ts errorKind)
     const e = toError(err);
-    const policy = failurePolicy(e);
-    if (policy === 'dead-letter' || (policy === 'retry' && claimed.attempt >= maxAttempts)) {
-      await queue.deadLetter(consumerId, claimed.raw, `${e.name}: ${e.message}`);
-      report({ type: 'dead', reason: e.message, label: failureLabel(e) });
-    } else if (policy === 'release') {
-      await queue.release(consumerId, claimed.raw);
-      report({ type: 'retry', reason: e.message });
-    } else {
+    const settled = await settleFailedJob(queue, consumerId, claimed, e, { maxAttempts, stopping: false });
+    if (settled.outcome === 'dead-lettered') report({ type: 'dead', reason: e.message, label: failureLabel(e) });
+    else report({ type: 'retry', reason: e.message });
+    if (settled.outcome === 'retried')
       logger.warn({ jobId: job.id, err: e.message }, 'preparing a clip failed; returned to the queue');
-      await queue.retry(consumerId, claimed.raw);
-      report({ type: 'retry', reason: e.message });
-    }
     return null;
   }
 }

@@ -20,7 +20,6 @@ export class InferenceMetrics {
   readonly concurrencyLimit: Gauge;
   readonly gateSkipped: Counter;
   readonly modelClip: Counter<'source' | 'reason'>;
-  readonly prepared: Gauge;
   readonly suppressed: Counter<'hazard'>;
 
   constructor(registry: Registry) {
@@ -107,11 +106,6 @@ export class InferenceMetrics {
       name: 'safetyhanta_inference_model_clip_total',
       help: 'how each clip was prepared: source=capture (no decode) or fallback (with the reason)',
       labelNames: ['source', 'reason'],
-      registers,
-    });
-    this.prepared = new Gauge({
-      name: 'safetyhanta_inference_prepared_buffer',
-      help: 'prepared clips waiting for a model slot',
       registers,
     });
     this.suppressed = new Counter({

@@ -2,7 +2,8 @@ import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { Logger } from 'pino';
 import type { ClipQueue } from '../../../shared/src/queue';
-import { claimAndPrepare, type PrepareEvent, type PreparedJob } from './claim';
+import { claimAndPrepare, type PrepareEvent } from './claim';
+import type { PreparedJob } from '../core/job-source';
 import type { FromWorker, PreparerWorkerData, ToWorker } from './preparer-worker';
 import type { OverlayLookup, PrepareSettings } from './prepare';
 import type { JobSource } from '../core/job-source';
@@ -74,11 +75,6 @@ export class ThreadSource implements JobSource {
   /** The model loop's concurrency limit moved: prepare at most this many ahead. */
   setAhead(n: number): void {
     if (!this.stopped) this.post({ type: 'ahead', n });
-  }
-
-  /** Number of prepared jobs waiting for a model slot. */
-  get buffered(): number {
-    return this.buffer.length;
   }
 
   async stop(): Promise<PreparedJob[]> {

@@ -1,7 +1,8 @@
 import type { Logger } from 'pino';
-import { failureLabel, failurePolicy, toError } from '../../../shared/src/errors';
+import { failureLabel, toError } from '../../../shared/src/errors';
 import type { ClipQueue } from '../../../shared/src/queue';
-import type { PreparedJob } from '../adapters/claim';
+import type { PreparedJob } from '../core/job-source';
+import { settleFailedJob } from '../adapters/settle';
 import type { HealthGate } from '../adapters/health-gate';
 import type { VllmClient } from '../adapters/vllm-client';
 import type { InferenceMetrics } from '../adapters/metrics';
@@ -150,30 +151,13 @@ export class ModelLoop {
     }
   }
 
-  /** errors.ts failurePolicy, applied to the queue. Shutdown releases whatever is not dead for good. */
+  /** The one settle step (adapters/settle.ts); shutdown releases whatever is not dead for good. */
   private async settle(p: PreparedJob, e: Error, log: Logger): Promise<void> {
-    const { queue, consumerId } = this.d;
-    const policy = failurePolicy(e);
-    if (
-      e instanceof Stopping ||
-      this.abort.signal.aborted ||
-      (this.stopping && policy !== 'dead-letter') ||
-      policy === 'release'
-    ) {
-      await queue.release(consumerId, p.raw);
-      log.info({ err: e.message }, 'released an unfinished job for another consumer');
-    } else if (policy === 'dead-letter' || p.attempt >= this.d.maxAttempts) {
-      // The last attempt: dead-letter with this failure's own reason (e.g. the server's message),
-      // rather than the next claim's generic "failed N attempts".
-      const reason =
-        policy === 'dead-letter'
-          ? `${e.name}: ${e.message}`
-          : `${e.name}: ${e.message} (attempt ${p.attempt} of MAX_ATTEMPTS=${this.d.maxAttempts})`;
-      await queue.deadLetter(consumerId, p.raw, reason);
-      this.d.metrics.deadLetters.inc({ reason: failureLabel(e) });
-    } else {
-      log.warn({ err: e.message, attempt: p.attempt }, 'job failed; back to the queue (attempt counted)');
-      await queue.retry(consumerId, p.raw);
-    }
+    const { queue, consumerId, maxAttempts } = this.d;
+    const stopping = e instanceof Stopping || this.abort.signal.aborted || this.stopping;
+    const settled = await settleFailedJob(queue, consumerId, p, e, { maxAttempts, stopping });
+    if (settled.outcome === 'released') log.info({ err: e.message }, 'released an unfinished job for another consumer');
+    else if (settled.outcome === 'dead-lettered') this.d.metrics.deadLetters.inc({ reason: failureLabel(e) });
+    else log.warn({ err: e.message, attempt: p.attempt }, 'job failed; back to the queue (attempt counted)');
   }
 }

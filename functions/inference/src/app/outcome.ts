@@ -178,18 +178,6 @@ export async function commitVerdict(
   return { verdict, ...result };
 }
 
-/** Commits, then publishes (the push path; the pull loop keeps the events to retry publishing). */
-export async function storeVerdict(
-  deps: OutcomeDeps,
-  job: ClipJob,
-  j: Judgement,
-  analyzedAt: Date,
-): Promise<{ verdict: VerdictCreated; events: StoredEvent[]; replay: boolean }> {
-  const result = await commitVerdict(deps, job, j, analyzedAt);
-  await publishAll(deps, result.events);
-  return result;
-}
-
 /** `camera.offline` / `camera.online` → the camera_offline incident (deduplicated by event id). */
 export async function applyCameraEvent(
   deps: OutcomeDeps,

@@ -1,6 +1,7 @@
 import type { CameraEntry, Zone, ZoneKind } from '../../../shared/src/camera-registry/schema';
 import type { CameraContext } from '../../../shared/src/camera-registry/cameras-file';
 import { KIND_COLOUR_NAME, zoneLabel } from '../../../shared/src/zones/overlay-style';
+import { promptText, quotedPromptText } from './prompt-text';
 
 // The CAMERAS_FILE model moved to the shared registry (capture seeds from it too); same API here.
 export {
@@ -36,14 +37,14 @@ const RULE: Record<ZoneKind, Record<Lang, string>> = {
 };
 
 const DRAWN: Record<Lang, (colour: string, label: string) => string> = {
-  en: (colour, label) => `drawn on the frames as a ${colour} tinted polygon labelled "${label}"`,
-  ko: (colour, label) => `화면에 ${colour} 반투명 다각형과 "${label}" 라벨로 표시됨`,
+  en: (colour, label) => `drawn on the frames as a ${colour} tinted polygon labelled ${quotedPromptText(label)}`,
+  ko: (colour, label) => `화면에 ${colour} 반투명 다각형과 ${quotedPromptText(label)} 라벨로 표시됨`,
 };
 
 /** One zone as a context line: its name, how it is drawn, and its rule. Deterministic. */
 export function describeZone(zone: Pick<Zone, 'name' | 'kind'>, language: Lang): string {
   const colour = KIND_COLOUR_NAME[zone.kind][language];
-  return `"${zone.name}" (${DRAWN[language](colour, zoneLabel(zone))}): ${RULE[zone.kind][language]}`;
+  return `${quotedPromptText(zone.name)} (${DRAWN[language](colour, zoneLabel(zone))}): ${RULE[zone.kind][language]}`;
 }
 
 /**
@@ -65,12 +66,15 @@ export function contextOfEntry(entry: CameraEntry, language: Lang): CameraContex
  * few-shot turns are part of the cached prefix and must be byte-identical on every request.
  */
 export function renderContext(cameraId: string, ctx: CameraContext): string {
+  // every operator text through promptText: one line each, so none can start a line of its own
+  const ppe = ctx.requiredPpe.map(promptText);
+  const zones = ctx.zones.map(promptText);
   return [
-    `Camera: ${cameraId}`,
-    `Site: ${ctx.site}`,
-    `Required PPE: ${ctx.requiredPpe.length ? ctx.requiredPpe.join(', ') : 'none'}`,
-    `Zones: ${ctx.zones.length ? ctx.zones.join('; ') : 'none'}`,
-    ...(ctx.notes ? [`Notes: ${ctx.notes}`] : []),
+    `Camera: ${promptText(cameraId)}`,
+    `Site: ${promptText(ctx.site)}`,
+    `Required PPE: ${ppe.length ? ppe.join(', ') : 'none'}`,
+    `Zones: ${zones.length ? zones.join('; ') : 'none'}`,
+    ...(ctx.notes ? [`Notes: ${promptText(ctx.notes)}`] : []),
     'Assess this clip and answer with the JSON verdict only.',
   ].join('\n');
 }

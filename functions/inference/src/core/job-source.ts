@@ -1,4 +1,18 @@
-import type { PreparedJob } from '../adapters/claim';
+import type { ClipJob } from '../../../shared/src/clip-job';
+import type { PreparedMedia } from './media';
+
+/** A claimed job with its media ready: what the preparer hands to the model loop. */
+export interface PreparedJob {
+  raw: string;
+  attempt: number;
+  job: ClipJob;
+  media: PreparedMedia;
+  /** The unchanged-scene gate's thumbnails (Uint8Array: a Buffer arrives from the preparer thread as one). */
+  thumbs?: Uint8Array[] | undefined;
+  /** ms since epoch when claimed (queue-wait metric). */
+  claimedAt: number;
+  prepareMs: number;
+}
 
 /** Where the model loop gets prepared jobs from. */
 export interface JobSource {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { nameKey, nameProblem, normaliseName, polygonProblem } from './zone-checks';
 
 /** What a zone means; one overlay colour and one rule text per kind (zone-overlay, zone-text). */
 export const ZONE_KINDS = ['restricted', 'walkway', 'forklift_lane', 'ppe_required'] as const;
@@ -8,11 +9,32 @@ const unit = z.number().min(0).max(1);
 /** A vertex, normalised to 0..1 of the frame (x from the left, y from the top): any resolution works. */
 export const PointSchema = z.tuple([unit, unit]);
 
-export const ZoneSchema = z.strictObject({
-  name: z.string().trim().min(1).max(60),
-  kind: z.enum(ZONE_KINDS),
-  polygon: z.array(PointSchema).min(3).max(32),
-});
+/** One visible line (zone-checks.ts): NFC, no control, invisible or bidi characters, 1–60 characters. */
+const ZoneNameSchema = z
+  .string()
+  .transform(normaliseName)
+  .pipe(
+    z
+      .string()
+      .min(1)
+      .max(60)
+      .superRefine((v, ctx) => {
+        const problem = nameProblem(v);
+        if (problem) ctx.addIssue({ code: 'custom', message: `zone name ${problem}` });
+      }),
+  );
+
+export const ZoneSchema = z
+  .strictObject({
+    name: ZoneNameSchema,
+    kind: z.enum(ZONE_KINDS),
+    polygon: z.array(PointSchema).min(3).max(32),
+  })
+  .superRefine((zone, ctx) => {
+    // a self-crossing or flat polygon draws nothing sensible and tells the model nothing (#28.3)
+    const problem = polygonProblem(zone.polygon);
+    if (problem) ctx.addIssue({ code: 'custom', path: ['polygon'], message: `zone "${zone.name}": ${problem}` });
+  });
 export type Zone = z.infer<typeof ZoneSchema>;
 
 export const CAMERA_ID = /^[A-Za-z0-9_-]{1,64}$/;
@@ -24,6 +46,16 @@ export const CameraEntrySchema = z.strictObject({
     .string()
     .max(1024)
     .regex(/^rtsps?:\/\/\S+$/, 'an rtsp:// or rtsps:// URL'),
+  /**
+   * The camera's password, sealed (credentials.ts): the `url` holds `user:***@` instead. Set by
+   * the cameras API only; absent for a camera without a password or one seeded from RTSP_URL_TEMPLATE.
+   */
+  credential: z.string().max(512).optional(),
+  /**
+   * RTSP lower transport for this camera (issue #26.3); absent = RTSP_TRANSPORT. `auto` = UDP,
+   * then TCP after a 461 (ffmpeg's own order).
+   */
+  transport: z.enum(['tcp', 'udp', 'auto']).optional(),
   enabled: z.boolean().default(true),
   site: z.string().trim().min(1).max(200).default('industrial plant floor'),
   area: z.string().trim().max(200).default(''),
@@ -37,7 +69,10 @@ export const CameraEntrySchema = z.strictObject({
     .array(ZoneSchema)
     .max(20)
     .default([])
-    .refine((zs) => new Set(zs.map((x) => x.name)).size === zs.length, 'zone names must be unique'),
+    .refine(
+      (zs) => new Set(zs.map((x) => nameKey(x.name))).size === zs.length,
+      'zone names must be unique (ignoring case and look-alike forms)',
+    ),
   /** Set by the registry on every write. */
   updatedAt: z.iso.datetime({ offset: true }).optional(),
 });

@@ -1,3 +1,4 @@
+import { maskPassword } from './credentials';
 import { contextFor, type CamerasFile } from './cameras-file';
 import type { CameraEntry } from './schema';
 
@@ -19,7 +20,8 @@ export function seedEntries(i: SeedInput): CameraEntry[] {
     const ctx = contextFor(id, i.camerasFile);
     return {
       id,
-      url: i.rtspUrlTemplate.replaceAll('{N}', String(k + 1)),
+      // never the template's password: capture takes it from RTSP_URL_TEMPLATE itself (camera-target.ts)
+      url: maskPassword(i.rtspUrlTemplate.replaceAll('{N}', String(k + 1))),
       enabled: true,
       site: ctx.site,
       area: '',

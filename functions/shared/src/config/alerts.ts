@@ -75,9 +75,9 @@ export const alerts = {
   }),
   kedaListLength: envVar('KEDA_LIST_LENGTH', {
     schema: int(1, 100000),
-    default: '46',
+    default: '186',
     expected: 'an integer ≥ 1',
-    doc: 'queued clips per inference replica (same as the ScaledObject’s listLength; docs/deploy.md §6: μ 7.6 clips/s × 6 s wait)',
+    doc: 'queued clips per inference replica (same as the ScaledObject’s listLength; docs/deploy.md §6, `npm run size`: μ 24.2 clips/s × 7.7 s wait)',
   }),
   kedaActivationListLength: envVar('KEDA_ACTIVATION_LIST_LENGTH', {
     schema: int(0, 100000),
@@ -87,9 +87,9 @@ export const alerts = {
   }),
   kedaInFlightLength: envVar('KEDA_IN_FLIGHT_LENGTH', {
     schema: int(1, 100000),
-    default: '30',
+    default: '56',
     expected: 'an integer ≥ 1',
-    doc: 'claimed (in-flight) clips per inference replica (listLength of the ScaledObject’s second redis trigger, on the claimed set; docs/deploy.md §6: μ × (3 s service + 1 s preparation))',
+    doc: 'claimed (in-flight) clips per inference replica (listLength of the ScaledObject’s second redis trigger, on the claimed set; docs/deploy.md §6, `npm run size`: μ × (1.3 s service + 1 s preparation))',
   }),
   kedaActivationInFlightLength: envVar('KEDA_ACTIVATION_IN_FLIGHT_LENGTH', {
     schema: int(0, 100000),
@@ -181,6 +181,12 @@ export const alerts = {
     default: '30000',
     expected: 'milliseconds, 1000–600000',
     doc: 'a client must send its whole request within this (answers are not bounded: SSE streams stay open)',
+  }),
+  redisTimeoutMs: envVar('ALERTS_REDIS_TIMEOUT_MS', {
+    schema: int(100, 60000),
+    default: '2000',
+    expected: 'milliseconds, 100–60000',
+    doc: 'a Redis command of the alerts function that gets no answer within this fails, and the API answers 503 (a frozen Redis; a Redis that is down gets 503 at once)',
   }),
   thumbTimeoutMs: envVar('ALERTS_THUMB_TIMEOUT_MS', {
     schema: int(500, 600000),

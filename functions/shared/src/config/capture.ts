@@ -1,13 +1,25 @@
 import { z } from 'zod';
 import { envVar, int, optional, type Section } from './define';
+import { parseCredentialsKey } from '../camera-registry/credentials';
 
 /** Variables owned by capture (recorder, ownership, health, retention). */
 export const capture = {
   rtspTransport: envVar('RTSP_TRANSPORT', {
-    schema: z.enum(['tcp', 'udp']),
+    schema: z.enum(['tcp', 'udp', 'auto']),
     default: 'tcp',
-    expected: 'tcp|udp',
-    doc: 'RTSP transport of the recorder (the local rtsp-sim server speaks UDP only: `npm start` sets udp)',
+    expected: 'tcp|udp|auto',
+    doc: 'RTSP transport of cameras whose registry entry sets none (`auto` = UDP, then TCP after a 461); the local rtsp-sim cameras are seeded with `udp` by `npm start`',
+  }),
+  credentialsKey: envVar('CAMERA_CREDENTIALS_KEY', {
+    schema: optional(
+      z
+        .string()
+        .transform(
+          (t, ctx) => parseCredentialsKey(t) ?? (ctx.addIssue({ code: 'custom', message: '32 bytes' }), z.NEVER),
+        ),
+    ),
+    expected: '32 bytes as base64 (44 characters) or hex (64)',
+    doc: 'seals camera passwords in the registry (AES-256-GCM, from a Secret): alerts seals what an admin sends, capture opens it; unset = a camera URL with a password is refused (docs/deploy.md)',
   }),
   rtspTimeoutSeconds: envVar('RTSP_TIMEOUT_SECONDS', {
     schema: int(1, 600),
@@ -92,3 +104,20 @@ export const capture = {
     doc: 'ffprobe binary (validates clips from outside sources)',
   }),
 } satisfies Section;
+
+/**
+ * Settings that are valid one by one but unwise together, checked by `startCapture` (which logs
+ * each as a warning and goes on).
+ */
+export function captureStartWarnings(config: {
+  readonly common: { readonly segmentSeconds: number };
+  readonly capture: { readonly offlineSeconds: number };
+}): string[] {
+  const { offlineSeconds } = config.capture;
+  const { segmentSeconds } = config.common;
+  return offlineSeconds <= segmentSeconds
+    ? [
+        `CAMERA_OFFLINE_SECONDS=${offlineSeconds} ≤ SEGMENT_SECONDS=${segmentSeconds}: cameras will flap offline between clips; use at least 2 × SEGMENT_SECONDS`,
+      ]
+    : [];
+}

@@ -16,9 +16,9 @@ export const inference = {
   }),
   latencyBudgetMs: envVar('INFERENCE_LATENCY_BUDGET_MS', {
     schema: int(100, 600000),
-    default: '4000',
+    default: '2300',
     expected: 'milliseconds, 100–600000',
-    doc: 'adaptive concurrency shrinks when one model request takes longer than this (the server is saturated); 4 s = the assumed 3 s GPU service time + 1 s margin, so a pod stops growing instead of hoarding clips other pods could take (docs/deploy.md §6); raise it when an unloaded request already takes longer',
+    doc: 'adaptive concurrency shrinks when one model request takes longer than this (the server is saturated); 2.3 s = the sourced 1.3 s GPU service time + 1 s margin, so a pod stops growing instead of hoarding clips other pods could take (docs/deploy.md §6, `npm run size` sets it from a measurement); raise it when an unloaded request already takes longer',
   }),
   serverMetricsIntervalMs: envVar('VLLM_METRICS_INTERVAL_MS', {
     schema: int(100, 60000),
@@ -193,3 +193,22 @@ export const inference = {
     doc: 'pushed `clip.captured` events processed at once; past it the push path answers 503 (retry later); default INFERENCE_CONCURRENCY, or 4 when adaptive',
   }),
 } satisfies Section;
+
+/**
+ * The checks that span variables (a single variable's form is checked by its schema), run by
+ * `startInference` only: another part with the same environment needs neither a vLLM URL nor a
+ * sane incident window.
+ * @returns one message per problem, naming the variables; empty when inference can start
+ */
+export function inferenceStartProblems(config: {
+  readonly common: { readonly vllmBaseUrl?: string | undefined };
+  readonly inference: { readonly confirmK: number; readonly confirmN: number };
+}): string[] {
+  const { confirmK, confirmN } = config.inference;
+  const problems: string[] = [];
+  if (confirmN < confirmK)
+    problems.push(`INCIDENT_CONFIRM_N=${confirmN} is smaller than INCIDENT_CONFIRM_K=${confirmK}: expected N ≥ K`);
+  if (!config.common.vllmBaseUrl)
+    problems.push('VLLM_BASE_URL is not set: inference needs an OpenAI-compatible server (vLLM, or vllm-sim locally)');
+  return problems;
+}

@@ -26,4 +26,16 @@ export const record = {
     expected: 'milliseconds, 0–86400000 (0 = never)',
     doc: 'how often the record retention job runs (one replica at a time, under an advisory lock)',
   }),
+  reportUtcOffset: envVar('RECORD_REPORT_UTC_OFFSET', {
+    schema: z.string().regex(/^[+-]\d{2}:\d{2}$/),
+    default: '+09:00',
+    expected: 'a UTC offset, ±HH:MM',
+    doc: 'the plant’s local time for reports: a day, a shift (day 06–18, night 18–06) and the hour heatmap are local (default KST)',
+  }),
+  chromium: envVar('RECORD_CHROMIUM', {
+    schema: z.string().min(1),
+    default: 'chromium',
+    expected: 'an executable name or path',
+    doc: 'the browser that prints report PDFs (`--headless --print-to-pdf`); without it `/reports/*.pdf` answers 503',
+  }),
 };

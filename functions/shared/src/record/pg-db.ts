@@ -32,10 +32,16 @@ export function openPostgres(url: string, opts: { max?: number } = {}): RecordDb
   pool.on('error', () => undefined);
   const withClient = async <T>(fn: (c: pg.PoolClient) => Promise<T>): Promise<T> => {
     const client = await pool.connect();
+    // a connection dropped while checked out emits 'error' on the client (the pending query rejects
+    // too); without a listener that would be an uncaught exception. The broken client is discarded.
+    let broken: Error | undefined;
+    const onError = (err: Error): void => void (broken = err);
+    client.on('error', onError);
     try {
       return await fn(client);
     } finally {
-      client.release();
+      client.off('error', onError);
+      client.release(broken);
     }
   };
   return {

@@ -39,9 +39,10 @@ class Canvas {
   }
 }
 
-/** Even-odd scanline fill, sampled at pixel centres. */
-function fillPolygon(c: Canvas, pts: readonly (readonly [number, number])[], colour: Rgba): void {
-  for (let y = 0; y < c.h; y++) {
+/** Pixel indexes (y·w + x) inside the polygon: even-odd scanline, sampled at pixel centres. */
+function polygonPixels(w: number, h: number, pts: readonly (readonly [number, number])[]): number[] {
+  const out: number[] = [];
+  for (let y = 0; y < h; y++) {
     const sy = y + 0.5;
     const xs: number[] = [];
     for (let i = 0; i < pts.length; i++) {
@@ -51,10 +52,21 @@ function fillPolygon(c: Canvas, pts: readonly (readonly [number, number])[], col
     }
     xs.sort((a, b) => a - b);
     for (let k = 0; k + 1 < xs.length; k += 2) {
-      for (let x = Math.ceil(xs[k]! - 0.5); x < Math.ceil(xs[k + 1]! - 0.5); x++) c.blend(x, y, colour);
+      const to = Math.min(w, Math.ceil(xs[k + 1]! - 0.5));
+      for (let x = Math.max(0, Math.ceil(xs[k]! - 0.5)); x < to; x++) out.push(y * w + x);
     }
   }
+  return out;
 }
+
+/**
+ * The most of the frame the fills may tint together. Issue #28.3: five stacked full-frame zones
+ * made the worker invisible and a real incident resolved as "safe"; twenty made a solid frame.
+ * So each pixel is tinted once whatever the overlap (the first zone drawn keeps it), and once the
+ * tinted area would pass this share, further zones are drawn as outline and label only: a zone
+ * that covers most of the frame has no "inside" worth highlighting, and the scene stays visible.
+ */
+export const MAX_TINTED_SHARE = 0.5;
 
 /** A thin outline: each edge walked in half-pixel steps, a square brush, every pixel painted once. */
 function strokePolygon(c: Canvas, pts: readonly (readonly [number, number])[], colour: Rgba): void {
@@ -71,9 +83,13 @@ function strokePolygon(c: Canvas, pts: readonly (readonly [number, number])[], c
       }
     }
   };
+  const onBorder = (a: number, b: number, max: number) => (a <= 0 && b <= 0) || (a >= max && b >= max);
   for (let i = 0; i < pts.length; i++) {
     const [x1, y1] = pts[i]!;
     const [x2, y2] = pts[(i + 1) % pts.length]!;
+    // an edge along the frame's own border outlines nothing, and a line there only hides the edge
+    // of the scene (a full-frame zone is drawn as its label alone)
+    if (onBorder(x1, x2, c.w) || onBorder(y1, y2, c.h)) continue;
     const steps = Math.max(1, Math.ceil(Math.hypot(x2 - x1, y2 - y1) * 2));
     for (let s = 0; s <= steps; s++) stamp(x1 + ((x2 - x1) * s) / steps, y1 + ((y2 - y1) * s) / steps);
   }
@@ -99,10 +115,20 @@ function drawLabel(
 /** RGBA pixels of the zones (transparent elsewhere). Pure. */
 export function renderZonesRgba(zones: readonly Zone[], width = OVERLAY_WIDTH, height = OVERLAY_HEIGHT): Uint8Array {
   const c = new Canvas(width, height);
+  const tinted = new Uint8Array(width * height);
+  const budget = Math.floor(MAX_TINTED_SHARE * width * height);
+  let used = 0;
   const scaled = zones.map((z) => ({ z, pts: z.polygon.map(([x, y]) => [x * width, y * height] as const) }));
   for (const { z, pts } of scaled) {
     const [r, g, b] = KIND_RGB[z.kind];
-    fillPolygon(c, pts, [r, g, b, FILL_ALPHA]);
+    const fresh = polygonPixels(width, height, pts).filter((i) => !tinted[i]);
+    if (used + fresh.length <= budget) {
+      used += fresh.length;
+      for (const i of fresh) {
+        tinted[i] = 1;
+        c.blend(i % width, Math.floor(i / width), [r, g, b, FILL_ALPHA]);
+      }
+    }
     strokePolygon(c, pts, [r, g, b, OUTLINE_ALPHA]);
   }
   // labels last, so a neighbouring zone's fill never covers one

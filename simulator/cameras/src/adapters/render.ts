@@ -7,6 +7,7 @@ import { computeGroundTruth, sceneZones, type GroundTruth } from '../core/ground
 import { buildRenderArgs, DEFAULT_RENDER_OPTIONS, type RenderOptions } from '../core/render-args';
 import type { SceneDefinition } from '../core/scene-model';
 import { SCENES } from '../core/scenes';
+import { renderOnce } from './render-lock';
 
 /** An undefined field means its default, so callers (sim.ts) can forward their own optional fields as they are. */
 export interface RenderSceneOptions {
@@ -60,7 +61,8 @@ function runFfmpeg(bin: string, args: string[], signal?: AbortSignal): Promise<v
 /**
  * Renders one scene loop into the cache, or reuses it when `<name>-<hash>.mp4` exists. Writes
  * temp files and renames them (ground truth first, video last), so a crashed render never
- * leaves a file that looks valid.
+ * leaves a file that looks valid; processes asking for the same loop at once render it once
+ * (render-lock.ts).
  */
 export async function renderScene(scene: SceneDefinition, options: RenderSceneOptions = {}): Promise<RenderedScene> {
   const started = Date.now();
@@ -84,26 +86,35 @@ export async function renderScene(scene: SceneDefinition, options: RenderSceneOp
     elapsedMs: Date.now() - started,
   });
 
-  if ((await exists(videoPath)) && (await exists(groundTruthPath))) {
-    // zones come from the scene, not the cache: sidecars rendered before they existed get them too
-    return result(
+  const cached = async () => (await exists(videoPath)) && (await exists(groundTruthPath));
+  // zones come from the scene, not the cache: sidecars rendered before they existed get them too
+  const fromCache = async () =>
+    result(
       { ...(JSON.parse(await readFile(groundTruthPath, 'utf8')) as GroundTruth), zones: sceneZones(scene) },
       false,
     );
-  }
+  if (await cached()) return fromCache();
   await mkdir(dir, { recursive: true });
-  const tmp = `${base}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`;
-  const groundTruth = computeGroundTruth(scene, opts);
-  try {
-    await runFfmpeg(options.ffmpegPath ?? 'ffmpeg', buildRenderArgs(scene, opts, `${tmp}.mp4`), options.signal);
-    await writeFile(`${tmp}.json`, JSON.stringify(groundTruth, null, 1));
-    await rename(`${tmp}.json`, groundTruthPath);
-    await rename(`${tmp}.mp4`, videoPath);
-  } finally {
-    await rm(`${tmp}.mp4`, { force: true });
-    await rm(`${tmp}.json`, { force: true });
-  }
-  return result(groundTruth, true);
+  const rendered = await renderOnce(
+    `${base}.lock`,
+    cached,
+    async () => {
+      const tmp = `${base}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`;
+      const groundTruth = computeGroundTruth(scene, opts);
+      try {
+        await runFfmpeg(options.ffmpegPath ?? 'ffmpeg', buildRenderArgs(scene, opts, `${tmp}.mp4`), options.signal);
+        await writeFile(`${tmp}.json`, JSON.stringify(groundTruth, null, 1));
+        await rename(`${tmp}.json`, groundTruthPath);
+        await rename(`${tmp}.mp4`, videoPath);
+      } finally {
+        await rm(`${tmp}.mp4`, { force: true });
+        await rm(`${tmp}.json`, { force: true });
+      }
+      return result(groundTruth, true);
+    },
+    options.signal,
+  );
+  return rendered ?? fromCache();
 }
 
 /**

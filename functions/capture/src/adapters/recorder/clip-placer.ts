@@ -1,0 +1,146 @@
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { clipStamp, type ClipSource } from '../../../../shared/src/clip-job';
+import { isUnrecoverable, toError } from '../../../../shared/src/errors';
+import type { ClipRecorded } from '../../../../shared/src/events';
+import { modelClipPaths } from '../../../../shared/src/model-clip';
+import { segmentStart } from '../../core/segment-list';
+import type { ListedSegment } from '../segment-tail';
+import { markAnnounced } from './staging-run';
+import type { RecorderModelOptions, StagedModel, StagingContext } from './types';
+
+export interface ClipPlacerOptions extends StagingContext {
+  onClip: (data: ClipRecorded, from: ClipSource) => Promise<unknown>;
+  model?: RecorderModelOptions | undefined;
+}
+
+/**
+ * Moves a camera's finished segments out of staging into `CLIPS_DIR/<camera>/<stamp>.mp4`
+ * (and their model clips under `<camera>/.model/`), then hands each over to `onClip`.
+ * One per recorder: it keeps the camera's stamps unique and counts the clips handed over.
+ */
+export class ClipPlacer {
+  /** Clips handed over (status). */
+  clips = 0;
+  private lastStampMs = 0;
+
+  constructor(private readonly o: ClipPlacerOptions) {}
+
+  /**
+   * Moves a listed segment into CLIPS_DIR under its UTC start stamp and hands it over.
+   * @param live a segment of the run ffmpeg is writing now; only those count for camera liveness (issue #18.6)
+   * @returns false when it failed in a way worth retrying (keep the run's CSV for recovery)
+   */
+  async finish(runDir: string, seg: ListedSegment, model: StagedModel | undefined, live: boolean): Promise<boolean> {
+    const file = path.basename(seg.file);
+    const staged = path.join(runDir, file);
+    const start = segmentStart(file) ?? new Date(seg.listedAt - (seg.end - seg.start) * 1000);
+    try {
+      const placed = await this.place(staged, start);
+      const announced = model ? await this.placeModel(runDir, placed.rel, model) : undefined;
+      await this.handOver(placed.rel, seg, placed.startedAt, live, announced);
+      await markAnnounced(this.o, runDir, file);
+      return true;
+    } catch (err) {
+      // unrecoverable = rejected and quarantined by the intake: done with it
+      this.o.logger[isUnrecoverable(err) ? 'warn' : 'error'](
+        { cameraId: this.o.cameraId, file, err: toError(err).message },
+        'clip not taken',
+      );
+      return isUnrecoverable(err);
+    }
+  }
+
+  /** A listed clip already renamed before a crash: enqueue again (a no-op if it was). */
+  async reannounce(runDir: string, seg: ListedSegment, start: Date): Promise<boolean> {
+    const rel = path.join(this.o.cameraId, `${clipStamp(start)}.mp4`);
+    if (!(await exists(path.join(this.o.clipsDir, rel)))) return true; // already handled and deleted, or renamed under a bumped stamp
+    try {
+      await this.handOver(rel, seg, start, false);
+      await markAnnounced(this.o, runDir, path.basename(seg.file));
+      return true;
+    } catch (err) {
+      this.o.logger.warn({ cameraId: this.o.cameraId, rel, err: toError(err).message }, 'recovered clip not taken');
+      return isUnrecoverable(err);
+    }
+  }
+
+  private async handOver(
+    rel: string,
+    seg: ListedSegment,
+    startedAt: Date,
+    live: boolean,
+    model?: ClipRecorded['model'],
+  ): Promise<void> {
+    this.clips++;
+    await this.o.onClip(
+      {
+        cameraId: this.o.cameraId,
+        path: rel,
+        startedAt: startedAt.toISOString(),
+        durationMs: Math.round((seg.end - seg.start) * 1000),
+        endedAt: new Date(seg.listedAt).toISOString(),
+        ...(model ? { model } : {}),
+      },
+      { origin: 'recorder', live },
+    );
+  }
+
+  /**
+   * rename() the segment's model clip (and thumbnails) beside the placed evidence clip, under
+   * `<cam>/.model/<stamp>` (modelClipPaths). Any failure only costs the model clip: the
+   * evidence is announced without `model` (inference then makes one itself).
+   */
+  private async placeModel(runDir: string, rel: string, model: StagedModel): Promise<ClipRecorded['model']> {
+    const m = this.o.model;
+    if (!m) return undefined;
+    const dest = modelClipPaths(rel);
+    try {
+      await fs.mkdir(path.dirname(path.join(this.o.clipsDir, dest.clip)), { recursive: true });
+      await fs.rename(path.join(runDir, model.clip), path.join(this.o.clipsDir, dest.clip));
+      const thumbs = model.thumbs
+        ? await fs.rename(path.join(runDir, model.thumbs), path.join(this.o.clipsDir, dest.thumbs)).then(
+            () => dest.thumbs,
+            () => undefined,
+          )
+        : undefined;
+      return {
+        path: dest.clip,
+        sampling: m.sampling,
+        fps: m.sampling === 'keyframes' ? 1 : m.fps,
+        maxSide: m.maxSide,
+        ...(model.zonesHash ? { zonesHash: model.zonesHash } : {}),
+        ...(thumbs ? { thumbs } : {}),
+      };
+    } catch (err) {
+      this.o.logger.warn(
+        { cameraId: this.o.cameraId, rel, err: toError(err).message },
+        'model clip not placed: the clip goes on without it',
+      );
+      return undefined;
+    }
+  }
+
+  /** rename() into `<camera>/<stamp>.mp4`; stamps stay unique per camera (a second is bumped if taken). */
+  private async place(staged: string, start: Date): Promise<{ rel: string; startedAt: Date }> {
+    const dir = path.join(this.o.clipsDir, this.o.cameraId);
+    await fs.mkdir(dir, { recursive: true });
+    let ms = Math.max(Math.floor(start.getTime() / 1000) * 1000, this.lastStampMs + 1000);
+    for (;;) {
+      const rel = path.join(this.o.cameraId, `${clipStamp(new Date(ms))}.mp4`);
+      if (!(await exists(path.join(this.o.clipsDir, rel)))) {
+        await fs.rename(staged, path.join(this.o.clipsDir, rel));
+        this.lastStampMs = ms;
+        return { rel, startedAt: new Date(ms) };
+      }
+      ms += 1000;
+    }
+  }
+}
+
+function exists(abs: string): Promise<boolean> {
+  return fs.access(abs).then(
+    () => true,
+    () => false,
+  );
+}
