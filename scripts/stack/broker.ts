@@ -15,6 +15,35 @@ export const ALERTS_TRIGGERS: readonly EventTypeName[] = [
   EventType.cameraOnline,
 ];
 
+/** The event types routed to notify (knative/notify/triggers.yaml). */
+export const NOTIFY_TRIGGERS: readonly EventTypeName[] = [
+  EventType.alertRaised,
+  EventType.alertUpdated,
+  EventType.alertResolved,
+  EventType.cameraOffline,
+  EventType.cameraOnline,
+];
+
+/** Another subscriber with its own Triggers (notify). */
+export interface ExtraSubscriber {
+  readonly url: string;
+  readonly types: readonly string[];
+}
+
+/** POSTs a copy to an extra subscriber; its status (502 when unreachable). */
+async function forwardCopy(sub: ExtraSubscriber, headers: http.IncomingHttpHeaders, body: Buffer): Promise<number> {
+  const h: Record<string, string> = {};
+  for (const [k, v] of Object.entries(headers))
+    if (typeof v === 'string' && !['host', 'content-length', 'connection'].includes(k)) h[k] = v;
+  try {
+    const res = await fetch(sub.url, { method: 'POST', headers: h, body, signal: AbortSignal.timeout(10_000) });
+    await res.arrayBuffer();
+    return res.status;
+  } catch {
+    return 502;
+  }
+}
+
 /** The CloudEvent type of a request: `ce-type` (binary mode) or the JSON body's `type` (structured mode). */
 export function eventTypeOf(headers: http.IncomingHttpHeaders, body: Buffer): string | undefined {
   const ce = headers['ce-type'];
@@ -52,6 +81,7 @@ export interface LocalBroker {
 export async function startLocalBroker(
   subscriberUrl: string,
   routed: readonly string[] = ALERTS_TRIGGERS,
+  extra: readonly ExtraSubscriber[] = [],
 ): Promise<LocalBroker> {
   const counts: BrokerCounts = { delivered: 0, unrouted: 0, failed: 0 };
   const target = new URL(subscriberUrl);
@@ -62,16 +92,36 @@ export async function startLocalBroker(
       const body = Buffer.concat(chunks);
       const type = eventTypeOf(req.headers, body);
       if (req.method === 'GET' && req.url === '/healthz') return void res.writeHead(200).end('ok');
+      // a copy to every extra subscriber whose Triggers take the type (as each Knative Trigger delivers
+      // on its own); a failed copy fails the whole POST so the sender retries, and both subscribers
+      // drop the repeat (alerts by event id, notify by its idempotency keys)
+      const copies = extra.filter((x) => type !== undefined && x.types.includes(type));
+      const copied = Promise.all(copies.map((x) => forwardCopy(x, req.headers, body)));
       if (type !== undefined && !routed.includes(type)) {
-        counts.unrouted++;
-        return void res.writeHead(202).end();
+        void copied.then((st) => {
+          const bad = st.find((x) => x >= 300);
+          if (copies.length === 0) counts.unrouted++;
+          else if (bad) counts.failed++;
+          else counts.delivered++;
+          res.writeHead(bad ?? 202).end();
+        });
+        return;
       }
       const headers = { ...req.headers, host: target.host, 'content-length': String(body.length) };
       const fwd = http.request(target, { method: req.method, headers, timeout: 10_000 }, (up) => {
-        if ((up.statusCode ?? 500) >= 400) counts.failed++;
-        else counts.delivered++;
-        res.writeHead(up.statusCode ?? 502, up.headers);
-        up.pipe(res);
+        void copied.then((st) => {
+          const bad = st.find((x) => x >= 300);
+          if ((up.statusCode ?? 500) >= 400 || bad) counts.failed++;
+          else counts.delivered++;
+          if (bad && (up.statusCode ?? 500) < 300) {
+            up.resume();
+            return void res
+              .writeHead(bad, { 'content-type': 'application/json' })
+              .end(JSON.stringify({ error: `notify answered ${bad}` }));
+          }
+          res.writeHead(up.statusCode ?? 502, up.headers);
+          up.pipe(res);
+        });
       });
       fwd.once('timeout', () => fwd.destroy(new Error('subscriber timed out')));
       fwd.once('error', (err) => {

@@ -7,6 +7,8 @@ export interface StackPorts {
   readonly dashboard: number;
   readonly capture: number;
   readonly inference: number;
+  /** the notify function (issue #24); undefined = not started */
+  readonly notify?: number;
   /** undefined when VLLM_BASE_URL points at a real server */
   readonly vllmSim: number | undefined;
   readonly rtspClient: number;
@@ -30,6 +32,8 @@ export interface PlanInput {
   readonly sinkUrl: string;
   /** ALERTS_AUTH_TOKEN of the alerts function (only it gets the token) */
   readonly alertsToken?: string;
+  /** NOTIFY_LINK_SECRET of alerts and notify: notify signs acknowledge links, alerts verifies them */
+  readonly linkSecret?: string;
 }
 
 /** The template with its port replaced (`rtsp://127.0.0.1:8554/cam{N}` → `…:<port>/cam{N}`). */
@@ -110,6 +114,7 @@ export function planParts(input: PlanInput): PartSpec[] {
         // its camera watchdog's camera.offline/online (issue #28.2) go through the broker like capture's
         K_SINK: sink,
         ...(input.alertsToken ? { ALERTS_AUTH_TOKEN: input.alertsToken } : {}),
+        ...(input.linkSecret ? { NOTIFY_LINK_SECRET: input.linkSecret } : {}),
         ...(viewerToken ? { ALERTS_VIEWER_TOKEN: viewerToken } : {}),
       },
       readyUrl: `${alertsUrl}/healthz`,
@@ -138,5 +143,22 @@ export function planParts(input: PlanInput): PartSpec[] {
       after: ['rtsp-sim', 'alerts', 'inference'],
     },
   );
+  if (ports.notify !== undefined)
+    parts.push({
+      name: 'notify',
+      main: 'functions/notify/src/main.ts',
+      stopSignal: 'SIGTERM',
+      env: {
+        ...common,
+        PORT: String(ports.notify),
+        // links in messages point at this dashboard; no PingSource here, so the tick runs in-process
+        NOTIFY_PUBLIC_URL: base.NOTIFY_PUBLIC_URL ?? `http://localhost:${ports.dashboard}`,
+        NOTIFY_TICK_SECONDS: base.NOTIFY_TICK_SECONDS ?? '10',
+        ...(input.linkSecret ? { NOTIFY_LINK_SECRET: input.linkSecret } : {}),
+      },
+      readyUrl: `${local(ports.notify)}/healthz`,
+      url: local(ports.notify),
+      after: ['alerts'],
+    });
   return parts;
 }

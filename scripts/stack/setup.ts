@@ -143,7 +143,7 @@ export async function probeModelServer(c: Config): Promise<{ ok: boolean; text: 
  */
 export async function allocatePorts(c: Config, env: Env): Promise<StackPorts> {
   // one spare, in case the OS offers PORT itself (a PORT picked from the ephemeral range, as tests do)
-  const free = (await freeTcpPorts(7)).filter((p) => p !== c.common.port).slice(0, 6);
+  const free = (await freeTcpPorts(8)).filter((p) => p !== c.common.port).slice(0, 7);
   const next = () => free.pop()!;
   const pick = (explicit: string | undefined, configured: number) => {
     const port = next(); // taken either way, so the set stays distinct
@@ -161,6 +161,7 @@ export async function allocatePorts(c: Config, env: Env): Promise<StackPorts> {
     dashboard: c.common.port,
     capture: next(),
     inference: next(),
+    notify: next(),
     vllmSim: c.common.vllmBaseUrl ? (next(), undefined) : pick(env.VLLM_SIM_PORT, c.vllmSim.port),
     rtspClient: pick(env.RTSP_URL_TEMPLATE, portOf(c.common.rtspUrlTemplate)),
     rtspPublish: pick(env.RTSP_SIM_PUBLISH_PORT, c.rtspSim.publishPort),
@@ -172,6 +173,7 @@ export async function allocatePorts(c: Config, env: Env): Promise<StackPorts> {
     ports.dashboard,
     ports.capture,
     ports.inference,
+    ports.notify,
     ports.vllmSim,
     ports.rtspClient,
     ports.rtspPublish,

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import { redactUrls } from '../../functions/shared/src/redact';
-import { startLocalBroker } from './broker';
+import { randomBytes } from 'node:crypto';
+import { NOTIFY_TRIGGERS, startLocalBroker } from './broker';
 import { pretty, readyNote, replicasText, startingText } from './messages';
 import { Monitor } from './monitor';
 import { Part, type PartSpec } from './part';
@@ -56,7 +57,12 @@ export async function preflight(run: StackRun): Promise<boolean> {
 /** The parts as planned, each supervised (restarts, log), not yet started. */
 async function createParts(run: StackRun, ports: StackPorts): Promise<PartSpec[]> {
   const { c } = run;
-  run.broker = await startLocalBroker(`http://127.0.0.1:${ports.dashboard}/`);
+  // notify (issue #24) gets a copy of the types its Triggers take (knative/notify/triggers.yaml)
+  run.broker = await startLocalBroker(
+    `http://127.0.0.1:${ports.dashboard}/`,
+    undefined,
+    ports.notify === undefined ? [] : [{ url: `http://127.0.0.1:${ports.notify}/`, types: NOTIFY_TRIGGERS }],
+  );
   const specs = planParts({
     env: run.opts.env,
     redisUrl: run.redisUrl,
@@ -66,6 +72,8 @@ async function createParts(run: StackRun, ports: StackPorts): Promise<PartSpec[]
     ports,
     sinkUrl: run.broker.url,
     ...(run.authToken ? { alertsToken: run.authToken } : {}),
+    // one per stack unless set: notify signs acknowledge links, alerts verifies them
+    linkSecret: c.notify.linkSecret ?? randomBytes(24).toString('base64url'),
   });
   for (const spec of specs) {
     const part = new Part(spec, {

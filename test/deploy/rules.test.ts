@@ -455,11 +455,11 @@ describe('eventing', () => {
 });
 
 describe('network policies and Redis', () => {
-  it('only capture, inference and alerts carry the redis-client label', () => {
+  it('only capture, inference, alerts and notify carry the redis-client label', () => {
     const clients = workloads(docs)
       .filter((d) => podLabels(d)['safety-hanta.io/redis-client'] === 'true')
       .map((d) => podLabels(d)['app.kubernetes.io/name']);
-    expect([...new Set(clients)].sort()).toEqual(['alerts', 'capture', 'capture-seed', 'inference']);
+    expect([...new Set(clients)].sort()).toEqual(['alerts', 'capture', 'capture-seed', 'inference', 'notify']);
   });
 
   it('Redis admits only the redis-client label and the KEDA operator', () => {

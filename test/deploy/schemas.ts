@@ -8,6 +8,7 @@ import { Broker } from '@kubernetes-models/knative/eventing.knative.dev/v1/Broke
 import { Trigger } from '@kubernetes-models/knative/eventing.knative.dev/v1/Trigger';
 import { Service as KnativeService } from '@kubernetes-models/knative/serving.knative.dev/v1/Service';
 import { SinkBinding } from '@kubernetes-models/knative/sources.knative.dev/v1/SinkBinding';
+import { PingSource } from '@kubernetes-models/knative/sources.knative.dev/v1/PingSource';
 import { ScaledObject } from '@kubernetes-models/keda/keda.sh/v1alpha1/ScaledObject';
 import { TriggerAuthentication } from '@kubernetes-models/keda/keda.sh/v1alpha1/TriggerAuthentication';
 import { Deployment } from 'kubernetes-models/apps/v1/Deployment';
@@ -27,6 +28,7 @@ const models: Record<string, new (data: any) => Validatable> = {
   'eventing.knative.dev/v1/Broker': Broker,
   'eventing.knative.dev/v1/Trigger': Trigger,
   'sources.knative.dev/v1/SinkBinding': SinkBinding,
+  'sources.knative.dev/v1/PingSource': PingSource,
   'keda.sh/v1alpha1/ScaledObject': ScaledObject,
   'keda.sh/v1alpha1/TriggerAuthentication': TriggerAuthentication,
   'apps/v1/Deployment': Deployment,

@@ -241,7 +241,7 @@ describe('alerts function over HTTP (real Redis, real ffmpeg)', () => {
     expect(state.incidents[0]).toMatchObject({ incidentId: a.incidentId, historyCount: 2 });
   });
 
-  it('acknowledges: stored, idempotent, 404 for unknown ids, and later updates do not re-alert', async () => {
+  it('acknowledges: stored, idempotent, 404 for unknown ids, and an escalation to danger re-alerts', async () => {
     const a = alertData({
       severity: 'warning',
       status: 'warning',
@@ -299,10 +299,13 @@ describe('alerts function over HTTP (real Redis, real ffmpeg)', () => {
     const text = await sse.until((t) => t.includes('"summary":"escalated"')).finally(() => sse.close());
     const frame = text.split('\n\n').find((f) => f.includes('"summary":"escalated"')) ?? '';
     expect(frame).toMatch(/^event: incident/);
-    expect(JSON.parse(frame.split('data: ')[1] ?? '{}')).toMatchObject({
-      alert: false,
-      incident: { severity: 'danger', acknowledgedBy: 'anonymous (auth off)' },
+    // the acknowledgement covered the warning: warning → danger alarms again (issue #24)
+    const escalatedFrame = JSON.parse(frame.split('data: ')[1] ?? '{}') as { incident: Record<string, unknown> };
+    expect(escalatedFrame).toMatchObject({
+      alert: true,
+      incident: { severity: 'danger', previousAcknowledgedBy: 'anonymous (auth off)' },
     });
+    expect(escalatedFrame.incident.acknowledgedAt).toBeUndefined();
   });
 
   it('SSE: retry, full state on connect, live incidents, heartbeat', async () => {

@@ -108,7 +108,7 @@ describe('incident reducer', () => {
     expect(record.resolvedAt).toBe(at(11));
   });
 
-  it('escalation warning → danger re-alerts an unacknowledged incident, never an acknowledged one', () => {
+  it('escalation warning → danger re-alerts, also an acknowledged incident (its acknowledgement is cleared)', () => {
     const raised = applyAlertEvent(undefined, ev('e1', 'raised'));
     const escalated = applyAlertEvent(
       raised.record,
@@ -118,17 +118,26 @@ describe('incident reducer', () => {
     expect(escalated.record.peakSeverity).toBe('danger');
 
     const acked = acknowledge(raised.record, at(3), 'kim');
-    const silent = applyAlertEvent(
+    const again = applyAlertEvent(
       acked,
       ev('e2', 'updated', { analyzedAt: at(6), severity: 'danger', status: 'danger', summary: 'worse' }),
     );
-    expect(silent.alert).toBe(false);
-    expect(silent.record).toMatchObject({
+    expect(again.alert).toBe(true);
+    expect(again.record).toMatchObject({
       severity: 'danger',
       summary: 'worse',
-      acknowledgedAt: at(3),
-      acknowledgedBy: 'kim',
+      previousAcknowledgedAt: at(3),
+      previousAcknowledgedBy: 'kim',
     });
+    expect(again.record.acknowledgedAt).toBeUndefined();
+    // a later update of the same severity, once acknowledged again, stays silent
+    const reacked = acknowledge(again.record, at(7), 'lee');
+    const same = applyAlertEvent(
+      reacked,
+      ev('e3', 'updated', { analyzedAt: at(8), severity: 'danger', status: 'danger' }),
+    );
+    expect(same.alert).toBe(false);
+    expect(same.record.acknowledgedBy).toBe('lee');
   });
 
   it('acknowledging twice keeps the first acknowledgement', () => {

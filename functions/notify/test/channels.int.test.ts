@@ -9,7 +9,7 @@ import { redisKeys } from '../../shared/src/keys';
 import { deleteKeysUnder, testRedis, waitUntil, withRedis } from '../../../test/support';
 import { browserKeys, verifyVapid } from '../../../test/support/web-push-endpoint';
 import { makeClip } from '../../alerts/test/helpers';
-import { PushSubscriptions } from '../src/adapters/push-subscriptions';
+import { PushSubscriptions } from '../../shared/src/push-subscriptions';
 import { startNotify } from '../src/app/start-notify';
 import { parseRules } from '../src/core/rules';
 import { SLACK_LIMITS } from '../src/core/templates/slack';

@@ -1,3 +1,7 @@
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { startAlerts } from '../../alerts/src';
 import { EventType } from '../../shared/src/events';
 import { waitUntil, withRedis, deleteKeysUnder } from '../../../test/support';
 import { parseRules, type RulesFile } from '../src/core/rules';
@@ -111,8 +115,10 @@ describe('notify delivery through a real webhook receiver (real Redis)', () => {
 describe('notify dead letter (real Redis, a receiver that stays down)', () => {
   it('retries with backoff, honours Retry-After, then dead-letters the delivery where the dashboard reads it', async () => {
     const receiver = await startReceiver(() => ({ status: 503, headers: { 'retry-after': '0' } }));
-    const env = notifyConfig({ NOTIFY_MAX_ATTEMPTS: '3' });
+    const clipsDir = await fs.mkdtemp(path.join(os.tmpdir(), 'notify-dead-'));
+    const env = notifyConfig({ NOTIFY_MAX_ATTEMPTS: '3', ALERTS_AUTH: 'none', CLIPS_DIR: clipsDir });
     const notify = await startNotify(env.config, { rules: rulesFor(receiver.url) });
+    const alerts = await startAlerts(env.config, { port: 0 });
     try {
       const data = alertData();
       await postEvent(notify.url, EventType.alertRaised, data);
@@ -127,7 +133,18 @@ describe('notify dead letter (real Redis, a receiver that stays down)', () => {
       expect(receiver.requests).toHaveLength(3);
       expect(await notify.queue.pending()).toBe(0);
       expect((await notify.queue.stats()).dead).toBe(1);
+      // the dashboard shows it: "notification failed" (banner + Notifications page read this API)
+      const api = (await (await fetch(`${alerts.url}/api/notifications`)).json()) as {
+        failed: { message: { incidentId: string }; lastError?: string; idempotencyKey?: string }[];
+        attempts: { status: string }[];
+      };
+      expect(api.failed.map((f) => f.message.incidentId)).toContain(data.incidentId);
+      expect(api.failed[0]?.idempotencyKey).toBeUndefined();
+      expect(api.attempts.map((a) => a.status)).toEqual(['dead', 'retry', 'retry']);
+      expect((await fetch(`${alerts.url}/notifications`)).status).toBe(200);
     } finally {
+      await alerts.stop();
+      await fs.rm(clipsDir, { recursive: true, force: true });
       await notify.stop();
       await receiver.close();
       await withRedis((r) => deleteKeysUnder(r, env.prefix));

@@ -13,6 +13,8 @@ export function notifyConfig(extra: Record<string, string> = {}): { config: Conf
     REDIS_PREFIX: prefix,
     PORT: '0',
     LOG_LEVEL: 'silent',
+    // the system of record is tested on its own (functions/alerts/test/record-*.int.test.ts)
+    RECORD_DIR: 'off',
     NOTIFY_LINK_SECRET: 'test-link-secret-0123456789',
     NOTIFY_PUBLIC_URL: 'http://dashboard.test',
     NOTIFY_RETRY_BASE_MS: '50',

@@ -32,6 +32,9 @@ export const SECURITY_HEADERS: Readonly<Record<string, string>> = {
     "img-src 'self'",
     "media-src 'self'",
     "connect-src 'self'",
+    // the PWA (issue #24): the web app manifest and the service worker at /sw.js
+    "manifest-src 'self'",
+    "worker-src 'self'",
     "form-action 'self'",
     "frame-ancestors 'none'",
     "base-uri 'none'",
@@ -53,6 +56,15 @@ export function identityOf(req: IncomingMessage): Identity | undefined {
 }
 
 const SAFE = new Set(['GET', 'HEAD']);
+
+/** Files that carry no data, served without a session: the login page's and the acknowledge-link page's look. */
+const PUBLIC_ASSETS = new Set([
+  '/assets/app.css',
+  '/assets/favicon.svg',
+  '/favicon.ico',
+  '/assets/incident.css',
+  '/manifest.webmanifest',
+]);
 
 function deny(
   req: IncomingMessage,
@@ -227,8 +239,8 @@ export function createHttpAuth(settings: AuthSettings, logger: Logger, opts: Htt
         return (res.redirect(303, settings.mode === 'token' ? '/login' : '/'), true);
       }
       // the stylesheet and icon of the login page carry no data
-      if (get && (req.path === '/assets/app.css' || req.path === '/assets/favicon.svg' || req.path === '/favicon.ico'))
-        return routes(req, res);
+      // (and of the signed acknowledge-link page, which a recipient opens without a session)
+      if (get && PUBLIC_ASSETS.has(req.path)) return routes(req, res);
       const bearer = settings.mode === 'token' && (req.headers.authorization ?? '') !== '';
       if (bearer && throttled(req, res)) return true;
       const who = authenticate({ remoteAddress: req.socket.remoteAddress, headers: req.headers }, settings, now());

@@ -17,6 +17,9 @@ import { OidcVerifier } from '../adapters/oidc-keys';
 import type { AlertStore } from '../adapters/redis-store';
 import type { SseHub } from '../adapters/sse-hub';
 import { loadStaticAssets } from '../adapters/static-assets';
+import { ackLinkRoutes } from '../http/ack-link-routes';
+import { notificationRoutes } from '../http/notification-routes';
+import { chainRoutes, withAckLinks } from '../http/chain';
 import { ThumbnailCache } from '../adapters/thumbnails';
 import type { AuthSettings } from '../core/auth';
 import { cameraRoutes } from '../http/camera-routes';
@@ -125,6 +128,8 @@ export interface DashboardParts {
   readonly shared: SharedParts;
   /** The record's routes (audit of views, history, exports, reports), tried before the dashboard's. */
   readonly recordRoutes?: Routes | undefined;
+  /** An acknowledgement through a signed link, for the record and its audit log (issue #24). */
+  readonly onAcknowledgedByLink?: (incidentId: string, at: string, recipient: string, address: string) => Promise<void>;
 }
 
 type Routes = (req: Request, res: Response) => Promise<boolean>;
@@ -144,25 +149,49 @@ export function createDashboardRoutes(
     alerts.eventsOidcAudience === undefined
       ? undefined
       : new OidcVerifier({ discoveryUrl: alerts.eventsOidcDiscoveryUrl, audience: alerts.eventsOidcAudience });
+  const assets = loadStaticAssets();
   const dashboard = dashboardRoutes({
     clipsDir: common.clipsDir,
     store: p.store,
     live: p.live,
     hub: p.hub,
     logger,
-    assets: loadStaticAssets(),
+    assets,
     feedback: new FeedbackStore(p.redis, common.redisPrefix),
     cameras: cameraRoutes({ registry: shared.cameraRegistry, logger, credentialsKey: config.capture.credentialsKey }),
     thumbs: shared.thumbs,
   });
   const record = p.recordRoutes;
   // with Redis down the API answers 503 at once (#28.9), before the login check reads Redis too
+  // issue #24: the Notifications page, incident page and PWA behind the login; the signed acknowledge
+  // links before it (their token is the credential)
+  const notifications = notificationRoutes({
+    redis: p.redis,
+    keys: redisKeys(common.redisPrefix),
+    store: p.store,
+    assets,
+    vapidPublicKey: config.notify.vapidPublicKey,
+  });
+  const ackLinks = ackLinkRoutes({
+    store: p.store,
+    secret: config.notify.linkSecret,
+    logger,
+    ...(p.onAcknowledgedByLink ? { onAcknowledged: p.onAcknowledgedByLink } : {}),
+  });
   return redisGate(
     p.redis,
-    createHttpAuth(auth, logger, {
-      ...(oidc ? { events: oidc } : {}),
-      revocations: new SessionRevocations(p.redis, redisKeys(common.redisPrefix)),
-      onWrongToken: () => p.metrics.wrongTokens.inc(),
-    }).wrap(async (req, res) => (record !== undefined && (await record(req, res))) || dashboard(req, res)),
+    withAckLinks(
+      ackLinks,
+      createHttpAuth(auth, logger, {
+        ...(oidc ? { events: oidc } : {}),
+        revocations: new SessionRevocations(p.redis, redisKeys(common.redisPrefix)),
+        onWrongToken: () => p.metrics.wrongTokens.inc(),
+      }).wrap(
+        chainRoutes(
+          notifications,
+          async (req, res) => (record !== undefined && (await record(req, res))) || dashboard(req, res),
+        ),
+      ),
+    ),
   );
 }

@@ -32,6 +32,8 @@ export interface RunningRecord {
   readonly recorder: EventRecorder;
   /** Runs before the dashboard's routes: audits views, serves the record's API, exports and reports. */
   readonly routes: (req: Request, res: Response) => Promise<boolean>;
+  /** An acknowledgement through a signed link (issue #24): recorded and audited with the link's recipient. */
+  acknowledgedByLink(incidentId: string, at: string, recipient: string, address: string): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -131,6 +133,13 @@ export async function startRecord(config: Config, deps: RecordDeps): Promise<Run
     },
     routes: async (req, res) =>
       (await views(req, res)) || (await api(req, res)) || (await exports(req, res)) || reports(req, res),
+    acknowledgedByLink: async (incidentId, at, recipient, address) => {
+      await writer.acknowledge(incidentId, at, recipient, undefined);
+      await audit.write(
+        { name: recipient, role: 'signed-link', address },
+        { action: 'incident.acknowledge', target: incidentId, detail: { via: 'signed link' } },
+      );
+    },
     stop: async () => {
       clearTimeout(timer);
       timer = undefined;

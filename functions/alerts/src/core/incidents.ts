@@ -33,6 +33,9 @@ export interface DashboardIncident extends AlertData {
   readonly peakSeverity: Severity;
   readonly acknowledgedAt?: string;
   readonly acknowledgedBy?: string;
+  /** An acknowledgement given before a warning → danger escalation cleared it (issue #24). */
+  readonly previousAcknowledgedAt?: string;
+  readonly previousAcknowledgedBy?: string;
   /** Received at (first and latest), this function's clock. */
   readonly firstReceivedAt: string;
   readonly lastReceivedAt: string;
@@ -62,7 +65,8 @@ export interface Applied {
   readonly record: DashboardIncident;
   /**
    * True when browsers should treat this as a new alarm (flash + sound): a new open incident,
-   * or an open one escalating from warning to danger — and never once it is acknowledged.
+   * or an open one escalating from warning to danger (acknowledged or not: the escalation clears
+   * the acknowledgement, which covered the warning).
    */
   readonly alert: boolean;
 }
@@ -155,8 +159,14 @@ export function applyAlertEvent(prev: DashboardIncident | undefined, ev: AlertEv
   if (prev.history.some((h) => h.eventId === ev.eventId)) return { kind: 'duplicate', record: prev, alert: false };
 
   const newer = isNewer(ev, prev);
+  const escalated = newer && SEVERITY_RANK[d.severity] > SEVERITY_RANK[prev.peakSeverity];
+  // An acknowledgement covers the severity it was given at (issue #24): warning → danger clears it and
+  // alarms again; the old one is kept as `previousAcknowledged*`.
+  const ackCleared = escalated && prev.acknowledgedAt !== undefined;
   const resolvedBefore = prev.state === 'resolved';
-  const base: DashboardIncident = newer ? { ...prev, ...d, lastEvent: ev.kind } : prev;
+  const merged: DashboardIncident = newer ? { ...prev, ...d, lastEvent: ev.kind } : prev;
+  const { acknowledgedAt: _at, acknowledgedBy: _by, ...unacknowledged } = merged;
+  const base: DashboardIncident = ackCleared ? unacknowledged : merged;
   const resolved = resolvedBefore || ev.kind === 'resolved' || (newer && d.state === 'resolved');
   const resolvedAt = resolvedBefore ? prev.resolvedAt : resolved ? (d.resolvedAt ?? d.analyzedAt) : undefined;
   const openedAt = Date.parse(d.openedAt) < Date.parse(prev.openedAt) ? d.openedAt : prev.openedAt;
@@ -166,21 +176,23 @@ export function applyAlertEvent(prev: DashboardIncident | undefined, ev: AlertEv
     ...(resolvedAt ? { resolvedAt } : {}),
     openedAt,
     peakSeverity: maxSeverity(prev.peakSeverity, d.severity),
-    ...(prev.acknowledgedAt ? { acknowledgedAt: prev.acknowledgedAt } : {}),
-    ...(prev.acknowledgedBy ? { acknowledgedBy: prev.acknowledgedBy } : {}),
+    ...(prev.acknowledgedAt && !ackCleared ? { acknowledgedAt: prev.acknowledgedAt } : {}),
+    ...(prev.acknowledgedBy && !ackCleared ? { acknowledgedBy: prev.acknowledgedBy } : {}),
+    ...(ackCleared ? { previousAcknowledgedAt: prev.acknowledgedAt } : {}),
+    ...(ackCleared && prev.acknowledgedBy ? { previousAcknowledgedBy: prev.acknowledgedBy } : {}),
     firstReceivedAt: prev.firstReceivedAt,
     lastReceivedAt: ev.receivedAt,
     rev: prev.rev + 1,
     history: appendHistory(prev.history, historyEntry(ev)),
   };
-  const escalated = newer && SEVERITY_RANK[d.severity] > SEVERITY_RANK[prev.peakSeverity];
   const alert = escalated && record.state === 'open' && !record.acknowledgedAt;
   return { kind: newer ? 'updated' : 'stale', record, alert };
 }
 
 /**
  * Acknowledges an incident (pure). Acknowledging twice keeps the first time and person.
- * An acknowledged incident is never re-alerted: later events update it silently.
+ * Later events of the same severity update it silently; an escalation warning → danger clears the
+ * acknowledgement and alarms again (applyAlertEvent).
  */
 export function acknowledge(prev: DashboardIncident, at: string, by: string | undefined): DashboardIncident {
   if (prev.acknowledgedAt) return prev;

@@ -8,7 +8,7 @@ import { emailSender } from '../adapters/channels/email';
 import { outboxSender } from '../adapters/channels/outbox';
 import { webPushSender } from '../adapters/channels/webpush';
 import type { ChannelSender } from '../adapters/channels/types';
-import type { PushSubscriptions } from '../adapters/push-subscriptions';
+import type { PushSubscriptions } from '../../../shared/src/push-subscriptions';
 import { clipThumbnail } from '../adapters/thumbnail';
 
 /** One adapter per configured channel id, plus the built-in outbox and (with VAPID keys) Web Push. */

@@ -3,7 +3,7 @@ import { deliveryId, idempotencyKey, type Delivery } from '../core/delivery';
 import { buildMessage, type MessageInput } from '../core/message';
 import type { Recipient } from '../core/rules';
 import type { DeliveryQueue } from '../adapters/delivery-queue';
-import type { PushSubscriptions } from '../adapters/push-subscriptions';
+import type { PushSubscriptions } from '../../../shared/src/push-subscriptions';
 
 /** A recipient chosen by a rule. */
 export interface Addressed {

@@ -10,7 +10,7 @@ import { logRedisErrors } from '../../../shared/src/redis-errors';
 import type { RulesFile } from '../core/rules';
 import { DeliveryQueue } from '../adapters/delivery-queue';
 import { IncidentStore } from '../adapters/incident-store';
-import { PushSubscriptions } from '../adapters/push-subscriptions';
+import { PushSubscriptions } from '../../../shared/src/push-subscriptions';
 import { loadRules } from '../adapters/rules-file';
 import { ACCEPTED_TYPES, createEventHandler } from '../handler';
 import { notifyRoutes } from '../http/routes';

@@ -2,7 +2,7 @@ import webpush from 'web-push';
 import { toError } from '../../../../shared/src/errors';
 import type { Message } from '../../core/message';
 import { clip } from '../../core/templates/slack';
-import type { PushSubscriptions } from '../push-subscriptions';
+import type { PushSubscriptions } from '../../../../shared/src/push-subscriptions';
 import { postJson } from './http-post';
 import type { ChannelSender } from './types';
 

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { z } from 'zod';
-import type { RedisKeys } from '../../../shared/src/keys';
+import type { RedisKeys } from './keys';
 
 /** A browser's PushSubscription as `toJSON()` gives it (W3C Push API §"PushSubscription interface"). */
 export const PushSubscriptionSchema = z.object({
