@@ -93,6 +93,8 @@ describe('docs/architecture.md (offline)', () => {
       inferencePublished: '<eventId>',
       alertsSeen: '<eventId>',
       alertsRevokedSession: '<sessionId>',
+      notifyOnce: '<deliveryId>',
+      notifyCooldown: '<sha256 of rule, camera, hazard>',
     };
     const built = Object.entries(k).flatMap(([name, v]) => {
       if (name === 'key' || name === 'processingPattern') return []; // the escape hatch; a SCAN pattern
