@@ -14,7 +14,7 @@ sw.addEventListener('activate', (event) => event.waitUntil(sw.clients.claim()));
 
 sw.addEventListener('push', (event) => {
   /** @type {{title?: string, body?: string, url?: string, incidentId?: string, severity?: string}} */
-  let p = {};
+  let p;
   try {
     p = event.data ? event.data.json() : {};
   } catch {
