@@ -9,7 +9,11 @@ import { Redis } from 'ioredis';
 import { clipJobId, clipStamp, type ClipJob } from '../functions/shared/src/clip-job';
 import { redisKeys } from '../functions/shared/src/keys';
 import { ClipQueue } from '../functions/shared/src/queue';
-import { kedaTimingFromManifest, scalingSettingsFromManifest, type ManifestDoc } from '../functions/shared/src/scaling';
+import {
+  kedaTimingFromManifest,
+  scalingSettingsFromManifest,
+  type ManifestDoc,
+} from '../scripts/stack/manifest-scaling';
 import { renderScene, SCENES } from '../simulator/cameras/src/index';
 import { parseAllDocuments } from 'yaml';
 import { scaleTiming, type AutoscalerSettings } from '../scripts/stack/autoscale';

@@ -20,13 +20,8 @@
  *      [max(1, min), max].
  *   (https://kubernetes.io/docs/tasks/run-application/horizontal-pod-autoscale/#configurable-scaling-behavior)
  */
-import {
-  kedaProposal,
-  type HpaScalingRules,
-  type KedaProposal,
-  type KedaScalingSettings,
-  type KedaTiming,
-} from '../../functions/shared/src/scaling';
+import { kedaProposal, type KedaProposal, type KedaScalingSettings } from '../../functions/shared/src/scaling';
+import { type HpaScalingRules, type KedaTiming } from './manifest-scaling';
 
 export interface AutoscalerSettings extends KedaScalingSettings, KedaTiming {}
 

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import type { Config } from '../../functions/shared/src/config';
-import { kedaTimingFromManifest, type KedaTiming, type ManifestDoc } from '../../functions/shared/src/scaling';
+import { kedaTimingFromManifest, type KedaTiming, type ManifestDoc } from './manifest-scaling';
 import { scaleTiming } from './autoscale';
 import type { ReplicaMode } from './replicas';
 

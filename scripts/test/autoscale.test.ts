@@ -11,7 +11,7 @@ import {
   scalingSettingsFromManifest,
   KEDA_TIMING_DEFAULTS,
   type ManifestDoc,
-} from '../../functions/shared/src/scaling';
+} from '../stack/manifest-scaling';
 
 const repo = path.join(__dirname, '..', '..');
 const docOf = (rel: string, kind: string) =>

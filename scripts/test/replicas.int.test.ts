@@ -11,11 +11,7 @@ import { parseAllDocuments } from 'yaml';
 import { Redis } from 'ioredis';
 import { redisKeys } from '../../functions/shared/src/keys';
 import { ClipQueue } from '../../functions/shared/src/queue';
-import {
-  kedaTimingFromManifest,
-  scalingSettingsFromManifest,
-  type ManifestDoc,
-} from '../../functions/shared/src/scaling';
+import { kedaTimingFromManifest, scalingSettingsFromManifest, type ManifestDoc } from '../stack/manifest-scaling';
 import {
   deletePrefix,
   REDIS_URL,

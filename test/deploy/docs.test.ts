@@ -4,7 +4,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { scalingSettingsFromManifest } from '../../functions/shared/src/scaling';
+import { scalingSettingsFromManifest } from '../../scripts/stack/manifest-scaling';
 import { overlayDir, REPO_ROOT, resolveKustomization } from './manifests';
 import { MU, PREPARE_SECONDS, SERVICE_SECONDS, VERDICT_BUDGET_SECONDS } from './sizing';
 

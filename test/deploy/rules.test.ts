@@ -7,7 +7,7 @@ import path from 'node:path';
 import { parseConfig } from '../../functions/shared/src/config';
 import { EventType } from '../../functions/shared/src/events';
 import { redisKeys } from '../../functions/shared/src/keys';
-import { scaledObjectSpecOf } from '../../functions/shared/src/scaling';
+import { scaledObjectSpecOf } from '../../scripts/stack/manifest-scaling';
 import {
   allContainers,
   allDocs,

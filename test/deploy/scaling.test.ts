@@ -7,12 +7,8 @@
  */
 import { parseConfig } from '../../functions/shared/src/config';
 import { redisKeys } from '../../functions/shared/src/keys';
-import {
-  kedaDesiredReplicas,
-  kedaTimingFromManifest,
-  scalingSettingsFromManifest,
-  type KedaScalingSettings,
-} from '../../functions/shared/src/scaling';
+import { kedaDesiredReplicas, type KedaScalingSettings } from '../../functions/shared/src/scaling';
+import { kedaTimingFromManifest, scalingSettingsFromManifest } from '../../scripts/stack/manifest-scaling';
 import fs from 'node:fs';
 import path from 'node:path';
 import {

@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseConfig } from '../../functions/shared/src/config';
-import { scalingSettingsFromManifest } from '../../functions/shared/src/scaling';
+import { scalingSettingsFromManifest } from '../../scripts/stack/manifest-scaling';
 import { sizedKustomization } from '../../scripts/size/main';
 import { DEFAULT_REQUIREMENTS, deriveSizing } from '../../scripts/size/derive';
 import { REPO_ROOT, isKnativeService, resolveKustomization, type Doc } from './manifests';

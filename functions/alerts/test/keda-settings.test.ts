@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { parseConfig } from '../../shared/src/config';
-import { scalingSettingsFromManifest, type ManifestDoc } from '../../shared/src/scaling';
+import { scalingSettingsFromManifest, type ManifestDoc } from '../../../scripts/stack/manifest-scaling';
 
 /**
  * The dashboard's "replicas KEDA would choose" uses KEDA_* variables; their defaults must be the

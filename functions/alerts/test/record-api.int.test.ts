@@ -232,6 +232,17 @@ describe.each(RECORD_BACKENDS)('the record on %s, through the alerts API', (back
       );
       expect(widths).toEqual(expect.arrayContaining([['cam1', true]]));
       expect(errors.filter((e) => !/404/.test(e))).toEqual([]);
+
+      // the history page: every incident from the record, the overdue one highlighted, filters work
+      await page.goto(`${alerts.url}/history`);
+      await page.locator('#rows tr').nth(1).waitFor();
+      expect(await page.locator('#rows tr').count()).toBe(2);
+      expect(await page.locator('#rows tr.overdue').getAttribute('data-incident-id')).toBe(fire.incidentId);
+      await page.fill('input[name=q]', 'helmet');
+      await page.click('#filters button[type=submit]');
+      await page.locator('#rows tr').nth(1).waitFor({ state: 'detached' });
+      expect(await page.locator('#rows tr').getAttribute('data-incident-id')).toBe(helmet.incidentId);
+      expect(await page.locator('#csv-link').getAttribute('href')).toBe('/api/incidents.csv?q=helmet');
     } finally {
       await browser.close();
     }

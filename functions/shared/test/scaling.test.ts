@@ -1,12 +1,10 @@
+import { kedaDesiredReplicas, kedaProposal, type KedaScalingSettings } from '../src/scaling';
 import {
-  kedaDesiredReplicas,
-  kedaProposal,
   kedaTimingFromManifest,
   KEDA_TIMING_DEFAULTS,
   scalingSettingsFromManifest,
   UNBOUNDED_MAX_REPLICAS,
-  type KedaScalingSettings,
-} from '../src/scaling';
+} from '../../../scripts/stack/manifest-scaling';
 
 const zeroToTen: KedaScalingSettings = { listLength: 5, activationListLength: 0, minReplicas: 0, maxReplicas: 10 };
 

@@ -16,6 +16,7 @@ import { runRecordRetention } from '../record/retention';
 import { Workflow } from '../record/workflow';
 import { recordRoutes } from '../http/record-routes';
 import { viewAudit } from '../http/view-audit';
+import { loadStaticAssets } from '../adapters/static-assets';
 import { exportRoutes } from '../http/export-routes';
 import { reportRoutes } from '../http/report-routes';
 
@@ -73,7 +74,17 @@ export async function startRecord(config: Config, deps: RecordDeps): Promise<Run
     await (hold ? redis.sadd(deps.legalHoldKey, ...clips) : redis.srem(deps.legalHoldKey, ...clips));
   };
   const views = viewAudit(audit, logger);
-  const api = recordRoutes({ reader, writer, workflow, audit, store: deps.store, logger, onHold });
+  const assets = loadStaticAssets();
+  const api = recordRoutes({
+    reader,
+    writer,
+    workflow,
+    audit,
+    store: deps.store,
+    logger,
+    onHold,
+    sendPage: (res, name) => assets.send(res, name),
+  });
   const exports = exportRoutes({
     reader,
     audit,

@@ -21,6 +21,8 @@ export interface RecordRouteDeps {
   readonly logger: Logger;
   /** Legal hold changed: keep (or release) the incident's clips in capture's retention. */
   readonly onHold: (clipPaths: readonly string[], hold: boolean) => Promise<void>;
+  /** Serves the history page (public/history.html). */
+  readonly sendPage?: (res: Response, name: string) => void;
 }
 
 type Route = (req: Request, res: Response) => Promise<boolean>;
@@ -43,6 +45,10 @@ export function recordRoutes(deps: RecordRouteDeps): Route {
   return async (req, res) => {
     const p = req.path;
     const get = req.method === 'GET' || req.method === 'HEAD';
+    if (get && (p === '/history' || p === '/history.html') && deps.sendPage) {
+      if (!allowed('viewer', req, res)) return true;
+      return (deps.sendPage(res, 'history.html'), true);
+    }
     if (get && p === '/api/incidents') {
       const who = allowed('viewer', req, res);
       if (!who) return true;

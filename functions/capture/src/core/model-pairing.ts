@@ -51,8 +51,8 @@ export function pairModelSegment(
 }
 
 /**
- * Whether the model list has gone past the evidence window (a later model segment cannot match):
- * stop waiting for it.
+ * Whether the model list has reached the evidence window's end (lists are in time order and ends
+ * are a segment apart, so no later model segment can match): stop waiting for it.
  */
 export function modelListPast(
   evidence: TimedSegment,
@@ -61,5 +61,5 @@ export function modelListPast(
   tolerance: number,
 ): boolean {
   const last = models[models.length - 1];
-  return last !== undefined && last.end > evidence.end - offset + tolerance;
+  return last !== undefined && last.end >= evidence.end - offset - tolerance;
 }

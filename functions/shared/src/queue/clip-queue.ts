@@ -150,39 +150,28 @@ export class ClipQueue {
   }
 
   /** Failed this time: back of the queue; after MAX_ATTEMPTS claims the next claim dead-letters it. */
-  async retry(consumerId: string, raw: string): Promise<boolean> {
-    const { keys } = this.opts;
-    return (
-      Number(
-        await this.cmd.nack(
-          keys.processing(consumerId),
-          keys.clips,
-          keys.attempts,
-          keys.queueStats,
-          keys.claimed,
-          raw,
-          'retry',
-        ),
-      ) === 1
-    );
+  retry(consumerId: string, raw: string): Promise<boolean> {
+    return this.nack(consumerId, raw, 'retry');
   }
 
-  /** Never tried (shutdown): front of the queue, attempt not counted. */
-  async release(consumerId: string, raw: string): Promise<boolean> {
+  /** Never tried (shutdown, server down): front of the queue, attempt not counted. */
+  release(consumerId: string, raw: string): Promise<boolean> {
+    return this.nack(consumerId, raw, 'release');
+  }
+
+  /** Hands a claimed job back (`nack-5.lua`); the mode says where it goes and whether the attempt counts. */
+  private async nack(consumerId: string, raw: string, mode: 'retry' | 'release'): Promise<boolean> {
     const { keys } = this.opts;
-    return (
-      Number(
-        await this.cmd.nack(
-          keys.processing(consumerId),
-          keys.clips,
-          keys.attempts,
-          keys.queueStats,
-          keys.claimed,
-          raw,
-          'release',
-        ),
-      ) === 1
+    const held = await this.cmd.nack(
+      keys.processing(consumerId),
+      keys.clips,
+      keys.attempts,
+      keys.queueStats,
+      keys.claimed,
+      raw,
+      mode,
     );
+    return Number(held) === 1;
   }
 
   /** Failed for good (schema, path guard, corrupt clip): to `safety:clips:dead` with the reason. */

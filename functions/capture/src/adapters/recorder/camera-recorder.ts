@@ -1,5 +1,4 @@
 import { redactUrls } from '../../../../shared/src/redact';
-import { respawnDelayMs } from '../../core/respawn';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { within } from '../../../../shared/src/async';
@@ -105,8 +104,6 @@ export class CameraRecorder {
   private async run(): Promise<void> {
     const { logger, cameraId } = this.opts;
     let failures = 0;
-    /** When a run last placed a clip: a camera that was recording gets fast retries (core/respawn.ts). */
-    let lastClipAt: number | undefined;
     while (!this.stopping) {
       const runDir = path.join(cameraStagingDir(this.opts), `${this.opts.replicaId}-${Date.now()}`);
       this.currentRunDir = runDir;
@@ -122,15 +119,8 @@ export class CameraRecorder {
       this.lastExit = redactUrls(exit.message);
       if (this.stopping) break;
       this.opts.metrics.reconnects.inc({ camera: cameraId });
-      if (this.placer.clips > clipsBefore) lastClipAt = Date.now();
       failures = this.placer.clips > clipsBefore ? 0 : failures + 1;
-      const delay = respawnDelayMs({
-        failures,
-        lastClipAt,
-        now: Date.now(),
-        capMs: this.opts.respawnMaxMs,
-        backoffMs: (n, capMs) => computeBackoffMs(n, { capMs }),
-      });
+      const delay = computeBackoffMs(failures, { capMs: this.opts.respawnMaxMs });
       logger.warn(
         { cameraId, exit: this.lastExit, stderr: exit.stderrTail.slice(-3).map(redactUrls), respawnInMs: delay },
         'recorder ffmpeg ended; respawning',
