@@ -12,22 +12,14 @@ const sw = /** @type {ServiceWorkerGlobalScope} */ (/** @type {unknown} */ (self
 sw.addEventListener('install', () => void sw.skipWaiting());
 sw.addEventListener('activate', (event) => event.waitUntil(sw.clients.claim()));
 
-/**
- * The pushed JSON, or the plain text as the body when a sender did not send JSON.
- * @param {PushMessageData | null} data
- * @returns {{title?: string, body?: string, url?: string, incidentId?: string, severity?: string}}
- */
-function readPush(data) {
-  if (!data) return {};
-  try {
-    return data.json();
-  } catch {
-    return { title: 'Safety-Hanta', body: data.text() };
-  }
-}
-
 sw.addEventListener('push', (event) => {
-  const p = readPush(event.data);
+  /** @type {{title?: string, body?: string, url?: string, incidentId?: string, severity?: string}} */
+  let p;
+  try {
+    p = event.data ? event.data.json() : {};
+  } catch {
+    p = { title: 'Safety-Hanta', body: event.data ? event.data.text() : '' };
+  }
   event.waitUntil(
     sw.registration.showNotification(p.title ?? 'Safety-Hanta', {
       body: p.body ?? '',

@@ -94,8 +94,8 @@ export interface RedisKeys {
   readonly notifyDeliveries: string;
   /** ZSET deliveryId → when it is due (ms); a claim moves it to now + lease, so a killed sender's claim comes back. */
   readonly notifyDue: string;
-  /** STRING with TTL: this (incident, transition, recipient) was queued once already (a redelivered event is a no-op). */
-  notifyOnce(idempotencyKey: string): string;
+  /** STRING with TTL: this delivery id (sha256 of incident, transition, recipient) was queued once already (a redelivered event is a no-op). */
+  notifyOnce(deliveryId: string): string;
   /** LIST of every send attempt (newest first, capped). */
   readonly notifyAttempts: string;
   /** LIST of dead-lettered deliveries (newest first, capped): "notification failed" on the dashboard. */
@@ -106,8 +106,8 @@ export interface RedisKeys {
   readonly notifyIncidents: string;
   /** ZSET incidentId → when its next escalation step is due (ms). */
   readonly notifyEscalations: string;
-  /** STRING with PX: a rule's cooldown for one camera and hazard. */
-  notifyCooldown(ruleId: string, cameraId: string, hazardType: string): string;
+  /** STRING with EX: a rule's cooldown for one camera and hazard (`scope` = sha256 of the three, so any id fits a key). */
+  notifyCooldown(scope: string): string;
   /** HASH sha256(endpoint) → Web Push subscription JSON (the dashboard's PWA subscribes). */
   readonly notifyPushSubscriptions: string;
   /** HASH counter → count (queued, sent, retried, dead, duplicate). */
@@ -164,14 +164,13 @@ export function redisKeys(prefix: string = DEFAULT_PREFIX): RedisKeys {
       k('alerts', 'seen', eventId.length <= 128 ? eventId : createHash('sha256').update(eventId).digest('hex')),
     notifyDeliveries: k('notify', 'deliveries'),
     notifyDue: k('notify', 'due'),
-    notifyOnce: (key) => k('notify', 'once', createHash('sha256').update(key).digest('hex')),
+    notifyOnce: (deliveryId) => k('notify', 'once', deliveryId),
     notifyAttempts: k('notify', 'attempts'),
     notifyDead: k('notify', 'dead'),
     notifyOutbox: k('notify', 'outbox'),
     notifyIncidents: k('notify', 'incidents'),
     notifyEscalations: k('notify', 'escalations'),
-    notifyCooldown: (ruleId, cameraId, hazardType) =>
-      k('notify', 'cooldown', createHash('sha256').update(`${ruleId}\n${cameraId}\n${hazardType}`).digest('hex')),
+    notifyCooldown: (scope) => k('notify', 'cooldown', scope),
     notifyPushSubscriptions: k('notify', 'push-subscriptions'),
     notifyStats: k('notify', 'stats'),
     alertsRevokedSession: (sessionId) => k('alerts', 'revoked-session', sessionId),

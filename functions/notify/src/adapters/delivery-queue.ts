@@ -47,7 +47,7 @@ export class DeliveryQueue {
   async enqueue(d: Delivery, dueMs: number): Promise<boolean> {
     const k = this.keys;
     const r = await this.lua.enqueue(
-      k.notifyOnce(d.idempotencyKey),
+      k.notifyOnce(d.id),
       k.notifyDeliveries,
       k.notifyDue,
       k.notifyStats,

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { CameraEntrySchema } from '../../../shared/src/camera-registry/schema';
 import type { RedisKeys } from '../../../shared/src/keys';
@@ -63,7 +64,9 @@ export class IncidentStore {
     seconds: number,
   ): Promise<boolean> {
     if (seconds <= 0) return true;
-    const key = this.keys.notifyCooldown(ruleId, cameraId, hazardType);
+    const key = this.keys.notifyCooldown(
+      createHash('sha256').update(`${ruleId}\n${cameraId}\n${hazardType}`).digest('hex'),
+    );
     const set = await this.redis.set(key, incidentId, 'EX', seconds, 'NX');
     return set === 'OK' || (await this.redis.get(key)) === incidentId;
   }
