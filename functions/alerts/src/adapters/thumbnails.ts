@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { resolveClipPath } from '../../../shared/src/clip-path';
 import { RetryableError } from '../../../shared/src/errors';
+import { firstFrameJpegArgs } from '../../../shared/src/thumbnail-args';
 
 /** Too many thumbnails are waiting for an ffmpeg slot: answer 503 with Retry-After. */
 export class ThumbnailsBusyError extends RetryableError {}
@@ -134,35 +135,7 @@ export class ThumbnailCache {
     this.opts.onExtract?.();
     const width = this.opts.width ?? 480;
     const timeoutMs = this.opts.timeoutMs ?? 10_000;
-    // First frame: clips start on a keyframe (capture cuts on GOP boundaries), so no decoding ahead.
-    // `-f mov` before `-i` forces the demuxer ("-f fmt (input/output): Force input or output file
-    // format", https://ffmpeg.org/ffmpeg.html#Main-options), so a playlist or concat script saved as
-    // .mp4 is never interpreted as one; `-protocol_whitelist file` (an AVFormatContext option,
-    // https://ffmpeg.org/ffmpeg-formats.html#Format-Options; FFmpeg libavformat/options_table.h)
-    // refuses anything but local files even if some demuxer opens a nested input (issue #18.4).
-    const args = [
-      '-hide_banner',
-      '-nostdin',
-      '-v',
-      'error',
-      '-protocol_whitelist',
-      'file',
-      '-f',
-      'mov',
-      '-i',
-      file,
-      '-frames:v',
-      '1',
-      '-vf',
-      `scale=${width}:-2`,
-      '-q:v',
-      '5',
-      '-f',
-      'image2',
-      '-c:v',
-      'mjpeg',
-      'pipe:1',
-    ];
+    const args = firstFrameJpegArgs(file, width);
     return new Promise((resolve, reject) => {
       if (signal.aborted) return reject(new Error('thumbnail abandoned: the client went away'));
       const child = spawn(this.opts.ffmpegPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });

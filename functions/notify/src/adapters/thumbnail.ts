@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { resolveClipPath } from '../../../shared/src/clip-path';
+import { firstFrameJpegArgs } from '../../../shared/src/thumbnail-args';
 
 /** Largest JPEG accepted from ffmpeg (a 480 px frame is ~30 KB). */
 const MAX_JPEG = 2 * 1024 * 1024;
@@ -21,27 +22,7 @@ export async function clipThumbnail(
   } catch {
     return undefined;
   }
-  const args = [
-    '-hide_banner',
-    '-nostdin',
-    '-v',
-    'error',
-    '-protocol_whitelist',
-    'file',
-    '-f',
-    'mov',
-    '-i',
-    real,
-    '-frames:v',
-    '1',
-    '-vf',
-    `scale=${opts.width ?? 480}:-2`,
-    '-f',
-    'image2',
-    '-c:v',
-    'mjpeg',
-    'pipe:1',
-  ];
+  const args = firstFrameJpegArgs(real, opts.width ?? 480);
   return new Promise((resolve) => {
     const child = spawn(opts.ffmpegPath ?? 'ffmpeg', args, { stdio: ['ignore', 'pipe', 'ignore'] });
     const chunks: Buffer[] = [];
