@@ -4,8 +4,11 @@ import { say, type StackRun } from './stack-run';
 import { writeState } from './state-snapshot';
 import { waitUntil } from './wait';
 
-/** Capture first (SIGINT finalises its clips), then inference after the drain, then the rest. */
-export const STOP_ORDER = ['capture', 'inference', 'alerts', 'vllm-sim', 'rtsp-sim'];
+/**
+ * Capture first (SIGINT finalises its clips), then inference after the drain, then notify (after the
+ * last alert events it is sent, before alerts that serves its acknowledge links), then the rest.
+ */
+export const STOP_ORDER = ['capture', 'inference', 'notify', 'alerts', 'vllm-sim', 'rtsp-sim'];
 
 /** Stops every part in STOP_ORDER (bounded by STACK_STOP_TIMEOUT_SECONDS each), then the broker and Redis. */
 export async function shutdown(run: StackRun): Promise<void> {

