@@ -39,7 +39,7 @@ afterAll(async () => {
   if (clipsDir) await fs.rm(clipsDir, { recursive: true, force: true });
 });
 
-test('3 cameras for 30 s: valid clips of SEGMENT_SECONDS, each enqueued once, < 2.5 s lag (model clip included); a dropped camera goes offline and recovers', async () => {
+test('3 cameras for 30 s: valid clips of SEGMENT_SECONDS, each enqueued once, < 5 s lag (model clip included); a dropped camera goes offline and recovers', async () => {
   sim = await startSim(4);
   sink = await startSink();
   clipsDir = await fs.mkdtemp(path.join(os.tmpdir(), 'capture-rec-'));
@@ -106,12 +106,13 @@ test('3 cameras for 30 s: valid clips of SEGMENT_SECONDS, each enqueued once, < 
     }
   }
 
-  // segment lag: CSV line written → enqueued, every clip under 2.5 s (a histogram bucket bound). With
+  // segment lag: CSV line written → enqueued, every clip under 5 s (a histogram bucket bound; was 2.5 s
+  // before the time pairing of issue #26.1, which waits for the model segment that covers the clip's end). With
   // MODEL_CLIP on (the default) a clip is announced once its model segment is listed too, and that
   // output closes later than the stream copy: the fps filter emits the frame at n × SEGMENT only after
   // it has seen a later input frame, then x264 encodes it (measured mean ≈ 0.8 s on this machine kind).
   const { count, sum, le } = await histogram(registry, 'safetyhanta_capture_segment_lag_seconds');
-  const inTime = le(2.5);
+  const inTime = le(5);
   expect(count).toBeGreaterThanOrEqual(running.length);
   expect(inTime).toBe(count);
   process.stdout.write(`capture: ${count} clips, mean segment lag ${((sum / count) * 1000).toFixed(1)} ms\n`);
@@ -133,7 +134,12 @@ test('3 cameras for 30 s: valid clips of SEGMENT_SECONDS, each enqueued once, < 
     // `.model/` holds the model clips made beside the evidence (issue #13, MODEL_CLIP=on by default)
     const all = await fs.readdir(path.join(clipsDir, cam));
     const files = all.filter((f) => f !== '.model').sort();
-    expect((await fs.readdir(path.join(clipsDir, cam, '.model'))).length).toBe(2 * files.length);
+    // a clip whose model segment does not cover its time window carries none (issue #26.1 pairing by
+    // time): every model file (clip + thumbnails) belongs to an evidence clip of the same stamp, none orphaned
+    const models = await fs.readdir(path.join(clipsDir, cam, '.model'));
+    const stamps = new Set(files.map((f) => f.replace(/\.mp4$/, '')));
+    expect(models.filter((m) => !stamps.has(m.replace(/\.(mp4|gray)$/, '')))).toEqual([]);
+    expect(models.length).toBeGreaterThan(0);
     expect(files).toEqual(
       byCamera(final, cam)
         .map((j) => path.basename(j.path))
