@@ -33,6 +33,7 @@ import { modelClipFps } from '../functions/inference/src/core/ffmpeg-args';
 import type { MediaMode, PreparedMedia } from '../functions/inference/src/core/media';
 import { createPromptKit } from '../functions/inference/src/core/prompt-kit';
 import { startVllmSim } from '../simulator/vllm/src';
+import { syntheticClipArgs } from '../simulator/cameras/src/index';
 
 export const MODES: readonly MediaMode[] = ['video-frames', 'video-file', 'images'];
 
@@ -67,33 +68,9 @@ export interface DoctorReport {
 /** A 5 s synthetic clip (lavfi test pattern, H.264, 1 s GOP like the recorder). */
 async function syntheticClip(file: string): Promise<void> {
   await new Promise<void>((resolve, reject) => {
-    const child = spawn(
-      'ffmpeg',
-      [
-        '-hide_banner',
-        '-v',
-        'error',
-        '-y',
-        '-f',
-        'lavfi',
-        '-i',
-        'testsrc2=size=1280x720:rate=25',
-        '-t',
-        '5',
-        '-c:v',
-        'libx264',
-        '-preset',
-        'ultrafast',
-        '-pix_fmt',
-        'yuv420p',
-        '-g',
-        '25',
-        '-movflags',
-        '+faststart',
-        file,
-      ],
-      { stdio: ['ignore', 'ignore', 'pipe'] },
-    );
+    const child = spawn('ffmpeg', syntheticClipArgs(file, { width: 1280, height: 720, seconds: 5, faststart: true }), {
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
     let err = '';
     child.stderr.on('data', (d: Buffer) => (err += d.toString()));
     child.on('error', reject);

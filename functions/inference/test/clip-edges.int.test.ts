@@ -7,19 +7,9 @@ import { ClipQueue } from '../../shared/src/queue';
 import type { ClipJob } from '../../shared/src/clip-job';
 import { startInference } from '../src/app/start-inference';
 import { makeModelClip } from '../src/adapters/ffmpeg';
-import {
-  REDIS_URL,
-  deletePrefix,
-  run,
-  sceneClip,
-  startRecordingProxy,
-  tempDir,
-  testConfig,
-  testEnv,
-  verdicts,
-} from './helpers';
+import { REDIS_URL, run, sceneClip, startRecordingProxy, tempDir, testConfig, testEnv, verdicts } from './helpers';
 import { withBrokenTail, withHeaderFpsScaled } from '../../../test/support/mp4-edit';
-import { waitUntil } from '../../../test/support';
+import { waitUntil, deleteKeysUnder } from '../../../test/support';
 
 /**
  * Presampled model clips at their edges (issue #27), end to end through Redis, ffmpeg and vllm-sim
@@ -57,7 +47,7 @@ describe('model clip edge cases (Redis + ffmpeg + vllm-sim 0.12.0)', () => {
     await queue.close();
     await proxy.close();
     await sim.close();
-    await deletePrefix(redis, prefix);
+    await deleteKeysUnder(redis, prefix);
     redis.disconnect();
     await fs.rm(clipsDir, { recursive: true, force: true });
   });
