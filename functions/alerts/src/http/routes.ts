@@ -14,6 +14,7 @@ import { clipPathFromUrl } from '../core/clip-url';
 import { streamClientKey } from '../core/stream-key';
 import type { FeedbackStore } from '../adapters/feedback-store';
 import { feedbackRoutes } from './feedback-routes';
+import { CAMERA_ID } from '../../../shared/src/camera-id';
 
 export interface RouteDeps {
   readonly clipsDir: string;
@@ -27,8 +28,6 @@ export interface RouteDeps {
   /** The camera registry API (camera-routes.ts). */
   readonly cameras?: (req: Request, res: Response) => Promise<boolean>;
 }
-
-const CAMERA_ID = /^[A-Za-z0-9_-]{1,64}$/;
 
 const decode = (s: string): string | undefined => {
   try {

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { HAZARD_TYPES } from '../../../shared/src/verdict';
+import { CameraIdSchema } from '../../../shared/src/camera-id';
 
 /**
  * Routing rules (issue #24 §3): who is told what, on which channel, when. Loaded from
@@ -65,10 +66,7 @@ export const MatchSchema = z.strictObject({
   /** `incident` (alert.*), `camera_offline` (camera.offline / camera.online). @default ['incident'] */
   events: z.array(z.enum(SUBJECT_KINDS)).min(1).default(['incident']),
   sites: z.array(z.string().trim().min(1).max(200)).min(1).optional(),
-  cameras: z
-    .array(z.string().regex(/^[A-Za-z0-9_-]{1,64}$/))
-    .min(1)
-    .optional(),
+  cameras: z.array(CameraIdSchema).min(1).optional(),
   /** Matches when the camera has a zone of one of these names (the verdict does not say which zone). */
   zones: z.array(z.string().trim().min(1).max(60)).min(1).optional(),
   hazardTypes: z
