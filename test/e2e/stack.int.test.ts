@@ -57,6 +57,8 @@ describe('npm start (e2e, 4 cameras, vllm-sim stands in for the GPU model server
     fs.writeFileSync(mapFile, JSON.stringify(CAMERAS));
     const t0 = Date.now();
     const { child, dashboard, port } = await stack.start({
+      // exactly a user's npm start: every part under tsx, not the tests' faster TypeScript hook (ts-loader.ts)
+      SAFETY_HANTA_TS_HOOK: '',
       NUM_STREAMS: '4',
       SCENE_MAP_FILE: mapFile,
       SCENE_SIZE: `${SCENE_SIZE.width}x${SCENE_SIZE.height}`,
