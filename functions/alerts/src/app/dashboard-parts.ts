@@ -1,5 +1,7 @@
 import type { Redis } from 'ioredis';
 import { CameraWatchdog } from '../adapters/camera-watchdog';
+import { IncidentObserver } from '../adapters/incident-observer';
+import type { EventRecorder } from './record-wiring';
 import { SessionRevocations } from '../adapters/session-revocations';
 import type { Logger } from 'pino';
 import { Gauge, type Registry } from 'prom-client';
@@ -30,10 +32,12 @@ import type { Request, Response } from '../../../shared/src/http';
 /** The dashboard's live snapshot: polled counters, cameras and clips, pushed to the SSE hub. */
 export function createLiveState(
   config: Config,
-  d: { store: AlertStore; hub: SseHub; logger: Logger; shared: SharedParts },
+  d: { store: AlertStore; hub: SseHub; logger: Logger; shared: SharedParts; record?: EventRecorder | undefined },
 ): LiveState {
   const { common, alerts } = config;
   const { store, hub, logger, shared } = d;
+  // two clip lengths past capture's own offline timer: a live capture always speaks first
+  const staleAfterMs = (config.capture.offlineSeconds + 2 * common.segmentSeconds) * 1000;
   return new LiveState({
     store,
     hub,
@@ -44,14 +48,23 @@ export function createLiveState(
     expectedCameras: common.numStreams,
     clipFreshMs: 3 * common.segmentSeconds * 1000,
     liveness: {
-      // two clip lengths past capture's own offline timer: a live capture always speaks first
-      staleAfterMs: (config.capture.offlineSeconds + 2 * common.segmentSeconds) * 1000,
+      staleAfterMs,
       watchdog: new CameraWatchdog({ store, publisher: shared.publisher, logger }),
       activeCameras: async () => {
         const entries = await shared.cameraRegistry.list();
         return entries.length === 0 ? undefined : new Set(entries.filter((c) => c.enabled).map((c) => c.id));
       },
     },
+    // a camera silent as long as the watchdog's offline margin leaves its open incidents unobserved
+    observer: new IncidentObserver({
+      store,
+      publisher: shared.publisher,
+      record: d.record,
+      logger,
+      unobservedAfterMs: staleAfterMs,
+      resolveAfterMs: alerts.unobservedResolveSeconds * 1000,
+      startedAtMs: Date.now(),
+    }),
     keda: {
       listLength: alerts.kedaListLength,
       activationListLength: alerts.kedaActivationListLength,

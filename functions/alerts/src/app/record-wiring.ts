@@ -25,6 +25,12 @@ export interface EventRecorder {
   alert(eventId: string, kind: AlertEventKind, data: AlertData, receivedAt: string): Promise<boolean>;
   verdict(eventId: string, data: VerdictCreated): Promise<boolean>;
   camera(eventId: string, data: CameraStatusEvent): Promise<boolean>;
+  /** An incident marked unobserved or observed again (issue #28.4). */
+  observation(
+    incidentId: string,
+    mark: { readonly kind: 'unobserved'; readonly since: string } | { readonly kind: 'observed' },
+    at: string,
+  ): Promise<boolean>;
 }
 
 export interface RunningRecord {
@@ -130,6 +136,7 @@ export async function startRecord(config: Config, deps: RecordDeps): Promise<Run
       alert: async (id, kind, data, at) => writer.alert(id, kind, data, at, await placeOf(data.cameraId)),
       verdict: (id, data) => writer.verdict(id, data),
       camera: (id, data) => writer.camera(id, data),
+      observation: (id, mark, at) => writer.observation(id, mark, at),
     },
     routes: async (req, res) =>
       (await views(req, res)) || (await api(req, res)) || (await exports(req, res)) || reports(req, res),
