@@ -77,10 +77,11 @@ describe('the dashboard as a PWA, and acknowledging through a signed link (chrom
     // the page registers /sw.js itself (notify-banner.js); wait for it to be the activated worker of "/"
     const sw = await waitUntil(
       async () => {
-        const s = await page.evaluate(async () => {
-          const reg = await navigator.serviceWorker.getRegistration('/');
-          return reg?.active ? { state: reg.active.state, url: reg.active.scriptURL, scope: reg.scope } : undefined;
-        });
+        // a string: the test's TypeScript has no DOM types (as browser.int.test.ts)
+        const s = await page.evaluate<{ state: string; url: string; scope: string } | undefined>(
+          `navigator.serviceWorker.getRegistration('/').then((reg) =>
+            reg && reg.active ? { state: reg.active.state, url: reg.active.scriptURL, scope: reg.scope } : undefined)`,
+        );
         return s?.state === 'activated' ? s : undefined;
       },
       { timeoutMs: 15_000, what: 'an activated service worker' },
