@@ -7,10 +7,16 @@ import type { AttemptRecord, Delivery } from '../core/delivery';
 const scripts = luaScripts('notify', path.join(__dirname, 'lua'), [
   'enqueue-4',
   'claim-2',
-  'finish-5',
+  'finish-6',
   'cas-1',
 ] as const);
 export { scripts as notifyScripts };
+
+/**
+ * Attempts the record's stream keeps unread (about a day of a busy plant): alerts drains it every
+ * second, so only an alerts outage this long would lose entries (MAXLEN ~ trims the oldest).
+ */
+export const ATTEMPT_LOG_CAP = 100_000;
 
 export interface DeliveryQueueOptions {
   /** How long an idempotency marker lives (a redelivery later than this would be told again). @default 7 days */
@@ -82,12 +88,14 @@ export class DeliveryQueue {
       k.notifyAttempts,
       k.notifyDead,
       k.notifyStats,
+      k.notifyAttemptLog,
       d.id,
       outcome,
       JSON.stringify(attempt),
       JSON.stringify(d),
       nextDueMs,
       this.cap,
+      ATTEMPT_LOG_CAP,
     );
   }
 
