@@ -11,6 +11,7 @@ import { autoscaleBench } from './autoscale.bench';
 import { simDecodeBench } from './sim-decode.bench';
 import { capacityBench } from './capacity.bench';
 import { gateBench } from './gate.bench';
+import { notifyBench } from './notify.bench';
 import type { Config } from '../functions/shared/src/config';
 
 /**
@@ -36,6 +37,7 @@ const BENCHES: Record<string, Bench> = {
   'sim-decode': (ctx) => simDecodeBench(ctx),
   capacity: async (ctx) => [...(await capacityBench(ctx)), await gateBench(ctx)],
   'capacity-gate': (ctx) => gateBench(ctx),
+  notify: (ctx) => notifyBench(ctx),
 };
 
 async function main(): Promise<void> {

@@ -21,6 +21,7 @@ import type { SseHub } from '../adapters/sse-hub';
 import { loadStaticAssets } from '../adapters/static-assets';
 import { ackLinkRoutes } from '../http/ack-link-routes';
 import { notificationRoutes } from '../http/notification-routes';
+import { notifyRulesRoutes } from '../http/notify-rules-routes';
 import { chainRoutes, withAckLinks } from '../http/chain';
 import { ThumbnailCache } from '../adapters/thumbnails';
 import type { AuthSettings } from '../core/auth';
@@ -185,6 +186,7 @@ export function createDashboardRoutes(
     assets,
     vapidPublicKey: config.notify.vapidPublicKey,
   });
+  const rulesEditor = notifyRulesRoutes({ redis: p.redis, keys: redisKeys(common.redisPrefix), assets });
   const ackLinks = ackLinkRoutes({
     store: p.store,
     secret: config.notify.linkSecret,
@@ -202,7 +204,9 @@ export function createDashboardRoutes(
       }).wrap(
         chainRoutes(
           notifications,
-          async (req, res) => (record !== undefined && (await record(req, res))) || dashboard(req, res),
+          // after the record's routes, whose change audit writes this editor's entries
+          async (req, res) =>
+            (record !== undefined && (await record(req, res))) || (await rulesEditor(req, res)) || dashboard(req, res),
         ),
       ),
     ),

@@ -14,11 +14,16 @@ import { RecordReader } from '../record/record-reader';
 import { RecordWriter } from '../record/record-writer';
 import { runRecordRetention } from '../record/retention';
 import { Workflow } from '../record/workflow';
+import { DeliveryLog, DeliveryRecorder } from '../record/deliveries';
+import { redisKeys } from '../../../shared/src/keys';
 import { recordRoutes } from '../http/record-routes';
 import { viewAudit } from '../http/view-audit';
 import { loadStaticAssets } from '../adapters/static-assets';
 import { exportRoutes } from '../http/export-routes';
 import { reportRoutes } from '../http/report-routes';
+
+/** How often notify's attempt stream is copied into the record. */
+const DELIVERY_COPY_MS = 1000;
 
 /** What the CloudEvent handler hands the record (handler.ts). */
 export interface EventRecorder {
@@ -71,6 +76,13 @@ export async function startRecord(config: Config, deps: RecordDeps): Promise<Run
   const reader = new RecordReader(db, now);
   const audit = new AuditLog(db);
   const workflow = new Workflow(db, audit);
+  const deliveries = new DeliveryLog(db);
+  const deliveryRecorder = new DeliveryRecorder(
+    redis,
+    redisKeys(config.common.redisPrefix).notifyAttemptLog,
+    deliveries,
+    logger,
+  );
   const placeOf = async (cameraId: string): Promise<CameraPlace> => {
     const c = await deps.cameras.get(cameraId).catch(() => undefined);
     return c ? { site: c.site, area: c.area, zones: c.zones.map((z) => z.name) } : NO_PLACE;
@@ -86,6 +98,7 @@ export async function startRecord(config: Config, deps: RecordDeps): Promise<Run
     writer,
     workflow,
     audit,
+    deliveries,
     store: deps.store,
     logger,
     onHold,
@@ -128,6 +141,16 @@ export async function startRecord(config: Config, deps: RecordDeps): Promise<Run
     };
     timer = setTimeout(tick, Math.min(interval, 60_000));
   }
+  // notify's delivery attempts into the record, every second (DeliveryRecorder: at least once, idempotent)
+  let copying: Promise<unknown> | undefined;
+  const copyDeliveries = setInterval(() => {
+    copying ??= deliveryRecorder
+      .drainOnce()
+      .catch((err: unknown) =>
+        logger.warn({ err: toError(err).message }, 'notify deliveries not recorded yet; retrying'),
+      )
+      .finally(() => (copying = undefined));
+  }, DELIVERY_COPY_MS);
   logger.info({ record: db.kind, dir: db.kind === 'pglite' ? config.record.recordDir : undefined }, 'record open');
 
   return {
@@ -148,6 +171,8 @@ export async function startRecord(config: Config, deps: RecordDeps): Promise<Run
       );
     },
     stop: async () => {
+      clearInterval(copyDeliveries);
+      await copying;
       clearTimeout(timer);
       timer = undefined;
       await running;

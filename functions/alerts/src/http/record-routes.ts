@@ -5,6 +5,7 @@ import { toError } from '../../../shared/src/errors';
 import { AckBodySchema, AssignSchema, HoldSchema, NewActionSchema, TransitionSchema } from '../core/actions';
 import { parseHistoryFilter } from '../core/record-filter';
 import type { AuditLog } from '../record/audit-log';
+import type { DeliveryLog } from '../record/deliveries';
 import type { RecordReader } from '../record/record-reader';
 import type { Workflow } from '../record/workflow';
 import type { RecordWriter } from '../record/record-writer';
@@ -17,6 +18,8 @@ export interface RecordRouteDeps {
   readonly writer: RecordWriter;
   readonly workflow: Workflow;
   readonly audit: AuditLog;
+  /** notify's delivery attempts (issue #25 §2), shown with the incident's record. */
+  readonly deliveries: DeliveryLog;
   readonly store: AlertStore;
   readonly logger: Logger;
   /** Legal hold changed: keep (or release) the incident's clips in capture's retention. */
@@ -78,14 +81,18 @@ export function recordRoutes(deps: RecordRouteDeps): Route {
       if (!who) return true;
       const incident = await reader.incident(id);
       if (!incident) return (res.status(404).json({ error: `no incident ${id} in the record` }), true);
-      const [transitions, actions, actionEvents] = await Promise.all([
+      const [transitions, actions, actionEvents, deliveries] = await Promise.all([
         reader.transitions(id),
         reader.actions(id),
         reader.actionEvents(id),
+        deps.deliveries.ofIncident(id),
       ]);
       await audit.write(who, { action: 'view.incident', target: id });
       return (
-        res.status(200).set('cache-control', 'no-store').json({ incident, transitions, actions, actionEvents }),
+        res
+          .status(200)
+          .set('cache-control', 'no-store')
+          .json({ incident, transitions, actions, actionEvents, deliveries }),
         true
       );
     }

@@ -17,7 +17,8 @@ export interface RetentionResult {
 /**
  * The record's retention by class (docs/records.md "Retention"): incidents — with their transitions
  * and corrective actions (ON DELETE CASCADE) — resolved longer than `days` ago and not on legal hold;
- * non-safe verdict summaries and camera events older than `days`; audit entries older than `days`
+ * non-safe verdict summaries and camera events older than `days`; notification deliveries older than `days`
+ * whose incident is gone; audit entries older than `days`
  * (the table's trigger lets the job delete only entries older than 5 years, whatever `days` says).
  * Clips are not touched here: capture's retention deletes them, and keeps the held ones.
  */
@@ -34,6 +35,12 @@ export async function runRecordRetention(db: RecordDb, days: number, now: Date):
       );
       const verdicts = await count('DELETE FROM verdicts WHERE analyzed_at < $1 RETURNING event_id');
       const cameraEvents = await count('DELETE FROM camera_events WHERE at < $1 RETURNING event_id');
+      // notification deliveries go with their incident (kept while it is kept: on hold, or not yet old)
+      await conn.query(
+        `DELETE FROM notification_deliveries d WHERE d.at < $1
+         AND NOT EXISTS (SELECT 1 FROM incidents i WHERE i.incident_id = d.incident_id)`,
+        [cutoff],
+      );
       await conn.exec('BEGIN');
       let auditEntries: number;
       try {
