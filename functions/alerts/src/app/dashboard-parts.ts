@@ -13,6 +13,7 @@ import type { FunctionAppOptions } from '../../../shared/src/http';
 import { redisKeys } from '../../../shared/src/keys';
 import { createHttpAuth } from '../adapters/auth-http';
 import { FeedbackStore } from '../adapters/feedback-store';
+import type { FeedbackRecorder } from '../record/feedback-log';
 import { LiveState } from '../adapters/live-state';
 import type { AlertsMetrics } from '../adapters/metrics';
 import { OidcVerifier } from '../adapters/oidc-keys';
@@ -142,6 +143,8 @@ export interface DashboardParts {
   readonly shared: SharedParts;
   /** The record's routes (audit of views, history, exports, reports), tried before the dashboard's. */
   readonly recordRoutes?: Routes | undefined;
+  /** Operator feedback into the record (its feedback table and audit log), before Redis. */
+  readonly feedbackRecord?: FeedbackRecorder | undefined;
   /** An acknowledgement through a signed link, for the record and its audit log (issue #24). */
   readonly onAcknowledgedByLink?: (incidentId: string, at: string, recipient: string, address: string) => Promise<void>;
 }
@@ -172,6 +175,7 @@ export function createDashboardRoutes(
     logger,
     assets,
     feedback: new FeedbackStore(p.redis, common.redisPrefix),
+    feedbackRecord: p.feedbackRecord,
     cameras: cameraRoutes({ registry: shared.cameraRegistry, logger, credentialsKey: config.capture.credentialsKey }),
     thumbs: shared.thumbs,
   });

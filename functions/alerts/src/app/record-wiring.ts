@@ -16,6 +16,7 @@ import { runRecordRetention } from '../record/retention';
 import { Workflow } from '../record/workflow';
 import { DeliveryLog, DeliveryRecorder } from '../record/deliveries';
 import { redisKeys } from '../../../shared/src/keys';
+import { FeedbackLog, type FeedbackRecorder } from '../record/feedback-log';
 import { recordRoutes } from '../http/record-routes';
 import { viewAudit } from '../http/view-audit';
 import { loadStaticAssets } from '../adapters/static-assets';
@@ -43,6 +44,8 @@ export interface RunningRecord {
   readonly recorder: EventRecorder;
   /** Runs before the dashboard's routes: audits views, serves the record's API, exports and reports. */
   readonly routes: (req: Request, res: Response) => Promise<boolean>;
+  /** Operator feedback into the record's feedback table, audited (issue #25 item 2). */
+  readonly feedback: FeedbackRecorder;
   /** An acknowledgement through a signed link (issue #24): recorded and audited with the link's recipient. */
   acknowledgedByLink(incidentId: string, at: string, recipient: string, address: string): Promise<void>;
   stop(): Promise<void>;
@@ -83,6 +86,7 @@ export async function startRecord(config: Config, deps: RecordDeps): Promise<Run
     deliveries,
     logger,
   );
+  const feedback = new FeedbackLog(db, audit);
   const placeOf = async (cameraId: string): Promise<CameraPlace> => {
     const c = await deps.cameras.get(cameraId).catch(() => undefined);
     return c ? { site: c.site, area: c.area, zones: c.zones.map((z) => z.name) } : NO_PLACE;
@@ -95,6 +99,7 @@ export async function startRecord(config: Config, deps: RecordDeps): Promise<Run
   const assets = loadStaticAssets();
   const api = recordRoutes({
     reader,
+    feedback,
     writer,
     workflow,
     audit,
@@ -106,6 +111,7 @@ export async function startRecord(config: Config, deps: RecordDeps): Promise<Run
   });
   const exports = exportRoutes({
     reader,
+    feedback,
     audit,
     clipsDir: config.common.clipsDir,
     logger,
@@ -127,7 +133,8 @@ export async function startRecord(config: Config, deps: RecordDeps): Promise<Run
     try {
       const r = await runRecordRetention(db, config.record.retentionDays, now());
       if (r.ran && r.heldClips.length) await redis.sadd(deps.legalHoldKey, ...r.heldClips);
-      if (r.ran && r.incidents + r.verdicts + r.cameraEvents + r.auditEntries > 0) logger.info(r, 'record retention');
+      if (r.ran && r.incidents + r.verdicts + r.cameraEvents + r.feedback + r.auditEntries > 0)
+        logger.info(r, 'record retention');
     } catch (err) {
       logger.warn({ err: toError(err).message }, 'record retention failed; next round retries');
     }
@@ -155,6 +162,7 @@ export async function startRecord(config: Config, deps: RecordDeps): Promise<Run
 
   return {
     db,
+    feedback,
     recorder: {
       alert: async (id, kind, data, at) => writer.alert(id, kind, data, at, await placeOf(data.cameraId)),
       verdict: (id, data) => writer.verdict(id, data),

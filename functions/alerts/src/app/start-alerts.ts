@@ -104,6 +104,7 @@ export async function startAlerts(config: Config, deps: AlertsDeps = {}): Promis
       logger,
       shared,
       recordRoutes: record?.routes,
+      feedbackRecord: record?.feedback,
       ...(record ? { onAcknowledgedByLink: (id, at, by, from) => record.acknowledgedByLink(id, at, by, from) } : {}),
     }),
   });

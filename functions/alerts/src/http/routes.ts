@@ -15,6 +15,7 @@ import { streamClientKey } from '../core/stream-key';
 import type { FeedbackStore } from '../adapters/feedback-store';
 import { feedbackRoutes } from './feedback-routes';
 import { CAMERA_ID } from '../../../shared/src/camera-id';
+import type { FeedbackRecorder } from '../record/feedback-log';
 
 export interface RouteDeps {
   readonly clipsDir: string;
@@ -25,6 +26,8 @@ export interface RouteDeps {
   readonly assets: StaticAssets;
   readonly logger: Logger;
   readonly feedback: FeedbackStore;
+  /** The record's feedback table (issue #25); absent with RECORD_DIR=off. */
+  readonly feedbackRecord?: FeedbackRecorder | undefined;
   /** The camera registry API (camera-routes.ts). */
   readonly cameras?: (req: Request, res: Response) => Promise<boolean>;
 }

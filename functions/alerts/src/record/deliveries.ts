@@ -24,7 +24,7 @@ export type RecordedAttempt = z.infer<typeof AttemptSchema>;
 const COLUMNS =
   'delivery_id, attempt, incident_id, transition, channel, recipient, status, http_status, error, latency_ms, at';
 
-/** The record's notification deliveries (migrations/002_notification_deliveries.sql). */
+/** The record's notification deliveries (migrations/004_notification_deliveries.sql). */
 export class DeliveryLog {
   constructor(private readonly db: Queryable) {}
 
