@@ -184,7 +184,7 @@ export class CameraRecorder {
       for (const listedEntry of entries) {
         const n = listed++;
         this.chain = this.chain.then(async () => {
-          const e = await this.closeGap(runDir, listedEntry);
+          const e = await this.mediaWindow(runDir, listedEntry, n);
           const paired = await pairer?.pair(n, e);
           const model: StagedModel | undefined = paired && { ...paired, zonesHash: zones?.zonesHash };
           const live = runDir === this.currentRunDir;
@@ -254,14 +254,19 @@ export class CameraRecorder {
   }
 
   /**
-   * A segment whose listed window holds a gap (the stream paused and its clock jumped, core/stall.ts)
-   * restarts the recorder, and is announced with the media it holds: its length is the file's own,
-   * its end the gap's start.
+   * The segment's window as its media fills it (its wall-clock start is `listedAt` minus its length,
+   * core/segment-list.ts). A run's first segment is listed from 0 although its first packet may come
+   * later (RTCP sync: the first clip of a run was listed 5.6–7.6 s for 5 s of media,
+   * camera-compat.md): its media ends at the cut, so it is shortened at the START. A later segment
+   * longer than its media has a gap at its END (the stream paused and its clock jumped, core/stall.ts):
+   * the recorder restarts before the segmenter bursts, and the clip keeps its start and its media.
    */
-  private async closeGap(runDir: string, e: ListedSegment): Promise<ListedSegment> {
+  private async mediaWindow(runDir: string, e: ListedSegment, n: number): Promise<ListedSegment> {
     const media = await checkMp4File(path.join(runDir, path.basename(e.file))).catch(() => undefined);
     if (!media?.ok) return e;
     const gap = streamGapSeconds(e, media.durationMs);
+    if (gap <= 0) return e;
+    if (n === 0) return { ...e, start: e.end - media.durationMs / 1000 };
     if (gap <= JUMP_GAP_SECONDS) return e;
     this.restart('jump', { gapSeconds: Number(gap.toFixed(2)), file: path.basename(e.file) });
     return { ...e, end: e.start + media.durationMs / 1000, listedAt: e.listedAt - gap * 1000 };
