@@ -42,7 +42,8 @@ export class ClipPlacer {
       await markAnnounced(this.o, runDir, file);
       return true;
     } catch (err) {
-      // unrecoverable = rejected and quarantined by the intake: done with it
+      // unrecoverable = rejected and quarantined by the intake: done with it (a hole in coverage)
+      if (isUnrecoverable(err)) this.o.markGap?.('clip-refused', start.getTime());
       this.o.logger[isUnrecoverable(err) ? 'warn' : 'error'](
         { cameraId: this.o.cameraId, file, err: toError(err).message },
         'clip not taken',
