@@ -4,6 +4,7 @@
 // the server's generated labels.js (functions/shared/src/verdict.ts). Untrusted text (summaries,
 // ids) only ever goes through textContent, never innerHTML.
 import { beep } from './alarm.js';
+import { startCoverage } from './coverage.js';
 import { $, h } from './dom.js';
 import { acknowledgeIncident, renderFeed, tickFeed } from './feed.js';
 import { startFeedback } from './feedback.js';
@@ -55,4 +56,5 @@ setInterval(tick, 1000);
 tick();
 startZoneIndex(renderFeed); // the feed re-renders with zone names once the registry is read
 startFeedback();
+startCoverage();
 connect();

@@ -75,6 +75,8 @@ export const VerdictCreatedSchema = z.looseObject({
   skipped: z.literal('unchanged').optional(),
   /** With `skipped`: the jobId of the judged clip this one repeats. */
   repeats: id.optional(),
+  /** The clip's length: with `capturedAt`, the window of video this verdict judged (coverage, issue #26.7). */
+  durationMs: z.number().int().nonnegative().optional(),
 });
 
 /** `reason` of an `alert.resolved` (docs/architecture.md §3.5). */

@@ -82,6 +82,10 @@ export interface RedisKeys {
   readonly alertsVerdicts: string;
   /** HASH status → verdicts received (alerts). */
   readonly alertsVerdictCounts: string;
+  /** ZSET per camera: the windows of video judged (member `<startMs>-<endMs>`, score startMs; alerts, from verdict.created; issue #26.7). */
+  coverageJudged(cameraId: string): string;
+  /** ZSET per camera: why recording stopped (member `<atMs>:<cause>`, score atMs; capture, issue #26.7). */
+  coverageMarks(cameraId: string): string;
   /** HASH cameraId → latest verdict JSON (alerts). */
   readonly alertsCameraVerdicts: string;
   /** HASH cameraId → latest camera.* event JSON (alerts; capture's `cameras` hash is read, never written). */
@@ -164,6 +168,8 @@ export function redisKeys(prefix: string = DEFAULT_PREFIX): RedisKeys {
     alertsVerdicts: k('alerts', 'verdicts'),
     alertsVerdictCounts: k('alerts', 'verdict-counts'),
     alertsCameraVerdicts: k('alerts', 'camera-verdicts'),
+    coverageJudged: (cameraId) => k('coverage', 'judged', cameraId),
+    coverageMarks: (cameraId) => k('coverage', 'marks', cameraId),
     alertsCameraEvents: k('alerts', 'cameras'),
     alertsUpdates: k('alerts', 'updates'),
     alertsSeen: (eventId) =>

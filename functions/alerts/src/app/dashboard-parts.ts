@@ -27,6 +27,9 @@ import { chainRoutes, withAckLinks } from '../http/chain';
 import { ThumbnailCache } from '../adapters/thumbnails';
 import type { AuthSettings } from '../core/auth';
 import { cameraRoutes } from '../http/camera-routes';
+import { coverageRoutes } from '../http/coverage-routes';
+import { CameraCoverage } from '../adapters/camera-coverage';
+import { CoverageStore } from '../../../shared/src/coverage-store';
 import { dashboardRoutes } from '../http/routes';
 import { redisGate } from '../http/redis-gate';
 import type { Request, Response } from '../../../shared/src/http';
@@ -83,6 +86,7 @@ export interface SharedParts {
   readonly publisher: Publisher;
   readonly cameraRegistry: CameraRegistry;
   readonly thumbs: ThumbnailCache;
+  readonly coverage: CameraCoverage;
 }
 
 /**
@@ -129,7 +133,12 @@ export function createSharedParts(
       this.set(thumbs.queued);
     },
   });
-  return { publisher, cameraRegistry, thumbs };
+  // coverage (issue #26.7): verdict windows kept by the handler, marks by capture
+  const coverage = new CameraCoverage(new CoverageStore(p.redis, redisKeys(common.redisPrefix)), async () =>
+    (await cameraRegistry.list()).map((c) => c.id),
+  );
+  coverage.register(p.registry);
+  return { publisher, cameraRegistry, thumbs, coverage };
 }
 
 /** What the dashboard routes read and write. */
@@ -208,6 +217,7 @@ export function createDashboardRoutes(
       }).wrap(
         chainRoutes(
           notifications,
+          coverageRoutes(shared.coverage),
           // after the record's routes, whose change audit writes this editor's entries
           async (req, res) =>
             (record !== undefined && (await record(req, res))) || (await rulesEditor(req, res)) || dashboard(req, res),

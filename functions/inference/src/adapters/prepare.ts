@@ -9,6 +9,7 @@ import { mp4VideoInfo } from '../../../shared/src/mp4-info';
 import type { Sampling } from '../core/ffmpeg-args';
 import { fileUrl, framesMedia, mediaUuid, type MediaMode, type PreparedMedia } from '../core/media';
 import { extractFrames, makeModelClip, type ExtractOptions } from './ffmpeg';
+import { MIN_VIDEO_FRAMES } from '../core/ffmpeg-args';
 
 /** The current zone overlay PNG of a camera (undefined: no zones), looked up for every clip (issue #15). */
 export type OverlayLookup = (cameraId: string) => Promise<Buffer | undefined>;
@@ -89,6 +90,8 @@ export async function usableModelClip(job: ClipJob, m: ModelClip, s: PrepareSett
   if (m.sampling !== s.sampling) return { ok: false, reason: 'sampling' };
   if (s.sampling === 'fps' && Math.abs(m.fps - s.fps) > 1e-6) return { ok: false, reason: 'fps' };
   if (m.maxSide > s.maxSide) return { ok: false, reason: 'size' };
+  // Qwen3-VL refuses a 1-frame video (400): the fallback pads the sliver to two frames (issue #26.6)
+  if (s.mode !== 'images' && m.frames < MIN_VIDEO_FRAMES) return { ok: false, reason: 'sliver' };
   const abs = await inCameraFolder(job.cameraId, m.path, s.clipsDir);
   if (!abs) return { ok: false, reason: 'path' };
   let head: Buffer;
