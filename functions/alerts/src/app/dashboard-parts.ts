@@ -21,6 +21,7 @@ import { ackLinkRoutes } from '../http/ack-link-routes';
 import { notificationRoutes } from '../http/notification-routes';
 import { chainRoutes, withAckLinks } from '../http/chain';
 import { ThumbnailCache } from '../adapters/thumbnails';
+import { RenditionCache } from '../adapters/renditions';
 import type { AuthSettings } from '../core/auth';
 import { cameraRoutes } from '../http/camera-routes';
 import { dashboardRoutes } from '../http/routes';
@@ -160,6 +161,11 @@ export function createDashboardRoutes(
     feedback: new FeedbackStore(p.redis, common.redisPrefix),
     cameras: cameraRoutes({ registry: shared.cameraRegistry, logger, credentialsKey: config.capture.credentialsKey }),
     thumbs: shared.thumbs,
+    renditions: new RenditionCache({
+      clipsDir: common.clipsDir,
+      ffmpegPath: alerts.ffmpegPath,
+      onExtract: () => p.metrics.renditions.inc(),
+    }),
   });
   const record = p.recordRoutes;
   // with Redis down the API answers 503 at once (#28.9), before the login check reads Redis too
