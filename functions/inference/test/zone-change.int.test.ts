@@ -44,7 +44,7 @@ async function firstFrame(file: string): Promise<Buffer> {
 }
 /** Mean red-minus-green over a zone's square: the restricted fill is a red tint. */
 function redness(rgb: Buffer, z: Zone): number {
-  const [[x0, y0], , [x1, y1]] = z.polygon as [number, number][];
+  const [[x0, y0], , [x1, y1]] = z.polygon;
   let sum = 0;
   let n = 0;
   for (let y = Math.ceil(y0! * H) + 2; y < Math.floor(y1! * H) - 2; y++)
