@@ -44,11 +44,12 @@ async function firstFrame(file: string): Promise<Buffer> {
 }
 /** Mean red-minus-green over a zone's square: the restricted fill is a red tint. */
 function redness(rgb: Buffer, z: Zone): number {
-  const [[x0, y0], , [x1, y1]] = z.polygon;
+  const [x0, y0] = z.polygon[0]!;
+  const [x1, y1] = z.polygon[2]!;
   let sum = 0;
   let n = 0;
-  for (let y = Math.ceil(y0! * H) + 2; y < Math.floor(y1! * H) - 2; y++)
-    for (let x = Math.ceil(x0! * W) + 2; x < Math.floor(x1! * W) - 2; x++) {
+  for (let y = Math.ceil(y0 * H) + 2; y < Math.floor(y1 * H) - 2; y++)
+    for (let x = Math.ceil(x0 * W) + 2; x < Math.floor(x1 * W) - 2; x++) {
       const o = (y * W + x) * 3;
       sum += rgb[o]! - rgb[o + 1]!;
       n++;
