@@ -51,6 +51,7 @@ interface Measured {
   cpu: number;
   rssMiB: number;
   fps: number;
+  mbps: number;
   segments: string;
   box: number;
 }
@@ -79,8 +80,10 @@ async function measure(p: Profile, dir: string): Promise<Measured> {
     const inWindow = rec.segments.slice(firstListed);
     let n = 0;
     let seconds = 0;
+    let bytes = 0;
     for (const s of inWindow) {
       n += await frames(path.join(runDir, s.file));
+      bytes += fs.statSync(path.join(runDir, s.file)).size;
       seconds += s.end - s.start;
     }
     const valid = rss.filter(Number.isFinite);
@@ -88,6 +91,7 @@ async function measure(p: Profile, dir: string): Promise<Measured> {
       cpu: pct,
       rssMiB: valid.reduce((a, b) => a + b, 0) / Math.max(1, valid.length) / 2 ** 20,
       fps: seconds > 0 ? n / seconds : NaN,
+      mbps: seconds > 0 ? (bytes * 8) / seconds / 1e6 : NaN,
       segments: `${inWindow.length} / ${Math.floor(WINDOW_S / SEGMENT_SECONDS)}`,
       box: boxPct,
     };
@@ -104,7 +108,7 @@ export async function captureProfilesBench(): Promise<BenchTable> {
     for (const p of PROFILES) {
       const m = await measure(p, dir);
       console.error(`bench capture-cost: ${p.label} → ${m.cpu.toFixed(1)} % of a core, ${m.fps.toFixed(1)} fps`);
-      rows.push([p.label, m.cpu, m.rssMiB, m.fps, m.segments, m.box]);
+      rows.push([p.label, m.cpu, m.rssMiB, m.fps, m.mbps, m.segments, m.box]);
     }
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
@@ -117,6 +121,7 @@ export async function captureProfilesBench(): Promise<BenchTable> {
       'recorder CPU % of one core',
       'recorder RSS (MiB)',
       'frames/s received',
+      'evidence Mbit/s received',
       'segments listed / expected',
       'whole machine CPU % (of 200)',
     ],
