@@ -75,7 +75,13 @@ export const VerdictCreatedSchema = z.looseObject({
   skipped: z.literal('unchanged').optional(),
   /** With `skipped`: the jobId of the judged clip this one repeats. */
   repeats: id.optional(),
+  /** The clip's length: with `capturedAt`, the window of video this verdict judged (coverage, issue #26.7). */
+  durationMs: z.number().int().nonnegative().optional(),
 });
+
+/** `reason` of an `alert.resolved` (docs/architecture.md §3.5). */
+export const RESOLVE_REASONS = ['unobserved'] as const;
+export type ResolveReason = (typeof RESOLVE_REASONS)[number];
 
 export const AlertSchema = z.looseObject({
   incidentId: id,
@@ -94,6 +100,11 @@ export const AlertSchema = z.looseObject({
   openedAt: isoTime,
   resolvedAt: isoTime.optional(),
   clipCount: z.number().int().nonnegative().optional(),
+  /**
+   * Why it resolved, when not by the engine's clean clips or a camera's return (issue #28.4):
+   * `unobserved` = its camera produced no verdict for the set time (offline, removed, stack stopped).
+   */
+  reason: z.enum(RESOLVE_REASONS).optional(),
 });
 
 export const CameraStatusEventSchema = z.looseObject({

@@ -9,6 +9,8 @@ import { readPipeline } from '../../../shared/src/pipeline-readings';
 import {
   acknowledge,
   applyAlertEvent,
+  markObserved,
+  markUnobserved,
   type AlertEventKind,
   type Applied,
   type DashboardIncident,
@@ -26,7 +28,7 @@ export interface StoredVerdict extends VerdictCreated {
 export type StoreUpdate =
   | {
       readonly type: 'incident';
-      readonly change: Applied['kind'] | 'acknowledged';
+      readonly change: Applied['kind'] | 'acknowledged' | 'unobserved' | 'observed';
       readonly alert: boolean;
       readonly record: DashboardIncident;
     }
@@ -88,15 +90,37 @@ export class AlertStore {
 
   /** Acknowledges an incident; `undefined` when it does not exist. Idempotent. */
   async acknowledge(incidentId: string, at: string, by: string | undefined): Promise<DashboardIncident | undefined> {
+    return this.change(incidentId, 'acknowledged', (prev) => acknowledge(prev, at, by));
+  }
+
+  /**
+   * Marks an open incident unobserved since `since` (its camera's last verdict), or observed again
+   * (issue #28.4, core/observation.ts); `undefined` when it does not exist. Idempotent.
+   */
+  async markObservation(
+    incidentId: string,
+    mark: { readonly kind: 'unobserved'; readonly since: string } | { readonly kind: 'observed' },
+  ): Promise<DashboardIncident | undefined> {
+    return this.change(incidentId, mark.kind, (prev) =>
+      mark.kind === 'unobserved' ? markUnobserved(prev, mark.since) : markObserved(prev),
+    );
+  }
+
+  /** Compare-and-set of a change that is no CloudEvent (no `seen` marker); published when it changed something. */
+  private async change(
+    incidentId: string,
+    change: 'acknowledged' | 'unobserved' | 'observed',
+    next: (prev: DashboardIncident) => DashboardIncident,
+  ): Promise<DashboardIncident | undefined> {
     for (let attempt = 0; attempt < 8; attempt++) {
       const prev = await this.getIncident(incidentId);
       if (!prev) return undefined;
-      const next = acknowledge(prev, at, by);
-      if (next === prev) return prev;
-      const res = await this.writeIncident(next, prev.rev, this.keys.seen(`ack:${incidentId}`), '');
+      const rec = next(prev);
+      if (rec === prev) return prev;
+      const res = await this.writeIncident(rec, prev.rev, this.keys.seen(`${change}:${incidentId}`), '');
       if (res === 'ok') {
-        await this.publish({ type: 'incident', change: 'acknowledged', alert: false, record: next });
-        return next;
+        await this.publish({ type: 'incident', change, alert: false, record: rec });
+        return rec;
       }
     }
     throw new RetryableError(`incident ${incidentId}: too many concurrent writers; retry`);
@@ -263,12 +287,14 @@ export class AlertStore {
     return out;
   }
 
-  async lastVerdicts(): Promise<Map<string, { status: VerdictStatus; analyzedAt: string; summary: string }>> {
+  async lastVerdicts(): Promise<
+    Map<string, { status: VerdictStatus; analyzedAt: string; summary: string; receivedAt: string }>
+  > {
     const hash = await this.redis.hgetall(this.keys.cameraVerdicts);
     return new Map(
       Object.entries(hash).map(([id, json]) => {
         const v = JSON.parse(json) as StoredVerdict;
-        return [id, { status: v.status, analyzedAt: v.analyzedAt, summary: v.summary }];
+        return [id, { status: v.status, analyzedAt: v.analyzedAt, summary: v.summary, receivedAt: v.receivedAt }];
       }),
     );
   }

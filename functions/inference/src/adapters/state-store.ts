@@ -109,8 +109,13 @@ export class StateStore {
         incidents[t] = JSON.parse(v) as Incident;
       }
     });
-    const window = rawWindow ? (JSON.parse(rawWindow) as { window: WindowEntry[] }).window : [];
-    return { state: { window, incidents }, rawWindow: rawWindow ?? '', rawIncidents };
+    // the camera's newest verdict time travels with its window (issue #28.4: how long it was silent)
+    const stored = rawWindow
+      ? (JSON.parse(rawWindow) as { window: WindowEntry[]; lastVerdictAtMs?: number })
+      : undefined;
+    const state: CameraState = { window: stored?.window ?? [], incidents };
+    if (stored?.lastVerdictAtMs !== undefined) state.lastVerdictAtMs = stored.lastVerdictAtMs;
+    return { state, rawWindow: rawWindow ?? '', rawIncidents };
   }
 
   /** The stored outcome of a committed job, or null. */
@@ -125,7 +130,13 @@ export class StateStore {
    */
   async commit(input: CommitInput, cameraId: string): Promise<CommitResult> {
     const { loaded, next } = input;
-    const nextWindow = JSON.stringify({ window: next.window });
+    const windowJson = (c: CameraState) =>
+      JSON.stringify(
+        c.lastVerdictAtMs === undefined
+          ? { window: c.window }
+          : { window: c.window, lastVerdictAtMs: c.lastVerdictAtMs },
+      );
+    const nextWindow = windowJson(next);
     const triplets: string[] = [];
     for (const t of INCIDENT_TYPES) {
       const after = next.incidents[t];
@@ -152,7 +163,7 @@ export class StateStore {
         jobId: input.jobId,
         cameraId,
         expectedWindow: loaded.rawWindow,
-        nextWindow: nextWindow === JSON.stringify({ window: loaded.state.window }) ? '' : nextWindow,
+        nextWindow: nextWindow === windowJson(loaded.state) ? '' : nextWindow,
         evidenceClip: input.evidenceClip ?? '',
         tripletCount: triplets.length / 3,
         replayTtlSeconds: this.opts.replayTtlSeconds,

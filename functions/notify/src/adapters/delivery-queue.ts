@@ -13,15 +13,21 @@ const scripts = luaScripts('notify', path.join(__dirname, 'lua'), {
   }),
   /** flat [id, delivery JSON, ...] */
   'claim-2': lua({ keys: ['due', 'deliveries'], args: ['nowMs', 'leaseMs', 'max'], reply: luaReply.strings }),
-  'finish-5': lua({
-    keys: ['due', 'deliveries', 'attempts', 'dead', 'stats'],
-    args: ['id', 'outcome', 'attempt', 'json', 'nextDueMs', 'cap'],
+  'finish-6': lua({
+    keys: ['due', 'deliveries', 'attempts', 'dead', 'stats', 'attemptLog'],
+    args: ['id', 'outcome', 'attempt', 'json', 'nextDueMs', 'cap', 'attemptLogCap'],
     reply: (raw) => raw,
   }),
   /** 1 written, 0 conflict */
   'cas-1': lua({ keys: ['incidents'], args: ['field', 'expectedRev', 'json'], reply: luaReply.number }),
 });
 export { scripts as notifyScripts };
+
+/**
+ * Attempts the record's stream keeps unread (about a day of a busy plant): alerts drains it every
+ * second, so only an alerts outage this long would lose entries (MAXLEN ~ trims the oldest).
+ */
+export const ATTEMPT_LOG_CAP = 100_000;
 
 export interface DeliveryQueueOptions {
   /** How long an idempotency marker lives (a redelivery later than this would be told again). @default 7 days */
@@ -85,8 +91,17 @@ export class DeliveryQueue {
         attempts: k.notifyAttempts,
         dead: k.notifyDead,
         stats: k.notifyStats,
+        attemptLog: k.notifyAttemptLog,
       },
-      { id: d.id, outcome, attempt: JSON.stringify(attempt), json: JSON.stringify(d), nextDueMs, cap: this.cap },
+      {
+        id: d.id,
+        outcome,
+        attempt: JSON.stringify(attempt),
+        json: JSON.stringify(d),
+        nextDueMs,
+        cap: this.cap,
+        attemptLogCap: ATTEMPT_LOG_CAP,
+      },
     );
   }
 

@@ -20,6 +20,8 @@ export interface SyntheticClipOptions {
   readonly preset?: string;
   /** `moov` first, as a browser wants; the default is the segmenter's `moov` at the end. */
   readonly faststart?: boolean;
+  /** `hevc`: as capture records an HEVC camera (stream copy tagged hvc1, capture/src/core/recorder-args.ts). @default 'h264' */
+  readonly codec?: 'h264' | 'hevc';
   /** @default 'mp4' (by the file name); 'mpegts' forces an MPEG-TS stream whatever the name */
   readonly container?: 'mp4' | 'mpegts';
 }
@@ -36,7 +38,10 @@ export function syntheticClipArgs(out: string, o: SyntheticClipOptions = {}): st
     ...['-hide_banner', '-nostdin', '-v', 'error', '-y', '-f', 'lavfi', '-i', input],
     ...(o.filter ? ['-vf', o.filter] : []),
     ...(o.frames === undefined ? [] : ['-frames:v', String(o.frames)]),
-    ...encoderArgs(fps, o.preset ?? 'ultrafast'),
+    ...(o.codec === 'hevc'
+      ? ['-c:v', 'libx265', '-x265-params', 'log-level=error', '-tag:v', 'hvc1', '-preset', o.preset ?? 'ultrafast']
+      : encoderArgs(fps, o.preset ?? 'ultrafast')),
+    ...(o.codec === 'hevc' ? ['-pix_fmt', 'yuv420p', '-g', String(fps)] : []),
     ...(o.faststart ? ['-movflags', '+faststart'] : []),
     ...(o.container === 'mpegts' ? ['-f', 'mpegts'] : []),
     out,
