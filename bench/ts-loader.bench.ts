@@ -20,7 +20,8 @@ const ENTRIES: Record<string, string> = {
   'vllm-sim': 'simulator/vllm/src/index.ts',
 };
 const HOOK = path.join(REPO_ROOT, 'test/support/swc-register.cjs');
-const PRINT_CPU = 'const u = process.cpuUsage(); process.stdout.write(String((u.user + u.system) / 1e6)); process.exit(0)';
+const PRINT_CPU =
+  'const u = process.cpuUsage(); process.stdout.write(String((u.user + u.system) / 1e6)); process.exit(0)';
 
 function loadCpuSeconds(loader: string[], entry: string): number {
   const code = `require(${JSON.stringify(path.join(REPO_ROOT, entry))}); ${PRINT_CPU}`;
