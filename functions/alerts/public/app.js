@@ -4,6 +4,7 @@
 // the server's generated labels.js (functions/shared/src/verdict.ts). Untrusted text (summaries,
 // ids) only ever goes through textContent, never innerHTML.
 import { beep } from './alarm.js';
+import { startCoverage } from './coverage.js';
 import { $, $as, h } from './dom.js';
 import { watchPlayback } from './clip-play.js';
 import { acknowledgeIncident, renderFeed, tickFeed } from './feed.js';
@@ -57,4 +58,5 @@ setInterval(tick, 1000);
 tick();
 startZoneIndex(renderFeed); // the feed re-renders with zone names once the registry is read
 startFeedback();
+startCoverage();
 connect();

@@ -53,13 +53,13 @@ export interface RecorderCommand {
 }
 
 /**
- * Staging file name: with `-strftime 1` the name is strftime() of time() when the segment is opened
- * (FFmpeg n5.1 libavformat/segment.c set_segment_filename); `%s` (glibc: epoch seconds) is
- * TZ-independent. One-second resolution: two segments opened in the same second get the same name
- * and the second overwrites the first (measured on 5.1.9 with a file input); live RTSP with
- * SEGMENT_SECONDS ≥ 1 opens one per segment_time.
+ * Staging file name: numbered (the segment index; `-strftime` off, FFmpeg n5.1 segment.c
+ * set_segment_filename `av_get_frame_filename2`), so no two segments of a run can share a name
+ * (issue #26.5). It was `seg-%s.mp4` (`-strftime 1`: time() when the file was opened, one-second
+ * resolution): two segments opened in one second overwrote each other. A clip's wall-clock start
+ * comes from the list's timing instead (core/segment-list.ts listedTimes).
  */
-export const SEGMENT_PATTERN = 'seg-%s.mp4';
+export const SEGMENT_PATTERN = 'seg-%06d.mp4';
 /**
  * The derived outputs are found through their CSV lists only, so they are numbered (`-strftime 0`:
  * the segment index, FFmpeg n5.1 segment.c set_segment_filename `av_get_frame_filename2`) and
@@ -219,8 +219,6 @@ export function buildRecorderCommand(i: RecorderArgsInput): RecorderCommand {
       '-segment_format',
       'mp4',
       '-reset_timestamps',
-      '1',
-      '-strftime',
       '1',
       // the CSV line is written and flushed in segment_end() right after the segment's
       // av_write_trailer() (which writes the moov and flushes), i.e. once the file is complete

@@ -10,6 +10,7 @@ import type { Zone } from '../../../shared/src/camera-registry/schema';
 import type { Sampling } from '../core/ffmpeg-args';
 import { fileUrl, framesMedia, mediaUuid, type MediaMode, type PreparedMedia } from '../core/media';
 import { extractFrames, makeModelClip, type ExtractOptions } from './ffmpeg';
+import { MIN_VIDEO_FRAMES } from '../core/ffmpeg-args';
 
 /**
  * A camera's zones as the registry holds them now, looked up for every clip (issue #15): the list
@@ -112,6 +113,8 @@ export async function usableModelClip(
   if (m.sampling !== s.sampling) return { ok: false, reason: 'sampling' };
   if (s.sampling === 'fps' && Math.abs(m.fps - s.fps) > 1e-6) return { ok: false, reason: 'fps' };
   if (m.maxSide > s.maxSide) return { ok: false, reason: 'size' };
+  // Qwen3-VL refuses a 1-frame video (400): the fallback pads the sliver to two frames (issue #26.6)
+  if (s.mode !== 'images' && m.frames < MIN_VIDEO_FRAMES) return { ok: false, reason: 'sliver' };
   const abs = await inCameraFolder(job.cameraId, m.path, s.clipsDir);
   if (!abs) return { ok: false, reason: 'path' };
   let head: Buffer;
