@@ -55,7 +55,7 @@ export async function fewShotBench(ctx: BenchContext): Promise<BenchTable> {
       const sender = new FewShotSender({ enabled: forms !== 'full', resends, logger });
       const ask = () =>
         sender.send(
-          (f) => kit.body('cam1', clip, f),
+          (f) => kit.body('cam1', clip, undefined, f),
           (b) => judge(client, b),
         );
       await ask(); // warm-up: module load, and the media in the processor cache

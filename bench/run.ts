@@ -3,6 +3,7 @@ import { ConfigError } from '../functions/shared/src/errors';
 import { machineLine, renderTable, type BenchTable } from './table';
 import { queueHandoffBench } from './queue-handoff.bench';
 import { captureCostBench } from './capture-cost.bench';
+import { captureProfilesBench } from './capture-profiles.bench';
 import { pipelineBench } from './pipeline.bench';
 import { prefixCacheBench } from './prefix-cache.bench';
 import { realServerBench } from './real-server.bench';
@@ -12,6 +13,9 @@ import { simDecodeBench } from './sim-decode.bench';
 import { capacityBench } from './capacity.bench';
 import { gateBench } from './gate.bench';
 import { fewShotBench } from './fewshot.bench';
+import { notifyBench } from './notify.bench';
+import { recordsBench } from './records.bench';
+import { tsLoaderBench } from './ts-loader.bench';
 import type { Config } from '../functions/shared/src/config';
 
 /**
@@ -23,11 +27,14 @@ export interface BenchContext {
   redisUrl: string;
   config: Config;
   env: Record<string, string | undefined>;
+  /** `--name value` (or a bare `--name`, value '') options after the benchmark names. */
+  flags?: Record<string, string>;
 }
 type Bench = (ctx: BenchContext) => Promise<BenchTable | BenchTable[]>;
 
 const BENCHES: Record<string, Bench> = {
   capture: () => captureCostBench(),
+  'capture-cost': () => captureProfilesBench(),
   queue: ({ redisUrl }) => queueHandoffBench(redisUrl),
   pipeline: (ctx) => pipelineBench(ctx),
   prefix: (ctx) => prefixCacheBench(ctx),
@@ -38,7 +45,23 @@ const BENCHES: Record<string, Bench> = {
   'sim-decode': (ctx) => simDecodeBench(ctx),
   capacity: async (ctx) => [...(await capacityBench(ctx)), await gateBench(ctx)],
   'capacity-gate': (ctx) => gateBench(ctx),
+  notify: (ctx) => notifyBench(ctx),
+  records: (ctx) => recordsBench(ctx),
+  'ts-loader': () => tsLoaderBench(),
 };
+
+/** Splits `name … --flag value --switch` into benchmark names and flags. */
+export function parseBenchArgs(argv: readonly string[]): { names: string[]; flags: Record<string, string> } {
+  const names: string[] = [];
+  const flags: Record<string, string> = {};
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (!a.startsWith('--')) names.push(a);
+    else if (argv[i + 1] !== undefined && !argv[i + 1]!.startsWith('--')) flags[a.slice(2)] = argv[++i]!;
+    else flags[a.slice(2)] = '';
+  }
+  return { names, flags };
+}
 
 async function main(): Promise<void> {
   let config;
@@ -51,7 +74,7 @@ async function main(): Promise<void> {
     }
     throw err;
   }
-  const wanted = process.argv.slice(2);
+  const { names: wanted, flags } = parseBenchArgs(process.argv.slice(2));
   const unknown = wanted.filter((w) => !(w in BENCHES));
   if (unknown.length) {
     console.error(`unknown benchmark(s): ${unknown.join(', ')}; available: ${Object.keys(BENCHES).join(', ')}`);
@@ -61,7 +84,7 @@ async function main(): Promise<void> {
   for (const name of wanted.length ? wanted : Object.keys(BENCHES)) {
     const started = Date.now();
     console.error(`bench: running ${name} …`);
-    const tables = await BENCHES[name]!({ redisUrl: config.common.redisUrl, config, env: { ...process.env } });
+    const tables = await BENCHES[name]!({ redisUrl: config.common.redisUrl, config, env: { ...process.env }, flags });
     for (const t of Array.isArray(tables) ? tables : [tables]) console.log(renderTable(t) + '\n');
     console.error(`bench: ${name} done in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   }

@@ -259,7 +259,7 @@ export async function runDoctor(
     });
     const refMedia = await mediaFor(ic.videoInput, clip, dir, { ...settings, mode: ic.videoInput });
     // the full requests above left the few-shot items in the server's processor cache
-    const ref = await send(baseUrl, ic.apiKey, refKit.body('doctor', refMedia, 'ref'), ic.requestTimeoutMs);
+    const ref = await send(baseUrl, ic.apiKey, refKit.body('doctor', refMedia, undefined, 'ref'), ic.requestTimeoutMs);
     return {
       uuidOnly: { status: ref.status, message: ref.message },
       baseUrl,

@@ -74,7 +74,7 @@ function setup(url: string, sent: Sent[]) {
   const clip = examples[3]!.media; // any model clip: the one under analysis always carries its media
   const ask = () =>
     sender.send(
-      (form) => kit.body('cam1', clip, form),
+      (form) => kit.body('cam1', clip, undefined, form),
       (body) => judge(client, body),
     );
   return { ask, resends, sender };

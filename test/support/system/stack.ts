@@ -157,7 +157,17 @@ export async function startStack(o: StackOptions = {}): Promise<TestStack> {
       VLLM_SIM_ALLOWED_MEDIA_PATH: clipsDir,
       ...o.partEnv?.vllmSim,
     },
-    alerts: { ...common, PORT: String(ports.alerts), ALERTS_AUTH_TOKEN: ALERTS_TEST_TOKEN, ...o.partEnv?.alerts },
+    alerts: {
+      // no system of record unless a test asks for one (env or partEnv.alerts RECORD_DIR=memory, or
+      // DATABASE_URL): PGlite's first open costs 10–15 s of CPU, and the default RECORD_DIR is a
+      // directory under the cwd that parallel stacks would share. No fault or soak test reads the
+      // record (they read Redis through /api/state).
+      RECORD_DIR: 'off',
+      ...common,
+      PORT: String(ports.alerts),
+      ALERTS_AUTH_TOKEN: ALERTS_TEST_TOKEN,
+      ...o.partEnv?.alerts,
+    },
     inference: { ...common, PORT: String(ports.inference), ...o.partEnv?.inference },
     capture: {
       ...common,

@@ -1,8 +1,7 @@
-import path from 'node:path';
 import type { Redis } from 'ioredis';
 import { RetryableError } from '../../../shared/src/errors';
 import type { AlertData, CameraStatusEvent, VerdictCreated } from '../../../shared/src/events';
-import { luaScripts, type LuaCommands } from '../../../shared/src/lua';
+import { loadAlertScripts } from './alert-scripts';
 import type { VerdictStatus } from '../../../shared/src/verdict';
 import { parseStatusReport, type StatusReport } from '../core/cameras';
 import type { CounterInputs } from '../core/counters';
@@ -43,9 +42,6 @@ export interface AlertStoreOptions {
   readonly seenTtlSeconds?: number;
 }
 
-const SCRIPTS = ['put-incident-4', 'add-verdict-4', 'put-camera-2'] as const;
-const loadScripts = luaScripts('alerts', path.join(__dirname, 'lua'), SCRIPTS);
-
 const parse = <T>(json: string | null | undefined): T | undefined => (json ? (JSON.parse(json) as T) : undefined);
 
 /**
@@ -54,8 +50,7 @@ const parse = <T>(json: string | null | undefined): T | undefined => (json ? (JS
  * published on the updates channel.
  */
 export class AlertStore {
-  /** putIncident → 'ok' | 'dup' | 'conflict'; addVerdict / putCamera → 1 stored, 0 redelivery (putCamera: 2 older, kept out). */
-  private readonly scripts: LuaCommands<typeof SCRIPTS>;
+  private readonly scripts: ReturnType<typeof loadAlertScripts>;
   private readonly seenTtl: number;
 
   constructor(
@@ -63,7 +58,7 @@ export class AlertStore {
     readonly keys: AlertKeys,
     private readonly opts: AlertStoreOptions,
   ) {
-    this.scripts = loadScripts(redis);
+    this.scripts = loadAlertScripts(redis);
     this.seenTtl = opts.seenTtlSeconds ?? 7 * 24 * 3600;
   }
 
@@ -136,36 +131,36 @@ export class AlertStore {
     expectedRev: number,
     seenKey: string,
     seenTtl: string,
-  ): Promise<unknown> {
+  ): Promise<'ok' | 'dup' | 'conflict'> {
+    const k = this.keys;
     return this.scripts.putIncident(
-      this.keys.incidents,
-      this.keys.incidentsByTime,
-      this.keys.open,
-      seenKey,
-      rec.incidentId,
-      expectedRev,
-      JSON.stringify(rec),
-      Date.parse(rec.openedAt),
-      rec.state,
-      seenTtl,
-      this.opts.maxIncidents,
+      { incidents: k.incidents, byTime: k.incidentsByTime, open: k.open, seen: seenKey },
+      {
+        incidentId: rec.incidentId,
+        expectedRev,
+        json: JSON.stringify(rec),
+        score: Date.parse(rec.openedAt),
+        state: rec.state,
+        seenTtl,
+        maxIncidents: this.opts.maxIncidents,
+      },
     );
   }
 
   /** Stores a verdict once per event id; false for a redelivery. */
   async addVerdict(eventId: string, data: VerdictCreated, receivedAt: string): Promise<boolean> {
     const verdict: StoredVerdict = { ...data, eventId, receivedAt, analyzedAtMs: Date.parse(data.analyzedAt) };
+    const k = this.keys;
     const stored = await this.scripts.addVerdict(
-      this.keys.seen(eventId),
-      this.keys.verdicts,
-      this.keys.verdictCounts,
-      this.keys.cameraVerdicts,
-      JSON.stringify(verdict),
-      this.opts.recentVerdicts,
-      data.status,
-      this.seenTtl,
-      data.cameraId,
-      verdict.analyzedAtMs,
+      { seen: k.seen(eventId), verdicts: k.verdicts, counts: k.verdictCounts, cameraVerdicts: k.cameraVerdicts },
+      {
+        json: JSON.stringify(verdict),
+        cap: this.opts.recentVerdicts,
+        status: data.status,
+        seenTtl: this.seenTtl,
+        cameraId: data.cameraId,
+        analyzedAtMs: verdict.analyzedAtMs,
+      },
     );
     if (stored === 1) await this.publish({ type: 'verdict', verdict });
     return stored === 1;
@@ -175,12 +170,8 @@ export class AlertStore {
   async putCamera(eventId: string, data: CameraStatusEvent): Promise<boolean> {
     const atMs = Date.parse(data.at);
     const res = await this.scripts.putCamera(
-      this.keys.seen(eventId),
-      this.keys.cameraEvents,
-      data.cameraId,
-      JSON.stringify({ ...data, atMs }),
-      atMs,
-      this.seenTtl,
+      { seen: this.keys.seen(eventId), cameras: this.keys.cameraEvents },
+      { cameraId: data.cameraId, json: JSON.stringify({ ...data, atMs }), atMs, seenTtl: this.seenTtl },
     );
     if (res === 1) await this.publish({ type: 'camera', cameraId: data.cameraId, status: data.status, at: data.at });
     return res !== 0;

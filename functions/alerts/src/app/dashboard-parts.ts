@@ -13,6 +13,7 @@ import type { FunctionAppOptions } from '../../../shared/src/http';
 import { redisKeys } from '../../../shared/src/keys';
 import { createHttpAuth } from '../adapters/auth-http';
 import { FeedbackStore } from '../adapters/feedback-store';
+import type { FeedbackRecorder } from '../record/feedback-log';
 import { LiveState } from '../adapters/live-state';
 import type { AlertsMetrics } from '../adapters/metrics';
 import { OidcVerifier } from '../adapters/oidc-keys';
@@ -21,10 +22,15 @@ import type { SseHub } from '../adapters/sse-hub';
 import { loadStaticAssets } from '../adapters/static-assets';
 import { ackLinkRoutes } from '../http/ack-link-routes';
 import { notificationRoutes } from '../http/notification-routes';
+import { notifyRulesRoutes } from '../http/notify-rules-routes';
 import { chainRoutes, withAckLinks } from '../http/chain';
 import { ThumbnailCache } from '../adapters/thumbnails';
+import { RenditionCache } from '../adapters/renditions';
 import type { AuthSettings } from '../core/auth';
 import { cameraRoutes } from '../http/camera-routes';
+import { coverageRoutes } from '../http/coverage-routes';
+import { CameraCoverage } from '../adapters/camera-coverage';
+import { CoverageStore } from '../../../shared/src/coverage-store';
 import { dashboardRoutes } from '../http/routes';
 import { redisGate } from '../http/redis-gate';
 import type { Request, Response } from '../../../shared/src/http';
@@ -81,6 +87,7 @@ export interface SharedParts {
   readonly publisher: Publisher;
   readonly cameraRegistry: CameraRegistry;
   readonly thumbs: ThumbnailCache;
+  readonly coverage: CameraCoverage;
 }
 
 /**
@@ -127,7 +134,12 @@ export function createSharedParts(
       this.set(thumbs.queued);
     },
   });
-  return { publisher, cameraRegistry, thumbs };
+  // coverage (issue #26.7): verdict windows kept by the handler, marks by capture
+  const coverage = new CameraCoverage(new CoverageStore(p.redis, redisKeys(common.redisPrefix)), async () =>
+    (await cameraRegistry.list()).map((c) => c.id),
+  );
+  coverage.register(p.registry);
+  return { publisher, cameraRegistry, thumbs, coverage };
 }
 
 /** What the dashboard routes read and write. */
@@ -141,6 +153,8 @@ export interface DashboardParts {
   readonly shared: SharedParts;
   /** The record's routes (audit of views, history, exports, reports), tried before the dashboard's. */
   readonly recordRoutes?: Routes | undefined;
+  /** Operator feedback into the record (its feedback table and audit log), before Redis. */
+  readonly feedbackRecord?: FeedbackRecorder | undefined;
   /** An acknowledgement through a signed link, for the record and its audit log (issue #24). */
   readonly onAcknowledgedByLink?: (incidentId: string, at: string, recipient: string, address: string) => Promise<void>;
 }
@@ -171,8 +185,14 @@ export function createDashboardRoutes(
     logger,
     assets,
     feedback: new FeedbackStore(p.redis, common.redisPrefix),
+    feedbackRecord: p.feedbackRecord,
     cameras: cameraRoutes({ registry: shared.cameraRegistry, logger, credentialsKey: config.capture.credentialsKey }),
     thumbs: shared.thumbs,
+    renditions: new RenditionCache({
+      clipsDir: common.clipsDir,
+      ffmpegPath: alerts.ffmpegPath,
+      onExtract: () => p.metrics.renditions.inc(),
+    }),
   });
   const record = p.recordRoutes;
   // with Redis down the API answers 503 at once (#28.9), before the login check reads Redis too
@@ -185,6 +205,7 @@ export function createDashboardRoutes(
     assets,
     vapidPublicKey: config.notify.vapidPublicKey,
   });
+  const rulesEditor = notifyRulesRoutes({ redis: p.redis, keys: redisKeys(common.redisPrefix), assets });
   const ackLinks = ackLinkRoutes({
     store: p.store,
     secret: config.notify.linkSecret,
@@ -202,7 +223,10 @@ export function createDashboardRoutes(
       }).wrap(
         chainRoutes(
           notifications,
-          async (req, res) => (record !== undefined && (await record(req, res))) || dashboard(req, res),
+          coverageRoutes(shared.coverage),
+          // after the record's routes, whose change audit writes this editor's entries
+          async (req, res) =>
+            (record !== undefined && (await record(req, res))) || (await rulesEditor(req, res)) || dashboard(req, res),
         ),
       ),
     ),

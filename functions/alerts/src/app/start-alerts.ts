@@ -6,6 +6,7 @@ import { redisReady, serveFunction } from '../../../shared/src/http';
 import { createLogger, type Logger } from '../../../shared/src/logger';
 import { createRegistry, type Registry } from '../../../shared/src/metrics';
 import { countRejectedEvents, createAlertsMetrics } from '../adapters/metrics';
+import { CoverageStore } from '../../../shared/src/coverage-store';
 import { AlertStore, type StoreUpdate } from '../adapters/redis-store';
 import { SseHub } from '../adapters/sse-hub';
 import { alertKeys } from '../adapters/store-keys';
@@ -88,7 +89,12 @@ export async function startAlerts(config: Config, deps: AlertsDeps = {}): Promis
 
   const redisAt = redactUrls(common.redisUrl);
   const handler = createAlertsHandler({
-    actions: { store, metrics, record: record?.recorder },
+    actions: {
+      store,
+      metrics,
+      record: record?.recorder,
+      coverage: new CoverageStore(redis, redisKeys(common.redisPrefix)),
+    },
     logger,
     registry,
     readiness: async () => {
@@ -104,6 +110,7 @@ export async function startAlerts(config: Config, deps: AlertsDeps = {}): Promis
       logger,
       shared,
       recordRoutes: record?.routes,
+      feedbackRecord: record?.feedback,
       ...(record ? { onAcknowledgedByLink: (id, at, by, from) => record.acknowledgedByLink(id, at, by, from) } : {}),
     }),
   });

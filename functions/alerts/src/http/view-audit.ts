@@ -4,12 +4,14 @@ import { toError } from '../../../shared/src/errors';
 import { identityOf } from '../adapters/auth-http';
 import type { AuditEntry, AuditLog } from '../record/audit-log';
 import { actorOf } from './record-actor';
+import { RENDITION_PREFIX } from '../core/h264-rendition';
 
 /** A live camera tile refreshes every ALERTS_THUMB_INTERVAL_MS: one entry per viewer and camera per this long. */
 const LIVE_TILE_WINDOW_MS = 10 * 60_000;
 
 /** Routes whose changes the record routes audit themselves (in the same transaction as the change). */
-const SELF_AUDITED = /^\/api\/(incidents\/[^/]+\/(ack|assign|actions|hold)|actions\/\d+\/transition)$/;
+const SELF_AUDITED =
+  /^\/api\/(incidents\/[^/]+\/(ack|assign|actions|hold)|actions\/\d+\/transition|feedback|feedback\/remove)$/;
 
 /** What a GET shows of the footage or the record, or undefined when it shows neither. */
 export function viewOf(req: Pick<Request, 'path' | 'query' | 'headers'>): AuditEntry | undefined {
@@ -19,6 +21,12 @@ export function viewOf(req: Pick<Request, 'path' | 'query' | 'headers'>): AuditE
     const range = req.headers.range;
     if (range !== undefined && !/^bytes=0-/.test(range)) return undefined;
     return { action: 'view.clip', target: safeDecode(p.slice('/clips/'.length)) };
+  }
+  if (p.startsWith(RENDITION_PREFIX)) {
+    // an H.264 copy of a clip (issue #26.4) shows that clip's footage: the same entry, saying which
+    const range = req.headers.range;
+    if (range !== undefined && !/^bytes=0-/.test(range)) return undefined;
+    return { action: 'view.clip', target: safeDecode(p.slice(RENDITION_PREFIX.length)), detail: { copy: 'h264' } };
   }
   const thumb = /^\/thumbs\/([^/]+)\.jpg$/.exec(p);
   if (thumb?.[1] !== undefined) {
@@ -40,7 +48,7 @@ function safeDecode(s: string): string {
 
 /**
  * Audits every view of footage (clips, thumbnails, live tiles) and every change made through a
- * route that does not audit itself (cameras, zones, feedback), after the dashboard's guard
+ * route that does not audit itself (cameras, zones), after the dashboard's guard
  * established who asks. A view is written before the footage is sent: if the entry cannot be
  * written, the footage is not shown (503) — no view without its entry.
  */

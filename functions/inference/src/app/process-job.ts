@@ -1,5 +1,6 @@
 import type { FewShotSender } from '../adapters/fewshot-sender';
 import type { FewShotForm } from '../core/prompt-kit';
+import type { Zone } from '../../../shared/src/camera-registry/schema';
 import type { Logger } from 'pino';
 import type { ClipJob } from '../../../shared/src/clip-job';
 import { computeBackoffMs, sleep } from '../../../shared/src/cloudevents';
@@ -34,6 +35,8 @@ export interface JobProcessorDeps {
 export interface JobInput {
   media: PreparedMedia;
   thumbs?: readonly Uint8Array[] | undefined;
+  /** The zones drawn into `media` (prepare.ts): the prompt describes exactly these (issue #26.9). */
+  zones?: readonly Zone[] | undefined;
 }
 
 /** How the caller wants server outages handled. */
@@ -74,7 +77,7 @@ export async function processJob(
     d.metrics.gateSkipped.inc();
     return { jobId: job.id, replayed: false, verdict };
   }
-  const judgement = await ask(d, job, m.media, o);
+  const judgement = await ask(d, job, m, o);
   const verdict = await store(d, job, judgement, o);
   await recordJudged(d, job, judgement, m);
   return { jobId: job.id, replayed: false, verdict };
@@ -128,8 +131,8 @@ async function recordJudged(d: JobProcessorDeps, job: ClipJob, j: Judgement, m: 
 }
 
 /** Asks the model. With waitWhileDown, a request that finds vLLM down waits for /health and is sent again. */
-async function ask(d: JobProcessorDeps, job: ClipJob, media: PreparedMedia, o: ProcessOptions): Promise<Judgement> {
-  const build = (form: FewShotForm) => d.prompt.body(job.cameraId, media, form);
+async function ask(d: JobProcessorDeps, job: ClipJob, m: JobInput, o: ProcessOptions): Promise<Judgement> {
+  const build = (form: FewShotForm) => d.prompt.body(job.cameraId, m.media, m.zones, form);
   for (;;) {
     if (o.waitWhileDown) await d.gate.waitHealthy(o.stopWaiting);
     else if (!d.gate.healthy)
