@@ -3,6 +3,7 @@ import { ConfigError } from '../functions/shared/src/errors';
 import { machineLine, renderTable, type BenchTable } from './table';
 import { queueHandoffBench } from './queue-handoff.bench';
 import { captureCostBench } from './capture-cost.bench';
+import { captureProfilesBench } from './capture-profiles.bench';
 import { pipelineBench } from './pipeline.bench';
 import { prefixCacheBench } from './prefix-cache.bench';
 import { realServerBench } from './real-server.bench';
@@ -11,6 +12,7 @@ import { autoscaleBench } from './autoscale.bench';
 import { simDecodeBench } from './sim-decode.bench';
 import { capacityBench } from './capacity.bench';
 import { gateBench } from './gate.bench';
+import { notifyBench } from './notify.bench';
 import { recordsBench } from './records.bench';
 import type { Config } from '../functions/shared/src/config';
 
@@ -30,6 +32,7 @@ type Bench = (ctx: BenchContext) => Promise<BenchTable | BenchTable[]>;
 
 const BENCHES: Record<string, Bench> = {
   capture: () => captureCostBench(),
+  'capture-cost': () => captureProfilesBench(),
   queue: ({ redisUrl }) => queueHandoffBench(redisUrl),
   pipeline: (ctx) => pipelineBench(ctx),
   prefix: (ctx) => prefixCacheBench(ctx),
@@ -39,6 +42,7 @@ const BENCHES: Record<string, Bench> = {
   'sim-decode': (ctx) => simDecodeBench(ctx),
   capacity: async (ctx) => [...(await capacityBench(ctx)), await gateBench(ctx)],
   'capacity-gate': (ctx) => gateBench(ctx),
+  notify: (ctx) => notifyBench(ctx),
   records: (ctx) => recordsBench(ctx),
 };
 

@@ -7,8 +7,8 @@
  * Asserts: each hazardous camera raises an incident of its hazard on the dashboard
  * (`/api/state` of the alerts function), the safe camera raises none, every clip capture
  * enqueued has exactly one verdict (the stack drains the queue on Ctrl-C before stopping
- * inference, so nothing may be left in flight; only a last clip cut by the Ctrl-C with no
- * decodable frame may instead be dead-lettered, with that reason), every clip file on disk was enqueued, the stack
+ * inference, so nothing may be left in flight, and nothing is dead-lettered: the last clip the Ctrl-C cuts is
+ * judged on the frame it has, issue #26.6), every clip file on disk was enqueued, the stack
  * exits 0 and no process it reported (parts, their ffmpeg and servers) is left.
  */
 import fs from 'node:fs';
@@ -24,8 +24,16 @@ const SCENE_SIZE = { width: 640, height: 360 };
 const SEGMENT_SECONDS = 5;
 
 interface DashboardState {
-  incidents: { cameraId: string; hazards: { type: string }[]; status: string }[];
+  incidents: { incidentId: string; cameraId: string; hazards: { type: string }[]; status: string; openedAt: string }[];
 }
+
+/** The Notifications page's data: what notify's built-in outbox "sent" (issue #24, first run). */
+interface Notifications {
+  outbox: { at: string; message: { incidentId: string } }[];
+}
+
+/** How often the dashboard and the outbox are polled for issue #24's "within 2 s" (the measurement's resolution). */
+const OUTBOX_POLL_MS = 100;
 
 /**
  * How long the cameras must record so that every hazard is on screen at least twice: the
@@ -57,6 +65,8 @@ describe('npm start (e2e, 4 cameras, vllm-sim stands in for the GPU model server
     fs.writeFileSync(mapFile, JSON.stringify(CAMERAS));
     const t0 = Date.now();
     const { child, dashboard, port } = await stack.start({
+      // exactly a user's npm start: every part under tsx, not the tests' faster TypeScript hook (ts-loader.ts)
+      SAFETY_HANTA_TS_HOOK: '',
       NUM_STREAMS: '4',
       SCENE_MAP_FILE: mapFile,
       SCENE_SIZE: `${SCENE_SIZE.width}x${SCENE_SIZE.height}`,
@@ -80,13 +90,31 @@ describe('npm start (e2e, 4 cameras, vllm-sim stands in for the GPU model server
     const wanted = Object.entries(CAMERAS).filter(([, scene]) => scene !== 'safe');
     const raised = (s: DashboardState | undefined, cam: string, type: string) =>
       s?.incidents.some((i) => i.cameraId === cam && i.hazards.some((h) => h.type === type)) ?? false;
-    const firstIncidentMs = await waitUntil(
+    const first = await waitUntil(
       async () => {
         const s = await getJson<DashboardState>(`${dashboard}/api/state`, session);
-        return (s?.incidents.length ?? 0) > 0 ? Date.now() - t0 - readyMs : undefined;
+        const inc = s?.incidents.slice().sort((a, b) => a.openedAt.localeCompare(b.openedAt))[0];
+        return inc ? { id: inc.incidentId, seenAt: Date.now() } : undefined;
       },
-      { timeoutMs: runMs, what: () => `the first incident on the dashboard\n${diag()}`, everyMs: 500 },
+      { timeoutMs: runMs, what: () => `the first incident on the dashboard\n${diag()}`, everyMs: OUTBOX_POLL_MS },
     );
+    const firstIncidentMs = first.seenAt - t0 - readyMs;
+    // issue #24: with no channel configured, the outbox (the Notifications page's API) lists the first incident's
+    // message within 2 s of the dashboard showing the incident; both measured from the API, polled every 100 ms
+    const inOutboxAt = await waitUntil(
+      async () => {
+        const n = await getJson<Notifications>(`${dashboard}/api/notifications`, session);
+        return n?.outbox.some((o) => o.message.incidentId === first.id) ? Date.now() : undefined;
+      },
+      {
+        timeoutMs: 30_000,
+        what: () => `incident ${first.id} in the notify outbox\n${diag()}`,
+        everyMs: OUTBOX_POLL_MS,
+      },
+    );
+    const outboxLagMs = inOutboxAt - first.seenAt;
+    console.log(`first incident ${first.id}: in the notify outbox ${outboxLagMs} ms after the dashboard showed it`);
+    expect(outboxLagMs).toBeLessThanOrEqual(2000);
     await waitUntil(
       async () => {
         const s = await getJson<DashboardState>(`${dashboard}/api/state`, session);
@@ -166,43 +194,29 @@ describe('npm start (e2e, 4 cameras, vllm-sim stands in for the GPU model server
     for (const [cam, type] of wanted) expect(engine).toContain(`${cam}:${type}`);
 
     // every enqueued clip has exactly one verdict; nothing queued or in flight (the stack drained the queue
-    // before stopping inference). The one tolerated exception: the clip the Ctrl-C cut short may hold no
-    // decodable frame, or a single one, which Qwen3-VL's processor refuses with a 400 ("t:1 must be larger than
-    // temporal_factor:2", simulator/vllm/src/core/qwen-vl.ts); inference dead-letters it with that reason (never
-    // silently) — only that clip, per camera.
+    // before stopping inference), and nothing dead-lettered: the clip the Ctrl-C cut short, even one shorter
+    // than a model frame, is judged on the frame it has (issue #26.6)
     const stats = await redis.hgetall(keys.queueStats);
     const enqueued = Number(stats.enqueued ?? 0);
     const verdicts = await redis.xrange(keys.verdicts, '-', '+');
     const verdictJobs = verdicts.map(([, f]) => f[f.indexOf('jobId') + 1]!);
-    const dead = (await redis.lrange(keys.dead, 0, -1)).map((d) => JSON.parse(d) as { job: string; reason: string });
-    const deadJobs = dead.map((d) => JSON.parse(d.job) as { id: string; cameraId: string });
-    for (const [i, d] of dead.entries()) {
-      const job = deadJobs[i]!;
-      const newest = [...verdictJobs, ...deadJobs.map((j) => j.id)]
-        .filter((id) => id.startsWith(`${job.cameraId}-`))
-        .sort()
-        .pop();
-      expect({ id: job.id, reason: d.reason, last: job.id === newest }).toEqual({
-        id: job.id,
-        reason: expect.stringMatching(/no frames|empty|t:1 must be larger than temporal_factor/i),
-        last: true,
-      });
-    }
+    const dead = await redis.lrange(keys.dead, 0, -1);
+    expect(dead).toEqual([]);
     // most of the clips 4 cameras record in the window (a loaded CI box may lose the first segments of a camera)
     expect(enqueued).toBeGreaterThanOrEqual(Math.floor(0.75 * 4 * (runMs / 1000 / SEGMENT_SECONDS)));
     expect({
       pending: await redis.llen(keys.clips),
-      judged: verdicts.length + dead.length,
-      unique: new Set([...verdictJobs, ...deadJobs.map((j) => j.id)]).size,
+      judged: verdicts.length,
+      unique: new Set(verdictJobs).size,
     }).toEqual({ pending: 0, judged: enqueued, unique: enqueued });
     // …and every clip file on disk was enqueued (its job id is camera + start time)
     const files = clipFiles(clipsDir);
     expect(files.length).toBeLessThanOrEqual(enqueued);
-    expect(files.length).toBeGreaterThanOrEqual(enqueued - dead.length);
+    expect(files.length).toBe(enqueued);
 
     console.log(
       `e2e: ready ${(readyMs / 1000).toFixed(1)} s, first incident ${(firstIncidentMs / 1000).toFixed(1)} s after ready, ` +
-        `${enqueued} clips = ${verdicts.length} verdicts + ${dead.length} empty last clips dead-lettered, stopped at ${(stopMs / 1000).toFixed(1)} s`,
+        `${enqueued} clips = ${verdicts.length} verdicts, 0 dead letters, stopped at ${(stopMs / 1000).toFixed(1)} s`,
     );
   }, 300_000);
 });

@@ -4,7 +4,9 @@
 // the server's generated labels.js (functions/shared/src/verdict.ts). Untrusted text (summaries,
 // ids) only ever goes through textContent, never innerHTML.
 import { beep } from './alarm.js';
-import { $, h } from './dom.js';
+import { startCoverage } from './coverage.js';
+import { $, $as, h } from './dom.js';
+import { watchPlayback } from './clip-play.js';
 import { acknowledgeIncident, renderFeed, tickFeed } from './feed.js';
 import { startFeedback } from './feedback.js';
 import { startZoneIndex } from './incident-zones.js';
@@ -23,6 +25,7 @@ for (const b of document.querySelectorAll('.filters button'))
     document.querySelectorAll('.filters button').forEach((x) => x.classList.toggle('active', x === b));
     renderFeed();
   });
+watchPlayback($as('player-video', HTMLVideoElement)); // an undecodable clip → its H.264 copy (issue #26.4)
 $('player-close').addEventListener('click', closePlayer);
 $('player').addEventListener('click', (e) => {
   if (e.target === $('player')) closePlayer();
@@ -55,4 +58,5 @@ setInterval(tick, 1000);
 tick();
 startZoneIndex(renderFeed); // the feed re-renders with zone names once the registry is read
 startFeedback();
+startCoverage();
 connect();

@@ -2,6 +2,7 @@
 // The camera grid: one tile per camera (latest frame, status, open incidents); a click plays its newest clip.
 import { $, h, one } from './dom.js';
 import { SEVERITY_LABEL, ago, statusChip, thumbUrl } from './format.js';
+import { coverageLine } from './coverage.js';
 import { openCamera } from './player.js';
 import { app } from './state.js';
 
@@ -89,6 +90,7 @@ function updateTileMeta(tile, cam) {
       {},
       cam.lastClipAt ? `clip ${ago(cam.lastClipAt)}` : cam.status === 'offline' ? cam.reason || 'offline' : '',
     ),
+    coverageLine(cam.cameraId),
   );
 }
 

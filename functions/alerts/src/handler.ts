@@ -12,6 +12,7 @@ import type { AlertsMetrics } from './adapters/metrics';
 import type { AlertStore } from './adapters/redis-store';
 import { alertKindOf } from './core/incidents';
 import type { EventRecorder } from './app/record-wiring';
+import type { CoverageStore } from '../../shared/src/coverage-store';
 
 /** CloudEvent types the alerts function accepts; anything else gets 400. */
 export const ACCEPTED_TYPES: readonly EventTypeName[] = [
@@ -38,6 +39,8 @@ export interface AlertsActions {
   readonly now?: () => Date;
   /** The system of record (PostgreSQL/PGlite, issue #25); absent with RECORD_DIR=off. */
   readonly record?: EventRecorder | undefined;
+  /** Keeps each verdict's window of video for coverage (issue #26.7). */
+  readonly coverage?: Pick<CoverageStore, 'judged'> | undefined;
 }
 
 /**
@@ -46,7 +49,7 @@ export interface AlertsActions {
  * dashboard routes of `src/http/`, /healthz, /readyz and /metrics.
  */
 export function createAlertsHandler(deps: FunctionHandlerDeps<AlertsActions>): HttpFunction {
-  const { store, metrics, now = () => new Date(), record } = deps.actions;
+  const { store, metrics, now = () => new Date(), record, coverage } = deps.actions;
   const storeEvent = async (event: ReceivedEvent): Promise<HandledEvent> => {
     const receivedAt = now().toISOString();
     const kind = alertKindOf(event.type);
@@ -59,8 +62,13 @@ export function createAlertsHandler(deps: FunctionHandlerDeps<AlertsActions>): H
       stored = (await store.applyAlert(event.id, kind, data, receivedAt)) !== undefined;
       if (record) recorded = await record.alert(event.id, kind, data, receivedAt);
     } else if (event.type === EventType.verdictCreated) {
-      stored = await store.addVerdict(event.id, event.data as VerdictCreated, receivedAt);
-      if (record) recorded = await record.verdict(event.id, event.data as VerdictCreated);
+      const verdict = event.data as VerdictCreated;
+      stored = await store.addVerdict(event.id, verdict, receivedAt);
+      // idempotent (ZADD of the same window): a redelivery writes nothing new
+      const start = Date.parse(verdict.capturedAt);
+      if (coverage && verdict.durationMs !== undefined)
+        await coverage.judged(verdict.cameraId, start, start + verdict.durationMs);
+      if (record) recorded = await record.verdict(event.id, verdict);
     } else {
       stored = await store.putCamera(event.id, event.data as CameraStatusEvent);
       if (record) recorded = await record.camera(event.id, event.data as CameraStatusEvent);

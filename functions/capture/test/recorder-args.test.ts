@@ -15,6 +15,8 @@ describe('buildRecorderCommand', () => {
   it('stream-copies video only into the segment muxer (never re-encodes)', () => {
     expect(after('-map')).toBe('0:v');
     expect(after('-c')).toBe('copy');
+    // HEVC evidence tagged hvc1 (Safari plays nothing else); H.264 keeps avc1 (issue #26.4)
+    expect(after('-tag:v')).toBe('hvc1');
     expect(argv).not.toContain('libx264');
     expect(cmd.outputOptions[cmd.outputOptions.indexOf('-f') + 1]).toBe('segment');
     expect(after('-segment_format')).toBe('mp4');
@@ -51,14 +53,15 @@ describe('buildRecorderCommand', () => {
   it('cuts SEGMENT_SECONDS clips with reset timestamps and a CSV list', () => {
     expect(after('-segment_time')).toBe('5');
     expect(after('-reset_timestamps')).toBe('1');
-    expect(after('-strftime')).toBe('1');
+    // numbered names, never strftime: two segments opened in one second must not share a name (issue #26.5)
+    expect(argv.slice(0, argv.indexOf('/clips/.staging/cam3/r1/seg-%06d.mp4'))).not.toContain('-strftime');
     expect(after('-segment_list')).toBe('/clips/.staging/cam3/r1/list.csv');
     expect(after('-segment_list_type')).toBe('csv');
     expect(argv).not.toContain('-break_non_keyframes');
   });
 
-  it('names staging files by epoch seconds and ends with the output pattern', () => {
-    expect(argv.at(-1)).toBe('/clips/.staging/cam3/r1/seg-%s.mp4');
+  it('numbers staging files and ends with the output pattern', () => {
+    expect(argv.at(-1)).toBe('/clips/.staging/cam3/r1/seg-%06d.mp4');
   });
 
   it('honours tcp and other segment lengths', () => {
@@ -103,15 +106,15 @@ describe('buildRecorderCommand with the model clip (issue #13)', () => {
   it('keeps the evidence output a stream copy and adds the model and thumbnail outputs in the same process', () => {
     const argv = recorderArgv(buildRecorderCommand({ ...base, model }));
     expect(outputs(argv)).toEqual([
-      '/c/.staging/cam3/r1/seg-%s.mp4',
+      '/c/.staging/cam3/r1/seg-%06d.mp4',
       '/c/.staging/cam3/r1/model-%06d.mp4',
       '/c/.staging/cam3/r1/thumbs-%06d.gray',
     ]);
-    const evidence = argv.slice(argv.indexOf('-y'), argv.indexOf('/c/.staging/cam3/r1/seg-%s.mp4'));
+    const evidence = argv.slice(argv.indexOf('-y'), argv.indexOf('/c/.staging/cam3/r1/seg-%06d.mp4'));
     expect(evidence).toEqual(expect.arrayContaining(['-map', '0:v', '-c', 'copy']));
     expect(evidence).not.toContain('libx264');
     const m = argv.slice(
-      argv.indexOf('/c/.staging/cam3/r1/seg-%s.mp4'),
+      argv.indexOf('/c/.staging/cam3/r1/seg-%06d.mp4'),
       argv.indexOf('/c/.staging/cam3/r1/model-%06d.mp4'),
     );
     const after = (flag: string) => m[m.indexOf(flag) + 1];
@@ -155,7 +158,7 @@ describe('buildRecorderCommand with the model clip (issue #13)', () => {
 
   it('without model: one output, no filter graph', () => {
     const argv = recorderArgv(buildRecorderCommand(base));
-    expect(outputs(argv)).toEqual(['/c/.staging/cam3/r1/seg-%s.mp4']);
+    expect(outputs(argv)).toEqual(['/c/.staging/cam3/r1/seg-%06d.mp4']);
     expect(argv).not.toContain('-filter_complex');
   });
 });

@@ -46,10 +46,13 @@ test('#18.6 after Redis restarts empty, recovery announces only segments not yet
   await fs.mkdir(run, { recursive: true });
   await fs.mkdir(path.join(clipsDir, 'cam1'), { recursive: true });
   // a long run: 12 clips renamed and announced before the failure, the 13th renamed but not announced
-  const names = Array.from({ length: 13 }, (_, i) => `seg-${t + 5 * i}.mp4`);
+  const names = Array.from({ length: 13 }, (_, i) => `seg-${String(i).padStart(6, '0')}.mp4`);
   for (const i of names.keys())
     await fs.writeFile(path.join(clipsDir, 'cam1', `${clipStamp(new Date((t + 5 * i) * 1000))}.mp4`), tiny);
-  await fs.writeFile(path.join(run, 'list.csv'), names.map((n, i) => `${n},${i}.000000,${i + 1}.000000\n`).join(''));
+  await fs.writeFile(
+    path.join(run, 'list.csv'),
+    names.map((n, i) => `${n},${5 * i}.000000,${5 * i + 5}.000000\n`).join(''),
+  );
   await fs.writeFile(
     path.join(run, ANNOUNCED_FILE),
     names
@@ -59,6 +62,8 @@ test('#18.6 after Redis restarts empty, recovery announces only segments not yet
   );
   const old = new Date(Date.now() - 120_000);
   for (const f of await fs.readdir(run)) await fs.utimes(path.join(run, f), old, old);
+  // the list's mtime is when its last segment closed: the clips are dated from it (issue #26.5)
+  await fs.utimes(path.join(run, 'list.csv'), old, new Date((t + 65) * 1000));
   await fs.utimes(run, old, old);
   // Redis is empty for this prefix: no dedup key remembers the 12 announced clips
 

@@ -43,19 +43,21 @@ test('leftovers of a crashed recorder are finished, enqueued once, or quarantine
   const run = path.join(clipsDir, '.staging', 'cam1', 'dead-replica-1');
   await fs.mkdir(run, { recursive: true });
   // listed and still in staging (crash before rename)
-  await fs.writeFile(path.join(run, `seg-${t}.mp4`), tiny);
+  await fs.writeFile(path.join(run, 'seg-000000.mp4'), tiny);
   // listed, already renamed, never enqueued (crash between rename and enqueue)
   const renamed = `cam1/${clipStamp(new Date((t + 5) * 1000))}.mp4`;
   await fs.mkdir(path.join(clipsDir, 'cam1'), { recursive: true });
   await fs.writeFile(path.join(clipsDir, renamed), tiny);
   // never listed: ffmpeg was killed while writing it
-  await fs.writeFile(path.join(run, `seg-${t + 10}.mp4`), tiny.subarray(0, 48));
+  await fs.writeFile(path.join(run, 'seg-000002.mp4'), tiny.subarray(0, 48));
   await fs.writeFile(
     path.join(run, 'list.csv'),
-    `seg-${t}.mp4,0.000000,1.000000\nseg-${t + 5}.mp4,1.000000,2.000000\n`,
+    'seg-000000.mp4,0.000000,1.000000\nseg-000001.mp4,5.000000,6.000000\n',
   );
   const old = new Date(Date.now() - 120_000);
   for (const f of await fs.readdir(run)) await fs.utimes(path.join(run, f), old, old);
+  // the list's mtime is when its last segment closed: the clips are dated from it (issue #26.5)
+  await fs.utimes(path.join(run, 'list.csv'), old, new Date((t + 6) * 1000));
   await fs.utimes(run, old, old); // a crashed run's folder is old too (its mtime moves with every file created or renamed out)
 
   const config = testConfig({
@@ -86,9 +88,9 @@ test('leftovers of a crashed recorder are finished, enqueued once, or quarantine
     { timeoutMs: 5_000, what: 'the dead run folder to be removed' },
   );
   const quarantined = await fs.readdir(path.join(clipsDir, '.quarantine', 'cam1'));
-  expect(quarantined).toEqual(expect.arrayContaining([`seg-${t + 10}.mp4`, `seg-${t + 10}.mp4.reason.json`]));
+  expect(quarantined).toEqual(expect.arrayContaining(['seg-000002.mp4', 'seg-000002.mp4.reason.json']));
   const reason = JSON.parse(
-    await fs.readFile(path.join(clipsDir, '.quarantine', 'cam1', `seg-${t + 10}.mp4.reason.json`), 'utf8'),
+    await fs.readFile(path.join(clipsDir, '.quarantine', 'cam1', 'seg-000002.mp4.reason.json'), 'utf8'),
   ) as { code: string };
   expect(reason.code).toBe('partial');
 

@@ -1,4 +1,4 @@
-import { parseSegmentLine, segmentStart, splitSegmentChunk } from '../src/core/segment-list';
+import { listedTimes, parseSegmentLine, segmentWallStartMs, splitSegmentChunk } from '../src/core/segment-list';
 
 describe('segment list CSV', () => {
   it('parses ffmpeg lines', () => {
@@ -34,8 +34,21 @@ describe('segment list CSV', () => {
     });
   });
 
-  it('reads the wall-clock start from the %s file name', () => {
-    expect(segmentStart('seg-1764362400.mp4')?.toISOString()).toBe('2025-11-28T20:40:00.000Z');
-    expect(segmentStart('other.mp4')).toBeUndefined();
+  it("dates each segment from the stream's own timing: the list's mtime is when its last line closed (issue #26.5)", () => {
+    const entries = [
+      { file: 'seg-000000.mp4', start: 0, end: 5.6 },
+      { file: 'seg-000001.mp4', start: 5.6, end: 10.6 },
+      { file: 'seg-000002.mp4', start: 10.6, end: 10.84 },
+    ];
+    const mtime = Date.parse('2026-12-06T20:00:10.840Z');
+    const at = listedTimes(entries, mtime);
+    expect(at.map((t) => new Date(t).toISOString())).toEqual([
+      '2026-12-06T20:00:05.600Z',
+      '2026-12-06T20:00:10.600Z',
+      '2026-12-06T20:00:10.840Z',
+    ]);
+    const starts = entries.map((e, i) => new Date(segmentWallStartMs({ ...e, listedAt: at[i]! })).toISOString());
+    // back to back, and the run's first packet 10.84 s before the last line was written
+    expect(starts).toEqual(['2026-12-06T20:00:00.000Z', '2026-12-06T20:00:05.600Z', '2026-12-06T20:00:10.600Z']);
   });
 });

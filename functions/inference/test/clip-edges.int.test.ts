@@ -7,10 +7,15 @@ import { ClipQueue } from '../../shared/src/queue';
 import type { ClipJob } from '../../shared/src/clip-job';
 import { startInference } from '../src/app/start-inference';
 import { makeModelClip } from '../src/adapters/ffmpeg';
+import { MIN_VIDEO_FRAMES } from '../src/core/ffmpeg-args';
+import { mp4VideoInfo } from '../../shared/src/mp4-info';
+import { findScene, renderScene } from '../../../simulator/cameras/src';
 import {
   REDIS_URL,
   deletePrefix,
+  cutClip,
   run,
+  SCENE_RENDER,
   sceneClip,
   startRecordingProxy,
   tempDir,
@@ -25,8 +30,9 @@ import { waitUntil } from '../../../test/support';
  * Presampled model clips at their edges (issue #27), end to end through Redis, ffmpeg and vllm-sim
  * at the pinned vLLM 0.12.0 (a simulator: the GPU model is what cannot exist here). Inference sends
  * `do_sample_frames: false`, so a header that says 2.02 fps and a broken frame are judged on the
- * frames that decode; a 1-frame clip is refused by Qwen3-VL's processor (400) and dead-lettered
- * with that reason, not retried.
+ * frames that decode. Qwen3-VL's processor refuses a 1-frame video (400): a 1-frame model clip is
+ * not sent (inference makes one from the evidence), and a clip shorter than one sampled frame (the
+ * sliver a stop cuts) is judged on the frame it has, shown twice; neither is dead-lettered (issue #26.6).
  */
 jest.setTimeout(90_000);
 
@@ -116,16 +122,33 @@ describe('model clip edge cases (Redis + ffmpeg + vllm-sim 0.12.0)', () => {
     expect((await queue.depth()).dead).toBe(0);
   });
 
-  test("a 1-frame model clip is dead-lettered at once with the processor's reason", async () => {
+  test('a 1-frame model clip is not sent: inference makes one from the evidence and judges it, no dead letter', async () => {
     const job = await jobWith(10, oneFrame, 1);
+    const before = (await verdicts(redis, keys.verdicts)).length;
+    await queue.enqueue(job);
+    await waitUntil(async () => (await verdicts(redis, keys.verdicts)).length > before, {
+      timeoutMs: 30_000,
+      what: 'its verdict',
+    });
+    const got = (await verdicts(redis, keys.verdicts)).find((v) => v.jobId === job.id);
+    expect(got?.status).toBe('danger');
+    expect((await queue.depth()).dead).toBe(0);
+  });
+
+  test('a 240 ms sliver clip (no model clip) is judged on the frame it has, shown twice, no dead letter', async () => {
+    const { scene } = await sceneClip('fire', clipsDir, 'cam2', new Date('2026-11-28T23:10:00Z'));
+    const fire = await renderScene(findScene(scene)!, SCENE_RENDER);
+    const job = await cutClip(fire.videoPath, 8, 0.24, clipsDir, 'cam2', new Date('2026-11-28T23:10:05Z'));
     const sent = proxy.seen.length;
     await queue.enqueue(job);
-    const [dead] = await waitUntil(async () => ((await queue.depth()).dead >= 1 ? queue.deadLetters() : undefined), {
+    await waitUntil(async () => (await verdicts(redis, keys.verdicts)).find((v) => v.jobId === job.id), {
       timeoutMs: 30_000,
-      what: 'the dead letter',
+      what: "the sliver's verdict",
     });
-    expect(dead!.reason).toContain('HTTP 400');
-    expect(dead!.reason).toContain('t:1 must be larger than temporal_factor:2');
-    expect(proxy.seen.length - sent).toBe(1); // not retried: a 400 is this clip's fault for good
+    expect((await queue.depth()).dead).toBe(0);
+    const req = proxy.seen.slice(sent).find((r) => r.status === 200);
+    expect(req?.finalMedia).toHaveLength(1);
+    const mp4 = Buffer.from(req!.finalMedia[0]!.replace(/^data:video\/mp4;base64,/, ''), 'base64');
+    expect(mp4VideoInfo(mp4).frames).toBe(MIN_VIDEO_FRAMES);
   });
 });

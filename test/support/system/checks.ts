@@ -3,13 +3,6 @@ import type { TestStack } from './stack';
 /** The clip key of a file capture placed (its job id without the content fingerprint): `cam3/20261128T204000Z.mp4` → `cam3-20261128T204000Z`. */
 export const jobIdOf = (rel: string) => rel.replace(/\.mp4$/, '').replace('/', '-');
 
-/**
- * Why Qwen3-VL refuses a clip too short to judge: no decodable frame, or a single one ("t:1 must be
- * larger than temporal_factor:2", simulator/vllm/src/core/qwen-vl.ts). A kill cuts such a sliver; until
- * issue #26.6 judges it on the frame it has, inference dead-letters it with this reason (never silently).
- */
-export const SLIVER_REASON = /no frames|empty|t:1 must be larger than temporal_factor/i;
-
 /** Dead letters in the run: each job's id and camera, with its reason. */
 export async function deadLetters(s: TestStack): Promise<{ id: string; cameraId: string; reason: string }[]> {
   return (await s.redis.lrange(s.keys.dead, 0, -1)).map((d) => {
@@ -17,12 +10,6 @@ export async function deadLetters(s: TestStack): Promise<{ id: string; cameraId:
     const { id, cameraId } = JSON.parse(job) as { id: string; cameraId: string };
     return { id, cameraId, reason };
   });
-}
-
-/** Ids (without the content fingerprint) of clips dead-lettered as slivers. */
-async function sliverJobs(s: TestStack): Promise<Set<string>> {
-  const dead = await deadLetters(s);
-  return new Set(dead.filter((d) => SLIVER_REASON.test(d.reason)).map((d) => d.id.replace(/-[0-9a-f]+$/, '')));
 }
 
 /** What the exactly-once checks look at, after the run has drained. */
@@ -48,16 +35,15 @@ export interface Ledger {
   alerts: number;
 }
 
-export async function ledger(s: TestStack, opts: { slivers?: boolean } = {}): Promise<Ledger> {
+export async function ledger(s: TestStack): Promise<Ledger> {
   const clips = s.recordedClips();
   const counts = await s.verdictCounts();
-  const slivers = opts.slivers ? await sliverJobs(s) : new Set<string>();
   const alerts = s.broker.delivered().filter((a) => a.type.startsWith('com.safetyhanta.alert.'));
   const dup = (xs: string[]) => [...new Set(xs.filter((x, i) => xs.indexOf(x) !== i))];
   const unique = [...new Map(alerts.map((a) => [`${a.source}|${a.id}`, a])).values()];
   return {
     clips,
-    missing: clips.filter((c) => !counts.has(jobIdOf(c)) && !slivers.has(jobIdOf(c))),
+    missing: clips.filter((c) => !counts.has(jobIdOf(c))),
     twice: [...counts].filter(([, n]) => n > 1).map(([id]) => id),
     duplicateAlerts: dup(
       unique.map(
@@ -75,16 +61,15 @@ export async function ledger(s: TestStack, opts: { slivers?: boolean } = {}): Pr
 }
 
 /**
- * Waits until capture's clips are all judged and nothing is pending or claimed.
- * @param opts.slivers a clip dead-lettered as a sliver (SLIVER_REASON) counts as accounted for
+ * Waits until capture's clips are all judged and nothing is pending or claimed (a sliver clip
+ * too: it is judged on the frame it has, issue #26.6).
  */
-export async function drained(s: TestStack, opts: { slivers?: boolean } = {}): Promise<boolean> {
+export async function drained(s: TestStack): Promise<boolean> {
   const pending = await s.redis.llen(s.keys.clips);
   let claimed = 0;
   for (const k of await s.redis.keys(s.keys.processingPattern)) claimed += await s.redis.llen(k);
   if (pending > 0 || claimed > 0) return false;
   if (s.stagedListed().length > 0) return false;
   const counts = await s.verdictCounts();
-  const slivers = opts.slivers ? await sliverJobs(s) : new Set<string>();
-  return s.recordedClips().every((c) => counts.has(jobIdOf(c)) || slivers.has(jobIdOf(c)));
+  return s.recordedClips().every((c) => counts.has(jobIdOf(c)));
 }

@@ -34,6 +34,14 @@ export interface StackOptions {
   partEnv?: Partial<Record<PartName, Record<string, string>>>;
   /** how the broker answers (e.g. a failing subscriber) */
   respond?: BrokerOptions['respond'];
+  /**
+   * A second run on an earlier run's Redis state (issue #28.4: `npm start` twice on one Redis):
+   * that run's prefix, and `keepKeys` on the first so its stop leaves the keys.
+   */
+  prefix?: string;
+  keepKeys?: boolean;
+  /** how long a part may take to answer its health check (a loaded machine: PGlite, tsx) @default 60000 */
+  startTimeoutMs?: number;
 }
 
 export interface TestStack {
@@ -63,7 +71,7 @@ export interface TestStack {
 }
 
 export async function startStack(o: StackOptions = {}): Promise<TestStack> {
-  const prefix = `test-${randomUUID()}`;
+  const prefix = o.prefix ?? `test-${randomUUID()}`;
   const keys = redisKeys(prefix);
   const redisUrl = o.redisUrl ?? 'redis://127.0.0.1:6379';
   const redis = new Redis(redisUrl, { maxRetriesPerRequest: null });
@@ -103,7 +111,7 @@ export async function startStack(o: StackOptions = {}): Promise<TestStack> {
     }
     await broker.close();
     // bounded: a test's own Redis may be down when a failed test cleans up
-    const cleanKeys = deleteKeysUnder(redis, prefix).catch(() => undefined);
+    const cleanKeys = o.keepKeys ? Promise.resolve() : deleteKeysUnder(redis, prefix).catch(() => undefined);
     await Promise.race([cleanKeys, new Promise((r) => setTimeout(r, 3000).unref())]);
     redis.disconnect();
     fs.rmSync(clipsDir, { recursive: true, force: true });
@@ -176,7 +184,7 @@ export async function startStack(o: StackOptions = {}): Promise<TestStack> {
     await waitHttpOk(
       name === 'vllmSim' ? `${local(ports.vllmSim)}/health` : `${local(ports[name])}/healthz`,
       p,
-      60_000,
+      o.startTimeoutMs ?? 60_000,
     );
     return p;
   };

@@ -1,5 +1,7 @@
 import type { Redis } from 'ioredis';
 import { CameraWatchdog } from '../adapters/camera-watchdog';
+import { IncidentObserver } from '../adapters/incident-observer';
+import type { EventRecorder } from './record-wiring';
 import { SessionRevocations } from '../adapters/session-revocations';
 import type { Logger } from 'pino';
 import { Gauge, type Registry } from 'prom-client';
@@ -20,10 +22,15 @@ import type { SseHub } from '../adapters/sse-hub';
 import { loadStaticAssets } from '../adapters/static-assets';
 import { ackLinkRoutes } from '../http/ack-link-routes';
 import { notificationRoutes } from '../http/notification-routes';
+import { notifyRulesRoutes } from '../http/notify-rules-routes';
 import { chainRoutes, withAckLinks } from '../http/chain';
 import { ThumbnailCache } from '../adapters/thumbnails';
+import { RenditionCache } from '../adapters/renditions';
 import type { AuthSettings } from '../core/auth';
 import { cameraRoutes } from '../http/camera-routes';
+import { coverageRoutes } from '../http/coverage-routes';
+import { CameraCoverage } from '../adapters/camera-coverage';
+import { CoverageStore } from '../../../shared/src/coverage-store';
 import { dashboardRoutes } from '../http/routes';
 import { redisGate } from '../http/redis-gate';
 import type { Request, Response } from '../../../shared/src/http';
@@ -31,10 +38,12 @@ import type { Request, Response } from '../../../shared/src/http';
 /** The dashboard's live snapshot: polled counters, cameras and clips, pushed to the SSE hub. */
 export function createLiveState(
   config: Config,
-  d: { store: AlertStore; hub: SseHub; logger: Logger; shared: SharedParts },
+  d: { store: AlertStore; hub: SseHub; logger: Logger; shared: SharedParts; record?: EventRecorder | undefined },
 ): LiveState {
   const { common, alerts } = config;
   const { store, hub, logger, shared } = d;
+  // two clip lengths past capture's own offline timer: a live capture always speaks first
+  const staleAfterMs = (config.capture.offlineSeconds + 2 * common.segmentSeconds) * 1000;
   return new LiveState({
     store,
     hub,
@@ -45,14 +54,23 @@ export function createLiveState(
     expectedCameras: common.numStreams,
     clipFreshMs: 3 * common.segmentSeconds * 1000,
     liveness: {
-      // two clip lengths past capture's own offline timer: a live capture always speaks first
-      staleAfterMs: (config.capture.offlineSeconds + 2 * common.segmentSeconds) * 1000,
+      staleAfterMs,
       watchdog: new CameraWatchdog({ store, publisher: shared.publisher, logger }),
       activeCameras: async () => {
         const entries = await shared.cameraRegistry.list();
         return entries.length === 0 ? undefined : new Set(entries.filter((c) => c.enabled).map((c) => c.id));
       },
     },
+    // a camera silent as long as the watchdog's offline margin leaves its open incidents unobserved
+    observer: new IncidentObserver({
+      store,
+      publisher: shared.publisher,
+      record: d.record,
+      logger,
+      unobservedAfterMs: staleAfterMs,
+      resolveAfterMs: alerts.unobservedResolveSeconds * 1000,
+      startedAtMs: Date.now(),
+    }),
     keda: {
       listLength: alerts.kedaListLength,
       activationListLength: alerts.kedaActivationListLength,
@@ -69,6 +87,7 @@ export interface SharedParts {
   readonly publisher: Publisher;
   readonly cameraRegistry: CameraRegistry;
   readonly thumbs: ThumbnailCache;
+  readonly coverage: CameraCoverage;
 }
 
 /**
@@ -115,7 +134,12 @@ export function createSharedParts(
       this.set(thumbs.queued);
     },
   });
-  return { publisher, cameraRegistry, thumbs };
+  // coverage (issue #26.7): verdict windows kept by the handler, marks by capture
+  const coverage = new CameraCoverage(new CoverageStore(p.redis, redisKeys(common.redisPrefix)), async () =>
+    (await cameraRegistry.list()).map((c) => c.id),
+  );
+  coverage.register(p.registry);
+  return { publisher, cameraRegistry, thumbs, coverage };
 }
 
 /** What the dashboard routes read and write. */
@@ -164,6 +188,11 @@ export function createDashboardRoutes(
     feedbackRecord: p.feedbackRecord,
     cameras: cameraRoutes({ registry: shared.cameraRegistry, logger, credentialsKey: config.capture.credentialsKey }),
     thumbs: shared.thumbs,
+    renditions: new RenditionCache({
+      clipsDir: common.clipsDir,
+      ffmpegPath: alerts.ffmpegPath,
+      onExtract: () => p.metrics.renditions.inc(),
+    }),
   });
   const record = p.recordRoutes;
   // with Redis down the API answers 503 at once (#28.9), before the login check reads Redis too
@@ -176,6 +205,7 @@ export function createDashboardRoutes(
     assets,
     vapidPublicKey: config.notify.vapidPublicKey,
   });
+  const rulesEditor = notifyRulesRoutes({ redis: p.redis, keys: redisKeys(common.redisPrefix), assets });
   const ackLinks = ackLinkRoutes({
     store: p.store,
     secret: config.notify.linkSecret,
@@ -193,7 +223,10 @@ export function createDashboardRoutes(
       }).wrap(
         chainRoutes(
           notifications,
-          async (req, res) => (record !== undefined && (await record(req, res))) || dashboard(req, res),
+          coverageRoutes(shared.coverage),
+          // after the record's routes, whose change audit writes this editor's entries
+          async (req, res) =>
+            (record !== undefined && (await record(req, res))) || (await rulesEditor(req, res)) || dashboard(req, res),
         ),
       ),
     ),

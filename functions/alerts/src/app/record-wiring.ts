@@ -14,6 +14,8 @@ import { RecordReader } from '../record/record-reader';
 import { RecordWriter } from '../record/record-writer';
 import { runRecordRetention } from '../record/retention';
 import { Workflow } from '../record/workflow';
+import { DeliveryLog, DeliveryRecorder } from '../record/deliveries';
+import { redisKeys } from '../../../shared/src/keys';
 import { FeedbackLog, type FeedbackRecorder } from '../record/feedback-log';
 import { recordRoutes } from '../http/record-routes';
 import { viewAudit } from '../http/view-audit';
@@ -21,11 +23,20 @@ import { loadStaticAssets } from '../adapters/static-assets';
 import { exportRoutes } from '../http/export-routes';
 import { reportRoutes } from '../http/report-routes';
 
+/** How often notify's attempt stream is copied into the record. */
+const DELIVERY_COPY_MS = 1000;
+
 /** What the CloudEvent handler hands the record (handler.ts). */
 export interface EventRecorder {
   alert(eventId: string, kind: AlertEventKind, data: AlertData, receivedAt: string): Promise<boolean>;
   verdict(eventId: string, data: VerdictCreated): Promise<boolean>;
   camera(eventId: string, data: CameraStatusEvent): Promise<boolean>;
+  /** An incident marked unobserved or observed again (issue #28.4). */
+  observation(
+    incidentId: string,
+    mark: { readonly kind: 'unobserved'; readonly since: string } | { readonly kind: 'observed' },
+    at: string,
+  ): Promise<boolean>;
 }
 
 export interface RunningRecord {
@@ -68,6 +79,13 @@ export async function startRecord(config: Config, deps: RecordDeps): Promise<Run
   const reader = new RecordReader(db, now);
   const audit = new AuditLog(db);
   const workflow = new Workflow(db, audit);
+  const deliveries = new DeliveryLog(db);
+  const deliveryRecorder = new DeliveryRecorder(
+    redis,
+    redisKeys(config.common.redisPrefix).notifyAttemptLog,
+    deliveries,
+    logger,
+  );
   const feedback = new FeedbackLog(db, audit);
   const placeOf = async (cameraId: string): Promise<CameraPlace> => {
     const c = await deps.cameras.get(cameraId).catch(() => undefined);
@@ -85,6 +103,7 @@ export async function startRecord(config: Config, deps: RecordDeps): Promise<Run
     writer,
     workflow,
     audit,
+    deliveries,
     store: deps.store,
     logger,
     onHold,
@@ -129,6 +148,16 @@ export async function startRecord(config: Config, deps: RecordDeps): Promise<Run
     };
     timer = setTimeout(tick, Math.min(interval, 60_000));
   }
+  // notify's delivery attempts into the record, every second (DeliveryRecorder: at least once, idempotent)
+  let copying: Promise<unknown> | undefined;
+  const copyDeliveries = setInterval(() => {
+    copying ??= deliveryRecorder
+      .drainOnce()
+      .catch((err: unknown) =>
+        logger.warn({ err: toError(err).message }, 'notify deliveries not recorded yet; retrying'),
+      )
+      .finally(() => (copying = undefined));
+  }, DELIVERY_COPY_MS);
   logger.info({ record: db.kind, dir: db.kind === 'pglite' ? config.record.recordDir : undefined }, 'record open');
 
   return {
@@ -138,6 +167,7 @@ export async function startRecord(config: Config, deps: RecordDeps): Promise<Run
       alert: async (id, kind, data, at) => writer.alert(id, kind, data, at, await placeOf(data.cameraId)),
       verdict: (id, data) => writer.verdict(id, data),
       camera: (id, data) => writer.camera(id, data),
+      observation: (id, mark, at) => writer.observation(id, mark, at),
     },
     routes: async (req, res) =>
       (await views(req, res)) || (await api(req, res)) || (await exports(req, res)) || reports(req, res),
@@ -149,6 +179,8 @@ export async function startRecord(config: Config, deps: RecordDeps): Promise<Run
       );
     },
     stop: async () => {
+      clearInterval(copyDeliveries);
+      await copying;
       clearTimeout(timer);
       timer = undefined;
       await running;

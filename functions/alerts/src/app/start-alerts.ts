@@ -6,6 +6,7 @@ import { redisReady, serveFunction } from '../../../shared/src/http';
 import { createLogger, type Logger } from '../../../shared/src/logger';
 import { createRegistry, type Registry } from '../../../shared/src/metrics';
 import { countRejectedEvents, createAlertsMetrics } from '../adapters/metrics';
+import { CoverageStore } from '../../../shared/src/coverage-store';
 import { AlertStore, type StoreUpdate } from '../adapters/redis-store';
 import { SseHub } from '../adapters/sse-hub';
 import { alertKeys } from '../adapters/store-keys';
@@ -64,16 +65,6 @@ export async function startAlerts(config: Config, deps: AlertsDeps = {}): Promis
     maxPerClient: alerts.sseMaxPerClient,
   });
   const shared = createSharedParts(config, { redis, metrics, registry, logger });
-  const live = createLiveState(config, { store, hub, logger, shared });
-  sub.on('message', (_channel: string, message: string) => {
-    try {
-      live.onUpdate(JSON.parse(message) as StoreUpdate);
-    } catch (err) {
-      logger.warn({ err: toError(err).message }, 'bad update message');
-    }
-  });
-  await sub.subscribe(keys.updates);
-
   // the system of record (issue #25): PostgreSQL at DATABASE_URL, else embedded PGlite
   const record = await startRecord(config, {
     redis,
@@ -86,10 +77,24 @@ export async function startAlerts(config: Config, deps: AlertsDeps = {}): Promis
     await Promise.allSettled([sub.quit(), redis.quit()]);
     throw err;
   });
+  const live = createLiveState(config, { store, hub, logger, shared, record: record?.recorder });
+  sub.on('message', (_channel: string, message: string) => {
+    try {
+      live.onUpdate(JSON.parse(message) as StoreUpdate);
+    } catch (err) {
+      logger.warn({ err: toError(err).message }, 'bad update message');
+    }
+  });
+  await sub.subscribe(keys.updates);
 
   const redisAt = redactUrls(common.redisUrl);
   const handler = createAlertsHandler({
-    actions: { store, metrics, record: record?.recorder },
+    actions: {
+      store,
+      metrics,
+      record: record?.recorder,
+      coverage: new CoverageStore(redis, redisKeys(common.redisPrefix)),
+    },
     logger,
     registry,
     readiness: async () => {

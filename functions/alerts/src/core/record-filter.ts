@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { CameraIdSchema } from '../../../shared/src/camera-id';
 
 /** Corrective action statuses, in workflow order; `overdue` and `none` are filter-only. */
 export const ACTION_STATUSES = ['open', 'in_progress', 'done', 'verified'] as const;
@@ -31,7 +32,7 @@ const int = (min: number, max: number, dflt: number) =>
 export const HistoryFilterSchema = z.object({
   from: time.optional(),
   to: time.optional(),
-  camera: anyOf(z.string().regex(/^[A-Za-z0-9_-]{1,64}$/)).optional(),
+  camera: anyOf(CameraIdSchema).optional(),
   site: word.optional(),
   area: word.optional(),
   zone: word.optional(),

@@ -15,13 +15,6 @@ export interface RetentionResult {
   readonly heldClips: string[];
 }
 
-/**
- * The record's retention by class (docs/records.md "Retention"): incidents — with their transitions
- * and corrective actions (ON DELETE CASCADE) — resolved longer than `days` ago and not on legal hold;
- * non-safe verdict summaries, camera events and operator feedback (unless about a held incident)
- * older than `days`; audit entries older than `days` (the table's trigger lets the job delete only entries older than 5 years, whatever `days` says).
- * Clips are not touched here: capture's retention deletes them, and keeps the held ones.
- */
 const NOT_RUN: RetentionResult = {
   ran: false,
   incidents: 0,
@@ -32,6 +25,15 @@ const NOT_RUN: RetentionResult = {
   heldClips: [],
 };
 
+/**
+ * The record's retention by class (docs/records.md "Retention"): incidents — with their transitions
+ * and corrective actions (ON DELETE CASCADE) — resolved longer than `days` ago and not on legal hold;
+ * non-safe verdict summaries, camera events and operator feedback (unless about a held incident)
+ * older than `days`; notification deliveries older than `days` whose incident is gone; audit entries
+ * older than `days` (the table's trigger lets the job delete only entries older than 5 years, whatever
+ * `days` says).
+ * Clips are not touched here: capture's retention deletes them, and keeps the held ones.
+ */
 export async function runRecordRetention(db: RecordDb, days: number, now: Date): Promise<RetentionResult> {
   const cutoff = new Date(now.getTime() - days * 86_400_000).toISOString();
   return db.session(async (conn) => {
@@ -45,6 +47,12 @@ export async function runRecordRetention(db: RecordDb, days: number, now: Date):
       );
       const verdicts = await count('DELETE FROM verdicts WHERE analyzed_at < $1 RETURNING event_id');
       const cameraEvents = await count('DELETE FROM camera_events WHERE at < $1 RETURNING event_id');
+      // notification deliveries go with their incident (kept while it is kept: on hold, or not yet old)
+      await conn.query(
+        `DELETE FROM notification_deliveries d WHERE d.at < $1
+         AND NOT EXISTS (SELECT 1 FROM incidents i WHERE i.incident_id = d.incident_id)`,
+        [cutoff],
+      );
       // feedback on an incident on legal hold (or on a verdict of one of its clips) stays with it
       const feedback = await count(
         `DELETE FROM feedback f WHERE at < $1 AND NOT EXISTS (SELECT 1 FROM incidents i WHERE i.legal_hold

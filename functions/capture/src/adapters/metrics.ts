@@ -6,6 +6,7 @@ export interface CaptureMetrics {
   clipBytes: Counter<'camera'>;
   segmentLag: Histogram;
   reconnects: Counter<'camera'>;
+  recorderRestarts: Counter<'camera' | 'cause'>;
   camerasOnline: Gauge;
   camerasOwned: Gauge;
   rejected: Counter<'reason'>;
@@ -39,6 +40,12 @@ export function createCaptureMetrics(registry: Registry): CaptureMetrics {
       name: 'safetyhanta_capture_reconnects_total',
       help: 'recorder ffmpeg respawns after it ended',
       labelNames: ['camera'],
+      registers,
+    }),
+    recorderRestarts: new Counter({
+      name: 'safetyhanta_capture_recorder_restarts_total',
+      help: 'recorder ffmpeg restarted by capture while it ran: cause stall (no segment for 2 × SEGMENT_SECONDS + RTSP timeout) or jump (a gap in the stream clock)',
+      labelNames: ['camera', 'cause'],
       registers,
     }),
     camerasOnline: new Gauge({

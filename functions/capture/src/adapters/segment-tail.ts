@@ -1,9 +1,9 @@
 import fs from 'node:fs';
 import fsp from 'node:fs/promises';
 import path from 'node:path';
-import { splitSegmentChunk, type SegmentEntry } from '../core/segment-list';
+import { listedTimes, splitSegmentChunk, type SegmentEntry } from '../core/segment-list';
 
-/** A finished segment plus when its CSV line was written (the list file's mtime). */
+/** A finished segment plus when it closed on the wall clock (ms; core/segment-list.ts listedTimes). */
 export interface ListedSegment extends SegmentEntry {
   listedAt: number;
 }
@@ -74,11 +74,13 @@ export class SegmentTail {
       this.offset += bytesRead;
       const { entries, rest, bad } = splitSegmentChunk(this.pending, buf.subarray(0, bytesRead).toString('utf8'));
       this.pending = rest;
-      if (entries.length > 0 || bad.length > 0)
+      if (entries.length > 0 || bad.length > 0) {
+        const at = listedTimes(entries, stat.mtimeMs);
         this.onEntries(
-          entries.map((e) => ({ ...e, listedAt: stat.mtimeMs })),
+          entries.map((e, i) => ({ ...e, listedAt: at[i]! })),
           bad,
         );
+      }
     } finally {
       await handle.close();
     }

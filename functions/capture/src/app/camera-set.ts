@@ -1,3 +1,4 @@
+import type { CoverageStore } from '../../../shared/src/coverage-store';
 import type { Logger } from 'pino';
 import { sleep } from '../../../shared/src/async';
 import type { CameraRegistry } from '../../../shared/src/camera-registry/store';
@@ -19,6 +20,8 @@ export interface CameraSetDeps {
   readonly intake: ClipIntake;
   readonly metrics: CaptureMetrics;
   readonly logger: Logger;
+  /** Coverage marks (issue #26.7); absent = not measured. */
+  readonly coverage?: CoverageStore | undefined;
 }
 
 /** The hash of a camera's zones as the recorder draws them; '' = none. */
@@ -80,6 +83,13 @@ export class CameraSet {
       metrics,
       onClip: (data, from) => this.d.intake.take(data, from),
       model: this.modelOptions(cam),
+      markGap: (cause, atMs) => {
+        this.d.coverage
+          ?.mark(cam, cause, atMs)
+          .catch((err: unknown) =>
+            this.d.logger.warn({ cameraId: cam, err: String(err) }, 'coverage mark not written'),
+          );
+      },
     });
     this.recorders.set(cam, rec);
     metrics.camerasOwned.set(this.recorders.size);

@@ -2,6 +2,7 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
+import { CoverageStore } from '../../../shared/src/coverage-store';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import type { HttpFunction } from '@google-cloud/functions-framework';
@@ -77,7 +78,17 @@ export async function startCapture(config: Config, deps: CaptureDeps = {}): Prom
     logger,
   });
   const cameraRegistry = new CameraRegistry(redis, keys, { logger });
-  const cameras = new CameraSet({ config, replicaId, registry: cameraRegistry, health, intake, metrics, logger });
+  const coverage = new CoverageStore(redis, keys);
+  const cameras = new CameraSet({
+    config,
+    replicaId,
+    registry: cameraRegistry,
+    health,
+    intake,
+    metrics,
+    logger,
+    coverage,
+  });
   let leases: LeaseManager | undefined;
   if (common.cameraIndex !== undefined) {
     cameras.acquire(cameraId(common.cameraIndex + 1), {

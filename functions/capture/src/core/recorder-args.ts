@@ -53,13 +53,13 @@ export interface RecorderCommand {
 }
 
 /**
- * Staging file name: with `-strftime 1` the name is strftime() of time() when the segment is opened
- * (FFmpeg n5.1 libavformat/segment.c set_segment_filename); `%s` (glibc: epoch seconds) is
- * TZ-independent. One-second resolution: two segments opened in the same second get the same name
- * and the second overwrites the first (measured on 5.1.9 with a file input); live RTSP with
- * SEGMENT_SECONDS ≥ 1 opens one per segment_time.
+ * Staging file name: numbered (the segment index; `-strftime` off, FFmpeg n5.1 segment.c
+ * set_segment_filename `av_get_frame_filename2`), so no two segments of a run can share a name
+ * (issue #26.5). It was `seg-%s.mp4` (`-strftime 1`: time() when the file was opened, one-second
+ * resolution): two segments opened in one second overwrote each other. A clip's wall-clock start
+ * comes from the list's timing instead (core/segment-list.ts listedTimes).
  */
-export const SEGMENT_PATTERN = 'seg-%s.mp4';
+export const SEGMENT_PATTERN = 'seg-%06d.mp4';
 /**
  * The derived outputs are found through their CSV lists only, so they are numbered (`-strftime 0`:
  * the segment index, FFmpeg n5.1 segment.c set_segment_filename `av_get_frame_filename2`) and
@@ -202,6 +202,16 @@ export function buildRecorderCommand(i: RecorderArgsInput): RecorderCommand {
       '0:v',
       '-c',
       'copy',
+      // HEVC evidence is tagged `hvc1` (parameter sets in the sample entry only), not ffmpeg's
+      // default `hev1`: Apple players play HEVC in MP4 only as `hvc1` (Apple, "HLS authoring
+      // specification for Apple devices" 1.10; camera-compat.md case 2). `-tag` is ffmpeg's
+      // "force codec tag/fourcc" option (https://ffmpeg.org/ffmpeg.html#Main-options). Harmless for
+      // H.264: the segment muxer keeps a forced tag only when the mp4 muxer maps it to the stream's
+      // own codec, else it clears it and mp4 writes `avc1` (FFmpeg n5.1 libavformat/segment.c
+      // segment_mux_init, the av_codec_get_id/av_codec_get_tag test; measured on 5.1.9 against
+      // gst-rtsp-server: HEVC → hvc1, H.264 → avc1), so the argv needs no codec probe first.
+      '-tag:v',
+      'hvc1',
       '-f',
       'segment',
       '-segment_time',
@@ -209,8 +219,6 @@ export function buildRecorderCommand(i: RecorderArgsInput): RecorderCommand {
       '-segment_format',
       'mp4',
       '-reset_timestamps',
-      '1',
-      '-strftime',
       '1',
       // the CSV line is written and flushed in segment_end() right after the segment's
       // av_write_trailer() (which writes the moov and flushes), i.e. once the file is complete

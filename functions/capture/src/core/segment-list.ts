@@ -47,8 +47,23 @@ export function splitSegmentChunk(
   return { entries, rest: text.slice(lastNl + 1), bad };
 }
 
-/** `seg-1764362400.mp4` → the segment's wall-clock start, from the `%s` in its name. */
-export function segmentStart(file: string): Date | undefined {
-  const m = /^seg-(\d{9,11})\.mp4$/.exec(file);
-  return m ? new Date(Number(m[1]) * 1000) : undefined;
+/**
+ * When each segment of one read of the list closed, on the wall clock (ms): the list's mtime is
+ * when its LAST line was written, and the segment muxer writes a line the moment the next
+ * segment's first packet arrives (FFmpeg n5.1 libavformat/segment.c segment_end, called from
+ * seg_write_packet at the cut), so the earlier lines closed `last.end - e.end` seconds of stream
+ * clock before it. A segment then started `end - start` before it closed: its start comes from
+ * the stream's own timing (issue #26.5). The file name cannot tell it: with `-strftime 1` the name
+ * was the time the FILE was opened (`time()` in set_segment_filename), which for a run's first
+ * segment is when the output was set up, possibly long before the stream's first packet (a camera
+ * coming back after a reboot), and two segments opened in one second shared a name.
+ */
+export function listedTimes(entries: readonly SegmentEntry[], mtimeMs: number): number[] {
+  const last = entries[entries.length - 1];
+  return entries.map((e) => mtimeMs - ((last?.end ?? e.end) - e.end) * 1000);
+}
+
+/** A listed segment's wall-clock start (ms): its close minus its length on the stream's clock. */
+export function segmentWallStartMs(seg: SegmentEntry & { listedAt: number }): number {
+  return seg.listedAt - (seg.end - seg.start) * 1000;
 }

@@ -2,7 +2,13 @@ import { spawn } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { RetryableError, UnrecoverableError } from '../../../shared/src/errors';
 import { mp4VideoInfo, type Mp4VideoInfo } from '../../../shared/src/mp4-info';
-import { buildFrameArgs, buildModelClipArgs, splitJpegs, type FrameArgsOptions } from '../core/ffmpeg-args';
+import {
+  buildFrameArgs,
+  buildModelClipArgs,
+  MIN_VIDEO_FRAMES,
+  splitJpegs,
+  type FrameArgsOptions,
+} from '../core/ffmpeg-args';
 
 export interface ExtractOptions extends Omit<FrameArgsOptions, 'overlayOnStdin'> {
   /** The camera's zone overlay PNG (issue #15), composited into the model's frames; fed to ffmpeg on stdin. */
@@ -59,12 +65,17 @@ function runFfmpeg(args: string[], what: string, opts: ExtractOptions): Promise<
  * ffmpeg's own reason); RetryableError when ffmpeg could not run or timed out.
  */
 export async function extractFrames(absPath: string, opts: ExtractOptions): Promise<Buffer[]> {
-  const out = await runFfmpeg(
-    buildFrameArgs(absPath, { ...opts, overlayOnStdin: opts.overlayPng !== undefined }),
-    absPath,
-    opts,
-  );
-  const { images } = splitJpegs(out);
+  const once = async (sliver: boolean) =>
+    splitJpegs(
+      await runFfmpeg(
+        buildFrameArgs(absPath, { ...opts, sliver, overlayOnStdin: opts.overlayPng !== undefined }),
+        absPath,
+        opts,
+      ),
+    ).images;
+  // a clip shorter than one sampled frame is judged on the frame it has (issue #26.6)
+  const first = await once(false);
+  const images = first.length > 0 ? first : await once(true);
   if (images.length === 0) throw new UnrecoverableError('empty clip: ffmpeg decoded no frames', { label: 'corrupt' });
   return images;
 }
@@ -79,8 +90,28 @@ export async function makeModelClip(
   outPath: string,
   opts: ExtractOptions & { thumbs?: boolean },
 ): Promise<Mp4VideoInfo & { thumbs?: Buffer }> {
+  const made = await makeModelClipOnce(absPath, outPath, opts, false).catch((err: unknown) => {
+    if (isEmptyClip(err)) return undefined;
+    throw err;
+  });
+  if (made && made.frames >= MIN_VIDEO_FRAMES) return made;
+  // fewer frames than the model takes (a clip shorter than one or two sampled frames: the sliver a
+  // stop cuts): judged on the frame it has, shown twice, never dead-lettered for it (issue #26.6)
+  return makeModelClipOnce(absPath, outPath, opts, true);
+}
+
+function isEmptyClip(err: unknown): boolean {
+  return err instanceof UnrecoverableError && err.message.startsWith('empty clip:');
+}
+
+async function makeModelClipOnce(
+  absPath: string,
+  outPath: string,
+  opts: ExtractOptions & { thumbs?: boolean },
+  sliver: boolean,
+): Promise<Mp4VideoInfo & { thumbs?: Buffer }> {
   const stdout = await runFfmpeg(
-    buildModelClipArgs(absPath, outPath, { ...opts, overlayOnStdin: opts.overlayPng !== undefined }),
+    buildModelClipArgs(absPath, outPath, { ...opts, sliver, overlayOnStdin: opts.overlayPng !== undefined }),
     absPath,
     opts,
   );

@@ -135,6 +135,7 @@ export async function commitVerdict(
     summary: j.summary,
     model: deps.model,
     capturedAt: job.startedAt,
+    durationMs: job.durationMs,
     analyzedAt: analyzedAt.toISOString(),
     ...(j.reason ? { reason: j.reason } : {}),
     ...(j.skipped ? { skipped: 'unchanged' as const, repeats: j.skipped.repeats } : {}),

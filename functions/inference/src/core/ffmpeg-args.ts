@@ -6,6 +6,11 @@ export type Sampling = 'fps' | 'keyframes';
 
 export interface FrameArgsOptions {
   sampling: Sampling;
+  /**
+   * A clip shorter than one model frame (the last sliver a stop or a dropped stream cuts, issue
+   * #26.6): judged on the frame it has. See `SLIVER_SAMPLE`.
+   */
+  sliver?: boolean | undefined;
   /** Frames per second for `fps` sampling. */
   fps: number;
   /** Long side of the output frames; never upscaled. */
@@ -42,6 +47,23 @@ export function scaleFilter(maxSide: number): string {
  */
 export const SAFE_INPUT_ARGS: readonly string[] = ['-protocol_whitelist', 'file', '-f', 'mov'];
 
+/**
+ * Qwen3-VL's video processor needs at least `temporal_patch_size` = 2 frames: transformers
+ * `video_processing_qwen3_vl.py` `smart_resize` raises "t:1 must be larger than temporal_factor:2"
+ * (vLLM answers 400; simulator/vllm/src/core/qwen-vl.ts reproduces it).
+ */
+export const MIN_VIDEO_FRAMES = 2;
+
+/**
+ * The sliver variant of the sampling filter. `fps=F` drops a clip shorter than one output frame
+ * altogether (its default `eof_action=round`; measured on 5.1.9: a 240 ms clip → 0 frames at 2 fps);
+ * `eof_action=pass` keeps the frame it has (ffmpeg-filters "fps": "pass the next frame through at
+ * EOF"), and `tpad=stop=1:stop_mode=clone` repeats the last frame once (ffmpeg-filters "tpad"), so
+ * the clip has the `MIN_VIDEO_FRAMES` the model needs: the sliver is judged on its own frame.
+ * Only for clips that gave fewer frames the normal way: every other clip keeps its exact count.
+ */
+const SLIVER_SAMPLE = ':eof_action=pass,tpad=stop=1:stop_mode=clone';
+
 function samplingArgs(
   input: string,
   opts: FrameArgsOptions & { maxSeconds?: number },
@@ -53,12 +75,12 @@ function samplingArgs(
     // eof_action=pass keeps the last keyframe (plain fps=1 drops it: 4 frames from a 5 s clip, not 5).
     return {
       before: ['-skip_frame', 'nokey', ...SAFE_INPUT_ARGS, ...limit, '-i', input],
-      filter: `fps=1:eof_action=pass,${scaleFilter(opts.maxSide)}`,
+      filter: `fps=1${opts.sliver ? SLIVER_SAMPLE : ':eof_action=pass'},${scaleFilter(opts.maxSide)}`,
     };
   }
   return {
     before: [...SAFE_INPUT_ARGS, ...limit, '-i', input],
-    filter: `fps=${opts.fps},${scaleFilter(opts.maxSide)}`,
+    filter: `fps=${opts.fps}${opts.sliver ? SLIVER_SAMPLE : ''},${scaleFilter(opts.maxSide)}`,
   };
 }
 

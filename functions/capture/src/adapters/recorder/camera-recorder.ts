@@ -1,4 +1,8 @@
 import { redactUrls } from '../../../../shared/src/redact';
+import { respawnDelayMs } from '../../core/respawn';
+import { JUMP_GAP_SECONDS, stallLimitMs, streamGapSeconds } from '../../core/stall';
+import type { ListedSegment } from '../segment-tail';
+import { checkMp4File } from '../mp4-file';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { within } from '../../../../shared/src/async';
@@ -34,6 +38,8 @@ export class CameraRecorder {
   private recovering: Promise<void> = Promise.resolve();
   /** The run folder the live ffmpeg writes into: recovery must never touch it. */
   private currentRunDir: string | undefined;
+  /** Why the live ffmpeg is being restarted by us (stall watchdog, timestamp jump), if it is. */
+  private restarting: 'stall' | 'jump' | undefined;
 
   constructor(private readonly opts: CameraRecorderOptions) {
     this.placer = new ClipPlacer(opts);
@@ -104,6 +110,8 @@ export class CameraRecorder {
   private async run(): Promise<void> {
     const { logger, cameraId } = this.opts;
     let failures = 0;
+    /** When a run last placed a clip: a camera that was recording gets fast retries (core/respawn.ts). */
+    let lastClipAt: number | undefined;
     while (!this.stopping) {
       const runDir = path.join(cameraStagingDir(this.opts), `${this.opts.replicaId}-${Date.now()}`);
       this.currentRunDir = runDir;
@@ -114,15 +122,28 @@ export class CameraRecorder {
         break;
       }
       const clipsBefore = this.placer.clips;
+      // coverage: a hole before this recorder's first clip is capture's doing (start, restart, zone change)
+      if (this.runs === 0) this.opts.markGap?.('recorder-restart', Date.now());
       const exit = await this.runOnce(runDir);
+      // …one after a run that ended by itself (or by the watchdog) is the camera's
+      this.opts.markGap?.(this.stopping ? 'recorder-restart' : 'camera-offline', Date.now());
       // ffmpeg names the input URL, password included, in its errors: redacted before anything keeps it (issue #26.2)
       this.lastExit = redactUrls(exit.message);
       if (this.stopping) break;
       this.opts.metrics.reconnects.inc({ camera: cameraId });
+      if (this.placer.clips > clipsBefore) lastClipAt = Date.now();
       failures = this.placer.clips > clipsBefore ? 0 : failures + 1;
-      const delay = computeBackoffMs(failures, { capMs: this.opts.respawnMaxMs });
+      const delay = respawnDelayMs({
+        failures,
+        lastClipAt,
+        now: Date.now(),
+        capMs: this.opts.respawnMaxMs,
+        backoffMs: (n, capMs) => computeBackoffMs(n, { capMs }),
+      });
+      const cause = this.restarting ?? 'exit';
+      this.restarting = undefined;
       logger.warn(
-        { cameraId, exit: this.lastExit, stderr: exit.stderrTail.slice(-3).map(redactUrls), respawnInMs: delay },
+        { cameraId, cause, exit: this.lastExit, stderr: exit.stderrTail.slice(-3).map(redactUrls), respawnInMs: delay },
         'recorder ffmpeg ended; respawning',
       );
       this.state = 'backoff';
@@ -160,11 +181,14 @@ export class CameraRecorder {
             o.ffprobePath ?? 'ffprobe',
           )
         : undefined;
+    let lastListedAt = Date.now();
     const tail = new SegmentTail(listFile, (entries, bad) => {
+      lastListedAt = Date.now();
       if (bad.length > 0) o.logger.warn({ cameraId: o.cameraId, bad }, 'unparsable segment-list lines');
-      for (const e of entries) {
+      for (const listedEntry of entries) {
         const n = listed++;
         this.chain = this.chain.then(async () => {
+          const e = await this.mediaWindow(runDir, listedEntry, n);
           const paired = await pairer?.pair(n, e);
           const model: StagedModel | undefined = paired && { ...paired, zonesHash: zones?.zonesHash };
           const live = runDir === this.currentRunDir;
@@ -196,7 +220,17 @@ export class CameraRecorder {
       o.ffmpegPath,
     );
     this.state = 'recording';
-    const exit = await this.proc.exited;
+    // the stall watchdog: ffmpeg does not exit while a stalled camera keeps its session open
+    const limitMs = stallLimitMs(o.segmentSeconds, o.timeoutSeconds);
+    const watchdog = setInterval(
+      () => {
+        const silentMs = Date.now() - lastListedAt;
+        if (silentMs > limitMs) this.restart('stall', { silentMs, limitMs });
+      },
+      Math.min(1000, limitMs / 4),
+    );
+    watchdog.unref();
+    const exit = await this.proc.exited.finally(() => clearInterval(watchdog));
     this.proc = undefined;
     await tail.close();
     await models?.clips.close();
@@ -204,5 +238,41 @@ export class CameraRecorder {
     await this.chain;
     await closeRun(o, runDir, failures);
     return exit;
+  }
+
+  /**
+   * Restarts the live ffmpeg (SIGINT: the open segment is finalised and listed); the run loop then
+   * respawns it at once as a camera that was recording (core/respawn.ts).
+   */
+  private restart(cause: 'stall' | 'jump', detail: Record<string, unknown>): void {
+    if (!this.proc || this.restarting || this.stopping) return;
+    this.restarting = cause;
+    this.opts.logger.warn(
+      { cameraId: this.opts.cameraId, cause, ...detail },
+      cause === 'stall'
+        ? 'no segment listed for 2 × SEGMENT_SECONDS + RTSP timeout: restarting the recorder'
+        : "the stream's clock jumped: restarting the recorder before the segmenter bursts",
+    );
+    this.opts.metrics.recorderRestarts.inc({ camera: this.opts.cameraId, cause });
+    void this.proc.stop(5000);
+  }
+
+  /**
+   * The segment's window as its media fills it (its wall-clock start is `listedAt` minus its length,
+   * core/segment-list.ts). A run's first segment is listed from 0 although its first packet may come
+   * later (RTCP sync: the first clip of a run was listed 5.6–7.6 s for 5 s of media,
+   * camera-compat.md): its media ends at the cut, so it is shortened at the START. A later segment
+   * longer than its media has a gap at its END (the stream paused and its clock jumped, core/stall.ts):
+   * the recorder restarts before the segmenter bursts, and the clip keeps its start and its media.
+   */
+  private async mediaWindow(runDir: string, e: ListedSegment, n: number): Promise<ListedSegment> {
+    const media = await checkMp4File(path.join(runDir, path.basename(e.file))).catch(() => undefined);
+    if (!media?.ok) return e;
+    const gap = streamGapSeconds(e, media.durationMs);
+    if (gap <= 0) return e;
+    if (n === 0) return { ...e, start: e.end - media.durationMs / 1000 };
+    if (gap <= JUMP_GAP_SECONDS) return e;
+    this.restart('jump', { gapSeconds: Number(gap.toFixed(2)), file: path.basename(e.file) });
+    return { ...e, end: e.start + media.durationMs / 1000, listedAt: e.listedAt - gap * 1000 };
   }
 }

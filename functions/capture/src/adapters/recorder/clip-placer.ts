@@ -4,7 +4,7 @@ import { clipStamp, type ClipSource } from '../../../../shared/src/clip-job';
 import { isUnrecoverable, toError } from '../../../../shared/src/errors';
 import type { ClipRecorded } from '../../../../shared/src/events';
 import { modelClipPaths } from '../../../../shared/src/model-clip';
-import { segmentStart } from '../../core/segment-list';
+import { segmentWallStartMs } from '../../core/segment-list';
 import type { ListedSegment } from '../segment-tail';
 import { markAnnounced } from './staging-run';
 import type { RecorderModelOptions, StagedModel, StagingContext } from './types';
@@ -34,7 +34,7 @@ export class ClipPlacer {
   async finish(runDir: string, seg: ListedSegment, model: StagedModel | undefined, live: boolean): Promise<boolean> {
     const file = path.basename(seg.file);
     const staged = path.join(runDir, file);
-    const start = segmentStart(file) ?? new Date(seg.listedAt - (seg.end - seg.start) * 1000);
+    const start = new Date(segmentWallStartMs(seg));
     try {
       const placed = await this.place(staged, start);
       const announced = model ? await this.placeModel(runDir, placed.rel, model) : undefined;
@@ -42,7 +42,8 @@ export class ClipPlacer {
       await markAnnounced(this.o, runDir, file);
       return true;
     } catch (err) {
-      // unrecoverable = rejected and quarantined by the intake: done with it
+      // unrecoverable = rejected and quarantined by the intake: done with it (a hole in coverage)
+      if (isUnrecoverable(err)) this.o.markGap?.('clip-refused', start.getTime());
       this.o.logger[isUnrecoverable(err) ? 'warn' : 'error'](
         { cameraId: this.o.cameraId, file, err: toError(err).message },
         'clip not taken',
@@ -52,7 +53,8 @@ export class ClipPlacer {
   }
 
   /** A listed clip already renamed before a crash: enqueue again (a no-op if it was). */
-  async reannounce(runDir: string, seg: ListedSegment, start: Date): Promise<boolean> {
+  async reannounce(runDir: string, seg: ListedSegment): Promise<boolean> {
+    const start = new Date(segmentWallStartMs(seg));
     const rel = path.join(this.o.cameraId, `${clipStamp(start)}.mp4`);
     if (!(await exists(path.join(this.o.clipsDir, rel)))) return true; // already handled and deleted, or renamed under a bumped stamp
     try {

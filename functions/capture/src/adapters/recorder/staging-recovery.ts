@@ -1,6 +1,6 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { splitSegmentChunk, segmentStart } from '../../core/segment-list';
+import { listedTimes, splitSegmentChunk } from '../../core/segment-list';
 import { readListed } from '../model-segments';
 import { firstDecodedTime, pairRecovered } from '../model-pairer';
 import { pairingTolerance } from '../../core/model-pairing';
@@ -62,6 +62,7 @@ async function recoverRun(
       ? await firstDecodedTime(path.join(runDir, first), ctx.ffprobePath ?? 'ffprobe')
       : undefined;
   const pairs = ctx.model ? pairRecovered(entries, modelList, offset, pairingTolerance(modelFps(ctx.model))) : [];
+  const closedAt = listedTimes(entries, run.listedAt);
   const zonesHash = (await fs.readFile(path.join(runDir, ZONES_FILE), 'utf8').catch(() => '')).trim() || undefined;
   for (const [n, e] of entries.entries()) {
     const file = path.basename(e.file);
@@ -69,8 +70,7 @@ async function recoverRun(
       skipped++;
       continue;
     }
-    const seg: ListedSegment = { ...e, listedAt: run.listedAt };
-    const start = segmentStart(file);
+    const seg: ListedSegment = { ...e, listedAt: closedAt[n]! };
     const j = pairs[n];
     const clip = j === undefined ? undefined : modelList[j]?.file;
     const thumbs = j === undefined ? undefined : thumbList[j]?.file;
@@ -79,7 +79,7 @@ async function recoverRun(
         ? { clip, thumbs: thumbs !== undefined && files.includes(thumbs) ? thumbs : undefined, zonesHash }
         : undefined;
     if (files.includes(file)) failures += (await placer.finish(runDir, seg, model, false)) ? 0 : 1;
-    else if (start) failures += (await placer.reannounce(runDir, seg, start)) ? 0 : 1;
+    else failures += (await placer.reannounce(runDir, seg)) ? 0 : 1;
   }
   ctx.logger.info(
     { cameraId: ctx.cameraId, run: run.name, listed: entries.length, alreadyAnnounced: skipped },

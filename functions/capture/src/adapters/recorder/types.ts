@@ -1,3 +1,4 @@
+import type { CoverageMark } from '../../../../shared/src/coverage';
 import type { RtspTransport } from '../../core/recorder-args';
 import type { Logger } from 'pino';
 import type { ClipSource } from '../../../../shared/src/clip-job';
@@ -23,6 +24,8 @@ export interface CameraRecorderOptions {
   onClip: (data: ClipRecorded, from: ClipSource) => Promise<unknown>;
   /** MODEL_CLIP=on: the same ffmpeg also writes the model clip and thumbnails (issue #13). */
   model?: RecorderModelOptions | undefined;
+  /** Why recording stopped, for coverage (issue #26.7, shared/src/coverage.ts); fire and forget. */
+  markGap?: ((cause: CoverageMark['cause'], atMs: number) => void) | undefined;
 }
 
 export interface RecorderModelOptions {
@@ -53,5 +56,5 @@ export interface RecorderStatus {
 /** What the staging helpers (placer, run folder, recovery) share of a recorder's options. */
 export type StagingContext = Pick<
   CameraRecorderOptions,
-  'cameraId' | 'clipsDir' | 'logger' | 'metrics' | 'model' | 'ffprobePath'
+  'cameraId' | 'clipsDir' | 'logger' | 'metrics' | 'model' | 'ffprobePath' | 'markGap'
 >;
