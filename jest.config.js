@@ -14,16 +14,10 @@ const SERIAL = [
 ];
 
 // @swc/jest strips types without checking them (the typecheck is its own step of `npm test`), in a
-// fraction of ts-jest's time on a cold cache. The options mirror tsconfig.json: TypeScript syntax, ES2022
-// output, and define-semantics class fields (tsc's default for target >= ES2022, `useDefineForClassFields`).
-// The module format (CommonJS) is chosen by @swc/jest from Jest's ESM support flag.
-const swc = {
-  jsc: {
-    parser: { syntax: 'typescript' },
-    target: 'es2022',
-    transform: { useDefineForClassFields: true },
-  },
-};
+// fraction of ts-jest's time on a cold cache; test/support/swc-options.cjs holds the options, shared with
+// the require hook that test-started child processes run under. The module format (CommonJS) is chosen by
+// @swc/jest from Jest's ESM support flag.
+const swc = require('./test/support/swc-options.cjs');
 const transform = {
   '^.+\\.ts$': ['@swc/jest', swc],
   // PGlite's dynamic import() of Node built-ins, as require() (test/support/jest-builtin-import.cjs)
@@ -34,6 +28,8 @@ const base = {
   transform,
   transformIgnorePatterns: ['/node_modules/(?!@electric-sql/pglite/)'],
   moduleFileExtensions: ['ts', 'js', 'cjs', 'json'],
+  // child processes load TypeScript through the swc hook, not tsx (functions/shared/src/ts-loader.ts)
+  setupFiles: ['<rootDir>/test/support/jest-ts-hook.cjs'],
   // per-suite CPU seconds for `npm run test:timing` (only when JEST_CPU_LOG names a file)
   setupFilesAfterEnv: ['<rootDir>/test/support/jest-cpu.ts'],
 };

@@ -11,6 +11,8 @@ import { autoscaleBench } from './autoscale.bench';
 import { simDecodeBench } from './sim-decode.bench';
 import { capacityBench } from './capacity.bench';
 import { gateBench } from './gate.bench';
+import { notifyBench } from './notify.bench';
+import { recordsBench } from './records.bench';
 import type { Config } from '../functions/shared/src/config';
 
 /**
@@ -22,6 +24,8 @@ export interface BenchContext {
   redisUrl: string;
   config: Config;
   env: Record<string, string | undefined>;
+  /** `--name value` (or a bare `--name`, value '') options after the benchmark names. */
+  flags?: Record<string, string>;
 }
 type Bench = (ctx: BenchContext) => Promise<BenchTable | BenchTable[]>;
 
@@ -36,7 +40,22 @@ const BENCHES: Record<string, Bench> = {
   'sim-decode': (ctx) => simDecodeBench(ctx),
   capacity: async (ctx) => [...(await capacityBench(ctx)), await gateBench(ctx)],
   'capacity-gate': (ctx) => gateBench(ctx),
+  notify: (ctx) => notifyBench(ctx),
+  records: (ctx) => recordsBench(ctx),
 };
+
+/** Splits `name … --flag value --switch` into benchmark names and flags. */
+export function parseBenchArgs(argv: readonly string[]): { names: string[]; flags: Record<string, string> } {
+  const names: string[] = [];
+  const flags: Record<string, string> = {};
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (!a.startsWith('--')) names.push(a);
+    else if (argv[i + 1] !== undefined && !argv[i + 1]!.startsWith('--')) flags[a.slice(2)] = argv[++i]!;
+    else flags[a.slice(2)] = '';
+  }
+  return { names, flags };
+}
 
 async function main(): Promise<void> {
   let config;
@@ -49,7 +68,7 @@ async function main(): Promise<void> {
     }
     throw err;
   }
-  const wanted = process.argv.slice(2);
+  const { names: wanted, flags } = parseBenchArgs(process.argv.slice(2));
   const unknown = wanted.filter((w) => !(w in BENCHES));
   if (unknown.length) {
     console.error(`unknown benchmark(s): ${unknown.join(', ')}; available: ${Object.keys(BENCHES).join(', ')}`);
@@ -59,7 +78,7 @@ async function main(): Promise<void> {
   for (const name of wanted.length ? wanted : Object.keys(BENCHES)) {
     const started = Date.now();
     console.error(`bench: running ${name} …`);
-    const tables = await BENCHES[name]!({ redisUrl: config.common.redisUrl, config, env: { ...process.env } });
+    const tables = await BENCHES[name]!({ redisUrl: config.common.redisUrl, config, env: { ...process.env }, flags });
     for (const t of Array.isArray(tables) ? tables : [tables]) console.log(renderTable(t) + '\n');
     console.error(`bench: ${name} done in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   }

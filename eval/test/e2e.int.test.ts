@@ -11,6 +11,7 @@ import { SCENES } from '../../simulator/cameras/src';
 import { makeSynthetic } from '../src/adapters/make-synthetic';
 import type { Results } from '../src/core/results';
 import { CI_SET } from './ci-set';
+import { tsLoaderArgs, tsLoaderEnv } from '../../functions/shared/src/ts-loader';
 
 /**
  * make-synthetic → run → report → gate, end to end: rtsp-sim scenes, real ffmpeg, the CLI as a
@@ -38,9 +39,16 @@ function cli(
   env: Record<string, string>,
 ): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'eval/src/main.ts', ...args], {
+    const child = spawn(process.execPath, [...tsLoaderArgs(), 'eval/src/main.ts', ...args], {
       cwd: ROOT,
-      env: { PATH: process.env.PATH ?? '', HOME: os.tmpdir(), LOG_LEVEL: 'warn', VERDICT_LANGUAGE: 'en', ...env },
+      env: {
+        ...tsLoaderEnv(),
+        PATH: process.env.PATH ?? '',
+        HOME: os.tmpdir(),
+        LOG_LEVEL: 'warn',
+        VERDICT_LANGUAGE: 'en',
+        ...env,
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';

@@ -5,6 +5,7 @@ import { LineLog } from './line-log';
 import { cmdline, descendants, groupMembers, isAlive, signal } from './proc';
 import { httpOk, waitUntil } from './wait';
 import { within } from '../../functions/shared/src/async';
+import { tsLoaderArgs } from '../../functions/shared/src/ts-loader';
 
 /** What the stack knows about one part before starting it (built by plan.ts). */
 export interface PartSpec {
@@ -100,7 +101,7 @@ export class Part extends EventEmitter {
   /** Spawns the child (no waiting). */
   start(): void {
     this.startedAt = Date.now();
-    const child = spawn(process.execPath, ['--import', 'tsx', this.spec.main], {
+    const child = spawn(process.execPath, [...tsLoaderArgs(), this.spec.main], {
       cwd: this.opts.repoRoot,
       env: { ...this.spec.env },
       detached: true,

@@ -33,7 +33,7 @@ function isStackProcess(pid: number): boolean {
   }
 }
 
-const OURS = /(--import tsx .*(main\.ts|rtsp-server-child\.ts)|ffmpeg|ffprobe|redis-server)/;
+const OURS = /((--import tsx|swc-register\.cjs) .*(main\.ts|rtsp-server-child\.ts)|ffmpeg|ffprobe|redis-server)/;
 
 /**
  * A previous stack that was killed outright (SIGKILL, a crash) leaves its parts running in their

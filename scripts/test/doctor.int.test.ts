@@ -3,15 +3,22 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { startVllmSim, type VllmSimHandle } from '../../simulator/vllm/src';
+import { tsLoaderArgs, tsLoaderEnv } from '../../functions/shared/src/ts-loader';
 
 /** `npm run doctor` as operators run it: a real child process against vllm-sim (a simulator of vLLM: no GPU here). */
 const ROOT = path.join(__dirname, '..', '..');
 
 function doctor(env: Record<string, string>): Promise<{ code: number | null; out: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'scripts', 'doctor.ts')], {
+    const child = spawn(process.execPath, [...tsLoaderArgs(), path.join(ROOT, 'scripts', 'doctor.ts')], {
       cwd: ROOT,
-      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', LOG_LEVEL: 'silent', ...env },
+      env: {
+        ...tsLoaderEnv(),
+        PATH: process.env.PATH ?? '',
+        HOME: process.env.HOME ?? '',
+        LOG_LEVEL: 'silent',
+        ...env,
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let out = '';

@@ -10,6 +10,7 @@ import { launchRedis, redisAnswers } from '../stack/redis';
 import { reapLeftovers } from '../stack/setup';
 import http from 'node:http';
 import { alive, waitUntil } from '../../test/support';
+import { tsLoaderArgs } from '../../functions/shared/src/ts-loader';
 
 const REPO = path.resolve(__dirname, '../..');
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'safety-hanta-supervisor-'));
@@ -172,7 +173,7 @@ describe('npm start pre-flight (real process)', () => {
     const blocker = net.createServer();
     await new Promise<void>((r) => blocker.listen(0, '0.0.0.0', () => r()));
     const port = (blocker.address() as net.AddressInfo).port;
-    const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/start-stack.ts'], {
+    const child = spawn(process.execPath, [...tsLoaderArgs(), 'scripts/start-stack.ts'], {
       cwd: REPO,
       env: { ...process.env, PORT: String(port), STACK_DIR: path.join(tmp, 'busy'), REDIS_PREFIX: 'test-preflight' },
       stdio: ['ignore', 'pipe', 'pipe'],

@@ -34,6 +34,7 @@ const dockerfiles = fs
   .sort();
 const read = (f: string) => fs.readFileSync(path.join(REPO_ROOT, 'docker', f), 'utf8');
 const needsFfmpeg = new Set(['capture', 'inference', 'alerts', 'rtsp-sim', 'vllm-sim']);
+const needsChromium = new Set(['alerts']);
 
 /** Problems of one Dockerfile (empty = fine). */
 export function dockerfileViolations(name: string, text: string): string[] {
@@ -55,6 +56,13 @@ export function dockerfileViolations(name: string, text: string): string[] {
   const image = name.replace(/\.Dockerfile$/, '');
   if (needsFfmpeg.has(image) && !/apt-get install[^\n]*ffmpeg/.test(rt))
     out.push(`${name}: ffmpeg is not installed in the runtime stage`);
+  // alerts prints the record's report PDFs with chromium (issue #25.6): Korean text needs a CJK font
+  const installed = rt
+    .split('\n')
+    .filter((l) => /apt-get install/.test(l))
+    .join(' ');
+  if (needsChromium.has(image) && !(/\bchromium\b/.test(installed) && /\bfonts-noto-cjk\b/.test(installed)))
+    out.push(`${name}: chromium and fonts-noto-cjk are not installed in the runtime stage`);
   for (const s of stages) {
     for (const l of s.lines.filter((x) => /^COPY\s/.test(x) && !x.includes('--from='))) {
       const srcs = l
@@ -94,6 +102,19 @@ describe('Dockerfiles (offline: no Docker engine)', () => {
     expect(dockerfileViolations('capture.Dockerfile', bad)).toEqual(['capture.Dockerfile: not multi-stage']);
     const bad2 = `FROM node:22-slim AS b\nRUN true\nFROM node:20\nRUN npm ci\nUSER root\nCMD ["node", "nope.js"]\n`;
     expect(dockerfileViolations('capture.Dockerfile', bad2).length).toBeGreaterThanOrEqual(5);
+  });
+
+  it('the check fails on an alerts image that cannot print a Korean report PDF', () => {
+    const good = read('alerts.Dockerfile');
+    expect(
+      dockerfileViolations('alerts.Dockerfile', good.replace('ffmpeg chromium fonts-noto-cjk', 'ffmpeg chromium')),
+    ).toEqual(['alerts.Dockerfile: chromium and fonts-noto-cjk are not installed in the runtime stage']);
+    expect(
+      dockerfileViolations(
+        'alerts.Dockerfile',
+        good.replace('ffmpeg chromium fonts-noto-cjk', 'ffmpeg fonts-noto-cjk'),
+      ),
+    ).toHaveLength(1);
   });
 
   it('tsx, which the images run TypeScript with, is a production dependency', () => {

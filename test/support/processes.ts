@@ -3,9 +3,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { sleep, within } from '../../functions/shared/src/async';
 export { freePort } from '../../functions/shared/src/net';
+import { tsLoaderArgs, tsLoaderEnv } from '../../functions/shared/src/ts-loader';
 
 /**
- * Parts of the system as real child processes (`node --import tsx <main>`), each in its own
+ * Parts of the system as real child processes (`node <TypeScript loader> <main>`, ts-loader.ts), each in its own
  * process group so a stop or a `kill -9` takes its ffmpeg children with it, as a pod's death does.
  * Used by the tests (functions, e2e, reliability) and the benchmarks. Every part started here is
  * stopped when the test file ends, even when the test that started it failed before its own stop.
@@ -45,9 +46,9 @@ export function startPart(
 ): PartProcess {
   const clean: Record<string, string> = {};
   for (const [k, v] of Object.entries(env)) if (v !== undefined) clean[k] = v;
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(REPO_ROOT, main)], {
+  const child = spawn(process.execPath, [...tsLoaderArgs(), path.join(REPO_ROOT, main)], {
     cwd: REPO_ROOT,
-    env: clean,
+    env: { ...tsLoaderEnv(), ...clean },
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { CameraContextSchema } from '../../../functions/inference/src/core/camera-context';
 import { lexicalPathProblem } from '../../../functions/shared/src/clip-path';
 import { HAZARD_TYPES, severityOf, type HazardType } from '../../../functions/shared/src/verdict';
+import { CameraIdSchema } from '../../../functions/shared/src/camera-id';
 
 /**
  * One line of `labels.jsonl` (docs/evaluation.md): a clip, relative to the dataset folder, and
@@ -19,7 +20,7 @@ export const LabelSchema = z
       .refine((p) => lexicalPathProblem(p) === undefined, {
         message: 'clip must be a relative path inside the dataset folder (no "..", not absolute)',
       }),
-    cameraId: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'cameraId: letters, digits, _ or -, at most 64'),
+    cameraId: CameraIdSchema,
     status: z.enum(['safe', 'warning', 'danger']),
     hazards: z.array(z.enum(HAZARD_TYPES)).max(32),
     note: z.string().max(2000).optional(),

@@ -76,7 +76,21 @@ function incidentCard(inc) {
         h(
           'span',
           { class: 'inc-state' },
-          inc.state === 'resolved' ? h('span', { class: 'chip muted' }, '해제 · resolved') : null,
+          // issue #28.4: its camera gave no verdict since then (offline, removed, stack stopped)
+          inc.state === 'open' && inc.unobservedSince
+            ? h(
+                'span',
+                { class: 'chip uncertain', title: dateTimeOf(inc.unobservedSince) },
+                `관측 없음 · unobserved since ${timeOf(inc.unobservedSince)}`,
+              )
+            : null,
+          inc.state === 'resolved'
+            ? h(
+                'span',
+                { class: 'chip muted', ...(inc.unobservedSince ? { title: dateTimeOf(inc.unobservedSince) } : {}) },
+                inc.reason === 'unobserved' ? '해제 · resolved unobserved' : '해제 · resolved',
+              )
+            : null,
           acked ? h('span', { class: 'acked', title: dateTimeOf(inc.acknowledgedAt) }, '✓ 확인됨 · acked') : null,
           inc.state === 'open' && !acked ? ackButton(inc) : null,
         ),

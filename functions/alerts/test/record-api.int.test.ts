@@ -143,6 +143,70 @@ describe.each(RECORD_BACKENDS)('the record on %s, through the alerts API', (back
     expect((await json(fetch(`${alerts.url}/api/incidents?actionStatus=verified`))).total).toBe(1);
   });
 
+  test('operator feedback is recorded (given and withdrawn), audited, and listed in the incident record and bundle', async () => {
+    // Redis was flushed above: the helmet incident's redelivered event refills Redis (the record keeps one copy)
+    const again = await postEvent(alerts.url, EventType.alertRaised, helmet, { id: `${helmet.incidentId}-raised` });
+    expect(again.status).toBeLessThan(300);
+    const jobId = `job-${randomUUID()}`;
+    await postEvent(alerts.url, EventType.verdictCreated, {
+      jobId,
+      cameraId: 'cam1',
+      clipPath: fire.clipPath,
+      status: 'danger',
+      hazards: fire.hazards,
+      summary: '용접 불꽃을 화재로 보았습니다',
+      model: 'vllm-sim',
+      capturedAt: at(0),
+      analyzedAt: at(0),
+    });
+    const onIncident = { kind: 'incident', id: helmet.incidentId };
+    const mark = await post(`${alerts.url}/api/feedback`, {
+      target: onIncident,
+      kind: 'false_alarm',
+      hazards: ['no_hard_hat'],
+      note: '모자를 쓰고 있음',
+    });
+    expect(mark.status).toBe(201);
+    const onVerdict = { kind: 'verdict', id: jobId };
+    expect(
+      (await post(`${alerts.url}/api/feedback`, { target: onVerdict, kind: 'false_alarm', hazards: ['fire'] })).status,
+    ).toBe(201);
+    expect((await post(`${alerts.url}/api/feedback/remove`, { target: onVerdict, kind: 'false_alarm' })).status).toBe(
+      200,
+    );
+    expect((await post(`${alerts.url}/api/feedback/remove`, { target: onVerdict, kind: 'false_alarm' })).status).toBe(
+      404,
+    );
+
+    const helmetRec = await json(fetch(`${alerts.url}/api/incidents/${helmet.incidentId}/record`));
+    expect(helmetRec.feedback).toEqual([
+      expect.objectContaining({
+        op: 'given',
+        targetKind: 'incident',
+        kind: 'false_alarm',
+        hazards: ['no_hard_hat'],
+        note: '모자를 쓰고 있음',
+      }),
+    ]);
+    // a verdict's feedback belongs to the incident whose clip it judged; the withdrawal is kept too
+    const fireRec = await json(fetch(`${alerts.url}/api/incidents/${fire.incidentId}/record`));
+    expect(fireRec.feedback.map((f: any) => `${f.op} ${f.targetId} ${f.clipPath}`)).toEqual([
+      `given ${jobId} ${fire.clipPath}`,
+      `withdrawn ${jobId} ${fire.clipPath}`,
+    ]);
+    const { entries } = await json(fetch(`${alerts.url}/api/audit?limit=1000`));
+    const audited = (entries as any[]).map((e) => `${e.action} ${e.target}`);
+    expect(audited).toEqual(
+      expect.arrayContaining([
+        `feedback.give ${helmet.incidentId}`,
+        `feedback.give ${fire.clipPath}`,
+        `feedback.withdraw ${fire.clipPath}`,
+      ]),
+    );
+    // self-audited: the generic "change POST" entry is not written as well
+    expect(audited.filter((a) => a.startsWith('change POST /api/feedback'))).toEqual([]);
+  });
+
   test('every view and export is in the audit log (admin only), with who, what and from where', async () => {
     expect((await fetch(`${alerts.url}/clips/${fire.clipPath}`)).status).toBe(200);
     expect((await fetch(`${alerts.url}/api/incidents.csv`)).status).toBe(200);
@@ -196,7 +260,9 @@ describe.each(RECORD_BACKENDS)('the record on %s, through the alerts API', (back
       // the second clip was never written: listed as missing, never looked for outside CLIPS_DIR
       expect(manifest.missing.map((m: any) => m.clipPath)).toEqual(['cam1/20261201T080100Z.mp4']);
       const trail = JSON.parse(await fs.readFile(path.join(dir, 'out', 'audit-trail.json'), 'utf8'));
-      expect(trail.map((e: any) => e.action)).toContain('export.bundle');
+      expect(trail.map((e: any) => e.action)).toEqual(expect.arrayContaining(['export.bundle', 'feedback.give']));
+      const doc = JSON.parse(await fs.readFile(path.join(dir, 'out', 'incident.json'), 'utf8'));
+      expect(doc.feedback.map((f: any) => f.op)).toEqual(['given', 'withdrawn']);
     } finally {
       await fs.rm(dir, { recursive: true, force: true });
     }

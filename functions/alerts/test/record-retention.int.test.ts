@@ -7,6 +7,7 @@ import { RecordReader } from '../src/record/record-reader';
 import { RecordWriter } from '../src/record/record-writer';
 import { runRecordRetention } from '../src/record/retention';
 import { Workflow } from '../src/record/workflow';
+import { FeedbackLog } from '../src/record/feedback-log';
 import { NO_PLACE } from '../src/core/record-row';
 import { alertData } from './helpers';
 import { createThrowawayDatabase, openTestRecord, RECORD_BACKENDS } from '../../../test/support/record-db';
@@ -41,8 +42,30 @@ describe.each(RECORD_BACKENDS)('record retention on %s', (backend) => {
         new Date(Date.now() - 6 * YEAR).toISOString(),
       ]);
 
+      // operator feedback from 2026 on each old incident: the held one's stays with it
+      const feedback = new FeedbackLog(rec.db, new AuditLog(rec.db));
+      for (const [id, clip] of [
+        ['old-plain', 'cam1/a.mp4'],
+        ['old-held', 'cam1/b.mp4'],
+      ] as const)
+        await feedback.given(
+          {
+            v: 1,
+            target: { kind: 'incident', id },
+            kind: 'false_alarm',
+            hazards: ['fire'],
+            cameraId: 'cam1',
+            clipPath: clip,
+            predicted: { status: 'danger', hazards: ['fire'] },
+            by: 'ana',
+            at: '2026-01-02T00:00:00.000Z',
+          },
+          who,
+        );
+
       const r = await runRecordRetention(rec.db, 1826, now);
-      expect(r).toMatchObject({ ran: true, incidents: 1, auditEntries: 1, heldClips: ['cam1/b.mp4'] });
+      expect(r).toMatchObject({ ran: true, incidents: 1, feedback: 1, auditEntries: 1, heldClips: ['cam1/b.mp4'] });
+      expect((await feedback.ofIncident('old-held', ['cam1/b.mp4'])).map((f) => f.targetId)).toEqual(['old-held']);
       const left = await rec.db.query<{ incident_id: string }>('SELECT incident_id FROM incidents ORDER BY 1');
       expect(left.map((x) => x.incident_id)).toEqual(['old-held', 'recent']);
       // the deleted incident's transitions and actions went with it (ON DELETE CASCADE)

@@ -126,6 +126,57 @@ describe('incident engine (pure)', () => {
     expect(run(steps)).toEqual(expected);
   });
 
+  describe('a camera silent past unobservedResolveMs (issue #28.4: alerts resolved its incidents unobserved)', () => {
+    const SILENT = { ...POLICY, unobservedResolveMs: 30_000 };
+    test('its return closes the open incident as unobserved and a hazard still there raises a new one at once (no cooldown)', () => {
+      expect(run([clip(0, 'fire'), clip(5, 'fire'), clip(40, 'fire')], SILENT)).toEqual([
+        ['raised:fire'],
+        ['updated:fire'],
+        ['resolved:fire', 'raised:fire'],
+      ]);
+    });
+    test('a shorter silence keeps the incident (updated)', () => {
+      expect(run([clip(0, 'fire'), clip(29, 'fire')], SILENT)).toEqual([['raised:fire'], ['updated:fire']]);
+    });
+    test('uncertain verdicts count as heard from; camera_offline is left to camera events; off by default', () => {
+      expect(run([clip(0, 'fire'), { t: 20, hazards: 'uncertain' }, clip(45, 'fire')], SILENT)).toEqual([
+        ['raised:fire'],
+        [],
+        ['updated:fire'],
+      ]);
+      expect(run([{ t: 0, camera: 'offline' }, clip(100)], SILENT)).toEqual([['raised:camera_offline'], []]);
+      expect(run([clip(0, 'fire'), clip(1000, 'fire')])).toEqual([['raised:fire'], ['updated:fire']]);
+    });
+    test('the resolve carries reason unobserved, status uncertain, the event id alerts uses, and resolvedAt = last verdict + the limit', () => {
+      const first = applyVerdict(
+        emptyCameraState(),
+        { jobId: 'j0', cameraId: 'cam1', status: 'danger', hazards: [hz('fire')], nowMs: T0 },
+        SILENT,
+      );
+      const back = applyVerdict(
+        first.state,
+        { jobId: 'j1', cameraId: 'cam1', status: 'safe', hazards: [], nowMs: T0 + 3_600_000 },
+        SILENT,
+      );
+      const [resolved] = planAlerts(back.transitions, {
+        status: 'safe',
+        summary: 's',
+        clipPath: 'cam1/b.mp4',
+        capturedAt: new Date(T0).toISOString(),
+        analyzedAt: new Date(T0 + 3_600_000).toISOString(),
+        model: 'm',
+      });
+      expect(resolved?.id).toBe('j0-fire-resolved');
+      expect(resolved?.data).toMatchObject({
+        state: 'resolved',
+        status: 'uncertain',
+        reason: 'unobserved',
+        resolvedAt: new Date(T0 + 30_000).toISOString(),
+      });
+      expect(AlertSchema.safeParse(resolved?.data).success).toBe(true);
+    });
+  });
+
   test('k = 1 raises a warning at its first sighting', () => {
     expect(run([clip(0, 'spill')], { ...POLICY, confirmK: 1 })).toEqual([['raised:spill']]);
   });

@@ -17,6 +17,7 @@ import {
   type SceneClip,
 } from './helpers';
 import { waitUntil } from '../../../test/support';
+import { tsLoaderArgs, tsLoaderEnv } from '../../shared/src/ts-loader';
 
 jest.setTimeout(90_000);
 
@@ -24,8 +25,8 @@ const MAIN = path.join(__dirname, '..', 'src', 'main.ts');
 
 /** `npm run start:inference` as its container runs it, as a child process. */
 function spawnInference(env: Record<string, string>, log: string[]): ChildProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', MAIN], {
-    env: { PATH: process.env.PATH ?? '', ...env },
+  const child = spawn(process.execPath, [...tsLoaderArgs(), MAIN], {
+    env: { ...tsLoaderEnv(), PATH: process.env.PATH ?? '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const keep = (d: Buffer) => log.push(d.toString());

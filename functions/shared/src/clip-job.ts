@@ -1,11 +1,12 @@
 import { z } from 'zod';
 import { ModelClipSchema } from './model-clip';
+import { CameraIdSchema } from './camera-id';
 
 /** docs/architecture.md §3.4 [contract]: the JSON job in `safety:clips`. Unknown extra fields are kept. */
 export const ClipJobSchema = z.looseObject({
   v: z.literal(1),
   id: z.string().min(1).max(256),
-  cameraId: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'cameraId: letters, digits, _ or -, at most 64'),
+  cameraId: CameraIdSchema,
   path: z.string().min(1).max(1024),
   startedAt: z.iso.datetime({ offset: true }),
   durationMs: z.number().int().nonnegative(),

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { ClipJobSchema } from './clip-job';
 import { HazardSchema, VERDICT_STATUSES } from './verdict';
 import { CameraEntrySchema } from './camera-registry/schema';
+import { CameraIdSchema } from './camera-id';
 
 /** docs/architecture.md §3.5 [contract]: every CloudEvent type, in one place. */
 export const EventType = {
@@ -24,7 +25,7 @@ export const EventType = {
 } as const;
 export type EventTypeName = (typeof EventType)[keyof typeof EventType];
 
-const cameraId = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/);
+const cameraId = CameraIdSchema;
 const isoTime = z.iso.datetime({ offset: true }).max(64);
 
 /**
@@ -78,6 +79,10 @@ export const VerdictCreatedSchema = z.looseObject({
   durationMs: z.number().int().nonnegative().optional(),
 });
 
+/** `reason` of an `alert.resolved` (docs/architecture.md §3.5). */
+export const RESOLVE_REASONS = ['unobserved'] as const;
+export type ResolveReason = (typeof RESOLVE_REASONS)[number];
+
 export const AlertSchema = z.looseObject({
   incidentId: id,
   cameraId,
@@ -95,6 +100,11 @@ export const AlertSchema = z.looseObject({
   openedAt: isoTime,
   resolvedAt: isoTime.optional(),
   clipCount: z.number().int().nonnegative().optional(),
+  /**
+   * Why it resolved, when not by the engine's clean clips or a camera's return (issue #28.4):
+   * `unobserved` = its camera produced no verdict for the set time (offline, removed, stack stopped).
+   */
+  reason: z.enum(RESOLVE_REASONS).optional(),
 });
 
 export const CameraStatusEventSchema = z.looseObject({

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { IDENTITY_MAX_CHARS } from './identity';
 import { HAZARD_TYPES, VERDICT_STATUSES, type HazardType } from './verdict';
+import { CameraIdSchema } from './camera-id';
 
 /**
  * Operator feedback on a verdict or an incident (issue #16): "false alarm" names hazards the
@@ -23,7 +24,7 @@ export const FeedbackRecordSchema = z.object({
   target: FeedbackTargetSchema,
   kind: z.enum(FEEDBACK_KINDS),
   hazards: z.array(z.enum(HAZARD_TYPES)).min(1).max(HAZARD_TYPES.length),
-  cameraId: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/),
+  cameraId: CameraIdSchema,
   /** relative to CLIPS_DIR */
   clipPath: z.string().min(1).max(1024),
   /** what the model said about that clip, as the dashboard had it */

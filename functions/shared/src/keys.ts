@@ -116,6 +116,12 @@ export interface RedisKeys {
   readonly notifyPushSubscriptions: string;
   /** HASH counter → count (queued, sent, retried, dead, duplicate). */
   readonly notifyStats: string;
+  /** STREAM of every send attempt (field `attempt`: JSON), read by alerts with a consumer group into the record's notification_deliveries. */
+  readonly notifyAttemptLog: string;
+  /** STRING JSON: the rules notify loaded from its files, and its channel ids and kinds (no secrets); the dashboard's rule editor starts from it. */
+  readonly notifyRulesBase: string;
+  /** STRING JSON: an admin's rules from the dashboard (rev, by, at, timeZone, rules); while set, they replace the file's rules. */
+  readonly notifyRulesEdit: string;
   /** STRING, expires with the session: a dashboard login ended by logout (alerts, issue #28.11). */
   alertsRevokedSession(sessionId: string): string;
 }
@@ -179,6 +185,9 @@ export function redisKeys(prefix: string = DEFAULT_PREFIX): RedisKeys {
     notifyCooldown: (scope) => k('notify', 'cooldown', scope),
     notifyPushSubscriptions: k('notify', 'push-subscriptions'),
     notifyStats: k('notify', 'stats'),
+    notifyAttemptLog: k('notify', 'attempt-log'),
+    notifyRulesBase: k('notify', 'rules-base'),
+    notifyRulesEdit: k('notify', 'rules-edit'),
     alertsRevokedSession: (sessionId) => k('alerts', 'revoked-session', sessionId),
   };
 }

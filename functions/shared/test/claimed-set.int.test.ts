@@ -5,6 +5,7 @@
  */
 import { Redis } from 'ioredis';
 import { ClipQueue } from '../src/queue';
+import { queueCommands } from '../src/queue/scripts';
 import { redisKeys } from '../src/keys';
 import { startOwnRedis, testRedis, type OwnRedis, waitFor } from '../../../test/support';
 import { expectAgrees, job, sha1 } from './claimed-set-fixtures';
@@ -119,25 +120,18 @@ describe('claimed set bookkeeping (real Redis)', () => {
     await q.reap();
     // the consumer wakes up and runs the count-attempt script for the job it no longer holds
     const raw = (await ctx.redis.lrange(ctx.keys.clips, 0, -1))[0]!;
-    const cmd = (ctx.redis as unknown as Record<string, (...a: (string | number)[]) => Promise<unknown>>)
-      .sh_countAttempt!;
     const k = ctx.keys;
-    expect(
-      Number(
-        await cmd.call(
-          ctx.redis,
-          k.processing('slow'),
-          k.attempts,
-          k.dead,
-          k.queueStats,
-          k.claimed,
-          raw,
-          2,
-          new Date().toISOString(),
-          'slow',
-        ),
-      ),
-    ).toBe(0);
+    const attempt = await queueCommands(ctx.redis).countAttempt(
+      {
+        processing: k.processing('slow'),
+        attempts: k.attempts,
+        dead: k.dead,
+        stats: k.queueStats,
+        claimed: k.claimed,
+      },
+      { raw, maxAttempts: 2, now: new Date().toISOString(), consumerId: 'slow' },
+    );
+    expect(attempt).toBe(0);
     expect(await q.claimedCount()).toBe(0);
     expect((await q.depth()).pending).toBe(1);
   });

@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { waitFor } from '../src/async';
+import { tsLoaderArgs, tsLoaderEnv } from '../src/ts-loader';
 
 /** runMain in a real child process (fixtures/lifecycle-main.ts): signals, bounded stop, exit codes. */
 const FIXTURE = path.join(__dirname, 'fixtures', 'lifecycle-main.ts');
@@ -14,8 +15,8 @@ interface Child {
 const children: Child[] = [];
 
 function start(env: Record<string, string> = {}): Child {
-  const proc = spawn(process.execPath, ['--import', 'tsx', FIXTURE], {
-    env: { PATH: process.env.PATH ?? '', ...env },
+  const proc = spawn(process.execPath, [...tsLoaderArgs(), FIXTURE], {
+    env: { ...tsLoaderEnv(), PATH: process.env.PATH ?? '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';

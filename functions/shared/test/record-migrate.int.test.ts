@@ -3,11 +3,12 @@ import path from 'node:path';
 import { loadMigrations, migrate } from '../src/record/migrate';
 import { openPostgres } from '../src/record/pg-db';
 import { createThrowawayDatabase, openTestRecord, RECORD_BACKENDS } from '../../../test/support/record-db';
+import { tsLoaderArgs } from '../src/ts-loader';
 
 const FIXTURE = path.join(__dirname, 'fixtures', 'record-migrate.ts');
 
 function runMigrateProcess(url: string): Promise<{ code: number | null; out: string; err: string }> {
-  const proc = spawn(process.execPath, ['--import', 'tsx', FIXTURE, url], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const proc = spawn(process.execPath, [...tsLoaderArgs(), FIXTURE, url], { stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   let err = '';
   proc.stdout.on('data', (d: Buffer) => (out += d.toString()));

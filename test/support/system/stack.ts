@@ -34,6 +34,14 @@ export interface StackOptions {
   partEnv?: Partial<Record<PartName, Record<string, string>>>;
   /** how the broker answers (e.g. a failing subscriber) */
   respond?: BrokerOptions['respond'];
+  /**
+   * A second run on an earlier run's Redis state (issue #28.4: `npm start` twice on one Redis):
+   * that run's prefix, and `keepKeys` on the first so its stop leaves the keys.
+   */
+  prefix?: string;
+  keepKeys?: boolean;
+  /** how long a part may take to answer its health check (a loaded machine: PGlite, tsx) @default 60000 */
+  startTimeoutMs?: number;
 }
 
 export interface TestStack {
@@ -63,7 +71,7 @@ export interface TestStack {
 }
 
 export async function startStack(o: StackOptions = {}): Promise<TestStack> {
-  const prefix = `test-${randomUUID()}`;
+  const prefix = o.prefix ?? `test-${randomUUID()}`;
   const keys = redisKeys(prefix);
   const redisUrl = o.redisUrl ?? 'redis://127.0.0.1:6379';
   const redis = new Redis(redisUrl, { maxRetriesPerRequest: null });
@@ -103,7 +111,7 @@ export async function startStack(o: StackOptions = {}): Promise<TestStack> {
     }
     await broker.close();
     // bounded: a test's own Redis may be down when a failed test cleans up
-    const cleanKeys = deleteKeysUnder(redis, prefix).catch(() => undefined);
+    const cleanKeys = o.keepKeys ? Promise.resolve() : deleteKeysUnder(redis, prefix).catch(() => undefined);
     await Promise.race([cleanKeys, new Promise((r) => setTimeout(r, 3000).unref())]);
     redis.disconnect();
     fs.rmSync(clipsDir, { recursive: true, force: true });
@@ -149,7 +157,17 @@ export async function startStack(o: StackOptions = {}): Promise<TestStack> {
       VLLM_SIM_ALLOWED_MEDIA_PATH: clipsDir,
       ...o.partEnv?.vllmSim,
     },
-    alerts: { ...common, PORT: String(ports.alerts), ALERTS_AUTH_TOKEN: ALERTS_TEST_TOKEN, ...o.partEnv?.alerts },
+    alerts: {
+      // no system of record unless a test asks for one (env or partEnv.alerts RECORD_DIR=memory, or
+      // DATABASE_URL): PGlite's first open costs 10–15 s of CPU, and the default RECORD_DIR is a
+      // directory under the cwd that parallel stacks would share. No fault or soak test reads the
+      // record (they read Redis through /api/state).
+      RECORD_DIR: 'off',
+      ...common,
+      PORT: String(ports.alerts),
+      ALERTS_AUTH_TOKEN: ALERTS_TEST_TOKEN,
+      ...o.partEnv?.alerts,
+    },
     inference: { ...common, PORT: String(ports.inference), ...o.partEnv?.inference },
     capture: {
       ...common,
@@ -166,7 +184,7 @@ export async function startStack(o: StackOptions = {}): Promise<TestStack> {
     await waitHttpOk(
       name === 'vllmSim' ? `${local(ports.vllmSim)}/health` : `${local(ports[name])}/healthz`,
       p,
-      60_000,
+      o.startTimeoutMs ?? 60_000,
     );
     return p;
   };

@@ -34,6 +34,11 @@ export class FeedbackStore {
     if (old?.success && old.data.clipPath !== rec.clipPath) await this.releaseIfUnmarked(old.data.clipPath);
   }
 
+  /** Whether a record of this kind is stored for the target. */
+  async has(target: FeedbackTarget, kind: FeedbackKind): Promise<boolean> {
+    return (await this.redis.hexists(this.hash, feedbackField(target, kind))) === 1;
+  }
+
   /** Removes one record; its clip is released once no other record marks it. False when there was none. */
   async remove(target: FeedbackTarget, kind: FeedbackKind): Promise<boolean> {
     const field = feedbackField(target, kind);

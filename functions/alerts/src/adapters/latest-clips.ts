@@ -1,8 +1,7 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { datedInFuture } from '../../../shared/src/clip-identity';
-
-const CAMERA_DIR = /^[A-Za-z0-9_-]{1,64}$/;
+import { CAMERA_ID } from '../../../shared/src/camera-id';
 
 /** Newest clip of one camera on the volume. */
 export interface LatestClip {
@@ -21,7 +20,7 @@ export async function scanLatestClips(clipsDir: string): Promise<Map<string, Lat
   const dirs = await fs.readdir(clipsDir, { withFileTypes: true }).catch(() => []);
   await Promise.all(
     dirs
-      .filter((d) => d.isDirectory() && CAMERA_DIR.test(d.name))
+      .filter((d) => d.isDirectory() && CAMERA_ID.test(d.name))
       .map(async (d) => {
         const names = await fs.readdir(path.join(clipsDir, d.name)).catch(() => [] as string[]);
         const now = Date.now();

@@ -3,6 +3,7 @@ import type { KedaScalingSettings } from '../../../shared/src/scaling';
 import { applyLiveness, planWatchdogEvents } from '../core/camera-liveness';
 import { chooseThumb, mergeCameras, type CameraView, type ThumbChoice } from '../core/cameras';
 import type { CameraWatchdog } from './camera-watchdog';
+import type { IncidentObserver } from './incident-observer';
 import { buildCounters, countersChanged, type Counters } from '../core/counters';
 import type { DashboardIncident } from '../core/incidents';
 import { scanLatestClips } from './latest-clips';
@@ -51,6 +52,8 @@ export interface LiveStateOptions {
     /** The enabled cameras in the registry (undefined: every camera listed counts). */
     readonly activeCameras?: () => Promise<ReadonlySet<string> | undefined>;
   };
+  /** Open incidents whose camera gives no verdict: unobserved, then resolved (issue #28.4). */
+  readonly observer?: IncidentObserver;
 }
 
 export function summarize(rec: DashboardIncident): DashboardIncidentSummary {
@@ -162,6 +165,7 @@ export class LiveState {
       : undefined;
     if (judged && liveness?.watchdog)
       await liveness.watchdog.announce(planWatchdogEvents(judged.views, { reports, latestClips }), new Date(now));
+    await this.opts.observer?.review({ open, lastVerdicts, active, now });
     const cameras = (judged?.views ?? merged).map((c) => {
       const thumb = chooseThumb(this.thumbs.get(c.cameraId), c.latestClip, now, this.opts.thumbIntervalMs);
       if (!thumb) return c;

@@ -1,8 +1,7 @@
-import path from 'node:path';
 import type { Redis } from 'ioredis';
 import { RetryableError } from '../../../shared/src/errors';
 import type { AlertData, CameraStatusEvent, VerdictCreated } from '../../../shared/src/events';
-import { luaScripts, type LuaCommands } from '../../../shared/src/lua';
+import { loadAlertScripts } from './alert-scripts';
 import type { VerdictStatus } from '../../../shared/src/verdict';
 import { parseStatusReport, type StatusReport } from '../core/cameras';
 import type { CounterInputs } from '../core/counters';
@@ -10,6 +9,8 @@ import { readPipeline } from '../../../shared/src/pipeline-readings';
 import {
   acknowledge,
   applyAlertEvent,
+  markObserved,
+  markUnobserved,
   type AlertEventKind,
   type Applied,
   type DashboardIncident,
@@ -27,7 +28,7 @@ export interface StoredVerdict extends VerdictCreated {
 export type StoreUpdate =
   | {
       readonly type: 'incident';
-      readonly change: Applied['kind'] | 'acknowledged';
+      readonly change: Applied['kind'] | 'acknowledged' | 'unobserved' | 'observed';
       readonly alert: boolean;
       readonly record: DashboardIncident;
     }
@@ -41,9 +42,6 @@ export interface AlertStoreOptions {
   readonly seenTtlSeconds?: number;
 }
 
-const SCRIPTS = ['put-incident-4', 'add-verdict-4', 'put-camera-2'] as const;
-const loadScripts = luaScripts('alerts', path.join(__dirname, 'lua'), SCRIPTS);
-
 const parse = <T>(json: string | null | undefined): T | undefined => (json ? (JSON.parse(json) as T) : undefined);
 
 /**
@@ -52,8 +50,7 @@ const parse = <T>(json: string | null | undefined): T | undefined => (json ? (JS
  * published on the updates channel.
  */
 export class AlertStore {
-  /** putIncident → 'ok' | 'dup' | 'conflict'; addVerdict / putCamera → 1 stored, 0 redelivery (putCamera: 2 older, kept out). */
-  private readonly scripts: LuaCommands<typeof SCRIPTS>;
+  private readonly scripts: ReturnType<typeof loadAlertScripts>;
   private readonly seenTtl: number;
 
   constructor(
@@ -61,7 +58,7 @@ export class AlertStore {
     readonly keys: AlertKeys,
     private readonly opts: AlertStoreOptions,
   ) {
-    this.scripts = loadScripts(redis);
+    this.scripts = loadAlertScripts(redis);
     this.seenTtl = opts.seenTtlSeconds ?? 7 * 24 * 3600;
   }
 
@@ -93,15 +90,37 @@ export class AlertStore {
 
   /** Acknowledges an incident; `undefined` when it does not exist. Idempotent. */
   async acknowledge(incidentId: string, at: string, by: string | undefined): Promise<DashboardIncident | undefined> {
+    return this.change(incidentId, 'acknowledged', (prev) => acknowledge(prev, at, by));
+  }
+
+  /**
+   * Marks an open incident unobserved since `since` (its camera's last verdict), or observed again
+   * (issue #28.4, core/observation.ts); `undefined` when it does not exist. Idempotent.
+   */
+  async markObservation(
+    incidentId: string,
+    mark: { readonly kind: 'unobserved'; readonly since: string } | { readonly kind: 'observed' },
+  ): Promise<DashboardIncident | undefined> {
+    return this.change(incidentId, mark.kind, (prev) =>
+      mark.kind === 'unobserved' ? markUnobserved(prev, mark.since) : markObserved(prev),
+    );
+  }
+
+  /** Compare-and-set of a change that is no CloudEvent (no `seen` marker); published when it changed something. */
+  private async change(
+    incidentId: string,
+    change: 'acknowledged' | 'unobserved' | 'observed',
+    next: (prev: DashboardIncident) => DashboardIncident,
+  ): Promise<DashboardIncident | undefined> {
     for (let attempt = 0; attempt < 8; attempt++) {
       const prev = await this.getIncident(incidentId);
       if (!prev) return undefined;
-      const next = acknowledge(prev, at, by);
-      if (next === prev) return prev;
-      const res = await this.writeIncident(next, prev.rev, this.keys.seen(`ack:${incidentId}`), '');
+      const rec = next(prev);
+      if (rec === prev) return prev;
+      const res = await this.writeIncident(rec, prev.rev, this.keys.seen(`${change}:${incidentId}`), '');
       if (res === 'ok') {
-        await this.publish({ type: 'incident', change: 'acknowledged', alert: false, record: next });
-        return next;
+        await this.publish({ type: 'incident', change, alert: false, record: rec });
+        return rec;
       }
     }
     throw new RetryableError(`incident ${incidentId}: too many concurrent writers; retry`);
@@ -112,36 +131,36 @@ export class AlertStore {
     expectedRev: number,
     seenKey: string,
     seenTtl: string,
-  ): Promise<unknown> {
+  ): Promise<'ok' | 'dup' | 'conflict'> {
+    const k = this.keys;
     return this.scripts.putIncident(
-      this.keys.incidents,
-      this.keys.incidentsByTime,
-      this.keys.open,
-      seenKey,
-      rec.incidentId,
-      expectedRev,
-      JSON.stringify(rec),
-      Date.parse(rec.openedAt),
-      rec.state,
-      seenTtl,
-      this.opts.maxIncidents,
+      { incidents: k.incidents, byTime: k.incidentsByTime, open: k.open, seen: seenKey },
+      {
+        incidentId: rec.incidentId,
+        expectedRev,
+        json: JSON.stringify(rec),
+        score: Date.parse(rec.openedAt),
+        state: rec.state,
+        seenTtl,
+        maxIncidents: this.opts.maxIncidents,
+      },
     );
   }
 
   /** Stores a verdict once per event id; false for a redelivery. */
   async addVerdict(eventId: string, data: VerdictCreated, receivedAt: string): Promise<boolean> {
     const verdict: StoredVerdict = { ...data, eventId, receivedAt, analyzedAtMs: Date.parse(data.analyzedAt) };
+    const k = this.keys;
     const stored = await this.scripts.addVerdict(
-      this.keys.seen(eventId),
-      this.keys.verdicts,
-      this.keys.verdictCounts,
-      this.keys.cameraVerdicts,
-      JSON.stringify(verdict),
-      this.opts.recentVerdicts,
-      data.status,
-      this.seenTtl,
-      data.cameraId,
-      verdict.analyzedAtMs,
+      { seen: k.seen(eventId), verdicts: k.verdicts, counts: k.verdictCounts, cameraVerdicts: k.cameraVerdicts },
+      {
+        json: JSON.stringify(verdict),
+        cap: this.opts.recentVerdicts,
+        status: data.status,
+        seenTtl: this.seenTtl,
+        cameraId: data.cameraId,
+        analyzedAtMs: verdict.analyzedAtMs,
+      },
     );
     if (stored === 1) await this.publish({ type: 'verdict', verdict });
     return stored === 1;
@@ -151,12 +170,8 @@ export class AlertStore {
   async putCamera(eventId: string, data: CameraStatusEvent): Promise<boolean> {
     const atMs = Date.parse(data.at);
     const res = await this.scripts.putCamera(
-      this.keys.seen(eventId),
-      this.keys.cameraEvents,
-      data.cameraId,
-      JSON.stringify({ ...data, atMs }),
-      atMs,
-      this.seenTtl,
+      { seen: this.keys.seen(eventId), cameras: this.keys.cameraEvents },
+      { cameraId: data.cameraId, json: JSON.stringify({ ...data, atMs }), atMs, seenTtl: this.seenTtl },
     );
     if (res === 1) await this.publish({ type: 'camera', cameraId: data.cameraId, status: data.status, at: data.at });
     return res !== 0;
@@ -272,12 +287,14 @@ export class AlertStore {
     return out;
   }
 
-  async lastVerdicts(): Promise<Map<string, { status: VerdictStatus; analyzedAt: string; summary: string }>> {
+  async lastVerdicts(): Promise<
+    Map<string, { status: VerdictStatus; analyzedAt: string; summary: string; receivedAt: string }>
+  > {
     const hash = await this.redis.hgetall(this.keys.cameraVerdicts);
     return new Map(
       Object.entries(hash).map(([id, json]) => {
         const v = JSON.parse(json) as StoredVerdict;
-        return [id, { status: v.status, analyzedAt: v.analyzedAt, summary: v.summary }];
+        return [id, { status: v.status, analyzedAt: v.analyzedAt, summary: v.summary, receivedAt: v.receivedAt }];
       }),
     );
   }

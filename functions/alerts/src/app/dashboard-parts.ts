@@ -1,5 +1,7 @@
 import type { Redis } from 'ioredis';
 import { CameraWatchdog } from '../adapters/camera-watchdog';
+import { IncidentObserver } from '../adapters/incident-observer';
+import type { EventRecorder } from './record-wiring';
 import { SessionRevocations } from '../adapters/session-revocations';
 import type { Logger } from 'pino';
 import { Gauge, type Registry } from 'prom-client';
@@ -11,6 +13,7 @@ import type { FunctionAppOptions } from '../../../shared/src/http';
 import { redisKeys } from '../../../shared/src/keys';
 import { createHttpAuth } from '../adapters/auth-http';
 import { FeedbackStore } from '../adapters/feedback-store';
+import type { FeedbackRecorder } from '../record/feedback-log';
 import { LiveState } from '../adapters/live-state';
 import type { AlertsMetrics } from '../adapters/metrics';
 import { OidcVerifier } from '../adapters/oidc-keys';
@@ -19,6 +22,7 @@ import type { SseHub } from '../adapters/sse-hub';
 import { loadStaticAssets } from '../adapters/static-assets';
 import { ackLinkRoutes } from '../http/ack-link-routes';
 import { notificationRoutes } from '../http/notification-routes';
+import { notifyRulesRoutes } from '../http/notify-rules-routes';
 import { chainRoutes, withAckLinks } from '../http/chain';
 import { ThumbnailCache } from '../adapters/thumbnails';
 import type { AuthSettings } from '../core/auth';
@@ -33,10 +37,12 @@ import type { Request, Response } from '../../../shared/src/http';
 /** The dashboard's live snapshot: polled counters, cameras and clips, pushed to the SSE hub. */
 export function createLiveState(
   config: Config,
-  d: { store: AlertStore; hub: SseHub; logger: Logger; shared: SharedParts },
+  d: { store: AlertStore; hub: SseHub; logger: Logger; shared: SharedParts; record?: EventRecorder | undefined },
 ): LiveState {
   const { common, alerts } = config;
   const { store, hub, logger, shared } = d;
+  // two clip lengths past capture's own offline timer: a live capture always speaks first
+  const staleAfterMs = (config.capture.offlineSeconds + 2 * common.segmentSeconds) * 1000;
   return new LiveState({
     store,
     hub,
@@ -47,14 +53,23 @@ export function createLiveState(
     expectedCameras: common.numStreams,
     clipFreshMs: 3 * common.segmentSeconds * 1000,
     liveness: {
-      // two clip lengths past capture's own offline timer: a live capture always speaks first
-      staleAfterMs: (config.capture.offlineSeconds + 2 * common.segmentSeconds) * 1000,
+      staleAfterMs,
       watchdog: new CameraWatchdog({ store, publisher: shared.publisher, logger }),
       activeCameras: async () => {
         const entries = await shared.cameraRegistry.list();
         return entries.length === 0 ? undefined : new Set(entries.filter((c) => c.enabled).map((c) => c.id));
       },
     },
+    // a camera silent as long as the watchdog's offline margin leaves its open incidents unobserved
+    observer: new IncidentObserver({
+      store,
+      publisher: shared.publisher,
+      record: d.record,
+      logger,
+      unobservedAfterMs: staleAfterMs,
+      resolveAfterMs: alerts.unobservedResolveSeconds * 1000,
+      startedAtMs: Date.now(),
+    }),
     keda: {
       listLength: alerts.kedaListLength,
       activationListLength: alerts.kedaActivationListLength,
@@ -137,6 +152,8 @@ export interface DashboardParts {
   readonly shared: SharedParts;
   /** The record's routes (audit of views, history, exports, reports), tried before the dashboard's. */
   readonly recordRoutes?: Routes | undefined;
+  /** Operator feedback into the record (its feedback table and audit log), before Redis. */
+  readonly feedbackRecord?: FeedbackRecorder | undefined;
   /** An acknowledgement through a signed link, for the record and its audit log (issue #24). */
   readonly onAcknowledgedByLink?: (incidentId: string, at: string, recipient: string, address: string) => Promise<void>;
 }
@@ -167,6 +184,7 @@ export function createDashboardRoutes(
     logger,
     assets,
     feedback: new FeedbackStore(p.redis, common.redisPrefix),
+    feedbackRecord: p.feedbackRecord,
     cameras: cameraRoutes({ registry: shared.cameraRegistry, logger, credentialsKey: config.capture.credentialsKey }),
     thumbs: shared.thumbs,
   });
@@ -181,6 +199,7 @@ export function createDashboardRoutes(
     assets,
     vapidPublicKey: config.notify.vapidPublicKey,
   });
+  const rulesEditor = notifyRulesRoutes({ redis: p.redis, keys: redisKeys(common.redisPrefix), assets });
   const ackLinks = ackLinkRoutes({
     store: p.store,
     secret: config.notify.linkSecret,
@@ -199,7 +218,9 @@ export function createDashboardRoutes(
         chainRoutes(
           notifications,
           coverageRoutes(shared.coverage),
-          async (req, res) => (record !== undefined && (await record(req, res))) || dashboard(req, res),
+          // after the record's routes, whose change audit writes this editor's entries
+          async (req, res) =>
+            (record !== undefined && (await record(req, res))) || (await rulesEditor(req, res)) || dashboard(req, res),
         ),
       ),
     ),

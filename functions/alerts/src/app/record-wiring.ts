@@ -14,17 +14,29 @@ import { RecordReader } from '../record/record-reader';
 import { RecordWriter } from '../record/record-writer';
 import { runRecordRetention } from '../record/retention';
 import { Workflow } from '../record/workflow';
+import { DeliveryLog, DeliveryRecorder } from '../record/deliveries';
+import { redisKeys } from '../../../shared/src/keys';
+import { FeedbackLog, type FeedbackRecorder } from '../record/feedback-log';
 import { recordRoutes } from '../http/record-routes';
 import { viewAudit } from '../http/view-audit';
 import { loadStaticAssets } from '../adapters/static-assets';
 import { exportRoutes } from '../http/export-routes';
 import { reportRoutes } from '../http/report-routes';
 
+/** How often notify's attempt stream is copied into the record. */
+const DELIVERY_COPY_MS = 1000;
+
 /** What the CloudEvent handler hands the record (handler.ts). */
 export interface EventRecorder {
   alert(eventId: string, kind: AlertEventKind, data: AlertData, receivedAt: string): Promise<boolean>;
   verdict(eventId: string, data: VerdictCreated): Promise<boolean>;
   camera(eventId: string, data: CameraStatusEvent): Promise<boolean>;
+  /** An incident marked unobserved or observed again (issue #28.4). */
+  observation(
+    incidentId: string,
+    mark: { readonly kind: 'unobserved'; readonly since: string } | { readonly kind: 'observed' },
+    at: string,
+  ): Promise<boolean>;
 }
 
 export interface RunningRecord {
@@ -32,6 +44,8 @@ export interface RunningRecord {
   readonly recorder: EventRecorder;
   /** Runs before the dashboard's routes: audits views, serves the record's API, exports and reports. */
   readonly routes: (req: Request, res: Response) => Promise<boolean>;
+  /** Operator feedback into the record's feedback table, audited (issue #25 item 2). */
+  readonly feedback: FeedbackRecorder;
   /** An acknowledgement through a signed link (issue #24): recorded and audited with the link's recipient. */
   acknowledgedByLink(incidentId: string, at: string, recipient: string, address: string): Promise<void>;
   stop(): Promise<void>;
@@ -65,6 +79,14 @@ export async function startRecord(config: Config, deps: RecordDeps): Promise<Run
   const reader = new RecordReader(db, now);
   const audit = new AuditLog(db);
   const workflow = new Workflow(db, audit);
+  const deliveries = new DeliveryLog(db);
+  const deliveryRecorder = new DeliveryRecorder(
+    redis,
+    redisKeys(config.common.redisPrefix).notifyAttemptLog,
+    deliveries,
+    logger,
+  );
+  const feedback = new FeedbackLog(db, audit);
   const placeOf = async (cameraId: string): Promise<CameraPlace> => {
     const c = await deps.cameras.get(cameraId).catch(() => undefined);
     return c ? { site: c.site, area: c.area, zones: c.zones.map((z) => z.name) } : NO_PLACE;
@@ -77,9 +99,11 @@ export async function startRecord(config: Config, deps: RecordDeps): Promise<Run
   const assets = loadStaticAssets();
   const api = recordRoutes({
     reader,
+    feedback,
     writer,
     workflow,
     audit,
+    deliveries,
     store: deps.store,
     logger,
     onHold,
@@ -87,6 +111,7 @@ export async function startRecord(config: Config, deps: RecordDeps): Promise<Run
   });
   const exports = exportRoutes({
     reader,
+    feedback,
     audit,
     clipsDir: config.common.clipsDir,
     logger,
@@ -108,7 +133,8 @@ export async function startRecord(config: Config, deps: RecordDeps): Promise<Run
     try {
       const r = await runRecordRetention(db, config.record.retentionDays, now());
       if (r.ran && r.heldClips.length) await redis.sadd(deps.legalHoldKey, ...r.heldClips);
-      if (r.ran && r.incidents + r.verdicts + r.cameraEvents + r.auditEntries > 0) logger.info(r, 'record retention');
+      if (r.ran && r.incidents + r.verdicts + r.cameraEvents + r.feedback + r.auditEntries > 0)
+        logger.info(r, 'record retention');
     } catch (err) {
       logger.warn({ err: toError(err).message }, 'record retention failed; next round retries');
     }
@@ -122,14 +148,26 @@ export async function startRecord(config: Config, deps: RecordDeps): Promise<Run
     };
     timer = setTimeout(tick, Math.min(interval, 60_000));
   }
+  // notify's delivery attempts into the record, every second (DeliveryRecorder: at least once, idempotent)
+  let copying: Promise<unknown> | undefined;
+  const copyDeliveries = setInterval(() => {
+    copying ??= deliveryRecorder
+      .drainOnce()
+      .catch((err: unknown) =>
+        logger.warn({ err: toError(err).message }, 'notify deliveries not recorded yet; retrying'),
+      )
+      .finally(() => (copying = undefined));
+  }, DELIVERY_COPY_MS);
   logger.info({ record: db.kind, dir: db.kind === 'pglite' ? config.record.recordDir : undefined }, 'record open');
 
   return {
     db,
+    feedback,
     recorder: {
       alert: async (id, kind, data, at) => writer.alert(id, kind, data, at, await placeOf(data.cameraId)),
       verdict: (id, data) => writer.verdict(id, data),
       camera: (id, data) => writer.camera(id, data),
+      observation: (id, mark, at) => writer.observation(id, mark, at),
     },
     routes: async (req, res) =>
       (await views(req, res)) || (await api(req, res)) || (await exports(req, res)) || reports(req, res),
@@ -141,6 +179,8 @@ export async function startRecord(config: Config, deps: RecordDeps): Promise<Run
       );
     },
     stop: async () => {
+      clearInterval(copyDeliveries);
+      await copying;
       clearTimeout(timer);
       timer = undefined;
       await running;

@@ -65,16 +65,6 @@ export async function startAlerts(config: Config, deps: AlertsDeps = {}): Promis
     maxPerClient: alerts.sseMaxPerClient,
   });
   const shared = createSharedParts(config, { redis, metrics, registry, logger });
-  const live = createLiveState(config, { store, hub, logger, shared });
-  sub.on('message', (_channel: string, message: string) => {
-    try {
-      live.onUpdate(JSON.parse(message) as StoreUpdate);
-    } catch (err) {
-      logger.warn({ err: toError(err).message }, 'bad update message');
-    }
-  });
-  await sub.subscribe(keys.updates);
-
   // the system of record (issue #25): PostgreSQL at DATABASE_URL, else embedded PGlite
   const record = await startRecord(config, {
     redis,
@@ -87,6 +77,15 @@ export async function startAlerts(config: Config, deps: AlertsDeps = {}): Promis
     await Promise.allSettled([sub.quit(), redis.quit()]);
     throw err;
   });
+  const live = createLiveState(config, { store, hub, logger, shared, record: record?.recorder });
+  sub.on('message', (_channel: string, message: string) => {
+    try {
+      live.onUpdate(JSON.parse(message) as StoreUpdate);
+    } catch (err) {
+      logger.warn({ err: toError(err).message }, 'bad update message');
+    }
+  });
+  await sub.subscribe(keys.updates);
 
   const redisAt = redactUrls(common.redisUrl);
   const handler = createAlertsHandler({
@@ -111,6 +110,7 @@ export async function startAlerts(config: Config, deps: AlertsDeps = {}): Promis
       logger,
       shared,
       recordRoutes: record?.routes,
+      feedbackRecord: record?.feedback,
       ...(record ? { onAcknowledgedByLink: (id, at, by, from) => record.acknowledgedByLink(id, at, by, from) } : {}),
     }),
   });

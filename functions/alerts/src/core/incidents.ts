@@ -36,6 +36,11 @@ export interface DashboardIncident extends AlertData {
   /** An acknowledgement given before a warning → danger escalation cleared it (issue #24). */
   readonly previousAcknowledgedAt?: string;
   readonly previousAcknowledgedBy?: string;
+  /**
+   * Set while its camera produces no verdict (issue #28.4, core/observation.ts): the time of the
+   * camera's last verdict. Cleared when verdicts return; kept on an incident resolved unobserved.
+   */
+  readonly unobservedSince?: string;
   /** Received at (first and latest), this function's clock. */
   readonly firstReceivedAt: string;
   readonly lastReceivedAt: string;
@@ -197,6 +202,19 @@ export function applyAlertEvent(prev: DashboardIncident | undefined, ev: AlertEv
 export function acknowledge(prev: DashboardIncident, at: string, by: string | undefined): DashboardIncident {
   if (prev.acknowledgedAt) return prev;
   return { ...prev, acknowledgedAt: at, ...(by ? { acknowledgedBy: by } : {}), rev: prev.rev + 1 };
+}
+
+/** Marks an open incident unobserved since `since` (pure); unchanged when already marked or not open. */
+export function markUnobserved(prev: DashboardIncident, since: string): DashboardIncident {
+  if (prev.state !== 'open' || prev.unobservedSince !== undefined) return prev;
+  return { ...prev, unobservedSince: since, rev: prev.rev + 1 };
+}
+
+/** Its camera is judged again: clears the mark (pure); unchanged when not marked or not open. */
+export function markObserved(prev: DashboardIncident): DashboardIncident {
+  if (prev.state !== 'open' || prev.unobservedSince === undefined) return prev;
+  const { unobservedSince: _since, ...rest } = prev;
+  return { ...rest, rev: prev.rev + 1 };
 }
 
 /** Milliseconds an incident has lasted: until `resolvedAt`, or until `now` while open. */

@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
-import { CAMERA_ID, CameraEntryError } from '../../../shared/src/camera-registry/schema';
+import { CameraEntryError } from '../../../shared/src/camera-registry/schema';
+import { CAMERA_ID } from '../../../shared/src/camera-id';
 import type { CameraRegistry } from '../../../shared/src/camera-registry/store';
 import type { Request, Response } from '../../../shared/src/http';
 import { requireAdmin } from './admin-guard';

@@ -9,10 +9,13 @@ import { csvLine, INCIDENT_CSV_COLUMNS, statusHistoryCell, UTF8_BOM, type Transi
 import { parseHistoryFilter } from '../core/record-filter';
 import type { AuditLog } from '../record/audit-log';
 import type { RecordReader } from '../record/record-reader';
+import type { FeedbackLog } from '../record/feedback-log';
 import { allowed, segment } from './record-actor';
 
 export interface ExportDeps {
   readonly reader: RecordReader;
+  /** The incident's operator feedback (in the bundle's incident.json). */
+  readonly feedback: Pick<FeedbackLog, 'ofIncident'>;
   readonly audit: AuditLog;
   readonly clipsDir: string;
   readonly logger: Logger;
@@ -93,16 +96,17 @@ async function bundle(deps: ExportDeps, id: string | undefined, req: Request, re
   if (!incident) return void res.status(404).json({ error: `no incident ${id} in the record` });
   // the export is audited first, so the bundle's own trail shows it
   await deps.audit.write(who, { action: 'export.bundle', target: id });
-  const [transitions, actions, actionEvents, trail] = await Promise.all([
+  const [transitions, actions, actionEvents, feedback, trail] = await Promise.all([
     deps.reader.transitions(id),
     deps.reader.actions(id),
     deps.reader.actionEvents(id),
+    deps.feedback.ofIncident(id, incident.clipPaths),
     deps.audit.trailOf(id, incident.clipPaths),
   ]);
   const files: { name: string; data: Buffer }[] = [];
   const missing: { clipPath: string; reason: string }[] = [];
   const json = (name: string, v: unknown) => files.push({ name, data: Buffer.from(`${JSON.stringify(v, null, 2)}\n`) });
-  json('incident.json', { incident, transitions, actions, actionEvents });
+  json('incident.json', { incident, transitions, actions, actionEvents, feedback });
   json('audit-trail.json', trail);
   for (const [k, clip] of incident.clipPaths.entries()) {
     const base = `${String(k + 1).padStart(2, '0')}-${clip.replace(/[^A-Za-z0-9._-]+/g, '_')}`;

@@ -1,3 +1,4 @@
+import type { Logger } from 'pino';
 import { z } from 'zod';
 import {
   feedbackCounts,
@@ -9,13 +10,39 @@ import {
 } from '../../../shared/src/feedback';
 import { HAZARD_TYPES, severityOf, type HazardType, type VerdictStatus } from '../../../shared/src/verdict';
 import type { Request, Response } from '../../../shared/src/http';
+import { toError } from '../../../shared/src/errors';
 import type { FeedbackStore } from '../adapters/feedback-store';
 import type { AlertStore } from '../adapters/redis-store';
+import type { FeedbackRecorder } from '../record/feedback-log';
 import { operatorWrite } from './operator-check';
+import { actorOf } from './record-actor';
 
 export interface FeedbackRouteDeps {
   readonly store: AlertStore;
   readonly feedback: FeedbackStore;
+  /** The system of record's feedback table and audit log (issue #25); absent with RECORD_DIR=off. */
+  readonly feedbackRecord?: FeedbackRecorder | undefined;
+  readonly logger?: Logger;
+}
+
+/**
+ * Writes the record first: when it cannot be written the answer is 503 and Redis is left as it
+ * was, so the live set never holds a mark the 5-year record lacks. True when written (or no record).
+ */
+async function recorded(
+  deps: FeedbackRouteDeps,
+  res: Response,
+  write: (() => Promise<void>) | undefined,
+): Promise<boolean> {
+  if (!write) return true;
+  try {
+    await write();
+    return true;
+  } catch (err) {
+    deps.logger?.error({ err: toError(err).message }, 'feedback not recorded: refused');
+    res.status(503).set('retry-after', '5').json({ error: 'the record cannot be written; retry shortly' });
+    return false;
+  }
 }
 
 /** What the model said about a target's clip, looked up on the server (never taken from the browser). */
@@ -122,7 +149,11 @@ export function feedbackRoutes(deps: FeedbackRouteDeps): (req: Request, res: Res
     if (p === '/api/feedback/remove') {
       const body = RemoveSchema.safeParse(req.body);
       if (!body.success) return (res.status(400).json({ error: issues(body.error) }), true);
-      const removed = await deps.feedback.remove(body.data.target, body.data.kind);
+      const { target, kind } = body.data;
+      if (!(await deps.feedback.has(target, kind))) return (res.status(404).json({ error: 'no such feedback' }), true);
+      const record = deps.feedbackRecord;
+      if (!(await recorded(deps, res, record && (() => record.withdrawn(target, kind, actorOf(req)))))) return true;
+      const removed = await deps.feedback.remove(target, kind);
       return (
         removed ? res.status(200).json({ removed: true }) : res.status(404).json({ error: 'no such feedback' }),
         true
@@ -145,6 +176,8 @@ export function feedbackRoutes(deps: FeedbackRouteDeps): (req: Request, res: Res
       at: new Date().toISOString(),
       ...(body.data.note ? { note: body.data.note } : {}),
     };
+    const record = deps.feedbackRecord;
+    if (!(await recorded(deps, res, record && (() => record.given(rec, actorOf(req)))))) return true;
     await deps.feedback.put(rec);
     return (res.status(201).json(rec), true);
   };

@@ -5,7 +5,9 @@ import { toError } from '../../../shared/src/errors';
 import { AckBodySchema, AssignSchema, HoldSchema, NewActionSchema, TransitionSchema } from '../core/actions';
 import { parseHistoryFilter } from '../core/record-filter';
 import type { AuditLog } from '../record/audit-log';
+import type { DeliveryLog } from '../record/deliveries';
 import type { RecordReader } from '../record/record-reader';
+import type { FeedbackLog } from '../record/feedback-log';
 import type { Workflow } from '../record/workflow';
 import type { RecordWriter } from '../record/record-writer';
 import type { AlertStore } from '../adapters/redis-store';
@@ -14,9 +16,13 @@ import { allowed, segment } from './record-actor';
 
 export interface RecordRouteDeps {
   readonly reader: RecordReader;
+  /** The incident's operator feedback (listed in its record). */
+  readonly feedback: Pick<FeedbackLog, 'ofIncident'>;
   readonly writer: RecordWriter;
   readonly workflow: Workflow;
   readonly audit: AuditLog;
+  /** notify's delivery attempts (issue #25 §2), shown with the incident's record. */
+  readonly deliveries: DeliveryLog;
   readonly store: AlertStore;
   readonly logger: Logger;
   /** Legal hold changed: keep (or release) the incident's clips in capture's retention. */
@@ -78,14 +84,19 @@ export function recordRoutes(deps: RecordRouteDeps): Route {
       if (!who) return true;
       const incident = await reader.incident(id);
       if (!incident) return (res.status(404).json({ error: `no incident ${id} in the record` }), true);
-      const [transitions, actions, actionEvents] = await Promise.all([
+      const [transitions, actions, actionEvents, deliveries, feedback] = await Promise.all([
         reader.transitions(id),
         reader.actions(id),
         reader.actionEvents(id),
+        deps.deliveries.ofIncident(id),
+        deps.feedback.ofIncident(id, incident.clipPaths),
       ]);
       await audit.write(who, { action: 'view.incident', target: id });
       return (
-        res.status(200).set('cache-control', 'no-store').json({ incident, transitions, actions, actionEvents }),
+        res
+          .status(200)
+          .set('cache-control', 'no-store')
+          .json({ incident, transitions, actions, actionEvents, deliveries, feedback }),
         true
       );
     }

@@ -14,6 +14,8 @@ import { clipPathFromUrl } from '../core/clip-url';
 import { streamClientKey } from '../core/stream-key';
 import type { FeedbackStore } from '../adapters/feedback-store';
 import { feedbackRoutes } from './feedback-routes';
+import { CAMERA_ID } from '../../../shared/src/camera-id';
+import type { FeedbackRecorder } from '../record/feedback-log';
 
 export interface RouteDeps {
   readonly clipsDir: string;
@@ -24,11 +26,11 @@ export interface RouteDeps {
   readonly assets: StaticAssets;
   readonly logger: Logger;
   readonly feedback: FeedbackStore;
+  /** The record's feedback table (issue #25); absent with RECORD_DIR=off. */
+  readonly feedbackRecord?: FeedbackRecorder | undefined;
   /** The camera registry API (camera-routes.ts). */
   readonly cameras?: (req: Request, res: Response) => Promise<boolean>;
 }
-
-const CAMERA_ID = /^[A-Za-z0-9_-]{1,64}$/;
 
 const decode = (s: string): string | undefined => {
   try {

@@ -9,7 +9,8 @@ import { actorOf } from './record-actor';
 const LIVE_TILE_WINDOW_MS = 10 * 60_000;
 
 /** Routes whose changes the record routes audit themselves (in the same transaction as the change). */
-const SELF_AUDITED = /^\/api\/(incidents\/[^/]+\/(ack|assign|actions|hold)|actions\/\d+\/transition)$/;
+const SELF_AUDITED =
+  /^\/api\/(incidents\/[^/]+\/(ack|assign|actions|hold)|actions\/\d+\/transition|feedback|feedback\/remove)$/;
 
 /** What a GET shows of the footage or the record, or undefined when it shows neither. */
 export function viewOf(req: Pick<Request, 'path' | 'query' | 'headers'>): AuditEntry | undefined {
@@ -40,7 +41,7 @@ function safeDecode(s: string): string {
 
 /**
  * Audits every view of footage (clips, thumbnails, live tiles) and every change made through a
- * route that does not audit itself (cameras, zones, feedback), after the dashboard's guard
+ * route that does not audit itself (cameras, zones), after the dashboard's guard
  * established who asks. A view is written before the footage is sent: if the entry cannot be
  * written, the footage is not shown (503) — no view without its entry.
  */

@@ -1,7 +1,14 @@
 import type { RecordDb, Queryable } from '../../../shared/src/record/db';
 import { RetryableError, toError } from '../../../shared/src/errors';
 import type { AlertData, CameraStatusEvent, VerdictCreated } from '../../../shared/src/events';
-import { acknowledge, applyAlertEvent, type AlertEventKind, type DashboardIncident } from '../core/incidents';
+import {
+  acknowledge,
+  applyAlertEvent,
+  markObserved,
+  markUnobserved,
+  type AlertEventKind,
+  type DashboardIncident,
+} from '../core/incidents';
 import { INCIDENT_COLUMNS, incidentRowValues, type CameraPlace } from '../core/record-row';
 
 const COLS = INCIDENT_COLUMNS.join(', ');
@@ -68,8 +75,8 @@ export class RecordWriter {
       );
     }
     await tx.query(
-      `INSERT INTO incident_events (event_id, incident_id, kind, status, severity, summary, clip_path, analyzed_at, at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+      `INSERT INTO incident_events (event_id, incident_id, kind, status, severity, summary, clip_path, analyzed_at, at, note)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
       [
         eventId,
         data.incidentId,
@@ -80,9 +87,46 @@ export class RecordWriter {
         data.clipPath,
         data.analyzedAt,
         receivedAt,
+        // why it resolved, when it was not the engine's clean clips (issue #28.4: `unobserved`)
+        data.reason ?? null,
       ],
     );
     return true;
+  }
+
+  /**
+   * An incident marked unobserved (its camera's last verdict at `since`) or observed again (issue
+   * #28.4): the doc's `unobservedSince` and a transition row whose note says why. False when the
+   * record has no such open incident or nothing changes.
+   */
+  async observation(
+    incidentId: string,
+    mark: { readonly kind: 'unobserved'; readonly since: string } | { readonly kind: 'observed' },
+    at: string,
+  ): Promise<boolean> {
+    return this.retryable(`${mark.kind} ${incidentId}`, async (tx) => {
+      const [row] = await tx.query<{ doc: DashboardIncident }>(
+        'SELECT doc FROM incidents WHERE incident_id = $1 FOR UPDATE',
+        [incidentId],
+      );
+      if (!row) return false;
+      const prev: DashboardIncident = { ...row.doc, history: [] };
+      const next = mark.kind === 'unobserved' ? markUnobserved(prev, mark.since) : markObserved(prev);
+      if (next === prev) return false;
+      const { history: _h, ...doc } = next;
+      await tx.query('UPDATE incidents SET doc = $2, updated_at = now() WHERE incident_id = $1', [
+        incidentId,
+        JSON.stringify(doc),
+      ]);
+      const note =
+        mark.kind === 'unobserved' ? `no verdict from camera ${prev.cameraId} since ${mark.since}` : 'verdicts again';
+      await tx.query(
+        `INSERT INTO incident_events (event_id, incident_id, kind, at, note) VALUES ($1, $2, $3, $4, $5)
+         ON CONFLICT (event_id) DO NOTHING`,
+        [`${mark.kind}:${incidentId}:${at}`, incidentId, mark.kind, at, note],
+      );
+      return true;
+    });
   }
 
   /** Keeps the summary of a non-safe verdict (safe ones are only counted, in Redis). */

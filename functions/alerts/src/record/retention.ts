@@ -9,6 +9,7 @@ export interface RetentionResult {
   readonly incidents: number;
   readonly verdicts: number;
   readonly cameraEvents: number;
+  readonly feedback: number;
   readonly auditEntries: number;
   /** Clip paths of every incident on legal hold (re-asserted in Redis for capture's retention). */
   readonly heldClips: string[];
@@ -17,15 +18,26 @@ export interface RetentionResult {
 /**
  * The record's retention by class (docs/records.md "Retention"): incidents — with their transitions
  * and corrective actions (ON DELETE CASCADE) — resolved longer than `days` ago and not on legal hold;
- * non-safe verdict summaries and camera events older than `days`; audit entries older than `days`
- * (the table's trigger lets the job delete only entries older than 5 years, whatever `days` says).
+ * non-safe verdict summaries, camera events and operator feedback (unless about a held incident)
+ * older than `days`; notification deliveries older than `days` whose incident is gone; audit entries
+ * older than `days` (the table's trigger lets the job delete only entries older than 5 years, whatever `days` says).
  * Clips are not touched here: capture's retention deletes them, and keeps the held ones.
  */
+const NOT_RUN: RetentionResult = {
+  ran: false,
+  incidents: 0,
+  verdicts: 0,
+  cameraEvents: 0,
+  feedback: 0,
+  auditEntries: 0,
+  heldClips: [],
+};
+
 export async function runRecordRetention(db: RecordDb, days: number, now: Date): Promise<RetentionResult> {
   const cutoff = new Date(now.getTime() - days * 86_400_000).toISOString();
   return db.session(async (conn) => {
     const [lock] = await conn.query<{ ok: boolean }>('SELECT pg_try_advisory_lock($1) AS ok', [RETENTION_LOCK]);
-    if (!lock?.ok) return { ran: false, incidents: 0, verdicts: 0, cameraEvents: 0, auditEntries: 0, heldClips: [] };
+    if (!lock?.ok) return NOT_RUN;
     try {
       const count = async (sql: string): Promise<number> => (await conn.query(sql, [cutoff])).length;
       const incidents = await count(
@@ -34,6 +46,18 @@ export async function runRecordRetention(db: RecordDb, days: number, now: Date):
       );
       const verdicts = await count('DELETE FROM verdicts WHERE analyzed_at < $1 RETURNING event_id');
       const cameraEvents = await count('DELETE FROM camera_events WHERE at < $1 RETURNING event_id');
+      // notification deliveries go with their incident (kept while it is kept: on hold, or not yet old)
+      await conn.query(
+        `DELETE FROM notification_deliveries d WHERE d.at < $1
+         AND NOT EXISTS (SELECT 1 FROM incidents i WHERE i.incident_id = d.incident_id)`,
+        [cutoff],
+      );
+      // feedback on an incident on legal hold (or on a verdict of one of its clips) stays with it
+      const feedback = await count(
+        `DELETE FROM feedback f WHERE at < $1 AND NOT EXISTS (SELECT 1 FROM incidents i WHERE i.legal_hold
+           AND ((f.target_kind = 'incident' AND f.target_id = i.incident_id) OR f.clip_path = ANY(i.clip_paths)))
+         RETURNING id`,
+      );
       await conn.exec('BEGIN');
       let auditEntries: number;
       try {
@@ -50,7 +74,15 @@ export async function runRecordRetention(db: RecordDb, days: number, now: Date):
       const held = await conn.query<{ clip: string }>(
         'SELECT DISTINCT unnest(clip_paths) AS clip FROM incidents WHERE legal_hold',
       );
-      return { ran: true, incidents, verdicts, cameraEvents, auditEntries, heldClips: held.map((h) => h.clip) };
+      return {
+        ran: true,
+        incidents,
+        verdicts,
+        cameraEvents,
+        feedback,
+        auditEntries,
+        heldClips: held.map((h) => h.clip),
+      };
     } finally {
       await conn.query('SELECT pg_advisory_unlock($1)', [RETENTION_LOCK]);
     }

@@ -3,7 +3,7 @@ import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { toError } from '../../../shared/src/errors';
 import type { RedisKeys } from '../../../shared/src/keys';
-import { luaScripts } from '../../../shared/src/lua';
+import { lua, luaReply, luaScripts } from '../../../shared/src/lua';
 import { claimCandidates, fairShare, renewIntervalMs, replicaOffset, surplus } from '../core/leases';
 
 export interface LeaseManagerOptions {
@@ -20,21 +20,11 @@ export interface LeaseManagerOptions {
   onLose: (cameraId: string) => Promise<void> | void;
 }
 
-const loadLeaseScripts = luaScripts('captureLease', path.join(__dirname, 'lua'), ['renew-1', 'release-1'] as const);
-
-/** The lease scripts, typed: each returns 0 when the lease is not ours (lost / already gone). */
-interface LeaseScripts {
-  renew(key: string, replicaId: string, ttlMs: number): Promise<number>;
-  release(key: string, replicaId: string): Promise<number>;
-}
-
-function leaseScripts(redis: Redis): LeaseScripts {
-  const lua = loadLeaseScripts(redis);
-  return {
-    renew: async (key, replicaId, ttlMs) => Number(await lua.renew(key, replicaId, ttlMs)),
-    release: async (key, replicaId) => Number(await lua.release(key, replicaId)),
-  };
-}
+/** The lease scripts: each returns 0 when the lease is not ours (lost / already gone). */
+const loadLeaseScripts = luaScripts('capture', path.join(__dirname, 'lua'), {
+  'renew-1': lua({ keys: ['lease'], args: ['replicaId', 'ttlMs'], reply: luaReply.number }),
+  'release-1': lua({ keys: ['lease'], args: ['replicaId'], reply: luaReply.number }),
+});
 
 /**
  * Lease mode: every TTL/3 renew our leases (only if still ours), drop cameras whose lease
@@ -47,10 +37,10 @@ export class LeaseManager {
   private ticking: Promise<void> = Promise.resolve();
   private stopped = false;
   private claiming = true;
-  private readonly scripts: LeaseScripts;
+  private readonly scripts: ReturnType<typeof loadLeaseScripts>;
 
   constructor(private readonly opts: LeaseManagerOptions) {
-    this.scripts = leaseScripts(opts.redis);
+    this.scripts = loadLeaseScripts(opts.redis);
   }
 
   ownedCameras(): string[] {
@@ -86,7 +76,7 @@ export class LeaseManager {
       await this.release(cam);
     }
     for (const cam of [...this.owned]) {
-      if ((await this.scripts.renew(keys.cameraLease(cam), replicaId, ttlMs)) !== 0) continue;
+      if ((await this.scripts.renew({ lease: keys.cameraLease(cam) }, { replicaId, ttlMs })) !== 0) continue;
       logger.warn({ cameraId: cam }, 'lease lost (expired or taken over): stopping this camera');
       this.owned.delete(cam);
       void Promise.resolve(this.opts.onLose(cam)).catch(() => undefined);
@@ -128,7 +118,9 @@ export class LeaseManager {
   }
 
   private async release(cam: string): Promise<void> {
-    await this.scripts.release(this.opts.keys.cameraLease(cam), this.opts.replicaId).catch(() => 0);
+    await this.scripts
+      .release({ lease: this.opts.keys.cameraLease(cam) }, { replicaId: this.opts.replicaId })
+      .catch(() => 0);
   }
 
   /** Shutdown, first step: keep renewing what we hold (recorders are finalising) but claim nothing new. */

@@ -8,6 +8,7 @@ import type { RedisKeys } from '../../../shared/src/keys';
 import { parseVerdictMark, planRetention, type ClipFacts, type RetentionPlan } from '../core/retention';
 import type { CaptureMetrics } from './metrics';
 import { MODEL_DIR, modelClipPaths } from '../../../shared/src/model-clip';
+import { CAMERA_ID } from '../../../shared/src/camera-id';
 
 export interface RetentionOptions {
   redis: Redis;
@@ -25,7 +26,6 @@ export interface SweepResult extends RetentionPlan {
 }
 
 const CLIP_NAME = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z\.mp4$/;
-const CAMERA_DIR = /^[A-Za-z0-9_-]{1,64}$/;
 const BATCH = 500;
 
 /**
@@ -126,7 +126,7 @@ export class RetentionSweeper {
     const present = new Set<string>();
     for (const entry of await fs.readdir(clipsDir, { withFileTypes: true }).catch(() => [])) {
       const abs = path.join(clipsDir, entry.name);
-      if (!entry.isDirectory() || entry.name.startsWith('.') || !CAMERA_DIR.test(entry.name)) {
+      if (!entry.isDirectory() || entry.name.startsWith('.') || !CAMERA_ID.test(entry.name)) {
         otherBytes += await du(abs);
         continue;
       }

@@ -1,10 +1,12 @@
 import path from 'node:path';
 import type { Redis } from 'ioredis';
 import type { RedisKeys } from '../../../shared/src/keys';
-import { luaScripts } from '../../../shared/src/lua';
+import { lua, luaReply, luaScripts } from '../../../shared/src/lua';
 import type { LastJudged } from '../core/unchanged-gate';
 
-const loadScripts = luaScripts('sh_inference_gate', path.join(__dirname, 'lua'), ['set-last-judged-1'] as const);
+const loadScripts = luaScripts('inference', path.join(__dirname, 'lua'), {
+  'set-last-judged-1': lua({ keys: ['lastJudged'], args: ['cameraId', 'atMs', 'json'], reply: luaReply.number }),
+});
 
 /**
  * The unchanged-scene gate's per-camera reference, in Redis (several pods share a camera's
@@ -39,7 +41,7 @@ export class GateState {
       at: j.at,
       thumbs: j.thumbs.map((t) => Buffer.from(t.buffer, t.byteOffset, t.byteLength).toString('base64')),
     });
-    await this.lua.setLastJudged(this.keys.inferenceLastJudged, cameraId, j.at, json);
+    await this.lua.setLastJudged({ lastJudged: this.keys.inferenceLastJudged }, { cameraId, atMs: j.at, json });
   }
 
   /** Drops a camera's reference: its next clip is judged. */

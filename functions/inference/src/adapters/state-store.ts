@@ -1,7 +1,7 @@
 import path from 'node:path';
 import type { Redis } from 'ioredis';
 import type { RedisKeys } from '../../../shared/src/keys';
-import { luaScripts } from '../../../shared/src/lua';
+import { lua, luaReply, luaScripts } from '../../../shared/src/lua';
 import {
   INCIDENT_TYPES,
   type CameraState,
@@ -10,10 +10,34 @@ import {
   type WindowEntry,
 } from '../core/incidents';
 
-const loadScripts = luaScripts('sh_inference', path.join(__dirname, 'lua'), ['commit-6'] as const);
-
 /** commit-6: [1] committed, [0] CAS conflict, [2, outcome] already committed (replay). */
-type CommitReply = [number, string?];
+type CommitReply = [status: number, outcome?: string];
+
+const loadScripts = luaScripts('inference', path.join(__dirname, 'lua'), {
+  'commit-6': lua({
+    keys: ['marker', 'outcome', 'verdicts', 'incidents', 'windows', 'incidentClips'],
+    args: [
+      'markerValue',
+      'outcome',
+      'markerTtlSeconds',
+      'verdictsMaxLen',
+      'verdictJson',
+      'jobId',
+      'cameraId',
+      'expectedWindow',
+      'nextWindow',
+      'evidenceClip',
+      'tripletCount',
+      'replayTtlSeconds',
+    ],
+    /** (field, expected or '', new value) per changed incident, from ARGV[13] */
+    restArgs: 'triplets',
+    reply: (raw): CommitReply => {
+      const [status, outcome] = luaReply.array(raw);
+      return outcome === undefined ? [Number(status)] : [Number(status), outcome as string];
+    },
+  }),
+});
 
 /** A camera's engine state as read, plus the exact strings read (the compare-and-set expectations). */
 export interface LoadedCamera {
@@ -85,8 +109,13 @@ export class StateStore {
         incidents[t] = JSON.parse(v) as Incident;
       }
     });
-    const window = rawWindow ? (JSON.parse(rawWindow) as { window: WindowEntry[] }).window : [];
-    return { state: { window, incidents }, rawWindow: rawWindow ?? '', rawIncidents };
+    // the camera's newest verdict time travels with its window (issue #28.4: how long it was silent)
+    const stored = rawWindow
+      ? (JSON.parse(rawWindow) as { window: WindowEntry[]; lastVerdictAtMs?: number })
+      : undefined;
+    const state: CameraState = { window: stored?.window ?? [], incidents };
+    if (stored?.lastVerdictAtMs !== undefined) state.lastVerdictAtMs = stored.lastVerdictAtMs;
+    return { state, rawWindow: rawWindow ?? '', rawIncidents };
   }
 
   /** The stored outcome of a committed job, or null. */
@@ -101,7 +130,13 @@ export class StateStore {
    */
   async commit(input: CommitInput, cameraId: string): Promise<CommitResult> {
     const { loaded, next } = input;
-    const nextWindow = JSON.stringify({ window: next.window });
+    const windowJson = (c: CameraState) =>
+      JSON.stringify(
+        c.lastVerdictAtMs === undefined
+          ? { window: c.window }
+          : { window: c.window, lastVerdictAtMs: c.lastVerdictAtMs },
+      );
+    const nextWindow = windowJson(next);
     const triplets: string[] = [];
     for (const t of INCIDENT_TYPES) {
       const after = next.incidents[t];
@@ -110,27 +145,31 @@ export class StateStore {
       const before = loaded.rawIncidents[t] ?? '';
       if (value !== before) triplets.push(field(cameraId, t), before, value);
     }
-    const res = (await this.scripts.commit(
-      input.markerKey,
-      input.outcomeKey,
-      this.keys.verdicts,
-      this.keys.incidents,
-      this.keys.incidentWindows,
-      this.keys.incidentClips,
-      input.markerValue,
-      input.outcome,
-      input.markerTtlSeconds,
-      this.opts.verdictsMaxLen,
-      input.verdictJson ?? '',
-      input.jobId,
-      cameraId,
-      loaded.rawWindow,
-      nextWindow === JSON.stringify({ window: loaded.state.window }) ? '' : nextWindow,
-      input.evidenceClip ?? '',
-      triplets.length / 3,
-      this.opts.replayTtlSeconds,
-      ...triplets,
-    )) as CommitReply;
+    const res = await this.scripts.commit(
+      {
+        marker: input.markerKey,
+        outcome: input.outcomeKey,
+        verdicts: this.keys.verdicts,
+        incidents: this.keys.incidents,
+        windows: this.keys.incidentWindows,
+        incidentClips: this.keys.incidentClips,
+      },
+      {
+        markerValue: input.markerValue,
+        outcome: input.outcome,
+        markerTtlSeconds: input.markerTtlSeconds,
+        verdictsMaxLen: this.opts.verdictsMaxLen,
+        verdictJson: input.verdictJson ?? '',
+        jobId: input.jobId,
+        cameraId,
+        expectedWindow: loaded.rawWindow,
+        nextWindow: nextWindow === windowJson(loaded.state) ? '' : nextWindow,
+        evidenceClip: input.evidenceClip ?? '',
+        tripletCount: triplets.length / 3,
+        replayTtlSeconds: this.opts.replayTtlSeconds,
+        triplets,
+      },
+    );
     if (res[0] === 2) return { status: 'replay', outcome: res[1] ?? '' };
     return res[0] === 1 ? { status: 'committed' } : { status: 'conflict' };
   }

@@ -71,6 +71,12 @@ export async function createJobDeps(config: Config, io: JobDepsIo): Promise<JobP
       confirmN: ic.confirmN,
       resolveAfter: ic.resolveAfter,
       cooldownMs: ic.cooldownSeconds * 1000,
+      // the alerts function resolves a silent camera's incidents after offline + 2 clips + resolve
+      // seconds (issue #28.4, functions/alerts/src/core/observation.ts); the engine follows when the
+      // camera returns, one clip length sooner, so clock skew and delivery lag never leave an
+      // incident open here that alerts has resolved (closing first is safe: its resolve resolves it there)
+      unobservedResolveMs:
+        (config.capture.offlineSeconds + common.segmentSeconds + config.alerts.unobservedResolveSeconds) * 1000,
     },
   };
   const unchanged = ic.unchangedGate

@@ -18,6 +18,7 @@ import { createInferenceHandler } from '../handler';
 import { InferenceMetrics } from '../adapters/metrics';
 import { createCameraActions } from './camera-actions';
 import type { PromptKit } from '../core/prompt-kit';
+import type { ConcurrencyLimit } from '../core/concurrency';
 import { createJobDeps, prepareSettingsOf } from './job-deps';
 import { createPrepareReport } from './prepare-report';
 import { setUpPrompt } from './prompt-setup';
@@ -57,6 +58,28 @@ export interface InferenceHandle {
   prompt: PromptKit;
   /** Graceful stop: stop claiming, finish (or release after `graceMs`) in-flight jobs, retire. Idempotent. */
   stop(graceMs?: number): Promise<void>;
+}
+
+/** GET /readyz: Redis answers, vLLM is healthy and the pull loop has not died. */
+async function inferenceReadiness(
+  redis: Redis,
+  gate: { readonly healthy: boolean },
+  prefixHash: string,
+  limit: ConcurrencyLimit | undefined,
+  fatalError: () => Error | undefined,
+) {
+  const redisOk = await redisReady(redis);
+  const fatal = fatalError();
+  return {
+    ready: redisOk && gate.healthy && !fatal,
+    detail: {
+      redis: redis.status,
+      vllm: gate.healthy ? 'healthy' : 'unhealthy: jobs wait',
+      prefixHash,
+      ...(limit ? { concurrency: { limit: limit.current, adaptive: limit.adaptive } } : {}),
+      ...(fatal ? { fatal: fatal.message } : {}),
+    },
+  };
 }
 
 /**
@@ -114,20 +137,7 @@ export async function startInference(config: Config, deps: InferenceDeps = {}): 
     prepared,
     bound: ic.pushConcurrency ?? ic.concurrency ?? 4,
   });
-  const readiness = async () => {
-    const redisOk = await redisReady(redis);
-    const limit = pullPath?.limit;
-    return {
-      ready: redisOk && job.gate.healthy && !fatal,
-      detail: {
-        redis: redis.status,
-        vllm: job.gate.healthy ? 'healthy' : 'unhealthy: jobs wait',
-        prefixHash: prompt.prefixHash,
-        ...(limit ? { concurrency: { limit: limit.current, adaptive: limit.adaptive } } : {}),
-        ...(fatal ? { fatal: fatal.message } : {}),
-      },
-    };
-  };
+  const readiness = () => inferenceReadiness(redis, job.gate, prompt.prefixHash, pullPath?.limit, () => fatal);
 
   let served: ServedFunction | undefined;
   if (deps.serveHttp ?? true) {

@@ -44,7 +44,13 @@ export function planAlerts(transitions: readonly Transition[], ctx: AlertContext
     const data: AlertData = {
       incidentId: i.incidentId,
       cameraId: i.cameraId,
-      status: t.kind === 'resolved' && i.type !== 'camera_offline' ? 'safe' : ctx.status,
+      // resolved unobserved (issue #28.4): nobody saw the scene become safe
+      status:
+        t.kind === 'resolved' && i.resolvedReason === 'unobserved'
+          ? 'uncertain'
+          : t.kind === 'resolved' && i.type !== 'camera_offline'
+            ? 'safe'
+            : ctx.status,
       state: i.state,
       severity: i.severity,
       hazardType: i.type,
@@ -57,6 +63,7 @@ export function planAlerts(transitions: readonly Transition[], ctx: AlertContext
       openedAt: i.openedAt,
       ...(i.resolvedAt ? { resolvedAt: i.resolvedAt } : {}),
       clipCount: i.clipCount,
+      ...(t.kind === 'resolved' && i.resolvedReason ? { reason: i.resolvedReason } : {}),
     };
     return {
       id: alertEventId(t),

@@ -27,6 +27,14 @@ export interface IncidentPolicy {
   resolveAfter: number;
   /** After a resolve, the same (camera, hazard) raises no new incident for this long. */
   cooldownMs: number;
+  /**
+   * A camera silent this long (no verdict at all) had its open incidents resolved as unobserved by
+   * the alerts function (issue #28.4: CAMERA_OFFLINE_SECONDS + 2 × SEGMENT_SECONDS +
+   * ALERTS_UNOBSERVED_RESOLVE_SECONDS). When its verdicts return, the engine closes them too, so a
+   * hazard still there raises a new incident (no cooldown) instead of updating one everybody was
+   * told had ended. Undefined = never.
+   */
+  unobservedResolveMs?: number;
 }
 
 export interface Incident {
@@ -42,6 +50,8 @@ export interface Incident {
   clipCount: number;
   /** Consecutive clean clips since the hazard was last seen. */
   cleanStreak: number;
+  /** Set when it was closed because its camera went silent (issue #28.4); such a resolve starts no cooldown. */
+  resolvedReason?: 'unobserved';
 }
 
 /** One certain verdict in a camera's sliding window. */
@@ -55,6 +65,8 @@ export interface CameraState {
   /** Last `confirmN` certain verdicts, oldest first. */
   window: WindowEntry[];
   incidents: Partial<Record<IncidentType, Incident>>;
+  /** Newest verdict of the camera (any status), ms: how long it was silent (issue #28.4). */
+  lastVerdictAtMs?: number;
 }
 
 export type TransitionKind = 'raised' | 'updated' | 'resolved';
@@ -100,6 +112,7 @@ function clone(state: CameraState): CameraState {
 function inCooldown(incident: Incident | undefined, nowMs: number, policy: IncidentPolicy): boolean {
   return (
     incident?.state === 'resolved' &&
+    incident.resolvedReason === undefined &&
     incident.resolvedAt !== undefined &&
     nowMs < Date.parse(incident.resolvedAt) + policy.cooldownMs
   );
@@ -111,12 +124,15 @@ function inCooldown(incident: Incident | undefined, nowMs: number, policy: Incid
  * gets `updated`; m clean clips in a row resolve it.
  */
 export function applyVerdict(prev: CameraState, v: VerdictInput, policy: IncidentPolicy): EngineResult {
-  if (v.status === 'uncertain') return { state: prev, transitions: [], suppressed: [] };
+  const silentMs = prev.lastVerdictAtMs === undefined ? 0 : v.nowMs - prev.lastVerdictAtMs;
+  const silent = policy.unobservedResolveMs !== undefined && silentMs >= policy.unobservedResolveMs;
   const state = clone(prev);
+  const transitions: Transition[] = silent ? closeUnobserved(state, prev.lastVerdictAtMs ?? v.nowMs, policy) : [];
+  state.lastVerdictAtMs = Math.max(prev.lastVerdictAtMs ?? 0, v.nowMs);
+  if (v.status === 'uncertain') return { state, transitions, suppressed: [] };
   const now = iso(v.nowMs);
   const seen = [...new Set(v.hazards.map((h) => h.type))].sort();
   state.window = [...state.window, { jobId: v.jobId, types: seen }].slice(-policy.confirmN);
-  const transitions: Transition[] = [];
   const suppressed: IncidentType[] = [];
 
   for (const type of seen) {
@@ -162,6 +178,25 @@ export function applyVerdict(prev: CameraState, v: VerdictInput, policy: Inciden
     }
   }
   return { state, transitions, suppressed };
+}
+
+/**
+ * Closes the open hazard incidents of a camera that was silent for `unobservedResolveMs` (the
+ * alerts function resolved them as unobserved meanwhile, with the same event id
+ * `<incidentId>-resolved`, so subscribers see one resolve whichever comes first). Resolved at the
+ * time alerts would have; `camera_offline` is left to the camera's own events.
+ */
+function closeUnobserved(state: CameraState, lastVerdictAtMs: number, policy: IncidentPolicy): Transition[] {
+  const out: Transition[] = [];
+  for (const type of INCIDENT_TYPES) {
+    const current = state.incidents[type];
+    if (type === 'camera_offline' || current?.state !== 'open') continue;
+    current.state = 'resolved';
+    current.resolvedAt = iso(lastVerdictAtMs + (policy.unobservedResolveMs ?? 0));
+    current.resolvedReason = 'unobserved';
+    out.push({ kind: 'resolved', incident: { ...current }, hazards: [] });
+  }
+  return out;
 }
 
 /**

@@ -1,16 +1,33 @@
 import path from 'node:path';
 import type { Redis } from 'ioredis';
-import { luaScripts } from '../../../shared/src/lua';
+import { lua, luaReply, luaScripts } from '../../../shared/src/lua';
 import type { RedisKeys } from '../../../shared/src/keys';
 import type { AttemptRecord, Delivery } from '../core/delivery';
 
-const scripts = luaScripts('notify', path.join(__dirname, 'lua'), [
-  'enqueue-4',
-  'claim-2',
-  'finish-5',
-  'cas-1',
-] as const);
+const scripts = luaScripts('notify', path.join(__dirname, 'lua'), {
+  /** 1 queued, 0 already queued once */
+  'enqueue-4': lua({
+    keys: ['once', 'deliveries', 'due', 'stats'],
+    args: ['id', 'json', 'dueMs', 'onceTtlSeconds'],
+    reply: luaReply.number,
+  }),
+  /** flat [id, delivery JSON, ...] */
+  'claim-2': lua({ keys: ['due', 'deliveries'], args: ['nowMs', 'leaseMs', 'max'], reply: luaReply.strings }),
+  'finish-6': lua({
+    keys: ['due', 'deliveries', 'attempts', 'dead', 'stats', 'attemptLog'],
+    args: ['id', 'outcome', 'attempt', 'json', 'nextDueMs', 'cap', 'attemptLogCap'],
+    reply: (raw) => raw,
+  }),
+  /** 1 written, 0 conflict */
+  'cas-1': lua({ keys: ['incidents'], args: ['field', 'expectedRev', 'json'], reply: luaReply.number }),
+});
 export { scripts as notifyScripts };
+
+/**
+ * Attempts the record's stream keeps unread (about a day of a busy plant): alerts drains it every
+ * second, so only an alerts outage this long would lose entries (MAXLEN ~ trims the oldest).
+ */
+export const ATTEMPT_LOG_CAP = 100_000;
 
 export interface DeliveryQueueOptions {
   /** How long an idempotency marker lives (a redelivery later than this would be told again). @default 7 days */
@@ -47,27 +64,18 @@ export class DeliveryQueue {
   async enqueue(d: Delivery, dueMs: number): Promise<boolean> {
     const k = this.keys;
     const r = await this.lua.enqueue(
-      k.notifyOnce(d.id),
-      k.notifyDeliveries,
-      k.notifyDue,
-      k.notifyStats,
-      d.id,
-      JSON.stringify(d),
-      dueMs,
-      this.onceTtl,
+      { once: k.notifyOnce(d.id), deliveries: k.notifyDeliveries, due: k.notifyDue, stats: k.notifyStats },
+      { id: d.id, json: JSON.stringify(d), dueMs, onceTtlSeconds: this.onceTtl },
     );
     return r === 1;
   }
 
   /** Up to `max` deliveries due at `nowMs`, each leased for `leaseMs`. */
   async claim(nowMs: number, leaseMs: number, max: number): Promise<Delivery[]> {
-    const flat = (await this.lua.claim(
-      this.keys.notifyDue,
-      this.keys.notifyDeliveries,
-      nowMs,
-      leaseMs,
-      max,
-    )) as string[];
+    const flat = await this.lua.claim(
+      { due: this.keys.notifyDue, deliveries: this.keys.notifyDeliveries },
+      { nowMs, leaseMs, max },
+    );
     const out: Delivery[] = [];
     for (let i = 0; i + 1 < flat.length; i += 2) out.push(JSON.parse(flat[i + 1] as string) as Delivery);
     return out;
@@ -77,17 +85,23 @@ export class DeliveryQueue {
   async finish(d: Delivery, outcome: 'sent' | 'retry' | 'dead', attempt: AttemptRecord, nextDueMs = 0): Promise<void> {
     const k = this.keys;
     await this.lua.finish(
-      k.notifyDue,
-      k.notifyDeliveries,
-      k.notifyAttempts,
-      k.notifyDead,
-      k.notifyStats,
-      d.id,
-      outcome,
-      JSON.stringify(attempt),
-      JSON.stringify(d),
-      nextDueMs,
-      this.cap,
+      {
+        due: k.notifyDue,
+        deliveries: k.notifyDeliveries,
+        attempts: k.notifyAttempts,
+        dead: k.notifyDead,
+        stats: k.notifyStats,
+        attemptLog: k.notifyAttemptLog,
+      },
+      {
+        id: d.id,
+        outcome,
+        attempt: JSON.stringify(attempt),
+        json: JSON.stringify(d),
+        nextDueMs,
+        cap: this.cap,
+        attemptLogCap: ATTEMPT_LOG_CAP,
+      },
     );
   }
 

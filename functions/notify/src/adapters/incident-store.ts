@@ -35,10 +35,8 @@ export class IncidentStore {
   /** Writes `next` with rev = prev rev + 1 if nobody wrote in between; false on a conflict (re-read and decide again). */
   async put(field: string, prevRev: number, next: NotifiedIncident): Promise<boolean> {
     const r = await this.lua.cas(
-      this.keys.notifyIncidents,
-      field,
-      prevRev,
-      JSON.stringify({ ...next, rev: prevRev + 1 }),
+      { incidents: this.keys.notifyIncidents },
+      { field, expectedRev: prevRev, json: JSON.stringify({ ...next, rev: prevRev + 1 }) },
     );
     return r === 1;
   }

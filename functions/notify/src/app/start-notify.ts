@@ -12,6 +12,7 @@ import { DeliveryQueue } from '../adapters/delivery-queue';
 import { IncidentStore } from '../adapters/incident-store';
 import { PushSubscriptions } from '../../../shared/src/push-subscriptions';
 import { loadRules } from '../adapters/rules-file';
+import { RulesSource } from '../adapters/rules-source';
 import { ACCEPTED_TYPES, createEventHandler } from '../handler';
 import { notifyRoutes } from '../http/routes';
 import { buildChannels } from './channels';
@@ -99,6 +100,10 @@ export async function startNotify(config: Config, deps: NotifyDeps = {}): Promis
   const queue = new DeliveryQueue(redis, keys);
   const subscriptions = new PushSubscriptions(redis, keys);
   const channels = buildChannels(rules, { config, redis, keys, subscriptions });
+  const warn = (msg: string, detail: Record<string, unknown>) => logger.warn(detail, msg);
+  const source = new RulesSource(redis, keys, rules, warn);
+  await source.publishBase(new Map([...channels].map(([id, c]) => [id, c.kind])));
+  await source.refresh();
   const sender = new DeliverySender({
     queue,
     channel: (id) => channels.get(id),
@@ -116,22 +121,24 @@ export async function startNotify(config: Config, deps: NotifyDeps = {}): Promis
     store: new IncidentStore(redis, keys),
     queue,
     subscriptions,
-    rules: () => rules,
+    rules: () => source.current(),
     channelKind: (id) => channels.get(id)?.kind,
     publicUrl: notify.publicUrl,
     linkSecret: notify.linkSecret,
     linkTtlHours: notify.linkTtlHours,
     now,
     onQueued: () => sender.kick(),
-    warn: (msg, detail) => logger.warn(detail, msg),
+    warn,
   });
+  const onEvent = createEventHandler(notifier, () => sender.kick());
 
   const handler = createFunctionHandler({
     name: 'notify',
     accepted: ACCEPTED_TYPES,
     logger,
     registry,
-    onEvent: createEventHandler(notifier, () => sender.kick()),
+    // the rules in force first: an admin's dashboard edit applies to the next event
+    onEvent: async (event) => (await source.refresh(), onEvent(event)),
     readiness: async () => {
       const ok =
         redis.status === 'ready' &&
@@ -151,14 +158,23 @@ export async function startNotify(config: Config, deps: NotifyDeps = {}): Promis
   const tick =
     notify.tickSeconds > 0
       ? setInterval(() => {
-          notifier.onTick().then(
-            () => sender.kick(),
-            (err: unknown) => logger.warn({ err: toError(err).message }, 'escalation tick failed'),
-          );
+          source
+            .refresh()
+            .then(() => notifier.onTick())
+            .then(
+              () => sender.kick(),
+              (err: unknown) => logger.warn({ err: toError(err).message }, 'escalation tick failed'),
+            );
         }, notify.tickSeconds * 1000)
       : undefined;
   logger.info(
-    { url: served.url, channels: [...channels.keys()], rules: rules.rules.length, prefix: common.redisPrefix },
+    {
+      url: served.url,
+      channels: [...channels.keys()],
+      rules: source.current().rules.length,
+      rulesFrom: source.revision ? `dashboard edit rev ${source.revision}` : 'file',
+      prefix: common.redisPrefix,
+    },
     'notify listening',
   );
   let stopping: Promise<void> | undefined;

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { nameKey, nameProblem, normaliseName, polygonProblem } from './zone-checks';
+import { CAMERA_ID, CAMERA_ID_RULE } from '../camera-id';
 
 /** What a zone means; one overlay colour and one rule text per kind (zone-overlay, zone-text). */
 export const ZONE_KINDS = ['restricted', 'walkway', 'forklift_lane', 'ppe_required'] as const;
@@ -37,11 +38,9 @@ export const ZoneSchema = z
   });
 export type Zone = z.infer<typeof ZoneSchema>;
 
-export const CAMERA_ID = /^[A-Za-z0-9_-]{1,64}$/;
-
 /** One registry entry (Redis HASH field = id, value = this as JSON). */
 export const CameraEntrySchema = z.strictObject({
-  id: z.string().regex(CAMERA_ID, 'letters, digits, _ or -, at most 64'),
+  id: z.string().regex(CAMERA_ID, CAMERA_ID_RULE),
   url: z
     .string()
     .max(1024)

@@ -73,6 +73,12 @@ export const alerts = {
     expected: 'an executable name or path',
     doc: 'ffmpeg used to extract camera thumbnails',
   }),
+  unobservedResolveSeconds: envVar('ALERTS_UNOBSERVED_RESOLVE_SECONDS', {
+    schema: int(0, 86400),
+    default: '300',
+    expected: 'an integer number of seconds, 0–86400',
+    doc: 'an open incident whose camera gives no verdict for CAMERA_OFFLINE_SECONDS + 2 × SEGMENT_SECONDS is marked unobserved; this much later it is resolved with reason `unobserved` (issue #28.4). Inference reads it too, to close such an incident when the camera returns',
+  }),
   kedaListLength: envVar('KEDA_LIST_LENGTH', {
     schema: int(1, 100000),
     default: '186',

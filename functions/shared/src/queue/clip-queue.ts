@@ -1,49 +1,10 @@
 import os from 'node:os';
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
-import type { Logger } from 'pino';
-import type { RedisKeys } from '../keys';
 import { type ClipJob, parseClipJob } from '../clip-job';
+import type { ClaimedJob, ClipQueueOptions, DeadLetter, EnqueueResult } from './queue-types';
 import { queueCommands, type QueueCommands } from './scripts';
 import { logRedisErrors } from '../redis-errors';
-
-export interface ClipQueueOptions {
-  keys: RedisKeys;
-  /** Claims before a job is dead-lettered. */
-  maxAttempts: number;
-  /** A consumer whose heartbeat is older than this is presumed dead. */
-  heartbeatTtlSeconds: number;
-  /** Cap on pending jobs (drop-oldest, into the dead list with a reason); undefined = no cap. */
-  maxLength?: number | undefined;
-  /** How long an enqueued job id is remembered, so enqueueing the same clip twice is a no-op. */
-  dedupTtlSeconds?: number;
-  logger?: Logger;
-}
-
-/** A job a consumer holds. `raw` is the exact queue entry: ack/nack need it byte-for-byte. */
-export interface ClaimedJob {
-  raw: string;
-  /** 1-based claim count (stored beside the job; the JSON's own `attempt` is the producer's). */
-  attempt: number;
-  /** The parsed job, or the reason it fails the schema (then dead-letter it). */
-  parsed: { ok: true; job: ClipJob } | { ok: false; reason: string };
-}
-
-export interface DeadLetter {
-  job: string;
-  reason: string;
-  at: string;
-  consumer?: string;
-  attempts?: number;
-}
-
-export interface EnqueueResult {
-  enqueued: boolean;
-  /** Jobs dropped (oldest first) because the queue hit QUEUE_MAX_LENGTH; they are in the dead list. */
-  dropped: string[];
-  /** Set when the id was already taken by a job with another path: refused, nothing queued (issue #18.1). */
-  conflictPath?: string;
-}
 
 /**
  * The reliable clip queue on the `safety:clips` LIST (docs/architecture.md §3.3). Every state change is
@@ -68,23 +29,22 @@ export class ClipQueue {
    */
   async enqueue(job: ClipJob): Promise<EnqueueResult> {
     const { keys, maxLength, dedupTtlSeconds = 86_400 } = this.opts;
-    const res = (await this.cmd.enqueue(
-      keys.clips,
-      keys.dead,
-      keys.queueStats,
-      JSON.stringify(job),
-      keys.enqueued(job.id),
-      dedupTtlSeconds,
-      maxLength ?? 0,
-      new Date().toISOString(),
-      job.path,
-    )) as [number, number, ...string[]];
+    const res = await this.cmd.enqueue(
+      { pending: keys.clips, dead: keys.dead, stats: keys.queueStats, marker: keys.enqueued(job.id) },
+      {
+        raw: JSON.stringify(job),
+        dedupTtlSeconds,
+        maxLength: maxLength ?? 0,
+        now: new Date().toISOString(),
+        path: job.path,
+      },
+    );
     if (res[0] === -1) {
       this.opts.logger?.warn(
         { id: job.id, path: job.path, storedPath: res[2] },
         'job id already taken by a clip with another path: refused',
       );
-      return { enqueued: false, dropped: [], conflictPath: String(res[2]) };
+      return { enqueued: false, dropped: [], conflictPath: res[2] ?? '' };
     }
     const dropped = res.slice(2) as string[];
     if (dropped.length > 0) {
@@ -116,19 +76,12 @@ export class ClipQueue {
     );
     const raw = await this.blocking.blmove(keys.clips, keys.processing(consumerId), 'RIGHT', 'LEFT', timeoutSeconds);
     if (raw === null) return null;
-    const attempt = Number(
-      await this.cmd.countAttempt(
-        keys.processing(consumerId),
-        keys.attempts,
-        keys.dead,
-        keys.queueStats,
-        keys.claimed,
-        raw,
-        this.opts.maxAttempts,
-        new Date().toISOString(),
-        consumerId,
-      ),
-    );
+    const attempt = await this.cmd.countAttempt(this.keysOf(consumerId), {
+      raw,
+      maxAttempts: this.opts.maxAttempts,
+      now: new Date().toISOString(),
+      consumerId,
+    });
     if (attempt < 0) {
       this.opts.logger?.warn({ consumerId, attempts: -attempt }, 'job exceeded MAX_ATTEMPTS: dead-lettered');
       return null;
@@ -143,10 +96,7 @@ export class ClipQueue {
 
   /** Done: the verdict is stored. Returns false when the job was no longer held (reaped). */
   async ack(consumerId: string, raw: string): Promise<boolean> {
-    const { keys } = this.opts;
-    return (
-      Number(await this.cmd.ack(keys.processing(consumerId), keys.attempts, keys.queueStats, keys.claimed, raw)) === 1
-    );
+    return (await this.cmd.ack(this.keysOf(consumerId), { raw })) === 1;
   }
 
   /** Failed this time: back of the queue; after MAX_ATTEMPTS claims the next claim dead-letters it. */
@@ -161,34 +111,28 @@ export class ClipQueue {
 
   /** Hands a claimed job back (`nack-5.lua`); the mode says where it goes and whether the attempt counts. */
   private async nack(consumerId: string, raw: string, mode: 'retry' | 'release'): Promise<boolean> {
+    return (await this.cmd.nack(this.keysOf(consumerId), { raw, mode })) === 1;
+  }
+
+  /** Every queue key a script may need for one consumer, named as the scripts name them (`./scripts`). */
+  private keysOf(consumerId: string) {
     const { keys } = this.opts;
-    const held = await this.cmd.nack(
-      keys.processing(consumerId),
-      keys.clips,
-      keys.attempts,
-      keys.queueStats,
-      keys.claimed,
-      raw,
-      mode,
-    );
-    return Number(held) === 1;
+    return {
+      pending: keys.clips,
+      dead: keys.dead,
+      stats: keys.queueStats,
+      attempts: keys.attempts,
+      claimed: keys.claimed,
+      processing: keys.processing(consumerId),
+      heartbeat: keys.consumerHeartbeat(consumerId),
+      consumers: keys.consumers,
+    };
   }
 
   /** Failed for good (schema, path guard, corrupt clip): to `safety:clips:dead` with the reason. */
   async deadLetter(consumerId: string, raw: string, reason: string): Promise<boolean> {
-    const { keys } = this.opts;
     const entry: DeadLetter = { job: raw, reason, at: new Date().toISOString(), consumer: consumerId };
-    const moved = Number(
-      await this.cmd.deadLetter(
-        keys.processing(consumerId),
-        keys.dead,
-        keys.attempts,
-        keys.queueStats,
-        keys.claimed,
-        raw,
-        JSON.stringify(entry),
-      ),
-    );
+    const moved = await this.cmd.deadLetter(this.keysOf(consumerId), { raw, entry: JSON.stringify(entry) });
     this.opts.logger?.warn({ consumerId, reason }, 'job dead-lettered');
     return moved === 1;
   }
@@ -220,17 +164,7 @@ export class ClipQueue {
     const consumers = await this.redis.smembers(keys.consumers);
     const reaped: Record<string, number> = {};
     for (const consumerId of consumers) {
-      const n = Number(
-        await this.cmd.reap(
-          keys.consumerHeartbeat(consumerId),
-          keys.processing(consumerId),
-          keys.clips,
-          keys.consumers,
-          keys.queueStats,
-          keys.claimed,
-          consumerId,
-        ),
-      );
+      const n = await this.cmd.reap(this.keysOf(consumerId), { consumerId });
       if (n > 0) {
         reaped[consumerId] = n;
         this.opts.logger?.warn({ consumerId, jobs: n }, 'consumer heartbeat expired: returned its jobs to the queue');
@@ -253,10 +187,10 @@ export class ClipQueue {
     const cutoff = cutoffMs ?? (await this.redisTimeMs());
     const consumers = await this.redis.smembers(keys.consumers);
     const lists = consumers.map((c) => keys.processing(c));
-    const [removed, added] = (await this.cmd.reconcileClaimed(1 + lists.length, keys.claimed, ...lists, cutoff)) as [
-      number,
-      number,
-    ];
+    const [removed, added] = await this.cmd.reconcileClaimed(
+      { claimed: keys.claimed, processingLists: lists },
+      { cutoffMs: cutoff },
+    );
     if (removed > 0 || added > 0)
       this.opts.logger?.warn({ removed, added }, 'claimed set reconciled with the processing lists');
     return { removed, added };

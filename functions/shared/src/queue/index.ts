@@ -1,2 +1,2 @@
 export { ClipQueue, newConsumerId } from './clip-queue';
-export type { ClipQueueOptions, ClaimedJob, DeadLetter, EnqueueResult } from './clip-queue';
+export type { ClipQueueOptions, ClaimedJob, DeadLetter, EnqueueResult } from './queue-types';

@@ -21,6 +21,9 @@ export interface Migration {
 /** Reads and orders the numbered .sql files (pure apart from the reads). */
 export async function loadMigrations(dir = MIGRATIONS_DIR): Promise<Migration[]> {
   const files = (await fs.readdir(dir)).filter((f) => /^\d{3}_[a-z0-9_-]+\.sql$/.test(f)).sort();
+  // the version is the migrations table's key: a second file with the same number would never run
+  const clash = files.find((f, i) => i > 0 && f.slice(0, 3) === files[i - 1]!.slice(0, 3));
+  if (clash) throw new Error(`two migrations share version ${clash.slice(0, 3)} in ${dir}: renumber one (${clash})`);
   return Promise.all(
     files.map(async (f) => ({
       version: Number(f.slice(0, 3)),

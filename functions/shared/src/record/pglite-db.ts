@@ -1,3 +1,4 @@
+import fs from 'node:fs/promises';
 import { PGlite, types } from '@electric-sql/pglite';
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import type { Queryable, RecordDb } from './db';
@@ -25,6 +26,8 @@ function wrap(db: Pick<PGlite, 'query' | 'exec'>): Queryable {
  * migrations' `CREATE EXTENSION pg_trgm` works here as on a server.
  */
 export async function openPglite(dataDir: string | undefined): Promise<RecordDb> {
+  // PGlite makes only the last folder (a fresh clone has no .safety-hanta/ yet: npm start failed with ENOENT)
+  if (dataDir !== undefined) await fs.mkdir(dataDir, { recursive: true });
   const db = await PGlite.create(dataDir, { extensions: { pg_trgm } });
   return {
     kind: 'pglite',

@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { exited, terminate } from './child';
+import { tsLoaderArgs } from '../../../../functions/shared/src/ts-loader';
 
 export interface RtspServerPorts {
   /** publishers ANNOUNCE/RECORD here */
@@ -24,11 +25,11 @@ const CHILD = path.join(__dirname, 'rtsp-server-child.ts');
 const REPO_ROOT = path.resolve(__dirname, '../../../..');
 
 /**
- * Starts rtsp-streaming-server in a child Node process (run through tsx) and resolves once it
+ * Starts rtsp-streaming-server in a child Node process (run through tsx, or the tests' TypeScript hook: ts-loader.ts) and resolves once it
  * listens. Its stdin is a pipe held by us: if this process dies, the server exits too.
  */
 export async function startRtspServer(ports: RtspServerPorts, timeoutMs = 20000): Promise<RtspServerProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', CHILD, JSON.stringify(ports)], {
+  const child = spawn(process.execPath, [...tsLoaderArgs(), CHILD, JSON.stringify(ports)], {
     cwd: REPO_ROOT,
     stdio: ['pipe', 'pipe', 'pipe'],
   });
