@@ -3,6 +3,7 @@ import { ConfigError } from '../functions/shared/src/errors';
 import { machineLine, renderTable, type BenchTable } from './table';
 import { queueHandoffBench } from './queue-handoff.bench';
 import { captureCostBench } from './capture-cost.bench';
+import { captureProfilesBench } from './capture-profiles.bench';
 import { pipelineBench } from './pipeline.bench';
 import { prefixCacheBench } from './prefix-cache.bench';
 import { realServerBench } from './real-server.bench';
@@ -13,6 +14,7 @@ import { capacityBench } from './capacity.bench';
 import { gateBench } from './gate.bench';
 import { notifyBench } from './notify.bench';
 import { recordsBench } from './records.bench';
+import { tsLoaderBench } from './ts-loader.bench';
 import type { Config } from '../functions/shared/src/config';
 
 /**
@@ -31,6 +33,7 @@ type Bench = (ctx: BenchContext) => Promise<BenchTable | BenchTable[]>;
 
 const BENCHES: Record<string, Bench> = {
   capture: () => captureCostBench(),
+  'capture-cost': () => captureProfilesBench(),
   queue: ({ redisUrl }) => queueHandoffBench(redisUrl),
   pipeline: (ctx) => pipelineBench(ctx),
   prefix: (ctx) => prefixCacheBench(ctx),
@@ -42,6 +45,7 @@ const BENCHES: Record<string, Bench> = {
   'capacity-gate': (ctx) => gateBench(ctx),
   notify: (ctx) => notifyBench(ctx),
   records: (ctx) => recordsBench(ctx),
+  'ts-loader': () => tsLoaderBench(),
 };
 
 /** Splits `name … --flag value --switch` into benchmark names and flags. */

@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { buildRecorderCommand, recorderArgv } from '../../functions/capture/src/core/recorder-args';
+import { buildRecorderCommand, recorderArgv, type RtspTransport } from '../../functions/capture/src/core/recorder-args';
 
 /**
  * Bare ffmpeg segmenters for the capture benchmark: `copy` is exactly the capture recorder's argv
@@ -33,11 +33,17 @@ export interface BenchRecorder {
 const DAMAGE =
   /missed \d+ packets|corrupt|error while decoding|max delay reached|Non-monotonous|RTP: PT=|Invalid data|concealing/i;
 
-export function recorderArgs(mode: RecorderMode, url: string, runDir: string, segmentSeconds: number): string[] {
+export function recorderArgs(
+  mode: RecorderMode,
+  url: string,
+  runDir: string,
+  segmentSeconds: number,
+  transport: RtspTransport = 'udp',
+): string[] {
   const argv = recorderArgv(
     buildRecorderCommand({
       url,
-      transport: 'udp',
+      transport,
       timeoutSeconds: 5,
       segmentSeconds,
       listFile: path.join(runDir, 'list.csv'),
@@ -85,10 +91,11 @@ export function startRecorder(
   url: string,
   runDir: string,
   segmentSeconds: number,
+  transport: RtspTransport = 'udp',
 ): BenchRecorder {
   fs.mkdirSync(runDir, { recursive: true });
   const listFile = path.join(runDir, 'list.csv');
-  const child = spawn('ffmpeg', recorderArgs(mode, url, runDir, segmentSeconds), {
+  const child = spawn('ffmpeg', recorderArgs(mode, url, runDir, segmentSeconds, transport), {
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   const segments: ListedSegment[] = [];

@@ -5,7 +5,8 @@
 // ids) only ever goes through textContent, never innerHTML.
 import { beep } from './alarm.js';
 import { startCoverage } from './coverage.js';
-import { $, h } from './dom.js';
+import { $, $as, h } from './dom.js';
+import { watchPlayback } from './clip-play.js';
 import { acknowledgeIncident, renderFeed, tickFeed } from './feed.js';
 import { startFeedback } from './feedback.js';
 import { startZoneIndex } from './incident-zones.js';
@@ -24,6 +25,7 @@ for (const b of document.querySelectorAll('.filters button'))
     document.querySelectorAll('.filters button').forEach((x) => x.classList.toggle('active', x === b));
     renderFeed();
   });
+watchPlayback($as('player-video', HTMLVideoElement)); // an undecodable clip → its H.264 copy (issue #26.4)
 $('player-close').addEventListener('click', closePlayer);
 $('player').addEventListener('click', (e) => {
   if (e.target === $('player')) closePlayer();

@@ -12,6 +12,7 @@ import {
   timeOf,
 } from './format.js';
 import { app } from './state.js';
+import { playClip, stopClip } from './clip-play.js';
 
 /** @typedef {import('./types.js').IncidentSummary} IncidentSummary */
 /** @typedef {import('./types.js').FullIncident} FullIncident */
@@ -22,15 +23,8 @@ const KIND_KO = { raised: '발생', updated: '갱신', resolved: '해제' };
 const video = () => $as('player-video', HTMLVideoElement);
 const download = () => $as('player-download', HTMLAnchorElement);
 
-/** @param {string} src */
-function play(src) {
-  video().setAttribute('src', src);
-  video()
-    .play()
-    .catch(() => {
-      /* autoplay refused: the controls are there */
-    });
-}
+/** @param {string} clipPath */
+const play = (clipPath) => playClip(video(), clipPath);
 
 /** @param {[string, unknown][]} rows */
 function facts(rows) {
@@ -68,7 +62,7 @@ export async function loadHistory(id) {
         class: e.clipPath === full.clipPath ? 'current' : '',
         onclick: (/** @type {Event} */ ev) => {
           if (!e.clipPath) return;
-          play(clipUrl(e.clipPath));
+          play(e.clipPath);
           $('player-history')
             .querySelectorAll('li')
             .forEach((li) => li.classList.toggle('current', li === ev.currentTarget));
@@ -113,11 +107,10 @@ export function openCamera(cameraId) {
   $('player-hazards').replaceChildren();
   $('player-history-wrap').hidden = true;
   $('player-ack').hidden = true;
-  const src = clipUrl(cam.latestClip);
   video().hidden = false;
   download().hidden = false;
-  download().href = src;
-  play(src);
+  download().href = clipUrl(cam.latestClip); // always the original, whatever the player shows
+  play(cam.latestClip);
   $('player').hidden = false;
 }
 
@@ -164,15 +157,12 @@ export function fillPlayer(inc, load) {
   video().hidden = !src; // e.g. a camera-offline incident has no evidence clip
   download().hidden = !src;
   download().href = src;
-  if (load && src && video().getAttribute('src') !== src) play(src);
+  if (load && inc.clipPath && video().dataset.clip !== inc.clipPath) play(inc.clipPath);
 }
 
 export function closePlayer() {
   app.selected = null;
   $('player-history').replaceChildren();
   $('player').hidden = true;
-  const v = video();
-  v.pause();
-  v.removeAttribute('src');
-  v.load();
+  stopClip(video());
 }

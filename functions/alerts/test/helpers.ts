@@ -49,10 +49,14 @@ export const deleteKeys = (prefix: string): Promise<void> => withRedis((r) => de
 export const countKeys = (prefix: string): Promise<number> => withRedis((r) => countKeysUnder(r, prefix));
 
 /**
- * Writes a real small H.264 MP4. By default like capture's segmenter output: `moov` at the end,
+ * Writes a real small H.264 (or HEVC) MP4. By default like capture's segmenter output: `moov` at the end,
  * so a browser must use Range requests to reach it before playing.
  */
-export async function makeClip(file: string, seconds = 3, opts: { faststart?: boolean } = {}): Promise<void> {
+export async function makeClip(
+  file: string,
+  seconds = 3,
+  opts: { faststart?: boolean; codec?: 'h264' | 'hevc' } = {},
+): Promise<void> {
   await fs.mkdir(path.dirname(file), { recursive: true });
   await promisify(execFile)('ffmpeg', [
     '-hide_banner',
@@ -64,8 +68,9 @@ export async function makeClip(file: string, seconds = 3, opts: { faststart?: bo
     'lavfi',
     '-i',
     `testsrc2=size=320x180:rate=25:duration=${seconds}`,
-    '-c:v',
-    'libx264',
+    // hevc: as capture records an HEVC camera (stream copy tagged hvc1, core/recorder-args.ts)
+    ...(opts.codec === 'hevc' ? ['-c:v', 'libx265', '-x265-params', 'log-level=error', '-tag:v', 'hvc1'] : []),
+    ...(opts.codec === 'hevc' ? [] : ['-c:v', 'libx264']),
     '-preset',
     'ultrafast',
     '-pix_fmt',

@@ -133,7 +133,7 @@ describe('zone editor in a real browser: draw by mouse, save, the next model fra
     expect(await page.textContent('tr[data-camera-id="cam1"] td.zones')).toBe('Press');
 
     // the next clip inference prepares for cam1 carries the zone: redder inside, unchanged outside
-    const overlay = await registryOverlayLookup(redis, redisKeys(env.prefix))('cam1');
+    const overlay = (await registryOverlayLookup(redis, redisKeys(env.prefix))('cam1')).png;
     expect(overlay).toBeDefined();
     const opts = { sampling: 'fps' as const, fps: 1, maxSide: 448 };
     const [drawn] = await extractFrames(clip, { ...opts, overlayPng: overlay });

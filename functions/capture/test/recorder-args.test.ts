@@ -15,6 +15,8 @@ describe('buildRecorderCommand', () => {
   it('stream-copies video only into the segment muxer (never re-encodes)', () => {
     expect(after('-map')).toBe('0:v');
     expect(after('-c')).toBe('copy');
+    // HEVC evidence tagged hvc1 (Safari plays nothing else); H.264 keeps avc1 (issue #26.4)
+    expect(after('-tag:v')).toBe('hvc1');
     expect(argv).not.toContain('libx264');
     expect(cmd.outputOptions[cmd.outputOptions.indexOf('-f') + 1]).toBe('segment');
     expect(after('-segment_format')).toBe('mp4');

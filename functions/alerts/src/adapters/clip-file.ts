@@ -44,3 +44,24 @@ export async function sendFile(
     await handle.close();
   }
 }
+
+/**
+ * Serves bytes made in memory (an H.264 copy, renditions.ts) the way {@link sendFile} serves a
+ * file: Range → 206 (the player seeks by ranges), 416 when unsatisfiable, else 200.
+ */
+export function sendBuffer(req: IncomingMessage, res: ServerResponse, body: Buffer, contentType: string): void {
+  const size = body.length;
+  const range = parseRange(req.headers.range, size);
+  const common = { 'accept-ranges': 'bytes', 'content-type': contentType, 'cache-control': 'private, max-age=3600' };
+  if (range === 'unsatisfiable') {
+    res.writeHead(416, { ...common, 'content-range': `bytes */${size}`, 'content-length': 0 });
+    return void res.end();
+  }
+  const { start, end } = range ?? { start: 0, end: size - 1 };
+  res.writeHead(range ? 206 : 200, {
+    ...common,
+    'content-length': end - start + 1,
+    ...(range ? { 'content-range': `bytes ${start}-${end}/${size}` } : {}),
+  });
+  res.end(req.method === 'HEAD' ? undefined : body.subarray(start, end + 1));
+}

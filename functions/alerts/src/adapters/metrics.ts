@@ -26,6 +26,11 @@ export function createAlertsMetrics(registry: Registry) {
       help: 'JPEG thumbnails extracted with ffmpeg (once per clip)',
       registers: [registry],
     }),
+    renditions: new Counter({
+      name: 'safetyhanta_alerts_h264_copies_made_total',
+      help: 'H.264 copies of clips made with ffmpeg for browsers that cannot play the clip (once per clip while cached)',
+      registers: [registry],
+    }),
     wrongTokens: new Counter({
       name: 'safetyhanta_alerts_wrong_tokens_total',
       help: 'Logins and bearer requests with a wrong token (throttled per client, issue #28.8)',

@@ -25,6 +25,7 @@ import { notificationRoutes } from '../http/notification-routes';
 import { notifyRulesRoutes } from '../http/notify-rules-routes';
 import { chainRoutes, withAckLinks } from '../http/chain';
 import { ThumbnailCache } from '../adapters/thumbnails';
+import { RenditionCache } from '../adapters/renditions';
 import type { AuthSettings } from '../core/auth';
 import { cameraRoutes } from '../http/camera-routes';
 import { coverageRoutes } from '../http/coverage-routes';
@@ -187,6 +188,11 @@ export function createDashboardRoutes(
     feedbackRecord: p.feedbackRecord,
     cameras: cameraRoutes({ registry: shared.cameraRegistry, logger, credentialsKey: config.capture.credentialsKey }),
     thumbs: shared.thumbs,
+    renditions: new RenditionCache({
+      clipsDir: common.clipsDir,
+      ffmpegPath: alerts.ffmpegPath,
+      onExtract: () => p.metrics.renditions.inc(),
+    }),
   });
   const record = p.recordRoutes;
   // with Redis down the API answers 503 at once (#28.9), before the login check reads Redis too

@@ -22,6 +22,20 @@ export function clipPathFromUrl(rawPath: string, prefix: string): ClipUrlResult 
   return { ok: true, relPath: rel };
 }
 
+/**
+ * {@link clipPathFromUrl}, and no dot segment: capture's `.staging` (clips being written),
+ * `.quarantine` (evidence) and `.model` folders are never served by clip path (issue #18.8).
+ */
+export function servedClipPath(
+  rawPath: string,
+  prefix: string,
+): ClipUrlResult | { ok: false; status: 404; reason: string } {
+  const parsed = clipPathFromUrl(rawPath, prefix);
+  if (parsed.ok && parsed.relPath.split(/[\\/]/).some((seg) => seg.startsWith('.')))
+    return { ok: false, status: 404, reason: 'not found' };
+  return parsed;
+}
+
 /** Builds the dashboard URL of a clip (each segment percent-encoded). */
 export function clipUrl(relPath: string): string {
   return `/clips/${relPath.split('/').map(encodeURIComponent).join('/')}`;

@@ -10,7 +10,10 @@ import type { SseHub } from '../adapters/sse-hub';
 import { ThumbnailsBusyError, type ThumbnailCache } from '../adapters/thumbnails';
 import { identityOf } from '../adapters/auth-http';
 import { summarize } from '../adapters/live-state';
-import { clipPathFromUrl } from '../core/clip-url';
+import { servedClipPath } from '../core/clip-url';
+import { RENDITION_PREFIX } from '../core/h264-rendition';
+import type { RenditionCache } from '../adapters/renditions';
+import { sendH264Copy } from './rendition-route';
 import { streamClientKey } from '../core/stream-key';
 import type { FeedbackStore } from '../adapters/feedback-store';
 import { feedbackRoutes } from './feedback-routes';
@@ -23,6 +26,8 @@ export interface RouteDeps {
   readonly live: LiveState;
   readonly hub: SseHub;
   readonly thumbs: ThumbnailCache;
+  /** H.264 copies of clips the browser cannot play (issue #26.4). */
+  readonly renditions: RenditionCache;
   readonly assets: StaticAssets;
   readonly logger: Logger;
   readonly feedback: FeedbackStore;
@@ -64,7 +69,7 @@ function pageParams(query: Request['query']): { offset: number; limit: number } 
 
 /**
  * The dashboard's HTTP routes (everything but POST / and the health/metrics endpoints):
- * the page and its assets, the JSON API, the SSE stream, clips (Range) and thumbnails.
+ * the page and its assets, the JSON API, the SSE stream, clips (Range), their H.264 copies and thumbnails.
  * Returns false for anything it does not handle.
  */
 export function dashboardRoutes(deps: RouteDeps): (req: Request, res: Response) => Promise<boolean> {
@@ -131,12 +136,15 @@ export function dashboardRoutes(deps: RouteDeps): (req: Request, res: Response) 
       const rec = id === undefined ? undefined : await deps.store.getIncident(id);
       return (rec ? res.status(200).json(rec) : res.status(404).json({ error: 'no such incident' }), true);
     }
-    if (get && p.startsWith('/clips/')) {
-      const parsed = clipPathFromUrl(p, '/clips/');
+    if (get && p.startsWith(RENDITION_PREFIX)) {
+      const parsed = servedClipPath(p, RENDITION_PREFIX);
       if (!parsed.ok) return (res.status(parsed.status).json({ error: parsed.reason }), true);
-      // capture's .staging (clips being written) and .quarantine (evidence) are never served (issue #18.8)
-      if (parsed.relPath.split(/[\\/]/).some((seg) => seg.startsWith('.')))
-        return (res.status(404).json({ error: 'not found' }), true);
+      await sendH264Copy(req, res, { ...deps, reject }, parsed.relPath);
+      return true;
+    }
+    if (get && p.startsWith('/clips/')) {
+      const parsed = servedClipPath(p, '/clips/');
+      if (!parsed.ok) return (res.status(parsed.status).json({ error: parsed.reason }), true);
       const real = await resolveClipPath(deps.clipsDir, parsed.relPath).catch((err: unknown) => err as Error);
       if (real instanceof Error) return (reject(res, real), true);
       await sendFile(req, res, real, 'video/mp4');

@@ -4,6 +4,7 @@ import { toError } from '../../../shared/src/errors';
 import { identityOf } from '../adapters/auth-http';
 import type { AuditEntry, AuditLog } from '../record/audit-log';
 import { actorOf } from './record-actor';
+import { RENDITION_PREFIX } from '../core/h264-rendition';
 
 /** A live camera tile refreshes every ALERTS_THUMB_INTERVAL_MS: one entry per viewer and camera per this long. */
 const LIVE_TILE_WINDOW_MS = 10 * 60_000;
@@ -20,6 +21,12 @@ export function viewOf(req: Pick<Request, 'path' | 'query' | 'headers'>): AuditE
     const range = req.headers.range;
     if (range !== undefined && !/^bytes=0-/.test(range)) return undefined;
     return { action: 'view.clip', target: safeDecode(p.slice('/clips/'.length)) };
+  }
+  if (p.startsWith(RENDITION_PREFIX)) {
+    // an H.264 copy of a clip (issue #26.4) shows that clip's footage: the same entry, saying which
+    const range = req.headers.range;
+    if (range !== undefined && !/^bytes=0-/.test(range)) return undefined;
+    return { action: 'view.clip', target: safeDecode(p.slice(RENDITION_PREFIX.length)), detail: { copy: 'h264' } };
   }
   const thumb = /^\/thumbs\/([^/]+)\.jpg$/.exec(p);
   if (thumb?.[1] !== undefined) {

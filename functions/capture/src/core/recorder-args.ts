@@ -202,6 +202,16 @@ export function buildRecorderCommand(i: RecorderArgsInput): RecorderCommand {
       '0:v',
       '-c',
       'copy',
+      // HEVC evidence is tagged `hvc1` (parameter sets in the sample entry only), not ffmpeg's
+      // default `hev1`: Apple players play HEVC in MP4 only as `hvc1` (Apple, "HLS authoring
+      // specification for Apple devices" 1.10; camera-compat.md case 2). `-tag` is ffmpeg's
+      // "force codec tag/fourcc" option (https://ffmpeg.org/ffmpeg.html#Main-options). Harmless for
+      // H.264: the segment muxer keeps a forced tag only when the mp4 muxer maps it to the stream's
+      // own codec, else it clears it and mp4 writes `avc1` (FFmpeg n5.1 libavformat/segment.c
+      // segment_mux_init, the av_codec_get_id/av_codec_get_tag test; measured on 5.1.9 against
+      // gst-rtsp-server: HEVC → hvc1, H.264 → avc1), so the argv needs no codec probe first.
+      '-tag:v',
+      'hvc1',
       '-f',
       'segment',
       '-segment_time',

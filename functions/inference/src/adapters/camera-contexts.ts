@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import { contextFor, type CameraContext, type CamerasFile } from '../../../shared/src/camera-registry/cameras-file';
-import type { CameraEntry } from '../../../shared/src/camera-registry/schema';
+import type { CameraEntry, Zone } from '../../../shared/src/camera-registry/schema';
 import type { CameraRegistry } from '../../../shared/src/camera-registry/store';
 import { toError } from '../../../shared/src/errors';
 import { contextOfEntry } from '../core/camera-context';
@@ -27,9 +27,14 @@ export class CameraContexts {
     },
   ) {}
 
-  contextOf(cameraId: string): CameraContext {
+  /**
+   * `drawn`: the zones drawn into the clip being judged (read from the registry for that clip),
+   * described instead of this poll's copy, which may be a moment older (issue #26.9).
+   */
+  contextOf(cameraId: string, drawn?: readonly Zone[]): CameraContext {
     const e = this.entries.get(cameraId);
-    return e ? contextOfEntry(e, this.o.language) : contextFor(cameraId, this.o.file);
+    if (!e) return contextFor(cameraId, this.o.file);
+    return contextOfEntry(drawn ? { ...e, zones: [...drawn] } : e, this.o.language);
   }
 
   async start(): Promise<void> {

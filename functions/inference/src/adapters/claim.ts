@@ -54,7 +54,16 @@ export async function claimAndPrepare(
       source: p.source,
       reason: p.reason,
     });
-    return { raw: claimed.raw, attempt: claimed.attempt, job, media: p.media, thumbs: p.thumbs, claimedAt, prepareMs };
+    return {
+      raw: claimed.raw,
+      attempt: claimed.attempt,
+      job,
+      media: p.media,
+      thumbs: p.thumbs,
+      zones: p.zones,
+      claimedAt,
+      prepareMs,
+    };
   } catch (err) {
     // the kind travels as plain data: this may run in the preparer thread (errors.ts errorKind)
     const e = toError(err);

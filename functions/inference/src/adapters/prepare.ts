@@ -6,13 +6,23 @@ import { isInside, resolveClipPath } from '../../../shared/src/clip-path';
 import { UnrecoverableError } from '../../../shared/src/errors';
 import { splitThumbs, type ModelClip } from '../../../shared/src/model-clip';
 import { mp4VideoInfo } from '../../../shared/src/mp4-info';
+import type { Zone } from '../../../shared/src/camera-registry/schema';
 import type { Sampling } from '../core/ffmpeg-args';
 import { fileUrl, framesMedia, mediaUuid, type MediaMode, type PreparedMedia } from '../core/media';
 import { extractFrames, makeModelClip, type ExtractOptions } from './ffmpeg';
 import { MIN_VIDEO_FRAMES } from '../core/ffmpeg-args';
 
-/** The current zone overlay PNG of a camera (undefined: no zones), looked up for every clip (issue #15). */
-export type OverlayLookup = (cameraId: string) => Promise<Buffer | undefined>;
+/**
+ * A camera's zones as the registry holds them now, looked up for every clip (issue #15): the list
+ * (the prompt describes it), its hash as capture stamps it on a model clip (`''` = no zones) and
+ * the overlay PNG (undefined: no zones).
+ */
+export interface CameraZones {
+  zones: Zone[];
+  hash: string;
+  png: Buffer | undefined;
+}
+export type OverlayLookup = (cameraId: string) => Promise<CameraZones>;
 
 /** What the preparer needs (plain data: it crosses into the worker thread as workerData). */
 export interface PrepareSettings {
@@ -47,6 +57,8 @@ export interface Prepared {
   /** 'capture': the job's model clip, no decode; 'fallback': made here, `reason` says why. */
   source: 'capture' | 'fallback';
   reason?: string;
+  /** The zones drawn into the media, which the prompt must describe (absent: no registry lookup). */
+  zones?: Zone[] | undefined;
 }
 
 /**
@@ -56,24 +68,27 @@ export interface Prepared {
 export async function prepareJob(job: ClipJob, s: PrepareSettings, overlayOf?: OverlayLookup): Promise<Prepared> {
   const real = await resolveClipPath(s.clipsDir, job.path);
   checkClipLength(job, s.maxClipSeconds);
+  // one registry read per clip: what is drawn and what the prompt says come from it (issue #26.9)
+  const now = await overlayOf?.(job.cameraId);
   let reason = 'absent';
   if (job.model) {
-    const usable = await usableModelClip(job, job.model, s);
+    const usable = await usableModelClip(job, job.model, s, now?.hash);
     if (usable.ok) {
-      // capture drew the zones already (model.zonesHash): no overlay here
+      // capture drew these very zones already (model.zonesHash = now.hash): no overlay here
       const media =
         s.mode === 'images'
           ? await framesFromClip(usable.abs, { ...s, sampling: 'fps', fps: job.model.fps })
           : await modelClipMedia(usable.abs, job.model, s.mode);
-      return { media, thumbs: await readThumbs(job, job.model, s), source: 'capture' };
+      return { media, thumbs: await readThumbs(job, job.model, s), source: 'capture', zones: now?.zones };
     }
     reason = usable.reason;
   }
   // zones are drawn into what the model sees, never into the evidence clip (issue #15)
-  const overlayPng = await overlayOf?.(job.cameraId);
-  if (s.mode === 'images') return { media: await framesFromClip(real, s, overlayPng), source: 'fallback', reason };
+  const overlayPng = now?.png;
+  if (s.mode === 'images')
+    return { media: await framesFromClip(real, s, overlayPng), source: 'fallback', reason, zones: now?.zones };
   const made = await inlineModelClipWithThumbs(real, s, overlayPng);
-  return { media: made.media, thumbs: made.thumbs, source: 'fallback', reason };
+  return { media: made.media, thumbs: made.thumbs, source: 'fallback', reason, zones: now?.zones };
 }
 
 /** How much of a model clip is read to check its header: moov comes first (faststart), and is small. */
@@ -82,11 +97,19 @@ const HEADER_BYTES = 64 * 1024;
 type Usable = { ok: true; abs: string } | { ok: false; reason: string };
 
 /**
- * Usable = made the way this pod would make it (sampling, rate, size bound), inside the job
+ * Usable = made the way this pod would make it (sampling, rate, size bound), with the zones the
+ * camera has now (`zonesNow`, when known: a clip recorded before a zone edit shows the old zones,
+ * while its prompt would describe the new ones, so it is redrawn; issue #26.9), inside the job
  * camera's own folder (the path guard, then `<cam>/`), and its header agrees with the job (the
  * frame count vLLM's loader trusts, mp4-info.ts). Any "no" is a reason label for the fallback.
  */
-export async function usableModelClip(job: ClipJob, m: ModelClip, s: PrepareSettings): Promise<Usable> {
+export async function usableModelClip(
+  job: ClipJob,
+  m: ModelClip,
+  s: PrepareSettings,
+  zonesNow?: string,
+): Promise<Usable> {
+  if (zonesNow !== undefined && (m.zonesHash ?? '') !== zonesNow) return { ok: false, reason: 'zones' };
   if (m.sampling !== s.sampling) return { ok: false, reason: 'sampling' };
   if (s.sampling === 'fps' && Math.abs(m.fps - s.fps) > 1e-6) return { ok: false, reason: 'fps' };
   if (m.maxSide > s.maxSide) return { ok: false, reason: 'size' };

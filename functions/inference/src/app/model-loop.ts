@@ -137,7 +137,7 @@ export class ModelLoop {
       const r = await processJob(
         deps,
         p.job,
-        { media: p.media, thumbs: p.thumbs },
+        { media: p.media, thumbs: p.thumbs, zones: p.zones },
         {
           waitWhileDown: true,
           stopWaiting: this.stopWaiting.signal,

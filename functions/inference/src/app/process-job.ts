@@ -1,3 +1,4 @@
+import type { Zone } from '../../../shared/src/camera-registry/schema';
 import type { Logger } from 'pino';
 import type { ClipJob } from '../../../shared/src/clip-job';
 import { computeBackoffMs, sleep } from '../../../shared/src/cloudevents';
@@ -30,6 +31,8 @@ export interface JobProcessorDeps {
 export interface JobInput {
   media: PreparedMedia;
   thumbs?: readonly Uint8Array[] | undefined;
+  /** The zones drawn into `media` (prepare.ts): the prompt describes exactly these (issue #26.9). */
+  zones?: readonly Zone[] | undefined;
 }
 
 /** How the caller wants server outages handled. */
@@ -70,7 +73,7 @@ export async function processJob(
     d.metrics.gateSkipped.inc();
     return { jobId: job.id, replayed: false, verdict };
   }
-  const judgement = await ask(d, job, m.media, o);
+  const judgement = await ask(d, job, m, o);
   const verdict = await store(d, job, judgement, o);
   await recordJudged(d, job, judgement, m);
   return { jobId: job.id, replayed: false, verdict };
@@ -124,8 +127,8 @@ async function recordJudged(d: JobProcessorDeps, job: ClipJob, j: Judgement, m: 
 }
 
 /** Asks the model. With waitWhileDown, a request that finds vLLM down waits for /health and is sent again. */
-async function ask(d: JobProcessorDeps, job: ClipJob, media: PreparedMedia, o: ProcessOptions): Promise<Judgement> {
-  const body = d.prompt.body(job.cameraId, media);
+async function ask(d: JobProcessorDeps, job: ClipJob, m: JobInput, o: ProcessOptions): Promise<Judgement> {
+  const body = d.prompt.body(job.cameraId, m.media, m.zones);
   for (;;) {
     if (o.waitWhileDown) await d.gate.waitHealthy(o.stopWaiting);
     else if (!d.gate.healthy)

@@ -40,7 +40,7 @@ export async function setUpPrompt(
   const prompt = createPromptKit({
     examples,
     cameras,
-    contextOf: (id) => contexts.contextOf(id),
+    contextOf: (id, drawn) => contexts.contextOf(id, drawn),
     mode: ic.videoInput,
     language: ic.verdictLanguage,
     fps: modelClipFps(ic.videoSampling, ic.videoFps),

@@ -37,7 +37,7 @@ export function createPushPath(
           const p = await prepareJob(clip, d.settings, d.overlayOf);
           job.metrics.prepare.observe((performance.now() - started) / 1000);
           d.prepared.countSource(p.source, p.reason);
-          return { media: p.media, thumbs: p.thumbs };
+          return { media: p.media, thumbs: p.thumbs, zones: p.zones };
         },
         { waitWhileDown: false },
       );

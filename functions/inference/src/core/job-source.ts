@@ -1,3 +1,4 @@
+import type { Zone } from '../../../shared/src/camera-registry/schema';
 import type { ClipJob } from '../../../shared/src/clip-job';
 import type { PreparedMedia } from './media';
 
@@ -9,6 +10,8 @@ export interface PreparedJob {
   media: PreparedMedia;
   /** The unchanged-scene gate's thumbnails (Uint8Array: a Buffer arrives from the preparer thread as one). */
   thumbs?: Uint8Array[] | undefined;
+  /** The zones drawn into `media`: the prompt describes these (issue #26.9). */
+  zones?: Zone[] | undefined;
   /** ms since epoch when claimed (queue-wait metric). */
   claimedAt: number;
   prepareMs: number;

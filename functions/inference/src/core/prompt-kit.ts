@@ -1,3 +1,4 @@
+import type { Zone } from '../../../shared/src/camera-registry/schema';
 import { contextFor, type CameraContext, type CamerasFile } from './camera-context';
 import type { MediaMode, PreparedMedia } from './media';
 import {
@@ -14,8 +15,11 @@ import {
 export interface PromptKitOptions {
   examples: readonly FewShotExample[];
   cameras: CamerasFile | undefined;
-  /** The camera's current context (the registry, per clip); falls back to `cameras` when absent. */
-  contextOf?: (cameraId: string) => CameraContext;
+  /**
+   * The camera's current context (the registry, per clip); falls back to `cameras` when absent.
+   * `drawn`: the zones drawn into this clip's media, described instead of the registry's (issue #26.9).
+   */
+  contextOf?: (cameraId: string, drawn?: readonly Zone[]) => CameraContext;
   mode: MediaMode;
   language: VerdictLanguage;
   /** Rate of the model clips (VIDEO_FPS, or 1 for keyframes sampling): sent as mm_processor_kwargs.fps. */
@@ -30,7 +34,8 @@ export interface PromptKit {
   /** sha256 of the prefix as sent (logged at start-up, compared across pods by the tests). */
   readonly prefixHash: string;
   readonly language: VerdictLanguage;
-  body(cameraId: string, media: PreparedMedia): Record<string, unknown>;
+  /** `drawn`: the zones drawn into `media` (prepare.ts), so the text says what the frames show. */
+  body(cameraId: string, media: PreparedMedia, drawn?: readonly Zone[]): Record<string, unknown>;
 }
 
 /** Builds the prefix once (few-shot media already loaded) and returns the per-clip request builder. */
@@ -38,10 +43,10 @@ export function createPromptKit(o: PromptKitOptions): PromptKit {
   const prefix = buildPrefix(o.examples, o.mode, o.language);
   const mmKwargs = mmProcessorKwargs(o.mode, o.fps);
   const opts = { model: o.model, maxTokens: o.maxTokens, mmKwargs };
-  const body = (cameraId: string, media: PreparedMedia) =>
+  const body = (cameraId: string, media: PreparedMedia, drawn?: readonly Zone[]) =>
     buildRequestBody(
       prefix,
-      buildFinalTurn(cameraId, o.contextOf?.(cameraId) ?? contextFor(cameraId, o.cameras), media),
+      buildFinalTurn(cameraId, o.contextOf?.(cameraId, drawn) ?? contextFor(cameraId, o.cameras), media),
       opts,
     );
   const sample = body('x', { kind: 'file', url: 'file:///x', fps: o.fps, frames: 1 }) as { messages: unknown[] };
