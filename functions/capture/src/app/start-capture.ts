@@ -14,14 +14,12 @@ import { logRedisErrors } from '../../../shared/src/redis-errors';
 import { createLogger } from '../../../shared/src/logger';
 import { createRegistry } from '../../../shared/src/metrics';
 import { CameraRegistry } from '../../../shared/src/camera-registry/store';
-import { seedRegistry } from '../../../shared/src/camera-registry/seed-registry';
-import { LeaseManager } from '../adapters/leases';
 import type { RecorderStatus } from '../adapters/recorder/types';
 import type { SweepResult } from '../adapters/retention';
-import { cameraId, cameraUrl } from '../core/recorder-args';
 import { within } from '../../../shared/src/async';
 import { createCaptureHandler } from '../handler';
 import { CameraSet } from './camera-set';
+import { startCameraSource } from './camera-source';
 import { createCaptureParts } from './capture-parts';
 import { captureReadiness } from './capture-readiness';
 import { startRetentionTimer } from './retention-timer';
@@ -89,28 +87,7 @@ export async function startCapture(config: Config, deps: CaptureDeps = {}): Prom
     logger,
     coverage,
   });
-  let leases: LeaseManager | undefined;
-  if (common.cameraIndex !== undefined) {
-    cameras.acquire(cameraId(common.cameraIndex + 1), {
-      url: cameraUrl(common.rtspUrlTemplate, common.cameraIndex + 1),
-      transport: cc.rtspTransport,
-    });
-  } else {
-    await seedRegistry(cameraRegistry, config, logger);
-    leases = new LeaseManager({
-      redis,
-      keys,
-      replicaId,
-      ttlSeconds: cc.leaseTtlSeconds,
-      maxCameras: cc.maxCameras,
-      logger,
-      cameras: () => cameras.enabledCameras(),
-      // the directory was filled by the same round's enabledCameras(), just before it claims
-      onAcquire: (cam) => cameras.acquireListed(cam),
-      onLose: (cam) => cameras.lose(cam),
-    });
-    leases.start();
-  }
+  const leases = await startCameraSource(config, { redis, keys, replicaId, registry: cameraRegistry, cameras, logger });
   health.start();
   const retentionTimer = startRetentionTimer(
     { retention, cameras, replicaId, logger },
