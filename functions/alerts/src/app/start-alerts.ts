@@ -2,6 +2,7 @@ import type { Config } from '../../../shared/src/config';
 import { toError } from '../../../shared/src/errors';
 import { redactUrls } from '../../../shared/src/redact';
 import { connectRedisClients } from '../../../shared/src/redis-connect';
+import type { Redis } from 'ioredis';
 import { redisReady, serveFunction } from '../../../shared/src/http';
 import { createLogger, type Logger } from '../../../shared/src/logger';
 import { createRegistry, type Registry } from '../../../shared/src/metrics';
@@ -41,6 +42,32 @@ export interface RunningAlerts {
  * Starts the alerts function (wiring only): CloudEvent subscriber (POST /), dashboard (GET /),
  * JSON API, server-sent events, clips and thumbnails, on functions-framework.
  */
+/** Every store update on the pub/sub channel reaches the live state (SSE clients, the watchdogs). */
+async function followStoreUpdates(
+  sub: Redis,
+  channel: string,
+  onUpdate: (u: StoreUpdate) => void,
+  logger: Logger,
+): Promise<void> {
+  sub.on('message', (_channel: string, message: string) => {
+    try {
+      onUpdate(JSON.parse(message) as StoreUpdate);
+    } catch (err) {
+      logger.warn({ err: toError(err).message }, 'bad update message');
+    }
+  });
+  await sub.subscribe(channel);
+}
+
+/** Ready while Redis answers; the detail names where it was looked for (the URL without its password). */
+function redisReadiness(redis: Redis, redisUrl: string) {
+  const redisAt = redactUrls(redisUrl);
+  return async () => {
+    const ok = await redisReady(redis);
+    return { ready: ok, detail: { redis: ok ? 'ok' : `not answering at ${redisAt}` } };
+  };
+}
+
 export async function startAlerts(config: Config, deps: AlertsDeps = {}): Promise<RunningAlerts> {
   const { common, alerts } = config;
   const logger = deps.logger ?? createLogger('alerts', common.logLevel);
@@ -78,16 +105,8 @@ export async function startAlerts(config: Config, deps: AlertsDeps = {}): Promis
     throw err;
   });
   const live = createLiveState(config, { store, hub, logger, shared, record: record?.recorder });
-  sub.on('message', (_channel: string, message: string) => {
-    try {
-      live.onUpdate(JSON.parse(message) as StoreUpdate);
-    } catch (err) {
-      logger.warn({ err: toError(err).message }, 'bad update message');
-    }
-  });
-  await sub.subscribe(keys.updates);
+  await followStoreUpdates(sub, keys.updates, (u) => live.onUpdate(u), logger);
 
-  const redisAt = redactUrls(common.redisUrl);
   const handler = createAlertsHandler({
     actions: {
       store,
@@ -97,10 +116,7 @@ export async function startAlerts(config: Config, deps: AlertsDeps = {}): Promis
     },
     logger,
     registry,
-    readiness: async () => {
-      const ok = await redisReady(redis);
-      return { ready: ok, detail: { redis: ok ? 'ok' : `not answering at ${redisAt}` } };
-    },
+    readiness: redisReadiness(redis, common.redisUrl),
     routes: createDashboardRoutes(config, auth, {
       redis,
       store,
