@@ -17,6 +17,7 @@ import {
 } from '../core/incidents';
 import type { AlertKeys } from './store-keys';
 
+import type { StoredVerdict, StoreUpdate } from './store-update';
 export type { StoredVerdict, StoreUpdate } from './store-update';
 
 export interface AlertStoreOptions {
