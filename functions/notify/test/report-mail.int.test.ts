@@ -6,6 +6,7 @@ import { SMTPServer } from 'smtp-server';
 import { startAlerts, type RunningAlerts } from '../../alerts/src';
 import { EventType } from '../../shared/src/events';
 import { deleteKeysUnder, waitUntil, withRedis } from '../../../test/support';
+import { createThrowawayDatabase } from '../../../test/support/record-db';
 import { startNotify, type RunningNotify } from '../src/app/start-notify';
 import { alertData, notifyConfig, postEvent } from './helpers';
 
@@ -54,26 +55,28 @@ const ADMIN = 'admin-token-0123456789abcdef';
 const VIEWER = 'viewer-token-0123456789abcdef';
 
 /**
- * Issue #25 §6 "a daily report can be mailed on a schedule": real alerts (record on in-memory PGlite,
+ * Issue #25 §6 "a daily report can be mailed on a schedule": real alerts (record on a throwaway Postgres database,
  * PDF printed by chromium), real notify driven by the tick CloudEvent with an injected clock, real
  * SMTP server. Nothing is mocked.
  */
-describe('the daily report by mail (real alerts + PGlite + chromium, real notify + Redis, real SMTP)', () => {
+describe('the daily report by mail (real alerts + Postgres + chromium, real notify + Redis, real SMTP)', () => {
   let smtp: Awaited<ReturnType<typeof startSmtp>>;
   let alerts: RunningAlerts;
   let notify: RunningNotify;
   let prefix: string;
   let clipsDir: string;
+  let db: Awaited<ReturnType<typeof createThrowawayDatabase>>;
   // 2026-12-02 06:59 in Seoul (RECORD_REPORT_UTC_OFFSET default +09:00); NOTIFY_REPORT_AT default 07:00
   let nowMs = Date.parse('2026-12-02T06:59:00+09:00');
 
   beforeAll(async () => {
     smtp = await startSmtp();
+    db = await createThrowawayDatabase();
     clipsDir = await fs.mkdtemp(path.join(os.tmpdir(), 'notify-report-'));
     const env = notifyConfig({
       CLIPS_DIR: clipsDir,
       NUM_STREAMS: '1',
-      RECORD_DIR: 'memory',
+      DATABASE_URL: db.url,
       RECORD_RETENTION_INTERVAL_MS: '0',
       ALERTS_AUTH: 'token',
       ALERTS_AUTH_TOKEN: ADMIN,
@@ -95,6 +98,7 @@ describe('the daily report by mail (real alerts + PGlite + chromium, real notify
     await notify?.stop();
     await alerts?.stop();
     await smtp?.close();
+    await db?.drop();
     await fs.rm(clipsDir, { recursive: true, force: true });
     await withRedis((r) => deleteKeysUnder(r, prefix));
   });
