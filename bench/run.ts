@@ -14,6 +14,7 @@ import { capacityBench } from './capacity.bench';
 import { gateBench } from './gate.bench';
 import { notifyBench } from './notify.bench';
 import { recordsBench } from './records.bench';
+import { tsLoaderBench } from './ts-loader.bench';
 import type { Config } from '../functions/shared/src/config';
 
 /**
@@ -44,6 +45,7 @@ const BENCHES: Record<string, Bench> = {
   'capacity-gate': (ctx) => gateBench(ctx),
   notify: (ctx) => notifyBench(ctx),
   records: (ctx) => recordsBench(ctx),
+  'ts-loader': () => tsLoaderBench(),
 };
 
 /** Splits `name … --flag value --switch` into benchmark names and flags. */

@@ -101,6 +101,9 @@ export function e2eStack(label: string): E2eStack {
         REDIS_PREFIX: prefix,
         CLIPS_DIR: clipsDir,
         STACK_DIR: stackDir,
+        // the record's PGlite folder in this run's temp folder: the default (.safety-hanta/record) is in the
+        // checkout, where another stack test would open the same database at the same time
+        RECORD_DIR: path.join(tmp, 'record'),
         PORT: String(port),
         // a stable cache: rendering is deterministic, and re-rendering every run costs ~15 s of CPU
         SCENES_DIR: path.join(os.tmpdir(), 'safety-hanta-e2e-scenes'),
