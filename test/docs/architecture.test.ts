@@ -95,6 +95,7 @@ describe('docs/architecture.md (offline)', () => {
       alertsRevokedSession: '<sessionId>',
       notifyOnce: '<deliveryId>',
       notifyCooldown: '<sha256 of rule, camera, hazard>',
+      notifyReportMailed: '<YYYY-MM-DD>',
     };
     const built = Object.entries(k).flatMap(([name, v]) => {
       if (name === 'key' || name === 'processingPattern') return []; // the escape hatch; a SCAN pattern
