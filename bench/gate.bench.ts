@@ -15,7 +15,7 @@ import { hazardsAt, renderAllScenes } from '../simulator/cameras/src/index';
 import type { BenchContext } from './run';
 import type { BenchTable } from './table';
 import { makeModelClip } from './capacity.bench';
-import { deleteKeysUnder, freePort, MAINS, startPart, waitHttpOk } from '../test/support';
+import { deleteKeysUnder, freePort, makeTestClip, MAINS, startPart, waitHttpOk } from '../test/support';
 import { startSimProcess } from './lib/sim-process';
 
 const run = promisify(execFile);
@@ -77,27 +77,14 @@ export async function gateBench(ctx: BenchContext): Promise<BenchTable> {
   const maxSide = ctx.config.inference.videoMaxSide;
   try {
     const still = path.join(clipsDir, 'still.mp4');
-    await run('ffmpeg', [
-      '-hide_banner',
-      '-v',
-      'error',
-      '-y',
-      '-f',
-      'lavfi',
-      '-i',
-      `color=c=0x808080:s=1280x720:r=25:d=${SEGMENT_S * CLIPS_PER_CAMERA}`,
-      '-vf',
-      'noise=alls=3:allf=t',
-      '-c:v',
-      'libx264',
-      '-preset',
-      'veryfast',
-      '-pix_fmt',
-      'yuv420p',
-      '-g',
-      '25',
-      still,
-    ]);
+    await makeTestClip(still, {
+      source: 'color=c=0x808080',
+      width: 1280,
+      height: 720,
+      seconds: SEGMENT_S * CLIPS_PER_CAMERA,
+      filter: 'noise=alls=3:allf=t',
+      preset: 'veryfast',
+    });
     const scenes = (await renderAllScenes({})).filter((r) => r.scene.entities.some((e) => e.kind !== 'zone'));
     const truths: Truth[] = [];
     for (let c = 0; c < STATIC_CAMERAS; c++) {

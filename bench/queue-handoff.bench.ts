@@ -9,6 +9,7 @@ import { redisKeys } from '../functions/shared/src/keys';
 import type { ClipJob } from '../functions/shared/src/clip-job';
 import { percentile, type BenchTable } from './table';
 import { sleep } from '../functions/shared/src/async';
+import { syntheticClipArgs } from '../simulator/cameras/src/index';
 
 /**
  * Benchmark 2: what crosses Redis per clip, path passing vs clip bytes, and enqueue → claim
@@ -71,26 +72,7 @@ export async function queueHandoffBench(redisUrl: string): Promise<BenchTable> {
 function makeClip(): Buffer {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-clip-'));
   const file = path.join(dir, 'clip.mp4');
-  execFileSync('ffmpeg', [
-    '-hide_banner',
-    '-loglevel',
-    'error',
-    '-f',
-    'lavfi',
-    '-i',
-    'testsrc2=size=1280x720:rate=25',
-    '-t',
-    '5',
-    '-c:v',
-    'libx264',
-    '-preset',
-    'veryfast',
-    '-g',
-    '25',
-    '-pix_fmt',
-    'yuv420p',
-    file,
-  ]);
+  execFileSync('ffmpeg', syntheticClipArgs(file, { width: 1280, height: 720, seconds: 5, preset: 'veryfast' }));
   const bytes = fs.readFileSync(file);
   fs.rmSync(dir, { recursive: true, force: true });
   return bytes;

@@ -12,6 +12,7 @@ import { autoscaleBench } from './autoscale.bench';
 import { simDecodeBench } from './sim-decode.bench';
 import { capacityBench } from './capacity.bench';
 import { gateBench } from './gate.bench';
+import { fewShotBench } from './fewshot.bench';
 import { notifyBench } from './notify.bench';
 import { recordsBench } from './records.bench';
 import { tsLoaderBench } from './ts-loader.bench';
@@ -37,6 +38,7 @@ const BENCHES: Record<string, Bench> = {
   queue: ({ redisUrl }) => queueHandoffBench(redisUrl),
   pipeline: (ctx) => pipelineBench(ctx),
   prefix: (ctx) => prefixCacheBench(ctx),
+  fewshot: (ctx) => fewShotBench(ctx),
   e2e: (ctx) => e2eBench(ctx),
   server: (ctx) => realServerBench(ctx),
   autoscale: (ctx) => autoscaleBench(ctx),

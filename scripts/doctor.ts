@@ -33,6 +33,7 @@ import { modelClipFps } from '../functions/inference/src/core/ffmpeg-args';
 import type { MediaMode, PreparedMedia } from '../functions/inference/src/core/media';
 import { createPromptKit } from '../functions/inference/src/core/prompt-kit';
 import { startVllmSim } from '../simulator/vllm/src';
+import { syntheticClipArgs } from '../simulator/cameras/src/index';
 
 export const MODES: readonly MediaMode[] = ['video-frames', 'video-file', 'images'];
 
@@ -61,39 +62,21 @@ export interface DoctorReport {
   model: string;
   configuredMode: MediaMode;
   results: ModeResult[];
+  /**
+   * Issue #27.4: after the configured mode's requests with the media, the same request with the
+   * few-shot parts as uuid-only references (vLLM ≥ 0.11.0 takes them from its processor cache).
+   * Its HTTP status and message; inference falls back to the media when it fails.
+   */
+  uuidOnly?: { status: Attempt['status']; message: string };
   ok: boolean;
 }
 
 /** A 5 s synthetic clip (lavfi test pattern, H.264, 1 s GOP like the recorder). */
 async function syntheticClip(file: string): Promise<void> {
   await new Promise<void>((resolve, reject) => {
-    const child = spawn(
-      'ffmpeg',
-      [
-        '-hide_banner',
-        '-v',
-        'error',
-        '-y',
-        '-f',
-        'lavfi',
-        '-i',
-        'testsrc2=size=1280x720:rate=25',
-        '-t',
-        '5',
-        '-c:v',
-        'libx264',
-        '-preset',
-        'ultrafast',
-        '-pix_fmt',
-        'yuv420p',
-        '-g',
-        '25',
-        '-movflags',
-        '+faststart',
-        file,
-      ],
-      { stdio: ['ignore', 'ignore', 'pipe'] },
-    );
+    const child = spawn('ffmpeg', syntheticClipArgs(file, { width: 1280, height: 720, seconds: 5, faststart: true }), {
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
     let err = '';
     child.stderr.on('data', (d: Buffer) => (err += d.toString()));
     child.on('error', reject);
@@ -242,7 +225,20 @@ export async function runDoctor(
       });
     }
     const configured = results.find((r) => r.mode === ic.videoInput);
+    const refKit = createPromptKit({
+      examples,
+      cameras: undefined,
+      mode: ic.videoInput,
+      language: ic.verdictLanguage,
+      fps: modelClipFps(ic.videoSampling, ic.videoFps),
+      model: config.common.vllmModel,
+      maxTokens: ic.maxTokens,
+    });
+    const refMedia = await mediaFor(ic.videoInput, clip, dir, { ...settings, mode: ic.videoInput });
+    // the full requests above left the few-shot items in the server's processor cache
+    const ref = await send(baseUrl, ic.apiKey, refKit.body('doctor', refMedia, undefined, 'ref'), ic.requestTimeoutMs);
     return {
+      uuidOnly: { status: ref.status, message: ref.message },
       baseUrl,
       serverVersion: await serverVersion(baseUrl),
       model: config.common.vllmModel,
@@ -290,6 +286,12 @@ export function formatReport(r: DoctorReport): string {
     ...rows.map(line),
   ];
   const configured = r.results.find((m) => m.mode === r.configuredMode);
+  if (r.uuidOnly)
+    out.push(
+      r.uuidOnly.status === 200
+        ? 'few-shot by reference (uuid-only parts, FEWSHOT_BY_REFERENCE): supported'
+        : `few-shot by reference (uuid-only parts): NOT supported (HTTP ${r.uuidOnly.status}: ${r.uuidOnly.message.replace(/\s+/g, ' ').slice(0, 160)}); inference resends the media (safetyhanta_inference_fewshot_resends_total) and stops trying after 3 misses; set FEWSHOT_BY_REFERENCE=off`,
+    );
   out.push(
     r.ok
       ? `OK: VIDEO_INPUT=${r.configuredMode} works with this server.`

@@ -2,10 +2,10 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { execFileSync } from 'node:child_process';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
+import { launchChromium } from '../../test/support/browser';
 import { startVllmSim, type VllmSimHandle } from '../../simulator/vllm/src';
 import { SCENES } from '../../simulator/cameras/src';
 import { makeSynthetic } from '../src/adapters/make-synthetic';
@@ -24,15 +24,6 @@ jest.setTimeout(120_000);
 
 const ROOT = path.join(__dirname, '..', '..');
 const BASELINE = path.join(ROOT, 'eval', 'baseline', 'ci-synthetic.json');
-const ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--no-first-run',
-  '--disable-sync',
-];
 
 function cli(
   args: string[],
@@ -118,10 +109,7 @@ describe('eval harness end to end (rtsp-sim scenes + ffmpeg + vllm-sim + chromiu
     expect(results.metrics.micro.f1).toBeGreaterThan(0.8);
 
     t = Date.now();
-    browser = await chromium.launch({
-      executablePath: execFileSync('which', ['chromium']).toString().trim(),
-      args: ARGS,
-    });
+    browser = await launchChromium();
     const page = await browser.newPage();
     const requests: string[] = [];
     page.on('request', (r) => requests.push(r.url()));

@@ -1,24 +1,17 @@
-import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { Redis } from 'ioredis';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
+import { launchChromium } from '../../test/support/browser';
 import { startAlerts, type RunningAlerts } from '../../functions/alerts/src/app/start-alerts';
-import {
-  alertData,
-  EventType,
-  makeClip,
-  postEvent,
-  TEST_REDIS_URL,
-  testEnv,
-} from '../../functions/alerts/test/helpers';
+import { alertData, EventType, postEvent, TEST_REDIS_URL, testEnv } from '../../functions/alerts/test/helpers';
 import { redisKeys } from '../../functions/shared/src/keys';
 import type { VerdictCreated } from '../../functions/shared/src/events';
 import { exportFeedback } from '../src/adapters/export-feedback';
 import { loadDataset } from '../src/adapters/run-eval';
-import { waitUntil } from '../../test/support';
+import { waitUntil, makeTestClip } from '../../test/support';
 
 /**
  * Operator feedback end to end: the alerts function on a real Redis, its API and dashboard in
@@ -26,16 +19,6 @@ import { waitUntil } from '../../test/support';
  * the marks into a dataset the harness loads.
  */
 jest.setTimeout(60_000);
-
-const ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--no-first-run',
-  '--disable-sync',
-];
 
 describe('operator feedback → Redis → dataset', () => {
   let env: Awaited<ReturnType<typeof testEnv>>;
@@ -48,8 +31,8 @@ describe('operator feedback → Redis → dataset', () => {
 
   beforeAll(async () => {
     env = await testEnv();
-    await makeClip(path.join(env.clipsDir, fireClip), 1, { faststart: true });
-    await makeClip(path.join(env.clipsDir, verdictClip), 1, { faststart: true });
+    await makeTestClip(path.join(env.clipsDir, fireClip), { seconds: 1, faststart: true });
+    await makeTestClip(path.join(env.clipsDir, verdictClip), { seconds: 1, faststart: true });
     alerts = await startAlerts(env.config);
     out = await fs.mkdtemp(path.join(os.tmpdir(), 'eval-feedback-'));
   });
@@ -142,10 +125,7 @@ describe('operator feedback → Redis → dataset', () => {
     expect(await redis.sismember(keys.feedbackClips, fireClip)).toBe(1);
 
     // The verdict, from the dashboard: click its row, tick a missed hazard, submit.
-    browser = await chromium.launch({
-      executablePath: execFileSync('which', ['chromium']).toString().trim(),
-      args: ARGS,
-    });
+    browser = await launchChromium();
     const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));

@@ -3,7 +3,8 @@ import { EventEmitter } from 'node:events';
 import path from 'node:path';
 import { LineLog } from './line-log';
 import { cmdline, descendants, groupMembers, isAlive, signal } from './proc';
-import { httpOk, waitUntil } from './wait';
+import { waitUntil } from '../../functions/shared/src/async';
+import { httpOk } from './wait';
 import { within } from '../../functions/shared/src/async';
 import { tsLoaderArgs } from '../../functions/shared/src/ts-loader';
 
@@ -129,7 +130,7 @@ export class Part extends EventEmitter {
     await waitUntil(() => httpOk(this.spec.readyUrl), {
       timeoutMs,
       what: `${this.spec.name} at ${this.spec.readyUrl}`,
-      intervalMs: 300,
+      everyMs: 300,
       abortIf: () =>
         abortIf?.() ??
         (this.child !== started || !this.alive

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { LineLog } from './line-log';
 import { freeTcpPort } from './ports';
 import { signal } from './proc';
-import { waitUntil } from './wait';
+import { waitUntil } from '../../functions/shared/src/async';
 import { redisAnswers as redisAnswersViaClient } from '../../functions/shared/src/redis-ping';
 
 const resp = (...args: string[]) =>

@@ -2,7 +2,7 @@ import { renderSummary } from './panel';
 import { describeExit, type Part } from './part';
 import { say, type StackRun } from './stack-run';
 import { writeState } from './state-snapshot';
-import { waitUntil } from './wait';
+import { waitUntil } from '../../functions/shared/src/async';
 
 /**
  * Capture first (SIGINT finalises its clips), then inference after the drain, then notify (after the
@@ -74,7 +74,7 @@ async function drain(run: StackRun, inference: Part): Promise<void> {
     await waitUntil(async () => (await left()) === 0, {
       timeoutMs: seconds * 1000,
       what: 'the clip queue to drain',
-      intervalMs: 300,
+      everyMs: 300,
       abortIf: () => (run.signals > 1 ? 'skipped' : !inference.alive ? 'inference is not running' : undefined),
     });
     say(run, '  ✔ queue drained: every recorded clip has a verdict');

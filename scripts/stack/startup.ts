@@ -14,7 +14,7 @@ import { InferenceReplicas } from './replicas';
 import { allocatePorts, anotherStackRunning, gatherIssues, probeModelServer, reapLeftovers } from './setup';
 import { say, type StackRun } from './stack-run';
 import { writeState } from './state-snapshot';
-import { waitUntil } from './wait';
+import { waitUntil } from '../../functions/shared/src/async';
 
 /** Leftovers of a stack that died, the pre-flight checks, the model server probe, and Redis (reused or launched). */
 export async function preflight(run: StackRun): Promise<boolean> {

@@ -46,8 +46,23 @@ test('without VLLM_BASE_URL it starts a vllm-sim of the pinned version, checks e
   for (const mode of ['video-frames (VIDEO_INPUT)', 'video-file', 'images'])
     expect(r.out).toMatch(new RegExp(`\\| ${mode.replace(/[()]/g, '\\$&')}\\s*\\| 200/200 `));
   expect(r.out).toContain('OK: VIDEO_INPUT=video-frames works with this server.');
+  expect(r.out).toContain('few-shot by reference (uuid-only parts, FEWSHOT_BY_REFERENCE): supported');
   expect(r.code).toBe(0);
 }, 120_000);
+
+test('a server older than vLLM 0.11.0 is reported as not taking uuid-only parts (issue #27.4)', async () => {
+  const old = await startVllmSim({ port: 0, vllmVersion: '0.11.0' });
+  const older = await startVllmSim({ port: 0, vllmVersion: '0.10.2' });
+  try {
+    const ok = await doctor({ CLIPS_DIR: clipsDir, VLLM_BASE_URL: old.url, VIDEO_INPUT: 'video-frames' });
+    expect(ok.out).toContain('few-shot by reference (uuid-only parts, FEWSHOT_BY_REFERENCE): supported');
+    const r = await doctor({ CLIPS_DIR: clipsDir, VLLM_BASE_URL: older.url, VIDEO_INPUT: 'video-frames' });
+    expect(r.out).toMatch(/few-shot by reference \(uuid-only parts\): NOT supported \(HTTP 400: .*needs its URL/);
+  } finally {
+    await old.close();
+    await older.close();
+  }
+}, 180_000);
 
 test("against a server that rejects the configured mode it exits 1, naming the mode and the server's message", async () => {
   sim = await startVllmSim({

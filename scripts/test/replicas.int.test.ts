@@ -13,7 +13,6 @@ import { redisKeys } from '../../functions/shared/src/keys';
 import { ClipQueue } from '../../functions/shared/src/queue';
 import { kedaTimingFromManifest, scalingSettingsFromManifest, type ManifestDoc } from '../stack/manifest-scaling';
 import {
-  deletePrefix,
   REDIS_URL,
   sceneClip,
   startSink,
@@ -24,7 +23,7 @@ import {
 } from '../../functions/inference/test/helpers';
 import { scaleTiming } from '../stack/autoscale';
 import { InferenceReplicas, type ReplicaStatus } from '../stack/replicas';
-import { waitUntil } from '../../test/support';
+import { waitUntil, deleteKeysUnder } from '../../test/support';
 
 jest.setTimeout(150_000);
 
@@ -50,7 +49,7 @@ describe('InferenceReplicas (local KEDA + HPA; real Redis, inference and vllm-si
   afterAll(async () => {
     await replicas?.stopAll(5000);
     await sink?.close();
-    if (prefix) await deletePrefix(redis, prefix);
+    if (prefix) await deleteKeysUnder(redis, prefix);
     for (const d of [clipsDir, logsDir]) if (d) await fs.rm(d, { recursive: true, force: true });
     redis.disconnect();
   });

@@ -35,6 +35,12 @@ import {
   securityViolations,
 } from './rules';
 import { validateScaledObject } from './schemas';
+import {
+  CAPTURE_MIB_PER_CAMERA,
+  CAPTURE_MILLICORES_PER_CAMERA,
+  CAPTURE_NODE_MIB,
+  CAPTURE_NODE_MILLICORES,
+} from './sizing';
 
 const docs = allDocs().map((d) => d.doc);
 const clone = (d: Doc): Doc => structuredClone(d);
@@ -550,5 +556,34 @@ describe('overlays', () => {
     expect(names('TriggerAuthentication')).toEqual(['redis-auth']);
     for (const pvc of ['clips', 'model-cache']) expect(names('PersistentVolumeClaim')).toContain(pvc);
     expect(names('ConfigMap')).toContain('config-features');
+  });
+});
+
+describe('capture sizing (docs/deploy.md §5: measured per camera × cameras per pod + the node process)', () => {
+  const millicores = (q: string) => (q.endsWith('m') ? Number(q.slice(0, -1)) : Number(q) * 1000);
+  const mib = (q: string) => (q.endsWith('Gi') ? Number(q.slice(0, -2)) * 1024 : Number(q.replace(/Mi$/, '')));
+  const captureOf = (d: Doc) => container(d, 'capture');
+  const covers = (c: Doc, cameras: number) => {
+    const r = c.resources as { requests: { cpu: string; memory: string }; limits: { memory: string; cpu?: string } };
+    return (
+      millicores(r.requests.cpu) >= cameras * CAPTURE_MILLICORES_PER_CAMERA + CAPTURE_NODE_MILLICORES &&
+      mib(r.requests.memory) >= Math.min(cameras * CAPTURE_MIB_PER_CAMERA + CAPTURE_NODE_MIB, 1024) &&
+      mib(r.limits.memory) >= cameras * CAPTURE_MIB_PER_CAMERA + CAPTURE_NODE_MIB &&
+      r.limits.cpu === undefined
+    );
+  };
+
+  it('a lease pod requests its CAPTURE_MAX_CAMERAS cameras, a seed pod its one camera, and neither is CPU-throttled', () => {
+    const lease = captureOf(find('Service', 'capture', 'serving.knative.dev/v1'));
+    const cameras = Number(envOf(lease, 'CAPTURE_MAX_CAMERAS'));
+    expect(cameras).toBeGreaterThan(0);
+    expect(covers(lease, cameras)).toBe(true);
+    expect(covers(captureOf(find('StatefulSet', 'capture-seed')), 1)).toBe(true);
+  });
+
+  it('fails for the old copy-only sizing (0.45 % per camera: 250m for 10 cameras)', () => {
+    const old = clone(find('Service', 'capture', 'serving.knative.dev/v1'));
+    captureOf(old).resources = { requests: { cpu: '250m', memory: '256Mi' }, limits: { memory: '1Gi' } };
+    expect(covers(captureOf(old), 10)).toBe(false);
   });
 });

@@ -15,6 +15,16 @@ export const SERVICE_SECONDS = SOURCED_C.serviceSeconds;
 export const PREPARE_SECONDS = DEFAULT_REQUIREMENTS.prepareSeconds;
 /** Verdict latency requirement after a clip closes (ASSUMED). */
 export const VERDICT_BUDGET_SECONDS = DEFAULT_REQUIREMENTS.verdictBudgetSeconds;
+/**
+ * Capture per camera with the model clip on: the costliest measured profile (720p HEVC 2 Mbps,
+ * 8.15 % of a core; 1080p H.264 4 Mbps 6.07 %, RSS ≤ 85.6 MiB; `npm run bench -- capture-cost`,
+ * BENCHMARKS.md), rounded up; plus capture's node process.
+ */
+export const CAPTURE_MILLICORES_PER_CAMERA = 90;
+export const CAPTURE_MIB_PER_CAMERA = 85;
+export const CAPTURE_NODE_MILLICORES = 50;
+export const CAPTURE_NODE_MIB = 128;
+
 /** The manifests' camera count: 8 replicas = 7 busy + 1 spare. */
 export const SHIPPED_CAMERAS = 800;
 /** What the manifests ship. */

@@ -96,6 +96,8 @@ describe('docs/architecture.md (offline)', () => {
       notifyOnce: '<deliveryId>',
       notifyCooldown: '<sha256 of rule, camera, hazard>',
       notifyReportMailed: '<YYYY-MM-DD>',
+      coverageJudged: '<camera>',
+      coverageMarks: '<camera>',
     };
     const built = Object.entries(k).flatMap(([name, v]) => {
       if (name === 'key' || name === 'processingPattern') return []; // the escape hatch; a SCAN pattern

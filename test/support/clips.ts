@@ -1,10 +1,11 @@
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { clipStamp, type ClipJob } from '../../functions/shared/src/clip-job';
 import { identifyClip } from '../../functions/shared/src/clip-identity';
-import { findScene, renderAllScenes, SCENES } from '../../simulator/cameras/src/index';
+import { findScene, renderAllScenes, SCENES, syntheticClipArgs } from '../../simulator/cameras/src/index';
+import type { SyntheticClipOptions } from '../../simulator/cameras/src/index';
 
 const run = promisify(execFile);
 
@@ -65,4 +66,29 @@ export async function makeClipLibrary(
 
 function missing(name: string): never {
   throw new Error(`no rtsp-sim scene named ${name}`);
+}
+
+/**
+ * Writes a real, small synthetic H.264 clip (ffmpeg lavfi; `testsrc2` 320×180, 3 s, 1 s GOP by
+ * default) and returns its path. The one way tests and benchmarks make a clip from nothing.
+ */
+export async function makeTestClip(file: string, o: SyntheticClipOptions = {}): Promise<string> {
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  await run('ffmpeg', syntheticClipArgs(file, o));
+  return file;
+}
+
+/**
+ * Runs ffmpeg to the end, `stdin` (if any) piped in; rejects with its exit code and stderr.
+ * The one way tests run an ffmpeg argv they build themselves.
+ */
+export function runFfmpeg(args: readonly string[], stdin?: Buffer): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('ffmpeg', args, { stdio: [stdin ? 'pipe' : 'ignore', 'ignore', 'pipe'] });
+    let err = '';
+    child.stderr?.on('data', (d: Buffer) => (err += d.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => (code === 0 ? resolve() : reject(new Error(`ffmpeg exited with ${code}: ${err}`))));
+    if (stdin) child.stdin?.end(stdin);
+  });
 }

@@ -12,7 +12,6 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { Redis } from 'ioredis';
-import { chromium } from 'playwright-core';
 import { findScene, renderScene } from '../../simulator/cameras/src';
 import type { AlertData, VerdictCreated } from '../../functions/shared/src/events';
 import { waitFor } from '../../functions/shared/src/async';
@@ -20,6 +19,7 @@ import { redisKeys } from '../../functions/shared/src/keys';
 import type { HazardType, Severity, VerdictStatus } from '../../functions/shared/src/verdict';
 import { startAlerts } from '../../functions/alerts/src/app/start-alerts';
 import { alertData, EventType, postEvent, testEnv } from '../../functions/alerts/test/helpers';
+import { launchChromium } from '../../test/support/browser';
 
 const arg = (name: string): string | undefined => {
   const i = process.argv.indexOf(name);
@@ -239,18 +239,7 @@ async function main(): Promise<void> {
     for (const [i, [cam, status, summary]] of recent.entries())
       await postEvent(alerts.url, EventType.verdictCreated, verdict(cam, status, summary, 20 - i * 2));
 
-    const browser = await chromium.launch({
-      executablePath: '/usr/bin/chromium',
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--no-first-run',
-        '--disable-sync',
-      ],
-    });
+    const browser = await launchChromium();
     try {
       const page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
       // not page.waitForFunction: its polling needs eval, which the dashboard's CSP forbids (as in the browser tests)

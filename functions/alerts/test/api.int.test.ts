@@ -5,8 +5,8 @@ import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { startAlerts, type RunningAlerts } from '../src/app/start-alerts';
-import { alertData, countKeys, EventType, makeClip, postEvent, testEnv } from './helpers';
-import { waitUntil } from '../../../test/support';
+import { alertData, countKeys, EventType, postEvent, testEnv } from './helpers';
+import { waitUntil, makeTestClip } from '../../../test/support';
 
 /** Raw GET, so `..` and odd encodings reach the server exactly as written (fetch would normalise them). */
 function rawGet(
@@ -92,7 +92,7 @@ describe('alerts function over HTTP (real Redis, real ffmpeg)', () => {
 
   beforeAll(async () => {
     env = await testEnv({ ALERTS_SSE_HEARTBEAT_MS: '1000' });
-    await makeClip(path.join(env.clipsDir, clipRel), 2);
+    await makeTestClip(path.join(env.clipsDir, clipRel), { seconds: 2 });
     clipBytes = await fs.readFile(path.join(env.clipsDir, clipRel));
     outside = await fs.mkdtemp(path.join(os.tmpdir(), 'alerts-outside-'));
     await fs.writeFile(path.join(outside, 'secret.mp4'), 'root:x:0:0:secret');

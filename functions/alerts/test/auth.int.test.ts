@@ -7,7 +7,8 @@ import { createRegistry } from '../../shared/src/metrics';
 import { createHttpAuth, requireRole } from '../src/adapters/auth-http';
 import { startAlerts, type RunningAlerts } from '../src/app/start-alerts';
 import { resolveAuth } from '../src/core/auth';
-import { alertData, EventType, makeClip, postEvent, testEnv } from './helpers';
+import { alertData, EventType, postEvent, testEnv } from './helpers';
+import { makeTestClip } from '../../../test/support';
 
 jest.setTimeout(60_000);
 
@@ -69,7 +70,7 @@ describe('access control over HTTP: every route × every role (real Redis, real 
 
   beforeAll(async () => {
     env = await testEnv({ ALERTS_AUTH: 'token', ALERTS_AUTH_TOKEN: ADMIN, ALERTS_VIEWER_TOKEN: VIEWER });
-    await makeClip(path.join(env.clipsDir, clipRel), 1);
+    await makeTestClip(path.join(env.clipsDir, clipRel), { seconds: 1 });
     tokenMode = await startAlerts(env.config, { host: '127.0.0.1' });
     const proxyConfig: Config = {
       ...env.config,

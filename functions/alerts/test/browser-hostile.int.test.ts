@@ -4,17 +4,15 @@
  * the page works under its CSP (no inline script, no violation); login goes through
  * `/login?token=…` as `npm start` prints it.
  */
-import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium } from '../../../test/support/browser';
 import { startAlerts, type RunningAlerts } from '../src/app/start-alerts';
 import { alertData, EventType, postEvent, testEnv } from './helpers';
 import { waitUntil } from '../../../test/support';
 
 jest.setTimeout(60_000);
 
-const CHROMIUM = execFileSync('which', ['chromium'], { encoding: 'utf8' }).trim();
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'];
 const TOKEN = `browser-${randomUUID()}`;
 
 const HOSTILE = [
@@ -35,7 +33,7 @@ describe('dashboard in chromium: a hostile summary is inert, the CSP holds, logi
   beforeAll(async () => {
     env = await testEnv({ ALERTS_AUTH: 'token', ALERTS_AUTH_TOKEN: TOKEN });
     alerts = await startAlerts(env.config, { host: '127.0.0.1' });
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+    browser = await launchChromium();
     page = await browser.newPage();
     page.on('pageerror', (err) => pageErrors.push(err.message));
     page.on('console', (m) => m.type() === 'error' && consoleErrors.push(m.text()));

@@ -1,22 +1,11 @@
 import path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium } from '../../../test/support/browser';
 import { startAlerts, type RunningAlerts } from '../src/app/start-alerts';
-import { alertData, EventType, makeClip, postEvent, testEnv } from './helpers';
-import { waitUntil } from '../../../test/support';
+import { alertData, EventType, postEvent, testEnv } from './helpers';
+import { waitUntil, makeTestClip } from '../../../test/support';
 
 jest.setTimeout(60_000);
-
-/** Debian's chromium (never a downloaded browser). */
-const CHROMIUM = '/usr/bin/chromium';
-const ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--no-first-run',
-  '--disable-sync',
-];
 
 describe('dashboard in a real browser (Debian chromium + playwright-core)', () => {
   let env: Awaited<ReturnType<typeof testEnv>>;
@@ -29,9 +18,9 @@ describe('dashboard in a real browser (Debian chromium + playwright-core)', () =
 
   beforeAll(async () => {
     env = await testEnv();
-    await makeClip(path.join(env.clipsDir, clipRel), 3);
+    await makeTestClip(path.join(env.clipsDir, clipRel), { seconds: 3 });
     alerts = await startAlerts(env.config);
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+    browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
     page.on('pageerror', (err) => pageErrors.push(err.message));
     // The page must not need the internet: fail any request that leaves the dashboard's origin.

@@ -1,9 +1,7 @@
-import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { CloudEvent, HTTP } from 'cloudevents';
 import { parseConfig, type Config } from '../../shared/src/config';
 import { EventType, type AlertData, type EventTypeName } from '../../shared/src/events';
@@ -36,51 +34,14 @@ export async function testEnv(
     prefix,
     clipsDir,
     async cleanup() {
-      await deleteKeys(prefix);
+      await withRedis((r) => deleteKeysUnder(r, prefix));
       await fs.rm(clipsDir, { recursive: true, force: true });
     },
   };
 }
 
-/** Deletes every key under `prefix:`. */
-export const deleteKeys = (prefix: string): Promise<void> => withRedis((r) => deleteKeysUnder(r, prefix));
-
 /** Counts keys under `prefix:`. */
 export const countKeys = (prefix: string): Promise<number> => withRedis((r) => countKeysUnder(r, prefix));
-
-/**
- * Writes a real small H.264 (or HEVC) MP4. By default like capture's segmenter output: `moov` at the end,
- * so a browser must use Range requests to reach it before playing.
- */
-export async function makeClip(
-  file: string,
-  seconds = 3,
-  opts: { faststart?: boolean; codec?: 'h264' | 'hevc' } = {},
-): Promise<void> {
-  await fs.mkdir(path.dirname(file), { recursive: true });
-  await promisify(execFile)('ffmpeg', [
-    '-hide_banner',
-    '-nostdin',
-    '-v',
-    'error',
-    '-y',
-    '-f',
-    'lavfi',
-    '-i',
-    `testsrc2=size=320x180:rate=25:duration=${seconds}`,
-    // hevc: as capture records an HEVC camera (stream copy tagged hvc1, core/recorder-args.ts)
-    ...(opts.codec === 'hevc' ? ['-c:v', 'libx265', '-x265-params', 'log-level=error', '-tag:v', 'hvc1'] : []),
-    ...(opts.codec === 'hevc' ? [] : ['-c:v', 'libx264']),
-    '-preset',
-    'ultrafast',
-    '-pix_fmt',
-    'yuv420p',
-    '-g',
-    '25',
-    ...(opts.faststart ? ['-movflags', '+faststart'] : []),
-    file,
-  ]);
-}
 
 /** Alert data that passes the schema; override what the test cares about. */
 export function alertData(over: Partial<AlertData> = {}): AlertData {

@@ -12,8 +12,8 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { modelClipPaths } from '../../shared/src/model-clip';
 import { startAlerts, type RunningAlerts } from '../src/app/start-alerts';
 import { viewOf } from '../src/http/view-audit';
-import { alertData, EventType, makeClip, postEvent, testEnv } from './helpers';
-import { waitUntil } from '../../../test/support';
+import { alertData, EventType, postEvent, testEnv } from './helpers';
+import { makeTestClip, waitUntil } from '../../../test/support';
 
 jest.setTimeout(60_000);
 
@@ -33,10 +33,10 @@ describe('an HEVC clip plays in chromium through its H.264 copy', () => {
 
   beforeAll(async () => {
     env = await testEnv();
-    await makeClip(path.join(env.clipsDir, withModel), 3, { codec: 'hevc' });
-    await makeClip(path.join(env.clipsDir, bare), 3, { codec: 'hevc' });
+    await makeTestClip(path.join(env.clipsDir, withModel), { seconds: 3, codec: 'hevc' });
+    await makeTestClip(path.join(env.clipsDir, bare), { seconds: 3, codec: 'hevc' });
     // capture's model clip of the first one: H.264, small (shared/src/model-clip.ts layout)
-    await makeClip(path.join(env.clipsDir, modelClipPaths(withModel).clip), 3, { faststart: true });
+    await makeTestClip(path.join(env.clipsDir, modelClipPaths(withModel).clip), { seconds: 3, faststart: true });
     alerts = await startAlerts(env.config);
     browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
     page = await browser.newPage();

@@ -8,7 +8,8 @@ import path from 'node:path';
 import { EventType } from '../../shared/src/events';
 import { startAlerts, type RunningAlerts } from '../src/app/start-alerts';
 import { FEED_LIMIT } from '../src/adapters/live-state';
-import { alertData, makeClip, postEvent, testEnv } from './helpers';
+import { alertData, postEvent, testEnv } from './helpers';
+import { makeTestClip } from '../../../test/support';
 
 jest.setTimeout(60_000);
 
@@ -81,7 +82,7 @@ test('#18.8 files in .quarantine and .staging are not served by /clips', async (
     }
   }
   // a normal clip still is
-  await makeClip(path.join(env.clipsDir, 'cam1', 'ok.mp4'), 1);
+  await makeTestClip(path.join(env.clipsDir, 'cam1', 'ok.mp4'), { seconds: 1 });
   expect((await fetch(`${alerts.url}/clips/cam1/ok.mp4`)).status).toBe(200);
 });
 

@@ -11,7 +11,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { startAlerts, type RunningAlerts } from '../src/app/start-alerts';
-import { alertData, EventType, makeClip, postEvent, testEnv } from './helpers';
+import { alertData, EventType, postEvent, testEnv } from './helpers';
+import { makeTestClip } from '../../../test/support';
 
 jest.setTimeout(60_000);
 
@@ -50,7 +51,7 @@ describe('probes: path tricks, Range abuse, duplicate CloudEvent ids', () => {
 
   beforeAll(async () => {
     env = await testEnv();
-    await makeClip(path.join(env.clipsDir, clipRel), 1);
+    await makeTestClip(path.join(env.clipsDir, clipRel), { seconds: 1 });
     clip = await fs.readFile(path.join(env.clipsDir, clipRel));
     outside = await fs.mkdtemp(path.join(os.tmpdir(), 'alerts-probe-outside-'));
     await fs.writeFile(path.join(outside, 'secret.mp4'), 'TOP-SECRET');

@@ -4,11 +4,12 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { chromium } from 'playwright-core';
 import { startAlerts, type RunningAlerts } from '../src/app/start-alerts';
 import { INCIDENT_CSV_COLUMNS } from '../src/core/csv';
-import { alertData, deleteKeys, EventType, makeClip, postEvent, testEnv } from './helpers';
+import { alertData, EventType, postEvent, testEnv } from './helpers';
 import { createThrowawayDatabase, RECORD_BACKENDS } from '../../../test/support/record-db';
+import { deleteKeysUnder, makeTestClip, withRedis } from '../../../test/support';
+import { launchChromium } from '../../../test/support/browser';
 
 /** Response body as JSON, loosely typed (tests assert its shape). */
 const json = async (r: Response | Promise<Response>): Promise<any> => (await r).json();
@@ -52,7 +53,7 @@ describe.each(RECORD_BACKENDS)('the record on %s, through the alerts API', (back
       extra = { DATABASE_URL: db.url };
     }
     env = await testEnv({ ...extra, RECORD_RETENTION_INTERVAL_MS: '0' });
-    await makeClip(path.join(env.clipsDir, fire.clipPath), 1);
+    await makeTestClip(path.join(env.clipsDir, fire.clipPath), { seconds: 1 });
     alerts = await startAlerts(env.config);
   });
   afterAll(async () => {
@@ -77,7 +78,7 @@ describe.each(RECORD_BACKENDS)('the record on %s, through the alerts API', (back
     await postEvent(alerts.url, EventType.alertResolved, resolved, { id: `${fire.incidentId}-resolved` });
     await postEvent(alerts.url, EventType.alertRaised, helmet, { id: `${helmet.incidentId}-raised` });
 
-    await deleteKeys(env.prefix); // Redis flushed: the record still has everything
+    await withRedis((r) => deleteKeysUnder(r, env.prefix)); // Redis flushed: the record still has everything
     const page = await json(fetch(`${alerts.url}/api/incidents?limit=10`));
     expect(page.total).toBe(2);
     expect(page.incidents.map((i: any) => i.incidentId)).toEqual([helmet.incidentId, fire.incidentId]);
@@ -274,10 +275,7 @@ describe.each(RECORD_BACKENDS)('the record on %s, through the alerts API', (back
       (await post(`${base}/actions`, { text: '소화기 점검', owner: '박', due: '2026-12-01T10:00:00Z' })).status,
     ).toBe(201);
     // 2026-12-01 in KST (RECORD_REPORT_UTC_OFFSET default +09:00) holds both incidents (08:00 and 09:00 UTC)
-    const browser = await chromium.launch({
-      executablePath: '/usr/bin/chromium',
-      args: ['--headless', '--no-sandbox'],
-    });
+    const browser = await launchChromium();
     try {
       const page = await browser.newPage();
       const errors: string[] = [];

@@ -74,9 +74,9 @@ describe.each(RECORD_BACKENDS)('record retention on %s', (backend) => {
       // released: the next round deletes it
       await workflow.hold('old-held', false, 'case closed', who);
       expect((await runRecordRetention(rec.db, 1826, now)).incidents).toBe(1);
-      // the audit log kept the hold and its release (younger than 5 years)
+      // the audit log kept the feedback, the hold and its release (younger than 5 years)
       const audit = await new AuditLog(rec.db).list({ target: 'old-held', limit: 10, offset: 0 });
-      expect(audit.map((a) => a.action).sort()).toEqual(['incident.hold', 'incident.release']);
+      expect(audit.map((a) => a.action).sort()).toEqual(['feedback.give', 'incident.hold', 'incident.release']);
     } finally {
       await rec.close();
     }

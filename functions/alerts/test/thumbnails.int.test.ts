@@ -3,16 +3,14 @@
  * ffmpeg that never answers (a shell script that sleeps), because no real clip inside CLIPS_DIR
  * makes ffmpeg 5.1 hang on demand.
  */
-import { execFile } from 'node:child_process';
 import fs from 'node:fs/promises';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { ThumbnailCache, ThumbnailsBusyError } from '../src/adapters/thumbnails';
 import { startAlerts, type RunningAlerts } from '../src/app/start-alerts';
-import { makeClip, testEnv } from './helpers';
-import { waitUntil } from '../../../test/support';
+import { testEnv } from './helpers';
+import { waitUntil, makeTestClip } from '../../../test/support';
 
 jest.setTimeout(60_000);
 
@@ -58,7 +56,7 @@ describe('thumbnails: hardened ffmpeg runs', () => {
   beforeAll(async () => {
     env = await testEnv();
     tmp = await fs.mkdtemp(path.join(os.tmpdir(), 'alerts-thumbs-'));
-    await makeClip(path.join(env.clipsDir, clips[0]!), 1);
+    await makeTestClip(path.join(env.clipsDir, clips[0]!), { seconds: 1 });
     for (const c of clips.slice(1)) await fs.copyFile(path.join(env.clipsDir, clips[0]!), path.join(env.clipsDir, c));
   });
 
@@ -79,24 +77,7 @@ describe('thumbnails: hardened ffmpeg runs', () => {
 
   it('an HLS playlist saved as .mp4 pointing outside CLIPS_DIR is not followed (forced mov demuxer, file protocol only)', async () => {
     const outside = path.join(tmp, 'outside.ts');
-    await promisify(execFile)('ffmpeg', [
-      '-v',
-      'error',
-      '-y',
-      '-f',
-      'lavfi',
-      '-i',
-      'testsrc2=size=160x90:rate=25:duration=1',
-      '-c:v',
-      'libx264',
-      '-preset',
-      'ultrafast',
-      '-pix_fmt',
-      'yuv420p',
-      '-f',
-      'mpegts',
-      outside,
-    ]);
+    await makeTestClip(outside, { source: 'testsrc2', width: 160, height: 90, seconds: 1, container: 'mpegts' });
     await fs.writeFile(
       path.join(env.clipsDir, 'cam1', 'evil.mp4'),
       `#EXTM3U\n#EXT-X-TARGETDURATION:1\n#EXTINF:1.0,\n${outside}\n#EXT-X-ENDLIST\n`,

@@ -2,7 +2,8 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { Redis } from 'ioredis';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium } from '../../../test/support/browser';
 import { CameraRegistry } from '../../shared/src/camera-registry/store';
 import { seedEntries } from '../../shared/src/camera-registry/seed';
 import { redisKeys } from '../../shared/src/keys';
@@ -15,16 +16,6 @@ import { alertData, EventType, postEvent, testEnv, TEST_REDIS_URL } from './help
 
 jest.setTimeout(90_000);
 
-const CHROMIUM = '/usr/bin/chromium';
-const ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--no-first-run',
-  '--disable-sync',
-];
 const TOKEN = 'zone-editor-test-token-0123';
 /** Where the editor screenshot goes (docs/zone-editor.png is a copy of it). */
 export const SCREENSHOT = path.join(os.tmpdir(), 'safety-hanta-zone-editor.png');
@@ -55,7 +46,7 @@ describe('zone editor in a real browser: draw by mouse, save, the next model fra
     await fs.mkdir(path.dirname(clip), { recursive: true });
     await fs.copyFile(scene.videoPath, clip);
     alerts = await startAlerts(env.config);
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+    browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
     page.on('pageerror', (err) => pageErrors.push(err.message));
     page.on('dialog', (d) => void d.accept());

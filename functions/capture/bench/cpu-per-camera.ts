@@ -10,8 +10,9 @@ import { execFileSync } from 'node:child_process';
 import { Redis } from 'ioredis';
 import { createRegistry } from '../../shared/src/metrics';
 import { startCapture } from '../src/app/start-capture';
-import { cleanRedis, histogram, newPrefix, simTemplate, startSim, testConfig } from '../test/helpers';
+import { histogram, newPrefix, simTemplate, startSim, testConfig } from '../test/helpers';
 import { sleep } from '../../shared/src/async';
+import { deleteKeysUnder } from '../../../test/support';
 
 const TICK = Number(execFileSync('getconf', ['CLK_TCK']).toString()) || 100;
 
@@ -60,7 +61,7 @@ async function main(): Promise<void> {
   await capture.stop();
   await sim.stop();
   const redis = new Redis();
-  await cleanRedis(redis, prefix);
+  await deleteKeysUnder(redis, prefix);
   redis.disconnect();
   await fs.rm(dir, { recursive: true, force: true });
   const pct = (cpu: number) => ((cpu / wall) * 100).toFixed(2);

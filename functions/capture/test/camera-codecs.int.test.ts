@@ -17,8 +17,8 @@ import { redisKeys } from '../../shared/src/keys';
 import { createRegistry } from '../../shared/src/metrics';
 import { startInference } from '../../inference/src/app/start-inference';
 import { startCapture, type CaptureHandle } from '../src/app/start-capture';
-import { cleanRedis, newPrefix, testConfig } from './helpers';
-import { waitFor } from '../../../test/support';
+import { newPrefix, testConfig } from './helpers';
+import { waitFor, deleteKeysUnder } from '../../../test/support';
 import { startGstCamera, type GstCamera } from '../../../test/support/gst-camera';
 
 const run = promisify(execFile);
@@ -36,7 +36,7 @@ afterAll(async () => {
   await stopInference?.();
   await sim?.close();
   await Promise.all(cams.map((c) => c.stop()));
-  await cleanRedis(redis, prefix);
+  await deleteKeysUnder(redis, prefix);
   redis.disconnect();
   if (clipsDir) await fs.rm(clipsDir, { recursive: true, force: true });
 });

@@ -18,8 +18,8 @@ import { redisKeys } from '../../shared/src/keys';
 import { createRegistry } from '../../shared/src/metrics';
 import { startAlerts, type RunningAlerts } from '../../alerts/src/app/start-alerts';
 import { startCapture, type CaptureHandle } from '../src/app/start-capture';
-import { cleanRedis, newPrefix, testConfig } from './helpers';
-import { startCloudEventSink, waitFor, type CloudEventSink } from '../../../test/support';
+import { newPrefix, testConfig } from './helpers';
+import { startCloudEventSink, waitFor, type CloudEventSink, deleteKeysUnder } from '../../../test/support';
 import { startGstCamera, type GstCamera } from '../../../test/support/gst-camera';
 
 const MARKER = 'Mk#r@9-secret';
@@ -51,7 +51,7 @@ afterAll(async () => {
   await alerts?.stop();
   await cam?.stop();
   await sink?.close();
-  await cleanRedis(redis, prefix);
+  await deleteKeysUnder(redis, prefix);
   redis.disconnect();
   if (clipsDir) await fs.rm(clipsDir, { recursive: true, force: true });
 });

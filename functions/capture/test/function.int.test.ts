@@ -17,7 +17,8 @@ import { ClipQueue } from '../../shared/src/queue';
 import { createCaptureHandler } from '../src/handler';
 import { ClipIntake } from '../src/app/intake';
 import { createCaptureMetrics } from '../src/adapters/metrics';
-import { cleanRedis, newPrefix, startSink } from './helpers';
+import { newPrefix, startSink } from './helpers';
+import { deleteKeysUnder } from '../../../test/support';
 
 const prefix = newPrefix();
 const keys = redisKeys(prefix);
@@ -48,7 +49,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await served?.close();
   await sink?.close();
-  await cleanRedis(redis, prefix);
+  await deleteKeysUnder(redis, prefix);
   redis.disconnect();
   await fs.rm(clipsDir, { recursive: true, force: true });
 });

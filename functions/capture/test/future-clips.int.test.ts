@@ -19,7 +19,8 @@ import { ClipQueue } from '../../shared/src/queue';
 import { createCaptureHandler } from '../src/handler';
 import { ClipIntake } from '../src/app/intake';
 import { createCaptureMetrics } from '../src/adapters/metrics';
-import { cleanRedis, newPrefix } from './helpers';
+import { newPrefix } from './helpers';
+import { deleteKeysUnder } from '../../../test/support';
 
 const prefix = newPrefix();
 const keys = redisKeys(prefix);
@@ -50,7 +51,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await served?.close();
-  await cleanRedis(redis, prefix);
+  await deleteKeysUnder(redis, prefix);
   redis.disconnect();
   await fs.rm(clipsDir, { recursive: true, force: true });
 });

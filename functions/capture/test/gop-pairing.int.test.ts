@@ -16,8 +16,8 @@ import { CameraRegistry } from '../../shared/src/camera-registry/store';
 import { redisKeys } from '../../shared/src/keys';
 import { createRegistry } from '../../shared/src/metrics';
 import { startCapture, type CaptureHandle } from '../src/app/start-capture';
-import { cleanRedis, newPrefix, testConfig } from './helpers';
-import { waitFor } from '../../../test/support';
+import { newPrefix, testConfig } from './helpers';
+import { waitFor, deleteKeysUnder } from '../../../test/support';
 import { startGstCamera, type GstCamera } from '../../../test/support/gst-camera';
 
 const run = promisify(execFile);
@@ -34,7 +34,7 @@ let clipsDir = '';
 afterAll(async () => {
   await capture?.stop();
   await Promise.all(cams.map((c) => c.stop()));
-  await cleanRedis(redis, prefix);
+  await deleteKeysUnder(redis, prefix);
   redis.disconnect();
   if (clipsDir) await fs.rm(clipsDir, { recursive: true, force: true });
 });

@@ -5,18 +5,9 @@ import path from 'node:path';
 import type { Registry } from 'prom-client';
 import { parseConfig, type Config } from '../../shared/src/config';
 import { startRtspSim, type RtspSimHandle } from '../../../simulator/cameras/src/index';
-import {
-  deleteKeysUnder,
-  newPrefix,
-  startCloudEventSink,
-  TEST_REDIS_URL,
-  type CloudEventSink,
-} from '../../../test/support';
+import { newPrefix, startCloudEventSink, TEST_REDIS_URL, type CloudEventSink } from '../../../test/support';
 
 export { newPrefix };
-/** Deletes every key under the prefix. */
-export const cleanRedis = deleteKeysUnder;
-
 /** Scenes are rendered once per machine (content-hashed cache), not per run. */
 export const SCENE_CACHE = path.join(os.tmpdir(), 'safety-hanta-capture-test-scenes');
 

@@ -3,7 +3,8 @@ import { Redis } from 'ioredis';
 import { redisKeys } from '../../shared/src/keys';
 import { createLogger } from '../../shared/src/logger';
 import { LeaseManager } from '../src/adapters/leases';
-import { cleanRedis, newPrefix } from './helpers';
+import { newPrefix } from './helpers';
+import { deleteKeysUnder } from '../../../test/support';
 
 const prefix = newPrefix();
 const keys = redisKeys(prefix);
@@ -11,7 +12,7 @@ const redis = new Redis('redis://127.0.0.1:6379');
 const managers: LeaseManager[] = [];
 afterAll(async () => {
   await Promise.all(managers.map((m) => m.stop()));
-  await cleanRedis(redis, prefix);
+  await deleteKeysUnder(redis, prefix);
   redis.disconnect();
 });
 

@@ -12,8 +12,8 @@ import { Redis } from 'ioredis';
 import type { ClipJob } from '../../shared/src/clip-job';
 import { redisKeys } from '../../shared/src/keys';
 import type { RtspSimHandle } from '../../../simulator/cameras/src/index';
-import { cleanRedis, newPrefix, simTemplate, startSim, testEnv } from './helpers';
-import { waitFor } from '../../../test/support';
+import { newPrefix, simTemplate, startSim, testEnv } from './helpers';
+import { waitFor, deleteKeysUnder } from '../../../test/support';
 
 const ROOT = path.resolve(__dirname, '../../..');
 const TTL = 3;
@@ -95,7 +95,7 @@ afterAll(async () => {
   for (const c of children) killGroup(c, 'SIGKILL');
   await Promise.all(children.map(exited));
   await sim?.stop();
-  await cleanRedis(redis, prefix);
+  await deleteKeysUnder(redis, prefix);
   redis.disconnect();
   await fs.rm(clipsDir, { recursive: true, force: true });
 }, 30_000);

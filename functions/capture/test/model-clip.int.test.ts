@@ -16,8 +16,8 @@ import { THUMB_BYTES } from '../../shared/src/model-clip';
 import { mp4VideoInfo } from '../../shared/src/mp4-info';
 import type { RtspSimHandle } from '../../../simulator/cameras/src/index';
 import { startCapture, type CaptureHandle } from '../src/app/start-capture';
-import { cleanRedis, newPrefix, simTemplate, startSim, startSink, testConfig } from './helpers';
-import { waitFor } from '../../../test/support';
+import { newPrefix, simTemplate, startSim, startSink, testConfig } from './helpers';
+import { waitFor, deleteKeysUnder } from '../../../test/support';
 
 const run = promisify(execFile);
 const SEGMENT = 4;
@@ -92,7 +92,7 @@ afterAll(async () => {
   await capture?.stop();
   await sim?.stop();
   await sink?.close();
-  await cleanRedis(redis, prefix);
+  await deleteKeysUnder(redis, prefix);
   redis.disconnect();
   for (const d of dirs) await fs.rm(d, { recursive: true, force: true });
 });
@@ -202,7 +202,7 @@ test('each clip gets a model clip: header frames = decoded, fps, ≤ VIDEO_MAX_S
 }, 120_000);
 
 test('MODEL_CLIP=off: clips without `model`, no .model folder', async () => {
-  await cleanRedis(redis, prefix);
+  await deleteKeysUnder(redis, prefix);
   const clipsDir = await start({ MODEL_CLIP: 'off' });
   // only this run's clips (the first run's last clips may still be announced after its stop)
   const mine = async () => {

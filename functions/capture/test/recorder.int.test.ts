@@ -13,8 +13,8 @@ import { redisKeys } from '../../shared/src/keys';
 import { createRegistry } from '../../shared/src/metrics';
 import type { RtspSimHandle } from '../../../simulator/cameras/src/index';
 import { startCapture, type CaptureHandle } from '../src/app/start-capture';
-import { cleanRedis, ffprobe, histogram, newPrefix, simTemplate, startSim, startSink, testConfig } from './helpers';
-import { waitFor } from '../../../test/support';
+import { ffprobe, histogram, newPrefix, simTemplate, startSim, startSink, testConfig } from './helpers';
+import { waitFor, deleteKeysUnder } from '../../../test/support';
 
 const SEGMENT = 5;
 const prefix = newPrefix();
@@ -34,7 +34,7 @@ afterAll(async () => {
   await capture?.stop();
   await sim?.stop();
   await sink?.close();
-  await cleanRedis(redis, prefix);
+  await deleteKeysUnder(redis, prefix);
   redis.disconnect();
   if (clipsDir) await fs.rm(clipsDir, { recursive: true, force: true });
 });

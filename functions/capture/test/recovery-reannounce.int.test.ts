@@ -14,8 +14,8 @@ import { clipStamp } from '../../shared/src/clip-job';
 import { redisKeys } from '../../shared/src/keys';
 import { ANNOUNCED_FILE } from '../src/adapters/recorder/staging-run';
 import { startCapture, type CaptureHandle } from '../src/app/start-capture';
-import { cleanRedis, newPrefix, testConfig } from './helpers';
-import { waitFor } from '../../../test/support';
+import { newPrefix, testConfig } from './helpers';
+import { waitFor, deleteKeysUnder } from '../../../test/support';
 
 const prefix = newPrefix();
 const keys = redisKeys(prefix);
@@ -25,7 +25,7 @@ let capture: CaptureHandle | undefined;
 
 afterAll(async () => {
   await capture?.stop();
-  await cleanRedis(redis, prefix);
+  await deleteKeysUnder(redis, prefix);
   redis.disconnect();
   if (clipsDir) await fs.rm(clipsDir, { recursive: true, force: true });
 });

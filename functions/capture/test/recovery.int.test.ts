@@ -12,8 +12,8 @@ import type { ClipJob } from '../../shared/src/clip-job';
 import { clipStamp } from '../../shared/src/clip-job';
 import { redisKeys } from '../../shared/src/keys';
 import { startCapture, type CaptureHandle } from '../src/app/start-capture';
-import { cleanRedis, newPrefix, testConfig } from './helpers';
-import { waitFor } from '../../../test/support';
+import { newPrefix, testConfig } from './helpers';
+import { waitFor, deleteKeysUnder } from '../../../test/support';
 
 const prefix = newPrefix();
 const keys = redisKeys(prefix);
@@ -23,7 +23,7 @@ let capture: CaptureHandle | undefined;
 
 afterAll(async () => {
   await capture?.stop();
-  await cleanRedis(redis, prefix);
+  await deleteKeysUnder(redis, prefix);
   redis.disconnect();
   await fs.rm(clipsDir, { recursive: true, force: true });
 });

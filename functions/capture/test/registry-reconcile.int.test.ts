@@ -13,8 +13,8 @@ import { CameraRegistry } from '../../shared/src/camera-registry/store';
 import { redisKeys } from '../../shared/src/keys';
 import type { RtspSimHandle } from '../../../simulator/cameras/src/index';
 import { startCapture, type CaptureHandle } from '../src/app/start-capture';
-import { cleanRedis, newPrefix, simTemplate, startSim, testConfig } from './helpers';
-import { waitFor } from '../../../test/support';
+import { newPrefix, simTemplate, startSim, testConfig } from './helpers';
+import { waitFor, deleteKeysUnder } from '../../../test/support';
 
 jest.setTimeout(90_000);
 
@@ -33,7 +33,7 @@ describe('capture reconciles its recorders with the camera registry', () => {
   afterAll(async () => {
     await capture?.stop();
     await sim?.stop();
-    await cleanRedis(redis, prefix);
+    await deleteKeysUnder(redis, prefix);
     redis.disconnect();
     await fs.rm(clipsDir, { recursive: true, force: true });
   });

@@ -14,7 +14,8 @@ import { createRegistry } from '../../shared/src/metrics';
 import { MODEL_DIR, modelClipPaths } from '../../shared/src/model-clip';
 import { RetentionSweeper } from '../src/adapters/retention';
 import { createCaptureMetrics } from '../src/adapters/metrics';
-import { cleanRedis, newPrefix } from './helpers';
+import { newPrefix } from './helpers';
+import { deleteKeysUnder } from '../../../test/support';
 
 const NOW = Date.parse('2026-11-28T20:00:00Z');
 const prefix = newPrefix();
@@ -26,7 +27,7 @@ beforeEach(async () => {
   clipsDir = await fs.mkdtemp(path.join(os.tmpdir(), 'capture-retention-'));
 });
 afterEach(async () => {
-  await cleanRedis(redis, prefix);
+  await deleteKeysUnder(redis, prefix);
   await fs.rm(clipsDir, { recursive: true, force: true });
 });
 afterAll(() => redis.disconnect());

@@ -18,9 +18,9 @@ import { redisKeys } from '../../shared/src/keys';
 import { createRegistry } from '../../shared/src/metrics';
 import { zonesHash } from '../../shared/src/zones/render';
 import { startCapture, type CaptureHandle } from '../src/app/start-capture';
-import { cleanRedis, newPrefix, startSim, testConfig } from './helpers';
+import { newPrefix, startSim, testConfig } from './helpers';
 import type { RtspSimHandle } from '../../../simulator/cameras/src/index';
-import { waitFor } from '../../../test/support';
+import { waitFor, deleteKeysUnder } from '../../../test/support';
 
 const SEGMENT = 4;
 const prefix = newPrefix();
@@ -33,7 +33,7 @@ let clipsDir = '';
 afterAll(async () => {
   await capture?.stop();
   await sim?.stop();
-  await cleanRedis(redis, prefix);
+  await deleteKeysUnder(redis, prefix);
   redis.disconnect();
   if (clipsDir) await fs.rm(clipsDir, { recursive: true, force: true });
 });

@@ -12,7 +12,6 @@ import { mp4VideoInfo } from '../../shared/src/mp4-info';
 import { findScene, renderScene } from '../../../simulator/cameras/src';
 import {
   REDIS_URL,
-  deletePrefix,
   cutClip,
   run,
   SCENE_RENDER,
@@ -24,7 +23,7 @@ import {
   verdicts,
 } from './helpers';
 import { withBrokenTail, withHeaderFpsScaled } from '../../../test/support/mp4-edit';
-import { waitUntil } from '../../../test/support';
+import { waitUntil, deleteKeysUnder } from '../../../test/support';
 
 /**
  * Presampled model clips at their edges (issue #27), end to end through Redis, ffmpeg and vllm-sim
@@ -63,7 +62,7 @@ describe('model clip edge cases (Redis + ffmpeg + vllm-sim 0.12.0)', () => {
     await queue.close();
     await proxy.close();
     await sim.close();
-    await deletePrefix(redis, prefix);
+    await deleteKeysUnder(redis, prefix);
     redis.disconnect();
     await fs.rm(clipsDir, { recursive: true, force: true });
   });

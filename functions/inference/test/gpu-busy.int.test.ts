@@ -9,8 +9,8 @@ import { modelClipPaths } from '../../shared/src/model-clip';
 import { ClipQueue } from '../../shared/src/queue';
 import { makeModelClip } from '../src/adapters/ffmpeg';
 import { startInference, type InferenceHandle } from '../src/app/start-inference';
-import { REDIS_URL, deletePrefix, run, startSink, tempDir, testConfig, testEnv, verdicts, type Sink } from './helpers';
-import { waitUntil } from '../../../test/support';
+import { REDIS_URL, startSink, tempDir, testConfig, testEnv, verdicts, type Sink } from './helpers';
+import { waitUntil, makeTestClip, deleteKeysUnder } from '../../../test/support';
 
 jest.setTimeout(180_000);
 
@@ -44,7 +44,7 @@ describe('inference keeps the GPU busy', () => {
     const queue = new ClipQueue(redis, { keys, maxAttempts: 3, heartbeatTtlSeconds: 3 });
     cleanups.push(
       () => fs.rm(clipsDir, { recursive: true, force: true }),
-      () => deletePrefix(redis, config.common.redisPrefix),
+      () => deleteKeysUnder(redis, config.common.redisPrefix),
       () => queue.close(),
     );
     return { clipsDir, config, keys, queue };
@@ -61,12 +61,14 @@ describe('inference keeps the GPU busy', () => {
       .replace(/[-:]/g, '')
       .replace(/\.\d{3}/, '');
     const rel = `${cameraId}/${stamp}.mp4`;
-    await fs.mkdir(path.join(clipsDir, cameraId), { recursive: true });
     const hex = gray.toString(16).padStart(2, '0');
-    await run('ffmpeg', [
-      ...['-hide_banner', '-v', 'error', '-y', '-f', 'lavfi', '-i', `color=c=0x${hex}${hex}${hex}:s=640x360:r=10`],
-      ...['-t', '5', '-c:v', 'libx264', '-g', '10', '-pix_fmt', 'yuv420p', path.join(clipsDir, rel)],
-    ]);
+    await makeTestClip(path.join(clipsDir, rel), {
+      source: `color=c=0x${hex}${hex}${hex}`,
+      width: 640,
+      height: 360,
+      fps: 10,
+      seconds: 5,
+    });
     const { size } = await fs.stat(path.join(clipsDir, rel));
     const { id } = await identifyClip(clipsDir, rel, cameraId);
     return {

@@ -13,12 +13,9 @@ import { parseConfig, type Config } from '../../shared/src/config';
 import { prefixHash } from '../src/core/prompt';
 import { hazardWindow } from '../../../tools/fewshot/scene-windows';
 import type { HazardType } from '../../shared/src/verdict';
-import { deleteKeysUnder, startCloudEventSink, TEST_REDIS_URL, type CloudEventSink } from '../../../test/support';
+import { startCloudEventSink, TEST_REDIS_URL, type CloudEventSink } from '../../../test/support';
 
 export const REDIS_URL = TEST_REDIS_URL;
-
-/** Deletes every key under a test prefix. */
-export const deletePrefix = deleteKeysUnder;
 
 /** Env for a test instance: random Redis prefix, temp clips dir, silent logs, fast timers. */
 export function testEnv(over: Record<string, string>): Record<string, string> {

@@ -19,8 +19,6 @@ import { prepareFromModelClip, type PrepareSettings } from '../src/adapters/prep
 import { fileUrl } from '../src/core/media';
 import {
   REDIS_URL,
-  deletePrefix,
-  run,
   sceneClip,
   startRecordingProxy,
   startSink,
@@ -30,7 +28,7 @@ import {
   verdicts,
   type Sink,
 } from './helpers';
-import { waitUntil } from '../../../test/support';
+import { waitUntil, makeTestClip, deleteKeysUnder } from '../../../test/support';
 
 /**
  * The request contract with vLLM + Qwen3-VL (issue #11) and the hostile-input bounds of issue
@@ -53,7 +51,7 @@ describe('media contract and failure policy (Redis + ffmpeg + vllm-sim)', () => 
     for (const c of cleanups.splice(0).reverse()) await c().catch(() => undefined);
   });
   afterAll(async () => {
-    for (const p of prefixes) await deletePrefix(redis, p);
+    for (const p of prefixes) await deleteKeysUnder(redis, p);
     await sink.close();
     redis.disconnect();
   });
@@ -234,23 +232,14 @@ describe('media contract and failure policy (Redis + ffmpeg + vllm-sim)', () => 
     const outside = await tempDir('outside');
     cleanups.push(() => fs.rm(outside, { recursive: true, force: true }));
     const secret = path.join(outside, 'secret.ts');
-    await run('ffmpeg', [
-      '-hide_banner',
-      '-v',
-      'error',
-      '-y',
-      '-f',
-      'lavfi',
-      '-i',
-      'testsrc=size=320x240:rate=10',
-      '-t',
-      '3',
-      '-c:v',
-      'libx264',
-      '-f',
-      'mpegts',
-      secret,
-    ]);
+    await makeTestClip(secret, {
+      source: 'testsrc',
+      width: 320,
+      height: 240,
+      fps: 10,
+      seconds: 3,
+      container: 'mpegts',
+    });
     await fs.mkdir(path.join(clipsDir, 'cam1'), { recursive: true });
     await fs.writeFile(
       path.join(clipsDir, 'cam1', 'evil.mp4'),

@@ -9,8 +9,8 @@ import { makeModelClip } from '../src/adapters/ffmpeg';
 import { prepareJob, type PrepareSettings } from '../src/adapters/prepare';
 import { ThreadSource } from '../src/adapters/thread-source';
 import { fileUrl } from '../src/core/media';
-import { REDIS_URL, deletePrefix, sceneClip, tempDir } from './helpers';
-import { waitUntil } from '../../../test/support';
+import { REDIS_URL, sceneClip, tempDir } from './helpers';
+import { waitUntil, deleteKeysUnder } from '../../../test/support';
 
 jest.setTimeout(120_000);
 
@@ -116,7 +116,7 @@ ffmpeg "$@"; rc=$?; rm -f "$R/$$"; exit $rc
     const queue = new ClipQueue(redis, { keys, maxAttempts: 3, heartbeatTtlSeconds: 5 });
     cleanups.push(async () => {
       await queue.close();
-      await deletePrefix(redis, prefix);
+      await deleteKeysUnder(redis, prefix);
       redis.disconnect();
     });
     for (let i = 0; i < 4; i++) await queue.enqueue({ ...job, id: `${job.id}-${i}`, model: undefined });

@@ -10,7 +10,6 @@ import { ClipQueue } from '../../shared/src/queue';
 import { startInference, type InferenceHandle } from '../src/app/start-inference';
 import {
   REDIS_URL,
-  deletePrefix,
   sceneClip,
   startRecordingProxy,
   startSink,
@@ -21,7 +20,7 @@ import {
   type SceneClip,
   type Sink,
 } from './helpers';
-import { waitUntil } from '../../../test/support';
+import { waitUntil, deleteKeysUnder } from '../../../test/support';
 
 /**
  * End to end through the real queue, a real Redis, real ffmpeg and vllm-sim (a simulator of
@@ -44,7 +43,7 @@ describe('inference pipeline (Redis + ffmpeg + vllm-sim)', () => {
     for (const c of cleanups.splice(0).reverse()) await c().catch(() => undefined);
   });
   afterAll(async () => {
-    for (const p of prefixes) await deletePrefix(redis, p);
+    for (const p of prefixes) await deleteKeysUnder(redis, p);
     await sim.close();
     await sink.close();
     redis.disconnect();

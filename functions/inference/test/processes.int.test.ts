@@ -7,7 +7,6 @@ import { redisKeys } from '../../shared/src/keys';
 import { ClipQueue } from '../../shared/src/queue';
 import {
   REDIS_URL,
-  deletePrefix,
   sceneClip,
   startRecordingProxy,
   startSink,
@@ -16,7 +15,7 @@ import {
   verdicts,
   type SceneClip,
 } from './helpers';
-import { waitUntil } from '../../../test/support';
+import { waitUntil, deleteKeysUnder } from '../../../test/support';
 import { tsLoaderArgs, tsLoaderEnv } from '../../shared/src/ts-loader';
 
 jest.setTimeout(90_000);
@@ -51,7 +50,7 @@ describe('inference processes: kill -9, restart, two pods, SIGTERM (real child p
   afterAll(async () => {
     for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
     await Promise.all(children.map(exited));
-    if (prefix) await deletePrefix(redis, prefix);
+    if (prefix) await deleteKeysUnder(redis, prefix);
     if (clipsDir) await fs.rm(clipsDir, { recursive: true, force: true });
     await sim?.close();
     redis.disconnect();

@@ -6,18 +6,8 @@ import { EventType } from '../../shared/src/events';
 import { redisKeys } from '../../shared/src/keys';
 import { ClipQueue } from '../../shared/src/queue';
 import { startInference, type InferenceHandle } from '../src/app/start-inference';
-import {
-  REDIS_URL,
-  deletePrefix,
-  sceneClip,
-  startSink,
-  tempDir,
-  testConfig,
-  testEnv,
-  verdicts,
-  type Sink,
-} from './helpers';
-import { waitUntil } from '../../../test/support';
+import { REDIS_URL, sceneClip, startSink, tempDir, testConfig, testEnv, verdicts, type Sink } from './helpers';
+import { waitUntil, deleteKeysUnder } from '../../../test/support';
 
 jest.setTimeout(90_000);
 
@@ -49,7 +39,7 @@ describe('inference resilience', () => {
     const queue = new ClipQueue(redis, { keys, maxAttempts: 3, heartbeatTtlSeconds: 3 });
     cleanups.push(
       () => fs.rm(clipsDir, { recursive: true, force: true }),
-      () => deletePrefix(redis, config.common.redisPrefix),
+      () => deleteKeysUnder(redis, config.common.redisPrefix),
       () => queue.close(),
     );
     return { clipsDir, config, keys, queue };

@@ -8,7 +8,8 @@ import { RetryableError, UnavailableError, UnrecoverableError } from '../../shar
 import { redisKeys } from '../../shared/src/keys';
 import { ClipQueue } from '../../shared/src/queue';
 import { settleFailedJob } from '../src/adapters/settle';
-import { REDIS_URL, deletePrefix } from './helpers';
+import { REDIS_URL } from './helpers';
+import { deleteKeysUnder } from '../../../test/support';
 
 const redis = new Redis(REDIS_URL);
 const prefix = `test-settle-${randomUUID()}`;
@@ -16,7 +17,7 @@ const queue = new ClipQueue(redis, { keys: redisKeys(prefix), maxAttempts: 2, he
 const consumer = 'settle-test';
 
 afterAll(async () => {
-  await deletePrefix(redis, prefix);
+  await deleteKeysUnder(redis, prefix);
   await queue.close();
   redis.disconnect();
 });

@@ -8,8 +8,9 @@ import { StateStore } from '../src/adapters/state-store';
 import type { Judgement } from '../src/app/judge';
 import { InferenceMetrics } from '../src/adapters/metrics';
 import { commitVerdict, publishAll, replayIfDone, type OutcomeDeps } from '../src/app/outcome';
-import { REDIS_URL, deletePrefix, startSink, verdicts, type Sink } from './helpers';
+import { REDIS_URL, startSink, verdicts, type Sink } from './helpers';
 import { randomUUID } from 'node:crypto';
+import { deleteKeysUnder } from '../../../test/support';
 
 jest.setTimeout(30_000);
 
@@ -36,7 +37,7 @@ describe('verdict commit + incident state (real Redis)', () => {
     prefix = `test-${randomUUID()}`;
     sink.events.length = 0;
   });
-  afterEach(() => deletePrefix(admin, prefix));
+  afterEach(() => deleteKeysUnder(admin, prefix));
   afterAll(async () => {
     await sink.close();
     for (const r of [admin, ...pods]) r.disconnect();

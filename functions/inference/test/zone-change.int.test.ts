@@ -14,7 +14,8 @@ import { makeModelClip } from '../src/adapters/ffmpeg';
 import { prepareJob, type PrepareSettings } from '../src/adapters/prepare';
 import { registryOverlayLookup } from '../src/adapters/zone-overlay';
 import { createPromptKit } from '../src/core/prompt-kit';
-import { REDIS_URL, deletePrefix, sceneClip, tempDir } from './helpers';
+import { REDIS_URL, sceneClip, tempDir } from './helpers';
+import { deleteKeysUnder } from '../../../test/support';
 
 /**
  * Issue #26.9: the text and the drawing of a clip always agree. A clip recorded before a zone
@@ -68,7 +69,7 @@ describe('a zone edit: the first clip judged after it is drawn and described wit
 
   afterAll(async () => {
     contexts?.stop();
-    await deletePrefix(redis, prefix);
+    await deleteKeysUnder(redis, prefix);
     redis.disconnect();
     if (clipsDir) await fs.rm(clipsDir, { recursive: true, force: true });
   });

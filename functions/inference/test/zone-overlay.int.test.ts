@@ -1,4 +1,4 @@
-import { execFile, spawn } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -7,6 +7,7 @@ import type { Zone } from '../../shared/src/camera-registry/schema';
 import { renderZonesPng } from '../../shared/src/zones/render';
 import { buildModelClipArgs } from '../src/core/ffmpeg-args';
 import { extractFrames } from '../src/adapters/ffmpeg';
+import { makeTestClip, runFfmpeg } from '../../../test/support';
 
 const run = promisify(execFile);
 const W = 320;
@@ -54,18 +55,6 @@ const px = (rgb: Buffer, x: number, y: number) =>
 const isGrey = ([r, g, b]: number[]) => Math.abs(r! - 128) <= 6 && Math.abs(g! - 128) <= 6 && Math.abs(b! - 128) <= 6;
 const isRedTint = ([r, g, b]: number[]) => r! > 150 && g! < 110 && b! < 110;
 
-/** Runs ffmpeg with `stdin` piped in (the overlay PNG, as the preparer does). */
-function ffmpegWithStdin(args: string[], stdin: Buffer): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const child = spawn('ffmpeg', args, { stdio: ['pipe', 'ignore', 'pipe'] });
-    let err = '';
-    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => (code === 0 ? resolve() : reject(new Error(`ffmpeg ${code}: ${err}`))));
-    child.stdin.end(stdin);
-  });
-}
-
 describe('zones drawn into the model clip, never into the evidence (real ffmpeg)', () => {
   let dir: string;
   let evidence: string;
@@ -75,24 +64,7 @@ describe('zones drawn into the model clip, never into the evidence (real ffmpeg)
     dir = await fs.mkdtemp(path.join(os.tmpdir(), 'zones-tint-'));
     evidence = path.join(dir, 'evidence.mp4');
     // a flat grey scene (RGB 128) as capture would record it
-    await run('ffmpeg', [
-      '-hide_banner',
-      '-nostdin',
-      '-v',
-      'error',
-      '-f',
-      'lavfi',
-      '-i',
-      `color=c=0x808080:s=${W}x${H}:r=10:d=2`,
-      '-c:v',
-      'libx264',
-      '-preset',
-      'ultrafast',
-      '-pix_fmt',
-      'yuv420p',
-      '-y',
-      evidence,
-    ]);
+    await makeTestClip(evidence, { source: 'color=c=0x808080', width: W, height: H, fps: 10, seconds: 2 });
     evidenceBefore = await fs.readFile(evidence);
   });
   afterAll(async () => {
@@ -101,7 +73,7 @@ describe('zones drawn into the model clip, never into the evidence (real ffmpeg)
 
   it('model clip (H.264 MP4): tint inside the polygon, grey outside; evidence clip unchanged and grey', async () => {
     const model = path.join(dir, 'model.mp4');
-    await ffmpegWithStdin(
+    await runFfmpeg(
       buildModelClipArgs(evidence, model, { sampling: 'fps', fps: 2, maxSide: W, overlayOnStdin: true }),
       renderZonesPng([zone]),
     );

@@ -1,4 +1,4 @@
-import { execFile, spawn } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -11,6 +11,7 @@ import { ModelVerdictSchema, VERDICT_JSON_SCHEMA } from '../../shared/src/verdic
 import { MAX_TINTED_SHARE, renderZonesPng, renderZonesRgba } from '../../shared/src/zones/render';
 import { FILL_ALPHA } from '../../shared/src/zones/overlay-style';
 import { buildModelClipArgs } from '../src/core/ffmpeg-args';
+import { runFfmpeg } from '../../../test/support';
 
 /**
  * Issue #28.3 (real ffmpeg, real vllm-sim): the largest zone set the registry accepts (20 zones
@@ -35,17 +36,6 @@ function fullFrame(i: number): Zone {
   for (let k = 0; k < side; k++) pts.push([1 - k / side, 1]);
   for (let k = 0; k < side; k++) pts.push([0, 1 - k / side]);
   return { name: `F${i}`, kind: ZONE_KINDS[i % ZONE_KINDS.length]!, polygon: pts };
-}
-
-function ffmpegWithStdin(args: string[], stdin: Buffer): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const child = spawn('ffmpeg', args, { stdio: ['pipe', 'ignore', 'pipe'] });
-    let err = '';
-    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => (code === 0 ? resolve() : reject(new Error(`ffmpeg ${code}: ${err}`))));
-    child.stdin.end(stdin);
-  });
 }
 
 describe('overlapping zones do not blind the model (issue #28.3)', () => {
@@ -124,7 +114,7 @@ describe('overlapping zones do not blind the model (issue #28.3)', () => {
     await run('ffmpeg', buildModelClipArgs(cut, plain, { sampling: 'fps', fps: 2, maxSide: 448 }));
     expect(await judge(plain)).toContain('no_hard_hat'); // the scene itself
     const drawn = path.join(dir, 'zones.mp4');
-    await ffmpegWithStdin(
+    await runFfmpeg(
       buildModelClipArgs(cut, drawn, { sampling: 'fps', fps: 2, maxSide: 448, overlayOnStdin: true }),
       renderZonesPng(zones),
     );

@@ -6,9 +6,8 @@ import { SMTPServer } from 'smtp-server';
 import webpush from 'web-push';
 import { EventType } from '../../shared/src/events';
 import { redisKeys } from '../../shared/src/keys';
-import { deleteKeysUnder, testRedis, waitUntil, withRedis } from '../../../test/support';
+import { deleteKeysUnder, testRedis, waitUntil, withRedis, makeTestClip } from '../../../test/support';
 import { browserKeys, verifyVapid } from '../../../test/support/web-push-endpoint';
-import { makeClip } from '../../alerts/test/helpers';
 import { PushSubscriptions } from '../../shared/src/push-subscriptions';
 import { startNotify } from '../src/app/start-notify';
 import { parseRules } from '../src/core/rules';
@@ -41,7 +40,7 @@ describe('notify channels against real receivers', () => {
   it('email over SMTP (nodemailer → smtp-server) carries the clip thumbnail inline (cid) and the incident links', async () => {
     const smtp = await startSmtp();
     const clipsDir = await fs.mkdtemp(path.join(os.tmpdir(), 'notify-clips-'));
-    await makeClip(path.join(clipsDir, 'cam1', 'clip.mp4'), 1);
+    await makeTestClip(path.join(clipsDir, 'cam1', 'clip.mp4'), { seconds: 1 });
     const env = notifyConfig({
       CLIPS_DIR: clipsDir,
       NOTIFY_SMTP_URL: `smtp://127.0.0.1:${smtp.port}`,

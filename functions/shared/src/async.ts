@@ -49,6 +49,8 @@ export interface WaitForOptions {
   /** Poll interval. @default 50 */
   everyMs?: number;
   signal?: AbortSignal;
+  /** Checked before each poll: a reason to give up at once (the process died, Ctrl-C); thrown, naming `what`. */
+  abortIf?: () => string | undefined;
 }
 
 /**
@@ -56,17 +58,43 @@ export interface WaitForOptions {
  * `what`). For tests and start-up checks: waiting for a condition, never a blind sleep.
  */
 export async function waitFor<T>(cond: () => Promise<T> | T, opts: WaitForOptions = {}): Promise<NonNullable<T>> {
-  const { timeoutMs = 10_000, what = 'condition', everyMs = 50, signal } = opts;
+  const { timeoutMs = 10_000, what = 'condition', everyMs = 50, signal, abortIf } = opts;
   const deadline = Date.now() + timeoutMs;
+  const nameOf = async () => (typeof what === 'string' ? what : await what());
   for (;;) {
+    const reason = abortIf?.();
+    if (reason) throw new Error(`gave up waiting for ${await nameOf()}: ${reason}`);
     const value = await cond();
     if (value) return value;
-    if (Date.now() > deadline) {
-      const name = typeof what === 'string' ? what : await what();
-      throw new Error(`timed out after ${timeoutMs} ms waiting for ${name}`);
-    }
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${await nameOf()}`);
     await sleep(Math.min(everyMs, Math.max(1, deadline - Date.now())), signal);
   }
+}
+
+/**
+ * `waitFor`, with a throw from `cond` counting as "not yet" instead of failing the wait (connection
+ * refused, a 503 read as JSON while the thing comes up); when the deadline passes, the error names
+ * `what` and the last thing `cond` threw, so a timeout says why. The one `waitUntil`: tests
+ * (through test/support) and `npm start` (scripts/stack) use it.
+ */
+export async function waitUntil<T>(cond: () => Promise<T> | T, opts: WaitForOptions = {}): Promise<NonNullable<T>> {
+  let last: unknown;
+  const tolerant = async (): Promise<T | undefined> => {
+    try {
+      return await cond();
+    } catch (err) {
+      last = err;
+      return undefined;
+    }
+  };
+  const { what = 'condition' } = opts;
+  return waitFor(tolerant, {
+    ...opts,
+    what: async () => {
+      const name = typeof what === 'string' ? what : await what();
+      return last ? `${name}: ${last instanceof Error ? last.message : JSON.stringify(last)}` : name;
+    },
+  });
 }
 
 /**

@@ -6,6 +6,7 @@ import {
   type HazardType,
   type ModelVerdict,
   type VerdictStatus,
+  verdictJsonSchemaOf,
 } from './verdict';
 
 /**
@@ -40,28 +41,14 @@ export type TerseAnswer = z.infer<typeof TerseAnswerSchema>;
 export const NOTE_MAX_CHARS = 80;
 
 /** `response_format.json_schema.schema` of the terse answer (hand-written: stable byte-for-byte, the prefix is cached). */
-export const TERSE_VERDICT_JSON_SCHEMA = {
-  type: 'object',
+export const TERSE_VERDICT_JSON_SCHEMA = verdictJsonSchemaOf({
   properties: {
-    status: { type: 'string', enum: [...VERDICT_STATUSES] },
-    hazards: {
-      type: 'array',
-      maxItems: 32,
-      items: {
-        type: 'object',
-        properties: {
-          type: { type: 'string', enum: [...HAZARD_TYPES] },
-          confidence: { type: 'number', minimum: 0, maximum: 1 },
-          description: { type: 'string', maxLength: NOTE_MAX_CHARS },
-        },
-        required: ['type', 'confidence'],
-        additionalProperties: false,
-      },
-    },
+    type: { type: 'string', enum: [...HAZARD_TYPES] },
+    confidence: { type: 'number', minimum: 0, maximum: 1 },
+    description: { type: 'string', maxLength: NOTE_MAX_CHARS },
   },
-  required: ['status', 'hazards'],
-  additionalProperties: false,
-} as const;
+  required: ['type', 'confidence'],
+});
 
 /** What an operator reads for each hazard type when the model adds nothing. */
 export const HAZARD_LABEL: Record<HazardType, { en: string; ko: string }> = {

@@ -40,30 +40,49 @@ export const ModelVerdictSchema = z
   });
 export type ModelVerdict = z.infer<typeof ModelVerdictSchema>;
 
-/** The JSON schema sent as `response_format.json_schema.schema` (hand-written so it is stable byte-for-byte). */
-export const VERDICT_JSON_SCHEMA = {
-  type: 'object',
-  properties: {
-    status: { type: 'string', enum: [...VERDICT_STATUSES] },
-    hazards: {
-      type: 'array',
-      maxItems: 32,
-      items: {
-        type: 'object',
-        properties: {
-          type: { type: 'string', enum: [...HAZARD_TYPES] },
-          description: { type: 'string' },
-          confidence: { type: 'number', minimum: 0, maximum: 1 },
+/**
+ * The outer shape every verdict JSON schema shares: `status`, and `hazards` as at most 32 objects
+ * of the given properties; `extra` adds top-level properties after those two. Key order is kept as
+ * written: the schema is part of the request's cached prefix, so its bytes must not move.
+ */
+export function verdictJsonSchemaOf<
+  const HP extends Record<string, unknown>,
+  const HR extends readonly string[],
+  const XP extends Record<string, unknown> = Record<never, never>,
+>(hazard: { properties: HP; required: HR }, extra: { properties?: XP; required?: readonly string[] } = {}) {
+  return {
+    type: 'object',
+    properties: {
+      status: { type: 'string', enum: [...VERDICT_STATUSES] },
+      hazards: {
+        type: 'array',
+        maxItems: 32,
+        items: {
+          type: 'object',
+          properties: hazard.properties,
+          required: hazard.required,
+          additionalProperties: false,
         },
-        required: ['type', 'description', 'confidence'],
-        additionalProperties: false,
       },
+      ...(extra.properties ?? ({} as XP)),
     },
-    summary: { type: 'string' },
+    required: ['status', 'hazards', ...(extra.required ?? [])],
+    additionalProperties: false,
+  } as const;
+}
+
+/** The JSON schema of the full verdict (hand-written so it is stable byte-for-byte). */
+export const VERDICT_JSON_SCHEMA = verdictJsonSchemaOf(
+  {
+    properties: {
+      type: { type: 'string', enum: [...HAZARD_TYPES] },
+      description: { type: 'string' },
+      confidence: { type: 'number', minimum: 0, maximum: 1 },
+    },
+    required: ['type', 'description', 'confidence'],
   },
-  required: ['status', 'hazards', 'summary'],
-  additionalProperties: false,
-} as const;
+  { properties: { summary: { type: 'string' } }, required: ['summary'] },
+);
 
 /** Hazards that raise an incident at once (docs/architecture.md §4.4); the rest need k-of-n confirmation. */
 export const DANGER_HAZARDS: ReadonlySet<HazardType> = new Set<HazardType>(['person_fall', 'fire']);

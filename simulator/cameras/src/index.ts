@@ -6,6 +6,7 @@
 export { SCENES, findScene } from './core/scenes';
 export { groundTruthAt, computeGroundTruth, hazardsAt } from './core/ground-truth';
 export { buildFilterGraph, buildRenderArgs, DEFAULT_RENDER_OPTIONS, RENDERER_VERSION } from './core/render-args';
+export { syntheticClipArgs, type SyntheticClipOptions } from './core/synthetic-clip-args';
 export { sceneHash, cacheBaseName } from './core/cache-key';
 export { assignScenes, cameraUrl } from './core/camera-map';
 export { buildPublishArgs } from './core/publish-args';

@@ -63,6 +63,12 @@ async function buildPrompt(
   const frames: Frame[] = [];
   let promptText = '';
   const videos: { fps: number; kept: number }[] = [];
+  // upstream numbers items per modality across the prompt (the index in its cache-miss message)
+  const seen = { video: 0, image: 0 };
+  deps.media.touchAll(
+    req.messages.flatMap((m) => m.parts.filter((p) => p.kind === 'media')),
+    { hashKey: req.mediaKwargs },
+  );
   for (const [i, m] of req.messages.entries()) {
     segments.push({ kind: 'text', text: `<|im_start|>${m.role}\n` });
     for (const p of m.parts) {
@@ -71,11 +77,12 @@ async function buildPrompt(
         if (m.role === 'system' || m.role === 'developer' || i === lastUser) promptText += p.text + '\n';
         continue;
       }
-      const r = await deps.media.resolve(p, i === lastUser, {
-        hashKey: req.mediaKwargs,
-        video: req.video,
-        videoIoFps: req.videoIoFps,
-      });
+      const r = await deps.media.resolve(
+        p,
+        i === lastUser,
+        { hashKey: req.mediaKwargs, video: req.video, videoIoFps: req.videoIoFps },
+        seen[p.modality]++,
+      );
       segments.push({ kind: 'media', ids: r.ids, hash: r.hash });
       if (r.fps !== undefined) videos.push({ fps: r.fps, kept: r.framesKept ?? 0 });
       if (r.frames) frames.push(...r.frames);

@@ -41,6 +41,8 @@ export interface VllmSimOptions extends Partial<LatencyOptions> {
   analysis?: boolean;
   /** Video decoder: in-process node-av or one ffmpeg child per request. @default 'node-av' */
   decoder?: VideoDecoderKind;
+  /** vLLM `--mm-processor-cache-gb`: the processor cache a uuid-only part must hit (0 = none). @default 4 */
+  mmProcessorCacheGb?: number;
   /** Initial faults. */
   faults?: Partial<Faults>;
   logger?: Logger;
@@ -83,6 +85,7 @@ export async function startVllmSim(options: VllmSimOptions = {}): Promise<VllmSi
         model,
         analysis: options.analysis ?? true,
         decoder: options.decoder ?? 'node-av',
+        ...(options.mmProcessorCacheGb !== undefined ? { mmProcessorCacheGb: options.mmProcessorCacheGb } : {}),
         ...(options.vllmVersion ? { vllmVersion: options.vllmVersion } : {}),
       }),
       cache,

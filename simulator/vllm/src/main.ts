@@ -23,6 +23,7 @@ async function main(): Promise<{ stop(): Promise<void> }> {
     vllmVersion: s.vllmVersion,
     analysis: s.analysis === 'on',
     decoder: s.decoder,
+    mmProcessorCacheGb: s.mmProcessorCacheGb,
     logger: log,
   });
   log.info(
@@ -32,6 +33,7 @@ async function main(): Promise<{ stop(): Promise<void> }> {
       vllmVersion: s.vllmVersion,
       analysis: s.analysis,
       decoder: s.decoder,
+      mmProcessorCacheGb: s.mmProcessorCacheGb,
       allowedMediaPath: s.allowedMediaPath ?? null,
     },
     'vllm-sim (a simulator of vLLM, not a safety model) listening',

@@ -1,30 +1,24 @@
-import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { mp4VideoInfo } from '../../../functions/shared/src/mp4-info';
 import { countTokens } from '../src/core/qwen-tokenizer';
 import { startVllmSim, type VllmSimHandle } from '../src/index';
 import { withHeaderFpsScaled } from '../../../test/support/mp4-edit';
+import { makeTestClip } from '../../../test/support';
 
 /**
  * The presampled-clip edge cases of issue #27 over HTTP (vllm-sim at the pinned v0.12.0; the GPU
  * model is what cannot exist here): a header saying fps 2.02, a 1-frame clip. The broken-frame
  * case is in versions.int.test.ts; the arithmetic of each in tokens.test.ts.
  */
-const run = promisify(execFile);
 const MODEL = 'Qwen/Qwen3-VL-8B-Instruct';
 let dir: string;
 let sim: VllmSimHandle;
 
 async function modelClip(name: string, frames: number): Promise<Buffer> {
   const out = path.join(dir, name);
-  await run('ffmpeg', [
-    ...['-hide_banner', '-v', 'error', '-f', 'lavfi', '-i', 'testsrc=s=448x252:r=2:d=5'],
-    ...['-frames:v', String(frames), '-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p'],
-    ...['-bf', '0', '-movflags', '+faststart', '-y', out],
-  ]);
+  await makeTestClip(out, { source: 'testsrc', width: 448, height: 252, fps: 2, seconds: 5, frames, faststart: true });
   return readFile(out);
 }
 

@@ -1,5 +1,6 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
+import { makeTestClip } from '../../../test/support';
 
 const run = promisify(execFile);
 
@@ -55,27 +56,14 @@ export async function renderClip(
   opts: { seconds?: number; width?: number; height?: number } = {},
 ): Promise<void> {
   const { seconds = 2, width = 640, height = 360 } = opts;
-  await run('ffmpeg', [
-    '-hide_banner',
-    '-v',
-    'error',
-    '-y',
-    '-f',
-    'lavfi',
-    '-i',
-    `color=c=0x808080:s=1280x720:r=25:d=${seconds}`,
-    '-vf',
-    `${filter},scale=${width}:${height}`,
-    '-c:v',
-    'libx264',
-    '-preset',
-    'veryfast',
-    '-pix_fmt',
-    'yuv420p',
-    '-g',
-    '25',
-    out,
-  ]);
+  await makeTestClip(out, {
+    source: 'color=c=0x808080',
+    width: 1280,
+    height: 720,
+    seconds,
+    filter: `${filter},scale=${width}:${height}`,
+    preset: 'veryfast',
+  });
 }
 
 /** Chat message helpers for the shapes the inference client sends. */

@@ -15,14 +15,6 @@ export interface RetentionResult {
   readonly heldClips: string[];
 }
 
-/**
- * The record's retention by class (docs/records.md "Retention"): incidents — with their transitions
- * and corrective actions (ON DELETE CASCADE) — resolved longer than `days` ago and not on legal hold;
- * non-safe verdict summaries, camera events and operator feedback (unless about a held incident)
- * older than `days`; notification deliveries older than `days` whose incident is gone; audit entries
- * older than `days` (the table's trigger lets the job delete only entries older than 5 years, whatever `days` says).
- * Clips are not touched here: capture's retention deletes them, and keeps the held ones.
- */
 const NOT_RUN: RetentionResult = {
   ran: false,
   incidents: 0,
@@ -33,6 +25,15 @@ const NOT_RUN: RetentionResult = {
   heldClips: [],
 };
 
+/**
+ * The record's retention by class (docs/records.md "Retention"): incidents — with their transitions
+ * and corrective actions (ON DELETE CASCADE) — resolved longer than `days` ago and not on legal hold;
+ * non-safe verdict summaries, camera events and operator feedback (unless about a held incident)
+ * older than `days`; notification deliveries older than `days` whose incident is gone; audit entries
+ * older than `days` (the table's trigger lets the job delete only entries older than 5 years, whatever
+ * `days` says).
+ * Clips are not touched here: capture's retention deletes them, and keeps the held ones.
+ */
 export async function runRecordRetention(db: RecordDb, days: number, now: Date): Promise<RetentionResult> {
   const cutoff = new Date(now.getTime() - days * 86_400_000).toISOString();
   return db.session(async (conn) => {

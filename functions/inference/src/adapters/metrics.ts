@@ -16,6 +16,7 @@ export class InferenceMetrics {
   readonly deadLetters: Counter<'reason'>;
   readonly schemaRetries: Counter;
   readonly vllmWaits: Counter;
+  readonly fewShotResends: Counter;
   readonly inFlight: Gauge;
   readonly concurrencyLimit: Gauge;
   readonly gateSkipped: Counter;
@@ -84,6 +85,11 @@ export class InferenceMetrics {
     this.schemaRetries = new Counter({
       name: 'safetyhanta_inference_schema_retries_total',
       help: 'model answers that broke the verdict schema and were asked again',
+      registers,
+    });
+    this.fewShotResends = new Counter({
+      name: 'safetyhanta_inference_fewshot_resends_total',
+      help: 'requests resent with the few-shot media after the model server missed their uuid-only references (HTTP 400; issue #27.4)',
       registers,
     });
     this.vllmWaits = new Counter({

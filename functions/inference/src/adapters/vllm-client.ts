@@ -29,6 +29,15 @@ export interface Completion {
 export class VllmUnavailableError extends UnavailableError {}
 
 /**
+ * A uuid-only media part vLLM's processor cache no longer (or never) held (issue #27.4): v0.12.0
+ * raises ValueError "Cache miss for {modality} at index {idx} but data is not provided."
+ * (vllm/multimodal/processing.py:1751) and answers 400. The few-shot sender resends the request
+ * with the media (adapters/fewshot-sender.ts); it never reaches the failure policy.
+ */
+export class MediaCacheMissError extends UnrecoverableError {}
+const CACHE_MISS = /Cache miss for (video|image) at index \d+ but data is not provided/;
+
+/**
  * openai-node retries 408, 409, 429, ≥500 and connection errors itself (jittered 0.5·2^n s,
  * capped at 8 s, honouring Retry-After). Two of those are not ours to retry inline, so the
  * transport marks them `x-should-retry: false`, which the SDK obeys: a 409, and a 500 — vLLM's
@@ -167,5 +176,9 @@ export function classifyFailure(f: ServerFailure, healthy: boolean): Error {
       `vLLM answered HTTP ${s} (check VLLM_BASE_URL, VLLM_MODEL and VLLM_API_KEY): ${message}`,
       { label: 'rejected' },
     );
+  if (s === 400 && CACHE_MISS.test(message))
+    return new MediaCacheMissError(`vLLM's processor cache misses a media uuid (HTTP 400): ${message}`, {
+      label: 'rejected',
+    });
   return new UnrecoverableError(`vLLM rejected the request (HTTP ${s}): ${message}`, { label: 'rejected' });
 }

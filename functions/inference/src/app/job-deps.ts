@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import { Publisher } from '../../../shared/src/cloudevents';
 import type { Config } from '../../../shared/src/config';
+import { FewShotSender } from '../adapters/fewshot-sender';
 import type { RedisKeys } from '../../../shared/src/keys';
 import { GateState } from '../adapters/gate-state';
 import { HealthGate } from '../adapters/health-gate';
@@ -85,7 +86,8 @@ export async function createJobDeps(config: Config, io: JobDepsIo): Promise<JobP
         options: { threshold: ic.unchangedThreshold, maxSkipMs: ic.unchangedMaxSkipSeconds * 1000 },
       }
     : undefined;
-  return { client, gate, prompt: io.prompt, outcome, metrics, logger, unchanged };
+  const fewShot = new FewShotSender({ enabled: ic.fewShotByReference, resends: metrics.fewShotResends, logger });
+  return { client, gate, prompt: io.prompt, outcome, metrics, logger, unchanged, fewShot };
 }
 
 /** How a job's clip is turned into model input, from the configuration (pull and push alike). */

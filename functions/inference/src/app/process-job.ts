@@ -1,3 +1,5 @@
+import type { FewShotSender } from '../adapters/fewshot-sender';
+import type { FewShotForm } from '../core/prompt-kit';
 import type { Zone } from '../../../shared/src/camera-registry/schema';
 import type { Logger } from 'pino';
 import type { ClipJob } from '../../../shared/src/clip-job';
@@ -25,6 +27,8 @@ export interface JobProcessorDeps {
   onModelLatency?: (ms: number) => void;
   /** The unchanged-scene gate (UNCHANGED_GATE=on); absent = every clip is judged. */
   unchanged?: { state: GateState; options: GateOptions } | undefined;
+  /** Few-shot media once, then by uuid reference (issue #27.4); absent = media in every request. */
+  fewShot?: FewShotSender | undefined;
 }
 
 /** What a prepare hands to processJob: the media and, when made, the gate's thumbnails. */
@@ -128,7 +132,7 @@ async function recordJudged(d: JobProcessorDeps, job: ClipJob, j: Judgement, m: 
 
 /** Asks the model. With waitWhileDown, a request that finds vLLM down waits for /health and is sent again. */
 async function ask(d: JobProcessorDeps, job: ClipJob, m: JobInput, o: ProcessOptions): Promise<Judgement> {
-  const body = d.prompt.body(job.cameraId, m.media, m.zones);
+  const build = (form: FewShotForm) => d.prompt.body(job.cameraId, m.media, m.zones, form);
   for (;;) {
     if (o.waitWhileDown) await d.gate.waitHealthy(o.stopWaiting);
     else if (!d.gate.healthy)
@@ -139,7 +143,8 @@ async function ask(d: JobProcessorDeps, job: ClipJob, m: JobInput, o: ProcessOpt
     const onStop = () => request.abort(o.abort?.reason);
     o.abort?.addEventListener('abort', onStop, { once: true });
     try {
-      const j = await judge(d.client, body, request.signal, d.prompt.language);
+      const send = (body: Record<string, unknown>) => judge(d.client, body, request.signal, d.prompt.language);
+      const j = d.fewShot ? await d.fewShot.send(build, send) : await send(build('full'));
       d.metrics.recordJudgement(j);
       d.onModelLatency?.(j.modelMs);
       return j;

@@ -20,8 +20,25 @@ export type PreparedMedia =
 /** An OpenAI chat content part, with vLLM's `uuid` extension (not in the openai types). */
 export type ContentPart =
   | { type: 'text'; text: string }
-  | { type: 'video_url'; video_url: { url: string }; uuid?: string }
-  | { type: 'image_url'; image_url: { url: string }; uuid?: string };
+  | { type: 'video_url'; video_url: { url: string } | null; uuid?: string }
+  | { type: 'image_url'; image_url: { url: string } | null; uuid?: string };
+
+/**
+ * The same parts by reference (issue #27.4): each media part keeps only its `uuid`, with
+ * `video_url`/`image_url` null. vLLM ≥ 0.11.0 (PR #23950) takes it from its processor cache, and
+ * answers 400 "Cache miss for video at index N but data is not provided." when it is not there
+ * (vllm/multimodal/processing.py:1751 at v0.12.0; simulator/vllm/src/core/processor-cache.ts).
+ * Parts without a uuid are kept whole.
+ */
+export function byReference(parts: readonly ContentPart[]): ContentPart[] {
+  return parts.map((p) =>
+    p.type === 'video_url' && p.uuid
+      ? { type: 'video_url', video_url: null, uuid: p.uuid }
+      : p.type === 'image_url' && p.uuid
+        ? { type: 'image_url', image_url: null, uuid: p.uuid }
+        : p,
+  );
+}
 
 /** Stable cache id of a media item: sha256 of its bytes (vLLM reuses work by uuid; never reuse one for other content). */
 export function mediaUuid(payload: string | Buffer): string {

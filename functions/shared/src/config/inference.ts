@@ -58,6 +58,12 @@ export const inference = {
     expected: 'seconds, 0–3600',
     doc: 'the gate never skips once the last judged clip of the camera is older than this (skips never chain past it)',
   }),
+  fewShotByReference: envVar('FEWSHOT_BY_REFERENCE', {
+    schema: z.enum(['on', 'off']).transform((v) => v === 'on'),
+    default: 'on',
+    expected: 'on|off',
+    doc: 'after one request with the few-shot media, send it as uuid-only parts vLLM takes from its processor cache (≥ 0.11.0); a miss (400) is resent whole once and counted in safetyhanta_inference_fewshot_resends_total (issue #27.4)',
+  }),
   videoInput: envVar('VIDEO_INPUT', {
     schema: z.enum(['video-frames', 'video-file', 'images']),
     default: 'video-frames',

@@ -78,6 +78,12 @@ export const vllmSim = {
     expected: 'on|off',
     doc: 'look at the clip’s pixels (on) or answer a fixed safe verdict without decoding (off: capacity benchmarks)',
   }),
+  mmProcessorCacheGb: envVar('VLLM_SIM_MM_PROCESSOR_CACHE_GB', {
+    schema: num(0, 1024),
+    default: '4',
+    expected: 'GiB, a number ≥ 0 (0 = no processor cache)',
+    doc: 'vLLM `--mm-processor-cache-gb`: the LRU (by size) of processed media a part with a `uuid` and no media must hit, else 400 (issue #27.4; simulator/vllm/src/core/processor-cache.ts)',
+  }),
   decoder: envVar('VLLM_SIM_DECODER', {
     schema: z.enum(['node-av', 'ffmpeg']),
     default: 'node-av',

@@ -15,12 +15,12 @@ export interface RenderOptions {
 export const DEFAULT_RENDER_OPTIONS: RenderOptions = { width: 1280, height: 720, fps: 25 };
 
 /** Encoder settings; part of the cache hash. 1 s GOP, no B-frames, so 5 s segments cut cleanly on keyframes. */
-export function encoderArgs(fps: number): string[] {
+export function encoderArgs(fps: number, preset = 'veryfast'): string[] {
   return [
     '-c:v',
     'libx264',
     '-preset',
-    'veryfast',
+    preset,
     '-pix_fmt',
     'yuv420p',
     '-g',

@@ -10,6 +10,7 @@ import {
   JPEG_VIDEO_METADATA_SINCE,
   PINNED_VLLM_VERSION,
   TYPE_ERROR_IS_400_SINCE,
+  UUID_ONLY_PARTS_SINCE,
   needsVideoMetadata,
   versionAtLeast,
 } from '../core/version';
@@ -18,6 +19,12 @@ import type { MediaPart } from '../core/request';
 import { qwenTokenizer } from '../core/qwen-tokenizer';
 import { ProcessorError, processVideo, videoPlaceholderIds, type LoadedVideo, type VideoKwargs } from '../core/qwen-vl';
 import { imagePlaceholderIds } from '../core/tokens';
+import { SPECIAL } from '../core/qwen-tokenizer';
+import { GIB, ProcessorCache, cacheMissMessage, processedItemBytes } from '../core/processor-cache';
+
+/** Vision placeholder tokens of an item (its processed size follows from them). */
+const countVisionPads = (ids: readonly number[]): number =>
+  ids.filter((id) => id === SPECIAL.videoPad || id === SPECIAL.imagePad).length;
 import { decodeJpeg, jpegSize } from './decode';
 import { decodeVideoFile, type VideoDecoderKind } from './video-decoder';
 
@@ -74,15 +81,20 @@ export interface MediaBehaviour {
   readonly analysis?: boolean;
   /** Video decoder: in-process node-av, or an ffmpeg child per request (VLLM_SIM_DECODER). @default 'node-av' */
   readonly decoder?: VideoDecoderKind;
+  /** vLLM `--mm-processor-cache-gb` (VLLM_SIM_MM_PROCESSOR_CACHE_GB; 0 = no cache). @default 4 */
+  readonly mmProcessorCacheGb?: number;
 }
 
 /** Model clips are decoded whole (every frame, as vLLM's OpenCV loader with num_frames -1); longer videos are sampled at 2 fps. */
 const WHOLE_DECODE_MAX_FRAMES = 120;
 
-/** Loads media parts. Holds a small LRU of decoded files (vLLM's processor cache plays this role) and the uuid registry. */
+/**
+ * Loads media parts. Holds a small LRU of decoded files and vLLM's processor cache (LRU by size,
+ * `mm_processor_cache_gb`, core/processor-cache.ts): what a part with a `uuid` and no media finds.
+ */
 export class MediaLoader {
   private readonly files = new Map<string, FileEntry>();
-  private readonly byUuid = new Map<string, { ids: readonly number[] }>();
+  readonly processorCache: ProcessorCache<readonly number[]>;
 
   private readonly version: string;
   private readonly model: string;
@@ -93,9 +105,9 @@ export class MediaLoader {
     private readonly allowedMediaPath: string | undefined,
     behaviour: MediaBehaviour = {},
     private readonly fileCacheItems = 16,
-    private readonly uuidItems = 100_000,
   ) {
     this.version = behaviour.vllmVersion ?? PINNED_VLLM_VERSION;
+    this.processorCache = new ProcessorCache(Math.round((behaviour.mmProcessorCacheGb ?? 4) * GIB));
     this.model = behaviour.model ?? 'Qwen/Qwen3-VL-8B-Instruct';
     this.analysis = behaviour.analysis ?? true;
     this.decoder = behaviour.decoder ?? 'node-av';
@@ -228,15 +240,32 @@ export class MediaLoader {
    * (only the clip under analysis needs them; few-shot media is only hashed and counted).
    * `kwargs.hashKey` (mm_processor_kwargs/media_io_kwargs) enters every item's hash, as in vLLM.
    */
-  async resolve(part: MediaPart, wantFrames: boolean, kwargs: MediaKwargs): Promise<ResolvedMedia> {
+  /**
+   * Touches the cached items of a request's parts with a uuid before any is processed, as
+   * `_merge_mm_kwargs` does, so one request's new items never evict its own cached ones.
+   */
+  touchAll(parts: readonly MediaPart[], kwargs: Pick<MediaKwargs, 'hashKey'>): void {
+    for (const p of parts) if (p.uuid) this.processorCache.touch(this.itemHash(p.uuid, kwargs));
+  }
+
+  private itemHash(h: string, kwargs: Pick<MediaKwargs, 'hashKey'>): string {
+    return kwargs.hashKey ? createHash('sha256').update(h).update(kwargs.hashKey).digest('hex') : h;
+  }
+
+  async resolve(part: MediaPart, wantFrames: boolean, kwargs: MediaKwargs, index = 0): Promise<ResolvedMedia> {
     const src = part.source;
-    const withKwargs = (h: string) =>
-      kwargs.hashKey ? createHash('sha256').update(h).update(kwargs.hashKey).digest('hex') : h;
+    const withKwargs = (h: string) => this.itemHash(h, kwargs);
     if (src.type === 'uuid-only') {
-      const known = this.byUuid.get(part.uuid as string);
-      if (!known) throw badRequest(`Media with uuid "${part.uuid}" is not cached; send its URL`);
+      // vllm PR #23950, first in v0.11.0: before it a part must carry its media (core/processor-cache.ts)
+      if (!versionAtLeast(this.version, UUID_ONLY_PARTS_SINCE))
+        throw badRequest(
+          `${part.modality} part without media: vLLM ${this.version} needs its URL (uuid-only parts need ≥ 0.11.0)`,
+        );
+      const hash = withKwargs(part.uuid as string);
+      const ids = this.processorCache.get(hash);
+      if (!ids) throw badRequest(cacheMissMessage(part.modality, index));
       if (wantFrames) throw badRequest('The clip under analysis must carry its media, not only a uuid');
-      return { hash: withKwargs(part.uuid as string), ids: known.ids, frames: undefined };
+      return { hash, ids, frames: undefined };
     }
     let contentHash: string;
     let entry: FileEntry;
@@ -265,12 +294,11 @@ export class MediaLoader {
       ids = imagePlaceholderIds(entry.video.width, entry.video.height);
       frames = decoded?.slice(0, 1);
     }
-    if (part.uuid) {
-      this.byUuid.delete(part.uuid);
-      this.byUuid.set(part.uuid, { ids });
-      if (this.byUuid.size > this.uuidItems) this.byUuid.delete(this.byUuid.keys().next().value as string);
-    }
-    return { hash: withKwargs(part.uuid ?? contentHash), ids, frames, fps, framesKept };
+    // every processed item enters the processor cache under its hash (the uuid's when given)
+    const hash = withKwargs(part.uuid ?? contentHash);
+    if (this.processorCache.get(hash) === undefined)
+      this.processorCache.put(hash, ids, processedItemBytes(countVisionPads(ids)));
+    return { hash, ids, frames, fps, framesKept };
   }
 
   /** A JPEG list (video) or one JPEG (image), decoded in process. */

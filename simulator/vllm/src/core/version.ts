@@ -27,6 +27,13 @@ export const TYPE_ERROR_IS_400_SINCE = '0.13.0';
  */
 export const BROKEN_FRAMES_DROPPED_SINCE = '0.12.0';
 
+/**
+ * From here a media part may carry only its `uuid` (a processor-cache hit, else 400): vllm PR #23950
+ * "Allow skipping media data when UUIDs are provided" (commit 7f2ea7074), first in v0.11.0
+ * (`git tag --contains`); core/processor-cache.ts.
+ */
+export const UUID_ONLY_PARTS_SINCE = '0.11.0';
+
 /** `0.12.0` → [0, 12, 0]; throws on anything else. */
 export function parseVersion(v: string): [number, number, number] {
   const m = /^(\d+)\.(\d+)(?:\.(\d+))?$/.exec(v.trim());

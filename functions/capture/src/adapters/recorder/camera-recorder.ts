@@ -125,8 +125,11 @@ export class CameraRecorder {
       // coverage: a hole before this recorder's first clip is capture's doing (start, restart, zone change)
       if (this.runs === 0) this.opts.markGap?.('recorder-restart', Date.now());
       const exit = await this.runOnce(runDir);
-      // …one after a run that ended by itself (or by the watchdog) is the camera's
-      this.opts.markGap?.(this.stopping ? 'recorder-restart' : 'camera-offline', Date.now());
+      // …one after a run that ended by itself (or by the watchdog) is the camera's; a signal we did
+      // not send reached ffmpeg with its process group (Ctrl-C, a group kill): capture is stopping
+      const signalled = /received signal (2|15)\b/.test(exit.message + exit.stderrTail.join('\n'));
+      const byCapture = !this.restarting && (this.stopping || signalled);
+      this.opts.markGap?.(byCapture ? 'recorder-restart' : 'camera-offline', Date.now());
       // ffmpeg names the input URL, password included, in its errors: redacted before anything keeps it (issue #26.2)
       this.lastExit = redactUrls(exit.message);
       if (this.stopping) break;
