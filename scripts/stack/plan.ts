@@ -34,6 +34,8 @@ export interface PlanInput {
   readonly alertsToken?: string;
   /** NOTIFY_LINK_SECRET of alerts and notify: notify signs acknowledge links, alerts verifies them */
   readonly linkSecret?: string;
+  /** a read-only viewer token made for notify's daily-report fetch when ALERTS_VIEWER_TOKEN is unset */
+  readonly reportToken?: string;
 }
 
 /** The template with its port replaced (`rtsp://127.0.0.1:8554/cam{N}` → `…:<port>/cam{N}`). */
@@ -60,9 +62,13 @@ export function planParts(input: PlanInput): PartSpec[] {
   const base: Record<string, string> = {};
   // the dashboard's tokens go to the alerts function only (issue #28.5): no other part needs them,
   // and every part's environment is readable in its /proc/<pid>/environ and in crash dumps
-  const ALERTS_ONLY = new Set(['ALERTS_AUTH_TOKEN', 'ALERTS_VIEWER_TOKEN']);
+  // (NOTIFY_REPORT_TOKEN is the viewer token again: notify gets it below, from the one alerts has)
+  const ALERTS_ONLY = new Set(['ALERTS_AUTH_TOKEN', 'ALERTS_VIEWER_TOKEN', 'NOTIFY_REPORT_TOKEN']);
   for (const [k, v] of Object.entries(input.env)) if (v !== undefined && !ALERTS_ONLY.has(k)) base[k] = v;
-  const viewerToken = input.env.ALERTS_VIEWER_TOKEN;
+  // the daily report by mail (issue #25.6): notify reads it as a viewer, never with the admin token
+  const reportToken =
+    base.NOTIFY_REPORT_TO && input.alertsToken ? (input.env.ALERTS_VIEWER_TOKEN ?? input.reportToken) : undefined;
+  const viewerToken = input.env.ALERTS_VIEWER_TOKEN ?? reportToken;
   const template = withPort(input.rtspUrlTemplate, ports.rtspClient);
   const common = { ...base, REDIS_URL: input.redisUrl, CLIPS_DIR: input.clipsDir, RTSP_URL_TEMPLATE: template };
   const alertsUrl = local(ports.dashboard);
@@ -154,7 +160,9 @@ export function planParts(input: PlanInput): PartSpec[] {
         // links in messages point at this dashboard; no PingSource here, so the tick runs in-process
         NOTIFY_PUBLIC_URL: base.NOTIFY_PUBLIC_URL ?? `http://localhost:${ports.dashboard}`,
         NOTIFY_TICK_SECONDS: base.NOTIFY_TICK_SECONDS ?? '10',
+        NOTIFY_ALERTS_URL: alertsUrl,
         ...(input.linkSecret ? { NOTIFY_LINK_SECRET: input.linkSecret } : {}),
+        ...(reportToken ? { NOTIFY_REPORT_TOKEN: reportToken } : {}),
       },
       readyUrl: `${local(ports.notify)}/healthz`,
       url: local(ports.notify),

@@ -74,6 +74,8 @@ async function createParts(run: StackRun, ports: StackPorts): Promise<PartSpec[]
     ...(run.authToken ? { alertsToken: run.authToken } : {}),
     // one per stack unless set: notify signs acknowledge links, alerts verifies them
     linkSecret: c.notify.linkSecret ?? randomBytes(24).toString('base64url'),
+    // used only with NOTIFY_REPORT_TO and no ALERTS_VIEWER_TOKEN: notify's read-only key to the daily report
+    reportToken: randomBytes(24).toString('base64url'),
   });
   for (const spec of specs) {
     const part = new Part(spec, {

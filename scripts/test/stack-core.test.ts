@@ -86,6 +86,32 @@ describe('planParts', () => {
     });
   });
 
+  it('issue #25.6: with NOTIFY_REPORT_TO, notify gets a viewer token (never the admin one) that alerts accepts', () => {
+    const ports = { ...input.ports, notify: 40200 };
+    const plan = (env: Record<string, string>) =>
+      planParts({
+        ...input,
+        ports,
+        env: { ...input.env, ...env },
+        alertsToken: 'adm-0123456789abcdef',
+        reportToken: 'made-0123456789abcdef',
+      });
+    const envOf = (parts: ReturnType<typeof planParts>, name: string) => parts.find((p) => p.name === name)!.env;
+    const made = plan({ NOTIFY_REPORT_TO: 'ehs@plant.example' });
+    expect(envOf(made, 'notify')).toMatchObject({
+      NOTIFY_REPORT_TOKEN: 'made-0123456789abcdef',
+      NOTIFY_ALERTS_URL: 'http://127.0.0.1:8080',
+    });
+    expect(envOf(made, 'alerts').ALERTS_VIEWER_TOKEN).toBe('made-0123456789abcdef');
+    expect(envOf(made, 'notify').ALERTS_AUTH_TOKEN).toBeUndefined();
+    const given = plan({ NOTIFY_REPORT_TO: 'ehs@plant.example', ALERTS_VIEWER_TOKEN: 'env-viewer-0123456789' });
+    expect(envOf(given, 'notify').NOTIFY_REPORT_TOKEN).toBe('env-viewer-0123456789');
+    expect(given.filter((p) => p.env.NOTIFY_REPORT_TOKEN !== undefined).map((p) => p.name)).toEqual(['notify']);
+    const off = plan({});
+    expect(envOf(off, 'notify').NOTIFY_REPORT_TOKEN).toBeUndefined();
+    expect(envOf(off, 'alerts').ALERTS_VIEWER_TOKEN).toBeUndefined();
+  });
+
   it('starts the simulators and the dashboard together, inference after its model server, capture last', () => {
     expect(Object.fromEntries(parts.map((p) => [p.name, p.after]))).toEqual({
       'rtsp-sim': [],

@@ -95,6 +95,7 @@ describe('docs/architecture.md (offline)', () => {
       alertsRevokedSession: '<sessionId>',
       notifyOnce: '<deliveryId>',
       notifyCooldown: '<sha256 of rule, camera, hazard>',
+      notifyReportMailed: '<YYYY-MM-DD>',
       coverageJudged: '<camera>',
       coverageMarks: '<camera>',
     };

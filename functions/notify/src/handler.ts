@@ -19,15 +19,17 @@ const ALERT_KINDS: Partial<Record<EventTypeName, AlertKind>> = {
   [EventType.alertResolved]: 'resolved',
 };
 
-/** One validated CloudEvent → queued messages (the answer's body says what happened). */
-export function createEventHandler(notifier: Notifier, onTick: () => void) {
+/**
+ * One validated CloudEvent → queued messages (the answer's body says what happened). `onTick` runs
+ * after the escalation tick (wakes the sender, mails the daily report); what it returns joins the answer.
+ */
+export function createEventHandler(notifier: Notifier, onTick: () => Promise<object | undefined> | void) {
   return async (event: ReceivedEvent): Promise<unknown> => {
     const kind = ALERT_KINDS[event.type];
     if (kind) return notifier.onAlert(kind, event.data as AlertData);
     if (event.type === EventType.tick) {
       const r = await notifier.onTick();
-      onTick();
-      return r;
+      return { ...r, ...(await onTick()) };
     }
     return notifier.onCamera(event.data as CameraStatusEvent);
   };

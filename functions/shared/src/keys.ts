@@ -122,6 +122,8 @@ export interface RedisKeys {
   readonly notifyRulesBase: string;
   /** STRING JSON: an admin's rules from the dashboard (rev, by, at, timeZone, rules); while set, they replace the file's rules. */
   readonly notifyRulesEdit: string;
+  /** STRING with EX: the daily report of this local date (YYYY-MM-DD) is being mailed (short lease) or was mailed (days); SET NX, so one replica mails it once. */
+  notifyReportMailed(date: string): string;
   /** STRING, expires with the session: a dashboard login ended by logout (alerts, issue #28.11). */
   alertsRevokedSession(sessionId: string): string;
 }
@@ -188,6 +190,7 @@ export function redisKeys(prefix: string = DEFAULT_PREFIX): RedisKeys {
     notifyAttemptLog: k('notify', 'attempt-log'),
     notifyRulesBase: k('notify', 'rules-base'),
     notifyRulesEdit: k('notify', 'rules-edit'),
+    notifyReportMailed: (date) => k('notify', 'report-mailed', date),
     alertsRevokedSession: (sessionId) => k('alerts', 'revoked-session', sessionId),
   };
 }

@@ -13,13 +13,7 @@ export interface ReportWindow {
 
 const HOUR = 3_600_000;
 
-/** `+09:00` → 540. */
-export function parseUtcOffset(s: string): number | undefined {
-  const m = /^([+-])(\d{2}):(\d{2})$/.exec(s);
-  if (!m) return undefined;
-  const mins = Number(m[2]) * 60 + Number(m[3]);
-  return mins > 14 * 60 ? undefined : (m[1] === '-' ? -1 : 1) * mins;
-}
+export { parseUtcOffset } from '../../../shared/src/utc-offset';
 
 /** The window of a report for a local date (YYYY-MM-DD) at the plant's offset; undefined = bad date. */
 export function reportWindow(

@@ -17,6 +17,8 @@ import { ACCEPTED_TYPES, createEventHandler } from '../handler';
 import { notifyRoutes } from '../http/routes';
 import { buildChannels } from './channels';
 import { Notifier } from './notifier';
+import type { ReportMailer } from './report-mailer';
+import { buildReportMailer } from './report-setup';
 import { DeliverySender } from './sender';
 
 /** Optional overrides for {@link startNotify} (tests, the local stack, the benchmark). */
@@ -37,6 +39,8 @@ export interface RunningNotify {
   readonly notifier: Notifier;
   readonly sender: DeliverySender;
   readonly queue: DeliveryQueue;
+  /** The daily-report mailer (undefined: NOTIFY_REPORT_TO unset). */
+  readonly reportMailer: ReportMailer | undefined;
   stop(): Promise<void>;
 }
 
@@ -88,6 +92,15 @@ export async function startNotify(config: Config, deps: NotifyDeps = {}): Promis
 
   const redis = new Redis(common.redisUrl, { maxRetriesPerRequest: null, lazyConnect: true });
   logRedisErrors(redis, logger, 'notify');
+  // before connecting: a report setting without an email channel stops notify with nothing to close
+  const reportMailer = buildReportMailer(config, {
+    rules,
+    redis,
+    keys: redisKeys(common.redisPrefix),
+    logger,
+    registry,
+    now,
+  });
   try {
     await redis.connect();
   } catch (err) {
@@ -130,7 +143,9 @@ export async function startNotify(config: Config, deps: NotifyDeps = {}): Promis
     onQueued: () => sender.kick(),
     warn,
   });
-  const onEvent = createEventHandler(notifier, () => sender.kick());
+  // after the escalation tick: the sender wakes, and the daily report goes out once it is due
+  const afterTick = async () => (sender.kick(), reportMailer ? await reportMailer.tick() : undefined);
+  const onEvent = createEventHandler(notifier, afterTick);
 
   const handler = createFunctionHandler({
     name: 'notify',
@@ -161,8 +176,9 @@ export async function startNotify(config: Config, deps: NotifyDeps = {}): Promis
           source
             .refresh()
             .then(() => notifier.onTick())
+            .then(afterTick)
             .then(
-              () => sender.kick(),
+              () => undefined,
               (err: unknown) => logger.warn({ err: toError(err).message }, 'escalation tick failed'),
             );
         }, notify.tickSeconds * 1000)
@@ -184,6 +200,7 @@ export async function startNotify(config: Config, deps: NotifyDeps = {}): Promis
     notifier,
     sender,
     queue,
+    reportMailer,
     stop: () =>
       (stopping ??= (async () => {
         clearInterval(tick);

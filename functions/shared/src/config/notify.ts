@@ -127,4 +127,32 @@ export const notify = {
     expected: 'an integer number of seconds, 0–3600',
     doc: 'drive the escalation clock in-process every N s (`npm start` sets 10); 0 = only the tick CloudEvent (Knative PingSource, every minute)',
   }),
+  // --- the daily report by mail (issue #25 §6): docs/notifications.md "The daily report by mail"
+  reportTo: envVar('NOTIFY_REPORT_TO', {
+    schema: optional(z.string().min(3).max(2000)),
+    expected: 'comma-separated addresses',
+    doc: 'mail yesterday’s daily report (PDF, from alerts) to these addresses once a day; unset = off',
+  }),
+  reportAt: envVar('NOTIFY_REPORT_AT', {
+    schema: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/),
+    default: '07:00',
+    expected: 'HH:MM, 00:00–23:59',
+    doc: 'the daily report goes out at the first tick at or after this local time (the plant’s RECORD_REPORT_UTC_OFFSET, the report’s own day boundaries)',
+  }),
+  reportChannel: envVar('NOTIFY_REPORT_CHANNEL', {
+    schema: optional(z.string().min(1).max(64)),
+    expected: 'the id of an email channel',
+    doc: 'the email channel (its SMTP server and sender) that mails the report; unset = the first email channel (NOTIFY_SMTP_URL’s is `email`)',
+  }),
+  alertsUrl: envVar('NOTIFY_ALERTS_URL', {
+    schema: url(['http', 'https']),
+    default: 'http://localhost:8080',
+    expected: 'an http(s):// URL',
+    doc: 'the alerts function as notify reaches it (in-cluster address): where the daily report PDF is fetched',
+  }),
+  reportToken: envVar('NOTIFY_REPORT_TOKEN', {
+    schema: secret,
+    expected: '16–512 printable characters, no spaces',
+    doc: 'the token notify shows alerts to fetch the report: alerts’ read-only ALERTS_VIEWER_TOKEN (a Secret; `npm start` passes it); unset = no Authorization header',
+  }),
 } satisfies Section;

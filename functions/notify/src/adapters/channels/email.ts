@@ -40,6 +40,17 @@ export function smtpOutcome(err: unknown): SendOutcome {
   };
 }
 
+/** A transport to one SMTP server, every wait bounded by `timeoutMs` (close it after use). */
+export function smtpTransport(smtpUrl: string, timeoutMs: number) {
+  // `url` in the options object (nodemailer dist/cjs/smtp-transport/index.js parses it) so the timeouts apply too
+  return nodemailer.createTransport({
+    url: smtpUrl,
+    connectionTimeout: timeoutMs,
+    greetingTimeout: timeoutMs,
+    socketTimeout: timeoutMs,
+  });
+}
+
 export function emailSender(
   channel: Extract<Channel, { kind: 'email' }>,
   opts: { from: string; thumbnail: (clipPath: string) => Promise<Buffer | undefined> },
@@ -51,13 +62,7 @@ export function emailSender(
       const to = d.recipient.to;
       if (!to) return { ok: false, retryable: false, error: `recipient ${d.recipient.name} has no "to" address` };
       const jpeg = m.clipPath ? await opts.thumbnail(m.clipPath) : undefined;
-      // `url` in the options object (nodemailer dist/cjs/smtp-transport/index.js parses it) so the timeouts apply too
-      const transport = nodemailer.createTransport({
-        url: channel.smtpUrl,
-        connectionTimeout: timeoutMs,
-        greetingTimeout: timeoutMs,
-        socketTimeout: timeoutMs,
-      });
+      const transport = smtpTransport(channel.smtpUrl, timeoutMs);
       try {
         await transport.sendMail({
           from: channel.from ?? opts.from,

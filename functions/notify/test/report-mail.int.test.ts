@@ -1,0 +1,161 @@
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import type { AddressInfo } from 'node:net';
+import { SMTPServer } from 'smtp-server';
+import { startAlerts, type RunningAlerts } from '../../alerts/src';
+import { EventType } from '../../shared/src/events';
+import { deleteKeysUnder, waitUntil, withRedis } from '../../../test/support';
+import { createThrowawayDatabase } from '../../../test/support/record-db';
+import { startNotify, type RunningNotify } from '../src/app/start-notify';
+import { alertData, notifyConfig, postEvent } from './helpers';
+
+jest.setTimeout(60_000);
+
+interface Mail {
+  readonly to: string[];
+  readonly raw: string;
+}
+
+/** A real SMTP server (smtp-server); `refuse` makes the next DATA answers a transient 451 (RFC 5321 §4.2.1). */
+async function startSmtp() {
+  const mails: Mail[] = [];
+  const state = { refuse: 0, refused: 0 };
+  const server = new SMTPServer({
+    authOptional: true,
+    disabledCommands: ['STARTTLS', 'AUTH'],
+    logger: false,
+    size: 20 * 1024 * 1024,
+    onData(stream, session, done) {
+      const chunks: Buffer[] = [];
+      stream.on('data', (c: Buffer) => chunks.push(c));
+      stream.on('end', () => {
+        if (state.refuse > 0) {
+          state.refuse--;
+          state.refused++;
+          return done(Object.assign(new Error('mailbox busy, try later'), { responseCode: 451 }));
+        }
+        mails.push({ to: session.envelope.rcptTo.map((r) => r.address), raw: Buffer.concat(chunks).toString('utf8') });
+        done();
+      });
+    },
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.server.address() as AddressInfo;
+  return { port, mails, state, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
+}
+
+/** The attachment of a raw mail, base64-decoded (nodemailer encodes binary parts in base64). */
+function pdfAttachment(raw: string): Buffer | undefined {
+  const m = /Content-Type: application\/pdf[^\r\n]*\r\n(?:[^\r\n]+\r\n)*\r\n([A-Za-z0-9+/=\r\n]+)/.exec(raw);
+  return m?.[1] ? Buffer.from(m[1].replace(/\s/g, ''), 'base64') : undefined;
+}
+
+const ADMIN = 'admin-token-0123456789abcdef';
+const VIEWER = 'viewer-token-0123456789abcdef';
+
+/**
+ * Issue #25 §6 "a daily report can be mailed on a schedule": real alerts (record on a throwaway Postgres database,
+ * PDF printed by chromium), real notify driven by the tick CloudEvent with an injected clock, real
+ * SMTP server. Nothing is mocked.
+ */
+describe('the daily report by mail (real alerts + Postgres + chromium, real notify + Redis, real SMTP)', () => {
+  let smtp: Awaited<ReturnType<typeof startSmtp>>;
+  let alerts: RunningAlerts;
+  let notify: RunningNotify;
+  let prefix: string;
+  let clipsDir: string;
+  let db: Awaited<ReturnType<typeof createThrowawayDatabase>>;
+  // 2026-12-02 06:59 in Seoul (RECORD_REPORT_UTC_OFFSET default +09:00); NOTIFY_REPORT_AT default 07:00
+  let nowMs = Date.parse('2026-12-02T06:59:00+09:00');
+
+  beforeAll(async () => {
+    smtp = await startSmtp();
+    db = await createThrowawayDatabase();
+    clipsDir = await fs.mkdtemp(path.join(os.tmpdir(), 'notify-report-'));
+    const env = notifyConfig({
+      CLIPS_DIR: clipsDir,
+      NUM_STREAMS: '1',
+      DATABASE_URL: db.url,
+      RECORD_RETENTION_INTERVAL_MS: '0',
+      ALERTS_AUTH: 'token',
+      ALERTS_AUTH_TOKEN: ADMIN,
+      ALERTS_VIEWER_TOKEN: VIEWER,
+      NOTIFY_SMTP_URL: `smtp://127.0.0.1:${smtp.port}`,
+      NOTIFY_REPORT_TO: 'plant-manager@plant.example, ehs@plant.example',
+      NOTIFY_REPORT_TOKEN: VIEWER,
+    });
+    prefix = env.prefix;
+    alerts = await startAlerts(env.config, { port: 0 });
+    const config = { ...env.config, notify: { ...env.config.notify, alertsUrl: alerts.url } };
+    notify = await startNotify(config, { now: () => nowMs });
+    // one incident on the reported day, so the PDF has something in it
+    const fire = alertData({ severity: 'danger', openedAt: '2026-12-01T01:00:00.000Z' });
+    const ev = await postEvent(alerts.url, EventType.alertRaised, fire);
+    expect(ev.status).toBeLessThan(300);
+  });
+  afterAll(async () => {
+    await notify?.stop();
+    await alerts?.stop();
+    await smtp?.close();
+    await db?.drop();
+    await fs.rm(clipsDir, { recursive: true, force: true });
+    await withRedis((r) => deleteKeysUnder(r, prefix));
+  });
+
+  const tick = async (): Promise<{ report?: string; date?: string }> => {
+    const res = await postEvent(notify.url, EventType.tick, {});
+    expect(res.status).toBe(200);
+    return JSON.parse(res.body) as { report?: string; date?: string };
+  };
+
+  it('sends nothing before NOTIFY_REPORT_AT, then exactly one mail with yesterday’s PDF, audited by alerts', async () => {
+    expect(await tick()).toMatchObject({ report: 'not-due' });
+    expect(smtp.mails).toHaveLength(0);
+
+    nowMs = Date.parse('2026-12-02T07:00:30+09:00');
+    expect(await tick()).toMatchObject({ report: 'sent', date: '2026-12-01' });
+    expect(smtp.mails).toHaveLength(1);
+    const mail = smtp.mails[0]!;
+    expect(mail.to.sort()).toEqual(['ehs@plant.example', 'plant-manager@plant.example']);
+    expect(mail.raw).toContain('filename=report-daily-2026-12-01.pdf');
+    expect(pdfAttachment(mail.raw)?.subarray(0, 5).toString('latin1')).toBe('%PDF-');
+    // quoted-printable (RFC 2045 §6.7): undo soft line breaks and =XX escapes
+    const text = mail.raw
+      .replace(/=\r?\n/g, '')
+      .replace(/=([0-9A-F]{2})/g, (_, h: string) => String.fromCharCode(parseInt(h, 16)));
+    expect(text).toContain('http://dashboard.test/reports/daily?date=2026-12-01');
+
+    // the fetch is a report view like any other: audited, as the viewer token's holder
+    const audit = (await (
+      await fetch(`${alerts.url}/api/audit?action=view.report`, { headers: { authorization: `Bearer ${ADMIN}` } })
+    ).json()) as { entries: { target: string; role: string; detail: { format: string } }[] };
+    expect(audit.entries.map((e) => `${e.target} ${e.detail.format} ${e.role}`)).toEqual([
+      'report:daily:2026-12-01 pdf viewer',
+    ]);
+
+    // a second tick the same day (another replica, a redelivered PingSource event) sends nothing
+    nowMs += 60_000;
+    expect(await tick()).toMatchObject({ report: 'already-mailed', date: '2026-12-01' });
+    expect(smtp.mails).toHaveLength(1);
+  });
+
+  it('an SMTP failure releases the day: the next tick retries and the report is mailed once', async () => {
+    nowMs = Date.parse('2026-12-03T09:15:00+09:00');
+    smtp.state.refuse = 1;
+    const before = smtp.mails.length;
+    expect(await tick()).toMatchObject({ report: 'failed', date: '2026-12-02' });
+    expect(smtp.state.refused).toBe(1);
+    expect(smtp.mails).toHaveLength(before);
+    const metrics = await (await fetch(`${notify.url}/metrics`)).text();
+    expect(metrics).toMatch(/safetyhanta_notify_report_mails_total\{status="failed"[^}]*\} 1/);
+
+    nowMs += 60_000;
+    expect(await tick()).toMatchObject({ report: 'sent', date: '2026-12-02' });
+    nowMs += 60_000;
+    expect(await tick()).toMatchObject({ report: 'already-mailed', date: '2026-12-02' });
+    await waitUntil(() => smtp.mails.length === before + 1 || undefined, { what: 'the retried mail' });
+    expect(smtp.mails).toHaveLength(before + 1);
+    expect(smtp.mails.at(-1)!.raw).toContain('filename=report-daily-2026-12-02.pdf');
+  });
+});
