@@ -7,7 +7,7 @@ import { findScene, renderScene, type RenderedScene } from '../../../simulator/c
 import { startVllmSim, type VllmSimHandle } from '../../../simulator/vllm/src/index';
 import { JPEG_VIDEO_METADATA_SINCE } from '../../../simulator/vllm/src/core/version';
 import { parseCameraEntry, type Zone, ZONE_KINDS } from '../../shared/src/camera-registry/schema';
-import { ModelVerdictSchema, VERDICT_JSON_SCHEMA } from '../../shared/src/verdict';
+import { askVerdict } from '../../../test/support/vllm-chat';
 import { MAX_TINTED_SHARE, renderZonesPng, renderZonesRgba } from '../../shared/src/zones/render';
 import { FILL_ALPHA } from '../../shared/src/zones/overlay-style';
 import { buildModelClipArgs } from '../src/core/ffmpeg-args';
@@ -74,29 +74,8 @@ describe('overlapping zones do not blind the model (issue #28.3)', () => {
   });
 
   async function judge(file: string): Promise<string[]> {
-    const res = await fetch(`${sim.url}/chat/completions`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({
-        model: MODEL,
-        messages: [
-          { role: 'system', content: 'CCTV safety monitor. Answer with JSON.' },
-          {
-            role: 'user',
-            content: [
-              { type: 'video_url', video_url: { url: `file://${file}` } },
-              { type: 'text', text: 'Assess this clip.' },
-            ],
-          },
-        ],
-        response_format: { type: 'json_schema', json_schema: { name: 'verdict', schema: VERDICT_JSON_SCHEMA } },
-      }),
-    });
-    expect(res.status).toBe(200);
-    const body = (await res.json()) as { choices: { message: { content: string } }[] };
-    return ModelVerdictSchema.parse(JSON.parse(body.choices[0]!.message.content))
-      .hazards.map((h) => h.type)
-      .sort();
+    const v = await askVerdict(sim.url, MODEL, [{ type: 'video_url', video_url: { url: `file://${file}` } }]);
+    return v.hazards.map((h) => h.type).sort();
   }
 
   it('the registry accepts the set, each pixel is tinted once, and vllm-sim still reports no_hard_hat', async () => {

@@ -4,22 +4,15 @@ import path from 'node:path';
 import { startAlerts } from '../../alerts/src';
 import { EventType } from '../../shared/src/events';
 import { waitUntil, withRedis, deleteKeysUnder } from '../../../test/support';
-import { parseRules, type RulesFile } from '../src/core/rules';
+import type { RulesFile } from '../src/core/rules';
 import { startNotify, type RunningNotify } from '../src/app/start-notify';
 import { SIGNATURE_HEADER, DELIVERY_HEADER, verifySignature } from '../src/core/templates/webhook';
 import { verifyAckToken } from '../../shared/src/ack-link';
-import { alertData, jsonOf, notifyConfig, postEvent, startReceiver, type Receiver } from './helpers';
+import { alertData, jsonOf, notifyConfig, postEvent, startReceiver, type Receiver, webhookRules } from './helpers';
 
 const SECRET = 'webhook-secret-0123456789';
 
-function rulesFor(url: string): RulesFile {
-  const r = parseRules({
-    channels: [{ id: 'hook', kind: 'webhook', url, secret: SECRET }],
-    rules: [{ id: 'all', recipients: [{ name: 'safety-lead', channel: 'hook' }] }],
-  });
-  if (!r.ok) throw new Error(`${r.field}: ${r.message}`);
-  return r.rules;
-}
+const rulesFor = (url: string): RulesFile => webhookRules(url, { secret: SECRET });
 
 describe('notify delivery through a real webhook receiver (real Redis)', () => {
   let receiver: Receiver;

@@ -2,6 +2,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { parseConfig, type Config } from '../../shared/src/config';
 import { newPrefix, TEST_REDIS_URL } from '../../../test/support';
+import { parseRules, type RulesFile } from '../src/core/rules';
 
 export { alertData, postEvent } from '../../alerts/test/helpers';
 
@@ -85,3 +86,16 @@ export async function startReceiver(
 /** Parses a JSON body as UTF-8 (the receiver keeps raw bytes for binary push bodies). */
 export const jsonOf = (r: Received): Record<string, unknown> =>
   JSON.parse(Buffer.from(r.body, 'latin1').toString('utf8')) as Record<string, unknown>;
+
+/** Rules that send everything to one recipient over one webhook (`hook`), validated as notify loads them. */
+export function webhookRules(
+  url: string,
+  opts: { ruleId?: string; recipient?: string; secret?: string } = {},
+): RulesFile {
+  const r = parseRules({
+    channels: [{ id: 'hook', kind: 'webhook', url, ...(opts.secret ? { secret: opts.secret } : {}) }],
+    rules: [{ id: opts.ruleId ?? 'all', recipients: [{ name: opts.recipient ?? 'safety-lead', channel: 'hook' }] }],
+  });
+  if (!r.ok) throw new Error(`${r.field}: ${r.message}`);
+  return r.rules;
+}

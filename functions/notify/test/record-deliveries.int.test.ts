@@ -7,8 +7,7 @@ import { redisKeys } from '../../shared/src/keys';
 import { deleteKeysUnder, waitUntil, withRedis } from '../../../test/support';
 import { createThrowawayDatabase } from '../../../test/support/record-db';
 import { startNotify, type RunningNotify } from '../src/app/start-notify';
-import { parseRules } from '../src/core/rules';
-import { alertData, notifyConfig, postEvent, startReceiver, type Receiver } from './helpers';
+import { alertData, notifyConfig, postEvent, startReceiver, type Receiver, webhookRules } from './helpers';
 
 jest.setTimeout(60_000);
 
@@ -52,12 +51,7 @@ describe("notify's deliveries in the record (real alerts + notify + Redis + Post
     const env = notifyConfig({ CLIPS_DIR: clipsDir, NUM_STREAMS: '1', DATABASE_URL: db.url, ALERTS_AUTH: 'none' });
     prefix = env.prefix;
     alerts = await startAlerts(env.config, { port: 0 });
-    const rules = parseRules({
-      channels: [{ id: 'hook', kind: 'webhook', url: receiver.url }],
-      rules: [{ id: 'all', recipients: [{ name: 'safety-lead', channel: 'hook' }] }],
-    });
-    if (!rules.ok) throw new Error(rules.message);
-    notify = await startNotify(env.config, { rules: rules.rules });
+    notify = await startNotify(env.config, { rules: webhookRules(receiver.url) });
   });
   afterAll(async () => {
     await notify?.stop();

@@ -7,8 +7,7 @@ import { EventType } from '../../shared/src/events';
 import { deleteKeysUnder, waitUntil, withRedis } from '../../../test/support';
 import { createThrowawayDatabase } from '../../../test/support/record-db';
 import { startNotify, type RunningNotify } from '../src/app/start-notify';
-import { parseRules } from '../src/core/rules';
-import { alertData, jsonOf, notifyConfig, postEvent, startReceiver, type Receiver } from './helpers';
+import { alertData, jsonOf, notifyConfig, postEvent, startReceiver, type Receiver, webhookRules } from './helpers';
 
 jest.setTimeout(60_000);
 
@@ -49,12 +48,9 @@ describe('routing rules edited in the dashboard (real alerts + notify + Redis + 
     });
     prefix = env.prefix;
     alerts = await startAlerts(env.config, { port: 0, host: '127.0.0.1' });
-    const file = parseRules({
-      channels: [{ id: 'hook', kind: 'webhook', url: receiver.url }],
-      rules: [{ id: 'from-file', recipients: [{ name: 'file-lead', channel: 'hook' }] }],
+    notify = await startNotify(env.config, {
+      rules: webhookRules(receiver.url, { ruleId: 'from-file', recipient: 'file-lead' }),
     });
-    if (!file.ok) throw new Error(file.message);
-    notify = await startNotify(env.config, { rules: file.rules });
   });
   afterAll(async () => {
     await browser?.close();

@@ -6,6 +6,7 @@ import { countTokens } from '../src/core/qwen-tokenizer';
 import { startVllmSim, type VllmSimHandle } from '../src/index';
 import { withHeaderFpsScaled } from '../../../test/support/mp4-edit';
 import { makeTestClip } from '../../../test/support';
+import { postChat } from '../../../test/support/vllm-chat';
 
 /**
  * The presampled-clip edge cases of issue #27 over HTTP (vllm-sim at the pinned v0.12.0; the GPU
@@ -22,25 +23,20 @@ async function modelClip(name: string, frames: number): Promise<Buffer> {
   return readFile(out);
 }
 
-async function chat(mp4: Buffer, doSampleFrames: boolean): Promise<{ status: number; json: any }> {
-  const res = await fetch(`${sim.url}/chat/completions`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({
-      model: MODEL,
-      messages: [
-        {
-          role: 'user',
-          content: [
-            { type: 'video_url', video_url: { url: `data:video/mp4;base64,${mp4.toString('base64')}` } },
-            { type: 'text', text: 'Assess this clip.' },
-          ],
-        },
-      ],
-      mm_processor_kwargs: { fps: 2, do_sample_frames: doSampleFrames },
-    }),
+function chat(mp4: Buffer, doSampleFrames: boolean) {
+  return postChat(sim.url, {
+    model: MODEL,
+    messages: [
+      {
+        role: 'user',
+        content: [
+          { type: 'video_url', video_url: { url: `data:video/mp4;base64,${mp4.toString('base64')}` } },
+          { type: 'text', text: 'Assess this clip.' },
+        ],
+      },
+    ],
+    mm_processor_kwargs: { fps: 2, do_sample_frames: doSampleFrames },
   });
-  return { status: res.status, json: await res.json() };
 }
 
 beforeAll(async () => {

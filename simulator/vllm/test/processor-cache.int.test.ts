@@ -3,6 +3,7 @@ import path from 'node:path';
 import { VERDICT_JSON_SCHEMA } from '../../../functions/shared/src/verdict';
 import { GIB, ProcessorCache, cacheMissMessage, processedItemBytes } from '../src/core/processor-cache';
 import { startVllmSim, type VllmSimHandle } from '../src/index';
+import { postChat } from '../../../test/support/vllm-chat';
 
 /**
  * vllm-sim's multimodal processor cache, as vLLM v0.12.0 has it (issue #27.4;
@@ -34,22 +35,17 @@ const withMedia = (i: number) => ({
 const uuidOnly = (uuid: string) => ({ type: 'video_url', video_url: null, uuid });
 
 /** One few-shot turn (the part under test), then the clip under analysis (always with its media). */
-async function chat(sim: VllmSimHandle, example: unknown): Promise<{ status: number; json: any }> {
-  const res = await fetch(`${sim.url}/chat/completions`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({
-      model: MODEL,
-      messages: [
-        { role: 'user', content: [example, { type: 'text', text: 'Example.' }] },
-        { role: 'assistant', content: '{"s":"safe"}' },
-        { role: 'user', content: [withMedia(0), { type: 'text', text: 'Assess this clip.' }] },
-      ],
-      response_format: format,
-      ...KWARGS,
-    }),
+function chat(sim: VllmSimHandle, example: unknown) {
+  return postChat(sim.url, {
+    model: MODEL,
+    messages: [
+      { role: 'user', content: [example, { type: 'text', text: 'Example.' }] },
+      { role: 'assistant', content: '{"s":"safe"}' },
+      { role: 'user', content: [withMedia(0), { type: 'text', text: 'Assess this clip.' }] },
+    ],
+    response_format: format,
+    ...KWARGS,
   });
-  return { status: res.status, json: await res.json() };
 }
 async function sim(options: Parameters<typeof startVllmSim>[0]): Promise<VllmSimHandle> {
   const s = await startVllmSim({ model: MODEL, analysis: false, ...options });

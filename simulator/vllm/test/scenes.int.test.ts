@@ -6,7 +6,7 @@ import { promisify } from 'node:util';
 import * as jpeg from 'jpeg-js';
 import { PALETTE } from '../../shared/palette';
 import { renderAllScenes, type RenderedScene } from '../../cameras/src/index';
-import { VERDICT_JSON_SCHEMA, ModelVerdictSchema } from '../../../functions/shared/src/verdict';
+import { askVerdict } from '../../../test/support/vllm-chat';
 import { decodeJpeg } from '../src/adapters/decode';
 import { analyzeFrame } from '../src/core/detector';
 import { fillBox, type Frame } from '../src/core/frame';
@@ -49,20 +49,7 @@ function expectedTypes(r: RenderedScene, start: number): string[] {
 }
 
 async function ask(content: unknown[]): Promise<{ status: string; hazards: string[] }> {
-  const res = await fetch(`${sim.url}/chat/completions`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({
-      model: MODEL,
-      messages: [
-        { role: 'system', content: 'CCTV safety monitor. Answer with JSON.' },
-        { role: 'user', content: [...content, { type: 'text', text: 'Assess this clip.' }] },
-      ],
-      response_format: { type: 'json_schema', json_schema: { name: 'verdict', schema: VERDICT_JSON_SCHEMA } },
-    }),
-  });
-  expect(res.status).toBe(200);
-  const v = ModelVerdictSchema.parse(JSON.parse(((await res.json()) as any).choices[0].message.content));
+  const v = await askVerdict(sim.url, MODEL, content);
   return { status: v.status, hazards: v.hazards.map((h) => h.type).sort() };
 }
 

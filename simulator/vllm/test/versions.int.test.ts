@@ -15,6 +15,7 @@ import { startVllmSim, type VllmSimHandle } from '../src/index';
 import { VIDEO_DECODERS } from '../src/adapters/video-decoder';
 import { extractJpegFrames, renderClip, videoFrames } from './media-helpers';
 import { CASES, drawboxFilter } from './synthetic-scene';
+import { postChat } from '../../../test/support/vllm-chat';
 
 /**
  * vllm-sim's version-specific behaviour (a simulator of vLLM; the GPU model is what cannot
@@ -30,22 +31,13 @@ let dir: string;
 let mp4: Buffer;
 let jpegs: string[];
 
-async function chat(
-  sim: VllmSimHandle,
-  content: unknown[],
-  extra: Record<string, unknown> = {},
-): Promise<{ status: number; json: any }> {
-  const res = await fetch(`${sim.url}/chat/completions`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({
-      model: MODEL,
-      messages: [{ role: 'user', content: [...content, { type: 'text', text: 'Assess this clip.' }] }],
-      response_format: format,
-      ...extra,
-    }),
+async function chat(sim: VllmSimHandle, content: unknown[], extra: Record<string, unknown> = {}) {
+  return postChat(sim.url, {
+    model: MODEL,
+    messages: [{ role: 'user', content: [...content, { type: 'text', text: 'Assess this clip.' }] }],
+    response_format: format,
+    ...extra,
   });
-  return { status: res.status, json: await res.json() };
 }
 const mp4Part = (b: Buffer) => ({
   type: 'video_url',

@@ -8,6 +8,7 @@ import { startVllmSim, type VllmSimHandle } from '../src/index';
 import { extractJpegFrames, renderClip, videoFile, videoFrames } from './media-helpers';
 import { CASES, drawboxFilter } from './synthetic-scene';
 import { JPEG_VIDEO_METADATA_SINCE } from '../src/core/version';
+import { postChat } from '../../../test/support/vllm-chat';
 
 /** These tests send `data:video/jpeg` frame lists (the detector's cheapest input); vLLM accepts them for Qwen3-VL only from #37301 on. */
 const JPEG_LIST_VERSION = JPEG_VIDEO_METADATA_SINCE;
@@ -24,14 +25,7 @@ let sim: VllmSimHandle;
 const clips = new Map<string, string>();
 const frames = new Map<string, string[]>();
 
-async function chat(body: Record<string, unknown>, base = sim.url): Promise<{ status: number; json: any }> {
-  const res = await fetch(`${base}/chat/completions`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ model: MODEL, ...body }),
-  });
-  return { status: res.status, json: await res.json() };
-}
+const chat = (body: Record<string, unknown>, base = sim.url) => postChat(base, { model: MODEL, ...body });
 
 const ask = (content: unknown[], extra: Record<string, unknown> = {}) =>
   chat({
