@@ -106,15 +106,17 @@ test('3 cameras for 30 s: valid clips of SEGMENT_SECONDS, each enqueued once, < 
     }
   }
 
-  // segment lag: CSV line written → enqueued, every clip under 5 s (a histogram bucket bound; was 2.5 s
+  // segment lag: the clip's media ended → enqueued, every clip under 5 s (a histogram bucket bound; was 2.5 s
   // before the time pairing of issue #26.1, which waits for the model segment that covers the clip's end). With
   // MODEL_CLIP on (the default) a clip is announced once its model segment is listed too, and that
   // output closes later than the stream copy: the fps filter emits the frame at n × SEGMENT only after
   // it has seen a later input frame, then x264 encodes it (measured mean ≈ 0.8 s on this machine kind).
+  // One clip may be later: the dropped camera's last clip, which ffmpeg lists only when it exits after
+  // the RTSP timeout and which is dated by its media (core/segment-list.ts continuousTimes).
   const { count, sum, le } = await histogram(registry, 'safetyhanta_capture_segment_lag_seconds');
   const inTime = le(5);
   expect(count).toBeGreaterThanOrEqual(running.length);
-  expect(inTime).toBe(count);
+  expect(inTime).toBeGreaterThanOrEqual(count - 1);
   process.stdout.write(`capture: ${count} clips, mean segment lag ${((sum / count) * 1000).toFixed(1)} ms\n`);
 
   // /readyz and /metrics of the served function

@@ -1,4 +1,10 @@
-import { listedTimes, parseSegmentLine, segmentWallStartMs, splitSegmentChunk } from '../src/core/segment-list';
+import {
+  continuousTimes,
+  listedTimes,
+  parseSegmentLine,
+  segmentWallStartMs,
+  splitSegmentChunk,
+} from '../src/core/segment-list';
 
 describe('segment list CSV', () => {
   it('parses ffmpeg lines', () => {
@@ -50,5 +56,37 @@ describe('segment list CSV', () => {
     const starts = entries.map((e, i) => new Date(segmentWallStartMs({ ...e, listedAt: at[i]! })).toISOString());
     // back to back, and the run's first packet 10.84 s before the last line was written
     expect(starts).toEqual(['2026-12-06T20:00:00.000Z', '2026-12-06T20:00:05.600Z', '2026-12-06T20:00:10.600Z']);
+  });
+});
+
+describe('continuousTimes: a dying run’s last line', () => {
+  const seg = (file: string, start: number, end: number) => ({ file, start, end });
+
+  it('dates a line listed on time by the list’s mtime', () => {
+    const prev = { end: 10, listedAt: 1_000_000 };
+    // 5 s of stream later, listed 0.3 s late (jitter): the mtime stands
+    expect(continuousTimes([seg('b', 10, 15)], 1_005_300, prev)).toEqual([1_005_300]);
+  });
+
+  it('dates a line listed when ffmpeg exited after the RTSP timeout by the stream’s clock', () => {
+    const prev = { end: 10, listedAt: 1_000_000 };
+    // 3 s of media, then the camera died: ffmpeg wrote the line 3 × 2 s timeouts later, at exit
+    expect(continuousTimes([seg('b', 10, 13)], 1_009_000, prev)).toEqual([1_003_000]);
+  });
+
+  it('never accumulates a slow camera clock: each line is judged against the previous mtime', () => {
+    // a camera delivering 5 s of stream every 6 s of wall time, read one line at a time
+    let prev: { end: number; listedAt: number } | undefined;
+    const got: number[] = [];
+    for (let i = 0; i < 10; i++) {
+      const mtime = 1_000_000 + (i + 1) * 6000;
+      got.push(...continuousTimes([seg(`s${i}`, i * 5, (i + 1) * 5)], mtime, prev));
+      prev = { end: (i + 1) * 5, listedAt: mtime };
+    }
+    expect(got).toEqual(Array.from({ length: 10 }, (_, i) => 1_000_000 + (i + 1) * 6000));
+  });
+
+  it('keeps the first line of a run as listed (nothing to continue from)', () => {
+    expect(continuousTimes([seg('a', 0, 5)], 1_000_000, undefined)).toEqual([1_000_000]);
   });
 });

@@ -32,7 +32,7 @@ export function createCaptureMetrics(registry: Registry): CaptureMetrics {
     }),
     segmentLag: new Histogram({
       name: 'safetyhanta_capture_segment_lag_seconds',
-      help: 'segment closed (CSV line written) → job enqueued',
+      help: "a clip's media ended → job enqueued (a dying run's last clip also waits out the RTSP timeout)",
       buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
       registers,
     }),

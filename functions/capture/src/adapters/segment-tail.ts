@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import fsp from 'node:fs/promises';
 import path from 'node:path';
-import { listedTimes, splitSegmentChunk, type SegmentEntry } from '../core/segment-list';
+import { continuousTimes, splitSegmentChunk, type SegmentEntry } from '../core/segment-list';
 
 /** A finished segment plus when it closed on the wall clock (ms; core/segment-list.ts listedTimes). */
 export interface ListedSegment extends SegmentEntry {
@@ -19,6 +19,8 @@ export class SegmentTail {
   private watcher: fs.FSWatcher | undefined;
   private poll: NodeJS.Timeout | undefined;
   private reading: Promise<void> = Promise.resolve();
+  /** The last line read, dated by the list's mtime (core/segment-list.ts continuousTimes). */
+  private last: { end: number; listedAt: number } | undefined;
 
   constructor(
     private readonly listFile: string,
@@ -75,7 +77,9 @@ export class SegmentTail {
       const { entries, rest, bad } = splitSegmentChunk(this.pending, buf.subarray(0, bytesRead).toString('utf8'));
       this.pending = rest;
       if (entries.length > 0 || bad.length > 0) {
-        const at = listedTimes(entries, stat.mtimeMs);
+        const at = continuousTimes(entries, stat.mtimeMs, this.last);
+        const n = entries.length - 1;
+        if (n >= 0) this.last = { end: entries[n]!.end, listedAt: stat.mtimeMs };
         this.onEntries(
           entries.map((e, i) => ({ ...e, listedAt: at[i]! })),
           bad,

@@ -67,3 +67,36 @@ export function listedTimes(entries: readonly SegmentEntry[], mtimeMs: number): 
 export function segmentWallStartMs(seg: SegmentEntry & { listedAt: number }): number {
   return seg.listedAt - (seg.end - seg.start) * 1000;
 }
+
+/**
+ * A line may be listed this much later than the stream's clock says it closed (the previous line's
+ * date plus the stream time between them), plus half that stream time, before its date is taken
+ * from the stream's clock instead. In a live run the muxer lists a line at the next segment's first
+ * packet, on time within network jitter, or later by however much slower than real time the camera
+ * delivers (a loaded simulator: up to ~half); a dying run's last line is late by the RTSP timeout.
+ */
+export const LATE_LISTING_MS = 2000;
+
+/**
+ * Dates for one read of a run's list. ffmpeg writes a run's LAST line when it exits (FFmpeg n5.1
+ * segment.c seg_write_trailer → segment_end), which after a dead stream is its RTSP timeout after
+ * the last packet: dated by the list's mtime, that clip would claim media up to the exit, and the
+ * late last clip of a camera that went offline would look like a sign of life
+ * (core/camera-health.ts onClip). A line listed that late after the previous one (`prev`, dated by
+ * its own mtime: every estimate starts from a real listing, so a camera clock that runs slow never
+ * accumulates) is dated from the stream's clock instead.
+ */
+export function continuousTimes(
+  entries: readonly SegmentEntry[],
+  mtimeMs: number,
+  prev: { end: number; listedAt: number } | undefined,
+): number[] {
+  const dated = listedTimes(entries, mtimeMs);
+  return entries.map((e, i) => {
+    const before = i === 0 ? prev : { end: entries[i - 1]!.end, listedAt: dated[i - 1]! };
+    if (!before) return dated[i]!;
+    const streamMs = (e.end - before.end) * 1000;
+    const byStream = before.listedAt + streamMs;
+    return dated[i]! > byStream + LATE_LISTING_MS + streamMs / 2 ? byStream : dated[i]!;
+  });
+}
