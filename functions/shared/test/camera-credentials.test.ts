@@ -33,12 +33,12 @@ describe('camera credentials (issue #26.2)', () => {
     expect(a).not.toBe(sealPassword(MARKER, key));
     expect(openPassword(a, key)).toBe(MARKER);
     expect(() => openPassword(a, randomBytes(32))).toThrow();
-    expect(() =>
-      openPassword(
-        a.replace(/.$/, (c) => (c === 'A' ? 'B' : 'A')),
-        key,
-      ),
-    ).toThrow();
+    // one ciphertext bit flipped on the bytes, not on the text: the last base64url character of a body
+    // whose length is not a multiple of 3 has unused low bits, so editing it may change nothing
+    const [version, iv, tag, body] = a.split('.') as [string, string, string, string];
+    const tampered = Buffer.from(body, 'base64url');
+    tampered[0] = tampered[0]! ^ 1;
+    expect(() => openPassword([version, iv, tag, tampered.toString('base64url')].join('.'), key)).toThrow();
   });
 
   it('parses a 32-byte key from base64 or hex only', () => {
