@@ -91,9 +91,12 @@ test('a zone edit restarts the recorder with the new zones and loses ≤ 1 segme
   const before = withHash(all, OLD);
   const after = withHash(all, NEW);
   expect(before.length).toBeGreaterThanOrEqual(2);
-  // never interleaved: every old-zone clip ends before the first new-zone clip starts
+  // never interleaved: every old-zone clip ends before the first new-zone clip starts. Within 1 s: the
+  // wall-clock dates come from the segment lists' mtimes, and a new run's first clip is dated back from its
+  // listing by its media's length, which an RTSP server's burst at connect makes a few frames longer than
+  // the wall time it took (overlaps of 120–280 ms measured); an interleaved clip would overlap by a whole segment (4 s)
   const end = (j: ClipJob) => Date.parse(j.startedAt) + j.durationMs;
-  expect(end(before.at(-1)!)).toBeLessThanOrEqual(Date.parse(after[0]!.startedAt) + 100);
+  expect(end(before.at(-1)!)).toBeLessThanOrEqual(Date.parse(after[0]!.startedAt) + 1000);
   // coverage from the run's second clip (the first joined mid-stream) to the last: spanned − recorded
   const judged = all.slice(1);
   const spanned = end(judged.at(-1)!) - Date.parse(judged[0]!.startedAt);
