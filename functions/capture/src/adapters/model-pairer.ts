@@ -22,6 +22,8 @@ export class LiveModelPairer {
   private readonly used = new Set<number>();
   /** Model segments below this index are paired or deleted. */
   private settled = 0;
+  /** Why the last pair() gave no model clip (for the recorder's warning); undefined after a pairing. */
+  missReason: string | undefined;
 
   constructor(
     private readonly runDir: string,
@@ -41,7 +43,10 @@ export class LiveModelPairer {
     if (n === 0)
       this.offset = await firstDecodedTime(path.join(this.runDir, path.basename(evidence.file)), this.ffprobePath);
     const offset = this.offset;
-    if (offset === undefined) return undefined;
+    if (offset === undefined) {
+      this.missReason = "the run's first frame time is unknown (ffprobe of its first segment failed)";
+      return undefined;
+    }
     const models = await this.clips.until(
       (ms) =>
         modelListPast(evidence, ms, offset, this.tolerance) ||
@@ -54,7 +59,8 @@ export class LiveModelPairer {
       this.used.add(j);
       const thumbs = await this.thumbs.nth(j, this.waitMs);
       paired = { clip: path.basename(models[j]!.file), thumbs: thumbs && path.basename(thumbs.file) };
-    }
+      this.missReason = undefined;
+    } else this.missReason = `no model segment matched its window within ${this.waitMs} ms (${models.length} listed)`;
     await this.dropUnused(models, evidence.end - offset + this.tolerance);
     return paired;
   }

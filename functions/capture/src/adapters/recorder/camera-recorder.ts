@@ -193,6 +193,13 @@ export class CameraRecorder {
         this.chain = this.chain.then(async () => {
           const e = await this.mediaWindow(runDir, listedEntry, n);
           const paired = await pairer?.pair(n, e);
+          // inference makes the model clip itself then (slower, and costs its CPU): worth a warning
+          // (not for a run's first segment, whose window often starts before the first keyframe)
+          if (pairer && !paired && n > 0)
+            o.logger.warn(
+              { cameraId: o.cameraId, segment: n, file: path.basename(e.file), reason: pairer.missReason },
+              'segment without a capture-made model clip',
+            );
           const model: StagedModel | undefined = paired && { ...paired, zonesHash: zones?.zonesHash };
           const live = runDir === this.currentRunDir;
           failures += (await this.placer.finish(runDir, e, model, live)) ? 0 : 1;
