@@ -16,7 +16,9 @@ import { coverageOf, ffprobeProblem, type CoverageGap } from './fault-checks';
  * inference against vllm-sim, alerts, with the production SEGMENT_SECONDS=5, RTSP_TIMEOUT_SECONDS=5
  * and CAMERA_OFFLINE_SECONDS=20 (defaults). After each fault: clips resume within RECOVERY_MS, they
  * get verdicts, the camera went offline during it and online after, every clip passes ffprobe, and
- * /api/coverage shows a `camera-offline` gap over the fault. Run: npm run test:reliability.
+ * /api/coverage shows a `camera-offline` gap over the fault. Run: npm run test:reliability. The
+ * timeline-only checks of the same faults (holes, bursts, dead letters) are in
+ * test/reliability/camera-outage.soak.test.ts; measured recovery times: BENCHMARKS.md.
  */
 const SEGMENT_S = 5;
 const TIMEOUT_S = 5;
