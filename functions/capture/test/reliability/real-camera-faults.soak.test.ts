@@ -35,7 +35,7 @@ const RECOVERY_MS = stallLimitMs(SEGMENT_S, TIMEOUT_S) + 2000 + (SEGMENT_S + GOP
 const VERDICT_MS = 10_000;
 /**
  * Clip stamps are whole seconds; the first clip after a stall was dated up to 1.8 s before the frames
- * came back (measured: a run spawned during the stall; cause not found yet, see the branch report).
+ * came back (1 stall run in 6; not explained yet: BENCHMARKS.md, reliability suite).
  */
 const STAMP_SLACK_MS = 2500;
 /**
