@@ -96,6 +96,7 @@ describe('docs/architecture.md (offline)', () => {
       notifyOnce: '<deliveryId>',
       notifyCooldown: '<sha256 of rule, camera, hazard>',
       notifyReportMailed: '<YYYY-MM-DD>',
+      notifyReportAttempts: '<YYYY-MM-DD>',
       coverageJudged: '<camera>',
       coverageMarks: '<camera>',
     };
