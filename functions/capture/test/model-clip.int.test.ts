@@ -166,22 +166,22 @@ async function checkModelClips(clipsDir: string): Promise<void> {
     // a run's first clip gets a capture-made model clip only when its window matches (issue #26.1)
     if (firsts.has(job.id) && !m) continue;
     if (!m) throw new Error(`${job.path} has no model clip; the capture warned:\n${warnings.join('\n')}`);
-    expect(m!.path).toBe(job.path.replace(/([^/]+)\.mp4$/, '.model/$1.mp4'));
-    const abs = path.join(clipsDir, m!.path);
+    expect(m.path).toBe(job.path.replace(/([^/]+)\.mp4$/, '.model/$1.mp4'));
+    const abs = path.join(clipsDir, m.path);
     const info = mp4VideoInfo(await fs.readFile(abs));
     expect(info.faststart).toBe(true);
     expect(info.fragmented).toBe(false);
-    expect(m!.frames).toBe(info.frames);
+    expect(m.frames).toBe(info.frames);
     expect(await decodedFrames(abs)).toBe(info.frames); // vLLM's loader trusts the header count
-    expect(m!.fps).toBeCloseTo(FPS, 2);
-    expect(m!.sampling).toBe('fps');
+    expect(m.fps).toBeCloseTo(FPS, 2);
+    expect(m.sampling).toBe('fps');
     expect(Math.max(info.width, info.height)).toBeLessThanOrEqual(448);
-    expect((await fs.stat(path.join(clipsDir, m!.thumbs!))).size).toBe(m!.frames * THUMB_BYTES);
+    expect((await fs.stat(path.join(clipsDir, m.thumbs!))).size).toBe(m.frames * THUMB_BYTES);
     // alignment: the model clip covers the evidence clip's span within one sampling interval
     // (not the first: the evidence starts with the packets before the first keyframe, which the
     // decoder, and so the model clip, skips)
     if (!firsts.has(job.id))
-      expect(Math.abs(m!.frames / FPS - job.durationMs / 1000)).toBeLessThanOrEqual(1 / FPS + 0.05);
+      expect(Math.abs(m.frames / FPS - job.durationMs / 1000)).toBeLessThanOrEqual(1 / FPS + 0.05);
     // the evidence stays a stream copy of the camera (H.264 at the sim's full size)
     const { stdout } = await run('ffprobe', [
       '-v',
