@@ -52,7 +52,7 @@ describe.each(RECORD_BACKENDS)('the history search on %s', (backend) => {
     );
 
     const [row] = await rec.db.query<{ bytes: number; short: string | null }>(
-      'SELECT octet_length(search_text) AS bytes, search_short AS short FROM incidents WHERE incident_id = $1',
+      'SELECT octet_length(search_text) AS bytes, search_lower AS short FROM incidents WHERE incident_id = $1',
       ['long'],
     );
     expect(row!.bytes).toBeGreaterThan(2000);
@@ -66,6 +66,10 @@ describe.each(RECORD_BACKENDS)('the history search on %s', (backend) => {
     expect(await ids({ q: 'face shield' })).toEqual(['long']);
     expect(await ids({ q: '통로', camera: 'cam-long' })).toEqual(['long']);
     expect(await ids({ q: 'ladder', camera: 'cam-long' })).toEqual(['short']);
+    // as ILIKE: either case, on both paths (the row filter matches lowercased text)
+    expect(await ids({ q: 'FACE Shield', camera: 'cam-long' })).toEqual(['long']);
+    expect(await ids({ q: 'WELDER', camera: 'cam-long' })).toEqual(['long', 'short']);
+    expect(await ids({ q: 'WELDER' })).toEqual(['long', 'short']);
   });
 
   test('one query gives the page newest first (ties by id), and the total capped past TOTAL_CAP', async () => {
