@@ -81,11 +81,7 @@ export function textFilterOnly(f: HistoryFilter, now: Date): boolean {
  * The WHERE clause and its parameters for a filter (pure; the table is aliased `i`). Every value is
  * a bound parameter. Indexes that serve each part: docs/records.md "Indexes".
  */
-export function historyWhere(
-  f: HistoryFilter,
-  now: Date,
-  opts: { textAsRowFilter?: boolean } = {},
-): { where: string; params: unknown[] } {
+export function historyWhere(f: HistoryFilter, now: Date): { where: string; params: unknown[] } {
   const params: unknown[] = [];
   const p = (v: unknown): string => (params.push(v), `$${params.length}`);
   const conds: string[] = [];
@@ -115,7 +111,7 @@ export function historyWhere(
     // ILIKE's per-row lower(); a text too long for an index entry is NULL there, and that row's
     // search_text is read by key.
     conds.push(
-      opts.textAsRowFilter || textFilterOnly(f, now)
+      textFilterOnly(f, now)
         ? `coalesce(i.search_lower, (SELECT lower(t.search_text) FROM incidents t WHERE t.incident_id = i.incident_id)) LIKE lower(${like})`
         : `i.search_text ILIKE ${like}`,
     );

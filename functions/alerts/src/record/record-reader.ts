@@ -1,6 +1,6 @@
 import type { Queryable } from '../../../shared/src/record/db';
 import type { DashboardIncident } from '../core/incidents';
-import { historyWhere, textFilterOnly, type ActionStatus, type HistoryFilter } from '../core/record-filter';
+import { historyWhere, type ActionStatus, type HistoryFilter } from '../core/record-filter';
 
 /**
  * Beyond this many matches the total is given as "more than". Counting stops at the cap, so its
@@ -8,15 +8,6 @@ import { historyWhere, textFilterOnly, type ActionStatus, type HistoryFilter } f
  * rows (0.3–0.6 s, BENCHMARKS.md "Record history search"); past 1,000 a person refines the filter.
  */
 export const TOTAL_CAP = 1_000;
-
-/**
- * A text search without a narrow filter first reads this many of the newest incidents, index-only;
- * a common word finds its page and its capped count there (~5 k rows for a word in 1 incident in 5).
- * Only when they hold too few matches does it ask the trigram index (a rare word).
- */
-export const RECENT_PREFIX = 20_000;
-
-type SearchResult = { incidents: HistoryIncident[]; total: number; totalCapped: boolean };
 
 export interface RecordedAction {
   readonly actionId: string;
@@ -96,45 +87,18 @@ export class RecordReader {
   ) {}
 
   /** One page of the filtered history, newest first, and how many match (capped at {@link TOTAL_CAP}). */
-  async search(f: HistoryFilter): Promise<SearchResult> {
+  async search(f: HistoryFilter): Promise<{ incidents: HistoryIncident[]; total: number; totalCapped: boolean }> {
     const now = this.now();
-    const upTo = Math.max(TOTAL_CAP + 1, f.offset + f.limit);
-    if (f.q !== undefined && !textFilterOnly(f, now)) {
-      // q with no narrow filter: the trigram index would read every posting of a common word, and
-      // the time-ordered walk beside it must read each row's heap tuple for search_text (~1,600
-      // buffers for 안전모). The newest RECENT_PREFIX rows, checked index-only on search_lower, hold
-      // the first upTo matches of a common word; they are then the answer, since every older match
-      // comes after them.
-      const recent = await this.walk(
-        f,
-        now,
-        upTo,
-        `(SELECT * FROM incidents ORDER BY opened_at DESC, incident_id DESC LIMIT ${RECENT_PREFIX})`,
-        true,
-      );
-      if (recent.matched >= upTo) return recent.result;
-    }
-    return (await this.walk(f, now, upTo, 'incidents', false)).result;
-  }
-
-  /**
-   * One walk of the matches in `source`, newest first, serves both the capped count and the page
-   * (before, two queries read the same rows twice). It selects only the key and the filter columns,
-   * so on a covering index it is an index-only scan; the wide rows (the JSON doc) are then read by
-   * primary key for the page alone. docs/records.md "Indexes, and why".
-   */
-  private async walk(
-    f: HistoryFilter,
-    now: Date,
-    upTo: number,
-    source: string,
-    textAsRowFilter: boolean,
-  ): Promise<{ matched: number; result: SearchResult }> {
-    const { where, params } = historyWhere(f, now, { textAsRowFilter });
+    const { where, params } = historyWhere(f, now);
     const n = params.length;
+    // One walk of the matches, newest first, serves both the capped count and the page (before, two
+    // queries read the same rows twice). It selects only the key and the filter columns, so on a
+    // covering index it is an index-only scan; the wide rows (the JSON doc) are then read by primary
+    // key for the page alone. docs/records.md "Indexes, and why".
+    const upTo = Math.max(TOTAL_CAP + 1, f.offset + f.limit);
     const rows = await this.db.query<Row & { total: string; page_at: string | null }>(
       `WITH m AS MATERIALIZED (
-         SELECT i.incident_id, i.opened_at FROM ${source} i ${where}
+         SELECT i.incident_id, i.opened_at FROM incidents i ${where}
          ORDER BY i.opened_at DESC, i.incident_id DESC LIMIT $${n + 1}),
        page AS (SELECT incident_id, opened_at FROM m ORDER BY opened_at DESC, incident_id DESC LIMIT $${n + 2} OFFSET $${n + 3})
        SELECT t.total, r.* FROM (SELECT count(*) AS total FROM m) t
@@ -144,13 +108,9 @@ export class RecordReader {
        ORDER BY r.page_at DESC, r.page_id DESC`,
       [...params, upTo, f.limit, f.offset, now.toISOString()],
     );
-    const matched = Number(rows[0]?.total ?? 0);
-    const total = Math.min(matched, TOTAL_CAP + 1);
+    const total = Math.min(Number(rows[0]?.total ?? 0), TOTAL_CAP + 1);
     const page = rows.filter((r) => r.page_at !== null);
-    return {
-      matched,
-      result: { incidents: page.map(toIncident), total: Math.min(total, TOTAL_CAP), totalCapped: total > TOTAL_CAP },
-    };
+    return { incidents: page.map(toIncident), total: Math.min(total, TOTAL_CAP), totalCapped: total > TOTAL_CAP };
   }
 
   async incident(id: string): Promise<HistoryIncident | undefined> {
