@@ -24,7 +24,7 @@ describe('the history WHERE clause (pure)', () => {
     expect(historyWhere(filter({ q: 'forklift' }), now).where).toBe('WHERE i.search_text ILIKE $1');
     // the row filter reads the indexes' lowercased copy (search_lower), and the heap only when that is NULL
     const rowFilter = (n: number) =>
-      `coalesce(i.search_lower, (SELECT lower(t.search_text) FROM incidents t WHERE t.incident_id = i.incident_id)) LIKE lower($${n})`;
+      `(i.search_lower LIKE lower($${n}) OR (i.search_lower IS NULL AND (SELECT lower(t.search_text) FROM incidents t WHERE t.incident_id = i.incident_id) LIKE lower($${n})))`;
     expect(historyWhere(filter({ q: '용접' }), now).where).toBe(`WHERE ${rowFilter(1)}`);
     expect(historyWhere(filter({ q: 'forklift', camera: 'cam1' }), now).where).toBe(
       `WHERE i.camera_id = $1 AND ${rowFilter(2)}`,
