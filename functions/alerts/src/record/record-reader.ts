@@ -72,11 +72,12 @@ function toIncident(r: Row): HistoryIncident {
   };
 }
 
-const SELECT = (now: string) => `SELECT i.doc, i.site, i.area, i.zones, i.clip_paths, i.owner, i.ack_note, i.legal_hold,
+/** The history's columns of incident `i` (`now` is the parameter the overdue count compares with). */
+const COLUMNS = (now: string) => `i.doc, i.site, i.area, i.zones, i.clip_paths, i.owner, i.ack_note, i.legal_hold,
   i.acknowledged_at, i.acknowledged_by,
   (SELECT count(*) FROM actions a WHERE a.incident_id = i.incident_id AND a.status IN ('open', 'in_progress')) AS open_actions,
-  (SELECT count(*) FROM actions a WHERE a.incident_id = i.incident_id AND a.status IN ('open', 'in_progress') AND a.due_at < ${now}) AS overdue_actions
-  FROM incidents i`;
+  (SELECT count(*) FROM actions a WHERE a.incident_id = i.incident_id AND a.status IN ('open', 'in_progress') AND a.due_at < ${now}) AS overdue_actions`;
+const SELECT = (now: string) => `SELECT ${COLUMNS(now)} FROM incidents i`;
 
 /** Reads of the record: the history, one incident with everything about it, actions. */
 export class RecordReader {
@@ -90,18 +91,26 @@ export class RecordReader {
     const now = this.now();
     const { where, params } = historyWhere(f, now);
     const n = params.length;
-    const [rows, count] = await Promise.all([
-      this.db.query<Row>(
-        `${SELECT(`$${n + 1}`)} ${where} ORDER BY i.opened_at DESC, i.incident_id DESC LIMIT $${n + 2} OFFSET $${n + 3}`,
-        [...params, now.toISOString(), f.limit, f.offset],
-      ),
-      this.db.query<{ n: string }>(
-        `SELECT count(*) AS n FROM (SELECT 1 FROM incidents i ${where} LIMIT ${TOTAL_CAP + 1}) x`,
-        params,
-      ),
-    ]);
-    const total = Number(count[0]?.n ?? 0);
-    return { incidents: rows.map(toIncident), total: Math.min(total, TOTAL_CAP), totalCapped: total > TOTAL_CAP };
+    // One walk of the matches, newest first, serves both the capped count and the page (before, two
+    // queries read the same rows twice). It selects only the key and the filter columns, so on a
+    // covering index it is an index-only scan; the wide rows (the JSON doc) are then read by primary
+    // key for the page alone. docs/records.md "Indexes, and why".
+    const upTo = Math.max(TOTAL_CAP + 1, f.offset + f.limit);
+    const rows = await this.db.query<Row & { total: string; page_at: string | null }>(
+      `WITH m AS MATERIALIZED (
+         SELECT i.incident_id, i.opened_at FROM incidents i ${where}
+         ORDER BY i.opened_at DESC, i.incident_id DESC LIMIT $${n + 1}),
+       page AS (SELECT incident_id, opened_at FROM m ORDER BY opened_at DESC, incident_id DESC LIMIT $${n + 2} OFFSET $${n + 3})
+       SELECT t.total, r.* FROM (SELECT count(*) AS total FROM m) t
+       LEFT JOIN LATERAL (
+         SELECT ${COLUMNS(`$${n + 4}`)}, p.opened_at AS page_at, p.incident_id AS page_id
+         FROM page p JOIN incidents i ON i.incident_id = p.incident_id) r ON true
+       ORDER BY r.page_at DESC, r.page_id DESC`,
+      [...params, upTo, f.limit, f.offset, now.toISOString()],
+    );
+    const total = Math.min(Number(rows[0]?.total ?? 0), TOTAL_CAP + 1);
+    const page = rows.filter((r) => r.page_at !== null);
+    return { incidents: page.map(toIncident), total: Math.min(total, TOTAL_CAP), totalCapped: total > TOTAL_CAP };
   }
 
   async incident(id: string): Promise<HistoryIncident | undefined> {

@@ -20,11 +20,21 @@ export async function reportRows(
       `SELECT action_id::text AS "actionId", incident_id AS "incidentId", text, owner, due_at AS "dueAt", status
        FROM actions WHERE status IN ('open', 'in_progress') ORDER BY due_at LIMIT 500`,
     ),
-    // the window's events, and the last one before it per camera (its state when the window opened)
+    // the window's events, and the last one before it per camera (its state when the window opened).
+    // The cameras are found by a loose index scan (a recursive CTE stepping from one camera_id to the
+    // next on camera_events_camera_at, PostgreSQL wiki "Loose indexscan"), and each one's last event
+    // before the window by one backward probe of the same index: ~200 probes, where a DISTINCT ON over
+    // all earlier events read 73 k rows (0.17 s at 1 M incidents) and, lacking an ORDER BY of its own,
+    // kept each camera's first event instead of its last.
     db.query<CameraEventRow>(
-      `SELECT camera_id AS "cameraId", status, at FROM camera_events WHERE at >= $1 AND at < $2
+      `WITH RECURSIVE cams AS (
+         SELECT min(camera_id) AS c FROM camera_events
+         UNION ALL
+         SELECT (SELECT min(camera_id) FROM camera_events WHERE camera_id > cams.c) FROM cams WHERE cams.c IS NOT NULL)
+       SELECT camera_id AS "cameraId", status, at FROM camera_events WHERE at >= $1 AND at < $2
        UNION ALL
-       SELECT DISTINCT ON (camera_id) camera_id, status, at FROM camera_events WHERE at < $1
+       SELECT last.camera_id, last.status, last.at FROM cams CROSS JOIN LATERAL (
+         SELECT camera_id, status, at FROM camera_events WHERE camera_id = cams.c AND at < $1 ORDER BY at DESC LIMIT 1) last
        ORDER BY 1, 3`,
       [w.from, w.to],
     ),
