@@ -302,6 +302,7 @@ export function formatReport(r: DoctorReport): string {
 
 async function main(): Promise<void> {
   const config = loadConfigOrExit(process.env);
+  for (const warning of config.warnings) process.stderr.write(`warning: ${warning}\n`); // deprecated names/spellings (docs/architecture.md §3.2)
   let baseUrl = config.common.vllmBaseUrl;
   let close: (() => Promise<void>) | undefined;
   let workRoot: string | undefined;
@@ -313,7 +314,7 @@ async function main(): Promise<void> {
       port: 0,
       model: config.common.vllmModel,
       vllmVersion: s.vllmVersion,
-      analysis: s.analysis === 'on',
+      analysis: s.analysis,
       allowedMediaPath: root,
       promptTokensDetails: s.promptTokensDetails,
     });

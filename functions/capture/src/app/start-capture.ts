@@ -60,7 +60,8 @@ const PUBLISH_DRAIN_MS = 5000;
 export async function startCapture(config: Config, deps: CaptureDeps = {}): Promise<CaptureHandle> {
   const { common, capture: cc } = config;
   const logger = deps.logger ?? createLogger('capture', common.logLevel);
-  for (const warning of captureStartWarnings(config)) logger.warn(warning);
+  // deprecated names/spellings first (docs/architecture.md §3.2), then unwise combinations
+  for (const warning of [...config.warnings, ...captureStartWarnings(config)]) logger.warn(warning);
   const registry = deps.registry ?? createRegistry('capture');
   const redis =
     deps.redis ?? logRedisErrors(new Redis(common.redisUrl, { maxRetriesPerRequest: null }), logger, 'capture');
