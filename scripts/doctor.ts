@@ -290,7 +290,7 @@ export function formatReport(r: DoctorReport): string {
     out.push(
       r.uuidOnly.status === 200
         ? 'few-shot by reference (uuid-only parts, FEWSHOT_BY_REFERENCE): supported'
-        : `few-shot by reference (uuid-only parts): NOT supported (HTTP ${r.uuidOnly.status}: ${r.uuidOnly.message.replace(/\s+/g, ' ').slice(0, 160)}); inference resends the media (safetyhanta_inference_fewshot_resends_total) and stops trying after 3 misses; set FEWSHOT_BY_REFERENCE=off`,
+        : `few-shot by reference (uuid-only parts): NOT supported (HTTP ${r.uuidOnly.status}: ${r.uuidOnly.message.replace(/\s+/g, ' ').slice(0, 160)}); inference resends the media (safetyhanta_inference_fewshot_resends_total) and stops trying after 3 misses; set FEWSHOT_BY_REFERENCE=false`,
     );
   out.push(
     r.ok

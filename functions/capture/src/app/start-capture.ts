@@ -44,7 +44,7 @@ export interface CaptureHandle {
   cameras(): string[];
   recorders(): RecorderStatus[];
   readiness(): Promise<Readiness>;
-  /** Runs one retention sweep now (also runs every RETENTION_INTERVAL_SECONDS). */
+  /** Runs one retention sweep now (also runs every CLIP_RETENTION_INTERVAL_SECONDS). */
   sweepRetention(): Promise<SweepResult>;
   /** SIGINT to every recorder (last clips finalised and enqueued), release leases, close. Idempotent. */
   stop(): Promise<void>;

@@ -74,7 +74,8 @@ export const capture = {
     expected: 'an integer number of seconds',
     doc: 'cap of the backoff before a dead ffmpeg is respawned',
   }),
-  retentionIntervalSeconds: envVar('RETENTION_INTERVAL_SECONDS', {
+  retentionIntervalSeconds: envVar('CLIP_RETENTION_INTERVAL_SECONDS', {
+    deprecatedNames: ['RETENTION_INTERVAL_SECONDS'],
     schema: int(1, 86400),
     default: '60',
     expected: 'an integer number of seconds',

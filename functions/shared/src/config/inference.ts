@@ -182,7 +182,8 @@ export const inference = {
     expected: 'seconds, 60–604800',
     doc: 'how long a committed job’s events are kept for re-publishing after a crash between commit and ack',
   }),
-  maxClipSeconds: envVar('MAX_CLIP_SECONDS', {
+  maxClipSeconds: envVar('CLIP_MAX_SECONDS', {
+    deprecatedNames: ['MAX_CLIP_SECONDS'],
     schema: optional(int(1, 86400)),
     expected: 'seconds, 1–86400',
     doc: 'longest clip inference decodes; longer ones are dead-lettered before any decode, and no decode reads past it; default 3 × SEGMENT_SECONDS',
