@@ -121,7 +121,12 @@ describe('renamed variables: the old name is read for one release', () => {
     });
 
     test('no value appears in a rename warning (it may be a secret)', () => {
-      const secretSpec = envVar('NEW_TOKEN', { schema: z.string(), expected: 'x', doc: 'x', deprecatedNames: ['OLD_TOKEN'] });
+      const secretSpec = envVar('NEW_TOKEN', {
+        schema: z.string(),
+        expected: 'x',
+        doc: 'x',
+        deprecatedNames: ['OLD_TOKEN'],
+      });
       const r = readVar(secretSpec, { OLD_TOKEN: 's3cr3t-value', NEW_TOKEN: 'other-s3cr3t' });
       expect(r.warnings.join(' ')).not.toMatch(/s3cr3t/);
     });
@@ -141,11 +146,17 @@ describe('the name rule (docs/architecture.md §3.2)', () => {
 
   test('a program to run is `<TOOL>_PATH`, declared once in the tools section', () => {
     const executables = allEnvVars().filter((v) => v.expected === 'an executable name or path');
-    expect(executables.map((v) => v.name).sort()).toEqual(Object.values(sections.tools).map((v) => v.name).sort());
+    expect(executables.map((v) => v.name).sort()).toEqual(
+      Object.values(sections.tools)
+        .map((v) => v.name)
+        .sort(),
+    );
     for (const v of executables) expect(v.name).toMatch(/^[A-Z][A-Z0-9_]*_PATH$/);
   });
 
   test('the README table shows each former name beside the new one', () => {
-    expect(configTableMarkdown()).toMatch(/\| `FFMPEG_PATH` \|.*\(was `ALERTS_FFMPEG`, still read until the next release\)/);
+    expect(configTableMarkdown()).toMatch(
+      /\| `FFMPEG_PATH` \|.*\(was `ALERTS_FFMPEG`, still read until the next release\)/,
+    );
   });
 });

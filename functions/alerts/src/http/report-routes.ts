@@ -83,10 +83,7 @@ export function reportRoutes(deps: ReportDeps) {
       return (res.send(body), true);
     } catch (err) {
       deps.logger.warn({ err: toError(err).message.slice(0, 300) }, 'report PDF failed');
-      return (
-        res.status(503).json({ error: 'the PDF printer (chromium, CHROMIUM_PATH) is not available here' }),
-        true
-      );
+      return (res.status(503).json({ error: 'the PDF printer (chromium, CHROMIUM_PATH) is not available here' }), true);
     }
   };
 }

@@ -65,8 +65,7 @@ export function readVar(
   let name = spec.name;
   let raw = current;
   if (current !== undefined)
-    for (const o of old)
-      warnings.push(`${o} is deprecated and ignored: ${spec.name} is set too and wins; remove ${o}`);
+    for (const o of old) warnings.push(`${o} is deprecated and ignored: ${spec.name} is set too and wins; remove ${o}`);
   else if (old[0] !== undefined) {
     name = old[0];
     raw = readEnv(env, name);

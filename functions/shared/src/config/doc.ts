@@ -36,7 +36,10 @@ export function configTableMarkdown(): string {
     );
     for (const v of vars) {
       // a renamed variable keeps its old name in the table while the old name is still read
-      const was = v.deprecatedNames.length === 0 ? '' : ` (was ${v.deprecatedNames.map((n) => `\`${n}\``).join(', ')}, still read until the next release)`;
+      const was =
+        v.deprecatedNames.length === 0
+          ? ''
+          : ` (was ${v.deprecatedNames.map((n) => `\`${n}\``).join(', ')}, still read until the next release)`;
       out.push(
         `| \`${v.name}\` | ${v.default === undefined ? '(unset)' : `\`${cell(v.default)}\``} | ${cell(v.expected)} | ${cell(v.doc + was)} |`,
       );
