@@ -84,6 +84,25 @@ describe('renamed variables: the old name is read for one release', () => {
     expect(c.warnings).toEqual([]);
   });
 
+  test.each(allEnvVars().flatMap((v) => v.deprecatedNames.map((old) => [old, v] as const)))(
+    '%s still sets its new variable, with a warning to rename it',
+    (old, v) => {
+      // a value that parses and differs from the default, so the assertion shows the old name was read
+      const value = ['/opt/tool', '7', '11', '1'].find(
+        (x) =>
+          v.schema.safeParse(x).success &&
+          JSON.stringify(v.schema.parse(x)) !== JSON.stringify(v.schema.parse(v.default)),
+      )!;
+      const c = parseConfig({ [old]: value });
+      const section = Object.entries(sections).find(([, s]) => Object.values(s).includes(v));
+      const key = Object.entries(section![1]).find(([, spec]) => spec === v)![0];
+      expect((c as unknown as Record<string, Record<string, unknown>>)[section![0]]![key]).toEqual(
+        v.schema.parse(value),
+      );
+      expect(c.warnings).toEqual([expect.stringContaining(`${old} is deprecated: rename it to ${v.name}`)]);
+    },
+  );
+
   test('new names only: no warning', () => {
     const c = parseConfig({ REDIS_SERVER_PATH: '/usr/local/bin/redis-server', FFMPEG_PATH: 'ffmpeg7' });
     expect(c.tools.redisServerPath).toBe('/usr/local/bin/redis-server');
