@@ -156,7 +156,7 @@ async function runRow(
 ): Promise<RowResult> {
   const sim: SimProcess = await startSimProcess(ctx.env, {
     VLLM_SIM_CAPACITY_RPS: String(capacity),
-    VLLM_SIM_ANALYSIS: 'off',
+    VLLM_SIM_ANALYSIS: 'false',
     VLLM_SIM_ALLOWED_MEDIA_PATH: clipsDir,
   });
   const prefix = `bench-cap-${randomUUID()}`;
@@ -269,7 +269,7 @@ export async function capacityBench(ctx: BenchContext): Promise<BenchTable[]> {
         columns: COLUMNS,
         rows,
         notes: [
-          `vllm-sim with VLLM_SIM_CAPACITY_RPS=C and VLLM_SIM_ANALYSIS=off (a fixed safe verdict, no pixels decoded, so the sim's CPU does not compete); other latency knobs at their defaults; max_num_seqs = VLLM_SIM_MAX_BATCH.`,
+          `vllm-sim with VLLM_SIM_CAPACITY_RPS=C and VLLM_SIM_ANALYSIS=false (a fixed safe verdict, no pixels decoded, so the sim's CPU does not compete); other latency knobs at their defaults; max_num_seqs = VLLM_SIM_MAX_BATCH.`,
           `Queue pre-filled with C × ${SECONDS_OF_WORK} real 5 s clips (${DISTINCT_CLIPS} rtsp-sim scene cuts, hard-linked per job; model clips ${fps} fps, long side ${maxSide}, 32×18 gray thumbs as functions/shared/src/model-clip.ts says). Each row measures ${WINDOW_S} s from the first verdict (or until the queue is drained).`,
           'in flight = vllm:num_requests_running + waiting sampled every 50 ms; server idle % = samples with none running while jobs remained; CPU = inference process + its reaped ffmpeg children (utime+stime+cutime+cstime) ÷ clips done in the window; p95 clip wait from safetyhanta_inference_queue_wait_seconds (bucket upper bound; a pre-filled queue makes it grow with the row).',
           `Inference env as given (INFERENCE_CONCURRENCY=${ctx.config.inference.concurrency} today).`,

@@ -118,10 +118,10 @@ async function costTable(dir: string): Promise<BenchTable> {
           'segments listed / expected in the window',
         ],
         rows: [
-          row('copy', 'stream copy — capture’s recorder argv (`-c copy`, 5 s segments, MODEL_CLIP=off)'),
+          row('copy', 'stream copy — capture’s recorder argv (`-c copy`, 5 s segments, MODEL_CLIP=false)'),
           row(
             'model',
-            'copy + model clip — same process, + 2 fps 448 px libx264 model clip + 32×18 thumbs (MODEL_CLIP=on)',
+            'copy + model clip — same process, + 2 fps 448 px libx264 model clip + 32×18 thumbs (MODEL_CLIP=true)',
           ),
           row('reencode', 're-encode — same segmenter, libx264 veryfast, 448 px'),
           [

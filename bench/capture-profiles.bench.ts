@@ -11,7 +11,7 @@ import type { BenchTable } from './table';
 
 /**
  * `npm run bench -- capture-cost` (issue #26.10): what capture's recorder costs per camera at real
- * camera profiles, with the model clip on (MODEL_CLIP=on, the default: the recorder decodes every
+ * camera profiles, with the model clip on (MODEL_CLIP=true, the default: the recorder decodes every
  * frame to sample the model clip, so the cost follows resolution and bitrate, not the copy).
  * Source: Debian's gst-rtsp-server (test/support/gst-camera.ts), encoding live at 25 fps, 1 s GOP.
  * Recorder: ffmpeg with capture's own argv (core/recorder-args.ts buildRecorderCommand, model

@@ -46,8 +46,8 @@ async function step(ctx: BenchContext, cameras: number): Promise<StepResult> {
       env: {
         SEGMENT_SECONDS: String(SEGMENT_SECONDS),
         LOG_LEVEL: 'warn',
-        HEARTBEAT_TTL_SECONDS: '30',
-        REAPER_INTERVAL_SECONDS: '10',
+        QUEUE_HEARTBEAT_TTL_SECONDS: '30',
+        QUEUE_REAPER_INTERVAL_SECONDS: '10',
         PUBLISH_MAX_RETRIES: '5',
       },
     });

@@ -70,7 +70,7 @@ export async function fewShotBench(ctx: BenchContext): Promise<BenchTable> {
       await sim.stop();
     }
   };
-  await run('media in every request (FEWSHOT_BY_REFERENCE=off)', '4', 'full');
+  await run('media in every request (FEWSHOT_BY_REFERENCE=false)', '4', 'full');
   await run('once, then uuid-only', '4', 'ref');
   // room for 2.5 processed clips: fewer than the 6 examples + the clip, so references keep missing
   const tiny = ((2.5 * processedItemBytes(560)) / GIB).toFixed(4);

@@ -114,7 +114,7 @@ export async function gateBench(ctx: BenchContext): Promise<BenchTable> {
         truths.push({ job: await job(clipsDir, cam, i, fps, maxSide), hazards });
       }
     }
-    const sim = await startSimProcess(ctx.env, { VLLM_SIM_ANALYSIS: 'on', VLLM_SIM_ALLOWED_MEDIA_PATH: clipsDir });
+    const sim = await startSimProcess(ctx.env, { VLLM_SIM_ANALYSIS: 'true', VLLM_SIM_ALLOWED_MEDIA_PATH: clipsDir });
     const prefix = `bench-gate-${randomUUID()}`;
     const keys = redisKeys(prefix);
     const redis = new Redis(ctx.redisUrl, { maxRetriesPerRequest: 1 });
@@ -199,7 +199,7 @@ export async function gateBench(ctx: BenchContext): Promise<BenchTable> {
       ]);
       return {
         title:
-          'Unchanged-scene gate: GPU requests saved on static + busy cameras, hazards missed (VLLM_SIM_ANALYSIS=on)',
+          'Unchanged-scene gate: GPU requests saved on static + busy cameras, hazards missed (VLLM_SIM_ANALYSIS=true)',
         command: 'npm run bench -- capacity-gate',
         columns: [
           'cameras',

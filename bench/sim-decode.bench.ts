@@ -29,7 +29,7 @@ interface Variant {
 const VARIANTS: Variant[] = [
   { label: 'node-av (in-process, default)', overrides: { VLLM_SIM_DECODER: 'node-av' } },
   { label: 'ffmpeg child per request', overrides: { VLLM_SIM_DECODER: 'ffmpeg' } },
-  { label: 'no decode (VLLM_SIM_ANALYSIS=off)', overrides: { VLLM_SIM_ANALYSIS: 'off' } },
+  { label: 'no decode (VLLM_SIM_ANALYSIS=false)', overrides: { VLLM_SIM_ANALYSIS: 'false' } },
 ];
 
 export async function simDecodeBench(ctx: BenchContext): Promise<BenchTable> {

@@ -21,7 +21,7 @@ RUN npx tsc -p docker/tsconfig.image.json
 FROM node:22-slim AS runtime
 # ffmpeg/ffprobe: the code spawns them (see the description above).
 # chromium: GET /reports/*.pdf prints the report HTML with `chromium --headless --print-to-pdf`
-#   (functions/alerts/src/adapters/pdf.ts; RECORD_CHROMIUM defaults to `chromium`, Debian's
+#   (functions/alerts/src/adapters/pdf.ts; CHROMIUM_PATH defaults to `chromium`, Debian's
 #   /usr/bin/chromium); without it the PDF route answers 503 (issue #25.6).
 # fonts-noto-cjk: the reports are in Korean (titles, summaries, actions); Debian's chromium
 #   depends on no CJK font, so without one every Hangul glyph prints as an empty box.

@@ -290,7 +290,7 @@ export function formatReport(r: DoctorReport): string {
     out.push(
       r.uuidOnly.status === 200
         ? 'few-shot by reference (uuid-only parts, FEWSHOT_BY_REFERENCE): supported'
-        : `few-shot by reference (uuid-only parts): NOT supported (HTTP ${r.uuidOnly.status}: ${r.uuidOnly.message.replace(/\s+/g, ' ').slice(0, 160)}); inference resends the media (safetyhanta_inference_fewshot_resends_total) and stops trying after 3 misses; set FEWSHOT_BY_REFERENCE=off`,
+        : `few-shot by reference (uuid-only parts): NOT supported (HTTP ${r.uuidOnly.status}: ${r.uuidOnly.message.replace(/\s+/g, ' ').slice(0, 160)}); inference resends the media (safetyhanta_inference_fewshot_resends_total) and stops trying after 3 misses; set FEWSHOT_BY_REFERENCE=false`,
     );
   out.push(
     r.ok
@@ -302,6 +302,7 @@ export function formatReport(r: DoctorReport): string {
 
 async function main(): Promise<void> {
   const config = loadConfigOrExit(process.env);
+  for (const warning of config.warnings) process.stderr.write(`warning: ${warning}\n`); // deprecated names/spellings (docs/architecture.md §3.2)
   let baseUrl = config.common.vllmBaseUrl;
   let close: (() => Promise<void>) | undefined;
   let workRoot: string | undefined;
@@ -313,7 +314,7 @@ async function main(): Promise<void> {
       port: 0,
       model: config.common.vllmModel,
       vllmVersion: s.vllmVersion,
-      analysis: s.analysis === 'on',
+      analysis: s.analysis,
       allowedMediaPath: root,
       promptTokensDetails: s.promptTokensDetails,
     });

@@ -15,6 +15,8 @@ async function main(): Promise<number> {
     process.stderr.write(`${(err as Error).message}\n`);
     return 1;
   }
+  // deprecated names/spellings (docs/architecture.md §3.2); each part it starts logs them too
+  for (const warning of config.warnings) process.stderr.write(`warning: ${warning}\n`);
   // a closed terminal (SIGHUP) must not turn the orderly shutdown into a crash on the next write
   process.stdout.on('error', () => undefined);
   process.stderr.on('error', () => undefined);

@@ -48,7 +48,7 @@ export function recorderArgs(
       segmentSeconds,
       listFile: path.join(runDir, 'list.csv'),
       runDir,
-      // `model`: the same process also writes the model clip + thumbnails (MODEL_CLIP=on, issue #13)
+      // `model`: the same process also writes the model clip + thumbnails (MODEL_CLIP=true, issue #13)
       ...(mode === 'model'
         ? {
             model: {

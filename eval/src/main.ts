@@ -64,6 +64,7 @@ async function main(argv: string[]): Promise<number> {
     },
   });
   const config = loadConfigOrExit(process.env);
+  for (const warning of config.warnings) process.stderr.write(`warning: ${warning}\n`); // deprecated names/spellings (docs/architecture.md §3.2)
   const logger = createLogger('eval', config.common.logLevel === 'info' ? 'warn' : config.common.logLevel);
   switch (command) {
     case 'make-synthetic': {

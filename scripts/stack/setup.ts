@@ -110,7 +110,7 @@ export async function gatherIssues(
     )),
   );
   const answers = await redisAnswers(c.common.redisUrl);
-  add(checkRedis(answers, c.common.redisUrl, c.stack.redisServer, answers || onPath(c.stack.redisServer)));
+  add(checkRedis(answers, c.common.redisUrl, c.tools.redisServerPath, answers || onPath(c.tools.redisServerPath)));
   return { issues, redisAnswers: answers };
 }
 

@@ -44,7 +44,7 @@ export async function preflight(run: StackRun): Promise<boolean> {
   if (answers) {
     say(run, `  ✔ redis: using ${redactUrls(c.common.redisUrl)} (keys under ${c.common.redisPrefix}:)`);
   } else {
-    run.redis = await launchRedis(c.stack.redisServer, run.logsDir);
+    run.redis = await launchRedis(c.tools.redisServerPath, run.logsDir);
     run.redisUrl = run.redis.url;
     say(
       run,

@@ -21,7 +21,7 @@ it('reports a full clip volume, never evicts unjudged clips, and frees space onc
   stack = await startStack({
     cameras: 1,
     mapping: { cam1: 'safe' },
-    env: { SEGMENT_SECONDS: '2', CLIPS_MAX_BYTES: String(CAP), RETENTION_INTERVAL_SECONDS: '5' },
+    env: { SEGMENT_SECONDS: '2', CLIPS_MAX_BYTES: String(CAP), CLIP_RETENTION_INTERVAL_SECONDS: '5' },
   });
   const s = stack;
   const fail = (err: Error) => {

@@ -96,7 +96,7 @@ function badFiles(clipsDir: string, validClip: string, tag: string): string[] {
 }
 
 it(`answers every malformed input with a 4xx or a dead letter, and keeps working (seed ${SEED})`, async () => {
-  stack = await startStack({ partEnv: { inference: { MAX_ATTEMPTS: '2' } } });
+  stack = await startStack({ partEnv: { inference: { QUEUE_MAX_ATTEMPTS: '2' } } });
   const s = stack;
   await Promise.all([s.start('vllmSim'), s.start('alerts'), s.start('capture')]);
   await s.start('inference');

@@ -18,7 +18,7 @@ it('loses no clip, judges none twice and sends no duplicate alert across kill -9
     cameras: 3,
     mapping: { cam1: 'fire', cam2: 'safe', cam3: 'person_fall' },
     // the killed replica's staging is recovered by the periodic pass (folders idle > timeout + 2 segments)
-    env: { SEGMENT_SECONDS: '2', CAPTURE_STAGGER_MS: '100', RETENTION_INTERVAL_SECONDS: '10' },
+    env: { SEGMENT_SECONDS: '2', CAPTURE_STAGGER_MS: '100', CLIP_RETENTION_INTERVAL_SECONDS: '10' },
   });
   const s = stack;
   const fail = (err: Error) => {

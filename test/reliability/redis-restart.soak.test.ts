@@ -23,7 +23,7 @@ it('gives every clip recorded across a Redis restart exactly one verdict', async
     cameras: 2,
     mapping: { cam1: 'no_hard_hat', cam2: 'safe' },
     // clips closed while Redis was away are re-enqueued from the segment lists by the periodic pass
-    env: { SEGMENT_SECONDS: '2', CAPTURE_STAGGER_MS: '100', RETENTION_INTERVAL_SECONDS: '5' },
+    env: { SEGMENT_SECONDS: '2', CAPTURE_STAGGER_MS: '100', CLIP_RETENTION_INTERVAL_SECONDS: '5' },
   });
   const s = stack;
   const fail = (err: Error) => {

@@ -107,7 +107,11 @@ describe('thumbnails: hardened ffmpeg runs', () => {
   it('over HTTP: the waiting queue is bounded (503 past it), and ffmpeg is killed when its client goes', async () => {
     const fake = await hangingFfmpeg(await fs.mkdtemp(path.join(tmp, 'abort-')));
     const alerts = await startAlerts(
-      { ...env.config, alerts: { ...env.config.alerts, ffmpegPath: fake.bin, thumbQueue: 1, thumbTimeoutMs: 30_000 } },
+      {
+        ...env.config,
+        tools: { ...env.config.tools, ffmpegPath: fake.bin },
+        alerts: { ...env.config.alerts, thumbQueue: 1, thumbTimeoutMs: 30_000 },
+      },
       { host: '127.0.0.1' },
     );
     try {

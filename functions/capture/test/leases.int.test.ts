@@ -40,7 +40,7 @@ function startReplica(name: string): { child: ChildProcess; output: () => string
       RTSP_TIMEOUT_SECONDS: '2',
       CAPTURE_REPLICA_ID: name,
       CAPTURE_STAGGER_MS: '200',
-      RETENTION_INTERVAL_SECONDS: '3600',
+      CLIP_RETENTION_INTERVAL_SECONDS: '3600',
       LOG_LEVEL: 'info',
     }),
   };

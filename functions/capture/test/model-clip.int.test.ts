@@ -213,9 +213,9 @@ async function checkModelClips(clipsDir: string): Promise<void> {
   expect(meanDiff(plain, plainEvidence, w, 20, 20, w / 2 - 20, h / 2 - 20)).toBeLessThan(10);
 }
 
-test('MODEL_CLIP=off: clips without `model`, no .model folder', async () => {
+test('MODEL_CLIP=false: clips without `model`, no .model folder', async () => {
   await deleteKeysUnder(redis, prefix);
-  const clipsDir = await start({ MODEL_CLIP: 'off' });
+  const clipsDir = await start({ MODEL_CLIP: 'false' });
   // only this run's clips (the first run's last clips may still be announced after its stop)
   const mine = async () => {
     const out: ClipJob[] = [];

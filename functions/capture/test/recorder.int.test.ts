@@ -55,7 +55,7 @@ test('3 cameras for 30 s: valid clips of SEGMENT_SECONDS, each enqueued once, < 
     CAPTURE_RESPAWN_MAX_SECONDS: '2',
     // the periodic staging recovery runs every second, so it meets live run folders (also the
     // empty ones cam4's respawns create while it is down) and must leave them alone
-    RETENTION_INTERVAL_SECONDS: '1',
+    CLIP_RETENTION_INTERVAL_SECONDS: '1',
   });
   const t0 = Date.now();
   capture = await startCapture(config, { registry });
@@ -108,7 +108,7 @@ test('3 cameras for 30 s: valid clips of SEGMENT_SECONDS, each enqueued once, < 
 
   // segment lag: the clip's media ended → enqueued, every clip under 5 s (a histogram bucket bound; was 2.5 s
   // before the time pairing of issue #26.1, which waits for the model segment that covers the clip's end). With
-  // MODEL_CLIP on (the default) a clip is announced once its model segment is listed too, and that
+  // MODEL_CLIP=true (the default) a clip is announced once its model segment is listed too, and that
   // output closes later than the stream copy: the fps filter emits the frame at n × SEGMENT only after
   // it has seen a later input frame, then x264 encodes it (measured mean ≈ 0.8 s on this machine kind).
   // One clip may be later: the dropped camera's last clip, which ffmpeg lists only when it exits after
@@ -133,7 +133,7 @@ test('3 cameras for 30 s: valid clips of SEGMENT_SECONDS, each enqueued once, < 
   const ids = final.map((j) => j.id);
   expect(new Set(ids).size).toBe(ids.length);
   for (const cam of ['cam1', 'cam2', 'cam3', 'cam4']) {
-    // `.model/` holds the model clips made beside the evidence (issue #13, MODEL_CLIP=on by default)
+    // `.model/` holds the model clips made beside the evidence (issue #13, MODEL_CLIP=true by default)
     const all = await fs.readdir(path.join(clipsDir, cam));
     const files = all.filter((f) => f !== '.model').sort();
     // a clip whose model segment does not cover its time window carries none (issue #26.1 pairing by

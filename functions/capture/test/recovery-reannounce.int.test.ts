@@ -73,7 +73,7 @@ test('#18.6 after Redis restarts empty, recovery announces only segments not yet
     CAMERA_INDEX: '0',
     NUM_STREAMS: '1',
     RTSP_URL_TEMPLATE: `rtsp://127.0.0.1:${await closedPort()}/cam{N}`,
-    RETENTION_INTERVAL_SECONDS: '3600',
+    CLIP_RETENTION_INTERVAL_SECONDS: '3600',
     CAPTURE_RESPAWN_MAX_SECONDS: '5',
   });
   capture = await startCapture(config, { serve: false });

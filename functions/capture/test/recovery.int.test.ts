@@ -66,7 +66,7 @@ test('leftovers of a crashed recorder are finished, enqueued once, or quarantine
     CAMERA_INDEX: '0',
     NUM_STREAMS: '1',
     RTSP_URL_TEMPLATE: `rtsp://127.0.0.1:${await closedPort()}/cam{N}`,
-    RETENTION_INTERVAL_SECONDS: '3600',
+    CLIP_RETENTION_INTERVAL_SECONDS: '3600',
     CAPTURE_RESPAWN_MAX_SECONDS: '5',
   });
   capture = await startCapture(config, { serve: false });

@@ -71,7 +71,7 @@ describe('capture reconciles its recorders with the camera registry', () => {
         SEGMENT_SECONDS: '2',
         CAMERA_LEASE_TTL_SECONDS: '3',
         CAPTURE_STAGGER_MS: '0',
-        RETENTION_INTERVAL_SECONDS: '3600',
+        CLIP_RETENTION_INTERVAL_SECONDS: '3600',
         CAMERA_OFFLINE_SECONDS: '30',
       }),
       { serve: false },

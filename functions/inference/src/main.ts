@@ -6,6 +6,7 @@ import { startInference } from './app/start-inference';
 /** `npm run start:inference`: parse the environment once, start, stop cleanly on SIGTERM/SIGINT (shared/src/lifecycle.ts). */
 const config = loadConfigOrExit(process.env);
 const logger = createLogger('inference', config.common.logLevel);
+for (const warning of config.warnings) logger.warn(warning); // deprecated names/spellings (docs/architecture.md §3.2)
 /** After a fatal error the in-flight jobs get only this long (their claims are reaped anyway). */
 const FATAL_STOP_GRACE_MS = 5000;
 

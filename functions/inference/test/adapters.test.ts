@@ -198,7 +198,7 @@ describe('one failure policy from the error kind (errors.ts)', () => {
       'release',
       503,
     ]);
-    // An error that is not ours: retried and counted, so MAX_ATTEMPTS still ends it.
+    // An error that is not ours: retried and counted, so QUEUE_MAX_ATTEMPTS still ends it.
     expect(failurePolicy(new Error('boom'))).toBe('retry');
   });
 

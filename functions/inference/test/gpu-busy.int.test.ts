@@ -164,7 +164,7 @@ describe('inference keeps the GPU busy', () => {
     INFERENCE_CONCURRENCY: undefined, // unset: adaptive
     INFERENCE_MAX_CONCURRENCY: '32',
     VIDEO_INPUT: 'video-file',
-    UNCHANGED_GATE: 'off',
+    UNCHANGED_GATE: 'false',
     VLLM_METRICS_INTERVAL_MS: '100',
     PREPARE_WORKERS: '2',
     CLIPS_DIR: clipsDir,

@@ -74,7 +74,7 @@ describe('media contract and failure policy (Redis + ffmpeg + vllm-sim)', () => 
       VLLM_BASE_URL: vllmUrl,
       K_SINK: sink.url,
       INFERENCE_PIPELINE: 'sequential',
-      MAX_ATTEMPTS: '3',
+      QUEUE_MAX_ATTEMPTS: '3',
       ...over,
     });
     prefixes.push(env.REDIS_PREFIX!);
@@ -151,7 +151,7 @@ describe('media contract and failure policy (Redis + ffmpeg + vllm-sim)', () => 
     );
   });
 
-  test("vLLM answers 500 to one camera's clips (/health 200): exactly those are dead-lettered with the server's message within MAX_ATTEMPTS; the others get verdicts", async () => {
+  test("vLLM answers 500 to one camera's clips (/health 200): exactly those are dead-lettered with the server's message within QUEUE_MAX_ATTEMPTS; the others get verdicts", async () => {
     const s = await sim({ faults: { failPromptContaining: 'Camera: cam3\n' } });
     const p = await proxy(s);
     const { clipsDir, config, keys, queue } = await setup(p.url);
@@ -264,10 +264,10 @@ describe('media contract and failure policy (Redis + ffmpeg + vllm-sim)', () => 
     expect(p.seen).toHaveLength(0);
   });
 
-  test('issue #18.3: a clip longer than MAX_CLIP_SECONDS is dead-lettered before decode; no decode reads past it', async () => {
+  test('issue #18.3: a clip longer than CLIP_MAX_SECONDS is dead-lettered before decode; no decode reads past it', async () => {
     const s = await sim();
     const p = await proxy(s);
-    const { clipsDir, config, keys, queue } = await setup(p.url, { MAX_CLIP_SECONDS: '4', SEGMENT_SECONDS: '2' });
+    const { clipsDir, config, keys, queue } = await setup(p.url, { CLIP_MAX_SECONDS: '4', SEGMENT_SECONDS: '2' });
     const clip = await sceneClip('safe', clipsDir, 'cam1', new Date('2026-11-28T23:00:00Z'));
     await start(config);
     // It says one hour: refused by its length, never decoded nor sent.
@@ -276,9 +276,9 @@ describe('media contract and failure policy (Redis + ffmpeg + vllm-sim)', () => 
       timeoutMs: 20_000,
       what: 'the dead letter',
     });
-    expect(dead!.reason).toMatch(/clip too long: 3600 s > MAX_CLIP_SECONDS=4/);
+    expect(dead!.reason).toMatch(/clip too long: 3600 s > CLIP_MAX_SECONDS=4/);
     expect(p.seen).toHaveLength(0);
-    // It says 4 s but the file holds 5 s: the decode stops at MAX_CLIP_SECONDS (4 s × 2 fps = 8 frames).
+    // It says 4 s but the file holds 5 s: the decode stops at CLIP_MAX_SECONDS (4 s × 2 fps = 8 frames).
     await queue.enqueue({ ...clip.job, durationMs: 4000 });
     await waitUntil(() => redis.exists(keys.verdictDone(clip.job.id)), { timeoutMs: 20_000, what: 'the verdict' });
     expect((await decodeInline(p.seen.at(-1)!.finalMedia[0]!)).frames).toBe(8);

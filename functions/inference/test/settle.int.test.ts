@@ -53,7 +53,7 @@ test('a retryable failure goes back to the queue, counted; on the last attempt i
   const settled = await settleFailedJob(queue, consumer, second!, new RetryableError('vLLM said 500'), ctx);
   expect(settled).toEqual({
     outcome: 'dead-lettered',
-    reason: 'RetryableError: vLLM said 500 (attempt 2 of MAX_ATTEMPTS=2)',
+    reason: 'RetryableError: vLLM said 500 (attempt 2 of QUEUE_MAX_ATTEMPTS=2)',
   });
   expect(await where(raw)).toEqual({
     queued: false,

@@ -46,7 +46,7 @@ export class UnrecoverableError extends SafetyHantaError {
   override readonly kind: ErrorKind = 'unrecoverable';
 }
 
-/** Worth another try, and the try counts against MAX_ATTEMPTS (a 5xx while the server is healthy, a timeout). */
+/** Worth another try, and the try counts against QUEUE_MAX_ATTEMPTS (a 5xx while the server is healthy, a timeout). */
 export class RetryableError extends SafetyHantaError {}
 
 /** A dependency is down or busy (connection refused, /health failing, a full push bound): try later, attempt not counted. */

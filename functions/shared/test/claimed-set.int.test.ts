@@ -59,7 +59,7 @@ describe('claimed set bookkeeping (real Redis)', () => {
     await expectAgrees(ctx.redis, ctx.keys);
   });
 
-  test('a claim over MAX_ATTEMPTS dead-letters without leaving an id', async () => {
+  test('a claim over QUEUE_MAX_ATTEMPTS dead-letters without leaving an id', async () => {
     const q = makeQueue({ maxAttempts: 1 });
     await q.heartbeat('w');
     await q.enqueue(job(1));

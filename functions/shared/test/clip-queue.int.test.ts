@@ -92,7 +92,7 @@ describe('ClipQueue (real Redis)', () => {
     expect(next?.attempt).toBe(2);
   });
 
-  test('a job failing MAX_ATTEMPTS times lands in the dead list with its reason', async () => {
+  test('a job failing QUEUE_MAX_ATTEMPTS times lands in the dead list with its reason', async () => {
     const q = makeQueue({ maxAttempts: 3 });
     await q.enqueue(job(7));
     for (let attempt = 1; attempt <= 3; attempt++) {
@@ -103,7 +103,7 @@ describe('ClipQueue (real Redis)', () => {
     expect(await q.claim('w', 1)).toBeNull();
     const dead = await q.deadLetters();
     expect(dead).toHaveLength(1);
-    expect(dead[0]!.reason).toMatch(/failed 3 attempts \(MAX_ATTEMPTS=3\)/);
+    expect(dead[0]!.reason).toMatch(/failed 3 attempts \(QUEUE_MAX_ATTEMPTS=3\)/);
     expect(JSON.parse(dead[0]!.job).id).toBe(job(7).id);
     expect((await q.depth()).pending).toBe(0);
   });

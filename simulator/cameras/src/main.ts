@@ -32,6 +32,7 @@ function readMapping(file: string | undefined): Record<string, string> | undefin
  */
 const config = loadConfigOrExit(process.env);
 const log = createLogger('rtsp-sim', config.common.logLevel);
+for (const warning of config.warnings) log.warn(warning); // deprecated names/spellings (docs/architecture.md §3.2)
 
 async function main(ctx: MainContext): Promise<RtspSimHandle | undefined> {
   const { rtspSim: c, common } = config;

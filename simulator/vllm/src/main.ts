@@ -7,6 +7,7 @@ import { startVllmSim } from './index';
 async function main(): Promise<{ stop(): Promise<void> }> {
   const config = loadConfigOrExit(process.env);
   const log = createLogger('vllm-sim', config.common.logLevel);
+  for (const warning of config.warnings) log.warn(warning); // deprecated names/spellings (docs/architecture.md §3.2)
   const s = config.vllmSim;
   const sim = await startVllmSim({
     port: s.port,
@@ -21,7 +22,7 @@ async function main(): Promise<{ stop(): Promise<void> }> {
     cacheBlocks: s.cacheBlocks,
     promptTokensDetails: s.promptTokensDetails,
     vllmVersion: s.vllmVersion,
-    analysis: s.analysis === 'on',
+    analysis: s.analysis,
     decoder: s.decoder,
     mmProcessorCacheGb: s.mmProcessorCacheGb,
     logger: log,

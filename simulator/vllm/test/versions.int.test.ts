@@ -170,7 +170,7 @@ test(`from ${BROKEN_FRAMES_DROPPED_SINCE} broken frames are dropped: do_sample_f
   expect(sampled.json.error.message).toMatch(/^index \d+ is out of bounds for axis 0 with size \d$/);
 });
 
-test('VLLM_SIM_ANALYSIS=off: no pixels decoded, a fixed safe verdict, tokens still counted from the header', async () => {
+test('VLLM_SIM_ANALYSIS=false: no pixels decoded, a fixed safe verdict, tokens still counted from the header', async () => {
   const s = await sim({ analysis: false });
   const r = await chat(s, [mp4Part(mp4)]);
   expect(r.status).toBe(200);

@@ -144,8 +144,8 @@ export async function startStack(o: StackOptions = {}): Promise<TestStack> {
     VLLM_BASE_URL: `${local(ports.vllmSim)}/v1`,
     K_SINK: broker.url,
     LOG_LEVEL: 'info',
-    HEARTBEAT_TTL_SECONDS: '4',
-    REAPER_INTERVAL_SECONDS: '1',
+    QUEUE_HEARTBEAT_TTL_SECONDS: '4',
+    QUEUE_REAPER_INTERVAL_SECONDS: '1',
     PUBLISH_MAX_RETRIES: '3',
     ...o.env,
   };

@@ -120,7 +120,7 @@ export function createSharedParts(
   });
   const thumbs = new ThumbnailCache({
     clipsDir: common.clipsDir,
-    ffmpegPath: alerts.ffmpegPath,
+    ffmpegPath: config.tools.ffmpegPath,
     onExtract: () => p.metrics.thumbnails.inc(),
     timeoutMs: alerts.thumbTimeoutMs,
     maxWaiting: alerts.thumbQueue,
@@ -190,7 +190,7 @@ export function createDashboardRoutes(
     thumbs: shared.thumbs,
     renditions: new RenditionCache({
       clipsDir: common.clipsDir,
-      ffmpegPath: alerts.ffmpegPath,
+      ffmpegPath: config.tools.ffmpegPath,
       onExtract: () => p.metrics.renditions.inc(),
     }),
   });

@@ -123,7 +123,7 @@ export async function startRecord(config: Config, deps: RecordDeps): Promise<Run
     logger,
     now,
     utcOffset: config.record.reportUtcOffset,
-    chromium: config.record.chromium,
+    chromium: config.tools.chromiumPath,
     ...(deps.thumbnail ? { thumbnail: deps.thumbnail } : {}),
   });
 

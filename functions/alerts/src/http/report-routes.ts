@@ -19,7 +19,7 @@ export interface ReportDeps {
   readonly now: () => Date;
   /** RECORD_REPORT_UTC_OFFSET, e.g. `+09:00`. */
   readonly utcOffset: string;
-  /** RECORD_CHROMIUM: prints the PDF. */
+  /** CHROMIUM_PATH: prints the PDF. */
   readonly chromium: string;
   /** A clip's thumbnail, inlined into the PDF (the HTML page links /thumbs instead). */
   readonly thumbnail?: (clipPath: string) => Promise<Buffer>;
@@ -83,10 +83,7 @@ export function reportRoutes(deps: ReportDeps) {
       return (res.send(body), true);
     } catch (err) {
       deps.logger.warn({ err: toError(err).message.slice(0, 300) }, 'report PDF failed');
-      return (
-        res.status(503).json({ error: 'the PDF printer (chromium, RECORD_CHROMIUM) is not available here' }),
-        true
-      );
+      return (res.status(503).json({ error: 'the PDF printer (chromium, CHROMIUM_PATH) is not available here' }), true);
     }
   };
 }

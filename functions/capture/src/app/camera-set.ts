@@ -76,8 +76,8 @@ export class CameraSet {
       timeoutSeconds: cc.rtspTimeoutSeconds,
       segmentSeconds: common.segmentSeconds,
       respawnMaxMs: cc.respawnMaxSeconds * 1000,
-      ffmpegPath: cc.ffmpegPath,
-      ffprobePath: cc.ffprobePath,
+      ffmpegPath: this.d.config.tools.ffmpegPath,
+      ffprobePath: this.d.config.tools.ffprobePath,
       replicaId: this.d.replicaId,
       logger: this.d.logger,
       metrics,
@@ -134,7 +134,7 @@ export class CameraSet {
     for (const cam of this.cameras()) {
       const target = this.directory.get(cam);
       const drawn = this.recordingZones.get(cam);
-      const zonesChanged = this.d.config.capture.modelClip === 'on' && drawn !== undefined && drawn !== hashes.get(cam);
+      const zonesChanged = this.d.config.capture.modelClip && drawn !== undefined && drawn !== hashes.get(cam);
       if (target === undefined || (sameTarget(target, this.recordingTarget.get(cam)) && !zonesChanged)) continue;
       this.d.logger.info(
         { cameraId: cam, zonesChanged },
@@ -153,10 +153,10 @@ export class CameraSet {
     await this.starting;
   }
 
-  /** MODEL_CLIP=on: the recorder also writes the model clip, with the camera's zones drawn in. */
+  /** MODEL_CLIP=true: the recorder also writes the model clip, with the camera's zones drawn in. */
   private modelOptions(cam: string): RecorderModelOptions | undefined {
     const { capture: cc, inference: ic } = this.d.config;
-    if (cc.modelClip !== 'on') return undefined;
+    if (!cc.modelClip) return undefined;
     return {
       sampling: ic.videoSampling,
       fps: ic.videoFps,

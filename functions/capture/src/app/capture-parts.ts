@@ -60,7 +60,7 @@ export function createCaptureParts(
     publisher,
     metrics,
     logger,
-    ffprobePath: cc.ffprobePath,
+    ffprobePath: config.tools.ffprobePath,
     onRecorderClip: (cam, at) => health.clip(cam, at),
   });
   const retention = new RetentionSweeper({

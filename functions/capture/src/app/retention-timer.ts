@@ -3,7 +3,7 @@ import { toError } from '../../../shared/src/errors';
 import type { RetentionSweeper, SweepResult } from '../adapters/retention';
 import type { CameraSet } from './camera-set';
 
-/** The retention round of one replica (RETENTION_INTERVAL_SECONDS), and a sweep on demand. */
+/** The retention round of one replica (CLIP_RETENTION_INTERVAL_SECONDS), and a sweep on demand. */
 export interface RetentionTimer {
   /** Recovers staging, then sweeps now (tests, operators). */
   readonly sweepNow: () => Promise<SweepResult>;

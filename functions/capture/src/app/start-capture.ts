@@ -44,7 +44,7 @@ export interface CaptureHandle {
   cameras(): string[];
   recorders(): RecorderStatus[];
   readiness(): Promise<Readiness>;
-  /** Runs one retention sweep now (also runs every RETENTION_INTERVAL_SECONDS). */
+  /** Runs one retention sweep now (also runs every CLIP_RETENTION_INTERVAL_SECONDS). */
   sweepRetention(): Promise<SweepResult>;
   /** SIGINT to every recorder (last clips finalised and enqueued), release leases, close. Idempotent. */
   stop(): Promise<void>;
@@ -60,7 +60,8 @@ const PUBLISH_DRAIN_MS = 5000;
 export async function startCapture(config: Config, deps: CaptureDeps = {}): Promise<CaptureHandle> {
   const { common, capture: cc } = config;
   const logger = deps.logger ?? createLogger('capture', common.logLevel);
-  for (const warning of captureStartWarnings(config)) logger.warn(warning);
+  // deprecated names/spellings first (docs/architecture.md §3.2), then unwise combinations
+  for (const warning of [...config.warnings, ...captureStartWarnings(config)]) logger.warn(warning);
   const registry = deps.registry ?? createRegistry('capture');
   const redis =
     deps.redis ?? logRedisErrors(new Redis(common.redisUrl, { maxRetriesPerRequest: null }), logger, 'capture');

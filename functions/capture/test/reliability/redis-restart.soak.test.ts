@@ -56,7 +56,7 @@ test('recording survives a Redis restart; clips of the outage are enqueued when 
       SEGMENT_SECONDS: '2',
       CAMERA_LEASE_TTL_SECONDS: '3',
       CAMERA_OFFLINE_SECONDS: '30',
-      RETENTION_INTERVAL_SECONDS: '3600',
+      CLIP_RETENTION_INTERVAL_SECONDS: '3600',
     }),
     { serve: false },
   );

@@ -17,7 +17,7 @@ export interface ExtractOptions extends Omit<FrameArgsOptions, 'overlayOnStdin'>
   ffmpegPath?: string;
   /** Kill ffmpeg after this long (a stuck decode must not hold a job forever). @default 60000 */
   timeoutMs?: number;
-  /** Decode at most this many seconds of the input (MAX_CLIP_SECONDS): bounds time and memory. */
+  /** Decode at most this many seconds of the input (CLIP_MAX_SECONDS): bounds time and memory. */
   maxSeconds?: number;
 }
 

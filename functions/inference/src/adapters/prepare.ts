@@ -31,7 +31,7 @@ export interface PrepareSettings {
   sampling: Sampling;
   fps: number;
   maxSide: number;
-  /** MAX_CLIP_SECONDS: longer clips are dead-lettered before any decode, and no decode reads past it. */
+  /** CLIP_MAX_SECONDS: longer clips are dead-lettered before any decode, and no decode reads past it. */
   maxClipSeconds: number;
   ffmpegPath?: string;
   /** Where inline model clips are written before being read back (default os.tmpdir()). */
@@ -165,10 +165,10 @@ async function readThumbs(job: ClipJob, m: ModelClip, s: PrepareSettings): Promi
   return frames.length > 0 ? frames : undefined;
 }
 
-/** Issue #18.3: a clip longer than MAX_CLIP_SECONDS is refused before it is decoded. */
+/** Issue #18.3: a clip longer than CLIP_MAX_SECONDS is refused before it is decoded. */
 export function checkClipLength(job: Pick<ClipJob, 'durationMs'>, maxClipSeconds: number): void {
   if (job.durationMs > maxClipSeconds * 1000) {
-    throw new UnrecoverableError(`clip too long: ${job.durationMs / 1000} s > MAX_CLIP_SECONDS=${maxClipSeconds}`, {
+    throw new UnrecoverableError(`clip too long: ${job.durationMs / 1000} s > CLIP_MAX_SECONDS=${maxClipSeconds}`, {
       label: 'too-long',
     });
   }

@@ -19,7 +19,7 @@ export interface ClaimedEntry {
  * - shutting down (`stopping`), or the failure says "unavailable" (vLLM down): release, front of
  *   the queue, attempt not counted — unless the job is dead for good;
  * - unrecoverable: dead-letter with the failure's own reason;
- * - retryable on the last attempt (MAX_ATTEMPTS): dead-letter with the failure's own reason and
+ * - retryable on the last attempt (QUEUE_MAX_ATTEMPTS): dead-letter with the failure's own reason and
  *   the attempt count, rather than the next claim's generic "failed N attempts";
  * - retryable otherwise: back to the queue, attempt counted.
  */
@@ -39,7 +39,7 @@ export async function settleFailedJob(
     const reason =
       policy === 'dead-letter'
         ? `${err.name}: ${err.message}`
-        : `${err.name}: ${err.message} (attempt ${claimed.attempt} of MAX_ATTEMPTS=${ctx.maxAttempts})`;
+        : `${err.name}: ${err.message} (attempt ${claimed.attempt} of QUEUE_MAX_ATTEMPTS=${ctx.maxAttempts})`;
     await queue.deadLetter(consumerId, claimed.raw, reason);
     return { outcome: 'dead-lettered', reason };
   }

@@ -150,7 +150,7 @@ function serverMessage(err: { readonly error?: unknown; readonly message: string
  * attempt, or it would be resent forever.
  * - connection refused / reset, 429, or a 5xx while /health fails → VllmUnavailableError: wait for /health, resend, not counted;
  * - a timeout (issue #18.3) or 408 → RetryableError: counted, back through the queue;
- * - a 5xx while /health answers 200 → RetryableError "poisoned request" with the server's message: counted; dead-lettered with it after MAX_ATTEMPTS;
+ * - a 5xx while /health answers 200 → RetryableError "poisoned request" with the server's message: counted; dead-lettered with it after QUEUE_MAX_ATTEMPTS;
  * - 401/403/404 (VLLM_API_KEY / VLLM_MODEL wrong: every job would fail the same way) → RetryableError, counted;
  * - any other 4xx → UnrecoverableError: dead-letter at once with the server's message.
  */

@@ -31,7 +31,7 @@ export interface JobDepsIo {
 /**
  * Builds what judging one job needs, shared by the pull loop and the push path: the vLLM client
  * and its /health gate (started), the publisher, the incident engine's store and policy, and
- * the unchanged-scene gate (issue #13 part 4) when UNCHANGED_GATE is on.
+ * the unchanged-scene gate (issue #13 part 4) when UNCHANGED_GATE is true.
  */
 export async function createJobDeps(config: Config, io: JobDepsIo): Promise<JobProcessorDeps & { gate: HealthGate }> {
   const { common, queue: qc, inference: ic } = config;

@@ -24,7 +24,7 @@ export interface ModelLoopDeps {
   limit: ConcurrencyLimit;
   /** The server's waiting queue (vllm:num_requests_waiting), when it exports one. */
   serverWaiting?: () => number | undefined;
-  /** MAX_ATTEMPTS: a job failing its last attempt is dead-lettered with its own reason. */
+  /** QUEUE_MAX_ATTEMPTS: a job failing its last attempt is dead-lettered with its own reason. */
   maxAttempts: number;
   metrics: InferenceMetrics;
   logger: Logger;

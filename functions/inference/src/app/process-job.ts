@@ -25,7 +25,7 @@ export interface JobProcessorDeps {
   logger: Logger;
   /** Each model answer's latency (the pull loop's adaptive concurrency listens). */
   onModelLatency?: (ms: number) => void;
-  /** The unchanged-scene gate (UNCHANGED_GATE=on); absent = every clip is judged. */
+  /** The unchanged-scene gate (UNCHANGED_GATE=true); absent = every clip is judged. */
   unchanged?: { state: GateState; options: GateOptions } | undefined;
   /** Few-shot media once, then by uuid reference (issue #27.4); absent = media in every request. */
   fewShot?: FewShotSender | undefined;

@@ -70,7 +70,7 @@ function samplingArgs(
 ): { before: string[]; filter: string } {
   const limit = opts.maxSeconds === undefined ? [] : ['-t', String(opts.maxSeconds)];
   // `-t` as an input option stops the demuxer there: memory and time per prepare are bounded
-  // by MAX_CLIP_SECONDS whatever the file claims (issue #18.3).
+  // by CLIP_MAX_SECONDS whatever the file claims (issue #18.3).
   if (opts.sampling === 'keyframes') {
     // eof_action=pass keeps the last keyframe (plain fps=1 drops it: 4 frames from a 5 s clip, not 5).
     return {

@@ -67,12 +67,6 @@ export const alerts = {
     expected: 'milliseconds, 0–3600000',
     doc: 'a camera tile’s thumbnail moves to a newer clip at most this often (each move costs one ffmpeg run, ≈0.09 CPU-s)',
   }),
-  ffmpegPath: envVar('ALERTS_FFMPEG', {
-    schema: z.string().min(1),
-    default: 'ffmpeg',
-    expected: 'an executable name or path',
-    doc: 'ffmpeg used to extract camera thumbnails',
-  }),
   unobservedResolveSeconds: envVar('ALERTS_UNOBSERVED_RESOLVE_SECONDS', {
     schema: int(0, 86400),
     default: '300',

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { envVar, int, optional, type Section } from './define';
+import { boolVar, envVar, int, optional, type Section } from './define';
 import { parseCredentialsKey } from '../camera-registry/credentials';
 
 /** Variables owned by capture (recorder, ownership, health, retention). */
@@ -74,7 +74,8 @@ export const capture = {
     expected: 'an integer number of seconds',
     doc: 'cap of the backoff before a dead ffmpeg is respawned',
   }),
-  retentionIntervalSeconds: envVar('RETENTION_INTERVAL_SECONDS', {
+  retentionIntervalSeconds: envVar('CLIP_RETENTION_INTERVAL_SECONDS', {
+    deprecatedNames: ['RETENTION_INTERVAL_SECONDS'],
     schema: int(1, 86400),
     default: '60',
     expected: 'an integer number of seconds',
@@ -85,23 +86,9 @@ export const capture = {
     expected: 'letters, digits, _ . - (≤128)',
     doc: 'lease owner name of this replica; unset = `<hostname>-<pid>-<random>`',
   }),
-  modelClip: envVar('MODEL_CLIP', {
-    schema: z.enum(['on', 'off']),
-    default: 'on',
-    expected: 'on|off',
+  modelClip: boolVar('MODEL_CLIP', {
+    default: 'true',
     doc: 'the recorder’s ffmpeg also writes the sampled, scaled model clip and 32×18 gray thumbnails beside each evidence clip (`<cam>/.model/`), at VIDEO_SAMPLING / VIDEO_FPS / VIDEO_MAX_SIDE (issue #13)',
-  }),
-  ffmpegPath: envVar('FFMPEG_PATH', {
-    schema: z.string().min(1),
-    default: 'ffmpeg',
-    expected: 'an executable name or path',
-    doc: 'ffmpeg binary (5.1+: `-timeout` is the socket timeout in µs)',
-  }),
-  ffprobePath: envVar('FFPROBE_PATH', {
-    schema: z.string().min(1),
-    default: 'ffprobe',
-    expected: 'an executable name or path',
-    doc: 'ffprobe binary (validates clips from outside sources)',
   }),
 } satisfies Section;
 

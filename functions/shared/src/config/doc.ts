@@ -8,6 +8,7 @@ export const TABLE_END = '<!-- config-table:end -->';
 
 const SECTION_TITLES: Record<string, string> = {
   common: 'Shared by every part (docs/architecture.md §3.2)',
+  tools: 'Tool binaries (`<TOOL>_PATH`, read by every part that runs the tool)',
   queue: 'Clip queue',
   publisher: 'CloudEvent publishing',
   capture: 'capture',
@@ -33,10 +34,16 @@ export function configTableMarkdown(): string {
       '| variable | default | expected | meaning |',
       '|---|---|---|---|',
     );
-    for (const v of vars)
+    for (const v of vars) {
+      // a renamed variable keeps its old name in the table while the old name is still read
+      const was =
+        v.deprecatedNames.length === 0
+          ? ''
+          : ` (was ${v.deprecatedNames.map((n) => `\`${n}\``).join(', ')}, still read until the next release)`;
       out.push(
-        `| \`${v.name}\` | ${v.default === undefined ? '(unset)' : `\`${cell(v.default)}\``} | ${cell(v.expected)} | ${cell(v.doc)} |`,
+        `| \`${v.name}\` | ${v.default === undefined ? '(unset)' : `\`${cell(v.default)}\``} | ${cell(v.expected)} | ${cell(v.doc + was)} |`,
       );
+    }
     out.push('');
   }
   return out.join('\n').trimEnd();

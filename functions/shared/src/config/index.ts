@@ -1,7 +1,8 @@
 import { ConfigError } from '../errors';
 import { redactUrls } from '../redact';
-import type { EnvVar, Section, SectionValues } from './define';
+import { readVar, type EnvVar, type Section, type SectionValues } from './define';
 import { common } from './common';
+import { tools } from './tools';
 import { queue } from './queue';
 import { publisher } from './publisher';
 import { capture } from './capture';
@@ -16,6 +17,7 @@ import { record } from './record';
 /** Every variable of every part, grouped by section. The README table is checked against this. */
 export const sections = {
   common,
+  tools,
   queue,
   publisher,
   capture,
@@ -29,21 +31,29 @@ export const sections = {
 } as const;
 
 type Sections = typeof sections;
-export type Config = { readonly [S in keyof Sections]: Readonly<SectionValues<Sections[S]>> };
+export type Config = { readonly [S in keyof Sections]: Readonly<SectionValues<Sections[S]>> } & {
+  /**
+   * Deprecated names and spellings found in the environment, one line each, naming the variable and
+   * its current form. The parser stays pure: each process logs these once at start (like
+   * `captureStartWarnings`).
+   */
+  readonly warnings: readonly string[];
+};
 
-/** Empty or whitespace-only values count as unset (after openai-node's readEnv). */
-function readEnv(env: NodeJS.ProcessEnv, name: string): string | undefined {
-  const value = env[name]?.trim();
-  return value === undefined || value === '' ? undefined : value;
-}
-
-function parseSection<S extends Section>(section: S, env: NodeJS.ProcessEnv, issues: string[]): SectionValues<S> {
+function parseSection<S extends Section>(
+  section: S,
+  env: NodeJS.ProcessEnv,
+  issues: string[],
+  warnings: string[],
+): SectionValues<S> {
   const out: Record<string, unknown> = {};
   for (const [key, spec] of Object.entries<EnvVar<unknown>>(section)) {
-    const raw = readEnv(env, spec.name) ?? spec.default;
+    const read = readVar(spec, env);
+    warnings.push(...read.warnings);
+    const raw = read.raw ?? spec.default;
     const result = spec.schema.safeParse(raw);
     if (result.success) out[key] = result.data;
-    else issues.push(`${spec.name}=${redactUrls(JSON.stringify(raw ?? ''))} is invalid: expected ${spec.expected}`); // no password in the message (#18.8)
+    else issues.push(`${read.name}=${redactUrls(JSON.stringify(raw ?? ''))} is invalid: expected ${spec.expected}`); // no password in the message (#18.8)
   }
   return out as SectionValues<S>;
 }
@@ -55,11 +65,12 @@ function parseSection<S extends Section>(section: S, env: NodeJS.ProcessEnv, iss
  */
 export function parseConfig(env: NodeJS.ProcessEnv): Config {
   const issues: string[] = [];
-  const config = Object.fromEntries(
-    Object.entries(sections).map(([name, section]) => [name, parseSection(section as Section, env, issues)]),
-  ) as unknown as Config;
+  const warnings: string[] = [];
+  const parsed = Object.fromEntries(
+    Object.entries(sections).map(([name, section]) => [name, parseSection(section as Section, env, issues, warnings)]),
+  );
   if (issues.length > 0) throw new ConfigError(issues);
-  return config;
+  return { ...parsed, warnings } as unknown as Config;
 }
 
 /** All declared variables, flat, in declaration order. */

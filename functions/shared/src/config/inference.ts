@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { envVar, int, num, optional, type Section } from './define';
+import { boolVar, envVar, int, num, optional, type Section } from './define';
 
 /** Variables owned by inference (preparer, vLLM client, prompt, incident engine). */
 export const inference = {
@@ -36,10 +36,8 @@ export const inference = {
     expected: 'an integer 1–1024',
     doc: 'fixed bound on clips claimed and prepared ahead of a model slot; default the current concurrency limit (queued clips stay in Redis, visible to KEDA)',
   }),
-  unchangedGate: envVar('UNCHANGED_GATE', {
-    schema: z.enum(['on', 'off']).transform((v) => v === 'on'),
-    default: 'on',
-    expected: 'on|off',
+  unchangedGate: boolVar('UNCHANGED_GATE', {
+    default: 'true',
     doc: 'skip the model for a clip whose thumbnails barely differ from the last judged clip of its camera (only after a recent safe verdict, no open incident); stored safe with skipped: "unchanged"',
   }),
   unchangedThreshold: envVar('UNCHANGED_THRESHOLD', {
@@ -58,10 +56,8 @@ export const inference = {
     expected: 'seconds, 0–3600',
     doc: 'the gate never skips once the last judged clip of the camera is older than this (skips never chain past it)',
   }),
-  fewShotByReference: envVar('FEWSHOT_BY_REFERENCE', {
-    schema: z.enum(['on', 'off']).transform((v) => v === 'on'),
-    default: 'on',
-    expected: 'on|off',
+  fewShotByReference: boolVar('FEWSHOT_BY_REFERENCE', {
+    default: 'true',
     doc: 'after one request with the few-shot media, send it as uuid-only parts vLLM takes from its processor cache (≥ 0.11.0); a miss (400) is resent whole once and counted in safetyhanta_inference_fewshot_resends_total (issue #27.4)',
   }),
   videoInput: envVar('VIDEO_INPUT', {
@@ -146,10 +142,8 @@ export const inference = {
     expected: 'an integer number of seconds',
     doc: 'per camera and hazard: no new alert this soon after one resolved',
   }),
-  pullLoop: envVar('INFERENCE_PULL', {
-    schema: z.enum(['true', 'false']).transform((v) => v === 'true'),
+  pullLoop: boolVar('INFERENCE_PULL', {
     default: 'true',
-    expected: 'true|false',
     doc: 'pull jobs from the Redis queue (KEDA-scaled); false = only the pushed `clip.captured` CloudEvents',
   }),
   pipeline: envVar('INFERENCE_PIPELINE', {
@@ -188,7 +182,8 @@ export const inference = {
     expected: 'seconds, 60–604800',
     doc: 'how long a committed job’s events are kept for re-publishing after a crash between commit and ack',
   }),
-  maxClipSeconds: envVar('MAX_CLIP_SECONDS', {
+  maxClipSeconds: envVar('CLIP_MAX_SECONDS', {
+    deprecatedNames: ['MAX_CLIP_SECONDS'],
     schema: optional(int(1, 86400)),
     expected: 'seconds, 1–86400',
     doc: 'longest clip inference decodes; longer ones are dead-lettered before any decode, and no decode reads past it; default 3 × SEGMENT_SECONDS',

@@ -7,19 +7,22 @@ export const queue = {
     expected: 'an integer ≥ 1',
     doc: 'cap on pending jobs; when full the oldest is dropped (counted and logged, never silent); unset = no cap',
   }),
-  maxAttempts: envVar('MAX_ATTEMPTS', {
+  maxAttempts: envVar('QUEUE_MAX_ATTEMPTS', {
+    deprecatedNames: ['MAX_ATTEMPTS'],
     schema: int(1, 100),
     default: '3',
     expected: 'an integer 1–100',
     doc: 'claims before a job is dead-lettered',
   }),
-  heartbeatTtlSeconds: envVar('HEARTBEAT_TTL_SECONDS', {
+  heartbeatTtlSeconds: envVar('QUEUE_HEARTBEAT_TTL_SECONDS', {
+    deprecatedNames: ['HEARTBEAT_TTL_SECONDS'],
     schema: int(2, 3600),
     default: '30',
     expected: 'an integer number of seconds, 2–3600',
     doc: 'a consumer whose heartbeat is older than this is dead; the reaper returns its jobs',
   }),
-  reaperIntervalSeconds: envVar('REAPER_INTERVAL_SECONDS', {
+  reaperIntervalSeconds: envVar('QUEUE_REAPER_INTERVAL_SECONDS', {
+    deprecatedNames: ['REAPER_INTERVAL_SECONDS'],
     schema: int(1, 3600),
     default: '10',
     expected: 'an integer number of seconds',

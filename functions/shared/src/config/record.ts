@@ -32,10 +32,4 @@ export const record = {
     expected: 'a UTC offset, ±HH:MM',
     doc: 'the plant’s local time for reports: a day, a shift (day 06–18, night 18–06) and the hour heatmap are local (default KST)',
   }),
-  chromium: envVar('RECORD_CHROMIUM', {
-    schema: z.string().min(1),
-    default: 'chromium',
-    expected: 'an executable name or path',
-    doc: 'the browser that prints report PDFs (`--headless --print-to-pdf`); without it `/reports/*.pdf` answers 503',
-  }),
 };

@@ -63,10 +63,4 @@ export const stack = {
     expected: 'a number > 0',
     doc: '`npm start`: divides the local autoscaler’s time constants (pollingInterval, cooldown, HPA windows and policy periods, read from knative/inference/service.yaml) for demos; 1 = the manifest’s',
   }),
-  redisServer: envVar('STACK_REDIS_SERVER', {
-    schema: z.string().min(1),
-    default: 'redis-server',
-    expected: 'a command name or path',
-    doc: '`npm start`: Redis server binary launched (on a free port, in a temp dir) when nothing answers at REDIS_URL',
-  }),
 } satisfies Section;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { envVar, int, num, optional, type Section } from './define';
+import { boolVar, envVar, int, num, optional, type Section } from './define';
 
 /**
  * Variables owned by vllm-sim (a simulator of the vLLM model server, not a safety model).
@@ -60,10 +60,8 @@ export const vllmSim = {
     expected: 'an integer ≥ 0 (0 = prefix caching off)',
     doc: 'prefix-cache capacity in 16-token blocks (LRU); 20000 blocks = 320k tokens ≈ 44 GiB of KV for the 8B model',
   }),
-  promptTokensDetails: envVar('VLLM_SIM_PROMPT_TOKENS_DETAILS', {
-    schema: z.enum(['true', 'false']).transform((v) => v === 'true'),
+  promptTokensDetails: boolVar('VLLM_SIM_PROMPT_TOKENS_DETAILS', {
     default: 'true',
-    expected: 'true|false',
     doc: 'report usage.prompt_tokens_details.cached_tokens (vLLM --enable-prompt-tokens-details)',
   }),
   vllmVersion: envVar('VLLM_SIM_VLLM_VERSION', {
@@ -72,11 +70,9 @@ export const vllmSim = {
     expected: 'a vLLM version such as 0.12.0',
     doc: 'the vLLM version whose version-specific behaviour vllm-sim reproduces (default: the version the manifests pin); see simulator/vllm/README.md',
   }),
-  analysis: envVar('VLLM_SIM_ANALYSIS', {
-    schema: z.enum(['on', 'off']),
-    default: 'on',
-    expected: 'on|off',
-    doc: 'look at the clip’s pixels (on) or answer a fixed safe verdict without decoding (off: capacity benchmarks)',
+  analysis: boolVar('VLLM_SIM_ANALYSIS', {
+    default: 'true',
+    doc: 'look at the clip’s pixels (true) or answer a fixed safe verdict without decoding (false: capacity benchmarks)',
   }),
   mmProcessorCacheGb: envVar('VLLM_SIM_MM_PROCESSOR_CACHE_GB', {
     schema: num(0, 1024),

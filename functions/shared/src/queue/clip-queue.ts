@@ -63,7 +63,7 @@ export class ClipQueue {
 
   /**
    * Waits up to `timeoutSeconds` for a job and claims it for `consumerId`.
-   * Returns null on timeout, or when the claimed job exceeded MAX_ATTEMPTS (it is dead-lettered).
+   * Returns null on timeout, or when the claimed job exceeded QUEUE_MAX_ATTEMPTS (it is dead-lettered).
    * Uses its own blocking connection so the shared one is never held up.
    */
   async claim(consumerId: string, timeoutSeconds: number): Promise<ClaimedJob | null> {
@@ -83,7 +83,7 @@ export class ClipQueue {
       consumerId,
     });
     if (attempt < 0) {
-      this.opts.logger?.warn({ consumerId, attempts: -attempt }, 'job exceeded MAX_ATTEMPTS: dead-lettered');
+      this.opts.logger?.warn({ consumerId, attempts: -attempt }, 'job exceeded QUEUE_MAX_ATTEMPTS: dead-lettered');
       return null;
     }
     if (attempt === 0) {
@@ -99,7 +99,7 @@ export class ClipQueue {
     return (await this.cmd.ack(this.keysOf(consumerId), { raw })) === 1;
   }
 
-  /** Failed this time: back of the queue; after MAX_ATTEMPTS claims the next claim dead-letters it. */
+  /** Failed this time: back of the queue; after QUEUE_MAX_ATTEMPTS claims the next claim dead-letters it. */
   retry(consumerId: string, raw: string): Promise<boolean> {
     return this.nack(consumerId, raw, 'retry');
   }
@@ -137,7 +137,7 @@ export class ClipQueue {
     return moved === 1;
   }
 
-  /** Marks the consumer alive for HEARTBEAT_TTL_SECONDS. Call at a fraction of the TTL. */
+  /** Marks the consumer alive for QUEUE_HEARTBEAT_TTL_SECONDS. Call at a fraction of the TTL. */
   async heartbeat(consumerId: string): Promise<void> {
     const { keys, heartbeatTtlSeconds } = this.opts;
     await this.redis

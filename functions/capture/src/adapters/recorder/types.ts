@@ -22,7 +22,7 @@ export interface CameraRecorderOptions {
   metrics: CaptureMetrics;
   /** Takes a finished clip that is already in `CLIPS_DIR/<camera>/` (validate, enqueue …); `from` is in-process only. */
   onClip: (data: ClipRecorded, from: ClipSource) => Promise<unknown>;
-  /** MODEL_CLIP=on: the same ffmpeg also writes the model clip and thumbnails (issue #13). */
+  /** MODEL_CLIP=true: the same ffmpeg also writes the model clip and thumbnails (issue #13). */
   model?: RecorderModelOptions | undefined;
   /** Why recording stopped, for coverage (issue #26.7, shared/src/coverage.ts); fire and forget. */
   markGap?: ((cause: CoverageMark['cause'], atMs: number) => void) | undefined;

@@ -1,6 +1,6 @@
 --[[
   Count one claim of a job just moved into a processing list by BLMOVE; dead-letter it
-  when it has now been claimed more than MAX_ATTEMPTS times. Otherwise record the claim in
+  when it has now been claimed more than QUEUE_MAX_ATTEMPTS times. Otherwise record the claim in
   the claimed zset (KEDA's in-flight trigger), scored by the Redis clock in ms.
   KEYS[1] processing list of the consumer
   KEYS[2] attempts hash (sha1(raw) -> claims)
@@ -24,7 +24,7 @@ if n > tonumber(ARGV[2]) then
   redis.call("HDEL", KEYS[2], id)
   -- a reconcile may have added the id between BLMOVE and now
   redis.call("ZREM", KEYS[5], id)
-  redis.call("LPUSH", KEYS[3], cjson.encode({ job = ARGV[1], reason = "failed " .. (n - 1) .. " attempts (MAX_ATTEMPTS=" .. ARGV[2] .. ")", at = ARGV[3], consumer = ARGV[4], attempts = n - 1 }))
+  redis.call("LPUSH", KEYS[3], cjson.encode({ job = ARGV[1], reason = "failed " .. (n - 1) .. " attempts (QUEUE_MAX_ATTEMPTS=" .. ARGV[2] .. ")", at = ARGV[3], consumer = ARGV[4], attempts = n - 1 }))
   redis.call("HINCRBY", KEYS[4], "dead", 1)
   return -(n - 1)
 end
