@@ -5,11 +5,9 @@
  * frame, first frames alike); a 10 s GOP (evidence cut every 10 s) gets no capture-made model clip
  * at all instead of ever older footage. No clip has an audio track.
  */
-import { execFile } from 'node:child_process';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { Redis } from 'ioredis';
 import type { ClipJob } from '../../shared/src/clip-job';
 import { CameraRegistry } from '../../shared/src/camera-registry/store';
@@ -19,8 +17,8 @@ import { startCapture, type CaptureHandle } from '../src/app/start-capture';
 import { newPrefix, testConfig } from './helpers';
 import { waitFor, deleteKeysUnder } from '../../../test/support';
 import { startGstCamera, type GstCamera } from '../../../test/support/gst-camera';
+import { probeStreams, rawFrames } from '../../../test/support/media';
 
-const run = promisify(execFile);
 const SEGMENT = 4;
 const FPS = 2;
 const CAMERA_FPS = 10;
@@ -39,42 +37,12 @@ afterAll(async () => {
   if (clipsDir) await fs.rm(clipsDir, { recursive: true, force: true });
 });
 
-async function streams(file: string): Promise<{ codec_type: string; duration?: string }[]> {
-  const { stdout } = await run('ffprobe', [
-    '-v',
-    'error',
-    '-show_entries',
-    'stream=codec_type,duration',
-    '-of',
-    'json',
-    file,
-  ]);
-  return (JSON.parse(stdout) as { streams: { codec_type: string; duration?: string }[] }).streams;
-}
-
+const streams = (file: string) => probeStreams(file, 'codec_type,duration');
 const FRAME = 64 * 48;
 /** The first `count` frames, gray, 64×48 each. */
 async function firstFrames(file: string, count: number): Promise<Buffer[]> {
-  const { stdout } = await run(
-    'ffmpeg',
-    [
-      '-v',
-      'error',
-      '-i',
-      file,
-      '-frames:v',
-      String(count),
-      '-vf',
-      'scale=64:48,format=gray',
-      '-f',
-      'rawvideo',
-      'pipe:1',
-    ],
-    { encoding: 'buffer' },
-  );
-  return Array.from({ length: Math.floor(stdout.length / FRAME) }, (_, i) =>
-    stdout.subarray(i * FRAME, (i + 1) * FRAME),
-  );
+  const raw = await rawFrames(file, { frames: count, vf: 'scale=64:48', pixFmt: 'gray' });
+  return Array.from({ length: Math.floor(raw.length / FRAME) }, (_, i) => raw.subarray(i * FRAME, (i + 1) * FRAME));
 }
 
 /**

@@ -1,7 +1,5 @@
-import { execFile } from 'node:child_process';
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { CloudEvent, HTTP } from 'cloudevents';
 import { Redis } from 'ioredis';
 import {
@@ -29,6 +27,7 @@ import {
   type Sink,
 } from './helpers';
 import { waitUntil, makeTestClip, deleteKeysUnder } from '../../../test/support';
+import { probeStreams } from '../../../test/support/media';
 
 /**
  * The request contract with vLLM + Qwen3-VL (issue #11) and the hostile-input bounds of issue
@@ -36,7 +35,6 @@ import { waitUntil, makeTestClip, deleteKeysUnder } from '../../../test/support'
  * at a chosen vLLM version: the GPU model is what cannot exist here).
  */
 jest.setTimeout(90_000);
-const execFileP = promisify(execFile);
 
 describe('media contract and failure policy (Redis + ffmpeg + vllm-sim)', () => {
   const redis = new Redis(REDIS_URL);
@@ -98,21 +96,8 @@ describe('media contract and failure policy (Redis + ffmpeg + vllm-sim)', () => 
     cleanups.push(() => fs.rm(dir, { recursive: true, force: true }));
     const file = path.join(dir, 'clip.mp4');
     await fs.writeFile(file, Buffer.from(url.slice(url.indexOf(',') + 1), 'base64'));
-    const { stdout } = await execFileP('ffprobe', [
-      '-v',
-      'error',
-      '-count_frames',
-      '-select_streams',
-      'v:0',
-      '-show_entries',
-      'stream=nb_read_frames,width,height',
-      '-of',
-      'json',
-      file,
-    ]);
-    const s = (JSON.parse(stdout) as { streams: { nb_read_frames: string; width: number; height: number }[] })
-      .streams[0]!;
-    return { frames: Number(s.nb_read_frames), width: s.width, height: s.height };
+    const [s] = await probeStreams(file, 'nb_read_frames,width,height', { video: true, countFrames: true });
+    return { frames: Number(s!.nb_read_frames), width: Number(s!.width), height: Number(s!.height) };
   }
 
   describe.each([PINNED_VLLM_VERSION, JPEG_VIDEO_METADATA_SINCE])('vLLM %s', (version) => {

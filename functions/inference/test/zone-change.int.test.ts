@@ -1,7 +1,5 @@
-import { execFile } from 'node:child_process';
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { Redis } from 'ioredis';
 import type { Zone } from '../../shared/src/camera-registry/schema';
 import { CameraRegistry } from '../../shared/src/camera-registry/store';
@@ -16,6 +14,7 @@ import { registryOverlayLookup } from '../src/adapters/zone-overlay';
 import { createPromptKit } from '../src/core/prompt-kit';
 import { REDIS_URL, sceneClip, tempDir } from './helpers';
 import { deleteKeysUnder } from '../../../test/support';
+import { rawFrames } from '../../../test/support/media';
 
 /**
  * Issue #26.9: the text and the drawing of a clip always agree. A clip recorded before a zone
@@ -26,7 +25,6 @@ import { deleteKeysUnder } from '../../../test/support';
  */
 jest.setTimeout(60_000);
 
-const run = promisify(execFile);
 const square = (x: number, y: number): Zone['polygon'] => [
   [x, y],
   [x + 0.3, y],
@@ -39,10 +37,7 @@ const W = 160;
 const H = 90;
 
 /** First frame of an MP4 as RGB24 at W×H. */
-async function firstFrame(file: string): Promise<Buffer> {
-  const args = ['-v', 'error', '-i', file, '-frames:v', '1', '-s', `${W}x${H}`, '-f', 'rawvideo', '-pix_fmt', 'rgb24'];
-  return (await run('ffmpeg', [...args, 'pipe:1'], { encoding: 'buffer' })).stdout;
-}
+const firstFrame = (file: string) => rawFrames(file, { vf: `scale=${W}:${H}` });
 /** Mean red-minus-green over a zone's square: the restricted fill is a red tint. */
 function redness(rgb: Buffer, z: Zone): number {
   const [x0, y0] = z.polygon[0]!;
