@@ -35,21 +35,7 @@ export async function makeClipLibrary(
     const offset =
       (Math.floor(i / scenes.length) * segmentSeconds) %
       Math.max(segmentSeconds, scene.scene.duration - segmentSeconds);
-    await run('ffmpeg', [
-      '-hide_banner',
-      '-v',
-      'error',
-      '-ss',
-      String(offset),
-      '-i',
-      scene.videoPath,
-      '-t',
-      String(segmentSeconds),
-      '-c',
-      'copy',
-      '-y',
-      abs,
-    ]);
+    await cutCopy(scene.videoPath, abs, offset, segmentSeconds);
     jobs.push({
       v: 1,
       id: (await identifyClip(clipsDir, rel, cameraId)).id,
@@ -62,6 +48,17 @@ export async function makeClipLibrary(
     });
   }
   return jobs;
+}
+
+/**
+ * Cuts `seconds` from `start` of `input` into `out` by stream copy (the source's own bytes; `-ss`
+ * before `-i` seeks to the keyframe at or before `start`: https://ffmpeg.org/ffmpeg.html#Main-options),
+ * without audio. The one way tests cut a clip out of a rendered scene.
+ */
+export async function cutCopy(input: string, out: string, start: number, seconds: number): Promise<string> {
+  const window = ['-ss', String(start), '-i', input, '-t', String(seconds)];
+  await run('ffmpeg', ['-hide_banner', '-v', 'error', '-y', ...window, '-c', 'copy', '-an', out]);
+  return out;
 }
 
 function missing(name: string): never {

@@ -13,7 +13,7 @@ import { parseConfig, type Config } from '../../shared/src/config';
 import { prefixHash } from '../src/core/prompt';
 import { hazardWindow } from '../../../tools/fewshot/scene-windows';
 import type { HazardType } from '../../shared/src/verdict';
-import { startCloudEventSink, TEST_REDIS_URL, type CloudEventSink } from '../../../test/support';
+import { cutCopy, startCloudEventSink, TEST_REDIS_URL, type CloudEventSink } from '../../../test/support';
 
 export const REDIS_URL = TEST_REDIS_URL;
 
@@ -172,22 +172,7 @@ export async function cutClip(
   const rel = `${cameraId}/${clipStamp(startedAt)}.mp4`;
   const out = path.join(clipsDir, rel);
   await fs.mkdir(path.dirname(out), { recursive: true });
-  await run('ffmpeg', [
-    '-hide_banner',
-    '-v',
-    'error',
-    '-y',
-    '-ss',
-    String(start),
-    '-t',
-    String(seconds),
-    '-i',
-    videoPath,
-    '-c',
-    'copy',
-    '-an',
-    out,
-  ]);
+  await cutCopy(videoPath, out, start, seconds);
   const { size } = await fs.stat(out);
   const { id } = await identifyClip(clipsDir, rel, cameraId); // as capture names it (issue #18.1)
   return {
