@@ -1,32 +1,15 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { CloudEvent, HTTP } from 'cloudevents';
-import { Redis } from 'ioredis';
-import {
-  startVllmSim,
-  JPEG_VIDEO_METADATA_SINCE,
-  PINNED_VLLM_VERSION,
-  type VllmSimHandle,
-} from '../../../simulator/vllm/src';
+import { JPEG_VIDEO_METADATA_SINCE, PINNED_VLLM_VERSION, type VllmSimHandle } from '../../../simulator/vllm/src';
 import { EventType } from '../../shared/src/events';
-import { redisKeys } from '../../shared/src/keys';
-import { ClipQueue } from '../../shared/src/queue';
-import { startInference, type InferenceHandle } from '../src/app/start-inference';
+import { startInference } from '../src/app/start-inference';
 import { makeModelClip } from '../src/adapters/ffmpeg';
 import { prepareFromModelClip, type PrepareSettings } from '../src/adapters/prepare';
 import { fileUrl } from '../src/core/media';
-import {
-  REDIS_URL,
-  sceneClip,
-  startRecordingProxy,
-  startSink,
-  tempDir,
-  testConfig,
-  testEnv,
-  verdicts,
-  type Sink,
-} from './helpers';
-import { waitUntil, makeTestClip, deleteKeysUnder } from '../../../test/support';
+import { sceneClip, startRecordingProxy, tempDir, verdicts } from './helpers';
+import { inferenceSuite } from './suite';
+import { waitUntil, makeTestClip } from '../../../test/support';
 import { probeStreams } from '../../../test/support/media';
 
 /**
@@ -37,59 +20,20 @@ import { probeStreams } from '../../../test/support/media';
 jest.setTimeout(90_000);
 
 describe('media contract and failure policy (Redis + ffmpeg + vllm-sim)', () => {
-  const redis = new Redis(REDIS_URL);
-  const prefixes: string[] = [];
-  const cleanups: (() => Promise<unknown>)[] = [];
-  let sink: Sink;
-
-  beforeAll(async () => {
-    sink = await startSink();
-  });
-  afterEach(async () => {
-    for (const c of cleanups.splice(0).reverse()) await c().catch(() => undefined);
-  });
-  afterAll(async () => {
-    for (const p of prefixes) await deleteKeysUnder(redis, p);
-    await sink.close();
-    redis.disconnect();
-  });
-
-  async function sim(options: Parameters<typeof startVllmSim>[0] = {}): Promise<VllmSimHandle> {
-    const s = await startVllmSim({ port: 0, ...options });
-    cleanups.push(() => s.close());
-    return s;
-  }
+  const suite = inferenceSuite();
+  const { redis, cleanups, sim, start } = suite;
   async function proxy(s: VllmSimHandle) {
     const p = await startRecordingProxy(s.url);
     cleanups.push(() => p.close());
     return p;
   }
-  async function setup(vllmUrl: string, over: Record<string, string> = {}) {
-    const clipsDir = await tempDir('clips');
-    cleanups.push(() => fs.rm(clipsDir, { recursive: true, force: true }));
-    const env = testEnv({
-      CLIPS_DIR: clipsDir,
+  const setup = (vllmUrl: string, over: Record<string, string> = {}) =>
+    suite.setup('clips', {
       VLLM_BASE_URL: vllmUrl,
-      K_SINK: sink.url,
       INFERENCE_PIPELINE: 'sequential',
       MAX_ATTEMPTS: '3',
       ...over,
     });
-    prefixes.push(env.REDIS_PREFIX!);
-    const config = testConfig(env);
-    const keys = redisKeys(config.common.redisPrefix);
-    const queue = new ClipQueue(redis, { keys, maxAttempts: config.queue.maxAttempts, heartbeatTtlSeconds: 3 });
-    cleanups.push(() => queue.close());
-    return { clipsDir, config, keys, queue };
-  }
-  async function start(
-    config: ReturnType<typeof testConfig>,
-    deps: Parameters<typeof startInference>[1] = {},
-  ): Promise<InferenceHandle> {
-    const h = await startInference(config, { serveHttp: false, ...deps });
-    cleanups.push(() => h.stop(2000));
-    return h;
-  }
   /** Frame count (decoded, not the header's) and size of an inline data:video/mp4 part. */
   async function decodeInline(url: string): Promise<{ frames: number; width: number; height: number }> {
     const dir = await tempDir('decoded');

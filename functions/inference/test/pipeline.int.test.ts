@@ -2,25 +2,11 @@ import fs from 'node:fs/promises';
 import { realpathSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { Redis } from 'ioredis';
 import { SCENES } from '../../../simulator/cameras/src';
 import { startVllmSim, type VllmSimHandle } from '../../../simulator/vllm/src';
-import { redisKeys } from '../../shared/src/keys';
-import { ClipQueue } from '../../shared/src/queue';
-import { startInference, type InferenceHandle } from '../src/app/start-inference';
-import {
-  REDIS_URL,
-  sceneClip,
-  startRecordingProxy,
-  startSink,
-  tempDir,
-  testConfig,
-  testEnv,
-  verdicts,
-  type SceneClip,
-  type Sink,
-} from './helpers';
-import { waitUntil, deleteKeysUnder } from '../../../test/support';
+import { sceneClip, startRecordingProxy, tempDir, verdicts, type SceneClip } from './helpers';
+import { inferenceSuite } from './suite';
+import { waitUntil } from '../../../test/support';
 
 /**
  * End to end through the real queue, a real Redis, real ffmpeg and vllm-sim (a simulator of
@@ -29,46 +15,17 @@ import { waitUntil, deleteKeysUnder } from '../../../test/support';
 jest.setTimeout(90_000);
 
 describe('inference pipeline (Redis + ffmpeg + vllm-sim)', () => {
-  const redis = new Redis(REDIS_URL);
-  const prefixes: string[] = [];
-  const cleanups: (() => Promise<unknown>)[] = [];
+  const suite = inferenceSuite();
+  const { redis, cleanups, start } = suite;
   let sim: VllmSimHandle;
-  let sink: Sink;
 
   beforeAll(async () => {
     sim = await startVllmSim({ port: 0, allowedMediaPath: realpathSync(os.tmpdir()) });
-    sink = await startSink();
   });
-  afterEach(async () => {
-    for (const c of cleanups.splice(0).reverse()) await c().catch(() => undefined);
-  });
-  afterAll(async () => {
-    for (const p of prefixes) await deleteKeysUnder(redis, p);
-    await sim.close();
-    await sink.close();
-    redis.disconnect();
-  });
+  afterAll(() => sim.close());
 
-  async function setup(over: Record<string, string> = {}, vllmUrl?: string) {
-    const clipsDir = await tempDir('clips');
-    cleanups.push(() => fs.rm(clipsDir, { recursive: true, force: true }));
-    const env = testEnv({ CLIPS_DIR: clipsDir, VLLM_BASE_URL: vllmUrl ?? sim.url, K_SINK: sink.url, ...over });
-    prefixes.push(env.REDIS_PREFIX!);
-    const config = testConfig(env);
-    const keys = redisKeys(config.common.redisPrefix);
-    const queue = new ClipQueue(redis, { keys, maxAttempts: 3, heartbeatTtlSeconds: 3 });
-    cleanups.push(() => queue.close());
-    return { clipsDir, config, keys, queue };
-  }
-
-  async function start(
-    config: ReturnType<typeof testConfig>,
-    deps: Parameters<typeof startInference>[1] = {},
-  ): Promise<InferenceHandle> {
-    const h = await startInference(config, { serveHttp: false, ...deps });
-    cleanups.push(() => h.stop(2000));
-    return h;
-  }
+  const setup = (over: Record<string, string> = {}, vllmUrl?: string) =>
+    suite.setup('clips', { VLLM_BASE_URL: vllmUrl ?? sim.url, ...over });
 
   test('every rtsp-sim scene gets its expected status and hazard types; the prefix is identical on every request and mostly cached', async () => {
     const { clipsDir, config, keys, queue } = await setup();
@@ -125,7 +82,9 @@ describe('inference pipeline (Redis + ffmpeg + vllm-sim)', () => {
     const markers = await Promise.all(clips.map((c) => redis.get(keys.verdictDone(c.job.id))));
     expect(markers.every((m) => m && 'incident' in JSON.parse(m))).toBe(true);
     // Danger scenes raised alerts at once (k-of-n does not delay them).
-    const raised = sink.events.filter((e) => e.type === 'com.safetyhanta.alert.raised').map((e) => e.data.hazardType);
+    const raised = suite.sink.events
+      .filter((e) => e.type === 'com.safetyhanta.alert.raised')
+      .map((e) => e.data.hazardType);
     expect(raised).toEqual(expect.arrayContaining(['fire', 'person_fall']));
   });
 
