@@ -8,14 +8,13 @@ import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { sleep } from '../functions/shared/src/async';
 import { clipStamp, type ClipJob } from '../functions/shared/src/clip-job';
-import { identifyClip } from '../functions/shared/src/clip-identity';
 import { redisKeys } from '../functions/shared/src/keys';
 import { modelClipPaths, THUMB_HEIGHT, THUMB_WIDTH, type ModelClip } from '../functions/shared/src/model-clip';
 import { mp4VideoInfo } from '../functions/shared/src/mp4-info';
 import { ClipQueue } from '../functions/shared/src/queue';
 import type { BenchContext } from './run';
 import type { BenchTable } from './table';
-import { deleteKeysUnder, makeClipLibrary } from '../test/support';
+import { clipJobFor, deleteKeysUnder, makeClipLibrary } from '../test/support';
 import { freePort, MAINS, startPart, waitHttpOk } from '../test/support';
 import { cpuSecondsWithChildren as cpuSeconds } from './lib/proc-stats';
 import { startSimProcess, type SimProcess } from './lib/sim-process';
@@ -100,17 +99,8 @@ async function linkJobs(clipsDir: string, sources: readonly Source[], count: num
     fs.linkSync(path.join(clipsDir, src.rel), path.join(clipsDir, rel));
     fs.linkSync(path.join(clipsDir, src.model.path), path.join(clipsDir, paths.clip));
     fs.linkSync(path.join(clipsDir, src.model.thumbs!), path.join(clipsDir, paths.thumbs));
-    jobs.push({
-      v: 1,
-      id: (await identifyClip(clipsDir, rel, cameraId)).id,
-      cameraId,
-      path: rel,
-      startedAt: startedAt.toISOString(),
-      durationMs: 5000,
-      bytes: fs.statSync(path.join(clipsDir, rel)).size,
-      attempt: 0,
-      model: { ...src.model, path: paths.clip, thumbs: paths.thumbs },
-    });
+    const model = { ...src.model, path: paths.clip, thumbs: paths.thumbs };
+    jobs.push({ ...(await clipJobFor(clipsDir, rel, cameraId, startedAt, 5000)), model });
   }
   return jobs;
 }

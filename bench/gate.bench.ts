@@ -1,24 +1,29 @@
-import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { sleep } from '../functions/shared/src/async';
 import { clipStamp, type ClipJob } from '../functions/shared/src/clip-job';
-import { identifyClip } from '../functions/shared/src/clip-identity';
 import { redisKeys } from '../functions/shared/src/keys';
 import { ClipQueue } from '../functions/shared/src/queue';
 import { hazardsAt, renderAllScenes } from '../simulator/cameras/src/index';
 import type { BenchContext } from './run';
 import type { BenchTable } from './table';
 import { makeModelClip } from './capacity.bench';
-import { deleteKeysUnder, freePort, makeTestClip, MAINS, startPart, waitHttpOk } from '../test/support';
+import {
+  clipJobFor,
+  cutCopy,
+  deleteKeysUnder,
+  freePort,
+  makeTestClip,
+  MAINS,
+  startPart,
+  waitHttpOk,
+} from '../test/support';
 import { startSimProcess } from './lib/sim-process';
 
-const run = promisify(execFile);
 
 /**
  * The unchanged-scene gate's table (issue #13, third table of `npm run bench -- capacity`): static
@@ -38,35 +43,14 @@ interface Truth {
 
 async function cut(src: string, offset: number, out: string): Promise<void> {
   fs.mkdirSync(path.dirname(out), { recursive: true });
-  await run('ffmpeg', [
-    '-hide_banner',
-    '-v',
-    'error',
-    '-ss',
-    String(offset),
-    '-i',
-    src,
-    '-t',
-    String(SEGMENT_S),
-    '-c',
-    'copy',
-    '-y',
-    out,
-  ]);
+  await cutCopy(src, out, offset, SEGMENT_S);
 }
 
 async function job(clipsDir: string, cameraId: string, i: number, fps: number, maxSide: number): Promise<ClipJob> {
   const startedAt = new Date(Date.UTC(2026, 10, 28, 22, 0, 0) + i * SEGMENT_S * 1000);
   const rel = path.posix.join(cameraId, `${clipStamp(startedAt)}.mp4`);
   return {
-    v: 1,
-    id: (await identifyClip(clipsDir, rel, cameraId)).id,
-    cameraId,
-    path: rel,
-    startedAt: startedAt.toISOString(),
-    durationMs: SEGMENT_S * 1000,
-    bytes: fs.statSync(path.join(clipsDir, rel)).size,
-    attempt: 0,
+    ...(await clipJobFor(clipsDir, rel, cameraId, startedAt, SEGMENT_S * 1000)),
     model: await makeModelClip(clipsDir, rel, fps, maxSide),
   };
 }

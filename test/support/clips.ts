@@ -36,16 +36,7 @@ export async function makeClipLibrary(
       (Math.floor(i / scenes.length) * segmentSeconds) %
       Math.max(segmentSeconds, scene.scene.duration - segmentSeconds);
     await cutCopy(scene.videoPath, abs, offset, segmentSeconds);
-    jobs.push({
-      v: 1,
-      id: (await identifyClip(clipsDir, rel, cameraId)).id,
-      cameraId,
-      path: rel,
-      startedAt: startedAt.toISOString(),
-      durationMs: segmentSeconds * 1000,
-      bytes: fs.statSync(abs).size,
-      attempt: 0,
-    });
+    jobs.push(await clipJobFor(clipsDir, rel, cameraId, startedAt, segmentSeconds * 1000));
   }
   return jobs;
 }
@@ -59,6 +50,22 @@ export async function cutCopy(input: string, out: string, start: number, seconds
   const window = ['-ss', String(start), '-i', input, '-t', String(seconds)];
   await run('ffmpeg', ['-hide_banner', '-v', 'error', '-y', ...window, '-c', 'copy', '-an', out]);
   return out;
+}
+
+/**
+ * The job capture announces for the clip at `<clipsDir>/<rel>`: its id as capture gives it
+ * (issue #18.1), its size, first attempt.
+ */
+export async function clipJobFor(
+  clipsDir: string,
+  rel: string,
+  cameraId: string,
+  startedAt: Date,
+  durationMs: number,
+): Promise<ClipJob> {
+  const { id } = await identifyClip(clipsDir, rel, cameraId);
+  const bytes = fs.statSync(path.join(clipsDir, rel)).size;
+  return { v: 1, id, cameraId, path: rel, startedAt: startedAt.toISOString(), durationMs, bytes, attempt: 0 };
 }
 
 function missing(name: string): never {

@@ -8,12 +8,11 @@ import path from 'node:path';
 import { Redis } from 'ioredis';
 import { findScene, renderScene } from '../../../simulator/cameras/src';
 import { clipStamp, type ClipJob } from '../../shared/src/clip-job';
-import { identifyClip } from '../../shared/src/clip-identity';
 import { parseConfig, type Config } from '../../shared/src/config';
 import { prefixHash } from '../src/core/prompt';
 import { hazardWindow } from '../../../tools/fewshot/scene-windows';
 import type { HazardType } from '../../shared/src/verdict';
-import { cutCopy, startCloudEventSink, TEST_REDIS_URL, type CloudEventSink } from '../../../test/support';
+import { clipJobFor, cutCopy, startCloudEventSink, TEST_REDIS_URL, type CloudEventSink } from '../../../test/support';
 
 export const REDIS_URL = TEST_REDIS_URL;
 
@@ -173,18 +172,7 @@ export async function cutClip(
   const out = path.join(clipsDir, rel);
   await fs.mkdir(path.dirname(out), { recursive: true });
   await cutCopy(videoPath, out, start, seconds);
-  const { size } = await fs.stat(out);
-  const { id } = await identifyClip(clipsDir, rel, cameraId); // as capture names it (issue #18.1)
-  return {
-    v: 1,
-    id,
-    cameraId,
-    path: rel,
-    startedAt: startedAt.toISOString(),
-    durationMs: seconds * 1000,
-    bytes: size,
-    attempt: 0,
-  };
+  return clipJobFor(clipsDir, rel, cameraId, startedAt, seconds * 1000);
 }
 
 /** Renders (cached) a scene and cuts its hazard window for a camera. */
