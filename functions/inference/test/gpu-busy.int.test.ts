@@ -1,13 +1,13 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { type VllmSimHandle } from '../../../simulator/vllm/src';
+import type { VllmSimHandle } from '../../../simulator/vllm/src';
 import { clipStamp, type ClipJob } from '../../shared/src/clip-job';
 import { modelClipPaths } from '../../shared/src/model-clip';
 import { makeModelClip } from '../src/adapters/ffmpeg';
-import { type InferenceHandle } from '../src/app/start-inference';
+import type { InferenceHandle } from '../src/app/start-inference';
 import { tempDir, verdicts } from './helpers';
 import { inferenceSuite } from './suite';
-import { waitUntil, makeTestClip } from '../../../test/support';
+import { clipJobFor, waitUntil, makeTestClip } from '../../../test/support';
 
 jest.setTimeout(180_000);
 
