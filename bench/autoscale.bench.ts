@@ -20,7 +20,7 @@ import { scaleTiming, type AutoscalerSettings } from '../scripts/stack/autoscale
 import { InferenceReplicas } from '../scripts/stack/replicas';
 import { TIMING_MANIFEST } from '../scripts/stack/replica-settings';
 import { autoscaleSvg, type AutoscalePoll, type ChartRun } from './lib/autoscale-chart';
-import { REPO_ROOT } from '../test/support';
+import { deleteKeysUnder, REPO_ROOT } from '../test/support';
 import { SOURCED_C, muFromCoefficients } from '../scripts/size/derive';
 import { percentile, type BenchTable } from './table';
 import type { BenchContext } from './run';
@@ -300,12 +300,7 @@ async function rampRun(
     seconds,
   };
   // clean up this run's keys and files
-  let cursor = '0';
-  do {
-    const [next, found] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
-    cursor = next;
-    if (found.length) await redis.del(...found);
-  } while (cursor !== '0');
+  await deleteKeysUnder(redis, prefix);
   redis.disconnect();
   await queue.close();
   fs.rmSync(clipsDir, { recursive: true, force: true });

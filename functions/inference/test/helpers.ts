@@ -12,6 +12,7 @@ import { parseConfig, type Config } from '../../shared/src/config';
 import { prefixHash } from '../src/core/prompt';
 import { hazardWindow } from '../../../tools/fewshot/scene-windows';
 import type { HazardType } from '../../shared/src/verdict';
+import type { PrepareSettings } from '../src/adapters/prepare';
 import { clipJobFor, cutCopy, startCloudEventSink, TEST_REDIS_URL, type CloudEventSink } from '../../../test/support';
 
 export const REDIS_URL = TEST_REDIS_URL;
@@ -41,6 +42,16 @@ export const testConfig = (env: Record<string, string>): Config => parseConfig(e
 export async function tempDir(label: string): Promise<string> {
   return fs.mkdtemp(path.join(os.tmpdir(), `inference-${label}-`));
 }
+
+/** The preparer's settings the model-clip tests share: 2 fps, 448 px, clips up to 15 s. */
+export const prepareSettings = (clipsDir: string, mode: PrepareSettings['mode'] = 'video-file'): PrepareSettings => ({
+  clipsDir,
+  mode,
+  sampling: 'fps',
+  fps: 2,
+  maxSide: 448,
+  maxClipSeconds: 15,
+});
 
 /** The CloudEvent sink (test/support): records what it receives, answers 202. */
 export type Sink = CloudEventSink;

@@ -5,9 +5,9 @@ import { JPEG_VIDEO_METADATA_SINCE, PINNED_VLLM_VERSION, type VllmSimHandle } fr
 import { EventType } from '../../shared/src/events';
 import { startInference } from '../src/app/start-inference';
 import { makeModelClip } from '../src/adapters/ffmpeg';
-import { prepareFromModelClip, type PrepareSettings } from '../src/adapters/prepare';
+import { prepareFromModelClip } from '../src/adapters/prepare';
 import { fileUrl } from '../src/core/media';
-import { sceneClip, startRecordingProxy, tempDir, verdicts } from './helpers';
+import { sceneClip, startRecordingProxy, tempDir, verdicts, prepareSettings } from './helpers';
 import { inferenceSuite } from './suite';
 import { waitUntil, makeTestClip } from '../../../test/support';
 import { probeStreams } from '../../../test/support/media';
@@ -53,9 +53,7 @@ describe('media contract and failure policy (Redis + ffmpeg + vllm-sim)', () => 
         const { clipsDir, config, keys, queue } = await setup(p.url, { VIDEO_INPUT: mode });
         const clip = await sceneClip('no_hard_hat', clipsDir, 'cam1', new Date('2026-11-28T23:00:00Z'));
         await start(config);
-        await queue.enqueue(clip.job);
-        await waitUntil(() => redis.exists(keys.verdictDone(clip.job.id)), { timeoutMs: 20_000, what: 'the verdict' });
-        const [v] = await verdicts(redis, keys.verdicts);
+        const v = await suite.verdictOf(queue, keys, clip.job);
         expect({ status: v?.status, types: v?.hazards.map((h) => h.type) }).toEqual({
           status: 'warning',
           types: ['no_hard_hat'],
@@ -219,14 +217,7 @@ describe('media contract and failure policy (Redis + ffmpeg + vllm-sim)', () => 
     const clip = await sceneClip('fire', clipsDir, 'cam1', new Date('2026-11-28T23:00:00Z'));
     await fs.mkdir(path.join(clipsDir, 'cam1', '.model'), { recursive: true });
     const rel = 'cam1/.model/20261128T230000Z.mp4';
-    const s: PrepareSettings = {
-      clipsDir,
-      mode: 'video-file',
-      sampling: 'fps',
-      fps: 2,
-      maxSide: 448,
-      maxClipSeconds: 15,
-    };
+    const s = prepareSettings(clipsDir);
     const info = await makeModelClip(path.join(clipsDir, clip.job.path), path.join(clipsDir, rel), s);
     const ref = { path: rel, fps: info.fps, frames: info.frames };
     expect(await prepareFromModelClip(ref, s)).toEqual({

@@ -152,9 +152,7 @@ describe('inference pipeline (Redis + ffmpeg + vllm-sim)', () => {
     const { clipsDir, config, keys, queue } = await setup({ VIDEO_INPUT: input, VIDEO_SAMPLING: sampling });
     const clip = await sceneClip('no_hard_hat', clipsDir, 'cam1', new Date('2026-11-28T23:00:00Z'));
     await start(config);
-    await queue.enqueue(clip.job);
-    await waitUntil(() => redis.exists(keys.verdictDone(clip.job.id)), { timeoutMs: 20_000, what: 'the verdict' });
-    const [v] = await verdicts(redis, keys.verdicts);
+    const v = await suite.verdictOf(queue, keys, clip.job);
     expect({ status: v?.status, types: v?.hazards.map((h) => h.type) }).toEqual({
       status: 'warning',
       types: ['no_hard_hat'],

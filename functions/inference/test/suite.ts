@@ -1,11 +1,12 @@
 import fs from 'node:fs/promises';
 import { Redis } from 'ioredis';
 import { startVllmSim, type VllmSimHandle } from '../../../simulator/vllm/src';
-import { redisKeys } from '../../shared/src/keys';
+import type { ClipJob } from '../../shared/src/clip-job';
+import { redisKeys, type RedisKeys } from '../../shared/src/keys';
 import { ClipQueue } from '../../shared/src/queue';
 import { startInference, type InferenceHandle } from '../src/app/start-inference';
-import { deleteKeysUnder } from '../../../test/support';
-import { REDIS_URL, startSink, tempDir, testConfig, testEnv, type Sink } from './helpers';
+import { deleteKeysUnder, waitUntil } from '../../../test/support';
+import { REDIS_URL, startSink, tempDir, testConfig, testEnv, verdicts, type Sink } from './helpers';
 
 /**
  * The frame the inference integration suites share: one Redis client and one CloudEvent sink for
@@ -61,6 +62,12 @@ export function inferenceSuite() {
         () => queue.close(),
       );
       return { clipsDir, config, keys, queue };
+    },
+    /** Enqueues a test's only clip and waits for its verdict: the first in the stream. */
+    verdictOf: async (queue: ClipQueue, keys: RedisKeys, job: ClipJob) => {
+      await queue.enqueue(job);
+      await waitUntil(() => redis.exists(keys.verdictDone(job.id)), { timeoutMs: 20_000, what: 'the verdict' });
+      return (await verdicts(redis, keys.verdicts))[0];
     },
     /** Inference without its HTTP server unless `deps` asks for it, stopped after the test. */
     start: async (

@@ -9,10 +9,10 @@ import { modelClipPaths, type ModelClip } from '../../shared/src/model-clip';
 import { renderZonesPng, zonesHash } from '../../shared/src/zones/render';
 import { CameraContexts } from '../src/adapters/camera-contexts';
 import { makeModelClip } from '../src/adapters/ffmpeg';
-import { prepareJob, type PrepareSettings } from '../src/adapters/prepare';
+import { prepareJob } from '../src/adapters/prepare';
 import { registryOverlayLookup } from '../src/adapters/zone-overlay';
 import { createPromptKit } from '../src/core/prompt-kit';
-import { REDIS_URL, sceneClip, tempDir } from './helpers';
+import { REDIS_URL, sceneClip, tempDir, prepareSettings } from './helpers';
 import { deleteKeysUnder } from '../../../test/support';
 import { rawFrames } from '../../../test/support/media';
 
@@ -73,14 +73,7 @@ describe('a zone edit: the first clip judged after it is drawn and described wit
     await registry.put('cam1', { url: 'rtsp://127.0.0.1:8554/cam1', zones: [OLD] });
     clipsDir = await tempDir('zone-change');
     const { job } = await sceneClip('safe', clipsDir, 'cam1', new Date('2026-12-06T20:00:00Z'));
-    const s: PrepareSettings = {
-      clipsDir,
-      mode: 'video-frames',
-      sampling: 'fps',
-      fps: 2,
-      maxSide: 448,
-      maxClipSeconds: 15,
-    };
+    const s = prepareSettings(clipsDir, 'video-frames');
     // capture's model clip, recorded with the OLD zone drawn in and stamped with its hash
     const rel = modelClipPaths(job.path).clip;
     await fs.mkdir(path.join(clipsDir, path.dirname(rel)), { recursive: true });
