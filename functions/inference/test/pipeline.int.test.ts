@@ -14,6 +14,16 @@ import { waitUntil } from '../../../test/support';
  */
 jest.setTimeout(90_000);
 
+/** A job's fields but its id and path, for jobs that point at what is not a clip. */
+const base = {
+  v: 1 as const,
+  cameraId: 'cam1',
+  startedAt: '2026-11-28T22:00:00.000Z',
+  durationMs: 5000,
+  bytes: 1,
+  attempt: 0,
+};
+
 describe('inference pipeline (Redis + ffmpeg + vllm-sim)', () => {
   const suite = inferenceSuite();
   const { redis, cleanups, start } = suite;
@@ -95,18 +105,10 @@ describe('inference pipeline (Redis + ffmpeg + vllm-sim)', () => {
     await start(config, { pipeline: 'sequential' });
     const before = sim.metrics().requests;
     sim.setFaults({ breakSchema: 2 });
-    await queue.enqueue(a.job);
-    await waitUntil(() => redis.exists(keys.verdictDone(a.job.id)), {
-      timeoutMs: 20_000,
-      what: 'verdict of the broken answers',
-    });
+    await suite.judged(queue, keys, a.job, 'verdict of the broken answers');
     expect(sim.metrics().requests - before).toBe(2);
     sim.setFaults({ breakSchema: 1 });
-    await queue.enqueue(b.job);
-    await waitUntil(() => redis.exists(keys.verdictDone(b.job.id)), {
-      timeoutMs: 20_000,
-      what: 'verdict after one broken answer',
-    });
+    await suite.judged(queue, keys, b.job, 'verdict after one broken answer');
     expect(sim.metrics().requests - before).toBe(4);
     const v = await verdicts(redis, keys.verdicts);
     expect(v.find((x) => x.jobId === a.job.id)).toMatchObject({
@@ -125,14 +127,6 @@ describe('inference pipeline (Redis + ffmpeg + vllm-sim)', () => {
     await fs.mkdir(path.join(clipsDir, 'cam1'), { recursive: true });
     await fs.writeFile(path.join(clipsDir, 'cam1', 'garbage.mp4'), Buffer.alloc(4096, 7));
     await fs.writeFile(path.join(clipsDir, 'cam1', 'empty.mp4'), Buffer.alloc(0));
-    const base = {
-      v: 1 as const,
-      cameraId: 'cam1',
-      startedAt: '2026-11-28T22:00:00.000Z',
-      durationMs: 5000,
-      bytes: 1,
-      attempt: 0,
-    };
     await start(config);
     await queue.enqueue({ ...base, id: 'garbage', path: 'cam1/garbage.mp4' });
     await queue.enqueue({ ...base, id: 'empty', path: 'cam1/empty.mp4' });
@@ -152,11 +146,7 @@ describe('inference pipeline (Redis + ffmpeg + vllm-sim)', () => {
     const { clipsDir, config, keys, queue } = await setup({ VIDEO_INPUT: input, VIDEO_SAMPLING: sampling });
     const clip = await sceneClip('no_hard_hat', clipsDir, 'cam1', new Date('2026-11-28T23:00:00Z'));
     await start(config);
-    const v = await suite.verdictOf(queue, keys, clip.job);
-    expect({ status: v?.status, types: v?.hazards.map((h) => h.type) }).toEqual({
-      status: 'warning',
-      types: ['no_hard_hat'],
-    });
+    expect(await suite.verdictOf(queue, keys, clip.job)).toEqual({ status: 'warning', types: ['no_hard_hat'] });
   });
 
   test('a job whose path escapes CLIPS_DIR is dead-lettered and never sent to the model', async () => {
@@ -167,14 +157,6 @@ describe('inference pipeline (Redis + ffmpeg + vllm-sim)', () => {
     const secret = path.join(outside, real.job.path);
     await fs.mkdir(path.join(clipsDir, 'cam1'), { recursive: true });
     await fs.symlink(secret, path.join(clipsDir, 'cam1', 'link.mp4'));
-    const base = {
-      v: 1 as const,
-      cameraId: 'cam1',
-      startedAt: '2026-11-28T22:00:00.000Z',
-      durationMs: 5000,
-      bytes: 1,
-      attempt: 0,
-    };
     const jobs = [
       { ...base, id: 'abs', path: secret },
       { ...base, id: 'dotdot', path: `../${path.basename(outside)}/${real.job.path}` },

@@ -63,11 +63,17 @@ export function inferenceSuite() {
       );
       return { clipsDir, config, keys, queue };
     },
-    /** Enqueues a test's only clip and waits for its verdict: the first in the stream. */
+    /** Enqueues `job` and waits until it has its verdict (`what` names the wait in a timeout). */
+    judged: async (queue: ClipQueue, keys: RedisKeys, job: ClipJob, what = 'the verdict'): Promise<void> => {
+      await queue.enqueue(job);
+      await waitUntil(() => redis.exists(keys.verdictDone(job.id)), { timeoutMs: 20_000, what });
+    },
+    /** A test's only clip judged: its verdict's status and hazard types. */
     verdictOf: async (queue: ClipQueue, keys: RedisKeys, job: ClipJob) => {
       await queue.enqueue(job);
       await waitUntil(() => redis.exists(keys.verdictDone(job.id)), { timeoutMs: 20_000, what: 'the verdict' });
-      return (await verdicts(redis, keys.verdicts))[0];
+      const [v] = await verdicts(redis, keys.verdicts);
+      return { status: v?.status, types: v?.hazards.map((h) => h.type) };
     },
     /** Inference without its HTTP server unless `deps` asks for it, stopped after the test. */
     start: async (

@@ -16,6 +16,18 @@ const probe = (url: string): Promise<string | null> =>
 /** One decoded frame at time t as rgb24. */
 const frameAt = (file: string, t: number) => rawFrames(file, { seek: t });
 
+/** The sim at SIZE from the shared cache, every port chosen by the OS, cameras 100 ms apart. */
+const simOptions = (numStreams: number) => ({
+  numStreams,
+  ...SIZE,
+  cacheDir,
+  clientPort: 0,
+  publishPort: 0,
+  controlPort: 0,
+  rtpPortStart: 0,
+  staggerMs: 100,
+});
+
 function countColor(frame: Buffer, box: readonly [number, number, number, number], rgb: Rgb, tol = 40): number {
   const [bx, by, bw, bh] = box;
   let n = 0;
@@ -86,16 +98,7 @@ describe('rtsp-sim (real ffmpeg, real RTSP server)', () => {
   }, 30000);
 
   it('publishes 3 cameras readable by ffprobe; drop/restore one; survives its RTSP server being killed; stop leaves no child', async () => {
-    starting = startRtspSim({
-      numStreams: 3,
-      ...SIZE,
-      cacheDir,
-      clientPort: 0,
-      publishPort: 0,
-      controlPort: 0,
-      rtpPortStart: 0,
-      staggerMs: 100,
-    });
+    starting = startRtspSim(simOptions(3));
     const sim = await starting;
     expect(sim.cameras).toEqual({ 1: SCENES[0]!.name, 2: SCENES[1]!.name, 3: SCENES[2]!.name });
     expect(sim.rendered[2]!.rendered).toBe(false); // cached by the previous test
@@ -141,16 +144,7 @@ describe('rtsp-sim (real ffmpeg, real RTSP server)', () => {
   }, 120000);
 
   it('adds and removes cameras while it runs (control API): the new path is readable, the removed one is gone', async () => {
-    starting = startRtspSim({
-      numStreams: 1,
-      ...SIZE,
-      cacheDir,
-      clientPort: 0,
-      publishPort: 0,
-      controlPort: 0,
-      rtpPortStart: 0,
-      staggerMs: 100,
-    });
+    starting = startRtspSim(simOptions(1));
     const sim = await starting;
     const post = (body?: unknown) =>
       fetch(`${sim.controlUrl}/cameras`, {
