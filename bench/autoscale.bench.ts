@@ -17,7 +17,7 @@ import {
 import { renderScene, SCENES } from '../simulator/cameras/src/index';
 import { parseAllDocuments } from 'yaml';
 import { scaleTiming, type AutoscalerSettings } from '../scripts/stack/autoscale';
-import { InferenceReplicas } from '../scripts/stack/replicas';
+import { InferenceReplicas, unplannedReplicaParts } from '../scripts/stack/replicas';
 import { TIMING_MANIFEST } from '../scripts/stack/replica-settings';
 import { autoscaleSvg, type AutoscalePoll, type ChartRun } from './lib/autoscale-chart';
 import { deleteKeysUnder, REPO_ROOT } from '../test/support';
@@ -166,24 +166,7 @@ async function rampRun(
   let cameras = 0;
   const t0 = Date.now();
   const replicas = new InferenceReplicas({
-    inference: {
-      name: 'inference',
-      main: 'functions/inference/src/main.ts',
-      stopSignal: 'SIGTERM',
-      env,
-      readyUrl: '',
-      url: '',
-      after: [],
-    },
-    vllmSim: {
-      name: 'vllm-sim',
-      main: 'simulator/vllm/src/main.ts',
-      stopSignal: 'SIGTERM',
-      env,
-      readyUrl: '',
-      url: '',
-      after: [],
-    },
+    ...unplannedReplicaParts(env),
     partOptions: { repoRoot: REPO_ROOT, logsDir, maxRestarts: 2 },
     redisUrl: ctx.redisUrl,
     prefix,
