@@ -4,19 +4,16 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { randomUUID } from 'node:crypto';
-import { Redis } from 'ioredis';
 import { sleep } from '../functions/shared/src/async';
 import { clipStamp, type ClipJob } from '../functions/shared/src/clip-job';
-import { redisKeys } from '../functions/shared/src/keys';
 import { modelClipPaths, THUMB_HEIGHT, THUMB_WIDTH, type ModelClip } from '../functions/shared/src/model-clip';
 import { mp4VideoInfo } from '../functions/shared/src/mp4-info';
-import { ClipQueue } from '../functions/shared/src/queue';
 import type { BenchContext } from './run';
 import type { BenchTable } from './table';
 import { clipJobFor, deleteKeysUnder, makeClipLibrary } from '../test/support';
-import { freePort, MAINS, startPart, waitHttpOk } from '../test/support';
+import { freePort, waitHttpOk } from '../test/support';
 import { cpuSecondsWithChildren as cpuSeconds } from './lib/proc-stats';
+import { benchQueue, startBenchInference } from './lib/inference-part';
 import { startSimProcess, type SimProcess } from './lib/sim-process';
 
 const run = promisify(execFile);
@@ -149,10 +146,7 @@ async function runRow(
     VLLM_SIM_ANALYSIS: 'off',
     VLLM_SIM_ALLOWED_MEDIA_PATH: clipsDir,
   });
-  const prefix = `bench-cap-${randomUUID()}`;
-  const keys = redisKeys(prefix);
-  const redis = new Redis(ctx.redisUrl, { maxRetriesPerRequest: 1 });
-  const queue = new ClipQueue(redis, { keys, maxAttempts: 3, heartbeatTtlSeconds: 30 });
+  const { prefix, keys, redis, queue } = benchQueue(ctx, 'cap');
   const port = await freePort();
   try {
     for (const job of jobs) {
@@ -161,17 +155,7 @@ async function runRow(
       if (!withModel) delete fresh.model;
       await queue.enqueue(fresh);
     }
-    const inf = startPart('inference', MAINS.inference, {
-      ...ctx.env,
-      REDIS_URL: ctx.redisUrl,
-      REDIS_PREFIX: prefix,
-      CLIPS_DIR: clipsDir,
-      VLLM_BASE_URL: sim.url,
-      K_SINK: undefined,
-      PORT: String(port),
-      BIND_HOST: '127.0.0.1',
-      LOG_LEVEL: 'warn',
-    });
+    const inf = startBenchInference(ctx, { prefix, clipsDir, vllmUrl: sim.url, port });
     try {
       await waitHttpOk(`http://127.0.0.1:${port}/healthz`, inf, 60_000);
       const done = async () => (await redis.xlen(keys.verdicts)) + (await redis.llen(keys.dead));

@@ -2,28 +2,15 @@ import fs from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { randomUUID } from 'node:crypto';
-import { Redis } from 'ioredis';
 import { sleep } from '../functions/shared/src/async';
 import { clipStamp, type ClipJob } from '../functions/shared/src/clip-job';
-import { redisKeys } from '../functions/shared/src/keys';
-import { ClipQueue } from '../functions/shared/src/queue';
 import { hazardsAt, renderAllScenes } from '../simulator/cameras/src/index';
 import type { BenchContext } from './run';
 import type { BenchTable } from './table';
 import { makeModelClip } from './capacity.bench';
-import {
-  clipJobFor,
-  cutCopy,
-  deleteKeysUnder,
-  freePort,
-  makeTestClip,
-  MAINS,
-  startPart,
-  waitHttpOk,
-} from '../test/support';
+import { clipJobFor, cutCopy, deleteKeysUnder, freePort, makeTestClip, waitHttpOk } from '../test/support';
+import { benchQueue, startBenchInference } from './lib/inference-part';
 import { startSimProcess } from './lib/sim-process';
-
 
 /**
  * The unchanged-scene gate's table (issue #13, third table of `npm run bench -- capacity`): static
@@ -99,27 +86,14 @@ export async function gateBench(ctx: BenchContext): Promise<BenchTable> {
       }
     }
     const sim = await startSimProcess(ctx.env, { VLLM_SIM_ANALYSIS: 'on', VLLM_SIM_ALLOWED_MEDIA_PATH: clipsDir });
-    const prefix = `bench-gate-${randomUUID()}`;
-    const keys = redisKeys(prefix);
-    const redis = new Redis(ctx.redisUrl, { maxRetriesPerRequest: 1 });
-    const queue = new ClipQueue(redis, { keys, maxAttempts: 3, heartbeatTtlSeconds: 30 });
+    const { prefix, keys, redis, queue } = benchQueue(ctx, 'gate');
     const port = await freePort();
     try {
       // camera by camera in time order, as capture enqueues them
       for (let i = 0; i < CLIPS_PER_CAMERA; i++)
         for (const t of truths.filter((x) => x.job.startedAt === truths[i]!.job.startedAt))
           await queue.enqueue({ ...t.job, startedAt: new Date(Date.now() - t.job.durationMs).toISOString() });
-      const inf = startPart('inference', MAINS.inference, {
-        ...ctx.env,
-        REDIS_URL: ctx.redisUrl,
-        REDIS_PREFIX: prefix,
-        CLIPS_DIR: clipsDir,
-        VLLM_BASE_URL: sim.url,
-        K_SINK: undefined,
-        PORT: String(port),
-        BIND_HOST: '127.0.0.1',
-        LOG_LEVEL: 'warn',
-      });
+      const inf = startBenchInference(ctx, { prefix, clipsDir, vllmUrl: sim.url, port });
       try {
         await waitHttpOk(`http://127.0.0.1:${port}/healthz`, inf, 60_000);
         const deadline = performance.now() + 240_000;
