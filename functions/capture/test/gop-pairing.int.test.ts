@@ -8,34 +8,23 @@
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { Redis } from 'ioredis';
 import type { ClipJob } from '../../shared/src/clip-job';
 import { CameraRegistry } from '../../shared/src/camera-registry/store';
-import { redisKeys } from '../../shared/src/keys';
 import { createRegistry } from '../../shared/src/metrics';
 import { startCapture, type CaptureHandle } from '../src/app/start-capture';
-import { newPrefix, testConfig } from './helpers';
-import { waitFor, deleteKeysUnder } from '../../../test/support';
+import { testConfig } from './helpers';
+import { captureTestRig } from './rig';
+import { waitFor } from '../../../test/support';
 import { startGstCamera, type GstCamera } from '../../../test/support/gst-camera';
 import { probeStreams, rawFrames } from '../../../test/support/media';
 
 const SEGMENT = 4;
 const FPS = 2;
 const CAMERA_FPS = 10;
-const prefix = newPrefix();
-const keys = redisKeys(prefix);
-const redis = new Redis('redis://127.0.0.1:6379');
 const cams: GstCamera[] = [];
 let capture: CaptureHandle | undefined;
 let clipsDir = '';
-
-afterAll(async () => {
-  await capture?.stop();
-  await Promise.all(cams.map((c) => c.stop()));
-  await deleteKeysUnder(redis, prefix);
-  redis.disconnect();
-  if (clipsDir) await fs.rm(clipsDir, { recursive: true, force: true });
-});
+const { prefix, keys, redis } = captureTestRig(() => [capture, ...cams, clipsDir]);
 
 const streams = (file: string) => probeStreams(file, 'codec_type,duration');
 const FRAME = 64 * 48;

@@ -5,25 +5,21 @@
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { Redis } from 'ioredis';
 import pino from 'pino';
 import type { ClipJob } from '../../shared/src/clip-job';
 import { CameraRegistry } from '../../shared/src/camera-registry/store';
-import { redisKeys } from '../../shared/src/keys';
 import { createRegistry } from '../../shared/src/metrics';
 import { THUMB_BYTES } from '../../shared/src/model-clip';
 import { mp4VideoInfo } from '../../shared/src/mp4-info';
 import type { RtspSimHandle } from '../../../simulator/cameras/src/index';
 import { startCapture, type CaptureHandle } from '../src/app/start-capture';
-import { newPrefix, simTemplate, startSim, startSink, testConfig } from './helpers';
+import { simTemplate, startSim, startSink, testConfig } from './helpers';
 import { waitFor, deleteKeysUnder } from '../../../test/support';
+import { captureTestRig } from './rig';
 import { decodedFrames, rawFrames, videoCodecSize } from '../../../test/support/media';
 
 const SEGMENT = 4;
 const FPS = 2;
-const prefix = newPrefix();
-const keys = redisKeys(prefix);
-const redis = new Redis('redis://127.0.0.1:6379');
 let sim: RtspSimHandle | undefined;
 let capture: CaptureHandle | undefined;
 let sink: Awaited<ReturnType<typeof startSink>> | undefined;
@@ -53,14 +49,7 @@ function meanDiff(a: Buffer, b: Buffer, w: number, x0: number, y0: number, x1: n
   return sum / n;
 }
 
-afterAll(async () => {
-  await capture?.stop();
-  await sim?.stop();
-  await sink?.close();
-  await deleteKeysUnder(redis, prefix);
-  redis.disconnect();
-  for (const d of dirs) await fs.rm(d, { recursive: true, force: true });
-});
+const { prefix, keys, redis } = captureTestRig(() => [capture, sim, sink, ...dirs]);
 
 async function start(over: Record<string, string>): Promise<string> {
   const clipsDir = await fs.mkdtemp(path.join(os.tmpdir(), 'capture-model-'));
@@ -127,22 +116,22 @@ async function checkModelClips(clipsDir: string): Promise<void> {
     // a run's first clip gets a capture-made model clip only when its window matches (issue #26.1)
     if (firsts.has(job.id) && !m) continue;
     if (!m) throw new Error(`${job.path} has no model clip; the capture warned:\n${warnings.join('\n')}`);
-    expect(m!.path).toBe(job.path.replace(/([^/]+)\.mp4$/, '.model/$1.mp4'));
-    const abs = path.join(clipsDir, m!.path);
+    expect(m.path).toBe(job.path.replace(/([^/]+)\.mp4$/, '.model/$1.mp4'));
+    const abs = path.join(clipsDir, m.path);
     const info = mp4VideoInfo(await fs.readFile(abs));
     expect(info.faststart).toBe(true);
     expect(info.fragmented).toBe(false);
-    expect(m!.frames).toBe(info.frames);
+    expect(m.frames).toBe(info.frames);
     expect(await decodedFrames(abs)).toBe(info.frames); // vLLM's loader trusts the header count
-    expect(m!.fps).toBeCloseTo(FPS, 2);
-    expect(m!.sampling).toBe('fps');
+    expect(m.fps).toBeCloseTo(FPS, 2);
+    expect(m.sampling).toBe('fps');
     expect(Math.max(info.width, info.height)).toBeLessThanOrEqual(448);
-    expect((await fs.stat(path.join(clipsDir, m!.thumbs!))).size).toBe(m!.frames * THUMB_BYTES);
+    expect((await fs.stat(path.join(clipsDir, m.thumbs!))).size).toBe(m.frames * THUMB_BYTES);
     // alignment: the model clip covers the evidence clip's span within one sampling interval
     // (not the first: the evidence starts with the packets before the first keyframe, which the
     // decoder, and so the model clip, skips)
     if (!firsts.has(job.id))
-      expect(Math.abs(m!.frames / FPS - job.durationMs / 1000)).toBeLessThanOrEqual(1 / FPS + 0.05);
+      expect(Math.abs(m.frames / FPS - job.durationMs / 1000)).toBeLessThanOrEqual(1 / FPS + 0.05);
     // the evidence stays a stream copy of the camera (H.264 at the sim's full size)
     expect(await videoCodecSize(path.join(clipsDir, job.path))).toBe('h264,640,360');
   }
