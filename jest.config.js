@@ -1,16 +1,48 @@
-// Three groups, chosen by file name (see README "Tests"):
-//   *.test.ts      unit: no network, no child processes                       } in parallel workers
+// Four groups, chosen by file name (see README "Tests"):
+//   *.test.ts      unit: no network, no child processes                       } `npm test`, in parallel workers
 //   *.int.test.ts  integration: real Redis, ffmpeg, HTTP servers, processes   }
-//   SERIAL below   integration suites that must own the machine: run after the others, one at a time
+//   SERIAL below   integration suites that must own the machine: run after the others, one at a time (`npm test`)
+//   SYSTEM below   whole-stack, multi-process and fault-injection runs: `npm run test:system`, not `npm test`
 // Long soak/fault runs (*.soak.test.ts) live behind `npm run test:reliability`.
 // A new test file joins its group by its name alone; every test owns its Redis prefix, ports and temp folders,
-// so it runs in parallel with the others unless it is added to SERIAL with the reason.
+// so it runs in parallel with the others unless it is added to SERIAL or SYSTEM with the reason.
 
 // Integration suites that assert a wall-clock bound on CPU-heavy work (real-time ffmpeg encodes, a whole stack):
 // next to other suites on 2 cores they measure the neighbours, not themselves.
 const SERIAL = [
   // every clip enqueued < 2.5 s after ffmpeg closed its segment (the segment-lag histogram bound), 3 cameras
   'functions/capture/test/recorder.int.test.ts',
+];
+
+// Suites that run the system rather than one part (issue #22: `npm test` ≤ 5 min on 2 cores): each starts the
+// whole stack or several parts as processes, or injects a fault across processes, and costs 12–85 CPU-s and
+// 40–160 s of real time. Together they were ~400 of the integration group's ~790 CPU-s (`npm run test:timing`,
+// BENCHMARKS.md "Test suite timing"). Each part's own behaviour stays covered in `npm test` by its integration
+// suites; these check the parts together. Run them before a release and after touching more than one part.
+const SYSTEM = [
+  // `npm start` as a user runs it: 4 cameras, every hazard, every clip judged, Ctrl-C leaves nothing (≥ 60 s of stack)
+  'test/e2e/stack.int.test.ts',
+  // `npm start`: a camera added and removed through the API with no restart
+  'test/e2e/cameras-live.int.test.ts',
+  // fault injection across processes: subscriber down, camera outages, clip volume full, fuzzing, kill -9, rolling restart
+  'test/faults/alert-delivery.int.test.ts',
+  'test/faults/camera-outage.int.test.ts',
+  'test/faults/clips-full.int.test.ts',
+  'test/faults/fuzz.int.test.ts',
+  'test/faults/kill9.int.test.ts',
+  'test/faults/rolling-restart.int.test.ts',
+  // two stack runs in a row on one Redis and one record
+  'functions/alerts/test/unobserved-restart.int.test.ts',
+  // inference processes killed -9 and restarted
+  'functions/inference/test/processes.int.test.ts',
+  // `npm run doctor` against vllm-sim processes of several versions, every mode twice
+  'scripts/test/doctor.int.test.ts',
+  // the local KEDA + HPA loop scaling real inference processes, each with its own vllm-sim
+  'scripts/test/replicas.int.test.ts',
+  // the evaluation set made, judged through inference and gated
+  'eval/test/e2e.int.test.ts',
+  // every rendered scene through vllm-sim's detector (a model-quality check of the simulator)
+  'simulator/vllm/test/scenes.int.test.ts',
 ];
 
 // @swc/jest strips types without checking them (the typecheck is its own step of `npm test`), in a
@@ -45,7 +77,7 @@ const roots = [
   '<rootDir>/eval',
 ];
 const escape = (s) => s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
-const serialPattern = `/(${SERIAL.map(escape).join('|')})$`;
+const listed = (files) => `/(${files.map(escape).join('|')})$`;
 
 /** @type {import('jest').Config} */
 module.exports = {
@@ -65,8 +97,9 @@ module.exports = {
       displayName: 'integration',
       roots,
       testMatch: ['**/*.int.test.ts'],
-      testPathIgnorePatterns: ['/node_modules/', serialPattern],
+      testPathIgnorePatterns: ['/node_modules/', listed(SERIAL), listed(SYSTEM)],
     },
     { ...base, displayName: 'serial', roots, testMatch: SERIAL.map((f) => `<rootDir>/${f}`) },
+    { ...base, displayName: 'system', roots, testMatch: SYSTEM.map((f) => `<rootDir>/${f}`) },
   ],
 };

@@ -34,9 +34,20 @@ export function fit(s: string, columns: number): string {
   return `${out}…\x1b[0m`;
 }
 
+/** A login link's token (`/login?token=…`): only the user's terminal and the 0600 stack.json get it. */
+const TOKEN_RE = /([?&]token=)[^&\s]+/g;
+
+/**
+ * A line as the stack's log file keeps it: ANSI codes stripped, and the dashboard login token
+ * replaced (no secret in a log line, even a private one: logs get copied into tickets and bug reports).
+ */
+export function logLine(line: string): string {
+  return line.replace(ANSI_RE, '').replace(TOKEN_RE, '$1<redacted: the link is in stack.json>');
+}
+
 /**
  * The stack's terminal: a panel redrawn in place on a TTY (messages scroll above it), or plain
- * lines. Everything written here also goes to `echo` (the stack's own log file).
+ * lines. Everything written here also goes to `echo` (the stack's own log file), as logLine() keeps it.
  */
 export class Terminal {
   private drawn = 0;
@@ -54,7 +65,7 @@ export class Terminal {
 
   /** A message line (start-up progress, a part died …), printed above the panel. */
   message(text: string): void {
-    for (const line of text.split('\n')) this.echo(line.replace(ANSI_RE, ''));
+    for (const line of text.split('\n')) this.echo(logLine(line));
     this.erase();
     this.out.write(`${text}\n`);
     this.paint(this.lastPanel);
@@ -69,7 +80,7 @@ export class Terminal {
 
   /** A status line in lines mode. */
   line(text: string): void {
-    this.echo(text);
+    this.echo(logLine(text));
     this.out.write(`${text}\n`);
   }
 

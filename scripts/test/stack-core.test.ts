@@ -349,6 +349,19 @@ describe('Terminal', () => {
     t.line('status');
     expect(writes).toEqual(['status\n']);
   });
+
+  it('the terminal shows the login link whole; the log file gets it without the token', () => {
+    const { writes, stream } = fakeOut(false);
+    const echoed: string[] = [];
+    const t = new Terminal(stream, (l) => echoed.push(l));
+    t.message('  Dashboard: http://localhost:8080/login?token=s3cr3tT0ken&next=%2F  — incidents appear');
+    t.line('login?token=abc');
+    expect(writes[0]).toContain('token=s3cr3tT0ken&next');
+    expect(echoed.join('\n')).not.toMatch(/s3cr3tT0ken|token=abc/);
+    expect(echoed[0]).toBe(
+      '  Dashboard: http://localhost:8080/login?token=<redacted: the link is in stack.json>&next=%2F  — incidents appear',
+    );
+  });
 });
 
 describe('restart budget (issue #26.5, probe finding 8)', () => {

@@ -96,11 +96,12 @@ describe('docs/architecture.md (offline)', () => {
       notifyOnce: '<deliveryId>',
       notifyCooldown: '<sha256 of rule, camera, hazard>',
       notifyReportMailed: '<YYYY-MM-DD>',
+      notifyReportAttempts: '<YYYY-MM-DD>',
       coverageJudged: '<camera>',
       coverageMarks: '<camera>',
     };
     const built = Object.entries(k).flatMap(([name, v]) => {
-      if (name === 'key' || name === 'processingPattern') return []; // the escape hatch; a SCAN pattern
+      if (name === 'processingPattern') return []; // a SCAN pattern, not a key
       if (typeof v === 'function') {
         const arg = placeholders[name as keyof RedisKeys];
         if (!arg)

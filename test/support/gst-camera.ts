@@ -33,6 +33,11 @@ export interface GstCamera {
   readonly url: string;
   /** Frames stop before the encoder for `seconds` with the RTSP session kept open (a hung encoder). */
   stall(seconds: number): Promise<void>;
+  /**
+   * Resolves when the server says the stall ended (its `{"resumed": true}` line): the fault's end.
+   * Call it after `stall()` resolved: both read the server's stdout in turn, one line at a time.
+   */
+  resumed(): Promise<void>;
   /** A reboot: SIGKILL, `downMs` with nothing listening, then the same camera on the same port. */
   restart(downMs: number): Promise<void>;
   /** Stops the server (idempotent). */
@@ -126,6 +131,7 @@ export async function startGstCamera(o: GstCameraOptions = {}): Promise<GstCamer
       current.child.stdin!.write(`stall ${seconds}\n`);
       await waitLine('stalled');
     },
+    resumed: () => waitLine('resumed'),
     async restart(downMs) {
       killGroup(current.child, 'SIGKILL');
       await current.exited;

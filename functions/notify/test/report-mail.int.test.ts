@@ -1,4 +1,5 @@
 import type { AddressInfo } from 'node:net';
+import pg from 'pg';
 import { SMTPServer } from 'smtp-server';
 import { EventType } from '../../shared/src/events';
 import { waitUntil } from '../../../test/support';
@@ -85,6 +86,31 @@ describe('the daily report by mail (real alerts + Postgres + chromium, real noti
     await smtp?.close();
   });
 
+  /** The record's rows for a date's report mail (alerts copies notify's attempt stream every second). */
+  const deliveries = async (date: string, rows: number) =>
+    waitUntil(
+      async () => {
+        const c = new pg.Client({ connectionString: db.url });
+        await c.connect();
+        try {
+          const r = await c.query<{
+            attempt: number;
+            status: string;
+            transition: string;
+            channel: string;
+            error: string | null;
+          }>(
+            'SELECT attempt, status, transition, channel, error FROM notification_deliveries WHERE incident_id = $1 ORDER BY attempt',
+            [`report:daily:${date}`],
+          );
+          return r.rows.length >= rows ? r.rows : undefined;
+        } finally {
+          await c.end();
+        }
+      },
+      { what: `${rows} recorded attempts of the ${date} report`, timeoutMs: 15_000 },
+    );
+
   const tick = async (): Promise<{ report?: string; date?: string }> => {
     const res = await postEvent(stack.notify.url, EventType.tick, {});
     expect(res.status).toBe(200);
@@ -120,6 +146,11 @@ describe('the daily report by mail (real alerts + Postgres + chromium, real noti
     nowMs += 60_000;
     expect(await tick()).toMatchObject({ report: 'already-mailed', date: '2026-12-01' });
     expect(smtp.mails).toHaveLength(1);
+
+    // the record keeps the mail like any notification: one attempt, sent (issue #25 §2)
+    expect(await deliveries('2026-12-01', 1)).toEqual([
+      { attempt: 1, status: 'sent', transition: 'daily-report', channel: 'email', error: null },
+    ]);
   });
 
   it('an SMTP failure releases the day: the next tick retries and the report is mailed once', async () => {
@@ -139,5 +170,10 @@ describe('the daily report by mail (real alerts + Postgres + chromium, real noti
     await waitUntil(() => smtp.mails.length === before + 1 || undefined, { what: 'the retried mail' });
     expect(smtp.mails).toHaveLength(before + 1);
     expect(smtp.mails.at(-1)!.raw).toContain('filename=report-daily-2026-12-02.pdf');
+
+    // both attempts are in the record: the refused one with the server's answer, then the mailed one
+    const rows = await deliveries('2026-12-02', 2);
+    expect(rows.map((r) => `${r.attempt} ${r.status}`)).toEqual(['1 retry', '2 sent']);
+    expect(rows[0]!.error).toMatch(/451|mailbox busy/);
   });
 });

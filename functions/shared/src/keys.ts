@@ -124,6 +124,8 @@ export interface RedisKeys {
   readonly notifyRulesEdit: string;
   /** STRING with EX: the daily report of this local date (YYYY-MM-DD) is being mailed (short lease) or was mailed (days); SET NX, so one replica mails it once. */
   notifyReportMailed(date: string): string;
+  /** STRING counter with EX: attempts to mail this local date's report so far (the record numbers them). */
+  notifyReportAttempts(date: string): string;
   /** STRING, expires with the session: a dashboard login ended by logout (alerts, issue #28.11). */
   alertsRevokedSession(sessionId: string): string;
 }
@@ -191,6 +193,7 @@ export function redisKeys(prefix: string = DEFAULT_PREFIX): RedisKeys {
     notifyRulesBase: k('notify', 'rules-base'),
     notifyRulesEdit: k('notify', 'rules-edit'),
     notifyReportMailed: (date) => k('notify', 'report-mailed', date),
+    notifyReportAttempts: (date) => k('notify', 'report-attempts', date),
     alertsRevokedSession: (sessionId) => k('alerts', 'revoked-session', sessionId),
   };
 }

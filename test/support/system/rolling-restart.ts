@@ -55,6 +55,20 @@ export async function rollingRestart(o: {
     });
     await s.part('capture')!.stop(15_000);
     await waitFor(() => drained(s), { timeoutMs: 60_000, what: 'every clip judged', everyMs: 250 }).catch(fail);
+    // alerts learns each judged window from verdict.created through the broker, a moment after the
+    // verdict is stored: under load the early windows were still on their way, so the window began after
+    // both restarts and showed no gap. Wait until alerts holds a window for every judged clip.
+    const judgedClips = (await s.verdictCounts()).size;
+    const windows = async () => {
+      let n = 0;
+      for (const cam of ['cam1', 'cam2']) n += await s.redis.zcard(s.keys.coverageJudged(cam));
+      return n;
+    };
+    await waitFor(async () => (await windows()) >= judgedClips, {
+      timeoutMs: 60_000,
+      what: () => `alerts to hold a judged window for each of the ${judgedClips} judged clips`,
+      everyMs: 250,
+    }).catch(fail);
     const store = new CoverageStore(s.redis, s.keys);
     const coverage: Record<string, Coverage> = {};
     for (const cam of ['cam1', 'cam2']) {

@@ -29,6 +29,14 @@ export { scripts as notifyScripts };
  */
 export const ATTEMPT_LOG_CAP = 100_000;
 
+/**
+ * Appends an attempt that did not go through the outbox (the daily report mail) to the record's
+ * stream, trimmed as finish-6 trims it (XADD MAXLEN ~: https://redis.io/docs/latest/commands/xadd/).
+ */
+export async function appendAttemptLog(redis: Redis, keys: RedisKeys, attempt: AttemptRecord): Promise<void> {
+  await redis.xadd(keys.notifyAttemptLog, 'MAXLEN', '~', ATTEMPT_LOG_CAP, '*', 'attempt', JSON.stringify(attempt));
+}
+
 export interface DeliveryQueueOptions {
   /** How long an idempotency marker lives (a redelivery later than this would be told again). @default 7 days */
   readonly onceTtlSeconds?: number;

@@ -22,6 +22,13 @@ export class ReportMarker {
     return (await this.redis.set(this.keys.notifyReportMailed(date), 'sending', 'EX', leaseSeconds, 'NX')) === 'OK';
   }
 
+  /** The number of this attempt at the date's report (1, 2, …), shared by the replicas. */
+  async nextAttempt(date: string): Promise<number> {
+    const key = this.keys.notifyReportAttempts(date);
+    const [[, n]] = (await this.redis.multi().incr(key).expire(key, SENT_SECONDS).exec()) as [[null, number], unknown];
+    return n;
+  }
+
   async sent(date: string): Promise<void> {
     await this.redis.set(this.keys.notifyReportMailed(date), 'sent', 'EX', SENT_SECONDS);
   }

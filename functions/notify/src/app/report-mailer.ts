@@ -1,6 +1,7 @@
 import { toError } from '../../../shared/src/errors';
 import type { Logger } from '../../../shared/src/logger';
-import { dueReportDate, reportMail } from '../core/daily-report';
+import { dueReportDate, reportAttempt, reportMail } from '../core/daily-report';
+import type { AttemptRecord } from '../core/delivery';
 import type { Channel } from '../core/rules';
 import { smtpTransport } from '../adapters/channels/email';
 import { fetchReportPdf } from '../adapters/report-pdf';
@@ -26,6 +27,8 @@ export interface ReportMailerDeps {
   readonly now: () => number;
   readonly logger: Logger;
   readonly onResult: (status: 'sent' | 'failed') => void;
+  /** Each attempt, for the record's notification_deliveries (adapters/delivery-queue.ts appendAttemptLog). */
+  readonly recordAttempt: (attempt: AttemptRecord) => Promise<void>;
 }
 
 /** alerts prints the PDF with chromium: seconds, not minutes (issue #25 §8: a daily report ≤ 2 s). */
@@ -56,13 +59,19 @@ export class ReportMailer {
       // the lease covers the fetch and every SMTP wait (connect, greeting, socket) with room to spare
       const lease = Math.ceil((FETCH_TIMEOUT_MS + 3 * d.smtpTimeoutMs) / 1000) + 60;
       if (!(await d.marker.claim(date, lease))) return { report: 'already-mailed', date };
+      const attempt = await d.marker.nextAttempt(date);
+      const started = performance.now();
+      const record = (ok: boolean, error?: string) =>
+        this.record({ date, attempt, ok, error, latencyMs: performance.now() - started });
       try {
         await this.send(date);
+        await record(true);
         await d.marker.sent(date);
         d.onResult('sent');
         d.logger.info({ date, to: d.to.split(',').length }, 'daily report mailed');
         return { report: 'sent', date };
       } catch (err) {
+        await record(false, toError(err).message);
         await d.marker.release(date);
         throw err;
       }
@@ -75,6 +84,22 @@ export class ReportMailer {
       return { report: 'failed', date };
     } finally {
       this.running = false;
+    }
+  }
+
+  /** The record's copy of an attempt; its failure is logged, never the mail's failure. */
+  private async record(a: {
+    date: string;
+    attempt: number;
+    ok: boolean;
+    error?: string | undefined;
+    latencyMs: number;
+  }) {
+    const d = this.deps;
+    try {
+      await d.recordAttempt(reportAttempt({ ...a, channel: d.channel.id, to: d.to, atMs: d.now() }));
+    } catch (err) {
+      d.logger.warn({ date: a.date, err: toError(err).message }, 'daily report attempt not recorded');
     }
   }
 

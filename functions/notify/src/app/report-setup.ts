@@ -6,6 +6,7 @@ import type { Logger } from '../../../shared/src/logger';
 import { Counter, type Registry } from '../../../shared/src/metrics';
 import { parseUtcOffset } from '../../../shared/src/utc-offset';
 import type { RulesFile } from '../core/rules';
+import { appendAttemptLog } from '../adapters/delivery-queue';
 import { ReportMarker } from '../adapters/report-marker';
 import { ReportMailer } from './report-mailer';
 
@@ -53,5 +54,6 @@ export function buildReportMailer(
     now: deps.now,
     logger: deps.logger,
     onResult: (status) => mails.inc({ status }),
+    recordAttempt: (attempt) => appendAttemptLog(deps.redis, deps.keys, attempt),
   });
 }

@@ -1,3 +1,4 @@
+import { deliveryId, type AttemptRecord } from './delivery';
 const DAY_MS = 86_400_000;
 
 /**
@@ -10,6 +11,41 @@ export function dueReportDate(nowMs: number, at: string, offsetMinutes: number):
   // HH:MM strings compare in clock order (both zero-padded)
   if (local.toISOString().slice(11, 16) < at) return undefined;
   return new Date(local.getTime() - DAY_MS).toISOString().slice(0, 10);
+}
+
+/** The record's `incident_id` of a daily report mail (notification_deliveries; camera outages use `camera:<id>`). */
+export const reportSubject = (date: string): string => `report:daily:${date}`;
+
+/**
+ * One attempt to mail a date's report, as the record keeps every send attempt (issue #25 §2:
+ * "notification deliveries"): the same stream and table as an incident's messages, under
+ * `report:daily:<date>`, with transition `daily-report`. A failed attempt is `retry` (the next
+ * tick tries again), a mailed one `sent`.
+ */
+export function reportAttempt(a: {
+  date: string;
+  channel: string;
+  to: string;
+  attempt: number;
+  ok: boolean;
+  error?: string | undefined;
+  latencyMs: number;
+  atMs: number;
+}): AttemptRecord {
+  const incidentId = reportSubject(a.date);
+  const recipient = a.to.slice(0, 200);
+  return {
+    at: new Date(a.atMs).toISOString(),
+    deliveryId: deliveryId([incidentId, 'daily-report', a.channel, a.to].join('\n')),
+    channel: a.channel,
+    recipient,
+    incidentId,
+    transition: 'daily-report',
+    attempt: a.attempt,
+    status: a.ok ? 'sent' : 'retry',
+    ...(a.error ? { error: a.error.slice(0, 300) } : {}),
+    latencyMs: Math.max(0, Math.round(a.latencyMs)),
+  };
 }
 
 export interface ReportMail {
