@@ -90,7 +90,7 @@ describe('the daily report by mail (real alerts + Postgres + chromium, real noti
   const deliveries = async (date: string, rows: number) =>
     waitUntil(
       async () => {
-        const c = new pg.Client({ connectionString: db.url });
+        const c = new pg.Client({ connectionString: stack.databaseUrl });
         await c.connect();
         try {
           const r = await c.query<{

@@ -13,6 +13,8 @@ export interface NotifyStack {
   readonly alerts: RunningAlerts;
   readonly notify: RunningNotify;
   readonly prefix: string;
+  /** The throwaway record database's URL. */
+  readonly databaseUrl: string;
   /** notify, alerts, the database, the clips folder and the Redis keys, in that order. */
   stop(): Promise<void>;
 }
@@ -48,5 +50,5 @@ export async function startNotifyStack(
     await stop();
     throw err;
   }
-  return { alerts, notify, prefix, stop };
+  return { alerts, notify, prefix, databaseUrl: db.url, stop };
 }
