@@ -17,10 +17,10 @@ import {
 import { renderScene, SCENES } from '../simulator/cameras/src/index';
 import { parseAllDocuments } from 'yaml';
 import { scaleTiming, type AutoscalerSettings } from '../scripts/stack/autoscale';
-import { InferenceReplicas } from '../scripts/stack/replicas';
+import { InferenceReplicas, unplannedReplicaParts } from '../scripts/stack/replicas';
 import { TIMING_MANIFEST } from '../scripts/stack/replica-settings';
 import { autoscaleSvg, type AutoscalePoll, type ChartRun } from './lib/autoscale-chart';
-import { REPO_ROOT } from '../test/support';
+import { deleteKeysUnder, REPO_ROOT } from '../test/support';
 import { SOURCED_C, muFromCoefficients } from '../scripts/size/derive';
 import { percentile, type BenchTable } from './table';
 import type { BenchContext } from './run';
@@ -166,24 +166,7 @@ async function rampRun(
   let cameras = 0;
   const t0 = Date.now();
   const replicas = new InferenceReplicas({
-    inference: {
-      name: 'inference',
-      main: 'functions/inference/src/main.ts',
-      stopSignal: 'SIGTERM',
-      env,
-      readyUrl: '',
-      url: '',
-      after: [],
-    },
-    vllmSim: {
-      name: 'vllm-sim',
-      main: 'simulator/vllm/src/main.ts',
-      stopSignal: 'SIGTERM',
-      env,
-      readyUrl: '',
-      url: '',
-      after: [],
-    },
+    ...unplannedReplicaParts(env),
     partOptions: { repoRoot: REPO_ROOT, logsDir, maxRestarts: 2 },
     redisUrl: ctx.redisUrl,
     prefix,
@@ -300,12 +283,7 @@ async function rampRun(
     seconds,
   };
   // clean up this run's keys and files
-  let cursor = '0';
-  do {
-    const [next, found] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
-    cursor = next;
-    if (found.length) await redis.del(...found);
-  } while (cursor !== '0');
+  await deleteKeysUnder(redis, prefix);
   redis.disconnect();
   await queue.close();
   fs.rmSync(clipsDir, { recursive: true, force: true });

@@ -4,20 +4,16 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { randomUUID } from 'node:crypto';
-import { Redis } from 'ioredis';
 import { sleep } from '../functions/shared/src/async';
 import { clipStamp, type ClipJob } from '../functions/shared/src/clip-job';
-import { identifyClip } from '../functions/shared/src/clip-identity';
-import { redisKeys } from '../functions/shared/src/keys';
 import { modelClipPaths, THUMB_HEIGHT, THUMB_WIDTH, type ModelClip } from '../functions/shared/src/model-clip';
 import { mp4VideoInfo } from '../functions/shared/src/mp4-info';
-import { ClipQueue } from '../functions/shared/src/queue';
 import type { BenchContext } from './run';
 import type { BenchTable } from './table';
-import { deleteKeysUnder, makeClipLibrary } from '../test/support';
-import { freePort, MAINS, startPart, waitHttpOk } from '../test/support';
+import { clipJobFor, deleteKeysUnder, makeClipLibrary } from '../test/support';
+import { freePort, waitHttpOk } from '../test/support';
 import { cpuSecondsWithChildren as cpuSeconds } from './lib/proc-stats';
+import { benchQueue, startBenchInference } from './lib/inference-part';
 import { startSimProcess, type SimProcess } from './lib/sim-process';
 
 const run = promisify(execFile);
@@ -100,17 +96,8 @@ async function linkJobs(clipsDir: string, sources: readonly Source[], count: num
     fs.linkSync(path.join(clipsDir, src.rel), path.join(clipsDir, rel));
     fs.linkSync(path.join(clipsDir, src.model.path), path.join(clipsDir, paths.clip));
     fs.linkSync(path.join(clipsDir, src.model.thumbs!), path.join(clipsDir, paths.thumbs));
-    jobs.push({
-      v: 1,
-      id: (await identifyClip(clipsDir, rel, cameraId)).id,
-      cameraId,
-      path: rel,
-      startedAt: startedAt.toISOString(),
-      durationMs: 5000,
-      bytes: fs.statSync(path.join(clipsDir, rel)).size,
-      attempt: 0,
-      model: { ...src.model, path: paths.clip, thumbs: paths.thumbs },
-    });
+    const model = { ...src.model, path: paths.clip, thumbs: paths.thumbs };
+    jobs.push({ ...(await clipJobFor(clipsDir, rel, cameraId, startedAt, 5000)), model });
   }
   return jobs;
 }
@@ -159,10 +146,7 @@ async function runRow(
     VLLM_SIM_ANALYSIS: 'false',
     VLLM_SIM_ALLOWED_MEDIA_PATH: clipsDir,
   });
-  const prefix = `bench-cap-${randomUUID()}`;
-  const keys = redisKeys(prefix);
-  const redis = new Redis(ctx.redisUrl, { maxRetriesPerRequest: 1 });
-  const queue = new ClipQueue(redis, { keys, maxAttempts: 3, heartbeatTtlSeconds: 30 });
+  const { prefix, keys, redis, queue } = benchQueue(ctx, 'cap');
   const port = await freePort();
   try {
     for (const job of jobs) {
@@ -171,17 +155,7 @@ async function runRow(
       if (!withModel) delete fresh.model;
       await queue.enqueue(fresh);
     }
-    const inf = startPart('inference', MAINS.inference, {
-      ...ctx.env,
-      REDIS_URL: ctx.redisUrl,
-      REDIS_PREFIX: prefix,
-      CLIPS_DIR: clipsDir,
-      VLLM_BASE_URL: sim.url,
-      K_SINK: undefined,
-      PORT: String(port),
-      BIND_HOST: '127.0.0.1',
-      LOG_LEVEL: 'warn',
-    });
+    const inf = startBenchInference(ctx, { prefix, clipsDir, vllmUrl: sim.url, port });
     try {
       await waitHttpOk(`http://127.0.0.1:${port}/healthz`, inf, 60_000);
       const done = async () => (await redis.xlen(keys.verdicts)) + (await redis.llen(keys.dead));

@@ -1,24 +1,16 @@
-import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
-import { randomUUID } from 'node:crypto';
-import { Redis } from 'ioredis';
 import { sleep } from '../functions/shared/src/async';
 import { clipStamp, type ClipJob } from '../functions/shared/src/clip-job';
-import { identifyClip } from '../functions/shared/src/clip-identity';
-import { redisKeys } from '../functions/shared/src/keys';
-import { ClipQueue } from '../functions/shared/src/queue';
 import { hazardsAt, renderAllScenes } from '../simulator/cameras/src/index';
 import type { BenchContext } from './run';
 import type { BenchTable } from './table';
 import { makeModelClip } from './capacity.bench';
-import { deleteKeysUnder, freePort, makeTestClip, MAINS, startPart, waitHttpOk } from '../test/support';
+import { clipJobFor, cutCopy, deleteKeysUnder, freePort, makeTestClip, waitHttpOk } from '../test/support';
+import { benchQueue, startBenchInference } from './lib/inference-part';
 import { startSimProcess } from './lib/sim-process';
-
-const run = promisify(execFile);
 
 /**
  * The unchanged-scene gate's table (issue #13, third table of `npm run bench -- capacity`): static
@@ -38,35 +30,14 @@ interface Truth {
 
 async function cut(src: string, offset: number, out: string): Promise<void> {
   fs.mkdirSync(path.dirname(out), { recursive: true });
-  await run('ffmpeg', [
-    '-hide_banner',
-    '-v',
-    'error',
-    '-ss',
-    String(offset),
-    '-i',
-    src,
-    '-t',
-    String(SEGMENT_S),
-    '-c',
-    'copy',
-    '-y',
-    out,
-  ]);
+  await cutCopy(src, out, offset, SEGMENT_S);
 }
 
 async function job(clipsDir: string, cameraId: string, i: number, fps: number, maxSide: number): Promise<ClipJob> {
   const startedAt = new Date(Date.UTC(2026, 10, 28, 22, 0, 0) + i * SEGMENT_S * 1000);
   const rel = path.posix.join(cameraId, `${clipStamp(startedAt)}.mp4`);
   return {
-    v: 1,
-    id: (await identifyClip(clipsDir, rel, cameraId)).id,
-    cameraId,
-    path: rel,
-    startedAt: startedAt.toISOString(),
-    durationMs: SEGMENT_S * 1000,
-    bytes: fs.statSync(path.join(clipsDir, rel)).size,
-    attempt: 0,
+    ...(await clipJobFor(clipsDir, rel, cameraId, startedAt, SEGMENT_S * 1000)),
     model: await makeModelClip(clipsDir, rel, fps, maxSide),
   };
 }
@@ -115,27 +86,14 @@ export async function gateBench(ctx: BenchContext): Promise<BenchTable> {
       }
     }
     const sim = await startSimProcess(ctx.env, { VLLM_SIM_ANALYSIS: 'true', VLLM_SIM_ALLOWED_MEDIA_PATH: clipsDir });
-    const prefix = `bench-gate-${randomUUID()}`;
-    const keys = redisKeys(prefix);
-    const redis = new Redis(ctx.redisUrl, { maxRetriesPerRequest: 1 });
-    const queue = new ClipQueue(redis, { keys, maxAttempts: 3, heartbeatTtlSeconds: 30 });
+    const { prefix, keys, redis, queue } = benchQueue(ctx, 'gate');
     const port = await freePort();
     try {
       // camera by camera in time order, as capture enqueues them
       for (let i = 0; i < CLIPS_PER_CAMERA; i++)
         for (const t of truths.filter((x) => x.job.startedAt === truths[i]!.job.startedAt))
           await queue.enqueue({ ...t.job, startedAt: new Date(Date.now() - t.job.durationMs).toISOString() });
-      const inf = startPart('inference', MAINS.inference, {
-        ...ctx.env,
-        REDIS_URL: ctx.redisUrl,
-        REDIS_PREFIX: prefix,
-        CLIPS_DIR: clipsDir,
-        VLLM_BASE_URL: sim.url,
-        K_SINK: undefined,
-        PORT: String(port),
-        BIND_HOST: '127.0.0.1',
-        LOG_LEVEL: 'warn',
-      });
+      const inf = startBenchInference(ctx, { prefix, clipsDir, vllmUrl: sim.url, port });
       try {
         await waitHttpOk(`http://127.0.0.1:${port}/healthz`, inf, 60_000);
         const deadline = performance.now() + 240_000;

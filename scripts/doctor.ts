@@ -29,9 +29,9 @@ import {
 } from '../functions/inference/src/adapters/prepare';
 import { makeModelClip } from '../functions/inference/src/adapters/ffmpeg';
 import { parseAnswer } from '../functions/inference/src/core/answer';
-import { modelClipFps } from '../functions/inference/src/core/ffmpeg-args';
 import type { MediaMode, PreparedMedia } from '../functions/inference/src/core/media';
 import { createPromptKit } from '../functions/inference/src/core/prompt-kit';
+import { promptSettings } from '../functions/inference/src/app/prompt-settings';
 import { startVllmSim } from '../simulator/vllm/src';
 import { syntheticClipArgs } from '../simulator/cameras/src/index';
 
@@ -202,15 +202,7 @@ export async function runDoctor(
     };
     const results: ModeResult[] = [];
     for (const mode of MODES) {
-      const kit = createPromptKit({
-        examples,
-        cameras: undefined,
-        mode,
-        language: ic.verdictLanguage,
-        fps: modelClipFps(ic.videoSampling, ic.videoFps),
-        model: config.common.vllmModel,
-        maxTokens: ic.maxTokens,
-      });
+      const kit = createPromptKit({ ...promptSettings(config), examples, cameras: undefined, mode });
       const media = await mediaFor(mode, clip, dir, { ...settings, mode });
       const body = kit.body('doctor', media);
       const first = await send(baseUrl, ic.apiKey, body, ic.requestTimeoutMs);
@@ -225,15 +217,7 @@ export async function runDoctor(
       });
     }
     const configured = results.find((r) => r.mode === ic.videoInput);
-    const refKit = createPromptKit({
-      examples,
-      cameras: undefined,
-      mode: ic.videoInput,
-      language: ic.verdictLanguage,
-      fps: modelClipFps(ic.videoSampling, ic.videoFps),
-      model: config.common.vllmModel,
-      maxTokens: ic.maxTokens,
-    });
+    const refKit = createPromptKit({ ...promptSettings(config), examples, cameras: undefined });
     const refMedia = await mediaFor(ic.videoInput, clip, dir, { ...settings, mode: ic.videoInput });
     // the full requests above left the few-shot items in the server's processor cache
     const ref = await send(baseUrl, ic.apiKey, refKit.body('doctor', refMedia, undefined, 'ref'), ic.requestTimeoutMs);

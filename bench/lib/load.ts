@@ -3,7 +3,7 @@ import type { ClipJob } from '../../functions/shared/src/clip-job';
 import { loadFewShot } from '../../functions/inference/src/index';
 import { prepareClip } from '../../functions/inference/src/adapters/prepare';
 import { createPromptKit } from '../../functions/inference/src/core/prompt-kit';
-import { modelClipFps } from '../../functions/inference/src/core/ffmpeg-args';
+import { promptSettings } from '../../functions/inference/src/app/prompt-settings';
 import type { PreparedMedia } from '../../functions/inference/src/core/media';
 import { percentile } from '../table';
 import { histogramMean, serverMetrics, timedChat, type ChatTiming } from './chat';
@@ -29,14 +29,7 @@ export async function buildLoadKit(config: Config, clipsDir: string, jobs: ClipJ
   const ic = config.inference;
   const examples = await loadFewShot(ic.fewshotDir);
   const mode = ic.videoInput;
-  const opts = {
-    cameras: undefined,
-    mode,
-    language: ic.verdictLanguage,
-    fps: modelClipFps(ic.videoSampling, ic.videoFps),
-    model: config.common.vllmModel,
-    maxTokens: ic.maxTokens,
-  };
+  const opts = { ...promptSettings(config), cameras: undefined };
   const withShots = createPromptKit({ ...opts, examples });
   const zeroShot = createPromptKit({ ...opts, examples: [] });
   const media: PreparedMedia[] = [];

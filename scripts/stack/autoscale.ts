@@ -109,6 +109,11 @@ export class Autoscaler {
     let next = previous;
     let why = '';
     if (triggerActive) this.lastActiveMs = r.atMs;
+    // the HPA's step on the larger of the two triggers' proposals
+    const byHpa = () =>
+      this.hpa(previous, Math.max(proposal.byQueue, proposal.byInFlight ?? 0), r.atMs, metrics, proposal, (w) => {
+        why = w;
+      });
     if (previous === 0) {
       // The HPA does not run at 0 replicas; KEDA alone wakes the target.
       if (proposal.active) {
@@ -123,28 +128,10 @@ export class Autoscaler {
         why = `cooldown ${this.s.cooldownPeriodSeconds} s elapsed with no trigger active`;
         this.recommendations.length = 0; // KEDA hands over to a fresh HPA state after 0
       } else {
-        next = this.hpa(
-          previous,
-          Math.max(proposal.byQueue, proposal.byInFlight ?? 0),
-          r.atMs,
-          metrics,
-          proposal,
-          (w) => {
-            why = w;
-          },
-        );
+        next = byHpa();
       }
     } else {
-      next = this.hpa(
-        previous,
-        Math.max(proposal.byQueue, proposal.byInFlight ?? 0),
-        r.atMs,
-        metrics,
-        proposal,
-        (w) => {
-          why = w;
-        },
-      );
+      next = byHpa();
     }
     if (next !== previous) {
       this.events.push({ atMs: r.atMs, value: next - previous });

@@ -1,19 +1,12 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { EventType, type EventTypeName } from '../../functions/shared/src/events';
+import { ALERTS_EVENT_TYPES, EventType, type EventTypeName } from '../../functions/shared/src/events';
 
 /**
  * The event types routed to the alerts function: the same list as the Triggers in
  * knative/eventing.yaml. Anything else (`clip.captured` …) has no subscriber locally.
  */
-export const ALERTS_TRIGGERS: readonly EventTypeName[] = [
-  EventType.alertRaised,
-  EventType.alertUpdated,
-  EventType.alertResolved,
-  EventType.verdictCreated,
-  EventType.cameraOffline,
-  EventType.cameraOnline,
-];
+export const ALERTS_TRIGGERS: readonly EventTypeName[] = ALERTS_EVENT_TYPES;
 
 /** The event types routed to notify (knative/notify/triggers.yaml). */
 export const NOTIFY_TRIGGERS: readonly EventTypeName[] = [

@@ -29,6 +29,30 @@ export interface ReplicaStatus {
   readonly at: string;
 }
 
+/**
+ * Inference and vllm-sim specs for replicas started without a planned stack (the replicas test,
+ * the autoscale bench): one environment for both, no ready URL (InferenceReplicas gives every
+ * replica its own ports and waits for it).
+ */
+export function unplannedReplicaParts(env: Readonly<Record<string, string>>): {
+  inference: PartSpec;
+  vllmSim: PartSpec;
+} {
+  const part = (name: string, main: string): PartSpec => ({
+    name,
+    main,
+    stopSignal: 'SIGTERM',
+    env,
+    readyUrl: '',
+    url: '',
+    after: [],
+  });
+  return {
+    inference: part('inference', 'functions/inference/src/main.ts'),
+    vllmSim: part('vllm-sim', 'simulator/vllm/src/main.ts'),
+  };
+}
+
 export type ReplicaMode = { readonly pinned: number } | { readonly autoscale: AutoscalerSettings };
 
 export interface InferenceReplicasOptions {

@@ -22,7 +22,7 @@ import {
   type Sink,
 } from '../../functions/inference/test/helpers';
 import { scaleTiming } from '../stack/autoscale';
-import { InferenceReplicas, type ReplicaStatus } from '../stack/replicas';
+import { InferenceReplicas, unplannedReplicaParts, type ReplicaStatus } from '../stack/replicas';
 import { waitUntil, deleteKeysUnder } from '../../test/support';
 
 jest.setTimeout(150_000);
@@ -91,24 +91,7 @@ describe('InferenceReplicas (local KEDA + HPA; real Redis, inference and vllm-si
     const settings = { ...(await manifestSettings()), maxReplicas: 2, listLength: 8, inFlightLength: 5 };
     const polls: ReplicaStatus[] = [];
     replicas = new InferenceReplicas({
-      inference: {
-        name: 'inference',
-        main: 'functions/inference/src/main.ts',
-        stopSignal: 'SIGTERM',
-        env,
-        readyUrl: '',
-        url: '',
-        after: [],
-      },
-      vllmSim: {
-        name: 'vllm-sim',
-        main: 'simulator/vllm/src/main.ts',
-        stopSignal: 'SIGTERM',
-        env,
-        readyUrl: '',
-        url: '',
-        after: [],
-      },
+      ...unplannedReplicaParts(env),
       partOptions: { repoRoot: REPO, logsDir, maxRestarts: 0 },
       redisUrl: REDIS_URL,
       prefix,

@@ -35,33 +35,37 @@ export async function makeClipLibrary(
     const offset =
       (Math.floor(i / scenes.length) * segmentSeconds) %
       Math.max(segmentSeconds, scene.scene.duration - segmentSeconds);
-    await run('ffmpeg', [
-      '-hide_banner',
-      '-v',
-      'error',
-      '-ss',
-      String(offset),
-      '-i',
-      scene.videoPath,
-      '-t',
-      String(segmentSeconds),
-      '-c',
-      'copy',
-      '-y',
-      abs,
-    ]);
-    jobs.push({
-      v: 1,
-      id: (await identifyClip(clipsDir, rel, cameraId)).id,
-      cameraId,
-      path: rel,
-      startedAt: startedAt.toISOString(),
-      durationMs: segmentSeconds * 1000,
-      bytes: fs.statSync(abs).size,
-      attempt: 0,
-    });
+    await cutCopy(scene.videoPath, abs, offset, segmentSeconds);
+    jobs.push(await clipJobFor(clipsDir, rel, cameraId, startedAt, segmentSeconds * 1000));
   }
   return jobs;
+}
+
+/**
+ * Cuts `seconds` from `start` of `input` into `out` by stream copy (the source's own bytes; `-ss`
+ * before `-i` seeks to the keyframe at or before `start`: https://ffmpeg.org/ffmpeg.html#Main-options),
+ * without audio. The one way tests cut a clip out of a rendered scene.
+ */
+export async function cutCopy(input: string, out: string, start: number, seconds: number): Promise<string> {
+  const window = ['-ss', String(start), '-i', input, '-t', String(seconds)];
+  await run('ffmpeg', ['-hide_banner', '-v', 'error', '-y', ...window, '-c', 'copy', '-an', out]);
+  return out;
+}
+
+/**
+ * The job capture announces for the clip at `<clipsDir>/<rel>`: its id as capture gives it
+ * (issue #18.1), its size, first attempt.
+ */
+export async function clipJobFor(
+  clipsDir: string,
+  rel: string,
+  cameraId: string,
+  startedAt: Date,
+  durationMs: number,
+): Promise<ClipJob> {
+  const { id } = await identifyClip(clipsDir, rel, cameraId);
+  const bytes = fs.statSync(path.join(clipsDir, rel)).size;
+  return { v: 1, id, cameraId, path: rel, startedAt: startedAt.toISOString(), durationMs, bytes, attempt: 0 };
 }
 
 function missing(name: string): never {

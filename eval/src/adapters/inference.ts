@@ -21,7 +21,7 @@ import {
   type CamerasFile,
 } from '../../../functions/inference/src/core/camera-context';
 import { createPromptKit, type PromptKit } from '../../../functions/inference/src/core/prompt-kit';
-import { modelClipFps } from '../../../functions/inference/src/core/ffmpeg-args';
+import { promptSettings } from '../../../functions/inference/src/app/prompt-settings';
 import type { RunInfo } from '../core/results';
 
 export interface EvalModelOptions {
@@ -62,15 +62,7 @@ export async function createEvalModel(config: Config, o: EvalModelOptions): Prom
   const examples = await loadFewShot(fewshotDir);
   const cameras = camerasFile ? parseCamerasFile(await fs.readFile(camerasFile, 'utf8')) : undefined;
   const kitFor = (file: CamerasFile | undefined): PromptKit =>
-    createPromptKit({
-      examples,
-      cameras: file,
-      mode: ic.videoInput,
-      language: ic.verdictLanguage,
-      fps: modelClipFps(ic.videoSampling, ic.videoFps),
-      model: common.vllmModel,
-      maxTokens: ic.maxTokens,
-    });
+    createPromptKit({ ...promptSettings(config), examples, cameras: file });
   const base = kitFor(cameras);
   // A label's own context applies unless --cameras/CAMERAS_FILE was given for this run (then
   // the file is the variant under test). Only the final turn differs, so the prefix is shared.

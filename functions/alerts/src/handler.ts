@@ -1,6 +1,7 @@
 import type { HttpFunction } from '@google-cloud/functions-framework';
 import type { ReceivedEvent } from '../../shared/src/cloudevents';
 import {
+  ALERTS_EVENT_TYPES,
   EventType,
   type AlertData,
   type CameraStatusEvent,
@@ -15,14 +16,7 @@ import type { EventRecorder } from './app/record-wiring';
 import type { CoverageStore } from '../../shared/src/coverage-store';
 
 /** CloudEvent types the alerts function accepts; anything else gets 400. */
-export const ACCEPTED_TYPES: readonly EventTypeName[] = [
-  EventType.alertRaised,
-  EventType.alertUpdated,
-  EventType.alertResolved,
-  EventType.verdictCreated,
-  EventType.cameraOffline,
-  EventType.cameraOnline,
-];
+export const ACCEPTED_TYPES: readonly EventTypeName[] = ALERTS_EVENT_TYPES;
 
 /** What happened to one event (the HTTP answer's body). */
 export interface HandledEvent {

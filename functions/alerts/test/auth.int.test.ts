@@ -1,4 +1,3 @@
-import http from 'node:http';
 import path from 'node:path';
 import pino from 'pino';
 import type { Config } from '../../shared/src/config';
@@ -9,52 +8,12 @@ import { startAlerts, type RunningAlerts } from '../src/app/start-alerts';
 import { resolveAuth } from '../src/core/auth';
 import { alertData, EventType, postEvent, testEnv } from './helpers';
 import { makeTestClip } from '../../../test/support';
+import { call } from './probe/http';
 
 jest.setTimeout(60_000);
 
 const ADMIN = 'admin-token-int-0123456789abcdef';
 const VIEWER = 'viewer-token-int-0123456789abcdef';
-
-interface Answer {
-  status: number;
-  headers: http.IncomingHttpHeaders;
-  body: string;
-}
-
-/** One raw request (no redirects followed, no cookie jar); an SSE answer is cut after its headers. */
-function call(
-  base: string,
-  method: string,
-  p: string,
-  headers: Record<string, string> = {},
-  body?: string,
-): Promise<Answer> {
-  const u = new URL(base);
-  return new Promise((resolve, reject) => {
-    const req = http.request(
-      {
-        host: u.hostname,
-        port: u.port,
-        path: p,
-        method,
-        headers: { ...headers, ...(body !== undefined ? { 'content-length': String(Buffer.byteLength(body)) } : {}) },
-        agent: false,
-      },
-      (res) => {
-        if (String(res.headers['content-type']).startsWith('text/event-stream')) {
-          res.destroy();
-          return resolve({ status: res.statusCode ?? 0, headers: res.headers, body: '' });
-        }
-        let text = '';
-        res.setEncoding('utf8');
-        res.on('data', (d: string) => (text += d));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: text }));
-      },
-    );
-    req.on('error', reject);
-    req.end(body);
-  });
-}
 
 const JSON_CT = { 'content-type': 'application/json' };
 const bearer = (t: string) => ({ authorization: `Bearer ${t}` });

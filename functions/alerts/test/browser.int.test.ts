@@ -37,6 +37,15 @@ describe('dashboard in a real browser (Debian chromium + playwright-core)', () =
     await env?.cleanup();
   });
 
+  /** The player opens on the test clip and its time advances. */
+  async function playsTheClip(): Promise<void> {
+    await page.waitForSelector('#player:not([hidden])');
+    expect(await page.getAttribute('#player-video', 'src')).toBe(`/clips/${clipRel}`);
+    const playing = 'document.querySelector("#player-video").currentTime > 0';
+    // not waitForFunction: its polling needs eval, which the CSP forbids
+    await waitUntil(() => page.evaluate(playing), { timeoutMs: 15_000, what: playing });
+  }
+
   it('loads, shows an incident live, plays its clip, and acknowledges it', async () => {
     const clipStatuses: number[] = [];
     page.on('response', (r) => r.url().includes('/clips/') && clipStatuses.push(r.status()));
@@ -57,12 +66,7 @@ describe('dashboard in a real browser (Debian chromium + playwright-core)', () =
 
     // Clicking it plays the evidence clip in the page.
     await page.click(`${card} .inc-summary`);
-    await page.waitForSelector('#player:not([hidden])');
-    expect(await page.getAttribute('#player-video', 'src')).toBe(`/clips/${clipRel}`);
-    await waitUntil(() => page.evaluate('document.querySelector("#player-video").currentTime > 0'), {
-      timeoutMs: 15_000,
-      what: 'document.querySelector("#player-video").currentTime > 0',
-    }); // not waitForFunction: its polling needs eval, which the CSP forbids
+    await playsTheClip();
     expect(await page.evaluate('document.querySelector("#player-video").error')).toBeNull();
     expect(clipStatuses).toContain(206); // the browser seeks to the trailing moov with Range requests
 
@@ -111,12 +115,7 @@ describe('dashboard in a real browser (Debian chromium + playwright-core)', () =
     // A camera tile plays that camera's newest clip.
     await page.waitForSelector('.cam[data-camera-id="cam1"][data-clip]', { timeout: 10_000 });
     await page.click('.cam[data-camera-id="cam1"]');
-    await page.waitForSelector('#player:not([hidden])');
-    expect(await page.getAttribute('#player-video', 'src')).toBe(`/clips/${clipRel}`);
-    await waitUntil(() => page.evaluate('document.querySelector("#player-video").currentTime > 0'), {
-      timeoutMs: 15_000,
-      what: 'document.querySelector("#player-video").currentTime > 0',
-    }); // not waitForFunction: its polling needs eval, which the CSP forbids
+    await playsTheClip();
     await page.keyboard.press('Escape');
 
     expect(pageErrors).toEqual([]);

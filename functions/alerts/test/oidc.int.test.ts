@@ -25,7 +25,8 @@ describe('CloudEvent ingress verifies Knative OIDC sender tokens (stand-in Kuber
   let keys = [signingKey('rsa', 'k1')];
   let served = 0;
 
-  const post = async (authorization?: string) => {
+  /** An alert.raised CloudEvent (binary mode) to `url`, with `authorization` when given. */
+  const post = async (authorization?: string, url = alerts!.url) => {
     const ce = new CloudEvent({
       id: randomUUID(),
       type: EventType.alertRaised,
@@ -34,7 +35,7 @@ describe('CloudEvent ingress verifies Knative OIDC sender tokens (stand-in Kuber
       data: alertData(),
     });
     const msg = HTTP.binary(ce);
-    const res = await fetch(alerts!.url, {
+    const res = await fetch(url, {
       method: 'POST',
       headers: { ...(msg.headers as Record<string, string>), ...(authorization ? { authorization } : {}) },
       body: msg.body as string,
@@ -112,20 +113,8 @@ describe('CloudEvent ingress verifies Knative OIDC sender tokens (stand-in Kuber
       { host: '127.0.0.1' },
     );
     try {
-      const ce = new CloudEvent({
-        id: randomUUID(),
-        type: EventType.alertRaised,
-        source: '/cameras/cam1',
-        datacontenttype: 'application/json',
-        data: alertData(),
-      });
-      const msg = HTTP.binary(ce);
-      const res = await fetch(stale.url, {
-        method: 'POST',
-        headers: { ...(msg.headers as Record<string, string>), authorization: `Bearer ${jwt(keys[0]!, claims())}` },
-        body: msg.body as string,
-      });
-      expect({ status: res.status, error: ((await res.json()) as { error: string }).error }).toEqual({
+      const res = await post(`Bearer ${jwt(keys[0]!, claims())}`, stale.url);
+      expect({ status: res.status, error: (JSON.parse(res.body) as { error: string }).error }).toEqual({
         status: 503,
         error: expect.stringMatching(/cannot fetch/),
       });

@@ -9,17 +9,16 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { Writable } from 'node:stream';
-import { Redis } from 'ioredis';
 import pino from 'pino';
 import { openPassword } from '../../shared/src/camera-registry/credentials';
 import type { ClipJob } from '../../shared/src/clip-job';
 import { CameraRegistry } from '../../shared/src/camera-registry/store';
-import { redisKeys } from '../../shared/src/keys';
 import { createRegistry } from '../../shared/src/metrics';
 import { startAlerts, type RunningAlerts } from '../../alerts/src/app/start-alerts';
 import { startCapture, type CaptureHandle } from '../src/app/start-capture';
-import { newPrefix, testConfig } from './helpers';
-import { startCloudEventSink, waitFor, type CloudEventSink, deleteKeysUnder } from '../../../test/support';
+import { testConfig } from './helpers';
+import { captureTestRig } from './rig';
+import { startCloudEventSink, waitFor, type CloudEventSink } from '../../../test/support';
 import { startGstCamera, type GstCamera } from '../../../test/support/gst-camera';
 
 const MARKER = 'Mk#r@9-secret';
@@ -27,9 +26,6 @@ const ENCODED = encodeURIComponent(MARKER);
 const ADMIN = 'cred-admin-token-0123456789';
 const VIEWER = 'cred-viewer-token-0123456789';
 const key = randomBytes(32);
-const prefix = newPrefix();
-const keys = redisKeys(prefix);
-const redis = new Redis('redis://127.0.0.1:6379');
 const lines: string[] = [];
 const logger = pino(
   { level: 'debug' },
@@ -46,15 +42,7 @@ let capture: CaptureHandle | undefined;
 let sink: CloudEventSink | undefined;
 let clipsDir = '';
 
-afterAll(async () => {
-  await capture?.stop();
-  await alerts?.stop();
-  await cam?.stop();
-  await sink?.close();
-  await deleteKeysUnder(redis, prefix);
-  redis.disconnect();
-  if (clipsDir) await fs.rm(clipsDir, { recursive: true, force: true });
-});
+const { prefix, keys, redis } = captureTestRig(() => [capture, alerts, cam, sink, clipsDir]);
 
 const leaks = (text: string) => text.includes(MARKER) || text.includes(ENCODED);
 

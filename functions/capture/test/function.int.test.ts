@@ -162,17 +162,19 @@ describe('capture function: clip.recorded from outside sources', () => {
     expect(await queued()).toEqual(before);
   });
 
+  /** A binary-mode clip.recorded CloudEvent's headers, for a body written by hand. */
+  const recordedHeaders = {
+    'ce-specversion': '1.0',
+    'ce-id': '1',
+    'ce-type': EventType.clipRecorded,
+    'ce-source': '/x',
+    'content-type': 'application/json',
+  };
   it.each([
     [
       'missing data fields',
       {
-        headers: {
-          'ce-specversion': '1.0',
-          'ce-id': '1',
-          'ce-type': EventType.clipRecorded,
-          'ce-source': '/x',
-          'content-type': 'application/json',
-        },
+        headers: recordedHeaders,
         body: '{"cameraId":"cam1"}',
       },
     ],
@@ -197,13 +199,7 @@ describe('capture function: clip.recorded from outside sources', () => {
     [
       'a bad cameraId',
       {
-        headers: {
-          'ce-specversion': '1.0',
-          'ce-id': '1',
-          'ce-type': EventType.clipRecorded,
-          'ce-source': '/x',
-          'content-type': 'application/json',
-        },
+        headers: recordedHeaders,
         body: '{"cameraId":"../x","path":"a.mp4","startedAt":"2026-11-28T20:41:00Z"}',
       },
     ],

@@ -5,76 +5,33 @@
  * frame, first frames alike); a 10 s GOP (evidence cut every 10 s) gets no capture-made model clip
  * at all instead of ever older footage. No clip has an audio track.
  */
-import { execFile } from 'node:child_process';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
-import { Redis } from 'ioredis';
 import type { ClipJob } from '../../shared/src/clip-job';
 import { CameraRegistry } from '../../shared/src/camera-registry/store';
-import { redisKeys } from '../../shared/src/keys';
 import { createRegistry } from '../../shared/src/metrics';
 import { startCapture, type CaptureHandle } from '../src/app/start-capture';
-import { newPrefix, testConfig } from './helpers';
-import { waitFor, deleteKeysUnder } from '../../../test/support';
+import { testConfig } from './helpers';
+import { captureTestRig } from './rig';
+import { waitFor } from '../../../test/support';
 import { startGstCamera, type GstCamera } from '../../../test/support/gst-camera';
+import { probeStreams, rawFrames } from '../../../test/support/media';
 
-const run = promisify(execFile);
 const SEGMENT = 4;
 const FPS = 2;
 const CAMERA_FPS = 10;
-const prefix = newPrefix();
-const keys = redisKeys(prefix);
-const redis = new Redis('redis://127.0.0.1:6379');
 const cams: GstCamera[] = [];
 let capture: CaptureHandle | undefined;
 let clipsDir = '';
+const { prefix, keys, redis } = captureTestRig(() => [capture, ...cams, clipsDir]);
 
-afterAll(async () => {
-  await capture?.stop();
-  await Promise.all(cams.map((c) => c.stop()));
-  await deleteKeysUnder(redis, prefix);
-  redis.disconnect();
-  if (clipsDir) await fs.rm(clipsDir, { recursive: true, force: true });
-});
-
-async function streams(file: string): Promise<{ codec_type: string; duration?: string }[]> {
-  const { stdout } = await run('ffprobe', [
-    '-v',
-    'error',
-    '-show_entries',
-    'stream=codec_type,duration',
-    '-of',
-    'json',
-    file,
-  ]);
-  return (JSON.parse(stdout) as { streams: { codec_type: string; duration?: string }[] }).streams;
-}
-
+const streams = (file: string) => probeStreams(file, 'codec_type,duration');
 const FRAME = 64 * 48;
 /** The first `count` frames, gray, 64×48 each. */
 async function firstFrames(file: string, count: number): Promise<Buffer[]> {
-  const { stdout } = await run(
-    'ffmpeg',
-    [
-      '-v',
-      'error',
-      '-i',
-      file,
-      '-frames:v',
-      String(count),
-      '-vf',
-      'scale=64:48,format=gray',
-      '-f',
-      'rawvideo',
-      'pipe:1',
-    ],
-    { encoding: 'buffer' },
-  );
-  return Array.from({ length: Math.floor(stdout.length / FRAME) }, (_, i) =>
-    stdout.subarray(i * FRAME, (i + 1) * FRAME),
-  );
+  const raw = await rawFrames(file, { frames: count, vf: 'scale=64:48', pixFmt: 'gray' });
+  return Array.from({ length: Math.floor(raw.length / FRAME) }, (_, i) => raw.subarray(i * FRAME, (i + 1) * FRAME));
 }
 
 /**

@@ -2,30 +2,24 @@
  * Issue #13: the recorder's own ffmpeg writes the model clip and thumbnails beside each
  * evidence clip. Real rtsp-sim (RTSP over UDP), real ffmpeg/ffprobe, real Redis.
  */
-import { execFile } from 'node:child_process';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
-import { Redis } from 'ioredis';
 import pino from 'pino';
 import type { ClipJob } from '../../shared/src/clip-job';
 import { CameraRegistry } from '../../shared/src/camera-registry/store';
-import { redisKeys } from '../../shared/src/keys';
 import { createRegistry } from '../../shared/src/metrics';
 import { THUMB_BYTES } from '../../shared/src/model-clip';
 import { mp4VideoInfo } from '../../shared/src/mp4-info';
 import type { RtspSimHandle } from '../../../simulator/cameras/src/index';
 import { startCapture, type CaptureHandle } from '../src/app/start-capture';
-import { newPrefix, simTemplate, startSim, startSink, testConfig } from './helpers';
+import { simTemplate, startSim, startSink, testConfig } from './helpers';
 import { waitFor, deleteKeysUnder } from '../../../test/support';
+import { captureTestRig } from './rig';
+import { decodedFrames, rawFrames, videoCodecSize } from '../../../test/support/media';
 
-const run = promisify(execFile);
 const SEGMENT = 4;
 const FPS = 2;
-const prefix = newPrefix();
-const keys = redisKeys(prefix);
-const redis = new Redis('redis://127.0.0.1:6379');
 let sim: RtspSimHandle | undefined;
 let capture: CaptureHandle | undefined;
 let sink: Awaited<ReturnType<typeof startSink>> | undefined;
@@ -38,45 +32,8 @@ const jobs = async () => (await redis.lrange(keys.clips, 0, -1)).map((j) => JSON
 const of = (all: ClipJob[], cam: string) =>
   all.filter((j) => j.cameraId === cam).sort((a, b) => a.startedAt.localeCompare(b.startedAt));
 
-async function decodedFrames(file: string): Promise<number> {
-  const { stdout } = await run('ffprobe', [
-    '-v',
-    'error',
-    '-count_frames',
-    '-select_streams',
-    'v:0',
-    '-show_entries',
-    'stream=nb_read_frames',
-    '-of',
-    'csv=p=0',
-    file,
-  ]);
-  return Number(stdout.trim());
-}
-
 /** First frame as raw RGB at w×h. */
-async function firstFrame(file: string, w: number, h: number): Promise<Buffer> {
-  const { stdout } = await run(
-    'ffmpeg',
-    [
-      '-v',
-      'error',
-      '-i',
-      file,
-      '-frames:v',
-      '1',
-      '-vf',
-      `scale=${w}:${h}`,
-      '-f',
-      'rawvideo',
-      '-pix_fmt',
-      'rgb24',
-      'pipe:1',
-    ],
-    { encoding: 'buffer', maxBuffer: 16 * 1024 * 1024 },
-  );
-  return stdout;
-}
+const firstFrame = (file: string, w: number, h: number) => rawFrames(file, { vf: `scale=${w}:${h}` });
 
 /** Mean absolute RGB difference of two frames over a pixel rectangle. */
 function meanDiff(a: Buffer, b: Buffer, w: number, x0: number, y0: number, x1: number, y1: number): number {
@@ -92,14 +49,7 @@ function meanDiff(a: Buffer, b: Buffer, w: number, x0: number, y0: number, x1: n
   return sum / n;
 }
 
-afterAll(async () => {
-  await capture?.stop();
-  await sim?.stop();
-  await sink?.close();
-  await deleteKeysUnder(redis, prefix);
-  redis.disconnect();
-  for (const d of dirs) await fs.rm(d, { recursive: true, force: true });
-});
+const { prefix, keys, redis } = captureTestRig(() => [capture, sim, sink, ...dirs]);
 
 async function start(over: Record<string, string>): Promise<string> {
   const clipsDir = await fs.mkdtemp(path.join(os.tmpdir(), 'capture-model-'));
@@ -183,18 +133,7 @@ async function checkModelClips(clipsDir: string): Promise<void> {
     if (!firsts.has(job.id))
       expect(Math.abs(m.frames / FPS - job.durationMs / 1000)).toBeLessThanOrEqual(1 / FPS + 0.05);
     // the evidence stays a stream copy of the camera (H.264 at the sim's full size)
-    const { stdout } = await run('ffprobe', [
-      '-v',
-      'error',
-      '-select_streams',
-      'v:0',
-      '-show_entries',
-      'stream=codec_name,width,height',
-      '-of',
-      'csv=p=0',
-      path.join(clipsDir, job.path),
-    ]);
-    expect(stdout.trim()).toBe('h264,640,360');
+    expect(await videoCodecSize(path.join(clipsDir, job.path))).toBe('h264,640,360');
   }
   const cam1 = of(all, 'cam1')[1]!;
   const cam2 = of(all, 'cam2')[1]!;

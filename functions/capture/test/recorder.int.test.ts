@@ -6,20 +6,16 @@
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { Redis } from 'ioredis';
 import type { ClipJob } from '../../shared/src/clip-job';
 import { EventType } from '../../shared/src/events';
-import { redisKeys } from '../../shared/src/keys';
 import { createRegistry } from '../../shared/src/metrics';
 import type { RtspSimHandle } from '../../../simulator/cameras/src/index';
 import { startCapture, type CaptureHandle } from '../src/app/start-capture';
-import { ffprobe, histogram, newPrefix, simTemplate, startSim, startSink, testConfig } from './helpers';
-import { waitFor, deleteKeysUnder } from '../../../test/support';
+import { ffprobe, histogram, simTemplate, startSim, startSink, testConfig } from './helpers';
+import { waitFor } from '../../../test/support';
+import { captureTestRig } from './rig';
 
 const SEGMENT = 5;
-const prefix = newPrefix();
-const keys = redisKeys(prefix);
-const redis = new Redis('redis://127.0.0.1:6379');
 const registry = createRegistry('capture-rec-test', false);
 let sim: RtspSimHandle | undefined;
 let capture: CaptureHandle | undefined;
@@ -30,14 +26,7 @@ const jobs = async () => (await redis.lrange(keys.clips, 0, -1)).map((j) => JSON
 const byCamera = (all: ClipJob[], cam: string) =>
   all.filter((j) => j.cameraId === cam).sort((a, b) => a.startedAt.localeCompare(b.startedAt));
 
-afterAll(async () => {
-  await capture?.stop();
-  await sim?.stop();
-  await sink?.close();
-  await deleteKeysUnder(redis, prefix);
-  redis.disconnect();
-  if (clipsDir) await fs.rm(clipsDir, { recursive: true, force: true });
-});
+const { prefix, keys, redis } = captureTestRig(() => [capture, sim, sink, clipsDir]);
 
 test('3 cameras for 30 s: valid clips of SEGMENT_SECONDS, each enqueued once, < 5 s lag (model clip included); a dropped camera goes offline and recovers', async () => {
   sim = await startSim(4);

@@ -5,7 +5,6 @@
  * Real files, real Redis, real ffmpeg (pointed at a closed port, so nothing live records).
  */
 import fs from 'node:fs/promises';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { Redis } from 'ioredis';
@@ -15,7 +14,7 @@ import { redisKeys } from '../../shared/src/keys';
 import { ANNOUNCED_FILE } from '../src/adapters/recorder/staging-run';
 import { startCapture, type CaptureHandle } from '../src/app/start-capture';
 import { newPrefix, testConfig } from './helpers';
-import { waitFor, deleteKeysUnder } from '../../../test/support';
+import { waitFor, deleteKeysUnder, freePort } from '../../../test/support';
 
 const prefix = newPrefix();
 const keys = redisKeys(prefix);
@@ -29,14 +28,6 @@ afterAll(async () => {
   redis.disconnect();
   if (clipsDir) await fs.rm(clipsDir, { recursive: true, force: true });
 });
-
-async function closedPort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise<void>((r) => server.close(() => r()));
-  return port;
-}
 
 test('#18.6 after Redis restarts empty, recovery announces only segments not yet announced, and they do not count as liveness', async () => {
   clipsDir = await fs.mkdtemp(path.join(os.tmpdir(), 'capture-reannounce-'));
@@ -72,7 +63,7 @@ test('#18.6 after Redis restarts empty, recovery announces only segments not yet
     REDIS_PREFIX: prefix,
     CAMERA_INDEX: '0',
     NUM_STREAMS: '1',
-    RTSP_URL_TEMPLATE: `rtsp://127.0.0.1:${await closedPort()}/cam{N}`,
+    RTSP_URL_TEMPLATE: `rtsp://127.0.0.1:${await freePort()}/cam{N}`,
     CLIP_RETENTION_INTERVAL_SECONDS: '3600',
     CAPTURE_RESPAWN_MAX_SECONDS: '5',
   });

@@ -4,7 +4,6 @@
  * quarantined with its reason. Real files, real Redis, real ffmpeg (pointed at a closed port).
  */
 import fs from 'node:fs/promises';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { Redis } from 'ioredis';
@@ -13,7 +12,7 @@ import { clipStamp } from '../../shared/src/clip-job';
 import { redisKeys } from '../../shared/src/keys';
 import { startCapture, type CaptureHandle } from '../src/app/start-capture';
 import { newPrefix, testConfig } from './helpers';
-import { waitFor, deleteKeysUnder } from '../../../test/support';
+import { waitFor, deleteKeysUnder, freePort } from '../../../test/support';
 
 const prefix = newPrefix();
 const keys = redisKeys(prefix);
@@ -27,14 +26,6 @@ afterAll(async () => {
   redis.disconnect();
   await fs.rm(clipsDir, { recursive: true, force: true });
 });
-
-async function closedPort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise<void>((r) => server.close(() => r()));
-  return port;
-}
 
 test('leftovers of a crashed recorder are finished, enqueued once, or quarantined', async () => {
   clipsDir = await fs.mkdtemp(path.join(os.tmpdir(), 'capture-recovery-'));
@@ -65,7 +56,7 @@ test('leftovers of a crashed recorder are finished, enqueued once, or quarantine
     REDIS_PREFIX: prefix,
     CAMERA_INDEX: '0',
     NUM_STREAMS: '1',
-    RTSP_URL_TEMPLATE: `rtsp://127.0.0.1:${await closedPort()}/cam{N}`,
+    RTSP_URL_TEMPLATE: `rtsp://127.0.0.1:${await freePort()}/cam{N}`,
     CLIP_RETENTION_INTERVAL_SECONDS: '3600',
     CAPTURE_RESPAWN_MAX_SECONDS: '5',
   });

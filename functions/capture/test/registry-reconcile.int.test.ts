@@ -8,34 +8,26 @@ import { readFileSync } from 'node:fs';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { Redis } from 'ioredis';
 import { CameraRegistry } from '../../shared/src/camera-registry/store';
 import { redisKeys } from '../../shared/src/keys';
 import type { RtspSimHandle } from '../../../simulator/cameras/src/index';
 import { startCapture, type CaptureHandle } from '../src/app/start-capture';
-import { newPrefix, simTemplate, startSim, testConfig } from './helpers';
-import { waitFor, deleteKeysUnder } from '../../../test/support';
+import { simTemplate, startSim, testConfig } from './helpers';
+import { captureTestRig } from './rig';
+import { waitFor } from '../../../test/support';
 
 jest.setTimeout(90_000);
 
 describe('capture reconciles its recorders with the camera registry', () => {
-  const prefix = newPrefix();
-  const redis = new Redis('redis://127.0.0.1:6379');
-  const registry = new CameraRegistry(redis, redisKeys(prefix));
   let sim: RtspSimHandle | undefined;
   let capture: CaptureHandle | undefined;
-  let clipsDir: string;
+  let clipsDir = '';
+  const { prefix, keys, redis } = captureTestRig(() => [capture, sim, clipsDir]);
+  const registry = new CameraRegistry(redis, keys);
 
   beforeAll(async () => {
     clipsDir = await fs.mkdtemp(path.join(os.tmpdir(), 'capture-registry-'));
     sim = await startSim(2);
-  });
-  afterAll(async () => {
-    await capture?.stop();
-    await sim?.stop();
-    await deleteKeysUnder(redis, prefix);
-    redis.disconnect();
-    await fs.rm(clipsDir, { recursive: true, force: true });
   });
 
   const clipsOf = async (cam: string) =>

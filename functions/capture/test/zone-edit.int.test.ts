@@ -10,33 +10,23 @@
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { Redis } from 'ioredis';
 import type { Zone } from '../../shared/src/camera-registry/schema';
 import type { ClipJob } from '../../shared/src/clip-job';
 import { CameraRegistry } from '../../shared/src/camera-registry/store';
-import { redisKeys } from '../../shared/src/keys';
 import { createRegistry } from '../../shared/src/metrics';
 import { zonesHash } from '../../shared/src/zones/render';
 import { startCapture, type CaptureHandle } from '../src/app/start-capture';
-import { newPrefix, startSim, testConfig } from './helpers';
+import { startSim, testConfig } from './helpers';
 import type { RtspSimHandle } from '../../../simulator/cameras/src/index';
-import { waitFor, deleteKeysUnder } from '../../../test/support';
+import { waitFor } from '../../../test/support';
+import { captureTestRig } from './rig';
 
 const SEGMENT = 4;
-const prefix = newPrefix();
-const keys = redisKeys(prefix);
-const redis = new Redis('redis://127.0.0.1:6379');
 let sim: RtspSimHandle | undefined;
 let capture: CaptureHandle | undefined;
 let clipsDir = '';
 
-afterAll(async () => {
-  await capture?.stop();
-  await sim?.stop();
-  await deleteKeysUnder(redis, prefix);
-  redis.disconnect();
-  if (clipsDir) await fs.rm(clipsDir, { recursive: true, force: true });
-});
+const { prefix, keys, redis } = captureTestRig(() => [capture, sim, clipsDir]);
 
 const zone = (name: string, x: number): Zone => ({
   name,

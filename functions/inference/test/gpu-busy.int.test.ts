@@ -1,66 +1,25 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { Redis } from 'ioredis';
-import { startVllmSim, type VllmSimHandle } from '../../../simulator/vllm/src';
-import { identifyClip } from '../../shared/src/clip-identity';
-import type { ClipJob } from '../../shared/src/clip-job';
-import { redisKeys } from '../../shared/src/keys';
+import type { VllmSimHandle } from '../../../simulator/vllm/src';
+import { clipStamp, type ClipJob } from '../../shared/src/clip-job';
 import { modelClipPaths } from '../../shared/src/model-clip';
-import { ClipQueue } from '../../shared/src/queue';
 import { makeModelClip } from '../src/adapters/ffmpeg';
-import { startInference, type InferenceHandle } from '../src/app/start-inference';
-import { REDIS_URL, startSink, tempDir, testConfig, testEnv, verdicts, type Sink } from './helpers';
-import { waitUntil, makeTestClip, deleteKeysUnder } from '../../../test/support';
+import type { InferenceHandle } from '../src/app/start-inference';
+import { tempDir, verdicts } from './helpers';
+import { inferenceSuite } from './suite';
+import { clipJobFor, waitUntil, makeTestClip } from '../../../test/support';
 
 jest.setTimeout(180_000);
 
 /** Issue #13 parts 3–4 through the real pull loop: real Redis, ffmpeg, vllm-sim. */
 describe('inference keeps the GPU busy', () => {
-  const redis = new Redis(REDIS_URL);
-  const cleanups: (() => Promise<unknown>)[] = [];
-  let sink: Sink;
-  beforeAll(async () => {
-    sink = await startSink();
-  });
-  afterEach(async () => {
-    for (const c of cleanups.splice(0).reverse()) await c().catch(() => undefined);
-  });
-  afterAll(async () => {
-    await sink.close();
-    redis.disconnect();
-  });
-
-  async function sim(o: Parameters<typeof startVllmSim>[0]): Promise<VllmSimHandle> {
-    const s = await startVllmSim({ port: 0, ...o });
-    cleanups.push(() => s.close());
-    return s;
-  }
-  async function setup(s: VllmSimHandle, over: Record<string, string | undefined>) {
-    const clipsDir = await tempDir('busy');
-    const env = testEnv({ CLIPS_DIR: clipsDir, VLLM_BASE_URL: s.url, K_SINK: sink.url, ...over });
-    if (over.INFERENCE_CONCURRENCY === undefined && 'INFERENCE_CONCURRENCY' in over) delete env.INFERENCE_CONCURRENCY;
-    const config = testConfig(env);
-    const keys = redisKeys(config.common.redisPrefix);
-    const queue = new ClipQueue(redis, { keys, maxAttempts: 3, heartbeatTtlSeconds: 3 });
-    cleanups.push(
-      () => fs.rm(clipsDir, { recursive: true, force: true }),
-      () => deleteKeysUnder(redis, config.common.redisPrefix),
-      () => queue.close(),
-    );
-    return { clipsDir, config, keys, queue };
-  }
-  async function start(config: ReturnType<typeof testConfig>): Promise<InferenceHandle> {
-    const h = await startInference(config, { serveHttp: false });
-    cleanups.push(() => h.stop(2000));
-    return h;
-  }
+  const suite = inferenceSuite();
+  const { redis, cleanups, sim, start } = suite;
+  const setup = (s: VllmSimHandle, over: Record<string, string | undefined>) =>
+    suite.setup('busy', { VLLM_BASE_URL: s.url, ...over });
   /** A static 5 s scene of one gray level (an empty, unchanging yard), as capture would cut it. */
   async function staticClip(clipsDir: string, cameraId: string, startedAt: Date, gray: number): Promise<ClipJob> {
-    const stamp = startedAt
-      .toISOString()
-      .replace(/[-:]/g, '')
-      .replace(/\.\d{3}/, '');
-    const rel = `${cameraId}/${stamp}.mp4`;
+    const rel = `${cameraId}/${clipStamp(startedAt)}.mp4`;
     const hex = gray.toString(16).padStart(2, '0');
     await makeTestClip(path.join(clipsDir, rel), {
       source: `color=c=0x${hex}${hex}${hex}`,
@@ -69,18 +28,7 @@ describe('inference keeps the GPU busy', () => {
       fps: 10,
       seconds: 5,
     });
-    const { size } = await fs.stat(path.join(clipsDir, rel));
-    const { id } = await identifyClip(clipsDir, rel, cameraId);
-    return {
-      v: 1,
-      id,
-      cameraId,
-      path: rel,
-      startedAt: startedAt.toISOString(),
-      durationMs: 5000,
-      bytes: size,
-      attempt: 0,
-    };
+    return clipJobFor(clipsDir, rel, cameraId, startedAt, 5000);
   }
   const metric = async (h: InferenceHandle, name: string) =>
     Number(
@@ -117,10 +65,12 @@ describe('inference keeps the GPU busy', () => {
     expect(await redis.exists(keys.verdictDone(b.id))).toBe(1);
     await waitUntil(
       () =>
-        sink.events.some((e) => e.type.endsWith('verdict.created') && (e.data as { jobId?: string }).jobId === b.id),
+        suite.sink.events.some(
+          (e) => e.type.endsWith('verdict.created') && (e.data as { jobId?: string }).jobId === b.id,
+        ),
       { timeoutMs: 10_000, what: 'B verdict.created published' },
     );
-    const published = sink.events.find((e) => (e.data as { jobId?: string }).jobId === b.id)!;
+    const published = suite.sink.events.find((e) => (e.data as { jobId?: string }).jobId === b.id)!;
     expect(published.data).toMatchObject({ skipped: 'unchanged', repeats: a.id });
     await waitUntil(async () => (await redis.llen(keys.processing(h.consumerId))) === 0, {
       timeoutMs: 10_000,

@@ -8,12 +8,12 @@ import path from 'node:path';
 import { Redis } from 'ioredis';
 import { findScene, renderScene } from '../../../simulator/cameras/src';
 import { clipStamp, type ClipJob } from '../../shared/src/clip-job';
-import { identifyClip } from '../../shared/src/clip-identity';
 import { parseConfig, type Config } from '../../shared/src/config';
 import { prefixHash } from '../src/core/prompt';
 import { hazardWindow } from '../../../tools/fewshot/scene-windows';
 import type { HazardType } from '../../shared/src/verdict';
-import { startCloudEventSink, TEST_REDIS_URL, type CloudEventSink } from '../../../test/support';
+import type { PrepareSettings } from '../src/adapters/prepare';
+import { clipJobFor, cutCopy, startCloudEventSink, TEST_REDIS_URL, type CloudEventSink } from '../../../test/support';
 
 export const REDIS_URL = TEST_REDIS_URL;
 
@@ -42,6 +42,16 @@ export const testConfig = (env: Record<string, string>): Config => parseConfig(e
 export async function tempDir(label: string): Promise<string> {
   return fs.mkdtemp(path.join(os.tmpdir(), `inference-${label}-`));
 }
+
+/** The preparer's settings the model-clip tests share: 2 fps, 448 px, clips up to 15 s. */
+export const prepareSettings = (clipsDir: string, mode: PrepareSettings['mode'] = 'video-file'): PrepareSettings => ({
+  clipsDir,
+  mode,
+  sampling: 'fps',
+  fps: 2,
+  maxSide: 448,
+  maxClipSeconds: 15,
+});
 
 /** The CloudEvent sink (test/support): records what it receives, answers 202. */
 export type Sink = CloudEventSink;
@@ -172,34 +182,8 @@ export async function cutClip(
   const rel = `${cameraId}/${clipStamp(startedAt)}.mp4`;
   const out = path.join(clipsDir, rel);
   await fs.mkdir(path.dirname(out), { recursive: true });
-  await run('ffmpeg', [
-    '-hide_banner',
-    '-v',
-    'error',
-    '-y',
-    '-ss',
-    String(start),
-    '-t',
-    String(seconds),
-    '-i',
-    videoPath,
-    '-c',
-    'copy',
-    '-an',
-    out,
-  ]);
-  const { size } = await fs.stat(out);
-  const { id } = await identifyClip(clipsDir, rel, cameraId); // as capture names it (issue #18.1)
-  return {
-    v: 1,
-    id,
-    cameraId,
-    path: rel,
-    startedAt: startedAt.toISOString(),
-    durationMs: seconds * 1000,
-    bytes: size,
-    attempt: 0,
-  };
+  await cutCopy(videoPath, out, start, seconds);
+  return clipJobFor(clipsDir, rel, cameraId, startedAt, seconds * 1000);
 }
 
 /** Renders (cached) a scene and cuts its hazard window for a camera. */

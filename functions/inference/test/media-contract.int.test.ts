@@ -1,34 +1,16 @@
-import { execFile } from 'node:child_process';
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { CloudEvent, HTTP } from 'cloudevents';
-import { Redis } from 'ioredis';
-import {
-  startVllmSim,
-  JPEG_VIDEO_METADATA_SINCE,
-  PINNED_VLLM_VERSION,
-  type VllmSimHandle,
-} from '../../../simulator/vllm/src';
+import { JPEG_VIDEO_METADATA_SINCE, PINNED_VLLM_VERSION, type VllmSimHandle } from '../../../simulator/vllm/src';
 import { EventType } from '../../shared/src/events';
-import { redisKeys } from '../../shared/src/keys';
-import { ClipQueue } from '../../shared/src/queue';
-import { startInference, type InferenceHandle } from '../src/app/start-inference';
+import { startInference } from '../src/app/start-inference';
 import { makeModelClip } from '../src/adapters/ffmpeg';
-import { prepareFromModelClip, type PrepareSettings } from '../src/adapters/prepare';
+import { prepareFromModelClip } from '../src/adapters/prepare';
 import { fileUrl } from '../src/core/media';
-import {
-  REDIS_URL,
-  sceneClip,
-  startRecordingProxy,
-  startSink,
-  tempDir,
-  testConfig,
-  testEnv,
-  verdicts,
-  type Sink,
-} from './helpers';
-import { waitUntil, makeTestClip, deleteKeysUnder } from '../../../test/support';
+import { sceneClip, startRecordingProxy, tempDir, verdicts, prepareSettings } from './helpers';
+import { inferenceSuite } from './suite';
+import { waitUntil, makeTestClip } from '../../../test/support';
+import { probeStreams } from '../../../test/support/media';
 
 /**
  * The request contract with vLLM + Qwen3-VL (issue #11) and the hostile-input bounds of issue
@@ -36,83 +18,30 @@ import { waitUntil, makeTestClip, deleteKeysUnder } from '../../../test/support'
  * at a chosen vLLM version: the GPU model is what cannot exist here).
  */
 jest.setTimeout(90_000);
-const execFileP = promisify(execFile);
 
 describe('media contract and failure policy (Redis + ffmpeg + vllm-sim)', () => {
-  const redis = new Redis(REDIS_URL);
-  const prefixes: string[] = [];
-  const cleanups: (() => Promise<unknown>)[] = [];
-  let sink: Sink;
-
-  beforeAll(async () => {
-    sink = await startSink();
-  });
-  afterEach(async () => {
-    for (const c of cleanups.splice(0).reverse()) await c().catch(() => undefined);
-  });
-  afterAll(async () => {
-    for (const p of prefixes) await deleteKeysUnder(redis, p);
-    await sink.close();
-    redis.disconnect();
-  });
-
-  async function sim(options: Parameters<typeof startVllmSim>[0] = {}): Promise<VllmSimHandle> {
-    const s = await startVllmSim({ port: 0, ...options });
-    cleanups.push(() => s.close());
-    return s;
-  }
+  const suite = inferenceSuite();
+  const { redis, cleanups, sim, start } = suite;
   async function proxy(s: VllmSimHandle) {
     const p = await startRecordingProxy(s.url);
     cleanups.push(() => p.close());
     return p;
   }
-  async function setup(vllmUrl: string, over: Record<string, string> = {}) {
-    const clipsDir = await tempDir('clips');
-    cleanups.push(() => fs.rm(clipsDir, { recursive: true, force: true }));
-    const env = testEnv({
-      CLIPS_DIR: clipsDir,
+  const setup = (vllmUrl: string, over: Record<string, string> = {}) =>
+    suite.setup('clips', {
       VLLM_BASE_URL: vllmUrl,
-      K_SINK: sink.url,
       INFERENCE_PIPELINE: 'sequential',
       QUEUE_MAX_ATTEMPTS: '3',
       ...over,
     });
-    prefixes.push(env.REDIS_PREFIX!);
-    const config = testConfig(env);
-    const keys = redisKeys(config.common.redisPrefix);
-    const queue = new ClipQueue(redis, { keys, maxAttempts: config.queue.maxAttempts, heartbeatTtlSeconds: 3 });
-    cleanups.push(() => queue.close());
-    return { clipsDir, config, keys, queue };
-  }
-  async function start(
-    config: ReturnType<typeof testConfig>,
-    deps: Parameters<typeof startInference>[1] = {},
-  ): Promise<InferenceHandle> {
-    const h = await startInference(config, { serveHttp: false, ...deps });
-    cleanups.push(() => h.stop(2000));
-    return h;
-  }
   /** Frame count (decoded, not the header's) and size of an inline data:video/mp4 part. */
   async function decodeInline(url: string): Promise<{ frames: number; width: number; height: number }> {
     const dir = await tempDir('decoded');
     cleanups.push(() => fs.rm(dir, { recursive: true, force: true }));
     const file = path.join(dir, 'clip.mp4');
     await fs.writeFile(file, Buffer.from(url.slice(url.indexOf(',') + 1), 'base64'));
-    const { stdout } = await execFileP('ffprobe', [
-      '-v',
-      'error',
-      '-count_frames',
-      '-select_streams',
-      'v:0',
-      '-show_entries',
-      'stream=nb_read_frames,width,height',
-      '-of',
-      'json',
-      file,
-    ]);
-    const s = (JSON.parse(stdout) as { streams: { nb_read_frames: string; width: number; height: number }[] })
-      .streams[0]!;
-    return { frames: Number(s.nb_read_frames), width: s.width, height: s.height };
+    const [s] = await probeStreams(file, 'nb_read_frames,width,height', { video: true, countFrames: true });
+    return { frames: Number(s!.nb_read_frames), width: Number(s!.width), height: Number(s!.height) };
   }
 
   describe.each([PINNED_VLLM_VERSION, JPEG_VIDEO_METADATA_SINCE])('vLLM %s', (version) => {
@@ -124,13 +53,7 @@ describe('media contract and failure policy (Redis + ffmpeg + vllm-sim)', () => 
         const { clipsDir, config, keys, queue } = await setup(p.url, { VIDEO_INPUT: mode });
         const clip = await sceneClip('no_hard_hat', clipsDir, 'cam1', new Date('2026-11-28T23:00:00Z'));
         await start(config);
-        await queue.enqueue(clip.job);
-        await waitUntil(() => redis.exists(keys.verdictDone(clip.job.id)), { timeoutMs: 20_000, what: 'the verdict' });
-        const [v] = await verdicts(redis, keys.verdicts);
-        expect({ status: v?.status, types: v?.hazards.map((h) => h.type) }).toEqual({
-          status: 'warning',
-          types: ['no_hard_hat'],
-        });
+        expect(await suite.verdictOf(queue, keys, clip.job)).toEqual({ status: 'warning', types: ['no_hard_hat'] });
         const req = p.seen.at(-1)!;
         expect(req.status).toBe(200);
         const kinds = new Set(req.mediaUrls.map((u) => u.slice(0, u.indexOf(';') > 0 ? u.indexOf(';') : 7)));
@@ -290,14 +213,7 @@ describe('media contract and failure policy (Redis + ffmpeg + vllm-sim)', () => 
     const clip = await sceneClip('fire', clipsDir, 'cam1', new Date('2026-11-28T23:00:00Z'));
     await fs.mkdir(path.join(clipsDir, 'cam1', '.model'), { recursive: true });
     const rel = 'cam1/.model/20261128T230000Z.mp4';
-    const s: PrepareSettings = {
-      clipsDir,
-      mode: 'video-file',
-      sampling: 'fps',
-      fps: 2,
-      maxSide: 448,
-      maxClipSeconds: 15,
-    };
+    const s = prepareSettings(clipsDir);
     const info = await makeModelClip(path.join(clipsDir, clip.job.path), path.join(clipsDir, rel), s);
     const ref = { path: rel, fps: info.fps, frames: info.frames };
     expect(await prepareFromModelClip(ref, s)).toEqual({

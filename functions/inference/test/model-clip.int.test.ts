@@ -6,10 +6,10 @@ import { modelClipPaths, THUMB_BYTES, type ModelClip } from '../../shared/src/mo
 import { redisKeys } from '../../shared/src/keys';
 import { ClipQueue } from '../../shared/src/queue';
 import { makeModelClip } from '../src/adapters/ffmpeg';
-import { prepareJob, type PrepareSettings } from '../src/adapters/prepare';
+import { prepareJob } from '../src/adapters/prepare';
 import { ThreadSource } from '../src/adapters/thread-source';
 import { fileUrl } from '../src/core/media';
-import { REDIS_URL, sceneClip, tempDir } from './helpers';
+import { REDIS_URL, sceneClip, tempDir, prepareSettings } from './helpers';
 import { waitUntil, deleteKeysUnder } from '../../../test/support';
 
 jest.setTimeout(120_000);
@@ -27,14 +27,7 @@ describe('model clips and preparer lanes (real ffmpeg, Redis)', () => {
     const clip = await sceneClip('fire', clipsDir, cameraId, new Date('2026-12-02T10:00:00Z'));
     const rel = modelClipPaths(clip.job.path);
     await fs.mkdir(path.join(clipsDir, path.dirname(rel.clip)), { recursive: true });
-    const s: PrepareSettings = {
-      clipsDir,
-      mode: 'video-file',
-      sampling: 'fps',
-      fps: 2,
-      maxSide: 448,
-      maxClipSeconds: 15,
-    };
+    const s = prepareSettings(clipsDir);
     // made the way capture makes it (the same args builder), thumbnails from the same spawn
     const info = await makeModelClip(path.join(clipsDir, clip.job.path), path.join(clipsDir, rel.clip), {
       ...s,

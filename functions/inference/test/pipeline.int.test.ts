@@ -2,25 +2,11 @@ import fs from 'node:fs/promises';
 import { realpathSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { Redis } from 'ioredis';
 import { SCENES } from '../../../simulator/cameras/src';
 import { startVllmSim, type VllmSimHandle } from '../../../simulator/vllm/src';
-import { redisKeys } from '../../shared/src/keys';
-import { ClipQueue } from '../../shared/src/queue';
-import { startInference, type InferenceHandle } from '../src/app/start-inference';
-import {
-  REDIS_URL,
-  sceneClip,
-  startRecordingProxy,
-  startSink,
-  tempDir,
-  testConfig,
-  testEnv,
-  verdicts,
-  type SceneClip,
-  type Sink,
-} from './helpers';
-import { waitUntil, deleteKeysUnder } from '../../../test/support';
+import { sceneClip, startRecordingProxy, tempDir, verdicts, type SceneClip } from './helpers';
+import { inferenceSuite } from './suite';
+import { waitUntil } from '../../../test/support';
 
 /**
  * End to end through the real queue, a real Redis, real ffmpeg and vllm-sim (a simulator of
@@ -28,47 +14,28 @@ import { waitUntil, deleteKeysUnder } from '../../../test/support';
  */
 jest.setTimeout(90_000);
 
+/** A job's fields but its id and path, for jobs that point at what is not a clip. */
+const base = {
+  v: 1 as const,
+  cameraId: 'cam1',
+  startedAt: '2026-11-28T22:00:00.000Z',
+  durationMs: 5000,
+  bytes: 1,
+  attempt: 0,
+};
+
 describe('inference pipeline (Redis + ffmpeg + vllm-sim)', () => {
-  const redis = new Redis(REDIS_URL);
-  const prefixes: string[] = [];
-  const cleanups: (() => Promise<unknown>)[] = [];
+  const suite = inferenceSuite();
+  const { redis, cleanups, start } = suite;
   let sim: VllmSimHandle;
-  let sink: Sink;
 
   beforeAll(async () => {
     sim = await startVllmSim({ port: 0, allowedMediaPath: realpathSync(os.tmpdir()) });
-    sink = await startSink();
   });
-  afterEach(async () => {
-    for (const c of cleanups.splice(0).reverse()) await c().catch(() => undefined);
-  });
-  afterAll(async () => {
-    for (const p of prefixes) await deleteKeysUnder(redis, p);
-    await sim.close();
-    await sink.close();
-    redis.disconnect();
-  });
+  afterAll(() => sim.close());
 
-  async function setup(over: Record<string, string> = {}, vllmUrl?: string) {
-    const clipsDir = await tempDir('clips');
-    cleanups.push(() => fs.rm(clipsDir, { recursive: true, force: true }));
-    const env = testEnv({ CLIPS_DIR: clipsDir, VLLM_BASE_URL: vllmUrl ?? sim.url, K_SINK: sink.url, ...over });
-    prefixes.push(env.REDIS_PREFIX!);
-    const config = testConfig(env);
-    const keys = redisKeys(config.common.redisPrefix);
-    const queue = new ClipQueue(redis, { keys, maxAttempts: 3, heartbeatTtlSeconds: 3 });
-    cleanups.push(() => queue.close());
-    return { clipsDir, config, keys, queue };
-  }
-
-  async function start(
-    config: ReturnType<typeof testConfig>,
-    deps: Parameters<typeof startInference>[1] = {},
-  ): Promise<InferenceHandle> {
-    const h = await startInference(config, { serveHttp: false, ...deps });
-    cleanups.push(() => h.stop(2000));
-    return h;
-  }
+  const setup = (over: Record<string, string> = {}, vllmUrl?: string) =>
+    suite.setup('clips', { VLLM_BASE_URL: vllmUrl ?? sim.url, ...over });
 
   test('every rtsp-sim scene gets its expected status and hazard types; the prefix is identical on every request and mostly cached', async () => {
     const { clipsDir, config, keys, queue } = await setup();
@@ -125,7 +92,9 @@ describe('inference pipeline (Redis + ffmpeg + vllm-sim)', () => {
     const markers = await Promise.all(clips.map((c) => redis.get(keys.verdictDone(c.job.id))));
     expect(markers.every((m) => m && 'incident' in JSON.parse(m))).toBe(true);
     // Danger scenes raised alerts at once (k-of-n does not delay them).
-    const raised = sink.events.filter((e) => e.type === 'com.safetyhanta.alert.raised').map((e) => e.data.hazardType);
+    const raised = suite.sink.events
+      .filter((e) => e.type === 'com.safetyhanta.alert.raised')
+      .map((e) => e.data.hazardType);
     expect(raised).toEqual(expect.arrayContaining(['fire', 'person_fall']));
   });
 
@@ -136,18 +105,10 @@ describe('inference pipeline (Redis + ffmpeg + vllm-sim)', () => {
     await start(config, { pipeline: 'sequential' });
     const before = sim.metrics().requests;
     sim.setFaults({ breakSchema: 2 });
-    await queue.enqueue(a.job);
-    await waitUntil(() => redis.exists(keys.verdictDone(a.job.id)), {
-      timeoutMs: 20_000,
-      what: 'verdict of the broken answers',
-    });
+    await suite.judged(queue, keys, a.job, 'verdict of the broken answers');
     expect(sim.metrics().requests - before).toBe(2);
     sim.setFaults({ breakSchema: 1 });
-    await queue.enqueue(b.job);
-    await waitUntil(() => redis.exists(keys.verdictDone(b.job.id)), {
-      timeoutMs: 20_000,
-      what: 'verdict after one broken answer',
-    });
+    await suite.judged(queue, keys, b.job, 'verdict after one broken answer');
     expect(sim.metrics().requests - before).toBe(4);
     const v = await verdicts(redis, keys.verdicts);
     expect(v.find((x) => x.jobId === a.job.id)).toMatchObject({
@@ -166,14 +127,6 @@ describe('inference pipeline (Redis + ffmpeg + vllm-sim)', () => {
     await fs.mkdir(path.join(clipsDir, 'cam1'), { recursive: true });
     await fs.writeFile(path.join(clipsDir, 'cam1', 'garbage.mp4'), Buffer.alloc(4096, 7));
     await fs.writeFile(path.join(clipsDir, 'cam1', 'empty.mp4'), Buffer.alloc(0));
-    const base = {
-      v: 1 as const,
-      cameraId: 'cam1',
-      startedAt: '2026-11-28T22:00:00.000Z',
-      durationMs: 5000,
-      bytes: 1,
-      attempt: 0,
-    };
     await start(config);
     await queue.enqueue({ ...base, id: 'garbage', path: 'cam1/garbage.mp4' });
     await queue.enqueue({ ...base, id: 'empty', path: 'cam1/empty.mp4' });
@@ -193,13 +146,7 @@ describe('inference pipeline (Redis + ffmpeg + vllm-sim)', () => {
     const { clipsDir, config, keys, queue } = await setup({ VIDEO_INPUT: input, VIDEO_SAMPLING: sampling });
     const clip = await sceneClip('no_hard_hat', clipsDir, 'cam1', new Date('2026-11-28T23:00:00Z'));
     await start(config);
-    await queue.enqueue(clip.job);
-    await waitUntil(() => redis.exists(keys.verdictDone(clip.job.id)), { timeoutMs: 20_000, what: 'the verdict' });
-    const [v] = await verdicts(redis, keys.verdicts);
-    expect({ status: v?.status, types: v?.hazards.map((h) => h.type) }).toEqual({
-      status: 'warning',
-      types: ['no_hard_hat'],
-    });
+    expect(await suite.verdictOf(queue, keys, clip.job)).toEqual({ status: 'warning', types: ['no_hard_hat'] });
   });
 
   test('a job whose path escapes CLIPS_DIR is dead-lettered and never sent to the model', async () => {
@@ -210,14 +157,6 @@ describe('inference pipeline (Redis + ffmpeg + vllm-sim)', () => {
     const secret = path.join(outside, real.job.path);
     await fs.mkdir(path.join(clipsDir, 'cam1'), { recursive: true });
     await fs.symlink(secret, path.join(clipsDir, 'cam1', 'link.mp4'));
-    const base = {
-      v: 1 as const,
-      cameraId: 'cam1',
-      startedAt: '2026-11-28T22:00:00.000Z',
-      durationMs: 5000,
-      bytes: 1,
-      attempt: 0,
-    };
     const jobs = [
       { ...base, id: 'abs', path: secret },
       { ...base, id: 'dotdot', path: `../${path.basename(outside)}/${real.job.path}` },

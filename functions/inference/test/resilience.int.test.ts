@@ -1,13 +1,10 @@
-import fs from 'node:fs/promises';
 import { CloudEvent, HTTP } from 'cloudevents';
-import { Redis } from 'ioredis';
 import { startVllmSim, type VllmSimHandle } from '../../../simulator/vllm/src';
 import { EventType } from '../../shared/src/events';
-import { redisKeys } from '../../shared/src/keys';
-import { ClipQueue } from '../../shared/src/queue';
-import { startInference, type InferenceHandle } from '../src/app/start-inference';
-import { REDIS_URL, sceneClip, startSink, tempDir, testConfig, testEnv, verdicts, type Sink } from './helpers';
-import { waitUntil, deleteKeysUnder } from '../../../test/support';
+import { startInference } from '../src/app/start-inference';
+import { sceneClip, testConfig, verdicts } from './helpers';
+import { inferenceSuite } from './suite';
+import { waitUntil } from '../../../test/support';
 
 jest.setTimeout(90_000);
 
@@ -16,43 +13,13 @@ jest.setTimeout(90_000);
  * graceful stop — real Redis, ffmpeg and vllm-sim (a vLLM simulator; there is no GPU here).
  */
 describe('inference resilience', () => {
-  const redis = new Redis(REDIS_URL);
-  const cleanups: (() => Promise<unknown>)[] = [];
-  let sink: Sink;
-
-  beforeAll(async () => {
-    sink = await startSink();
-  });
-  afterEach(async () => {
-    for (const c of cleanups.splice(0).reverse()) await c().catch(() => undefined);
-  });
-  afterAll(async () => {
-    await sink.close();
-    redis.disconnect();
-  });
-
-  async function setup(sim: VllmSimHandle, over: Record<string, string> = {}) {
-    const clipsDir = await tempDir('res');
-    const env = testEnv({ CLIPS_DIR: clipsDir, VLLM_BASE_URL: sim.url, K_SINK: sink.url, ...over });
-    const config = testConfig(env);
-    const keys = redisKeys(config.common.redisPrefix);
-    const queue = new ClipQueue(redis, { keys, maxAttempts: 3, heartbeatTtlSeconds: 3 });
-    cleanups.push(
-      () => fs.rm(clipsDir, { recursive: true, force: true }),
-      () => deleteKeysUnder(redis, config.common.redisPrefix),
-      () => queue.close(),
-    );
-    return { clipsDir, config, keys, queue };
-  }
-
-  async function start(
-    config: ReturnType<typeof testConfig>,
-    deps: Parameters<typeof startInference>[1] = {},
-  ): Promise<InferenceHandle> {
-    const h = await startInference(config, deps);
-    cleanups.push(() => h.stop(2000));
-    return h;
-  }
+  const suite = inferenceSuite();
+  const { redis, cleanups } = suite;
+  const setup = (sim: VllmSimHandle, over: Record<string, string> = {}) =>
+    suite.setup('res', { VLLM_BASE_URL: sim.url, ...over });
+  // these tests reach inference over HTTP too (the push path)
+  const start = (config: ReturnType<typeof testConfig>, deps: Parameters<typeof startInference>[1] = {}) =>
+    suite.start(config, { serveHttp: true, ...deps });
 
   /**
    * 8 s instead of 20 s keeps CI short and still covers what matters: it outlasts the client's
@@ -132,7 +99,7 @@ describe('inference resilience', () => {
       what: 'the queued copy to be acked',
     });
     expect((await verdicts(redis, keys.verdicts)).filter((v) => v.jobId === clip.job.id)).toHaveLength(1);
-    const raised = sink.events.filter((e) => e.type === EventType.alertRaised && e.data.cameraId === 'cam7');
+    const raised = suite.sink.events.filter((e) => e.type === EventType.alertRaised && e.data.cameraId === 'cam7');
     expect(raised.map((e) => e.data.hazardType)).toEqual(['person_fall']);
 
     const cam = (type: string, id: string, at: string) =>
@@ -147,7 +114,7 @@ describe('inference resilience', () => {
     expect((await post(cam(EventType.cameraOffline, 'off-1', '2026-11-28T20:11:00.000Z'))).status).toBe(200); // redelivery
     expect((await post(cam(EventType.cameraOffline, 'off-2', '2026-11-28T20:11:30.000Z'))).status).toBe(200); // still offline
     expect((await post(cam(EventType.cameraOnline, 'on-1', '2026-11-28T20:12:00.000Z'))).status).toBe(200);
-    const cam8 = sink.events
+    const cam8 = suite.sink.events
       .filter((e) => e.data.cameraId === 'cam8')
       .map((e) => `${e.type.split('.').pop()}:${String(e.data.hazardType)}`);
     expect(cam8).toEqual(['raised:camera_offline', 'resolved:camera_offline']);

@@ -1,7 +1,5 @@
-import { execFile } from 'node:child_process';
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { Redis } from 'ioredis';
 import type { Zone } from '../../shared/src/camera-registry/schema';
 import { CameraRegistry } from '../../shared/src/camera-registry/store';
@@ -11,11 +9,12 @@ import { modelClipPaths, type ModelClip } from '../../shared/src/model-clip';
 import { renderZonesPng, zonesHash } from '../../shared/src/zones/render';
 import { CameraContexts } from '../src/adapters/camera-contexts';
 import { makeModelClip } from '../src/adapters/ffmpeg';
-import { prepareJob, type PrepareSettings } from '../src/adapters/prepare';
+import { prepareJob } from '../src/adapters/prepare';
 import { registryOverlayLookup } from '../src/adapters/zone-overlay';
 import { createPromptKit } from '../src/core/prompt-kit';
-import { REDIS_URL, sceneClip, tempDir } from './helpers';
+import { REDIS_URL, sceneClip, tempDir, prepareSettings } from './helpers';
 import { deleteKeysUnder } from '../../../test/support';
+import { rawFrames } from '../../../test/support/media';
 
 /**
  * Issue #26.9: the text and the drawing of a clip always agree. A clip recorded before a zone
@@ -26,7 +25,6 @@ import { deleteKeysUnder } from '../../../test/support';
  */
 jest.setTimeout(60_000);
 
-const run = promisify(execFile);
 const square = (x: number, y: number): Zone['polygon'] => [
   [x, y],
   [x + 0.3, y],
@@ -39,10 +37,7 @@ const W = 160;
 const H = 90;
 
 /** First frame of an MP4 as RGB24 at W×H. */
-async function firstFrame(file: string): Promise<Buffer> {
-  const args = ['-v', 'error', '-i', file, '-frames:v', '1', '-s', `${W}x${H}`, '-f', 'rawvideo', '-pix_fmt', 'rgb24'];
-  return (await run('ffmpeg', [...args, 'pipe:1'], { encoding: 'buffer' })).stdout;
-}
+const firstFrame = (file: string) => rawFrames(file, { vf: `scale=${W}:${H}` });
 /** Mean red-minus-green over a zone's square: the restricted fill is a red tint. */
 function redness(rgb: Buffer, z: Zone): number {
   const [x0, y0] = z.polygon[0]!;
@@ -78,14 +73,7 @@ describe('a zone edit: the first clip judged after it is drawn and described wit
     await registry.put('cam1', { url: 'rtsp://127.0.0.1:8554/cam1', zones: [OLD] });
     clipsDir = await tempDir('zone-change');
     const { job } = await sceneClip('safe', clipsDir, 'cam1', new Date('2026-12-06T20:00:00Z'));
-    const s: PrepareSettings = {
-      clipsDir,
-      mode: 'video-frames',
-      sampling: 'fps',
-      fps: 2,
-      maxSide: 448,
-      maxClipSeconds: 15,
-    };
+    const s = prepareSettings(clipsDir, 'video-frames');
     // capture's model clip, recorded with the OLD zone drawn in and stamped with its hash
     const rel = modelClipPaths(job.path).clip;
     await fs.mkdir(path.join(clipsDir, path.dirname(rel)), { recursive: true });

@@ -1,15 +1,13 @@
-import { execFile } from 'node:child_process';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import type { Zone } from '../../shared/src/camera-registry/schema';
 import { renderZonesPng } from '../../shared/src/zones/render';
 import { buildModelClipArgs } from '../src/core/ffmpeg-args';
 import { extractFrames } from '../src/adapters/ffmpeg';
 import { makeTestClip, runFfmpeg } from '../../../test/support';
+import { rawFrames } from '../../../test/support/media';
 
-const run = promisify(execFile);
 const W = 320;
 const H = 180;
 const zone: Zone = {
@@ -24,30 +22,7 @@ const zone: Zone = {
 };
 
 /** First decoded frame of a video or image as packed RGB24 at W×H. */
-async function rgbOf(file: string): Promise<Buffer> {
-  const { stdout } = await run(
-    'ffmpeg',
-    [
-      '-hide_banner',
-      '-nostdin',
-      '-v',
-      'error',
-      '-i',
-      file,
-      '-frames:v',
-      '1',
-      '-s',
-      `${W}x${H}`,
-      '-f',
-      'rawvideo',
-      '-pix_fmt',
-      'rgb24',
-      'pipe:1',
-    ],
-    { encoding: 'buffer', maxBuffer: 1 << 24 },
-  );
-  return stdout;
-}
+const rgbOf = (file: string) => rawFrames(file, { vf: `scale=${W}:${H}` });
 const px = (rgb: Buffer, x: number, y: number) =>
   Array.from(
     rgb.subarray((Math.round(y * H) * W + Math.round(x * W)) * 3, (Math.round(y * H) * W + Math.round(x * W)) * 3 + 3),

@@ -11,7 +11,7 @@ import { askVerdict } from '../../../test/support/vllm-chat';
 import { MAX_TINTED_SHARE, renderZonesPng, renderZonesRgba } from '../../shared/src/zones/render';
 import { FILL_ALPHA } from '../../shared/src/zones/overlay-style';
 import { buildModelClipArgs } from '../src/core/ffmpeg-args';
-import { runFfmpeg } from '../../../test/support';
+import { cutCopy, runFfmpeg } from '../../../test/support';
 
 /**
  * Issue #28.3 (real ffmpeg, real vllm-sim): the largest zone set the registry accepts (20 zones
@@ -50,22 +50,7 @@ describe('overlapping zones do not blind the model (issue #28.3)', () => {
     scene = await renderScene(findScene('no_hard_hat')!, { width: 640, height: 360, fps: 25, cacheDir: SCENES_DIR });
     const iv = scene.groundTruth.intervals.find((i) => i.type === 'no_hard_hat')!;
     const start = Math.max(0, Math.round(iv.from + (iv.to - iv.from - 5) / 2));
-    cut = path.join(dir, 'clip.mp4');
-    await run('ffmpeg', [
-      '-hide_banner',
-      '-v',
-      'error',
-      '-y',
-      '-ss',
-      String(start),
-      '-i',
-      scene.videoPath,
-      '-t',
-      '5',
-      '-c',
-      'copy',
-      cut,
-    ]);
+    cut = await cutCopy(scene.videoPath, path.join(dir, 'clip.mp4'), start, 5);
     sim = await startVllmSim({ model: MODEL, vllmVersion: JPEG_VIDEO_METADATA_SINCE, allowedMediaPath: dir });
   });
   afterAll(async () => {

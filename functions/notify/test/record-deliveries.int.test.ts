@@ -1,13 +1,8 @@
-import fs from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
-import { startAlerts, type RunningAlerts } from '../../alerts/src';
 import { EventType } from '../../shared/src/events';
 import { redisKeys } from '../../shared/src/keys';
-import { deleteKeysUnder, waitUntil, withRedis } from '../../../test/support';
-import { createThrowawayDatabase } from '../../../test/support/record-db';
-import { startNotify, type RunningNotify } from '../src/app/start-notify';
-import { alertData, notifyConfig, postEvent, startReceiver, type Receiver, webhookRules } from './helpers';
+import { waitUntil, withRedis } from '../../../test/support';
+import { alertData, postEvent, startReceiver, type Receiver, webhookRules } from './helpers';
+import { startNotifyStack, type NotifyStack } from './stack';
 
 jest.setTimeout(60_000);
 
@@ -31,11 +26,7 @@ interface Delivery {
  */
 describe("notify's deliveries in the record (real alerts + notify + Redis + Postgres, real webhook receiver)", () => {
   let receiver: Receiver;
-  let alerts: RunningAlerts;
-  let notify: RunningNotify;
-  let prefix: string;
-  let clipsDir: string;
-  let db: Awaited<ReturnType<typeof createThrowawayDatabase>>;
+  let stack: NotifyStack;
   const refused = new Set<string>();
 
   beforeAll(async () => {
@@ -46,31 +37,26 @@ describe("notify's deliveries in the record (real alerts + notify + Redis + Post
       refused.add(id);
       return { status: 500 };
     });
-    db = await createThrowawayDatabase();
-    clipsDir = await fs.mkdtemp(path.join(os.tmpdir(), 'notify-deliveries-'));
-    const env = notifyConfig({ CLIPS_DIR: clipsDir, NUM_STREAMS: '1', DATABASE_URL: db.url, ALERTS_AUTH: 'none' });
-    prefix = env.prefix;
-    alerts = await startAlerts(env.config, { port: 0 });
-    notify = await startNotify(env.config, { rules: webhookRules(receiver.url) });
+    stack = await startNotifyStack(
+      'deliveries',
+      { ALERTS_AUTH: 'none' },
+      { notify: (config) => [config, { rules: webhookRules(receiver.url) }] },
+    );
   });
   afterAll(async () => {
-    await notify?.stop();
-    await alerts?.stop();
+    await stack?.stop();
     await receiver?.close();
-    await db?.drop();
-    await fs.rm(clipsDir, { recursive: true, force: true });
-    await withRedis((r) => deleteKeysUnder(r, prefix));
   });
 
   const deliveriesOf = async (id: string): Promise<Delivery[] | undefined> => {
-    const res = await fetch(`${alerts.url}/api/incidents/${encodeURIComponent(id)}/record`);
+    const res = await fetch(`${stack.alerts.url}/api/incidents/${encodeURIComponent(id)}/record`);
     return res.ok ? ((await res.json()) as { deliveries: Delivery[] }).deliveries : undefined;
   };
 
   it('records every attempt (the 500 retried, then sent) on the incident, once each', async () => {
     const data = alertData({ severity: 'danger' });
-    expect((await postEvent(alerts.url, EventType.alertRaised, data)).status).toBe(200);
-    expect((await postEvent(notify.url, EventType.alertRaised, data)).status).toBe(200);
+    expect((await postEvent(stack.alerts.url, EventType.alertRaised, data)).status).toBe(200);
+    expect((await postEvent(stack.notify.url, EventType.alertRaised, data)).status).toBe(200);
     const rows = await waitUntil(
       async () => {
         const d = await deliveriesOf(data.incidentId);
@@ -94,7 +80,7 @@ describe("notify's deliveries in the record (real alerts + notify + Redis + Post
     expect(rows.every((r) => r.latencyMs >= 0 && !Number.isNaN(Date.parse(r.at)))).toBe(true);
 
     // the stream read again (an alerts replica died before its XACK): the rows stay as they are
-    const keys = redisKeys(prefix);
+    const keys = redisKeys(stack.prefix);
     await withRedis(async (r) => {
       const all = await r.xrange(keys.notifyAttemptLog, '-', '+');
       for (const [, fields] of all) await r.xadd(keys.notifyAttemptLog, '*', ...fields);

@@ -1,15 +1,10 @@
-import fs from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import pg from 'pg';
 import { SMTPServer } from 'smtp-server';
-import { startAlerts, type RunningAlerts } from '../../alerts/src';
 import { EventType } from '../../shared/src/events';
-import { deleteKeysUnder, waitUntil, withRedis } from '../../../test/support';
-import { createThrowawayDatabase } from '../../../test/support/record-db';
-import { startNotify, type RunningNotify } from '../src/app/start-notify';
-import { alertData, notifyConfig, postEvent } from './helpers';
+import { waitUntil } from '../../../test/support';
+import { alertData, postEvent } from './helpers';
+import { startNotifyStack, type NotifyStack } from './stack';
 
 jest.setTimeout(60_000);
 
@@ -62,53 +57,40 @@ const VIEWER = 'viewer-token-0123456789abcdef';
  */
 describe('the daily report by mail (real alerts + Postgres + chromium, real notify + Redis, real SMTP)', () => {
   let smtp: Awaited<ReturnType<typeof startSmtp>>;
-  let alerts: RunningAlerts;
-  let notify: RunningNotify;
-  let prefix: string;
-  let clipsDir: string;
-  let db: Awaited<ReturnType<typeof createThrowawayDatabase>>;
+  let stack: NotifyStack;
   // 2026-12-02 06:59 in Seoul (RECORD_REPORT_UTC_OFFSET default +09:00); NOTIFY_REPORT_AT default 07:00
   let nowMs = Date.parse('2026-12-02T06:59:00+09:00');
 
   beforeAll(async () => {
     smtp = await startSmtp();
-    db = await createThrowawayDatabase();
-    clipsDir = await fs.mkdtemp(path.join(os.tmpdir(), 'notify-report-'));
-    const env = notifyConfig({
-      CLIPS_DIR: clipsDir,
-      NUM_STREAMS: '1',
-      DATABASE_URL: db.url,
-      RECORD_RETENTION_INTERVAL_MS: '0',
-      ALERTS_AUTH: 'token',
-      ALERTS_AUTH_TOKEN: ADMIN,
-      ALERTS_VIEWER_TOKEN: VIEWER,
-      NOTIFY_SMTP_URL: `smtp://127.0.0.1:${smtp.port}`,
-      NOTIFY_REPORT_TO: 'plant-manager@plant.example, ehs@plant.example',
-      NOTIFY_REPORT_TOKEN: VIEWER,
-    });
-    prefix = env.prefix;
-    alerts = await startAlerts(env.config, { port: 0 });
-    const config = { ...env.config, notify: { ...env.config.notify, alertsUrl: alerts.url } };
-    notify = await startNotify(config, { now: () => nowMs });
+    stack = await startNotifyStack(
+      'report',
+      {
+        RECORD_RETENTION_INTERVAL_MS: '0',
+        ALERTS_AUTH: 'token',
+        ALERTS_AUTH_TOKEN: ADMIN,
+        ALERTS_VIEWER_TOKEN: VIEWER,
+        NOTIFY_SMTP_URL: `smtp://127.0.0.1:${smtp.port}`,
+        NOTIFY_REPORT_TO: 'plant-manager@plant.example, ehs@plant.example',
+        NOTIFY_REPORT_TOKEN: VIEWER,
+      },
+      { notify: (config, alertsUrl) => [{ ...config, notify: { ...config.notify, alertsUrl } }, { now: () => nowMs }] },
+    );
     // one incident on the reported day, so the PDF has something in it
     const fire = alertData({ severity: 'danger', openedAt: '2026-12-01T01:00:00.000Z' });
-    const ev = await postEvent(alerts.url, EventType.alertRaised, fire);
+    const ev = await postEvent(stack.alerts.url, EventType.alertRaised, fire);
     expect(ev.status).toBeLessThan(300);
   });
   afterAll(async () => {
-    await notify?.stop();
-    await alerts?.stop();
+    await stack?.stop();
     await smtp?.close();
-    await db?.drop();
-    await fs.rm(clipsDir, { recursive: true, force: true });
-    await withRedis((r) => deleteKeysUnder(r, prefix));
   });
 
   /** The record's rows for a date's report mail (alerts copies notify's attempt stream every second). */
   const deliveries = async (date: string, rows: number) =>
     waitUntil(
       async () => {
-        const c = new pg.Client({ connectionString: db.url });
+        const c = new pg.Client({ connectionString: stack.databaseUrl });
         await c.connect();
         try {
           const r = await c.query<{
@@ -130,7 +112,7 @@ describe('the daily report by mail (real alerts + Postgres + chromium, real noti
     );
 
   const tick = async (): Promise<{ report?: string; date?: string }> => {
-    const res = await postEvent(notify.url, EventType.tick, {});
+    const res = await postEvent(stack.notify.url, EventType.tick, {});
     expect(res.status).toBe(200);
     return JSON.parse(res.body) as { report?: string; date?: string };
   };
@@ -154,7 +136,7 @@ describe('the daily report by mail (real alerts + Postgres + chromium, real noti
 
     // the fetch is a report view like any other: audited, as the viewer token's holder
     const audit = (await (
-      await fetch(`${alerts.url}/api/audit?action=view.report`, { headers: { authorization: `Bearer ${ADMIN}` } })
+      await fetch(`${stack.alerts.url}/api/audit?action=view.report`, { headers: { authorization: `Bearer ${ADMIN}` } })
     ).json()) as { entries: { target: string; role: string; detail: { format: string } }[] };
     expect(audit.entries.map((e) => `${e.target} ${e.detail.format} ${e.role}`)).toEqual([
       'report:daily:2026-12-01 pdf viewer',
@@ -178,7 +160,7 @@ describe('the daily report by mail (real alerts + Postgres + chromium, real noti
     expect(await tick()).toMatchObject({ report: 'failed', date: '2026-12-02' });
     expect(smtp.state.refused).toBe(1);
     expect(smtp.mails).toHaveLength(before);
-    const metrics = await (await fetch(`${notify.url}/metrics`)).text();
+    const metrics = await (await fetch(`${stack.notify.url}/metrics`)).text();
     expect(metrics).toMatch(/safetyhanta_notify_report_mails_total\{status="failed"[^}]*\} 1/);
 
     nowMs += 60_000;

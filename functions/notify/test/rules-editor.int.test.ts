@@ -1,13 +1,8 @@
-import fs from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
-import { startAlerts, type RunningAlerts } from '../../alerts/src';
 import { EventType } from '../../shared/src/events';
-import { deleteKeysUnder, waitUntil, withRedis } from '../../../test/support';
-import { createThrowawayDatabase } from '../../../test/support/record-db';
-import { startNotify, type RunningNotify } from '../src/app/start-notify';
-import { alertData, jsonOf, notifyConfig, postEvent, startReceiver, type Receiver, webhookRules } from './helpers';
+import { waitUntil } from '../../../test/support';
+import { alertData, jsonOf, postEvent, startReceiver, type Receiver, webhookRules } from './helpers';
+import { startNotifyStack, type NotifyStack } from './stack';
 
 jest.setTimeout(60_000);
 
@@ -25,45 +20,37 @@ const API = '/api/admin/notify-rules';
  */
 describe('routing rules edited in the dashboard (real alerts + notify + Redis + Postgres record)', () => {
   let receiver: Receiver;
-  let alerts: RunningAlerts;
-  let notify: RunningNotify;
-  let prefix: string;
-  let clipsDir: string;
-  let db: Awaited<ReturnType<typeof createThrowawayDatabase>>;
+  let stack: NotifyStack;
   let browser: Browser | undefined;
 
   beforeAll(async () => {
     receiver = await startReceiver();
-    db = await createThrowawayDatabase();
-    clipsDir = await fs.mkdtemp(path.join(os.tmpdir(), 'notify-rules-'));
-    const env = notifyConfig({
-      CLIPS_DIR: clipsDir,
-      NUM_STREAMS: '1',
-      DATABASE_URL: db.url,
-      ALERTS_AUTH: 'proxy',
-      ALERTS_TRUSTED_PROXIES: '127.0.0.1',
-      ALERTS_PROXY_ADMIN_GROUPS: 'safety-admins',
-      ALERTS_PROXY_OPERATOR_GROUPS: 'safety-ops',
-      ALERTS_PROXY_VIEWER_GROUPS: 'safety-view',
-    });
-    prefix = env.prefix;
-    alerts = await startAlerts(env.config, { port: 0, host: '127.0.0.1' });
-    notify = await startNotify(env.config, {
-      rules: webhookRules(receiver.url, { ruleId: 'from-file', recipient: 'file-lead' }),
-    });
+    stack = await startNotifyStack(
+      'rules',
+      {
+        ALERTS_AUTH: 'proxy',
+        ALERTS_TRUSTED_PROXIES: '127.0.0.1',
+        ALERTS_PROXY_ADMIN_GROUPS: 'safety-admins',
+        ALERTS_PROXY_OPERATOR_GROUPS: 'safety-ops',
+        ALERTS_PROXY_VIEWER_GROUPS: 'safety-view',
+      },
+      {
+        alerts: { host: '127.0.0.1' },
+        notify: (config) => [
+          config,
+          { rules: webhookRules(receiver.url, { ruleId: 'from-file', recipient: 'file-lead' }) },
+        ],
+      },
+    );
   });
   afterAll(async () => {
     await browser?.close();
-    await notify?.stop();
-    await alerts?.stop();
+    await stack?.stop();
     await receiver?.close();
-    await db?.drop();
-    await fs.rm(clipsDir, { recursive: true, force: true });
-    await withRedis((r) => deleteKeysUnder(r, prefix));
   });
 
   const call = async (method: string, headers: Record<string, string>, body?: unknown) => {
-    const res = await fetch(`${alerts.url}${API}`, {
+    const res = await fetch(`${stack.alerts.url}${API}`, {
       method,
       headers: { ...headers, ...(body !== undefined ? JSON_CT : {}) },
       ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
@@ -73,7 +60,7 @@ describe('routing rules edited in the dashboard (real alerts + notify + Redis + 
   /** Who notify told about a new incident. */
   const toldAbout = async (): Promise<string> => {
     const data = alertData();
-    expect((await postEvent(notify.url, EventType.alertRaised, data)).status).toBe(200);
+    expect((await postEvent(stack.notify.url, EventType.alertRaised, data)).status).toBe(200);
     const got = await waitUntil(() => receiver.accepted().find((r) => jsonOf(r).incidentId === data.incidentId), {
       what: 'the message of a new incident',
     });
@@ -90,7 +77,7 @@ describe('routing rules edited in the dashboard (real alerts + notify + Redis + 
       expect((await call('PUT', who, nightRule())).status).toBe(403);
       expect((await call('DELETE', { ...who, ...JSON_CT })).status).toBe(403);
     }
-    expect((await fetch(`${alerts.url}/notify-rules`, { headers: OPERATOR })).status).toBe(403);
+    expect((await fetch(`${stack.alerts.url}/notify-rules`, { headers: OPERATOR })).status).toBe(403);
   });
 
   it("an admin sees the file's rules and notify's channels, never a channel URL", async () => {
@@ -129,7 +116,7 @@ describe('routing rules edited in the dashboard (real alerts + notify + Redis + 
     expect(await toldAbout()).toBe('night-lead');
 
     const audit = async () => {
-      const res = await fetch(`${alerts.url}/api/audit?target=${encodeURIComponent(API)}`, { headers: ADMIN });
+      const res = await fetch(`${stack.alerts.url}/api/audit?target=${encodeURIComponent(API)}`, { headers: ADMIN });
       return ((await res.json()) as { entries: { actor: string; action: string }[] }).entries;
     };
     await waitUntil(async () => (await audit()).some((e) => e.actor === 'boss@plant' && e.action.includes('PUT')), {
@@ -146,7 +133,7 @@ describe('routing rules edited in the dashboard (real alerts + notify + Redis + 
   it('in chromium: the page shows the 400 naming the field, then saves a good edit', async () => {
     browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless', '--no-sandbox'] });
     const page = await browser.newPage({ extraHTTPHeaders: ADMIN });
-    await page.goto(`${alerts.url}/notify-rules`);
+    await page.goto(`${stack.alerts.url}/notify-rules`);
     await page.waitForSelector('#in-force[data-source="file"]');
     expect(await page.inputValue('#rules')).toContain('from-file');
     await page.fill('#rules', JSON.stringify(nightRule({ cooldownSeconds: -5 })));

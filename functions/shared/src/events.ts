@@ -25,6 +25,19 @@ export const EventType = {
 } as const;
 export type EventTypeName = (typeof EventType)[keyof typeof EventType];
 
+/**
+ * The event types the alerts function takes: its Knative Triggers (knative/eventing.yaml), the
+ * local broker's routes to it (scripts/stack/broker.ts) and what its handler accepts.
+ */
+export const ALERTS_EVENT_TYPES: readonly EventTypeName[] = [
+  EventType.alertRaised,
+  EventType.alertUpdated,
+  EventType.alertResolved,
+  EventType.verdictCreated,
+  EventType.cameraOffline,
+  EventType.cameraOnline,
+];
+
 const cameraId = CameraIdSchema;
 const isoTime = z.iso.datetime({ offset: true }).max(64);
 

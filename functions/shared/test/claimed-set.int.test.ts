@@ -4,31 +4,14 @@
  * also after a consumer dies mid-claim and after a Redis restart (the test's own redis-server).
  */
 import { Redis } from 'ioredis';
-import { ClipQueue } from '../src/queue';
 import { queueCommands } from '../src/queue/scripts';
 import { redisKeys } from '../src/keys';
-import { startOwnRedis, testRedis, type OwnRedis, waitFor } from '../../../test/support';
-import { expectAgrees, job, sha1 } from './claimed-set-fixtures';
+import { startOwnRedis, type OwnRedis, waitFor } from '../../../test/support';
+import { expectAgrees, job, queueSuite, sha1 } from './claimed-set-fixtures';
 
 describe('claimed set bookkeeping (real Redis)', () => {
-  let ctx: Awaited<ReturnType<typeof testRedis>>;
-  const queues: ClipQueue[] = [];
-  const makeQueue = (
-    opts: Partial<ConstructorParameters<typeof ClipQueue>[1]> = {},
-    redis = ctx.redis,
-    keys = ctx.keys,
-  ) => {
-    const q = new ClipQueue(redis, { keys, maxAttempts: 2, heartbeatTtlSeconds: 1, ...opts });
-    queues.push(q);
-    return q;
-  };
-  beforeEach(async () => {
-    ctx = await testRedis();
-  });
-  afterEach(async () => {
-    await Promise.all(queues.splice(0).map((q) => q.close()));
-    await ctx.cleanup();
-  });
+  const suite = queueSuite({ maxAttempts: 2, heartbeatTtlSeconds: 1 });
+  const { makeQueue } = suite;
 
   test('claim adds (scored by claim time); ack, retry, release and dead-letter each remove', async () => {
     const q = makeQueue();
@@ -38,11 +21,11 @@ describe('claimed set bookkeeping (real Redis)', () => {
     const claimed = [];
     for (let i = 0; i < 4; i++) claimed.push((await q.claim('w', 1))!);
     expect(await q.claimedCount()).toBe(4);
-    const scores = (await ctx.redis.zrange(ctx.keys.claimed, '0', '-1', 'WITHSCORES'))
+    const scores = (await suite.ctx.redis.zrange(suite.ctx.keys.claimed, '0', '-1', 'WITHSCORES'))
       .filter((_, i) => i % 2 === 1)
       .map(Number);
     for (const s of scores) expect(Math.abs(s - before)).toBeLessThan(5_000);
-    await expectAgrees(ctx.redis, ctx.keys);
+    await expectAgrees(suite.ctx.redis, suite.ctx.keys);
 
     const [a, b, c, d] = claimed;
     expect(await q.ack('w', a!.raw)).toBe(true);
@@ -56,7 +39,7 @@ describe('claimed set bookkeeping (real Redis)', () => {
     // a second ack of a job no longer held changes nothing
     expect(await q.ack('w', a!.raw)).toBe(false);
     expect(await q.claimedCount()).toBe(0);
-    await expectAgrees(ctx.redis, ctx.keys);
+    await expectAgrees(suite.ctx.redis, suite.ctx.keys);
   });
 
   test('a claim over QUEUE_MAX_ATTEMPTS dead-letters without leaving an id', async () => {
@@ -81,13 +64,13 @@ describe('claimed set bookkeeping (real Redis)', () => {
     await live.claim('alive', 1);
     expect(await q.claimedCount()).toBe(3);
     expect(await q.reap()).toEqual({}); // still alive
-    await waitFor(async () => (await ctx.redis.exists(ctx.keys.consumerHeartbeat('dying'))) === 0, {
+    await waitFor(async () => (await suite.ctx.redis.exists(suite.ctx.keys.consumerHeartbeat('dying'))) === 0, {
       timeoutMs: 5000,
       what: 'heartbeat expiry',
     });
     expect(await q.reap()).toEqual({ dying: 2 });
     expect(await q.claimedCount()).toBe(1);
-    await expectAgrees(ctx.redis, ctx.keys);
+    await expectAgrees(suite.ctx.redis, suite.ctx.keys);
   });
 
   test('a consumer that dies between BLMOVE and counting: reconcile adds the held job, reaping removes it', async () => {
@@ -95,11 +78,11 @@ describe('claimed set bookkeeping (real Redis)', () => {
     await q.enqueue(job(1));
     await q.heartbeat('mid');
     // what BLMOVE alone does (the count-attempt script never ran)
-    await ctx.redis.lmove(ctx.keys.clips, ctx.keys.processing('mid'), 'RIGHT', 'LEFT');
+    await suite.ctx.redis.lmove(suite.ctx.keys.clips, suite.ctx.keys.processing('mid'), 'RIGHT', 'LEFT');
     expect(await q.claimedCount()).toBe(0);
     expect(await q.reconcileClaimed()).toEqual({ removed: 0, added: 1 });
     expect(await q.claimedCount()).toBe(1);
-    await waitFor(async () => (await ctx.redis.exists(ctx.keys.consumerHeartbeat('mid'))) === 0, {
+    await waitFor(async () => (await suite.ctx.redis.exists(suite.ctx.keys.consumerHeartbeat('mid'))) === 0, {
       timeoutMs: 5000,
       what: 'heartbeat expiry',
     });
@@ -112,16 +95,16 @@ describe('claimed set bookkeeping (real Redis)', () => {
     const q = makeQueue();
     await q.enqueue(job(1));
     await q.heartbeat('slow');
-    await ctx.redis.lmove(ctx.keys.clips, ctx.keys.processing('slow'), 'RIGHT', 'LEFT');
-    await waitFor(async () => (await ctx.redis.exists(ctx.keys.consumerHeartbeat('slow'))) === 0, {
+    await suite.ctx.redis.lmove(suite.ctx.keys.clips, suite.ctx.keys.processing('slow'), 'RIGHT', 'LEFT');
+    await waitFor(async () => (await suite.ctx.redis.exists(suite.ctx.keys.consumerHeartbeat('slow'))) === 0, {
       timeoutMs: 5000,
       what: 'heartbeat expiry',
     });
     await q.reap();
     // the consumer wakes up and runs the count-attempt script for the job it no longer holds
-    const raw = (await ctx.redis.lrange(ctx.keys.clips, 0, -1))[0]!;
-    const k = ctx.keys;
-    const attempt = await queueCommands(ctx.redis).countAttempt(
+    const raw = (await suite.ctx.redis.lrange(suite.ctx.keys.clips, 0, -1))[0]!;
+    const k = suite.ctx.keys;
+    const attempt = await queueCommands(suite.ctx.redis).countAttempt(
       {
         processing: k.processing('slow'),
         attempts: k.attempts,
@@ -141,13 +124,13 @@ describe('claimed set bookkeeping (real Redis)', () => {
     await q.heartbeat('w');
     await q.enqueue(job(1));
     await q.claim('w', 1);
-    await ctx.redis.zadd(ctx.keys.claimed, 1, sha1('a job nobody holds'));
+    await suite.ctx.redis.zadd(suite.ctx.keys.claimed, 1, sha1('a job nobody holds'));
     expect(await q.claimedCount()).toBe(2);
     expect(await q.reap()).toEqual({});
     expect(await q.claimedCount()).toBe(1);
-    await expectAgrees(ctx.redis, ctx.keys);
+    await expectAgrees(suite.ctx.redis, suite.ctx.keys);
     // a claim newer than the cutoff is never dropped, even by a reconcile that did not see its consumer
-    await ctx.redis.zadd(ctx.keys.claimed, Date.now() + 60_000, sha1('claimed after the cutoff'));
+    await suite.ctx.redis.zadd(suite.ctx.keys.claimed, Date.now() + 60_000, sha1('claimed after the cutoff'));
     expect((await q.reconcileClaimed()).removed).toBe(0);
   });
 

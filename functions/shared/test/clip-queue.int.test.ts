@@ -1,36 +1,12 @@
 /** Reliable queue against a real Redis: every state change is a Lua script. */
-import { ClipQueue } from '../src/queue';
-import type { ClipJob } from '../src/clip-job';
-import { testRedis } from '../../../test/support';
 import { waitFor } from '../../../test/support';
+import { job as fixtureJob, queueSuite } from './claimed-set-fixtures';
 
-const job = (i: number, extra: Record<string, unknown> = {}): ClipJob => ({
-  v: 1,
-  id: `cam1-${String(i).padStart(6, '0')}`,
-  cameraId: 'cam1',
-  path: `cam1/${i}.mp4`,
-  startedAt: new Date(Date.UTC(2026, 10, 28, 20, 40, 0) + i * 5000).toISOString(),
-  durationMs: 5000,
-  bytes: 1000,
-  attempt: 0,
-  ...extra,
-});
+const job = (i: number, extra: Record<string, unknown> = {}) => fixtureJob(i, extra, Date.UTC(2026, 10, 28, 20, 40, 0));
 
 describe('ClipQueue (real Redis)', () => {
-  let ctx: Awaited<ReturnType<typeof testRedis>>;
-  const queues: ClipQueue[] = [];
-  const makeQueue = (opts: Partial<ConstructorParameters<typeof ClipQueue>[1]> = {}) => {
-    const q = new ClipQueue(ctx.redis, { keys: ctx.keys, maxAttempts: 3, heartbeatTtlSeconds: 2, ...opts });
-    queues.push(q);
-    return q;
-  };
-  beforeEach(async () => {
-    ctx = await testRedis();
-  });
-  afterEach(async () => {
-    await Promise.all(queues.splice(0).map((q) => q.close()));
-    await ctx.cleanup();
-  });
+  const suite = queueSuite({ maxAttempts: 3, heartbeatTtlSeconds: 2 });
+  const { makeQueue } = suite;
 
   test('4 consumers, 1,000 jobs: every job acked exactly once, never held by two consumers at once', async () => {
     const producer = makeQueue();
@@ -58,7 +34,7 @@ describe('ClipQueue (real Redis)', () => {
     expect(acked.size).toBe(1000);
     expect([...acked.values()].every((n) => n === 1)).toBe(true);
     expect(await producer.depth()).toEqual({ pending: 0, dead: 0 });
-    for (const c of ['c1', 'c2', 'c3', 'c4']) expect(await ctx.redis.llen(ctx.keys.processing(c))).toBe(0);
+    for (const c of ['c1', 'c2', 'c3', 'c4']) expect(await suite.ctx.redis.llen(suite.ctx.keys.processing(c))).toBe(0);
     expect((await producer.stats()).acked).toBe(1000);
   });
 
@@ -77,14 +53,14 @@ describe('ClipQueue (real Redis)', () => {
     expect(held.every(Boolean)).toBe(true);
     // alive: the reaper must leave its jobs alone
     expect(await q.reap()).toEqual({});
-    expect(await ctx.redis.llen(ctx.keys.processing('dying'))).toBe(2);
+    expect(await suite.ctx.redis.llen(suite.ctx.keys.processing('dying'))).toBe(2);
     // the consumer "dies": no more heartbeats; wait for the TTL to expire
-    await waitFor(async () => (await ctx.redis.exists(ctx.keys.consumerHeartbeat('dying'))) === 0, {
+    await waitFor(async () => (await suite.ctx.redis.exists(suite.ctx.keys.consumerHeartbeat('dying'))) === 0, {
       timeoutMs: 5000,
       what: 'heartbeat expiry',
     });
     expect(await q.reap()).toEqual({ dying: 2 });
-    expect(await ctx.redis.llen(ctx.keys.processing('dying'))).toBe(0);
+    expect(await suite.ctx.redis.llen(suite.ctx.keys.processing('dying'))).toBe(0);
     expect((await q.depth()).pending).toBe(5);
     // the returned jobs are claimed first, oldest first
     const next = await q.claim('survivor', 1);
@@ -125,7 +101,7 @@ describe('ClipQueue (real Redis)', () => {
       await q.deadLetter('w', b.raw, b.parsed.reason);
     }
     expect((await q.deadLetters()).map((d) => d.reason)).toHaveLength(2);
-    expect(await ctx.redis.llen(ctx.keys.processing('w'))).toBe(0);
+    expect(await suite.ctx.redis.llen(suite.ctx.keys.processing('w'))).toBe(0);
   });
 
   test('release puts a never-tried job back at the front without counting the attempt', async () => {

@@ -3,24 +3,16 @@
  * "Unhandled error event" (every client has a rate-limited 'error' listener, the queue's
  * blocking connection too), and messages naming REDIS_URL never carry its password.
  */
-import net from 'node:net';
 import { Redis } from 'ioredis';
 import { ClipQueue } from '../src/queue';
 import { redisKeys } from '../src/keys';
 import { logRedisErrors } from '../src/redis-errors';
 import { redactUrls } from '../src/redact';
 import { parseConfig } from '../src/config';
-
-async function closedPort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise<void>((r) => server.close(() => r()));
-  return port;
-}
+import { freePort } from '../../../test/support';
 
 test('#18.8 a Redis outage does not flood the logs with "Unhandled error event"', async () => {
-  const port = await closedPort();
+  const port = await freePort(); // free a moment ago: nothing listens there, a closed Redis port
   const printed: string[] = [];
   const spy = jest
     .spyOn(console, 'error')

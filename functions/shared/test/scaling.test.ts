@@ -22,33 +22,10 @@ describe('kedaDesiredReplicas', () => {
   });
 
   it('activation has priority over the scaling target (KEDA docs: 40 msgs, activation 50 → 0)', () => {
-    expect(
-      kedaDesiredReplicas({
-        listLength: 10,
-        activationListLength: 50,
-        minReplicas: 0,
-        maxReplicas: 10,
-        queueLength: 40,
-      }),
-    ).toBe(0);
-    expect(
-      kedaDesiredReplicas({
-        listLength: 10,
-        activationListLength: 50,
-        minReplicas: 0,
-        maxReplicas: 10,
-        queueLength: 50,
-      }),
-    ).toBe(0);
-    expect(
-      kedaDesiredReplicas({
-        listLength: 10,
-        activationListLength: 50,
-        minReplicas: 0,
-        maxReplicas: 10,
-        queueLength: 51,
-      }),
-    ).toBe(6);
+    const s = { listLength: 10, activationListLength: 50, minReplicas: 0, maxReplicas: 10 };
+    expect(kedaDesiredReplicas({ ...s, queueLength: 40 })).toBe(0);
+    expect(kedaDesiredReplicas({ ...s, queueLength: 50 })).toBe(0);
+    expect(kedaDesiredReplicas({ ...s, queueLength: 51 })).toBe(6);
   });
 
   it('min ≥ 1 is always active: activation is ignored and the floor is min', () => {

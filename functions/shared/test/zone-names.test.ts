@@ -8,6 +8,12 @@ const square: [number, number][] = [
   [0.4, 0.4],
   [0.1, 0.4],
 ];
+/** A triangle away from `square`: two zones that differ only by name. */
+const ELSEWHERE: [number, number][] = [
+  [0.5, 0.5],
+  [0.9, 0.5],
+  [0.9, 0.9],
+];
 const entry = (zones: unknown[]) => ({ id: 'cam1', url: 'rtsp://127.0.0.1/cam1', zones });
 const zone = (name: string, polygon: unknown = square) => ({ name, kind: 'restricted', polygon });
 const refusal = (zones: unknown[]) => {
@@ -32,36 +38,9 @@ describe('zone names are one visible line, unique by how they look (issue #28.10
   it('normalises to NFC and refuses look-alike duplicates', () => {
     const nfd = 'cafe\u0301';
     expect(parseCameraEntry(entry([zone(nfd)])).zones[0]?.name).toBe('café');
-    expect(
-      refusal([
-        zone('café'),
-        zone(nfd, [
-          [0.5, 0.5],
-          [0.9, 0.5],
-          [0.9, 0.9],
-        ]),
-      ]),
-    ).toMatch(/must be unique/);
-    expect(
-      refusal([
-        zone('Gate A'),
-        zone('ＧＡＴＥ Ａ', [
-          [0.5, 0.5],
-          [0.9, 0.5],
-          [0.9, 0.9],
-        ]),
-      ]),
-    ).toMatch(/must be unique/);
-    expect(
-      refusal([
-        zone('Gate A'),
-        zone('Gate B', [
-          [0.5, 0.5],
-          [0.9, 0.5],
-          [0.9, 0.9],
-        ]),
-      ]),
-    ).toBe('accepted');
+    expect(refusal([zone('café'), zone(nfd, ELSEWHERE)])).toMatch(/must be unique/);
+    expect(refusal([zone('Gate A'), zone('ＧＡＴＥ Ａ', ELSEWHERE)])).toMatch(/must be unique/);
+    expect(refusal([zone('Gate A'), zone('Gate B', ELSEWHERE)])).toBe('accepted');
   });
 });
 

@@ -1,67 +1,32 @@
-import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { PALETTE, type Rgb } from '../../shared/palette';
 import { computeGroundTruth, groundTruthAt, renderScene, SCENES, startRtspSim, type RtspSimHandle } from '../src/index';
+import { probeStreams, rawFrames, videoCodecSize } from '../../../test/support/media';
 
 const SIZE = { width: 640, height: 360, fps: 25 };
 let cacheDir: string;
 let starting: Promise<RtspSimHandle> | undefined;
 
-function run(
-  bin: string,
-  args: string[],
-  timeoutMs = 15000,
-): Promise<{ code: number; stdout: Buffer; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(bin, args, { encoding: 'buffer', timeout: timeoutMs, maxBuffer: 64 << 20 }, (err, stdout, stderr) => {
-      const code = err ? (((err as { code?: unknown }).code as number) ?? 1) : 0;
-      resolve({ code: typeof code === 'number' ? code : 1, stdout, stderr: stderr.toString() });
-    });
-  });
-}
-
-/** ffprobe over UDP (the only transport rtsp-streaming-server has); returns "codec WxH" or null. */
-async function probe(url: string): Promise<string | null> {
-  const r = await run('ffprobe', [
-    '-v',
-    'error',
-    '-rtsp_transport',
-    'udp',
-    '-timeout',
-    '5000000',
-    '-select_streams',
-    'v:0',
-    '-show_entries',
-    'stream=codec_name,width,height',
-    '-of',
-    'csv=p=0',
-    url,
-  ]);
-  return r.code === 0 ? r.stdout.toString().trim() : null;
-}
+/** ffprobe over UDP (the only transport rtsp-streaming-server has); returns "codec,W,H" or null. */
+const probe = (url: string): Promise<string | null> =>
+  videoCodecSize(url, ['-rtsp_transport', 'udp', '-timeout', '5000000'], 15_000).catch(() => null);
 
 /** One decoded frame at time t as rgb24. */
-async function frameAt(file: string, t: number): Promise<Buffer> {
-  const r = await run('ffmpeg', [
-    '-v',
-    'error',
-    '-ss',
-    String(t),
-    '-i',
-    file,
-    '-frames:v',
-    '1',
-    '-f',
-    'rawvideo',
-    '-pix_fmt',
-    'rgb24',
-    '-',
-  ]);
-  expect(r.code).toBe(0);
-  return r.stdout;
-}
+const frameAt = (file: string, t: number) => rawFrames(file, { seek: t });
+
+/** The sim at SIZE from the shared cache, every port chosen by the OS, cameras 100 ms apart. */
+const simOptions = (numStreams: number) => ({
+  numStreams,
+  ...SIZE,
+  cacheDir,
+  clientPort: 0,
+  publishPort: 0,
+  controlPort: 0,
+  rtpPortStart: 0,
+  staggerMs: 100,
+});
 
 function countColor(frame: Buffer, box: readonly [number, number, number, number], rgb: Rgb, tol = 40): number {
   const [bx, by, bw, bh] = box;
@@ -109,18 +74,17 @@ describe('rtsp-sim (real ffmpeg, real RTSP server)', () => {
     expect((await stat(first.videoPath)).mtimeMs).toBe(mtime);
     expect(JSON.parse(await readFile(first.groundTruthPath, 'utf8'))).toEqual(computeGroundTruth(scene, SIZE));
 
-    const info = await run('ffprobe', [
-      '-v',
-      'error',
-      '-select_streams',
-      'v:0',
-      '-show_entries',
-      'stream=codec_name,width,height,pix_fmt,avg_frame_rate,nb_frames',
-      '-of',
-      'csv=p=0',
-      first.videoPath,
-    ]);
-    expect(info.stdout.toString().trim()).toBe('h264,640,360,yuv420p,25/1,500');
+    const [info] = await probeStreams(first.videoPath, 'codec_name,width,height,pix_fmt,avg_frame_rate,nb_frames', {
+      video: true,
+    });
+    expect(info).toMatchObject({
+      codec_name: 'h264',
+      width: 640,
+      height: 360,
+      pix_fmt: 'yuv420p',
+      avg_frame_rate: '25/1',
+      nb_frames: '500',
+    });
 
     // The pixels agree with the ground truth: at 10 s a worker with no hard hat is in its box.
     const [hz] = groundTruthAt(first.groundTruth, 10);
@@ -134,16 +98,7 @@ describe('rtsp-sim (real ffmpeg, real RTSP server)', () => {
   }, 30000);
 
   it('publishes 3 cameras readable by ffprobe; drop/restore one; survives its RTSP server being killed; stop leaves no child', async () => {
-    starting = startRtspSim({
-      numStreams: 3,
-      ...SIZE,
-      cacheDir,
-      clientPort: 0,
-      publishPort: 0,
-      controlPort: 0,
-      rtpPortStart: 0,
-      staggerMs: 100,
-    });
+    starting = startRtspSim(simOptions(3));
     const sim = await starting;
     expect(sim.cameras).toEqual({ 1: SCENES[0]!.name, 2: SCENES[1]!.name, 3: SCENES[2]!.name });
     expect(sim.rendered[2]!.rendered).toBe(false); // cached by the previous test
@@ -189,16 +144,7 @@ describe('rtsp-sim (real ffmpeg, real RTSP server)', () => {
   }, 120000);
 
   it('adds and removes cameras while it runs (control API): the new path is readable, the removed one is gone', async () => {
-    starting = startRtspSim({
-      numStreams: 1,
-      ...SIZE,
-      cacheDir,
-      clientPort: 0,
-      publishPort: 0,
-      controlPort: 0,
-      rtpPortStart: 0,
-      staggerMs: 100,
-    });
+    starting = startRtspSim(simOptions(1));
     const sim = await starting;
     const post = (body?: unknown) =>
       fetch(`${sim.controlUrl}/cameras`, {

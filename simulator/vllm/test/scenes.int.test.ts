@@ -1,12 +1,11 @@
-import { execFile } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import * as jpeg from 'jpeg-js';
 import { PALETTE } from '../../shared/palette';
 import { renderAllScenes, type RenderedScene } from '../../cameras/src/index';
 import { askVerdict } from '../../../test/support/vllm-chat';
+import { cutCopy } from '../../../test/support/clips';
 import { decodeJpeg } from '../src/adapters/decode';
 import { analyzeFrame } from '../src/core/detector';
 import { fillBox, type Frame } from '../src/core/frame';
@@ -22,7 +21,6 @@ const JPEG_LIST_VERSION = JPEG_VIDEO_METADATA_SINCE;
  * window where its ground truth shows the hazard — cut on keyframes like capture's segments —
  * must yield exactly that hazard, as JPEG frames and as a file:// URL.
  */
-const run = promisify(execFile);
 const SCENES_DIR = path.resolve(__dirname, '../../../.safety-hanta/scenes');
 const SIZE = { width: 640, height: 360, fps: 25 };
 jest.setTimeout(60000);
@@ -86,22 +84,7 @@ describe('vllm-sim looks at rtsp-sim scenes', () => {
         status: expect.any(String),
         hazards: want,
       });
-      const cut = path.join(cuts, `${r.scene.name}.mp4`);
-      await run('ffmpeg', [
-        '-hide_banner',
-        '-v',
-        'error',
-        '-y',
-        '-ss',
-        String(start),
-        '-i',
-        r.videoPath,
-        '-t',
-        '5',
-        '-c',
-        'copy',
-        cut,
-      ]);
+      const cut = await cutCopy(r.videoPath, path.join(cuts, `${r.scene.name}.mp4`), start, 5);
       expect({ scene: r.scene.name, ...(await ask([videoFile(cut)])) }).toEqual({
         scene: r.scene.name,
         status: expect.any(String),

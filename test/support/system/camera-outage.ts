@@ -90,3 +90,21 @@ export async function cameraOutage(o: {
     throw err;
   }
 }
+
+/**
+ * Runs one outage and checks its timeline: clips and verdicts after it, no dead letter, no burst
+ * of sub-second clips, a hole of at most the outage + 5 s (stamps are whole seconds). Cleans up
+ * whatever fails.
+ */
+export async function expectOutageBounded(o: Parameters<typeof cameraOutage>[0]): Promise<void> {
+  const { result, cleanup } = await cameraOutage(o);
+  try {
+    console.log(`${o.kind} ${o.outageSeconds} s: ${JSON.stringify(result)}`);
+    expect(result.missing).toEqual([]);
+    expect(result.dead).toBe(0);
+    expect(result.bursts).toEqual([]);
+    expect(result.gapMs).toBeLessThanOrEqual((o.outageSeconds + 5) * 1000);
+  } finally {
+    await cleanup();
+  }
+}

@@ -35,6 +35,18 @@ import { dashboardRoutes } from '../http/routes';
 import { redisGate } from '../http/redis-gate';
 import type { Request, Response } from '../../../shared/src/http';
 
+/** The KEDA settings the dashboard's "replicas KEDA would choose" uses (KEDA_* variables). */
+export function kedaSettings(alerts: Config['alerts']) {
+  return {
+    listLength: alerts.kedaListLength,
+    activationListLength: alerts.kedaActivationListLength,
+    minReplicas: alerts.kedaMinReplicas,
+    maxReplicas: alerts.kedaMaxReplicas,
+    inFlightLength: alerts.kedaInFlightLength,
+    activationInFlightLength: alerts.kedaActivationInFlightLength,
+  };
+}
+
 /** The dashboard's live snapshot: polled counters, cameras and clips, pushed to the SSE hub. */
 export function createLiveState(
   config: Config,
@@ -71,14 +83,7 @@ export function createLiveState(
       resolveAfterMs: alerts.unobservedResolveSeconds * 1000,
       startedAtMs: Date.now(),
     }),
-    keda: {
-      listLength: alerts.kedaListLength,
-      activationListLength: alerts.kedaActivationListLength,
-      minReplicas: alerts.kedaMinReplicas,
-      maxReplicas: alerts.kedaMaxReplicas,
-      inFlightLength: alerts.kedaInFlightLength,
-      activationInFlightLength: alerts.kedaActivationInFlightLength,
-    },
+    keda: kedaSettings(alerts),
   });
 }
 

@@ -26,6 +26,9 @@ interface PrevRow {
   zones: string[];
 }
 
+/** What `alert()` records: the event's id, kind and data, when it arrived, and where its camera is. */
+type AlertArgs = [eventId: string, kind: AlertEventKind, data: AlertData, receivedAt: string, place: CameraPlace];
+
 /**
  * Writes the system of record as events arrive (issue #25). Every write is idempotent on its
  * CloudEvent id, so a redelivery changes nothing; a database error becomes a RetryableError, so
@@ -35,24 +38,11 @@ export class RecordWriter {
   constructor(private readonly db: RecordDb) {}
 
   /** Stores an alert event and the incident's new state; false when this event id is already recorded. */
-  async alert(
-    eventId: string,
-    kind: AlertEventKind,
-    data: AlertData,
-    receivedAt: string,
-    place: CameraPlace,
-  ): Promise<boolean> {
-    return this.retryable(`alert ${eventId}`, (tx) => this.applyAlert(tx, eventId, kind, data, receivedAt, place));
+  async alert(...args: AlertArgs): Promise<boolean> {
+    return this.retryable(`alert ${args[0]}`, (tx) => this.applyAlert(tx, ...args));
   }
 
-  private async applyAlert(
-    tx: Queryable,
-    eventId: string,
-    kind: AlertEventKind,
-    data: AlertData,
-    receivedAt: string,
-    place: CameraPlace,
-  ): Promise<boolean> {
+  private async applyAlert(tx: Queryable, ...[eventId, kind, data, receivedAt, place]: AlertArgs): Promise<boolean> {
     if ((await tx.query('SELECT 1 FROM incident_events WHERE event_id = $1', [eventId])).length > 0) return false;
     const input = { eventId, kind, data, receivedAt };
     const created = applyAlertEvent(undefined, input).record;

@@ -7,7 +7,10 @@ export interface Answer {
   readonly body: string;
 }
 
-/** One request with full control of the headers (Host included, which fetch() forbids). */
+/**
+ * One request with full control of the headers (Host included, which fetch() forbids). An event
+ * stream's answer is cut after its headers (its body never ends).
+ */
 export function call(
   base: string,
   method: string,
@@ -27,6 +30,10 @@ export function call(
         agent: false,
       },
       (res) => {
+        if (String(res.headers['content-type']).startsWith('text/event-stream')) {
+          res.destroy();
+          return resolve({ status: res.statusCode ?? 0, headers: res.headers, body: '' });
+        }
         let text = '';
         res.setEncoding('utf8');
         res.on('data', (d: string) => (text += d));

@@ -8,9 +8,9 @@ import type { Redis } from 'ioredis';
 import { CameraContexts } from '../adapters/camera-contexts';
 import { loadFewShot } from '../adapters/fewshot';
 import { parseCamerasFile } from '../core/camera-context';
-import { modelClipFps } from '../core/ffmpeg-args';
 import type { FewShotExample } from '../core/prompt';
 import { createPromptKit, type PromptKit } from '../core/prompt-kit';
+import { promptSettings } from './prompt-settings';
 
 /** The prompt and what feeds it: the few-shot prefix (loaded once) and each camera's live context. */
 export interface PromptSetup {
@@ -28,7 +28,7 @@ export async function setUpPrompt(
   config: Config,
   io: { redis: Redis; keys: RedisKeys; logger: Logger; fewShot?: FewShotExample[] | undefined },
 ): Promise<PromptSetup> {
-  const { common, inference: ic } = config;
+  const ic = config.inference;
   const { redis, keys, logger } = io;
   const examples = io.fewShot ?? (await loadFewShot(ic.fewshotDir));
   const cameras = ic.camerasFile ? parseCamerasFile(await fs.readFile(ic.camerasFile, 'utf8')) : undefined;
@@ -38,14 +38,10 @@ export async function setUpPrompt(
   const contexts = new CameraContexts({ registry, language: ic.verdictLanguage, file: cameras, pollMs: 1000, logger });
   await contexts.start();
   const prompt = createPromptKit({
+    ...promptSettings(config),
     examples,
     cameras,
     contextOf: (id, drawn) => contexts.contextOf(id, drawn),
-    mode: ic.videoInput,
-    language: ic.verdictLanguage,
-    fps: modelClipFps(ic.videoSampling, ic.videoFps),
-    model: common.vllmModel,
-    maxTokens: ic.maxTokens,
   });
   logger.info(
     { prefixHash: prompt.prefixHash, examples: examples.map((e) => e.name), mode: ic.videoInput },

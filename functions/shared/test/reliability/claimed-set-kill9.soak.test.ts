@@ -8,25 +8,20 @@
  * also after a consumer dies mid-claim and after a Redis restart (the test's own redis-server).
  */
 import { Redis } from 'ioredis';
-import { ClipQueue } from '../../src/queue';
-import { redisKeys, type RedisKeys } from '../../src/keys';
+import { redisKeys } from '../../src/keys';
 import { startOwnRedis, type OwnRedis, waitFor } from '../../../../test/support';
-import { expectAgrees, job } from '../claimed-set-fixtures';
+import { expectAgrees, job, queueKeeper } from '../claimed-set-fixtures';
 
 describe('claimed set after kill -9 of Redis (own redis-server, append-only file)', () => {
   let own: OwnRedis;
   let redis: Redis;
-  const queues: ClipQueue[] = [];
-  const makeQueue = (opts: Partial<ConstructorParameters<typeof ClipQueue>[1]>, r: Redis, keys: RedisKeys) => {
-    const q = new ClipQueue(r, { keys, maxAttempts: 2, heartbeatTtlSeconds: 1, ...opts });
-    queues.push(q);
-    return q;
-  };
+  const queues = queueKeeper({ maxAttempts: 2, heartbeatTtlSeconds: 1 });
+  const makeQueue = queues.make;
   beforeAll(async () => {
     own = await startOwnRedis();
   });
   afterAll(async () => {
-    await Promise.all(queues.splice(0).map((q) => q.close()));
+    await queues.closeAll();
     redis?.disconnect();
     await own.destroy();
   });
