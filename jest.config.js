@@ -15,8 +15,8 @@ const SERIAL = [
 ];
 
 // Suites that run the system rather than one part (issue #22: `npm test` ≤ 5 min on 2 cores): each starts the
-// whole stack or several parts as processes, or injects a fault across processes, and costs 12–85 CPU-s and
-// 40–160 s of real time. Together they were ~400 of the integration group's ~790 CPU-s (`npm run test:timing`,
+// whole stack or several parts as processes, or kills, freezes or cuts off a process, and costs 5–85 CPU-s and
+// 20–160 s of real time. Together they were ~400 of the integration group's ~790 CPU-s (`npm run test:timing`,
 // BENCHMARKS.md "Test suite timing"). Each part's own behaviour stays covered in `npm test` by its integration
 // suites; these check the parts together. Run them before a release and after touching more than one part.
 const SYSTEM = [
@@ -33,6 +33,11 @@ const SYSTEM = [
   'test/faults/rolling-restart.int.test.ts',
   // two stack runs in a row on one Redis and one record
   'functions/alerts/test/unobserved-restart.int.test.ts',
+  // processes killed or cut off: capture kill -9 seen by alerts, Redis frozen and killed under alerts,
+  // a capture replica kill -9 and the lease takeover
+  'functions/alerts/test/dead-capture.int.test.ts',
+  'functions/alerts/test/redis-down.int.test.ts',
+  'functions/capture/test/leases.int.test.ts',
   // inference processes killed -9 and restarted
   'functions/inference/test/processes.int.test.ts',
   // `npm run doctor` against vllm-sim processes of several versions, every mode twice
