@@ -9,10 +9,9 @@
 
 // Integration suites that assert a wall-clock bound on CPU-heavy work (real-time ffmpeg encodes, a whole stack):
 // next to other suites on 2 cores they measure the neighbours, not themselves.
-const SERIAL = [
-  // every clip enqueued < 2.5 s after ffmpeg closed its segment (the segment-lag histogram bound), 3 cameras
-  'functions/capture/test/recorder.int.test.ts',
-];
+// None today: capture's recorder.int was here for a 2.5 s segment-lag bound; its bound is now 5 s (a histogram
+// bucket, ~4× the measured mean of 1.2 s) and speed is measured by `npm run bench`, so it runs with the others.
+const SERIAL = [];
 
 // Suites that run the system rather than one part (issue #22: `npm test` ≤ 5 min on 2 cores): each starts the
 // whole stack or several parts as processes, or kills, freezes or cuts off a process, and costs 5–85 CPU-s and
@@ -104,7 +103,13 @@ module.exports = {
       testMatch: ['**/*.int.test.ts'],
       testPathIgnorePatterns: ['/node_modules/', listed(SERIAL), listed(SYSTEM)],
     },
-    { ...base, displayName: 'serial', roots, testMatch: SERIAL.map((f) => `<rootDir>/${f}`) },
+    {
+      ...base,
+      displayName: 'serial',
+      roots,
+      // an empty testMatch falls back to Jest's default pattern: match nothing instead while SERIAL is empty
+      ...(SERIAL.length > 0 ? { testMatch: SERIAL.map((f) => `<rootDir>/${f}`) } : { testRegex: 'a^' }),
+    },
     { ...base, displayName: 'system', roots, testMatch: SYSTEM.map((f) => `<rootDir>/${f}`) },
   ],
 };
