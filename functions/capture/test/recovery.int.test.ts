@@ -6,26 +6,16 @@
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { Redis } from 'ioredis';
 import type { ClipJob } from '../../shared/src/clip-job';
 import { clipStamp } from '../../shared/src/clip-job';
-import { redisKeys } from '../../shared/src/keys';
 import { startCapture, type CaptureHandle } from '../src/app/start-capture';
-import { newPrefix, testConfig } from './helpers';
-import { waitFor, deleteKeysUnder, freePort } from '../../../test/support';
+import { testConfig } from './helpers';
+import { captureTestRig } from './rig';
+import { waitFor, freePort } from '../../../test/support';
 
-const prefix = newPrefix();
-const keys = redisKeys(prefix);
-const redis = new Redis('redis://127.0.0.1:6379');
-let clipsDir: string;
+let clipsDir: string | undefined;
 let capture: CaptureHandle | undefined;
-
-afterAll(async () => {
-  await capture?.stop();
-  await deleteKeysUnder(redis, prefix);
-  redis.disconnect();
-  await fs.rm(clipsDir, { recursive: true, force: true });
-});
+const { prefix, keys, redis } = captureTestRig(() => [capture, clipsDir]);
 
 test('leftovers of a crashed recorder are finished, enqueued once, or quarantined', async () => {
   clipsDir = await fs.mkdtemp(path.join(os.tmpdir(), 'capture-recovery-'));
