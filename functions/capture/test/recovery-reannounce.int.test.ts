@@ -5,27 +5,23 @@
  * Real files, real Redis, real ffmpeg (pointed at a closed port, so nothing live records).
  */
 import fs from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
 import type { ClipJob } from '../../shared/src/clip-job';
 import { clipStamp } from '../../shared/src/clip-job';
 import { ANNOUNCED_FILE } from '../src/adapters/recorder/staging-run';
-import { startCapture, type CaptureHandle } from '../src/app/start-capture';
-import { testConfig } from './helpers';
+import type { CaptureHandle } from '../src/app/start-capture';
+import { crashedRun, startRecoveringCapture } from './crashed-run';
 import { captureTestRig } from './rig';
-import { waitFor, freePort } from '../../../test/support';
+import { waitFor } from '../../../test/support';
 
 let clipsDir: string | undefined;
 let capture: CaptureHandle | undefined;
 const { prefix, keys, redis } = captureTestRig(() => [capture, clipsDir]);
 
 test('#18.6 after Redis restarts empty, recovery announces only segments not yet announced, and they do not count as liveness', async () => {
-  clipsDir = await fs.mkdtemp(path.join(os.tmpdir(), 'capture-reannounce-'));
-  const tiny = await fs.readFile(path.join(__dirname, 'fixtures', 'tiny.mp4'));
-  const t = Math.floor(Date.now() / 1000) - 600;
-  const run = path.join(clipsDir, '.staging', 'cam1', 'earlier-run-1');
-  await fs.mkdir(run, { recursive: true });
-  await fs.mkdir(path.join(clipsDir, 'cam1'), { recursive: true });
+  const staged = await crashedRun('capture-reannounce-', 'earlier-run-1');
+  clipsDir = staged.clipsDir;
+  const { tiny, t, run } = staged;
   // a long run: 12 clips renamed and announced before the failure, the 13th renamed but not announced
   const names = Array.from({ length: 13 }, (_, i) => `seg-${String(i).padStart(6, '0')}.mp4`);
   for (const i of names.keys())
@@ -48,16 +44,7 @@ test('#18.6 after Redis restarts empty, recovery announces only segments not yet
   await fs.utimes(run, old, old);
   // Redis is empty for this prefix: no dedup key remembers the 12 announced clips
 
-  const config = testConfig({
-    CLIPS_DIR: clipsDir,
-    REDIS_PREFIX: prefix,
-    CAMERA_INDEX: '0',
-    NUM_STREAMS: '1',
-    RTSP_URL_TEMPLATE: `rtsp://127.0.0.1:${await freePort()}/cam{N}`,
-    CLIP_RETENTION_INTERVAL_SECONDS: '3600',
-    CAPTURE_RESPAWN_MAX_SECONDS: '5',
-  });
-  capture = await startCapture(config, { serve: false });
+  capture = await startRecoveringCapture(clipsDir, prefix);
   await waitFor(
     () =>
       fs.access(run).then(

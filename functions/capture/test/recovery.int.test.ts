@@ -4,30 +4,26 @@
  * quarantined with its reason. Real files, real Redis, real ffmpeg (pointed at a closed port).
  */
 import fs from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
 import type { ClipJob } from '../../shared/src/clip-job';
 import { clipStamp } from '../../shared/src/clip-job';
-import { startCapture, type CaptureHandle } from '../src/app/start-capture';
-import { testConfig } from './helpers';
+import type { CaptureHandle } from '../src/app/start-capture';
+import { crashedRun, startRecoveringCapture } from './crashed-run';
 import { captureTestRig } from './rig';
-import { waitFor, freePort } from '../../../test/support';
+import { waitFor } from '../../../test/support';
 
 let clipsDir: string | undefined;
 let capture: CaptureHandle | undefined;
 const { prefix, keys, redis } = captureTestRig(() => [capture, clipsDir]);
 
 test('leftovers of a crashed recorder are finished, enqueued once, or quarantined', async () => {
-  clipsDir = await fs.mkdtemp(path.join(os.tmpdir(), 'capture-recovery-'));
-  const tiny = await fs.readFile(path.join(__dirname, 'fixtures', 'tiny.mp4'));
-  const t = Math.floor(Date.now() / 1000) - 600;
-  const run = path.join(clipsDir, '.staging', 'cam1', 'dead-replica-1');
-  await fs.mkdir(run, { recursive: true });
+  const staged = await crashedRun('capture-recovery-', 'dead-replica-1');
+  clipsDir = staged.clipsDir;
+  const { tiny, t, run } = staged;
   // listed and still in staging (crash before rename)
   await fs.writeFile(path.join(run, 'seg-000000.mp4'), tiny);
   // listed, already renamed, never enqueued (crash between rename and enqueue)
   const renamed = `cam1/${clipStamp(new Date((t + 5) * 1000))}.mp4`;
-  await fs.mkdir(path.join(clipsDir, 'cam1'), { recursive: true });
   await fs.writeFile(path.join(clipsDir, renamed), tiny);
   // never listed: ffmpeg was killed while writing it
   await fs.writeFile(path.join(run, 'seg-000002.mp4'), tiny.subarray(0, 48));
@@ -41,16 +37,7 @@ test('leftovers of a crashed recorder are finished, enqueued once, or quarantine
   await fs.utimes(path.join(run, 'list.csv'), old, new Date((t + 6) * 1000));
   await fs.utimes(run, old, old); // a crashed run's folder is old too (its mtime moves with every file created or renamed out)
 
-  const config = testConfig({
-    CLIPS_DIR: clipsDir,
-    REDIS_PREFIX: prefix,
-    CAMERA_INDEX: '0',
-    NUM_STREAMS: '1',
-    RTSP_URL_TEMPLATE: `rtsp://127.0.0.1:${await freePort()}/cam{N}`,
-    CLIP_RETENTION_INTERVAL_SECONDS: '3600',
-    CAPTURE_RESPAWN_MAX_SECONDS: '5',
-  });
-  capture = await startCapture(config, { serve: false });
+  capture = await startRecoveringCapture(clipsDir, prefix);
   const jobs = await waitFor(
     async () => {
       const list = (await redis.lrange(keys.clips, 0, -1)).map((j) => JSON.parse(j) as ClipJob);
