@@ -1,5 +1,6 @@
 /** Which report: a shift (day 06–18, night 18–06 local time), a day, or the ISO week (Mon–Sun). */
-export type ReportKind = 'shift' | 'daily' | 'weekly';
+import type { ReportKind } from '../../../shared/src/record/report-subject';
+export type { ReportKind };
 
 export interface ReportWindow {
   readonly kind: ReportKind;

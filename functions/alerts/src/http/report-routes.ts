@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { Logger } from 'pino';
 import type { RecordDb } from '../../../shared/src/record/db';
 import { toError } from '../../../shared/src/errors';
+import { reportSubject } from '../../../shared/src/record/report-subject';
 import type { Request, Response } from '../../../shared/src/http';
 import { htmlToPdf } from '../adapters/pdf';
 import { buildReport } from '../core/report';
@@ -51,7 +52,7 @@ export function reportRoutes(deps: ReportDeps) {
     const model = buildReport(w, rows.incidents, rows.actions, rows.cameraEvents, deps.now());
     await deps.audit.write(who, {
       action: 'view.report',
-      target: `report:${kind}:${date}${kind === 'shift' ? `:${shift}` : ''}`,
+      target: reportSubject(kind, date, shift),
       detail: { format: pdf ? 'pdf' : 'html' },
     });
     if (!pdf) {

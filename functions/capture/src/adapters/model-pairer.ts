@@ -12,6 +12,9 @@ export interface PairedModel {
   thumbs?: string | undefined;
 }
 
+/** What pair() found: the staged model files, or why there are none (the recorder's warning). */
+export type Pairing = { readonly model: PairedModel } | { readonly missed: string };
+
 /**
  * Pairs a live run's evidence segments with its model segments by time (core/model-pairing.ts),
  * in list order, and deletes the model segments no evidence segment took (a GOP that does not
@@ -22,8 +25,6 @@ export class LiveModelPairer {
   private readonly used = new Set<number>();
   /** Model segments below this index are paired or deleted. */
   private settled = 0;
-  /** Why the last pair() gave no model clip (for the recorder's warning); undefined after a pairing. */
-  missReason: string | undefined;
 
   constructor(
     private readonly runDir: string,
@@ -39,14 +40,12 @@ export class LiveModelPairer {
    * @param n the evidence segment's position in the run's list; called in list order
    * @param file the staged evidence file (still in the run folder)
    */
-  async pair(n: number, evidence: SegmentEntry): Promise<PairedModel | undefined> {
+  async pair(n: number, evidence: SegmentEntry): Promise<Pairing> {
     if (n === 0)
       this.offset = await firstDecodedTime(path.join(this.runDir, path.basename(evidence.file)), this.ffprobePath);
     const offset = this.offset;
-    if (offset === undefined) {
-      this.missReason = "the run's first frame time is unknown (ffprobe of its first segment failed)";
-      return undefined;
-    }
+    if (offset === undefined)
+      return { missed: "the run's first frame time is unknown (ffprobe of its first segment failed)" };
     const models = await this.clips.until(
       (ms) =>
         modelListPast(evidence, ms, offset, this.tolerance) ||
@@ -54,15 +53,16 @@ export class LiveModelPairer {
       this.waitMs,
     );
     const j = pairModelSegment(n, evidence, models, offset, this.tolerance);
-    let paired: PairedModel | undefined;
+    let pairing: Pairing = {
+      missed: `no model segment matched its window within ${this.waitMs} ms (${models.length} listed)`,
+    };
     if (j !== undefined) {
       this.used.add(j);
       const thumbs = await this.thumbs.nth(j, this.waitMs);
-      paired = { clip: path.basename(models[j]!.file), thumbs: thumbs && path.basename(thumbs.file) };
-      this.missReason = undefined;
-    } else this.missReason = `no model segment matched its window within ${this.waitMs} ms (${models.length} listed)`;
+      pairing = { model: { clip: path.basename(models[j]!.file), thumbs: thumbs && path.basename(thumbs.file) } };
+    }
     await this.dropUnused(models, evidence.end - offset + this.tolerance);
-    return paired;
+    return pairing;
   }
 
   /** Deletes the unpaired model segments (and their thumbnails) that end before `before` (model time). */

@@ -61,17 +61,15 @@ export class ReportMailer {
       if (!(await d.marker.claim(date, lease))) return { report: 'already-mailed', date };
       const attempt = await d.marker.nextAttempt(date);
       const started = performance.now();
-      const record = (ok: boolean, error?: string) =>
-        this.record({ date, attempt, ok, error, latencyMs: performance.now() - started });
       try {
         await this.send(date);
-        await record(true);
+        await this.record(date, attempt, started);
         await d.marker.sent(date);
         d.onResult('sent');
         d.logger.info({ date, to: d.to.split(',').length }, 'daily report mailed');
         return { report: 'sent', date };
       } catch (err) {
-        await record(false, toError(err).message);
+        await this.record(date, attempt, started, toError(err).message);
         await d.marker.release(date);
         throw err;
       }
@@ -87,19 +85,25 @@ export class ReportMailer {
     }
   }
 
-  /** The record's copy of an attempt; its failure is logged, never the mail's failure. */
-  private async record(a: {
-    date: string;
-    attempt: number;
-    ok: boolean;
-    error?: string | undefined;
-    latencyMs: number;
-  }) {
+  /** The record's copy of an attempt (`error`: it failed); its failure is logged, never the mail's failure. */
+  private async record(date: string, attempt: number, startedMs: number, error?: string): Promise<void> {
     const d = this.deps;
+    const latencyMs = performance.now() - startedMs;
     try {
-      await d.recordAttempt(reportAttempt({ ...a, channel: d.channel.id, to: d.to, atMs: d.now() }));
+      await d.recordAttempt(
+        reportAttempt({
+          date,
+          attempt,
+          ok: error === undefined,
+          error,
+          latencyMs,
+          channel: d.channel.id,
+          to: d.to,
+          atMs: d.now(),
+        }),
+      );
     } catch (err) {
-      d.logger.warn({ date: a.date, err: toError(err).message }, 'daily report attempt not recorded');
+      d.logger.warn({ date, err: toError(err).message }, 'daily report attempt not recorded');
     }
   }
 

@@ -1,3 +1,4 @@
+import { reportSubject } from '../../../shared/src/record/report-subject';
 import { deliveryId, type AttemptRecord } from './delivery';
 const DAY_MS = 86_400_000;
 
@@ -12,9 +13,6 @@ export function dueReportDate(nowMs: number, at: string, offsetMinutes: number):
   if (local.toISOString().slice(11, 16) < at) return undefined;
   return new Date(local.getTime() - DAY_MS).toISOString().slice(0, 10);
 }
-
-/** The record's `incident_id` of a daily report mail (notification_deliveries; camera outages use `camera:<id>`). */
-export const reportSubject = (date: string): string => `report:daily:${date}`;
 
 /**
  * One attempt to mail a date's report, as the record keeps every send attempt (issue #25 §2:
@@ -32,7 +30,7 @@ export function reportAttempt(a: {
   latencyMs: number;
   atMs: number;
 }): AttemptRecord {
-  const incidentId = reportSubject(a.date);
+  const incidentId = reportSubject('daily', a.date);
   const recipient = a.to.slice(0, 200);
   return {
     at: new Date(a.atMs).toISOString(),

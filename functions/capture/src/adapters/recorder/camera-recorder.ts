@@ -192,15 +192,16 @@ export class CameraRecorder {
         const n = listed++;
         this.chain = this.chain.then(async () => {
           const e = await this.mediaWindow(runDir, listedEntry, n);
-          const paired = await pairer?.pair(n, e);
+          const pairing = await pairer?.pair(n, e);
           // inference makes the model clip itself then (slower, and costs its CPU): worth a warning
           // (not for a run's first segment, whose window often starts before the first keyframe)
-          if (pairer && !paired && n > 0)
+          if (pairing && 'missed' in pairing && n > 0)
             o.logger.warn(
-              { cameraId: o.cameraId, segment: n, file: path.basename(e.file), reason: pairer.missReason },
+              { cameraId: o.cameraId, segment: n, file: path.basename(e.file), reason: pairing.missed },
               'segment without a capture-made model clip',
             );
-          const model: StagedModel | undefined = paired && { ...paired, zonesHash: zones?.zonesHash };
+          const model: StagedModel | undefined =
+            pairing && 'model' in pairing ? { ...pairing.model, zonesHash: zones?.zonesHash } : undefined;
           const live = runDir === this.currentRunDir;
           failures += (await this.placer.finish(runDir, e, model, live)) ? 0 : 1;
         });
