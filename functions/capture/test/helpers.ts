@@ -2,6 +2,7 @@
 import { execFile } from 'node:child_process';
 import os from 'node:os';
 import path from 'node:path';
+import pino from 'pino';
 import type { Registry } from 'prom-client';
 import { parseConfig, type Config } from '../../shared/src/config';
 import { startRtspSim, type RtspSimHandle } from '../../../simulator/cameras/src/index';
@@ -87,4 +88,14 @@ export async function histogram(
     sum: find('_sum'),
     le: (bound) => values.find((v) => v.metricName?.endsWith('_bucket') && v.labels.le === bound)?.value ?? -1,
   };
+}
+
+/**
+ * A capture logger that keeps its warnings, for a test to show when a clip lacks its model clip
+ * (the recorder warns with the reason: camera-recorder.ts "segment without a capture-made model clip").
+ */
+export function warningLog() {
+  const warnings: string[] = [];
+  const logger = pino({ level: 'warn' }, { write: (line: string) => void warnings.push(line.trim()) });
+  return { logger, warnings };
 }

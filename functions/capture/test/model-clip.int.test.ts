@@ -5,7 +5,6 @@
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import pino from 'pino';
 import type { ClipJob } from '../../shared/src/clip-job';
 import { CameraRegistry } from '../../shared/src/camera-registry/store';
 import { createRegistry } from '../../shared/src/metrics';
@@ -13,7 +12,7 @@ import { THUMB_BYTES } from '../../shared/src/model-clip';
 import { mp4VideoInfo } from '../../shared/src/mp4-info';
 import type { RtspSimHandle } from '../../../simulator/cameras/src/index';
 import { startCapture, type CaptureHandle } from '../src/app/start-capture';
-import { simTemplate, startSim, startSink, testConfig } from './helpers';
+import { simTemplate, startSim, startSink, testConfig, warningLog } from './helpers';
 import { waitFor, deleteKeysUnder } from '../../../test/support';
 import { captureTestRig } from './rig';
 import { decodedFrames, rawFrames, videoCodecSize } from '../../../test/support/media';
@@ -25,8 +24,7 @@ let capture: CaptureHandle | undefined;
 let sink: Awaited<ReturnType<typeof startSink>> | undefined;
 const dirs: string[] = [];
 /** The capture's warnings, shown when a clip lacks its model clip (the recorder logs why). */
-const warnings: string[] = [];
-const logger = pino({ level: 'warn' }, { write: (line: string) => void warnings.push(line.trim()) });
+const { logger, warnings } = warningLog();
 
 const jobs = async () => (await redis.lrange(keys.clips, 0, -1)).map((j) => JSON.parse(j) as ClipJob);
 const of = (all: ClipJob[], cam: string) =>

@@ -16,7 +16,7 @@ import { CameraRegistry } from '../../shared/src/camera-registry/store';
 import { createRegistry } from '../../shared/src/metrics';
 import { zonesHash } from '../../shared/src/zones/render';
 import { startCapture, type CaptureHandle } from '../src/app/start-capture';
-import { startSim, testConfig } from './helpers';
+import { startSim, testConfig, warningLog } from './helpers';
 import type { RtspSimHandle } from '../../../simulator/cameras/src/index';
 import { waitFor } from '../../../test/support';
 import { captureTestRig } from './rig';
@@ -38,6 +38,9 @@ const zone = (name: string, x: number): Zone => ({
   ],
 });
 
+/** The capture's warnings: why a clip went without its model clip, shown if the wait times out. */
+const { logger, warnings } = warningLog();
+
 test('a zone edit restarts the recorder with the new zones and loses ≤ 1 segment', async () => {
   const OLD = [zone('old', 0.1)];
   const NEW = [zone('new', 0.5)];
@@ -53,9 +56,8 @@ test('a zone edit restarts the recorder with the new zones and loses ≤ 1 segme
       NUM_STREAMS: '1',
       SEGMENT_SECONDS: String(SEGMENT),
       CAMERA_LEASE_TTL_SECONDS: '3',
-      LOG_LEVEL: process.env.ZLOG ?? 'error',
     }),
-    { registry: createRegistry('capture-zone-edit', false) },
+    { registry: createRegistry('capture-zone-edit', false), logger },
   );
   const jobs = async () =>
     (await redis.lrange(keys.clips, 0, -1))
@@ -75,7 +77,7 @@ test('a zone edit restarts the recorder with the new zones and loses ≤ 1 segme
     {
       timeoutMs: 60_000,
       what: async () =>
-        `two clips drawn with the new zones; have ${JSON.stringify((await jobs()).map((j) => [j.startedAt, j.durationMs, j.model?.zonesHash]))}`,
+        `two clips drawn with the new zones; have ${JSON.stringify((await jobs()).map((j) => [j.startedAt, j.durationMs, j.model?.zonesHash]))}; the capture warned:\n${warnings.join('\n')}`,
     },
   );
   const before = withHash(all, OLD);
