@@ -1,4 +1,13 @@
-import { formatTimingReport, jestResultSchema, timingReport } from '../timing/report';
+import os from 'node:os';
+import path from 'node:path';
+import { formatTimingReport, jestResultSchema, suiteHints, timingReport } from '../timing/report';
+import hints from '../../test/support/suite-seconds.json';
+
+// the CommonJS sequencer Jest loads by path (jest.config.js testSequencer)
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const Sequencer = require('../../test/support/jest-sequencer.cjs') as new () => {
+  sort<T>(tests: T[]): T[];
+};
 
 /** A Jest `--json` result as Jest 30 writes it (only the fields the report reads, plus one it ignores). */
 function run(suites: { file: string; start: number; end: number; tests: number[]; status?: string }[]) {
@@ -64,5 +73,29 @@ describe('test timing report (scripts/timing)', () => {
 
   it('refuses a file that is not a Jest result', () => {
     expect(() => jestResultSchema.parse({ testResults: [{ name: 'x' }] })).toThrow();
+  });
+
+  it("writes each suite's seconds by path, for the sequencer of a fresh clone", () => {
+    expect(suiteHints(report)).toEqual({ 'a.int.test.ts': 30, 'b.test.ts': 10, 'c.test.ts': 10, 'd.int.test.ts': 40 });
+  });
+});
+
+describe('the test sequencer on a fresh clone (test/support/jest-sequencer.cjs)', () => {
+  // a context as Jest's runner passes it, with an empty cache directory: no timing cache, as on a fresh clone
+  const context = {
+    config: { cache: true, cacheDirectory: path.join(os.tmpdir(), 'no-jest-cache'), id: 'x', haste: {} },
+    hasteFS: { getSize: () => 1 },
+  };
+  const root = path.resolve(__dirname, '../..');
+  const test = (file: string) => ({ path: path.join(root, file), context });
+
+  it('starts the suites with a recorded time longest first, after the unknown integration suites', () => {
+    const known = Object.entries(hints as Record<string, number>).sort((a, b) => b[1] - a[1]);
+    const [longest, , middle] = known.map(([f]) => f);
+    const shortest = known.at(-1)![0];
+    const order = new Sequencer()
+      .sort([test(shortest), test('new/unit.test.ts'), test(middle!), test('new/x.int.test.ts'), test(longest!)])
+      .map((t) => path.relative(root, t.path));
+    expect(order).toEqual(['new/x.int.test.ts', 'new/unit.test.ts', longest, middle, shortest]);
   });
 });

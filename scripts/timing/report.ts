@@ -141,3 +141,15 @@ export function formatTimingReport(report: TimingReport, maxSuites = Infinity): 
   }
   return lines.join('\n');
 }
+
+/**
+ * Suite → seconds, for the test sequencer on a fresh clone (test/support/jest-sequencer.cjs): Jest orders
+ * suites longest first only from its own cache, which a fresh clone does not have. Relative paths, sorted,
+ * rounded to 0.1 s so that a re-run changes few lines.
+ */
+export function suiteHints(report: TimingReport): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const s of [...report.suites].sort((a, b) => a.file.localeCompare(b.file)))
+    out[s.file] = Math.round(s.seconds * 10) / 10;
+  return out;
+}
