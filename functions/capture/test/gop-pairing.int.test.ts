@@ -35,13 +35,24 @@ async function firstFrames(file: string, count: number): Promise<Buffer[]> {
 }
 
 /**
+ * Every frame of an evidence clip, decoded once: a clip is the `previous` of the next one too, and each
+ * ffmpeg run costs more CPU (≈ 0.15 s) than decoding a few dozen 64×48 frames.
+ */
+const decoded = new Map<string, Promise<Buffer[]>>();
+const allFrames = (file: string): Promise<Buffer[]> => {
+  let frames = decoded.get(file);
+  if (!frames) decoded.set(file, (frames = firstFrames(file, 10_000)));
+  return frames;
+};
+
+/**
  * Where the model clip's first frame is, in camera frames from the start of `evidence` (negative:
  * in `previous`, the clip before it), and how alike it is there (mean gray difference).
  */
 async function modelStart(model: string, evidence: string, previous: string): Promise<{ at: number; diff: number }> {
   const [m] = await firstFrames(model, 1);
-  const before = await firstFrames(previous, 10_000);
-  const frames = [...before, ...(await firstFrames(evidence, 2 * CAMERA_FPS))];
+  const before = await allFrames(previous);
+  const frames = [...before, ...(await allFrames(evidence)).slice(0, 2 * CAMERA_FPS)];
   const diffs = frames.map((f) => meanDiff(m!, f));
   const diff = Math.min(...diffs);
   return { at: diffs.indexOf(diff) - before.length, diff };

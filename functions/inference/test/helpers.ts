@@ -170,6 +170,38 @@ export interface SceneClip {
   expected: HazardType[];
 }
 
+/**
+ * Each window cut once per test file, then copied: `cutCopy` is a stream copy, so a second cut of the
+ * same window gives the same bytes, and an ffmpeg run (≈ 0.15 CPU-s, plus the fork of the Jest worker)
+ * costs more than a copy of a ~30 kB file. The suites cut the same few scene windows again and again.
+ */
+const cuts = new Map<string, Promise<string>>();
+let cutsDir: Promise<string> | undefined;
+let cutCount = 0;
+function cachedCut(videoPath: string, start: number, seconds: number): Promise<string> {
+  const key = `${videoPath}|${start}|${seconds}`;
+  let cut = cuts.get(key);
+  if (!cut) {
+    const name = `${cutCount++}.mp4`;
+    cut = (async () => {
+      const dir = await (cutsDir ??= fs.mkdtemp(path.join(os.tmpdir(), 'inference-cuts-')));
+      return cutCopy(videoPath, path.join(dir, name), start, seconds);
+    })();
+    cut.catch(() => cuts.delete(key));
+    cuts.set(key, cut);
+  }
+  return cut;
+}
+if (typeof afterAll === 'function') {
+  try {
+    afterAll(async () => {
+      if (cutsDir) await fs.rm(await cutsDir, { recursive: true, force: true });
+    });
+  } catch {
+    // imported from inside a running test: hooks cannot be added there
+  }
+}
+
 /** Cuts `seconds` starting at `start` from a rendered scene into `<clipsDir>/<camera>/<stamp>.mp4` and builds its job. */
 export async function cutClip(
   videoPath: string,
@@ -182,7 +214,7 @@ export async function cutClip(
   const rel = `${cameraId}/${clipStamp(startedAt)}.mp4`;
   const out = path.join(clipsDir, rel);
   await fs.mkdir(path.dirname(out), { recursive: true });
-  await cutCopy(videoPath, out, start, seconds);
+  await fs.copyFile(await cachedCut(videoPath, start, seconds), out);
   return clipJobFor(clipsDir, rel, cameraId, startedAt, seconds * 1000);
 }
 
