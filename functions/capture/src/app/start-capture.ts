@@ -114,6 +114,11 @@ export async function startCapture(config: Config, deps: CaptureDeps = {}): Prom
     (stopping ??= (async () => {
       leases?.stopClaiming();
       retentionTimer.stop();
+      // a rolling update (Deployment maxSurge 1 / maxUnavailable 0, or a new Knative revision) makes the
+      // new pod Ready before the old one gets SIGTERM: hand the cameras over while still recording
+      // (make-before-break, core/handoff.ts); alone (Ctrl-C, one replica) this returns at once
+      // (bounded: a Redis outage must not hold the stop; cameras.stop() then stops every recorder)
+      await within(leases?.handOverAll(), cc.handoffTimeoutSeconds * 1000 + 3000, 0);
       await cameras.stop();
       // Redis may be down: never let shutdown hang on it (leases then simply expire)
       await within(leases?.stop(), 3000, undefined);
