@@ -51,6 +51,7 @@ export class LeaseManager {
   private ticking: Promise<void> = Promise.resolve();
   private stopped = false;
   private claiming = true;
+  private heartbeated = false;
   private readonly scripts: ReturnType<typeof loadLeaseScripts>;
 
   constructor(private readonly opts: LeaseManagerOptions) {
@@ -59,6 +60,15 @@ export class LeaseManager {
 
   ownedCameras(): string[] {
     return [...this.owned];
+  }
+
+  /**
+   * This replica has heartbeated in the replicas ZSET (its first round ran): the others count it, so a
+   * replica stopping now hands its cameras over to it. Part of /readyz: a rolling update stops the
+   * old pod only once the new one is Ready.
+   */
+  joined(): boolean {
+    return this.heartbeated;
   }
 
   start(): void {
@@ -249,6 +259,7 @@ export class LeaseManager {
       .zremrangebyscore(key, '-inf', now - ttlMs)
       .zcard(key)
       .exec();
+    this.heartbeated = true;
     return Number(res?.[2]?.[1] ?? 1);
   }
 

@@ -95,7 +95,15 @@ export async function startCapture(config: Config, deps: CaptureDeps = {}): Prom
     cc.retentionIntervalSeconds * 1000,
   );
   const mode = leases ? 'lease' : `camera-index ${common.cameraIndex}`;
-  const readiness = captureReadiness({ redis, replicaId, mode, cameras, health, retention });
+  const readiness = captureReadiness({
+    redis,
+    replicaId,
+    mode,
+    cameras,
+    health,
+    retention,
+    leasesJoined: leases ? () => leases.joined() : undefined,
+  });
   const handler = createCaptureHandler({
     actions: { clipRecorded: (data) => intake.take(data), cameraUpdated: async () => void (await leases?.tick()) },
     readiness,

@@ -38,7 +38,9 @@ export class ClipPlacer {
     try {
       const placed = await this.place(staged, start);
       const announced = model ? await this.placeModel(runDir, placed.rel, model) : undefined;
-      await this.handOver(placed.rel, seg, placed.startedAt, live, announced);
+      // the clip's own start to the millisecond, not its whole-second (possibly bumped) stamp: coverage
+      // is the union of judged windows, and a window moved by the stamp's rounding left sub-second holes
+      await this.handOver(placed.rel, seg, start, live, announced);
       await markAnnounced(this.o, runDir, file);
       return true;
     } catch (err) {
@@ -130,7 +132,7 @@ export class ClipPlacer {
    * EEXIST where rename() would overwrite the other replica's clip; the staged name is unlinked after.
    * A file system without hard links falls back to a checked rename().
    */
-  private async place(staged: string, start: Date): Promise<{ rel: string; startedAt: Date }> {
+  private async place(staged: string, start: Date): Promise<{ rel: string }> {
     const dir = path.join(this.o.clipsDir, this.o.cameraId);
     await fs.mkdir(dir, { recursive: true });
     let ms = Math.max(Math.floor(start.getTime() / 1000) * 1000, this.lastStampMs + 1000);
@@ -138,7 +140,7 @@ export class ClipPlacer {
       const rel = path.join(this.o.cameraId, `${clipStamp(new Date(ms))}.mp4`);
       if (await moveNoClobber(staged, path.join(this.o.clipsDir, rel))) {
         this.lastStampMs = ms;
-        return { rel, startedAt: new Date(ms) };
+        return { rel };
       }
       ms += 1000;
     }
