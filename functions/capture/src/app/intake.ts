@@ -2,18 +2,13 @@ import fs from 'node:fs/promises';
 import type { Logger } from 'pino';
 import { InFlight } from '../../../shared/src/async';
 import type { ClipJob, ClipSource } from '../../../shared/src/clip-job';
-import {
-  CLIP_FUTURE_SKEW_MS,
-  datedInFuture,
-  identifyClip,
-  stampedStart,
-  type ClipIdentity,
-} from '../../../shared/src/clip-identity';
+import { CLIP_FUTURE_SKEW_MS, datedInFuture, identifyClip, type ClipIdentity } from '../../../shared/src/clip-identity';
 import type { Publisher } from '../../../shared/src/cloudevents';
 import { UnrecoverableError, isUnrecoverable, toError } from '../../../shared/src/errors';
 import { EventType, type ClipRecorded } from '../../../shared/src/events';
 import type { ClipQueue } from '../../../shared/src/queue';
 import type { Mp4Check } from '../core/mp4-boxes';
+import { jobStart } from '../core/job-start';
 import { judgeProbe } from '../core/probe-check';
 import { probeFile } from '../adapters/ffmpeg';
 import { checkMp4File } from '../adapters/mp4-file';
@@ -187,20 +182,4 @@ export class ClipIntake {
       };
     }
   }
-}
-
-/** How far our own recorder's start may be from the clip's stamp: the stamp is rounded down and bumped a second per name taken. */
-const RECORDER_START_SLACK_MS = 5000;
-
-/**
- * The job's start: the file-name stamp (whole seconds) when it has one, else what the sender says.
- * Our own recorder (in-process, never from the network) knows the start to the millisecond from the
- * segment's own timing: that is kept when it is near the stamp, so the judged windows coverage is
- * made of (start + duration) do not leave sub-second holes between clips.
- */
-export function jobStart(relPath: string, announced: string, origin: ClipSource['origin']): Date {
-  const stamp = stampedStart(relPath);
-  const said = new Date(announced);
-  if (!stamp) return said;
-  return origin === 'recorder' && Math.abs(said.getTime() - stamp.getTime()) <= RECORDER_START_SLACK_MS ? said : stamp;
 }

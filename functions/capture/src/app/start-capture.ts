@@ -122,9 +122,13 @@ export async function startCapture(config: Config, deps: CaptureDeps = {}): Prom
     (stopping ??= (async () => {
       leases?.stopClaiming();
       retentionTimer.stop();
-      // a rolling update (Deployment maxSurge 1 / maxUnavailable 0, or a new Knative revision) makes the
-      // new pod Ready before the old one gets SIGTERM: hand the cameras over while still recording
-      // (make-before-break, core/handoff.ts); alone (Ctrl-C, one replica) this returns at once
+      // A rolling update with maxSurge 1 / maxUnavailable 0 starts the new pod and waits until it is
+      // Ready before it scales the old ReplicaSet down, which SIGTERMs the old pod's main process
+      // (https://kubernetes.io/docs/concepts/workloads/controllers/deployment/#rolling-update-deployment,
+      // https://kubernetes.io/docs/concepts/workloads/pods/pod-lifecycle/#pod-termination; a new Knative
+      // revision likewise becomes Ready before the old one is scaled down). So another replica is live:
+      // hand the cameras over while still recording (make-before-break, core/handoff.ts). Alone (Ctrl-C,
+      // one replica, CAMERA_INDEX) this returns at once and the stop is as fast as before.
       // (bounded: a Redis outage must not hold the stop; cameras.stop() then stops every recorder)
       await within(leases?.handOverAll(), cc.handoffTimeoutSeconds * 1000 + 3000, 0);
       await cameras.stop();
