@@ -166,7 +166,7 @@ export class LeaseManager {
     const started = Date.now();
     const done = this.awaitTaker(cam, started, timeoutMs).then(async (step) => {
       const ms = Date.now() - started;
-      if (step.why !== 'recorded' && !stopping && !this.stopped) {
+      if (step.why !== 'recorded' && !stopping && this.claiming && !this.stopped) {
         // a surplus camera nobody took: keep it (our recorder never stopped)
         const back = await this.opts.redis.set(
           keys.cameraLease(cam),
@@ -185,7 +185,7 @@ export class LeaseManager {
         { cameraId: cam, why: step.why, ms },
         step.why === 'recorded'
           ? 'hand-over: the new owner records the camera; stopping ours'
-          : 'hand-over: no new owner recorded the camera in time; stopping ours (a gap)',
+          : 'hand-over: no clip from a new owner in time; stopping ours (a gap unless the new recorder already runs)',
       );
       await this.opts.onLose(cam);
     });
