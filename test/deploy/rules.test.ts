@@ -123,6 +123,14 @@ describe('Knative Services', () => {
     expect(a['autoscaling.knative.dev/min-scale']).toBe(a['autoscaling.knative.dev/max-scale']);
   });
 
+  it('capture’s make-before-break hand-over fits inside its grace period (timeoutSeconds), with room to finalise and drain', () => {
+    const ksvc = find('Service', 'capture', 'serving.knative.dev/v1');
+    const handoff = Number(envOf(container(ksvc, 'capture'), 'CAPTURE_HANDOFF_TIMEOUT_SECONDS'));
+    // + ffmpeg finalising (~1 s) + the CloudEvent drain (5 s) + Redis close (1 s) + slack
+    expect(handoff).toBeGreaterThan(0);
+    expect(podSpecOf(ksvc)?.timeoutSeconds).toBeGreaterThanOrEqual(handoff + 10);
+  });
+
   it('every Service of ours is cluster-local', () => {
     for (const d of ksvcs)
       expect(`${d.metadata.name}:${d.metadata.labels?.['networking.knative.dev/visibility']}`).toBe(

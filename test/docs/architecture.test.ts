@@ -86,6 +86,7 @@ describe('docs/architecture.md (offline)', () => {
       processing: '<consumer>',
       consumerHeartbeat: '<consumer>',
       cameraLease: '<cameraId>',
+      cameraHandoff: '<cameraId>',
       enqueued: '<jobId>',
       verdictDone: '<jobId>',
       inferenceOutcome: '<jobId or event marker>',

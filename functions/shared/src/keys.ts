@@ -34,6 +34,11 @@ export interface RedisKeys {
   readonly cameraRegistryVersion: string;
   /** STRING with TTL: a capture replica's lease on one camera (lease mode). */
   cameraLease(cameraId: string): string;
+  /**
+   * STRING with TTL: the lease holder that handed its first clip of the camera to the intake; the
+   * replica handing the camera over stops its recorder on seeing it (make-before-break, capture).
+   */
+  cameraHandoff(cameraId: string): string;
   /** STRING with TTL: a consumer is alive while this exists. */
   consumerHeartbeat(consumerId: string): string;
   /** SET of consumers that ever claimed; the reaper walks it. */
@@ -147,6 +152,7 @@ export function redisKeys(prefix: string = DEFAULT_PREFIX): RedisKeys {
     cameraRegistrySeededAs: k('cameras', 'registry', 'seeded-as'),
     cameraRegistryVersion: k('cameras', 'registry', 'version'),
     cameraLease: (cameraId) => k('cameras', 'lease', cameraId),
+    cameraHandoff: (cameraId) => k('cameras', 'handoff', cameraId),
     consumerHeartbeat: (consumerId) => k('consumers', 'heartbeat', consumerId),
     consumers: k('consumers'),
     attempts: k('clips', 'attempts'),

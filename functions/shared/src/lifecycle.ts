@@ -10,6 +10,8 @@ export interface MainContext {
   signal: AbortSignal;
   /** The process cannot go on (e.g. a worker thread died): stop what was started, exit 1. */
   fatal(err: Error): void;
+  /** The signal that started the stop (SIGINT = an interactive Ctrl-C, SIGTERM = a supervisor), if one did. */
+  stoppedBy(): NodeJS.Signals | undefined;
 }
 
 export interface RunMainOptions {
@@ -56,7 +58,9 @@ export function runMain(
         },
       );
   };
+  let stoppedBy: NodeJS.Signals | undefined;
   const onSignal = (signal: NodeJS.Signals) => {
+    stoppedBy ??= signal;
     abort.abort(new Error(`${signal} received`));
     exitAfterStop(0, signal);
   };
@@ -69,6 +73,7 @@ export function runMain(
       process.stderr.write(`${name}: fatal: ${err.message}\n`);
       exitAfterStop(1, 'fatal error');
     },
+    stoppedBy: () => stoppedBy,
   };
   started = start(ctx);
   started.catch((err: unknown) => {

@@ -3,18 +3,38 @@ import { parseJudged, type Coverage } from '../../../functions/shared/src/covera
 import { drained } from './checks';
 import { startStack, type TestStack } from './stack';
 import { waitFor } from '../wait';
+import { within } from '../../../functions/shared/src/async';
+
+/** One restart: how long the old replica took from SIGTERM to exit, and how each camera's hand-over ended. */
+export interface RestartReport {
+  /** When the old replica got SIGTERM. */
+  at: string;
+  stopMs: number;
+  exitCode: number | null;
+  /** From the old replica's log: `recorded` (make-before-break), else `unclaimed` or `timeout` (a gap). */
+  handOver: { cameraId: string; why: string; ms: number }[];
+}
 
 /**
- * Issue #26.7's rolling restart: capture stopped (SIGTERM, as a pod in a rolling update) and
- * started again `restarts` times while 2 rtsp-sim cameras record and inference judges them; the
- * coverage of the window from the first judged clip to the last, per camera, with each gap and its
- * cause, from the same Redis data `GET /api/coverage` reads.
+ * Issue #26.7's rolling restart, as Kubernetes rolls a Deployment with maxSurge 1 / maxUnavailable 0
+ * (https://kubernetes.io/docs/concepts/workloads/controllers/deployment/#rolling-update-deployment):
+ * `restarts` times a new capture replica is started and waited for until Ready (its /readyz), and
+ * only then the old one gets SIGTERM (the kubelet signals the container's main process, not its
+ * ffmpeg children: so does this helper). Meanwhile 2 rtsp-sim cameras record and inference judges
+ * them. Returns the coverage of the window from the first judged clip to the last, per camera, with
+ * each gap and its cause, from the same Redis data `GET /api/coverage` reads, and per restart how
+ * long the old replica took to stop and which cameras it handed over (its log).
  */
-export async function rollingRestart(o: {
-  restarts: number;
-  segmentSeconds: number;
-  runSeconds: number;
-}): Promise<{ coverage: Record<string, Coverage>; stack: TestStack }> {
+export async function rollingRestart(o: { restarts: number; segmentSeconds: number; runSeconds: number }): Promise<{
+  /** Per camera, the window of the restarts: from when both cameras recorded to the last judged clip. */
+  coverage: Record<string, Coverage>;
+  /** Per camera, the whole run from its first judged clip (start-up included). */
+  whole: Record<string, Coverage>;
+  /** Per camera every hole in the judged windows of 0.2 s or more, also those under coverage's 1.5 s gap threshold. */
+  holes: Record<string, { at: string; ms: number }[]>;
+  restarts: RestartReport[];
+  stack: TestStack;
+}> {
   const stack = await startStack({
     cameras: 2,
     mapping: { cam1: 'safe', cam2: 'safe' },
@@ -31,6 +51,7 @@ export async function rollingRestart(o: {
     const clips = () => s.recordedClips().length;
     await waitFor(() => clips() >= 4, { timeoutMs: 60_000, what: 'both cameras recording', everyMs: 200 }).catch(fail);
     const t0 = Date.now();
+    const restarts: RestartReport[] = [];
     for (let i = 0; i < o.restarts; i++) {
       const before = clips();
       await waitFor(() => Date.now() - t0 >= ((i + 1) * o.runSeconds * 1000) / (o.restarts + 1), {
@@ -38,10 +59,24 @@ export async function rollingRestart(o: {
         what: 'the next restart time',
         everyMs: 200,
       });
-      const capture = s.part('capture')!;
-      capture.kill('SIGTERM');
-      await capture.exited;
-      await s.start('capture');
+      // make before break: the new replica first, Ready (its first lease round heartbeated)…
+      const { old } = await s.surge('capture').catch(fail);
+      // …then SIGTERM to the old one's main process only (its ffmpeg children keep recording)
+      const sigterm = Date.now();
+      const at = new Date(sigterm).toISOString();
+      process.kill(old!.pid, 'SIGTERM');
+      const exit = await within(old!.exited, 60_000, undefined);
+      if (!exit) fail(new Error('the old capture replica did not exit within 60 s of SIGTERM'));
+      await old!.stop(1000); // anything left in its process group
+      restarts.push({
+        at,
+        stopMs: Date.now() - sigterm,
+        exitCode: exit?.code ?? null,
+        handOver: old!
+          .records()
+          .filter((r) => typeof r.msg === 'string' && r.msg.startsWith('hand-over:'))
+          .map((r) => ({ cameraId: String(r.cameraId), why: String(r.why), ms: Number(r.ms) })),
+      });
       await waitFor(() => clips() >= before + 2, {
         timeoutMs: 60_000,
         what: 'clips after restart',
@@ -71,14 +106,26 @@ export async function rollingRestart(o: {
     }).catch(fail);
     const store = new CoverageStore(s.redis, s.keys);
     const coverage: Record<string, Coverage> = {};
+    const holes: Record<string, { at: string; ms: number }[]> = {};
+    const whole: Record<string, Coverage> = {};
     for (const cam of ['cam1', 'cam2']) {
       const members: string[] = await s.redis.zrange(s.keys.coverageJudged(cam), '0', '-1');
       const judged = members.map(parseJudged).filter((j) => j !== undefined);
-      const from = Math.min(...judged.map((j) => j.start));
+      const first = Math.min(...judged.map((j) => j.start));
       const to = Math.max(...judged.map((j) => j.end));
+      // the rolling restart's window: from when both cameras recorded (t0) to the last judged clip
+      // (the start-up's first clips are not part of a restart; `whole` keeps the run from its first clip)
+      const from = Math.max(first, t0);
       coverage[cam] = await store.coverage(cam, from, to);
+      whole[cam] = await store.coverage(cam, first, to);
+      holes[cam] = [];
+      let cursor = first;
+      for (const j of judged.sort((a, b) => a.start - b.start)) {
+        if (j.start - cursor >= 200) holes[cam].push({ at: new Date(cursor).toISOString(), ms: j.start - cursor });
+        cursor = Math.max(cursor, j.end);
+      }
     }
-    return { coverage, stack };
+    return { coverage, whole, holes, restarts, stack };
   } catch (err) {
     await stack.stop();
     throw err;

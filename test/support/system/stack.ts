@@ -55,6 +55,13 @@ export interface TestStack {
   url(name: PartName): string;
   part(name: PartName): PartProcess | undefined;
   start(name: PartName): Promise<PartProcess>;
+  /**
+   * What a Kubernetes rolling update (maxSurge 1, maxUnavailable 0) does before it stops the old
+   * pod: starts a second process of `name` on a new port and waits until its `/readyz` answers
+   * 2xx (the readiness probe). From then on `part(name)` is the new one; the old one keeps running
+   * until the caller stops it (stop() stops it too).
+   */
+  surge(name: 'capture'): Promise<{ old: PartProcess | undefined; fresh: PartProcess }>;
   kill9(name: PartName): Promise<void>;
   /** verdicts in the stream: jobId → how many times */
   /** verdicts per clip (`cam3-20261128T204000Z`: the job id without its fingerprint) */
@@ -85,6 +92,8 @@ export async function startStack(o: StackOptions = {}): Promise<TestStack> {
   };
   const local = (p: number) => `http://127.0.0.1:${p}`;
   const parts = new Map<PartName, PartProcess>();
+  /** Old processes a surge replaced (stopped with the rest). */
+  const surged: PartProcess[] = [];
   const broker = await startBroker({
     respond: o.respond,
     routes: [
@@ -95,7 +104,7 @@ export async function startStack(o: StackOptions = {}): Promise<TestStack> {
   });
   let rtsp: RtspSimHandle | undefined;
   const stopAll = async () => {
-    await Promise.all([...parts.values()].map((p) => p.stop(8000)));
+    await Promise.all([...parts.values(), ...surged].map((p) => p.stop(8000)));
     if (rtsp) {
       // bounded: rtsp-sim's stop() was seen never to resolve with 10 cameras although all of
       // its processes had exited; whatever is left after 15 s is killed
@@ -188,8 +197,18 @@ export async function startStack(o: StackOptions = {}): Promise<TestStack> {
     );
     return p;
   };
+  const surge = async (name: 'capture') => {
+    const old = parts.get(name);
+    if (old) surged.push(old);
+    ports[name] = await freePort();
+    envOf[name] = { ...envOf[name], PORT: String(ports[name]) };
+    const p = startPart(name, MAINS[name], envOf[name], 'SIGINT');
+    parts.set(name, p);
+    await waitHttpOk(`${local(ports[name])}/readyz`, p, o.startTimeoutMs ?? 60_000);
+    return { old, fresh: p };
+  };
   const logs = () =>
-    [...parts.values()]
+    [...surged, ...parts.values()]
       .map((p) => `--- ${p.name} (pid ${p.pid}, ${p.alive() ? 'alive' : 'exited'}) ---\n${p.logs().slice(-4000)}`)
       .join('\n');
   return {
@@ -203,6 +222,7 @@ export async function startStack(o: StackOptions = {}): Promise<TestStack> {
     url: (name) => local(ports[name]),
     part: (name) => parts.get(name),
     start,
+    surge,
     kill9: async (name) => {
       const p = parts.get(name);
       if (!p) return;

@@ -44,6 +44,8 @@ export class CameraSet {
   private readonly overlays: ZoneOverlayFiles;
   private stopped = false;
   private starting: Promise<void> = Promise.resolve();
+  /** Told once per recorder start when its first live clip was taken by the intake (the hand-over marker). */
+  private recordedHook: ((cam: string) => Promise<void>) | undefined;
 
   constructor(private readonly d: CameraSetDeps) {
     this.overlays = new ZoneOverlayFiles(d.config.common.clipsDir);
@@ -62,12 +64,18 @@ export class CameraSet {
     await Promise.all([...this.recorders.values()].map((r) => r.recover()));
   }
 
+  /** Tells `hook` when a recorder's first live clip was taken (lease mode's hand-over, core/handoff.ts). */
+  onRecorded(hook: (cam: string) => Promise<void>): void {
+    this.recordedHook = hook;
+  }
+
   /** Starts recording `cam` from its target (no-op when stopped, already recording or without a URL). */
   acquire(cam: string, target: CameraTarget | undefined): void {
     const { config, metrics } = this.d;
     const { common, capture: cc } = config;
     if (this.stopped || this.recorders.has(cam) || !target || target.url === '') return;
     this.recordingTarget.set(cam, target);
+    let announced = false;
     const rec = new CameraRecorder({
       cameraId: cam,
       url: target.url,
@@ -81,7 +89,15 @@ export class CameraSet {
       replicaId: this.d.replicaId,
       logger: this.d.logger,
       metrics,
-      onClip: (data, from) => this.d.intake.take(data, from),
+      onClip: async (data, from) => {
+        const taken = await this.d.intake.take(data, from);
+        // the first clip of this recorder is in the queue: a replica handing the camera over may stop now
+        if (from.live && !announced) {
+          announced = true;
+          await this.recordedHook?.(cam);
+        }
+        return taken;
+      },
       model: this.modelOptions(cam),
       markGap: (cause, atMs) => {
         this.d.coverage

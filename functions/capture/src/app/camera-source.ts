@@ -46,7 +46,10 @@ export async function startCameraSource(
     // the directory was filled by the same round's enabledCameras(), just before it claims
     onAcquire: (cam) => cameras.acquireListed(cam),
     onLose: (cam) => cameras.lose(cam),
+    // make-before-break (core/handoff.ts): a camera given up keeps recording until its new owner has a clip
+    handoffTimeoutMs: cc.handoffTimeoutSeconds * 1000,
   });
+  cameras.onRecorded((cam) => leases.recorded(cam));
   leases.start();
   return leases;
 }

@@ -13,14 +13,18 @@ export function captureReadiness(d: {
   cameras: CameraSet;
   health: CameraHealth;
   retention: RetentionSweeper;
+  /** Lease mode: the first lease round heartbeated (a stopping replica hands its cameras only to one that did). */
+  leasesJoined?: (() => boolean) | undefined;
 }): () => Promise<Readiness> {
   return async () => {
     const redisOk = await redisReady(d.redis);
+    const joined = d.leasesJoined?.() ?? true;
     const last = d.retention.last;
     return {
-      ready: redisOk,
+      ready: redisOk && joined,
       detail: {
         redis: redisOk ? 'ok' : 'unreachable: check REDIS_URL; clips stay in CLIPS_DIR until it returns',
+        ...(joined ? {} : { leases: 'first lease round not done yet' }),
         replicaId: d.replicaId,
         mode: d.mode,
         recorders: d.cameras.statuses(),

@@ -2,18 +2,13 @@ import fs from 'node:fs/promises';
 import type { Logger } from 'pino';
 import { InFlight } from '../../../shared/src/async';
 import type { ClipJob, ClipSource } from '../../../shared/src/clip-job';
-import {
-  CLIP_FUTURE_SKEW_MS,
-  datedInFuture,
-  identifyClip,
-  stampedStart,
-  type ClipIdentity,
-} from '../../../shared/src/clip-identity';
+import { CLIP_FUTURE_SKEW_MS, datedInFuture, identifyClip, type ClipIdentity } from '../../../shared/src/clip-identity';
 import type { Publisher } from '../../../shared/src/cloudevents';
 import { UnrecoverableError, isUnrecoverable, toError } from '../../../shared/src/errors';
 import { EventType, type ClipRecorded } from '../../../shared/src/events';
 import type { ClipQueue } from '../../../shared/src/queue';
 import type { Mp4Check } from '../core/mp4-boxes';
+import { jobStart } from '../core/job-start';
 import { judgeProbe } from '../core/probe-check';
 import { probeFile } from '../adapters/ffmpeg';
 import { checkMp4File } from '../adapters/mp4-file';
@@ -91,7 +86,7 @@ export class ClipIntake {
       id: clip.id,
       cameraId: clip.cameraId,
       path: clip.path,
-      startedAt: (stampedStart(clip.path) ?? new Date(data.startedAt)).toISOString(),
+      startedAt: jobStart(clip.path, data.startedAt, origin).toISOString(),
       durationMs: origin === 'recorder' ? (data.durationMs ?? check.durationMs) : check.durationMs,
       bytes: check.bytes,
       attempt: 0,

@@ -46,8 +46,12 @@ export interface CaptureHandle {
   readiness(): Promise<Readiness>;
   /** Runs one retention sweep now (also runs every CLIP_RETENTION_INTERVAL_SECONDS). */
   sweepRetention(): Promise<SweepResult>;
-  /** SIGINT to every recorder (last clips finalised and enqueued), release leases, close. Idempotent. */
-  stop(): Promise<void>;
+  /**
+   * SIGINT to every recorder (last clips finalised and enqueued), release leases, close. Idempotent.
+   * `handOver` (default true): in lease mode, with another live replica, first hand each camera over
+   * while recording (core/handoff.ts); false = stop at once (Ctrl-C).
+   */
+  stop(opts?: { handOver?: boolean }): Promise<void>;
 }
 
 /** How long stop() waits for fire-and-forget publishes (publisher retries included) before giving up on them. */
@@ -95,7 +99,15 @@ export async function startCapture(config: Config, deps: CaptureDeps = {}): Prom
     cc.retentionIntervalSeconds * 1000,
   );
   const mode = leases ? 'lease' : `camera-index ${common.cameraIndex}`;
-  const readiness = captureReadiness({ redis, replicaId, mode, cameras, health, retention });
+  const readiness = captureReadiness({
+    redis,
+    replicaId,
+    mode,
+    cameras,
+    health,
+    retention,
+    leasesJoined: leases ? () => leases.joined() : undefined,
+  });
   const handler = createCaptureHandler({
     actions: { clipRecorded: (data) => intake.take(data), cameraUpdated: async () => void (await leases?.tick()) },
     readiness,
@@ -110,10 +122,19 @@ export async function startCapture(config: Config, deps: CaptureDeps = {}): Prom
   logger.info({ replicaId, mode: leases ? 'lease' : 'camera-index', url: served?.url }, 'capture started');
 
   let stopping: Promise<void> | undefined;
-  const stop = () =>
+  const stop = (opts: { handOver?: boolean } = {}) =>
     (stopping ??= (async () => {
       leases?.stopClaiming();
       retentionTimer.stop();
+      // A rolling update with maxSurge 1 / maxUnavailable 0 starts the new pod and waits until it is
+      // Ready before it scales the old ReplicaSet down, which SIGTERMs the old pod's main process
+      // (https://kubernetes.io/docs/concepts/workloads/controllers/deployment/#rolling-update-deployment,
+      // https://kubernetes.io/docs/concepts/workloads/pods/pod-lifecycle/#pod-termination; a new Knative
+      // revision likewise becomes Ready before the old one is scaled down). So another replica is live:
+      // hand the cameras over while still recording (make-before-break, core/handoff.ts). Alone (Ctrl-C,
+      // one replica, CAMERA_INDEX) this returns at once and the stop is as fast as before.
+      // (bounded: a Redis outage must not hold the stop; cameras.stop() then stops every recorder)
+      if (opts.handOver ?? true) await within(leases?.handOverAll(), cc.handoffTimeoutSeconds * 1000 + 3000, 0);
       await cameras.stop();
       // Redis may be down: never let shutdown hang on it (leases then simply expire)
       await within(leases?.stop(), 3000, undefined);

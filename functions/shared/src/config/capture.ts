@@ -39,6 +39,12 @@ export const capture = {
     expected: 'an integer number of seconds',
     doc: 'lease mode: a dead replica’s cameras are taken over after this',
   }),
+  handoffTimeoutSeconds: envVar('CAPTURE_HANDOFF_TIMEOUT_SECONDS', {
+    schema: int(0, 600),
+    default: '20',
+    expected: 'an integer number of seconds (0 = off)',
+    doc: 'lease mode, on SIGTERM while another capture replica is live: keep recording each camera until its new owner has handed its first clip to the intake, at most this long, then stop (make-before-break: a rolling update loses no judged time); keep it below the pod’s terminationGracePeriodSeconds minus ~10 s; 0 = stop at once',
+  }),
   offlineSeconds: envVar('CAMERA_OFFLINE_SECONDS', {
     schema: int(1, 86400),
     default: '20',

@@ -38,7 +38,9 @@ export class ClipPlacer {
     try {
       const placed = await this.place(staged, start);
       const announced = model ? await this.placeModel(runDir, placed.rel, model) : undefined;
-      await this.handOver(placed.rel, seg, placed.startedAt, live, announced);
+      // the clip's own start to the millisecond, not its whole-second (possibly bumped) stamp: coverage
+      // is the union of judged windows, and a window moved by the stamp's rounding left sub-second holes
+      await this.handOver(placed.rel, seg, start, live, announced);
       await markAnnounced(this.o, runDir, file);
       return true;
     } catch (err) {
@@ -123,21 +125,42 @@ export class ClipPlacer {
     }
   }
 
-  /** rename() into `<camera>/<stamp>.mp4`; stamps stay unique per camera (a second is bumped if taken). */
-  private async place(staged: string, start: Date): Promise<{ rel: string; startedAt: Date }> {
+  /**
+   * Moves into `<camera>/<stamp>.mp4`; stamps stay unique per camera (a second is bumped if taken).
+   * Two replicas record a camera at once during a hand-over (core/handoff.ts) and may place clips of
+   * the same second at the same moment, so the move must never replace a file: link() fails with
+   * EEXIST where rename() would overwrite the other replica's clip; the staged name is unlinked after.
+   * A file system without hard links falls back to a checked rename().
+   */
+  private async place(staged: string, start: Date): Promise<{ rel: string }> {
     const dir = path.join(this.o.clipsDir, this.o.cameraId);
     await fs.mkdir(dir, { recursive: true });
     let ms = Math.max(Math.floor(start.getTime() / 1000) * 1000, this.lastStampMs + 1000);
     for (;;) {
       const rel = path.join(this.o.cameraId, `${clipStamp(new Date(ms))}.mp4`);
-      if (!(await exists(path.join(this.o.clipsDir, rel)))) {
-        await fs.rename(staged, path.join(this.o.clipsDir, rel));
+      if (await moveNoClobber(staged, path.join(this.o.clipsDir, rel))) {
         this.lastStampMs = ms;
-        return { rel, startedAt: new Date(ms) };
+        return { rel };
       }
       ms += 1000;
     }
   }
+}
+
+/** Moves `from` to `to` unless `to` exists; false when it does (atomically so where hard links work). */
+async function moveNoClobber(from: string, to: string): Promise<boolean> {
+  try {
+    await fs.link(from, to);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'EEXIST') return false;
+    if (code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'EOPNOTSUPP' && code !== 'ENOSYS') throw err;
+    if (await exists(to)) return false;
+    await fs.rename(from, to);
+    return true;
+  }
+  await fs.unlink(from);
+  return true;
 }
 
 function exists(abs: string): Promise<boolean> {
