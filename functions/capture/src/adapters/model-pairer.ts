@@ -53,9 +53,7 @@ export class LiveModelPairer {
       this.waitMs,
     );
     const j = pairModelSegment(n, evidence, models, offset, this.tolerance);
-    let pairing: Pairing = {
-      missed: `no model segment matched its window within ${this.waitMs} ms (${models.length} listed)`,
-    };
+    let pairing: Pairing = { missed: missedReason(n, evidence, models, offset, this.waitMs) };
     if (j !== undefined) {
       this.used.add(j);
       const thumbs = await this.thumbs.nth(j, this.waitMs);
@@ -74,6 +72,27 @@ export class LiveModelPairer {
         if (f) await fs.rm(path.join(this.runDir, path.basename(f)), { force: true });
     }
   }
+}
+
+/** Why no model segment paired, with the windows compared (model time), so a GOP out of phase shows in the log. */
+function missedReason(
+  n: number,
+  evidence: SegmentEntry,
+  models: readonly SegmentEntry[],
+  offset: number,
+  waitMs: number,
+): string {
+  const start = n === 0 ? 0 : evidence.start - offset;
+  const end = evidence.end - offset;
+  const near = models.reduce<SegmentEntry | undefined>(
+    (best, m) => (best === undefined || Math.abs(m.end - end) < Math.abs(best.end - end) ? m : best),
+    undefined,
+  );
+  const w = (a: number, b: number) => `[${a.toFixed(2)}, ${b.toFixed(2)}]`;
+  return (
+    `no model segment matched its window ${w(start, end)} s (model time, run offset ${offset.toFixed(2)} s) within ` +
+    `${waitMs} ms (${models.length} listed${near ? `, nearest ${w(near.start, near.end)}` : ''})`
+  );
 }
 
 const run = promisify(execFile);
