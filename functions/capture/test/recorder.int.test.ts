@@ -125,16 +125,19 @@ test('3 cameras for 30 s: valid clips of SEGMENT_SECONDS, each enqueued once, < 
   const final = await jobs();
   const ids = final.map((j) => j.id);
   expect(new Set(ids).size).toBe(ids.length);
+  let modelFiles = 0;
   for (const cam of ['cam1', 'cam2', 'cam3', 'cam4']) {
     // `.model/` holds the model clips made beside the evidence (issue #13, MODEL_CLIP=true by default)
     const all = await fs.readdir(path.join(clipsDir, cam));
     const files = all.filter((f) => f !== '.model').sort();
     // a clip whose model segment does not cover its time window carries none (issue #26.1 pairing by
     // time): every model file (clip + thumbnails) belongs to an evidence clip of the same stamp, none orphaned
-    const models = await fs.readdir(path.join(clipsDir, cam, '.model'));
+    // A camera may have none: when its run's first decoded frame is most of a GOP into the evidence, no model
+    // segment meets an evidence window (recorder-args.ts evidenceCutLead; model-clip.int checks the pairing itself)
+    const models = await fs.readdir(path.join(clipsDir, cam, '.model')).catch(() => [] as string[]);
     const stamps = new Set(files.map((f) => f.replace(/\.mp4$/, '')));
     expect(models.filter((m) => !stamps.has(m.replace(/\.(mp4|gray)$/, '')))).toEqual([]);
-    expect(models.length).toBeGreaterThan(0);
+    modelFiles += models.length;
     expect(files).toEqual(
       byCamera(final, cam)
         .map((j) => path.basename(j.path))
@@ -142,6 +145,7 @@ test('3 cameras for 30 s: valid clips of SEGMENT_SECONDS, each enqueued once, < 
     );
     expect(await fs.readdir(path.join(clipsDir, '.staging', cam))).toEqual([]);
   }
+  expect(modelFiles).toBeGreaterThan(0);
   for (const job of final.filter((j) => !running.some((r) => r.id === j.id)))
     expect((await ffprobe(path.join(clipsDir, job.path)))?.video).toBe(true);
   const stats = await redis.hgetall(keys.queueStats);
