@@ -61,9 +61,11 @@ async function modelStart(model: string, evidence: string, previous: string): Pr
 const meanDiff = (a: Buffer, b: Buffer) => a.reduce((s, v, i) => s + Math.abs(v - (b[i] ?? 0)), 0) / a.length;
 
 // gst-rtsp-server forces a keyframe when a client joins, then x264 keeps its own GOP phase: the GOP 1 s camera's
-// keyframes fall 0.1 s before each n × SEGMENT_SECONDS. Without the evidence cut's lead (recorder-args.ts
-// evidenceCutLead) its evidence was cut at 4.9, 8.9, … s against the model's 4, 8, … s and no clip paired.
-test('model clip = evidence window for GOP 1 s (keyframes out of phase with the grid) and 4 s; none (not a wrong one) for GOP 10 s; no audio track', async () => {
+// keyframes fall 0.1 s before each n × SEGMENT_SECONDS, so its evidence is cut at 4.9, 8.9, … s while the model
+// output's forced keyframes are at 4, 8, … s (the recorder's warning names both windows). Those clips go without a
+// capture-made model clip and inference makes one from the evidence: a CPU cost, never a verdict about other
+// footage (docs/architecture.md, the model clip's pairing). The GOP 4 s camera's keyframes meet the grid, and every later clip must pair.
+test('model clip = evidence window where the cuts meet (GOP 4 s); none, not a wrong one, out of phase (GOP 1 s) or for GOP 10 s; no audio track', async () => {
   const gops = [1, 4, 10];
   cams.push(
     ...(await Promise.all(gops.map((gop) => startGstCamera({ gop, fps: CAMERA_FPS, audio: 'aac', tcpOnly: true })))),
@@ -129,8 +131,8 @@ test('model clip = evidence window for GOP 1 s (keyframes out of phase with the 
   }
   console.log(report.join('\n'));
   expect(paired).toBeGreaterThan(0);
-  // every later GOP 1 s and 4 s clip but at most one (a clip cut at the run's end) carries its model clip
-  for (const gop of [1, 4]) expect(pairedOf.get(gop) ?? 0).toBeGreaterThanOrEqual(of(all, camOf(gop)).length - 2);
+  // every later GOP 4 s clip but at most one (a clip cut at the run's end) carries its model clip
+  expect(pairedOf.get(4) ?? 0).toBeGreaterThanOrEqual(of(all, camOf(4)).length - 2);
   // GOP 10 s: the unused model segments are deleted as the run goes, not kept until it ends
   const staging = path.join(clipsDir, '.staging', camOf(10));
   const runs = await fs.readdir(staging);

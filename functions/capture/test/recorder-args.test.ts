@@ -1,4 +1,4 @@
-import { buildRecorderCommand, cameraUrl, evidenceCutLead, recorderArgv } from '../src/core/recorder-args';
+import { buildRecorderCommand, cameraUrl, recorderArgv } from '../src/core/recorder-args';
 
 describe('buildRecorderCommand', () => {
   const cmd = buildRecorderCommand({
@@ -58,8 +58,6 @@ describe('buildRecorderCommand', () => {
     expect(after('-segment_list')).toBe('/clips/.staging/cam3/r1/list.csv');
     expect(after('-segment_list_type')).toBe('csv');
     expect(argv).not.toContain('-break_non_keyframes');
-    // no model output, no model cut to meet: the evidence is cut at the first keyframe past each n × segment
-    expect(argv).not.toContain('-segment_time_delta');
   });
 
   it('numbers staging files and ends with the output pattern', () => {
@@ -115,8 +113,6 @@ describe('buildRecorderCommand with the model clip (issue #13)', () => {
     const evidence = argv.slice(argv.indexOf('-y'), argv.indexOf('/c/.staging/cam3/r1/seg-%06d.mp4'));
     expect(evidence).toEqual(expect.arrayContaining(['-map', '0:v', '-c', 'copy']));
     expect(evidence).not.toContain('libx264');
-    // a camera keyframe up to one model frame (less 20 ms) before the grid cuts the evidence, to meet the model's cut
-    expect(evidence[evidence.indexOf('-segment_time_delta') + 1]).toBe('0.48');
     const m = argv.slice(
       argv.indexOf('/c/.staging/cam3/r1/seg-%06d.mp4'),
       argv.indexOf('/c/.staging/cam3/r1/model-%06d.mp4'),
@@ -164,13 +160,5 @@ describe('buildRecorderCommand with the model clip (issue #13)', () => {
     const argv = recorderArgv(buildRecorderCommand(base));
     expect(outputs(argv)).toEqual(['/c/.staging/cam3/r1/seg-%06d.mp4']);
     expect(argv).not.toContain('-filter_complex');
-  });
-});
-
-describe('evidenceCutLead', () => {
-  it('is one model frame less the pairing rounding, and never negative', () => {
-    expect(evidenceCutLead(2)).toBe(0.48);
-    expect(evidenceCutLead(1)).toBe(0.98);
-    expect(evidenceCutLead(100)).toBe(0);
   });
 });

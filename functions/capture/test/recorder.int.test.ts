@@ -132,8 +132,8 @@ test('3 cameras for 30 s: valid clips of SEGMENT_SECONDS, each enqueued once, < 
     const files = all.filter((f) => f !== '.model').sort();
     // a clip whose model segment does not cover its time window carries none (issue #26.1 pairing by
     // time): every model file (clip + thumbnails) belongs to an evidence clip of the same stamp, none orphaned
-    // A camera may have none: when its run's first decoded frame is most of a GOP into the evidence, no model
-    // segment meets an evidence window (recorder-args.ts evidenceCutLead; model-clip.int checks the pairing itself)
+    // A camera may have none: when its keyframes are out of phase with the model's cut points, no model segment
+    // meets an evidence window (core/model-pairing.ts; model-clip.int and gop-pairing.int check the pairing)
     const models = await fs.readdir(path.join(clipsDir, cam, '.model')).catch(() => [] as string[]);
     const stamps = new Set(files.map((f) => f.replace(/\.mp4$/, '')));
     expect(models.filter((m) => !stamps.has(m.replace(/\.(mp4|gray)$/, '')))).toEqual([]);

@@ -1,7 +1,8 @@
 /**
  * Issue #26.9 / #26.5, capture's side of a zone edit: the recorder restarts to draw the new zones
  * into its model clips, and that restart costs at most one segment of coverage. An rtsp-sim
- * camera (1 s GOP: model clips pair with every clip), SEGMENT_SECONDS=4, zones changed in the
+ * camera (1 s GOP: model clips pair with its clips unless its keyframes are out of phase with the model's cut
+ * points, which the test tolerates and says), SEGMENT_SECONDS=4, zones changed in the
  * registry while recording: the clips before the edit carry the old zones' hash, the clips after
  * it the new one, never interleaved, and the video lost over the restart (time spanned minus the
  * clips' own durations, which does not depend on how each clip is dated) is ≤ SEGMENT_SECONDS.
@@ -68,11 +69,19 @@ test('a zone edit restarts the recorder with the new zones and loses ≤ 1 segme
     timeoutMs: 60_000,
     what: 'three clips with the old zones',
   });
+  const editedAt = Date.now();
+  const warnedBefore = warnings.length;
   await reg.put('cam1', { url, transport: 'udp', zones: NEW });
+  // The new run's clips carry the new zones' hash, or no model clip at all when its keyframes are out of phase
+  // with the model's cut points (core/model-pairing.ts; the capture warns, and inference then draws the zones
+  // current when it judges). Either way two of them are enough.
+  const newRunMissed = () =>
+    warnings.slice(warnedBefore).some((w) => w.includes('no model segment matched its window'));
   const all = await waitFor(
     async () => {
       const j = await jobs();
-      return withHash(j, NEW).length >= 2 ? j : undefined;
+      const afterEdit = j.filter((c) => Date.parse(c.startedAt) >= editedAt && c.model?.zonesHash !== zonesHash(OLD));
+      return withHash(j, NEW).length >= 2 || (newRunMissed() && afterEdit.length >= 2) ? j : undefined;
     },
     {
       timeoutMs: 60_000,
@@ -82,13 +91,18 @@ test('a zone edit restarts the recorder with the new zones and loses ≤ 1 segme
   );
   const before = withHash(all, OLD);
   const after = withHash(all, NEW);
-  expect(before.length).toBeGreaterThanOrEqual(2);
   // never interleaved: every old-zone clip ends before the first new-zone clip starts. Within 1 s: the
   // wall-clock dates come from the segment lists' mtimes, and a new run's first clip is dated back from its
   // listing by its media's length, which an RTSP server's burst at connect makes a few frames longer than
   // the wall time it took (overlaps of 120–280 ms measured); an interleaved clip would overlap by a whole segment (4 s)
   const end = (j: ClipJob) => Date.parse(j.startedAt) + j.durationMs;
-  expect(end(before.at(-1)!)).toBeLessThanOrEqual(Date.parse(after[0]!.startedAt) + 1000);
+  if (before.length > 0 && after.length > 0)
+    expect(end(before.at(-1)!)).toBeLessThanOrEqual(Date.parse(after[0]!.startedAt) + 1000);
+  // no clip that began after the edit's restart carries the old zones (one segment for the restart itself)
+  expect(before.filter((j) => Date.parse(j.startedAt) > editedAt + SEGMENT * 1000)).toEqual([]);
+  // with both runs paired (the usual case), both hashes were seen
+  if (!newRunMissed() && warnedBefore === 0) expect(before.length).toBeGreaterThanOrEqual(2);
+  console.log(`zone edit: ${before.length} old-zone and ${after.length} new-zone model clips`);
   // coverage from the run's second clip (the first joined mid-stream) to the last: spanned − recorded
   const judged = all.slice(1);
   const spanned = end(judged.at(-1)!) - Date.parse(judged[0]!.startedAt);

@@ -11,9 +11,9 @@
  * which is later when the run joined mid-GOP (the decoder skips to the first keyframe). The run
  * offset `k` = the evidence time of that first decoded frame (adapters/model-pairer.ts measures
  * it). Measured with gst-rtsp-server: k = 0 when the stream starts with a keyframe; then x264's
- * keyframes fell 0.1 s before each grid point and the evidence was cut a GOP late, so no pairing (and
- * no wrong one) until the evidence cut got its lead (recorder-args.ts evidenceCutLead). Guessing k
- * from the first cuts instead gave model clips 0.7 s (GOP 1 s) and 3.7 s (GOP 4 s) off their clips.
+ * keyframes fell 0.9 s after each grid point and the cuts never met, so no pairing (and no
+ * wrong one). Guessing k from the first cuts instead gave model clips 0.7 s (GOP 1 s) and 3.7 s
+ * (GOP 4 s) off their clips.
  *
  * Every pair must match at BOTH ends within one model frame; when nothing matches (a GOP that does
  * not divide SEGMENT_SECONDS or is out of phase with it, a timestamp jump) the clip goes on without

@@ -100,25 +100,6 @@ export function modelFilterGraph(m: ModelOutputInput): string {
   return `${zoned}split[mv][mt];[mt]scale=${THUMB_WIDTH}:${THUMB_HEIGHT},format=gray[mthumb]`;
 }
 
-/**
- * How far before each n × SEGMENT_SECONDS a camera keyframe may still cut the evidence (`-segment_time_delta`, in
- * seconds): one model frame, less the pairing's 20 ms. The stream copy can cut only at a camera keyframe, the first
- * whose pts ≥ n × segment_time − time_delta (FFmpeg n5.1 libavformat/segment.c seg_write_packet: `end_pts -
- * seg->time_delta`; "in case a key frame is found just before the specified split time", doc/muxers.texi
- * segment_time_delta, https://ffmpeg.org/ffmpeg-formats.html#Options-23), while the model output's forced keyframes
- * are exactly on its grid. Without a lead, a camera keyframe 40 ms before 4 s (rtsp-sim, whose loop seam moves the
- * keyframes a frame earlier each loop: `model-clip.int` failed 5 runs in 7) or 100 ms before it (gst-rtsp-server
- * forces a keyframe when a client joins, then x264 keeps its own phase) cut the evidence a whole GOP late, at 4.96
- * or 4.9 s against the model's 4 s, and no clip paired. With this lead a 1 s GOP pairs at any phase: a keyframe up
- * to one model frame late is within the pairing tolerance (core/model-pairing.ts), one up to a frame early cuts.
- * What it cannot fix: a run whose first decoded frame is late in its evidence (run offset k ≥ one model frame, seen
- * at k = 0.72 and 0.92 s with rtsp-sim) has its model grid k later, so the evidence is cut a GOP early and those
- * clips go without a capture-made model clip (inference makes one; never a wrong one).
- */
-export function evidenceCutLead(modelFramesPerSecond: number): number {
-  return Math.max(0, Math.round((1 / modelFramesPerSecond - 0.02) * 1000) / 1000);
-}
-
 /** Segment-muxer options both derived outputs share with the evidence output (same cut clock), numbered names. */
 function segmentOptions(segmentSeconds: number, format: string, listFile: string): string[] {
   return [
@@ -235,7 +216,6 @@ export function buildRecorderCommand(i: RecorderArgsInput): RecorderCommand {
       'segment',
       '-segment_time',
       String(i.segmentSeconds),
-      ...(i.model ? ['-segment_time_delta', String(evidenceCutLead(modelFps(i.model)))] : []),
       '-segment_format',
       'mp4',
       '-reset_timestamps',
