@@ -1,11 +1,11 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
+import { tsLoaderArgs, tsLoaderEnv } from '../../../functions/shared/src/ts-loader';
 
 jest.setTimeout(60000);
 
 /** `npm run start:vllm-sim` as a real process: config errors stop it, SIGTERM ends it cleanly. */
 const ROOT = path.resolve(__dirname, '../../..');
-const TSX = path.join(ROOT, 'node_modules/.bin/tsx');
 const children: ChildProcess[] = [];
 
 function start(env: Record<string, string>): {
@@ -13,9 +13,11 @@ function start(env: Record<string, string>): {
   out: () => string;
   exited: Promise<number | null>;
 } {
-  const child = spawn(TSX, ['simulator/vllm/src/main.ts'], {
+  // node itself, not the tsx CLI: tsx relays SIGTERM and, when its child's acknowledgement comes late (a loaded
+  // machine), SIGKILLs it and exits 143 itself (tsx 4 relaySignalToChild), which this test once saw in CI
+  const child = spawn(process.execPath, [...tsLoaderArgs(), 'simulator/vllm/src/main.ts'], {
     cwd: ROOT,
-    env: { PATH: process.env.PATH ?? '', ...env },
+    env: { PATH: process.env.PATH ?? '', ...tsLoaderEnv(), ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   children.push(child);
