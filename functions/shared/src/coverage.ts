@@ -57,11 +57,11 @@ export function parseMark(member: string): CoverageMark | undefined {
   return m && cause && cause !== 'unknown' && GAP_CAUSES.includes(cause) ? { at: Number(m[1]), cause } : undefined;
 }
 
-export function computeCoverage(
+/** The stretches of `window` no judged window covers, in time order (every one, however short). */
+export function coverageHoles(
   window: { from: number; to: number },
   judged: readonly { start: number; end: number }[],
-  marks: readonly CoverageMark[] = [],
-): Coverage {
+): { holes: { from: number; to: number }[]; coveredMs: number } {
   const { from, to } = window;
   const spans = judged
     .map((j) => ({ start: Math.max(from, j.start), end: Math.min(to, j.end) }))
@@ -78,6 +78,16 @@ export function computeCoverage(
     }
   }
   if (to > cursor) holes.push({ from: cursor, to });
+  return { holes, coveredMs: covered };
+}
+
+export function computeCoverage(
+  window: { from: number; to: number },
+  judged: readonly { start: number; end: number }[],
+  marks: readonly CoverageMark[] = [],
+): Coverage {
+  const { from, to } = window;
+  const { holes, coveredMs: covered } = coverageHoles(window, judged);
   const elapsed = to - from;
   const gaps = holes
     .filter((h) => h.to - h.from >= MIN_GAP_MS)

@@ -1,5 +1,5 @@
 import { CoverageStore } from '../../../functions/shared/src/coverage-store';
-import { parseJudged, type Coverage } from '../../../functions/shared/src/coverage';
+import { coverageHoles, parseJudged, type Coverage } from '../../../functions/shared/src/coverage';
 import { drained } from './checks';
 import { startStack, type TestStack } from './stack';
 import { waitFor } from '../wait';
@@ -118,12 +118,9 @@ export async function rollingRestart(o: { restarts: number; segmentSeconds: numb
       const from = Math.max(first, t0);
       coverage[cam] = await store.coverage(cam, from, to);
       whole[cam] = await store.coverage(cam, first, to);
-      holes[cam] = [];
-      let cursor = first;
-      for (const j of judged.sort((a, b) => a.start - b.start)) {
-        if (j.start - cursor >= 200) holes[cam].push({ at: new Date(cursor).toISOString(), ms: j.start - cursor });
-        cursor = Math.max(cursor, j.end);
-      }
+      holes[cam] = coverageHoles({ from: first, to }, judged)
+        .holes.filter((h) => h.to - h.from >= 200)
+        .map((h) => ({ at: new Date(h.from).toISOString(), ms: h.to - h.from }));
     }
     return { coverage, whole, holes, restarts, stack };
   } catch (err) {
