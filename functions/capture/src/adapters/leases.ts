@@ -88,7 +88,7 @@ export class LeaseManager {
 
   private async round(): Promise<void> {
     if (this.stopped) return;
-    const { redis, keys, replicaId, ttlSeconds, maxCameras, logger } = this.opts;
+    const { keys, replicaId, ttlSeconds, maxCameras, logger } = this.opts;
     const ttlMs = ttlSeconds * 1000;
     const cameras = typeof this.opts.cameras === 'function' ? await this.opts.cameras() : this.opts.cameras;
     const wanted = new Set(cameras);
@@ -116,7 +116,7 @@ export class LeaseManager {
     const busy = new Set([...this.owned, ...this.handing.keys()]);
     for (const cam of claimCandidates(cameras, busy, share + this.handing.size, offset)) {
       if (this.stopped || this.owned.size >= share) return;
-      if ((await redis.set(keys.cameraLease(cam), replicaId, 'PX', ttlMs, 'NX')) !== 'OK') continue;
+      if (!(await this.claim(cam))) continue;
       this.owned.add(cam);
       logger.info({ cameraId: cam }, 'lease acquired');
       this.opts.onAcquire(cam);
@@ -168,14 +168,7 @@ export class LeaseManager {
       const ms = Date.now() - started;
       if (step.why !== 'recorded' && !stopping && this.claiming && !this.stopped) {
         // a surplus camera nobody took: keep it (our recorder never stopped)
-        const back = await this.opts.redis.set(
-          keys.cameraLease(cam),
-          replicaId,
-          'PX',
-          this.opts.ttlSeconds * 1000,
-          'NX',
-        );
-        if (back === 'OK') {
+        if (await this.claim(cam)) {
           this.owned.add(cam);
           logger.info({ cameraId: cam, why: step.why, ms }, 'hand-over: nobody took the camera; keeping it');
           return;
@@ -246,6 +239,12 @@ export class LeaseManager {
     for (const cam of owned) await this.giveUp(cam, true);
     await Promise.all([...this.handing.values()]);
     return owned.length;
+  }
+
+  /** SET NX PX: the lease on `cam` is ours if nobody holds it. */
+  private async claim(cam: string): Promise<boolean> {
+    const { redis, keys, replicaId, ttlSeconds } = this.opts;
+    return (await redis.set(keys.cameraLease(cam), replicaId, 'PX', ttlSeconds * 1000, 'NX')) === 'OK';
   }
 
   /** Heartbeats this replica in the replicas ZSET and counts the live ones (seen within a TTL). */
