@@ -12,7 +12,7 @@ import { THUMB_BYTES } from '../../shared/src/model-clip';
 import { mp4VideoInfo } from '../../shared/src/mp4-info';
 import type { RtspSimHandle } from '../../../simulator/cameras/src/index';
 import { startCapture, type CaptureHandle } from '../src/app/start-capture';
-import { simTemplate, startSim, startSink, testConfig, warningLog } from './helpers';
+import { pairingMissed, simTemplate, startSim, startSink, testConfig, warningLog } from './helpers';
 import { waitFor, deleteKeysUnder } from '../../../test/support';
 import { captureTestRig } from './rig';
 import { decodedFrames, rawFrames, videoCodecSize } from '../../../test/support/media';
@@ -25,16 +25,6 @@ let sink: Awaited<ReturnType<typeof startSink>> | undefined;
 const dirs: string[] = [];
 /** The capture's warnings, shown when a clip lacks its model clip (the recorder logs why). */
 const { logger, warnings } = warningLog();
-/**
- * Whether the capture warned that a clip of `cam` found no model segment on its window: the documented miss when the
- * camera's keyframes are out of phase with the model's cut points (core/model-pairing.ts; rtsp-sim's join makes it
- * common here). Such a clip goes on without a model clip, never with a wrong one.
- */
-const pairingMissed = (cam: string): boolean =>
-  warnings.some((w) => {
-    const { cameraId, reason } = JSON.parse(w) as { cameraId?: string; reason?: string };
-    return cameraId === cam && (reason ?? '').startsWith('no model segment matched its window');
-  });
 
 const jobs = async () => (await redis.lrange(keys.clips, 0, -1)).map((j) => JSON.parse(j) as ClipJob);
 const of = (all: ClipJob[], cam: string) =>
@@ -124,8 +114,8 @@ async function checkModelClips(clipsDir: string): Promise<void> {
     const m = job.model;
     // a run's first clip gets a capture-made model clip only when its window matches (issue #26.1)
     if (firsts.has(job.id) && !m) continue;
-    // the one documented miss: keyframes out of phase with the model's cut points (see pairingMissed)
-    if (!m && pairingMissed(job.cameraId)) continue;
+    // the one documented miss: keyframes out of phase with the model's cut points (helpers.ts pairingMissed)
+    if (!m && pairingMissed(warnings, job.cameraId)) continue;
     if (!m) throw new Error(`${job.path} has no model clip; the capture warned:\n${warnings.join('\n')}`);
     checked++;
     expect(m.path).toBe(job.path.replace(/([^/]+)\.mp4$/, '.model/$1.mp4'));

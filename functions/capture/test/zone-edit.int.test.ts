@@ -17,7 +17,7 @@ import { CameraRegistry } from '../../shared/src/camera-registry/store';
 import { createRegistry } from '../../shared/src/metrics';
 import { zonesHash } from '../../shared/src/zones/render';
 import { startCapture, type CaptureHandle } from '../src/app/start-capture';
-import { startSim, testConfig, warningLog } from './helpers';
+import { pairingMissed, startSim, testConfig, warningLog } from './helpers';
 import type { RtspSimHandle } from '../../../simulator/cameras/src/index';
 import { waitFor } from '../../../test/support';
 import { captureTestRig } from './rig';
@@ -75,8 +75,7 @@ test('a zone edit restarts the recorder with the new zones and loses ≤ 1 segme
   // The new run's clips carry the new zones' hash, or no model clip at all when its keyframes are out of phase
   // with the model's cut points (core/model-pairing.ts; the capture warns, and inference then draws the zones
   // current when it judges). Either way two of them are enough.
-  const newRunMissed = () =>
-    warnings.slice(warnedBefore).some((w) => w.includes('no model segment matched its window'));
+  const newRunMissed = () => pairingMissed(warnings.slice(warnedBefore));
   const all = await waitFor(
     async () => {
       const j = await jobs();

@@ -74,6 +74,9 @@ export class LiveModelPairer {
   }
 }
 
+/** How a missed pairing's reason begins (the recorder's warning "segment without a capture-made model clip"). */
+export const PAIRING_MISSED = 'no model segment matched its window';
+
 /** Why no model segment paired, with the windows compared (model time), so a GOP out of phase shows in the log. */
 function missedReason(
   n: number,
@@ -90,7 +93,7 @@ function missedReason(
   );
   const w = (a: number, b: number) => `[${a.toFixed(2)}, ${b.toFixed(2)}]`;
   return (
-    `no model segment matched its window ${w(start, end)} s (model time, run offset ${offset.toFixed(2)} s) within ` +
+    `${PAIRING_MISSED} ${w(start, end)} s (model time, run offset ${offset.toFixed(2)} s) within ` +
     `${waitMs} ms (${models.length} listed${near ? `, nearest ${w(near.start, near.end)}` : ''})`
   );
 }
