@@ -5,7 +5,6 @@ import path from 'node:path';
 import pino from 'pino';
 import type { Registry } from 'prom-client';
 import { parseConfig, type Config } from '../../shared/src/config';
-import { PAIRING_MISSED } from '../src/adapters/model-pairer';
 import { startRtspSim, type RtspSimHandle } from '../../../simulator/cameras/src/index';
 import { newPrefix, startCloudEventSink, TEST_REDIS_URL, type CloudEventSink } from '../../../test/support';
 
@@ -99,16 +98,4 @@ export function warningLog() {
   const warnings: string[] = [];
   const logger = pino({ level: 'warn' }, { write: (line: string) => void warnings.push(line.trim()) });
   return { logger, warnings };
-}
-
-/**
- * Whether these warning lines (from warningLog) say a clip, of `cam` if given, found no model segment on its window:
- * the documented miss when a camera's keyframes are out of phase with the model's cut points (core/model-pairing.ts).
- * Such a clip goes on without a model clip, never with a wrong one.
- */
-export function pairingMissed(lines: readonly string[], cam?: string): boolean {
-  return lines.some((w) => {
-    const { cameraId, reason } = JSON.parse(w) as { cameraId?: string; reason?: string };
-    return (cam === undefined || cameraId === cam) && (reason ?? '').startsWith(PAIRING_MISSED);
-  });
 }

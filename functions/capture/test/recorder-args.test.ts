@@ -113,6 +113,8 @@ describe('buildRecorderCommand with the model clip (issue #13)', () => {
     const evidence = argv.slice(argv.indexOf('-y'), argv.indexOf('/c/.staging/cam3/r1/seg-%06d.mp4'));
     expect(evidence).toEqual(expect.arrayContaining(['-map', '0:v', '-c', 'copy']));
     expect(evidence).not.toContain('libx264');
+    // the evidence may be cut one model frame early (a keyframe just before the grid), the model never
+    expect(evidence[evidence.indexOf('-segment_time_delta') + 1]).toBe('0.5');
     const m = argv.slice(
       argv.indexOf('/c/.staging/cam3/r1/seg-%06d.mp4'),
       argv.indexOf('/c/.staging/cam3/r1/model-%06d.mp4'),
@@ -126,10 +128,13 @@ describe('buildRecorderCommand with the model clip (issue #13)', () => {
     expect(after('-force_key_frames')).toBe('expr:gte(t,n_forced*5)');
     expect(after('-sc_threshold')).toBe('0');
     expect(after('-segment_time')).toBe('5');
+    expect(m).not.toContain('-segment_time_delta');
     expect(after('-segment_format_options')).toBe('movflags=+faststart');
     expect(after('-segment_list')).toBe('/c/.staging/cam3/r1/model.csv');
     const graph = argv[argv.indexOf('-filter_complex') + 1]!;
-    expect(graph).toMatch(/^\[0:v:0\]setpts=PTS-STARTPTS,fps=2,scale=/);
+    // one clock with the evidence: no timestamp shift, the sampled stream starts at 0
+    expect(graph).toMatch(/^\[0:v:0\]fps=2:start_time=0,scale=/);
+    expect(graph).not.toContain('setpts');
     expect(graph).toContain('min(448,iw)');
     expect(graph).toContain('scale=32:18,format=gray[mthumb]');
     expect(graph).not.toContain('overlay');
@@ -152,7 +157,9 @@ describe('buildRecorderCommand with the model clip (issue #13)', () => {
     const argv = recorderArgv(buildRecorderCommand({ ...base, model: { ...model, sampling: 'keyframes' } }));
     expect(argv.indexOf('-skip_frame')).toBeLessThan(argv.indexOf('-i'));
     expect(argv[argv.indexOf('-skip_frame') + 1]).toBe('nokey');
-    expect(argv[argv.indexOf('-filter_complex') + 1]).toContain('fps=1:eof_action=pass');
+    expect(argv[argv.indexOf('-filter_complex') + 1]).toContain('fps=1:start_time=0:eof_action=pass');
+    const evidence = argv.slice(0, argv.indexOf('/c/.staging/cam3/r1/seg-%06d.mp4'));
+    expect(evidence[evidence.indexOf('-segment_time_delta') + 1]).toBe('1');
     expect(argv[argv.indexOf('-r') + 1]).toBe('1');
   });
 
@@ -160,5 +167,6 @@ describe('buildRecorderCommand with the model clip (issue #13)', () => {
     const argv = recorderArgv(buildRecorderCommand(base));
     expect(outputs(argv)).toEqual(['/c/.staging/cam3/r1/seg-%06d.mp4']);
     expect(argv).not.toContain('-filter_complex');
+    expect(argv).not.toContain('-segment_time_delta');
   });
 });

@@ -132,12 +132,13 @@ test('3 cameras for 30 s: valid clips of SEGMENT_SECONDS, each enqueued once, < 
     const files = all.filter((f) => f !== '.model').sort();
     // a clip whose model segment does not cover its time window carries none (issue #26.1 pairing by
     // time): every model file (clip + thumbnails) belongs to an evidence clip of the same stamp, none orphaned
-    // A camera may have none: when its keyframes are out of phase with the model's cut points, no model segment
-    // meets an evidence window (core/model-pairing.ts; model-clip.int and gop-pairing.int check the pairing)
     const models = await fs.readdir(path.join(clipsDir, cam, '.model')).catch(() => [] as string[]);
     const stamps = new Set(files.map((f) => f.replace(/\.mp4$/, '')));
     expect(models.filter((m) => !stamps.has(m.replace(/\.(mp4|gray)$/, '')))).toEqual([]);
     modelFiles += models.length;
+    // both outputs on one clock, the evidence cut up to one model frame early (core/recorder-args.ts): a 1 s GOP
+    // pairs whatever its keyframes' phase, so every healthy camera has capture-made model clips
+    if (cam !== 'cam4') expect(models.length).toBeGreaterThan(0);
     expect(files).toEqual(
       byCamera(final, cam)
         .map((j) => path.basename(j.path))

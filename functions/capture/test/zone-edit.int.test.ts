@@ -17,7 +17,7 @@ import { CameraRegistry } from '../../shared/src/camera-registry/store';
 import { createRegistry } from '../../shared/src/metrics';
 import { zonesHash } from '../../shared/src/zones/render';
 import { startCapture, type CaptureHandle } from '../src/app/start-capture';
-import { pairingMissed, startSim, testConfig, warningLog } from './helpers';
+import { startSim, testConfig, warningLog } from './helpers';
 import type { RtspSimHandle } from '../../../simulator/cameras/src/index';
 import { waitFor } from '../../../test/support';
 import { captureTestRig } from './rig';
@@ -70,17 +70,12 @@ test('a zone edit restarts the recorder with the new zones and loses ≤ 1 segme
     what: 'three clips with the old zones',
   });
   const editedAt = Date.now();
-  const warnedBefore = warnings.length;
   await reg.put('cam1', { url, transport: 'udp', zones: NEW });
-  // The new run's clips carry the new zones' hash, or no model clip at all when its keyframes are out of phase
-  // with the model's cut points (core/model-pairing.ts; the capture warns, and inference then draws the zones
-  // current when it judges). Either way two of them are enough.
-  const newRunMissed = () => pairingMissed(warnings.slice(warnedBefore));
+  // the new run's clips carry the new zones' hash (both outputs on one clock, so a 1 s GOP always pairs)
   const all = await waitFor(
     async () => {
       const j = await jobs();
-      const afterEdit = j.filter((c) => Date.parse(c.startedAt) >= editedAt && c.model?.zonesHash !== zonesHash(OLD));
-      return withHash(j, NEW).length >= 2 || (newRunMissed() && afterEdit.length >= 2) ? j : undefined;
+      return withHash(j, NEW).length >= 2 ? j : undefined;
     },
     {
       timeoutMs: 60_000,
@@ -99,8 +94,7 @@ test('a zone edit restarts the recorder with the new zones and loses ≤ 1 segme
     expect(end(before.at(-1)!)).toBeLessThanOrEqual(Date.parse(after[0]!.startedAt) + 1000);
   // no clip that began after the edit's restart carries the old zones (one segment for the restart itself)
   expect(before.filter((j) => Date.parse(j.startedAt) > editedAt + SEGMENT * 1000)).toEqual([]);
-  // with both runs paired (the usual case), both hashes were seen
-  if (!newRunMissed() && warnedBefore === 0) expect(before.length).toBeGreaterThanOrEqual(2);
+  expect(before.length).toBeGreaterThanOrEqual(2);
   console.log(`zone edit: ${before.length} old-zone and ${after.length} new-zone model clips`);
   // coverage from the run's second clip (the first joined mid-stream) to the last: spanned − recorded
   const judged = all.slice(1);

@@ -85,7 +85,6 @@ export class CameraSet {
       segmentSeconds: common.segmentSeconds,
       respawnMaxMs: cc.respawnMaxSeconds * 1000,
       ffmpegPath: this.d.config.tools.ffmpegPath,
-      ffprobePath: this.d.config.tools.ffprobePath,
       replicaId: this.d.replicaId,
       logger: this.d.logger,
       metrics,

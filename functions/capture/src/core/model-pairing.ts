@@ -4,20 +4,17 @@
  * keyframes, every 10 s) got 5 s model clips paired one after another, each verdict judging
  * footage further from its clip (camera-compat.md case 8).
  *
- * Both segment lists give `start,end` in seconds on their own output timeline (FFmpeg n5.1
+ * Both segment lists give `start,end` in seconds on their output's timeline (FFmpeg n5.1
  * libavformat/segment.c seg_write_packet: `cur_entry.start_time = pkt->pts * time_base` at each
- * cut; the first segment keeps start_time 0). The evidence timeline starts at the input's first
- * packet; the model timeline at the first DECODED frame (`setpts=PTS-STARTPTS`, recorder-args.ts),
- * which is later when the run joined mid-GOP (the decoder skips to the first keyframe). The run
- * offset `k` = the evidence time of that first decoded frame (adapters/model-pairer.ts measures
- * it). Measured with gst-rtsp-server: k = 0 when the stream starts with a keyframe; then x264's
- * keyframes fell 0.9 s after each grid point and the cuts never met, so no pairing (and no
- * wrong one). Guessing k from the first cuts instead gave model clips 0.7 s (GOP 1 s) and 3.7 s
- * (GOP 4 s) off their clips.
+ * cut; the first segment keeps start_time 0), and both timelines are the one clock of the input
+ * (core/recorder-args.ts modelFilterGraph: no timestamp shift, `fps=…:start_time=0`), so the times
+ * compare as they are. An earlier version shifted the model clock to its first decoded frame and
+ * carried that "run offset" here; with it, no cut lead suited both a camera whose keyframes fall
+ * just before the grid and a run whose first frame is late (camera-compat.md case 8, 2026-12-07).
  *
- * Every pair must match at BOTH ends within one model frame; when nothing matches (a GOP that does
- * not divide SEGMENT_SECONDS or is out of phase with it, a timestamp jump) the clip goes on without
- * a model clip and inference makes one from the evidence (`makeModelClip`,
+ * Every pair must match at BOTH ends within one model frame; when nothing matches (a GOP longer
+ * than two model frames that is out of phase with SEGMENT_SECONDS, a timestamp jump) the clip goes
+ * on without a model clip and inference makes one from the evidence (`makeModelClip`,
  * functions/inference/src/adapters/ffmpeg.ts): GPU-node CPU, never a verdict about other footage.
  */
 
@@ -33,20 +30,22 @@ export function pairingTolerance(modelFps: number): number {
 }
 
 /**
- * Index of the model segment covering exactly the evidence segment's window (start and end each
- * within `tolerance` once shifted by the run offset), or undefined.
- * @param index the evidence segment's position in its list (the run's first starts at `offset`, not at its listed 0)
+ * Index of the model segment covering exactly the evidence segment's window (each end within
+ * `tolerance`), or undefined.
+ * @param index the evidence segment's position in its run's list: the first is compared from 0,
+ * where the model output starts (`start_time=0` repeats the first decoded frame back to 0), while
+ * its media may start later, at the run's first keyframe (camera-recorder.ts mediaWindow)
  */
 export function pairModelSegment(
   index: number,
   evidence: TimedSegment,
   models: readonly TimedSegment[],
-  offset: number,
   tolerance: number,
 ): number | undefined {
-  const start = index === 0 ? 0 : evidence.start - offset;
-  const end = evidence.end - offset;
-  const j = models.findIndex((m) => Math.abs(m.start - start) <= tolerance && Math.abs(m.end - end) <= tolerance);
+  const start = index === 0 ? 0 : evidence.start;
+  const j = models.findIndex(
+    (m) => Math.abs(m.start - start) <= tolerance && Math.abs(m.end - evidence.end) <= tolerance,
+  );
   return j < 0 ? undefined : j;
 }
 
@@ -54,12 +53,7 @@ export function pairModelSegment(
  * Whether the model list has reached the evidence window's end (lists are in time order and ends
  * are a segment apart, so no later model segment can match): stop waiting for it.
  */
-export function modelListPast(
-  evidence: TimedSegment,
-  models: readonly TimedSegment[],
-  offset: number,
-  tolerance: number,
-): boolean {
+export function modelListPast(evidence: TimedSegment, models: readonly TimedSegment[], tolerance: number): boolean {
   const last = models[models.length - 1];
-  return last !== undefined && last.end >= evidence.end - offset - tolerance;
+  return last !== undefined && last.end >= evidence.end - tolerance;
 }

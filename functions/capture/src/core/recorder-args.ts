@@ -81,23 +81,39 @@ export function modelFps(m: Pick<ModelOutputInput, 'sampling' | 'fps'>): number 
 }
 
 /**
- * Filter graph of the model and thumbnail outputs.
- * `setpts=PTS-STARTPTS` first: the h264 decoder emits nothing before the first keyframe (IDR or
- * recovery point; `-flags2 +showall`, "Show all frames before the first keyframe", is off by
- * default, `ffmpeg -h full` on 5.1.9) and the stream copy drops leading non-keyframes too
- * (`-copyinkf` off; FFmpeg n5.1 fftools/ffmpeg.c do_streamcopy), so both timelines start at a
- * source keyframe; with a GOP that divides SEGMENT_SECONDS the model's forced keyframes at
- * n × SEGMENT_SECONDS (see modelOutput) then fall on the very source keyframes the stream-copy
- * segmenter cuts at, and both outputs cut at the same instants (measured: without the shift
- * the fps ticks never meet the source keyframes at x.64 s and the model segmenter cut a GOP
- * late or never). Zones are drawn after sampling and scaling, into
- * the model clip only (shared/src/zones/filter.ts); thumbnails are taken from the same frames.
+ * Filter graph of the model and thumbnail outputs, on the EVIDENCE's clock (issue #26.1): the
+ * decoded frames keep the input timestamps the stream copy keeps (ffmpeg subtracts the same input
+ * start time from every packet before the copy and the decoder alike, FFmpeg n5.1
+ * fftools/ffmpeg.c process_input `ts_offset`), and `fps=…:start_time=0` makes the sampled stream
+ * start at 0 on that clock, repeating the first decoded frame until it ("start_time: Assume the
+ * first PTS should be the given value … This allows for padding/trimming at the start of stream",
+ * https://ffmpeg.org/ffmpeg-filters.html#fps-1). So model time = evidence time: the model's forced
+ * keyframes at n × SEGMENT_SECONDS (modelOutput) are at the same instants as the evidence's cut
+ * thresholds, whatever the first decoded frame's time (it was `setpts=PTS-STARTPTS`, which moved
+ * the model clock by that time, 0.5–0.9 s with rtsp-sim, so no cut lead could be right for both).
+ * Zones are drawn after sampling and scaling, into the model clip only (shared/src/zones/filter.ts);
+ * thumbnails are taken from the same frames.
  */
 export function modelFilterGraph(m: ModelOutputInput): string {
-  const sample = m.sampling === 'keyframes' ? 'fps=1:eof_action=pass' : `fps=${m.fps}`;
-  const head = `[0:v:0]setpts=PTS-STARTPTS,${sample},${scaleFilter(m.maxSide)}`;
+  const sample = m.sampling === 'keyframes' ? 'fps=1:start_time=0:eof_action=pass' : `fps=${m.fps}:start_time=0`;
+  const head = `[0:v:0]${sample},${scaleFilter(m.maxSide)}`;
   const zoned = m.overlayFile ? `${head}[mv0];${zoneOverlayFilter('mv0', '1:v', 'mz')};[mz]` : `${head},`;
   return `${zoned}split[mv][mt];[mt]scale=${THUMB_WIDTH}:${THUMB_HEIGHT},format=gray[mthumb]`;
+}
+
+/**
+ * How early the evidence may be cut (`-segment_time_delta`): one model frame. The stream copy can
+ * cut only at a source keyframe, the first one with pts ≥ n × segment_time − delta (FFmpeg n5.1
+ * libavformat/segment.c seg_write_packet, `end_pts - seg->time_delta`; doc/muxers.texi
+ * segment_time_delta: "useful when splitting video content, which is always split at GOP
+ * boundaries, in case a key frame is found just before the specified split point"). The model is
+ * cut at exactly n × segment_time, so the evidence cut lands within [−1, GOP − 1] model frames of
+ * it: always within the pairing's ± one frame (core/model-pairing.ts) for a GOP up to two model
+ * frames (1 s at the default 2 fps), whatever the camera's keyframe phase. Without it a camera whose
+ * keyframes fall just before the grid (gst-rtsp-server: 0.1 s) was cut a whole GOP late, never paired.
+ */
+export function evidenceCutLead(m: Pick<ModelOutputInput, 'sampling' | 'fps'>): number {
+  return 1 / modelFps(m);
 }
 
 /** Segment-muxer options both derived outputs share with the evidence output (same cut clock), numbered names. */
@@ -216,6 +232,7 @@ export function buildRecorderCommand(i: RecorderArgsInput): RecorderCommand {
       'segment',
       '-segment_time',
       String(i.segmentSeconds),
+      ...(i.model ? ['-segment_time_delta', String(evidenceCutLead(i.model))] : []),
       '-segment_format',
       'mp4',
       '-reset_timestamps',

@@ -175,14 +175,7 @@ export class CameraRecorder {
     const waitMs = (o.segmentSeconds + o.timeoutSeconds) * 1000;
     const pairer =
       models && o.model
-        ? new LiveModelPairer(
-            runDir,
-            models.clips,
-            models.thumbs,
-            pairingTolerance(modelFps(o.model)),
-            waitMs,
-            o.ffprobePath ?? 'ffprobe',
-          )
+        ? new LiveModelPairer(runDir, models.clips, models.thumbs, pairingTolerance(modelFps(o.model)), waitMs)
         : undefined;
     let lastListedAt = Date.now();
     const tail = new SegmentTail(listFile, (entries, bad) => {

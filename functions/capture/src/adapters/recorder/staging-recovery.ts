@@ -2,7 +2,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { listedTimes, splitSegmentChunk } from '../../core/segment-list';
 import { readListed } from '../model-segments';
-import { firstDecodedTime, pairRecovered } from '../model-pairer';
+import { pairRecovered } from '../model-pairer';
 import { pairingTolerance } from '../../core/model-pairing';
 import { modelFps } from '../../core/recorder-args';
 import type { ListedSegment } from '../segment-tail';
@@ -56,12 +56,7 @@ async function recoverRun(
   let skipped = 0;
   const modelList = await readListed(path.join(runDir, MODEL_LIST_FILE));
   const thumbList = await readListed(path.join(runDir, THUMBS_LIST_FILE));
-  const first = entries[0] && path.basename(entries[0].file);
-  const offset =
-    ctx.model && first && files.includes(first)
-      ? await firstDecodedTime(path.join(runDir, first), ctx.ffprobePath ?? 'ffprobe')
-      : undefined;
-  const pairs = ctx.model ? pairRecovered(entries, modelList, offset, pairingTolerance(modelFps(ctx.model))) : [];
+  const pairs = ctx.model ? pairRecovered(entries, modelList, pairingTolerance(modelFps(ctx.model))) : [];
   const closedAt = listedTimes(entries, run.listedAt);
   const zonesHash = (await fs.readFile(path.join(runDir, ZONES_FILE), 'utf8').catch(() => '')).trim() || undefined;
   for (const [n, e] of entries.entries()) {

@@ -14,8 +14,6 @@ export interface CameraRecorderOptions {
   segmentSeconds: number;
   respawnMaxMs: number;
   ffmpegPath: string;
-  /** Finds each run's first decoded frame (model-clip pairing); default `ffprobe`. */
-  ffprobePath?: string | undefined;
   /** Names this replica's run folders, so a takeover can tell its own runs from a dead replica's. */
   replicaId: string;
   logger: Logger;
@@ -56,5 +54,5 @@ export interface RecorderStatus {
 /** What the staging helpers (placer, run folder, recovery) share of a recorder's options. */
 export type StagingContext = Pick<
   CameraRecorderOptions,
-  'cameraId' | 'clipsDir' | 'logger' | 'metrics' | 'model' | 'ffprobePath' | 'markGap'
+  'cameraId' | 'clipsDir' | 'logger' | 'metrics' | 'model' | 'markGap'
 >;
