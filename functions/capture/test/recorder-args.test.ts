@@ -53,6 +53,8 @@ describe('buildRecorderCommand', () => {
   it('cuts SEGMENT_SECONDS clips with reset timestamps and a CSV list', () => {
     expect(after('-segment_time')).toBe('5');
     expect(after('-reset_timestamps')).toBe('1');
+    // every packet on disk at once: a killed recorder's open segment can be rebuilt (open-segment.ts)
+    expect(after('-segment_format_options')).toBe('flush_packets=1');
     // numbered names, never strftime: two segments opened in one second must not share a name (issue #26.5)
     expect(argv.slice(0, argv.indexOf('/clips/.staging/cam3/r1/seg-%06d.mp4'))).not.toContain('-strftime');
     expect(after('-segment_list')).toBe('/clips/.staging/cam3/r1/list.csv');

@@ -118,3 +118,45 @@ function trackInfo(
   if (!isVideo || frames < 0) return undefined;
   return { frames, width, height, duration: timescale > 0 ? duration / timescale : 0 };
 }
+
+/** The first video sample entry's type (`avc1`, `hvc1`, `hev1` …) and its decoder configuration box (`avcC`/`hvcC`) payload. */
+export interface VideoCodecConfig {
+  entry: string;
+  config: Buffer;
+}
+
+/**
+ * Reads the video track's sample entry: what a stream copy needs to rebuild a clip whose own
+ * `moov` was never written (capture's salvage of a killed recorder's open segment). A
+ * VisualSampleEntry has 78 bytes of fields after its 8-byte header, then its child boxes
+ * (ISO/IEC 14496-12 §12.1.3; the `avcC` box of ISO/IEC 14496-15 §5.4.2, `hvcC` §8.4.1).
+ */
+export function videoCodecConfig(buf: Buffer): VideoCodecConfig | undefined {
+  for (const top of boxes(buf, 0, buf.length)) {
+    if (top.type !== 'moov') continue;
+    for (const trak of walk(buf, top)) {
+      const found = sampleEntryOf(buf, trak);
+      if (found) return found;
+    }
+  }
+  return undefined;
+}
+
+function sampleEntryOf(buf: Buffer, trak: Box): VideoCodecConfig | undefined {
+  let isVideo = false;
+  let found: VideoCodecConfig | undefined;
+  const visit = (b: Box): void => {
+    if (CONTAINERS.has(b.type)) {
+      for (const c of boxes(buf, b.body, b.end)) visit(c);
+      return;
+    }
+    if (b.type === 'hdlr') isVideo = buf.toString('latin1', b.body + 8, b.body + 12) === 'vide';
+    if (b.type !== 'stsd' || found) return;
+    const entry = [...boxes(buf, b.body + 8, b.end)][0];
+    if (!entry) return;
+    const config = [...boxes(buf, entry.body + 78, entry.end)].find((c) => c.type === 'avcC' || c.type === 'hvcC');
+    if (config) found = { entry: entry.type, config: buf.subarray(config.body, config.end) };
+  };
+  visit(trak);
+  return isVideo ? found : undefined;
+}

@@ -235,6 +235,15 @@ export function buildRecorderCommand(i: RecorderArgsInput): RecorderCommand {
       ...(i.model ? ['-segment_time_delta', String(evidenceCutLead(i.model))] : []),
       '-segment_format',
       'mp4',
+      // each packet written through at once, not in 256 KiB blocks: a recorder killed mid-segment (a
+      // stalled camera, core/stall.ts) leaves on disk every sample it got, which open-segment.ts then
+      // rebuilds into a clip (at 300 kbit/s one block was 7 s of video). `flush_packets` is a generic
+      // muxer option ("Flush the underlying I/O stream after each packet",
+      // https://ffmpeg.org/ffmpeg-formats.html#Format-Options; FFmpeg n5.1 libavformat/mux.c
+      // flush_if_needed) that the segment muxer hands to each segment's mp4 muxer with
+      // `segment_format_options` (avformat_write_header options, segment.c segment_start)
+      '-segment_format_options',
+      'flush_packets=1',
       '-reset_timestamps',
       '1',
       // the CSV line is written and flushed in segment_end() right after the segment's

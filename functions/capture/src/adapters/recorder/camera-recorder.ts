@@ -16,6 +16,7 @@ import { LiveModelPairer } from '../model-pairer';
 import { SegmentTail } from '../segment-tail';
 import { ClipPlacer } from './clip-placer';
 import { recoverStaging } from './staging-recovery';
+import { openSegmentSalvager } from './open-segment';
 import { cameraStagingDir, closeRun, LIST_FILE, MODEL_LIST_FILE, THUMBS_LIST_FILE, ZONES_FILE } from './staging-run';
 import type { CameraRecorderOptions, RecorderState, RecorderStatus, StagedModel } from './types';
 
@@ -240,7 +241,8 @@ export class CameraRecorder {
     await models?.clips.close();
     await models?.thumbs.close();
     await this.chain;
-    await closeRun(o, runDir, failures);
+    await closeRun(o, runDir, failures, openSegmentSalvager(o, this.placer, runDir));
+    this.placer.forgetRun(runDir);
     return exit;
   }
 

@@ -14,6 +14,12 @@ export interface ClipPlacerOptions extends StagingContext {
   model?: RecorderModelOptions | undefined;
 }
 
+/** A placed clip: its file and the listed segment it was. */
+export interface PlacedClip {
+  abs: string;
+  seg: ListedSegment;
+}
+
 /**
  * Moves a camera's finished segments out of staging into `CLIPS_DIR/<camera>/<stamp>.mp4`
  * (and their model clips under `<camera>/.model/`), then hands each over to `onClip`.
@@ -23,6 +29,8 @@ export class ClipPlacer {
   /** Clips handed over (status). */
   clips = 0;
   private lastStampMs = 0;
+  /** Each open run's last placed clip: the reference a killed recorder's open segment is rebuilt from (open-segment.ts). */
+  private readonly lastOf = new Map<string, PlacedClip>();
 
   constructor(private readonly o: ClipPlacerOptions) {}
 
@@ -37,6 +45,7 @@ export class ClipPlacer {
     const start = new Date(segmentWallStartMs(seg));
     try {
       const placed = await this.place(staged, start);
+      this.lastOf.set(runDir, { abs: path.join(this.o.clipsDir, placed.rel), seg });
       const announced = model ? await this.placeModel(runDir, placed.rel, model) : undefined;
       // the clip's own start to the millisecond, not its whole-second (possibly bumped) stamp: coverage
       // is the union of judged windows, and a window moved by the stamp's rounding left sub-second holes
@@ -59,6 +68,7 @@ export class ClipPlacer {
     const start = new Date(segmentWallStartMs(seg));
     const rel = path.join(this.o.cameraId, `${clipStamp(start)}.mp4`);
     if (!(await exists(path.join(this.o.clipsDir, rel)))) return true; // already handled and deleted, or renamed under a bumped stamp
+    this.lastOf.set(runDir, { abs: path.join(this.o.clipsDir, rel), seg });
     try {
       await this.handOver(rel, seg, start, false);
       await markAnnounced(this.o, runDir, path.basename(seg.file));
@@ -67,6 +77,16 @@ export class ClipPlacer {
       this.o.logger.warn({ cameraId: this.o.cameraId, rel, err: toError(err).message }, 'recovered clip not taken');
       return isUnrecoverable(err);
     }
+  }
+
+  /** The last clip placed from `runDir`, if any. */
+  lastPlacedIn(runDir: string): PlacedClip | undefined {
+    return this.lastOf.get(runDir);
+  }
+
+  /** The run is closed: its reference is no longer needed. */
+  forgetRun(runDir: string): void {
+    this.lastOf.delete(runDir);
   }
 
   private async handOver(

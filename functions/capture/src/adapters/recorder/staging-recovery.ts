@@ -7,6 +7,7 @@ import { pairingTolerance } from '../../core/model-pairing';
 import { modelFps } from '../../core/recorder-args';
 import type { ListedSegment } from '../segment-tail';
 import type { ClipPlacer } from './clip-placer';
+import { openSegmentSalvager } from './open-segment';
 import {
   cameraStagingDir,
   closeRun,
@@ -18,7 +19,8 @@ import {
 } from './staging-run';
 import type { CameraRecorderOptions, StagedModel, StagingContext } from './types';
 
-export type RecoveryContext = StagingContext & Pick<CameraRecorderOptions, 'timeoutSeconds' | 'segmentSeconds'>;
+export type RecoveryContext = StagingContext &
+  Pick<CameraRecorderOptions, 'timeoutSeconds' | 'segmentSeconds' | 'ffmpegPath'>;
 
 /**
  * Crash recovery for a camera's run folders other than `currentRunDir` (ours from before a
@@ -80,5 +82,6 @@ async function recoverRun(
     { cameraId: ctx.cameraId, run: run.name, listed: entries.length, alreadyAnnounced: skipped },
     'recovered a previous run’s staging folder',
   );
-  await closeRun(ctx, runDir, failures);
+  await closeRun(ctx, runDir, failures, openSegmentSalvager(ctx, placer, runDir));
+  placer.forgetRun(runDir);
 }

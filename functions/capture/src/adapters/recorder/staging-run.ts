@@ -40,10 +40,19 @@ export async function readAnnounced(runDir: string): Promise<Set<string>> {
   return new Set(text.split('\n').filter((l) => l !== ''));
 }
 
-/** After a run: anything never listed is a partial clip → quarantine; then drop the run folder. */
-export async function closeRun(ctx: StagingContext, runDir: string, failures: number): Promise<void> {
+/**
+ * After a run: a segment never listed is the open one of a killed recorder. `salvage` may rebuild
+ * it as a clip (open-segment.ts); what it does not take is a partial clip → quarantine. Then the
+ * run folder is dropped.
+ */
+export async function closeRun(
+  ctx: StagingContext,
+  runDir: string,
+  failures: number,
+  salvage?: (file: string) => Promise<boolean>,
+): Promise<void> {
   if (failures > 0) return; // keep the CSV: the next recovery re-enqueues (idempotent)
-  await quarantineUnlisted(ctx, runDir);
+  await quarantineUnlisted(ctx, runDir, salvage);
   await fs.rm(runDir, { recursive: true, force: true });
 }
 
@@ -58,9 +67,14 @@ function isDerived(f: string): boolean {
   );
 }
 
-async function quarantineUnlisted(ctx: StagingContext, runDir: string): Promise<void> {
-  for (const f of await fs.readdir(runDir)) {
+async function quarantineUnlisted(
+  ctx: StagingContext,
+  runDir: string,
+  salvage?: (file: string) => Promise<boolean>,
+): Promise<void> {
+  for (const f of (await fs.readdir(runDir)).sort()) {
     if (f === LIST_FILE || f === ANNOUNCED_FILE || isDerived(f)) continue;
+    if (salvage && (await salvage(f))) continue;
     const abs = path.join(runDir, f);
     await quarantine(ctx.clipsDir, abs, {
       code: 'partial',
