@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { modelListPast, pairModelSegment } from '../core/model-pairing';
+import { modelListPast, modelStartPassed, pairModelSegment } from '../core/model-pairing';
 import type { SegmentEntry } from '../core/segment-list';
 import type { ListedSequence } from './model-segments';
 
@@ -49,6 +49,7 @@ export class LiveModelPairer {
     const models = await this.clips.until(
       (ms) =>
         modelListPast(evidence, ms, offset, this.tolerance) ||
+        modelStartPassed(n, evidence, ms, offset, this.tolerance) ||
         pairModelSegment(n, evidence, ms, offset, this.tolerance) !== undefined,
       this.waitMs,
     );
