@@ -57,8 +57,7 @@ export interface TestRecord {
  */
 export async function openTestRecord(backend: RecordBackend, opts: { migrate?: boolean } = {}): Promise<TestRecord> {
   if (backend === 'pglite') {
-    const db =
-      opts.migrate === false ? await openPglite(undefined) : await openPglite(undefined, await pgliteTemplate());
+    const db = opts.migrate === false ? await openPglite(undefined) : await openTemplatePglite();
     return { db, close: () => db.close() };
   }
   const throwaway = await createThrowawayDatabase();
