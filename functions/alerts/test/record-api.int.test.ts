@@ -7,7 +7,7 @@ import { promisify } from 'node:util';
 import { startAlerts, type RunningAlerts } from '../src/app/start-alerts';
 import { INCIDENT_CSV_COLUMNS } from '../src/core/csv';
 import { alertData, EventType, postEvent, testEnv } from './helpers';
-import { createThrowawayDatabase, RECORD_BACKENDS } from '../../../test/support/record-db';
+import { createThrowawayDatabase, openTemplatePglite, RECORD_BACKENDS } from '../../../test/support/record-db';
 import { deleteKeysUnder, makeTestClip, withRedis } from '../../../test/support';
 import { launchChromium } from '../../../test/support/browser';
 
@@ -54,7 +54,8 @@ describe.each(RECORD_BACKENDS)('the record on %s, through the alerts API', (back
     }
     env = await testEnv({ ...extra, RECORD_RETENTION_INTERVAL_MS: '0' });
     await makeTestClip(path.join(env.clipsDir, fire.clipPath), { seconds: 1 });
-    alerts = await startAlerts(env.config);
+    // PGlite from the run's migrated template (1.9 CPU-s, not 8.4 for initdb + migrations; record-migrate.int migrates)
+    alerts = await startAlerts(env.config, backend === 'pglite' ? { openRecord: openTemplatePglite } : {});
   });
   afterAll(async () => {
     await alerts?.stop();

@@ -1,4 +1,4 @@
-import { modelListPast, pairingTolerance, pairModelSegment } from '../src/core/model-pairing';
+import { modelListPast, modelStartPassed, pairingTolerance, pairModelSegment } from '../src/core/model-pairing';
 
 /** Issue #26.1: evidence and model segments, both on the input's one clock, paired by time within one model frame. */
 describe('pairModelSegment', () => {
@@ -40,5 +40,38 @@ describe('modelListPast', () => {
       ),
     ).toBe(true);
     expect(modelListPast({ start: 4, end: 8 }, [], tol)).toBe(false);
+  });
+});
+
+// VIDEO_FPS=2: one model frame + 20 ms
+const tol = pairingTolerance(2);
+const seg = (start: number, end: number) => ({ start, end });
+
+describe('modelStartPassed: when waiting for a model segment is over', () => {
+  test('in phase: the segment that will pair is still open (the list ends at the window start), so keep waiting', () => {
+    const evidence = seg(5, 10);
+    const models = [seg(0, 5)];
+    expect(modelStartPassed(1, evidence, models, tol)).toBe(false);
+    expect(modelListPast(evidence, models, tol)).toBe(false);
+    expect(pairModelSegment(1, evidence, [...models, seg(5, 10)], tol)).toBe(1);
+  });
+
+  test('out of phase: once a listed segment ends past the window start, none can pair, long before the list passes its end', () => {
+    // evidence cut at source keyframes 2.9 s past the model's 5 s grid (a run that joined mid-GOP)
+    const evidence = seg(7.9, 12.9);
+    const models = [seg(0, 5), seg(5, 10)];
+    expect(pairModelSegment(2, evidence, models, tol)).toBeUndefined();
+    expect(modelStartPassed(2, evidence, models, tol)).toBe(true);
+    // the old rule alone waited for [10, 15], a whole model segment more
+    expect(modelListPast(evidence, models, tol)).toBe(false);
+  });
+
+  test('a list ending within one model frame past the start may still be followed by the pairing segment: wait', () => {
+    expect(modelStartPassed(1, seg(5, 10), [seg(0, 5 + tol / 2)], tol)).toBe(false);
+  });
+
+  test("a run's first segment is compared from 0, where the model output starts", () => {
+    expect(modelStartPassed(0, seg(0.9, 5.9), [], tol)).toBe(false);
+    expect(modelStartPassed(0, seg(0.9, 7.9), [seg(0, 5)], tol)).toBe(true);
   });
 });

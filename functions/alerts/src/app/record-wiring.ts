@@ -4,7 +4,7 @@ import type { Config } from '../../../shared/src/config';
 import type { CameraRegistry } from '../../../shared/src/camera-registry/store';
 import { toError } from '../../../shared/src/errors';
 import type { AlertData, CameraStatusEvent, VerdictCreated } from '../../../shared/src/events';
-import { openRecord, type RecordDb } from '../../../shared/src/record/open';
+import { openRecord, type RecordDb, type RecordSettings } from '../../../shared/src/record/open';
 import type { Request, Response } from '../../../shared/src/http';
 import type { AlertStore } from '../adapters/redis-store';
 import type { AlertEventKind } from '../core/incidents';
@@ -60,6 +60,8 @@ export interface RecordDeps {
   /** A clip's thumbnail (the dashboard's ffmpeg cache), for evidence bundles. */
   readonly thumbnail?: (clipPath: string) => Promise<Buffer>;
   readonly now?: () => Date;
+  /** Opens the record (default openRecord: migrated PostgreSQL or PGlite); tests start a PGlite from a migrated template. */
+  readonly openRecord?: (settings: RecordSettings) => Promise<RecordDb>;
 }
 
 /**
@@ -74,7 +76,7 @@ export async function startRecord(config: Config, deps: RecordDeps): Promise<Run
     return undefined;
   }
   const now = deps.now ?? (() => new Date());
-  const db = await openRecord(config.record);
+  const db = await (deps.openRecord ?? openRecord)(config.record);
   const writer = new RecordWriter(db);
   const reader = new RecordReader(db, now);
   const audit = new AuditLog(db);

@@ -15,7 +15,7 @@ import { boundSlowClients } from '../adapters/slow-clients';
 import { authSettingsFor } from './auth-settings';
 import { createAlertsHandler } from '../handler';
 import { createDashboardRoutes, createLiveState, createSharedParts } from './dashboard-parts';
-import { startRecord } from './record-wiring';
+import { startRecord, type RecordDeps } from './record-wiring';
 import { redisKeys } from '../../../shared/src/keys';
 import { closeRedis } from '../../../shared/src/redis-stop';
 
@@ -27,6 +27,8 @@ export interface AlertsDeps {
   readonly port?: number;
   /** Interface to bind. @default BIND_HOST (127.0.0.1) */
   readonly host?: string;
+  /** Opens the system of record instead of openRecord (tests: a PGlite from a migrated template, test/support/record-db.ts). */
+  readonly openRecord?: RecordDeps['openRecord'];
 }
 
 /** A running alerts function. */
@@ -100,6 +102,7 @@ export async function startAlerts(config: Config, deps: AlertsDeps = {}): Promis
     logger,
     legalHoldKey: redisKeys(common.redisPrefix).legalHoldClips,
     thumbnail: (clip) => shared.thumbs.get(clip),
+    ...(deps.openRecord ? { openRecord: deps.openRecord } : {}),
   }).catch(async (err: unknown) => {
     await Promise.allSettled([sub.quit(), redis.quit()]);
     throw err;

@@ -1,6 +1,6 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { modelListPast, pairModelSegment, type TimedSegment } from '../core/model-pairing';
+import { modelListPast, modelStartPassed, pairModelSegment, type TimedSegment } from '../core/model-pairing';
 import type { SegmentEntry } from '../core/segment-list';
 import type { ListedSequence } from './model-segments';
 
@@ -39,7 +39,9 @@ export class LiveModelPairer {
   async pair(n: number, evidence: SegmentEntry): Promise<Pairing> {
     const models = await this.clips.until(
       (ms) =>
-        modelListPast(evidence, ms, this.tolerance) || pairModelSegment(n, evidence, ms, this.tolerance) !== undefined,
+        modelListPast(evidence, ms, this.tolerance) ||
+        modelStartPassed(n, evidence, ms, this.tolerance) ||
+        pairModelSegment(n, evidence, ms, this.tolerance) !== undefined,
       this.waitMs,
     );
     const j = pairModelSegment(n, evidence, models, this.tolerance);

@@ -57,3 +57,24 @@ export function modelListPast(evidence: TimedSegment, models: readonly TimedSegm
   const last = models[models.length - 1];
   return last !== undefined && last.end >= evidence.end - tolerance;
 }
+
+/**
+ * Whether the model list has passed the evidence window's START with no listed segment paired: a
+ * segment not yet listed starts where the last listed one ended or later (the segment muxer starts a
+ * segment at its cut packet, the last one's end; the model output is CFR, its timestamps only grow), so
+ * none can start within `tolerance` of the window's start any more: stop waiting. Without it a run whose
+ * keyframes were out of phase with the model's cuts waited on every clip for the model segment past the
+ * window's END, up to a segment later (measured: every clip of such a run ~4.9 s late with 5 s segments,
+ * 9.9 s between a healthy camera's clips against CAMERA_OFFLINE_SECONDS=10, so it flapped offline).
+ * @param index the evidence segment's position in its list (as pairModelSegment)
+ */
+export function modelStartPassed(
+  index: number,
+  evidence: TimedSegment,
+  models: readonly TimedSegment[],
+  tolerance: number,
+): boolean {
+  const last = models[models.length - 1];
+  const start = index === 0 ? 0 : evidence.start;
+  return last !== undefined && last.end > start + tolerance;
+}

@@ -20,15 +20,20 @@ function wrap(db: Pick<PGlite, 'query' | 'exec'>): Queryable {
   };
 }
 
+/** The embedded record, which can also dump its data directory (an uncompressed tar). */
+export type PgliteRecordDb = RecordDb & { dumpDataDir(): Promise<Blob> };
+
 /**
  * The embedded record: PGlite (one connection, in this process). `dataDir` undefined = in memory
  * (tests). pg_trgm is PGlite's contrib build (`@electric-sql/pglite/contrib/pg_trgm`), so the
  * migrations' `CREATE EXTENSION pg_trgm` works here as on a server.
+ * @param loadDataDir a data directory dumped by PGlite's dumpDataDir() to start from instead of initdb
+ *   (tests: test/support/pglite-template.ts, a migrated record made once per run)
  */
-export async function openPglite(dataDir: string | undefined): Promise<RecordDb> {
+export async function openPglite(dataDir: string | undefined, loadDataDir?: Blob): Promise<PgliteRecordDb> {
   // PGlite makes only the last folder (a fresh clone has no .safety-hanta/ yet: npm start failed with ENOENT)
   if (dataDir !== undefined) await fs.mkdir(dataDir, { recursive: true });
-  const db = await PGlite.create(dataDir, { extensions: { pg_trgm } });
+  const db = await PGlite.create(dataDir, { extensions: { pg_trgm }, ...(loadDataDir ? { loadDataDir } : {}) });
   return {
     kind: 'pglite',
     ...wrap(db),
@@ -36,5 +41,6 @@ export async function openPglite(dataDir: string | undefined): Promise<RecordDb>
     transaction: (fn) => db.transaction((tx) => fn(wrap(tx))),
     session: (fn) => fn(wrap(db)),
     close: () => db.close(),
+    dumpDataDir: () => db.dumpDataDir('none'),
   };
 }
