@@ -30,14 +30,18 @@ const ENCODERS = {
   hevc: ['-c:v', 'libx265', '-preset', 'ultrafast', '-x265-params', `keyint=${FPS}:log-level=error`, '-tag:v', 'hvc1'],
 };
 
-/** Records 2 s segments in real time and SIGKILLs ffmpeg once the second segment has data on disk. */
+/**
+ * Records 1 s segments in real time, flushing every packet as the recorder does (core/recorder-args.ts), and
+ * SIGKILLs ffmpeg once the second segment has a few frames on disk.
+ */
 async function killedRun(runDir: string, codec: keyof typeof ENCODERS): Promise<void> {
   fs.mkdirSync(runDir, { recursive: true });
   const ff = spawn(
     'ffmpeg',
     ['-hide_banner', '-nostdin', '-loglevel', 'error', '-re', '-f', 'lavfi']
-      .concat(['-i', `testsrc2=size=320x240:rate=${FPS},noise=alls=40:allf=t`, ...ENCODERS[codec], '-b:v', '3M'])
-      .concat(['-f', 'segment', '-segment_time', '2', '-segment_format', 'mp4', '-reset_timestamps', '1'])
+      .concat(['-i', `testsrc2=size=320x240:rate=${FPS}`, ...ENCODERS[codec], '-b:v', '1M'])
+      .concat(['-f', 'segment', '-segment_time', '1', '-segment_format', 'mp4', '-reset_timestamps', '1'])
+      .concat(['-segment_format_options', 'flush_packets=1'])
       .concat([
         '-segment_list',
         path.join(runDir, LIST_FILE),
@@ -49,12 +53,12 @@ async function killedRun(runDir: string, codec: keyof typeof ENCODERS): Promise<
   );
   const exited = new Promise((resolve) => ff.once('exit', resolve));
   try {
-    // the muxer writes the open segment's samples in 256 KiB blocks: wait for the first block
+    // a keyframe and a few frames after it (ftyp + free + the mdat header are 48 bytes)
     await waitFor(
-      () => (fs.statSync(path.join(runDir, 'seg-000001.mp4'), { throwIfNoEntry: false })?.size ?? 0) > 200_000,
+      () => (fs.statSync(path.join(runDir, 'seg-000001.mp4'), { throwIfNoEntry: false })?.size ?? 0) > 30_000,
       {
         timeoutMs: 30_000,
-        what: 'samples of the second segment on disk',
+        what: () => `samples of the second segment on disk (have ${fs.readdirSync(runDir).join(', ')})`,
       },
     );
   } finally {
