@@ -79,7 +79,15 @@ function cycles(program: ts.Program): Outcome {
 }
 
 async function main(argv: readonly string[]): Promise<void> {
-  const steps = parseSteps(argv);
+  let steps: Step[];
+  try {
+    steps = parseSteps(argv);
+  } catch (e) {
+    // a usage error: the message lists the steps, a stack would only bury it
+    console.error(e instanceof Error ? e.message : String(e));
+    process.exitCode = 2;
+    return;
+  }
   const children = runChildren(steps);
   const outcomes: Outcome[] = [];
   const programSteps = steps.filter((s) => PROGRAM_STEPS.includes(s));
