@@ -95,7 +95,9 @@ test('model clip = evidence window (GOP 1 s and 4 s, keyframes 0.1 s before the 
   const all = await waitFor(
     async () => {
       const j = await jobs();
-      return of(j, camOf(1)).length >= 5 && of(j, camOf(4)).length >= 4 && of(j, camOf(10)).length >= 3 ? j : undefined;
+      // GOP 10 s: its first clip and one whole 10 s clip after it (each a 10 s wait) are enough to show it never
+      // pairs; more only cost real time (issue #22)
+      return of(j, camOf(1)).length >= 5 && of(j, camOf(4)).length >= 4 && of(j, camOf(10)).length >= 2 ? j : undefined;
     },
     { timeoutMs: 90_000, what: 'clips from every camera' },
   );
