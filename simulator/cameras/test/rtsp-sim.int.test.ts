@@ -4,6 +4,7 @@ import path from 'node:path';
 import { PALETTE, type Rgb } from '../../shared/palette';
 import { computeGroundTruth, groundTruthAt, renderScene, SCENES, startRtspSim, type RtspSimHandle } from '../src/index';
 import { probeStreams, rawFrames, videoCodecSize } from '../../../test/support/media';
+import { waitFor } from '../../../test/support';
 
 // 10 fps, not rtsp-sim's default 25: the test renders three scenes from an empty cache (x264 + lavfi drawing cost
 // CPU per frame) and its cameras' packet rates follow the fps; what it checks does not depend on the rate.
@@ -162,7 +163,11 @@ describe('rtsp-sim (real ffmpeg, real RTSP server)', () => {
     const added = await post();
     expect(added.status).toBe(201);
     expect(await added.json()).toMatchObject({ camera: 2, id: 'cam2', scene: SCENES[1]!.name, state: 'up' });
-    expect(await probe(sim.urlFor(2))).toBe('h264,640,360');
+    // 201 once its publisher is spawned; ffmpeg publishes a moment later (a 404 until then), longer beside other
+    // suites (a fresh-clone run on 2026-12-07 probed it too early and failed): readable within 20 s
+    expect(await waitFor(() => probe(sim.urlFor(2)), { timeoutMs: 20_000, what: 'cam2 readable' })).toBe(
+      'h264,640,360',
+    );
     const named = await post({ scene: SCENES[0]!.name, n: 7 });
     expect(await named.json()).toMatchObject({ camera: 7, scene: SCENES[0]!.name });
     expect((await post({ scene: 'no-such-scene' })).status).toBe(409);
