@@ -60,7 +60,8 @@ export function mp4VideoInfo(buf: Buffer): Mp4VideoInfo {
     for (const trak of walk(buf, top)) {
       const t = trackInfo(buf, trak);
       if (t === 'fragmented') fragmented = true;
-      else if (t && !found) found = t;
+      else if (t.isVideo && t.frames >= 0 && !found)
+        found = { frames: t.frames, width: t.width, height: t.height, duration: t.duration };
     }
   }
   if (!found) throw new Error('no video track with a sample table in the MP4 header');
@@ -76,10 +77,19 @@ function walk(buf: Buffer, moov: Box): Box[] {
   return [...boxes(buf, moov.body, moov.end)].filter((b) => b.type === 'trak' || b.type === 'mvex');
 }
 
-function trackInfo(
-  buf: Buffer,
-  trak: Box,
-): { frames: number; width: number; height: number; duration: number } | 'fragmented' | undefined {
+/** What one `trak` says; `frames` is -1 without a sample table (`stsz`). */
+interface Track {
+  isVideo: boolean;
+  frames: number;
+  width: number;
+  height: number;
+  /** Seconds, from the track's mdhd. */
+  duration: number;
+  /** The first sample entry's type and decoder configuration, when it has an `avcC`/`hvcC`. */
+  codec?: VideoCodecConfig | undefined;
+}
+
+function trackInfo(buf: Buffer, trak: Box): Track | 'fragmented' {
   if (trak.type === 'mvex') return 'fragmented';
   let isVideo = false;
   let timescale = 0;
@@ -87,6 +97,7 @@ function trackInfo(
   let frames = -1;
   let width = 0;
   let height = 0;
+  let codec: VideoCodecConfig | undefined;
   const visit = (b: Box): void => {
     if (CONTAINERS.has(b.type)) {
       for (const c of boxes(buf, b.body, b.end)) visit(c);
@@ -112,11 +123,11 @@ function trackInfo(
         width = buf.readUInt16BE(entry + 32);
         height = buf.readUInt16BE(entry + 34);
       }
+      codec ??= sampleEntryCodec(buf, b);
     }
   };
   visit(trak);
-  if (!isVideo || frames < 0) return undefined;
-  return { frames, width, height, duration: timescale > 0 ? duration / timescale : 0 };
+  return { isVideo, frames, width, height, duration: timescale > 0 ? duration / timescale : 0, codec };
 }
 
 /** The first video sample entry's type (`avc1`, `hvc1`, `hev1` …) and its decoder configuration box (`avcC`/`hvcC`) payload. */
@@ -127,36 +138,27 @@ export interface VideoCodecConfig {
 
 /**
  * Reads the video track's sample entry: what a stream copy needs to rebuild a clip whose own
- * `moov` was never written (capture's salvage of a killed recorder's open segment). A
- * VisualSampleEntry has 78 bytes of fields after its 8-byte header, then its child boxes
- * (ISO/IEC 14496-12 §12.1.3; the `avcC` box of ISO/IEC 14496-15 §5.4.2, `hvcC` §8.4.1).
+ * `moov` was never written (capture's salvage of a killed recorder's open segment).
  */
 export function videoCodecConfig(buf: Buffer): VideoCodecConfig | undefined {
   for (const top of boxes(buf, 0, buf.length)) {
     if (top.type !== 'moov') continue;
     for (const trak of walk(buf, top)) {
-      const found = sampleEntryOf(buf, trak);
-      if (found) return found;
+      const t = trackInfo(buf, trak);
+      if (t !== 'fragmented' && t.isVideo && t.codec) return t.codec;
     }
   }
   return undefined;
 }
 
-function sampleEntryOf(buf: Buffer, trak: Box): VideoCodecConfig | undefined {
-  let isVideo = false;
-  let found: VideoCodecConfig | undefined;
-  const visit = (b: Box): void => {
-    if (CONTAINERS.has(b.type)) {
-      for (const c of boxes(buf, b.body, b.end)) visit(c);
-      return;
-    }
-    if (b.type === 'hdlr') isVideo = buf.toString('latin1', b.body + 8, b.body + 12) === 'vide';
-    if (b.type !== 'stsd' || found) return;
-    const entry = [...boxes(buf, b.body + 8, b.end)][0];
-    if (!entry) return;
-    const config = [...boxes(buf, entry.body + 78, entry.end)].find((c) => c.type === 'avcC' || c.type === 'hvcC');
-    if (config) found = { entry: entry.type, config: buf.subarray(config.body, config.end) };
-  };
-  visit(trak);
-  return isVideo ? found : undefined;
+/**
+ * The `stsd` box's first sample entry and its `avcC`/`hvcC` payload. A VisualSampleEntry has 78 bytes of fields
+ * after its 8-byte header, then its child boxes (ISO/IEC 14496-12 §12.1.3; the `avcC` box of ISO/IEC 14496-15
+ * §5.4.2, `hvcC` §8.4.1).
+ */
+function sampleEntryCodec(buf: Buffer, stsd: Box): VideoCodecConfig | undefined {
+  const entry = [...boxes(buf, stsd.body + 8, stsd.end)][0];
+  if (!entry) return undefined;
+  const config = [...boxes(buf, entry.body + 78, entry.end)].find((c) => c.type === 'avcC' || c.type === 'hvcC');
+  return config && { entry: entry.type, config: buf.subarray(config.body, config.end) };
 }
