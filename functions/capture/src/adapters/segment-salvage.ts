@@ -16,7 +16,8 @@ export type Salvage = { ok: true; durationMs: number; nals: number } | { ok: fal
  * H.264/HEVC demuxers time the frames at `-framerate` ("framerate: set the frame rate", the raw
  * video demuxers' option, https://ffmpeg.org/ffmpeg-formats.html#h264), so a camera with a varying
  * frame rate gets its clip's length only approximately. HEVC is tagged `hvc1` as the recorder's own
- * evidence (core/recorder-args.ts); the mp4 muxer refuses that tag on H.264, so only there. Never throws; `out` is removed when it fails.
+ * evidence (core/recorder-args.ts); the mp4 muxer refuses that tag on H.264, so only there. Never
+ * throws; `out` is removed when it fails.
  */
 export async function salvageSegment(i: {
   partial: string;
@@ -38,32 +39,11 @@ export async function salvageSegment(i: {
     const { stream, nals, slices } = toAnnexB(partial.subarray(at), ps);
     if (slices === 0) return { ok: false, reason: `the open segment holds no whole slice (${nals} NAL units)` };
     await fs.writeFile(annexB, stream);
-    await run(
-      i.ffmpegPath,
-      [
-        '-hide_banner',
-        '-nostdin',
-        '-loglevel',
-        'error',
-        '-f',
-        ps.codec,
-        '-framerate',
-        fps.toFixed(3),
-        '-i',
-        annexB,
-      ].concat([
-        '-map',
-        '0:v:0',
-        '-c',
-        'copy',
-        ...(ps.codec === 'hevc' ? ['-tag:v', 'hvc1'] : []),
-        '-f',
-        'mp4',
-        '-y',
-        i.out,
-      ]),
-      { timeout: 30_000 },
-    );
+    const input = ['-f', ps.codec, '-framerate', fps.toFixed(3), '-i', annexB];
+    const output = ['-map', '0:v:0', '-c', 'copy', ...(ps.codec === 'hevc' ? ['-tag:v', 'hvc1'] : []), '-f', 'mp4'];
+    await run(i.ffmpegPath, ['-hide_banner', '-nostdin', '-loglevel', 'error', ...input, ...output, '-y', i.out], {
+      timeout: 30_000,
+    });
     const check = await checkMp4File(i.out);
     if (!check.ok) throw new Error(`rebuilt clip rejected: ${check.reason}`);
     return { ok: true, durationMs: check.durationMs, nals };
