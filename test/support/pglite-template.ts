@@ -8,6 +8,7 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { renderOnce } from '../../simulator/cameras/src/adapters/render-lock';
+import { fileExists } from '../../functions/shared/src/file-exists';
 import { loadMigrations, migrate } from '../../functions/shared/src/record/migrate';
 import { openPglite } from '../../functions/shared/src/record/pglite-db';
 
@@ -22,12 +23,6 @@ async function templateKey(): Promise<string> {
   for (const m of await loadMigrations()) hash.update(`${m.version} ${m.name}\n${m.sql}\n`);
   return hash.digest('hex').slice(0, 16);
 }
-
-const exists = (file: string) =>
-  fs.access(file).then(
-    () => true,
-    () => false,
-  );
 
 /** Migrates a fresh in-memory PGlite and writes its dump to `file` (whole or not at all: a rename). */
 async function makeTemplate(file: string): Promise<void> {
@@ -54,7 +49,7 @@ export function pgliteTemplate(): Promise<Blob> {
     const file = path.join(DIR, `${await templateKey()}.tar`);
     await renderOnce(
       `${file}.lock`,
-      () => exists(file),
+      () => fileExists(file),
       () => makeTemplate(file),
     );
     return new Blob([await fs.readFile(file)]);

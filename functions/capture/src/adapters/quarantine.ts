@@ -1,5 +1,6 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
+import { fileExists } from '../../../shared/src/file-exists';
 import type { RejectCode } from '../core/mp4-boxes';
 
 /** Where rejected clips go: never deleted, each beside a `<name>.reason.json`. */
@@ -27,15 +28,8 @@ export async function quarantine(clipsDir: string, absFile: string, record: Quar
   const base = path.basename(absFile);
   let target = path.join(dir, base);
   // two rejects of the same name must not overwrite each other's evidence
-  if (await exists(target)) target = path.join(dir, `${Date.now()}-${base}`);
+  if (await fileExists(target)) target = path.join(dir, `${Date.now()}-${base}`);
   await fs.rename(absFile, target);
   await fs.writeFile(`${target}.reason.json`, `${JSON.stringify(record, null, 2)}\n`);
   return path.relative(clipsDir, target);
-}
-
-async function exists(p: string): Promise<boolean> {
-  return fs.access(p).then(
-    () => true,
-    () => false,
-  );
 }

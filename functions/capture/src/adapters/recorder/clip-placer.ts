@@ -2,6 +2,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { clipStamp, type ClipSource } from '../../../../shared/src/clip-job';
 import { isUnrecoverable, toError } from '../../../../shared/src/errors';
+import { fileExists } from '../../../../shared/src/file-exists';
 import type { ClipRecorded } from '../../../../shared/src/events';
 import { modelClipPaths } from '../../../../shared/src/model-clip';
 import { segmentWallStartMs } from '../../core/segment-list';
@@ -67,7 +68,7 @@ export class ClipPlacer {
   async reannounce(runDir: string, seg: ListedSegment): Promise<boolean> {
     const start = new Date(segmentWallStartMs(seg));
     const rel = path.join(this.o.cameraId, `${clipStamp(start)}.mp4`);
-    if (!(await exists(path.join(this.o.clipsDir, rel)))) return true; // already handled and deleted, or renamed under a bumped stamp
+    if (!(await fileExists(path.join(this.o.clipsDir, rel)))) return true; // already handled and deleted, or renamed under a bumped stamp
     this.lastOf.set(runDir, { abs: path.join(this.o.clipsDir, rel), seg });
     try {
       await this.handOver(rel, seg, start, false);
@@ -175,17 +176,10 @@ async function moveNoClobber(from: string, to: string): Promise<boolean> {
     const code = (err as NodeJS.ErrnoException).code;
     if (code === 'EEXIST') return false;
     if (code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'EOPNOTSUPP' && code !== 'ENOSYS') throw err;
-    if (await exists(to)) return false;
+    if (await fileExists(to)) return false;
     await fs.rename(from, to);
     return true;
   }
   await fs.unlink(from);
   return true;
-}
-
-function exists(abs: string): Promise<boolean> {
-  return fs.access(abs).then(
-    () => true,
-    () => false,
-  );
 }
