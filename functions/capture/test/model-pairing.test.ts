@@ -1,8 +1,12 @@
 import { modelListPast, modelStartPassed, pairingTolerance, pairModelSegment } from '../src/core/model-pairing';
 
 /** Issue #26.1: evidence and model segments, both on the input's one clock, paired by time within one model frame. */
+
+// VIDEO_FPS=2: one model frame + 20 ms (0.52 s)
+const tol = pairingTolerance(2);
+const seg = (start: number, end: number) => ({ start, end });
+
 describe('pairModelSegment', () => {
-  const tol = pairingTolerance(2); // 0.52 s at 2 fps
   const models = [0, 4, 8, 12].map((s) => ({ start: s, end: s + 4 }));
 
   it('pairs a window whose ends are each within one model frame, early or late', () => {
@@ -26,26 +30,12 @@ describe('pairModelSegment', () => {
 });
 
 describe('modelListPast', () => {
-  const tol = pairingTolerance(2);
   it('stops waiting once the model list reaches the window end, not before', () => {
-    expect(modelListPast({ start: 4, end: 8 }, [{ start: 0, end: 4 }], tol)).toBe(false);
-    expect(
-      modelListPast(
-        { start: 4, end: 8 },
-        [
-          { start: 0, end: 4 },
-          { start: 4, end: 7.6 },
-        ],
-        tol,
-      ),
-    ).toBe(true);
-    expect(modelListPast({ start: 4, end: 8 }, [], tol)).toBe(false);
+    expect(modelListPast(seg(4, 8), [seg(0, 4)], tol)).toBe(false);
+    expect(modelListPast(seg(4, 8), [seg(0, 4), seg(4, 7.6)], tol)).toBe(true);
+    expect(modelListPast(seg(4, 8), [], tol)).toBe(false);
   });
 });
-
-// VIDEO_FPS=2: one model frame + 20 ms
-const tol = pairingTolerance(2);
-const seg = (start: number, end: number) => ({ start, end });
 
 describe('modelStartPassed: when waiting for a model segment is over', () => {
   test('in phase: the segment that will pair is still open (the list ends at the window start), so keep waiting', () => {
