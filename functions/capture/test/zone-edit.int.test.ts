@@ -2,7 +2,7 @@
  * Issue #26.9 / #26.5, capture's side of a zone edit: the recorder restarts to draw the new zones
  * into its model clips, and that restart costs at most one segment of coverage. An rtsp-sim
  * camera (1 s GOP: model clips pair with its clips unless its keyframes are out of phase with the model's cut
- * points, which the test tolerates and says), SEGMENT_SECONDS=4, zones changed in the
+ * points, which the test tolerates and says), SEGMENT_SECONDS=2, zones changed in the
  * registry while recording: the clips before the edit carry the old zones' hash, the clips after
  * it the new one, never interleaved, and the video lost over the restart (time spanned minus the
  * clips' own durations, which does not depend on how each clip is dated) is ≤ SEGMENT_SECONDS.
@@ -22,7 +22,9 @@ import type { RtspSimHandle } from '../../../simulator/cameras/src/index';
 import { waitFor } from '../../../test/support';
 import { captureTestRig } from './rig';
 
-const SEGMENT = 4;
+// 2 s, not 4 (issue #22: this file waits on real time, ~6 clips): the claim is "≤ 1 segment lost", so a shorter
+// segment only makes the bound tighter (measured loss 372 ms at 4 s), and the 1 s GOP still pairs every clip
+const SEGMENT = 2;
 let sim: RtspSimHandle | undefined;
 let capture: CaptureHandle | undefined;
 let clipsDir = '';
@@ -88,7 +90,7 @@ test('a zone edit restarts the recorder with the new zones and loses ≤ 1 segme
   // never interleaved: every old-zone clip ends before the first new-zone clip starts. Within 1 s: the
   // wall-clock dates come from the segment lists' mtimes, and a new run's first clip is dated back from its
   // listing by its media's length, which an RTSP server's burst at connect makes a few frames longer than
-  // the wall time it took (overlaps of 120–280 ms measured); an interleaved clip would overlap by a whole segment (4 s)
+  // the wall time it took (overlaps of 120–280 ms measured); an interleaved clip would overlap by a whole segment (2 s)
   const end = (j: ClipJob) => Date.parse(j.startedAt) + j.durationMs;
   if (before.length > 0 && after.length > 0)
     expect(end(before.at(-1)!)).toBeLessThanOrEqual(Date.parse(after[0]!.startedAt) + 1000);
