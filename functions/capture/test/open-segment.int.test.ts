@@ -86,7 +86,9 @@ const quarantined = (clipsDir: string) => {
   return fs.existsSync(dir) ? fs.readdirSync(dir) : [];
 };
 
-test.each(['h264', 'hevc'] as const)(
+// The cases run concurrently (issue #22): each waits on its own real-time ffmpeg (~1.3 s per killed run) in its
+// own temporary folder, with its own placer and metrics; nothing is shared between them but `roots`.
+test.concurrent.each(['h264', 'hevc'] as const)(
   '%s: the killed run’s open segment becomes the clip after its last one, playable to its last whole NAL',
   async (codec) => {
     const clipsDir = fs.mkdtempSync(path.join(os.tmpdir(), `open-segment-${codec}-`));
@@ -119,33 +121,39 @@ test.each(['h264', 'hevc'] as const)(
   60_000,
 );
 
-test('an open segment that cannot be rebuilt (garbage after the mdat, or no placed clip to copy from) is quarantined as partial', async () => {
-  const clipsDir = fs.mkdtempSync(path.join(os.tmpdir(), 'open-segment-bad-'));
-  roots.push(clipsDir);
-  const runDir = path.join(clipsDir, '.staging', 'cam1', 'run-1');
-  await killedRun(runDir, 'h264');
-  const [first] = await readListed(path.join(runDir, LIST_FILE));
-  // the second segment's samples overwritten with noise: no NAL length in it holds
-  const open = path.join(runDir, 'seg-000001.mp4');
-  const bytes = fs.readFileSync(open);
-  bytes.fill(0xff, mdatPayloadOffset(bytes));
-  fs.writeFileSync(open, bytes);
-  const { taken, ctx, placer } = rig(clipsDir);
-  await placer.finish(runDir, { ...first!, listedAt: Date.now() }, undefined, true);
-  await closeRun(ctx, runDir, 0, openSegmentSalvager(ctx, placer, runDir));
-  expect(taken).toHaveLength(1);
-  expect(quarantined(clipsDir).filter((f) => f.endsWith('.reason.json'))).toHaveLength(1);
+test.concurrent(
+  'an open segment that cannot be rebuilt (garbage after the mdat, or no placed clip to copy from) is quarantined as partial',
+  async () => {
+    const clipsDir = fs.mkdtempSync(path.join(os.tmpdir(), 'open-segment-bad-'));
+    roots.push(clipsDir);
+    const runDir = path.join(clipsDir, '.staging', 'cam1', 'run-1');
+    // both killed runs recorded at once (each waits on real time); run-2 is closed only after run-1's clip is placed
+    const other = path.join(clipsDir, '.staging', 'cam1', 'run-2');
+    // (settled both before a failure is thrown: neither ffmpeg outlives the test)
+    for (const r of await Promise.allSettled([killedRun(runDir, 'h264'), killedRun(other, 'h264')]))
+      if (r.status === 'rejected') throw r.reason;
+    const [first] = await readListed(path.join(runDir, LIST_FILE));
+    // the second segment's samples overwritten with noise: no NAL length in it holds
+    const open = path.join(runDir, 'seg-000001.mp4');
+    const bytes = fs.readFileSync(open);
+    bytes.fill(0xff, mdatPayloadOffset(bytes));
+    fs.writeFileSync(open, bytes);
+    const { taken, ctx, placer } = rig(clipsDir);
+    await placer.finish(runDir, { ...first!, listedAt: Date.now() }, undefined, true);
+    await closeRun(ctx, runDir, 0, openSegmentSalvager(ctx, placer, runDir));
+    expect(taken).toHaveLength(1);
+    expect(quarantined(clipsDir).filter((f) => f.endsWith('.reason.json'))).toHaveLength(1);
 
-  // a run that placed nothing has no codec configuration to rebuild from
-  const other = path.join(clipsDir, '.staging', 'cam1', 'run-2');
-  await killedRun(other, 'h264');
-  await closeRun(ctx, other, 0, openSegmentSalvager(ctx, placer, other));
-  expect(taken).toHaveLength(1);
-  // its open segment, and its listed one that nothing placed here, both as partial
-  const reasons = quarantined(clipsDir).filter((f) => f.endsWith('.reason.json'));
-  expect(reasons).toHaveLength(3);
-  for (const r of reasons)
-    expect(JSON.parse(fs.readFileSync(path.join(clipsDir, QUARANTINE_DIR, 'cam1', r), 'utf8'))).toMatchObject({
-      code: 'partial',
-    });
-}, 60_000);
+    // a run that placed nothing has no codec configuration to rebuild from
+    await closeRun(ctx, other, 0, openSegmentSalvager(ctx, placer, other));
+    expect(taken).toHaveLength(1);
+    // its open segment, and its listed one that nothing placed here, both as partial
+    const reasons = quarantined(clipsDir).filter((f) => f.endsWith('.reason.json'));
+    expect(reasons).toHaveLength(3);
+    for (const r of reasons)
+      expect(JSON.parse(fs.readFileSync(path.join(clipsDir, QUARANTINE_DIR, 'cam1', r), 'utf8'))).toMatchObject({
+        code: 'partial',
+      });
+  },
+  60_000,
+);
