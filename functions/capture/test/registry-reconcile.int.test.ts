@@ -60,7 +60,9 @@ describe('capture reconciles its recorders with the camera registry', () => {
         CLIPS_DIR: clipsDir,
         NUM_STREAMS: '1',
         RTSP_URL_TEMPLATE: simTemplate(sim!),
-        SEGMENT_SECONDS: '2',
+        // 1 s clips (issue #22: the test waits in real time for a clip of the added and of the re-pointed camera);
+        // what is checked is which recorders run on which URL, not a clip's length (the sim's GOP is 1 s)
+        SEGMENT_SECONDS: '1',
         CAMERA_LEASE_TTL_SECONDS: '3',
         CAPTURE_STAGGER_MS: '0',
         CLIP_RETENTION_INTERVAL_SECONDS: '3600',
