@@ -75,12 +75,18 @@ export function inferenceSuite() {
       const [v] = await verdicts(redis, keys.verdicts);
       return { status: v?.status, types: v?.hazards.map((h) => h.type) };
     },
-    /** Inference without its HTTP server unless `deps` asks for it, stopped after the test. */
+    /**
+     * Inference without its HTTP server unless `deps` asks for it, stopped after the test. Its claims
+     * block 0.1 s, not the default 1 s: stop() waits for the blocking claim in flight to return (the
+     * lanes re-check for shutdown between claims), which held every test's cleanup ≈ 1 s (up to 2 s
+     * with a claim per lane). BLMOVE's timeout is a double in seconds since Redis 6.0
+     * (https://redis.io/docs/latest/commands/blmove/); `deps` can still ask for another.
+     */
     start: async (
       config: ReturnType<typeof testConfig>,
       deps: Parameters<typeof startInference>[1] = {},
     ): Promise<InferenceHandle> => {
-      const h = await startInference(config, { serveHttp: false, ...deps });
+      const h = await startInference(config, { serveHttp: false, claimTimeoutSeconds: 0.1, ...deps });
       cleanups.push(() => h.stop(2000));
       return h;
     },
