@@ -1,7 +1,7 @@
 /**
  * Capture end to end against rtsp-sim (real RTSP over UDP), real ffmpeg, real Redis and a
- * real CloudEvents sink: 3 cameras record 30 s of clean clips while a 4th is dropped by the
- * sim's fault switch and comes back.
+ * real CloudEvents sink: 3 cameras record clean clips while a 4th is dropped by the sim's fault
+ * switch and comes back (~24 s: the dropped camera's clip, offline and return take ~5 segments).
  */
 import fs from 'node:fs/promises';
 import os from 'node:os';
@@ -29,7 +29,7 @@ const byCamera = (all: ClipJob[], cam: string) =>
 
 const { prefix, keys, redis } = captureTestRig(() => [capture, sim, sink, clipsDir]);
 
-test('3 cameras for 30 s: valid clips of SEGMENT_SECONDS, each enqueued once, < 5 s lag (model clip included); a dropped camera goes offline and recovers', async () => {
+test('3 cameras while a 4th drops and returns: valid clips of SEGMENT_SECONDS, each enqueued once, < 5 s lag (model clip included); a dropped camera goes offline and recovers', async () => {
   sim = await startSim(4);
   sink = await startSink();
   clipsDir = await fs.mkdtemp(path.join(os.tmpdir(), 'capture-rec-'));
@@ -52,7 +52,6 @@ test('3 cameras for 30 s: valid clips of SEGMENT_SECONDS, each enqueued once, < 
     // empty ones cam4's respawns create while it is down) and must leave them alone
     CLIP_RETENTION_INTERVAL_SECONDS: '1',
   });
-  const t0 = Date.now();
   capture = await startCapture(config, { registry });
   const events = sink.events;
 
@@ -78,8 +77,15 @@ test('3 cameras for 30 s: valid clips of SEGMENT_SECONDS, each enqueued once, < 
   expect(online.at).toBeGreaterThan(offline.at);
   expect(byCamera(await jobs(), 'cam4').some((j) => Date.parse(j.startedAt) >= restored - 1000)).toBe(true);
 
-  // 30 s of recording for cam1–3
-  await waitFor(() => Date.now() - t0 >= 30_000, { timeoutMs: 40_000, what: '30 s of recording', everyMs: 250 });
+  // cam1–3 recorded all the while cam4 was away and back (~24 s, none of them may have gone offline), and at
+  // least 4 clips each. It was a fixed 30 s (issue #22): that only added ~6 s of waiting after cam4's return
+  await waitFor(
+    async () => {
+      const all = await jobs();
+      return ['cam1', 'cam2', 'cam3'].every((cam) => byCamera(all, cam).length >= 4);
+    },
+    { timeoutMs: 40_000, what: async () => `4 clips of each of cam1–3 (have ${(await jobs()).length} in all)` },
+  );
   expect(events.filter((e) => e.type === EventType.cameraOffline).map((e) => e.data.cameraId)).toEqual(['cam4']);
   const running = await jobs();
   for (const cam of ['cam1', 'cam2', 'cam3']) {
