@@ -48,6 +48,8 @@ describe('InferenceReplicas pinned (INFERENCE_REPLICAS; fake parts as child proc
       mode: { pinned: 3 },
       graceMs: 5000,
       readyTimeoutMs: 30_000,
+      // the replacement waits for the next poll: 0.5 s, not the stack's 5 s, which this test spent idle
+      pinnedPollMs: 500,
     });
     await set.start();
     expect(set.running).toBe(3);
@@ -78,12 +80,10 @@ describe('InferenceReplicas pinned (INFERENCE_REPLICAS; fake parts as child proc
     await waitUntil(() => victim.state === 'failed', {
       timeoutMs: 10_000,
       what: 'the replica to be down',
-      everyMs: 500,
     });
     await waitUntil(() => set!.running === 3 && victim.pid !== pid, {
       timeoutMs: 20_000,
       what: 'the replica to be replaced',
-      everyMs: 500,
     });
 
     const pids = set.parts().map((p) => p.pid!);
