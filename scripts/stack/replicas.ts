@@ -69,6 +69,8 @@ export interface InferenceReplicasOptions {
   /** SIGTERM grace per replica on scale-down (then SIGKILL) */
   readonly graceMs: number;
   readonly readyTimeoutMs: number;
+  /** pinned: how often the status refreshes and a replica that died for good is replaced (default 5000 ms; tests shorten it) */
+  readonly pinnedPollMs?: number | undefined;
   /** a part was added (true) or removed (false): the stack lists it in its panel and stack.json */
   readonly onPart?: ((p: Part, added: boolean) => void) | undefined;
   /** every poll, after the decision */
@@ -120,6 +122,10 @@ export class InferenceReplicas {
     if (o.first) this.slots.push({ index: 1, inference: o.first.inference, vllm: o.first.vllm, base: true });
   }
 
+  private get pinnedPollMs(): number {
+    return this.o.pinnedPollMs ?? 5000;
+  }
+
   get desired(): number {
     return this.target;
   }
@@ -133,12 +139,12 @@ export class InferenceReplicas {
     return this.slots.flatMap((s) => [s.inference, ...(s.vllm ? [s.vllm] : [])]);
   }
 
-  /** Brings the replica count to the initial target, then polls every pollingInterval (pinned: every 5 s, status only). */
+  /** Brings the replica count to the initial target, then polls every pollingInterval (pinned: every pinnedPollMs, 5 s by default). */
   async start(): Promise<void> {
     await this.redis.connect();
     await this.reconcile();
     // pinned: no decisions, but the status (running, queued, in flight) still refreshes
-    const ms = this.autoscaler ? this.settings().pollingIntervalSeconds * 1000 : 5000;
+    const ms = this.autoscaler ? this.settings().pollingIntervalSeconds * 1000 : this.pinnedPollMs;
     this.timer = setInterval(() => void this.poll(), ms);
     await this.poll();
   }
@@ -167,7 +173,10 @@ export class InferenceReplicas {
           this.keys.stackReplicas,
           JSON.stringify(s),
           'EX',
-          Math.max(5, Math.ceil(3 * (this.autoscaler ? this.settings().pollingIntervalSeconds : 5))),
+          Math.max(
+            5,
+            Math.ceil(3 * (this.autoscaler ? this.settings().pollingIntervalSeconds : this.pinnedPollMs / 1000)),
+          ),
         )
         .catch(() => undefined);
       this.o.onPoll?.(s, decision);

@@ -11,7 +11,7 @@ import { Redis } from 'ioredis';
 import { redisKeys } from '../../functions/shared/src/keys';
 import { InferenceReplicas } from '../stack/replicas';
 import type { PartSpec } from '../stack/part';
-import { alive, waitUntil } from '../../test/support';
+import { alive, waitUntil, withTimeout } from '../../test/support';
 
 const REPO = path.resolve(__dirname, '../..');
 const REDIS_URL = 'redis://127.0.0.1:6379';
@@ -48,6 +48,8 @@ describe('InferenceReplicas pinned (INFERENCE_REPLICAS; fake parts as child proc
       mode: { pinned: 3 },
       graceMs: 5000,
       readyTimeoutMs: 30_000,
+      // the replacement waits for the next poll: 0.5 s, not the stack's 5 s, which this test spent idle
+      pinnedPollMs: 500,
     });
     await set.start();
     expect(set.running).toBe(3);
@@ -74,16 +76,17 @@ describe('InferenceReplicas pinned (INFERENCE_REPLICAS; fake parts as child proc
     // a replica dies for good (no restarts left): the next poll starts it again
     const victim = parts.find((p) => p.spec.name === 'inference-2')!;
     const pid = victim.pid!;
+    // The state the death leaves it in, read right after the Part handled its exit (onExit sets it in the same
+    // tick as 'died'): with a 0.5 s poll the replacement can start within milliseconds, so polling for 'failed'
+    // could miss it.
+    const leftIn = new Promise<string>((resolve) =>
+      victim.once('died', () => process.nextTick(() => resolve(victim.state))),
+    );
     process.kill(pid, 'SIGKILL');
-    await waitUntil(() => victim.state === 'failed', {
-      timeoutMs: 10_000,
-      what: 'the replica to be down',
-      everyMs: 500,
-    });
+    expect(await withTimeout(leftIn, 10_000, 'the replica to be down')).toBe('failed');
     await waitUntil(() => set!.running === 3 && victim.pid !== pid, {
       timeoutMs: 20_000,
       what: 'the replica to be replaced',
-      everyMs: 500,
     });
 
     const pids = set.parts().map((p) => p.pid!);

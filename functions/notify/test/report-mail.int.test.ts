@@ -74,7 +74,11 @@ describe('the daily report by mail (real alerts + Postgres + chromium, real noti
         NOTIFY_REPORT_TO: 'plant-manager@plant.example, ehs@plant.example',
         NOTIFY_REPORT_TOKEN: VIEWER,
       },
-      { notify: (config, alertsUrl) => [{ ...config, notify: { ...config.notify, alertsUrl } }, { now: () => nowMs }] },
+      {
+        // the record copies notify's attempts every 0.1 s, not every 1 s: `deliveries` waits for that copy twice
+        alerts: { deliveryCopyMs: 100 },
+        notify: (config, alertsUrl) => [{ ...config, notify: { ...config.notify, alertsUrl } }, { now: () => nowMs }],
+      },
     );
     // one incident on the reported day, so the PDF has something in it
     const fire = alertData({ severity: 'danger', openedAt: '2026-12-01T01:00:00.000Z' });
@@ -86,7 +90,7 @@ describe('the daily report by mail (real alerts + Postgres + chromium, real noti
     await smtp?.close();
   });
 
-  /** The record's rows for a date's report mail (alerts copies notify's attempt stream every second). */
+  /** The record's rows for a date's report mail (alerts copies notify's attempt stream every 0.1 s here). */
   const deliveries = async (date: string, rows: number) =>
     waitUntil(
       async () => {

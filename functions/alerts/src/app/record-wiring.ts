@@ -23,7 +23,7 @@ import { loadStaticAssets } from '../adapters/static-assets';
 import { exportRoutes } from '../http/export-routes';
 import { reportRoutes } from '../http/report-routes';
 
-/** How often notify's attempt stream is copied into the record. */
+/** How often notify's attempt stream is copied into the record (RecordDeps.deliveryCopyMs overrides it). */
 const DELIVERY_COPY_MS = 1000;
 
 /** What the CloudEvent handler hands the record (handler.ts). */
@@ -62,6 +62,8 @@ export interface RecordDeps {
   readonly now?: () => Date;
   /** Opens the record (default openRecord: migrated PostgreSQL or PGlite); tests start a PGlite from a migrated template. */
   readonly openRecord?: (settings: RecordSettings) => Promise<RecordDb>;
+  /** How often notify's delivery attempts are copied into the record, ms. @default 1000 */
+  readonly deliveryCopyMs?: number;
 }
 
 /**
@@ -150,7 +152,7 @@ export async function startRecord(config: Config, deps: RecordDeps): Promise<Run
     };
     timer = setTimeout(tick, Math.min(interval, 60_000));
   }
-  // notify's delivery attempts into the record, every second (DeliveryRecorder: at least once, idempotent)
+  // notify's delivery attempts into the record, every second by default (DeliveryRecorder: at least once, idempotent)
   let copying: Promise<unknown> | undefined;
   const copyDeliveries = setInterval(() => {
     copying ??= deliveryRecorder
@@ -159,7 +161,7 @@ export async function startRecord(config: Config, deps: RecordDeps): Promise<Run
         logger.warn({ err: toError(err).message }, 'notify deliveries not recorded yet; retrying'),
       )
       .finally(() => (copying = undefined));
-  }, DELIVERY_COPY_MS);
+  }, deps.deliveryCopyMs ?? DELIVERY_COPY_MS);
   logger.info({ record: db.kind, dir: db.kind === 'pglite' ? config.record.recordDir : undefined }, 'record open');
 
   return {

@@ -29,6 +29,8 @@ export interface AlertsDeps {
   readonly host?: string;
   /** Opens the system of record instead of openRecord (tests: a PGlite from a migrated template, test/support/record-db.ts). */
   readonly openRecord?: RecordDeps['openRecord'];
+  /** How often notify's delivery attempts are copied into the record, ms (tests shorten it). @default 1000 */
+  readonly deliveryCopyMs?: RecordDeps['deliveryCopyMs'];
 }
 
 /** A running alerts function. */
@@ -103,6 +105,7 @@ export async function startAlerts(config: Config, deps: AlertsDeps = {}): Promis
     legalHoldKey: redisKeys(common.redisPrefix).legalHoldClips,
     thumbnail: (clip) => shared.thumbs.get(clip),
     ...(deps.openRecord ? { openRecord: deps.openRecord } : {}),
+    ...(deps.deliveryCopyMs !== undefined ? { deliveryCopyMs: deps.deliveryCopyMs } : {}),
   }).catch(async (err: unknown) => {
     await Promise.allSettled([sub.quit(), redis.quit()]);
     throw err;
