@@ -122,8 +122,9 @@ export class InferenceReplicas {
     if (o.first) this.slots.push({ index: 1, inference: o.first.inference, vllm: o.first.vllm, base: true });
   }
 
-  private get pinnedPollMs(): number {
-    return this.o.pinnedPollMs ?? 5000;
+  /** How often poll() runs: the autoscaler's pollingInterval, or pinnedPollMs (5 s by default) when pinned. */
+  private pollMs(): number {
+    return this.autoscaler ? this.settings().pollingIntervalSeconds * 1000 : (this.o.pinnedPollMs ?? 5000);
   }
 
   get desired(): number {
@@ -144,8 +145,7 @@ export class InferenceReplicas {
     await this.redis.connect();
     await this.reconcile();
     // pinned: no decisions, but the status (running, queued, in flight) still refreshes
-    const ms = this.autoscaler ? this.settings().pollingIntervalSeconds * 1000 : this.pinnedPollMs;
-    this.timer = setInterval(() => void this.poll(), ms);
+    this.timer = setInterval(() => void this.poll(), this.pollMs());
     await this.poll();
   }
 
@@ -169,15 +169,8 @@ export class InferenceReplicas {
       const s = this.status(queued, inFlight);
       this.last = s;
       await this.redis
-        .set(
-          this.keys.stackReplicas,
-          JSON.stringify(s),
-          'EX',
-          Math.max(
-            5,
-            Math.ceil(3 * (this.autoscaler ? this.settings().pollingIntervalSeconds : this.pinnedPollMs / 1000)),
-          ),
-        )
+        // three polls' worth, at least 5 s: the status outlives one late poll, not a stopped stack
+        .set(this.keys.stackReplicas, JSON.stringify(s), 'EX', Math.max(5, Math.ceil((3 * this.pollMs()) / 1000)))
         .catch(() => undefined);
       this.o.onPoll?.(s, decision);
       return s;
