@@ -16,8 +16,8 @@ import { LiveModelPairer } from '../model-pairer';
 import { SegmentTail } from '../segment-tail';
 import { ClipPlacer } from './clip-placer';
 import { recoverStaging } from './staging-recovery';
-import { openSegmentSalvager } from './open-segment';
-import { cameraStagingDir, closeRun, LIST_FILE, MODEL_LIST_FILE, THUMBS_LIST_FILE, ZONES_FILE } from './staging-run';
+import { closeRunSalvaging } from './open-segment';
+import { cameraStagingDir, LIST_FILE, MODEL_LIST_FILE, THUMBS_LIST_FILE, ZONES_FILE } from './staging-run';
 import type { CameraRecorderOptions, RecorderState, RecorderStatus, StagedModel } from './types';
 
 /**
@@ -241,8 +241,7 @@ export class CameraRecorder {
     await models?.clips.close();
     await models?.thumbs.close();
     await this.chain;
-    await closeRun(o, runDir, failures, openSegmentSalvager(o, this.placer, runDir));
-    this.placer.forgetRun(runDir);
+    await closeRunSalvaging(o, this.placer, runDir, failures);
     return exit;
   }
 

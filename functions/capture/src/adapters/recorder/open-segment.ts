@@ -2,6 +2,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { salvageSegment } from '../segment-salvage';
 import type { ClipPlacer } from './clip-placer';
+import { closeRun } from './staging-run';
 import type { StagingContext } from './types';
 
 /** Evidence segments of a run (core/recorder-args.ts SEGMENT_PATTERN `seg-%06d.mp4`). */
@@ -47,4 +48,18 @@ export function openSegmentSalvager(
     );
     return true;
   };
+}
+
+/**
+ * How a recorder and crash recovery end a run alike: closeRun with the killed recorder's open segment
+ * rebuilt where it can be, then the placer drops the run's reference clip (it is needed no longer).
+ */
+export async function closeRunSalvaging(
+  ctx: StagingContext & { ffmpegPath: string },
+  placer: ClipPlacer,
+  runDir: string,
+  failures: number,
+): Promise<void> {
+  await closeRun(ctx, runDir, failures, openSegmentSalvager(ctx, placer, runDir));
+  placer.forgetRun(runDir);
 }

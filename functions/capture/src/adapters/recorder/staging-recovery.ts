@@ -7,10 +7,9 @@ import { pairingTolerance } from '../../core/model-pairing';
 import { modelFps } from '../../core/recorder-args';
 import type { ListedSegment } from '../segment-tail';
 import type { ClipPlacer } from './clip-placer';
-import { openSegmentSalvager } from './open-segment';
+import { closeRunSalvaging } from './open-segment';
 import {
   cameraStagingDir,
-  closeRun,
   LIST_FILE,
   MODEL_LIST_FILE,
   readAnnounced,
@@ -82,6 +81,5 @@ async function recoverRun(
     { cameraId: ctx.cameraId, run: run.name, listed: entries.length, alreadyAnnounced: skipped },
     'recovered a previous run’s staging folder',
   );
-  await closeRun(ctx, runDir, failures, openSegmentSalvager(ctx, placer, runDir));
-  placer.forgetRun(runDir);
+  await closeRunSalvaging(ctx, placer, runDir, failures);
 }
