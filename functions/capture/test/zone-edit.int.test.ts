@@ -1,8 +1,8 @@
 /**
  * Issue #26.9 / #26.5, capture's side of a zone edit: the recorder restarts to draw the new zones
  * into its model clips, and that restart costs at most one segment of coverage. An rtsp-sim
- * camera (1 s GOP: model clips pair with its clips unless its keyframes are out of phase with the model's cut
- * points, which the test tolerates and says), SEGMENT_SECONDS=2, zones changed in the
+ * camera (1 s GOP: its model clips pair with its clips whatever its keyframes' phase, one clock and a
+ * one-frame cut lead, core/recorder-args.ts), SEGMENT_SECONDS=2, zones changed in the
  * registry while recording: the clips before the edit carry the old zones' hash, the clips after
  * it the new one, never interleaved, and the video lost over the restart (time spanned minus the
  * clips' own durations, which does not depend on how each clip is dated) is ≤ SEGMENT_SECONDS.
